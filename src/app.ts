@@ -1,0 +1,13 @@
+import type { Ctx } from './platform/context.ts';
+import { buildServer } from './platform/http/server.ts';
+import { identityModule } from './modules/identity/routes.ts';
+import { organisationModule } from './modules/organisation/routes.ts';
+import { catalogModule } from './modules/catalog/routes.ts';
+import { auditModule } from './modules/audit/routes.ts';
+import { webModule } from './web/routes.tsx';
+import { registerSso } from './modules/identity/citizen-sso.ts';
+
+/** The whole HTTP application: API modules, then pages. Used by `serve` and by tests. */
+export async function buildApp(ctx: Ctx) {
+  return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, webModule], (app) => registerSso(app, ctx));
+}

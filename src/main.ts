@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import { loadConfig, type Config } from './platform/config.ts';
+import { AppError } from './platform/errors.ts';
+import { closeContext, createContext } from './platform/boot.ts';
+import { buildApp } from './app.ts';
+import { loadDemoData } from './modules/demo/load-demo-data.ts';
+import { importProcedures } from './modules/catalog/import-procedures.ts';
+
+const HELP = `congso — cổng dịch vụ công và một cửa điện tử
+
+Usage: node --import tsx src/main.ts <command>
+
+  serve     migrate, load demo data on an empty demo database, serve portal + API + jobs
+  migrate   apply database migrations and exit
+  seed      load the demo ministry, staff and procedures (if the database is empty)
+  import    import procedure files in the national JSON format: import FILE…
+  worker    run background jobs only (scale-out: N web nodes + workers)
+
+Configuration comes from the environment; see README.md.`;
+
+async function main(argv: string[]) {
+  const [cmd = 'serve', ...args] = argv;
+  if (cmd === 'help' || cmd === '--help') return console.log(HELP);
+  const config = loadConfig();
+  switch (cmd) {
+    case 'serve':
+      return serve(config);
+    case 'migrate': {
+      const ctx = await createContext(config, { worker: false });
+      await closeContext(ctx);
+      return console.log('migrations up to date');
+    }
+    case 'seed': {
+      const ctx = await createContext(config, { worker: false });
+      const loaded = await loadDemoData(ctx, console.log);
+      await closeContext(ctx);
+      return console.log(loaded ? 'demo data loaded' : 'database already has data; nothing loaded');
+    }
+    case 'import':
+      return importFiles(config, args);
+    case 'worker': {
+      const ctx = await createContext(config, { worker: true });
+      ctx.log.info('worker started');
+      onSignal(() => closeContext(ctx));
+      return;
+    }
+    default:
+      console.error(`unknown command "${cmd}"\n\n${HELP}`);
+      process.exitCode = 2;
+  }
+}
+
+async function serve(config: Config) {
+  const t0 = performance.now();
+  const ctx = await createContext(config, { worker: true });
+  if (config.mode === 'demo' && (await loadDemoData(ctx, (m) => ctx.log.info(m)))) ctx.log.info('demo data loaded');
+  const app = await buildApp(ctx);
+  await app.listen({ port: config.port, host: config.host });
+  ctx.log.info(`congso ready at ${config.publicUrl} (database: ${ctx.database.kind}, ${Math.round(performance.now() - t0)} ms)`);
+  onSignal(async () => {
+    await app.close();
+    await closeContext(ctx);
+  });
+}
+
+async function importFiles(config: Config, files: string[]) {
+  if (!files.length) throw new AppError('VALIDATION_FAILED', { vi: 'Cần chỉ ra tệp cần nhập', en: 'Give the files to import: npm run import -- FILE…' });
+  const records = files.flatMap((f) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(f, 'utf8'));
+    } catch (e) {
+      throw new AppError('VALIDATION_FAILED', { vi: `Không đọc được ${f}: ${(e as Error).message}`, en: `Cannot read ${f}: ${(e as Error).message}` });
+    }
+    return Array.isArray(parsed) ? parsed : [parsed];
+  });
+  const ctx = await createContext(config, { worker: false });
+  const bar = new SingleBar({ format: 'import [{bar}] {value}/{total} procedures', hideCursor: true }, Presets.shades_classic);
+  bar.start(records.length, 0);
+  try {
+    const r = await importProcedures(ctx, records, 'system:cli', (done) => bar.update(done));
+    bar.stop();
+    console.log(`${r.created} created, ${r.newVersions} new versions, ${r.unchanged} unchanged (from ${files.map((f) => path.basename(f)).join(', ')})`);
+  } finally {
+    bar.stop();
+    await closeContext(ctx);
+  }
+}
+
+function onSignal(stop: () => Promise<unknown>) {
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      stop().then(() => process.exit(0), () => process.exit(1));
+    });
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  if (err instanceof AppError) {
+    console.error(`${err.text.vi}\n${err.text.en}`);
+    for (const d of err.details ?? []) console.error(`  ${d.path}: ${d.message} / ${d.messageEn}`);
+  } else console.error(err);
+  process.exit(1);
+});

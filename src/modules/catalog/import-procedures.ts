@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Ctx } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/index.ts';
+import { AppError, type ErrorDetail } from '../../platform/errors.ts';
+import { canonicalJson, recordAudit } from '../../platform/audit/index.ts';
+import { foldVietnamese } from '../../platform/i18n/index.ts';
+import { validationError, zodDetails } from '../../platform/http/validation.ts';
+import { listUnits } from '../organisation/list-units.ts';
+import { ImportDefaults, NationalRecord, type ProcedureData } from './national-format.ts';
+
+export const ImportInput = z.union([
+  z.object({ records: z.array(z.unknown()).min(1).max(20_000), defaults: ImportDefaults.optional() }),
+  z.array(z.unknown()).min(1).max(20_000),
+  z.record(z.string(), z.unknown()),
+]);
+export type ImportInput = z.infer<typeof ImportInput>;
+
+export interface ImportOutcome {
+  code: string;
+  version: number;
+  status: 'created' | 'new-version' | 'unchanged';
+}
+export interface ImportResult {
+  imported: number;
+  created: number;
+  newVersions: number;
+  unchanged: number;
+  procedures: ImportOutcome[];
+}
+
+/** Accepts one record, an array, or `{records, defaults}`; each record bare or wrapped as `{code:"OK", data}`. */
+export function unpackImport(input: unknown): { items: { record: unknown; path: string }[]; defaults: ImportDefaults } {
+  const isBatch = input && typeof input === 'object' && !Array.isArray(input) && 'records' in input;
+  const defaults = isBatch ? ImportDefaults.parse((input as { defaults?: unknown }).defaults ?? {}) : {};
+  const list: unknown[] = isBatch ? ((input as { records: unknown[] }).records ?? []) : Array.isArray(input) ? input : [input];
+  const prefix = isBatch ? 'records' : Array.isArray(input) ? '' : '';
+  const items = list.map((r, i) => {
+    const base = Array.isArray(input) || isBatch ? `${prefix}[${i}]` : '';
+    const wrapped = r && typeof r === 'object' && 'data' in r && (r as { data: unknown }).data && typeof (r as { data: unknown }).data === 'object' && !('executionMethods' in r);
+    return wrapped ? { record: (r as { data: unknown }).data, path: base ? `${base}.data` : 'data' } : { record: r, path: base };
+  });
+  return { items, defaults };
+}
+
+const DEFAULT_FIELD = 'Khác';
+
+function normalise(r: NationalRecord, d: ImportDefaults, unitName: (id: string) => string | null): ProcedureData {
+  const x = r.congso;
+  const agencyCode = x?.agencyCode ?? d.agencyCode ?? null;
+  const workflow =
+    x?.workflow ??
+    (agencyCode
+      ? [
+          { step: 'receive', name: 'Tiếp nhận hồ sơ', nameEn: 'Receive', role: 'receiving_officer' as const, unit: agencyCode, workingDays: 0.5 },
+          { step: 'assign', name: 'Phân công xử lý', nameEn: 'Assign', role: 'unit_leader' as const, unit: agencyCode, workingDays: 0.5 },
+          { step: 'examine', name: 'Thẩm định hồ sơ', nameEn: 'Examine', role: 'specialist' as const, unit: agencyCode, workingDays: 1 },
+          { step: 'approve', name: 'Phê duyệt', nameEn: 'Approve', role: 'signing_leader' as const, unit: agencyCode, workingDays: 0.5 },
+          { step: 'return', name: 'Trả kết quả', nameEn: 'Return result', role: 'receiving_officer' as const, unit: agencyCode, workingDays: 0 },
+        ]
+      : []);
+  return {
+    code: r.code,
+    name: r.name.normalize('NFC'),
+    field: (x?.field ?? d.field ?? DEFAULT_FIELD).normalize('NFC'),
+    fieldEn: x?.fieldEn ?? null,
+    agencyCode,
+    agencyName: agencyCode ? unitName(agencyCode) : null,
+    level: x?.level ?? d.level ?? 'partial',
+    legalBasis: x?.legalBasis ?? [],
+    resultType: x?.resultType ?? null,
+    resultKind: x?.resultKind ?? null,
+    methods: r.executionMethods.map((m) => ({
+      channel: m.submissionMethod,
+      processingTime: m.processingTime,
+      processingTimeUnit: m.processingTimeUnit,
+      description: m.description || null,
+      fees: m.fees.map((f) => ({ type: f.type, value: f.value, description: f.description || null })),
+    })),
+    cases: r.executionCases.map((c) => ({
+      name: c.name,
+      components: c.profileComponents.map((p) => ({ code: p.code ?? null, name: p.name, originalQty: p.originalQty, copyQty: p.copyQty, required: p.required, hasElectronicForm: p.hasElectronicForm })),
+    })),
+    steps: r.executionSteps.map((s) => ({ name: s.name, description: s.description })),
+    eForm: x?.eForm ?? null,
+    workflow,
+  };
+}
+
+/**
+ * Imports procedures in the national format, all or nothing. An unchanged record is a no-op;
+ * a changed one becomes a new version from its effective date, and the version before it
+ * stops there, so dossiers filed earlier keep pointing at what they were filed under.
+ */
+export async function importProcedures(ctx: Ctx, input: unknown, actor: string, onProgress?: (done: number, total: number) => void): Promise<ImportResult> {
+  const { items, defaults } = unpackImport(input);
+  const units = new Map((await listUnits(ctx)).map((u) => [u.id, u.name]));
+  const details: ErrorDetail[] = [];
+  const parsed: { data: ProcedureData; raw: unknown; effectiveFrom: Date | null }[] = [];
+  const seen = new Map<string, string>();
+  items.forEach(({ record, path }) => {
+    const r = NationalRecord.safeParse(record);
+    if (!r.success) return void details.push(...zodDetails(r.error, path));
+    const data = normalise(r.data, defaults, (id) => units.get(id) ?? null);
+    const at = (p: string) => (path ? `${path}.${p}` : p);
+    if (data.agencyCode && !units.has(data.agencyCode)) {
+      details.push({ path: at(r.data.congso?.agencyCode ? 'congso.agencyCode' : 'defaults.agencyCode'), message: `Không có đơn vị ${data.agencyCode}`, messageEn: `Unknown unit ${data.agencyCode}` });
+    }
+    // The default workflow runs in the agency, already checked above.
+    r.data.congso?.workflow?.forEach((w, i) => {
+      if (!units.has(w.unit)) details.push({ path: at(`congso.workflow[${i}].unit`), message: `Không có đơn vị ${w.unit}`, messageEn: `Unknown unit ${w.unit}` });
+    });
+    if (seen.has(data.code)) details.push({ path: at('code'), message: `Mã thủ tục ${data.code} trùng với ${seen.get(data.code)}`, messageEn: `Code ${data.code} repeats ${seen.get(data.code)}` });
+    seen.set(data.code, at('code'));
+    const eff = r.data.congso?.effectiveFrom ?? defaults.effectiveFrom;
+    parsed.push({ data, raw: record, effectiveFrom: eff ? new Date(eff.length === 10 ? `${eff}T00:00:00+07:00` : eff) : null });
+  });
+  if (details.length) throw validationError(details.slice(0, 200));
+
+  const result: ImportResult = { imported: parsed.length, created: 0, newVersions: 0, unchanged: 0, procedures: [] };
+  await ctx.database.db.transaction().execute(async (tx) => {
+    let done = 0;
+    for (const p of parsed) {
+      const outcome = await upsertVersion(tx, p.data, p.raw, p.effectiveFrom);
+      result.procedures.push(outcome);
+      if (outcome.status === 'created') result.created++;
+      else if (outcome.status === 'new-version') result.newVersions++;
+      else result.unchanged++;
+      onProgress?.(++done, parsed.length);
+    }
+    await recordAudit(tx, {
+      actor,
+      action: 'catalog.import',
+      data: { created: result.created, newVersions: result.newVersions, unchanged: result.unchanged, codes: result.procedures.filter((o) => o.status !== 'unchanged').map((o) => `${o.code}@${o.version}`).slice(0, 500) },
+    });
+  });
+  return result;
+}
+
+async function upsertVersion(tx: Tx, data: ProcedureData, raw: unknown, effectiveFrom: Date | null): Promise<ImportOutcome> {
+  const hash = createHash('sha256').update(canonicalJson({ data, raw })).digest('hex');
+  // Serialise imports of the same code so version numbers stay gap-free.
+  await sql`select pg_advisory_xact_lock(hashtext(${`procedure:${data.code}`}))`.execute(tx);
+  const latest = await tx
+    .selectFrom('procedure_versions')
+    .select(['id', 'version', 'effective_from', 'content_hash'])
+    .where('procedure_code', '=', data.code)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (latest?.content_hash === hash) return { code: data.code, version: latest.version, status: 'unchanged' };
+  const from = effectiveFrom ?? new Date();
+  if (latest && from <= new Date(latest.effective_from)) {
+    const msg = `phiên bản mới của ${data.code} phải có hiệu lực sau ${new Date(latest.effective_from).toISOString().slice(0, 10)}`;
+    throw new AppError('CONFLICT', { vi: `Ngày hiệu lực: ${msg}`, en: `Effective date: a new version of ${data.code} must take effect after ${new Date(latest.effective_from).toISOString().slice(0, 10)}` });
+  }
+  if (!latest) await tx.insertInto('procedures').values({ code: data.code }).execute();
+  else await tx.updateTable('procedure_versions').set({ effective_to: from }).where('id', '=', latest.id).execute();
+  const version = (latest?.version ?? 0) + 1;
+  await tx
+    .insertInto('procedure_versions')
+    .values({
+      procedure_code: data.code,
+      version,
+      effective_from: from,
+      name: data.name,
+      field: data.field,
+      agency_code: data.agencyCode,
+      level: data.level,
+      name_norm: foldVietnamese(data.name),
+      search_norm: foldVietnamese(`${data.code} ${data.name} ${data.field} ${data.resultType ?? ''}`),
+      data: JSON.stringify(data),
+      raw: JSON.stringify(raw),
+      content_hash: hash,
+    })
+    .execute();
+  return { code: data.code, version, status: latest ? 'new-version' : 'created' };
+}

@@ -1,0 +1,132 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { z } from 'zod';
+import { StaffRoleSchema } from '../../platform/auth/roles.ts';
+import { bi } from '../../platform/http/validation.ts';
+
+/**
+ * The national procedures database's export format (BRIEF §2, fixtures/national-procedures),
+ * plus congso's optional `congso` extension carrying what that format lacks (field, agency,
+ * level, legal basis, e-form, workflow). Unknown fields are allowed and kept in `raw`.
+ */
+const text = (max: number) => z.string().max(max);
+
+export const Fee = z.looseObject({
+  type: text(60).default('FEE'),
+  value: z.number().min(0).max(1e12),
+  description: text(4000).nullish(),
+});
+
+export const ExecutionMethod = z.looseObject({
+  submissionMethod: z.enum(['ONLINE', 'POSTAL', 'DIRECT']),
+  processingTime: z.number().min(0).max(3650),
+  processingTimeUnit: text(40).default('WORKING_DAY'),
+  description: text(8000).nullish(),
+  fees: z.array(Fee).max(100).default([]),
+});
+
+export const ProfileComponent = z.looseObject({
+  code: text(100).nullish(),
+  name: z.string().trim().min(1).max(4000),
+  originalQty: z.number().int().min(0).max(1000).default(0),
+  copyQty: z.number().int().min(0).max(1000).default(0),
+  required: z.boolean().default(false),
+  hasElectronicForm: z.boolean().default(false),
+});
+
+export const ExecutionCase = z.looseObject({
+  name: text(4000).default(''),
+  profileComponents: z.array(ProfileComponent).max(500).default([]),
+});
+
+export const ExecutionStep = z.looseObject({ name: text(4000).default(''), description: text(20000).default('') });
+
+const ajv = new Ajv2020({ strict: false, allErrors: false });
+addFormats.default(ajv);
+
+export const EForm = z
+  .record(z.string(), z.unknown())
+  .superRefine((schema, ctx) => {
+    if (schema.type !== 'object') ctx.addIssue({ code: 'custom', message: 'an e-form must be a JSON Schema of type "object"', params: { vi: 'Biểu mẫu điện tử phải là JSON Schema kiểu "object"' } });
+    try {
+      ajv.compile(schema);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `not a valid JSON Schema: ${(e as Error).message}`, params: { vi: `JSON Schema không hợp lệ: ${(e as Error).message}` } });
+    }
+  });
+
+export const WorkflowStep = z.object({
+  step: z.string().regex(/^[a-z][a-z0-9_-]{1,40}$/),
+  name: z.string().min(1).max(300),
+  nameEn: z.string().max(300).optional(),
+  role: StaffRoleSchema,
+  unit: z.string().min(1).max(40),
+  workingDays: z.number().min(0).max(365),
+});
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, bi('Phải là ngày dạng YYYY-MM-DD', 'must be an ISO date (YYYY-MM-DD)'));
+
+export const CongsoExtension = z.looseObject({
+  field: z.string().trim().min(1).max(300).optional(),
+  fieldEn: z.string().max(300).optional(),
+  agencyCode: z.string().max(40).optional(),
+  level: z.enum(['full', 'partial']).optional(),
+  legalBasis: z.array(z.string().max(2000)).max(100).default([]),
+  resultType: z.string().max(500).optional(),
+  resultKind: z.enum(['certificate', 'licence', 'written_reply', 'decision']).optional(),
+  effectiveFrom: isoDate.optional(),
+  eForm: EForm.optional(),
+  workflow: z.array(WorkflowStep).max(50).optional(),
+});
+
+export const NationalRecord = z.looseObject({
+  code: z.string().trim().regex(/^[0-9A-Za-z][0-9A-Za-z.\-]{2,40}$/, bi('Phải là mã thủ tục quốc gia, ví dụ 1.001193', 'must be a national procedure code such as 1.001193')),
+  name: z.string().trim().min(3).max(2000),
+  executionMethods: z.array(ExecutionMethod).min(1).max(10),
+  executionCases: z.array(ExecutionCase).max(100).default([]),
+  executionSteps: z.array(ExecutionStep).max(200).default([]),
+  congso: CongsoExtension.optional(),
+});
+export type NationalRecord = z.infer<typeof NationalRecord>;
+
+/** Defaults applied to records that lack the extension (e.g. straight national exports). */
+export const ImportDefaults = z.object({
+  field: z.string().trim().min(1).max(300).optional(),
+  agencyCode: z.string().max(40).optional(),
+  level: z.enum(['full', 'partial']).optional(),
+  effectiveFrom: isoDate.optional(),
+});
+export type ImportDefaults = z.infer<typeof ImportDefaults>;
+
+/** The procedure as congso stores and serves it (procedure_versions.data). */
+export const ProcedureData = z.object({
+  code: z.string(),
+  name: z.string(),
+  field: z.string(),
+  fieldEn: z.string().nullable(),
+  agencyCode: z.string().nullable(),
+  agencyName: z.string().nullable(),
+  level: z.enum(['full', 'partial']),
+  legalBasis: z.array(z.string()),
+  resultType: z.string().nullable(),
+  resultKind: z.string().nullable(),
+  methods: z.array(
+    z.object({
+      channel: z.enum(['ONLINE', 'POSTAL', 'DIRECT']),
+      processingTime: z.number(),
+      processingTimeUnit: z.string(),
+      description: z.string().nullable(),
+      fees: z.array(z.object({ type: z.string(), value: z.number(), description: z.string().nullable() })),
+    }),
+  ),
+  cases: z.array(
+    z.object({
+      name: z.string(),
+      components: z.array(z.object({ code: z.string().nullable(), name: z.string(), originalQty: z.number(), copyQty: z.number(), required: z.boolean(), hasElectronicForm: z.boolean() })),
+    }),
+  ),
+  steps: z.array(z.object({ name: z.string(), description: z.string() })),
+  eForm: z.record(z.string(), z.unknown()).nullable(),
+  workflow: z.array(WorkflowStep),
+});
+export type ProcedureData = z.infer<typeof ProcedureData>;

@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Ctx } from '../../platform/context.ts';
+import { demoSecretsIn } from '../../platform/config.ts';
+import { UnitInput, RoleAssignment } from '../organisation/schemas.ts';
+import { createUnit } from '../organisation/create-unit.ts';
+import { createStaff } from '../organisation/create-staff.ts';
+import { listUnits } from '../organisation/list-units.ts';
+import { createServiceAccount } from '../identity/issue-service-token.ts';
+import { importProcedures } from '../catalog/import-procedures.ts';
+
+export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
+/** Every demo official's password (README lists the accounts). */
+export const DEMO_PASSWORD = 'congso-demo';
+export const NATIONAL_PORTAL_CLIENT = 'dvcqg';
+
+const Organisation = z.object({
+  units: z.array(UnitInput),
+  staff: z.array(z.object({ username: z.string(), fullName: z.string(), email: z.string().nullish(), roles: z.array(RoleAssignment), totpSecret: z.string().nullish() })),
+});
+
+export const readDemo = (name: string) => JSON.parse(readFileSync(new URL(name, `file://${DEMO_DIR}`), 'utf8')) as unknown;
+
+/**
+ * Loads the Ministry of Industry and Trade demo through the same operations an administrator
+ * uses: units, staff, the national portal's service account, and the procedures through
+ * the national-format import. Does nothing when the database already has units.
+ */
+export async function loadDemoData(ctx: Ctx, log: (msg: string) => void = () => {}): Promise<boolean> {
+  if ((await listUnits(ctx)).length) return false;
+  const org = Organisation.parse(readDemo('organisation.json'));
+  await ctx.database.db.transaction().execute(async (tx) => {
+    for (const u of org.units) await createUnit(ctx, u, 'system', tx);
+  });
+  for (const s of org.staff) {
+    await createStaff(ctx, { username: s.username, fullName: s.fullName, email: s.email ?? null, password: DEMO_PASSWORD, roles: s.roles, totpSecret: s.totpSecret ?? null }, 'system');
+  }
+  log(`demo: ${org.units.length} units, ${org.staff.length} staff`);
+  const secret = ctx.config.mode === 'demo' ? demoSecretsIn(ctx.config.dataDir).serviceAccount : undefined;
+  if (secret) await createServiceAccount(ctx, { clientId: NATIONAL_PORTAL_CLIENT, name: 'Cổng Dịch vụ công quốc gia', secret, scopes: ['dossiers:write', 'dossiers:read', 'catalog:read'] });
+  const files = readdirSync(new URL('procedures/', `file://${DEMO_DIR}`)).filter((f) => f.endsWith('.json')).sort();
+  const records = files.map((f) => readDemo(`procedures/${f}`));
+  const r = await importProcedures(ctx, { records, defaults: { effectiveFrom: '2025-01-01' } }, 'system');
+  log(`demo: ${r.created} procedures imported`);
+  return true;
+}

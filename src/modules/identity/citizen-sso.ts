@@ -1,0 +1,120 @@
+import * as oidc from 'openid-client';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Ctx } from '../../platform/context.ts';
+import type { App } from '../../platform/http/types.ts';
+import { AppError } from '../../platform/errors.ts';
+import { audit } from '../../platform/audit/index.ts';
+import { actorOf, type Principal } from '../../platform/auth/roles.ts';
+import { registerVneidSimulator, type SimCitizen } from '../../simulators/vneid/provider.ts';
+import { readDemo } from '../demo/load-demo-data.ts';
+import { endSession, safeNext, startSession } from '../../web/session.ts';
+
+const CALLBACK = '/dang-nhap/vneid/callback';
+
+/**
+ * Citizens and businesses sign in through OpenID Connect (the national SSO with VNeID).
+ * The demo mounts a local provider at /sso; setting OIDC_ISSUER points the same code at
+ * the real one.
+ */
+export async function registerSso(app: App, ctx: Ctx) {
+  const { oidc: cfg, publicUrl } = ctx.config;
+  if (cfg.simulator) {
+    await registerVneidSimulator(app, {
+      issuer: cfg.issuer,
+      clients: [{ clientId: cfg.clientId, clientSecret: cfg.clientSecret, redirectUris: [`${publicUrl}${CALLBACK}`], postLogoutRedirectUris: [`${publicUrl}/`] }],
+      citizens: readDemo('citizens.json') as SimCitizen[],
+      cookieKeys: [ctx.config.secrets.session],
+    });
+  }
+
+  let config: Promise<oidc.Configuration> | undefined;
+  // Discovery is lazy: with the simulator the issuer is this very server, not yet listening at start.
+  const discover = () =>
+    (config ??= oidc
+      .discovery(new URL(cfg.issuer), cfg.clientId, cfg.clientSecret, undefined, cfg.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : undefined)
+      .catch((e) => {
+        config = undefined;
+        throw new AppError('SERVICE_UNAVAILABLE', { vi: 'Không kết nối được hệ thống xác thực quốc gia', en: `National SSO unreachable: ${(e as Error).message}` });
+      }));
+
+  app.get('/dang-nhap/vneid', {
+    config: { access: 'public' },
+    schema: { hide: true, querystring: z.object({ next: z.string().max(500).optional() }) },
+    handler: async (req, reply) => {
+      const c = await discover();
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const nonce = oidc.randomNonce();
+      await startSession(ctx, req, reply, null, { oidc: { verifier, state, nonce, next: safeNext(req.query.next, '/') } });
+      const url = oidc.buildAuthorizationUrl(c, {
+        redirect_uri: `${publicUrl}${CALLBACK}`,
+        scope: 'openid profile email phone vneid',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+      });
+      return reply.redirect(url.href);
+    },
+  });
+
+  app.get(CALLBACK, {
+    config: { access: 'public' },
+    schema: { hide: true },
+    handler: async (req, reply) => {
+      const pending = req.session?.data.oidc as { verifier: string; state: string; nonce: string; next: string } | undefined;
+      if (!pending) throw new AppError('VALIDATION_FAILED', { vi: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', en: 'The sign-in attempt expired; start again' });
+      const c = await discover();
+      const current = new URL(req.url, publicUrl);
+      let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+      try {
+        tokens = await oidc.authorizationCodeGrant(c, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce });
+      } catch (e) {
+        await audit(ctx.database.db, { actor: 'anonymous', action: 'auth.sso.failed', data: { reason: (e as Error).message.slice(0, 200) } });
+        throw new AppError('INVALID_CREDENTIALS', { vi: 'Đăng nhập qua hệ thống xác thực quốc gia không thành công', en: 'Sign-in through the national SSO failed' });
+      }
+      const claims = tokens.claims()!;
+      const info = await oidc.fetchUserInfo(c, tokens.access_token, claims.sub);
+      const principal = await upsertCitizen(ctx, cfg.issuer, { ...claims, ...info } as Record<string, unknown>);
+      await startSession(ctx, req, reply, principal, { idToken: tokens.id_token });
+      return reply.redirect(pending.next);
+    },
+  });
+
+  app.post('/dang-xuat', {
+    config: { access: 'public' },
+    schema: { hide: true },
+    handler: async (req, reply) => signOut(ctx, req, reply, '/'),
+  });
+}
+
+export async function signOut(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, to: string) {
+  if (req.principal) await audit(ctx.database.db, { actor: actorOf(req.principal), action: 'auth.logout' });
+  await endSession(ctx, req, reply);
+  return reply.redirect(to);
+}
+
+const Claims = z.object({
+  sub: z.string().min(1).max(255),
+  name: z.string().min(1).max(300),
+  kind: z.enum(['citizen', 'business']).default('citizen'),
+  identifier: z.string().max(20).optional(),
+  email: z.string().max(300).optional(),
+  phone_number: z.string().max(30).optional(),
+});
+
+async function upsertCitizen(ctx: Ctx, issuer: string, raw: Record<string, unknown>): Promise<Principal> {
+  const c = Claims.parse(raw);
+  const row = await ctx.database.db
+    .insertInto('citizens')
+    .values({ issuer, subject: c.sub, kind: c.kind, full_name: c.name, identifier: c.identifier ?? null, email: c.email ?? null, phone: c.phone_number ?? null, last_login_at: new Date() })
+    .onConflict((oc) =>
+      oc.columns(['issuer', 'subject']).doUpdateSet({ full_name: c.name, kind: c.kind, identifier: c.identifier ?? null, email: c.email ?? null, phone: c.phone_number ?? null, last_login_at: new Date() }),
+    )
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+  const principal: Principal = { kind: 'citizen', id: row.id, name: c.name, identifier: c.identifier ?? null, citizenKind: c.kind };
+  await audit(ctx.database.db, { actor: actorOf(principal), action: 'auth.login.sso', data: { issuer } });
+  return principal;
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { Module } from '../../platform/http/server.ts';
+import { actorOf } from '../../platform/auth/roles.ts';
+import { ErrorBody } from '../../platform/http/schemas.ts';
+import { Staff, StaffInput, Unit, UnitInput } from './schemas.ts';
+import { createUnit } from './create-unit.ts';
+import { listUnits } from './list-units.ts';
+import { createStaff } from './create-staff.ts';
+import { listStaff } from './list-staff.ts';
+import { SetRolesInput, setStaffRoles } from './set-staff-roles.ts';
+
+export const organisationModule: Module = {
+  name: 'organisation',
+  routes(app, ctx) {
+    app.get('/api/v1/units', {
+      config: { access: ['staff'] },
+      schema: { tags: ['organisation'], summary: 'The agency tree as a flat list', response: { 200: z.array(Unit) } },
+      handler: async () => listUnits(ctx),
+    });
+    app.post('/api/v1/units', {
+      config: { access: ['administrator'] },
+      schema: { tags: ['organisation'], summary: 'Add a unit', body: UnitInput, response: { 201: Unit, 400: ErrorBody, 409: ErrorBody } },
+      handler: async (req, reply) => {
+        await createUnit(ctx, req.body, actorOf(req.principal));
+        reply.code(201);
+        return { id: req.body.id, parentId: req.body.parentId, kind: req.body.kind, name: req.body.name, nameEn: req.body.nameEn ?? null };
+      },
+    });
+    app.get('/api/v1/staff', {
+      config: { access: ['administrator', 'auditor'] },
+      schema: { tags: ['organisation'], summary: 'Officials and their roles', response: { 200: z.array(Staff) } },
+      handler: async () => listStaff(ctx),
+    });
+    app.post('/api/v1/staff', {
+      config: { access: ['administrator'] },
+      schema: {
+        tags: ['organisation'],
+        summary: 'Create an official; signers and administrators get a TOTP secret, returned once',
+        body: StaffInput,
+        response: { 201: z.object({ id: z.string(), totpSecret: z.string().nullable() }), 400: ErrorBody, 409: ErrorBody },
+      },
+      handler: async (req, reply) => {
+        const r = await createStaff(ctx, req.body, actorOf(req.principal));
+        reply.code(201);
+        return r;
+      },
+    });
+    app.put('/api/v1/staff/:username/roles', {
+      config: { access: ['administrator'] },
+      schema: {
+        tags: ['organisation'],
+        summary: "Replace an official's roles",
+        params: z.object({ username: z.string().max(64) }),
+        body: SetRolesInput,
+        response: { 200: z.object({ totpSecret: z.string().nullable() }), 404: ErrorBody },
+      },
+      handler: async (req) => setStaffRoles(ctx, req.params.username, req.body, actorOf(req.principal)),
+    });
+  },
+};

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => v.replace(/\/+$/, ''))
+  .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }))
+  .optional();
+
+const secret = z.string().min(32, 'must be at least 32 characters').optional();
+
+const EnvSchema = z
+  .object({
+    CONGSO_MODE: z.enum(['demo', 'production'], { message: 'must be "demo" or "production"' }).default('demo'),
+    PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535, 'must be 0–65535').default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgresql:// (leave unset for the embedded database)')
+      .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    PUBLIC_URL: optionalUrl,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    S3_ENDPOINT: optionalUrl,
+    S3_REGION: z.string().optional(),
+    S3_BUCKET: z.string().optional(),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    OIDC_ISSUER: optionalUrl,
+    OIDC_CLIENT_ID: z.string().optional(),
+    OIDC_CLIENT_SECRET: z.string().optional(),
+    SESSION_SECRET: secret,
+    TOKEN_SECRET: secret,
+    SSO_SIMULATOR: z.enum(['on', 'off']).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.S3_BUCKET && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['S3_ACCESS_KEY_ID'], message: 'S3_BUCKET is set: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required' });
+    }
+    if (env.OIDC_ISSUER && !(env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are required' });
+    }
+    if (env.CONGSO_MODE === 'production') {
+      for (const k of ['SESSION_SECRET', 'TOKEN_SECRET', 'DATABASE_URL', 'PUBLIC_URL', 'OIDC_ISSUER'] as const) {
+        if (!env[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'required in production mode' });
+      }
+    }
+  });
+
+export interface Config {
+  mode: 'demo' | 'production';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  databasePoolSize: number;
+  publicUrl: string;
+  logLevel: string;
+  s3?: { endpoint?: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
+  /** Absent issuer means the built-in VNeID simulator at `${publicUrl}/sso`. */
+  oidc: { issuer: string; clientId: string; clientSecret: string; simulator: boolean };
+  secrets: { session: string; token: string };
+}
+
+/**
+ * Reads and validates configuration. Throws an AppError listing every bad variable so an
+ * operator fixes them all in one go.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(clean);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      const got = key && clean[key] !== undefined && !/SECRET/.test(key) ? ` (got "${clean[key]}")` : '';
+      return `  ${key}: ${i.message}${got}`;
+    });
+    throw new AppError('CONFIG_INVALID', {
+      vi: `Cấu hình không hợp lệ:\n${lines.join('\n')}`,
+      en: `Invalid configuration:\n${lines.join('\n')}`,
+    });
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`;
+  const demoSecrets = e.CONGSO_MODE === 'demo' ? demoSecretsIn(dataDir) : undefined;
+  const simulator = e.SSO_SIMULATOR ? e.SSO_SIMULATOR === 'on' : !e.OIDC_ISSUER;
+  return {
+    mode: e.CONGSO_MODE,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    publicUrl,
+    logLevel: e.LOG_LEVEL,
+    s3: e.S3_BUCKET
+      ? { endpoint: e.S3_ENDPOINT, region: e.S3_REGION ?? 'us-east-1', bucket: e.S3_BUCKET, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY! }
+      : undefined,
+    oidc: {
+      issuer: e.OIDC_ISSUER ?? `${publicUrl}/sso`,
+      clientId: e.OIDC_CLIENT_ID ?? 'congso-portal',
+      clientSecret: e.OIDC_CLIENT_SECRET ?? demoSecrets!.oidcClient,
+      simulator,
+    },
+    secrets: {
+      session: e.SESSION_SECRET ?? demoSecrets!.session,
+      token: e.TOKEN_SECRET ?? demoSecrets!.token,
+    },
+  };
+}
+
+interface DemoSecrets {
+  session: string;
+  token: string;
+  oidcClient: string;
+  serviceAccount: string;
+}
+
+/** Demo mode keeps generated secrets in DATA_DIR so sessions and tokens survive a restart. */
+export function demoSecretsIn(dataDir: string): DemoSecrets {
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoSecrets;
+  mkdirSync(dataDir, { recursive: true });
+  const gen = () => randomBytes(32).toString('base64url');
+  const s: DemoSecrets = { session: gen(), token: gen(), oidcClient: gen(), serviceAccount: gen() };
+  writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
+  return s;
+}

@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+
+export type DatabaseKind = 'embedded' | 'postgresql';
+export type Tx = Transaction<DB>;
+export type Queryable = Kysely<DB>;
+
+export interface Database {
+  kind: DatabaseKind;
+  pool: pg.Pool;
+  db: Kysely<DB>;
+  close(): Promise<void>;
+}
+
+// bigint (int8) and numeric come back as strings by default; counts and ids here fit in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export interface OpenOptions {
+  /** postgresql:// URL; absent means the embedded PGlite database. */
+  url?: string;
+  /** Folder for the embedded database; `memory://` keeps it in memory (tests). */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+/**
+ * One code path for both databases: node-postgres talks to a PostgreSQL server, or to
+ * PGlite through its `createPgConfig()` adapter, which is a single connection.
+ */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  let pool: pg.Pool;
+  let pglite: PGlite | undefined;
+  if (opts.url) {
+    pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+  } else {
+    const dir = opts.dataDir ?? 'memory://';
+    if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });
+    pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
+    pool = new pg.Pool(createPgConfig(pglite));
+  }
+  // A broken idle connection must not crash the process; the next query reconnects.
+  pool.on('error', (err) => console.error('database pool error:', err.message));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: opts.url ? 'postgresql' : 'embedded',
+    pool,
+    db,
+    async close() {
+      await db.destroy();
+      await pglite?.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Typed view of the tables in migrations/. Keep in step with the SQL. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface OrgUnitsTable {
+  id: string;
+  parent_id: string | null;
+  kind: 'ministry' | 'department' | 'unit';
+  name: string;
+  name_en: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface StaffTable {
+  id: Generated<string>;
+  username: string;
+  full_name: string;
+  email: string | null;
+  password_hash: string;
+  totp_secret: string | null;
+  totp_last_step: number | null;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface StaffRolesTable {
+  staff_id: string;
+  unit_id: string;
+  role: string;
+}
+
+export interface CitizensTable {
+  id: Generated<string>;
+  issuer: string;
+  subject: string;
+  kind: 'citizen' | 'business';
+  full_name: string;
+  identifier: string | null;
+  email: string | null;
+  phone: string | null;
+  created_at: Generated<Date>;
+  last_login_at: Timestamp | null;
+}
+
+export interface ServiceAccountsTable {
+  client_id: string;
+  name: string;
+  secret_hash: string;
+  scopes: string[];
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  principal: Json | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: number;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  target: string | null;
+  data: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ProceduresTable {
+  code: string;
+  created_at: Generated<Date>;
+}
+
+export interface ProcedureVersionsTable {
+  id: Generated<number>;
+  procedure_code: string;
+  version: number;
+  effective_from: Timestamp;
+  effective_to: Timestamp | null;
+  name: string;
+  field: string;
+  agency_code: string | null;
+  level: 'full' | 'partial';
+  name_norm: string;
+  search_norm: string;
+  search_doc: Generated<string>;
+  data: Json;
+  raw: Json;
+  content_hash: string;
+  created_at: Generated<Date>;
+}
+
+export interface DB {
+  org_units: OrgUnitsTable;
+  staff: StaffTable;
+  staff_roles: StaffRolesTable;
+  citizens: CitizensTable;
+  service_accounts: ServiceAccountsTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+  procedures: ProceduresTable;
+  procedure_versions: ProcedureVersionsTable;
+}

@@ -1,0 +1,254 @@
+import { readFileSync } from 'node:fs';
+import Fastify, { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import client from 'prom-client';
+import { z } from 'zod';
+import type { Ctx } from '../context.ts';
+import { AppError, forbidden, unauthenticated } from '../errors.ts';
+import { allows, type Access } from '../auth/roles.ts';
+import { SESSION_COOKIE } from '../auth/sessions.ts';
+import { csrfFor, securityHeaders } from './security.ts';
+import { validationError } from './validation.ts';
+import type { App, RouteEntry } from './types.ts';
+import { registerAssets } from './assets.ts';
+import './types.ts';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+// Routes that plugins add (static files, API docs, the SSO simulator) are public by nature.
+const PLUGIN_PUBLIC = /^\/(assets\/|api\/docs|sso(\/|$))/;
+
+export interface Module {
+  name: string;
+  routes(app: App, ctx: Ctx): void | Promise<void>;
+}
+
+/**
+ * Builds the HTTP app: every route declares `config.access`; the onRoute hook adds the
+ * check and records the roles in the OpenAPI document, so the route table, the guard and
+ * the documentation cannot drift apart.
+ */
+export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App) => Promise<void>): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    bodyLimit: 1024 * 1024,
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { maxParamLength: 200 },
+    trustProxy: ctx.config.mode === 'production',
+  }).withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>() as unknown as App;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'congso API',
+        version: VERSION,
+        description:
+          'API của congso — cổng dịch vụ công và hệ thống một cửa điện tử. Errors are `{error: {code, message (vi), messageEn, details?}}`. ' +
+          'Each operation lists in `security` the roles allowed (staff roles, `citizen`, or `scope:<name>` for service accounts).',
+      },
+      servers: [{ url: ctx.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /api/v1/auth/login or /api/v1/oauth/token' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
+
+  const metrics = metricsFor(ctx);
+  const csrf = csrfFor(ctx.config.secrets.session);
+  const headers = securityHeaders(ctx.config.mode === 'production', [new URL(ctx.config.oidc.issuer).origin]);
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('session', null);
+  app.decorateRequest('lang', 'vi');
+  app.decorateRequest('csrfToken', '');
+
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access as Access | undefined;
+    if (access) for (const m of [route.method].flat()) if (m !== 'HEAD') routeTable.push({ method: m, url: route.url, access });
+    if (!access) {
+      if (PLUGIN_PUBLIC.test(route.url)) return;
+      throw new Error(`route ${route.method} ${route.url} declares no config.access`);
+    }
+    if (access !== 'public') {
+      const roles = [...access];
+      route.schema = { ...(route.schema ?? {}), security: [{ bearerAuth: roles }, { sessionCookie: roles }] } as typeof route.schema;
+      const guard = async (req: FastifyRequest) => {
+        if (!req.principal) throw unauthenticated();
+        if (!allows(access, req.principal)) throw forbidden();
+      };
+      // Route-level onRequest runs after the global hook that resolves the principal and
+      // before the body is parsed or validated: a caller without rights learns nothing.
+      const pre = route.onRequest;
+      route.onRequest = pre ? [guard, ...(Array.isArray(pre) ? pre : [pre])] : [guard];
+    }
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const lang = (req.query as Record<string, unknown> | undefined)?.lang;
+    if (lang === 'en' || lang === 'vi') {
+      reply.setCookie('lang', lang, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
+      req.lang = lang;
+    } else req.lang = req.cookies.lang === 'en' ? 'en' : 'vi';
+
+    const auth = req.headers.authorization;
+    // The SSO simulator's endpoints take its own bearer tokens, not ours.
+    if (auth && /^Bearer /i.test(auth) && !req.url.startsWith('/sso')) {
+      req.principal = await ctx.tokens.verify(auth.slice(7).trim());
+      if (!req.principal) throw unauthenticated();
+      return;
+    }
+    const sid = req.cookies[SESSION_COOKIE];
+    if (sid && !req.url.startsWith('/assets/')) {
+      req.session = await ctx.sessions.get(sid);
+      req.principal = req.session?.principal ?? null;
+    }
+    csrf.ensure(req, reply);
+  });
+  app.addHook('preValidation', async (req) => {
+    if (!req.url.startsWith('/sso')) csrf.check(req);
+  });
+  app.addHook('onSend', async (req, reply) => {
+    if (!req.url.startsWith('/sso')) headers(reply);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.observe(req, reply);
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    const appErr = toAppError(err);
+    if (appErr.status >= 500) req.log.error({ err }, 'request failed');
+    return sendError(req, reply, appErr);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendError(req, reply, new AppError('NOT_FOUND', { vi: `Không có trang hoặc API ${req.url}`, en: `No page or API at ${req.url}` })),
+  );
+
+  app.get('/healthz', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['operations'],
+      summary: 'Health check',
+      response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['embedded', 'postgresql']), version: z.string() }), 503: z.any() },
+    },
+    handler: async (_req, reply) => {
+      try {
+        await ctx.database.pool.query('select 1');
+      } catch {
+        reply.header('retry-after', '5');
+        throw new AppError('SERVICE_UNAVAILABLE', { vi: 'Cơ sở dữ liệu tạm thời không truy cập được', en: 'Database unavailable' });
+      }
+      return { status: 'ok' as const, database: ctx.database.kind, version: VERSION };
+    },
+  });
+  app.get('/metrics', {
+    config: { access: 'public' },
+    schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: true },
+    handler: async (_req, reply) => reply.type(client.register.contentType).send(await client.register.metrics()),
+  });
+  app.get('/api/openapi.json', {
+    config: { access: 'public' },
+    schema: { tags: ['operations'], summary: 'This OpenAPI 3.1 document', hide: true },
+    handler: async () => app.swagger(),
+  });
+
+  await registerAssets(app, ctx);
+  for (const m of modules) await m.routes(app, ctx);
+  if (extra) await extra(app);
+  return app;
+}
+
+function toAppError(err: FastifyError | AppError): AppError {
+  if (err instanceof AppError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = (err as FastifyError & { validationContext?: string }).validationContext ?? 'body';
+    return validationError(
+      err.validation.map((v) => {
+        const p = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
+        const path = [where, ...p].map((s, i) => (/^\d+$/.test(s) && i > 0 ? `[${s}]` : i ? `.${s}` : s)).join('');
+        const en = v.message ?? 'invalid';
+        return { path, message: vietnameseFor(v.params?.issue as { code?: string } | undefined, en), messageEn: en };
+      }),
+    );
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE', { vi: 'Dữ liệu gửi lên quá lớn', en: 'Request body too large' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Kiểu nội dung không được hỗ trợ', en: 'Unsupported content type' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('VALIDATION_FAILED', { vi: 'Nội dung JSON không hợp lệ', en: 'Malformed JSON body' });
+  }
+  if (err instanceof SyntaxError || err.statusCode === 400) {
+    return new AppError('VALIDATION_FAILED', { vi: `Yêu cầu không hợp lệ: ${err.message}`, en: `Bad request: ${err.message}` });
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new AppError(err.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED', { vi: 'Yêu cầu không hợp lệ', en: err.message });
+  }
+  if (isConnectionError(err)) {
+    return new AppError('SERVICE_UNAVAILABLE', { vi: 'Hệ thống tạm thời gián đoạn, vui lòng thử lại sau', en: 'Temporarily unavailable, retry later' });
+  }
+  return new AppError('INTERNAL', { vi: 'Lỗi hệ thống; sự cố đã được ghi lại', en: 'Internal error; it has been logged' });
+}
+
+function vietnameseFor(issue: { code?: string } | undefined, en: string): string {
+  if (!issue?.code) return 'Giá trị không hợp lệ';
+  const map: Record<string, string> = {
+    invalid_type: en.includes('received undefined') ? 'Bắt buộc phải có' : 'Sai kiểu dữ liệu',
+    too_small: 'Giá trị quá nhỏ hoặc quá ngắn',
+    too_big: 'Giá trị quá lớn hoặc quá dài',
+    invalid_format: 'Sai định dạng',
+    invalid_value: 'Giá trị không nằm trong danh sách cho phép',
+    unrecognized_keys: 'Có trường không được hỗ trợ',
+  };
+  return map[issue.code] ?? 'Giá trị không hợp lệ';
+}
+
+function isConnectionError(err: Error & { code?: string }): boolean {
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001', '08003'].includes(err.code ?? '') || /Connection terminated|timeout exceeded when trying to connect/i.test(err.message);
+}
+
+function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError) {
+  if (e.code === 'SERVICE_UNAVAILABLE') reply.header('retry-after', '5');
+  const wantsHtml = !req.url.startsWith('/api/') && /text\/html/.test(req.headers.accept ?? '');
+  if (wantsHtml && errorPage) return errorPage(req, reply, e);
+  return reply.code(e.status).send(e.toJSON());
+}
+
+let errorPage: ((req: FastifyRequest, reply: FastifyReply, e: AppError) => FastifyReply) | undefined;
+/** The web layer supplies the HTML error page; the platform does not depend on it. */
+export const setErrorPage = (fn: typeof errorPage) => {
+  errorPage = fn;
+};
+
+function metricsFor(_ctx: Ctx) {
+  client.register.clear();
+  client.collectDefaultMetrics();
+  const hist = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  });
+  return {
+    observe(req: FastifyRequest, reply: FastifyReply) {
+      hist.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    },
+  };
+}

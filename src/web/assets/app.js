@@ -1,0 +1,2 @@
+// Progressive enhancement only: every page works without this file.
+import('/assets/govuk-frontend.min.js').then((m) => m.initAll()).catch(() => {});

@@ -1,0 +1,176 @@
+import type { FastifyRequest } from 'fastify';
+import { pick, type Lang } from '../../platform/i18n/index.ts';
+import { STAFF_ROLES, type StaffRole } from '../../platform/auth/roles.ts';
+import type { Children } from '../render.tsx';
+
+export interface PageProps {
+  req: FastifyRequest;
+  title: string;
+  area: 'portal' | 'office';
+  children: Children;
+}
+
+export const t = (req: FastifyRequest, vi: string, en: string) => pick(req.lang, vi, en);
+
+function langLink(req: FastifyRequest, lang: Lang) {
+  const u = new URL(req.url, 'http://x');
+  u.searchParams.set('lang', lang);
+  return `${u.pathname}?${u.searchParams.toString()}`;
+}
+
+interface NavItem {
+  href: string;
+  vi: string;
+  en: string;
+  roles?: StaffRole[];
+}
+
+const PORTAL_NAV: NavItem[] = [
+  { href: '/', vi: 'Trang chủ', en: 'Home' },
+  { href: '/thu-tuc', vi: 'Thủ tục hành chính', en: 'Procedures' },
+  { href: '/tra-cuu', vi: 'Tra cứu hồ sơ', en: 'Track a dossier' },
+];
+
+export const OFFICE_NAV: NavItem[] = [
+  { href: '/can-bo', vi: 'Tổng quan', en: 'Overview' },
+  { href: '/can-bo/thu-tuc', vi: 'Danh mục thủ tục', en: 'Procedure catalogue', roles: ['administrator', 'receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor'] },
+  { href: '/can-bo/don-vi', vi: 'Cơ cấu tổ chức', en: 'Organisation', roles: ['administrator', 'auditor'] },
+  { href: '/can-bo/nhan-su', vi: 'Cán bộ', en: 'Staff', roles: ['administrator', 'auditor'] },
+  { href: '/can-bo/nhat-ky', vi: 'Nhật ký hệ thống', en: 'Audit trail', roles: ['auditor'] },
+  { href: '/can-bo/tai-khoan', vi: 'Tài khoản', en: 'My account' },
+];
+
+export function visibleOfficeNav(req: FastifyRequest): NavItem[] {
+  const p = req.principal;
+  const roles = p?.kind === 'staff' ? p.roles.map((r) => r.role) : [];
+  return OFFICE_NAV.filter((n) => !n.roles || n.roles.some((r) => roles.includes(r)));
+}
+
+export function Layout({ req, title, area, children }: PageProps) {
+  const p = req.principal;
+  const nav = area === 'portal' ? PORTAL_NAV : p?.kind === 'staff' ? visibleOfficeNav(req) : [];
+  const path = new URL(req.url, 'http://x').pathname;
+  const home = area === 'portal' ? '/' : '/can-bo';
+  const signOut = p ? (area === 'office' || p.kind === 'staff' ? '/can-bo/dang-xuat' : '/dang-xuat') : null;
+  return (
+    <html lang={req.lang} class="govuk-template govuk-template--rebranded">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+        <title>{`${title} — congso`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+        <script src="/assets/htmx.min.js" defer />
+        <script type="module" src="/assets/app.js" />
+      </head>
+      <body class="govuk-template__body" hx-headers={JSON.stringify({ 'x-csrf-token': req.csrfToken })}>
+        <a href="#main-content" class="govuk-skip-link">{t(req, 'Chuyển đến nội dung chính', 'Skip to main content')}</a>
+        <header class="cs-header" role="banner">
+          <div class="govuk-width-container cs-header__inner">
+            <a href={home} class="cs-header__brand">
+              <span class="cs-header__star" aria-hidden="true">★</span>
+              <span>
+                {area === 'portal' ? t(req, 'Cổng Dịch vụ công Bộ Công Thương', 'MOIT Public Service Portal') : t(req, 'Hệ thống một cửa điện tử', 'Electronic one-stop office')}
+                <span class="cs-header__tagline">congso · {t(req, 'Cộng hòa xã hội chủ nghĩa Việt Nam', 'Socialist Republic of Viet Nam')}</span>
+              </span>
+            </a>
+            <div class="cs-header__tools">
+              {req.lang === 'vi' ? (
+                <a href={langLink(req, 'en')} lang="en" hrefLang="en">English</a>
+              ) : (
+                <a href={langLink(req, 'vi')} lang="vi" hrefLang="vi">Tiếng Việt</a>
+              )}
+              {p ? (
+                <>
+                  <span>{p.name}</span>
+                  <form method="post" action={signOut!} class="govuk-!-display-inline">
+                    <input type="hidden" name="_csrf" value={req.csrfToken} />
+                    <button type="submit" class="cs-linkbutton">{t(req, 'Đăng xuất', 'Sign out')}</button>
+                  </form>
+                </>
+              ) : area === 'portal' ? (
+                <a href="/dang-nhap">{t(req, 'Đăng nhập', 'Sign in')}</a>
+              ) : null}
+            </div>
+          </div>
+        </header>
+        {nav.length ? (
+          <nav class="cs-nav" aria-label={t(req, 'Điều hướng chính', 'Main navigation')}>
+            <div class="govuk-width-container"><ul>
+              {nav.map((n) => (
+                <li>
+                  <a href={n.href} aria-current={path === n.href || (n.href !== '/' && n.href !== '/can-bo' && path.startsWith(n.href)) ? 'page' : undefined}>
+                    {t(req, n.vi, n.en)}
+                  </a>
+                </li>
+              ))}
+            </ul></div>
+          </nav>
+        ) : null}
+        <div class="govuk-width-container">
+          <main class="govuk-main-wrapper" id="main-content">
+            {children}
+          </main>
+        </div>
+        <footer class="govuk-footer">
+          <div class="govuk-width-container">
+            <div class="govuk-footer__meta">
+              <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
+                <h2 class="govuk-visually-hidden">{t(req, 'Liên kết hỗ trợ', 'Support links')}</h2>
+                <ul class="govuk-footer__inline-list">
+                  <li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/api/docs">{t(req, 'Tài liệu API', 'API documentation')}</a></li>
+                  <li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href={area === 'portal' ? '/can-bo' : '/'}>{area === 'portal' ? t(req, 'Dành cho cán bộ', 'For officials') : t(req, 'Cổng dịch vụ công', 'Public portal')}</a></li>
+                </ul>
+                <p class="govuk-body-s">{t(req, 'congso — phần mềm mã nguồn mở cho chính quyền số. Dữ liệu minh họa.', 'congso — open-source software for digital government. Demo data.')}</p>
+              </div>
+            </div>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+export const roleName = (req: FastifyRequest, r: string) => {
+  const x = STAFF_ROLES[r as StaffRole];
+  return x ? t(req, x.vi, x.en) : r;
+};
+
+export function ErrorSummary({ req, errors }: { req: FastifyRequest; errors: { href?: string; text: string }[] }) {
+  if (!errors.length) return null;
+  return (
+    <div class="govuk-error-summary" data-module="govuk-error-summary">
+      <div role="alert">
+        <h2 class="govuk-error-summary__title">{t(req, 'Có lỗi cần sửa', 'There is a problem')}</h2>
+        <div class="govuk-error-summary__body">
+          <ul class="govuk-list govuk-error-summary__list">
+            {errors.map((e) => (
+              <li>{e.href ? <a href={e.href}>{e.text}</a> : e.text}</li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function Csrf({ req }: { req: FastifyRequest }) {
+  return <input type="hidden" name="_csrf" value={req.csrfToken} />;
+}
+
+export function Pagination({ req, page, total, pageSize, href }: { req: FastifyRequest; page: number; total: number; pageSize: number; href: (p: number) => string }) {
+  const pages = Math.ceil(total / pageSize);
+  if (pages <= 1) return null;
+  return (
+    <nav class="govuk-pagination" aria-label={t(req, 'Phân trang', 'Pagination')}>
+      {page > 1 ? (
+        <div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href={href(page - 1)} rel="prev"><span class="govuk-pagination__link-title">{t(req, 'Trang trước', 'Previous')}</span></a></div>
+      ) : null}
+      <ul class="govuk-pagination__list">
+        <li class="govuk-pagination__item govuk-pagination__item--current"><span class="govuk-pagination__link" aria-current="page">{t(req, `Trang ${page}/${pages}`, `Page ${page} of ${pages}`)}</span></li>
+      </ul>
+      {page < pages ? (
+        <div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href={href(page + 1)} rel="next"><span class="govuk-pagination__link-title">{t(req, 'Trang sau', 'Next')}</span></a></div>
+      ) : null}
+    </nav>
+  );
+}

@@ -1,0 +1,30 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx } from '../platform/context.ts';
+import type { Principal } from '../platform/auth/roles.ts';
+import { SESSION_COOKIE, SESSION_TTL_HOURS } from '../platform/auth/sessions.ts';
+
+/** Starts a fresh session for a principal; the old one is dropped so an id cannot be fixed in advance. */
+export async function startSession(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, principal: Principal | null, data: Record<string, unknown> = {}) {
+  if (req.session) await ctx.sessions.destroy(req.session.id);
+  const s = await ctx.sessions.create(principal, data);
+  reply.setCookie(SESSION_COOKIE, s.id, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.config.publicUrl.startsWith('https:'),
+    maxAge: SESSION_TTL_HOURS * 3600,
+  });
+  req.session = s;
+  req.principal = principal;
+  return s;
+}
+
+export async function endSession(ctx: Ctx, req: FastifyRequest, reply: FastifyReply) {
+  if (req.session) await ctx.sessions.destroy(req.session.id);
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+/** Only same-site relative paths are followed after sign-in. */
+export function safeNext(next: unknown, fallback: string): string {
+  return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) && next.length < 500 ? next : fallback;
+}
