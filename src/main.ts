@@ -5,7 +5,8 @@ import { loadConfig, type Config } from './platform/config.ts';
 import { AppError } from './platform/errors.ts';
 import { closeContext, createContext } from './platform/boot.ts';
 import { buildApp } from './app.ts';
-import { loadDemoData } from './modules/demo/load-demo-data.ts';
+import { loadDemoData, readDemo } from './modules/demo/load-demo-data.ts';
+import { totpCode } from './platform/auth/totp.ts';
 import { importProcedures } from './modules/catalog/import-procedures.ts';
 
 const HELP = `congso — cổng dịch vụ công và một cửa điện tử
@@ -17,6 +18,7 @@ Usage: node --import tsx src/main.ts <command>
   seed      load the demo ministry, staff and procedures (if the database is empty)
   import    import procedure files in the national JSON format: import FILE…
   worker    run background jobs only (scale-out: N web nodes + workers)
+  totp      print the current sign-in code of a demo account: totp USERNAME (demo mode only)
 
 Configuration comes from the environment; see README.md.`;
 
@@ -40,6 +42,8 @@ async function main(argv: string[]) {
     }
     case 'import':
       return importFiles(config, args);
+    case 'totp':
+      return printTotp(config, args[0]);
     case 'worker': {
       const ctx = await createContext(config, { worker: true });
       ctx.log.info('worker started');
@@ -87,6 +91,13 @@ async function importFiles(config: Config, files: string[]) {
     bar.stop();
     await closeContext(ctx);
   }
+}
+
+async function printTotp(config: Config, username: string | undefined) {
+  if (config.mode !== 'demo') throw new AppError('FORBIDDEN', { vi: 'Chỉ dùng trong chế độ demo', en: 'Demo mode only' });
+  const demo = (readDemo('organisation.json') as { staff: { username: string; totpSecret?: string | null }[] }).staff.find((s) => s.username === username);
+  if (!demo?.totpSecret) throw new AppError('NOT_FOUND', { vi: `Tài khoản demo ${username ?? ''} không dùng mã xác thực`, en: `Demo account ${username ?? ''} has no TOTP secret` });
+  console.log(totpCode(demo.totpSecret));
 }
 
 function onSignal(stop: () => Promise<unknown>) {

@@ -153,6 +153,18 @@ export function ErrorSummary({ req, errors }: { req: FastifyRequest; errors: { h
   );
 }
 
+/**
+ * A table that may scroll sideways on a narrow screen. Focusable so that keyboard users can
+ * scroll it, and a named region so that screen readers say what receives the focus.
+ */
+export function TableWrap({ label, children }: { label: string; children: Children }) {
+  return (
+    <div class="cs-table-wrap" role="region" aria-label={label} tabindex={0}>
+      {children}
+    </div>
+  );
+}
+
 export function Csrf({ req }: { req: FastifyRequest }) {
   return <input type="hidden" name="_csrf" value={req.csrfToken} />;
 }

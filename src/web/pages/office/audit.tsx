@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditRow, VerifyResult } from '../../../platform/audit/index.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
-import { Csrf, Layout, t } from '../../components/layout.tsx';
+import { Csrf, Layout, t, TableWrap } from '../../components/layout.tsx';
 
 export function VerifyResultView({ req, r }: { req: FastifyRequest; r: VerifyResult }) {
   return (
@@ -25,7 +25,7 @@ export function AuditPage({ req, rows, next }: { req: FastifyRequest; rows: Audi
         <button type="submit" class="govuk-button govuk-button--secondary">{t(req, 'Kiểm tra tính toàn vẹn', 'Verify integrity')}</button>
       </form>
       <div id="verify-result"></div>
-      <div class="cs-table-wrap">
+      <TableWrap label={t(req, 'Nhật ký hệ thống', 'Audit trail')}>
         <table class="govuk-table">
           <caption class="govuk-table__caption govuk-table__caption--s">{t(req, 'Mới nhất trước', 'Newest first')}</caption>
           <thead class="govuk-table__head">
@@ -49,7 +49,7 @@ export function AuditPage({ req, rows, next }: { req: FastifyRequest; rows: Audi
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {next ? <p class="govuk-body"><a class="govuk-link" href={`/can-bo/nhat-ky?before=${next}`}>{t(req, 'Cũ hơn', 'Older')}</a></p> : null}
     </Layout>
   );

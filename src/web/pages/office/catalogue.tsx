@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ImportResult } from '../../../modules/catalog/import-procedures.ts';
 import type { ProcedureSummary } from '../../../modules/catalog/search-procedures.ts';
 import type { AppError } from '../../../platform/errors.ts';
-import { Csrf, Layout, Pagination, t } from '../../components/layout.tsx';
+import { Csrf, Layout, Pagination, t, TableWrap } from '../../components/layout.tsx';
 import { LevelBadge } from '../portal/catalogue.tsx';
 
 export function OfficeCataloguePage(props: { req: FastifyRequest; q: string; items: ProcedureSummary[]; total: number; page: number; canImport: boolean; result?: ImportResult; error?: AppError }) {
@@ -38,7 +38,7 @@ export function OfficeCataloguePage(props: { req: FastifyRequest; q: string; ite
           <button type="submit" class="govuk-button govuk-!-margin-left-2 govuk-!-margin-bottom-0">{t(req, 'Tìm', 'Search')}</button>
         </div>
       </form>
-      <div class="cs-table-wrap">
+      <TableWrap label={t(req, 'Danh mục thủ tục', 'Procedure catalogue')}>
         <table class="govuk-table">
           <caption class="govuk-table__caption govuk-table__caption--s">{t(req, `${props.total} thủ tục đang hiệu lực`, `${props.total} procedures in force`)}</caption>
           <thead class="govuk-table__head">
@@ -62,7 +62,7 @@ export function OfficeCataloguePage(props: { req: FastifyRequest; q: string; ite
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <Pagination req={req} page={props.page} total={props.total} pageSize={50} href={(n) => `/can-bo/thu-tuc?q=${encodeURIComponent(props.q)}&page=${n}`} />
       {props.canImport ? (
         <>

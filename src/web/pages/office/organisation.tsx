@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Staff, Unit } from '../../../modules/organisation/schemas.ts';
 import type { UnitNode } from '../../../modules/organisation/list-units.ts';
 import { STAFF_ROLE_LIST } from '../../../platform/auth/roles.ts';
-import { Csrf, ErrorSummary, Layout, roleName, t } from '../../components/layout.tsx';
+import { Csrf, ErrorSummary, Layout, roleName, t, TableWrap } from '../../components/layout.tsx';
 
 type FormError = { field: string; text: string };
 
@@ -93,7 +93,7 @@ export function StaffPage(props: { req: FastifyRequest; staff: Staff[]; units: U
           </div>
         </div>
       ) : null}
-      <div class="cs-table-wrap">
+      <TableWrap label={t(req, 'Danh sách cán bộ', 'Staff list')}>
         <table class="govuk-table">
           <caption class="govuk-table__caption govuk-table__caption--s">{t(req, `${props.staff.length} tài khoản`, `${props.staff.length} accounts`)}</caption>
           <thead class="govuk-table__head">
@@ -115,7 +115,7 @@ export function StaffPage(props: { req: FastifyRequest; staff: Staff[]; units: U
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {props.canEdit ? (
         <>
           <h2 class="govuk-heading-m" id="them">{t(req, 'Tạo tài khoản cán bộ', 'Create an account')}</h2>

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { formatVnd } from '../../../platform/i18n/index.ts';
 import type { ProcedureDetail } from '../../../modules/catalog/get-procedure.ts';
-import { Layout, t, roleName } from '../../components/layout.tsx';
+import { Layout, TableWrap, t, roleName } from '../../components/layout.tsx';
 import { LevelBadge, unitLabel } from './catalogue.tsx';
 
 const CHANNEL = { ONLINE: ['Trực tuyến', 'Online'], POSTAL: ['Dịch vụ bưu chính', 'By post'], DIRECT: ['Trực tiếp', 'In person'] } as const;
@@ -9,7 +9,7 @@ const FEE_TYPE: Record<string, [string, string]> = { FEE: ['Lệ phí', 'Fee'], 
 
 export function MethodsTable({ req, p }: { req: FastifyRequest; p: ProcedureDetail }) {
   return (
-    <div class="cs-table-wrap">
+    <TableWrap label={t(req, 'Cách thức thực hiện', 'How to apply')}>
       <table class="govuk-table">
         <caption class="govuk-table__caption govuk-table__caption--m">{t(req, 'Cách thức thực hiện', 'How to apply')}</caption>
         <thead class="govuk-table__head">
@@ -38,7 +38,7 @@ export function MethodsTable({ req, p }: { req: FastifyRequest; p: ProcedureDeta
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
@@ -49,7 +49,7 @@ export function ComponentsList({ req, p }: { req: FastifyRequest; p: ProcedureDe
       {p.cases.map((c) => (
         <>
           {c.name ? <h3 class="govuk-heading-s">{c.name}</h3> : null}
-          <div class="cs-table-wrap">
+          <TableWrap label={c.name || t(req, 'Thành phần hồ sơ', 'Dossier components')}>
             <table class="govuk-table">
               <thead class="govuk-table__head">
                 <tr class="govuk-table__row">
@@ -70,7 +70,7 @@ export function ComponentsList({ req, p }: { req: FastifyRequest; p: ProcedureDe
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         </>
       ))}
     </>
