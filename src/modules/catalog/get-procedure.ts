@@ -18,15 +18,16 @@ export type ProcedureDetail = z.infer<typeof ProcedureDetail>;
  */
 export async function getProcedure(ctx: Ctx, code: string, opts: { at?: Date; version?: number } = {}): Promise<ProcedureDetail> {
   const db = ctx.database.db;
-  const versions = await db.selectFrom('procedure_versions').select(['version', 'effective_from', 'effective_to', 'data']).where('procedure_code', '=', code).orderBy('version').execute();
+  const versions = await db.selectFrom('procedure_versions').select(['id', 'version', 'effective_from', 'effective_to']).where('procedure_code', '=', code).orderBy('version').execute();
   const at = opts.at ?? new Date();
   const chosen = opts.version
     ? versions.find((v) => v.version === opts.version)
     : versions.find((v) => new Date(v.effective_from) <= at && (!v.effective_to || new Date(v.effective_to) > at));
   if (!chosen) throw notFound({ vi: `thủ tục ${code}${opts.version ? ` phiên bản ${opts.version}` : ' đang có hiệu lực'}`, en: `Procedure ${code}${opts.version ? ` version ${opts.version}` : ' in force'}` });
   const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+  const doc = await db.selectFrom('procedure_documents').select('data').where('version_id', '=', chosen.id).executeTakeFirstOrThrow();
   return {
-    ...(chosen.data as unknown as z.infer<typeof ProcedureData>),
+    ...(doc.data as unknown as z.infer<typeof ProcedureData>),
     version: chosen.version,
     effectiveFrom: iso(chosen.effective_from)!,
     effectiveTo: iso(chosen.effective_to),

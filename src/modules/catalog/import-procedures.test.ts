@@ -26,7 +26,7 @@ describe('import of the national procedures format', () => {
     expect(p.body.field).toBe('Hộ tịch');
     expect(p.body.methods.map((m) => m.channel)).toEqual(['ONLINE', 'POSTAL', 'DIRECT']);
     expect(p.body.cases[0].components.map((c) => c.code)).toContain('000.00.00.G15-KQ004389');
-    const raw = await t.ctx.database.db.selectFrom('procedure_versions').select('raw').where('procedure_code', '=', '1.001193').executeTakeFirstOrThrow();
+    const raw = await t.ctx.database.db.selectFrom('procedure_versions').innerJoin('procedure_documents', 'version_id', 'id').select('raw').where('procedure_code', '=', '1.001193').executeTakeFirstOrThrow();
     const kept = raw.raw as unknown as Record<string, unknown>;
     expect(kept.id).toBe('019d2bfd-3fe0-70ac-b9d6-5e9e20d6eef7');
     expect(kept.decisionNo).toBe('');

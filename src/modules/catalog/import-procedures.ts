@@ -129,12 +129,16 @@ export async function importProcedures(ctx: Ctx, input: unknown, actor: string, 
       else result.unchanged++;
       onProgress?.(++done, parsed.length);
     }
+    const words = [...new Set(parsed.flatMap((p) => foldVietnamese(`${p.data.name} ${p.data.field}`).split(' ')).filter((w) => w.length >= 2 && w.length <= 40))];
+    if (words.length) await sql`insert into catalog_words (word) select unnest(${words}::text[]) on conflict do nothing`.execute(tx);
     await recordAudit(tx, {
       actor,
       action: 'catalog.import',
       data: { created: result.created, newVersions: result.newVersions, unchanged: result.unchanged, codes: result.procedures.filter((o) => o.status !== 'unchanged').map((o) => `${o.code}@${o.version}`).slice(0, 500) },
     });
   });
+  // A large import changes the table's statistics enough to mislead the planner until autovacuum catches up.
+  if (result.created + result.newVersions >= 500) await sql`analyze procedure_versions`.execute(ctx.database.db);
   return result;
 }
 
@@ -158,7 +162,10 @@ async function upsertVersion(tx: Tx, data: ProcedureData, raw: unknown, effectiv
   if (!latest) await tx.insertInto('procedures').values({ code: data.code }).execute();
   else await tx.updateTable('procedure_versions').set({ effective_to: from }).where('id', '=', latest.id).execute();
   const version = (latest?.version ?? 0) + 1;
-  await tx
+  const online = data.methods.find((m) => m.channel === 'ONLINE') ?? data.methods[0];
+  const fees = data.methods.flatMap((m) => m.fees.map((f) => f.value));
+  const summary = { agencyName: data.agencyName, processingTime: online?.processingTime ?? null, processingTimeUnit: online?.processingTimeUnit ?? null, feeFrom: fees.length ? Math.min(...fees) : null };
+  const row = await tx
     .insertInto('procedure_versions')
     .values({
       procedure_code: data.code,
@@ -170,10 +177,11 @@ async function upsertVersion(tx: Tx, data: ProcedureData, raw: unknown, effectiv
       level: data.level,
       name_norm: foldVietnamese(data.name),
       search_norm: foldVietnamese(`${data.code} ${data.name} ${data.field} ${data.resultType ?? ''}`),
-      data: JSON.stringify(data),
-      raw: JSON.stringify(raw),
+      summary: JSON.stringify(summary),
       content_hash: hash,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx.insertInto('procedure_documents').values({ version_id: row.id, data: JSON.stringify(data), raw: JSON.stringify(raw) }).execute();
   return { code: data.code, version, status: latest ? 'new-version' : 'created' };
 }

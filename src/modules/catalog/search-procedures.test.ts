@@ -41,7 +41,7 @@ describe('Vietnamese-aware catalogue search', () => {
   });
 
   it('tolerates a typo through trigram similarity', async () => {
-    const r = await search(`q=${encodeURIComponent('giấy phép bán lẽ rượu')}`);
+    const r = await search(`q=${encodeURIComponent('giấy phép bán lẻ rượi')}`);
     expect(r.items.map((i) => i.name)).toContain('Cấp Giấy phép bán lẻ rượu');
   });
 

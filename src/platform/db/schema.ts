@@ -92,10 +92,22 @@ export interface ProcedureVersionsTable {
   name_norm: string;
   search_norm: string;
   search_doc: Generated<string>;
-  data: Json;
-  raw: Json;
+  summary: Json<ProcedureSummaryColumn>;
   content_hash: string;
   created_at: Generated<Date>;
+}
+
+export interface ProcedureSummaryColumn {
+  agencyName: string | null;
+  processingTime: number | null;
+  processingTimeUnit: string | null;
+  feeFrom: number | null;
+}
+
+export interface ProcedureDocumentsTable {
+  version_id: number;
+  data: Json;
+  raw: Json;
 }
 
 export interface DB {
@@ -108,4 +120,6 @@ export interface DB {
   audit_log: AuditLogTable;
   procedures: ProceduresTable;
   procedure_versions: ProcedureVersionsTable;
+  procedure_documents: ProcedureDocumentsTable;
+  catalog_words: { word: string };
 }
