@@ -19,7 +19,7 @@ export async function createContext(config: Config, opts: { worker?: boolean; da
   const applied = await migrate(database.pool);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const jobs = await startJobs(database.pool, { worker: opts.worker ?? true });
-  return {
+  const ctx: Ctx = {
     config,
     database,
     jobs,
@@ -27,6 +27,17 @@ export async function createContext(config: Config, opts: { worker?: boolean; da
     sessions: new SessionStore(database.db),
     log,
   };
+  if (opts.worker ?? true) await startWorkers(ctx);
+  return ctx;
+}
+
+/** Recurring housekeeping, run by whichever node picks the job up. */
+export async function startWorkers(ctx: Ctx) {
+  await ctx.jobs.boss.schedule('sessions.purge', '*/15 * * * *');
+  await ctx.jobs.boss.work('sessions.purge', async () => {
+    const n = await ctx.sessions.purgeExpired();
+    if (n) ctx.log.info({ purged: n }, 'expired sessions purged');
+  });
 }
 
 export async function closeContext(ctx: Ctx) {

@@ -118,7 +118,7 @@ export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App
       req.session = await ctx.sessions.get(sid);
       req.principal = req.session?.principal ?? null;
     }
-    csrf.ensure(req, reply);
+    if (!req.url.startsWith('/api/')) csrf.ensure(req, reply);
   });
   app.addHook('preValidation', async (req) => {
     if (!req.url.startsWith('/sso')) csrf.check(req);
