@@ -10,7 +10,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { createScratchDatabase } from '../src/platform/db/scratch.ts';
 import { syntheticProcedures } from './synthetic-procedures.ts';
 
 const args = process.argv.slice(2);
@@ -52,28 +52,9 @@ function load(base: string, paths: string[], seconds: number) {
   return JSON.parse(out) as { rps: number; p50: number; p99: number; errors: number; non2xx: number };
 }
 
-async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `congso_bench_${Date.now()}`;
-  const c = new pg.Client({ connectionString: pgUrl });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(pgUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.href,
-    drop: async () => {
-      const d = new pg.Client({ connectionString: pgUrl });
-      await d.connect();
-      await d.query(`drop database if exists ${name} with (force)`);
-      await d.end();
-    },
-  };
-}
-
 async function benchOn(kind: 'postgresql' | 'embedded', rows: Row[], notes: string[]) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'congso-bench-'));
-  const db = kind === 'postgresql' ? await freshPgDatabase() : undefined;
+  const db = kind === 'postgresql' ? await createScratchDatabase(pgUrl, 'congso_bench') : undefined;
   const port = 3900 + Math.floor(Math.random() * 90);
   const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...(db ? { DATABASE_URL: db.url } : {}) };
   let server: ChildProcess | undefined;

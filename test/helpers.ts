@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { createScratchDatabase } from '../src/platform/db/scratch.ts';
 import { loadConfig, type Config } from '../src/platform/config.ts';
 import { closeContext, createContext } from '../src/platform/boot.ts';
 import type { Ctx } from '../src/platform/context.ts';
@@ -28,23 +28,7 @@ export async function freePort(): Promise<number> {
 /** A database of its own for one test file: a fresh PostgreSQL database, or a PGlite folder. */
 export async function freshDatabase(): Promise<{ url?: string; drop(): Promise<void> }> {
   if (!onPostgres()) return { drop: async () => {} };
-  const admin = process.env.TEST_DATABASE_URL!;
-  const name = `congso_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return {
-    url: u.href,
-    async drop() {
-      const c2 = new pg.Client({ connectionString: admin });
-      await c2.connect();
-      await c2.query(`drop database if exists ${name} with (force)`);
-      await c2.end();
-    },
-  };
+  return createScratchDatabase(process.env.TEST_DATABASE_URL!, 'congso_t');
 }
 
 export interface TestApp {
