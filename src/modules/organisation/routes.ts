@@ -8,6 +8,7 @@ import { listUnits } from './list-units.ts';
 import { createStaff } from './create-staff.ts';
 import { listStaff } from './list-staff.ts';
 import { SetRolesInput, setStaffRoles } from './set-staff-roles.ts';
+import { SetActiveInput, setStaffActive } from './set-staff-active.ts';
 
 export const organisationModule: Module = {
   name: 'organisation',
@@ -55,6 +56,20 @@ export const organisationModule: Module = {
         response: { 200: z.object({ totpSecret: z.string().nullable() }), 404: ErrorBody },
       },
       handler: async (req) => setStaffRoles(ctx, req.params.username, req.body, actorOf(req.principal)),
+    });
+    app.put('/api/v1/staff/:username/active', {
+      config: { access: ['administrator'] },
+      schema: {
+        tags: ['organisation'],
+        summary: "Enable or disable an official's account (disabling ends their sessions)",
+        params: z.object({ username: z.string().max(64) }),
+        body: SetActiveInput,
+        response: { 200: z.object({ username: z.string(), active: z.boolean() }), 404: ErrorBody },
+      },
+      handler: async (req) => {
+        await setStaffActive(ctx, req.params.username, req.body.active, actorOf(req.principal));
+        return { username: req.params.username, active: req.body.active };
+      },
     });
   },
 };
