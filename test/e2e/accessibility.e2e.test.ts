@@ -99,10 +99,13 @@ it('serves the API documentation', async () => {
   const page = await ctx.newPage();
   const r = await page.goto('/api/docs');
   expect(r?.status()).toBe(200);
+  // Swagger UI renders the OpenAPI document (not axe-checked: third-party UI).
+  await expect(page.locator('.swagger-ui .info .title').innerText({ timeout: 15_000 })).resolves.toContain('congso API');
   await ctx.close();
 });
 
-describe.each([
+// The four runs are independent (own contexts, own accounts): run them side by side.
+describe.concurrent.each([
   ['desktop', 'vi'],
   ['phone', 'vi'],
   ['desktop', 'en'],
@@ -111,7 +114,7 @@ describe.each([
   const phone = size === 'phone';
   const L = (s: string) => `${size}/${lang} ${s}`;
 
-  it('public portal pages', async () => {
+  it('public portal pages', async ({ expect }) => {
     const ctx = await newContext(size);
     const page = await ctx.newPage();
     const problems: string[] = [];
@@ -125,7 +128,7 @@ describe.each([
     await ctx.close();
   });
 
-  it('official sign-in error state', async () => {
+  it('official sign-in error state', async ({ expect }) => {
     const ctx = await newContext(size);
     const page = await ctx.newPage();
     await visit(page, withLang('/can-bo/dang-nhap', lang));
@@ -139,7 +142,7 @@ describe.each([
     await ctx.close();
   });
 
-  it('VNeID simulator sign-in page', async () => {
+  it('VNeID simulator sign-in page', async ({ expect }) => {
     const ctx = await newContext(size);
     const page = await ctx.newPage();
     await visit(page, withLang('/dang-nhap', lang));
@@ -153,7 +156,7 @@ describe.each([
     await ctx.close();
   });
 
-  it('citizen: prepare a dossier', async () => {
+  it('citizen: prepare a dossier', async ({ expect }) => {
     const ctx = await newContext(size, sessions.citizen);
     const page = await ctx.newPage();
     await visit(page, withLang(`/thu-tuc/${code}/nop-ho-so`, lang));
@@ -162,7 +165,7 @@ describe.each([
     await ctx.close();
   });
 
-  it('administrator: back office pages', async () => {
+  it('administrator: back office pages', async ({ expect }) => {
     const ctx = await newContext(size, sessions.admin);
     const page = await ctx.newPage();
     const problems: string[] = [];
@@ -175,7 +178,7 @@ describe.each([
     await ctx.close();
   });
 
-  it('auditor: audit trail and its integrity check', async () => {
+  it('auditor: audit trail and its integrity check', async ({ expect }) => {
     const ctx = await newContext(size, sessions.auditor);
     const page = await ctx.newPage();
     await visit(page, withLang('/can-bo/nhat-ky', lang));
