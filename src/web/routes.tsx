@@ -29,6 +29,11 @@ import { OverviewPage } from './pages/office/overview.tsx';
 import { OfficeCataloguePage } from './pages/office/catalogue.tsx';
 import { StaffPage, UnitsPage } from './pages/office/organisation.tsx';
 import { AccountPage, AuditPage, VerifyResultView } from './pages/office/audit.tsx';
+import { StaffDetailPage } from './pages/office/staff-detail.tsx';
+import { setStaffRoles } from '../modules/organisation/set-staff-roles.ts';
+import { setStaffActive } from '../modules/organisation/set-staff-active.ts';
+import { RoleAssignment } from '../modules/organisation/schemas.ts';
+import { notFound } from '../platform/errors.ts';
 
 const page = { hide: true } as const;
 const hasRole = (p: Principal | null, role: string) => p?.kind === 'staff' && p.roles.some((r) => r.role === role);
@@ -177,6 +182,40 @@ export const webModule: Module = {
       const [staff, units] = await Promise.all([listStaff(ctx), listUnits(ctx)]);
       const { password: _pw, ...values } = body;
       return sendPage(reply, <StaffPage req={req} staff={staff} units={units} canEdit errors={errors} values={created ? {} : values} created={created} />, status);
+    });
+
+    const Username = z.object({ username: z.string().max(64) });
+    const staffDetail = async (req: FastifyRequest, reply: FastifyReply, username: string, extra: { error?: string; saved?: boolean; totp?: { qr: string; secret: string } } = {}, status = 200) => {
+      const [staff, units] = await Promise.all([listStaff(ctx), listUnits(ctx)]);
+      const s = staff.find((x) => x.username === username);
+      if (!s) throw notFound({ vi: `cán bộ ${username}`, en: `Staff ${username}` });
+      return sendPage(reply, <StaffDetailPage req={req} staff={s} units={units} {...extra} />, status);
+    };
+    app.get('/can-bo/nhan-su/:username', { config: { access: ['administrator'] }, schema: { ...page, params: Username, querystring: z.object({ saved: z.string().optional() }) } }, async (req, reply) =>
+      staffDetail(req, reply, req.params.username, { saved: req.query.saved === '1' }),
+    );
+    app.post('/can-bo/nhan-su/:username/vai-tro', { config: { access: ['administrator'] }, schema: { ...page, params: Username } }, async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, string | string[]>;
+      const keep = [body.keep ?? []].flat().map((k) => {
+        const [role, unitId] = String(k).split('@');
+        return { role, unitId };
+      });
+      if (body.role) keep.push({ role: String(body.role), unitId: String(body.unitId ?? '') });
+      const roles = z.array(RoleAssignment).safeParse(keep);
+      try {
+        if (!roles.success) throw (await import('../platform/http/validation.ts')).fromZod(roles.error);
+        const r = await setStaffRoles(ctx, req.params.username, { roles: roles.data }, actorOf(req.principal));
+        if (!r.totpSecret) return reply.redirect(`/can-bo/nhan-su/${encodeURIComponent(req.params.username)}?saved=1`, 303);
+        return staffDetail(req, reply, req.params.username, { saved: true, totp: { secret: r.totpSecret, qr: await QRCode.toDataURL(totpUri(r.totpSecret, req.params.username)) } });
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        return staffDetail(req, reply, req.params.username, { error: t(req, e.text.vi, e.text.en) }, e.status);
+      }
+    });
+    app.post('/can-bo/nhan-su/:username/trang-thai', { config: { access: ['administrator'] }, schema: { ...page, params: Username } }, async (req, reply) => {
+      const active = ((req.body ?? {}) as Record<string, string>).active === 'true';
+      await setStaffActive(ctx, req.params.username, active, actorOf(req.principal));
+      return reply.redirect(`/can-bo/nhan-su/${encodeURIComponent(req.params.username)}?saved=1`, 303);
     });
 
     app.get('/can-bo/nhat-ky', { config: { access: ['auditor'] }, schema: { ...page, querystring: z.object({ before: z.coerce.number().int().positive().optional() }) } }, async (req, reply) => {

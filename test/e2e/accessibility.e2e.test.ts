@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_TOTP, startTestApp, type TestApp } from '../helpers.ts';
 import { totpCode } from '../../src/platform/auth/totp.ts';
-import { checkAccessibility, launchBrowser } from './browser.ts';
+import { checkAccessibility, launchBrowser, submitOfficialForm } from './browser.ts';
 
 /**
  * Every page, as the person who would see it, at desktop and phone widths, in Vietnamese
@@ -32,10 +32,8 @@ async function newContext(kind: keyof typeof VIEWPORTS, storageState?: StorageSt
 
 async function signInOfficial(page: Page, username: string, otp?: string) {
   await page.goto('/can-bo/dang-nhap');
-  await page.fill('#username', username);
-  await page.fill('#password', 'congso-demo');
-  if (otp) await page.fill('#otp', otp);
-  await Promise.all([page.waitForURL((u) => u.pathname === '/can-bo'), page.click('form[action="/can-bo/dang-nhap"] button[type=submit]')]);
+  await submitOfficialForm(page, username, 'congso-demo', otp);
+  expect(new URL(page.url()).pathname).toBe('/can-bo');
 }
 
 /** The page's structural checks plus axe; returns the problems found, as readable lines. */
@@ -169,7 +167,7 @@ describe.concurrent.each([
     const ctx = await newContext(size, sessions.admin);
     const page = await ctx.newPage();
     const problems: string[] = [];
-    for (const url of ['/can-bo', '/can-bo/thu-tuc', '/can-bo/don-vi', '/can-bo/nhan-su', '/can-bo/tai-khoan']) {
+    for (const url of ['/can-bo', '/can-bo/thu-tuc', '/can-bo/don-vi', '/can-bo/nhan-su', '/can-bo/nhan-su/chuyenvien', '/can-bo/tai-khoan']) {
       await visit(page, withLang(url, lang));
       expect(new URL(page.url()).pathname, `${url} stays on the page (signed in)`).toBe(url);
       problems.push(...(await audit(page, L(url), { lang, phone })));

@@ -38,3 +38,11 @@ export async function checkAccessibility(page: Page, label: string): Promise<str
     .filter((v: AxeViolation) => v.impact === 'serious' || v.impact === 'critical')
     .map((v: AxeViolation) => `[${label}] ${v.id} (${v.impact}): ${v.help} — ${v.targets.join(', ')}`);
 }
+
+/** Fills and submits the back-office sign-in form (the page must show it); resolves when the next page has loaded. */
+export async function submitOfficialForm(p: Page, username: string, password: string, otp?: string) {
+  await p.fill('#username', username);
+  await p.fill('#password', password);
+  await p.fill('#otp', otp ?? '');
+  await Promise.all([p.waitForNavigation(), p.click('form[action="/can-bo/dang-nhap"] button[type=submit]')]);
+}

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_TOTP, startTestApp, type TestApp } from '../helpers.ts';
 import { totpCode } from '../../src/platform/auth/totp.ts';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser, submitOfficialForm } from './browser.ts';
 
 const citizens = JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as { username: string; password: string; name: string }[];
 const citizen = citizens[0];
@@ -37,14 +37,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await ctx?.close();
 });
-
-/** Fills and submits the back-office sign-in form; resolves when the response page has loaded. */
-async function submitOfficialForm(p: Page, username: string, password: string, otp?: string) {
-  await p.fill('#username', username);
-  await p.fill('#password', password);
-  await p.fill('#otp', otp ?? '');
-  await Promise.all([p.waitForNavigation(), p.click('form[action="/can-bo/dang-nhap"] button[type=submit]')]);
-}
 
 /** A six-digit code that is not valid for this secret now, nor one step either side. */
 function wrongCode(secret: string) {

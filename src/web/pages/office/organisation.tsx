@@ -107,7 +107,7 @@ export function StaffPage(props: { req: FastifyRequest; staff: Staff[]; units: U
           <tbody class="govuk-table__body">
             {props.staff.map((s) => (
               <tr class="govuk-table__row">
-                <td class="govuk-table__cell">{s.fullName}</td>
+                <td class="govuk-table__cell">{props.canEdit ? <a class="govuk-link" href={`/can-bo/nhan-su/${encodeURIComponent(s.username)}`}>{s.fullName}</a> : s.fullName}{s.active ? null : <strong class="govuk-tag govuk-tag--grey govuk-!-margin-left-1">{t(req, "Đã khóa", "Disabled")}</strong>}</td>
                 <td class="govuk-table__cell">{s.username}</td>
                 <td class="govuk-table__cell">{s.roles.map((r) => <div>{roleName(req, r.role)} — {unitName(r.unitId)}</div>)}</td>
                 <td class="govuk-table__cell">{s.totpEnabled ? t(req, 'Có', 'On') : t(req, 'Không', 'Off')}</td>
