@@ -47,8 +47,8 @@ async function waitHealthy(base: string, child: ChildProcess) {
   throw new Error('server did not become healthy');
 }
 
-function load(base: string, paths: string[], seconds: number) {
-  const out = execFileSync(NODE, ['--import', 'tsx', 'bench/load.ts', base, JSON.stringify(paths), String(seconds), String(CONNECTIONS)], { cwd: ROOT, encoding: 'utf8' });
+function load(base: string, paths: string[], seconds: number, rate = 0) {
+  const out = execFileSync(NODE, ['--import', 'tsx', 'bench/load.ts', base, JSON.stringify(paths), String(seconds), String(CONNECTIONS), String(rate)], { cwd: ROOT, encoding: 'utf8' });
   return JSON.parse(out) as { rps: number; p50: number; p99: number; errors: number; non2xx: number };
 }
 
@@ -72,8 +72,11 @@ async function benchOn(kind: 'postgresql' | 'embedded', rows: Row[], notes: stri
     await waitHealthy(base, server);
     load(base, apiPaths, 2); // warm-up: JIT, caches, query plans
     for (const [scenario, paths] of [['catalogue search API', apiPaths], ['catalogue search page', pagePaths]] as const) {
-      const r = load(base, [...paths], SECONDS);
-      rows.push({ database: kind, scenario, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors + r.non2xx });
+      const peak = load(base, [...paths], SECONDS);
+      rows.push({ database: kind, scenario: `${scenario}, peak`, rps: peak.rps, p50: peak.p50, p99: peak.p99, errors: peak.errors + peak.non2xx });
+      const rate = Math.max(1, Math.round(peak.rps / 2));
+      const half = load(base, [...paths], SECONDS, rate);
+      rows.push({ database: kind, scenario: `${scenario}, at half of peak (${rate}/s)`, rps: half.rps, p50: half.p50, p99: half.p99, errors: half.errors + half.non2xx });
     }
     const rss = Number(execFileSync('ps', ['-o', 'rss=', '-p', String(server.pid)], { encoding: 'utf8' }).trim()) / 1024;
     notes.push(`${kind}: server resident memory after the runs ${rss.toFixed(0)} MB`);
