@@ -1,4 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { CalendarTables } from '../../modules/calendar/tables.ts';
+import type { NotificationTables } from '../../modules/notifications/tables.ts';
+import type { BlobTables } from '../blobs/tables.ts';
 
 /** Typed view of the tables in migrations/. Keep in step with the SQL. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -110,7 +113,8 @@ export interface ProcedureDocumentsTable {
   raw: Json;
 }
 
-export interface DB {
+/** Every table. Modules that own tables declare them in their own tables.ts, merged here. */
+export interface DB extends CalendarTables, BlobTables, NotificationTables {
   org_units: OrgUnitsTable;
   staff: StaffTable;
   staff_roles: StaffRolesTable;
