@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,7 +79,12 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
 }
 
 /** Demo TOTP secrets (demo/organisation.json) for the accounts that need a second factor. */
-export const DEMO_TOTP: Record<string, string> = { admin: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', ky: 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU' };
+/** The demo officials' TOTP secrets, read from the demo data so the two cannot drift apart. */
+export const DEMO_TOTP: Record<string, string> = Object.fromEntries(
+  (JSON.parse(readFileSync(new URL('../demo/organisation.json', import.meta.url), 'utf8')) as { staff: { username: string; totpSecret: string | null }[] }).staff
+    .filter((s) => s.totpSecret)
+    .map((s) => [s.username, s.totpSecret!]),
+);
 
 /** Signs a demo official in through the API and returns the bearer token. */
 const otpUses = new WeakMap<TestApp, Map<string, number>>();

@@ -7,6 +7,8 @@ import { migrate } from './db/migrate.ts';
 import { startJobs } from './jobs/index.ts';
 import { TokenService } from './auth/tokens.ts';
 import { SessionStore } from './auth/sessions.ts';
+import { createBlobStore } from './blobs/store.ts';
+import { ensureNotificationQueues, registerNotificationWorkers } from '../modules/notifications/workers.ts';
 
 /** Opens the database, applies migrations, starts the job system: everything a command needs. */
 export async function createContext(config: Config, opts: { worker?: boolean; dataDirOverride?: string } = {}): Promise<Ctx> {
@@ -25,8 +27,11 @@ export async function createContext(config: Config, opts: { worker?: boolean; da
     jobs,
     tokens: new TokenService(config.secrets.token, config.publicUrl),
     sessions: new SessionStore(database.db),
+    blobs: createBlobStore(config),
     log,
   };
+  // Queues exist before any request can enqueue into them (see ensureNotificationQueues).
+  await ensureNotificationQueues(ctx);
   if (opts.worker ?? true) await startWorkers(ctx);
   return ctx;
 }
@@ -38,6 +43,7 @@ export async function startWorkers(ctx: Ctx) {
     const n = await ctx.sessions.purgeExpired();
     if (n) ctx.log.info({ purged: n }, 'expired sessions purged');
   });
+  await registerNotificationWorkers(ctx);
 }
 
 export async function closeContext(ctx: Ctx) {

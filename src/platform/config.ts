@@ -37,6 +37,17 @@ const EnvSchema = z
     SESSION_SECRET: secret,
     TOKEN_SECRET: secret,
     SSO_SIMULATOR: z.enum(['on', 'off']).optional(),
+    SMTP_URL: z
+      .string()
+      .trim()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://, e.g. smtp://user:pass@host:587')
+      .refine((v) => URL.canParse(v) && new URL(v).hostname !== '', 'must be a URL with a host, e.g. smtp://user:pass@host:587')
+      .optional(),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an e-mail address, optionally as "Name <address>"')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
@@ -65,6 +76,8 @@ export interface Config {
   /** Absent issuer means the built-in VNeID simulator at `${publicUrl}/sso`. */
   oidc: { issuer: string; clientId: string; clientSecret: string; simulator: boolean };
   secrets: { session: string; token: string };
+  /** Absent means no mail server: e-mail notifications stay in the outbox (demo). */
+  smtp?: { url: string; from: string };
 }
 
 /**
@@ -77,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const key = String(i.path[0] ?? '');
-      const got = key && clean[key] !== undefined && !/SECRET/.test(key) ? ` (got "${clean[key]}")` : '';
+      const got = key && clean[key] !== undefined && !/SECRET|SMTP_URL/.test(key) ? ` (got "${clean[key]}")` : '';
       return `  ${key}: ${i.message}${got}`;
     });
     throw new AppError('CONFIG_INVALID', {
@@ -112,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       session: e.SESSION_SECRET ?? demoSecrets!.session,
       token: e.TOKEN_SECRET ?? demoSecrets!.token,
     },
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `congso <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
   };
 }
 

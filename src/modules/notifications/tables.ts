@@ -1,3 +1,26 @@
-/** Kysely types of this module's tables (see migrations/); the central DB interface extends them. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface NotificationTables {}
+import type { ColumnType, Generated } from 'kysely';
+
+/** Kysely types of this module's tables (see migrations/0004_notifications.sql); the central DB interface extends them. */
+export interface NotificationTables {
+  notifications: NotificationsTable;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  event: string;
+  channel: 'email' | 'sms' | 'zalo';
+  lang: 'vi' | 'en';
+  recipient: string;
+  recipient_name: string;
+  dossier_code: string | null;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  subject: string | null;
+  body_text: string;
+  body_html: string | null;
+  status: Generated<'queued' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  provider_id: string | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}

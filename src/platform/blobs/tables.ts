@@ -1,3 +1,19 @@
-/** Kysely types of this module's tables (see migrations/); the central DB interface extends them. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface BlobTables {}
+import type { Generated } from 'kysely';
+
+/** Kysely types of the upload tables (migrations/0003_uploads.sql); the central DB interface extends them. */
+export interface BlobTables {
+  uploads: UploadsTable;
+}
+
+/** One uploaded file: who uploaded it under which name; the bytes are the blob `sha256`. */
+export interface UploadsTable {
+  id: Generated<string>;
+  sha256: string;
+  size: number;
+  content_type: string;
+  kind: 'pdf' | 'jpeg' | 'png' | 'docx' | 'xlsx';
+  file_name: string;
+  /** actorOf(principal): `citizen:<id>`, `staff:<username>` or `service:<clientId>`. */
+  owner: string;
+  created_at: Generated<Date>;
+}

@@ -16,11 +16,15 @@ export interface Database {
   pool: pg.Pool;
   db: Kysely<DB>;
   close(): Promise<void>;
+  /** Set on a view bound to a transaction (see inTransaction): the database it came from, for caches. */
+  root?: Database;
 }
 
 // bigint (int8) and numeric come back as strings by default; counts and ids here fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+// A calendar date is a day, not an instant: keep 'YYYY-MM-DD' rather than a Date at local midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export interface OpenOptions {
   /** postgresql:// URL; absent means the embedded PGlite database. */

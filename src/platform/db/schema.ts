@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { CalendarTables } from '../../modules/calendar/tables.ts';
 import type { NotificationTables } from '../../modules/notifications/tables.ts';
 import type { BlobTables } from '../blobs/tables.ts';
+import type { DossierTables } from '../../modules/dossiers/tables.ts';
 
 /** Typed view of the tables in migrations/. Keep in step with the SQL. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -114,7 +115,7 @@ export interface ProcedureDocumentsTable {
 }
 
 /** Every table. Modules that own tables declare them in their own tables.ts, merged here. */
-export interface DB extends CalendarTables, BlobTables, NotificationTables {
+export interface DB extends CalendarTables, BlobTables, NotificationTables, DossierTables {
   org_units: OrgUnitsTable;
   staff: StaffTable;
   staff_roles: StaffRolesTable;

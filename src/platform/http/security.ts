@@ -33,7 +33,10 @@ export function csrfFor(secret: string) {
     const forgeable = SIMPLE_TYPES.test(req.headers['content-type'] ?? '');
     if (!ridesOnCookie && !forgeable) return;
     const body = req.body as Record<string, unknown> | undefined;
-    const sent = (req.headers['x-csrf-token'] as string | undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+    // A multipart form's fields are read after this check, so a no-script upload form puts the token in its action URL.
+    const query = req.query as Record<string, unknown> | undefined;
+    const fromQuery = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '') && typeof query?._csrf === 'string' ? query._csrf : undefined;
+    const sent = (req.headers['x-csrf-token'] as string | undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? fromQuery;
     const cookie = req.cookies[CSRF_COOKIE];
     if (!sent || !cookie || !safeEqual(sent, sign(cookie))) {
       throw new AppError('CSRF_INVALID', {

@@ -1,0 +1,126 @@
+import { sql } from 'kysely';
+import type { Ctx } from '../../platform/context.ts';
+import type { Tx, Queryable } from '../../platform/db/index.ts';
+import { notFound } from '../../platform/errors.ts';
+import { foldVietnamese } from '../../platform/i18n/index.ts';
+import type { Principal } from '../../platform/auth/roles.ts';
+import { getProcedure } from '../catalog/get-procedure.ts';
+import type { Applicant, DossierView } from './schemas.ts';
+import { allowedActions, FINAL, STATUSES, type Actor, type DossierState, type WorkflowStep } from './workflow.ts';
+import { localDate } from './deadlines.ts';
+
+export type DossierRow = Awaited<ReturnType<typeof loadRow>>;
+
+export async function loadRow(db: Queryable | Tx, code: string, forUpdate = false) {
+  let q = db.selectFrom('dossiers').selectAll().where('code', '=', code);
+  if (forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound({ vi: `hồ sơ ${code}`, en: `Dossier ${code}` });
+  return row;
+}
+
+export const stateOf = (row: { state: unknown }) => row.state as unknown as DossierState;
+
+/** The workflow the dossier was filed under: its procedure version's, never a later one. */
+export async function workflowOf(ctx: Ctx, row: { procedure_code: string; procedure_version: number }): Promise<WorkflowStep[]> {
+  return (await getProcedure(ctx, row.procedure_code, { version: row.procedure_version })).workflow;
+}
+
+/** Appends one action to the log and writes the projection, in the caller's transaction. */
+export async function appendAction(
+  tx: Tx,
+  row: { id: string; state: unknown },
+  next: DossierState,
+  a: { action: string; actor: string; actorName: string; at: Date; data?: Record<string, unknown>; stepDue?: string | null; columns?: Record<string, unknown> },
+): Promise<number> {
+  const prev = stateOf(row);
+  const { rows } = await sql<{ seq: number }>`select coalesce(max(seq), 0) + 1 as seq from dossier_actions where dossier_id = ${row.id}`.execute(tx);
+  const seq = rows[0].seq;
+  await tx
+    .insertInto('dossier_actions')
+    .values({
+      dossier_id: row.id,
+      seq,
+      action: a.action,
+      actor: a.actor,
+      actor_name: a.actorName,
+      at: a.at,
+      from_status: prev?.status ?? null,
+      to_status: next.status,
+      from_unit: prev?.handlingUnit ?? null,
+      to_unit: next.handlingUnit,
+      assignee: next.assignee,
+      step_due: a.stepDue ?? null,
+      data: JSON.stringify(a.data ?? {}),
+    })
+    .execute();
+  await tx
+    .updateTable('dossiers')
+    .set({
+      state: JSON.stringify(next),
+      status: next.status,
+      national_status: STATUSES[next.status].national,
+      step: next.step,
+      handling_unit: next.handlingUnit,
+      assignee: next.assignee,
+      due_date: next.dueDate,
+      step_due_date: a.stepDue ?? null,
+      updated_at: new Date(),
+      ...(FINAL.includes(next.status) ? { finished_at: a.at } : {}),
+      ...a.columns,
+    })
+    .where('id', '=', row.id)
+    .execute();
+  return seq;
+}
+
+export function actorOfPrincipal(p: Principal | null, row: { owner_citizen_id: string | null }): Actor {
+  if (p?.kind === 'staff') return { kind: 'staff', username: p.username, roles: p.roles };
+  if (p?.kind === 'citizen' && p.id === row.owner_citizen_id) return { kind: 'applicant' };
+  return { kind: 'other' };
+}
+
+export async function componentsOf(db: Queryable, dossierId: string) {
+  return db.selectFrom('dossier_components').selectAll().where('dossier_id', '=', dossierId).orderBy('idx').execute();
+}
+
+export async function toView(ctx: Ctx, row: DossierRow, principal: Principal | null): Promise<DossierView> {
+  const wf = await workflowOf(ctx, row);
+  const s = stateOf(row);
+  const comps = await componentsOf(ctx.database.db, row.id);
+  const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+  return {
+    code: row.code,
+    procedureCode: row.procedure_code,
+    procedureVersion: row.procedure_version,
+    procedureName: row.procedure_name,
+    channel: row.channel,
+    status: s.status,
+    statusText: STATUSES[s.status].vi,
+    nationalStatus: row.national_status,
+    receivingUnit: row.receiving_unit,
+    handlingUnit: row.handling_unit,
+    step: row.step,
+    stepName: wf[row.step]?.name ?? null,
+    assignee: row.assignee,
+    applicant: row.applicant as unknown as Applicant,
+    form: row.form as unknown as Record<string, unknown>,
+    submittedAt: iso(row.submitted_at)!,
+    receivedAt: iso(row.received_at),
+    dueDate: row.due_date ? String(row.due_date).slice(0, 10) : null,
+    finishedAt: iso(row.finished_at),
+    overdue: isOverdue(row),
+    components: comps.map((c) => ({ code: c.component_code, name: c.name, uploadId: c.upload_id, fileName: c.file_name, contentType: c.content_type, size: c.size, sha256: c.sha256, reused: c.reused, supplemented: c.supplemented })),
+    allowedActions: allowedActions(actorOfPrincipal(principal, row), s, wf),
+  };
+}
+
+/** Late when processing ended after the due date, or has not ended and the date has passed. */
+export function isOverdue(row: { due_date: string | null; finished_at: Date | string | null; status: string }): boolean {
+  if (!row.due_date || row.status === 'awaiting_supplement') return false;
+  const due = String(row.due_date).slice(0, 10);
+  const end = row.finished_at ? localDate(new Date(row.finished_at)) : localDate(new Date());
+  return end > due;
+}
+
+export const nameNorm = (a: Applicant) => foldVietnamese(`${a.name} ${a.identifier}`);

@@ -1,0 +1,264 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../platform/errors.ts';
+import { MM } from '../../../platform/pdf/index.ts';
+import { decodeQr, pdfInfo, pdfPages, pdfText, pdfWords, squash } from '../../../platform/pdf/testing.ts';
+import {
+  FORM_NAMES,
+  handoffOutcome,
+  renderApology,
+  renderControlSlip,
+  renderDossierRegister,
+  renderReceiptSlip,
+  renderRefusal,
+  renderStopNotice,
+  renderSupplementRequest,
+} from './index.ts';
+import { SAMPLE_APPLICANT, sampleApology, sampleBase, sampleControl, sampleReceipt, sampleRefusal, sampleRegister, sampleStop, sampleSupplement } from './samples.ts';
+
+const base = sampleBase();
+
+/** Reads a rendered form back: the layout text (line by line) and the text in drawing order. */
+async function read(bytes: Uint8Array) {
+  const layout = (await pdfText(bytes)).normalize('NFC');
+  const flow = squash(await pdfText(bytes, { mode: 'raw' }));
+  return { layout, flow };
+}
+
+/** The QR code decoded from the top-left quarter of page 1 only. */
+async function qrInTopLeftQuarter(bytes: Uint8Array) {
+  const { width, height } = await pdfWords(bytes, 1);
+  const found = await decodeQr(bytes, { x: 0, y: 0, width: width / 2, height: height / 2 });
+  expect(found).toHaveLength(1);
+  return JSON.parse(found[0]) as Record<string, unknown>;
+}
+
+const dossierForms = [
+  { name: FORM_NAMES.receipt, render: () => renderReceiptSlip(sampleReceipt()), issuer: 'Bộ phận Tiếp nhận và Trả kết quả' },
+  { name: FORM_NAMES.supplement, render: () => renderSupplementRequest(sampleSupplement()), issuer: 'Bộ phận Tiếp nhận và Trả kết quả' },
+  { name: FORM_NAMES.refusal, render: () => renderRefusal(sampleRefusal()), issuer: 'Bộ phận Tiếp nhận và Trả kết quả' },
+  { name: FORM_NAMES.apology, render: () => renderApology(sampleApology()), issuer: 'Phòng Quản lý Xuất nhập khẩu khu vực Hà Nội' },
+  { name: FORM_NAMES.stop, render: () => renderStopNotice(sampleStop()), issuer: 'Phòng Quản lý Xuất nhập khẩu khu vực Hà Nội' },
+  { name: FORM_NAMES.control, render: () => renderControlSlip(sampleControl()), issuer: 'Bộ phận Tiếp nhận và Trả kết quả' },
+];
+
+describe.each(dossierForms)('$name', ({ name, render, issuer }) => {
+  it('carries the national header, its title, the applicant and the QR code in the top-left corner', async () => {
+    const bytes = await render();
+    const { layout, flow } = await read(bytes);
+    expect(layout).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(layout).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(layout).toContain('BỘ CÔNG THƯƠNG');
+    expect(flow).toContain(issuer.toUpperCase());
+    // Form 05's title is "THÔNG BÁO" with the subject under it.
+    expect(flow).toContain(name === FORM_NAMES.stop ? 'THÔNG BÁO Về việc dừng xử lý hồ sơ' : name.toUpperCase());
+    expect(layout).toContain('Nguyễn Thị Ấn');
+    expect(flow).toContain(base.dossierCode);
+
+    expect(await qrInTopLeftQuarter(bytes)).toEqual({ ma: base.dossierCode, tt: base.procedure.code, nd: base.applicant.idNumber, ten: name, url: base.trackingUrl });
+
+    const info = await pdfInfo(bytes);
+    expect(info.Pages).toBe('1');
+    expect(info.Title).toBe(name);
+    expect(info.Author).toBe(issuer);
+    expect(info.Producer).toBe('congso');
+  });
+});
+
+describe('01 receipt and appointment slip', () => {
+  it('lists the components, the times and both signatures at the counter', async () => {
+    const d = sampleReceipt();
+    const { layout, flow } = await read(await renderReceiptSlip(d));
+    expect(layout).toContain('Hà Nội, ngày 23 tháng 11 năm 2026');
+    expect(layout).toContain('Số: 42/GTN-BPMC');
+    expect(flow).toContain('Bộ phận Tiếp nhận và Trả kết quả - Phòng Quản lý Xuất nhập khẩu khu vực Hà Nội tiếp nhận hồ sơ của: Nguyễn Thị Ấn');
+    expect(layout).toContain('Số định danh cá nhân: 001190012345');
+    expect(layout).toMatch(/Số điện thoại: 0912 345 678\s+Email: nguyen\.thi\.an@example\.vn/);
+    expect(flow).toContain('Nội dung yêu cầu giải quyết: Cấp Giấy chứng nhận đủ điều kiện kinh doanh xuất khẩu gạo (mã thủ tục: 2.000815)');
+    for (const c of d.components) expect(flow).toContain(c.name);
+    expect(layout).toMatch(/Giấy chứng nhận đăng ký doanh nghiệp\s+0\s+1\s+Có/);
+    expect(layout).toContain('2. Số lượng hồ sơ: 01 (bộ)');
+    expect(layout).toContain('3. Thời gian giải quyết hồ sơ theo quy định là: 20 ngày làm việc');
+    expect(layout).toContain('4. Thời gian nhận hồ sơ: 09 giờ 30 phút, ngày 23 tháng 11 năm 2026');
+    expect(layout).toContain('5. Thời gian trả kết quả giải quyết hồ sơ: ngày 21 tháng 12 năm 2026');
+    expect(flow).toContain('6. Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích, địa chỉ: Số 18 ngõ 71 phố Đặng Văn Ngữ');
+    expect(layout).toContain('Vào Sổ theo dõi hồ sơ, Quyển số: 11/2026, Số thứ tự: 42');
+    expect(layout).toMatch(/NGƯỜI NỘP HỒ SƠ\s+NGƯỜI TIẾP NHẬN HỒ SƠ/);
+    expect(layout).toMatch(/Nguyễn Thị Ấn\s+Đặng Văn Ưởng\s*\n/);
+  });
+
+  it('has no applicant signature when filed online, and prints a due time when there is one', async () => {
+    const { layout } = await read(await renderReceiptSlip(sampleReceipt({ channel: 'online', dueDate: new Date('2026-12-21T09:00:00Z'), resultDelivery: { method: 'online' } })));
+    expect(layout).not.toContain('NGƯỜI NỘP HỒ SƠ');
+    expect(layout).toContain('NGƯỜI TIẾP NHẬN HỒ SƠ');
+    expect(layout).toContain('Hình thức nộp hồ sơ: Trực tuyến');
+    expect(layout).toContain('5. Thời gian trả kết quả giải quyết hồ sơ: 16 giờ 00 phút, ngày 21 tháng 12 năm 2026');
+  });
+
+  it('reads back decomposed (NFD) input in composed form', async () => {
+    const nfd = (s: string) => s.normalize('NFD');
+    const bytes = await renderReceiptSlip(sampleReceipt({ applicant: { ...SAMPLE_APPLICANT, name: nfd('Đặng Văn Ưởng') }, receivingOfficer: nfd('Nguyễn Thị Ấn') }));
+    const raw = await pdfText(bytes, { mode: 'raw' });
+    expect(raw).toBe(raw.normalize('NFC'));
+    expect(squash(raw)).toContain('tiếp nhận hồ sơ của: Đặng Văn Ưởng');
+    expect(squash(raw)).toContain('NGƯỜI TIẾP NHẬN HỒ SƠ (Ký và ghi rõ họ tên) Nguyễn Thị Ấn');
+    expect(JSON.parse((await decodeQr(bytes))[0]).nd).toBe('001190012345');
+  });
+
+  it('is deterministic for the same data', async () => {
+    const [a, b] = await Promise.all([renderReceiptSlip(sampleReceipt()), renderReceiptSlip(sampleReceipt())]);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+
+  it('refuses incomplete data with the path of each problem', async () => {
+    const bad = { ...sampleReceipt(), dossierCode: ' ', components: [], dueDate: '21/12/2026' };
+    const err = await renderReceiptSlip(bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('VALIDATION_FAILED');
+    const paths = (err as AppError).details!.map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['data.dossierCode', 'data.components', 'data.dueDate']));
+  });
+});
+
+describe('02 supplement request', () => {
+  it('lists each item with its reason, and whom to ask', async () => {
+    const d = sampleSupplement();
+    const { flow } = await read(await renderSupplementRequest(d));
+    expect(flow).toContain('Hồ sơ của: Nguyễn Thị Ấn');
+    expect(flow).toContain('Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:');
+    d.items.forEach((it, i) => expect(flow).toContain(`${i + 1}. ${it.content} Lý do: ${it.reason}`));
+    expect(flow).toContain('liên hệ với Bà Lê Thị Hường, số điện thoại 024 3825 1234, email huong.lt@example.gov.vn để được hướng dẫn./.');
+    expect(flow).toContain('không tính vào thời hạn giải quyết hồ sơ');
+    expect(flow).toContain('NGƯỜI HƯỚNG DẪN (Ký và ghi rõ họ tên) Đặng Văn Ưởng');
+  });
+});
+
+describe('03 refusal', () => {
+  it('gives the reasons', async () => {
+    const d = sampleRefusal();
+    const { flow } = await read(await renderRefusal(d));
+    expect(flow).toContain('thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:');
+    d.reasons.forEach((r, i) => expect(flow).toContain(`${i + 1}. ${r}`));
+    expect(flow).toContain('Xin thông báo cho Ông/Bà được biết và thực hiện./.');
+  });
+});
+
+describe('04 apology and new date', () => {
+  it('states the original date, the reason, the apology and the new date, signed by the head', async () => {
+    const { layout, flow } = await read(await renderApology(sampleApology()));
+    expect(layout).toContain('Kính gửi: Nguyễn Thị Ấn');
+    expect(layout).toContain('Hà Nội, ngày 18 tháng 12 năm 2026');
+    expect(flow).toContain('Thời gian hẹn trả kết quả giải quyết hồ sơ: ngày 21 tháng 12 năm 2026.');
+    expect(flow).toContain('Lý do: Hồ sơ cần lấy ý kiến thẩm định của Sở Nông nghiệp và Môi trường về điều kiện kho chứa;');
+    expect(flow).toContain('xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào ngày 28 tháng 12 năm 2026.');
+    expect(flow).toContain('tiếp nhận hồ sơ của Ông/Bà Nguyễn Thị Ấn (mã hồ sơ: 000.00.19.H26-261123-0042) vào lúc 09 giờ 30 phút, ngày 23 tháng 11 năm 2026.');
+    expect(layout).toMatch(/Nơi nhận:\s+KT\. TRƯỞNG PHÒNG/);
+    expect(layout).toContain('PHÓ TRƯỞNG PHÒNG');
+    expect(layout).toContain('Trịnh Thị Mỹ Dung');
+  });
+
+  it('adds the new date on its own line when the apology is custom', async () => {
+    const { flow } = await read(await renderApology(sampleApology({ apology: 'Chúng tôi thành thật xin lỗi Ông/Bà vì sự chậm trễ này.' })));
+    expect(flow).toContain('Chúng tôi thành thật xin lỗi Ông/Bà vì sự chậm trễ này.');
+    expect(flow).toContain('Thời gian hẹn trả kết quả mới: ngày 28 tháng 12 năm 2026.');
+  });
+});
+
+describe('05 notice of stopping', () => {
+  it('gives the legal basis, the dossier and the reason', async () => {
+    const d = sampleStop();
+    const { flow } = await read(await renderStopNotice(d));
+    for (const l of d.legalBasis) expect(flow).toContain(`${l};`);
+    expect(flow).toContain('Kính gửi: Nguyễn Thị Ấn');
+    expect(flow).toContain('đã tiếp nhận hồ sơ mã số 000.00.19.H26-261123-0042 của Ông/Bà vào lúc 09 giờ 30 phút, ngày 23 tháng 11 năm 2026');
+    expect(flow).toContain('thông báo dừng xử lý hồ sơ nêu trên kể từ ngày 01 tháng 12 năm 2026.');
+    expect(flow).toContain(`Lý do: ${d.reason}`);
+    expect(flow).toContain('TRƯỞNG PHÒNG (Ký, ghi rõ họ tên và đóng dấu) Vũ Đức Thưởng');
+  });
+});
+
+describe('06 processing-control slip', () => {
+  it('prints every hand-off with its times and result', async () => {
+    const { layout, flow } = await read(await renderControlSlip(sampleControl()));
+    expect(layout).toContain('(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả)');
+    expect(flow).toContain('Cơ quan phối hợp giải quyết hồ sơ: Sở Nông nghiệp và Môi trường thành phố Hà Nội');
+    for (const name of ['Đặng Văn Ưởng', 'Phạm Quốc Việt', 'Trịnh Thị Mỹ Dung', 'Nguyễn Thị Ấn']) expect(flow).toContain(name);
+    expect(flow).toMatch(/Thẩm định hồ sơ .*Trễ hạn 3 ngày/);
+    expect(flow).toMatch(/Tiếp nhận, chuyển hồ sơ .*Trước hạn/);
+    expect(flow).toMatch(/Trả kết quả .*Đang xử lý/);
+    // Each time on two lines of its cell: the hour, then the whole date.
+    expect(layout).toMatch(/10:00\s+24\/11\/2026\s+11:15\s+Trước hạn/);
+    expect(layout).toMatch(/23\/11\/2026\s+23\/11\/2026/);
+    expect(flow).toMatch(/Thẩm định hồ sơ .*11:15 23\/11\/2026 14\/12\/2026 16:40 17\/12\/2026 Trễ hạn 3 ngày/);
+  });
+
+  it('says early, on time, late or in progress', () => {
+    const h = sampleControl().handoffs[0];
+    expect(handoffOutcome({ ...h, finishedAt: undefined })).toBe('Đang xử lý');
+    expect(handoffOutcome({ ...h, stepDeadline: '2026-11-24', finishedAt: new Date('2026-11-23T09:00:00Z') })).toBe('Trước hạn');
+    // 23:30 on 24 November in Vietnam is still the deadline day.
+    expect(handoffOutcome({ ...h, stepDeadline: '2026-11-24', finishedAt: new Date('2026-11-24T16:30:00Z') })).toBe('Đúng hạn');
+    expect(handoffOutcome({ ...h, stepDeadline: '2026-11-24', finishedAt: new Date('2026-11-26T02:00:00Z'), lateDays: 2 })).toBe('Trễ hạn 2 ngày');
+    expect(() => handoffOutcome({ ...h, stepDeadline: '2026-11-24', finishedAt: new Date('2026-11-24T17:30:00Z') })).toThrow(AppError);
+  });
+
+  it('refuses a late hand-off without its late days', async () => {
+    const d = sampleControl();
+    d.handoffs[1] = { ...d.handoffs[1], lateDays: undefined };
+    await expect(renderControlSlip(d)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'data.handoffs[1].lateDays' }] });
+  });
+});
+
+describe('07 dossier register', () => {
+  it('puts 120 dossiers on landscape pages, header repeated, none lost, every page filled', async () => {
+    const d = sampleRegister(120);
+    const bytes = await renderDossierRegister(d);
+    const info = await pdfInfo(bytes);
+    expect(info['Page size']).toContain('841.89 x 595.28');
+    const pages = await pdfPages(bytes);
+    const n = Number(info.Pages);
+    expect(pages).toHaveLength(n);
+    expect(n).toBeGreaterThan(5);
+
+    // Each code once, in order, across the pages; in drawing order a code split after a
+    // hyphen still reads back whole once the whitespace is gone.
+    const raw = (await pdfText(bytes, { mode: 'raw' })).replace(/\s/g, '');
+    let at = -1;
+    for (const e of d.entries) {
+      const pos = raw.indexOf(e.dossierCode);
+      expect(pos, e.dossierCode).toBeGreaterThan(at);
+      expect(raw.indexOf(e.dossierCode, pos + 1)).toBe(-1);
+      at = pos;
+    }
+
+    const rowsPerPage: number[] = [];
+    for (let p = 1; p <= n; p++) {
+      const text = pages[p - 1];
+      expect(text).toMatch(/STT\s+Mã hồ sơ\s+Tên thủ tục hành chính/);
+      expect(text).toMatch(/\(1\)\s+\(2\)\s+\(3\)(\s+\(\d+\)){9}/);
+      expect(text).toContain(`Trang ${p}/${n}`);
+      const { height, words } = await pdfWords(bytes, p);
+      const rowNumbers = words.filter((w) => /^\d+$/.test(w.text) && w.xMax < 20 * MM + 25);
+      rowsPerPage.push(rowNumbers.length);
+      const bodyBottom = Math.max(...words.filter((w) => !w.text.startsWith('Trang') && !/^\d+\/\d+$/.test(w.text)).map((w) => w.yMax));
+      expect(bodyBottom).toBeLessThanOrEqual(height - 20 * MM + 0.5);
+      // A page ends only when the next row would not fit: what is left under the last row is
+      // less than one row's height (rows here are at most 5 lines of 7.5 pt).
+      if (p < n) expect(height - 20 * MM - bodyBottom).toBeLessThan(5 * 7.5 * 1.38 + 2 * MM + 1);
+    }
+    expect(rowsPerPage.reduce((s, r) => s + r, 0)).toBe(120);
+    const first = sampleRegister(120).entries[0];
+    expect(pages[0]).toContain('Nguyễn Thị Ấn');
+    expect(pages[0]).toContain(first.dossierCode);
+    expect(squash(pages[0])).toContain('Từ ngày 01/11/2026 đến ngày 30/11/2026');
+  });
+
+  it('carries the register QR code in the top-left corner of page 1', async () => {
+    const bytes = await renderDossierRegister(sampleRegister(3));
+    expect(await qrInTopLeftQuarter(bytes)).toEqual({ ma: '000.00.19.H26-SO-202611', tt: '', nd: '000.00.19.H26', ten: 'Sổ theo dõi hồ sơ', tu: '2026-11-01', den: '2026-11-30', so: 3 });
+    expect((await pdfInfo(bytes)).Pages).toBe('1');
+  });
+
+  it('refuses a period that ends before it starts', async () => {
+    await expect(renderDossierRegister({ ...sampleRegister(1), period: { from: '2026-11-30', to: '2026-11-01' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'data.period.to' }] });
+  });
+});

@@ -1,0 +1,18 @@
+export { renderReceiptSlip } from './render-receipt-slip.ts';
+export { renderSupplementRequest } from './render-supplement-request.ts';
+export { renderRefusal } from './render-refusal.ts';
+export { renderApology } from './render-apology.ts';
+export { renderStopNotice } from './render-stop-notice.ts';
+export { renderControlSlip, handoffOutcome } from './render-control-slip.ts';
+export { renderDossierRegister } from './render-dossier-register.ts';
+export { FORM_NAMES } from './common.ts';
+export type * from './types.ts';
+export {
+  apologySchema,
+  controlSlipSchema,
+  dossierRegisterSchema,
+  receiptSlipSchema,
+  refusalSchema,
+  stopNoticeSchema,
+  supplementRequestSchema,
+} from './types.ts';

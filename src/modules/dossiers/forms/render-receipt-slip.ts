@@ -1,0 +1,55 @@
+import { longDateTime, renderDocument, type Block } from '../../../platform/pdf/index.ts';
+import { CHANNEL_TEXT, FORM_NAMES, applicantFields, deskOf, headerOf, metaOf, numbered, parseForm, qrOf, requestField } from './common.ts';
+import { receiptSlipSchema, type ReceiptSlipData } from './types.ts';
+
+const DELIVERY: Record<ReceiptSlipData['resultDelivery']['method'], string> = {
+  direct: 'Bộ phận Tiếp nhận và Trả kết quả',
+  online: 'Trực tuyến, trên Cổng Dịch vụ công (kết quả điện tử)',
+  postal: 'Qua dịch vụ bưu chính công ích',
+};
+
+/** Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả. */
+export async function renderReceiptSlip(input: ReceiptSlipData): Promise<Uint8Array> {
+  const d = parseForm(receiptSlipSchema, input);
+  const name = FORM_NAMES.receipt;
+  const desk = `${deskOf(d.agency)} - ${d.agency.name}`;
+  const delivery = DELIVERY[d.resultDelivery.method] + (d.resultDelivery.address ? `, địa chỉ: ${d.resultDelivery.address}` : '');
+  const time = d.processingTime && `${d.processingTime.value} ${d.processingTime.unit === 'working-days' ? 'ngày làm việc' : 'ngày'}`;
+  const sets = d.sets ?? 1;
+  const body: Block[] = [
+    { kind: 'paragraph', text: [`${desk} tiếp nhận hồ sơ của: `, { text: d.applicant.name, bold: true }], align: 'left' },
+    { kind: 'fields', items: [...applicantFields(d.applicant), requestField(d), { label: 'Hình thức nộp hồ sơ', value: CHANNEL_TEXT[d.channel] }] },
+    numbered(1, 'Thành phần hồ sơ nộp gồm', ''),
+    {
+      kind: 'table',
+      columns: [
+        { header: 'STT', width: 1.1, align: 'center' },
+        { header: 'Tên thành phần hồ sơ', width: 8 },
+        { header: 'Bản chính', width: 1.6, align: 'center' },
+        { header: 'Bản sao', width: 1.6, align: 'center' },
+        { header: 'Đã số hóa', width: 1.6, align: 'center' },
+      ],
+      rows: d.components.map((c, i) => [String(i + 1), c.name, String(c.originals), String(c.copies), c.digitised ? 'Có' : 'Không']),
+    },
+    numbered(2, 'Số lượng hồ sơ', `${String(sets).padStart(2, '0')} (bộ)`),
+    numbered(3, 'Thời gian giải quyết hồ sơ theo quy định là', time ?? '……………'),
+    numbered(4, 'Thời gian nhận hồ sơ', longDateTime(d.receivedAt)),
+    numbered(5, 'Thời gian trả kết quả giải quyết hồ sơ', { text: longDateTime(d.dueDate), bold: true }),
+    numbered(6, 'Đăng ký nhận kết quả tại', delivery),
+  ];
+  if (d.register)
+    body.push({ kind: 'paragraph', text: `Vào Sổ theo dõi hồ sơ, Quyển số: ${d.register.book || '……'}, Số thứ tự: ${d.register.entry ?? '……'}`, italic: true, align: 'left' });
+  // The applicant signs only at the counter; a slip sent online or by post has no such signature.
+  body.push({
+    kind: 'signature',
+    left: d.channel === 'direct' ? { title: 'Người nộp hồ sơ', name: d.applicant.kind === 'organisation' ? undefined : d.applicant.name } : undefined,
+    signer: { title: 'Người tiếp nhận hồ sơ', name: d.receivingOfficer },
+  });
+  return renderDocument({
+    qr: qrOf(d, name),
+    header: headerOf(d.agency, d.issuedAt, d.number, true),
+    title: name,
+    body,
+    meta: metaOf(d, name),
+  });
+}

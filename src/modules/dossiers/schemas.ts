@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { bi } from '../../platform/http/validation.ts';
+import { ACTIONS, STATUSES } from './workflow.ts';
+
+const phone = z.string().trim().regex(/^\+?[0-9 .-]{8,15}$/, bi('Số điện thoại không hợp lệ', 'invalid phone number'));
+
+export const Applicant = z.object({
+  kind: z.enum(['citizen', 'business']).default('citizen'),
+  name: z.string().trim().min(2).max(300),
+  identifier: z.string().trim().regex(/^[0-9]{9,13}$/, bi('Số định danh / mã số thuế gồm 9–13 chữ số', 'identifier: 9–13 digits')),
+  email: z.email().nullish(),
+  phone: phone.nullish(),
+  address: z.string().trim().max(500).nullish(),
+});
+export type Applicant = z.infer<typeof Applicant>;
+
+export const ComponentInput = z.object({
+  /** The component's code in the procedure version (profileComponents[].code). */
+  code: z.string().max(100).nullish(),
+  name: z.string().trim().min(1).max(1000).optional(),
+  /** A file uploaded before with POST /api/v1/uploads. */
+  uploadId: z.uuid(),
+  /** True when the file was picked from the applicant's e-data repository instead of uploaded. */
+  reused: z.boolean().optional(),
+});
+
+export const FileDossierInput = z.object({
+  procedureCode: z.string().trim().min(1).max(60),
+  channel: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  applicant: Applicant.optional(),
+  form: z.record(z.string(), z.unknown()).default({}),
+  components: z.array(ComponentInput).max(100).default([]),
+});
+export type FileDossierInput = z.infer<typeof FileDossierInput>;
+
+export const DossierView = z.object({
+  code: z.string(),
+  procedureCode: z.string(),
+  procedureVersion: z.number().int(),
+  procedureName: z.string(),
+  channel: z.number().int(),
+  status: z.enum(Object.keys(STATUSES) as [keyof typeof STATUSES, ...(keyof typeof STATUSES)[]]),
+  statusText: z.string(),
+  nationalStatus: z.number().int(),
+  receivingUnit: z.string(),
+  handlingUnit: z.string(),
+  step: z.number().int(),
+  stepName: z.string().nullable(),
+  assignee: z.string().nullable(),
+  applicant: Applicant,
+  form: z.record(z.string(), z.unknown()),
+  submittedAt: z.string(),
+  receivedAt: z.string().nullable(),
+  dueDate: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  overdue: z.boolean(),
+  components: z.array(z.object({ code: z.string().nullable(), name: z.string(), uploadId: z.string().nullable(), fileName: z.string().nullable(), contentType: z.string().nullable(), size: z.number().nullable(), sha256: z.string().nullable(), reused: z.boolean(), supplemented: z.boolean() })),
+  allowedActions: z.array(z.enum(ACTIONS)),
+});
+export type DossierView = z.infer<typeof DossierView>;
+
+export const ActionInput = z.object({
+  action: z.enum(ACTIONS),
+  /** refuse, stop, send_back, withdraw, apologise: why. */
+  reason: z.string().trim().min(3).max(4000).optional(),
+  /** request_supplement: everything missing, at once. */
+  items: z.array(z.object({ component: z.string().max(1000).optional(), reason: z.string().trim().min(3).max(2000) })).min(1).max(100).optional(),
+  /** assign / reassign: the specialist's username. */
+  assignee: z.string().max(64).optional(),
+  /** transfer: the unit that takes over. */
+  toUnit: z.string().max(40).optional(),
+  /** apologise: the new due date. */
+  newDueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  /** supplement: the added files. */
+  components: z.array(ComponentInput).max(100).optional(),
+  /** return: how the result was handed over. */
+  method: z.enum(['online', 'counter', 'post']).optional(),
+  note: z.string().max(4000).optional(),
+  legalBasis: z.string().max(2000).optional(),
+});
+export type ActionInput = z.infer<typeof ActionInput>;

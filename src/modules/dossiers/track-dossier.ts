@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { Ctx } from '../../platform/context.ts';
+import { notFound } from '../../platform/errors.ts';
+import { isOverdue } from './dossier-store.ts';
+import { DOSSIER_CODE } from './dossier-code.ts';
+import { STATUSES, type Status } from './workflow.ts';
+
+export const PublicDossier = z.object({
+  code: z.string(),
+  procedureCode: z.string(),
+  procedureName: z.string(),
+  status: z.string(),
+  statusText: z.string(),
+  statusTextEn: z.string(),
+  nationalStatus: z.number(),
+  submittedAt: z.string(),
+  receivedAt: z.string().nullable(),
+  dueDate: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  overdue: z.boolean(),
+});
+export type PublicDossier = z.infer<typeof PublicDossier>;
+
+/** What anyone holding the code may see: the procedure, status and dates; nothing personal. */
+export async function trackDossier(ctx: Ctx, code: string): Promise<PublicDossier> {
+  const c = code.trim().toUpperCase();
+  if (!DOSSIER_CODE.test(c)) throw notFound({ vi: `hồ sơ ${code}`, en: `Dossier ${code}` });
+  const r = await ctx.database.db
+    .selectFrom('dossiers')
+    .select(['code', 'procedure_code', 'procedure_name', 'status', 'national_status', 'submitted_at', 'received_at', 'due_date', 'finished_at'])
+    .where('code', '=', c)
+    .executeTakeFirst();
+  if (!r) throw notFound({ vi: `hồ sơ ${c}`, en: `Dossier ${c}` });
+  const st = STATUSES[r.status as Status];
+  const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+  return {
+    code: r.code, procedureCode: r.procedure_code, procedureName: r.procedure_name, status: r.status, statusText: st.vi, statusTextEn: st.en, nationalStatus: r.national_status,
+    submittedAt: iso(r.submitted_at)!, receivedAt: iso(r.received_at), dueDate: r.due_date, finishedAt: iso(r.finished_at), overdue: isOverdue(r),
+  };
+}

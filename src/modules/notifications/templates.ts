@@ -1,0 +1,216 @@
+import type { NotificationEvent, NotificationLang } from './schemas.ts';
+import { charLength, escapeHtml, fitShort, gsmLength, oneLine, toGsm7, type Part } from './text.ts';
+
+/** Template data after validation (NotificationData's output). */
+export interface TemplateData {
+  dossierCode: string;
+  procedureName: string;
+  applicantName: string;
+  dueDate?: string | null;
+  newDueDate?: string | null;
+  reason?: string | null;
+  items?: string[] | null;
+  trackingUrl: string;
+}
+
+export interface Rendered {
+  subject: string;
+  /** E-mail body, plain text. */
+  text: string;
+  /** E-mail body, HTML; every value from data is escaped. */
+  html: string;
+  /** Short text for Zalo (Unicode), at most 160 characters. */
+  short: string;
+  /** Short text for SMS: GSM-7 only (unaccented), at most 160 septets. */
+  sms: string;
+}
+
+export const SHORT_MAX = 160;
+
+type Block = { p: string } | { list: string[] } | { link: { label: string; url: string } };
+
+interface Message {
+  subject: string;
+  blocks: Block[];
+  short: Part[];
+}
+
+/** 'YYYY-MM-DD' → '05/06/2025' (vi) or '5 June 2025' (en); a calendar day, no time zone involved. */
+export function formatDay(lang: NotificationLang, iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  if (lang === 'vi') return `${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/${y}`;
+  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  return `${d} ${months[m - 1]} ${y}`;
+}
+
+type Compose = (d: TemplateData, day: (iso: string) => string) => Message;
+
+// Priority of the elastic parts of a short text: what the applicant must do or know first,
+// then the procedure's name (the code already identifies the dossier).
+const WHAT = 1;
+const PROC = 2;
+const proc = (d: TemplateData): Part => ({ before: ' (', value: d.procedureName, after: ')', priority: PROC });
+
+const VI: Record<NotificationEvent, Compose> = {
+  'dossier.received': (d, day) => ({
+    subject: `Đã tiếp nhận hồ sơ ${d.dossierCode}`,
+    blocks: [
+      { p: `Cơ quan đã tiếp nhận hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` },
+      ...(d.dueDate ? [{ p: `Ngày hẹn trả kết quả: ${day(d.dueDate)}.` }] : []),
+      { p: 'Ông/Bà vui lòng giữ mã hồ sơ để tra cứu và nhận kết quả.' },
+    ],
+    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' đã được tiếp nhận.', ...(d.dueDate ? [` Hẹn trả kết quả ${day(d.dueDate)}.`] : [])],
+  }),
+  'dossier.supplement_requested': (d) => ({
+    subject: `Hồ sơ ${d.dossierCode} cần bổ sung, hoàn thiện`,
+    blocks: [
+      { p: `Để tiếp tục giải quyết hồ sơ ${d.dossierCode}, thủ tục “${d.procedureName}”, đề nghị Ông/Bà bổ sung, hoàn thiện các nội dung sau:` },
+      ...(d.items?.length ? [{ list: d.items }] : []),
+      ...(d.reason ? [{ p: `Lý do: ${d.reason}` }] : []),
+      { p: 'Thời gian Ông/Bà bổ sung, hoàn thiện hồ sơ không tính vào thời hạn giải quyết.' },
+    ],
+    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' cần bổ sung', { before: ': ', value: d.items?.length ? d.items.join('; ') : (d.reason ?? ''), priority: WHAT }, '.'],
+  }),
+  'dossier.refused': (d) => ({
+    subject: `Hồ sơ ${d.dossierCode} không được tiếp nhận`,
+    blocks: [
+      { p: `Cơ quan từ chối tiếp nhận hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` },
+      { p: `Lý do: ${d.reason ?? ''}` },
+    ],
+    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' không được tiếp nhận.', { before: ' Lý do: ', value: d.reason ?? '', after: '.', priority: WHAT }],
+  }),
+  'dossier.apology': (d, day) => ({
+    subject: `Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ ${d.dossierCode}`,
+    blocks: [
+      {
+        p: `Cơ quan thành thật xin lỗi Ông/Bà vì hồ sơ ${d.dossierCode}, thủ tục “${d.procedureName}”, chưa được giải quyết xong${d.dueDate ? ` đúng hẹn ngày ${day(d.dueDate)}` : ' đúng hẹn'}.`,
+      },
+      ...(d.reason ? [{ p: `Lý do: ${d.reason}` }] : []),
+      { p: `Ngày hẹn trả kết quả mới: ${day(d.newDueDate!)}.` },
+      { p: 'Rất mong Ông/Bà thông cảm.' },
+    ],
+    short: [`Xin lỗi: hồ sơ ${d.dossierCode}`, proc(d), ` chậm hẹn. Hẹn trả mới: ${day(d.newDueDate!)}.`],
+  }),
+  'dossier.result_ready': (d) => ({
+    subject: `Hồ sơ ${d.dossierCode} đã có kết quả`,
+    blocks: [
+      { p: `Hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”, đã được giải quyết xong và có kết quả.` },
+      { p: 'Ông/Bà xem, tải kết quả điện tử hoặc nhận kết quả theo hình thức đã đăng ký.' },
+    ],
+    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' đã có kết quả.'],
+  }),
+  'dossier.stopped': (d) => ({
+    subject: `Thông báo dừng xử lý hồ sơ ${d.dossierCode}`,
+    blocks: [
+      { p: `Cơ quan thông báo dừng xử lý hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` },
+      { p: `Lý do: ${d.reason ?? ''}` },
+    ],
+    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' bị dừng xử lý.', { before: ' Lý do: ', value: d.reason ?? '', after: '.', priority: WHAT }],
+  }),
+};
+
+const EN: Record<NotificationEvent, Compose> = {
+  'dossier.received': (d, day) => ({
+    subject: `Dossier ${d.dossierCode} received`,
+    blocks: [
+      { p: `We have received your dossier ${d.dossierCode} for the procedure “${d.procedureName}”.` },
+      ...(d.dueDate ? [{ p: `Your result is due on ${day(d.dueDate)}.` }] : []),
+      { p: 'Please keep the dossier code to track it and to collect the result.' },
+    ],
+    short: [`Dossier ${d.dossierCode}`, proc(d), ' received.', ...(d.dueDate ? [` Result due ${day(d.dueDate)}.`] : [])],
+  }),
+  'dossier.supplement_requested': (d) => ({
+    subject: `Dossier ${d.dossierCode}: more information needed`,
+    blocks: [
+      { p: `To continue with your dossier ${d.dossierCode} for the procedure “${d.procedureName}”, please provide the following:` },
+      ...(d.items?.length ? [{ list: d.items }] : []),
+      ...(d.reason ? [{ p: `Reason: ${d.reason}` }] : []),
+      { p: 'The time you take to complete the dossier does not count against the processing time.' },
+    ],
+    short: [`Dossier ${d.dossierCode}`, proc(d), ' needs more', { before: ': ', value: d.items?.length ? d.items.join('; ') : (d.reason ?? ''), priority: WHAT }, '.'],
+  }),
+  'dossier.refused': (d) => ({
+    subject: `Dossier ${d.dossierCode} not accepted`,
+    blocks: [
+      { p: `We cannot accept your dossier ${d.dossierCode} for the procedure “${d.procedureName}”.` },
+      { p: `Reason: ${d.reason ?? ''}` },
+    ],
+    short: [`Dossier ${d.dossierCode}`, proc(d), ' not accepted.', { before: ' Reason: ', value: d.reason ?? '', after: '.', priority: WHAT }],
+  }),
+  'dossier.apology': (d, day) => ({
+    subject: `Apology and new date for dossier ${d.dossierCode}`,
+    blocks: [
+      { p: `We sincerely apologise: your dossier ${d.dossierCode} for the procedure “${d.procedureName}” has not been completed${d.dueDate ? ` by the due date, ${day(d.dueDate)}` : ' on time'}.` },
+      ...(d.reason ? [{ p: `Reason: ${d.reason}` }] : []),
+      { p: `Your result is now due on ${day(d.newDueDate!)}.` },
+      { p: 'Thank you for your understanding.' },
+    ],
+    short: [`Sorry: dossier ${d.dossierCode}`, proc(d), ` is late. New date: ${day(d.newDueDate!)}.`],
+  }),
+  'dossier.result_ready': (d) => ({
+    subject: `Dossier ${d.dossierCode}: your result is ready`,
+    blocks: [
+      { p: `Your dossier ${d.dossierCode} for the procedure “${d.procedureName}” has been processed and the result is ready.` },
+      { p: 'You can view and download the electronic result, or collect it as you chose when filing.' },
+    ],
+    short: [`Dossier ${d.dossierCode}`, proc(d), ': result ready.'],
+  }),
+  'dossier.stopped': (d) => ({
+    subject: `Processing of dossier ${d.dossierCode} stopped`,
+    blocks: [
+      { p: `Processing of your dossier ${d.dossierCode} for the procedure “${d.procedureName}” has been stopped.` },
+      { p: `Reason: ${d.reason ?? ''}` },
+    ],
+    short: [`Dossier ${d.dossierCode}`, proc(d), ' stopped.', { before: ' Reason: ', value: d.reason ?? '', after: '.', priority: WHAT }],
+  }),
+};
+
+const COMMON = {
+  vi: {
+    greeting: (name: string) => `Kính gửi Ông/Bà ${name},`,
+    track: 'Tra cứu tình trạng hồ sơ',
+    shortTrack: ' Tra cứu: ',
+    footer: 'Thư này được gửi tự động từ Hệ thống một cửa điện tử; vui lòng không trả lời thư này.',
+  },
+  en: {
+    greeting: (name: string) => `Dear ${name},`,
+    track: 'Track your dossier',
+    shortTrack: ' Track: ',
+    footer: 'This message was sent automatically by the electronic one-stop office; please do not reply.',
+  },
+} as const;
+
+/** Renders an event's message in one language, for every channel. Pure: same data, same text. */
+export function renderNotification(event: NotificationEvent, lang: NotificationLang, d: TemplateData): Rendered {
+  const m = (lang === 'en' ? EN : VI)[event](d, (iso) => formatDay(lang, iso));
+  const c = COMMON[lang];
+  const blocks: Block[] = [{ p: c.greeting(d.applicantName) }, ...m.blocks, { link: { label: c.track, url: d.trackingUrl } }];
+
+  const text = `${blocks
+    .map((b) => ('p' in b ? b.p : 'list' in b ? b.list.map((i) => `  - ${oneLine(i)}`).join('\n') : `${b.link.label}: ${b.link.url}`))
+    .join('\n\n')}\n\n-- \n${c.footer}\n`;
+
+  const para = (s: string) => `<p>${escapeHtml(s).replace(/\r?\n/g, '<br>')}</p>`;
+  const html = [
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(oneLine(m.subject))}</title></head>`,
+    '<body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #0b0c0c">',
+    ...blocks.map((b) =>
+      'p' in b
+        ? para(b.p)
+        : 'list' in b
+          ? `<ul>${b.list.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`
+          : `<p><a href="${escapeHtml(b.link.url)}">${escapeHtml(b.link.label)}</a></p>`,
+    ),
+    `<hr><p style="font-size: 14px; color: #505a5f">${escapeHtml(c.footer)}</p>`,
+    '</body></html>',
+  ].join('\n');
+
+  const shortParts: Part[] = [...m.short, c.shortTrack, d.trackingUrl];
+  return {
+    subject: oneLine(m.subject),
+    text,
+    html,
+    short: fitShort(shortParts, { max: SHORT_MAX, measure: charLength, ellipsis: '…', map: (s) => s.normalize('NFC') }),
+    sms: fitShort(shortParts, { max: SHORT_MAX, measure: gsmLength, ellipsis: '...', map: toGsm7 }),
+  };
+}

@@ -1,0 +1,77 @@
+import { PDFDocument } from 'pdf-lib';
+import type { Principal } from '../src/platform/auth/roles.ts';
+import { api, login, type TestApp } from './helpers.ts';
+
+/** A procedure for tests: one required component, a two-field e-form, the demo units' workflow. */
+export const TEST_PROCEDURE = {
+  code: '9.100001',
+  name: 'Thủ tục thử nghiệm cấp giấy xác nhận',
+  executionMethods: [
+    { submissionMethod: 'ONLINE', processingTime: 10, processingTimeUnit: 'WORKING_DAY', fees: [{ type: 'FEE', value: 100000 }] },
+    { submissionMethod: 'DIRECT', processingTime: 10, processingTimeUnit: 'WORKING_DAY', fees: [{ type: 'FEE', value: 100000 }] },
+    { submissionMethod: 'POSTAL', processingTime: 10, processingTimeUnit: 'WORKING_DAY', fees: [{ type: 'FEE', value: 100000 }] },
+  ],
+  executionCases: [{ name: '', profileComponents: [
+    { code: 'T-01', name: 'Đơn đề nghị', originalQty: 1, copyQty: 0, required: true, hasElectronicForm: true },
+    { code: 'T-02', name: 'Giấy tờ khác', originalQty: 0, copyQty: 1, required: false, hasElectronicForm: false },
+  ] }],
+  executionSteps: [],
+  congso: {
+    field: 'Thử nghiệm', agencyCode: '000.05.01.G12', level: 'full', effectiveFrom: '2025-01-01',
+    eForm: { type: 'object', required: ['tenDoanhNghiep', 'maSoThue'], properties: { tenDoanhNghiep: { type: 'string', minLength: 1, maxLength: 200 }, maSoThue: { type: 'string', pattern: '^[0-9]{10}$' } } },
+    workflow: [
+      { step: 'receive', name: 'Tiếp nhận', role: 'receiving_officer', unit: '000.05.01.G12', workingDays: 0.5 },
+      { step: 'assign', name: 'Phân công', role: 'unit_leader', unit: '000.05.01.G12', workingDays: 0.5 },
+      { step: 'examine', name: 'Thẩm định', role: 'specialist', unit: '000.05.01.G12', workingDays: 5 },
+      { step: 'approve', name: 'Phê duyệt', role: 'signing_leader', unit: '000.05.00.G12', workingDays: 2 },
+      { step: 'return', name: 'Trả kết quả', role: 'receiving_officer', unit: '000.05.01.G12', workingDays: 0 },
+    ],
+  },
+};
+/** The same without a required component, for load tests that file without files. */
+export const LIGHT_PROCEDURE = { ...TEST_PROCEDURE, code: '9.100002', executionCases: [{ name: '', profileComponents: [{ ...TEST_PROCEDURE.executionCases[0].profileComponents[0], required: false }] }] };
+
+export const FORM = { tenDoanhNghiep: 'Công ty TNHH Thử Nghiệm', maSoThue: '0101234567' };
+
+export async function importTestProcedures(t: TestApp) {
+  const admin = await login(t, 'admin');
+  const r = await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: [TEST_PROCEDURE, LIGHT_PROCEDURE] });
+  if (r.status !== 200) throw new Error(`import: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+export async function citizenToken(t: TestApp, id: string, name = 'Trần Văn Minh', identifier = '001089012345') {
+  const p: Principal = { kind: 'citizen', id, name, identifier, citizenKind: 'citizen' };
+  return t.ctx.tokens.issue(p);
+}
+
+let pdfBytes: Uint8Array | undefined;
+export async function samplePdf(): Promise<Uint8Array> {
+  if (!pdfBytes) {
+    const doc = await PDFDocument.create();
+    doc.addPage([200, 200]).drawText('Don de nghi');
+    pdfBytes = await doc.save();
+  }
+  return pdfBytes;
+}
+
+/** Uploads a small real PDF as the caller and returns its upload id. */
+export async function uploadPdf(t: TestApp, token: string, name = 'don-de-nghi.pdf'): Promise<string> {
+  const fd = new FormData();
+  fd.append('file', new Blob([new Uint8Array(await samplePdf())], { type: 'application/pdf' }), name);
+  const r = await fetch(`${t.base}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: fd });
+  if (r.status !== 201) throw new Error(`upload: ${r.status} ${await r.text()}`);
+  return ((await r.json()) as { id: string }).id;
+}
+
+export interface View { code: string; status: string; nationalStatus: number; dueDate: string | null; allowedActions: string[]; assignee: string | null; handlingUnit: string; components: { code: string | null; supplemented: boolean; reused: boolean }[] }
+
+export async function fileOnline(t: TestApp, token: string, opts: { procedure?: string; key?: string; form?: Record<string, unknown> } = {}) {
+  const upload = opts.procedure === LIGHT_PROCEDURE.code ? [] : [{ code: 'T-01', uploadId: await uploadPdf(t, token) }];
+  return api<View & { error?: { code: string; details?: { path: string }[] } }>(t, 'POST', '/api/v1/dossiers', {
+    token,
+    headers: opts.key ? { 'idempotency-key': opts.key } : {},
+    body: { procedureCode: opts.procedure ?? TEST_PROCEDURE.code, channel: 2, form: opts.form ?? FORM, components: upload },
+  });
+}
+
+export const act = (t: TestApp, token: string, code: string, body: Record<string, unknown>) => api<View & { error?: { code: string; message: string } }>(t, 'POST', `/api/v1/dossiers/${code}/actions`, { token, body });
