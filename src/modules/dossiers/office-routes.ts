@@ -1,6 +1,112 @@
+import { z } from 'zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Module } from '../../platform/http/server.ts';
+import type { Ctx } from '../../platform/context.ts';
+import type { Principal, StaffRole } from '../../platform/auth/roles.ts';
+import { AppError } from '../../platform/errors.ts';
+import { fromZod } from '../../platform/http/validation.ts';
+import { sendPage } from '../../web/render.tsx';
+import { t } from '../../web/components/layout.tsx';
+import { DossierDetailPage, DossierQueuePage, RatingsPage } from '../../web/pages/office/dossiers.tsx';
+import { listStaff } from '../organisation/list-staff.ts';
+import { listUnits } from '../organisation/list-units.ts';
+import { ActionInput } from './schemas.ts';
+import { ListQuery, listDossiers } from './list-dossiers.ts';
+import { getActionLog, getDossier } from './get-dossier.ts';
+import { takeAction } from './take-action.ts';
+import { unitRatings } from './rate-dossier.ts';
+import { coveredUnits } from './visibility.ts';
+
+const OFFICIALS: StaffRole[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'];
+const ACTORS: StaffRole[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader'];
+const page = { hide: true } as const;
+const Code = z.object({ code: z.string().max(60) });
+// An HTML form sends '' for "any".
+const QueueQuery = z.object({
+  queue: z.enum(['mine', 'unit', 'due_soon', 'overdue', 'all']).default('mine'),
+  status: z.union([ListQuery.shape.status, z.literal('')]).optional(),
+  procedure: z.string().max(60).optional(),
+  q: z.string().max(200).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  done: z.string().max(40).optional(),
+});
+
+type Staff = Extract<Principal, { kind: 'staff' }>;
+const asStaff = (req: FastifyRequest) => req.principal as Staff;
+
+/** Active specialists of the given units: whom a leader may assign to. */
+async function specialistsOf(ctx: Ctx, units: string[]) {
+  return (await listStaff(ctx)).filter((s) => s.active && s.roles.some((r) => r.role === 'specialist' && units.includes(r.unitId)));
+}
+
+const leaderUnits = (p: Staff) => p.roles.filter((r) => r.role === 'unit_leader').map((r) => r.unitId);
+
+/** An action form's fields, as the API's action body: empty inputs are absent, missing items one per line. */
+function actionBody(raw: Record<string, unknown>) {
+  const s = (k: string) => (typeof raw[k] === 'string' && (raw[k] as string).trim() ? (raw[k] as string).trim() : undefined);
+  const items = s('items')?.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((reason) => ({ reason }));
+  return { action: s('action'), reason: s('reason'), items, assignee: s('assignee'), toUnit: s('toUnit'), newDueDate: s('newDueDate'), method: s('method'), note: s('note') };
+}
 
 export const dossierOfficeModule: Module = {
   name: 'dossiers-office',
-  routes() {},
+  routes(app, ctx) {
+    const detail = async (req: FastifyRequest, reply: FastifyReply, code: string, extra: { error?: string; done?: string } = {}, status = 200) => {
+      const d = await getDossier(ctx, code, req.principal!);
+      const [log, units, specialists] = await Promise.all([getActionLog(ctx, code, req.principal!), listUnits(ctx), specialistsOf(ctx, [d.handlingUnit])]);
+      return sendPage(reply, DossierDetailPage({ req, d, log, units, specialists, ...extra }), status);
+    };
+
+    app.get('/can-bo/ho-so', { config: { access: OFFICIALS }, schema: { ...page, querystring: QueueQuery } }, async (req, reply) => {
+      const query: ListQuery = { queue: req.query.queue, status: req.query.status || undefined, procedure: req.query.procedure?.trim() || undefined, q: req.query.q?.trim() || undefined, page: req.query.page, pageSize: 25 };
+      const [result, specialists] = await Promise.all([listDossiers(ctx, req.principal!, query), specialistsOf(ctx, leaderUnits(asStaff(req)))]);
+      return sendPage(reply, DossierQueuePage({ req, query, result, specialists }));
+    });
+
+    // Bulk assignment: each dossier is its own action, so one refused dossier does not undo the others.
+    app.post('/can-bo/ho-so/phan-cong', { config: { access: ['unit_leader'] }, schema: page }, async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const codes = [body.codes ?? []].flat().map(String).slice(0, 200);
+      const assignee = typeof body.assignee === 'string' ? body.assignee : '';
+      const ok: string[] = [];
+      const failed: { code: string; why: string }[] = [];
+      if (!codes.length) failed.push({ code: '—', why: t(req, 'Chưa chọn hồ sơ nào', 'No dossier selected') });
+      for (const code of codes) {
+        try {
+          await getDossier(ctx, code, req.principal!);
+          await takeAction(ctx, code.toUpperCase(), { action: 'assign', assignee }, req.principal!);
+          ok.push(code);
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          failed.push({ code, why: t(req, e.text.vi, e.text.en) });
+        }
+      }
+      const query: ListQuery = { queue: 'unit', page: 1, pageSize: 25 };
+      const [result, specialists] = await Promise.all([listDossiers(ctx, req.principal!, query), specialistsOf(ctx, leaderUnits(asStaff(req)))]);
+      return sendPage(reply, DossierQueuePage({ req, query, result, specialists, notice: { ok, failed } }), failed.length && !ok.length ? 400 : 200);
+    });
+
+    app.get('/can-bo/ho-so/:code', { config: { access: OFFICIALS }, schema: { ...page, params: Code, querystring: z.object({ done: z.string().max(40).optional() }) } }, async (req, reply) =>
+      detail(req, reply, req.params.code, { done: req.query.done }),
+    );
+
+    app.post('/can-bo/ho-so/:code/thao-tac', { config: { access: ACTORS }, schema: { ...page, params: Code } }, async (req, reply) => {
+      const code = req.params.code.toUpperCase();
+      await getDossier(ctx, code, req.principal!); // 404 first for a dossier the caller may not see
+      const body = ActionInput.safeParse(actionBody((req.body ?? {}) as Record<string, unknown>));
+      try {
+        if (!body.success) throw fromZod(body.error);
+        await takeAction(ctx, code, body.data, req.principal!);
+        return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(code)}?done=${body.data.action}`, 303);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        const fields = e.details?.filter((x) => x.path !== 'allowedActions').map((x) => t(req, x.message, x.messageEn)) ?? [];
+        return detail(req, reply, code, { error: [t(req, e.text.vi, e.text.en), ...fields].join(' — ') }, e.status);
+      }
+    });
+
+    app.get('/can-bo/danh-gia', { config: { access: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'auditor', 'administrator'] }, schema: page }, async (req, reply) =>
+      sendPage(reply, RatingsPage({ req, data: await unitRatings(ctx, await coveredUnits(ctx, asStaff(req))) })),
+    );
+  },
 };

@@ -33,10 +33,14 @@ const PORTAL_NAV: NavItem[] = [
 
 export const OFFICE_NAV: NavItem[] = [
   { href: '/can-bo', vi: 'Tổng quan', en: 'Overview' },
+  { href: '/can-bo/ho-so', vi: 'Hồ sơ', en: 'Dossiers', roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'] },
   { href: '/can-bo/thu-tuc', vi: 'Danh mục thủ tục', en: 'Procedure catalogue', roles: ['administrator', 'receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor'] },
   { href: '/can-bo/don-vi', vi: 'Cơ cấu tổ chức', en: 'Organisation', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/nhan-su', vi: 'Cán bộ', en: 'Staff', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/nhat-ky', vi: 'Nhật ký hệ thống', en: 'Audit trail', roles: ['auditor'] },
+  { href: '/can-bo/danh-gia', vi: 'Đánh giá', en: 'Ratings', roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'auditor', 'administrator'] },
+  { href: '/can-bo/hop-thu', vi: 'Hộp thư đi', en: 'Outbox', roles: ['administrator', 'auditor', 'receiving_officer'] },
+  { href: '/can-bo/lich-lam-viec', vi: 'Lịch làm việc', en: 'Working calendar' },
   { href: '/can-bo/tai-khoan', vi: 'Tài khoản', en: 'My account' },
 ];
 
@@ -48,7 +52,7 @@ export function visibleOfficeNav(req: FastifyRequest): NavItem[] {
 
 export function Layout({ req, title, area, children }: PageProps) {
   const p = req.principal;
-  const nav = area === 'portal' ? PORTAL_NAV : p?.kind === 'staff' ? visibleOfficeNav(req) : [];
+  const nav = area === 'portal' ? (p?.kind === 'citizen' ? [...PORTAL_NAV, { href: '/ho-so-cua-toi', vi: 'Hồ sơ của tôi', en: 'My dossiers' }] : PORTAL_NAV) : p?.kind === 'staff' ? visibleOfficeNav(req) : [];
   const path = new URL(req.url, 'http://x').pathname;
   const home = area === 'portal' ? '/' : '/can-bo';
   const signOut = p ? (area === 'office' || p.kind === 'staff' ? '/can-bo/dang-xuat' : '/dang-xuat') : null;

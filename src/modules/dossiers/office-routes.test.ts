@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import { act, citizenToken, fileOnline, importTestProcedures } from '../../../test/dossier-fixtures.ts';
+
+let t: TestApp;
+let citizen: string;
+const tok: Record<'receiving' | 'leader' | 'specialist' | 'otherLeader', string> = { receiving: '', leader: '', specialist: '', otherLeader: '' };
+beforeAll(async () => {
+  t = await startTestApp();
+  await importTestProcedures(t);
+  citizen = await citizenToken(t, '30000000-0000-4000-8000-000000000001');
+  tok.receiving = await login(t, 'tiepnhan.xnk');
+  tok.leader = await login(t, 'lanhdao');
+  tok.specialist = await login(t, 'chuyenvien');
+  tok.otherLeader = await login(t, 'lanhdao.xuatxu');
+});
+afterAll(() => t?.close());
+
+const page = async (token: string, url: string) => {
+  const r = await fetch(`${t.base}${url}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: r.status, html: await r.text() };
+};
+const post = (token: string, url: string, fields: [string, string][]) =>
+  fetch(`${t.base}${url}`, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+const status = async (code: string) => (await act(t, tok.receiving, code, { action: 'return' })).body;
+
+describe('the officials’ dossier pages', () => {
+  it('the queue shows what waits for me; search ignores diacritics; other units see nothing', async () => {
+    const { body } = await fileOnline(t, citizen);
+    const mine = await page(tok.receiving, '/can-bo/ho-so?queue=mine');
+    expect(mine.status).toBe(200);
+    expect(mine.html).toContain(body.code);
+    expect(mine.html).toContain('Mới nộp, chờ tiếp nhận');
+    const byName = await page(tok.receiving, '/can-bo/ho-so?queue=all&q=tran+van+minh');
+    expect(byName.html).toContain(body.code);
+    const other = await page(tok.otherLeader, `/can-bo/ho-so?queue=all&q=${body.code}`);
+    expect(other.html).toContain('<p class="govuk-body">0 hồ sơ</p>');
+    expect(other.html).not.toContain(`href="/can-bo/ho-so/${body.code}"`);
+    expect((await page(tok.otherLeader, `/can-bo/ho-so/${body.code}`)).status).toBe(404);
+    expect((await page(citizen, '/can-bo/ho-so')).status).toBe(403);
+  });
+
+  it('actions taken through the forms: receive, assign, request a supplement listing each item; a refused action re-renders with the reason', async () => {
+    const { body } = await fileOnline(t, citizen);
+    const detail = await page(tok.receiving, `/can-bo/ho-so/${body.code}`);
+    expect(detail.html).toContain('name="action" value="receive"');
+    expect(detail.html).not.toContain('name="action" value="approve"');
+    const r = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'receive']]);
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe(`/can-bo/ho-so/${body.code}?done=receive`);
+
+    const again = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'receive']]);
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('govuk-error-summary');
+
+    expect((await post(tok.leader, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'assign'], ['assignee', 'chuyenvien']])).status).toBe(303);
+    const noItems = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'request_supplement'], ['items', '  ']]);
+    expect(noItems.status).toBe(400);
+    const ok = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'request_supplement'], ['items', 'Thiếu bản sao giấy phép\nĐơn chưa ký tên']]);
+    expect(ok.status).toBe(303);
+    const after = await page(tok.specialist, `/can-bo/ho-so/${body.code}`);
+    expect(after.html).toContain('Chờ bổ sung hồ sơ');
+    expect(after.html).toContain('Thiếu bản sao giấy phép');
+    expect(after.html).toContain('Đơn chưa ký tên');
+    expect(await status(body.code)).toMatchObject({ error: { code: 'CONFLICT' } });
+  });
+
+  it('a unit leader assigns several received dossiers at once; one that cannot be assigned is reported, the others are done', async () => {
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { body } = await fileOnline(t, citizen);
+      await act(t, tok.receiving, body.code, { action: 'receive' });
+      codes.push(body.code);
+    }
+    const notReceived = (await fileOnline(t, citizen)).body.code;
+    const queue = await page(tok.leader, '/can-bo/ho-so?queue=unit');
+    expect(queue.html).toContain('name="codes"');
+    const r = await post(tok.leader, '/can-bo/ho-so/phan-cong', [...[...codes, notReceived].map((c): [string, string] => ['codes', c]), ['assignee', 'chuyenvien']]);
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    expect(html).toContain('Đã phân công 3 hồ sơ');
+    expect(html).toContain(notReceived);
+    for (const c of codes) expect((await act(t, tok.specialist, c, { action: 'propose' })).status).toBe(200);
+    expect((await post(tok.specialist, '/can-bo/ho-so/phan-cong', [['codes', codes[0]]])).status).toBe(403);
+  });
+});

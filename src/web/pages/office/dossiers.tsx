@@ -1,0 +1,318 @@
+import type { FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
+import type { DossierSummary, ListQuery } from '../../../modules/dossiers/list-dossiers.ts';
+import type { DossierView } from '../../../modules/dossiers/schemas.ts';
+import type { ActionLogEntry } from '../../../modules/dossiers/get-dossier.ts';
+import type { Staff, Unit } from '../../../modules/organisation/schemas.ts';
+import { ACTION_LABELS, STATUSES, type ActionName } from '../../../modules/dossiers/workflow.ts';
+import { RATING_CRITERIA } from '../../../modules/dossiers/rate-dossier.ts';
+import { formatDateTime } from '../../../platform/i18n/index.ts';
+import { Csrf, ErrorSummary, Layout, Pagination, t, TableWrap } from '../../components/layout.tsx';
+import { DueDate, StatusTag, Timeline } from '../../components/dossier.tsx';
+
+export const QUEUES: [ListQuery['queue'], string, string][] = [
+  ['mine', 'Việc của tôi', 'My tasks'],
+  ['unit', 'Hồ sơ của đơn vị', "My unit's queue"],
+  ['due_soon', 'Sắp đến hạn', 'Due soon'],
+  ['overdue', 'Quá hạn', 'Overdue'],
+  ['all', 'Tất cả', 'All'],
+];
+
+const CHANNELS: Record<number, [string, string]> = { 1: ['Trực tiếp', 'At the counter'], 2: ['Trực tuyến', 'Online'], 3: ['Bưu chính', 'By post'] };
+
+function queueHref(q: Partial<ListQuery>, page = 1) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries({ queue: q.queue, status: q.status, procedure: q.procedure, q: q.q })) if (v) u.set(k, String(v));
+  if (page > 1) u.set('page', String(page));
+  return `/can-bo/ho-so?${u}`;
+}
+
+export interface QueueProps {
+  req: FastifyRequest;
+  query: ListQuery;
+  result: { items: DossierSummary[]; total: number; page: number; pageSize: number };
+  /** Specialists the caller may assign to (unit leaders only); empty hides bulk assignment. */
+  specialists: Staff[];
+  notice?: { ok: string[]; failed: { code: string; why: string }[] };
+}
+
+/** Officials' work queues: tabs for my tasks, the unit, due soon and overdue; filters; bulk assignment. */
+export function DossierQueuePage({ req, query, result, specialists, notice }: QueueProps) {
+  const title = t(req, 'Hồ sơ thủ tục hành chính', 'Dossiers');
+  const bulk = specialists.length > 0;
+  return (
+    <Layout req={req} area="office" title={title}>
+      <h1 class="govuk-heading-l">{title}</h1>
+      {notice ? (
+        <div class={`govuk-notification-banner ${notice.failed.length ? '' : 'govuk-notification-banner--success'}`} role="alert" aria-labelledby="bulk-title">
+          <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="bulk-title">{t(req, 'Phân công', 'Assignment')}</h2></div>
+          <div class="govuk-notification-banner__content">
+            <p class="govuk-body">{t(req, `Đã phân công ${notice.ok.length} hồ sơ.`, `${notice.ok.length} dossiers assigned.`)}</p>
+            {notice.failed.map((f) => <p class="govuk-body">{f.code}: {f.why}</p>)}
+          </div>
+        </div>
+      ) : null}
+      <nav class="cs-tabs" aria-label={t(req, 'Hàng đợi', 'Queues')}>
+        <ul class="cs-tabs__list">
+          {QUEUES.map(([q, vi, en]) => (
+            <li class="cs-tabs__item"><a class="govuk-link" href={queueHref({ ...query, queue: q })} aria-current={query.queue === q ? 'page' : undefined}>{t(req, vi, en)}</a></li>
+          ))}
+        </ul>
+      </nav>
+      <form method="get" action="/can-bo/ho-so" class="govuk-!-margin-bottom-4">
+        <input type="hidden" name="queue" value={query.queue} />
+        <div class="govuk-grid-row">
+          <div class="govuk-grid-column-one-third govuk-form-group">
+            <label class="govuk-label" for="q">{t(req, 'Mã hồ sơ hoặc tên người nộp', 'Code or applicant name')}</label>
+            <input class="govuk-input" id="q" name="q" type="search" value={query.q ?? ''} />
+          </div>
+          <div class="govuk-grid-column-one-third govuk-form-group">
+            <label class="govuk-label" for="status">{t(req, 'Trạng thái', 'Status')}</label>
+            <select class="govuk-select" id="status" name="status">
+              <option value="">{t(req, 'Tất cả', 'All')}</option>
+              {Object.entries(STATUSES).map(([k, s]) => <option value={k} selected={query.status === k}>{t(req, s.vi, s.en)}</option>)}
+            </select>
+          </div>
+          <div class="govuk-grid-column-one-third govuk-form-group">
+            <label class="govuk-label" for="procedure">{t(req, 'Mã thủ tục', 'Procedure code')}</label>
+            <input class="govuk-input" id="procedure" name="procedure" type="text" spellcheck={false} value={query.procedure ?? ''} />
+          </div>
+        </div>
+        <button type="submit" class="govuk-button govuk-button--secondary">{t(req, 'Lọc', 'Filter')}</button>
+      </form>
+      <p class="govuk-body">{t(req, `${result.total} hồ sơ`, `${result.total} dossiers`)}</p>
+      <form method="post" action="/can-bo/ho-so/phan-cong">
+        <Csrf req={req} />
+        <input type="hidden" name="back" value={queueHref(query, result.page)} />
+        <TableWrap label={title}>
+          <table class="govuk-table cs-table">
+            <thead class="govuk-table__head">
+              <tr class="govuk-table__row">
+                {bulk ? <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">{t(req, 'Chọn', 'Select')}</span></th> : null}
+                <th scope="col" class="govuk-table__header">{t(req, 'Mã hồ sơ', 'Code')}</th>
+                <th scope="col" class="govuk-table__header">{t(req, 'Thủ tục', 'Procedure')}</th>
+                <th scope="col" class="govuk-table__header">{t(req, 'Người nộp', 'Applicant')}</th>
+                <th scope="col" class="govuk-table__header">{t(req, 'Trạng thái', 'Status')}</th>
+                <th scope="col" class="govuk-table__header">{t(req, 'Hạn trả', 'Due')}</th>
+              </tr>
+            </thead>
+            <tbody class="govuk-table__body">
+              {result.items.map((d, i) => (
+                <tr class="govuk-table__row">
+                  {bulk ? (
+                    <td class="govuk-table__cell">
+                      {d.status === 'received' ? (
+                        <div class="govuk-checkboxes govuk-checkboxes--small"><div class="govuk-checkboxes__item">
+                          <input class="govuk-checkboxes__input" type="checkbox" id={`pick-${i}`} name="codes" value={d.code} />
+                          <label class="govuk-label govuk-checkboxes__label" for={`pick-${i}`}><span class="govuk-visually-hidden">{d.code}</span></label>
+                        </div></div>
+                      ) : null}
+                    </td>
+                  ) : null}
+                  <td class="govuk-table__cell cs-mono"><a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}`}>{d.code}</a></td>
+                  <td class="govuk-table__cell">{d.procedureName}</td>
+                  <td class="govuk-table__cell">{d.applicantName}</td>
+                  <td class="govuk-table__cell"><StatusTag req={req} status={d.status} /></td>
+                  <td class="govuk-table__cell"><DueDate req={req} dueDate={d.dueDate} overdue={d.overdue} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+        {bulk ? (
+          <div class="govuk-form-group">
+            <label class="govuk-label" for="bulk-assignee">{t(req, 'Phân công các hồ sơ đã chọn cho', 'Assign the selected dossiers to')}</label>
+            <select class="govuk-select" id="bulk-assignee" name="assignee">
+              {specialists.map((s) => <option value={s.username}>{s.fullName}</option>)}
+            </select>
+            <button type="submit" class="govuk-button govuk-!-margin-left-2">{t(req, 'Phân công', 'Assign')}</button>
+          </div>
+        ) : null}
+      </form>
+      <Pagination req={req} page={result.page} total={result.total} pageSize={result.pageSize} href={(p) => queueHref(query, p)} />
+    </Layout>
+  );
+}
+
+const field = (req: FastifyRequest, id: string, vi: string, en: string, input: unknown) => (
+  <div class="govuk-form-group">
+    <label class="govuk-label" for={id}>{t(req, vi, en)}</label>
+    {input}
+  </div>
+);
+
+/** The inputs an action needs, beside its button. */
+function ActionForm({ req, d, action, specialists, units }: { req: FastifyRequest; d: DossierView; action: ActionName; specialists: Staff[]; units: Unit[] }) {
+  const id = (f: string) => `${action}-${f}`;
+  const label = ACTION_LABELS[action];
+  const warning = ['refuse', 'stop'].includes(action);
+  return (
+    <form method="post" action={`/can-bo/ho-so/${encodeURIComponent(d.code)}/thao-tac`} class="cs-action" novalidate>
+      <Csrf req={req} />
+      <input type="hidden" name="action" value={action} />
+      <details class="govuk-details" open={action === 'receive' || action === 'approve' || action === 'propose'}>
+        <summary class="govuk-details__summary"><span class="govuk-details__summary-text">{t(req, label.vi, label.en)}</span></summary>
+        <div class="govuk-details__text">
+          {action === 'request_supplement'
+            ? field(req, id('items'), 'Nội dung cần bổ sung (mỗi dòng một nội dung)', 'What is missing (one item per line)', <textarea class="govuk-textarea" id={id('items')} name="items" rows={4} />)
+            : null}
+          {['refuse', 'stop', 'send_back', 'apologise'].includes(action)
+            ? field(req, id('reason'), 'Lý do', 'Reason', <textarea class="govuk-textarea" id={id('reason')} name="reason" rows={3} />)
+            : null}
+          {action === 'apologise' ? field(req, id('date'), 'Ngày hẹn trả mới', 'New date', <input class="govuk-input govuk-input--width-10" type="date" id={id('date')} name="newDueDate" />) : null}
+          {action === 'assign' || action === 'reassign'
+            ? field(req, id('assignee'), 'Chuyên viên xử lý', 'Specialist', (
+                <select class="govuk-select" id={id('assignee')} name="assignee">
+                  {specialists.map((s) => <option value={s.username}>{s.fullName}</option>)}
+                </select>
+              ))
+            : null}
+          {action === 'transfer'
+            ? field(req, id('unit'), 'Chuyển đến đơn vị', 'Transfer to', (
+                <select class="govuk-select" id={id('unit')} name="toUnit">
+                  {units.filter((u) => u.id !== d.handlingUnit).map((u) => <option value={u.id}>{u.name}</option>)}
+                </select>
+              ))
+            : null}
+          {action === 'return'
+            ? field(req, id('method'), 'Hình thức trả kết quả', 'How the result is returned', (
+                <select class="govuk-select" id={id('method')} name="method">
+                  <option value="counter">{t(req, 'Tại bộ phận một cửa', 'At the counter')}</option>
+                  <option value="online">{t(req, 'Trực tuyến', 'Online')}</option>
+                  <option value="post">{t(req, 'Qua bưu chính', 'By post')}</option>
+                </select>
+              ))
+            : null}
+          {['propose', 'approve'].includes(action) ? field(req, id('note'), 'Ý kiến (không bắt buộc)', 'Note (optional)', <textarea class="govuk-textarea" id={id('note')} name="note" rows={2} />) : null}
+          <button type="submit" class={`govuk-button ${warning ? 'govuk-button--warning' : ''}`}>{t(req, label.vi, label.en)}</button>
+        </div>
+      </details>
+    </form>
+  );
+}
+
+const FORMS: [string, string, string, (d: DossierView, log: ActionLogEntry[]) => boolean][] = [
+  ['01', 'Giấy tiếp nhận và hẹn trả kết quả', 'Receipt and appointment slip', (d) => Boolean(d.receivedAt)],
+  ['02', 'Phiếu yêu cầu bổ sung', 'Supplement request', (_d, l) => l.some((e) => e.action === 'request_supplement')],
+  ['03', 'Phiếu từ chối', 'Refusal', (_d, l) => l.some((e) => e.action === 'refuse')],
+  ['04', 'Phiếu xin lỗi và hẹn lại', 'Apology and new date', (_d, l) => l.some((e) => e.action === 'apologise')],
+  ['05', 'Thông báo dừng xử lý', 'Notice of stopping', (_d, l) => l.some((e) => e.action === 'stop')],
+  ['06', 'Phiếu kiểm soát quá trình', 'Processing-control slip', () => true],
+  ['07', 'Sổ theo dõi hồ sơ', 'Dossier register', () => true],
+];
+
+export interface DetailProps {
+  req: FastifyRequest;
+  d: DossierView;
+  log: ActionLogEntry[];
+  specialists: Staff[];
+  units: Unit[];
+  error?: string;
+  done?: string;
+}
+
+/** One dossier for an official: what it is, what happened, the forms, and the actions open to them now. */
+export function DossierDetailPage({ req, d, log, specialists, units, error, done }: DetailProps) {
+  const unitName = (id: string) => units.find((u) => u.id === id)?.name ?? id;
+  const row = (k: string, v: ComponentChildren) => (
+    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{k}</dt><dd class="govuk-summary-list__value">{v}</dd></div>
+  );
+  const doneLabel = done && ACTION_LABELS[done as ActionName];
+  return (
+    <Layout req={req} area="office" title={`${t(req, 'Hồ sơ', 'Dossier')} ${d.code}`}>
+      <a href="/can-bo/ho-so" class="govuk-back-link">{t(req, 'Danh sách hồ sơ', 'All dossiers')}</a>
+      <ErrorSummary req={req} errors={error ? [{ text: error, href: '#actions' }] : []} />
+      {doneLabel ? (
+        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
+          <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">{t(req, `Đã thực hiện: ${doneLabel.vi}`, `Done: ${doneLabel.en}`)}</p></div>
+        </div>
+      ) : null}
+      <span class="govuk-caption-l">{d.procedureName}</span>
+      <h1 class="govuk-heading-l cs-mono">{d.code}</h1>
+      <dl class="govuk-summary-list">
+        {row(t(req, 'Trạng thái', 'Status'), <span><StatusTag req={req} status={d.status} /> {t(req, `(mã quốc gia ${d.nationalStatus})`, `(national code ${d.nationalStatus})`)}</span>)}
+        {row(t(req, 'Bước hiện tại', 'Current step'), d.stepName ?? '—')}
+        {row(t(req, 'Người nộp', 'Applicant'), `${d.applicant.name} — ${d.applicant.identifier}`)}
+        {row(t(req, 'Kênh nộp', 'Channel'), t(req, ...(CHANNELS[d.channel] ?? ['?', '?'])))}
+        {row(t(req, 'Nộp lúc', 'Submitted'), formatDateTime(req.lang, d.submittedAt))}
+        {row(t(req, 'Hạn trả kết quả', 'Due date'), <DueDate req={req} dueDate={d.dueDate} overdue={d.overdue} />)}
+        {row(t(req, 'Đơn vị xử lý', 'Handling unit'), unitName(d.handlingUnit))}
+        {row(t(req, 'Chuyên viên', 'Specialist'), d.assignee ?? '—')}
+      </dl>
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          <h2 class="govuk-heading-m">{t(req, 'Thành phần hồ sơ', 'Dossier components')}</h2>
+          <ul class="govuk-list govuk-list--bullet">
+            {d.components.map((c) => (
+              <li>{c.name}{c.fileName ? ` — ${c.fileName}` : ''}{c.supplemented ? ` (${t(req, 'bổ sung', 'supplement')})` : ''}</li>
+            ))}
+          </ul>
+          <h2 class="govuk-heading-m">{t(req, 'Tờ khai', 'Form')}</h2>
+          <dl class="govuk-summary-list govuk-summary-list--no-border">
+            {Object.entries(d.form).map(([k, v]) => row(k, typeof v === 'object' ? JSON.stringify(v) : String(v)))}
+          </dl>
+          <h2 class="govuk-heading-m">{t(req, 'Quá trình xử lý', 'Processing history')}</h2>
+          <Timeline req={req} log={log} showActor />
+        </div>
+        <div class="govuk-grid-column-one-third">
+          <h2 class="govuk-heading-m" id="actions">{t(req, 'Thao tác', 'Actions')}</h2>
+          {d.allowedActions.length === 0 ? <p class="govuk-body">{t(req, 'Không có thao tác nào dành cho bạn ở bước này.', 'Nothing for you to do at this step.')}</p> : null}
+          {d.allowedActions.map((a) => <ActionForm req={req} d={d} action={a} specialists={specialists} units={units} />)}
+          <h2 class="govuk-heading-m">{t(req, 'Biểu mẫu', 'Forms')}</h2>
+          <ul class="govuk-list">
+            {FORMS.filter((f) => f[3](d, log)).map(([n, vi, en]) => (
+              <li><a class="govuk-link" href={`/api/v1/dossiers/${encodeURIComponent(d.code)}/forms/${n}`}>{`${n} — ${t(req, vi, en)}`}</a></li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+type Ratings = { ratings: { code: string; procedureName: string; scores: Record<string, number>; comment: string | null; ratedAt: string }[]; averages: Record<string, number | null> };
+
+/** What applicants said about the unit's service: averages per criterion as bars, then each rating. */
+export function RatingsPage({ req, data }: { req: FastifyRequest; data: Ratings }) {
+  const title = t(req, 'Đánh giá của người dân, doanh nghiệp', 'Ratings by applicants');
+  return (
+    <Layout req={req} area="office" title={title}>
+      <h1 class="govuk-heading-l">{title}</h1>
+      <p class="govuk-body">{t(req, `${data.ratings.length} lượt đánh giá (thang điểm 1–5).`, `${data.ratings.length} ratings (scale 1–5).`)}</p>
+      <dl class="cs-bars">
+        {Object.entries(RATING_CRITERIA).map(([k, c]) => {
+          const v = data.averages[k];
+          return (
+            <div class="cs-bars__row">
+              <dt class="cs-bars__label">{t(req, c.vi, c.en)}</dt>
+              <dd class="cs-bars__value">
+                <meter class="cs-bars__meter" min={0} max={5} low={3} high={4} optimum={5} value={v ?? 0} aria-hidden="true" />
+                <span>{v === null ? '—' : v.toFixed(2)}</span>
+              </dd>
+            </div>
+          );
+        })}
+      </dl>
+      <TableWrap label={title}>
+        <table class="govuk-table cs-table">
+          <thead class="govuk-table__head"><tr class="govuk-table__row">
+            <th scope="col" class="govuk-table__header">{t(req, 'Mã hồ sơ', 'Code')}</th>
+            <th scope="col" class="govuk-table__header">{t(req, 'Thủ tục', 'Procedure')}</th>
+            {Object.values(RATING_CRITERIA).map((c) => <th scope="col" class="govuk-table__header">{t(req, c.vi, c.en)}</th>)}
+            <th scope="col" class="govuk-table__header">{t(req, 'Ý kiến', 'Comment')}</th>
+          </tr></thead>
+          <tbody class="govuk-table__body">
+            {data.ratings.map((r) => (
+              <tr class="govuk-table__row">
+                <td class="govuk-table__cell cs-mono">{r.code}</td>
+                <td class="govuk-table__cell">{r.procedureName}</td>
+                {Object.keys(RATING_CRITERIA).map((k) => <td class="govuk-table__cell">{r.scores[k]}</td>)}
+                <td class="govuk-table__cell">{r.comment ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+    </Layout>
+  );
+}
