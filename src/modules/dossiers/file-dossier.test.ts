@@ -39,6 +39,10 @@ describe('filing a dossier', () => {
     expect(r.body.dueDate).toBe(due.body.dueDate);
     const log = await api<{ action: string }[]>(t, 'GET', `/api/v1/dossiers/${r.body.code}/actions`, { token: officer });
     expect(log.body.map((a) => a.action)).toEqual(['submit', 'receive']);
+    // The applicant is told, on the channel they gave, in the same transaction (form 01's notice).
+    const sent = await sql<{ event: string; channel: string; recipient: string; body_text: string }>`select event, channel, recipient, body_text from notifications where dossier_code = ${r.body.code}`.execute(t.ctx.database.db);
+    expect(sent.rows).toEqual([expect.objectContaining({ event: 'dossier.received', channel: 'sms', recipient: '0912345678' })]);
+    expect(sent.rows[0].body_text).toContain(r.body.code);
   });
 
   it('the e-form is validated with the procedure version schema, errors per field in both languages', async () => {
