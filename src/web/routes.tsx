@@ -23,7 +23,8 @@ import { t } from './components/layout.tsx';
 import { HomePage } from './pages/portal/home.tsx';
 import { CataloguePage, Results, type CatalogueView } from './pages/portal/catalogue.tsx';
 import { PreparePage, ProcedurePage } from './pages/portal/procedure.tsx';
-import { ErrorPage, SignInChooser, TrackPage } from './pages/portal/misc.tsx';
+import { ErrorPage, SignInChooser } from './pages/portal/misc.tsx';
+import { sendTrackPage } from '../modules/dossiers/portal-routes.ts';
 import { OfficeSignInPage } from './pages/office/sign-in.tsx';
 import { OverviewPage } from './pages/office/overview.tsx';
 import { OfficeCataloguePage } from './pages/office/catalogue.tsx';
@@ -81,8 +82,7 @@ export const webModule: Module = {
     );
 
     app.get('/tra-cuu', { config: { access: 'public' }, schema: { ...page, querystring: z.object({ ma: z.string().trim().max(60).default('') }) } }, async (req, reply) =>
-      // Dossiers arrive with the dossier module; until then no code can match.
-      sendPage(reply, <TrackPage req={req} code={req.query.ma} found={null} />),
+      sendTrackPage(ctx, req, reply, req.query.ma),
     );
 
     app.get('/dang-nhap', { config: { access: 'public' }, schema: { ...page, querystring: z.object({ next: z.string().max(500).optional() }) } }, async (req, reply) => {

@@ -116,10 +116,13 @@ describe.concurrent.each([
     const ctx = await newContext(size);
     const page = await ctx.newPage();
     const problems: string[] = [];
-    for (const url of ['/', '/thu-tuc', '/thu-tuc?q=ruou', `/thu-tuc/${code}`, '/tra-cuu?ma=ABC', '/dang-nhap', '/can-bo/dang-nhap']) {
+    for (const url of ['/', '/thu-tuc', '/thu-tuc?q=ruou', `/thu-tuc/${code}`, '/tra-cuu', '/dang-nhap', '/can-bo/dang-nhap']) {
       await visit(page, withLang(url, lang));
       problems.push(...(await audit(page, L(url), { lang, phone })));
     }
+    // An unknown dossier code is a 404 that still shows the tracking form.
+    await visit(page, withLang('/tra-cuu?ma=ABC', lang), 404);
+    problems.push(...(await audit(page, L('/tra-cuu?ma=ABC'), { lang, phone })));
     await visit(page, withLang('/trang-khong-ton-tai', lang), 404);
     problems.push(...(await audit(page, L('404 page'), { lang, phone })));
     expect(problems).toEqual([]);

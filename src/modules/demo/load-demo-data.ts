@@ -9,6 +9,7 @@ import { createStaff } from '../organisation/create-staff.ts';
 import { listUnits } from '../organisation/list-units.ts';
 import { createServiceAccount } from '../identity/issue-service-token.ts';
 import { importProcedures } from '../catalog/import-procedures.ts';
+import { loadDemoDossiers } from './load-demo-dossiers.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
 /** Every demo official's password (README lists the accounts). */
@@ -27,7 +28,7 @@ export const readDemo = (name: string) => JSON.parse(readFileSync(new URL(name, 
  * uses: units, staff, the national portal's service account, and the procedures through
  * the national-format import. Does nothing when the database already has units.
  */
-export async function loadDemoData(ctx: Ctx, log: (msg: string) => void = () => {}): Promise<boolean> {
+export async function loadDemoData(ctx: Ctx, log: (msg: string) => void = () => {}, opts: { dossiers?: boolean } = {}): Promise<boolean> {
   if ((await listUnits(ctx)).length) return false;
   const org = Organisation.parse(readDemo('organisation.json'));
   await ctx.database.db.transaction().execute(async (tx) => {
@@ -43,5 +44,6 @@ export async function loadDemoData(ctx: Ctx, log: (msg: string) => void = () => 
   const records = files.map((f) => readDemo(`procedures/${f}`));
   const r = await importProcedures(ctx, { records, defaults: { effectiveFrom: '2025-01-01' } }, 'system');
   log(`demo: ${r.created} procedures imported`);
+  if (opts.dossiers !== false) await loadDemoDossiers(ctx, log);
   return true;
 }

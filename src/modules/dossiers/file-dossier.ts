@@ -3,10 +3,10 @@ import type { Ctx } from '../../platform/context.ts';
 import { AppError, type ErrorDetail } from '../../platform/errors.ts';
 import { canonicalJson, recordAudit } from '../../platform/audit/index.ts';
 import { actorOf, type Principal } from '../../platform/auth/roles.ts';
-import { validationError } from '../../platform/http/validation.ts';
+import { fromZod, validationError } from '../../platform/http/validation.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
 import { findCitizen } from '../identity/find-citizen.ts';
-import type { FileDossierInput, Applicant } from './schemas.ts';
+import { FileDossierInput, type Applicant } from './schemas.ts';
 import { nextDossierCode } from './dossier-code.ts';
 import { appendAction, loadRow, nameNorm } from './dossier-store.ts';
 import { validateEForm } from './eform.ts';
@@ -30,7 +30,11 @@ export interface FileResult {
  * the dossier with its first actions, all in one transaction. With an idempotency key, the
  * same key and body return the same dossier; the same key with another body is a conflict.
  */
-export async function fileDossier(ctx: Ctx, input: FileDossierInput, principal: Principal, idempotencyKey?: string): Promise<FileResult> {
+export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Principal, idempotencyKey?: string): Promise<FileResult> {
+  // Pages and the demo call this directly, not only the validated route: the operation checks its own input.
+  const parsed = FileDossierInput.safeParse(raw);
+  if (!parsed.success) throw fromZod(parsed.error);
+  const input = parsed.data;
   const owner = actorOf(principal);
   const hash = createHash('sha256').update(canonicalJson(input)).digest('hex');
   if (idempotencyKey) {

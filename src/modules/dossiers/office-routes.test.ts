@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { act, citizenToken, fileOnline, importTestProcedures } from '../../../test/dossier-fixtures.ts';
+import { act, citizenToken, fileOnline, importTestProcedures, samplePdf, TEST_PROCEDURE, type View } from '../../../test/dossier-fixtures.ts';
+import { api } from '../../../test/helpers.ts';
 
 let t: TestApp;
 let citizen: string;
@@ -82,5 +83,32 @@ describe('the officials’ dossier pages', () => {
     expect(html).toContain(notReceived);
     for (const c of codes) expect((await act(t, tok.specialist, c, { action: 'propose' })).status).toBe(200);
     expect((await post(tok.specialist, '/can-bo/ho-so/phan-cong', [['codes', codes[0]]])).status).toBe(403);
+  });
+
+  it('at the counter: the officer files for the applicant with the scan; a wrong identifier comes back next to its field, the scan kept', async () => {
+    const url = `/can-bo/tiep-nhan/${TEST_PROCEDURE.code}`;
+    const blank = await page(tok.receiving, url);
+    expect(blank.status).toBe(200);
+    expect(blank.html).toContain('name="a.identifier"');
+    expect(blank.html).toContain('name="file.0"');
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({ channel: '3', 'a.name': 'Đặng Văn Lâm', 'a.identifier': '12ab', 'a.phone': '0987654321', 'f.tenDoanhNghiep': 'Hộ kinh doanh Đặng Lâm', 'f.maSoThue': '0109876543' })) fd.append(k, v);
+    fd.append('file.0', new Blob([new Uint8Array(await samplePdf())], { type: 'application/pdf' }), 'ban-quet.pdf');
+    const bad = await fetch(`${t.base}${url}`, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${tok.receiving}` }, body: fd });
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain('id="a-identifier-error"');
+    const kept = /name="kept\.0" value="([^"]+)"/.exec(html)?.[1];
+    expect(kept).toMatch(/^[0-9a-f-]{36}\|ban-quet\.pdf$/);
+
+    const again = new FormData();
+    for (const [k, v] of Object.entries({ channel: '3', 'a.name': 'Đặng Văn Lâm', 'a.identifier': '001095004321', 'a.phone': '0987654321', 'f.tenDoanhNghiep': 'Hộ kinh doanh Đặng Lâm', 'f.maSoThue': '0109876543', 'kept.0': kept!.replace(/&amp;/g, '&') })) again.append(k, v);
+    const ok = await fetch(`${t.base}${url}`, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${tok.receiving}` }, body: again });
+    expect(ok.status).toBe(303);
+    const code = decodeURIComponent(/\/can-bo\/ho-so\/([^?]+)\?done=receive/.exec(ok.headers.get('location') ?? '')?.[1] ?? '');
+    const view = await api<Omit<View, 'components'> & { channel: number; components: { fileName: string | null }[] }>(t, 'GET', `/api/v1/dossiers/${code}`, { token: tok.receiving });
+    expect(view.body).toMatchObject({ status: 'received', channel: 3 });
+    expect(view.body.components.map((c) => c.fileName)).toEqual(['ban-quet.pdf']);
+    expect((await page(tok.specialist, url)).status).toBe(403);
   });
 });

@@ -1,5 +1,7 @@
+import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Module } from '../../platform/http/server.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Principal, StaffRole } from '../../platform/auth/roles.ts';
@@ -8,9 +10,16 @@ import { fromZod } from '../../platform/http/validation.ts';
 import { sendPage } from '../../web/render.tsx';
 import { t } from '../../web/components/layout.tsx';
 import { DossierDetailPage, DossierQueuePage, RatingsPage } from '../../web/pages/office/dossiers.tsx';
+import { COUNTER_URL, CounterFilingPage, CounterSearchPage, type CounterValues } from '../../web/pages/office/counter.tsx';
+import type { FormErrors } from '../../web/pages/portal/dossier-file.tsx';
+import { formValues } from '../../web/eform-values.ts';
+import { getProcedure, type ProcedureDetail } from '../catalog/get-procedure.ts';
+import { searchProcedures } from '../catalog/search-procedures.ts';
+import { fileDossier } from './file-dossier.ts';
+import { emptyErrors, FILING_LIMITS, fileSlots, filingErrors, readForm, storeFiles } from './filing-form.ts';
 import { listStaff } from '../organisation/list-staff.ts';
 import { listUnits } from '../organisation/list-units.ts';
-import { ActionInput } from './schemas.ts';
+import { ActionInput, FileDossierInput } from './schemas.ts';
 import { ListQuery, listDossiers } from './list-dossiers.ts';
 import { getActionLog, getDossier } from './get-dossier.ts';
 import { takeAction } from './take-action.ts';
@@ -48,9 +57,25 @@ function actionBody(raw: Record<string, unknown>) {
   return { action: s('action'), reason: s('reason'), items, assignee: s('assignee'), toUnit: s('toUnit'), newDueDate: s('newDueDate'), method: s('method'), note: s('note') };
 }
 
+const APPLICANT_KEYS = ['name', 'identifier', 'phone', 'email', 'address'] as const;
+
+/** Applicant errors (`applicant.x`) next to the counter form's applicant inputs; the rest as on the applicant's own form. */
+function counterErrors(req: FastifyRequest, e: AppError, p: ProcedureDetail, kept: CounterValues['kept']): FormErrors {
+  const applicant = (e.details ?? []).filter((d) => /^(body\.)?applicant\./.test(d.path));
+  const rest = new AppError(e.code, e.text, (e.details ?? []).filter((d) => !applicant.includes(d)));
+  const out = rest.details?.length || !applicant.length ? filingErrors(req, rest, fileSlots(p), kept.map((k) => ({ code: k.code, uploadId: k.uploadId, fileName: k.fileName }))) : emptyErrors();
+  for (const d of applicant) {
+    const field = `a.${d.path.replace(/^(body\.)?applicant\./, '')}`;
+    const text = t(req, d.message, d.messageEn);
+    out.fields[field] ??= text;
+    out.summary.unshift({ href: `#${field.replace('.', '-')}`, text });
+  }
+  return out;
+}
+
 export const dossierOfficeModule: Module = {
   name: 'dossiers-office',
-  routes(app, ctx) {
+  async routes(app, ctx) {
     const detail = async (req: FastifyRequest, reply: FastifyReply, code: string, extra: { error?: string; done?: string } = {}, status = 200) => {
       const d = await getDossier(ctx, code, req.principal!);
       const [log, units, specialists] = await Promise.all([getActionLog(ctx, code, req.principal!), listUnits(ctx), specialistsOf(ctx, [d.handlingUnit])]);
@@ -108,5 +133,61 @@ export const dossierOfficeModule: Module = {
     app.get('/can-bo/danh-gia', { config: { access: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'auditor', 'administrator'] }, schema: page }, async (req, reply) =>
       sendPage(reply, RatingsPage({ req, data: await unitRatings(ctx, await coveredUnits(ctx, asStaff(req))) })),
     );
+
+    // At the counter (channel 1) or from the post (channel 3): the officer files for the applicant
+    // and the dossier is received at once, exactly as POST /api/v1/dossiers does for an officer.
+    app.get(COUNTER_URL, { config: { access: ['receiving_officer'] }, schema: { ...page, querystring: z.object({ q: z.string().max(200).default('') }) } }, async (req, reply) => {
+      const found = await searchProcedures(ctx, { q: req.query.q || undefined, page: 1, pageSize: 30 });
+      return sendPage(reply, CounterSearchPage({ req, q: req.query.q, items: found.items }));
+    });
+    app.get(`${COUNTER_URL}/:code`, { config: { access: ['receiving_officer'] }, schema: { ...page, params: Code } }, async (req, reply) => {
+      const p = await getProcedure(ctx, req.params.code);
+      return sendPage(reply, CounterFilingPage({ req, p, slots: fileSlots(p), values: { channel: '1', applicant: {}, form: {}, kept: [] }, errors: emptyErrors() }));
+    });
+    await app.register(async (plugin) => {
+      const scope = plugin.withTypeProvider<ZodTypeProvider>();
+      await scope.register(multipart, { limits: FILING_LIMITS, throwFileSizeLimit: true });
+      scope.post(`${COUNTER_URL}/:code`, { config: { access: ['receiving_officer'] }, schema: { ...page, params: Code, querystring: z.object({ _csrf: z.string().max(200).optional() }) } }, async (req, reply) => {
+        const p = await getProcedure(ctx, req.params.code);
+        const slots = fileSlots(p);
+        const posted = await readForm(req);
+        const errors = emptyErrors();
+        // Scans stored by an earlier post of this form stay attached unless replaced or removed.
+        const kept = new Map<number, CounterValues['kept'][number]>();
+        for (const [k, v] of Object.entries(posted.fields)) {
+          const idx = Number(k.slice('kept.'.length));
+          const slot = slots[idx];
+          const [uploadId, fileName] = v.split('|');
+          if (k.startsWith('kept.') && slot && uploadId && !posted.fields[`remove.${idx}`]) kept.set(idx, { idx, code: slot.code, uploadId, fileName: fileName ?? '' });
+        }
+        for (const s of await storeFiles(ctx, req, posted.files, 'file.', errors, (i) => `c.${i}`)) {
+          if (slots[s.idx]) kept.set(s.idx, { idx: s.idx, code: slots[s.idx].code, uploadId: s.id, fileName: s.fileName });
+        }
+        const values: CounterValues = {
+          channel: posted.fields.channel === '3' ? '3' : '1',
+          applicant: Object.fromEntries(APPLICANT_KEYS.map((k) => [k, (posted.fields[`a.${k}`] ?? '').trim()])),
+          form: formValues(p.eForm as Parameters<typeof formValues>[0], posted.fields),
+          kept: [...kept.values()].sort((a, b) => a.idx - b.idx),
+        };
+        const show = (errs: FormErrors, status: number) => sendPage(reply, CounterFilingPage({ req, p, slots, values, errors: errs }), status);
+        if (errors.summary.length) return show(errors, 400);
+        const a = values.applicant;
+        try {
+          const input = FileDossierInput.safeParse({
+              procedureCode: p.code,
+              channel: values.channel === '3' ? 3 : 1,
+              applicant: { kind: /^[0-9]{10}([0-9]{3})?$/.test(a.identifier) ? 'business' : 'citizen', name: a.name, identifier: a.identifier, phone: a.phone || null, email: a.email || null, address: a.address || null },
+              form: values.form,
+              components: values.kept.map((k) => ({ code: k.code, uploadId: k.uploadId })),
+          });
+          if (!input.success) throw fromZod(input.error);
+          const r = await fileDossier(ctx, input.data, req.principal!);
+          return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(r.code)}?done=receive`, 303);
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          return show(counterErrors(req, e, p, values.kept), e.status);
+        }
+      });
+    });
   },
 };

@@ -1,6 +1,257 @@
+import multipart from '@fastify/multipart';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Ctx } from '../../platform/context.ts';
 import type { Module } from '../../platform/http/server.ts';
+import type { Principal } from '../../platform/auth/roles.ts';
+import { AppError, type ErrorDetail } from '../../platform/errors.ts';
+import { zodDetails } from '../../platform/http/validation.ts';
+import { sendPage } from '../../web/render.tsx';
+import { t } from '../../web/components/layout.tsx';
+import { formValues } from '../../web/eform-values.ts';
+import { DossierFiledPage, DossierFilePage, DossierReviewPage, fileUrl, NO_ERRORS, type FileSlot, type FormErrors } from '../../web/pages/portal/dossier-file.tsx';
+import { MyDossierPage, MyDossiersPage, type DetailExtras, type SupplementItem } from '../../web/pages/portal/dossier-mine.tsx';
+import { DossierTrackPage } from '../../web/pages/portal/dossier-track.tsx';
+import { getProcedure, type ProcedureDetail } from '../catalog/get-procedure.ts';
+import { fileDossier } from './file-dossier.ts';
+import { getActionLog, getDossier } from './get-dossier.ts';
+import { listDossiers } from './list-dossiers.ts';
+import { takeAction } from './take-action.ts';
+import { rateDossier, RATING_CRITERIA, RatingInput } from './rate-dossier.ts';
+import { trackDossier } from './track-dossier.ts';
+import { validateEForm } from './eform.ts';
+import { ActionInput } from './schemas.ts';
+import { emptyErrors, FILING_LIMITS, fileSlots, filingErrors, readForm, storeFiles } from './filing-form.ts';
+import { deleteDraft, listDrafts, loadDraft, saveDraft, type DraftComponent } from './drafts.ts';
+
+type Citizen = Extract<Principal, { kind: 'citizen' }>;
+const citizen = (req: FastifyRequest) => req.principal as Citizen;
+
+const page = { hide: true } as const;
+const Code = z.object({ code: z.string().max(60) });
+const MultipartQuery = z.object({ _csrf: z.string().max(200).optional() });
+
+/** Before the review page: the e-form against its schema, and every required file present. */
+function checkDraft(req: FastifyRequest, p: ProcedureDetail, slots: FileSlot[], form: Record<string, unknown>, comps: DraftComponent[], into: FormErrors) {
+  const details: ErrorDetail[] = validateEForm(p.eForm, form);
+  const fe = details.length ? filingErrors(req, new AppError('VALIDATION_FAILED', { vi: '', en: '' }, details), slots, comps) : emptyErrors();
+  for (const s of slots) {
+    if (s.required && !comps.some((c) => c.code === s.code) && !into.fields[`c.${s.idx}`]) {
+      fe.fields[`c.${s.idx}`] = t(req, `Đính kèm ${s.name}`, `Attach ${s.name}`);
+      fe.summary.push({ href: `#c-${s.idx}`, text: t(req, `Đính kèm ${s.name}`, `Attach ${s.name}`) });
+    }
+  }
+  Object.assign(into.fields, fe.fields);
+  into.summary.push(...fe.summary);
+}
+
+/** The public tracking page for a code (empty: just the form). Unknown codes answer 404. */
+export async function sendTrackPage(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, code: string) {
+  const c = code.trim();
+  if (!c) return sendPage(reply, DossierTrackPage({ req, code: '', found: null }));
+  try {
+    return sendPage(reply, DossierTrackPage({ req, code: c, found: await trackDossier(ctx, c) }));
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'NOT_FOUND') return sendPage(reply, DossierTrackPage({ req, code: c, found: null }), 404);
+    throw e;
+  }
+}
+
+async function isRated(ctx: Ctx, code: string): Promise<boolean> {
+  const r = await ctx.database.db.selectFrom('dossier_ratings as r').innerJoin('dossiers as d', 'd.id', 'r.dossier_id').select('d.code').where('d.code', '=', code).executeTakeFirst();
+  return Boolean(r);
+}
+
+/** What the latest supplement request asked for, one upload slot each. */
+function supplementItems(log: Awaited<ReturnType<typeof getActionLog>>): SupplementItem[] {
+  const last = [...log].reverse().find((a) => a.action === 'request_supplement');
+  const items = (last?.data.items ?? []) as { component?: string; reason: string }[];
+  return items.map((it, idx) => ({ idx, component: it.component ?? null, reason: it.reason }));
+}
 
 export const dossierPortalModule: Module = {
   name: 'dossiers-portal',
-  routes() {},
+  async routes(app, ctx) {
+    // ── Filing ──────────────────────────────────────────────────────────────
+    const showForm = async (req: FastifyRequest, reply: FastifyReply, p: ProcedureDetail, opts: { errors?: FormErrors; values?: Record<string, unknown>; saved?: boolean; status?: number } = {}) => {
+      const draft = await loadDraft(ctx, citizen(req).id, p.code);
+      return sendPage(reply, DossierFilePage({ req, p, slots: fileSlots(p), draft, values: opts.values ?? draft?.form ?? {}, errors: opts.errors ?? NO_ERRORS, saved: opts.saved }), opts.status ?? 200);
+    };
+
+    app.get('/nop-ho-so/:code', { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: z.object({ saved: z.string().max(2).optional() }) } }, async (req, reply) =>
+      showForm(req, reply, await getProcedure(ctx, req.params.code), { saved: req.query.saved === '1' }),
+    );
+
+    // Multipart parsing lives in this encapsulated scope only, as in the uploads module.
+    await app.register(async (plugin) => {
+      const scope = plugin.withTypeProvider<ZodTypeProvider>();
+      await scope.register(multipart, { limits: FILING_LIMITS, throwFileSizeLimit: true });
+
+      // The filing form posts here: files become uploads at once and everything goes into the draft.
+      scope.post('/nop-ho-so/:code', { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: MultipartQuery } }, async (req, reply) => {
+        const p = await getProcedure(ctx, req.params.code);
+        const me = citizen(req);
+        const slots = fileSlots(p);
+        const posted = await readForm(req);
+        const errors = emptyErrors();
+        const draft = await loadDraft(ctx, me.id, p.code);
+        const comps = new Map((draft?.components ?? []).map((c) => [c.code, c]));
+        for (const s of slots) if (posted.fields[`remove.${s.idx}`] === '1') comps.delete(s.code);
+        const stored = await storeFiles(ctx, req, posted.files, 'file.', errors, (i) => `c.${i}`);
+        for (const f of stored) {
+          const s = slots[f.idx];
+          if (s) comps.set(s.code, { code: s.code, uploadId: f.id, fileName: f.fileName });
+        }
+        const form = formValues(p.eForm as Parameters<typeof formValues>[0], posted.fields);
+        const components = slots.map((s) => comps.get(s.code)).filter((c): c is DraftComponent => Boolean(c));
+        await saveDraft(ctx, me.id, p.code, { form, components });
+        if (posted.fields.intent !== 'save') checkDraft(req, p, slots, form, components, errors);
+        if (errors.summary.length) return showForm(req, reply, p, { errors, values: form, status: 400 });
+        return reply.redirect(posted.fields.intent === 'save' ? `${fileUrl(p.code)}?saved=1` : `${fileUrl(p.code)}/xem-lai`, 303);
+      });
+
+      // The applicant sends what an official asked for: one file per listed item.
+      scope.post('/ho-so-cua-toi/:code/bo-sung', { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: MultipartQuery } }, async (req, reply) => {
+        const { code } = req.params;
+        const [d, log] = await Promise.all([getDossier(ctx, code, req.principal!), getActionLog(ctx, code, req.principal!)]);
+        const items = supplementItems(log);
+        const posted = await readForm(req);
+        const errors = emptyErrors();
+        const stored = await storeFiles(ctx, req, posted.files.filter((f) => Number(f.field.slice(5)) < items.length), 'file.', errors, (i) => `s.${i}`);
+        if (!stored.length && !errors.summary.length) {
+          errors.fields['s.0'] = t(req, 'Chọn ít nhất một tệp để bổ sung', 'Choose at least one file to send');
+          errors.summary.push({ href: '#s-0', text: errors.fields['s.0'] });
+        }
+        if (!errors.summary.length) {
+          const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
+          const slots = fileSlots(proc);
+          const components = stored.map((f) => {
+            const it = items[f.idx];
+            const match = slots.find((s) => s.code === it.component || s.name === it.component);
+            return { code: match?.code ?? null, name: (it.component ?? it.reason).slice(0, 1000), uploadId: f.id };
+          });
+          try {
+            await takeAction(ctx, d.code, { action: 'supplement', components }, req.principal!);
+            return reply.redirect(`/ho-so-cua-toi/${encodeURIComponent(d.code)}?xong=supplemented`, 303);
+          } catch (e) {
+            if (!(e instanceof AppError) || e.status >= 500) throw e;
+            errors.summary.push({ text: t(req, e.text.vi, e.text.en) });
+          }
+        }
+        return showDetail(req, reply, d.code, { errors, errorsFor: 'supplement' }, 400);
+      });
+    });
+
+    app.get('/nop-ho-so/:code/xem-lai', { config: { access: ['citizen'] }, schema: { ...page, params: Code } }, async (req, reply) => {
+      const p = await getProcedure(ctx, req.params.code);
+      const draft = await loadDraft(ctx, citizen(req).id, p.code);
+      if (!draft) return reply.redirect(fileUrl(p.code), 303);
+      return sendPage(reply, DossierReviewPage({ req, p, slots: fileSlots(p), draft }));
+    });
+
+    app.post('/nop-ho-so/:code/nop', { config: { access: ['citizen'] }, schema: { ...page, params: Code } }, async (req, reply) => {
+      const me = citizen(req);
+      const draft = await loadDraft(ctx, me.id, req.params.code);
+      // Already filed (a second click after the first succeeded), or discarded.
+      if (!draft) return reply.redirect('/ho-so-cua-toi', 303);
+      const p = await getProcedure(ctx, draft.procedureCode);
+      const components = draft.components.map((c) => ({ code: c.code, uploadId: c.uploadId }));
+      try {
+        // Keyed by the draft's version: a repeated click files once and lands on the same dossier.
+        const r = await fileDossier(ctx, { procedureCode: p.code, channel: 2, form: draft.form, components }, me, `portal-draft:${draft.id}:${Date.parse(draft.updatedAt)}`);
+        await deleteDraft(ctx, me.id, p.code);
+        return reply.redirect(`${fileUrl(p.code)}/da-nop?ma=${encodeURIComponent(r.code)}`, 303);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status >= 500) throw e;
+        return showForm(req, reply, p, { errors: filingErrors(req, e, fileSlots(p), draft.components), status: e.status });
+      }
+    });
+
+    app.get('/nop-ho-so/:code/da-nop', { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: z.object({ ma: z.string().max(60) }) } }, async (req, reply) => {
+      const d = await getDossier(ctx, req.query.ma, req.principal!);
+      return sendPage(reply, DossierFiledPage({ req, code: d.code, procedureName: d.procedureName, dueDate: d.dueDate }));
+    });
+
+    app.post('/nop-ho-so/:code/xoa-nhap', { config: { access: ['citizen'] }, schema: { ...page, params: Code } }, async (req, reply) => {
+      await deleteDraft(ctx, citizen(req).id, req.params.code);
+      return reply.redirect(fileUrl(req.params.code), 303);
+    });
+
+    // ── My dossiers ─────────────────────────────────────────────────────────
+    app.get('/ho-so-cua-toi', { config: { access: ['citizen'] }, schema: { ...page, querystring: z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) }) } }, async (req, reply) => {
+      const pageSize = 20;
+      const [r, drafts] = await Promise.all([listDossiers(ctx, req.principal!, { queue: 'all', page: req.query.page, pageSize }), listDrafts(ctx, citizen(req).id)]);
+      const draftNames: Record<string, string> = {};
+      await Promise.all(drafts.map(async (d) => {
+        draftNames[d.procedureCode] = await getProcedure(ctx, d.procedureCode).then((p) => p.name, () => d.procedureCode);
+      }));
+      return sendPage(reply, MyDossiersPage({ req, items: r.items, total: r.total, page: r.page, pageSize, drafts, draftNames }));
+    });
+
+    const showDetail = async (req: FastifyRequest, reply: FastifyReply, code: string, extras: DetailExtras = {}, status = 200) => {
+      const [d, log] = await Promise.all([getDossier(ctx, code, req.principal!), getActionLog(ctx, code, req.principal!)]);
+      const rated = d.finishedAt ? await isRated(ctx, d.code) : false;
+      return sendPage(reply, MyDossierPage({ req, d, log, supplementItems: supplementItems(log), rated, extras }), status);
+    };
+
+    const Done = z.object({ xong: z.enum(['supplemented', 'withdrawn', 'rated']).optional() });
+    app.get('/ho-so-cua-toi/:code', { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: Done } }, async (req, reply) =>
+      showDetail(req, reply, req.params.code, { done: req.query.xong }),
+    );
+
+    app.post('/ho-so-cua-toi/:code/rut', { config: { access: ['citizen'] }, schema: { ...page, params: Code } }, async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const reason = typeof body.reason === 'string' ? body.reason : '';
+      const d = await getDossier(ctx, req.params.code, req.principal!);
+      const errors = emptyErrors();
+      const input = ActionInput.safeParse({ action: 'withdraw', reason: reason.trim() || undefined });
+      try {
+        if (!reason.trim()) throw new AppError('VALIDATION_FAILED', { vi: 'Nhập lý do rút hồ sơ', en: 'Enter why you withdraw the dossier' }, [{ path: 'reason', message: 'Nhập lý do rút hồ sơ', messageEn: 'Enter why you withdraw the dossier' }]);
+        if (!input.success) throw new AppError('VALIDATION_FAILED', { vi: 'Lý do không hợp lệ', en: 'Invalid reason' }, zodDetails(input.error).map((x) => ({ ...x, message: 'Lý do cần từ 3 đến 4000 ký tự', messageEn: 'The reason needs 3 to 4,000 characters' })));
+        await takeAction(ctx, d.code, input.data, req.principal!);
+        return reply.redirect(`/ho-so-cua-toi/${encodeURIComponent(d.code)}?xong=withdrawn`, 303);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status >= 500) throw e;
+        for (const x of e.details?.length ? e.details : [{ path: '', message: e.text.vi, messageEn: e.text.en }]) {
+          const text = t(req, x.message, x.messageEn);
+          const onReason = /reason$/.test(x.path);
+          if (onReason) errors.fields.reason = text;
+          errors.summary.push({ href: onReason ? '#reason' : undefined, text });
+        }
+        return showDetail(req, reply, d.code, { errors, errorsFor: 'withdraw', values: { reason } }, e.status);
+      }
+    });
+
+    app.post('/ho-so-cua-toi/:code/danh-gia', { config: { access: ['citizen'] }, schema: { ...page, params: Code } }, async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const values: Record<string, string> = {};
+      for (const k of [...Object.keys(RATING_CRITERIA), 'comment']) if (typeof body[k] === 'string') values[k] = body[k] as string;
+      const d = await getDossier(ctx, req.params.code, req.principal!);
+      const errors = emptyErrors();
+      for (const [k, c] of Object.entries(RATING_CRITERIA)) {
+        if (!/^[1-5]$/.test(values[k] ?? '')) {
+          const text = t(req, `Chọn mức đánh giá cho "${c.vi}"`, `Choose a score for "${c.en}"`);
+          errors.fields[k] = text;
+          errors.summary.push({ href: `#rate-${k}-1`, text });
+        }
+      }
+      if (!errors.summary.length) {
+        const input = RatingInput.safeParse({ scores: Object.fromEntries(Object.keys(RATING_CRITERIA).map((k) => [k, Number(values[k])])), comment: values.comment?.trim() || undefined });
+        try {
+          if (!input.success) throw new AppError('VALIDATION_FAILED', { vi: 'Đánh giá không hợp lệ', en: 'Invalid rating' }, zodDetails(input.error));
+          await rateDossier(ctx, d.code, input.data, req.principal!);
+          return reply.redirect(`/ho-so-cua-toi/${encodeURIComponent(d.code)}?xong=rated`, 303);
+        } catch (e) {
+          if (!(e instanceof AppError) || e.status >= 500) throw e;
+          for (const x of e.details?.length ? e.details : [{ path: '', message: e.text.vi, messageEn: e.text.en }]) errors.summary.push({ text: t(req, x.message, x.messageEn) });
+        }
+      }
+      return showDetail(req, reply, d.code, { errors, errorsFor: 'rate', values }, 400);
+    });
+
+    // ── Public tracking ─────────────────────────────────────────────────────
+    // GET /tra-cuu?ma= is routed in src/web/routes.tsx; this is its shareable form (receipts, e-mails).
+    app.get('/tra-cuu/:ma', { config: { access: 'public' }, schema: { ...page, params: z.object({ ma: z.string().max(60) }) } }, async (req, reply) => sendTrackPage(ctx, req, reply, req.params.ma));
+  },
 };

@@ -67,4 +67,13 @@ export interface DossierTables {
   };
   dossier_counters: { unit_id: string; day: string; last: number };
   dossier_ratings: { dossier_id: string; scores: Json; comment: string | null; rated_at: Generated<Date> };
+  /** migrations/0006_dossier_drafts.sql */
+  dossier_drafts: {
+    id: Generated<string>;
+    owner_citizen_id: string;
+    procedure_code: string;
+    form: Json;
+    components: Json;
+    updated_at: Generated<Date>;
+  };
 }

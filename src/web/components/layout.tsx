@@ -34,6 +34,7 @@ const PORTAL_NAV: NavItem[] = [
 export const OFFICE_NAV: NavItem[] = [
   { href: '/can-bo', vi: 'Tổng quan', en: 'Overview' },
   { href: '/can-bo/ho-so', vi: 'Hồ sơ', en: 'Dossiers', roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'] },
+  { href: '/can-bo/tiep-nhan', vi: 'Tiếp nhận hồ sơ', en: 'Receive a dossier', roles: ['receiving_officer'] },
   { href: '/can-bo/thu-tuc', vi: 'Danh mục thủ tục', en: 'Procedure catalogue', roles: ['administrator', 'receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor'] },
   { href: '/can-bo/don-vi', vi: 'Cơ cấu tổ chức', en: 'Organisation', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/nhan-su', vi: 'Cán bộ', en: 'Staff', roles: ['administrator', 'auditor'] },

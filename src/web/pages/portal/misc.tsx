@@ -2,27 +2,6 @@ import type { FastifyRequest } from 'fastify';
 import type { AppError } from '../../../platform/errors.ts';
 import { Layout, t } from '../../components/layout.tsx';
 
-export function TrackPage({ req, code, found }: { req: FastifyRequest; code: string; found: null }) {
-  return (
-    <Layout req={req} area="portal" title={t(req, 'Tra cứu hồ sơ', 'Track a dossier')}>
-      <h1 class="govuk-heading-l">{t(req, 'Tra cứu hồ sơ', 'Track a dossier')}</h1>
-      <form method="get" action="/tra-cuu">
-        <div class="govuk-form-group">
-          <label class="govuk-label" for="ma">{t(req, 'Mã hồ sơ', 'Dossier code')}</label>
-          <input class="govuk-input govuk-!-width-two-thirds" id="ma" name="ma" type="text" value={code} autocomplete="off" />
-        </div>
-        <button type="submit" class="govuk-button">{t(req, 'Tra cứu', 'Look up')}</button>
-      </form>
-      {code && !found ? (
-        <div class="govuk-warning-text" role="status">
-          <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-          <strong class="govuk-warning-text__text">{t(req, `Không tìm thấy hồ sơ có mã ${code}. Kiểm tra lại mã trên giấy tiếp nhận.`, `No dossier with code ${code}. Check the code on your receipt.`)}</strong>
-        </div>
-      ) : null}
-    </Layout>
-  );
-}
-
 export function SignInChooser({ req, next, error }: { req: FastifyRequest; next: string; error?: string }) {
   return (
     <Layout req={req} area="portal" title={t(req, 'Đăng nhập', 'Sign in')}>

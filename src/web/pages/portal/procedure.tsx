@@ -155,6 +155,9 @@ export function PreparePage({ req, p }: { req: FastifyRequest; p: ProcedureDetai
       ) : null}
       <ComponentsList req={req} p={p} />
       <MethodsTable req={req} p={p} />
+      <a href={`/nop-ho-so/${encodeURIComponent(p.code)}`} role="button" draggable={false} class="govuk-button govuk-button--start" data-module="govuk-button">
+        {t(req, 'Bắt đầu khai và nộp hồ sơ', 'Start filling in and filing')}
+      </a>
       <p class="govuk-body"><a class="govuk-link" href={`/thu-tuc/${encodeURIComponent(p.code)}`}>{t(req, 'Quay lại thông tin thủ tục', 'Back to the procedure')}</a></p>
     </Layout>
   );

@@ -1,0 +1,270 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../../platform/auth/roles.ts';
+import { SESSION_COOKIE } from '../../platform/auth/sessions.ts';
+import { login, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import { act, importTestProcedures, samplePdf, TEST_PROCEDURE } from '../../../test/dossier-fixtures.ts';
+import { loadDraft } from './drafts.ts';
+
+/**
+ * The citizen's portal pages over HTTP, as a browser without JavaScript uses them: a session
+ * cookie (made in the session store, as the OIDC callback does), the CSRF token from the
+ * page, urlencoded and multipart forms, redirects followed by hand.
+ */
+let t: TestApp;
+const P = TEST_PROCEDURE.code;
+const minh: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-00000000a001', name: 'Trần Văn Minh', identifier: '001089012345', citizenKind: 'citizen' };
+const ha: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-00000000a002', name: 'Nguyễn Thị Thanh Hà', identifier: '079194006789', citizenKind: 'citizen' };
+
+/** A browser: a cookie jar over fetch, never following redirects. */
+function browser(base: string) {
+  const jar = new Map<string, string>();
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const keep = (r: Response) => {
+    for (const c of r.headers.getSetCookie()) {
+      const kv = c.split(';')[0];
+      const i = kv.indexOf('=');
+      jar.set(kv.slice(0, i), kv.slice(i + 1));
+    }
+    return r;
+  };
+  const b = {
+    jar,
+    get: async (url: string) => keep(await fetch(`${base}${url}`, { headers: { cookie: cookie(), accept: 'text/html' }, redirect: 'manual' })),
+    page: async (url: string) => {
+      const r = await b.get(url);
+      return { status: r.status, html: await r.text(), location: r.headers.get('location') };
+    },
+    post: async (url: string, fields: Record<string, string>) =>
+      keep(await fetch(`${base}${url}`, { method: 'POST', headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' })),
+    multipart: async (url: string, fd: FormData) => keep(await fetch(`${base}${url}`, { method: 'POST', headers: { cookie: cookie(), accept: 'text/html' }, body: fd, redirect: 'manual' })),
+  };
+  return b;
+}
+type Browser = ReturnType<typeof browser>;
+
+async function signedIn(p: Principal): Promise<Browser> {
+  const b = browser(t.base);
+  const s = await t.ctx.sessions.create(p);
+  b.jar.set(SESSION_COOKIE, s.id);
+  return b;
+}
+
+const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? decodeURIComponent(/\?_csrf=([^"&]+)"/.exec(html)?.[1] ?? '');
+const formAction = (html: string) => /<form method="post" action="(\/nop-ho-so\/[^"]+\?_csrf=[^"]+)"/.exec(html)![1].replace(/&amp;/g, '&');
+const pdf = async (name = 'don-de-nghi.pdf') => new File([new Uint8Array(await samplePdf())], name, { type: 'application/pdf' });
+const fd = (fields: Record<string, string | File>) => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  // An empty file input, as browsers send it.
+  if (!('file.1' in fields)) f.append('file.1', new File([], ''), '');
+  return f;
+};
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await importTestProcedures(t);
+});
+afterAll(() => t?.close());
+
+describe('filing online', () => {
+  let b: Browser;
+  let code: string;
+
+  it('asks an anonymous visitor to sign in first', async () => {
+    const r = await browser(t.base).get(`/nop-ho-so/${P}`);
+    expect(r.status).toBe(302);
+    expect(r.headers.get('location')).toBe(`/dang-nhap?next=${encodeURIComponent(`/nop-ho-so/${P}`)}`);
+  });
+
+  it('renders the e-form and one file input per component, required ones marked', async () => {
+    b = await signedIn(minh);
+    const { status, html } = await b.page(`/nop-ho-so/${P}`);
+    expect(status).toBe(200);
+    expect(html).toContain('<h1 class="govuk-heading-l">Nộp hồ sơ trực tuyến: Thủ tục thử nghiệm cấp giấy xác nhận</h1>');
+    expect(html).toMatch(/id="f-tenDoanhNghiep" name="f.tenDoanhNghiep"/);
+    expect(html).toMatch(/<label class="govuk-label govuk-label--s" for="c-0">Đơn đề nghị<span aria-hidden="true"> \*<\/span>/);
+    expect(html).toMatch(/for="c-1">Giấy tờ khác<span class="cs-meta"> \(không bắt buộc\)/);
+    expect(html).toContain('enctype="multipart/form-data"');
+    expect(formAction(html)).toMatch(/^\/nop-ho-so\/9\.100001\?_csrf=/);
+  });
+
+  it('refuses a multipart post without the CSRF token', async () => {
+    const r = await b.multipart(`/nop-ho-so/${P}`, fd({ intent: 'save', 'f.tenDoanhNghiep': 'X' }));
+    expect(r.status).toBe(403);
+  });
+
+  it('shows field errors next to the fields and in an error summary, in the chosen language', async () => {
+    const { html } = await b.page(`/nop-ho-so/${P}`);
+    const r = await b.multipart(formAction(html), fd({ intent: 'review', 'f.tenDoanhNghiep': '', 'f.maSoThue': '12' }));
+    expect(r.status).toBe(400);
+    const body = await r.text();
+    expect(body).toContain('govuk-error-summary');
+    expect(body).toContain('<a href="#f-maSoThue">Sai định dạng</a>');
+    expect(body).toContain('<a href="#f-tenDoanhNghiep">');
+    expect(body).toContain('<a href="#c-0">Đính kèm Đơn đề nghị</a>');
+    expect(body).toMatch(/<p id="c-0-error" class="govuk-error-message">/);
+    expect(body).toContain('value="12"'); // what was typed stays
+    expect(body).toContain('<title>Lỗi: Nộp hồ sơ trực tuyến — congso</title>');
+
+    const en = await b.multipart(`${formAction(html)}&lang=en`, fd({ intent: 'review', 'f.tenDoanhNghiep': 'Công ty', 'f.maSoThue': '12' }));
+    const enBody = await en.text();
+    expect(enBody).toContain('There is a problem');
+    expect(enBody).toContain('<a href="#c-0">Attach Đơn đề nghị</a>');
+    await b.get(`/nop-ho-so/${P}?lang=vi`);
+  });
+
+  it('keeps an uploaded file in the server-side draft, resumable on another device', async () => {
+    const { html } = await b.page(`/nop-ho-so/${P}`);
+    const r = await b.multipart(formAction(html), fd({ intent: 'save', 'f.tenDoanhNghiep': 'Công ty TNHH Thử Nghiệm', 'f.maSoThue': '0101234567', 'file.0': await pdf() }));
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe(`/nop-ho-so/${P}?saved=1`);
+    const draft = await loadDraft(t.ctx, minh.id, P);
+    expect(draft?.form).toEqual({ tenDoanhNghiep: 'Công ty TNHH Thử Nghiệm', maSoThue: '0101234567' });
+    expect(draft?.components).toEqual([{ code: 'T-01', uploadId: expect.any(String), fileName: 'don-de-nghi.pdf' }]);
+
+    const saved = await b.page(`/nop-ho-so/${P}?saved=1`);
+    expect(saved.html).toContain('Đã lưu nháp lúc');
+    // Another device: a new session of the same person finds the draft.
+    const other = await signedIn(minh);
+    const resumed = await other.page(`/nop-ho-so/${P}`);
+    expect(resumed.html).toContain('Bạn đang tiếp tục bản nháp');
+    expect(resumed.html).toContain('value="Công ty TNHH Thử Nghiệm"');
+    expect(resumed.html).toContain('<strong>don-de-nghi.pdf</strong>');
+    // ...and another person does not.
+    expect((await (await signedIn(ha)).page(`/nop-ho-so/${P}`)).html).not.toContain('don-de-nghi.pdf');
+  });
+
+  it('refuses a file that is not what it claims, next to its input, and keeps the draft', async () => {
+    const { html } = await b.page(`/nop-ho-so/${P}`);
+    const fake = new File([new TextEncoder().encode('<script>alert(1)</script>')], 'giay-to.pdf', { type: 'application/pdf' });
+    const r = await b.multipart(formAction(html), fd({ intent: 'review', 'f.tenDoanhNghiep': 'Công ty TNHH Thử Nghiệm', 'f.maSoThue': '0101234567', 'file.1': fake }));
+    expect(r.status).toBe(400);
+    const body = await r.text();
+    expect(body).toMatch(/<a href="#c-1">giay-to\.pdf: /);
+    expect(body).toContain('<strong>don-de-nghi.pdf</strong>');
+  });
+
+  it('reviews without uploading again, then files the dossier', async () => {
+    const { html } = await b.page(`/nop-ho-so/${P}`);
+    const r = await b.multipart(formAction(html), fd({ intent: 'review', 'f.tenDoanhNghiep': 'Công ty TNHH Thử Nghiệm', 'f.maSoThue': '0101234567' }));
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe(`/nop-ho-so/${P}/xem-lai`);
+    const review = await b.page(`/nop-ho-so/${P}/xem-lai`);
+    expect(review.status).toBe(200);
+    expect(review.html).toContain('Xem lại hồ sơ trước khi nộp');
+    expect(review.html).toContain('Công ty TNHH Thử Nghiệm');
+    expect(review.html).toContain('0101234567');
+    expect(review.html).toContain('don-de-nghi.pdf');
+    const draftField = /name="draft" value="([^"]+)"/.exec(review.html)![1];
+
+    const filed = await b.post(`/nop-ho-so/${P}/nop`, { _csrf: csrfIn(review.html), draft: draftField });
+    expect(filed.status).toBe(303);
+    const loc = filed.headers.get('location')!;
+    expect(loc).toMatch(/^\/nop-ho-so\/9\.100001\/da-nop\?ma=/);
+    code = decodeURIComponent(loc.split('ma=')[1]);
+    const done = await b.page(loc);
+    expect(done.html).toContain('Đã nộp hồ sơ');
+    expect(done.html).toContain(`<strong>${code}</strong>`);
+    expect(done.html).toContain(`href="/ho-so-cua-toi/${code}"`);
+    expect(await loadDraft(t.ctx, minh.id, P)).toBeNull();
+
+    // A second click on "Nộp hồ sơ" files nothing more.
+    const again = await b.post(`/nop-ho-so/${P}/nop`, { _csrf: csrfIn(review.html), draft: draftField });
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe('/ho-so-cua-toi');
+    const n = await t.ctx.database.db.selectFrom('dossiers').select((e) => e.fn.countAll<number>().as('n')).where('owner_citizen_id', '=', minh.id).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(1);
+  });
+
+  it('lists it in my dossiers, shows it with its history, and hides it from others', async () => {
+    const list = await b.page('/ho-so-cua-toi');
+    expect(list.status).toBe(200);
+    expect(list.html).toContain(`<a class="govuk-link" href="/ho-so-cua-toi/${code}">${code}</a>`);
+    expect(list.html).toContain('Mới nộp, chờ tiếp nhận');
+
+    const detail = await b.page(`/ho-so-cua-toi/${code}`);
+    expect(detail.status).toBe(200);
+    expect(detail.html).toContain(`Hồ sơ ${code}`);
+    expect(detail.html).toContain('Quá trình xử lý');
+    expect(detail.html).toContain('<strong>Nộp hồ sơ</strong>');
+    expect(detail.html).toContain('action="/ho-so-cua-toi/' + code + '/rut"');
+
+    expect((await (await signedIn(ha)).page(`/ho-so-cua-toi/${code}`)).status).toBe(404);
+    expect((await (await signedIn(ha)).page('/ho-so-cua-toi')).html).toContain('Bạn chưa nộp hồ sơ nào.');
+  });
+
+  it('tracks it publicly without signing in; an unknown code is a friendly 404', async () => {
+    const anon = browser(t.base);
+    const found = await anon.page(`/tra-cuu/${code}`);
+    expect(found.status).toBe(200);
+    expect(found.html).toContain(TEST_PROCEDURE.name);
+    expect(found.html).toContain('Mới nộp, chờ tiếp nhận');
+    expect(found.html).not.toContain('Trần Văn Minh');
+    const missing = await anon.page('/tra-cuu/G12.99-250101-9999');
+    expect(missing.status).toBe(404);
+    expect(missing.html).toContain('Không tìm thấy hồ sơ có mã G12.99-250101-9999');
+  });
+
+  it('supplements what an official asks for, then withdraws with a reason, then rates', async () => {
+    const officer = { receiving: await login(t, 'tiepnhan.xnk'), leader: await login(t, 'lanhdao'), specialist: await login(t, 'chuyenvien') };
+    expect((await act(t, officer.receiving, code, { action: 'receive' })).status).toBe(200);
+    expect((await act(t, officer.leader, code, { action: 'assign', assignee: 'chuyenvien' })).status).toBe(200);
+    expect((await act(t, officer.specialist, code, { action: 'request_supplement', items: [{ component: 'Đơn đề nghị', reason: 'Thiếu chữ ký của người đại diện' }] })).status).toBe(200);
+
+    let detail = await b.page(`/ho-so-cua-toi/${code}`);
+    expect(detail.html).toContain('Việc bạn cần làm: bổ sung hồ sơ');
+    expect(detail.html).toContain('Thiếu chữ ký của người đại diện');
+    const action = /action="(\/ho-so-cua-toi\/[^"]+\/bo-sung\?_csrf=[^"]+)"/.exec(detail.html)![1].replace(/&amp;/g, '&');
+    const none = await b.multipart(action, (() => { const f = new FormData(); f.append('file.0', new File([], ''), ''); return f; })());
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain('Chọn ít nhất một tệp để bổ sung');
+    const sent = await b.multipart(action, (() => { const f = new FormData(); return f; })());
+    expect(sent.status).toBe(400);
+    const f = new FormData();
+    f.append('file.0', await pdf('don-co-chu-ky.pdf'));
+    const ok = await b.multipart(action, f);
+    expect(ok.status).toBe(303);
+    detail = await b.page(ok.headers.get('location')!);
+    expect(detail.html).toContain('Đã gửi giấy tờ bổ sung.');
+    expect(detail.html).toContain('don-co-chu-ky.pdf');
+    expect(detail.html).toContain('<strong>Bổ sung hồ sơ</strong>');
+    expect(detail.html).not.toContain('Việc bạn cần làm');
+
+    const empty = await b.post(`/ho-so-cua-toi/${code}/rut`, { _csrf: csrfIn(detail.html), reason: '' });
+    expect(empty.status).toBe(400);
+    const emptyHtml = await empty.text();
+    expect(emptyHtml).toContain('<a href="#reason">Nhập lý do rút hồ sơ</a>');
+    const withdrawn = await b.post(`/ho-so-cua-toi/${code}/rut`, { _csrf: csrfIn(detail.html), reason: 'Nộp nhầm thủ tục' });
+    expect(withdrawn.status).toBe(303);
+    detail = await b.page(withdrawn.headers.get('location')!);
+    expect(detail.html).toContain('Đã rút hồ sơ');
+    expect(detail.html).toContain('Lý do: Nộp nhầm thủ tục');
+    expect(detail.html).toContain('Đánh giá mức độ hài lòng');
+
+    const partial = await b.post(`/ho-so-cua-toi/${code}/danh-gia`, { _csrf: csrfIn(detail.html), timeliness: '5' });
+    expect(partial.status).toBe(400);
+    const partialHtml = await partial.text();
+    expect(partialHtml).toContain('Chọn mức đánh giá cho &quot;Thái độ của cán bộ&quot;');
+    expect(partialHtml).toMatch(/id="rate-timeliness-5" name="timeliness" type="radio" value="5" checked/);
+    const rated = await b.post(`/ho-so-cua-toi/${code}/danh-gia`, { _csrf: csrfIn(detail.html), timeliness: '5', attitude: '4', guidance: '4', result: '5', comment: 'Nhanh gọn' });
+    expect(rated.status).toBe(303);
+    detail = await b.page(rated.headers.get('location')!);
+    expect(detail.html).toContain('Cảm ơn bạn đã đánh giá.');
+    expect(detail.html).not.toContain('Đánh giá mức độ hài lòng');
+    const row = await t.ctx.database.db.selectFrom('dossier_ratings').select(['scores', 'comment']).executeTakeFirstOrThrow();
+    expect(row).toEqual({ scores: { timeliness: 5, attitude: 4, guidance: 4, result: 5 }, comment: 'Nhanh gọn' });
+  });
+
+  it('discards a draft', async () => {
+    const c = await signedIn(ha);
+    const { html } = await c.page(`/nop-ho-so/${P}`);
+    expect((await c.multipart(formAction(html), fd({ intent: 'save', 'f.tenDoanhNghiep': 'Hộ kinh doanh Hà' }))).status).toBe(303);
+    const mine = await c.page('/ho-so-cua-toi');
+    expect(mine.html).toContain('Hồ sơ đang soạn');
+    expect(mine.html).toContain(TEST_PROCEDURE.name);
+    const page = await c.page(`/nop-ho-so/${P}`);
+    const r = await c.post(`/nop-ho-so/${P}/xoa-nhap`, { _csrf: csrfIn(page.html) });
+    expect(r.status).toBe(303);
+    expect(await loadDraft(t.ctx, ha.id, P)).toBeNull();
+  });
+});
