@@ -26,13 +26,18 @@ let dir: string;
 let pdfFile: string;
 const contexts: BrowserContext[] = [];
 const problems: string[] = [];
+const consoleErrors: string[] = [];
 const people: Record<string, Page> = {};
 
 async function open(phone = false) {
   const ctx = await browser.newContext({ baseURL: t.base, bypassCSP: true, ...(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 900 } }) });
   ctx.setDefaultTimeout(20_000);
   contexts.push(ctx);
-  return ctx.newPage();
+  const page = await ctx.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
+  });
+  return page;
 }
 
 async function official(username: string, phone = false) {
@@ -167,7 +172,8 @@ describe('a dossier from filing to result, through the pages', () => {
     await audit(page, 'public tracking (phone)');
   });
 
-  it('no page on the way had a serious or critical accessibility violation', () => {
+  it('no page on the way had a serious or critical accessibility violation, nor a script error', () => {
     expect(problems).toEqual([]);
+    expect(consoleErrors).toEqual([]);
   });
 });

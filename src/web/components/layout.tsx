@@ -64,6 +64,9 @@ export function Layout({ req, title, area, children }: PageProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
         <title>{`${title} — congso`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        {/* htmx would add an inline <style>, which the CSP forbids; its indicator styles are in app.css. */}
+        <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
+        <link rel="icon" href="data:," />
         <script src="/assets/htmx.min.js" defer />
         <script type="module" src="/assets/app.js" />
       </head>
