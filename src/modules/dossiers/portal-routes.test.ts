@@ -186,7 +186,7 @@ describe('filing online', () => {
     expect(detail.status).toBe(200);
     expect(detail.html).toContain(`Hồ sơ ${code}`);
     expect(detail.html).toContain('Quá trình xử lý');
-    expect(detail.html).toContain('<strong>Nộp hồ sơ</strong>');
+    expect(detail.html).toContain('>Nộp hồ sơ</h3>');
     expect(detail.html).toContain('action="/ho-so-cua-toi/' + code + '/rut"');
 
     expect((await (await signedIn(ha)).page(`/ho-so-cua-toi/${code}`)).status).toBe(404);
@@ -227,7 +227,7 @@ describe('filing online', () => {
     detail = await b.page(ok.headers.get('location')!);
     expect(detail.html).toContain('Đã gửi giấy tờ bổ sung.');
     expect(detail.html).toContain('don-co-chu-ky.pdf');
-    expect(detail.html).toContain('<strong>Bổ sung hồ sơ</strong>');
+    expect(detail.html).toContain('>Bổ sung hồ sơ</h3>');
     expect(detail.html).not.toContain('Việc bạn cần làm');
 
     const empty = await b.post(`/ho-so-cua-toi/${code}/rut`, { _csrf: csrfIn(detail.html), reason: '' });
