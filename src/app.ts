@@ -11,10 +11,11 @@ import { dossiersModule } from './modules/dossiers/routes.ts';
 import { dossierFormsModule } from './modules/dossiers/forms-routes.ts';
 import { dossierPortalModule } from './modules/dossiers/portal-routes.ts';
 import { dossierOfficeModule } from './modules/dossiers/office-routes.ts';
+import { resultsModule } from './modules/results/routes.ts';
 import { webModule } from './web/routes.tsx';
 import { registerSso } from './modules/identity/citizen-sso.ts';
 
 /** The whole HTTP application: API modules, then pages. Used by `serve` and by tests. */
 export async function buildApp(ctx: Ctx) {
-  return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, calendarModule, uploadsModule, notificationsModule, dossiersModule, dossierFormsModule, dossierPortalModule, dossierOfficeModule, webModule], (app) => registerSso(app, ctx));
+  return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, calendarModule, uploadsModule, notificationsModule, dossiersModule, dossierFormsModule, dossierPortalModule, dossierOfficeModule, resultsModule, webModule], (app) => registerSso(app, ctx));
 }

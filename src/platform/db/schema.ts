@@ -3,6 +3,7 @@ import type { CalendarTables } from '../../modules/calendar/tables.ts';
 import type { NotificationTables } from '../../modules/notifications/tables.ts';
 import type { BlobTables } from '../blobs/tables.ts';
 import type { DossierTables } from '../../modules/dossiers/tables.ts';
+import type { ResultTables } from '../../modules/results/tables.ts';
 
 /** Typed view of the tables in migrations/. Keep in step with the SQL. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -115,7 +116,7 @@ export interface ProcedureDocumentsTable {
 }
 
 /** Every table. Modules that own tables declare them in their own tables.ts, merged here. */
-export interface DB extends CalendarTables, BlobTables, NotificationTables, DossierTables {
+export interface DB extends CalendarTables, BlobTables, NotificationTables, DossierTables, ResultTables {
   org_units: OrgUnitsTable;
   staff: StaffTable;
   staff_roles: StaffRolesTable;

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import { samplePdf } from '../../../test/dossier-fixtures.ts';
+import { recordResult } from './record-result.ts';
+import type { PublicResult } from './schemas.ts';
+
+let t: TestApp;
+let pdf: Uint8Array;
+const base = {
+  dossierCode: '000.05.01.G12-261129-0001',
+  procedureCode: '2.001270',
+  documentName: 'Giấy chứng nhận xuất xứ hàng hóa mẫu D',
+  kind: 'certificate' as const,
+  number: '125/GCN-XNK',
+  issuerUnit: '000.05.00.G12',
+  issuerName: 'Cục Xuất nhập khẩu',
+  holder: { name: 'Công ty TNHH Thương mại Hưng Thịnh', identifier: '0101234567' },
+};
+const issue = (over: Partial<typeof base> = {}) => t.ctx.database.db.transaction().execute((tx) => recordResult(t.ctx, tx, { ...base, ...over }, pdf, 'staff:ky'));
+
+beforeAll(async () => {
+  t = await startTestApp();
+  pdf = await samplePdf();
+});
+afterAll(() => t?.close());
+
+describe('results: codes, immutable files, public status', () => {
+  it('an issued result gets the unit’s next code, its file is kept under its hash, and anyone can check it', async () => {
+    const a = await issue();
+    const b = await issue({ number: '126/GCN-XNK' });
+    const year = String(new Date().getFullYear()).slice(2);
+    expect(a.resultCode).toBe(`000.05.00.G12-KQ${year}-000001`);
+    expect(b.resultCode).toBe(`000.05.00.G12-KQ${year}-000002`);
+    expect(a.sha256).toBe(createHash('sha256').update(pdf).digest('hex'));
+    expect(Buffer.from((await t.ctx.blobs.get(a.sha256))!)).toEqual(Buffer.from(pdf));
+
+    const r = await api<PublicResult>(t, 'GET', `/api/v1/public/results/${a.resultCode}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ status: 'valid', issuer: 'Cục Xuất nhập khẩu', documentName: base.documentName, sha256: a.sha256, replacedBy: null });
+    expect(JSON.stringify(r.body)).not.toContain('Hưng Thịnh');
+    const page = await fetch(`${t.base}/verify/${a.resultCode}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Còn hiệu lực');
+    expect((await api(t, 'GET', '/api/v1/public/results/000.05.00.G12-KQ26-999999')).status).toBe(404);
+    expect((await api(t, 'GET', '/api/v1/public/results/..%2F..%2Fetc')).status).toBe(404);
+    expect((await fetch(`${t.base}/verify/KHONG-CO`)).status).toBe(404);
+  });
+
+  it('refuses a file that is not a PDF, and stores nothing', async () => {
+    const count = async () => (await t.ctx.database.db.selectFrom('results').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const before = await count();
+    await expect(t.ctx.database.db.transaction().execute((tx) => recordResult(t.ctx, tx, base, new TextEncoder().encode('<html>not a pdf</html>'), 'staff:ky'))).rejects.toMatchObject({ status: 415 });
+    expect(await count()).toBe(before);
+  });
+
+  it('only the issuing unit’s signing leaders revoke; the public status changes at once and the history keeps the reason', async () => {
+    const { resultCode } = await issue();
+    const specialist = await login(t, 'chuyenvien');
+    const otherSigner = await login(t, 'lanhdao.hcm');
+    const signer = await login(t, 'ky');
+    const body = { reason: 'Cấp nhầm số lượng hàng hóa' };
+    expect((await api(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: specialist, body })).status).toBe(403);
+    expect((await api(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: otherSigner, body })).status).toBe(403);
+    expect((await api(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: signer, body: { reason: '' } })).status).toBe(400);
+    const r = await api<PublicResult>(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: signer, body });
+    expect(r.status).toBe(200);
+    const pub = await api<PublicResult>(t, 'GET', `/api/v1/public/results/${resultCode}`);
+    expect(pub.body.status).toBe('revoked');
+    expect(pub.body.history.map((h) => [h.event, h.reason])).toEqual([['issued', null], ['revoked', body.reason]]);
+    expect(await (await fetch(`${t.base}/verify/${resultCode}`)).text()).toContain('Đã bị thu hồi');
+    expect((await api(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: signer, body })).status).toBe(409);
+  });
+
+  it('a result replaced by a newer one of the same dossier points to it', async () => {
+    const old = await issue({ dossierCode: '000.05.01.G12-261129-0002' });
+    const other = await issue({ dossierCode: '000.05.01.G12-261129-0003' });
+    const fresh = await issue({ dossierCode: '000.05.01.G12-261129-0002', number: '130/GCN-XNK' });
+    const signer = await login(t, 'ky');
+    const wrong = await api(t, 'POST', `/api/v1/results/${old.resultCode}/revoke`, { token: signer, body: { reason: 'Cấp lại do sai tên', replacedBy: other.resultCode } });
+    expect(wrong.status).toBe(400);
+    const r = await api<PublicResult>(t, 'POST', `/api/v1/results/${old.resultCode}/revoke`, { token: signer, body: { reason: 'Cấp lại do sai tên', replacedBy: fresh.resultCode } });
+    expect(r.body).toMatchObject({ status: 'replaced', replacedBy: fresh.resultCode });
+    expect((await api<PublicResult>(t, 'GET', `/api/v1/public/results/${fresh.resultCode}`)).body.status).toBe('valid');
+  });
+});

@@ -1,0 +1,35 @@
+import type { Ctx } from '../../platform/context.ts';
+import { recordAudit } from '../../platform/audit/index.ts';
+import { actorOf, type Principal } from '../../platform/auth/roles.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+
+/**
+ * Revokes a valid result, or marks it replaced by a newer one of the same dossier, with the
+ * reason. Only the issuing unit's signing leaders (or an administrator) may; the row keeps
+ * everything it had and its history gains the event, so the public status changes at once.
+ */
+export async function revokeResult(ctx: Ctx, code: string, input: { reason: string; replacedBy?: string }, p: Principal) {
+  if (p.kind !== 'staff') throw new AppError('FORBIDDEN', { vi: 'Chỉ cán bộ có thẩm quyền được thu hồi kết quả', en: 'Only an authorised official may revoke a result' });
+  const c = code.trim().toUpperCase();
+  await ctx.database.db.transaction().execute(async (tx) => {
+    const r = await tx.selectFrom('results').select(['id', 'status', 'issuer_unit', 'dossier_code']).where('result_code', '=', c).forUpdate().executeTakeFirst();
+    if (!r) throw notFound({ vi: `kết quả ${c}`, en: `Result ${c}` });
+    const may = p.roles.some((x) => x.role === 'administrator' || (x.role === 'signing_leader' && x.unitId === r.issuer_unit));
+    if (!may) throw new AppError('FORBIDDEN', { vi: 'Chỉ lãnh đạo ký của đơn vị cấp kết quả được thu hồi', en: "Only the issuing unit's signing leaders may revoke this result" });
+    if (r.status !== 'valid') throw new AppError('CONFLICT', { vi: 'Kết quả đã bị thu hồi hoặc thay thế trước đó', en: 'The result was already revoked or replaced' });
+    let replacedBy: string | null = null;
+    if (input.replacedBy) {
+      const n = await tx.selectFrom('results').select(['result_code', 'dossier_code', 'status']).where('result_code', '=', input.replacedBy.trim().toUpperCase()).executeTakeFirst();
+      if (!n || n.result_code === c || n.dossier_code !== r.dossier_code || n.status !== 'valid') {
+        throw new AppError('VALIDATION_FAILED', { vi: 'Kết quả thay thế phải là một kết quả khác, còn hiệu lực, của cùng hồ sơ', en: 'The replacement must be another valid result of the same dossier' }, [
+          { path: 'body.replacedBy', message: 'Không phù hợp', messageEn: 'not a valid replacement' },
+        ]);
+      }
+      replacedBy = n.result_code;
+    }
+    const status = replacedBy ? 'replaced' : 'revoked';
+    await tx.updateTable('results').set({ status, replaced_by: replacedBy }).where('id', '=', r.id).execute();
+    await tx.insertInto('result_events').values({ result_id: r.id, event: status, reason: input.reason, actor: actorOf(p) }).execute();
+    await recordAudit(tx, { actor: actorOf(p), action: `result.${status === 'revoked' ? 'revoke' : 'replace'}`, target: `result:${c}`, data: { reason: input.reason, replacedBy } });
+  });
+}

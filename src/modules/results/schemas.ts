@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+export const RESULT_KINDS = ['certificate', 'licence', 'written_reply', 'refusal_decision'] as const;
+export const RESULT_STATUSES = ['valid', 'revoked', 'replaced'] as const;
+
+/** `{issuing unit}-KQ{YY}-{NNNNNN}`: the unit's electronic ID, "kết quả", the year, a running number. */
+export const RESULT_CODE = /^[A-Z0-9]{1,5}(\.[A-Z0-9]{1,5}){0,5}-KQ\d{2}-\d{6}$/;
+
+export const RecordResultInput = z.object({
+  dossierCode: z.string().min(1).max(60),
+  procedureCode: z.string().min(1).max(60),
+  documentName: z.string().trim().min(1).max(500),
+  kind: z.enum(RESULT_KINDS),
+  number: z.string().trim().min(1).max(100),
+  issuerUnit: z.string().min(1).max(40),
+  issuerName: z.string().trim().min(1).max(300),
+  holder: z.object({ name: z.string().trim().min(1).max(300), identifier: z.string().trim().min(1).max(20) }),
+  ownerCitizenId: z.uuid().nullish(),
+});
+export type RecordResultInput = z.infer<typeof RecordResultInput>;
+
+/** What anyone may learn about a result from its code: enough to trust it, nothing personal. */
+export const PublicResult = z.object({
+  resultCode: z.string(),
+  status: z.enum(RESULT_STATUSES),
+  issuer: z.string(),
+  issuedAt: z.string(),
+  documentName: z.string(),
+  number: z.string(),
+  sha256: z.string(),
+  replacedBy: z.string().nullable(),
+  history: z.array(z.object({ event: z.string(), at: z.string(), reason: z.string().nullable() })),
+});
+export type PublicResult = z.infer<typeof PublicResult>;
+
+export const RevokeInput = z.object({
+  reason: z.string().trim().min(5).max(2000),
+});

@@ -1,0 +1,27 @@
+import type { Generated } from 'kysely';
+
+/** Kysely types of the result tables (migrations/0007_results.sql). */
+export interface ResultTables {
+  results: {
+    id: Generated<string>;
+    result_code: string;
+    dossier_code: string;
+    procedure_code: string;
+    document_name: string;
+    kind: string;
+    number: string;
+    issuer_unit: string;
+    issuer_name: string;
+    holder_name: string;
+    holder_identifier: string;
+    owner_citizen_id: string | null;
+    sha256: string;
+    size: number;
+    status: Generated<string>;
+    replaced_by: string | null;
+    issued_at: Generated<Date>;
+    issued_by: string;
+  };
+  result_events: { id: Generated<number>; result_id: string; event: string; reason: string | null; actor: string; at: Generated<Date> };
+  result_counters: { unit_id: string; year: number; last: number };
+}
