@@ -4,6 +4,10 @@ import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts
 import { samplePdf } from '../../../test/dossier-fixtures.ts';
 import { recordResult } from './record-result.ts';
 import type { PublicResult } from './schemas.ts';
+import type { FileVerification } from './verify-result-file.ts';
+import { createTestCa, issueSigningCertificate } from '../../platform/signing/test-ca.ts';
+import { KeySigner } from '../../platform/signing/signer.ts';
+import { signPdf } from '../../platform/signing/pades.ts';
 
 let t: TestApp;
 let pdf: Uint8Array;
@@ -82,5 +86,31 @@ describe('results: codes, immutable files, public status', () => {
     const r = await api<PublicResult>(t, 'POST', `/api/v1/results/${old.resultCode}/revoke`, { token: signer, body: { reason: 'Cấp lại do sai tên', replacedBy: fresh.resultCode } });
     expect(r.body).toMatchObject({ status: 'replaced', replacedBy: fresh.resultCode });
     expect((await api<PublicResult>(t, 'GET', `/api/v1/public/results/${fresh.resultCode}`)).body.status).toBe('valid');
+  });
+
+  it('a PDF sent for verification: the registered, signed result is recognised with its signer; one changed byte is not', async () => {
+    const ca = await createTestCa();
+    const leader = new KeySigner(await issueSigningCertificate(ca, { commonName: 'Hoàng Văn Thắng', organisation: 'Bộ Công Thương' }));
+    const seal = new KeySigner(await issueSigningCertificate(ca, { commonName: 'Bộ Công Thương', organisation: 'Bộ Công Thương', keyAlgorithm: 'ECDSA-P256' }));
+    const signed = await signPdf(await signPdf(pdf, leader, { fieldName: 'Lãnh đạo' }), seal, { fieldName: 'Con dấu' });
+    const { resultCode } = await t.ctx.database.db.transaction().execute((tx) => recordResult(t.ctx, tx, { ...base, dossierCode: '000.05.01.G12-261129-0009' }, signed, 'staff:ky'));
+    const send = (bytes: Uint8Array) => fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(bytes) });
+
+    const ok = await send(signed);
+    expect(ok.status).toBe(200);
+    const v = (await ok.json()) as FileVerification;
+    expect(v).toMatchObject({ registered: true, signaturesIntact: true, result: { resultCode, status: 'valid' } });
+    expect(v.signatures.map((x) => [x.signer, x.valid])).toEqual([['Hoàng Văn Thắng', true], ['Bộ Công Thương', true]]);
+
+    const tampered = new Uint8Array(signed);
+    const at = Buffer.from(signed).indexOf('%PDF-1.') + 7;
+    tampered[at] = tampered[at] === 0x37 ? 0x36 : 0x37;
+    const bad = (await (await send(tampered)).json()) as FileVerification;
+    expect(bad).toMatchObject({ registered: false, signaturesIntact: false, result: null });
+    expect(bad.signatures.every((x) => !x.valid)).toBe(true);
+
+    const unsigned = (await (await send(pdf)).json()) as FileVerification;
+    expect(unsigned).toMatchObject({ registered: true, signaturesIntact: false, signatures: [] });
+    expect((await fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: 'not a pdf' })).status).toBe(415);
   });
 });

@@ -7,12 +7,33 @@ import { VerifyResultPage } from '../../web/pages/portal/verify-result.tsx';
 import { PublicResult, RevokeInput } from './schemas.ts';
 import { getPublicResult } from './get-public-result.ts';
 import { revokeResult } from './revoke-result.ts';
+import { FileVerification, verifyResultFile } from './verify-result-file.ts';
+import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
 
 const Code = z.object({ code: z.string().max(80) });
 
 export const resultsModule: Module = {
   name: 'results',
-  routes(app, ctx) {
+  async routes(app, ctx) {
+    // The PDF itself is the body: a scoped parser, so no other route accepts raw PDFs.
+    await app.register(async (scope) => {
+      scope.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMITS.maxBytes }, (_req, body, done) => done(null, body));
+      scope.post('/api/v1/public/results/verify', {
+        config: { access: 'public' },
+        bodyLimit: UPLOAD_LIMITS.maxBytes,
+        schema: {
+          tags: ['results'],
+          summary: 'Send a PDF (Content-Type: application/pdf): is it a registered result, and are its signatures intact?',
+          consumes: ['application/pdf'],
+          response: { 200: FileVerification, 400: ErrorBody, 413: ErrorBody, 415: ErrorBody },
+        },
+        handler: async (req) => {
+          const body = req.body as Buffer | undefined;
+          if (!Buffer.isBuffer(body) || !body.length) throw new AppError('VALIDATION_FAILED', { vi: 'Gửi tệp PDF trong thân yêu cầu (Content-Type: application/pdf)', en: 'Send the PDF as the request body (Content-Type: application/pdf)' });
+          return verifyResultFile(ctx, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+        },
+      });
+    });
     app.get('/api/v1/public/results/:code', {
       config: { access: 'public' },
       schema: { tags: ['results'], summary: 'Public status of an issued result: valid, revoked or replaced, with its issuer and file hash', params: Code, response: { 200: PublicResult, 404: ErrorBody } },
