@@ -25,7 +25,7 @@ export async function attachComponents(ctx: Ctx, tx: Tx, dossier: { id: string }
     const name = c.name ?? up.fileName;
     await tx
       .insertInto('dossier_components')
-      .values({ dossier_id: dossier.id, idx: idx++, component_code: c.code ?? null, name, upload_id: up.id, sha256: up.sha256, file_name: up.fileName, content_type: up.contentType, size: up.size, reused: Boolean(c.reused), supplemented: opts.supplemented })
+      .values({ dossier_id: dossier.id, idx: idx++, component_code: c.code ?? null, name, upload_id: up.id, sha256: up.sha256, file_name: up.fileName, content_type: up.contentType, size: up.size, reused: Boolean(up.reusedFrom), supplemented: opts.supplemented })
       .execute();
     out.push({ code: c.code ?? null, name, sha256: up.sha256 });
   }

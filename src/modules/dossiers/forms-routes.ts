@@ -1,28 +1,12 @@
 import { z } from 'zod';
-import type { FastifyReply } from 'fastify';
 import type { Module } from '../../platform/http/server.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
 import { bi } from '../../platform/http/validation.ts';
-import { FORM_CODES, issueForm, issueRegister, type IssuedPdf } from './issue-form.ts';
+import { FORM_CODES, issueForm, issueRegister } from './issue-form.ts';
+import { PdfResponse as Pdf, sendPdf } from '../../platform/http/pdf-reply.ts';
 
 const STAFF_DOSSIER_ROLES = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'] as const;
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, bi('Phải là ngày dạng YYYY-MM-DD', 'Expected a YYYY-MM-DD day'));
-
-/** The PDF as OpenAPI describes it; binary replies bypass the serializer. */
-const Pdf = {
-  description: 'The form as PDF (application/pdf, inline)',
-  content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } },
-};
-
-function sendPdf(reply: FastifyReply, pdf: IssuedPdf) {
-  const bytes = Buffer.from(pdf.bytes.buffer, pdf.bytes.byteOffset, pdf.bytes.byteLength);
-  return reply
-    .header('content-type', 'application/pdf')
-    .header('content-length', bytes.byteLength)
-    .header('content-disposition', `inline; filename="${pdf.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
-    .header('cache-control', 'no-store')
-    .send(bytes);
-}
 
 export const dossierFormsModule: Module = {
   name: 'dossiers-forms',

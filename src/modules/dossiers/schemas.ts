@@ -20,7 +20,7 @@ export const ComponentInput = z.object({
   name: z.string().trim().min(1).max(1000).optional(),
   /** A file uploaded before with POST /api/v1/uploads. */
   uploadId: z.uuid(),
-  /** True when the file was picked from the applicant's e-data repository instead of uploaded. */
+  /** Ignored: whether a file was reused from the e-data repository is known from its upload (it feeds an indicator, so a client cannot claim it). */
   reused: z.boolean().optional(),
 });
 

@@ -9,6 +9,10 @@ import { getPublicResult } from './get-public-result.ts';
 import { revokeResult } from './revoke-result.ts';
 import { FileVerification, verifyResultFile } from './verify-result-file.ts';
 import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
+import { PdfResponse, sendPdf } from '../../platform/http/pdf-reply.ts';
+import { Upload } from '../uploads/schemas.ts';
+import { RepositoryPage } from '../../web/pages/portal/repository.tsx';
+import { getResultFile, listMyResults, MyResult, openSharedResult, reuseResult, shareResult } from './repository.ts';
 
 const Code = z.object({ code: z.string().max(80) });
 
@@ -63,6 +67,40 @@ export const resultsModule: Module = {
         if (!(e instanceof AppError) || e.code !== 'NOT_FOUND') throw e;
         return sendPage(reply, VerifyResultPage({ req, code: req.params.code, r: null }), 404);
       }
+    });
+
+    // The e-data repository (kho dữ liệu điện tử) of citizens and businesses.
+    const OFFICIALS = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'] as const;
+    const Share = z.object({ hours: z.coerce.number().min(1).max(720).default(72) });
+    app.get('/api/v1/repository/results', {
+      config: { access: ['citizen'] },
+      schema: { tags: ['results'], summary: "The results in the caller's e-data repository", response: { 200: z.array(MyResult) } },
+      handler: async (req) => listMyResults(ctx, req.principal!),
+    });
+    app.get('/api/v1/results/:code/pdf', {
+      config: { access: ['citizen', ...OFFICIALS] },
+      schema: { tags: ['results'], summary: 'The result PDF exactly as issued (its holder, or officials of the issuing unit)', params: Code, response: { 200: PdfResponse, 404: ErrorBody } },
+      handler: async (req, reply) => sendPdf(reply, await getResultFile(ctx, req.params.code, req.principal!)),
+    });
+    app.post('/api/v1/results/:code/share', {
+      config: { access: ['citizen'] },
+      schema: { tags: ['results'], summary: 'A time-limited link to the result that works without an account', params: Code, body: Share, response: { 200: z.object({ url: z.string(), expiresAt: z.string() }), 404: ErrorBody, 409: ErrorBody } },
+      handler: async (req) => shareResult(ctx, req.params.code, req.body.hours, req.principal!),
+    });
+    app.post('/api/v1/results/:code/reuse', {
+      config: { access: ['citizen'] },
+      schema: { tags: ['results'], summary: 'Reuse a result from the repository as a file for a new dossier (returns an upload to attach)', params: Code, response: { 201: Upload, 404: ErrorBody, 409: ErrorBody } },
+      handler: async (req, reply) => reply.code(201).send(await reuseResult(ctx, req.params.code, req.principal!)),
+    });
+    app.get('/chia-se/:token', { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: z.string().max(400) }) } }, async (req, reply) =>
+      sendPdf(reply, await openSharedResult(ctx, req.params.token)),
+    );
+    app.get('/kho-du-lieu', { config: { access: ['citizen'] }, schema: { hide: true } }, async (req, reply) =>
+      sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!) })),
+    );
+    app.post('/kho-du-lieu/:code/chia-se', { config: { access: ['citizen'] }, schema: { hide: true, params: Code, body: Share } }, async (req, reply) => {
+      const link = await shareResult(ctx, req.params.code, req.body.hours, req.principal!);
+      return sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!), shared: { code: req.params.code, ...link } }));
     });
   },
 };

@@ -13,9 +13,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function getUpload(ctx: Ctx, principal: Principal, id: string): Promise<Upload> {
   const missing = () => notFound({ vi: `tệp đã tải lên ${id.slice(0, 64)}`, en: `Upload ${id.slice(0, 64)}` });
   if (!UUID.test(id)) throw missing();
-  let q = ctx.database.db.selectFrom('uploads').select(['id', 'sha256', 'size', 'content_type', 'kind', 'file_name']).where('id', '=', id);
+  let q = ctx.database.db.selectFrom('uploads').select(['id', 'sha256', 'size', 'content_type', 'kind', 'file_name', 'reused_from']).where('id', '=', id);
   if (principal.kind !== 'staff') q = q.where('owner', '=', actorOf(principal));
   const row = await q.executeTakeFirst();
   if (!row) throw missing();
-  return { id: row.id, sha256: row.sha256, size: row.size, contentType: row.content_type, kind: row.kind, fileName: row.file_name };
+  return { id: row.id, sha256: row.sha256, size: row.size, contentType: row.content_type, kind: row.kind, fileName: row.file_name, reusedFrom: row.reused_from };
 }

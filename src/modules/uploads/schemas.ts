@@ -10,6 +10,7 @@ export const Upload = z.object({
   contentType: z.string(),
   kind: z.enum(UPLOAD_KINDS),
   fileName: z.string().describe('the display name, made safe'),
+  reusedFrom: z.string().nullable().describe("the result code, when taken from the applicant's e-data repository"),
 });
 export type Upload = z.infer<typeof Upload>;
 

@@ -69,7 +69,7 @@ describe('POST /api/v1/uploads and GET /api/v1/uploads/{id}', () => {
     for (const [bytes, name, kind, contentType] of files) {
       const r = await upload(citizen, bytes, name);
       expect(r.status, JSON.stringify(r.body)).toBe(201);
-      expect(r.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), sha256: sha(bytes), size: bytes.length, contentType, kind, fileName: name });
+      expect(r.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), sha256: sha(bytes), size: bytes.length, contentType, kind, fileName: name, reusedFrom: null });
       expect(existsSync(path.join(t.dataDir, 'blobs', r.body.sha256.slice(0, 2), r.body.sha256.slice(2, 4), r.body.sha256))).toBe(true);
 
       const d = await download(citizen, r.body.id);

@@ -15,5 +15,7 @@ export interface UploadsTable {
   file_name: string;
   /** actorOf(principal): `citizen:<id>`, `staff:<username>` or `service:<clientId>`. */
   owner: string;
+  /** migrations/0008: the result code this upload was taken from, when reused from the e-data repository. */
+  reused_from: string | null;
   created_at: Generated<Date>;
 }

@@ -42,7 +42,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   let pool: pg.Pool;
   let pglite: PGlite | undefined;
   if (opts.url) {
-    pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+    // A burst queues for a connection rather than failing: filings to one unit serialise on its
+    // counter row, so 500 at once may wait several seconds on a loaded 2-core machine.
+    pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 15_000 });
   } else {
     const dir = opts.dataDir ?? 'memory://';
     if (!dir.startsWith('memory://')) mkdirSync(path.dirname(dir), { recursive: true });

@@ -53,7 +53,7 @@ export function visibleOfficeNav(req: FastifyRequest): NavItem[] {
 
 export function Layout({ req, title, area, children }: PageProps) {
   const p = req.principal;
-  const nav = area === 'portal' ? (p?.kind === 'citizen' ? [...PORTAL_NAV, { href: '/ho-so-cua-toi', vi: 'Hồ sơ của tôi', en: 'My dossiers' }] : PORTAL_NAV) : p?.kind === 'staff' ? visibleOfficeNav(req) : [];
+  const nav = area === 'portal' ? (p?.kind === 'citizen' ? [...PORTAL_NAV, { href: '/ho-so-cua-toi', vi: 'Hồ sơ của tôi', en: 'My dossiers' }, { href: '/kho-du-lieu', vi: 'Kho dữ liệu', en: 'My documents' }] : PORTAL_NAV) : p?.kind === 'staff' ? visibleOfficeNav(req) : [];
   const path = new URL(req.url, 'http://x').pathname;
   const home = area === 'portal' ? '/' : '/can-bo';
   const signOut = p ? (area === 'office' || p.kind === 'staff' ? '/can-bo/dang-xuat' : '/dang-xuat') : null;

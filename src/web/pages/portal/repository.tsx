@@ -1,0 +1,71 @@
+import type { FastifyRequest } from 'fastify';
+import type { MyResult } from '../../../modules/results/repository.ts';
+import { formatDateTime } from '../../../platform/i18n/index.ts';
+import { Csrf, Layout, TableWrap, t } from '../../components/layout.tsx';
+
+const STATUS: Record<MyResult['status'], [string, string, string]> = {
+  valid: ['Còn hiệu lực', 'Valid', 'govuk-tag--green'],
+  revoked: ['Đã thu hồi', 'Revoked', 'govuk-tag--red'],
+  replaced: ['Đã thay thế', 'Replaced', 'govuk-tag--orange'],
+};
+
+/** The e-data repository: every result issued to me, to download, verify, share or reuse when filing. */
+export function RepositoryPage({ req, results, shared }: { req: FastifyRequest; results: MyResult[]; shared?: { code: string; url: string; expiresAt: string } }) {
+  const title = t(req, 'Kho dữ liệu điện tử của tôi', 'My e-data repository');
+  return (
+    <Layout req={req} area="portal" title={title}>
+      <h1 class="govuk-heading-l">{title}</h1>
+      <p class="govuk-body">
+        {t(req, 'Kết quả giải quyết thủ tục hành chính đã cấp cho bạn, có chữ ký số. Khi nộp hồ sơ mới, bạn có thể dùng lại các giấy tờ này thay vì tải lên lại.', 'The digitally signed results issued to you. When you file a new dossier you can reuse them instead of uploading again.')}{' '}
+        <a class="govuk-link" href="/ho-so-cua-toi">{t(req, 'Xem hồ sơ của tôi', 'See my dossiers')}</a>
+      </p>
+      {shared ? (
+        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
+          <div class="govuk-notification-banner__content">
+            <p class="govuk-notification-banner__heading">{t(req, `Liên kết chia sẻ ${shared.code}, hết hạn ${formatDateTime('vi', shared.expiresAt)}:`, `Share link for ${shared.code}, expires ${formatDateTime('en', shared.expiresAt)}:`)}</p>
+            <p class="govuk-body cs-mono">{shared.url}</p>
+          </div>
+        </div>
+      ) : null}
+      {results.length === 0 ? (
+        <p class="govuk-body">{t(req, 'Chưa có kết quả nào.', 'No results yet.')}</p>
+      ) : (
+        <TableWrap label={title}>
+          <table class="govuk-table cs-table">
+            <thead class="govuk-table__head"><tr class="govuk-table__row">
+              <th scope="col" class="govuk-table__header">{t(req, 'Giấy tờ', 'Document')}</th>
+              <th scope="col" class="govuk-table__header">{t(req, 'Cơ quan cấp', 'Issuer')}</th>
+              <th scope="col" class="govuk-table__header">{t(req, 'Trạng thái', 'Status')}</th>
+              <th scope="col" class="govuk-table__header">{t(req, 'Thao tác', 'Actions')}</th>
+            </tr></thead>
+            <tbody class="govuk-table__body">
+              {results.map((r) => (
+                <tr class="govuk-table__row">
+                  <td class="govuk-table__cell">
+                    <strong>{r.documentName}</strong><br />
+                    <span class="cs-meta">{t(req, 'Số', 'No.')} {r.number} · {t(req, 'Mã kết quả', 'Result code')} <span class="cs-mono">{r.resultCode}</span> · {t(req, 'Hồ sơ', 'Dossier')} <span class="cs-mono">{r.dossierCode}</span></span>
+                  </td>
+                  <td class="govuk-table__cell">{r.issuer}<br /><span class="cs-meta">{formatDateTime(req.lang, r.issuedAt)}</span></td>
+                  <td class="govuk-table__cell"><strong class={`govuk-tag ${STATUS[r.status][2]}`}>{t(req, STATUS[r.status][0], STATUS[r.status][1])}</strong></td>
+                  <td class="govuk-table__cell">
+                    <ul class="govuk-list govuk-!-margin-bottom-1">
+                      <li><a class="govuk-link" href={`/api/v1/results/${encodeURIComponent(r.resultCode)}/pdf`}>{t(req, 'Tải về', 'Download')}<span class="govuk-visually-hidden"> {r.resultCode}</span></a></li>
+                      <li><a class="govuk-link" href={`/verify/${encodeURIComponent(r.resultCode)}`}>{t(req, 'Xác minh', 'Verify')}<span class="govuk-visually-hidden"> {r.resultCode}</span></a></li>
+                    </ul>
+                    {r.status === 'valid' ? (
+                      <form method="post" action={`/kho-du-lieu/${encodeURIComponent(r.resultCode)}/chia-se`}>
+                        <Csrf req={req} />
+                        <input type="hidden" name="hours" value="72" />
+                        <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0">{t(req, 'Chia sẻ 3 ngày', 'Share for 3 days')}<span class="govuk-visually-hidden"> {r.resultCode}</span></button>
+                      </form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+    </Layout>
+  );
+}
