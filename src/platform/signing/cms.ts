@@ -37,11 +37,23 @@ async function signingCertificateV2(cert: pkijs.Certificate, certDer: Uint8Array
 }
 
 
+/** id-aa-signatureTimeStampToken (RFC 3161 appendix A, PAdES baseline B-T). */
+const ID_AA_SIGNATURE_TIME_STAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
+
+export interface CadesOptions {
+  /**
+   * Asks a Time-Stamp Authority for a token over the SignerInfo's signature value (e.g.
+   * `rfc3161Client(url)` from timestamp.ts) and returns the DER TimeStampToken; it is added
+   * as the unsigned attribute signature-time-stamp-token (baseline B-T). None by default.
+   */
+  timestamp?: (signatureValue: Uint8Array) => Promise<Uint8Array /* TimeStampToken DER */>;
+}
+
 /**
  * Signs a message digest (SHA-256 of the signed content, for a PDF the bytes its
  * /ByteRange covers) and returns the DER ContentInfo { SignedData }.
  */
-export async function buildCadesDetached(signer: Signer, contentDigest: Uint8Array): Promise<Uint8Array> {
+export async function buildCadesDetached(signer: Signer, contentDigest: Uint8Array, options: CadesOptions = {}): Promise<Uint8Array> {
   if (contentDigest.length !== 32) throw new Error('expected a SHA-256 digest');
   const chain = await signer.certificateChain();
   if (chain.length === 0) throw new Error('signer has no certificate');
@@ -69,6 +81,15 @@ export async function buildCadesDetached(signer: Signer, contentDigest: Uint8Arr
     signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: alg.oid, ...(alg.nullParams ? { algorithmParams: new asn1js.Null() } : {}) }),
     signature: new asn1js.OctetString({ valueHex: ab(signature) }),
   });
+  if (options.timestamp) {
+    const token = await options.timestamp(signature);
+    const parsed = asn1js.fromBER(ab(token));
+    if (parsed.offset === -1 || parsed.offset !== token.length) throw new Error('time-stamp token is not DER');
+    signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
+      type: 1,
+      attributes: [new pkijs.Attribute({ type: ID_AA_SIGNATURE_TIME_STAMP_TOKEN, values: [parsed.result] })],
+    });
+  }
   const signedData = new pkijs.SignedData({
     version: 1,
     digestAlgorithms: [sha256Id()],
@@ -81,6 +102,6 @@ export async function buildCadesDetached(signer: Signer, contentDigest: Uint8Arr
 }
 
 /** Convenience: a detached CAdES signature over `data`. */
-export async function signDetached(signer: Signer, data: Uint8Array): Promise<Uint8Array> {
-  return buildCadesDetached(signer, await sha256(data));
+export async function signDetached(signer: Signer, data: Uint8Array, options: CadesOptions = {}): Promise<Uint8Array> {
+  return buildCadesDetached(signer, await sha256(data), options);
 }

@@ -29,9 +29,20 @@ export interface SignPdfOptions {
   visible?: { page: number; rect: [number, number, number, number] };
   /** Claimed signing time, written to /M (PAdES: not in the CMS). Now by default. */
   signingTime?: Date;
-  /** Bytes reserved for the CMS; enough for the chain plus 4 KiB by default. */
+  /**
+   * Bytes reserved for the CMS; enough for the chain plus 4 KiB by default, and 16 KiB more
+   * when a timestamp is requested (the token carries the TSA's certificates).
+   */
   reserve?: number;
+  /**
+   * PAdES baseline B-T: gets an RFC 3161 TimeStampToken (DER) over the CMS signature value,
+   * e.g. `rfc3161Client(url)` from timestamp.ts. No timestamp by default (baseline B).
+   */
+  timestamp?: (signatureValue: Uint8Array) => Promise<Uint8Array /* TimeStampToken DER */>;
 }
+
+/** Extra /Contents space for a signature time-stamp token and the TSA certificates in it. */
+const TIMESTAMP_RESERVE = 16 * 1024;
 
 const latin1 = (s: string) => Buffer.from(s, 'latin1');
 
@@ -107,7 +118,7 @@ export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfO
   const chain = await signer.certificateChain();
   const signerName = options.name ?? commonName(chain[0]!);
   const time = options.signingTime ?? new Date();
-  const reserve = options.reserve ?? chain.reduce((n, c) => n + c.length, 0) + 4096;
+  const reserve = options.reserve ?? chain.reduce((n, c) => n + c.length, 0) + 4096 + (options.timestamp ? TIMESTAMP_RESERVE : 0);
 
   const prevXref = lastStartXref(pdf);
   let next = Math.max(context.largestObjectNumber + 1, lastTrailerSize(pdf, prevXref));
@@ -262,7 +273,7 @@ export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfO
   out.write(brText, brAt, 'latin1');
 
   const digest = createHash('sha256').update(out.subarray(0, contentsAt)).update(out.subarray(contentsEnd)).digest();
-  const cms = await buildCadesDetached(signer, new Uint8Array(digest));
+  const cms = await buildCadesDetached(signer, new Uint8Array(digest), options.timestamp ? { timestamp: options.timestamp } : {});
   const hex = Buffer.from(cms).toString('hex').toUpperCase();
   if (hex.length > reserve * 2) throw new Error(`PDF: signature (${cms.length} bytes) larger than the space reserved (${reserve})`);
   out.write(hex, contentsAt + 1, 'latin1');
