@@ -36,3 +36,8 @@ export async function getActionLog(ctx: Ctx, code: string, p: Principal): Promis
     fromUnit: r.from_unit, toUnit: r.to_unit, assignee: r.assignee, stepDue: r.step_due, data: r.data as unknown as Record<string, unknown>,
   }));
 }
+
+/** The citizen account that owns a dossier (its applicant's e-data repository), if any. */
+export async function dossierOwner(ctx: Ctx, code: string): Promise<string | null> {
+  return (await loadRow(ctx.database.db, code.toUpperCase())).owner_citizen_id;
+}

@@ -75,12 +75,13 @@ const unitName = (org: Org, id: string | null | undefined) => (id ? (org.units.g
  * The agency header of a unit: the unit under its parent. The place of the date line is the
  * region a regional office names ("… khu vực Đà Nẵng"), Hà Nội otherwise (the ministry's seat).
  */
-function agencyOf(org: Org, unitId: string): Agency {
-  const u = org.units.get(unitId);
-  const parent = u?.parentId ? org.units.get(u.parentId) : undefined;
+export function agencyHeader(units: Map<string, Unit>, unitId: string): Agency {
+  const u = units.get(unitId);
+  const parent = u?.parentId ? units.get(u.parentId) : undefined;
   const place = /khu vực (.+)$/i.exec(u?.name ?? '')?.[1]?.trim() || DEFAULT_PLACE;
   return { parent: parent?.name, name: u?.name ?? unitId, place };
 }
+const agencyOf = (org: Org, unitId: string): Agency => agencyHeader(org.units, unitId);
 
 function formApplicant(a: Applicant): FormApplicant {
   return { name: a.name, idNumber: a.identifier, kind: a.kind === 'business' ? 'organisation' : 'individual', address: opt(a.address), phone: opt(a.phone), email: opt(a.email) };

@@ -12,7 +12,21 @@ import { RecordResultInput } from './schemas.ts';
  * before the row, so a row always has its bytes), the unit's next result code is taken in
  * the caller's transaction, and the issue is recorded in the result's history and the audit.
  */
-export async function recordResult(ctx: Ctx, tx: Tx, raw: RecordResultInput, pdf: Uint8Array, actor: string): Promise<{ resultCode: string; sha256: string }> {
+/**
+ * The issuing unit's next result code, taken in the caller's transaction (gap-free: a
+ * rolled-back issue returns its number). Take it first when the code must be printed in
+ * the document itself, then pass it to recordResult.
+ */
+export async function reserveResultCode(tx: Tx, issuerUnit: string): Promise<string> {
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
+  const { rows } = await sql<{ last: number }>`
+    insert into result_counters (unit_id, year, last) values (${issuerUnit}, ${year}, 1)
+    on conflict (unit_id, year) do update set last = result_counters.last + 1
+    returning last`.execute(tx);
+  return `${issuerUnit}-KQ${String(year).slice(2)}-${String(rows[0].last).padStart(6, '0')}`;
+}
+
+export async function recordResult(ctx: Ctx, tx: Tx, raw: RecordResultInput, pdf: Uint8Array, actor: string, reserved?: string): Promise<{ resultCode: string; sha256: string }> {
   const parsed = RecordResultInput.safeParse(raw);
   if (!parsed.success) throw fromZod(parsed.error);
   const input = parsed.data;
@@ -20,12 +34,7 @@ export async function recordResult(ctx: Ctx, tx: Tx, raw: RecordResultInput, pdf
     throw new AppError('VALIDATION_FAILED', { vi: 'Kết quả phải là tệp PDF', en: 'A result must be a PDF' });
   }
   const { sha256, size } = await ctx.blobs.put(pdf);
-  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
-  const { rows } = await sql<{ last: number }>`
-    insert into result_counters (unit_id, year, last) values (${input.issuerUnit}, ${year}, 1)
-    on conflict (unit_id, year) do update set last = result_counters.last + 1
-    returning last`.execute(tx);
-  const resultCode = `${input.issuerUnit}-KQ${String(year).slice(2)}-${String(rows[0].last).padStart(6, '0')}`;
+  const resultCode = reserved ?? (await reserveResultCode(tx, input.issuerUnit));
   const { id } = await tx
     .insertInto('results')
     .values({

@@ -12,6 +12,7 @@ import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
 import { PdfResponse, sendPdf } from '../../platform/http/pdf-reply.ts';
 import { Upload } from '../uploads/schemas.ts';
 import { RepositoryPage } from '../../web/pages/portal/repository.tsx';
+import { signResults } from './sign-results.ts';
 import { getResultFile, listMyResults, MyResult, openSharedResult, reuseResult, shareResult } from './repository.ts';
 
 const Code = z.object({ code: z.string().max(80) });
@@ -101,6 +102,21 @@ export const resultsModule: Module = {
     app.post('/kho-du-lieu/:code/chia-se', { config: { access: ['citizen'] }, schema: { hide: true, params: Code, body: Share } }, async (req, reply) => {
       const link = await shareResult(ctx, req.params.code, req.body.hours, req.principal!);
       return sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!), shared: { code: req.params.code, ...link } }));
+    });
+
+    const Outcome = z.union([
+      z.object({ dossierCode: z.string(), resultCode: z.string() }),
+      z.object({ dossierCode: z.string(), error: z.object({ code: z.string(), message: z.string(), messageEn: z.string() }) }),
+    ]);
+    app.post('/api/v1/results/sign', {
+      config: { access: ['signing_leader'] },
+      schema: {
+        tags: ['results'],
+        summary: "Sign the results of approved dossiers, one or a batch: the leader's signature, then the organisation's seal; each dossier succeeds or fails on its own",
+        body: z.object({ dossierCodes: z.array(z.string().max(60)).min(1).max(50) }),
+        response: { 200: z.array(Outcome), 400: ErrorBody },
+      },
+      handler: async (req) => signResults(ctx, req.body.dossierCodes, req.principal!),
     });
   },
 };

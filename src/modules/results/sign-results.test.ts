@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import { act, citizenToken, fileOnline, importTestProcedures } from '../../../test/dossier-fixtures.ts';
+import { decodeQr } from '../../platform/pdf/testing.ts';
+import type { PublicResult } from './schemas.ts';
+import type { MyResult } from './repository.ts';
+
+let t: TestApp;
+let dir: string;
+const tok = { citizen: '', receiving: '', leader: '', specialist: '', signer: '' };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await importTestProcedures(t);
+  dir = mkdtempSync(path.join(os.tmpdir(), 'congso-sign-'));
+  tok.citizen = await citizenToken(t, '50000000-0000-4000-8000-000000000001');
+  tok.receiving = await login(t, 'tiepnhan.xnk');
+  tok.leader = await login(t, 'lanhdao');
+  tok.specialist = await login(t, 'chuyenvien');
+  tok.signer = await login(t, 'ky');
+});
+afterAll(async () => {
+  await t?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function approved(): Promise<string> {
+  const { body } = await fileOnline(t, tok.citizen);
+  for (const [who, b] of [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }], ['specialist', { action: 'propose' }], ['signer', { action: 'approve' }]] as const) {
+    const r = await act(t, tok[who], body.code, b);
+    if (r.status !== 200) throw new Error(`${b.action}: ${JSON.stringify(r.body)}`);
+  }
+  return body.code;
+}
+
+describe('signing results', () => {
+  it('the signing leader signs an approved dossier’s result: two signatures pdfsig accepts, the QR leads to its verification page, the citizen finds it in the repository', async () => {
+    const code = await approved();
+    const r = await api<{ dossierCode: string; resultCode?: string; error?: unknown }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code] } });
+    expect(r.status).toBe(200);
+    const resultCode = r.body[0].resultCode!;
+    expect(resultCode, JSON.stringify(r.body)).toMatch(/^000\.05\.00\.G12-KQ\d{2}-\d{6}$/);
+
+    const file = await fetch(`${t.base}/api/v1/results/${resultCode}/pdf`, { headers: { authorization: `Bearer ${tok.citizen}` } });
+    expect(file.status).toBe(200);
+    const pdf = new Uint8Array(await file.arrayBuffer());
+    const f = path.join(dir, 'result.pdf');
+    writeFileSync(f, pdf);
+    let report = '';
+    try {
+      report = execFileSync('pdfsig', [f], { encoding: 'utf8' });
+    } catch (e) {
+      report = String((e as { stdout?: string }).stdout ?? ''); // pdfsig exits non-zero for an untrusted (test) CA
+    }
+    expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
+    expect(report).toContain('Signer Certificate Common Name: Hoàng Văn Thắng');
+    expect(report).toContain('Total document signed');
+
+    const qr = (await decodeQr(pdf)).join('\n');
+    expect(qr).toContain(`/verify/${encodeURIComponent(resultCode)}`);
+    expect(qr).toContain(code);
+    const pub = await api<PublicResult>(t, 'GET', `/api/v1/public/results/${resultCode}`);
+    expect(pub.body.status).toBe('valid');
+    const mine = await api<MyResult[]>(t, 'GET', '/api/v1/repository/results', { token: tok.citizen });
+    expect(mine.body.map((x) => x.resultCode)).toContain(resultCode);
+
+    // Changing one byte: both pdfsig and our verification say so.
+    const tampered = new Uint8Array(pdf);
+    tampered[200] ^= 0x01;
+    const check = await fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: tampered });
+    expect(await check.json()).toMatchObject({ registered: false, signaturesIntact: false });
+  }, 60_000);
+
+  it('refuses what it may not sign, dossier by dossier: not approved, already signed, another unit’s signer', async () => {
+    const code = await approved();
+    const early = (await fileOnline(t, tok.citizen)).body.code;
+    const first = await api<{ resultCode?: string; error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code, early, code] } });
+    expect(first.body.map((x) => x.resultCode ? 'ok' : x.error!.code)).toEqual(['ok', 'CONFLICT', 'CONFLICT']);
+    const other = await approved();
+    const foreign = await api<{ error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', { token: await login(t, 'lanhdao.hcm'), body: { dossierCodes: [other] } });
+    expect(foreign.body[0].error?.code).toBe('NOT_FOUND');
+    expect((await api(t, 'POST', '/api/v1/results/sign', { token: tok.specialist, body: { dossierCodes: [other] } })).status).toBe(403);
+  }, 60_000);
+});

@@ -1,0 +1,69 @@
+import { createHmac } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { createTestCa, fromPkcs12, issueSigningCertificate, toPkcs12, type NameParts, type TestCa } from '../../platform/signing/test-ca.ts';
+import { KeySigner, type Signer } from '../../platform/signing/signer.ts';
+
+/**
+ * Where result signatures come from. In demo mode a test CA (named as a test CA) and PKCS#12
+ * keys for each signing leader and each issuing organisation are made on first use and kept
+ * in DATA_DIR/signing; production plugs a real provider (PKCS#12 files from the CA, or the
+ * remote signing service) behind the same `Signer` interface.
+ */
+export interface SigningKeys {
+  /** The person's signer (a signing leader), by username. */
+  person(ctx: Ctx, who: { username: string; name: string; organisation: string; unitName: string }): Promise<Signer>;
+  /** The organisation's seal signer, by unit. */
+  organisation(ctx: Ctx, unit: { id: string; name: string; parent?: string }): Promise<Signer>;
+}
+
+const dirOf = (ctx: Ctx) => path.join(ctx.config.dataDir, 'signing');
+const passwordOf = (ctx: Ctx, id: string) => createHmac('sha256', ctx.config.secrets.token).update(`pkcs12:${id}`).digest('base64url');
+const safe = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_');
+
+// One creation at a time per process, so two first signatures do not make two CAs.
+let chain: Promise<unknown> = Promise.resolve();
+function serial<T>(f: () => Promise<T>): Promise<T> {
+  const run = chain.then(f, f);
+  chain = run.catch(() => undefined); // the caller gets the error through `run`; the queue goes on
+  return run;
+}
+
+async function loadOrCreate(ctx: Ctx, id: string, make: () => Promise<TestCa>): Promise<TestCa> {
+  const file = path.join(dirOf(ctx), `${safe(id)}.p12`);
+  const pw = passwordOf(ctx, id);
+  try {
+    return await fromPkcs12(new Uint8Array(await readFile(file)), pw);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const kc = await make();
+  await mkdir(dirOf(ctx), { recursive: true, mode: 0o700 });
+  await writeFile(file, await toPkcs12(kc, pw), { mode: 0o600 });
+  return kc;
+}
+
+const testCa = (ctx: Ctx) => loadOrCreate(ctx, 'ca', () => createTestCa());
+
+async function testSigner(ctx: Ctx, id: string, name: NameParts, keyAlgorithm: 'RSA-2048' | 'ECDSA-P256'): Promise<Signer> {
+  return serial(async () => {
+    const ca = await testCa(ctx);
+    return new KeySigner(await loadOrCreate(ctx, id, () => issueSigningCertificate(ca, { ...name, keyAlgorithm })));
+  });
+}
+
+export const demoSigningKeys: SigningKeys = {
+  person: (ctx, w) => testSigner(ctx, `person-${w.username}`, { commonName: w.name, organisation: w.organisation, organisationalUnit: w.unitName }, 'RSA-2048'),
+  organisation: (ctx, u) => testSigner(ctx, `org-${u.id}`, { commonName: u.name, organisation: u.parent ?? u.name, serialNumber: `MNS:${u.id}` }, 'ECDSA-P256'),
+};
+
+/** The keys in force: the demo's test keys, or a refusal until production signing is configured. */
+export function signingKeys(ctx: Ctx): SigningKeys {
+  if (ctx.config.mode === 'demo') return demoSigningKeys;
+  throw new AppError('SERVICE_UNAVAILABLE', {
+    vi: 'Chưa cấu hình dịch vụ ký số (tệp PKCS#12 của tổ chức hoặc dịch vụ ký số từ xa)',
+    en: 'Digital signing is not configured (the organisation PKCS#12 files or the remote signing service)',
+  });
+}
