@@ -12,7 +12,10 @@ import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
 import { PdfResponse, sendPdf } from '../../platform/http/pdf-reply.ts';
 import { Upload } from '../uploads/schemas.ts';
 import { RepositoryPage } from '../../web/pages/portal/repository.tsx';
-import { signResults } from './sign-results.ts';
+import { signResults, type SignOutcome } from './sign-results.ts';
+import { listDossiers } from '../dossiers/list-dossiers.ts';
+import { SigningQueuePage } from '../../web/pages/office/signing.tsx';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getResultFile, listMyResults, MyResult, openSharedResult, reuseResult, shareResult } from './repository.ts';
 
 const Code = z.object({ code: z.string().max(80) });
@@ -117,6 +120,30 @@ export const resultsModule: Module = {
         response: { 200: z.array(Outcome), 400: ErrorBody },
       },
       handler: async (req) => signResults(ctx, req.body.dossierCodes, req.principal!),
+    });
+
+    // The signing leader's page: approved dossiers of their units whose result is not signed yet.
+    const signingPage = async (req: FastifyRequest, reply: FastifyReply, outcome?: SignOutcome[]) => {
+      const approved = await listDossiers(ctx, req.principal!, { queue: 'all', status: 'approved', page: 1, pageSize: 200 });
+      const codes = approved.items.map((d) => d.code);
+      const done = codes.length
+        ? await ctx.database.db.selectFrom('results').select(['dossier_code', 'result_code', 'document_name']).where('dossier_code', 'in', codes).where('status', '=', 'valid').orderBy('issued_at', 'desc').execute()
+        : [];
+      const signedCodes = new Set(done.map((r) => r.dossier_code));
+      return sendPage(reply, SigningQueuePage({
+        req,
+        waiting: approved.items.filter((d) => !signedCodes.has(d.code)),
+        signed: done.slice(0, 20).map((r) => ({ dossierCode: r.dossier_code, resultCode: r.result_code, documentName: r.document_name })),
+        outcome,
+      }));
+    };
+    app.get('/can-bo/ky-so', { config: { access: ['signing_leader'] }, schema: { hide: true } }, async (req, reply) => signingPage(req, reply));
+    app.post('/can-bo/ky-so', { config: { access: ['signing_leader'] }, schema: { hide: true } }, async (req, reply) => {
+      const codes = [((req.body ?? {}) as Record<string, unknown>).codes ?? []].flat().map(String).slice(0, 50);
+      const outcome = codes.length
+        ? await signResults(ctx, codes, req.principal!)
+        : [{ dossierCode: '—', error: { code: 'VALIDATION_FAILED', message: 'Chưa chọn hồ sơ nào', messageEn: 'No dossier selected' } }];
+      return signingPage(req, reply, outcome);
     });
   },
 };

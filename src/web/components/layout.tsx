@@ -39,6 +39,7 @@ export const OFFICE_NAV: NavItem[] = [
   { href: '/can-bo/don-vi', vi: 'Cơ cấu tổ chức', en: 'Organisation', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/nhan-su', vi: 'Cán bộ', en: 'Staff', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/nhat-ky', vi: 'Nhật ký hệ thống', en: 'Audit trail', roles: ['auditor'] },
+  { href: '/can-bo/ky-so', vi: 'Ký số kết quả', en: 'Sign results', roles: ['signing_leader'] },
   { href: '/can-bo/danh-gia', vi: 'Đánh giá', en: 'Ratings', roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'auditor', 'administrator'] },
   { href: '/can-bo/hop-thu', vi: 'Hộp thư đi', en: 'Outbox', roles: ['administrator', 'auditor', 'receiving_officer'] },
   { href: '/can-bo/lich-lam-viec', vi: 'Lịch làm việc', en: 'Working calendar' },
