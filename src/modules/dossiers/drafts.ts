@@ -3,7 +3,13 @@ import type { Ctx } from '../../platform/context.ts';
 import { recordAudit } from '../../platform/audit/index.ts';
 
 /** A file in a draft: an upload already stored and checked, for one component of the procedure. */
-export const DraftComponent = z.object({ code: z.string().max(100), uploadId: z.uuid(), fileName: z.string().max(300) });
+export const DraftComponent = z.object({
+  code: z.string().max(100),
+  uploadId: z.uuid(),
+  fileName: z.string().max(300),
+  /** The result code when the file was picked from the applicant's e-data repository instead of uploaded. */
+  reusedFrom: z.string().max(100).optional(),
+});
 export type DraftComponent = z.infer<typeof DraftComponent>;
 
 export interface Draft {

@@ -4,6 +4,7 @@ import { SESSION_COOKIE } from '../../platform/auth/sessions.ts';
 import { login, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { act, importTestProcedures, samplePdf, TEST_PROCEDURE } from '../../../test/dossier-fixtures.ts';
 import { loadDraft } from './drafts.ts';
+import { recordResult } from '../results/record-result.ts';
 
 /**
  * The citizen's portal pages over HTTP, as a browser without JavaScript uses them: a session
@@ -266,5 +267,75 @@ describe('filing online', () => {
     const r = await c.post(`/nop-ho-so/${P}/xoa-nhap`, { _csrf: csrfIn(page.html) });
     expect(r.status).toBe(303);
     expect(await loadDraft(t.ctx, ha.id, P)).toBeNull();
+  });
+});
+
+describe('provide data only once: a document from the e-data repository instead of an upload', () => {
+  const issue = async (owner: Principal & { kind: 'citizen' }, documentName: string, number: string) =>
+    t.ctx.database.db.transaction().execute(async (tx) =>
+      (await recordResult(t.ctx, tx, {
+        dossierCode: 'G12.99-250101-0001', procedureCode: P, documentName, kind: 'certificate', number,
+        issuerUnit: '000.05.00.G12', issuerName: 'Sở Công Thương', holder: { name: owner.name, identifier: owner.identifier! }, ownerCitizenId: owner.id,
+      }, new Uint8Array(await samplePdf()), 'staff:ky')).resultCode);
+  const filedBy = async (p: Principal & { kind: 'citizen' }) =>
+    Number((await t.ctx.database.db.selectFrom('dossiers').select((e) => e.fn.countAll<number>().as('n')).where('owner_citizen_id', '=', p.id).executeTakeFirstOrThrow()).n);
+  const fields = { intent: 'review', 'f.tenDoanhNghiep': 'Công ty TNHH Dùng Lại', 'f.maSoThue': '0101234567' };
+  let mine: string;
+  let others: string;
+  let b: Browser;
+
+  beforeAll(async () => {
+    mine = await issue(minh as Principal & { kind: 'citizen' }, 'Giấy chứng nhận đủ điều kiện', 'GCN-123/2025');
+    others = await issue(ha as Principal & { kind: 'citizen' }, 'Giấy phép của người khác', 'GP-999/2025');
+    b = await signedIn(minh);
+  });
+
+  it('offers the citizen\'s valid results under each file input, labelled and without JavaScript', async () => {
+    const { html } = await b.page(`/nop-ho-so/${P}`);
+    expect(html).toMatch(/<label class="govuk-label" for="c-0-reuse">Hoặc chọn giấy tờ trong kho dữ liệu của bạn/);
+    expect(html).toMatch(/<select class="govuk-select[^"]*" id="c-0-reuse" name="reuse\.0"/);
+    expect(html).toContain(`<option value="${mine}">Giấy chứng nhận đủ điều kiện — GCN-123/2025</option>`);
+    expect(html).toContain('name="reuse.1"');
+    expect(html).not.toContain(others);
+    // Someone with nothing in their repository sees no select.
+    const plain = await (await signedIn({ ...minh, id: '00000000-0000-4000-8000-00000000a0ff' } as Principal)).page(`/nop-ho-so/${P}`);
+    expect(plain.html).not.toContain('name="reuse.0"');
+  });
+
+  it('refuses another citizen\'s result next to the slot, and files nothing', async () => {
+    const before = await filedBy(minh as Principal & { kind: 'citizen' });
+    const { html } = await b.page(`/nop-ho-so/${P}`);
+    const r = await b.multipart(formAction(html), fd({ ...fields, 'reuse.0': others }));
+    expect(r.status).toBe(400);
+    const body = await r.text();
+    expect(body).toContain(`<a href="#c-0-reuse">Không tìm thấy kết quả ${others}</a>`);
+    expect(body).toMatch(/<p id="c-0-error" class="govuk-error-message">/);
+    expect(body).toMatch(/id="c-0-reuse" name="reuse\.0" aria-describedby="c-0-error"/);
+    expect((await loadDraft(t.ctx, minh.id, P))?.components ?? []).toEqual([]);
+    expect(await filedBy(minh as Principal & { kind: 'citizen' })).toBe(before);
+  });
+
+  it('attaches the picked result like an upload, then the filed dossier records the reuse', async () => {
+    const before = await filedBy(minh as Principal & { kind: 'citizen' });
+    const { html } = await b.page(`/nop-ho-so/${P}`);
+    const r = await b.multipart(formAction(html), fd({ ...fields, 'reuse.0': mine }));
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe(`/nop-ho-so/${P}/xem-lai`);
+    const draft = await loadDraft(t.ctx, minh.id, P);
+    expect(draft?.components).toEqual([{ code: 'T-01', uploadId: expect.any(String), fileName: `${mine}.pdf`, reusedFrom: mine }]);
+
+    const form = await b.page(`/nop-ho-so/${P}`);
+    expect(form.html).toContain(`<strong>${mine}.pdf</strong> (lấy từ kho dữ liệu của bạn, kết quả ${mine}).`);
+    const review = await b.page(`/nop-ho-so/${P}/xem-lai`);
+    expect(review.html).toContain('(lấy từ kho dữ liệu của bạn)');
+
+    const filed = await b.post(`/nop-ho-so/${P}/nop`, { _csrf: csrfIn(review.html), draft: /name="draft" value="([^"]+)"/.exec(review.html)![1] });
+    expect(filed.status).toBe(303);
+    const code = decodeURIComponent(filed.headers.get('location')!.split('ma=')[1]);
+    expect(await filedBy(minh as Principal & { kind: 'citizen' })).toBe(before + 1);
+    const view = await fetch(`${t.base}/api/v1/dossiers/${encodeURIComponent(code)}`, { headers: { cookie: `${SESSION_COOKIE}=${b.jar.get(SESSION_COOKIE)}`, accept: 'application/json' } });
+    expect(view.status).toBe(200);
+    const d = (await view.json()) as { components: { code: string | null; reused: boolean; fileName: string | null }[] };
+    expect(d.components[0]).toMatchObject({ code: 'T-01', reused: true, fileName: `${mine}.pdf` });
   });
 });

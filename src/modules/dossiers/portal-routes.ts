@@ -24,6 +24,7 @@ import { validateEForm } from './eform.ts';
 import { ActionInput } from './schemas.ts';
 import { emptyErrors, FILING_LIMITS, fileSlots, filingErrors, readForm, storeFiles } from './filing-form.ts';
 import { deleteDraft, listDrafts, loadDraft, saveDraft, type DraftComponent } from './drafts.ts';
+import { listMyResults, reuseResult } from '../results/repository.ts';
 
 type Citizen = Extract<Principal, { kind: 'citizen' }>;
 const citizen = (req: FastifyRequest) => req.principal as Citizen;
@@ -75,8 +76,10 @@ export const dossierPortalModule: Module = {
   async routes(app, ctx) {
     // ── Filing ──────────────────────────────────────────────────────────────
     const showForm = async (req: FastifyRequest, reply: FastifyReply, p: ProcedureDetail, opts: { errors?: FormErrors; values?: Record<string, unknown>; saved?: boolean; status?: number } = {}) => {
-      const draft = await loadDraft(ctx, citizen(req).id, p.code);
-      return sendPage(reply, DossierFilePage({ req, p, slots: fileSlots(p), draft, values: opts.values ?? draft?.form ?? {}, errors: opts.errors ?? NO_ERRORS, saved: opts.saved }), opts.status ?? 200);
+      const [draft, results] = await Promise.all([loadDraft(ctx, citizen(req).id, p.code), listMyResults(ctx, citizen(req))]);
+      // "Provide data only once": valid results in the applicant's repository can stand in for an upload.
+      const repository = results.filter((r) => r.status === 'valid').map((r) => ({ resultCode: r.resultCode, label: `${r.documentName} — ${r.number}` }));
+      return sendPage(reply, DossierFilePage({ req, p, slots: fileSlots(p), draft, values: opts.values ?? draft?.form ?? {}, errors: opts.errors ?? NO_ERRORS, saved: opts.saved, repository }), opts.status ?? 200);
     };
 
     app.get('/nop-ho-so/:code', { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: z.object({ saved: z.string().max(2).optional() }) } }, async (req, reply) =>
@@ -102,6 +105,22 @@ export const dossierPortalModule: Module = {
         for (const f of stored) {
           const s = slots[f.idx];
           if (s) comps.set(s.code, { code: s.code, uploadId: f.id, fileName: f.fileName });
+        }
+        // A document picked from the e-data repository, for a slot that got no new file: stored like an upload.
+        for (const s of slots) {
+          const pick = (posted.fields[`reuse.${s.idx}`] ?? '').trim();
+          if (!pick || posted.files.some((f) => f.field === `file.${s.idx}`)) continue;
+          if (comps.get(s.code)?.reusedFrom === pick.toUpperCase()) continue; // already attached: no second copy
+          try {
+            const up = await reuseResult(ctx, pick.slice(0, 100), me);
+            comps.set(s.code, { code: s.code, uploadId: up.id, fileName: up.fileName, reusedFrom: up.reusedFrom ?? pick });
+          } catch (e) {
+            if (!(e instanceof AppError) || e.status >= 500) throw e;
+            const name = `c.${s.idx}`;
+            const text = t(req, e.text.vi, e.text.en);
+            errors.fields[name] ??= text;
+            errors.summary.push({ href: `#c-${s.idx}-reuse`, text });
+          }
         }
         const form = formValues(p.eForm as Parameters<typeof formValues>[0], posted.fields);
         const components = slots.map((s) => comps.get(s.code)).filter((c): c is DraftComponent => Boolean(c));

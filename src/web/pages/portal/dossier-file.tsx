@@ -20,6 +20,13 @@ export interface FormErrors {
 }
 export const NO_ERRORS: FormErrors = { fields: {}, summary: [] };
 
+/** A valid result in the applicant's e-data repository, offered instead of an upload ("provide data only once"). */
+export interface RepositoryDoc {
+  resultCode: string;
+  /** Document name — number. */
+  label: string;
+}
+
 const ACCEPT = '.pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png';
 
 export const fileUrl = (code: string) => `/nop-ho-so/${encodeURIComponent(code)}`;
@@ -37,8 +44,11 @@ function Breadcrumbs({ req, p }: { req: FastifyRequest; p: ProcedureDetail }) {
 
 const when = (iso: string) => new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
 
-/** One file input per dossier component, with what is already attached and its error. */
-export function FileInputs({ req, slots, errors, attached }: { req: FastifyRequest; slots: FileSlot[]; errors: FormErrors; attached: Map<string, { fileName: string }> }) {
+/**
+ * One file input per dossier component, with what is already attached and its error; when the
+ * applicant has valid results in their e-data repository, a select `reuse.<idx>` to pick one instead.
+ */
+export function FileInputs({ req, slots, errors, attached, repository = [] }: { req: FastifyRequest; slots: FileSlot[]; errors: FormErrors; attached: Map<string, { fileName: string; reusedFrom?: string }>; repository?: RepositoryDoc[] }) {
   return (
     <>
     {slots.map((s) => {
@@ -54,11 +64,25 @@ export function FileInputs({ req, slots, errors, attached }: { req: FastifyReque
           </label>
           {have ? (
             <p class="govuk-body-s" id={`${id}-have`}>
-              {t(req, 'Đã đính kèm', 'Attached')}: <strong>{have.fileName}</strong>. {t(req, 'Chọn tệp khác để thay thế.', 'Choose another file to replace it.')}
+              {t(req, 'Đã đính kèm', 'Attached')}: <strong>{have.fileName}</strong>
+              {have.reusedFrom ? ` ${t(req, `(lấy từ kho dữ liệu của bạn, kết quả ${have.reusedFrom})`, `(from your repository, result ${have.reusedFrom})`)}` : ''}.{' '}
+              {repository.length ? t(req, 'Chọn tệp hoặc giấy tờ khác để thay thế.', 'Choose another file or document to replace it.') : t(req, 'Chọn tệp khác để thay thế.', 'Choose another file to replace it.')}
             </p>
           ) : null}
           {err ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {err}</p> : null}
           <input class={`govuk-file-upload${err ? ' govuk-file-upload--error' : ''}`} id={id} name={`file.${s.idx}`} type="file" accept={ACCEPT} aria-describedby={described} />
+          {repository.length ? (
+            <div class="govuk-!-margin-top-3">
+              <label class="govuk-label" for={`${id}-reuse`}>
+                {t(req, 'Hoặc chọn giấy tờ trong kho dữ liệu của bạn', 'Or pick a document from your repository')}
+                <span class="govuk-visually-hidden">{`: ${s.name}`}</span>
+              </label>
+              <select class={`govuk-select govuk-!-width-full${err ? ' govuk-select--error' : ''}`} id={`${id}-reuse`} name={`reuse.${s.idx}`} aria-describedby={described}>
+                <option value="">{t(req, '— Không chọn —', '— None —')}</option>
+                {repository.map((r) => <option value={r.resultCode}>{r.label}</option>)}
+              </select>
+            </div>
+          ) : null}
           {have && !s.required ? (
             <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-top-2">
               <div class="govuk-checkboxes__item">
@@ -75,7 +99,7 @@ export function FileInputs({ req, slots, errors, attached }: { req: FastifyReque
 }
 
 /** The online filing form: the procedure's e-form and one file input per component. */
-export function DossierFilePage({ req, p, slots, draft, values, errors, saved }: { req: FastifyRequest; p: ProcedureDetail; slots: FileSlot[]; draft: Draft | null; values: Record<string, unknown>; errors: FormErrors; saved?: boolean }) {
+export function DossierFilePage({ req, p, slots, draft, values, errors, saved, repository = [] }: { req: FastifyRequest; p: ProcedureDetail; slots: FileSlot[]; draft: Draft | null; values: Record<string, unknown>; errors: FormErrors; saved?: boolean; repository?: RepositoryDoc[] }) {
   const attached = new Map((draft?.components ?? []).map((c) => [c.code, c]));
   const title = t(req, 'Nộp hồ sơ trực tuyến', 'Apply online');
   return (
@@ -106,7 +130,8 @@ export function DossierFilePage({ req, p, slots, draft, values, errors, saved }:
           <>
             <h2 class="govuk-heading-m">{t(req, 'Giấy tờ đính kèm', 'Attached documents')}</h2>
             <p class="govuk-hint">{t(req, 'Tệp PDF, JPG, PNG, DOCX hoặc XLSX, tối đa 20 MB mỗi tệp.', 'PDF, JPG, PNG, DOCX or XLSX files, at most 20 MB each.')}</p>
-            <FileInputs req={req} slots={slots} errors={errors} attached={attached} />
+            {repository.length ? <p class="govuk-hint">{t(req, 'Giấy tờ đã được cấp cho bạn có trong kho dữ liệu: chọn để dùng lại thay vì tải lên.', 'Documents issued to you are in your repository: pick one to reuse instead of uploading.')}</p> : null}
+            <FileInputs req={req} slots={slots} errors={errors} attached={attached} repository={repository} />
           </>
         ) : null}
         <div class="govuk-button-group">
@@ -184,7 +209,10 @@ export function DossierReviewPage({ req, p, slots, draft }: { req: FastifyReques
             {slots.map((s) => (
               <div class="govuk-summary-list__row">
                 <dt class="govuk-summary-list__key">{s.name}</dt>
-                <dd class="govuk-summary-list__value">{files.get(s.code)?.fileName ?? t(req, 'Không đính kèm', 'None')}</dd>
+                <dd class="govuk-summary-list__value">
+                  {files.get(s.code)?.fileName ?? t(req, 'Không đính kèm', 'None')}
+                  {files.get(s.code)?.reusedFrom ? ` ${t(req, '(lấy từ kho dữ liệu của bạn)', '(from your repository)')}` : ''}
+                </dd>
               </div>
             ))}
           </dl>

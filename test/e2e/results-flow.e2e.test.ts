@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { api, login, nextOtp, startTestApp, type TestApp } from '../helpers.ts';
+import { act, citizenToken, fileOnline, importTestProcedures, TEST_PROCEDURE } from '../dossier-fixtures.ts';
+import { checkAccessibility, launchBrowser, submitOfficialForm } from './browser.ts';
+
+/**
+ * A result from approval to reuse, through the pages: the signing leader signs the approved
+ * dossier's result (his signature, then the organisation's seal), the citizen downloads it
+ * from the e-data repository, it verifies with pdfsig, and the citizen reuses it in a new
+ * dossier, which records the reuse.
+ */
+const citizen = (JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as { username: string; password: string; name: string; identifier: string }[])[0];
+
+let t: TestApp;
+let browser: Browser;
+let dir: string;
+const contexts: BrowserContext[] = [];
+const problems: string[] = [];
+let citizenPage: Page;
+let dossierCode = '';
+let resultCode = '';
+
+async function open(phone = false) {
+  const ctx = await browser.newContext({ baseURL: t.base, bypassCSP: true, ...(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 900 } }) });
+  ctx.setDefaultTimeout(20_000);
+  contexts.push(ctx);
+  return ctx.newPage();
+}
+
+beforeAll(async () => {
+  [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+  await importTestProcedures(t);
+  dir = mkdtempSync(path.join(os.tmpdir(), 'congso-e2e-results-'));
+  // The citizen signs in through VNeID, so their account exists; the dossier is then walked to approval through the API.
+  citizenPage = await open(true);
+  await citizenPage.goto('/dang-nhap');
+  await Promise.all([citizenPage.waitForURL(/\/sso\/interaction\//), citizenPage.getByRole('button', { name: 'Đăng nhập bằng VNeID' }).click()]);
+  await citizenPage.fill('#username', citizen.username);
+  await citizenPage.fill('#password', citizen.password);
+  await Promise.all([citizenPage.waitForURL((u) => !u.pathname.startsWith('/sso')), citizenPage.getByRole('button', { name: /^Đăng nhập/ }).click()]);
+  const row = await t.ctx.database.db.selectFrom('citizens').select('id').where('identifier', '=', citizen.identifier).executeTakeFirstOrThrow();
+  const asCitizen = await citizenToken(t, row.id, citizen.name, citizen.identifier);
+  dossierCode = (await fileOnline(t, asCitizen)).body.code;
+  for (const [who, body] of [['tiepnhan.xnk', { action: 'receive' }], ['lanhdao', { action: 'assign', assignee: 'chuyenvien' }], ['chuyenvien', { action: 'propose' }], ['ky', { action: 'approve' }]] as const) {
+    const r = await act(t, await login(t, who), dossierCode, body);
+    if (r.status !== 200) throw new Error(`${body.action}: ${JSON.stringify(r.body)}`);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await t?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a signed result, from approval to reuse', () => {
+  it('the signing leader signs it from the signing queue', async () => {
+    const page = await open();
+    await page.goto('/can-bo/dang-nhap');
+    // 'ky' signed in through the API a moment ago; a TOTP code is accepted once, so take the next step's.
+    await submitOfficialForm(page, 'ky', 'congso-demo', nextOtp(t, 'ky'));
+    expect(new URL(page.url()).pathname).toBe('/can-bo');
+    await page.goto('/can-bo/ky-so');
+    problems.push(...(await checkAccessibility(page, 'signing queue')));
+    await page.locator(`input[name="codes"][value="${dossierCode}"]`).check();
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Ký số các kết quả đã chọn' }).click()]);
+    const banner = await page.locator('.govuk-notification-banner').innerText();
+    expect(banner).toContain('Đã ký 1 kết quả');
+    resultCode = /\d{3}\.\d{2}\.\d{2}\.G12-KQ\d{2}-\d{6}/.exec(banner)?.[0] ?? '';
+    expect(resultCode).not.toBe('');
+  }, 60_000);
+
+  it('the citizen finds it in the repository, downloads it, and both signatures verify with pdfsig', async () => {
+    await citizenPage.goto('/kho-du-lieu');
+    problems.push(...(await checkAccessibility(citizenPage, 'repository (phone)')));
+    expect(await citizenPage.locator('main').innerText()).toContain(resultCode);
+    const href = await citizenPage.getByRole('link', { name: `Tải về ${resultCode}` }).getAttribute('href');
+    const r = await citizenPage.request.get(href!);
+    expect(r.status()).toBe(200);
+    const file = path.join(dir, 'ket-qua.pdf');
+    writeFileSync(file, await r.body());
+    let report = '';
+    try {
+      report = execFileSync('pdfsig', [file], { encoding: 'utf8' });
+    } catch (e) {
+      report = String((e as { stdout?: string }).stdout ?? ''); // non-zero exit for the demo's untrusted test CA
+    }
+    expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
+    expect(report).toContain('Hoàng Văn Thắng');
+    await citizenPage.goto(`/verify/${resultCode}`);
+    expect(await citizenPage.locator('main').innerText()).toContain('Còn hiệu lực');
+    problems.push(...(await checkAccessibility(citizenPage, 'verification page (phone)')));
+  });
+
+  it('the citizen reuses it in a new dossier instead of uploading, and the dossier records the reuse', async () => {
+    await citizenPage.goto(`/nop-ho-so/${TEST_PROCEDURE.code}`);
+    await citizenPage.fill('#f-tenDoanhNghiep', 'Công ty TNHH Thương mại Hưng Thịnh');
+    await citizenPage.fill('#f-maSoThue', '0101234567');
+    await citizenPage.locator('select[name="reuse.0"]').selectOption(resultCode);
+    await Promise.all([citizenPage.waitForNavigation(), citizenPage.getByRole('button', { name: 'Xem lại' }).click()]);
+    await Promise.all([citizenPage.waitForNavigation(), citizenPage.getByRole('button', { name: 'Nộp hồ sơ' }).click()]);
+    const code = /\d{3}\.\d{2}\.\d{2}\.G12-\d{6}-\d{4}/.exec(await citizenPage.locator('main').innerText())?.[0];
+    expect(code).toBeDefined();
+    const view = await api<{ components: { code: string | null; reused: boolean }[] }>(t, 'GET', `/api/v1/dossiers/${code}`, { token: await login(t, 'tiepnhan.xnk') });
+    expect(view.body.components.find((c) => c.code === 'T-01')?.reused).toBe(true);
+  });
+
+  it('no page on the way had a serious or critical accessibility violation', () => {
+    expect(problems).toEqual([]);
+  });
+});
