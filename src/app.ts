@@ -12,10 +12,13 @@ import { dossierFormsModule } from './modules/dossiers/forms-routes.ts';
 import { dossierPortalModule } from './modules/dossiers/portal-routes.ts';
 import { dossierOfficeModule } from './modules/dossiers/office-routes.ts';
 import { resultsModule } from './modules/results/routes.ts';
+import { resultDraftModule } from './modules/results/draft-routes.ts';
+import { resultVerifyModule } from './modules/results/verify-routes.ts';
 import { webModule } from './web/routes.tsx';
 import { registerSso } from './modules/identity/citizen-sso.ts';
+import { tsaSimulatorModule } from './simulators/tsa/routes.ts';
 
 /** The whole HTTP application: API modules, then pages. Used by `serve` and by tests. */
 export async function buildApp(ctx: Ctx) {
-  return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, calendarModule, uploadsModule, notificationsModule, dossiersModule, dossierFormsModule, dossierPortalModule, dossierOfficeModule, resultsModule, webModule], (app) => registerSso(app, ctx));
+  return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, calendarModule, uploadsModule, notificationsModule, dossiersModule, dossierFormsModule, dossierPortalModule, dossierOfficeModule, resultsModule, resultDraftModule, resultVerifyModule, tsaSimulatorModule, webModule], (app) => registerSso(app, ctx));
 }

@@ -37,6 +37,7 @@ const EnvSchema = z
     SESSION_SECRET: secret,
     TOKEN_SECRET: secret,
     SSO_SIMULATOR: z.enum(['on', 'off']).optional(),
+    TSA_URL: optionalUrl,
     SMTP_URL: z
       .string()
       .trim()
@@ -78,6 +79,12 @@ export interface Config {
   secrets: { session: string; token: string };
   /** Absent means no mail server: e-mail notifications stay in the outbox (demo). */
   smtp?: { url: string; from: string };
+  /**
+   * The RFC 3161 time-stamping authority that time-stamps result signatures (PAdES B-T).
+   * The demo defaults to its own TSA simulator at `${publicUrl}/tsa`; absent (production
+   * without TSA_URL) means signatures without a time-stamp (baseline B).
+   */
+  tsaUrl?: string;
 }
 
 /**
@@ -125,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       session: e.SESSION_SECRET ?? demoSecrets!.session,
       token: e.TOKEN_SECRET ?? demoSecrets!.token,
     },
+    tsaUrl: e.TSA_URL ?? (e.CONGSO_MODE === 'demo' ? `${publicUrl}/tsa` : undefined),
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `congso <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
   };
 }

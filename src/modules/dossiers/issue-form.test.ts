@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { act, citizenToken, fileOnline, importTestProcedures, uploadPdf } from '../../../test/dossier-fixtures.ts';
+import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import { act, citizenToken, fileOnline, FORM, importTestProcedures, TEST_PROCEDURE, uploadPdf } from '../../../test/dossier-fixtures.ts';
 import { pdfText } from '../../platform/pdf/testing.ts';
 
 const APPLICANT = 'Phạm Thị Hường Ấn';
@@ -116,7 +116,7 @@ describe('dossier forms as PDF', () => {
   it('another citizen gets 404 for every form; other units’ officials too', async () => {
     for (const f of ['01', '02', '06']) expect((await get(`/api/v1/dossiers/${code}/forms/${f}`, tok.other)).status).toBe(404);
     expect((await get(`/api/v1/dossiers/${code}/forms/01`, tok.hcm)).status).toBe(404);
-    expect((await get(`/api/v1/dossiers/${code}/forms/08`, tok.leader)).status).toBe(400);
+    expect((await get(`/api/v1/dossiers/${code}/forms/09`, tok.leader)).status).toBe(400);
   });
 
   it('the register of a unit and period: covered units only, at most 366 days', async () => {
@@ -177,5 +177,41 @@ describe('dossier forms as PDF', () => {
     // The note column is narrow: pdftotext may break the date inside.
     expect(slip.replace(/\s/g, '')).toContain('Xinlỗi,hẹnlạingàytrả:31/12/2099');
     expect(slip).toContain('Lê Thu Hương');
+  });
+  it('08: a result returned by post gets the postal hand-over record, for staff only; one returned online gets 409', async () => {
+    const address = 'Số 12 ngõ 34 phố Hàng Bông, phường Hoàn Kiếm, Hà Nội';
+    const filed = await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', {
+      token: tok.owner,
+      body: { procedureCode: TEST_PROCEDURE.code, channel: 2, form: FORM, components: [{ code: 'T-01', uploadId: await uploadPdf(t, tok.owner) }], applicant: { name: APPLICANT, identifier: '001190012399', address } },
+    });
+    expect(filed.status).toBe(201);
+    const toApproved = async (c: string) => {
+      await step('receiving', c, { action: 'receive' });
+      await step('leader', c, { action: 'assign', assignee: 'chuyenvien' });
+      await step('specialist', c, { action: 'propose', note: 'Đủ điều kiện cấp' });
+      await step('signer', c, { action: 'approve' });
+    };
+    const byPost = filed.body.code;
+    await toApproved(byPost);
+    expect((await get(`/api/v1/dossiers/${byPost}/forms/08`, tok.receiving)).status).toBe(409); // approved, not yet returned
+    await step('receiving', byPost, { action: 'return', method: 'post' });
+    const r = await get(`/api/v1/dossiers/${byPost}/forms/08`, tok.receiving);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-disposition')).toBe(`inline; filename="${byPost}-08.pdf"`);
+    const text = await textOf(r.bytes);
+    expect(text).toContain('Biên bản giao nhận kết quả qua dịch vụ bưu chính'.toUpperCase());
+    expect(text).toContain(address);
+    expect(text).toContain('Nguyễn Thị Hoa'); // the receiving officer who handed it over
+    expect(text).toContain(byPost);
+    expect(text).toContain(APPLICANT);
+    expect(text).toContain('NHÂN VIÊN BƯU CHÍNH');
+    expect((await get(`/api/v1/dossiers/${byPost}/forms/08`, tok.owner)).status).toBe(403);
+
+    const online = (await fileOnline(t, tok.owner)).body.code;
+    await toApproved(online);
+    await step('receiving', online, { action: 'return', method: 'online' });
+    const no = await get(`/api/v1/dossiers/${online}/forms/08`, tok.leader);
+    expect(no.status).toBe(409);
+    expect(no.json().error.messageEn).toMatch(/not returned by post/);
   });
 });

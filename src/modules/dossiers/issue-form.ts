@@ -10,6 +10,7 @@ import {
   renderApology,
   renderControlSlip,
   renderDossierRegister,
+  renderPostalHandover,
   renderReceiptSlip,
   renderRefusal,
   renderStopNotice,
@@ -23,6 +24,7 @@ import {
   type RegisterEntry,
 } from './forms/index.ts';
 import { getActionLog, getDossier, type ActionLogEntry } from './get-dossier.ts';
+import { getResultDraft } from '../results/draft-result.ts';
 import { componentsOf, isOverdue, loadRow, workflowOf, type DossierRow } from './dossier-store.ts';
 import type { Applicant } from './schemas.ts';
 import { localDate, workingDaysBetween } from './deadlines.ts';
@@ -33,11 +35,12 @@ import { FINAL, STATUSES, stepIndex, type Status, type WorkflowStep } from './wo
  * Issues the one-stop forms of a dossier as PDF (Circular 03/2025/TT-VPCP, Appendix I):
  * 01 receipt and appointment slip, 02 supplement request, 03 refusal, 04 apology and new date,
  * 05 notice of stopping, 06 processing-control slip, 07 the receiving unit's register for the
- * month the dossier was submitted in. The data comes from the dossier row and its action log:
+ * month the dossier was submitted in, 08 the record of handing the result to the postal service
+ * (when it was returned by post). The data comes from the dossier row and its action log:
  * a form is issued as of the action it records (its date line is that action's time), so a copy
- * fetched later is the same document. 06 and 07 are internal (officials only).
+ * fetched later is the same document. 06, 07 and 08 are internal (officials only).
  */
-export const FORM_CODES = ['01', '02', '03', '04', '05', '06', '07'] as const;
+export const FORM_CODES = ['01', '02', '03', '04', '05', '06', '07', '08'] as const;
 export type FormCode = (typeof FORM_CODES)[number];
 
 export interface IssuedPdf {
@@ -45,7 +48,7 @@ export interface IssuedPdf {
   fileName: string;
 }
 
-const INTERNAL: readonly FormCode[] = ['06', '07'];
+const INTERNAL: readonly FormCode[] = ['06', '07', '08'];
 const APPLICANT_UNIT = 'Người nộp hồ sơ';
 const DEFAULT_PLACE = 'Hà Nội';
 const STOP_LEGAL_BASIS = [
@@ -244,6 +247,25 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
       const to = lastDayOfMonth(from);
       const r = await registerPdf(ctx, org, row.receiving_unit, from, to);
       return { fileName, bytes: r };
+    }
+    case '08': {
+      const e = lastOf(log, 'return');
+      if (!e || e.data.method !== 'post') {
+        throw conflict('Kết quả của hồ sơ không được trả qua dịch vụ bưu chính nên không có Biên bản giao nhận kết quả qua dịch vụ bưu chính', 'The result of this dossier was not returned by post: there is no postal hand-over record');
+      }
+      // What is handed over: the result as the specialist drafted it, or the procedure's result.
+      const draft = await getResultDraft(ctx, row.code, principal);
+      const applicant = row.applicant as unknown as Applicant;
+      return {
+        fileName,
+        bytes: await renderPostalHandover({
+          ...baseOf(ctx, org, row, new Date(e.at)),
+          handedOverAt: new Date(e.at),
+          deliveryAddress: opt(applicant.address),
+          items: [{ name: draft?.documentName ?? `Kết quả giải quyết thủ tục hành chính: ${row.procedure_name}`, reference: `Hồ sơ ${row.code}` }],
+          officer: { name: e.actorName },
+        }),
+      };
     }
   }
 }

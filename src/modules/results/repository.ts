@@ -7,6 +7,7 @@ import { safeEqual } from '../../platform/auth/sessions.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { storeUpload } from '../uploads/store-upload.ts';
 import { coveredUnits } from '../dossiers/visibility.ts';
+import { getDossier } from '../dossiers/get-dossier.ts';
 import { RESULT_STATUSES } from './schemas.ts';
 
 export const MyResult = z.object({
@@ -38,11 +39,23 @@ export async function listMyResults(ctx: Ctx, p: Principal): Promise<MyResult[]>
   }));
 }
 
-/** A result's row if the principal may read its file: its holder, or an official covering the issuing unit. Others: 404. */
+/**
+ * A result's row if the principal may read its file: its holder; officials of the issuing
+ * unit; and officials who see its dossier (the one-stop desk prints it for the counter). Others: 404.
+ */
 async function readable(ctx: Ctx, code: string, p: Principal) {
   const c = code.trim().toUpperCase();
-  const r = await ctx.database.db.selectFrom('results').select(['result_code', 'sha256', 'owner_citizen_id', 'issuer_unit', 'document_name', 'status']).where('result_code', '=', c).executeTakeFirst();
-  const ok = r && ((p.kind === 'citizen' && r.owner_citizen_id === p.id) || (p.kind === 'staff' && (await coveredUnits(ctx, p)).includes(r.issuer_unit)));
+  const r = await ctx.database.db.selectFrom('results').select(['result_code', 'sha256', 'owner_citizen_id', 'issuer_unit', 'dossier_code', 'document_name', 'status']).where('result_code', '=', c).executeTakeFirst();
+  const seesDossier = async () => {
+    try {
+      await getDossier(ctx, r!.dossier_code, p);
+      return true;
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'NOT_FOUND') return false;
+      throw e;
+    }
+  };
+  const ok = r && ((p.kind === 'citizen' && r.owner_citizen_id === p.id) || (p.kind === 'staff' && ((await coveredUnits(ctx, p)).includes(r.issuer_unit) || (await seesDossier()))));
   if (!r || !ok) throw notFound({ vi: `kết quả ${c.slice(0, 80)}`, en: `Result ${c.slice(0, 80)}` });
   return r;
 }

@@ -14,6 +14,7 @@ import { Upload } from '../uploads/schemas.ts';
 import { RepositoryPage } from '../../web/pages/portal/repository.tsx';
 import { signResults, type SignOutcome } from './sign-results.ts';
 import { listDossiers } from '../dossiers/list-dossiers.ts';
+import { listMyComponents } from '../dossiers/list-my-components.ts';
 import { SigningQueuePage } from '../../web/pages/office/signing.tsx';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getResultFile, listMyResults, MyResult, openSharedResult, reuseResult, shareResult } from './repository.ts';
@@ -100,11 +101,11 @@ export const resultsModule: Module = {
       sendPdf(reply, await openSharedResult(ctx, req.params.token)),
     );
     app.get('/kho-du-lieu', { config: { access: ['citizen'] }, schema: { hide: true } }, async (req, reply) =>
-      sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!) })),
+      sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!), components: await listMyComponents(ctx, req.principal!) })),
     );
     app.post('/kho-du-lieu/:code/chia-se', { config: { access: ['citizen'] }, schema: { hide: true, params: Code, body: Share } }, async (req, reply) => {
       const link = await shareResult(ctx, req.params.code, req.body.hours, req.principal!);
-      return sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!), shared: { code: req.params.code, ...link } }));
+      return sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!), components: await listMyComponents(ctx, req.principal!), shared: { code: req.params.code, ...link } }));
     });
 
     const Outcome = z.union([

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { act, citizenToken, fileOnline, importTestProcedures } from '../../../test/dossier-fixtures.ts';
-import { decodeQr } from '../../platform/pdf/testing.ts';
+import { decodeQr, pdfText } from '../../platform/pdf/testing.ts';
 import type { PublicResult } from './schemas.ts';
 import type { MyResult } from './repository.ts';
 
@@ -84,5 +84,32 @@ describe('signing results', () => {
     const foreign = await api<{ error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', { token: await login(t, 'lanhdao.hcm'), body: { dossierCodes: [other] } });
     expect(foreign.body[0].error?.code).toBe('NOT_FOUND');
     expect((await api(t, 'POST', '/api/v1/results/sign', { token: tok.specialist, body: { dossierCodes: [other] } })).status).toBe(403);
+  }, 60_000);
+
+  it('the specialist drafts the result while examining; the signed document says what the draft says; nobody else may edit it', async () => {
+    const { body } = await fileOnline(t, tok.citizen);
+    const code = body.code;
+    await act(t, tok.receiving, code, { action: 'receive' });
+    await act(t, tok.leader, code, { action: 'assign', assignee: 'chuyenvien' });
+    const draft = { kind: 'certificate', documentName: 'Giấy xác nhận đủ điều kiện thử nghiệm', fields: [{ label: 'Phạm vi', value: 'Kiểm định thiết bị đo lường điện' }], validUntil: '2029-12-31' };
+    expect((await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: await login(t, 'chuyenvien.xuatxu'), body: draft })).status).toBe(403); // a specialist of the unit, not the assigned one
+    expect((await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: tok.specialist, body: { ...draft, fields: [] } })).status).toBe(400);
+    const saved = await api<{ documentName: string; updatedBy: string }>(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: tok.specialist, body: draft });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ documentName: draft.documentName, updatedBy: 'chuyenvien' });
+    const page = await fetch(`${t.base}/can-bo/ho-so/${code}/ket-qua`, { headers: { authorization: `Bearer ${tok.signer}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Phạm vi: Kiểm định thiết bị đo lường điện');
+    const preview = await fetch(`${t.base}/api/v1/dossiers/${code}/result-preview`, { headers: { authorization: `Bearer ${tok.signer}` } });
+    expect(preview.headers.get('content-type')).toBe('application/pdf');
+
+    await act(t, tok.specialist, code, { action: 'propose' });
+    expect((await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: tok.specialist, body: draft })).status).toBe(409);
+    await act(t, tok.signer, code, { action: 'approve' });
+    const signed = await api<{ resultCode: string }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code] } });
+    const pdf = new Uint8Array(await (await fetch(`${t.base}/api/v1/results/${signed.body[0].resultCode}/pdf`, { headers: { authorization: `Bearer ${tok.citizen}` } })).arrayBuffer());
+    const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
+    expect(text).toContain('GIẤY XÁC NHẬN ĐỦ ĐIỀU KIỆN THỬ NGHIỆM');
+    expect(text).toContain('Kiểm định thiết bị đo lường điện');
   }, 60_000);
 });

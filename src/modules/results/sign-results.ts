@@ -2,6 +2,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
 import { signPdf } from '../../platform/signing/pades.ts';
+import { rfc3161Client } from '../../platform/signing/timestamp.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
 import { listUnits } from '../organisation/list-units.ts';
 import { dossierOwner, getDossier } from '../dossiers/get-dossier.ts';
@@ -10,6 +11,7 @@ import { renderResult } from './templates/render-result.ts';
 import type { LabelledField, ResultDocumentData } from './templates/types.ts';
 import { recordResult, reserveResultCode } from './record-result.ts';
 import { signingKeys } from './signing-keys.ts';
+import { getResultDraft, type ResultDraft } from './draft-result.ts';
 
 type Staff = Extract<Principal, { kind: 'staff' }>;
 type Schema = { properties?: Record<string, { title?: string; type?: string }> };
@@ -22,6 +24,35 @@ function fieldsFrom(schema: Schema | null | undefined, form: Record<string, unkn
 }
 
 const asRect = (r: { x: number; y: number; w: number; h: number }): [number, number, number, number] => [r.x, r.y, r.x + r.w, r.y + r.h];
+
+type Dossier = Awaited<ReturnType<typeof getDossier>>;
+type Procedure = Awaited<ReturnType<typeof getProcedure>>;
+
+/**
+ * The result document of a dossier: the specialist's draft when there is one, otherwise a
+ * certificate listing the e-form's answers. Used to sign, and (with a placeholder code) to preview.
+ */
+export function resultDocument(o: { d: Dossier; proc: Procedure; agency: ResultDocumentData['agency']; draft: ResultDraft | null; resultCode: string; signerName: string; publicUrl: string }): ResultDocumentData {
+  const { d, proc, draft } = o;
+  const kind: ResultDraft['kind'] = draft?.kind ?? (proc.resultKind === 'licence' ? 'licence' : 'certificate');
+  const serial = /-(\d+)$/.exec(o.resultCode)?.[1]?.replace(/^0+/, '') ?? '…';
+  const base = {
+    agency: o.agency,
+    number: `${serial}/${kind === 'licence' ? 'GP' : kind === 'written_reply' ? 'CV' : 'GCN'}`,
+    issuedAt: new Date(),
+    documentName: draft?.documentName ?? proc.resultType ?? `Kết quả giải quyết thủ tục ${proc.name}`,
+    resultCode: o.resultCode,
+    dossierCode: d.code,
+    procedure: { code: proc.code, name: proc.name },
+    holder: { name: d.applicant.name, idNumber: d.applicant.identifier, kind: d.applicant.kind === 'business' ? ('organisation' as const) : ('individual' as const), address: d.applicant.address ?? undefined },
+    signer: { title: 'THỦ TRƯỞNG ĐƠN VỊ', name: o.signerName },
+    verificationUrl: `${o.publicUrl}/verify/${encodeURIComponent(o.resultCode)}`,
+  };
+  if (draft?.kind === 'written_reply') return { ...base, kind: 'written_reply', content: { subject: draft.subject, paragraphs: draft.paragraphs } };
+  const fields = draft ? draft.fields : fieldsFrom(o.proc.eForm as Schema | null, d.form);
+  const extra = draft ? { validUntil: draft.validUntil, notes: draft.notes } : {};
+  return { ...base, kind: kind === 'licence' ? 'licence' : 'certificate', content: { fields: fields.length ? fields : [{ label: 'Thủ tục', value: proc.name }], ...extra } };
+}
 
 export type SignOutcome = { dossierCode: string; resultCode: string } | { dossierCode: string; error: { code: string; message: string; messageEn: string } };
 
@@ -66,35 +97,23 @@ async function signOne(ctx: Ctx, code: string, p: Staff, units: Map<string, Awai
     keys.person(ctx, { username: p.username, name: p.name, organisation: agency.parent ?? agency.name, unitName: agency.name }),
     keys.organisation(ctx, { id: issuer, name: agency.name, parent: agency.parent }),
   ]);
-  const documentName = proc.resultType ?? `Kết quả giải quyết thủ tục ${proc.name}`;
-  const kind = proc.resultKind === 'licence' ? 'licence' : 'certificate';
+  // With a time-stamping authority configured, both signatures carry an RFC 3161 timestamp (PAdES B-T).
+  const stamp = ctx.config.tsaUrl ? { timestamp: rfc3161Client(ctx.config.tsaUrl) } : {};
+  const draft = await getResultDraft(ctx, d.code, p);
   const owner = await dossierOwner(ctx, d.code);
   // The code is printed in the document, so it is reserved, the PDF rendered and signed, and the
   // result registered in one transaction: a failure returns the number (codes stay gap-free).
   return ctx.database.db.transaction().execute(async (tx) => {
     const resultCode = await reserveResultCode(tx, issuer);
-    const number = `${resultCode.split('-').pop()!.replace(/^0+/, '')}/${kind === 'licence' ? 'GP' : 'GCN'}`;
-    const data: ResultDocumentData = {
-      kind,
-      agency,
-      number,
-      issuedAt: new Date(),
-      documentName,
-      resultCode,
-      dossierCode: d.code,
-      procedure: { code: proc.code, name: proc.name },
-      holder: { name: d.applicant.name, idNumber: d.applicant.identifier, kind: d.applicant.kind === 'business' ? 'organisation' : 'individual', address: d.applicant.address ?? undefined },
-      signer: { title: 'THỦ TRƯỞNG ĐƠN VỊ', name: p.name },
-      verificationUrl: `${ctx.config.publicUrl}/verify/${encodeURIComponent(resultCode)}`,
-      content: { fields: fieldsFrom(proc.eForm as Schema | null, d.form) },
-    };
+    const data = resultDocument({ d, proc, agency, draft, resultCode, signerName: p.name, publicUrl: ctx.config.publicUrl });
+    const { documentName, kind, number } = data;
     const rendered = await renderResult(data);
-    const signed = await signPdf(rendered.pdf, leader, { fieldName: 'Chữ ký lãnh đạo', reason: `Ký ${documentName}`, location: agency.place, visible: { page: rendered.signatureRect.page, rect: asRect(rendered.signatureRect) } });
-    const sealed = await signPdf(signed, seal, { fieldName: 'Chữ ký tổ chức', reason: 'Đóng dấu của cơ quan', location: agency.place, visible: { page: rendered.sealRect.page, rect: asRect(rendered.sealRect) } });
+    const signed = await signPdf(rendered.pdf, leader, { fieldName: 'Chữ ký lãnh đạo', reason: `Ký ${documentName}`, location: agency.place, visible: { page: rendered.signatureRect.page, rect: asRect(rendered.signatureRect) }, ...stamp });
+    const sealed = await signPdf(signed, seal, { fieldName: 'Chữ ký tổ chức', reason: 'Đóng dấu của cơ quan', location: agency.place, visible: { page: rendered.sealRect.page, rect: asRect(rendered.sealRect) }, ...stamp });
     await recordResult(
       ctx,
       tx,
-      { dossierCode: d.code, procedureCode: proc.code, documentName, kind, number, issuerUnit: issuer, issuerName: agency.name, holder: { name: d.applicant.name, identifier: d.applicant.identifier }, ownerCitizenId: owner },
+      { dossierCode: d.code, procedureCode: proc.code, documentName, kind: kind as 'certificate', number, issuerUnit: issuer, issuerName: agency.name, holder: { name: d.applicant.name, identifier: d.applicant.identifier }, ownerCitizenId: owner },
       sealed,
       `staff:${p.username}`,
       resultCode,

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Kysely types of the result tables (migrations/0007_results.sql). */
 export interface ResultTables {
@@ -24,4 +24,6 @@ export interface ResultTables {
   };
   result_events: { id: Generated<number>; result_id: string; event: string; reason: string | null; actor: string; at: Generated<Date> };
   result_counters: { unit_id: string; year: number; last: number };
+  /** migrations/0009_result_drafts.sql */
+  result_drafts: { dossier_code: string; kind: string; document_name: string; content: ColumnType<unknown, string, string>; updated_by: string; updated_at: Generated<Date> };
 }

@@ -4,6 +4,7 @@ import { buildCadesDetached } from './cms.ts';
 import type { Signer } from './signer.ts';
 import { parseCertificate } from './test-ca.ts';
 import { OID } from './crypto.ts';
+import { drawAppearance, type SignatureAppearance } from './appearance.ts';
 
 /**
  * PAdES baseline B signing (ETSI EN 319 142-1, SubFilter ETSI.CAdES.detached), always as an
@@ -27,6 +28,12 @@ export interface SignPdfOptions {
   fieldName?: string;
   /** A visible signature: 0-based page index and rectangle [x1, y1, x2, y2] in points. */
   visible?: { page: number; rect: [number, number, number, number] };
+  /**
+   * What a visible signature shows (appearance.ts): the signer's name, signing time and
+   * organisation, or the organisation's red seal, in an embedded Vietnamese font. Without it,
+   * a plain text box (Helvetica, no diacritics). Ignored for an invisible signature.
+   */
+  appearance?: SignatureAppearance;
   /** Claimed signing time, written to /M (PAdES: not in the CMS). Now by default. */
   signingTime?: Date;
   /**
@@ -184,7 +191,22 @@ export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfO
   const w = Math.abs(rect[2] - rect[0]);
   const h = Math.abs(rect[3] - rect[1]);
   let stream = '';
-  if (options.visible) {
+  let resources = `<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >> >> >>`;
+  if (options.visible && options.appearance) {
+    // The fonts pdf-lib embeds get numbers after the ones taken here; they are written out below.
+    const firstNew = next;
+    context.largestObjectNumber = next - 1;
+    const drawn = await drawAppearance(doc, options.appearance, { width: w, height: h }, time);
+    stream = drawn.content;
+    resources = drawn.resources;
+    for (const [ref, obj] of context.enumerateIndirectObjects()) {
+      if (ref.objectNumber < firstNew) continue;
+      const bytes = new Uint8Array(obj.sizeInBytes());
+      obj.copyBytesInto(bytes, 0);
+      put(ref.objectNumber, ref.generationNumber, Buffer.from(bytes));
+    }
+    next = context.largestObjectNumber + 1;
+  } else if (options.visible) {
     const lines = [`Signed by: ${ascii(signerName)}`, `Date: ${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`];
     if (options.reason) lines.push(`Reason: ${ascii(options.reason)}`);
     const size = Math.max(5, Math.min(10, (h - 6) / (lines.length * 1.25)));
@@ -198,7 +220,7 @@ export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfO
     apNum,
     0,
     `<<\n/Type /XObject\n/Subtype /Form\n/BBox [0 0 ${w.toFixed(2)} ${h.toFixed(2)}]\n` +
-      `/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >> >> >>\n` +
+      `/Resources ${resources}\n` +
       `/Length ${stream.length}\n>>\nstream\n${stream}\nendstream`,
   );
 

@@ -9,7 +9,7 @@
  * certificate is included when the request asks for it (certReq). All state is in memory.
  */
 import { webcrypto } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -178,24 +178,58 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | null> {
   });
 }
 
-/** Starts the TSA simulator. */
-export async function startTsa(options: TsaOptions = {}): Promise<Tsa> {
-  const creds = await issueTsaCertificate(options.ca ? { ca: options.ca } : {});
+export interface TsaResponderOptions {
+  /** An existing test CA to issue the TSA certificate from; a fresh one by default. */
+  ca?: TestCa;
+  /** Ready-made TSA credentials (then `ca` is not used). */
+  credentials?: TsaCredentials;
+  /** The TSA's policy OID; TEST_TSA_POLICY by default. */
+  policy?: string;
+  /** The TSA's clock; the system clock by default. */
+  now?: () => Date;
+}
+
+/** The outcome of one HTTP exchange with the TSA, for whichever server carries it. */
+export interface TsaAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface TsaResponder {
+  credentials: TsaCredentials;
+  /** Number of tokens issued so far. */
+  issued(): number;
+  /**
+   * One HTTP request (RFC 3161 §3.4): its method, Content-Type header and body (null when
+   * it exceeded MAX_REQUEST) to the answer to send. Never throws.
+   */
+  handle(method: string, contentType: string | undefined, body: Uint8Array | null): Promise<TsaAnswer>;
+}
+
+/** Largest TimeStampReq accepted, in bytes. */
+export const TSA_MAX_REQUEST = MAX_REQUEST;
+
+const plainAnswer = (status: number, text: string, headers: Record<string, string> = {}): TsaAnswer => ({
+  status,
+  headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers },
+  body: Buffer.from(text),
+});
+
+/** The TSA's request handling, independent of the HTTP server (node:http here, Fastify in routes.ts). */
+export async function createTsaResponder(options: TsaResponderOptions = {}): Promise<TsaResponder> {
+  const creds = options.credentials ?? (await issueTsaCertificate(options.ca ? { ca: options.ca } : {}));
   const policy = options.policy ?? TEST_TSA_POLICY;
   const now = options.now ?? (() => new Date());
   let issued = 0;
-
-  const plain = (res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers }).end(text);
-  };
-
-  const server = createServer((req, res) => {
-    void (async () => {
-      if (req.method !== 'POST') return plain(res, 405, 'POST an application/timestamp-query\n', { Allow: 'POST' });
-      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/timestamp-query') return plain(res, 415, 'Content-Type must be application/timestamp-query\n');
-      const body = await readBody(req);
-      if (!body) return plain(res, 413, 'request too large\n', { Connection: 'close' });
+  return {
+    credentials: creds,
+    issued: () => issued,
+    async handle(method, contentType, body) {
+      if (method !== 'POST') return plainAnswer(405, 'POST an application/timestamp-query\n', { Allow: 'POST' });
+      const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/timestamp-query') return plainAnswer(415, 'Content-Type must be application/timestamp-query\n');
+      if (!body) return plainAnswer(413, 'request too large\n', { Connection: 'close' });
       let answer: pkijs.TimeStampResp;
       try {
         answer = await respond(creds, body, { policy, now });
@@ -204,9 +238,26 @@ export async function startTsa(options: TsaOptions = {}): Promise<Tsa> {
       }
       if (answer.timeStampToken) issued++;
       const der = Buffer.from(answer.toSchema().toBER(false));
-      res.writeHead(200, { 'Content-Type': 'application/timestamp-reply', 'Content-Length': der.length }).end(der);
+      return { status: 200, headers: { 'Content-Type': 'application/timestamp-reply', 'Content-Length': String(der.length) }, body: der };
+    },
+  };
+}
+
+/** Starts the TSA simulator. */
+export async function startTsa(options: TsaOptions = {}): Promise<Tsa> {
+  const responder = await createTsaResponder(options);
+  const creds = responder.credentials;
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      // Only a POST of the right type has its body read.
+      const type = req.headers['content-type'];
+      const wanted = req.method === 'POST' && (type ?? '').split(';')[0]!.trim().toLowerCase() === 'application/timestamp-query';
+      const body = wanted ? await readBody(req) : new Uint8Array();
+      const a = await responder.handle(req.method ?? '', type, body);
+      res.writeHead(a.status, a.headers).end(a.body);
     })().catch(() => {
-      if (!res.headersSent) plain(res, 500, 'internal error\n');
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('internal error\n');
       else res.destroy();
     });
   });
@@ -224,7 +275,7 @@ export async function startTsa(options: TsaOptions = {}): Promise<Tsa> {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
     certificate: creds.certificate,
     caCertificate: creds.ca.certificate,
-    issued: () => issued,
+    issued: responder.issued,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

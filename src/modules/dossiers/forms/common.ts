@@ -12,6 +12,7 @@ export const FORM_NAMES = {
   stop: 'Thông báo dừng xử lý hồ sơ',
   control: 'Phiếu kiểm soát quá trình giải quyết hồ sơ',
   register: 'Sổ theo dõi hồ sơ',
+  postal: 'Biên bản giao nhận kết quả qua dịch vụ bưu chính',
 } as const;
 
 export const DEFAULT_DESK = 'Bộ phận Tiếp nhận và Trả kết quả';

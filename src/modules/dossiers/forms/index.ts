@@ -5,12 +5,14 @@ export { renderApology } from './render-apology.ts';
 export { renderStopNotice } from './render-stop-notice.ts';
 export { renderControlSlip, handoffOutcome } from './render-control-slip.ts';
 export { renderDossierRegister } from './render-dossier-register.ts';
+export { renderPostalHandover } from './render-postal-handover.ts';
 export { FORM_NAMES } from './common.ts';
 export type * from './types.ts';
 export {
   apologySchema,
   controlSlipSchema,
   dossierRegisterSchema,
+  postalHandoverSchema,
   receiptSlipSchema,
   refusalSchema,
   stopNoticeSchema,

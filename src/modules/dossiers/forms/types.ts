@@ -185,6 +185,20 @@ export interface DossierRegisterData {
   entries: RegisterEntry[];
 }
 
+/** Form 08: Biên bản giao nhận kết quả qua dịch vụ bưu chính. */
+export interface PostalHandoverData extends DossierFormBase {
+  /** When the desk handed the result to the postal employee. */
+  handedOverAt: Date;
+  /** Where the result goes (the applicant's address); blank to be filled by hand when unknown. */
+  deliveryAddress?: string;
+  /** What is handed over: the result documents. */
+  items: { name: string; reference?: string; copies?: number }[];
+  /** The desk's officer who hands it over (signs as "NGƯỜI GIAO"). */
+  officer: { name: string; title?: string };
+  /** The postal company; "Doanh nghiệp cung ứng dịch vụ bưu chính công ích" when omitted. */
+  postalService?: string;
+}
+
 // ---- Schemas: the same shapes, checked at the door of every form. ----
 
 const text = z.string().trim().min(1);
@@ -313,4 +327,13 @@ export const dossierRegisterSchema: z.ZodType<DossierRegisterData> = z.object({
   book: z.string().optional(),
   issuedAt: instant,
   entries: z.array(registerEntrySchema),
+});
+
+export const postalHandoverSchema: z.ZodType<PostalHandoverData> = z.object({
+  ...base,
+  handedOverAt: instant,
+  deliveryAddress: z.string().optional(),
+  items: z.array(z.object({ name: text, reference: z.string().optional(), copies: z.number().int().min(1).optional() })).min(1),
+  officer: z.object({ name: text, title: text.optional() }),
+  postalService: text.optional(),
 });

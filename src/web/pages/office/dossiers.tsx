@@ -260,6 +260,7 @@ export function DossierDetailPage({ req, d, log, specialists, units, error, done
           {d.allowedActions.map((a) => <ActionForm req={req} d={d} action={a} specialists={specialists} units={units} />)}
           <h2 class="govuk-heading-m">{t(req, 'Biểu mẫu', 'Forms')}</h2>
           <ul class="govuk-list">
+            <li><a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/ket-qua`}>{t(req, 'Kết quả giải quyết (dự thảo, bản đã ký)', 'Result (draft, signed copies)')}</a></li>
             {FORMS.filter((f) => f[3](d, log)).map(([n, vi, en]) => (
               <li><a class="govuk-link" href={`/api/v1/dossiers/${encodeURIComponent(d.code)}/forms/${n}`}>{`${n} — ${t(req, vi, en)}`}</a></li>
             ))}

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { MyResult } from '../../../modules/results/repository.ts';
+import type { MyComponent } from '../../../modules/dossiers/list-my-components.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
 import { Csrf, Layout, TableWrap, t } from '../../components/layout.tsx';
 
@@ -10,7 +11,7 @@ const STATUS: Record<MyResult['status'], [string, string, string]> = {
 };
 
 /** The e-data repository: every result issued to me, to download, verify, share or reuse when filing. */
-export function RepositoryPage({ req, results, shared }: { req: FastifyRequest; results: MyResult[]; shared?: { code: string; url: string; expiresAt: string } }) {
+export function RepositoryPage({ req, results, components, shared }: { req: FastifyRequest; results: MyResult[]; components: MyComponent[]; shared?: { code: string; url: string; expiresAt: string } }) {
   const title = t(req, 'Kho dữ liệu điện tử của tôi', 'My e-data repository');
   return (
     <Layout req={req} area="portal" title={title}>
@@ -27,6 +28,7 @@ export function RepositoryPage({ req, results, shared }: { req: FastifyRequest; 
           </div>
         </div>
       ) : null}
+      <h2 class="govuk-heading-m">{t(req, 'Kết quả đã được cấp', 'Results issued to me')}</h2>
       {results.length === 0 ? (
         <p class="govuk-body">{t(req, 'Chưa có kết quả nào.', 'No results yet.')}</p>
       ) : (
@@ -60,6 +62,33 @@ export function RepositoryPage({ req, results, shared }: { req: FastifyRequest; 
                       </form>
                     ) : null}
                   </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+      <h2 class="govuk-heading-m">{t(req, 'Giấy tờ đã số hóa trong hồ sơ của tôi', 'Digitised documents in my dossiers')}</h2>
+      {components.length === 0 ? (
+        <p class="govuk-body">{t(req, 'Chưa có giấy tờ nào.', 'None yet.')}</p>
+      ) : (
+        <TableWrap label={t(req, 'Giấy tờ đã số hóa', 'Digitised documents')}>
+          <table class="govuk-table cs-table">
+            <thead class="govuk-table__head"><tr class="govuk-table__row">
+              <th scope="col" class="govuk-table__header">{t(req, 'Giấy tờ', 'Document')}</th>
+              <th scope="col" class="govuk-table__header">{t(req, 'Hồ sơ', 'Dossier')}</th>
+              <th scope="col" class="govuk-table__header">{t(req, 'Siêu dữ liệu', 'Metadata')}</th>
+            </tr></thead>
+            <tbody class="govuk-table__body">
+              {components.map((c) => (
+                <tr class="govuk-table__row">
+                  <td class="govuk-table__cell">
+                    {c.name}<br />
+                    {c.ownUpload && c.uploadId ? <a class="govuk-link" href={`/api/v1/uploads/${c.uploadId}`}>{c.fileName}</a> : <span class="cs-meta">{c.fileName}</span>}
+                    {c.reused ? <strong class="govuk-tag govuk-tag--turquoise govuk-!-margin-left-1">{t(req, 'Dùng lại', 'Reused')}</strong> : null}
+                  </td>
+                  <td class="govuk-table__cell"><a class="govuk-link cs-mono" href={`/ho-so-cua-toi/${encodeURIComponent(c.dossierCode)}`}>{c.dossierCode}</a><br /><span class="cs-meta">{c.procedureName}</span></td>
+                  <td class="govuk-table__cell cs-meta">{formatDateTime(req.lang, c.addedAt)} · {c.size ? `${Math.ceil(c.size / 1024)} KB` : ''}<br /><span class="cs-mono">SHA-256 {c.sha256?.slice(0, 16)}…</span></td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { PublicResult } from '../../../modules/results/schemas.ts';
+import type { FileVerification } from '../../../modules/results/verify-result-file.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
-import { Layout, t } from '../../components/layout.tsx';
+import { ErrorSummary, Layout, t } from '../../components/layout.tsx';
 
 const STATUS: Record<PublicResult['status'], [string, string, string]> = {
   valid: ['Còn hiệu lực', 'Valid', 'govuk-tag--green'],
@@ -42,6 +43,83 @@ export function VerifyResultPage({ req, code, r }: { req: FastifyRequest; code: 
           <strong class="govuk-warning-text__text">{t(req, `Không có kết quả nào mang mã ${code}.`, `No result has the code ${code}.`)}</strong>
         </div>
       )}
+      <p class="govuk-body"><a class="govuk-link" href="/xac-minh">{t(req, 'Kiểm tra một tệp PDF', 'Check a PDF file')}</a></p>
+    </Layout>
+  );
+}
+
+/**
+ * `/xac-minh`: upload a PDF and learn whether it is a result we issued and whether its
+ * signatures are intact. A plain multipart form: works without JavaScript.
+ */
+export function VerifyFilePage({ req, v, error }: { req: FastifyRequest; v?: FileVerification; error?: { vi: string; en: string } }) {
+  const title = t(req, 'Kiểm tra tệp kết quả', 'Check a result file');
+  const err = error ? t(req, error.vi, error.en) : undefined;
+  const row = (k: string, val: unknown) => <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{k}</dt><dd class="govuk-summary-list__value">{val as string}</dd></div>;
+  const r = v?.result;
+  return (
+    <Layout req={req} area="portal" title={err ? `${t(req, 'Lỗi', 'Error')}: ${title}` : title}>
+      <ErrorSummary req={req} errors={err ? [{ href: '#file', text: err }] : []} />
+      <h1 class="govuk-heading-l">{title}</h1>
+      {v ? (
+        <section aria-labelledby="kq-title">
+          <h2 class="govuk-heading-m" id="kq-title">{t(req, 'Kết quả kiểm tra', 'Outcome')}</h2>
+          <dl class="govuk-summary-list">
+            {row(
+              t(req, 'Kết quả đã đăng ký', 'Registered result'),
+              v.registered
+                ? <strong class="govuk-tag govuk-tag--green">{t(req, 'Có: tệp trùng khớp với kết quả đã cấp', 'Yes: the file matches an issued result')}</strong>
+                : <strong class="govuk-tag govuk-tag--red">{t(req, 'Không: tệp không trùng với kết quả nào đã cấp', 'No: the file matches no issued result')}</strong>,
+            )}
+            {r ? row(t(req, 'Tình trạng', 'Status'), <strong class={`govuk-tag ${STATUS[r.status][2]}`}>{t(req, STATUS[r.status][0], STATUS[r.status][1])}</strong>) : null}
+            {r ? row(t(req, 'Tên giấy tờ', 'Document'), r.documentName) : null}
+            {r ? row(t(req, 'Cơ quan cấp', 'Issued by'), r.issuer) : null}
+            {r ? row(t(req, 'Mã kết quả', 'Result code'), <a class="govuk-link cs-mono" href={`/verify/${encodeURIComponent(r.resultCode)}`}>{r.resultCode}</a>) : null}
+            {row(
+              t(req, 'Chữ ký số', 'Digital signatures'),
+              v.signaturesIntact
+                ? <strong class="govuk-tag govuk-tag--green">{t(req, 'Nguyên vẹn', 'Intact')}</strong>
+                : <strong class="govuk-tag govuk-tag--red">{v.signatures.length ? t(req, 'Không nguyên vẹn', 'Not intact') : t(req, 'Tệp không có chữ ký số', 'The file is not signed')}</strong>,
+            )}
+            {row(t(req, 'Mã băm SHA-256 của tệp', 'SHA-256 of the file'), <span class="cs-mono">{v.sha256}</span>)}
+          </dl>
+          {v.signatures.length ? (
+            <>
+              <h3 class="govuk-heading-s">{t(req, 'Từng chữ ký', 'Each signature')}</h3>
+              <ul class="govuk-list govuk-list--bullet">
+                {v.signatures.map((s) => (
+                  <li>
+                    <strong>{s.signer ?? t(req, '(không rõ người ký)', '(unknown signer)')}</strong>
+                    {': '}
+                    {s.valid ? t(req, 'hợp lệ', 'valid') : t(req, 'không hợp lệ', 'not valid')}
+                    {'; '}
+                    {s.coversWholeDocument ? t(req, 'bao trùm toàn bộ tệp', 'covers the whole file') : t(req, 'không bao trùm toàn bộ tệp (có phần được thêm vào sau chữ ký này)', 'does not cover the whole file (something was added after this signature)')}
+                    {s.problem ? ` (${s.problem})` : ''}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          <h2 class="govuk-heading-m">{t(req, 'Kiểm tra tệp khác', 'Check another file')}</h2>
+        </section>
+      ) : (
+        <p class="govuk-body">
+          {t(
+            req,
+            'Chọn tệp PDF kết quả giải quyết thủ tục hành chính để biết tệp có đúng là kết quả do cơ quan cấp hay không và các chữ ký số trên tệp có còn nguyên vẹn hay không. Tệp không được lưu lại.',
+            'Choose the PDF of an administrative result to learn whether it is a result an agency issued and whether its digital signatures are intact. The file is not kept.',
+          )}
+        </p>
+      )}
+      <form method="post" action={`/xac-minh?_csrf=${encodeURIComponent(req.csrfToken)}`} enctype="multipart/form-data" novalidate>
+        <div class={`govuk-form-group${err ? ' govuk-form-group--error' : ''}`}>
+          <label class="govuk-label govuk-label--s" for="file">{t(req, 'Tệp kết quả (PDF)', 'Result file (PDF)')}</label>
+          <div id="file-hint" class="govuk-hint">{t(req, 'Tối đa 20 MiB', 'At most 20 MiB')}</div>
+          {err ? <p id="file-error" class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {err}</p> : null}
+          <input class={`govuk-file-upload${err ? ' govuk-file-upload--error' : ''}`} id="file" name="file" type="file" accept="application/pdf,.pdf" aria-describedby={`file-hint${err ? ' file-error' : ''}`} />
+        </div>
+        <button type="submit" class="govuk-button" data-module="govuk-button">{t(req, 'Kiểm tra', 'Check')}</button>
+      </form>
     </Layout>
   );
 }

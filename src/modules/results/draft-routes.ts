@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Module } from '../../platform/http/server.ts';
+import { ErrorBody } from '../../platform/http/schemas.ts';
+import { AppError } from '../../platform/errors.ts';
+import { PdfResponse, sendPdf } from '../../platform/http/pdf-reply.ts';
+import { sendPage } from '../../web/render.tsx';
+import { t } from '../../web/components/layout.tsx';
+import { draftToForm, ResultDraftPage, type DraftFormValues } from '../../web/pages/office/result-draft.tsx';
+import { getDossier } from '../dossiers/get-dossier.ts';
+import { getProcedure } from '../catalog/get-procedure.ts';
+import { listUnits } from '../organisation/list-units.ts';
+import { agencyHeader } from '../dossiers/issue-form.ts';
+import { getResultDraft, ResultDraftInput, ResultDraftView, saveResultDraft } from './draft-result.ts';
+import { resultDocument } from './sign-results.ts';
+import { renderResult } from './templates/render-result.ts';
+
+const OFFICIALS = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'] as const;
+const Code = z.object({ code: z.string().max(60) });
+
+/** The draft form's fields as the API's draft: "label: value" lines, paragraphs split on blank lines. */
+function formToInput(v: DraftFormValues): unknown {
+  const lines = (s: string) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (v.kind === 'written_reply') return { kind: v.kind, documentName: v.documentName, subject: v.subject, paragraphs: v.paragraphs.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean) };
+  return {
+    kind: v.kind,
+    documentName: v.documentName,
+    fields: lines(v.fields).map((l) => {
+      const i = l.indexOf(':');
+      return i > 0 ? { label: l.slice(0, i).trim(), value: l.slice(i + 1).trim() } : { label: l, value: '' };
+    }),
+    validUntil: v.validUntil || undefined,
+    notes: lines(v.notes).length ? lines(v.notes) : undefined,
+  };
+}
+
+export const resultDraftModule: Module = {
+  name: 'results-drafts',
+  routes(app, ctx) {
+    app.get('/api/v1/dossiers/:code/result-draft', {
+      config: { access: [...OFFICIALS] },
+      schema: { tags: ['results'], summary: "The specialist's draft of the dossier's result document", params: Code, response: { 200: ResultDraftView, 404: ErrorBody } },
+      handler: async (req) => {
+        const d = await getResultDraft(ctx, req.params.code, req.principal!);
+        if (!d) throw new AppError('NOT_FOUND', { vi: 'Hồ sơ chưa có dự thảo kết quả', en: 'The dossier has no draft result' });
+        return d;
+      },
+    });
+    app.put('/api/v1/dossiers/:code/result-draft', {
+      config: { access: ['specialist'] },
+      schema: { tags: ['results'], summary: 'The assigned specialist drafts the result document (while the dossier is being processed)', params: Code, body: ResultDraftInput, response: { 200: ResultDraftView, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } },
+      handler: async (req) => saveResultDraft(ctx, req.params.code, req.body, req.principal!),
+    });
+    app.get('/api/v1/dossiers/:code/result-preview', {
+      config: { access: [...OFFICIALS] },
+      schema: { tags: ['results'], summary: 'The result document as it would be signed, unsigned and without its code (for the leader to read before approving)', params: Code, response: { 200: PdfResponse, 404: ErrorBody } },
+      handler: async (req, reply) => {
+        const d = await getDossier(ctx, req.params.code, req.principal!);
+        const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
+        const issuer = proc.workflow.find((s) => s.step === 'approve')?.unit ?? d.handlingUnit;
+        const agency = agencyHeader(new Map((await listUnits(ctx)).map((u) => [u.id, u])), issuer);
+        const draft = await getResultDraft(ctx, d.code, req.principal!);
+        const doc = resultDocument({ d, proc, agency, draft, resultCode: 'DU-THAO', signerName: '(chưa ký)', publicUrl: ctx.config.publicUrl });
+        return sendPdf(reply, { bytes: (await renderResult(doc)).pdf, fileName: `${d.code}-du-thao.pdf` });
+      },
+    });
+
+    const page = async (req: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: DraftFormValues; errors?: { href: string; text: string }[]; saved?: boolean } = {}, status = 200) => {
+      const d = await getDossier(ctx, code, req.principal!);
+      const draft = await getResultDraft(ctx, d.code, req.principal!);
+      const editable = req.principal?.kind === 'staff' && d.assignee === req.principal.username && d.status === 'processing';
+      const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
+      const values = extra.values ?? draftToForm(draft, proc.resultType ?? `Kết quả giải quyết thủ tục ${proc.name}`);
+      const issued = await ctx.database.db.selectFrom('results').select(['result_code', 'document_name', 'number', 'status']).where('dossier_code', '=', d.code).orderBy('issued_at', 'desc').execute();
+      return sendPage(reply, ResultDraftPage({ req, d, values, editable, errors: extra.errors ?? [], saved: extra.saved, issued: issued.map((r) => ({ resultCode: r.result_code, documentName: r.document_name, number: r.number, status: r.status })) }), status);
+    };
+    app.get('/can-bo/ho-so/:code/ket-qua', { config: { access: [...OFFICIALS] }, schema: { hide: true, params: Code, querystring: z.object({ saved: z.string().max(4).optional() }) } }, async (req, reply) =>
+      page(req, reply, req.params.code, { saved: Boolean(req.query.saved) }),
+    );
+    app.post('/can-bo/ho-so/:code/ket-qua', { config: { access: ['specialist'] }, schema: { hide: true, params: Code } }, async (req, reply) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
+      const values: DraftFormValues = { kind: str('kind'), documentName: str('documentName'), fields: str('fields'), validUntil: str('validUntil'), notes: str('notes'), subject: str('subject'), paragraphs: str('paragraphs') };
+      try {
+        await saveResultDraft(ctx, req.params.code, formToInput(values), req.principal!);
+        return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(req.params.code.toUpperCase())}/ket-qua?saved=1`, 303);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        const errors = e.details?.length
+          ? e.details.map((x) => ({ href: `#${x.path.replace(/^(body\.)?/, '').split(/[.[]/)[0]}`, text: t(req, x.message, x.messageEn) }))
+          : [{ href: '#kind', text: t(req, e.text.vi, e.text.en) }];
+        return page(req, reply, req.params.code, { values, errors }, e.status);
+      }
+    });
+  },
+};
