@@ -13,6 +13,7 @@ import { PdfResponse, sendPdf } from '../../platform/http/pdf-reply.ts';
 import { Upload } from '../uploads/schemas.ts';
 import { RepositoryPage } from '../../web/pages/portal/repository.tsx';
 import { signResults, type SignOutcome } from './sign-results.ts';
+import { certifyCopy, CertifyCopyInput } from './certify-copy.ts';
 import { listDossiers } from '../dossiers/list-dossiers.ts';
 import { listMyComponents } from '../dossiers/list-my-components.ts';
 import { SigningQueuePage } from '../../web/pages/office/signing.tsx';
@@ -145,6 +146,17 @@ export const resultsModule: Module = {
         ? await signResults(ctx, codes, req.principal!)
         : [{ dossierCode: '—', error: { code: 'VALIDATION_FAILED', message: 'Chưa chọn hồ sơ nào', messageEn: 'No dossier selected' } }];
       return signingPage(req, reply, outcome);
+    });
+
+    app.post('/api/v1/results/certified-copies', {
+      config: { access: ['receiving_officer'] },
+      schema: {
+        tags: ['results'],
+        summary: "Certify an uploaded scan as a true copy of the original (bản sao điện tử chứng thực): signed by the officer, sealed by the desk's unit, placed in the applicant's repository",
+        body: CertifyCopyInput,
+        response: { 201: z.object({ resultCode: z.string() }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 415: ErrorBody },
+      },
+      handler: async (req, reply) => reply.code(201).send(await certifyCopy(ctx, req.body, req.principal!)),
     });
   },
 };

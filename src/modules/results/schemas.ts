@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const RESULT_KINDS = ['certificate', 'licence', 'written_reply', 'refusal_decision'] as const;
+export const RESULT_KINDS = ['certificate', 'licence', 'written_reply', 'refusal_decision', 'certified_copy'] as const;
 export const RESULT_STATUSES = ['valid', 'revoked', 'replaced'] as const;
 
 /** `{issuing unit}-KQ{YY}-{NNNNNN}`: the unit's electronic ID, "kết quả", the year, a running number. */

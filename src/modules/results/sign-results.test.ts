@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { act, citizenToken, fileOnline, importTestProcedures } from '../../../test/dossier-fixtures.ts';
+import { act, citizenToken, fileOnline, importTestProcedures, uploadPdf } from '../../../test/dossier-fixtures.ts';
 import { decodeQr, pdfText } from '../../platform/pdf/testing.ts';
 import type { PublicResult } from './schemas.ts';
 import type { MyResult } from './repository.ts';
@@ -111,5 +111,28 @@ describe('signing results', () => {
     const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
     expect(text).toContain('GIẤY XÁC NHẬN ĐỦ ĐIỀU KIỆN THỬ NGHIỆM');
     expect(text).toContain('Kiểm định thiết bị đo lường điện');
+  }, 60_000);
+
+  it('the desk certifies a scan as a true copy: signed and sealed, verifiable, in the applicant’s repository', async () => {
+    const { body } = await fileOnline(t, tok.citizen);
+    await act(t, tok.receiving, body.code, { action: 'receive' });
+    const scan = await uploadPdf(t, tok.receiving, 'ban-chinh-giay-phep.pdf');
+    const input = { dossierCode: body.code, uploadId: scan, documentName: 'Giấy phép kinh doanh số 0101234567' };
+    expect((await api(t, 'POST', '/api/v1/results/certified-copies', { token: tok.specialist, body: input })).status).toBe(403);
+    const r = await api<{ resultCode: string }>(t, 'POST', '/api/v1/results/certified-copies', { token: tok.receiving, body: input });
+    expect(r.status).toBe(201);
+    const pdf = new Uint8Array(await (await fetch(`${t.base}/api/v1/results/${r.body.resultCode}/pdf`, { headers: { authorization: `Bearer ${tok.citizen}` } })).arrayBuffer());
+    const f = path.join(dir, 'copy.pdf');
+    writeFileSync(f, pdf);
+    let report = '';
+    try {
+      report = execFileSync('pdfsig', [f], { encoding: 'utf8' });
+    } catch (e) {
+      report = String((e as { stdout?: string }).stdout ?? '');
+    }
+    expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
+    expect((await pdfText(pdf)).replace(/\s+/g, ' ')).toContain('CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH');
+    const mine = await api<MyResult[]>(t, 'GET', '/api/v1/repository/results', { token: tok.citizen });
+    expect(mine.body.find((x) => x.resultCode === r.body.resultCode)?.documentName).toBe('Bản sao chứng thực: Giấy phép kinh doanh số 0101234567');
   }, 60_000);
 });
