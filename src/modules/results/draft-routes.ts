@@ -1,4 +1,8 @@
+import multipart from '@fastify/multipart';
 import { z } from 'zod';
+import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
+import { storeUpload } from '../uploads/store-upload.ts';
+import { certifyCopy } from './certify-copy.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Module } from '../../platform/http/server.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
@@ -36,7 +40,7 @@ function formToInput(v: DraftFormValues): unknown {
 
 export const resultDraftModule: Module = {
   name: 'results-drafts',
-  routes(app, ctx) {
+  async routes(app, ctx) {
     app.get('/api/v1/dossiers/:code/result-draft', {
       config: { access: [...OFFICIALS] },
       schema: { tags: ['results'], summary: "The specialist's draft of the dossier's result document", params: Code, response: { 200: ResultDraftView, 404: ErrorBody } },
@@ -72,7 +76,8 @@ export const resultDraftModule: Module = {
       const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
       const values = extra.values ?? draftToForm(draft, proc.resultType ?? `Kết quả giải quyết thủ tục ${proc.name}`);
       const issued = await ctx.database.db.selectFrom('results').select(['result_code', 'document_name', 'number', 'status']).where('dossier_code', '=', d.code).orderBy('issued_at', 'desc').execute();
-      return sendPage(reply, ResultDraftPage({ req, d, values, editable, errors: extra.errors ?? [], saved: extra.saved, issued: issued.map((r) => ({ resultCode: r.result_code, documentName: r.document_name, number: r.number, status: r.status })) }), status);
+      const canCertify = req.principal?.kind === 'staff' && req.principal.roles.some((r) => r.role === 'receiving_officer');
+      return sendPage(reply, ResultDraftPage({ req, d, values, editable, canCertify, errors: extra.errors ?? [], saved: extra.saved, issued: issued.map((r) => ({ resultCode: r.result_code, documentName: r.document_name, number: r.number, status: r.status })) }), status);
     };
     app.get('/can-bo/ho-so/:code/ket-qua', { config: { access: [...OFFICIALS] }, schema: { hide: true, params: Code, querystring: z.object({ saved: z.string().max(4).optional() }) } }, async (req, reply) =>
       page(req, reply, req.params.code, { saved: Boolean(req.query.saved) }),
@@ -91,6 +96,36 @@ export const resultDraftModule: Module = {
           : [{ href: '#kind', text: t(req, e.text.vi, e.text.en) }];
         return page(req, reply, req.params.code, { values, errors }, e.status);
       }
+    });
+
+    // The counter certifies a copy from this page: the scan is posted as multipart (token in the URL).
+    await app.register(async (scope) => {
+      await scope.register(multipart, { limits: { files: 1, fileSize: UPLOAD_LIMITS.maxBytes, fields: 2, fieldSize: 1000, parts: 3 }, throwFileSizeLimit: true });
+      scope.post('/can-bo/ho-so/:code/chung-thuc', { config: { access: ['receiving_officer'] }, schema: { hide: true } }, async (req, reply) => {
+        const code = String((req.params as { code: string }).code).slice(0, 60);
+        let documentName = '';
+        let file: { name: string; bytes: Buffer } | null = null;
+        for await (const part of req.parts()) {
+          if (part.type === 'file') {
+            const bytes = await part.toBuffer();
+            if (bytes.length) file = { name: part.filename, bytes };
+          } else if (part.fieldname === 'documentName') documentName = String(part.value);
+        }
+        const errors: { href: string; text: string }[] = [];
+        if (documentName.trim().length < 3) errors.push({ href: '#certifyName', text: t(req, 'Nhập tên giấy tờ', 'Enter the document name') });
+        if (!file) errors.push({ href: '#certifyFile', text: t(req, 'Chọn tệp PDF bản quét', 'Choose the PDF scan') });
+        try {
+          if (!errors.length) {
+            const up = await storeUpload(ctx, req.principal!, new Uint8Array(file!.bytes.buffer, file!.bytes.byteOffset, file!.bytes.byteLength), file!.name);
+            await certifyCopy(ctx, { dossierCode: code, uploadId: up.id, documentName }, req.principal!);
+            return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(code.toUpperCase())}/ket-qua`, 303);
+          }
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          errors.push({ href: '#certifyFile', text: t(req, e.text.vi, e.text.en) });
+        }
+        return page(req, reply, code, { errors }, 400);
+      });
     });
   },
 };

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { act, citizenToken, fileOnline, importTestProcedures, uploadPdf } from '../../../test/dossier-fixtures.ts';
+import { act, citizenToken, fileOnline, importTestProcedures, samplePdf, uploadPdf } from '../../../test/dossier-fixtures.ts';
 import { decodeQr, pdfText } from '../../platform/pdf/testing.ts';
 import type { PublicResult } from './schemas.ts';
 import type { MyResult } from './repository.ts';
@@ -134,5 +134,26 @@ describe('signing results', () => {
     expect((await pdfText(pdf)).replace(/\s+/g, ' ')).toContain('CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH');
     const mine = await api<MyResult[]>(t, 'GET', '/api/v1/repository/results', { token: tok.citizen });
     expect(mine.body.find((x) => x.resultCode === r.body.resultCode)?.documentName).toBe('Bản sao chứng thực: Giấy phép kinh doanh số 0101234567');
+  }, 60_000);
+
+  it('the counter certifies a copy from the dossier’s result page; a missing name comes back as an error', async () => {
+    const { body } = await fileOnline(t, tok.citizen);
+    const url = `${t.base}/can-bo/ho-so/${body.code}/chung-thuc`;
+    const form = (name: string) => {
+      const fd = new FormData();
+      fd.append('documentName', name);
+      fd.append('file', new Blob([new Uint8Array(readFileSync(path.join(dir, 'copy.pdf')).subarray(0, 0))]), 'empty.pdf');
+      return fd;
+    };
+    const bad = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${tok.receiving}` }, body: form('') });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('govuk-error-summary');
+    const fd = new FormData();
+    fd.append('documentName', 'Giấy khai sinh bản chính');
+    fd.append('file', new Blob([new Uint8Array(await samplePdf())], { type: 'application/pdf' }), 'khai-sinh.pdf');
+    const ok = await fetch(url, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${tok.receiving}` }, body: fd });
+    expect(ok.status).toBe(303);
+    const page = await (await fetch(`${t.base}/can-bo/ho-so/${body.code}/ket-qua`, { headers: { authorization: `Bearer ${tok.receiving}` } })).text();
+    expect(page).toContain('Bản sao chứng thực: Giấy khai sinh bản chính');
   }, 60_000);
 });

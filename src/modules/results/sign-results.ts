@@ -108,8 +108,8 @@ async function signOne(ctx: Ctx, code: string, p: Staff, units: Map<string, Awai
     const data = resultDocument({ d, proc, agency, draft, resultCode, signerName: p.name, publicUrl: ctx.config.publicUrl });
     const { documentName, kind, number } = data;
     const rendered = await renderResult(data);
-    const signed = await signPdf(rendered.pdf, leader, { fieldName: 'Chữ ký lãnh đạo', reason: `Ký ${documentName}`, location: agency.place, visible: { page: rendered.signatureRect.page, rect: asRect(rendered.signatureRect) }, ...stamp });
-    const sealed = await signPdf(signed, seal, { fieldName: 'Chữ ký tổ chức', reason: 'Đóng dấu của cơ quan', location: agency.place, visible: { page: rendered.sealRect.page, rect: asRect(rendered.sealRect) }, ...stamp });
+    const signed = await signPdf(rendered.pdf, leader, { fieldName: 'Chữ ký lãnh đạo', reason: `Ký ${documentName}`, location: agency.place, visible: { page: rendered.signatureRect.page, rect: asRect(rendered.signatureRect) }, appearance: { kind: 'signature', name: p.name, organisation: agency.name }, ...stamp });
+    const sealed = await signPdf(signed, seal, { fieldName: 'Chữ ký tổ chức', reason: 'Đóng dấu của cơ quan', location: agency.place, visible: { page: rendered.sealRect.page, rect: asRect(rendered.sealRect) }, appearance: { kind: 'seal', organisation: agency.name }, ...stamp });
     await recordResult(
       ctx,
       tx,

@@ -75,7 +75,8 @@ async function appearanceText(pdf: Uint8Array, fieldName: string): Promise<strin
   const doc = await PDFDocument.load(pdf);
   const field = doc.getForm().getField(fieldName);
   const widget = field.acroField.getWidgets()[0]!;
-  const ap = widget.dict.lookup(PDFName.of('AP'), PDFDict).lookup(PDFName.of('N'), PDFRawStream);
+  const ap = widget.dict.lookup(PDFName.of('AP'), PDFDict).lookup(PDFName.of('N'));
+  if (!(ap instanceof PDFRawStream)) throw new Error('no appearance stream');
   const content = Buffer.from(decodePDFRawStream(ap).decode()).toString('latin1');
   const fonts = ap.dict.lookup(PDFName.of('Resources'), PDFDict).lookup(PDFName.of('Font'), PDFDict);
   const maps = new Map<string, Map<number, string>>();
@@ -83,7 +84,9 @@ async function appearanceText(pdf: Uint8Array, fieldName: string): Promise<strin
     const font = fonts.lookup(key, PDFDict);
     expect(font.get(PDFName.of('Subtype'))).toBe(PDFName.of('Type0'));
     expect(font.get(PDFName.of('Encoding'))).toBe(PDFName.of('Identity-H'));
-    const cmap = Buffer.from(decodePDFRawStream(font.lookup(PDFName.of('ToUnicode'), PDFRawStream)).decode()).toString('latin1');
+    const toUnicode = font.lookup(PDFName.of('ToUnicode'));
+    if (!(toUnicode instanceof PDFRawStream)) throw new Error('no ToUnicode');
+    const cmap = Buffer.from(decodePDFRawStream(toUnicode).decode()).toString('latin1');
     const map = new Map<number, string>();
     for (const block of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
       for (const m of block[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) map.set(parseInt(m[1]!, 16), Buffer.from(m[2]!, 'hex').swap16().toString('utf16le'));
@@ -119,7 +122,6 @@ describe('visible signature appearances', () => {
     // Subsets: a few kilobytes each, not the ~200 KB of the whole face.
     expect(signed.length - original.length).toBeLessThan(60_000);
     expect(sealed.length - signed.length).toBeLessThan(60_000);
-    console.log(`sizes: original ${original.length}, +signature ${signed.length - original.length}, +seal ${sealed.length - signed.length}`);
   });
 
   it("writes the signer's name, the time and the organisation with diacritics", async () => {

@@ -22,7 +22,7 @@ export function draftToForm(d: ResultDraft | null, fallbackName: string): DraftF
 }
 
 /** The specialist drafts the result document; others read it and open the preview. */
-export function ResultDraftPage({ req, d, values, editable, errors, saved, issued }: { req: FastifyRequest; d: DossierView; values: DraftFormValues; editable: boolean; errors: { href: string; text: string }[]; saved?: boolean; issued: { resultCode: string; documentName: string; number: string; status: string }[] }) {
+export function ResultDraftPage({ req, d, values, editable, errors, saved, issued, canCertify }: { req: FastifyRequest; d: DossierView; values: DraftFormValues; editable: boolean; errors: { href: string; text: string }[]; saved?: boolean; issued: { resultCode: string; documentName: string; number: string; status: string }[]; canCertify: boolean }) {
   const title = t(req, 'Dự thảo kết quả', 'Draft result');
   const base = `/can-bo/ho-so/${encodeURIComponent(d.code)}`;
   const err = (id: string) => errors.find((e) => e.href === `#${id}`)?.text;
@@ -77,6 +77,24 @@ export function ResultDraftPage({ req, d, values, editable, errors, saved, issue
           {editable ? <button type="submit" class="govuk-button">{t(req, 'Lưu dự thảo', 'Save the draft')}</button> : null}
         </fieldset>
       </form>
+      {canCertify ? (
+        <>
+          <h2 class="govuk-heading-m">{t(req, 'Chứng thực bản sao điện tử từ bản chính', 'Certify an electronic copy of an original')}</h2>
+          <form method="post" action={`${base}/chung-thuc?_csrf=${encodeURIComponent(req.csrfToken)}`} enctype="multipart/form-data" novalidate>
+            <div class={`govuk-form-group${err('certifyName') ? ' govuk-form-group--error' : ''}`}>
+              <label class="govuk-label" for="certifyName">{t(req, 'Tên giấy tờ', 'Document name')}</label>
+              {err('certifyName') ? <p class="govuk-error-message" id="certifyName-error">{err('certifyName')}</p> : null}
+              <input class="govuk-input" id="certifyName" name="documentName" type="text" />
+            </div>
+            <div class={`govuk-form-group${err('certifyFile') ? ' govuk-form-group--error' : ''}`}>
+              <label class="govuk-label" for="certifyFile">{t(req, 'Bản quét (PDF) của bản chính người nộp xuất trình', 'Scan (PDF) of the original the applicant showed')}</label>
+              {err('certifyFile') ? <p class="govuk-error-message" id="certifyFile-error">{err('certifyFile')}</p> : null}
+              <input class="govuk-file-upload" id="certifyFile" name="file" type="file" accept=".pdf,application/pdf" />
+            </div>
+            <button type="submit" class="govuk-button govuk-button--secondary">{t(req, 'Chứng thực và ký số', 'Certify and sign')}</button>
+          </form>
+        </>
+      ) : null}
     </Layout>
   );
 }
