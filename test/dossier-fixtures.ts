@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import type { Principal } from '../src/platform/auth/roles.ts';
 import { api, login, type TestApp } from './helpers.ts';
@@ -75,3 +79,44 @@ export async function fileOnline(t: TestApp, token: string, opts: { procedure?: 
 }
 
 export const act = (t: TestApp, token: string, code: string, body: Record<string, unknown>) => api<View & { error?: { code: string; message: string } }>(t, 'POST', `/api/v1/dossiers/${code}/actions`, { token, body });
+
+/** The people who take a dossier through the workflow of TEST_PROCEDURE, signed in. */
+export interface Crew { citizen: string; receiving: string; leader: string; specialist: string; signer: string }
+
+export async function signInCrew(t: TestApp, citizenId = '50000000-0000-4000-8000-000000000001'): Promise<Crew> {
+  return {
+    citizen: await citizenToken(t, citizenId),
+    receiving: await login(t, 'tiepnhan.xnk'),
+    leader: await login(t, 'lanhdao'),
+    specialist: await login(t, 'chuyenvien'),
+    signer: await login(t, 'ky'),
+  };
+}
+
+/** Files a dossier online and walks it to approval: receive, assign, propose, approve. */
+export async function fileAndApprove(t: TestApp, crew: Crew): Promise<string> {
+  const { body } = await fileOnline(t, crew.citizen);
+  for (const [who, b] of [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }], ['specialist', { action: 'propose' }], ['signer', { action: 'approve' }]] as const) {
+    const r = await act(t, crew[who], body.code, b);
+    if (r.status !== 200) throw new Error(`${b.action}: ${JSON.stringify(r.body)}`);
+  }
+  return body.code;
+}
+
+/** What poppler's pdfsig says of a PDF (it exits non-zero for the demo's untrusted test CA, so its output is read either way). */
+export function pdfsigReport(pdf: Uint8Array): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'congso-pdfsig-'));
+  try {
+    const file = path.join(dir, 'signed.pdf');
+    writeFileSync(file, pdf);
+    try {
+      return execFileSync('pdfsig', [file], { encoding: 'utf8' });
+    } catch (e) {
+      const out = (e as { stdout?: string }).stdout;
+      if (typeof out !== 'string') throw e;
+      return out;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { act, citizenToken, fileOnline, importTestProcedures } from '../../../test/dossier-fixtures.ts';
+import { api, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import { type Crew, fileAndApprove, importTestProcedures, pdfsigReport, signInCrew } from '../../../test/dossier-fixtures.ts';
 import { loadConfig } from '../../platform/config.ts';
 import { ab, bytes, OID, sha256 } from '../../platform/signing/crypto.ts';
 import { ID_AA_SIGNATURE_TIME_STAMP_TOKEN, parseTimeStampToken } from '../../platform/signing/timestamp.ts';
@@ -14,31 +13,20 @@ import { TEST_TSA_POLICY } from '../../simulators/tsa/server.ts';
 
 let t: TestApp;
 let dir: string;
-const tok = { citizen: '', receiving: '', leader: '', specialist: '', signer: '' };
+let tok: Crew;
 
 beforeAll(async () => {
   t = await startTestApp();
   await importTestProcedures(t);
   dir = mkdtempSync(path.join(os.tmpdir(), 'congso-tsa-'));
-  tok.citizen = await citizenToken(t, '50000000-0000-4000-8000-000000000001');
-  tok.receiving = await login(t, 'tiepnhan.xnk');
-  tok.leader = await login(t, 'lanhdao');
-  tok.specialist = await login(t, 'chuyenvien');
-  tok.signer = await login(t, 'ky');
+  tok = await signInCrew(t);
 });
 afterAll(async () => {
   await t?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function approved(): Promise<string> {
-  const { body } = await fileOnline(t, tok.citizen);
-  for (const [who, b] of [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }], ['specialist', { action: 'propose' }], ['signer', { action: 'approve' }]] as const) {
-    const r = await act(t, tok[who], body.code, b);
-    if (r.status !== 200) throw new Error(`${b.action}: ${JSON.stringify(r.body)}`);
-  }
-  return body.code;
-}
+const approved = () => fileAndApprove(t, tok);
 
 /** The CMS SignedData of every signature in a PDF, in file order. */
 function signatures(pdf: Uint8Array): Uint8Array[] {
@@ -115,14 +103,7 @@ describe('time-stamped results (demo TSA)', () => {
       expect(await signedData.verify({ signer: 0, data: ab(value), checkChain: false })).toBe(true);
     }
 
-    const f = path.join(dir, 'result.pdf');
-    writeFileSync(f, pdf);
-    let report = '';
-    try {
-      report = execFileSync('pdfsig', [f], { encoding: 'utf8' });
-    } catch (e) {
-      report = String((e as { stdout?: string }).stdout ?? ''); // pdfsig exits non-zero for an untrusted (test) CA
-    }
+    const report = pdfsigReport(pdf);
     expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
   }, 60_000);
 });
