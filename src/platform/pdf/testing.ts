@@ -109,3 +109,18 @@ export function decodeQr(bytes: Uint8Array, region?: { x: number; y: number; wid
 
 /** Whitespace collapsed and NFC, so wrapped lines and composed/decomposed input compare. */
 export const squash = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim();
+
+/** Reads a rendered document back: the layout text (line by line) and the text in drawing order. */
+export async function readBack(bytes: Uint8Array) {
+  const layout = (await pdfText(bytes)).normalize('NFC');
+  const flow = squash(await pdfText(bytes, { mode: 'raw' }));
+  return { layout, flow };
+}
+
+/** The one QR code in the top-left quarter of page 1, parsed; anything else is an error. */
+export async function qrInTopLeftQuarter(bytes: Uint8Array): Promise<Record<string, unknown>> {
+  const { width, height } = await pdfWords(bytes, 1);
+  const found = await decodeQr(bytes, { x: 0, y: 0, width: width / 2, height: height / 2 });
+  if (found.length !== 1) throw new Error(`expected one QR code in the top-left quarter, found ${found.length}`);
+  return JSON.parse(found[0]) as Record<string, unknown>;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../platform/errors.ts';
 import { MM } from '../../../platform/pdf/index.ts';
-import { decodeQr, pdfInfo, pdfPages, pdfText, pdfWords, squash } from '../../../platform/pdf/testing.ts';
+import { decodeQr, pdfInfo, pdfPages, pdfText, pdfWords, qrInTopLeftQuarter, readBack, squash } from '../../../platform/pdf/testing.ts';
 import {
   FORM_NAMES,
   handoffOutcome,
@@ -17,20 +17,7 @@ import { SAMPLE_APPLICANT, sampleApology, sampleBase, sampleControl, sampleRecei
 
 const base = sampleBase();
 
-/** Reads a rendered form back: the layout text (line by line) and the text in drawing order. */
-async function read(bytes: Uint8Array) {
-  const layout = (await pdfText(bytes)).normalize('NFC');
-  const flow = squash(await pdfText(bytes, { mode: 'raw' }));
-  return { layout, flow };
-}
-
-/** The QR code decoded from the top-left quarter of page 1 only. */
-async function qrInTopLeftQuarter(bytes: Uint8Array) {
-  const { width, height } = await pdfWords(bytes, 1);
-  const found = await decodeQr(bytes, { x: 0, y: 0, width: width / 2, height: height / 2 });
-  expect(found).toHaveLength(1);
-  return JSON.parse(found[0]) as Record<string, unknown>;
-}
+const read = readBack;
 
 const dossierForms = [
   { name: FORM_NAMES.receipt, render: () => renderReceiptSlip(sampleReceipt()), issuer: 'Bộ phận Tiếp nhận và Trả kết quả' },

@@ -2,24 +2,12 @@ import { PDFDocument, rgb } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../platform/errors.ts';
 import { MM } from '../../../platform/pdf/index.ts';
-import { decodeQr, pdfInfo, pdfPages, pdfText, pdfWords, squash, type Word } from '../../../platform/pdf/testing.ts';
+import { pdfInfo, pdfPages, pdfWords, qrInTopLeftQuarter, readBack, type Word } from '../../../platform/pdf/testing.ts';
 import { renderResult, type PlacementRect } from './index.ts';
 import { sampleCertificate, sampleLicence, sampleRefusalDecision, sampleWrittenReply } from './samples.ts';
 import type { ResultDocumentData } from './types.ts';
 
-async function read(bytes: Uint8Array) {
-  const layout = (await pdfText(bytes)).normalize('NFC');
-  const flow = squash(await pdfText(bytes, { mode: 'raw' }));
-  return { layout, flow };
-}
-
-/** The QR code decoded from the top-left quarter of page 1 only. */
-async function qrInTopLeftQuarter(bytes: Uint8Array) {
-  const { width, height } = await pdfWords(bytes, 1);
-  const found = await decodeQr(bytes, { x: 0, y: 0, width: width / 2, height: height / 2 });
-  expect(found).toHaveLength(1);
-  return JSON.parse(found[0]) as Record<string, unknown>;
-}
+const read = readBack;
 
 /** The words of a phrase on a page (pdftotext boxes, y from the top), the last occurrence. */
 function phrase(words: Word[], text: string): Word[] {
