@@ -38,6 +38,8 @@ const EnvSchema = z
     TOKEN_SECRET: secret,
     SSO_SIMULATOR: z.enum(['on', 'off']).optional(),
     TSA_URL: optionalUrl,
+    SIGNING_P12_DIR: z.string().trim().min(1).optional(),
+    SIGNING_P12_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     SMTP_URL: z
       .string()
       .trim()
@@ -56,6 +58,9 @@ const EnvSchema = z
     }
     if (env.OIDC_ISSUER && !(env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET)) {
       ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are required' });
+    }
+    if (env.SIGNING_P12_DIR && !env.SIGNING_P12_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: ['SIGNING_P12_PASSWORD'], message: 'SIGNING_P12_DIR is set: SIGNING_P12_PASSWORD is required' });
     }
     if (env.CONGSO_MODE === 'production') {
       for (const k of ['SESSION_SECRET', 'TOKEN_SECRET', 'DATABASE_URL', 'PUBLIC_URL', 'OIDC_ISSUER'] as const) {
@@ -85,6 +90,12 @@ export interface Config {
    * without TSA_URL) means signatures without a time-stamp (baseline B).
    */
   tsaUrl?: string;
+  /**
+   * PKCS#12 files issued by the CA for production signing: `person-<username>.p12` for each
+   * signing leader (and receiving officer who certifies copies), `org-<unit id>.p12` for each
+   * issuing unit's seal, all under one password. Absent in demo mode: test keys are made.
+   */
+  signingP12?: { dir: string; password: string };
 }
 
 /**
@@ -133,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       token: e.TOKEN_SECRET ?? demoSecrets!.token,
     },
     tsaUrl: e.TSA_URL ?? (e.CONGSO_MODE === 'demo' ? `${publicUrl}/tsa` : undefined),
+    signingP12: e.SIGNING_P12_DIR ? { dir: e.SIGNING_P12_DIR, password: e.SIGNING_P12_PASSWORD ?? '' } : undefined,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `congso <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
   };
 }

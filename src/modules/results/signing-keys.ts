@@ -59,11 +59,34 @@ export const demoSigningKeys: SigningKeys = {
   organisation: (ctx, u) => testSigner(ctx, `org-${u.id}`, { commonName: u.name, organisation: u.parent ?? u.name, serialNumber: `MNS:${u.id}` }, 'ECDSA-P256'),
 };
 
-/** The keys in force: the demo's test keys, or a refusal until production signing is configured. */
+/**
+ * Production keys: the PKCS#12 files the CA issued, one per signer and one per issuing unit,
+ * read from SIGNING_P12_DIR. A missing file is the operator's to fix, said plainly.
+ */
+export function p12Keys(dir: string, password: string): SigningKeys {
+  const load = async (id: string, who: { vi: string; en: string }) => {
+    const file = path.join(dir, `${safe(id)}.p12`);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      throw new AppError('SERVICE_UNAVAILABLE', { vi: `Chưa có khóa ký số của ${who.vi} (${file})`, en: `No signing key for ${who.en} (${file})` });
+    }
+    return new KeySigner(await fromPkcs12(new Uint8Array(bytes), password));
+  };
+  return {
+    person: (_ctx, w) => load(`person-${w.username}`, { vi: w.name, en: w.name }),
+    organisation: (_ctx, u) => load(`org-${u.id}`, { vi: u.name, en: u.name }),
+  };
+}
+
+/** The keys in force: the CA's PKCS#12 files when configured, the demo's test keys in demo mode, else a refusal. */
 export function signingKeys(ctx: Ctx): SigningKeys {
+  if (ctx.config.signingP12) return p12Keys(ctx.config.signingP12.dir, ctx.config.signingP12.password);
   if (ctx.config.mode === 'demo') return demoSigningKeys;
   throw new AppError('SERVICE_UNAVAILABLE', {
-    vi: 'Chưa cấu hình dịch vụ ký số (tệp PKCS#12 của tổ chức hoặc dịch vụ ký số từ xa)',
-    en: 'Digital signing is not configured (the organisation PKCS#12 files or the remote signing service)',
+    vi: 'Chưa cấu hình khóa ký số (SIGNING_P12_DIR: các tệp PKCS#12 do tổ chức cung cấp dịch vụ chứng thực cấp)',
+    en: 'Digital signing is not configured (SIGNING_P12_DIR: the PKCS#12 files issued by the CA)',
   });
 }
