@@ -131,3 +131,14 @@ export async function api<T = unknown>(t: TestApp, method: string, url: string, 
   }
   return { status: r.status, body: body as T, headers: r.headers };
 }
+
+/** Polls until `fn` gives a truthy value (a job ran, a mail arrived), or fails after `ms`. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_TOTP, startTestApp, type TestApp } from '../helpers.ts';
 import { totpCode } from '../../src/platform/auth/totp.ts';
-import { checkAccessibility, launchBrowser, submitOfficialForm } from './browser.ts';
+import { checkAccessibility, launchBrowser, signInOfficial, submitVneid, VIEWPORTS } from './browser.ts';
 
 /**
  * Every page, as the person who would see it, at desktop and phone widths, in Vietnamese
@@ -12,11 +12,6 @@ import { checkAccessibility, launchBrowser, submitOfficialForm } from './browser
 
 type Lang = 'vi' | 'en';
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
-
-const VIEWPORTS = {
-  desktop: { viewport: { width: 1280, height: 900 } },
-  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-} satisfies Record<string, BrowserContextOptions>;
 
 let t: TestApp;
 let browser: Browser;
@@ -30,11 +25,6 @@ async function newContext(kind: keyof typeof VIEWPORTS, storageState?: StorageSt
   return browser.newContext({ ...VIEWPORTS[kind], baseURL: t.base, bypassCSP: true, storageState, locale: 'vi-VN' });
 }
 
-async function signInOfficial(page: Page, username: string, otp?: string) {
-  await page.goto('/can-bo/dang-nhap');
-  await submitOfficialForm(page, username, 'congso-demo', otp);
-  expect(new URL(page.url()).pathname).toBe('/can-bo');
-}
 
 /** The page's structural checks plus axe; returns the problems found, as readable lines. */
 async function audit(page: Page, label: string, opts: { lang?: Lang; phone: boolean }): Promise<string[]> {
@@ -76,10 +66,7 @@ beforeAll(async () => {
     else if (who === 'auditor') await signInOfficial(page, 'kiemtra');
     else {
       await page.goto('/dang-nhap');
-      await Promise.all([page.waitForURL(/\/sso\/interaction\//), page.getByRole('button', { name: 'Đăng nhập bằng VNeID' }).click()]);
-      await page.fill('#username', '001089012345');
-      await page.fill('#password', 'congso-demo');
-      await Promise.all([page.waitForURL((u) => u.origin === new URL(t.base).origin && u.pathname === '/'), page.click('button.primary')]);
+      await submitVneid(page);
     }
     sessions[who] = await ctx.storageState();
     await ctx.close();

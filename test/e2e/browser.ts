@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 let axeSource: string | undefined;
@@ -45,4 +45,34 @@ export async function submitOfficialForm(p: Page, username: string, password: st
   await p.fill('#password', password);
   await p.fill('#otp', otp ?? '');
   await Promise.all([p.waitForNavigation(), p.click('form[action="/can-bo/dang-nhap"] button[type=submit]')]);
+}
+
+export const VIEWPORTS = {
+  desktop: { viewport: { width: 1280, height: 900 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+} satisfies Record<string, BrowserContextOptions>;
+
+/** The VNeID simulator's demo citizens (demo/citizens.json); the first one owns the demo's online dossiers. */
+export const DEMO_CITIZENS = JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as { username: string; password: string; name: string; identifier: string }[];
+
+/** A page in a fresh context on the app, axe-ready (CSP bypassed so axe can be injected). */
+export async function openPage(browser: Browser, baseURL: string, kind: keyof typeof VIEWPORTS = 'desktop'): Promise<Page> {
+  const ctx = await browser.newContext({ ...VIEWPORTS[kind], baseURL, bypassCSP: true });
+  ctx.setDefaultTimeout(20_000);
+  return ctx.newPage();
+}
+
+/** From the portal's sign-in page through the VNeID simulator and back to the app (the page must be on /dang-nhap). */
+export async function submitVneid(p: Page, citizen = DEMO_CITIZENS[0]) {
+  await Promise.all([p.waitForURL(/\/sso\/interaction\//), p.getByRole('button', { name: 'Đăng nhập bằng VNeID' }).click()]);
+  await p.fill('#username', citizen.username);
+  await p.fill('#password', citizen.password);
+  await Promise.all([p.waitForURL((u) => !u.pathname.startsWith('/sso')), p.getByRole('button', { name: /^Đăng nhập/ }).click()]);
+}
+
+/** Signs an official in through the back-office form; resolves on the back-office home. */
+export async function signInOfficial(p: Page, username: string, otp?: string) {
+  await p.goto('/can-bo/dang-nhap');
+  await submitOfficialForm(p, username, 'congso-demo', otp);
+  if (new URL(p.url()).pathname !== '/can-bo') throw new Error(`${username} did not get in: ${p.url()}`);
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_TOTP, startTestApp, type TestApp } from '../helpers.ts';
 import { importTestProcedures, samplePdf, TEST_PROCEDURE } from '../dossier-fixtures.ts';
 import { totpCode } from '../../src/platform/auth/totp.ts';
-import { checkAccessibility, launchBrowser, submitOfficialForm } from './browser.ts';
+import { checkAccessibility, launchBrowser, openPage, signInOfficial, submitVneid } from './browser.ts';
 
 /**
  * The one-stop flow end to end in Chromium, every step through the pages people use: a
@@ -16,8 +16,6 @@ import { checkAccessibility, launchBrowser, submitOfficialForm } from './browser
  * proposes, the signing leader approves, the result is returned; then the control slip
  * lists every hand-off in correct Vietnamese (pdftotext).
  */
-const citizens = JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as { username: string; password: string; name: string }[];
-const citizen = citizens[0];
 const CODE = /\d{3}\.\d{2}\.\d{2}\.G12-\d{6}-\d{4}/;
 
 let t: TestApp;
@@ -30,10 +28,8 @@ const consoleErrors: string[] = [];
 const people: Record<string, Page> = {};
 
 async function open(phone = false) {
-  const ctx = await browser.newContext({ baseURL: t.base, bypassCSP: true, ...(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 900 } }) });
-  ctx.setDefaultTimeout(20_000);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
+  const page = await openPage(browser, t.base, phone ? 'phone' : 'desktop');
+  contexts.push(page.context());
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
   });
@@ -42,9 +38,7 @@ async function open(phone = false) {
 
 async function official(username: string, phone = false) {
   const page = await open(phone);
-  await page.goto('/can-bo/dang-nhap');
-  await submitOfficialForm(page, username, 'congso-demo', DEMO_TOTP[username] ? totpCode(DEMO_TOTP[username]) : undefined);
-  expect(new URL(page.url()).pathname).toBe('/can-bo');
+  await signInOfficial(page, username, DEMO_TOTP[username] ? totpCode(DEMO_TOTP[username]) : undefined);
   return page;
 }
 
@@ -86,10 +80,7 @@ describe('a dossier from filing to result, through the pages', () => {
   it('the citizen signs in with VNeID and files online with an attachment', async () => {
     const page = (people.citizen = await open(true));
     await page.goto('/dang-nhap');
-    await Promise.all([page.waitForURL(/\/sso\/interaction\//), page.getByRole('button', { name: 'Đăng nhập bằng VNeID' }).click()]);
-    await page.fill('#username', citizen.username);
-    await page.fill('#password', citizen.password);
-    await Promise.all([page.waitForURL((u) => u.host === new URL(t.base).host && !u.pathname.startsWith('/sso')), page.getByRole('button', { name: /^Đăng nhập/ }).click()]);
+    await submitVneid(page);
 
     await page.goto(`/nop-ho-so/${TEST_PROCEDURE.code}`);
     await audit(page, 'filing form (phone)');

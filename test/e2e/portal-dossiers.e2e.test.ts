@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers.ts';
 import { importTestProcedures, samplePdf, TEST_PROCEDURE } from '../dossier-fixtures.ts';
-import { checkAccessibility, launchBrowser } from './browser.ts';
+import { checkAccessibility, launchBrowser, VIEWPORTS } from './browser.ts';
 
 /**
  * A citizen files a dossier in Chromium, from sign-in through the VNeID simulator to the
@@ -11,11 +11,6 @@ import { checkAccessibility, launchBrowser } from './browser.ts';
  * the way is checked with axe-core, on a desktop and on a phone.
  */
 const citizens = JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as { username: string; password: string; name: string }[];
-
-const VIEWPORTS = {
-  desktop: { viewport: { width: 1280, height: 900 } },
-  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-} satisfies Record<string, BrowserContextOptions>;
 
 let t: TestApp;
 let browser: Browser;

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, login, nextOtp, startTestApp, type TestApp } from '../helpers.ts';
 import { act, citizenToken, fileOnline, importTestProcedures, pdfsigReport, TEST_PROCEDURE } from '../dossier-fixtures.ts';
-import { checkAccessibility, launchBrowser, submitOfficialForm } from './browser.ts';
+import { checkAccessibility, DEMO_CITIZENS, launchBrowser, openPage, signInOfficial, submitVneid } from './browser.ts';
 
 /**
  * A result from approval to reuse, through the pages: the signing leader signs the approved
@@ -11,7 +10,7 @@ import { checkAccessibility, launchBrowser, submitOfficialForm } from './browser
  * from the e-data repository, it verifies with pdfsig, and the citizen reuses it in a new
  * dossier, which records the reuse.
  */
-const citizen = (JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as { username: string; password: string; name: string; identifier: string }[])[0];
+const citizen = DEMO_CITIZENS[0];
 
 let t: TestApp;
 let browser: Browser;
@@ -22,10 +21,9 @@ let dossierCode = '';
 let resultCode = '';
 
 async function open(phone = false) {
-  const ctx = await browser.newContext({ baseURL: t.base, bypassCSP: true, ...(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 900 } }) });
-  ctx.setDefaultTimeout(20_000);
-  contexts.push(ctx);
-  return ctx.newPage();
+  const page = await openPage(browser, t.base, phone ? 'phone' : 'desktop');
+  contexts.push(page.context());
+  return page;
 }
 
 beforeAll(async () => {
@@ -34,10 +32,7 @@ beforeAll(async () => {
   // The citizen signs in through VNeID, so their account exists; the dossier is then walked to approval through the API.
   citizenPage = await open(true);
   await citizenPage.goto('/dang-nhap');
-  await Promise.all([citizenPage.waitForURL(/\/sso\/interaction\//), citizenPage.getByRole('button', { name: 'Đăng nhập bằng VNeID' }).click()]);
-  await citizenPage.fill('#username', citizen.username);
-  await citizenPage.fill('#password', citizen.password);
-  await Promise.all([citizenPage.waitForURL((u) => !u.pathname.startsWith('/sso')), citizenPage.getByRole('button', { name: /^Đăng nhập/ }).click()]);
+  await submitVneid(citizenPage, citizen);
   const row = await t.ctx.database.db.selectFrom('citizens').select('id').where('identifier', '=', citizen.identifier).executeTakeFirstOrThrow();
   const asCitizen = await citizenToken(t, row.id, citizen.name, citizen.identifier);
   dossierCode = (await fileOnline(t, asCitizen)).body.code;
@@ -56,10 +51,8 @@ afterAll(async () => {
 describe('a signed result, from approval to reuse', () => {
   it('the signing leader signs it from the signing queue', async () => {
     const page = await open();
-    await page.goto('/can-bo/dang-nhap');
     // 'ky' signed in through the API a moment ago; a TOTP code is accepted once, so take the next step's.
-    await submitOfficialForm(page, 'ky', 'congso-demo', nextOtp(t, 'ky'));
-    expect(new URL(page.url()).pathname).toBe('/can-bo');
+    await signInOfficial(page, 'ky', nextOtp(t, 'ky'));
     await page.goto('/can-bo/ky-so');
     problems.push(...(await checkAccessibility(page, 'signing queue')));
     await page.locator(`input[name="codes"][value="${dossierCode}"]`).check();

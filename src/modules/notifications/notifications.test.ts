@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestApp, tokenFor, type TestApp } from '../../../test/helpers.ts';
+import { api, startTestApp, tokenFor, type TestApp, until } from '../../../test/helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { outboxChannel, type Channel } from './channels.ts';
 import { notify } from './notify.ts';
@@ -30,16 +30,6 @@ const jobsFor = async (ids: string[]) =>
   ids.length
     ? (await sql<{ id: string; data: { id: string }; retry_limit: number; retry_backoff: boolean; state: string }>`select id, data, retry_limit, retry_backoff, state from pgboss.job where name = ${NOTIFICATION_QUEUE} and data->>'id' in (${sql.join(ids)})`.execute(t.ctx.database.db)).rows
     : [];
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('notify, in the transaction of the state change', () => {
   it('writes one queued, rendered row per channel and a job per row when the transaction commits', async () => {

@@ -1,6 +1,6 @@
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import { freePort, startTestApp, type TestApp, until } from '../../../test/helpers.ts';
 import { notify } from './notify.ts';
 import { NOTIFICATION_QUEUE, registerNotificationWorkers } from './workers.ts';
 
@@ -101,16 +101,6 @@ function textPart(raw: string, type: string): string {
   const content = boundary ? body.replace(/\r?\n$/, '') : body;
   const cte = (h.get('content-transfer-encoding') ?? '7bit').toLowerCase();
   return (cte === 'base64' ? Buffer.from(content.replace(/\s+/g, ''), 'base64') : cte === 'quoted-printable' ? qp(content) : Buffer.from(content)).toString('utf8');
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const data = (code: string) => ({
