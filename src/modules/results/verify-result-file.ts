@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
 import { sha256Hex } from '../../platform/blobs/store.ts';
 import { inspectUpload } from '../../platform/blobs/inspect.ts';
 import { verifyPdfSignatures } from '../../platform/signing/verify.ts';
@@ -19,6 +20,9 @@ export type FileVerification = z.infer<typeof FileVerification>;
 
 /** Is this PDF a result we issued, and are its signatures intact? Anyone may ask. */
 export async function verifyResultFile(ctx: Ctx, pdf: Uint8Array): Promise<FileVerification> {
+  if (Buffer.from(pdf.subarray(0, 5)).toString('latin1') !== '%PDF-') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Tệp cần xác minh phải là tệp PDF', en: 'The file to verify must be a PDF' });
+  }
   inspectUpload(pdf, 'ket-qua.pdf');
   const sha256 = sha256Hex(pdf);
   const row = await ctx.database.db.selectFrom('results').select('result_code').where('sha256', '=', sha256).orderBy('issued_at', 'desc').executeTakeFirst();
