@@ -8,6 +8,7 @@ import { buildApp } from './app.ts';
 import { loadDemoData, readDemo } from './modules/demo/load-demo-data.ts';
 import { totpCode } from './platform/auth/totp.ts';
 import { importProcedures } from './modules/catalog/import-procedures.ts';
+import { loadScaleData } from './modules/demo/load-scale-data.ts';
 
 const HELP = `congso — cổng dịch vụ công và một cửa điện tử
 
@@ -17,6 +18,7 @@ Usage: node --import tsx src/main.ts <command>
   migrate   apply database migrations and exit
   seed      load the demo ministry, staff and procedures (if the database is empty)
   import    import procedure files in the national JSON format: import FILE…
+  load      bulk-load realistic data for load tests: load --dossiers N [--seed S] [--from-year Y]
   worker    run background jobs only (scale-out: N web nodes + workers)
   totp      print the current sign-in code of a demo account: totp USERNAME (demo mode only)
 
@@ -42,6 +44,8 @@ async function main(argv: string[]) {
     }
     case 'import':
       return importFiles(config, args);
+    case 'load':
+      return loadData(config, args);
     case 'totp':
       return printTotp(config, args[0]);
     case 'worker': {
@@ -87,6 +91,30 @@ async function importFiles(config: Config, files: string[]) {
     const r = await importProcedures(ctx, records, 'system:cli', (done) => bar.update(done));
     bar.stop();
     console.log(`${r.created} created, ${r.newVersions} new versions, ${r.unchanged} unchanged (from ${files.map((f) => path.basename(f)).join(', ')})`);
+  } finally {
+    bar.stop();
+    await closeContext(ctx);
+  }
+}
+
+async function loadData(config: Config, args: string[]) {
+  const opt = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    if (i < 0) return undefined;
+    const n = Number(args[i + 1]);
+    if (!Number.isInteger(n) || n < 0) throw new AppError('VALIDATION_FAILED', { vi: `--${name} cần một số nguyên không âm`, en: `--${name} needs a non-negative integer` });
+    return n;
+  };
+  const dossiers = opt('dossiers') ?? 100_000;
+  const ctx = await createContext(config, { worker: false });
+  const bar = new SingleBar({ format: 'load [{bar}] {value}/{total} dossiers | {rate}/s', hideCursor: true }, Presets.shades_classic);
+  try {
+    if (await loadDemoData(ctx, console.log, { dossiers: false })) console.log('demo ministry loaded first');
+    const t0 = performance.now();
+    bar.start(dossiers, 0, { rate: 0 });
+    const r = await loadScaleData(ctx, { dossiers, seed: opt('seed'), fromYear: opt('from-year'), log: (m) => bar.stop() ?? console.log(m), onProgress: (done) => bar.update(done, { rate: Math.round(done / ((performance.now() - t0) / 1000)) }) });
+    bar.stop();
+    console.log(`${r.dossiers} dossiers, ${r.actions} actions, ${r.uploads} attachments, ${r.results} results, ${r.citizens} applicants over ${r.units.length} units and ${r.procedures.length} procedures in ${r.seconds.toFixed(1)} s (${Math.round(r.dossiers / r.seconds)} dossiers/s)`);
   } finally {
     bar.stop();
     await closeContext(ctx);

@@ -18,6 +18,8 @@ export interface Database {
   close(): Promise<void>;
   /** Set on a view bound to a transaction (see inTransaction): the database it came from, for caches. */
   root?: Database;
+  /** The embedded engine itself, for what its node-postgres adapter cannot carry (COPY). */
+  pglite?: PGlite;
 }
 
 // bigint (int8) and numeric come back as strings by default; counts and ids here fit in a double.
@@ -58,6 +60,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     kind: opts.url ? 'postgresql' : 'embedded',
     pool,
     db,
+    pglite,
     async close() {
       await db.destroy();
       await pglite?.close();
