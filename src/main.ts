@@ -111,8 +111,15 @@ async function loadData(config: Config, args: string[]) {
   try {
     if (await loadDemoData(ctx, console.log, { dossiers: false })) console.log('demo ministry loaded first');
     const t0 = performance.now();
-    bar.start(dossiers, 0, { rate: 0 });
-    const r = await loadScaleData(ctx, { dossiers, seed: opt('seed'), fromYear: opt('from-year'), log: (m) => bar.stop() ?? console.log(m), onProgress: (done) => bar.update(done, { rate: Math.round(done / ((performance.now() - t0) / 1000)) }) });
+    const progress = (done: number) => {
+      const rate = Math.round(done / ((performance.now() - t0) / 1000));
+      if (bar.isActive) bar.update(done, { rate });
+      else bar.start(dossiers, done, { rate });
+    };
+    const r = await loadScaleData(ctx, { dossiers, seed: opt('seed'), fromYear: opt('from-year'), log: (m) => {
+        if (bar.isActive) bar.stop();
+        console.log(m);
+      }, onProgress: progress });
     bar.stop();
     console.log(`${r.dossiers} dossiers, ${r.actions} actions, ${r.uploads} attachments, ${r.results} results, ${r.citizens} applicants over ${r.units.length} units and ${r.procedures.length} procedures in ${r.seconds.toFixed(1)} s (${Math.round(r.dossiers / r.seconds)} dossiers/s)`);
   } finally {

@@ -1,5 +1,6 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Ctx } from '../../platform/context.ts';
+import { withConstraintsDeferred } from '../../platform/db/copy.ts';
 import { recordAudit } from '../../platform/audit/index.ts';
 import type { StaffRole } from '../../platform/auth/roles.ts';
 import { listUnits } from '../organisation/list-units.ts';
@@ -9,9 +10,9 @@ import { createStaff } from '../organisation/create-staff.ts';
 import { importProcedures } from '../catalog/import-procedures.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
 import { loadCalendar, localDate } from '../calendar/compute-due-date.ts';
-import { importDossiers, lastDossierNumbers, type ImportedDossier } from '../dossiers/import-dossiers.ts';
-import { importUploads, type ImportedUpload } from '../uploads/import-uploads.ts';
-import { importResults, lastResultNumbers, type ImportedResult } from '../results/import-results.ts';
+import { DOSSIER_IMPORT_TABLES, importDossiers, lastDossierNumbers, type ImportedDossier } from '../dossiers/import-dossiers.ts';
+import { UPLOAD_IMPORT_TABLES, importUploads, type ImportedUpload } from '../uploads/import-uploads.ts';
+import { RESULT_IMPORT_TABLES, importResults, lastResultNumbers, type ImportedResult } from '../results/import-results.ts';
 import { importCitizens, type ImportedCitizen } from '../identity/import-citizens.ts';
 import type { Applicant } from '../dossiers/schemas.ts';
 import type { DossierState, Status } from '../dossiers/workflow.ts';
@@ -217,7 +218,7 @@ export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<Scale
   let uploads: ImportedUpload[] = [];
   let results: ImportedResult[] = [];
   const totals = { dossiers: 0, actions: 0, uploads: 0, results: 0 };
-  const timing = { generate: 0, waiting: 0 };
+  const timing = { generate: 0, waiting: 0, indexes: 0 };
   let mark = performance.now();
   const lap = (k: keyof typeof timing) => {
     const t = performance.now();
@@ -246,38 +247,42 @@ export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<Scale
     })();
   };
 
-  for (let di = 0; di < days.length; di++) {
-    const count = Math.floor(((di + 1) * N) / days.length) - Math.floor((di * N) / days.length);
-    for (let j = 0; j < count; j++) {
-      const ui = r.int(units.length);
-      const unit = units[ui];
-      const proc = r.pick(procsByUnit[ui]);
-      const day = days[di];
-      const key = `${unit.id}|${day}`;
-      const n = (counters.get(key) ?? 0) + 1;
-      counters.set(key, n);
-      const code = `${unit.id}-${day.slice(2, 4)}${day.slice(5, 7)}${day.slice(8, 10)}-${String(n).padStart(4, '0')}`;
-      const d = makeDossier(r, { code, unit, proc, di, todayIdx, at, cal, citizens, blobs });
-      totals.actions += d.dossier.actions.length;
-      batch.push(d.dossier);
-      uploads.push(...d.uploads);
-      if (d.result) {
-        const yy = d.result.issuedAt.getUTCFullYear();
-        const rk = `${unit.id}|${yy}`;
-        const rn = (resultCounters.get(rk) ?? 0) + 1;
-        resultCounters.set(rk, rn);
-        d.result.resultCode = `${unit.id}-KQ${String(yy).slice(2)}-${String(rn).padStart(6, '0')}`;
-        d.result.number = `${rn}/GCN-${unit.id.split('.')[1]}`;
-        results.push(d.result);
+  const generateAll = async () => {
+    for (let di = 0; di < days.length; di++) {
+      const count = Math.floor(((di + 1) * N) / days.length) - Math.floor((di * N) / days.length);
+      for (let j = 0; j < count; j++) {
+        const ui = r.int(units.length);
+        const unit = units[ui];
+        const proc = r.pick(procsByUnit[ui]);
+        const day = days[di];
+        const key = `${unit.id}|${day}`;
+        const n = (counters.get(key) ?? 0) + 1;
+        counters.set(key, n);
+        const code = `${unit.id}-${day.slice(2, 4)}${day.slice(5, 7)}${day.slice(8, 10)}-${String(n).padStart(4, '0')}`;
+        const d = makeDossier(r, { code, unit, proc, di, todayIdx, at, cal, citizens, blobs });
+        totals.actions += d.dossier.actions.length;
+        batch.push(d.dossier);
+        uploads.push(...d.uploads);
+        if (d.result) {
+          const yy = d.result.issuedAt.getUTCFullYear();
+          const rk = `${unit.id}|${yy}`;
+          const rn = (resultCounters.get(rk) ?? 0) + 1;
+          resultCounters.set(rk, rn);
+          d.result.resultCode = `${unit.id}-KQ${String(yy).slice(2)}-${String(rn).padStart(6, '0')}`;
+          d.result.number = `${rn}/GCN-${unit.id.split('.')[1]}`;
+          results.push(d.result);
+        }
+        if (batch.length >= batchSize) await flush();
+        // Let the pending COPY's socket writes go out between slices of generation.
+        else if (batch.length % 1000 === 0) await new Promise((res) => setImmediate(res));
       }
-      if (batch.length >= batchSize) await flush();
-      // Let the pending COPY's socket writes go out between slices of generation.
-      else if (batch.length % 1000 === 0) await new Promise((res) => setImmediate(res));
     }
-  }
-  await flush();
-  await writing;
-  lap('waiting');
+    await flush();
+    await writing;
+    lap('waiting');
+  };
+  await withConstraintsDeferred(ctx.database, [...DOSSIER_IMPORT_TABLES, ...UPLOAD_IMPORT_TABLES, ...RESULT_IMPORT_TABLES], generateAll, log);
+  lap('indexes');
   await ctx.database.db.transaction().execute((tx) => recordAudit(tx, { actor: 'system', action: 'dossier.bulk_load', data: { ...totals, citizens: citizens.length, seed: opts.seed ?? 20261129 } }));
   log(`load: seconds spent ${Object.entries(timing).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
   return { ...totals, citizens: citizens.length, units: units.map((u) => u.id), procedures: procs.map((p) => p.code), seconds: (performance.now() - t0) / 1000 };

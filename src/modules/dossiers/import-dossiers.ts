@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
-import { copyRows, csvRow } from '../../platform/db/copy.ts';
+import { copyRows, copyRow } from '../../platform/db/copy.ts';
 import type { Applicant } from './schemas.ts';
 import type { DossierState } from './workflow.ts';
 import { STATUSES, FINAL } from './workflow.ts';
@@ -30,6 +30,9 @@ export interface ImportedDossier {
   actions: { action: string; actor: string; actorName: string; at: Date; fromStatus: string | null; toStatus: string; fromUnit: string | null; toUnit: string; assignee: string | null; stepDue: string | null; data: Record<string, unknown> }[];
 }
 
+/** The tables `importDossiers` writes, for a loader that defers their indexes. */
+export const DOSSIER_IMPORT_TABLES = ['dossiers', 'dossier_components', 'dossier_actions'] as const;
+
 const DOSSIER_COLUMNS = ['id', 'code', 'receiving_unit', 'handling_unit', 'procedure_code', 'procedure_version', 'procedure_name', 'channel', 'applicant', 'applicant_name_norm', 'owner_citizen_id', 'filed_by', 'form', 'status', 'national_status', 'step', 'step_role', 'step_unit', 'assignee', 'submitted_at', 'received_at', 'due_date', 'step_due_date', 'finished_at', 'state', 'updated_at'] as const;
 const COMPONENT_COLUMNS = ['dossier_id', 'idx', 'component_code', 'name', 'upload_id', 'sha256', 'file_name', 'content_type', 'size', 'added_at'] as const;
 const ACTION_COLUMNS = ['dossier_id', 'seq', 'action', 'actor', 'actor_name', 'at', 'from_status', 'to_status', 'from_unit', 'to_unit', 'assignee', 'step_due', 'data'] as const;
@@ -48,16 +51,16 @@ export async function importDossiers(ctx: Ctx, batch: readonly ImportedDossier[]
   for (const d of batch) {
     const s = d.state;
     const last = d.actions.at(-1);
-    dossiers += csvRow([
+    dossiers += copyRow([
       d.id, d.code, d.receivingUnit, s.handlingUnit, d.procedureCode, d.procedureVersion, d.procedureName, d.channel, JSON.stringify(d.applicant), nameNorm(d.applicant),
       d.ownerCitizenId, d.filedBy, JSON.stringify(d.form), s.status, STATUSES[s.status].national, s.step, d.stepRole, d.stepUnit, s.assignee, d.submittedAt, d.receivedAt,
       s.dueDate, d.stepDueDate, FINAL.includes(s.status) ? (d.finishedAt ?? last?.at ?? d.submittedAt) : null, JSON.stringify(s), last?.at ?? d.submittedAt,
     ]);
     d.components.forEach((c, i) => {
-      components += csvRow([d.id, i, c.code, c.name, c.uploadId, c.sha256, c.fileName, c.contentType, c.size, d.submittedAt]);
+      components += copyRow([d.id, i, c.code, c.name, c.uploadId, c.sha256, c.fileName, c.contentType, c.size, d.submittedAt]);
     });
     d.actions.forEach((a, i) => {
-      actions += csvRow([d.id, i + 1, a.action, a.actor, a.actorName, a.at, a.fromStatus, a.toStatus, a.fromUnit, a.toUnit, a.assignee, a.stepDue, JSON.stringify(a.data)]);
+      actions += copyRow([d.id, i + 1, a.action, a.actor, a.actorName, a.at, a.fromStatus, a.toStatus, a.fromUnit, a.toUnit, a.assignee, a.stepDue, JSON.stringify(a.data)]);
     });
     const m = /^(.+)-(\d{2})(\d{2})(\d{2})-(\d+)$/.exec(d.code);
     if (m) {

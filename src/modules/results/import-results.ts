@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
-import { copyRows, csvRow } from '../../platform/db/copy.ts';
+import { copyRows, copyRow } from '../../platform/db/copy.ts';
+
+export const RESULT_IMPORT_TABLES = ['results', 'result_events'] as const;
 
 export interface ImportedResult {
   id: string; resultCode: string; dossierCode: string; procedureCode: string; documentName: string; kind: 'certificate' | 'licence' | 'written_reply' | 'refusal_decision';
@@ -16,8 +18,8 @@ export async function importResults(ctx: Ctx, rows: readonly ImportedResult[]): 
   let events = '';
   const counters = new Map<string, number>();
   for (const r of rows) {
-    results += csvRow([r.id, r.resultCode, r.dossierCode, r.procedureCode, r.documentName, r.kind, r.number, r.issuerUnit, r.issuerName, r.holderName, r.holderIdentifier, r.ownerCitizenId, r.sha256, r.size, r.issuedAt, r.issuedBy]);
-    events += csvRow([r.id, 'issued', r.issuedBy, r.issuedAt]);
+    results += copyRow([r.id, r.resultCode, r.dossierCode, r.procedureCode, r.documentName, r.kind, r.number, r.issuerUnit, r.issuerName, r.holderName, r.holderIdentifier, r.ownerCitizenId, r.sha256, r.size, r.issuedAt, r.issuedBy]);
+    events += copyRow([r.id, 'issued', r.issuedBy, r.issuedAt]);
     const m = /^(.+)-KQ(\d{2})-(\d+)$/.exec(r.resultCode);
     if (m) {
       const key = `${m[1]}|${2000 + Number(m[2])}`;

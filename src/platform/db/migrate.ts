@@ -33,6 +33,14 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<stri
       }
       applied.push(file);
     }
+    // A bulk load that died between dropping and rebuilding its indexes left their definitions.
+    for (const ix of (await client.query<{ index_name: string; definition: string }>('select index_name, definition from deferred_indexes order by deferred_at')).rows) {
+      await client.query(ix.definition).catch((e: Error) => {
+        // Already back (a load that died after restoring it): nothing to do.
+        if (!/already exists/.test(e.message)) throw e;
+      });
+      await client.query('delete from deferred_indexes where index_name = $1', [ix.index_name]);
+    }
   } finally {
     await client.query('select pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     client.release();
