@@ -25,14 +25,31 @@ export async function getProcedure(ctx: Ctx, code: string, opts: { at?: Date; ve
     : versions.find((v) => new Date(v.effective_from) <= at && (!v.effective_to || new Date(v.effective_to) > at));
   if (!chosen) throw notFound({ vi: `thủ tục ${code}${opts.version ? ` phiên bản ${opts.version}` : ' đang có hiệu lực'}`, en: `Procedure ${code}${opts.version ? ` version ${opts.version}` : ' in force'}` });
   const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
-  const doc = await db.selectFrom('procedure_documents').select('data').where('version_id', '=', chosen.id).executeTakeFirstOrThrow();
   return {
-    ...(doc.data as unknown as z.infer<typeof ProcedureData>),
+    ...(await versionDocument(ctx, chosen.id)),
     version: chosen.version,
     effectiveFrom: iso(chosen.effective_from)!,
     effectiveTo: iso(chosen.effective_to),
     versions: versions.map((v) => ({ version: v.version, effectiveFrom: iso(v.effective_from)!, effectiveTo: iso(v.effective_to) })),
   };
+}
+
+// A version's document never changes once imported (a change is a new version), so it is
+// kept in memory by version id; filing reads it on every request.
+const byDatabase = new WeakMap<object, Map<string, z.infer<typeof ProcedureData>>>();
+const MAX_DOCUMENTS = 2000;
+
+async function versionDocument(ctx: Ctx, versionId: number): Promise<z.infer<typeof ProcedureData>> {
+  const root = ctx.database.root ?? ctx.database;
+  let documents = byDatabase.get(root);
+  if (!documents) byDatabase.set(root, (documents = new Map()));
+  const hit = documents.get(String(versionId));
+  if (hit) return structuredClone(hit);
+  const doc = await ctx.database.db.selectFrom('procedure_documents').select('data').where('version_id', '=', versionId).executeTakeFirstOrThrow();
+  const data = doc.data as unknown as z.infer<typeof ProcedureData>;
+  if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value!);
+  documents.set(String(versionId), data);
+  return structuredClone(data);
 }
 
 export async function countProceduresInForce(ctx: Ctx): Promise<number> {

@@ -9,11 +9,10 @@ import type { ComponentInput } from './schemas.ts';
 
 /**
  * Attaches uploaded files to a dossier as its components. Only the caller's own uploads may
- * be attached (officials may attach any upload: the scans they make at the counter).
+ * be attached (officials: the scans they make at the counter, and files of their units' dossiers).
  */
-export async function attachComponents(ctx: Ctx, tx: Tx, dossier: { id: string }, items: z.infer<typeof ComponentInput>[], principal: Principal, opts: { supplemented: boolean }) {
-  const { rows } = await sql<{ n: number }>`select coalesce(max(idx), -1) + 1 as n from dossier_components where dossier_id = ${dossier.id}`.execute(tx);
-  let idx = rows[0].n;
+export async function attachComponents(ctx: Ctx, tx: Tx, dossier: { id: string }, items: z.infer<typeof ComponentInput>[], principal: Principal, opts: { supplemented: boolean; newDossier?: boolean }) {
+  let idx = opts.newDossier ? 0 : (await sql<{ n: number }>`select coalesce(max(idx), -1) + 1 as n from dossier_components where dossier_id = ${dossier.id}`.execute(tx)).rows[0].n;
   const out: { code: string | null; name: string; sha256: string }[] = [];
   for (const [i, c] of items.entries()) {
     const up = await getUpload(inTransaction(ctx, tx), principal, c.uploadId).catch((e: unknown) => {

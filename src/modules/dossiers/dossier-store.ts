@@ -32,10 +32,11 @@ export async function appendAction(
   row: { id: string; state: unknown },
   next: DossierState,
   a: { action: string; actor: string; actorName: string; at: Date; data?: Record<string, unknown>; stepDue?: string | null; columns?: Record<string, unknown> },
+  /** The dossier was inserted with this state just now: its log starts at 1 and its row needs no update. */
+  opts: { first?: boolean } = {},
 ): Promise<number> {
-  const prev = stateOf(row);
-  const { rows } = await sql<{ seq: number }>`select coalesce(max(seq), 0) + 1 as seq from dossier_actions where dossier_id = ${row.id}`.execute(tx);
-  const seq = rows[0].seq;
+  const prev = opts.first ? null : stateOf(row);
+  const seq = opts.first ? 1 : (await sql<{ seq: number }>`select coalesce(max(seq), 0) + 1 as seq from dossier_actions where dossier_id = ${row.id}`.execute(tx)).rows[0].seq;
   await tx
     .insertInto('dossier_actions')
     .values({
@@ -54,6 +55,7 @@ export async function appendAction(
       data: JSON.stringify(a.data ?? {}),
     })
     .execute();
+  if (opts.first) return seq;
   await tx
     .updateTable('dossiers')
     .set({

@@ -4,7 +4,9 @@ import type { ErrorDetail } from '../../platform/errors.ts';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes: false });
 addFormats.default(ajv);
-const compiled = new WeakMap<object, ValidateFunction>();
+// Keyed by the schema's text: procedures are read afresh per request, and compiling is ~2 ms.
+const compiled = new Map<string, ValidateFunction>();
+const MAX_COMPILED = 1000;
 
 const VI: Record<string, (e: ErrorObject) => string> = {
   required: (e) => `Bắt buộc nhập "${String(e.params.missingProperty)}"`,
@@ -29,10 +31,12 @@ const VI: Record<string, (e: ErrorObject) => string> = {
  */
 export function validateEForm(schema: Record<string, unknown> | null, data: unknown): ErrorDetail[] {
   if (!schema) return [];
-  let v = compiled.get(schema);
+  const key = JSON.stringify(schema);
+  let v = compiled.get(key);
   if (!v) {
     v = ajv.compile(schema);
-    compiled.set(schema, v);
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, v);
   }
   if (v(data)) return [];
   return (v.errors ?? []).map((e) => {

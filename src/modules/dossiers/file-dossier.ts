@@ -88,14 +88,14 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
         .values({
           code, receiving_unit: receiveStep.unit, handling_unit: receiveStep.unit, procedure_code: proc.code, procedure_version: proc.version, procedure_name: proc.name,
           channel: input.channel, ...whoActsNext(initial, proc.workflow), applicant: JSON.stringify(applicant), applicant_name_norm: nameNorm(applicant), owner_citizen_id: ownerCitizen, filed_by: owner,
-          form: JSON.stringify(input.form), status: 'submitted', national_status: 1, step: initial.step, submitted_at: now, state: JSON.stringify({}),
+          form: JSON.stringify(input.form), status: 'submitted', national_status: 1, step: initial.step, submitted_at: now, state: JSON.stringify(initial),
           idempotency_owner: idempotencyKey ? owner : null, idempotency_key: idempotencyKey ?? null, idempotency_hash: idempotencyKey ? hash : null,
         })
         .returning(['id'])
         .executeTakeFirstOrThrow();
       const shell = { id: inserted.id, code, owner_citizen_id: ownerCitizen, state: null as unknown };
-      const attached = await attachComponents(ctx, tx, shell, input.components, principal, { supplemented: false });
-      await appendAction(tx, shell, initial, { action: 'submit', actor: owner, actorName: principal.name, at: now, data: { channel: input.channel, components: attached.length } });
+      const attached = await attachComponents(ctx, tx, shell, input.components, principal, { supplemented: false, newDossier: true });
+      await appendAction(tx, shell, initial, { action: 'submit', actor: owner, actorName: principal.name, at: now, data: { channel: input.channel, components: attached.length } }, { first: true });
       await recordAudit(tx, { actor: owner, action: 'dossier.submit', target: `dossier:${code}`, data: { procedure: `${proc.code}@${proc.version}`, channel: input.channel } });
       if (principal.kind === 'staff') {
         // At the counter or from the post, filing is receiving: the same action an online dossier gets.

@@ -29,9 +29,13 @@ describe('hash-chained audit trail', () => {
     expect(r.body.checked).toBe(rows.length);
   });
 
-  it('concurrent writers still form one chain', async () => {
+  it('concurrent writers still form unbroken chains, one object\'s entries in one chain', async () => {
     await Promise.all(Array.from({ length: 30 }, (_, i) => audit(t.ctx.database.db, { actor: 'system', action: 'test.concurrent', data: { i } })));
+    await Promise.all(Array.from({ length: 60 }, (_, i) => audit(t.ctx.database.db, { actor: 'system', action: 'test.spread', target: `thing:${i % 20}`, data: { i } })));
     expect((await verifyAudit(t.ctx.database.db)).ok).toBe(true);
+    const chains = await t.ctx.database.db.selectFrom('audit_log').select(['target', 'chain']).where('action', '=', 'test.spread').execute();
+    expect(new Set(chains.map((c) => c.chain)).size).toBeGreaterThan(4);
+    for (const c of chains) expect(c.chain).toBe(chains.find((x) => x.target === c.target)!.chain);
   });
 
   let tampered: { id: number; data: unknown };

@@ -31,22 +31,35 @@ function entryHash(id: number, at: Date, e: Required<AuditEntry>, prev: string):
   return createHash('sha256').update(body).digest('hex');
 }
 
+export const AUDIT_CHAINS = 16;
+
+/** The chain an entry belongs to: by its target (or actor), so one object's history is one chain. */
+export function chainOf(e: AuditEntry): number {
+  const key = e.target ?? e.actor;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return h % AUDIT_CHAINS;
+}
+
 /**
  * Appends to the audit trail inside the caller's transaction, so the record and the change
- * it describes commit or vanish together. The advisory lock orders concurrent writers so
- * each entry chains onto the one committed before it.
+ * it describes commit or vanish together. An advisory lock per chain orders concurrent
+ * writers so each entry chains onto the one committed before it in its chain; the link and
+ * hash are computed by the database in the same statement (one round trip while locked).
  */
 export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(tx);
-  const last = await tx.selectFrom('audit_log').select(['hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
-  const { id } = (await sql<{ id: number }>`select nextval('audit_log_id_seq')::int as id`.execute(tx)).rows[0];
-  const at = new Date();
   const e = { actor: entry.actor, action: entry.action, target: entry.target ?? null, data: entry.data ?? {} };
-  const prev = last?.hash ?? GENESIS;
-  await tx
-    .insertInto('audit_log')
-    .values({ id, at, actor: e.actor, action: e.action, target: e.target, data: JSON.stringify(e.data), prev_hash: prev, hash: entryHash(id, at, e, prev) })
-    .execute();
+  const chain = chainOf(entry);
+  const at = new Date();
+  await sql`select pg_advisory_xact_lock(${LOCK_KEY}, ${chain})`.execute(tx);
+  // The same text entryHash() hashes: id, time, actor, action, target, canonical data, previous hash.
+  await sql`
+    insert into audit_log (id, at, actor, action, target, data, prev_hash, hash, chain)
+    select n.id, ${at}, ${e.actor}, ${e.action}, ${e.target}, ${JSON.stringify(e.data)}::jsonb, p.prev,
+           encode(sha256(convert_to(concat_ws(chr(10), n.id::text, ${at.toISOString()}::text, ${e.actor}::text, ${e.action}::text, ${e.target ?? ''}::text, ${canonicalJson(e.data)}::text, p.prev), 'UTF8')), 'hex'),
+           ${chain}
+      from (select nextval('audit_log_id_seq') as id) n,
+           (select coalesce((select hash from audit_log where chain = ${chain} order by id desc limit 1), ${GENESIS}::text) as prev) p`.execute(tx);
 }
 
 /** Records outside any other change (sign-ins, refused attempts). */
@@ -58,19 +71,20 @@ export interface VerifyResult {
   firstBrokenId: number | null;
 }
 
-/** Walks the whole chain, recomputing every hash and link. */
+/** Walks every chain, recomputing every hash and link. */
 export async function verifyAudit(db: Queryable, batch = 2000): Promise<VerifyResult> {
-  let prev = GENESIS;
+  const prev = new Map<number, string>();
   let after = 0;
   let checked = 0;
   for (;;) {
     const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', after).orderBy('id').limit(batch).execute();
     for (const r of rows) {
       const data = r.data as unknown as Record<string, unknown>;
-      const expected = entryHash(r.id, new Date(r.at), { actor: r.actor, action: r.action, target: r.target, data }, prev);
+      const before = prev.get(r.chain) ?? GENESIS;
+      const expected = entryHash(r.id, new Date(r.at), { actor: r.actor, action: r.action, target: r.target, data }, before);
       checked++;
-      if (r.prev_hash !== prev || r.hash !== expected) return { ok: false, checked, firstBrokenId: r.id };
-      prev = r.hash;
+      if (r.prev_hash !== before || r.hash !== expected) return { ok: false, checked, firstBrokenId: r.id };
+      prev.set(r.chain, r.hash);
     }
     if (rows.length < batch) return { ok: true, checked, firstBrokenId: null };
     after = rows[rows.length - 1].id;

@@ -75,6 +75,7 @@ export interface AuditLogTable {
   action: string;
   target: string | null;
   data: Json<Record<string, unknown>>;
+  chain: Generated<number>;
   prev_hash: string;
   hash: string;
 }
