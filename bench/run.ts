@@ -12,7 +12,7 @@
  * latency stays flat as data grows. Prints a Markdown table and writes it to bench/results/.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -22,6 +22,7 @@ import { demoSecretsIn } from '../src/platform/config.ts';
 import { loadProcedureCode } from '../src/modules/demo/load-scale-data.ts';
 import { samplePdf } from '../test/dossier-fixtures.ts';
 import type { LoadSpec } from './load.ts';
+import { summaryMarkdown } from './profile-summary.ts';
 
 const args = process.argv.slice(2);
 const flag = (n: string) => args.includes(`--${n}`);
@@ -30,7 +31,9 @@ const quick = flag('quick');
 const DOSSIERS = opt('dossiers', quick ? 20_000 : 100_000);
 const SCALE_TO = opt('scale-to', quick ? 0 : 1_000_000);
 const EMBEDDED_DOSSIERS = opt('embedded-dossiers', quick ? 5_000 : 100_000);
-const SECONDS = opt('seconds', quick ? 3 : 10);
+const SECONDS = opt('seconds', quick ? 2 : 10);
+const WARMUP = quick ? 1 : 2;
+const PROFILE = flag('profile');
 const CONNECTIONS = opt('connections', 10);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NODE = process.execPath;
@@ -129,7 +132,7 @@ async function helloWorld(): Promise<Measure> {
   const child = spawn(NODE, ['--import', 'tsx', 'bench/hello.ts', String(port)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     await waitHealthy(`http://127.0.0.1:${port}`, child);
-    await drive({ url: `http://127.0.0.1:${port}`, requests: [{ path: '/' }], seconds: 1 });
+    await drive({ url: `http://127.0.0.1:${port}`, requests: [{ path: '/' }], seconds: WARMUP });
     return await drive({ url: `http://127.0.0.1:${port}`, requests: [{ path: '/' }] });
   } finally {
     child.kill('SIGTERM');
@@ -142,10 +145,10 @@ const QUERIES = ['giay chung nhan xuat xu', 'giấy phép nhập khẩu tự đ�
 
 interface Running { base: string; child: ChildProcess; env: NodeJS.ProcessEnv; stop(): Promise<void> }
 
-async function startServer(env: NodeJS.ProcessEnv): Promise<Running> {
+async function startServer(env: NodeJS.ProcessEnv, profileDir?: string): Promise<Running> {
   const port = freePort();
   const full = { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}` };
-  const child = spawn(NODE, ['--import', 'tsx', 'src/main.ts', 'serve'], { cwd: ROOT, env: { ...process.env, ...full }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(NODE, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/main.ts', 'serve'], { cwd: ROOT, env: { ...process.env, ...full }, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   await waitHealthy(base, child);
   return {
@@ -205,9 +208,16 @@ async function sampleCodes(env: NodeJS.ProcessEnv): Promise<string[]> {
 
 interface Scenario { name: string; requests: LoadSpec['requests']; baseline: 'insert' | 'http'; target?: (m: Measure, at80: Measure) => { text: string; met: boolean } }
 
-async function runScenarios(kind: string, dossiers: number, server: Running, scenarios: Scenario[], base: { insert?: Measure; http: Measure }) {
+async function runScenarios(kind: string, dossiers: number, holder: { server: Running }, scenarios: Scenario[], base: { insert?: Measure; http: Measure }) {
   for (const s of scenarios) {
-    await drive({ url: server.base, requests: s.requests, seconds: 2 }); // warm-up: JIT, caches, query plans
+    // Profiling: a fresh server per scenario, so each profile shows that scenario alone.
+    const profileDir = PROFILE ? mkdtempSync(path.join(os.tmpdir(), 'congso-prof-')) : undefined;
+    if (profileDir) {
+      await holder.server.stop();
+      holder.server = await startServer(holder.server.env, profileDir);
+    }
+    const server = holder.server;
+    await drive({ url: server.base, requests: s.requests, seconds: WARMUP }); // warm-up: JIT, caches, query plans
     const { value: peak, mb } = await peakRss(server.child.pid!, () => drive({ url: server.base, requests: s.requests }));
     const rate = Math.max(1, Math.round(peak.rps * 0.8));
     const at80 = await drive({ url: server.base, requests: s.requests, rate });
@@ -218,8 +228,16 @@ async function runScenarios(kind: string, dossiers: number, server: Running, sce
     notes.push(`${kind}, ${dossiers.toLocaleString('en')} dossiers, ${s.name}: server peak resident memory ${mb.toFixed(0)} MB`);
     rssPeaks.push(mb);
     log(`${kind} ${dossiers} ${s.name}: ${Math.round(peak.rps)}/s p99 ${peak.p99} ms; at 80 % p99 ${at80.p99} ms`);
+    if (profileDir) {
+      await holder.server.stop();
+      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) profiles.push(summaryMarkdown(`${kind}, ${dossiers.toLocaleString('en')} dossiers: ${s.name}`, path.join(profileDir, file)));
+      rmSync(profileDir, { recursive: true, force: true });
+      holder.server = await startServer(holder.server.env);
+    }
   }
 }
+const profiles: string[] = [];
 const rssPeaks: number[] = [];
 
 function loadData(env: NodeJS.ProcessEnv, n: number, seed: number): number {
@@ -236,13 +254,13 @@ async function benchOn(kind: 'postgresql' | 'embedded', base: { insert?: Measure
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'congso-bench-'));
   const db = kind === 'postgresql' ? await createScratchDatabase(pgUrl, 'congso_bench') : undefined;
   const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(db ? { DATABASE_URL: db.url } : {}) };
-  let server: Running | undefined;
+  const holder: { server?: Running } = {};
   try {
     node(['src/main.ts', 'seed'], env, false);
     let loaded = loadData(env, kind === 'postgresql' ? DOSSIERS : EMBEDDED_DOSSIERS, 1);
     const codes = await sampleCodes(env);
-    server = await startServer(env);
-    const tk = await tokens(server.base, dataDir);
+    holder.server = await startServer(env);
+    const tk = await tokens(holder.server.base, dataDir);
     const filing: Scenario = {
       name: 'file a dossier (POST /api/v1/dossiers)', requests: filingRequests(tk.service, tk.uploadId), baseline: 'insert',
       target: kind === 'postgresql'
@@ -254,20 +272,18 @@ async function benchOn(kind: 'postgresql' | 'embedded', base: { insert?: Measure
       { name: 'catalogue search (GET /api/v1/procedures?q=)', requests: QUERIES.map((q) => ({ path: `/api/v1/procedures?q=${encodeURIComponent(q)}` })), baseline: 'http', target: kind === 'postgresql' ? (_p, at80) => ({ text: 'p99 < 20 ms', met: at80.p99 < 20 }) : undefined },
       { name: 'work queue page (GET /can-bo/ho-so, unit leader)', requests: ['', '?tab=unit', '?tab=due', '?tab=overdue'].map((q) => ({ path: `/can-bo/ho-so${q}`, headers: { authorization: `Bearer ${tk.leader}`, accept: 'text/html' } })), baseline: 'http', target: kind === 'postgresql' ? (_p, at80) => ({ text: 'p99 < 100 ms', met: at80.p99 < 100 }) : undefined },
     ];
-    await runScenarios(kind, loaded, server, [...reads(), filing], base);
+    await runScenarios(kind, loaded, holder as { server: Running }, [...reads(), filing], base);
     if (kind === 'postgresql' && SCALE_TO > loaded) {
-      await server.stop();
-      server = undefined;
+      await holder.server.stop();
+      holder.server = undefined;
       loaded += loadData(env, SCALE_TO - loaded, 2);
       const more = await sampleCodes(env);
       codes.splice(0, codes.length, ...more);
-      server = await startServer(env);
-      const tk2 = await tokens(server.base, dataDir);
-      tk.leader = tk2.leader;
-      await runScenarios(kind, loaded, server, reads(), base);
+      holder.server = await startServer(env);
+      await runScenarios(kind, loaded, holder as { server: Running }, reads(), base);
     }
   } finally {
-    await server?.stop();
+    await holder.server?.stop();
     await db?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -332,6 +348,7 @@ const text = [
   '',
   ...notes.map((n) => `- ${n}`),
   '',
+  ...(profiles.length ? ['### Profiles', '', ...profiles] : []),
   `Whole run: ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
   '',
 ].join('\n');
@@ -340,3 +357,9 @@ mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 const out = path.join(ROOT, 'bench/results', `${quick ? 'quick-' : ''}${new Date().toISOString().slice(0, 10)}.md`);
 writeFileSync(out, text);
 console.log(`written to ${path.relative(ROOT, out)}`);
+// A benchmark whose requests fail measures nothing: CI runs --quick and must notice.
+const failed = rows.filter((r) => r.m.errors > 0);
+if (failed.length) {
+  console.error(`bench: ${failed.length} measurements had failed requests: ${failed.map((r) => `${r.database} ${r.scenario} ${r.load}`).join('; ')}`);
+  process.exitCode = 1;
+}

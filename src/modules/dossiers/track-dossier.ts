@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
+import { batchLookup } from '../../platform/db/batch.ts';
 import { isOverdue } from './dossier-store.ts';
 import { DOSSIER_CODE } from './dossier-code.ts';
 import { STATUSES, type Status } from './workflow.ts';
@@ -21,15 +22,24 @@ export const PublicDossier = z.object({
 });
 export type PublicDossier = z.infer<typeof PublicDossier>;
 
+const COLUMNS = ['code', 'procedure_code', 'procedure_name', 'status', 'national_status', 'submitted_at', 'received_at', 'due_date', 'finished_at'] as const;
+const lookups = new WeakMap<object, (code: string) => Promise<TrackedRow | undefined>>();
+type TrackedRow = Awaited<ReturnType<typeof fetchRows>>[number];
+const fetchRows = (db: Ctx['database']['db'], codes: string[]) => db.selectFrom('dossiers').select(COLUMNS).where('code', 'in', codes).execute();
+
+// Public tracking is the hottest read: concurrent requests share one query (see batchLookup).
+function lookupFor(ctx: Ctx) {
+  const root = ctx.database.root ?? ctx.database;
+  let f = lookups.get(root);
+  if (!f) lookups.set(root, (f = batchLookup(async (codes: string[]) => new Map((await fetchRows(root.db, codes)).map((r) => [r.code, r])))));
+  return f;
+}
+
 /** What anyone holding the code may see: the procedure, status and dates; nothing personal. */
 export async function trackDossier(ctx: Ctx, code: string): Promise<PublicDossier> {
   const c = code.trim().toUpperCase();
   if (!DOSSIER_CODE.test(c)) throw notFound({ vi: `hồ sơ ${code}`, en: `Dossier ${code}` });
-  const r = await ctx.database.db
-    .selectFrom('dossiers')
-    .select(['code', 'procedure_code', 'procedure_name', 'status', 'national_status', 'submitted_at', 'received_at', 'due_date', 'finished_at'])
-    .where('code', '=', c)
-    .executeTakeFirst();
+  const r = await lookupFor(ctx)(c);
   if (!r) throw notFound({ vi: `hồ sơ ${c}`, en: `Dossier ${c}` });
   const st = STATUSES[r.status as Status];
   const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
