@@ -55,6 +55,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   // A broken idle connection must not crash the process; the next query reconnects.
   pool.on('error', (err) => console.error('database pool error:', err.message));
+  // Nor may one that is checked out (Kysely holds a client through a transaction, and the pool
+  // listens only to idle ones): an unhandled 'error' event on it would end the process when the
+  // server goes away. The query in flight fails with that error, and the pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: opts.url ? 'postgresql' : 'embedded',

@@ -221,7 +221,8 @@ function vietnameseFor(issue: { code?: string } | undefined, en: string): string
 }
 
 function isConnectionError(err: Error & { code?: string }): boolean {
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001', '08003'].includes(err.code ?? '') || /Connection terminated|timeout exceeded when trying to connect/i.test(err.message);
+  // 'not queryable': the next query of a transaction whose connection the server dropped.
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(err.code ?? '') || /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(err.message);
 }
 
 function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError) {
