@@ -38,6 +38,7 @@ export function summarise(file: string, top = 12): { total: number; categories: 
       leaf.functionName === '(idle)' ? 'idle (waiting for the database or the network)'
       : leaf.functionName === '(garbage collector)' ? 'garbage collection'
       : /^(writev|writeUtf8String|writeBuffer|writeLatin1String)$/.test(leaf.functionName) ? 'socket writes (system calls)'
+      : /^wasm-function/.test(leaf.functionName) || /@electric-sql\/pglite/.test(leaf.url) ? 'embedded database (PGlite, WebAssembly, in this process)'
       : /\/src\//.test(leaf.url) ? 'congso code'
       : /node_modules\/(pg|pg-protocol|kysely|pg-pool)\//.test(leaf.url) || /node_modules\/(pg|kysely)\//.test(urls.split(' ')[1] ?? '') ? 'database driver and query builder'
       : /node_modules\/(fastify|find-my-way|light-my-request|@fastify|avvio)\//.test(leaf.url) ? 'HTTP framework'
