@@ -270,7 +270,7 @@ async function benchOn(kind: 'postgresql' | 'embedded', base: { insert?: Measure
     const reads = (): Scenario[] => [
       { name: 'public tracking (GET /api/v1/public/dossiers/{code})', requests: codes.map((c) => ({ path: `/api/v1/public/dossiers/${c}` })), baseline: 'http', target: kind === 'postgresql' ? (p) => ({ text: '≥ 10,000/s', met: p.rps >= 10_000 }) : undefined },
       { name: 'catalogue search (GET /api/v1/procedures?q=)', requests: QUERIES.map((q) => ({ path: `/api/v1/procedures?q=${encodeURIComponent(q)}` })), baseline: 'http', target: kind === 'postgresql' ? (_p, at80) => ({ text: 'p99 < 20 ms', met: at80.p99 < 20 }) : undefined },
-      { name: 'work queue page (GET /can-bo/ho-so, unit leader)', requests: ['', '?tab=unit', '?tab=due', '?tab=overdue'].map((q) => ({ path: `/can-bo/ho-so${q}`, headers: { authorization: `Bearer ${tk.leader}`, accept: 'text/html' } })), baseline: 'http', target: kind === 'postgresql' ? (_p, at80) => ({ text: 'p99 < 100 ms', met: at80.p99 < 100 }) : undefined },
+      { name: 'work queue page (GET /can-bo/ho-so, unit leader)', requests: ['', '?queue=unit', '?queue=due_soon', '?queue=overdue'].map((q) => ({ path: `/can-bo/ho-so${q}`, headers: { authorization: `Bearer ${tk.leader}`, accept: 'text/html' } })), baseline: 'http', target: kind === 'postgresql' ? (_p, at80) => ({ text: 'p99 < 100 ms', met: at80.p99 < 100 }) : undefined },
     ];
     await runScenarios(kind, loaded, holder as { server: Running }, [...reads(), filing], base);
     if (kind === 'postgresql' && SCALE_TO > loaded) {
