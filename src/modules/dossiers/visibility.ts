@@ -33,3 +33,17 @@ export async function assertVisible(ctx: Ctx, p: Principal, row: { code: string;
   }
   if (!ok) throw notFound({ vi: `hồ sơ ${row.code}`, en: `Dossier ${row.code}` });
 }
+
+/** Whether an upload is a file of a dossier the official sees (received or handled in their units). */
+export async function uploadInVisibleDossier(ctx: Ctx, p: Extract<Principal, { kind: 'staff' }>, uploadId: string): Promise<boolean> {
+  const units = await coveredUnits(ctx, p);
+  if (!units.length) return false;
+  const r = await ctx.database.db
+    .selectFrom('dossier_components as c')
+    .innerJoin('dossiers as d', 'd.id', 'c.dossier_id')
+    .select('c.upload_id')
+    .where('c.upload_id', '=', uploadId)
+    .where((eb) => eb.or([eb('d.receiving_unit', 'in', units), eb('d.handling_unit', 'in', units)]))
+    .executeTakeFirst();
+  return Boolean(r);
+}

@@ -49,7 +49,7 @@ export const uploadsModule: Module = {
         config: { access: ACCESS },
         schema: {
           tags: ['uploads'],
-          summary: 'Download an upload (your own; officials may read any)',
+          summary: "Download an upload (your own; officials also the files of their units' dossiers)",
           params: UploadParams,
           // Binary replies bypass the serializer; this entry only documents the 200.
           response: { 200: z.any().describe('The bytes, with the stored content type'), 400: ErrorBody, 404: ErrorBody },

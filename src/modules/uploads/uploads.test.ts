@@ -108,13 +108,15 @@ describe('POST /api/v1/uploads and GET /api/v1/uploads/{id}', () => {
     expect(blobFiles()).toBe(before + 1);
   });
 
-  it("hides one owner's uploads from another (404, exactly like an unknown id); officials may read any", async () => {
+  it("hides one owner's uploads from another (404, exactly like an unknown id); officials read their own and their units' dossiers' files", async () => {
     const mine = await upload(citizen, pdf, 'mine.pdf');
     const stranger = await api<ErrBody>(t, 'GET', `/api/v1/uploads/${mine.body.id}`, { token: otherCitizen });
     const unknown = await api<ErrBody>(t, 'GET', `/api/v1/uploads/${randomUUID()}`, { token: otherCitizen });
     expect([stranger.status, stranger.body.error.code]).toEqual([404, 'NOT_FOUND']);
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'NOT_FOUND']);
-    expect((await download(officer, mine.body.id)).bytes.equals(pdf)).toBe(true);
+    expect((await download(officer, mine.body.id)).status).toBe(404); // in no dossier of the official's units (test/security covers one that is)
+    const scan = await upload(officer, pdf, 'scan.pdf');
+    expect((await download(officer, scan.body.id)).bytes.equals(pdf)).toBe(true);
     expect((await download(service, mine.body.id)).status).toBe(404);
 
     const theirs = await upload(service, pdf, 'from-portal.pdf');
