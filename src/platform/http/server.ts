@@ -12,6 +12,7 @@ import { AppError, forbidden, unauthenticated } from '../errors.ts';
 import { allows, type Access } from '../auth/roles.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
 import { csrfFor, securityHeaders } from './security.ts';
+import { guardInput, parseFormBody } from './input-guard.ts';
 import { validationError } from './validation.ts';
 import type { App, RouteEntry } from './types.ts';
 import { registerAssets } from './assets.ts';
@@ -33,18 +34,27 @@ export interface Module {
  * the documentation cannot drift apart.
  */
 export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App) => Promise<void>): Promise<App> {
+  const headers = securityHeaders(ctx.config.mode === 'production', [new URL(ctx.config.oidc.issuer).origin]);
   const app = Fastify({
     loggerInstance: ctx.log,
     bodyLimit: 1024 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 200 },
     trustProxy: ctx.config.mode === 'production',
+    // Router-level refusals (a path that is not UTF-8, an overlong parameter) answer like every
+    // other error; they skip the hooks, so the security headers are set here.
+    frameworkErrors: (err, req, reply) => {
+      headers(reply);
+      return sendError(req, reply, toAppError(err));
+    },
+    clientErrorHandler: sendClientError,
   }).withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(formbody, { bodyLimit: 256 * 1024, parser: parseFormBody });
+  guardInput(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -69,7 +79,6 @@ export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App
 
   const metrics = metricsFor(ctx);
   const csrf = csrfFor(ctx.config.secrets.session);
-  const headers = securityHeaders(ctx.config.mode === 'production', [new URL(ctx.config.oidc.issuer).origin]);
 
   app.decorateRequest('principal', null);
   app.decorateRequest('session', null);
@@ -230,6 +239,22 @@ function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError) {
   const wantsHtml = !req.url.startsWith('/api/') && /text\/html/.test(req.headers.accept ?? '');
   if (wantsHtml && errorPage) return errorPage(req, reply, e);
   return reply.code(e.status).send(e.toJSON());
+}
+
+/** A request the HTTP parser refuses (bad framing, CR/LF in a header) never reaches a route: the same error body, written to the socket. */
+function sendClientError(err: Error & { code?: string }, socket: import('node:net').Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, e] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, new AppError('PAYLOAD_TOO_LARGE', { vi: 'Phần đầu yêu cầu HTTP quá lớn', en: 'Request headers too large' })]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, new AppError('VALIDATION_FAILED', { vi: 'Yêu cầu HTTP gửi quá chậm', en: 'Request timed out' })]
+        : [400, new AppError('VALIDATION_FAILED', { vi: 'Yêu cầu HTTP không hợp lệ', en: 'Malformed HTTP request' })];
+  const body = JSON.stringify(e.toJSON());
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : status === 431 ? 'Request Header Fields Too Large' : 'Request Timeout'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 let errorPage: ((req: FastifyRequest, reply: FastifyReply, e: AppError) => FastifyReply) | undefined;
