@@ -29,6 +29,7 @@ import { componentsOf, isOverdue, loadRow, workflowOf, type DossierRow } from '.
 import type { Applicant } from './schemas.ts';
 import { localDate, workingDaysBetween } from './deadlines.ts';
 import { coveredUnits } from './visibility.ts';
+import { MAX_YEAR, MIN_YEAR } from '../calendar/schemas.ts';
 import { FINAL, STATUSES, stepIndex, type Status, type WorkflowStep } from './workflow.ts';
 
 /**
@@ -277,6 +278,7 @@ export async function issueRegister(ctx: Ctx, unitId: string, period: { from: st
   const { from, to } = period;
   const bad = (vi: string, en: string) => new AppError('VALIDATION_FAILED', { vi, en }, [{ path: 'querystring.to', message: vi, messageEn: en }]);
   if (!isDay(from) || !isDay(to)) throw bad('Ngày phải có dạng YYYY-MM-DD', 'Days must be YYYY-MM-DD');
+  if (from < `${MIN_YEAR}-01-01` || to > `${MAX_YEAR}-12-31`) throw bad(`Kỳ theo dõi phải nằm trong các năm ${MIN_YEAR}–${MAX_YEAR}`, `The period must lie within the years ${MIN_YEAR}–${MAX_YEAR}`);
   if (to < from) throw bad('Ngày kết thúc trước ngày bắt đầu', 'The period ends before it starts');
   if (daysBetween(from, to) + 1 > 366) throw bad('Kỳ theo dõi tối đa 366 ngày', 'The period is at most 366 days');
   const org = await loadOrg(ctx);

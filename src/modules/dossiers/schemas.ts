@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bi } from '../../platform/http/validation.ts';
+import { isIsoDate } from '../calendar/dates.ts';
 import { ACTIONS, STATUSES } from './workflow.ts';
 
 const phone = z.string().trim().regex(/^\+?[0-9 .-]{8,15}$/, bi('Số điện thoại không hợp lệ', 'invalid phone number'));
@@ -70,7 +71,7 @@ export const ActionInput = z.object({
   /** transfer: the unit that takes over. */
   toUnit: z.string().max(40).optional(),
   /** apologise: the new due date. */
-  newDueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  newDueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isIsoDate, bi('Không phải ngày có thật (YYYY-MM-DD)', 'not a real date (YYYY-MM-DD)')).optional(),
   /** supplement: the added files. */
   components: z.array(ComponentInput).max(100).optional(),
   /** return: how the result was handed over. */

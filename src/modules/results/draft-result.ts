@@ -5,9 +5,15 @@ import { AppError } from '../../platform/errors.ts';
 import { fromZod } from '../../platform/http/validation.ts';
 import { recordAudit } from '../../platform/audit/index.ts';
 import { getDossier } from '../dossiers/get-dossier.ts';
+import { isIsoDate, yearOf } from '../calendar/dates.ts';
+import { MAX_YEAR, MIN_YEAR } from '../calendar/schemas.ts';
+import { bi } from '../../platform/http/validation.ts';
 
 const text = z.string().trim().min(1).max(2000);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => isIsoDate(d) && yearOf(d) >= MIN_YEAR && yearOf(d) <= MAX_YEAR, bi(`Phải là ngày có thật từ năm ${MIN_YEAR} đến ${MAX_YEAR}`, `must be a real date between ${MIN_YEAR} and ${MAX_YEAR}`));
 
 /** What the specialist writes: the document's name, and its content by kind. */
 export const ResultDraftInput = z.discriminatedUnion('kind', [
