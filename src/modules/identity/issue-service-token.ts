@@ -15,9 +15,20 @@ export const ClientCredentialsInput = z.object({
 /** Reads RFC 6749 client authentication from the Basic header, or from the body. */
 export function clientCredentials(authHeader: string | undefined, body: z.infer<typeof ClientCredentialsInput>) {
   if (authHeader && /^Basic /i.test(authHeader)) {
-    const raw = Buffer.from(authHeader.slice(6).trim(), 'base64').toString('utf8');
+    let raw: string;
+    try {
+      raw = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(authHeader.slice(6).trim(), 'base64'));
+    } catch {
+      return null; // not UTF-8: no credentials, so invalid_client
+    }
     const i = raw.indexOf(':');
-    if (i > 0) return { id: decodeURIComponent(raw.slice(0, i)), secret: decodeURIComponent(raw.slice(i + 1)) };
+    if (i > 0) {
+      try {
+        return { id: decodeURIComponent(raw.slice(0, i)), secret: decodeURIComponent(raw.slice(i + 1)) };
+      } catch {
+        return null; // not percent-encoding (RFC 6749 §2.3.1): no credentials, so invalid_client
+      }
+    }
   }
   if (body.client_id && body.client_secret) return { id: body.client_id, secret: body.client_secret };
   return null;

@@ -67,7 +67,8 @@ export function inspectUpload(bytes: Uint8Array, fileName: string, opts: { maxBy
   const finalKind = kind === 'zip' ? checkOffice(b) : kind;
 
   const type = UPLOAD_TYPES[finalKind];
-  const { stem, ext } = splitName(fileName);
+  // Multipart parsers give no name at all for filename="": that is an empty name, refused below.
+  const { stem, ext } = splitName(fileName ?? '');
   if (!ext || !type.accepted.includes(ext)) {
     const got = ext ? `.${ext}` : '(không có)';
     const gotEn = ext ? `.${ext}` : '(none)';
