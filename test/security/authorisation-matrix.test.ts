@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allows, type Principal } from '../../src/platform/auth/roles.ts';
+import type { RouteEntry } from '../../src/platform/http/types.ts';
+import { startTestApp, type TestApp } from '../helpers.ts';
+import { CALLERS, buildWorld, type Caller, type Side, type World } from './world.ts';
+import { KINDS, classify, type KindName } from './route-kinds.ts';
+import { csrfPair, send, type Sent } from './request.ts';
+
+/**
+ * The authorisation matrix (issue 5): every route of the route table × every caller
+ * (anonymous, a citizen, each staff role, each service scope) × the caller's own object and
+ * someone else's, on real objects (see world.ts). The cases come from `app.routeTable` and
+ * `route-kinds.ts`; only request bodies that get a call past schema validation, so that the
+ * ownership check is what answers, are listed per route below.
+ */
+
+type BodyType = 'json' | 'multipart';
+interface Probe {
+  type?: BodyType;
+  body?: (s: Side) => Record<string, unknown>;
+  query?: (s: Side) => Record<string, string>;
+}
+
+const year = new Date().getFullYear();
+const PROBES: Record<string, Probe> = {
+  // Workflow action on a returned dossier: 409 for whoever sees it, 404 for the others.
+  'POST /api/v1/dossiers/:code/actions': { body: () => ({ action: 'receive' }) },
+  'POST /api/v1/dossiers/:code/rating': { body: () => ({ scores: { timeliness: 5, attitude: 4, guidance: 5, result: 5 } }) },
+  // A replacement that is the result itself: refused after the permission check, so nothing is revoked.
+  'POST /api/v1/results/:code/revoke': { body: (s) => ({ reason: 'Kiểm thử phân quyền', replacedBy: s.result }) },
+  'POST /api/v1/results/:code/share': { body: () => ({ hours: 1 }) },
+  'PUT /api/v1/dossiers/:code/result-draft': { body: () => ({ kind: 'certificate', documentName: 'Dự thảo kiểm thử', fields: [{ label: 'Nhãn', value: 'Giá trị' }] }) },
+  'GET /api/v1/registers/:unitId': { query: () => ({ from: `${year}-01-01`, to: `${year}-12-31` }) },
+  'POST /can-bo/ho-so/:code/thao-tac': { body: () => ({ action: 'receive' }) },
+  'POST /can-bo/ho-so/:code/ket-qua': { body: () => ({ kind: 'certificate', documentName: 'Dự thảo kiểm thử', fields: 'Nhãn: Giá trị' }) },
+  'POST /can-bo/ho-so/:code/chung-thuc': { type: 'multipart', body: () => ({ documentName: 'Bản sao kiểm thử' }) },
+  'POST /ho-so-cua-toi/:code/bo-sung': { type: 'multipart', body: () => ({ note: 'x' }) },
+  'POST /ho-so-cua-toi/:code/rut': { body: () => ({ reason: '' }) },
+  'POST /kho-du-lieu/:code/chia-se': { body: () => ({ hours: 1 }) },
+  'POST /nop-ho-so/:code': { type: 'multipart', body: () => ({ intent: 'save' }) },
+  'POST /can-bo/tiep-nhan/:code': { type: 'multipart', body: () => ({ channel: '1' }) },
+  'POST /xac-minh': { type: 'multipart', body: () => ({ note: 'x' }) },
+  'POST /api/v1/uploads': { type: 'multipart', body: () => ({ fileName: 'x.pdf' }) },
+  // Administration: keep what the demo has (an empty role list would strip the specialist's roles).
+  'POST /can-bo/nhan-su/:username/vai-tro': { body: (s) => ({ keep: `specialist@${s.unit}` }) },
+  'POST /can-bo/nhan-su/:username/trang-thai': { body: () => ({ active: 'true' }) },
+};
+
+let t: TestApp;
+let w: World;
+beforeAll(async () => {
+  t = await startTestApp({ demo: true });
+  w = await buildWorld(t);
+});
+afterAll(() => t?.close());
+
+const isPage = (url: string) => !url.startsWith('/api/');
+const fill = (url: string, params: Record<string, KindName>, side: Side) =>
+  url.replace(/:([A-Za-z]+)|\*/g, (m, name: string | undefined) => encodeURIComponent(KINDS[params[name ?? '*']].value(side)));
+
+function bodyFor(route: RouteEntry, side: Side, csrf: ReturnType<typeof csrfPair>): { headers: Record<string, string>; body?: BodyInit } {
+  if (route.method === 'GET' || route.method === 'DELETE' || route.method === 'OPTIONS') return { headers: {} };
+  const probe = PROBES[`${route.method} ${route.url}`] ?? {};
+  const fields = probe.body?.(side) ?? {};
+  const headers: Record<string, string> = { cookie: csrf.cookie, 'x-csrf-token': csrf.token };
+  if (probe.type === 'multipart') {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(fields)) fd.append(k, String(v));
+    return { headers, body: fd };
+  }
+  return { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(fields) };
+}
+
+const mentions = (r: Sent, secrets: string[]) => secrets.filter((s) => r.text.toLowerCase().includes(s.toLowerCase()) || r.utf8.toLowerCase().includes(s.toLowerCase()));
+
+async function draftOf(side: Side) {
+  const r = await t.ctx.database.db.selectFrom('dossier_drafts').select('form').where('owner_citizen_id', '=', side.citizen.id).where('procedure_code', '=', side.procedure).executeTakeFirst();
+  return JSON.stringify(r?.form ?? null);
+}
+
+describe('authorisation matrix', () => {
+  it('every route × every caller × own and other objects: roles enforced, others refused, owners let in', async () => {
+    const routes = t.app.routeTable;
+    const unclassified = routes.flatMap((r) => classify(r.url).unknown.map((p) => `${r.method} ${r.url} :${p}`));
+    expect(unclassified, `route parameters of unknown kind: classify them in test/security/route-kinds.ts (PARAM_RULES): ${unclassified.join(', ')}`).toEqual([]);
+
+    const csrf = csrfPair(t);
+    const failures: string[] = [];
+    let checks = 0;
+    const kindsSeen = new Set<string>();
+    for (const route of routes) {
+      const { params, query } = classify(route.url);
+      const kinds = [...Object.values(params), ...Object.values(query)];
+      kinds.forEach((k) => kindsSeen.add(k));
+      const refuse = kinds.some((k) => KINDS[k].scope === 'refuse');
+      const ownOnly = kinds.some((k) => KINDS[k].scope === 'own-only');
+      for (const caller of CALLERS) {
+        for (const ownership of ['own', 'other'] as const) {
+          const side = ownership === 'own' ? w.own : w.other;
+          const probe = PROBES[`${route.method} ${route.url}`] ?? {};
+          const qs = new URLSearchParams({ ...probe.query?.(side), ...Object.fromEntries(Object.entries(query).map(([q, k]) => [q, KINDS[k].value(side)])) }).toString();
+          const url = fill(route.url, params, side) + (qs ? `?${qs}` : '');
+          const { headers, body } = bodyFor(route, side, csrf);
+          const token = w.tokens.get(caller);
+          if (token) headers.authorization = `Bearer ${token}`;
+          headers.accept = isPage(route.url) ? 'text/html' : 'application/json';
+          if (ownOnly) await w.resetDrafts();
+          const draftBefore = ownOnly ? await draftOf(w.other) : '';
+          const r = await send(t, route.method, url, { headers, body });
+          checks++;
+          const fail = (why: string) => failures.push(`${route.method} ${url} as ${caller} (${ownership}): ${why} — got ${r.status} ${r.utf8.slice(0, 160).replace(/\s+/g, ' ')}`);
+          const principal = w.principals.get(caller) as Principal | null;
+
+          if (r.status >= 500) {
+            fail('server error');
+            continue;
+          }
+          if (route.access !== 'public' && !principal) {
+            if (!isPage(route.url)) {
+              if (r.status !== 401) fail('anonymous must get 401');
+            } else if (route.method === 'GET') {
+              if (r.status !== 302 || !/dang-nhap\?next=/.test(r.headers.get('location') ?? '')) fail('anonymous must be sent to sign in');
+            } else if (r.status !== 401 && r.status !== 403) fail('anonymous must get 401/403');
+            continue;
+          }
+          if (route.access !== 'public' && !allows(route.access, principal)) {
+            if (r.status !== 403) fail('role not allowed: must get 403');
+            continue;
+          }
+          // Allowed to call the route.
+          if (route.access === 'public') {
+            if (r.status === 401 || r.status === 403) fail('public route refused');
+            if (kinds.length && KINDS[kinds[0]].scope !== 'open') {
+              // A signed-in citizen's own name is in every page's header: that is not the object's data.
+              const leaked = mentions(r, side.secrets.filter((x) => !(principal?.name ?? '').toLowerCase().includes(x)));
+              if (leaked.length) fail(`public reply shows personal data: ${leaked.join(', ')}`);
+            }
+            continue;
+          }
+          const personal = principal!.kind === 'citizen' || principal!.kind === 'staff';
+          if (personal && ownership === 'other' && refuse) {
+            if (r.status !== 403 && r.status !== 404) fail("someone else's object: must get 403 or 404");
+            const leaked = mentions(r, w.other.secrets);
+            if (leaked.length) fail(`shows the other side's data: ${leaked.join(', ')}`);
+            continue;
+          }
+          if (personal && ownership === 'other' && ownOnly) {
+            const leaked = mentions(r, [...w.other.secrets, w.other.draftSecret]);
+            if (leaked.length) fail(`shows the other applicant's draft: ${leaked.join(', ')}`);
+            if ((await draftOf(w.other)) !== draftBefore) fail("changed the other applicant's draft");
+            continue;
+          }
+          if (r.status === 401 || r.status === 403) fail('allowed caller refused');
+          else if (personal && ownership === 'own' && (refuse || ownOnly) && route.method === 'GET' && r.status === 404) fail('owner cannot find their own object');
+        }
+      }
+    }
+    const scoped = routes.filter((r) => {
+      const c = classify(r.url);
+      return [...Object.values(c.params), ...Object.values(c.query)].some((k) => KINDS[k].scope !== 'open');
+    }).length;
+    console.info(`security: ${routes.length} routes × ${CALLERS.length} roles × 2 ownership cases = ${checks} checks (${scoped} object-scoped routes; parameter kinds: ${[...kindsSeen].sort().join(', ')})`);
+    expect(failures, failures.join('\n')).toEqual([]);
+  }, 600_000);
+
+  it("objects named in request bodies: someone else's upload, dossier or result is refused and nothing changes", async () => {
+    const o = w.other;
+    const tk = (c: Caller) => w.tokens.get(c)!;
+    const json = (method: string, url: string, caller: Caller, body: unknown) =>
+      send(t, method, url, { headers: { authorization: `Bearer ${tk(caller)}`, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+    const urlencoded = (url: string, caller: Caller, fields: Record<string, string>) =>
+      send(t, 'POST', url, { headers: { authorization: `Bearer ${tk(caller)}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams(fields).toString() });
+    const form = (url: string, caller: Caller, fields: Record<string, string>) => {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+      return send(t, 'POST', url, { headers: { authorization: `Bearer ${tk(caller)}`, accept: 'text/html' }, body: fd });
+    };
+    const filing = (uploadId: string, extra: Record<string, unknown> = {}) => ({ procedureCode: w.own.procedure, channel: 2, form: { tenDoanhNghiep: 'Công ty Mượn Tệp', maSoThue: '0101234567' }, components: [{ code: 'T-01', uploadId }], ...extra });
+    const counter = { channel: 1, applicant: { name: 'Người Nộp Tại Quầy', identifier: '079100000099' } };
+    const cases: { name: string; run: () => Promise<Sent>; refused: (r: Sent) => boolean }[] = [
+      { name: "a citizen attaches another applicant's upload", run: () => json('POST', '/api/v1/dossiers', 'citizen', filing(o.upload)), refused: (r) => r.status === 400 },
+      { name: "an officer attaches, at the counter, a file of another unit's dossier", run: () => json('POST', '/api/v1/dossiers', 'receiving_officer', filing(o.upload, counter)), refused: (r) => r.status === 400 },
+      { name: "an officer certifies a copy for another unit's dossier", run: () => json('POST', '/api/v1/results/certified-copies', 'receiving_officer', { dossierCode: o.dossier, uploadId: w.own.upload, documentName: 'Bản sao thử' }), refused: (r) => r.status === 404 },
+      { name: "an officer certifies another unit's file as a copy", run: () => json('POST', '/api/v1/results/certified-copies', 'receiving_officer', { dossierCode: w.own.dossier, uploadId: o.upload, documentName: 'Bản sao thử' }), refused: (r) => r.status === 404 },
+      { name: "a signing leader signs another unit's dossier", run: () => json('POST', '/api/v1/results/sign', 'signing_leader', { dossierCodes: [o.dossier] }), refused: (r) => r.status === 200 && /"NOT_FOUND"/.test(r.utf8) && !/resultCode/.test(r.utf8) },
+      { name: "a signing leader signs another unit's dossier from the page", run: () => urlencoded('/can-bo/ky-so', 'signing_leader', { codes: o.dossier }), refused: (r) => r.status === 200 && !r.utf8.includes(o.secrets[0]) },
+      { name: "a unit leader assigns another unit's dossier", run: () => urlencoded('/can-bo/ho-so/phan-cong', 'unit_leader', { codes: o.dossier, assignee: 'chuyenvien' }), refused: (r) => r.status === 400 },
+      { name: "a citizen reuses another applicant's result in a draft", run: () => form(`/nop-ho-so/${w.own.procedure}`, 'citizen', { intent: 'save', 'reuse.0': o.result }), refused: (r) => r.status === 400 },
+      { name: "a signing leader replaces a result by another unit's result", run: () => json('POST', `/api/v1/results/${w.own.result}/revoke`, 'signing_leader', { reason: 'Thay thế thử', replacedBy: o.result }), refused: (r) => r.status === 400 },
+    ];
+    const state = async () => JSON.stringify(await Promise.all([
+      t.ctx.database.db.selectFrom('dossiers').select(['code', 'status', 'assignee', 'handling_unit']).orderBy('code').execute(),
+      t.ctx.database.db.selectFrom('results').select(['result_code', 'status']).orderBy('result_code').execute(),
+      t.ctx.database.db.selectFrom('dossier_components').select((e) => e.fn.countAll<number>().as('n')).execute(),
+      t.ctx.database.db.selectFrom('dossier_drafts').select(['owner_citizen_id', 'procedure_code', 'components']).where('owner_citizen_id', '=', w.own.citizen.id).orderBy('procedure_code').execute(),
+    ]));
+    await w.resetDrafts();
+    const before = await state();
+    const failures: string[] = [];
+    for (const c of cases) {
+      const r = await c.run();
+      if (r.status >= 500 || !c.refused(r)) failures.push(`${c.name}: ${r.status} ${r.utf8.slice(0, 200)}`);
+      const leaked = mentions(r, o.secrets);
+      if (leaked.length) failures.push(`${c.name}: shows ${leaked.join(', ')}`);
+    }
+    await w.resetDrafts();
+    expect(failures, failures.join('\n')).toEqual([]);
+    expect(await state(), 'a refused request changed something').toBe(before);
+  });
+});

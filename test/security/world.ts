@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { STAFF_ROLE_LIST, SERVICE_SCOPES, type Principal, type StaffRole } from '../../src/platform/auth/roles.ts';
+import { saveDraft } from '../../src/modules/dossiers/drafts.ts';
+import { api, type TestApp } from '../helpers.ts';
+import { TEST_PROCEDURE, uploadPdf } from '../dossier-fixtures.ts';
+
+/**
+ * The objects the security tests act on: two "sides", each a procedure whose every step is
+ * in one unit, a citizen who filed a dossier there (with an uploaded file), the dossier
+ * walked to a signed and returned result, a share link, a notification and a filing draft.
+ * `own` is in unit X (000.05.01.G12) and belongs to citizen A; `other` is in unit Y
+ * (000.05.02.G12) and belongs to citizen B. The principals under test are citizen A and
+ * officials of unit X: `own` is theirs, `other` is not.
+ */
+export const UNIT_X = '000.05.01.G12';
+export const UNIT_Y = '000.05.02.G12';
+
+export interface Side {
+  unit: string;
+  procedure: string;
+  citizen: Extract<Principal, { kind: 'citizen' }>;
+  citizenToken: string;
+  dossier: string;
+  result: string;
+  upload: string;
+  notification: string;
+  shareToken: string;
+  /** Real demo specialist assigned to the dossier (and the staff record :username routes use). */
+  specialist: string;
+  /** Text that only this side's owner and officials may ever see: personal data and form answers. */
+  secrets: string[];
+  /** What only the owner's own filing draft contains. */
+  draftSecret: string;
+}
+
+/** Who calls: anonymous, a citizen, one principal per staff role (in unit X), one per service scope. */
+export type Caller = 'anonymous' | 'citizen' | StaffRole | `scope:${keyof typeof SERVICE_SCOPES}`;
+export const CALLERS: Caller[] = ['anonymous', 'citizen', ...STAFF_ROLE_LIST, ...(Object.keys(SERVICE_SCOPES).map((s) => `scope:${s}`) as Caller[])];
+
+export interface World {
+  own: Side;
+  other: Side;
+  /** Bearer tokens by caller (none for anonymous). */
+  tokens: Map<Caller, string>;
+  principals: Map<Caller, Principal | null>;
+  /** Re-creates both citizens' drafts as the world made them (draft routes may change them). */
+  resetDrafts(): Promise<void>;
+}
+
+export const procedureFor = (code: string, unit: string, name: string) => ({
+  ...TEST_PROCEDURE,
+  code,
+  name,
+  congso: {
+    ...TEST_PROCEDURE.congso,
+    agencyCode: unit,
+    eForm: {
+      type: 'object',
+      required: ['tenDoanhNghiep', 'maSoThue'],
+      properties: {
+        tenDoanhNghiep: { type: 'string', title: 'Tên doanh nghiệp', minLength: 1, maxLength: 200 },
+        maSoThue: { type: 'string', title: 'Mã số thuế', pattern: '^[0-9]{10}$' },
+        diaChi: { type: 'string', title: 'Địa chỉ', maxLength: 500 },
+        ghiChu: { type: 'string', title: 'Ghi chú', maxLength: 2000, 'x-ui': { widget: 'textarea' } },
+        website: { type: 'string', title: 'Trang web', maxLength: 300 },
+        soLuong: { type: 'integer', title: 'Số lượng', minimum: 0, maximum: 1000000 },
+        ngayCap: { type: 'string', title: 'Ngày cấp', format: 'date' },
+        email: { type: 'string', title: 'Thư điện tử', format: 'email' },
+      },
+    },
+    workflow: [
+      { step: 'receive', name: 'Tiếp nhận', role: 'receiving_officer', unit, workingDays: 0.5 },
+      { step: 'assign', name: 'Phân công', role: 'unit_leader', unit, workingDays: 0.5 },
+      { step: 'examine', name: 'Thẩm định', role: 'specialist', unit, workingDays: 5 },
+      { step: 'approve', name: 'Phê duyệt', role: 'signing_leader', unit, workingDays: 2 },
+      { step: 'return', name: 'Trả kết quả', role: 'receiving_officer', unit, workingDays: 0 },
+    ],
+  },
+});
+
+export const PROC_X = '9.190001';
+export const PROC_Y = '9.190002';
+
+function staffPrincipal(role: StaffRole, unit: string, who?: { id: string; username: string; name: string }): Principal {
+  return { kind: 'staff', id: who?.id ?? randomUUID(), username: who?.username ?? `sec.${role}.${unit}`, name: who?.name ?? `Cán bộ thử ${role}`, roles: [{ role, unitId: unit }] };
+}
+
+async function realStaff(t: TestApp, username: string) {
+  const r = await t.ctx.database.db.selectFrom('staff').select(['id', 'username', 'full_name']).where('username', '=', username).executeTakeFirstOrThrow();
+  return { id: r.id, username: r.username, name: r.full_name };
+}
+
+const must = <T extends { status: number; body: unknown }>(what: string, r: T, ok = [200, 201]): T => {
+  if (!ok.includes(r.status)) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
+  return r;
+};
+
+/** Files a dossier for one side and walks it to a signed, returned result. */
+async function buildSide(t: TestApp, side: 'A' | 'B', unit: string, procedure: string, specialistName: string): Promise<Side & { staff: Record<string, string> }> {
+  const tag = side === 'A' ? 'alpha' : 'beta';
+  const citizen: Side['citizen'] = { kind: 'citizen', id: randomUUID(), name: `Trần Văn ${tag}secretname`, identifier: side === 'A' ? '079100000011' : '079200000022', citizenKind: 'citizen' };
+  const citizenToken = await t.ctx.tokens.issue(citizen);
+  const sp = await realStaff(t, specialistName);
+  const staff = {
+    receiving: await t.ctx.tokens.issue(staffPrincipal('receiving_officer', unit)),
+    leader: await t.ctx.tokens.issue(staffPrincipal('unit_leader', unit)),
+    specialist: await t.ctx.tokens.issue(staffPrincipal('specialist', unit, sp)),
+    signer: await t.ctx.tokens.issue(staffPrincipal('signing_leader', unit)),
+  };
+  const upload = await uploadPdf(t, citizenToken, `${tag}-don.pdf`);
+  const form = { tenDoanhNghiep: `Công ty ${tag}secretform`, maSoThue: side === 'A' ? '0101111111' : '0102222222', diaChi: `Số 1 phố ${tag}secretaddress` };
+  const filed = must(`file ${side}`, await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', {
+    token: citizenToken,
+    body: { procedureCode: procedure, channel: 2, form, applicant: { name: citizen.name, identifier: citizen.identifier, email: `${tag}secretmail@example.vn` }, components: [{ code: 'T-01', uploadId: upload }] },
+  }));
+  const code = filed.body.code;
+  const act = async (token: string, body: Record<string, unknown>) => must(`${side} ${String(body.action)}`, await api(t, 'POST', `/api/v1/dossiers/${code}/actions`, { token, body }));
+  await act(staff.receiving, { action: 'receive' });
+  await act(staff.leader, { action: 'assign', assignee: sp.username });
+  must(`${side} result draft`, await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, {
+    token: staff.specialist,
+    body: { kind: 'certificate', documentName: `Giấy xác nhận ${tag}`, fields: [{ label: 'Phạm vi', value: `Phạm vi ${tag}secretdraft` }] },
+  }));
+  await act(staff.specialist, { action: 'propose' });
+  await act(staff.signer, { action: 'approve' });
+  const signed = must(`${side} sign`, await api<{ resultCode?: string; error?: unknown }[]>(t, 'POST', '/api/v1/results/sign', { token: staff.signer, body: { dossierCodes: [code] } }));
+  const result = signed.body[0].resultCode;
+  if (!result) throw new Error(`${side} sign: ${JSON.stringify(signed.body)}`);
+  await act(staff.receiving, { action: 'return', method: 'online' });
+  const share = must(`${side} share`, await api<{ url: string }>(t, 'POST', `/api/v1/results/${result}/share`, { token: citizenToken, body: { hours: 24 } }));
+  const n = await t.ctx.database.db.selectFrom('notifications').select('id').where('dossier_code', '=', code).orderBy('created_at').executeTakeFirst();
+  if (!n) throw new Error(`${side}: no notification was written for ${code}`);
+  return {
+    unit, procedure, citizen, citizenToken, dossier: code, result, upload, notification: n.id, shareToken: share.body.url.split('/chia-se/')[1],
+    specialist: specialistName, staff,
+    secrets: [`${tag}secretname`, `${tag}secretform`, `${tag}secretaddress`, `${tag}secretmail`, `${tag}secretdraft`, citizen.identifier!],
+    draftSecret: `${tag}secretdraftform`,
+  };
+}
+
+/** Builds the world on a started demo app. */
+export async function buildWorld(t: TestApp): Promise<World> {
+  const admin = await t.ctx.tokens.issue(staffPrincipal('administrator', '000.00.00.G12'));
+  must('import', await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: [procedureFor(PROC_X, UNIT_X, 'Thủ tục an ninh X'), procedureFor(PROC_Y, UNIT_Y, 'Thủ tục an ninh Y')] }));
+  const own = await buildSide(t, 'A', UNIT_X, PROC_X, 'chuyenvien');
+  const other = await buildSide(t, 'B', UNIT_Y, PROC_Y, 'chuyenvien.hcm');
+
+  const principals = new Map<Caller, Principal | null>();
+  principals.set('anonymous', null);
+  principals.set('citizen', own.citizen);
+  const sp = await realStaff(t, own.specialist);
+  for (const role of STAFF_ROLE_LIST) principals.set(role, staffPrincipal(role, UNIT_X, role === 'specialist' ? sp : undefined));
+  for (const s of Object.keys(SERVICE_SCOPES)) principals.set(`scope:${s}` as Caller, { kind: 'service', clientId: `sec-client-${s.replace(':', '-')}`, name: `Hệ thống ${s}`, scopes: [s] });
+  const tokens = new Map<Caller, string>();
+  for (const [c, p] of principals) if (p) tokens.set(c, await t.ctx.tokens.issue(p));
+
+  const resetDrafts = async () => {
+    for (const s of [own, other]) await saveDraft(t.ctx, s.citizen.id, s.procedure, { form: { tenDoanhNghiep: s.draftSecret }, components: [] });
+  };
+  await resetDrafts();
+  return { own, other, tokens, principals, resetDrafts };
+}
