@@ -6,7 +6,7 @@ import { foldVietnamese } from '../../platform/i18n/index.ts';
 import { coveredUnits } from './visibility.ts';
 import { isOverdue } from './dossier-store.ts';
 import { localDate, addWorkingDays } from './deadlines.ts';
-import { STATUSES } from './workflow.ts';
+import { FINAL, STATUSES } from './workflow.ts';
 
 export const ListQuery = z.object({
   queue: z.enum(['mine', 'unit', 'due_soon', 'overdue', 'all']).default('all'),
@@ -35,26 +35,46 @@ export const DossierSummary = z.object({
 });
 export type DossierSummary = z.infer<typeof DossierSummary>;
 
+/** Beyond this many finished dossiers a queue says "more than" rather than counting them all. */
+export const COUNT_CAP = 1000;
+
+const COLUMNS = sql`d.code, d.procedure_code, d.procedure_name, d.applicant, d.channel, d.status, d.national_status, d.handling_unit, d.assignee, d.submitted_at, d.due_date, d.finished_at`;
+type Row = {
+  code: string; procedure_code: string; procedure_name: string; applicant: { name: string }; channel: number; status: keyof typeof STATUSES; national_status: number;
+  handling_unit: string; assignee: string | null; submitted_at: Date; due_date: string | null; finished_at: Date | null;
+};
+
 /**
  * Work queues. Applicants see their own dossiers. Officials see their units' dossiers
  * (`unit`), what waits for them (`mine`: the current step's role in their unit, or assigned
  * to them), what is due within two working days (`due_soon`) and what is late (`overdue`);
  * filters by status and procedure, search by code or applicant name without diacritics.
+ *
+ * Dossiers still open come first (earliest due first), then finished ones, newest first.
+ * The two parts are read separately so that neither grows with the years of history: open
+ * dossiers through partial indexes on what is unfinished, finished ones by an index walk in
+ * date order that stops at the page; finished ones are counted up to COUNT_CAP.
  */
-export async function listDossiers(ctx: Ctx, p: Principal, q: ListQuery): Promise<{ items: DossierSummary[]; total: number; page: number; pageSize: number }> {
+export async function listDossiers(ctx: Ctx, p: Principal, q: ListQuery): Promise<{ items: DossierSummary[]; total: number; totalCapped: boolean; page: number; pageSize: number }> {
   const today = localDate(new Date());
   const conds: Expression<SqlBool>[] = [];
-  if (p.kind === 'citizen') conds.push(sql<SqlBool>`d.owner_citizen_id = ${p.id}`);
+  // Who may see what, as alternatives each served by its own index (an OR would defeat the ordered walk).
+  const scopes: Expression<SqlBool>[] = [];
+  if (p.kind === 'citizen') scopes.push(sql<SqlBool>`d.owner_citizen_id = ${p.id}`);
   else if (p.kind === 'staff') {
     const units = await coveredUnits(ctx, p);
-    conds.push(sql<SqlBool>`(d.receiving_unit = any(${units}::text[]) or d.handling_unit = any(${units}::text[]))`);
+    // One equality per unit: `= any(array)` would not let the planner walk an index in date order.
+    // Beyond a few units (a ministry-wide role) the union of walks costs more than it saves.
+    if (units.length > 8) scopes.push(sql<SqlBool>`d.handling_unit = any(${units}::text[])`, sql<SqlBool>`d.receiving_unit = any(${units}::text[])`);
+    else for (const u of units) scopes.push(sql<SqlBool>`d.handling_unit = ${u}`, sql<SqlBool>`d.receiving_unit = ${u}`);
+    if (!units.length) scopes.push(sql<SqlBool>`false`);
     if (q.queue === 'mine') {
       const pairs = p.roles.map((r) => `${r.role}@${r.unitId}`);
-      conds.push(sql<SqlBool>`d.finished_at is null and ((d.status = 'processing' and d.assignee = ${p.username}) or (d.status <> 'processing' and (d.step_role || '@' || d.step_unit) = any(${pairs}::text[])))`);
+      conds.push(sql<SqlBool>`((d.status = 'processing' and d.assignee = ${p.username}) or (d.status <> 'processing' and (d.step_role || '@' || d.step_unit) = any(${pairs}::text[])))`);
     }
-  }
-  if (q.queue === 'due_soon') conds.push(sql<SqlBool>`d.finished_at is null and d.status <> 'awaiting_supplement' and d.due_date >= ${today}::date and d.due_date <= ${await addWorkingDays(ctx, today, 2)}::date`);
-  if (q.queue === 'overdue') conds.push(sql<SqlBool>`d.finished_at is null and d.status <> 'awaiting_supplement' and d.due_date < ${today}::date`);
+  } else scopes.push(sql<SqlBool>`true`);
+  if (q.queue === 'due_soon') conds.push(sql<SqlBool>`d.status <> 'awaiting_supplement' and d.due_date >= ${today}::date and d.due_date <= ${await addWorkingDays(ctx, today, 2)}::date`);
+  if (q.queue === 'overdue') conds.push(sql<SqlBool>`d.status <> 'awaiting_supplement' and d.due_date < ${today}::date`);
   if (q.status) conds.push(sql<SqlBool>`d.status = ${q.status}`);
   if (q.procedure) conds.push(sql<SqlBool>`d.procedure_code = ${q.procedure}`);
   if (q.q?.trim()) {
@@ -66,22 +86,53 @@ export async function listDossiers(ctx: Ctx, p: Principal, q: ListQuery): Promis
     const byName = folded ? sql<SqlBool>` or d.applicant_name_norm like ${`%${literal(folded)}%`}` : sql``;
     conds.push(sql<SqlBool>`(d.code like ${`${literal(text.toUpperCase())}%`}${byName})`);
   }
-  const where = conds.length ? sql.join(conds, sql` and `) : sql`true`;
-  const { rows } = await sql<{
-    code: string; procedure_code: string; procedure_name: string; applicant: { name: string }; channel: number; status: keyof typeof STATUSES; national_status: number;
-    handling_unit: string; assignee: string | null; submitted_at: Date; due_date: string | null; finished_at: Date | null; total: number;
-  }>`select d.code, d.procedure_code, d.procedure_name, d.applicant, d.channel, d.status, d.national_status, d.handling_unit, d.assignee, d.submitted_at, d.due_date, d.finished_at,
-            count(*) over () as total
-       from dossiers d where ${where}
-      order by d.finished_at is not null, d.due_date nulls last, d.submitted_at desc
-      limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`.execute(ctx.database.db);
+  const openOnly = (q.queue === 'mine' && p.kind === 'staff') || q.queue === 'due_soon' || q.queue === 'overdue' || (q.status !== undefined && !FINAL.includes(q.status));
+  const finishedOnly = q.status !== undefined && FINAL.includes(q.status);
+  const rest = conds.length ? sql` and ${sql.join(conds, sql` and `)}` : sql``;
+  const db = ctx.database.db;
+  const need = q.page * q.pageSize;
+  const anyScope = (part: Expression<SqlBool>) => sql`(${sql.join(scopes.map((s) => sql`(${s} and ${part})`), sql` or `)})`;
+
+  const open = finishedOnly
+    ? { rows: [] as Row[], count: 0 }
+    : await (async () => {
+        const where = sql`${anyScope(sql`d.finished_at is null`)}${rest}`;
+        const [rows, count] = await Promise.all([
+          sql<Row>`select ${COLUMNS} from dossiers d where ${where} order by d.due_date nulls last, d.submitted_at desc limit ${need}`.execute(db),
+          sql<{ n: number }>`select count(*)::int as n from dossiers d where ${where}`.execute(db),
+        ]);
+        return { rows: rows.rows, count: count.rows[0].n };
+      })();
+  const finished =
+    openOnly || need <= open.count
+      ? { rows: [] as Row[], count: openOnly ? 0 : await countFinished() }
+      : await (async () => {
+          const limit = need - open.count;
+          // One ordered index walk per scope, merged: each stops after `limit` rows.
+          const branches = scopes.map((s) => sql`(select ${COLUMNS} from dossiers d where ${s} and d.finished_at is not null${rest} order by d.submitted_at desc limit ${limit})`);
+          const [rows, count] = await Promise.all([
+            sql<Row>`select distinct on (x.submitted_at, x.code) x.* from (${sql.join(branches, sql` union all `)}) x order by x.submitted_at desc, x.code limit ${limit}`.execute(db),
+            countFinished(),
+          ]);
+          return { rows: rows.rows, count };
+        })();
+
+  async function countFinished(): Promise<number> {
+    const branches = scopes.map((s) => sql`(select d.id from dossiers d where ${s} and d.finished_at is not null${rest} limit ${COUNT_CAP + 1})`);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from (select distinct x.id from (${sql.join(branches, sql` union all `)}) x limit ${COUNT_CAP + 1}) y`.execute(db);
+    return rows[0].n;
+  }
+
+  const page = [...open.rows, ...finished.rows].slice((q.page - 1) * q.pageSize, need);
+  const capped = finished.count > COUNT_CAP;
   return {
-    items: rows.map((r) => ({
+    items: page.map((r) => ({
       code: r.code, procedureCode: r.procedure_code, procedureName: r.procedure_name, applicantName: r.applicant.name, channel: r.channel, status: r.status,
       statusText: STATUSES[r.status].vi, nationalStatus: r.national_status, handlingUnit: r.handling_unit, assignee: r.assignee,
       submittedAt: new Date(r.submitted_at).toISOString(), dueDate: r.due_date, overdue: isOverdue(r),
     })),
-    total: rows[0]?.total ?? 0,
+    total: open.count + Math.min(finished.count, COUNT_CAP),
+    totalCapped: capped,
     page: q.page,
     pageSize: q.pageSize,
   };
