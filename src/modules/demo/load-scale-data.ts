@@ -237,9 +237,8 @@ export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<Scale
     await writing;
     lap('waiting');
     writing = (async () => {
-      await importUploads(ctx, u);
-      await importDossiers(ctx, b);
-      await importResults(ctx, res);
+      // Independent tables, separate connections: the server uses both cores.
+      await Promise.all([importUploads(ctx, u), importDossiers(ctx, b), importResults(ctx, res)]);
       totals.dossiers += b.length;
       totals.uploads += u.length;
       totals.results += res.length;

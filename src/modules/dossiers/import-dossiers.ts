@@ -69,8 +69,8 @@ export async function importDossiers(ctx: Ctx, batch: readonly ImportedDossier[]
     }
   }
   await copyRows(ctx.database, 'dossiers', DOSSIER_COLUMNS, [dossiers]);
-  await copyRows(ctx.database, 'dossier_components', COMPONENT_COLUMNS, [components]);
-  await copyRows(ctx.database, 'dossier_actions', ACTION_COLUMNS, [actions]);
+  // Both refer to the dossiers only: on a server they load side by side, on two connections.
+  await Promise.all([copyRows(ctx.database, 'dossier_components', COMPONENT_COLUMNS, [components]), copyRows(ctx.database, 'dossier_actions', ACTION_COLUMNS, [actions])]);
   const rows = [...counters].map(([k, last]) => {
     const [unit, day] = k.split('|');
     return { unit_id: unit, day, last };

@@ -84,17 +84,23 @@ export async function withConstraintsDeferred<T>(database: Database, tables: rea
     return await load();
   } finally {
     onPhase?.(`restoring ${indexes.length} indexes and ${foreignKeys.length} foreign keys`);
-    const client = await database.pool.connect();
-    try {
-      // More sort memory for this session's index builds; the embedded database ignores what it cannot use.
-      await client.query("set maintenance_work_mem = '256MB'");
-      for (const d of deferred) {
-        await client.query(d.restore);
-        await client.query('delete from deferred_indexes where index_name = $1', [d.key]);
+    // Two builders side by side (a server has a core for each); indexes first, then the keys,
+    // whose checks read those indexes. Each statement is its own transaction, holding one table's lock.
+    const queue = [...deferred.filter((d) => !d.restore.startsWith('alter')), ...deferred.filter((d) => d.restore.startsWith('alter'))];
+    const worker = async () => {
+      const client = await database.pool.connect();
+      try {
+        // More sort memory for this session's index builds; the embedded database ignores what it cannot use.
+        await client.query("set maintenance_work_mem = '256MB'");
+        for (let d = queue.shift(); d; d = queue.shift()) {
+          await client.query(d.restore);
+          await client.query('delete from deferred_indexes where index_name = $1', [d.key]);
+        }
+      } finally {
+        client.release();
       }
-      for (const t of tables) await client.query(`analyze ${ident(t)}`);
-    } finally {
-      client.release();
-    }
+    };
+    await Promise.all([worker(), worker()]);
+    for (const t of tables) await database.pool.query(`analyze ${ident(t)}`);
   }
 }
