@@ -146,7 +146,8 @@ const QUERIES = ['giay chung nhan xuat xu', 'giấy phép nhập khẩu tự đ�
 interface Running { base: string; child: ChildProcess; env: NodeJS.ProcessEnv; stop(): Promise<void> }
 
 async function startServer(env: NodeJS.ProcessEnv, profileDir?: string): Promise<Running> {
-  const port = freePort();
+  // Restarts keep the port: tokens name the server's address as their issuer.
+  const port = env.PORT ? Number(env.PORT) : freePort();
   const full = { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}` };
   // The same flags as `npm start` (package.json): a small young generation keeps the resident set down.
   const child = spawn(NODE, ['--max-semi-space-size=2', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/main.ts', 'serve'], { cwd: ROOT, env: { ...process.env, ...full }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -241,12 +242,16 @@ async function runScenarios(kind: string, dossiers: number, holder: { server: Ru
 const profiles: string[] = [];
 const rssPeaks: number[] = [];
 
-function loadData(env: NodeJS.ProcessEnv, n: number, seed: number): number {
+/**
+ * Loads n dossiers over the given years. The first load is this year's work; scaling up adds
+ * earlier years, as a ministry's data grows: more history, the same daily workload.
+ */
+function loadData(env: NodeJS.ProcessEnv, n: number, seed: number, years: [number, number]): number {
   const t0 = performance.now();
-  const out = node(['src/main.ts', 'load', '--dossiers', String(n), '--seed', String(seed)], env, false);
+  const out = node(['src/main.ts', 'load', '--dossiers', String(n), '--seed', String(seed), '--from-year', String(years[0]), '--to-year', String(years[1])], env, false);
   const secs = (performance.now() - t0) / 1000;
   const line = out.trim().split('\n').at(-1) ?? '';
-  notes.push(`${env.DATABASE_URL ? 'postgresql' : 'embedded'}: seed:load ${n.toLocaleString('en')} dossiers — ${line.replace(/^.*?(\d+ dossiers, )/, '$1')} (${secs.toFixed(1)} s with process start)`);
+  notes.push(`${env.DATABASE_URL ? 'postgresql' : 'embedded'}: seed:load ${n.toLocaleString('en')} dossiers (${years[0]}–${years[1]}) — ${line.replace(/^.*?(\d+ dossiers, )/, '$1')} (${secs.toFixed(1)} s with process start)`);
   log(line);
   return n;
 }
@@ -254,11 +259,12 @@ function loadData(env: NodeJS.ProcessEnv, n: number, seed: number): number {
 async function benchOn(kind: 'postgresql' | 'embedded', base: { insert?: Measure; http: Measure }) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'congso-bench-'));
   const db = kind === 'postgresql' ? await createScratchDatabase(pgUrl, 'congso_bench') : undefined;
-  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(db ? { DATABASE_URL: db.url } : {}) };
+  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: String(freePort()), ...(db ? { DATABASE_URL: db.url } : {}) };
   const holder: { server?: Running } = {};
   try {
     node(['src/main.ts', 'seed'], env, false);
-    let loaded = loadData(env, kind === 'postgresql' ? DOSSIERS : EMBEDDED_DOSSIERS, 1);
+    const year = new Date().getUTCFullYear();
+    let loaded = loadData(env, kind === 'postgresql' ? DOSSIERS : EMBEDDED_DOSSIERS, 1, [year, year]);
     const codes = await sampleCodes(env);
     holder.server = await startServer(env);
     const tk = await tokens(holder.server.base, dataDir);
@@ -277,7 +283,7 @@ async function benchOn(kind: 'postgresql' | 'embedded', base: { insert?: Measure
     if (kind === 'postgresql' && SCALE_TO > loaded) {
       await holder.server.stop();
       holder.server = undefined;
-      loaded += loadData(env, SCALE_TO - loaded, 2);
+      loaded += loadData(env, SCALE_TO - loaded, 2, [year - 9, year - 1]);
       const more = await sampleCodes(env);
       codes.splice(0, codes.length, ...more);
       holder.server = await startServer(env);
@@ -368,7 +374,7 @@ const text = [
 ].join('\n');
 console.log(`\n${text}`);
 mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-const out = path.join(ROOT, 'bench/results', `${quick ? 'quick-' : ''}${new Date().toISOString().slice(0, 10)}.md`);
+const out = path.join(ROOT, 'bench/results', `${PROFILE ? 'profile-' : ''}${quick ? 'quick-' : ''}${new Date().toISOString().slice(0, 10)}.md`);
 writeFileSync(out, text);
 console.log(`written to ${path.relative(ROOT, out)}`);
 // A benchmark whose requests fail measures nothing: CI runs --quick and must notice.

@@ -18,7 +18,7 @@ Usage: node --import tsx src/main.ts <command>
   migrate   apply database migrations and exit
   seed      load the demo ministry, staff and procedures (if the database is empty)
   import    import procedure files in the national JSON format: import FILE…
-  load      bulk-load realistic data for load tests: load --dossiers N [--seed S] [--from-year Y]
+  load      bulk-load realistic data for load tests: load --dossiers N [--seed S] [--from-year Y] [--to-year Y]
   worker    run background jobs only (scale-out: N web nodes + workers)
   totp      print the current sign-in code of a demo account: totp USERNAME (demo mode only)
 
@@ -116,7 +116,7 @@ async function loadData(config: Config, args: string[]) {
       if (bar.isActive) bar.update(done, { rate });
       else bar.start(dossiers, done, { rate });
     };
-    const r = await loadScaleData(ctx, { dossiers, seed: opt('seed'), fromYear: opt('from-year'), log: (m) => {
+    const r = await loadScaleData(ctx, { dossiers, seed: opt('seed'), fromYear: opt('from-year'), toYear: opt('to-year'), log: (m) => {
         if (bar.isActive) bar.stop();
         console.log(m);
       }, onProgress: progress });

@@ -61,6 +61,12 @@ describe('load generator (npm run seed:load)', () => {
     expect(again.dossiers).toBe(700);
     const n = (await sql<{ n: number; codes: number }>`select count(*)::int as n, count(distinct code)::int as codes from dossiers`.execute(t.ctx.database.db)).rows[0];
     expect(n).toEqual({ n: 2200, codes: 2200 });
+    // Earlier years add history, not work: nothing filed then is still waiting on anyone.
+    const year = new Date().getUTCFullYear();
+    await loadScaleData(t.ctx, { dossiers: 400, fromYear: year - 3, toYear: year - 1, seed: 44 });
+    const old = await sql<{ status: string; n: number }>`select status, count(*)::int as n from dossiers where submitted_at < ${`${year}-01-01`}::date group by status`.execute(t.ctx.database.db);
+    expect(old.rows.reduce((a, r) => a + r.n, 0)).toBe(400);
+    expect(old.rows.filter((r) => !['returned', 'refused', 'withdrawn', 'stopped', 'approved'].includes(r.status))).toEqual([]);
   });
 
   it('COPY rows keep tabs, new lines, backslashes and JSON intact', async () => {

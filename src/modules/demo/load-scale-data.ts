@@ -89,6 +89,8 @@ export interface ScaleOptions {
   dossiers: number;
   /** First year of the history (default: two years before this one). */
   fromYear?: number;
+  /** Last year of the history (default: this year, up to today). Earlier years add history without adding to today's workload. */
+  toYear?: number;
   seed?: number;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
@@ -192,13 +194,16 @@ export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<Scale
   const fromYear = opts.fromYear ?? now.getUTCFullYear() - 2;
   const cal = await loadCalendar(ctx, fromYear, now.getUTCFullYear() + 1);
   const days: string[] = [];
-  for (let d = new Date(`${fromYear}-01-01T00:00:00Z`); localDateOf(d) <= today; d = new Date(d.getTime() + 86_400_000)) {
+  const lastDay = opts.toYear !== undefined && `${opts.toYear}-12-31` < today ? `${opts.toYear}-12-31` : today;
+  for (let d = new Date(`${fromYear}-01-01T00:00:00Z`); localDateOf(d) <= lastDay; d = new Date(d.getTime() + 86_400_000)) {
     const s = localDateOf(d);
     if (cal.isWorkingDay(s)) days.push(s);
   }
-  const todayIdx = days.length - 1;
-  // Working days after today, for actions planned in the future (cut off below).
-  const later = (idx: number) => (idx <= todayIdx ? days[idx] : cal.addWorkingDays(today, idx - todayIdx));
+  if (!days.length) throw new Error(`load: no working day between ${fromYear}-01-01 and ${lastDay}`);
+  const lastIdx = days.length - 1;
+  // Where today falls on the same count of working days: actions planned after it have not happened.
+  const todayIdx = lastIdx + cal.workingDaysBetween(days[lastIdx], today);
+  const later = (idx: number) => (idx <= lastIdx ? days[idx] : cal.addWorkingDays(days[lastIdx], idx - lastIdx));
   const at = (idx: number, minutes: number) => new Date(Date.parse(`${later(idx)}T01:00:00Z`) + minutes * 60_000); // 08:00 in Vietnam + minutes
 
   const N = opts.dossiers;
