@@ -361,7 +361,10 @@ function makeDossier(r: Rng, a: MakeArgs): { dossier: ImportedDossier; uploads: 
       idx = Math.max(idx + 1, receivedIdx + (late ? proc.days + 1 + r.int(4) : 1 + r.int(Math.max(1, proc.days - 1))));
       path.push({ action: 'propose', idx, by: staff(specialist), to: 'proposed' });
       path.push({ action: 'approve', idx: idx + (r.next() < 0.5 ? 0 : 1), by: staff(signer), to: 'approved' });
-      if (r.next() > 0.02) path.push({ action: 'return', idx: path.at(-1)!.idx + r.int(3), by: staff(receiving), to: 'returned' });
+      // A few results wait weeks for their holder; within a quarter every one is handed over or posted.
+      const uncollected = r.next() < 0.02;
+      const approvedIdx = path.at(-1)!.idx;
+      path.push({ action: 'return', idx: uncollected ? approvedIdx + 20 + r.int(40) : approvedIdx + r.int(3), by: staff(receiving), to: 'returned' });
     }
   }
 

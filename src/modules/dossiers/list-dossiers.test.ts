@@ -64,8 +64,11 @@ describe('work queues', () => {
             const got = await listDossiers(t.ctx, p, q);
             const want = await reference(p, q);
             // Open dossiers due the same day and filed the same instant may come in either order; compare sets for those.
-            expect(got.total, JSON.stringify(q)).toBe(want.total);
-            expect(got.totalCapped).toBe(false);
+            // Finished dossiers are counted one past the page: then there are at least `total`, and a next page.
+            if (got.totalCapped) {
+              expect(want.total, JSON.stringify(q)).toBeGreaterThanOrEqual(got.total);
+              expect(got.total).toBeGreaterThan(page * 20);
+            } else expect(got.total, JSON.stringify(q)).toBe(want.total);
             expect([...got.items.map((i) => i.code)].sort(), JSON.stringify({ p: p.kind === 'staff' ? p.username : 'citizen', q })).toEqual([...want.codes].sort());
             if (status && FINAL.includes(status)) expect(got.items.map((i) => i.code)).toEqual(want.codes);
             compared++;

@@ -35,8 +35,6 @@ export const DossierSummary = z.object({
 });
 export type DossierSummary = z.infer<typeof DossierSummary>;
 
-/** Beyond this many finished dossiers a queue says "more than" rather than counting them all. */
-export const COUNT_CAP = 1000;
 
 const COLUMNS = sql`d.code, d.procedure_code, d.procedure_name, d.applicant, d.channel, d.status, d.national_status, d.handling_unit, d.assignee, d.submitted_at, d.due_date, d.finished_at`;
 type Row = {
@@ -53,7 +51,9 @@ type Row = {
  * Dossiers still open come first (earliest due first), then finished ones, newest first.
  * The two parts are read separately so that neither grows with the years of history: open
  * dossiers through partial indexes on what is unfinished, finished ones by an index walk in
- * date order that stops at the page; finished ones are counted up to COUNT_CAP.
+ * date order that stops at the page. Finished ones are counted only as far as one past this
+ * page (`totalCapped`: there are more), since counting years of history would cost more
+ * than the page itself.
  */
 export async function listDossiers(ctx: Ctx, p: Principal, q: ListQuery): Promise<{ items: DossierSummary[]; total: number; totalCapped: boolean; page: number; pageSize: number }> {
   const today = localDate(new Date());
@@ -105,33 +105,34 @@ export async function listDossiers(ctx: Ctx, p: Principal, q: ListQuery): Promis
       })();
   const finished =
     openOnly || need <= open.count
-      ? { rows: [] as Row[], count: openOnly ? 0 : await countFinished() }
+      ? { rows: [] as Row[], count: openOnly ? 0 : await countFinished(1) }
       : await (async () => {
           const limit = need - open.count;
           // One ordered index walk per scope, merged: each stops after `limit` rows.
           const branches = scopes.map((s) => sql`(select ${COLUMNS} from dossiers d where ${s} and d.finished_at is not null${rest} order by d.submitted_at desc limit ${limit})`);
           const [rows, count] = await Promise.all([
             sql<Row>`select distinct on (x.submitted_at, x.code) x.* from (${sql.join(branches, sql` union all `)}) x order by x.submitted_at desc, x.code limit ${limit}`.execute(db),
-            countFinished(),
+            countFinished(limit + 1),
           ]);
           return { rows: rows.rows, count };
         })();
 
-  async function countFinished(): Promise<number> {
-    const branches = scopes.map((s) => sql`(select d.id from dossiers d where ${s} and d.finished_at is not null${rest} limit ${COUNT_CAP + 1})`);
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from (select distinct x.id from (${sql.join(branches, sql` union all `)}) x limit ${COUNT_CAP + 1}) y`.execute(db);
+  async function countFinished(upTo: number): Promise<number> {
+    const branches = scopes.map((s) => sql`(select d.id from dossiers d where ${s} and d.finished_at is not null${rest} order by d.submitted_at desc limit ${upTo})`);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from (select distinct x.id from (${sql.join(branches, sql` union all `)}) x limit ${upTo}) y`.execute(db);
     return rows[0].n;
   }
 
   const page = [...open.rows, ...finished.rows].slice((q.page - 1) * q.pageSize, need);
-  const capped = finished.count > COUNT_CAP;
+  const finishedShown = Math.max(0, need - open.count);
+  const capped = !openOnly && finished.count > finishedShown;
   return {
     items: page.map((r) => ({
       code: r.code, procedureCode: r.procedure_code, procedureName: r.procedure_name, applicantName: r.applicant.name, channel: r.channel, status: r.status,
       statusText: STATUSES[r.status].vi, nationalStatus: r.national_status, handlingUnit: r.handling_unit, assignee: r.assignee,
       submittedAt: new Date(r.submitted_at).toISOString(), dueDate: r.due_date, overdue: isOverdue(r),
     })),
-    total: open.count + Math.min(finished.count, COUNT_CAP),
+    total: open.count + finished.count,
     totalCapped: capped,
     page: q.page,
     pageSize: q.pageSize,

@@ -6,7 +6,7 @@ import { ActionInput, DossierView, FileDossierInput } from './schemas.ts';
 import { fileDossier } from './file-dossier.ts';
 import { takeAction } from './take-action.ts';
 import { ActionLogEntry, getActionLog, getDossier } from './get-dossier.ts';
-import { COUNT_CAP, DossierSummary, ListQuery, listDossiers } from './list-dossiers.ts';
+import { DossierSummary, ListQuery, listDossiers } from './list-dossiers.ts';
 import { PublicDossier, trackDossier } from './track-dossier.ts';
 import { RatingInput, rateDossier, unitRatings } from './rate-dossier.ts';
 import { coveredUnits } from './visibility.ts';
@@ -35,7 +35,7 @@ export const dossiersModule: Module = {
     });
     app.get('/api/v1/dossiers', {
       config: { access: ['citizen', ...STAFF_DOSSIER_ROLES, 'scope:dossiers:read'] },
-      schema: { tags: ['dossiers'], summary: 'My dossiers (applicants) or work queues (officials)', querystring: ListQuery, response: { 200: Page(DossierSummary).extend({ totalCapped: z.boolean().describe(`total stops at ${COUNT_CAP} finished dossiers plus the open ones: there are more`) }) } },
+      schema: { tags: ['dossiers'], summary: 'My dossiers (applicants) or work queues (officials)', querystring: ListQuery, response: { 200: Page(DossierSummary).extend({ totalCapped: z.boolean().describe('finished dossiers are counted only one past this page: when true there are at least `total`, and more pages') }) } },
       handler: async (req) => listDossiers(ctx, req.principal!, req.query),
     });
     app.get('/api/v1/dossiers/:code', {

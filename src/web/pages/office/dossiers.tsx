@@ -80,7 +80,7 @@ export function DossierQueuePage({ req, query, result, specialists, notice }: Qu
         </div>
         <button type="submit" class="govuk-button govuk-button--secondary">{t(req, 'Lọc', 'Filter')}</button>
       </form>
-      <p class="govuk-body">{result.totalCapped ? t(req, `Hơn ${result.total.toLocaleString('vi-VN')} hồ sơ`, `More than ${result.total.toLocaleString('en')} dossiers`) : t(req, `${result.total} hồ sơ`, `${result.total} dossiers`)}</p>
+      <p class="govuk-body">{result.totalCapped ? t(req, `Ít nhất ${result.total.toLocaleString('vi-VN')} hồ sơ`, `At least ${result.total.toLocaleString('en')} dossiers`) : t(req, `${result.total} hồ sơ`, `${result.total} dossiers`)}</p>
       <form method="post" action="/can-bo/ho-so/phan-cong">
         <Csrf req={req} />
         <input type="hidden" name="back" value={queueHref(query, result.page)} />
