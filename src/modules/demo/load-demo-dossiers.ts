@@ -13,6 +13,7 @@ import { validateEForm } from '../dossiers/eform.ts';
 import { stepIndex, type Channel } from '../dossiers/workflow.ts';
 import type { ActionInput, Applicant } from '../dossiers/schemas.ts';
 import { readDemo, NATIONAL_PORTAL_CLIENT } from './load-demo-data.ts';
+import { prng } from './random.ts';
 
 /**
  * Demo dossiers: about thirty dossiers over nine procedures and their units, driven through
@@ -56,23 +57,6 @@ const RETAILERS = ['Cửa hàng Rượu – Bia Minh Phát', 'Công ty TNHH Thư
 const PROVINCES = ['Hà Nội', 'Thành phố Hồ Chí Minh', 'Đà Nẵng', 'Hải Phòng', 'Cần Thơ', 'Quảng Ninh', 'Khánh Hòa', 'Nghệ An'];
 const COUNTRIES = ['Nhật Bản', 'Hàn Quốc', 'Đức', 'Hoa Kỳ', 'Thái Lan', 'Xin-ga-po'];
 
-/** mulberry32: small, fast, good enough for demo data. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
-    digits: (n: number) => Array.from({ length: n }, () => Math.floor(next() * 10)).join(''),
-  };
-}
 type Rng = ReturnType<typeof prng>;
 
 type JsonSchema = {

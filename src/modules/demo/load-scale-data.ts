@@ -17,6 +17,7 @@ import { importCitizens, type ImportedCitizen } from '../identity/import-citizen
 import type { Applicant } from '../dossiers/schemas.ts';
 import type { DossierState, Status } from '../dossiers/workflow.ts';
 import { DEMO_PASSWORD } from './load-demo-data.ts';
+import { prng } from './random.ts';
 
 /**
  * Realistic data at scale for load tests: regional offices with their staff, procedures with
@@ -58,19 +59,7 @@ const BRAND = ['Hòa Phát', 'Sao Mai', 'Trường Sơn', 'Phú Thịnh', 'Đôn
 const STREETS = ['Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Huệ', 'Hai Bà Trưng', 'Lý Thường Kiệt', 'Điện Biên Phủ', 'Phan Chu Trinh', 'Quang Trung'];
 const CITIES = ['Hà Nội', 'TP. Hồ Chí Minh', 'Đà Nẵng', 'Hải Phòng', 'Cần Thơ', 'Bắc Ninh', 'Đồng Nai', 'Bình Dương'];
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
-}
-type Rng = ReturnType<typeof rng>;
+type Rng = ReturnType<typeof prng>;
 
 /**
  * A UUIDv7-shaped id (RFC 9562: time first) from the generator: rows made in time order land
@@ -79,7 +68,7 @@ type Rng = ReturnType<typeof rng>;
 function uuidAt(r: Rng, at: Date): string {
   const ms = at.getTime().toString(16).padStart(12, '0');
   const h = Array.from({ length: 3 }, () => Math.floor(r.next() * 2 ** 32).toString(16).padStart(8, '0')).join('');
-  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${h.slice(0, 3)}-${'89ab'[r.int(4)]}${h.slice(3, 6)}-${h.slice(6, 18)}`;
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${h.slice(0, 3)}-${'89ab'[r.below(4)]}${h.slice(3, 6)}-${h.slice(6, 18)}`;
 }
 
 interface Unit { id: string; name: string; staff: Record<'receiving_officer' | 'unit_leader' | 'specialist' | 'signing_leader', { username: string; fullName: string }[]> }
@@ -179,7 +168,7 @@ const HOUR = 3_600_000;
 
 export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<ScaleReport> {
   const t0 = performance.now();
-  const r = rng(opts.seed ?? 20261129);
+  const r = prng(opts.seed ?? 20261129);
   const log = opts.log ?? (() => {});
   const units = await ensureUnits(ctx, r);
   const procs = await ensureProcedures(ctx, units);
@@ -255,7 +244,7 @@ export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<Scale
     for (let di = 0; di < days.length; di++) {
       const count = Math.floor(((di + 1) * N) / days.length) - Math.floor((di * N) / days.length);
       for (let j = 0; j < count; j++) {
-        const ui = r.int(units.length);
+        const ui = r.below(units.length);
         const unit = units[ui];
         const proc = r.pick(procsByUnit[ui]);
         const day = days[di];
@@ -309,12 +298,12 @@ function makeDossier(r: Rng, a: MakeArgs): { dossier: ImportedDossier; uploads: 
   const business = r.next() < 0.6;
   const citizen = channel === 2 && !business ? r.pick(a.citizens) : null;
   const company = `Công ty TNHH ${r.pick(TRADE)} ${r.pick(BRAND)} ${r.pick(CITIES)}`;
-  const taxCode = `0${String(100_000_000 + r.int(899_999_999))}`;
+  const taxCode = `0${String(100_000_000 + r.below(899_999_999))}`;
   const applicant: Applicant = business
-    ? { kind: 'business', name: company, identifier: taxCode, email: null, phone: `09${String(r.int(1e8)).padStart(8, '0')}`, address: `${1 + r.int(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}` }
+    ? { kind: 'business', name: company, identifier: taxCode, email: null, phone: `09${String(r.below(1e8)).padStart(8, '0')}`, address: `${1 + r.below(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}` }
     : citizen
-      ? { kind: 'citizen', name: citizen.fullName, identifier: citizen.identifier, email: null, phone: citizen.phone, address: `${1 + r.int(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}` }
-      : { kind: 'citizen', name: personName(r), identifier: `0${String(r.int(1e11)).padStart(11, '0')}`, email: null, phone: null, address: `${1 + r.int(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}` };
+      ? { kind: 'citizen', name: citizen.fullName, identifier: citizen.identifier, email: null, phone: citizen.phone, address: `${1 + r.below(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}` }
+      : { kind: 'citizen', name: personName(r), identifier: `0${String(r.below(1e11)).padStart(11, '0')}`, email: null, phone: null, address: `${1 + r.below(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}` };
   const receiving = r.pick(unit.staff.receiving_officer);
   const leader = r.pick(unit.staff.unit_leader);
   const specialist = r.pick(unit.staff.specialist);
@@ -322,7 +311,7 @@ function makeDossier(r: Rng, a: MakeArgs): { dossier: ImportedDossier; uploads: 
   const filedBy = channel === 2 ? (citizen ? `citizen:${citizen.id}` : 'service:dvcqg') : `staff:${receiving.username}`;
   const applicantActor = { actor: filedBy, name: channel === 2 ? applicant.name : receiving.fullName };
 
-  const submittedAt = a.at(a.di, r.int(9 * 60));
+  const submittedAt = a.at(a.di, r.below(9 * 60));
   const id = uuidAt(r, submittedAt);
   const uploads: ImportedUpload[] = [];
   const components: ImportedDossier['components'] = [];
@@ -341,30 +330,30 @@ function makeDossier(r: Rng, a: MakeArgs): { dossier: ImportedDossier; uploads: 
   let idx = a.di;
   path.push({ action: 'submit', idx, by: applicantActor, to: 'submitted', data: { channel, components: nFiles } });
   if (channel === 2 && fate < 0.03) {
-    path.push({ action: 'refuse', idx: idx + r.int(2), by: staff(receiving), to: 'refused', data: { reason: 'Hồ sơ không thuộc thẩm quyền giải quyết' } });
+    path.push({ action: 'refuse', idx: idx + r.below(2), by: staff(receiving), to: 'refused', data: { reason: 'Hồ sơ không thuộc thẩm quyền giải quyết' } });
   } else {
-    if (channel === 2) idx += r.int(2);
+    if (channel === 2) idx += r.below(2);
     path.push({ action: 'receive', idx, by: staff(receiving), to: 'received' });
     const receivedIdx = idx;
-    idx += r.int(2);
+    idx += r.below(2);
     path.push({ action: 'assign', idx, by: staff(leader), to: 'processing', data: { assignee: specialist.username } });
-    if (fate < 0.05) path.push({ action: 'withdraw', idx: idx + 1 + r.int(2), by: applicantActor, to: 'withdrawn', data: { reason: 'Doanh nghiệp rút hồ sơ để hoàn thiện' } });
-    else if (fate < 0.065) path.push({ action: 'stop', idx: idx + 1 + r.int(2), by: staff(signer), to: 'stopped', data: { reason: 'Doanh nghiệp đề nghị dừng' } });
+    if (fate < 0.05) path.push({ action: 'withdraw', idx: idx + 1 + r.below(2), by: applicantActor, to: 'withdrawn', data: { reason: 'Doanh nghiệp rút hồ sơ để hoàn thiện' } });
+    else if (fate < 0.065) path.push({ action: 'stop', idx: idx + 1 + r.below(2), by: staff(signer), to: 'stopped', data: { reason: 'Doanh nghiệp đề nghị dừng' } });
     else {
       if (fate > 0.88) {
         idx += 1;
         path.push({ action: 'request_supplement', idx, by: staff(specialist), to: 'awaiting_supplement', data: { items: ['Bản sao hợp đồng thương mại'] } });
-        idx += 1 + r.int(5);
+        idx += 1 + r.below(5);
         path.push({ action: 'supplement', idx, by: applicantActor, to: 'processing' });
       }
       const late = r.next() < 0.07;
-      idx = Math.max(idx + 1, receivedIdx + (late ? proc.days + 1 + r.int(4) : 1 + r.int(Math.max(1, proc.days - 1))));
+      idx = Math.max(idx + 1, receivedIdx + (late ? proc.days + 1 + r.below(4) : 1 + r.below(Math.max(1, proc.days - 1))));
       path.push({ action: 'propose', idx, by: staff(specialist), to: 'proposed' });
       path.push({ action: 'approve', idx: idx + (r.next() < 0.5 ? 0 : 1), by: staff(signer), to: 'approved' });
       // A few results wait weeks for their holder; within a quarter every one is handed over or posted.
       const uncollected = r.next() < 0.02;
       const approvedIdx = path.at(-1)!.idx;
-      path.push({ action: 'return', idx: uncollected ? approvedIdx + 20 + r.int(40) : approvedIdx + r.int(3), by: staff(receiving), to: 'returned' });
+      path.push({ action: 'return', idx: uncollected ? approvedIdx + 20 + r.below(40) : approvedIdx + r.below(3), by: staff(receiving), to: 'returned' });
     }
   }
 
@@ -378,7 +367,7 @@ function makeDossier(r: Rng, a: MakeArgs): { dossier: ImportedDossier; uploads: 
   let supplementRequested = false;
   let prevAt = submittedAt;
   for (const [i, p] of done.entries()) {
-    const when = i === 0 ? submittedAt : new Date(Math.max(a.at(p.idx, 30 * i + r.int(30)).getTime(), prevAt.getTime() + 60_000));
+    const when = i === 0 ? submittedAt : new Date(Math.max(a.at(p.idx, 30 * i + r.below(30)).getTime(), prevAt.getTime() + 60_000));
     prevAt = when;
     if (p.action === 'receive') {
       receivedAt = when;
@@ -413,7 +402,7 @@ function makeDossier(r: Rng, a: MakeArgs): { dossier: ImportedDossier; uploads: 
   return {
     dossier: {
       id, code: a.code, receivingUnit: unit.id, procedureCode: proc.code, procedureVersion: proc.version, procedureName: proc.name, channel, applicant, ownerCitizenId: citizen?.id ?? null, filedBy,
-      form: { tenDoanhNghiep: business ? company : `Hộ kinh doanh ${applicant.name}`, maSoThue: business ? taxCode : `0${String(r.int(1e9)).padStart(9, '0')}`, diaChi: applicant.address ?? 'Hà Nội', ngayDeNghi: localDate(submittedAt), soLuong: 1 + r.int(5000) },
+      form: { tenDoanhNghiep: business ? company : `Hộ kinh doanh ${applicant.name}`, maSoThue: business ? taxCode : `0${String(r.below(1e9)).padStart(9, '0')}`, diaChi: applicant.address ?? 'Hà Nội', ngayDeNghi: localDate(submittedAt), soLuong: 1 + r.below(5000) },
       state, stepRole, stepUnit: stepRole ? unit.id : null, submittedAt, receivedAt, stepDueDate: null, finishedAt: ['returned', 'refused', 'withdrawn', 'stopped'].includes(status) ? prevAt : null,
       components, actions,
     },
