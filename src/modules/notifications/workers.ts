@@ -19,7 +19,18 @@ export interface WorkerOptions {
 export async function registerNotificationWorkers(ctx: Ctx, opts: WorkerOptions = {}): Promise<string> {
   await ensureNotificationQueues(ctx, { retryDelaySeconds: opts.retryDelaySeconds });
   const channels: Channels = { ...createChannels(ctx.config), ...opts.channels };
-  return ctx.jobs.boss.work<{ id: string }>(NOTIFICATION_QUEUE, { pollingIntervalSeconds: 1 }, async (jobs) => {
-    for (const job of jobs) await sendNotification(ctx, job.data.id, channels);
+  // Batches, fetched back to back while they come full: one job per poll sent about one message
+  // a second per node, and a burst of filings queued receipts for minutes. A failure still fails
+  // the batch for pg-boss to retry after the others were tried; rows already sent are skipped then.
+  return ctx.jobs.boss.work<{ id: string }>(NOTIFICATION_QUEUE, { pollingIntervalSeconds: 1, batchSize: 20, burstWhenBatchFull: true }, async (jobs) => {
+    let failure: unknown;
+    for (const job of jobs) {
+      try {
+        await sendNotification(ctx, job.data.id, channels);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure) throw failure;
   });
 }
