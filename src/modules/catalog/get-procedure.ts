@@ -36,19 +36,19 @@ export async function getProcedure(ctx: Ctx, code: string, opts: { at?: Date; ve
 
 // A version's document never changes once imported (a change is a new version), so it is
 // kept in memory by version id; filing reads it on every request.
-const byDatabase = new WeakMap<object, Map<string, z.infer<typeof ProcedureData>>>();
+const byDatabase = new WeakMap<object, Map<number, z.infer<typeof ProcedureData>>>();
 const MAX_DOCUMENTS = 2000;
 
 async function versionDocument(ctx: Ctx, versionId: number): Promise<z.infer<typeof ProcedureData>> {
   const root = ctx.database.root ?? ctx.database;
   let documents = byDatabase.get(root);
   if (!documents) byDatabase.set(root, (documents = new Map()));
-  const hit = documents.get(String(versionId));
+  const hit = documents.get(versionId);
   if (hit) return structuredClone(hit);
   const doc = await ctx.database.db.selectFrom('procedure_documents').select('data').where('version_id', '=', versionId).executeTakeFirstOrThrow();
   const data = doc.data as unknown as z.infer<typeof ProcedureData>;
   if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value!);
-  documents.set(String(versionId), data);
+  documents.set(versionId, data);
   return structuredClone(data);
 }
 

@@ -184,8 +184,8 @@ export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<Scale
   const cal = await loadCalendar(ctx, fromYear, now.getUTCFullYear() + 1);
   const days: string[] = [];
   const lastDay = opts.toYear !== undefined && `${opts.toYear}-12-31` < today ? `${opts.toYear}-12-31` : today;
-  for (let d = new Date(`${fromYear}-01-01T00:00:00Z`); localDateOf(d) <= lastDay; d = new Date(d.getTime() + 86_400_000)) {
-    const s = localDateOf(d);
+  for (let d = new Date(`${fromYear}-01-01T00:00:00Z`); localDate(d) <= lastDay; d = new Date(d.getTime() + 86_400_000)) {
+    const s = localDate(d);
     if (cal.isWorkingDay(s)) days.push(s);
   }
   if (!days.length) throw new Error(`load: no working day between ${fromYear}-01-01 and ${lastDay}`);
@@ -280,8 +280,6 @@ export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<Scale
   log(`load: seconds spent ${Object.entries(timing).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
   return { ...totals, citizens: citizens.length, units: units.map((u) => u.id), procedures: procs.map((p) => p.code), seconds: (performance.now() - t0) / 1000 };
 }
-
-const localDateOf = (d: Date) => localDate(d);
 
 interface MakeArgs {
   code: string; unit: Unit; proc: Proc; di: number; todayIdx: number;
