@@ -16,9 +16,13 @@ import { resultDraftModule } from './modules/results/draft-routes.ts';
 import { resultVerifyModule } from './modules/results/verify-routes.ts';
 import { webModule } from './web/routes.tsx';
 import { registerSso } from './modules/identity/citizen-sso.ts';
+import { currentPrincipal } from './modules/identity/current-principal.ts';
 import { tsaSimulatorModule } from './simulators/tsa/routes.ts';
 
 /** The whole HTTP application: API modules, then pages. Used by `serve` and by tests. */
 export async function buildApp(ctx: Ctx) {
-  return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, calendarModule, uploadsModule, notificationsModule, dossiersModule, dossierFormsModule, dossierPortalModule, dossierOfficeModule, resultsModule, resultDraftModule, resultVerifyModule, tsaSimulatorModule, webModule], (app) => registerSso(app, ctx));
+  return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, calendarModule, uploadsModule, notificationsModule, dossiersModule, dossierFormsModule, dossierPortalModule, dossierOfficeModule, resultsModule, resultDraftModule, resultVerifyModule, tsaSimulatorModule, webModule], {
+    extra: (app) => registerSso(app, ctx),
+    refreshPrincipal: currentPrincipal(ctx),
+  });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -49,13 +50,19 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Test files sign in and search far more often than a person does, all from 127.0.0.1; the
+ * rate limits are raised for them. Tests of the limits themselves set their own.
+ */
+export const RELAXED_LIMITS = { RATE_LIMIT_SIGN_IN: '100000', RATE_LIMIT_VERIFY: '100000', RATE_LIMIT_PUBLIC: '1000000' };
+
 /** Starts the real app, listening on a free port, on the database this test project targets. */
 export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
   const db = await freshDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'congso-test-'));
   const start = async (): Promise<TestApp> => {
     const port = await freePort();
-    const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(db.url ? { DATABASE_URL: db.url } : {}), ...opts.env });
+    const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(db.url ? { DATABASE_URL: db.url } : {}), ...RELAXED_LIMITS, ...opts.env });
     const ctx = await createContext(config, { worker: false });
     if (opts.demo !== false) await loadDemoData(ctx, undefined, { dossiers: opts.demoDossiers ?? false });
     const app = await buildApp(ctx);
@@ -108,13 +115,37 @@ export async function login(t: TestApp, username: string, password = 'congso-dem
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
-/** A bearer token for a made-up principal holding one role (route-table tests). */
+/**
+ * A bearer token for a principal, its account made real first: every request re-reads the
+ * account's current roles, so a token for an account that does not exist is refused. A staff
+ * account is found or created by username and gains the principal's roles (keeping any it
+ * had); the token says the second factor was checked, as a sign-in with TOTP would.
+ */
+export async function issueToken(ctx: Ctx, p: Principal): Promise<string> {
+  const db = ctx.database.db;
+  if (p.kind === 'staff') {
+    const username = p.username.toLowerCase();
+    await db.insertInto('staff').values({ id: p.id, username, full_name: p.name, password_hash: 'no-password:test-account' }).onConflict((oc) => oc.doNothing()).execute();
+    const row = await db.selectFrom('staff').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+    // Tests without the demo organisation name units that do not exist yet.
+    const units = [...new Set(p.roles.map((r) => r.unitId))];
+    if (units.length) await db.insertInto('org_units').values(units.map((id) => ({ id, parent_id: null, kind: 'unit' as const, name: `Đơn vị thử ${id}` }))).onConflict((oc) => oc.doNothing()).execute();
+    if (p.roles.length) await db.insertInto('staff_roles').values(p.roles.map((r) => ({ staff_id: row.id, role: r.role, unit_id: r.unitId }))).onConflict((oc) => oc.doNothing()).execute();
+    return ctx.tokens.issue({ ...p, id: row.id, username, mfa: true });
+  }
+  if (p.kind === 'service') {
+    await db.insertInto('service_accounts').values({ client_id: p.clientId, name: p.name, secret_hash: 'no-secret:test-account', scopes: p.scopes }).onConflict((oc) => oc.doNothing()).execute();
+  }
+  return ctx.tokens.issue(p);
+}
+
+/** A bearer token for a test account holding one role (route-table tests). */
 export async function tokenFor(t: TestApp, grant: StaffRole | 'citizen' | `scope:${string}`): Promise<string> {
   let p: Principal;
   if (grant === 'citizen') p = { kind: 'citizen', id: '00000000-0000-4000-8000-000000000001', name: 'Test Citizen', identifier: '001089012345', citizenKind: 'citizen' };
-  else if (grant.startsWith('scope:')) p = { kind: 'service', clientId: 'test-client', name: 'Test client', scopes: [grant.slice(6)] };
-  else p = { kind: 'staff', id: '00000000-0000-4000-8000-000000000002', username: `test.${grant}`, name: 'Test Official', roles: [{ role: grant as StaffRole, unitId: '000.00.00.G12' }] };
-  return t.ctx.tokens.issue(p);
+  else if (grant.startsWith('scope:')) p = { kind: 'service', clientId: `test-client-${grant.slice(6).replace(':', '-')}`, name: 'Test client', scopes: [grant.slice(6)] };
+  else p = { kind: 'staff', id: randomUUID(), username: `test.${grant}`, name: 'Test Official', roles: [{ role: grant as StaffRole, unitId: '000.00.00.G12' }] };
+  return issueToken(t.ctx, p);
 }
 
 export async function api<T = unknown>(t: TestApp, method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T; headers: Headers }> {

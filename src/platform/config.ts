@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
@@ -51,6 +52,16 @@ const EnvSchema = z
       .trim()
       .regex(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an e-mail address, optionally as "Name <address>"')
       .optional(),
+    TRUSTED_PROXIES: z
+      .string()
+      .trim()
+      .refine((v) => v.split(',').every((x) => isIpOrCidr(x.trim())), 'must be a comma-separated list of IP addresses or CIDR ranges of the load balancers in front, e.g. 10.0.0.5,10.0.1.0/24')
+      .optional(),
+    METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+    REQUEST_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3600).default(120),
+    RATE_LIMIT_SIGN_IN: z.coerce.number({ message: 'must be a number' }).int().min(1).default(20),
+    RATE_LIMIT_VERIFY: z.coerce.number({ message: 'must be a number' }).int().min(1).default(10),
+    RATE_LIMIT_PUBLIC: z.coerce.number({ message: 'must be a number' }).int().min(1).default(300),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
@@ -96,6 +107,32 @@ export interface Config {
    * issuing unit's seal, all under one password. Absent in demo mode: test keys are made.
    */
   signingP12?: { dir: string; password: string };
+  http: {
+    /**
+     * The load balancers whose X-Forwarded-For is believed; none by default, because a
+     * client-sent header would otherwise become the address in the audit trail and the key
+     * of every rate limit.
+     */
+    trustedProxies: string[];
+    /** Secure, `__Host-`-prefixed cookies: production always, or any https address. */
+    secureCookies: boolean;
+    /** A request whose body has not arrived by then is cut off (slow-body attacks). */
+    requestTimeoutMs: number;
+    /** Bearer token for /metrics; in production /metrics is closed without it. */
+    metricsToken?: string;
+  };
+  /** Requests per minute per client address (per account when signed in). */
+  rateLimits: { signIn: number; verify: number; public: number };
+}
+
+function isIpOrCidr(v: string): boolean {
+  const [addr, bits, extra] = v.split('/');
+  if (extra !== undefined || !addr) return false;
+  const kind = isIP(addr);
+  if (!kind) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (kind === 4 ? 32 : 128);
 }
 
 /**
@@ -145,6 +182,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     tsaUrl: e.TSA_URL ?? (e.CONGSO_MODE === 'demo' ? `${publicUrl}/tsa` : undefined),
     signingP12: e.SIGNING_P12_DIR ? { dir: e.SIGNING_P12_DIR, password: e.SIGNING_P12_PASSWORD ?? '' } : undefined,
+    http: {
+      trustedProxies: e.TRUSTED_PROXIES ? e.TRUSTED_PROXIES.split(',').map((x) => x.trim()) : [],
+      secureCookies: e.CONGSO_MODE === 'production' || publicUrl.startsWith('https:'),
+      requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+      metricsToken: e.METRICS_TOKEN,
+    },
+    rateLimits: { signIn: e.RATE_LIMIT_SIGN_IN, verify: e.RATE_LIMIT_VERIFY, public: e.RATE_LIMIT_PUBLIC },
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `congso <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
   };
 }

@@ -65,7 +65,7 @@ export const webModule: Module = {
     });
 
     const CatalogueQuery = z.object({ q: z.string().max(200).default(''), field: z.string().max(300).optional(), agency: z.string().max(40).optional(), page: z.coerce.number().int().min(1).max(10_000).default(1) });
-    app.get('/thu-tuc', { config: { access: 'public' }, schema: { ...page, querystring: CatalogueQuery } }, async (req, reply) => {
+    app.get('/thu-tuc', { config: { access: 'public', limit: 'public' }, schema: { ...page, querystring: CatalogueQuery } }, async (req, reply) => {
       const { q, page: n } = req.query;
       const field = req.query.field || undefined;
       const agency = req.query.agency || undefined;
@@ -81,7 +81,7 @@ export const webModule: Module = {
       sendPage(reply, <PreparePage req={req} p={await getProcedure(ctx, req.params.code)} />),
     );
 
-    app.get('/tra-cuu', { config: { access: 'public' }, schema: { ...page, querystring: z.object({ ma: z.string().trim().max(60).default('') }) } }, async (req, reply) =>
+    app.get('/tra-cuu', { config: { access: 'public', limit: 'public' }, schema: { ...page, querystring: z.object({ ma: z.string().trim().max(60).default('') }) } }, async (req, reply) =>
       sendTrackPage(ctx, req, reply, req.query.ma),
     );
 
@@ -95,7 +95,7 @@ export const webModule: Module = {
       if (req.principal?.kind === 'staff') return reply.redirect(safeNext(req.query.next, '/can-bo'));
       return sendPage(reply, <OfficeSignInPage req={req} next={safeNext(req.query.next, '/can-bo')} />);
     });
-    app.post('/can-bo/dang-nhap', { config: { access: 'public' }, schema: page }, async (req, reply) => {
+    app.post('/can-bo/dang-nhap', { config: { access: 'public', limit: 'signIn' }, schema: page }, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, string>;
       const next = safeNext(body.next, '/can-bo');
       const input = StaffSignInInput.safeParse({ username: body.username, password: body.password, otp: body.otp || undefined });
@@ -108,7 +108,7 @@ export const webModule: Module = {
         return reply.redirect(next);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
-        return sendPage(reply, <OfficeSignInPage req={req} next={next} username={input.data.username} askOtp={e.code === 'OTP_REQUIRED'} error={t(req, e.text.vi, e.text.en)} />, e.status);
+        return sendPage(reply, <OfficeSignInPage req={req} next={next} username={input.data.username} error={t(req, e.text.vi, e.text.en)} />, e.status);
       }
     });
     app.post('/can-bo/dang-xuat', { config: { access: 'public' }, schema: page }, async (req, reply) => signOut(ctx, req, reply, '/can-bo/dang-nhap'));

@@ -61,11 +61,13 @@ describe('officials', () => {
   it('the administrator signs in with a TOTP code, and signs out', async () => {
     await page.goto('/can-bo/dang-nhap');
 
-    // Right password, no code: asked for the code, still on the sign-in page.
+    // Right password, no code: refused like a wrong password (the answer never says which part
+    // was right), still on the sign-in page with the username kept; the code field is there.
     await submitOfficialForm(page, 'admin', 'congso-demo');
     expect(path(page)).toBe('/can-bo/dang-nhap');
-    await expect(errorSummary(page).innerText()).resolves.toContain('Nhập mã xác thực 6 chữ số từ ứng dụng xác thực');
+    await expect(errorSummary(page).innerText()).resolves.toContain('Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng');
     await expect(page.locator('#username').inputValue()).resolves.toBe('admin');
+    await expect(page.locator('#otp').isVisible()).resolves.toBe(true);
 
     // A wrong code: refused.
     await submitOfficialForm(page, 'admin', 'congso-demo', wrongCode(DEMO_TOTP.admin));
@@ -132,5 +134,28 @@ describe('citizens (OpenID Connect through the VNeID simulator)', () => {
     await vneidSignIn(page, (u) => u.origin === t.base && u.pathname === target);
     await expect(page.locator('h1').innerText()).resolves.toBe('Chuẩn bị hồ sơ: Cấp Giấy phép bán lẻ rượu');
     await expect(page.locator('.cs-header__tools').innerText()).resolves.toContain(citizen.name);
+  });
+
+  it('signing out also ends the VNeID session: the next person at the same PC must sign in', async () => {
+    await page.goto('/dang-nhap');
+    await Promise.all([page.waitForURL(/\/sso\/interaction\//), page.getByRole('button', { name: 'Đăng nhập bằng VNeID' }).click()]);
+    await vneidSignIn(page, (u) => u.origin === t.base && u.pathname === '/');
+    await expect(page.locator('.cs-header__tools').innerText()).resolves.toContain(citizen.name);
+
+    // A link to the VNeID sign-in from anywhere does not end the session: straight on to `next`.
+    await page.goto('/dang-nhap/vneid?next=/ho-so-cua-toi');
+    expect(path(page)).toBe('/ho-so-cua-toi');
+    await expect(page.locator('.cs-header__tools').innerText()).resolves.toContain(citizen.name);
+
+    // Sign out: the provider asks to confirm, then sends the browser back to the portal.
+    await Promise.all([page.waitForURL(/\/sso\//), page.locator('.cs-header__tools').getByRole('button', { name: 'Đăng xuất' }).click()]);
+    await Promise.all([page.waitForURL((u) => u.origin === t.base && u.pathname === '/'), page.getByRole('button', { name: /^Đăng xuất/ }).click()]);
+    await expect(page.locator('.cs-header__tools').innerText()).resolves.not.toContain(citizen.name);
+
+    // The next person presses "Đăng nhập bằng VNeID": the provider asks for credentials.
+    await page.goto('/dang-nhap');
+    await Promise.all([page.waitForURL(/\/sso\/interaction\//), page.getByRole('button', { name: 'Đăng nhập bằng VNeID' }).click()]);
+    await expect(page.locator('#username').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#password').isVisible()).resolves.toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { createScratchDatabase } from '../../src/platform/db/scratch.ts';
 import type { App, RouteEntry } from '../../src/platform/http/types.ts';
 import type { Ctx } from '../../src/platform/context.ts';
-import { freePort, onPostgres, startTestApp, type TestApp } from '../helpers.ts';
+import { freePort, issueToken, onPostgres, startTestApp, type TestApp } from '../helpers.ts';
 import { buildWorld, type Caller, type World } from './world.ts';
 import { KINDS, classify } from './route-kinds.ts';
 import { send } from './request.ts';
@@ -132,7 +132,7 @@ describe('security headers', () => {
       const base = `http://127.0.0.1:${port}`;
       const routes = app.routeTable.filter(isPageRoute);
       const failures: string[] = [];
-      const admin = await ctx.tokens.issue({ kind: 'staff', id: '00000000-0000-4000-8000-0000000000ad', username: 'sec.admin', name: 'Quản trị', roles: [{ role: 'administrator', unitId: '000.00.00.G12' }] });
+      const admin = await issueToken(ctx, { kind: 'staff', id: '00000000-0000-4000-8000-0000000000ad', username: 'sec.admin', name: 'Quản trị', roles: [{ role: 'administrator', unitId: '000.00.00.G12' }] });
       for (const r of routes) {
         const url = r.url.replace(/:([A-Za-z]+)|\*/g, 'x');
         for (const token of [undefined, admin]) {

@@ -1,11 +1,15 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { connect } from 'node:net';
 import type { TestApp } from '../helpers.ts';
 
-/** A valid CSRF cookie and its token, so that refusals under test are about what they test, not CSRF. */
-export function csrfPair(t: TestApp) {
+/**
+ * A valid CSRF cookie and its token, so that refusals under test are about what they test,
+ * not CSRF. The token is bound to the session: pass its id when the request carries one.
+ */
+export function csrfPair(t: TestApp, sessionId?: string) {
   const cookie = 'securitysuitecsrfcookie0123456789';
-  const token = createHmac('sha256', t.config.secrets.session).update(`csrf:${cookie}`).digest('base64url');
+  const session = sessionId ? createHash('sha256').update(sessionId).digest('base64url') : '-';
+  const token = createHmac('sha256', t.config.secrets.session).update(`csrf:${cookie}:${session}`).digest('base64url');
   return { cookie: `congso_csrf=${cookie}`, token };
 }
 

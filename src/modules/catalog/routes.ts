@@ -18,7 +18,7 @@ export const catalogModule: Module = {
   name: 'catalog',
   routes(app, ctx) {
     app.get('/api/v1/procedures', {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'public' },
       schema: {
         tags: ['catalog'],
         summary: 'Search the procedure catalogue (Vietnamese-aware: case, diacritics and đ/d do not matter)',

@@ -28,25 +28,29 @@ export async function registerSso(app: App, ctx: Ctx) {
     });
   }
 
-  let config: Promise<oidc.Configuration> | undefined;
-  // Discovery is lazy: with the simulator the issuer is this very server, not yet listening at start.
-  const discover = () =>
-    (config ??= oidc
-      .discovery(new URL(cfg.issuer), cfg.clientId, cfg.clientSecret, undefined, cfg.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : undefined)
-      .catch((e) => {
-        config = undefined;
-        throw new AppError('SERVICE_UNAVAILABLE', { vi: 'Không kết nối được hệ thống xác thực quốc gia', en: `National SSO unreachable: ${(e as Error).message}` });
-      }));
+  const discover = () => ssoConfiguration(ctx);
 
   app.get('/dang-nhap/vneid', {
-    config: { access: 'public' },
+    config: { access: 'public', limit: 'signIn' },
     schema: { hide: true, querystring: z.object({ next: z.string().max(500).optional() }) },
     handler: async (req, reply) => {
+      const next = safeNext(req.query.next, '/');
+      // A link to this page from anywhere must not end the session someone already has: a
+      // signed-in citizen goes straight on, and an official is told to sign out first.
+      if (req.principal?.kind === 'citizen') return reply.redirect(next);
+      if (req.principal) {
+        throw new AppError('CONFLICT', {
+          vi: 'Trình duyệt này đang đăng nhập bằng tài khoản cán bộ; hãy đăng xuất trước khi đăng nhập bằng VNeID',
+          en: 'This browser is signed in with an official account; sign out before signing in with VNeID',
+        });
+      }
       const c = await discover();
       const verifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
-      await startSession(ctx, req, reply, null, { oidc: { verifier, state, nonce, next: safeNext(req.query.next, '/') } });
+      const pending = { oidc: { verifier, state, nonce, next } };
+      if (req.session) await ctx.sessions.update({ ...req.session, data: { ...req.session.data, ...pending } });
+      else await startSession(ctx, req, reply, null, pending);
       const url = oidc.buildAuthorizationUrl(c, {
         redirect_uri: `${publicUrl}${CALLBACK}`,
         scope: 'openid profile email phone vneid',
@@ -60,7 +64,7 @@ export async function registerSso(app: App, ctx: Ctx) {
   });
 
   app.get(CALLBACK, {
-    config: { access: 'public' },
+    config: { access: 'public', limit: 'signIn' },
     schema: { hide: true },
     handler: async (req, reply) => {
       const pending = req.session?.data.oidc as { verifier: string; state: string; nonce: string; next: string } | undefined;
@@ -89,10 +93,41 @@ export async function registerSso(app: App, ctx: Ctx) {
   });
 }
 
+const configurations = new WeakMap<Ctx, Promise<oidc.Configuration>>();
+
+/** The national SSO's OpenID configuration, discovered on first use (with the simulator the issuer is this very server, not yet listening at start). */
+function ssoConfiguration(ctx: Ctx): Promise<oidc.Configuration> {
+  const had = configurations.get(ctx);
+  if (had) return had;
+  const { oidc: cfg } = ctx.config;
+  const p = oidc
+    .discovery(new URL(cfg.issuer), cfg.clientId, cfg.clientSecret, undefined, cfg.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : undefined)
+    .catch((e) => {
+      configurations.delete(ctx);
+      throw new AppError('SERVICE_UNAVAILABLE', { vi: 'Không kết nối được hệ thống xác thực quốc gia', en: `National SSO unreachable: ${(e as Error).message}` });
+    });
+  configurations.set(ctx, p);
+  return p;
+}
+
+/**
+ * Ends the session here and, for a citizen, at the national SSO too (RP-initiated logout):
+ * otherwise, at a shared counter PC, the next person to press "Đăng nhập bằng VNeID" would be
+ * signed in silently as the previous citizen. The provider asks the citizen to confirm and
+ * sends them back to the portal's home page.
+ */
 export async function signOut(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, to: string) {
-  if (req.principal) await audit(ctx.database.db, { actor: actorOf(req.principal), action: 'auth.logout' });
+  const idToken = req.principal?.kind === 'citizen' ? req.session?.data.idToken : undefined;
+  if (req.principal) await audit(ctx.database.db, { actor: actorOf(req.principal), action: 'auth.logout', data: { sso: typeof idToken === 'string' } });
   await endSession(ctx, req, reply);
-  return reply.redirect(to);
+  if (typeof idToken !== 'string') return reply.redirect(to, 303);
+  const c = await ssoConfiguration(ctx);
+  if (!c.serverMetadata().end_session_endpoint) {
+    ctx.log.warn({ issuer: ctx.config.oidc.issuer }, 'the national SSO offers no end_session_endpoint: its session outlives ours');
+    return reply.redirect(to, 303);
+  }
+  const end = oidc.buildEndSessionUrl(c, { id_token_hint: idToken, post_logout_redirect_uri: `${ctx.config.publicUrl}/` });
+  return reply.redirect(end.href, 303);
 }
 
 const Claims = z.object({

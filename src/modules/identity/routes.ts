@@ -7,7 +7,7 @@ import { signInStaff, StaffSignInInput } from './sign-in-staff.ts';
 import { ClientCredentialsInput, clientCredentials, issueServiceToken } from './issue-service-token.ts';
 
 const Principal = z.union([
-  z.object({ kind: z.literal('staff'), id: z.string(), username: z.string(), name: z.string(), roles: z.array(z.object({ role: z.enum(STAFF_ROLE_LIST as [string, ...string[]]), unitId: z.string() })) }),
+  z.object({ kind: z.literal('staff'), id: z.string(), username: z.string(), name: z.string(), roles: z.array(z.object({ role: z.enum(STAFF_ROLE_LIST as [string, ...string[]]), unitId: z.string() })), mfa: z.boolean().optional().describe('signed in with the second factor') }),
   z.object({ kind: z.literal('citizen'), id: z.string(), name: z.string(), identifier: z.string().nullable(), citizenKind: z.enum(['citizen', 'business']) }),
   z.object({ kind: z.literal('service'), clientId: z.string(), name: z.string(), scopes: z.array(z.string()) }),
 ]);
@@ -16,12 +16,12 @@ export const identityModule: Module = {
   name: 'identity',
   routes(app, ctx) {
     app.post('/api/v1/auth/login', {
-      config: { access: 'public', csrf: false },
+      config: { access: 'public', csrf: false, limit: 'signIn' },
       schema: {
         tags: ['identity'],
         summary: 'Official sign-in for scripts: username, password and TOTP code → bearer token',
         body: StaffSignInInput,
-        response: { 200: z.object({ accessToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number() }), 401: ErrorBody, 423: ErrorBody },
+        response: { 200: z.object({ accessToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number() }), 401: ErrorBody, 423: ErrorBody, 429: ErrorBody },
       },
       handler: async (req) => {
         const p = await signInStaff(ctx, req.body, { ip: req.ip });
@@ -30,7 +30,7 @@ export const identityModule: Module = {
     });
 
     app.post('/api/v1/oauth/token', {
-      config: { access: 'public', csrf: false },
+      config: { access: 'public', csrf: false, limit: 'signIn' },
       schema: {
         tags: ['identity'],
         summary: 'OAuth 2.0 client-credentials grant for integrating systems (form or JSON body; Basic or body client authentication)',

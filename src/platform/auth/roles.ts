@@ -26,7 +26,7 @@ export const SERVICE_SCOPES = {
 export type ServiceScope = keyof typeof SERVICE_SCOPES;
 
 export type Principal =
-  | { kind: 'staff'; id: string; username: string; name: string; roles: { role: StaffRole; unitId: string }[] }
+  | { kind: 'staff'; id: string; username: string; name: string; roles: { role: StaffRole; unitId: string }[]; /** The second factor was checked at sign-in: roles that need one are dropped from sessions without it. */ mfa?: boolean }
   | { kind: 'citizen'; id: string; name: string; identifier: string | null; citizenKind: 'citizen' | 'business' }
   | { kind: 'service'; clientId: string; name: string; scopes: string[] };
 

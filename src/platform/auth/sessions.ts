@@ -3,7 +3,18 @@ import { sql } from 'kysely';
 import type { Queryable } from '../db/index.ts';
 import type { Principal } from './roles.ts';
 
+/** The session cookie's name on plain http (demo, tests); see cookieNames. */
 export const SESSION_COOKIE = 'congso_sid';
+
+/**
+ * Cookie names: with secure cookies the `__Host-` prefix makes browsers refuse the cookie
+ * unless it is Secure, host-only and for the whole site, so a sibling subdomain or a
+ * plain-http page cannot plant or overwrite it.
+ */
+export function cookieNames(secure: boolean) {
+  const prefix = secure ? '__Host-' : '';
+  return { session: `${prefix}${SESSION_COOKIE}`, csrf: `${prefix}congso_csrf` };
+}
 export const SESSION_TTL_HOURS = 8;
 
 export interface Session {

@@ -26,8 +26,6 @@ export interface StaffTable {
   password_hash: string;
   totp_secret: string | null;
   totp_last_step: number | null;
-  failed_logins: Generated<number>;
-  locked_until: Timestamp | null;
   active: Generated<boolean>;
   created_at: Generated<Date>;
 }
@@ -36,6 +34,13 @@ export interface StaffRolesTable {
   staff_id: string;
   unit_id: string;
   role: string;
+}
+
+export interface SignInFailuresTable {
+  username: string;
+  failures: number;
+  locked_until: Timestamp | null;
+  updated_at: Generated<Date>;
 }
 
 export interface CitizensTable {
@@ -124,6 +129,7 @@ export interface DB extends CalendarTables, BlobTables, NotificationTables, Doss
   citizens: CitizensTable;
   service_accounts: ServiceAccountsTable;
   sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
   audit_log: AuditLogTable;
   procedures: ProceduresTable;
   procedure_versions: ProcedureVersionsTable;

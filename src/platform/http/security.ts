@@ -1,29 +1,31 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { safeEqual } from '../auth/sessions.ts';
 
-export const CSRF_COOKIE = 'congso_csrf';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Content types a cross-site page can send without a CORS preflight.
 const SIMPLE_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)/i;
 
 /**
- * Signed double-submit CSRF protection: a random cookie, and forms carry an HMAC of it.
- * Checked on every unsafe request that rides on cookies or that a browser could forge
- * cross-site; bearer-token API calls are exempt because a browser never attaches them.
+ * Signed double-submit CSRF protection: a random cookie, and forms carry an HMAC of it and
+ * of the session. Binding the token to the session means a token seen before sign-in, or in
+ * another person's session at a shared counter PC, is worthless in this one; the cookie keeps
+ * anonymous forms (sign-in, verification) protected too. Checked on every unsafe request that
+ * rides on cookies or that a browser could forge cross-site; bearer-token API calls are exempt
+ * because a browser never attaches them.
  */
-export function csrfFor(secret: string) {
-  const sign = (v: string) => createHmac('sha256', secret).update(`csrf:${v}`).digest('base64url');
+export function csrfFor(secret: string, opts: { cookie: string; secure: boolean }) {
+  const sign = (v: string, session: string | undefined) => createHmac('sha256', secret).update(`csrf:${v}:${session ? createHash('sha256').update(session).digest('base64url') : '-'}`).digest('base64url');
 
   function ensure(req: FastifyRequest, reply: FastifyReply) {
-    let v = req.cookies[CSRF_COOKIE];
+    let v = req.cookies[opts.cookie];
     if (!v || !/^[A-Za-z0-9_-]{20,64}$/.test(v)) {
       v = randomBytes(24).toString('base64url');
-      reply.setCookie(CSRF_COOKIE, v, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https' });
-      req.cookies[CSRF_COOKIE] = v;
+      reply.setCookie(opts.cookie, v, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secure });
+      req.cookies[opts.cookie] = v;
     }
-    req.csrfToken = sign(v);
+    req.csrfToken = sign(v, req.session?.id);
   }
 
   function check(req: FastifyRequest) {
@@ -37,8 +39,8 @@ export function csrfFor(secret: string) {
     const query = req.query as Record<string, unknown> | undefined;
     const fromQuery = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '') && typeof query?._csrf === 'string' ? query._csrf : undefined;
     const sent = (req.headers['x-csrf-token'] as string | undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? fromQuery;
-    const cookie = req.cookies[CSRF_COOKIE];
-    if (!sent || !cookie || !safeEqual(sent, sign(cookie))) {
+    const cookie = req.cookies[opts.cookie];
+    if (!sent || !cookie || !safeEqual(sent, sign(cookie, req.session?.id))) {
       throw new AppError('CSRF_INVALID', {
         vi: 'Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.',
         en: 'The form session expired or is invalid. Reload the page and try again.',

@@ -9,13 +9,14 @@ import client from 'prom-client';
 import { z } from 'zod';
 import type { Ctx } from '../context.ts';
 import { AppError, forbidden, unauthenticated } from '../errors.ts';
-import { allows, type Access } from '../auth/roles.ts';
-import { SESSION_COOKIE } from '../auth/sessions.ts';
+import { allows, type Access, type Principal } from '../auth/roles.ts';
+import { cookieNames, safeEqual } from '../auth/sessions.ts';
 import { csrfFor, securityHeaders } from './security.ts';
 import { guardInput, parseFormBody } from './input-guard.ts';
 import { validationError } from './validation.ts';
 import type { App, RouteEntry } from './types.ts';
 import { registerAssets } from './assets.ts';
+import { registerRateLimits } from './rate-limit.ts';
 import './types.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -29,18 +30,39 @@ export interface Module {
 }
 
 /**
+ * What the account behind a session or token may do now: the current roles, or null once the
+ * account is disabled or gone. Supplied by the identity module; the platform knows no tables.
+ */
+export type PrincipalRefresh = (p: Principal) => Promise<Principal | null>;
+
+export interface ServerOptions {
+  /** Runs after the modules' routes (the SSO pages). */
+  extra?: (app: App) => Promise<void>;
+  refreshPrincipal: PrincipalRefresh;
+}
+
+/**
  * Builds the HTTP app: every route declares `config.access`; the onRoute hook adds the
  * check and records the roles in the OpenAPI document, so the route table, the guard and
  * the documentation cannot drift apart.
  */
-export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App) => Promise<void>): Promise<App> {
+export async function buildServer(ctx: Ctx, modules: Module[], opts: ServerOptions): Promise<App> {
+  const { extra, refreshPrincipal: refresh } = opts;
   const headers = securityHeaders(ctx.config.mode === 'production', [new URL(ctx.config.oidc.issuer).origin]);
+  const cookies = cookieNames(ctx.config.http.secureCookies);
+  const { http: httpConfig, rateLimits } = ctx.config;
   const app = Fastify({
     loggerInstance: ctx.log,
     bodyLimit: 1024 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 200 },
-    trustProxy: ctx.config.mode === 'production',
+    // Only the configured load balancers' X-Forwarded-For is believed: otherwise any client
+    // could choose the address written into the audit trail and the key of its rate limits.
+    trustProxy: httpConfig.trustedProxies.length ? httpConfig.trustedProxies : false,
+    // Node cuts off requests whose headers are too slow; slow bodies are cut off by the
+    // onRequest hook below, since Node stops counting once a request reaches its handler.
+    requestTimeout: httpConfig.requestTimeoutMs,
+    http: { connectionsCheckingInterval: 1000 },
     // Router-level refusals (a path that is not UTF-8, an overlong parameter) answer like every
     // other error; they skip the hooks, so the security headers are set here.
     frameworkErrors: (err, req, reply) => {
@@ -69,7 +91,7 @@ export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /api/v1/auth/login or /api/v1/oauth/token' },
-          sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: cookies.session },
         },
       },
     },
@@ -78,7 +100,7 @@ export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
 
   const metrics = metricsFor(ctx);
-  const csrf = csrfFor(ctx.config.secrets.session);
+  const csrf = csrfFor(ctx.config.secrets.session, { cookie: cookies.csrf, secure: httpConfig.secureCookies });
 
   app.decorateRequest('principal', null);
   app.decorateRequest('session', null);
@@ -87,6 +109,7 @@ export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App
 
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
+  await registerRateLimits(app, rateLimits);
   app.addHook('onRoute', (route) => {
     const access = route.config?.access as Access | undefined;
     if (access) for (const m of [route.method].flat()) if (m !== 'HEAD') routeTable.push({ method: m, url: route.url, access });
@@ -108,6 +131,21 @@ export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App
     }
   });
 
+  app.addHook('onRequest', async (req) => {
+    // A body that has not fully arrived within the limit holds a connection and a parser for
+    // nothing (slow-body attacks): answer 408 and close the connection.
+    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
+      const raw = req.raw;
+      const timer = setTimeout(() => {
+        if (raw.complete || raw.socket.destroyed) return;
+        req.log.warn({ url: req.url }, 'request body too slow: cut off');
+        sendClientError(Object.assign(new Error('request body timed out'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), raw.socket);
+      }, httpConfig.requestTimeoutMs);
+      timer.unref();
+      raw.once('end', () => clearTimeout(timer));
+      raw.once('close', () => clearTimeout(timer));
+    }
+  });
   app.addHook('onRequest', async (req, reply) => {
     const lang = (req.query as Record<string, unknown> | undefined)?.lang;
     if (lang === 'en' || lang === 'vi') {
@@ -116,16 +154,26 @@ export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App
     } else req.lang = req.cookies.lang === 'en' ? 'en' : 'vi';
 
     const auth = req.headers.authorization;
-    // The SSO simulator's endpoints take its own bearer tokens, not ours.
-    if (auth && /^Bearer /i.test(auth) && !req.url.startsWith('/sso')) {
-      req.principal = await ctx.tokens.verify(auth.slice(7).trim());
+    // The SSO simulator's endpoints take its own bearer tokens, and /metrics the monitoring token: not ours.
+    if (auth && /^Bearer /i.test(auth) && !req.url.startsWith('/sso') && req.url !== '/metrics') {
+      const claimed = await ctx.tokens.verify(auth.slice(7).trim());
+      // A token names who it was issued to; what they may do is read afresh, so a changed
+      // role, a move to another unit or a disabled account counts from the next request.
+      req.principal = claimed && (await refresh(claimed));
       if (!req.principal) throw unauthenticated();
       return;
     }
-    const sid = req.cookies[SESSION_COOKIE];
+    const sid = req.cookies[cookies.session];
     if (sid && !req.url.startsWith('/assets/')) {
       req.session = await ctx.sessions.get(sid);
-      req.principal = req.session?.principal ?? null;
+      const claimed = req.session?.principal ?? null;
+      req.principal = claimed && (await refresh(claimed));
+      if (claimed && !req.principal) {
+        // The account was disabled or removed: its session ends here.
+        await ctx.sessions.destroy(sid);
+        req.session = null;
+        reply.clearCookie(cookies.session, { path: '/', secure: httpConfig.secureCookies });
+      }
     }
     if (!req.url.startsWith('/api/')) csrf.ensure(req, reply);
   });
@@ -133,7 +181,15 @@ export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App
     if (!req.url.startsWith('/sso')) csrf.check(req);
   });
   app.addHook('onSend', async (req, reply) => {
-    if (!req.url.startsWith('/sso')) headers(reply);
+    if (req.url.startsWith('/sso')) return;
+    headers(reply);
+    // Answers with personal data must not be kept by browsers or shared caches: every JSON
+    // answer, and every page or file served to someone signed in. Static assets and public
+    // pages set their own.
+    if (!reply.hasHeader('cache-control')) {
+      const type = String(reply.getHeader('content-type') ?? '');
+      if (req.principal || req.session || type.startsWith('application/json')) reply.header('cache-control', 'no-store');
+    }
   });
   app.addHook('onResponse', async (req, reply) => {
     metrics.observe(req, reply);
@@ -141,7 +197,9 @@ export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     const appErr = toAppError(err);
-    if (appErr.status >= 500) req.log.error({ err }, 'request failed');
+    // A 503 is a known state (database down, workers busy), not a defect: a warning without the stack.
+    if (appErr.code === 'SERVICE_UNAVAILABLE') req.log.warn({ code: (err as { code?: string }).code, message: err.message }, 'request failed: unavailable');
+    else if (appErr.status >= 500) req.log.error({ err }, 'request failed');
     return sendError(req, reply, appErr);
   });
   app.setNotFoundHandler((req, reply) =>
@@ -168,7 +226,14 @@ export async function buildServer(ctx: Ctx, modules: Module[], extra?: (app: App
   app.get('/metrics', {
     config: { access: 'public' },
     schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: true },
-    handler: async (_req, reply) => reply.type(client.register.contentType).send(await client.register.metrics()),
+    handler: async (req, reply) => {
+      // Metrics name routes and volumes: in production only the monitoring system, with its token, reads them.
+      if (ctx.config.mode === 'production') {
+        const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+        if (!httpConfig.metricsToken || !safeEqual(token, httpConfig.metricsToken)) throw unauthenticated();
+      }
+      return reply.type(client.register.contentType).send(await client.register.metrics());
+    },
   });
   app.get('/api/openapi.json', {
     config: { access: 'public' },

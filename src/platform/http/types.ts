@@ -6,6 +6,8 @@ import type { Lang } from '../i18n/index.ts';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
+export type RateLimitClass = 'signIn' | 'verify' | 'public';
+
 export interface RouteEntry {
   method: string;
   url: string;
@@ -22,6 +24,12 @@ declare module 'fastify' {
     access?: Access;
     /** false for credential endpoints that never ride on cookies (OAuth token, API login). */
     csrf?: boolean;
+    /**
+     * Rate limit class (per client address, or per account when signed in; limits per minute
+     * from configuration): `signIn` for credential endpoints, `verify` for anonymous heavy
+     * work, `public` for anonymous reads (tracking, search).
+     */
+    limit?: RateLimitClass;
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -1,12 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { Csrf, ErrorSummary, Layout, t } from '../../components/layout.tsx';
 
-export function OfficeSignInPage({ req, username = '', error, askOtp, next }: { req: FastifyRequest; username?: string; error?: string; askOtp?: boolean; next: string }) {
+export function OfficeSignInPage({ req, username = '', error, next }: { req: FastifyRequest; username?: string; error?: string; next: string }) {
   return (
     <Layout req={req} area="office" title={t(req, 'Đăng nhập cán bộ', 'Official sign-in')}>
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
-          <ErrorSummary req={req} errors={error ? [{ text: error, href: askOtp ? '#otp' : '#username' }] : []} />
+          <ErrorSummary req={req} errors={error ? [{ text: error, href: '#username' }] : []} />
           <h1 class="govuk-heading-l">{t(req, 'Đăng nhập hệ thống một cửa điện tử', 'Sign in to the one-stop back office')}</h1>
           <form method="post" action="/can-bo/dang-nhap" novalidate>
             <Csrf req={req} />
@@ -21,7 +21,7 @@ export function OfficeSignInPage({ req, username = '', error, askOtp, next }: { 
             </div>
             <div class="govuk-form-group">
               <label class="govuk-label" for="otp">{t(req, 'Mã xác thực (6 chữ số)', 'Authentication code (6 digits)')}</label>
-              <div class="govuk-hint" id="otp-hint">{t(req, 'Bắt buộc với lãnh đạo ký duyệt và quản trị: mã từ ứng dụng xác thực.', 'Required for signers and administrators: the code from your authenticator app.')}</div>
+              <div class="govuk-hint" id="otp-hint">{t(req, 'Bắt buộc với lãnh đạo ký duyệt, quản trị và mọi tài khoản đã bật xác thực hai lớp: mã từ ứng dụng xác thực.', 'Required for signers, administrators and every account with two-step verification: the code from your authenticator app.')}</div>
               <input class="govuk-input govuk-input--width-5" id="otp" name="otp" type="text" inputMode="numeric" pattern="[0-9]*" autocomplete="one-time-code" aria-describedby="otp-hint" />
             </div>
             <button type="submit" class="govuk-button">{t(req, 'Đăng nhập', 'Sign in')}</button>
