@@ -1,3 +1,4 @@
+import type { StaffRole } from '../../src/platform/auth/roles.ts';
 import type { Side } from './world.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface Kind {
   scope: Scope;
   value(side: Side): string;
   why?: string;
+  /** Roles that may reach every unit's object of this kind (the rest are refused another unit's). */
+  allUnits?: readonly StaffRole[];
 }
 
 export const KINDS = {
@@ -31,11 +34,11 @@ export const KINDS = {
   staff: { scope: 'open', value: (s) => s.specialist, why: 'staff administration is organisation-wide (administrator role)' },
   year: { scope: 'open', value: () => '2099', why: 'the working calendar is national' },
   share: { scope: 'open', value: (s) => s.shareToken, why: 'a share link is a signed capability: whoever holds it may open it' },
-  notification: {
-    scope: 'open',
-    value: (s) => s.notification,
-    why: 'the outbox is one desk-wide list for OUTBOX_ACCESS roles (its list route shows every message too); not unit-scoped by design',
-  },
+  // A share link's id (the token's first part): only the citizen who made it lists or revokes it.
+  shareLink: { scope: 'refuse', value: (s) => s.shareToken.split('.')[0] },
+  // The outbox is scoped like the dossier a message is about (issue 10): another unit's message is a 404,
+  // except to administrators and auditors, who answer for the whole outbox.
+  notification: { scope: 'refuse', value: (s) => s.notification, allUnits: ['administrator', 'auditor'] },
   sso: { scope: 'open', value: () => 'x', why: "the VNeID simulator's own endpoints (demo only)" },
 } satisfies Record<string, Kind>;
 export type KindName = keyof typeof KINDS;
@@ -52,6 +55,7 @@ export const PARAM_RULES: { url: RegExp; param: string; kind: KindName }[] = [
   { url: /^\/verify\/:code$/, param: 'code', kind: 'result' },
   { url: /^\/kho-du-lieu\/:code(\/|$)/, param: 'code', kind: 'result' },
   { url: /^\/chia-se\/:token$/, param: 'token', kind: 'share' },
+  { url: /^\/(api\/v1\/repository\/share-links|kho-du-lieu\/lien-ket)\/:id(\/|$)/, param: 'id', kind: 'shareLink' },
   { url: /^\/api\/v1\/uploads\/:id$/, param: 'id', kind: 'upload' },
   { url: /^\/api\/v1\/registers\/:unitId$/, param: 'unitId', kind: 'unit' },
   { url: /^\/nop-ho-so\/:code\/da-nop$/, param: 'code', kind: 'procedure' },

@@ -18,11 +18,13 @@ const EVENTS: Partial<Record<ActionName | 'submit', NotificationEvent>> = {
 /**
  * Tells the applicant, in the transaction of the change, what just happened to their dossier.
  * Counter filings are received at once, so 'submit' into 'received' counts as a receipt.
+ * `units` are the dossier's receiving and handling units after the change: the officials who
+ * see the dossier are those who may read the message in the outbox.
  */
 export async function notifyApplicant(
   ctx: Ctx,
   tx: Tx,
-  d: { code: string; procedureName: string; applicant: Applicant },
+  d: { code: string; procedureName: string; applicant: Applicant; units: string[] },
   next: DossierState,
   action: ActionName | 'submit',
   data: Record<string, unknown>,
@@ -33,6 +35,7 @@ export async function notifyApplicant(
   await notify(ctx, tx, {
     recipient: { name: d.applicant.name, email: d.applicant.email ?? null, phone: d.applicant.phone ?? null },
     event,
+    units: d.units,
     data: {
       dossierCode: d.code,
       procedureName: d.procedureName,

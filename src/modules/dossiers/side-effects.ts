@@ -3,18 +3,23 @@ import type { Tx } from '../../platform/db/index.ts';
 import type { Applicant } from './schemas.ts';
 import { STATUSES, type ActionName, type DossierState } from './workflow.ts';
 import { notifyApplicant } from './notify-applicant.ts';
+import { rescopeNotifications } from '../notifications/rescope-notifications.ts';
 
 export const NATIONAL_SYNC_QUEUE = 'national-portal.sync';
 
 /**
  * What every state change causes, enqueued in its own transaction so it happens if and only
  * if the change commits: the status event for the National Public Service Portal (its
- * adapter works this queue) and the applicant's notification.
+ * adapter works this queue) and the applicant's notification. When the dossier moves to
+ * another unit (received into the handling unit, transferred), the messages it was sent move
+ * with it: the outbox shows them to the officials who see the dossier (visibility.ts).
+ * `row` is the dossier before the change; a new dossier has no units yet (filed in its
+ * receiving unit, which is `next.handlingUnit` then).
  */
 export async function afterStateChange(
   ctx: Ctx,
   tx: Tx,
-  row: { code: string; procedure_code: string; procedure_name: string; channel: number; applicant: unknown },
+  row: { code: string; procedure_code: string; procedure_name: string; channel: number; applicant: unknown; receiving_unit?: string; handling_unit?: string },
   next: DossierState,
   action: ActionName | 'submit',
   data: Record<string, unknown>,
@@ -24,5 +29,8 @@ export async function afterStateChange(
     { dossierCode: row.code, procedureCode: row.procedure_code, nationalStatus: STATUSES[next.status].national, channel: row.channel, dueDate: next.dueDate, action, at: new Date().toISOString() },
     tx,
   );
-  await notifyApplicant(ctx, tx, { code: row.code, procedureName: row.procedure_name, applicant: row.applicant as Applicant }, next, action, data);
+  const receiving = row.receiving_unit ?? next.handlingUnit;
+  const units = next.handlingUnit === receiving ? [receiving] : [receiving, next.handlingUnit];
+  if (row.handling_unit !== undefined && row.handling_unit !== next.handlingUnit) await rescopeNotifications(tx, row.code, units);
+  await notifyApplicant(ctx, tx, { code: row.code, procedureName: row.procedure_name, applicant: row.applicant as Applicant, units }, next, action, data);
 }

@@ -1,10 +1,14 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable, type SqlBool } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
+import type { Principal, StaffRole } from '../../platform/auth/roles.ts';
 import { notFound } from '../../platform/errors.ts';
+import { coveredUnits } from '../dossiers/visibility.ts';
 import type { NotificationsTable } from './tables.ts';
 import { ListNotificationsQuery, type NotificationDetail, type NotificationPage, type NotificationView } from './schemas.ts';
 
 export const PAGE_SIZE = 50;
+// Anything else would reach the database as an invalid uuid (a 500), not a 404.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const view = (r: Selectable<NotificationsTable>): NotificationView => ({
   id: r.id,
@@ -24,10 +28,30 @@ const view = (r: Selectable<NotificationsTable>): NotificationView => ({
   sentAt: r.sent_at,
 });
 
-/** The outbox, newest first, filtered by dossier code, channel and status. */
-export async function listNotifications(ctx: Pick<Ctx, 'database'>, input: ListNotificationsQuery): Promise<NotificationPage> {
+/**
+ * What an official may read in the outbox: administrators and auditors read every message
+ * (they answer for the outbox as a whole: delivery failures, complaints, inspection); others
+ * read the messages of dossiers they may see, by the dossiers' rule (dossiers/visibility.ts):
+ * received or handled in the units they cover.
+ */
+export type OutboxScope = { all: true } | { all: false; units: string[] };
+
+export const OUTBOX_READS_ALL: readonly StaffRole[] = ['administrator', 'auditor'];
+
+export async function outboxScope(ctx: Ctx, p: Principal | null): Promise<OutboxScope> {
+  if (p?.kind !== 'staff') return { all: false, units: [] };
+  if (p.roles.some((r) => OUTBOX_READS_ALL.includes(r.role))) return { all: true };
+  return { all: false, units: await coveredUnits(ctx, p) };
+}
+
+const within = (scope: OutboxScope) =>
+  scope.all ? sql<SqlBool>`true` : scope.units.length ? sql<SqlBool>`dossier_units && ${scope.units}::text[]` : sql<SqlBool>`false`;
+
+/** The outbox the caller may read, newest first, filtered by dossier code, channel and status. */
+export async function listNotifications(ctx: Ctx, p: Principal | null, input: ListNotificationsQuery): Promise<NotificationPage> {
   const q = ListNotificationsQuery.parse(input);
-  let base = ctx.database.db.selectFrom('notifications');
+  const scope = await outboxScope(ctx, p);
+  let base = ctx.database.db.selectFrom('notifications').where(within(scope));
   if (q.dossierCode) base = base.where('dossier_code', '=', q.dossierCode);
   if (q.channel) base = base.where('channel', '=', q.channel);
   if (q.status) base = base.where('status', '=', q.status);
@@ -44,9 +68,13 @@ export async function listNotifications(ctx: Pick<Ctx, 'database'>, input: ListN
   return { items: rows.map(view), page: q.page, pageSize: PAGE_SIZE, total: Number(count.n) };
 }
 
-/** One message with its full body (HTML for e-mail). */
-export async function getNotification(ctx: Pick<Ctx, 'database'>, id: string): Promise<NotificationDetail> {
-  const row = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.database.db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+/**
+ * One message with its full body (HTML for e-mail). A message the caller may not read is
+ * answered exactly like one that does not exist, so ids cannot be probed.
+ */
+export async function getNotification(ctx: Ctx, p: Principal | null, id: string): Promise<NotificationDetail> {
+  const scope = await outboxScope(ctx, p);
+  const row = UUID.test(id) ? await ctx.database.db.selectFrom('notifications').selectAll().where('id', '=', id).where(within(scope)).executeTakeFirst() : undefined;
   if (!row) throw notFound({ vi: `thông báo ${id}`, en: `Notification ${id}` });
   return { ...view(row), html: row.body_html };
 }

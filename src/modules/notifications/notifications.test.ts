@@ -11,7 +11,8 @@ import { ensureNotificationQueues, NOTIFICATION_QUEUE, registerNotificationWorke
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ demo: false });
+  // The demo organisation: the outbox shows officials the messages of the units they cover.
+  t = await startTestApp();
   await ensureNotificationQueues(t.ctx);
 });
 afterAll(() => t?.close());
@@ -23,6 +24,8 @@ const data = (code: string) => ({
   dueDate: '2025-06-20',
   trackingUrl: `http://localhost/tra-cuu?ma=${code}`,
 });
+/** The units of the (made-up) dossiers these messages are about. */
+const UNITS = ['000.05.01.G12'];
 const everywhere = { name: 'Phạm Thị Hồng Nhung', email: 'nhung@example.vn', phone: '0912 345 678', zaloId: 'zalo-8841' };
 
 const rowsFor = (code: string) => t.ctx.database.db.selectFrom('notifications').selectAll().where('dossier_code', '=', code).orderBy('channel').execute();
@@ -34,7 +37,7 @@ const jobsFor = async (ids: string[]) =>
 describe('notify, in the transaction of the state change', () => {
   it('writes one queued, rendered row per channel and a job per row when the transaction commits', async () => {
     const code = 'T01-250601-0001';
-    const written = await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { recipient: everywhere, event: 'dossier.received', data: data(code) }));
+    const written = await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.received', data: data(code) }));
     expect(written.map((w) => w.channel).sort()).toEqual(['email', 'sms', 'zalo']);
 
     const rows = await rowsFor(code);
@@ -49,6 +52,7 @@ describe('notify, in the transaction of the state change', () => {
     expect(sms).toMatchObject({ subject: null, body_html: null, body_text: expected.sms });
     expect(zalo).toMatchObject({ subject: null, body_html: null, body_text: expected.short });
     expect(email.data).toMatchObject(data(code));
+    for (const r of rows) expect(r.dossier_units).toEqual(UNITS);
 
     const jobs = await jobsFor(rows.map((r) => r.id));
     expect(jobs.map((j) => j.data.id).sort()).toEqual(rows.map((r) => r.id).sort());
@@ -60,7 +64,7 @@ describe('notify, in the transaction of the state change', () => {
     let ids: string[] = [];
     await expect(
       t.ctx.database.db.transaction().execute(async (tx) => {
-        ids = (await notify(t.ctx, tx, { recipient: everywhere, event: 'dossier.refused', data: { ...data(code), reason: 'Không thuộc thẩm quyền' } })).map((w) => w.id);
+        ids = (await notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.refused', data: { ...data(code), reason: 'Không thuộc thẩm quyền' } })).map((w) => w.id);
         throw new Error('the state change failed');
       }),
     ).rejects.toThrow('the state change failed');
@@ -72,12 +76,12 @@ describe('notify, in the transaction of the state change', () => {
   it('uses only the channels the applicant can be reached on, in the language asked for', async () => {
     const code = 'T01-250601-0003';
     const one = await t.ctx.database.db.transaction().execute((tx) =>
-      notify(t.ctx, tx, { recipient: { name: 'John Smith', email: 'john@example.com', phone: null }, event: 'dossier.result_ready', data: data(code), lang: 'en' }),
+      notify(t.ctx, tx, { units: UNITS, recipient: { name: 'John Smith', email: 'john@example.com', phone: null }, event: 'dossier.result_ready', data: data(code), lang: 'en' }),
     );
     expect(one.map((w) => w.channel)).toEqual(['email']);
     const [row] = await rowsFor(code);
     expect(row).toMatchObject({ lang: 'en', subject: `Dossier ${code}: your result is ready` });
-    const none = await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { recipient: { name: 'Ẩn Danh' }, event: 'dossier.result_ready', data: data('T01-250601-0004') }));
+    const none = await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: { name: 'Ẩn Danh' }, event: 'dossier.result_ready', data: data('T01-250601-0004') }));
     expect(none).toEqual([]);
     expect(await rowsFor('T01-250601-0004')).toEqual([]);
   });
@@ -86,11 +90,18 @@ describe('notify, in the transaction of the state change', () => {
     const code = 'T01-250601-0005';
     const err = await t.ctx.database.db
       .transaction()
-      .execute((tx) => notify(t.ctx, tx, { recipient: everywhere, event: 'dossier.apology', data: data(code) }))
+      .execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.apology', data: data(code) }))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('VALIDATION_FAILED');
     expect((err as AppError).details?.map((d) => d.path)).toEqual(['data.newDueDate']);
+    expect(await rowsFor(code)).toEqual([]);
+    // Nor is a message written that no official could be scoped to.
+    const unscoped = await t.ctx.database.db
+      .transaction()
+      .execute((tx) => notify(t.ctx, tx, { units: [], recipient: everywhere, event: 'dossier.received', data: data(code) }))
+      .catch((e: unknown) => e);
+    expect((unscoped as AppError).details?.map((d) => d.path)).toEqual(['units']);
     expect(await rowsFor(code)).toEqual([]);
   });
 });
@@ -123,7 +134,7 @@ describe('the notification worker', () => {
 
   it('sends each row, records the provider id, retries a failure with backoff and records what went wrong', async () => {
     const code = 'T02-250602-0001';
-    await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { recipient: everywhere, event: 'dossier.supplement_requested', data: { ...data(code), items: ['Bản sao hợp đồng thuê nhà'] } }));
+    await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.supplement_requested', data: { ...data(code), items: ['Bản sao hợp đồng thuê nhà'] } }));
 
     const sent = await until('e-mail and SMS sent', async () => {
       const rows = await rowsFor(code);
@@ -149,7 +160,7 @@ describe('the notification worker', () => {
 
   it('does not send a row twice when its job runs again', async () => {
     const code = 'T02-250602-0002';
-    const [w] = await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { recipient: { name: 'Lê Văn Tám', phone: '0987654321' }, event: 'dossier.result_ready', data: data(code) }));
+    const [w] = await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: { name: 'Lê Văn Tám', phone: '0987654321' }, event: 'dossier.result_ready', data: data(code) }));
     await until('SMS sent', async () => (await rowsFor(code))[0]?.status === 'sent');
     // One failed attempt, then the retry that sent it.
     expect(smsAttempts.get(w.id)).toBe(2);
@@ -169,7 +180,7 @@ describe('the notification worker', () => {
 describe('the outbox', () => {
   const code = 'T03-250603-0001';
   beforeAll(async () => {
-    await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { recipient: everywhere, event: 'dossier.refused', data: { ...data(code), reason: 'Hồ sơ <b>không</b> đúng mẫu' } }));
+    await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.refused', data: { ...data(code), reason: 'Hồ sơ <b>không</b> đúng mẫu' } }));
   });
 
   it('lists messages newest first, filtered by dossier code, channel and status', async () => {
@@ -194,6 +205,8 @@ describe('the outbox', () => {
     expect(one.status).toBe(200);
     expect(one.body.html).toContain('Hồ sơ &lt;b&gt;không&lt;/b&gt; đúng mẫu');
     expect((await api(t, 'GET', '/api/v1/notifications/00000000-0000-4000-8000-000000000009', { token: officer })).status).toBe(404);
+    // Shaped like a uuid but not one: a 404, not the database's error.
+    expect((await api(t, 'GET', `/api/v1/notifications/${'-'.repeat(36)}`, { token: officer })).status).toBe(404);
   });
 
   it('is closed to citizens, to officials without the right role and to anonymous callers', async () => {

@@ -11,12 +11,13 @@ import { NOTIFICATION_QUEUE, queueReady } from './queue.ts';
  * inside the transaction of the state change: the outbox rows and their send jobs commit or
  * roll back with it, so an applicant is told exactly about what happened. The text is
  * rendered now, so the outbox shows what will be sent and it says what was true at the time.
+ * `units` scope the rows in the outbox like the dossier they are about (see rescopeNotifications).
  * Returns the rows written (none when the recipient has no address at all).
  */
 export async function notify(ctx: Ctx, tx: Tx, n: NotifyInput): Promise<{ id: string; channel: ChannelName }[]> {
   const parsed = NotifyInput.safeParse(n);
   if (!parsed.success) throw fromZod(parsed.error);
-  const { recipient, event, data, lang } = parsed.data;
+  const { recipient, event, data, lang, units } = parsed.data;
   if (!queueReady(ctx.jobs.boss)) {
     throw new AppError('INTERNAL', {
       vi: 'Hàng đợi thông báo chưa được tạo: gọi ensureNotificationQueues(ctx) khi khởi động',
@@ -45,6 +46,7 @@ export async function notify(ctx: Ctx, tx: Tx, n: NotifyInput): Promise<{ id: st
         subject: channel === 'email' ? r.subject : null,
         body_text: channel === 'email' ? r.text : channel === 'sms' ? r.sms : r.short,
         body_html: channel === 'email' ? r.html : null,
+        dossier_units: [...new Set(units)],
       })
       .returning('id')
       .executeTakeFirstOrThrow();

@@ -24,6 +24,7 @@ beforeAll(async () => {
     notify(t.ctx, tx, {
       recipient: { name: 'Nguyễn Hoàng Bảo Khánh Linh', email: 'nguyenhoangbaokhanhlinhnguoinopdonthunghiem@congtyxuatnhapkhauexample.vn', phone: '0912345678', zaloId: 'zalo-1' },
       event: 'dossier.supplement_requested',
+      units: ['000.00.00.G12'],
       data: {
         dossierCode: code,
         procedureName: 'Cấp Giấy chứng nhận đủ điều kiện kinh doanh hoạt động thương mại điện tử đối với tổ chức, cá nhân nước ngoài',

@@ -66,6 +66,11 @@ export const NotifyInput = z
     event: NotificationEvent,
     data: NotificationData,
     lang: NotificationLang.default('vi'),
+    /**
+     * The units whose officials may read the message in the outbox: those the dossier is
+     * received and handled in (its visibility). Required, so no message is written unscoped.
+     */
+    units: z.array(z.string().trim().min(1).max(40)).min(1).max(10),
   })
   .superRefine((n, ctx) => {
     for (const f of REQUIRED_FIELDS[n.event]) {

@@ -115,7 +115,7 @@ describe('e-mail over SMTP', () => {
   it('delivers the message with its Vietnamese subject, sender and body intact', async () => {
     const code = 'S01-250701-0001';
     const [w] = await t.ctx.database.db.transaction().execute((tx) =>
-      notify(t.ctx, tx, { recipient: { name: 'Đỗ Thị Hương Giang', email: 'giang@example.vn' }, event: 'dossier.received', data: data(code) }),
+      notify(t.ctx, tx, { recipient: { name: 'Đỗ Thị Hương Giang', email: 'giang@example.vn' }, event: 'dossier.received', data: data(code), units: ['000.07.01.G12'] }),
     );
     const row = await until('the row sent', async () => {
       const r = await t.ctx.database.db.selectFrom('notifications').selectAll().where('id', '=', w.id).executeTakeFirst();
@@ -145,7 +145,7 @@ describe('e-mail over SMTP', () => {
 
   it('records the server refusing the recipient as a failed attempt, for pg-boss to retry', async () => {
     const [w] = await t.ctx.database.db.transaction().execute((tx) =>
-      notify(t.ctx, tx, { recipient: { name: 'Không Tồn Tại', email: 'khong-ai@bounce.example' }, event: 'dossier.result_ready', data: data('S01-250701-0002') }),
+      notify(t.ctx, tx, { recipient: { name: 'Không Tồn Tại', email: 'khong-ai@bounce.example' }, event: 'dossier.result_ready', data: data('S01-250701-0002'), units: ['000.07.01.G12'] }),
     );
     const row = await until('the failure recorded', async () => {
       const r = await t.ctx.database.db.selectFrom('notifications').selectAll().where('id', '=', w.id).executeTakeFirst();

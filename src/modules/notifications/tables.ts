@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** Kysely types of this module's tables (see migrations/0004_notifications.sql); the central DB interface extends them. */
+/** Kysely types of this module's tables (see migrations/0004_notifications.sql, 0016); the central DB interface extends them. */
 export interface NotificationTables {
   notifications: NotificationsTable;
 }
@@ -23,4 +23,6 @@ export interface NotificationsTable {
   last_error: string | null;
   created_at: Generated<Date>;
   sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The dossier's current receiving and handling units: who may read the row (migrations/0016_notification_scope.sql). */
+  dossier_units: ColumnType<string[], string[] | undefined, string[]>;
 }

@@ -169,7 +169,7 @@ describe('text for SMS', () => {
 });
 
 describe('notify input', () => {
-  const ok = { recipient: { name: 'Trần Văn Bình', email: 'binh@example.vn', phone: '0912 345 678' }, event: 'dossier.refused', data: base } as const;
+  const ok = { recipient: { name: 'Trần Văn Bình', email: 'binh@example.vn', phone: '0912 345 678' }, event: 'dossier.refused', data: base, units: ['000.05.01.G12'] } as const;
 
   it('needs the fields each event is told with', () => {
     expect(NotifyInput.safeParse(ok).success).toBe(true);
@@ -194,6 +194,9 @@ describe('notify input', () => {
     expect(NotifyInput.safeParse({ ...ok, recipient: { ...ok.recipient, email: 'not-an-address' } }).success).toBe(false);
     expect(NotifyInput.safeParse({ ...ok, recipient: { ...ok.recipient, phone: 'call me' } }).success).toBe(false);
     expect(NotifyInput.safeParse({ ...ok, event: 'dossier.eaten' }).success).toBe(false);
+    // Every message is scoped to the units of its dossier: none is written for everyone.
+    expect(NotifyInput.safeParse({ ...ok, units: [] }).success).toBe(false);
+    expect(NotifyInput.safeParse({ ...ok, units: undefined }).success).toBe(false);
     const parsed = NotifyInput.parse({ ...ok, recipient: { ...ok.recipient, phone: '+84 912.345-678' } });
     expect(parsed.recipient.phone).toBe('+84912345678');
     expect(parsed.lang).toBe('vi');

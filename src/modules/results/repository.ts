@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.ts';
-import { recordAudit } from '../../platform/audit/index.ts';
+import { audit, recordAudit } from '../../platform/audit/index.ts';
 import { actorOf, type Principal } from '../../platform/auth/roles.ts';
 import { safeEqual } from '../../platform/auth/sessions.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -74,35 +75,105 @@ export async function getResultFile(ctx: Ctx, code: string, p: Principal): Promi
   return { bytes: await bytesOf(ctx, r.sha256), fileName: fileNameOf(r.result_code) };
 }
 
-const sign = (ctx: Ctx, payload: string) => createHmac('sha256', ctx.config.secrets.token).update(`share:${payload}`).digest('base64url');
+/** A share link as its holder sees it on the repository page and in the API. */
+export const ShareLink = z.object({
+  id: z.string(),
+  resultCode: z.string(),
+  url: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export type ShareLink = z.infer<typeof ShareLink>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const macOf = (ctx: Ctx, id: string) => createHmac('sha256', ctx.config.secrets.token).update(`share-link:${id}`).digest('base64url');
+/** The one spelling of a link's token: its id, a dot, the HMAC of the id. */
+const tokenOf = (ctx: Ctx, id: string) => `${id}.${macOf(ctx, id)}`;
+const urlOf = (ctx: Ctx, id: string) => `${ctx.config.publicUrl}/chia-se/${tokenOf(ctx, id)}`;
+
+const linkView = (ctx: Ctx, r: { id: string; result_code: string; created_at: Date; expires_at: Date; revoked_at: Date | null }): ShareLink => ({
+  id: r.id,
+  resultCode: r.result_code,
+  url: urlOf(ctx, r.id),
+  createdAt: new Date(r.created_at).toISOString(),
+  expiresAt: new Date(r.expires_at).toISOString(),
+  revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
+});
 
 /**
- * A link anyone can open until it expires, to hand a result to a bank or a partner without
- * an account. The link carries the code and expiry, signed with the server's secret; it
- * stops working when it expires or when the result is revoked.
+ * A link anyone can open until it expires or its holder revokes it, to hand a result to a
+ * bank or a partner without an account. Each link is a row of its own, so revoking one
+ * leaves the others working; it also stops working when the result is revoked.
  */
-export async function shareResult(ctx: Ctx, code: string, hours: number, p: Principal): Promise<{ url: string; expiresAt: string }> {
+export async function shareResult(ctx: Ctx, code: string, hours: number, p: Principal): Promise<ShareLink> {
+  if (p.kind !== 'citizen') throw new AppError('FORBIDDEN', { vi: 'Chỉ người được cấp kết quả mới chia sẻ được', en: 'Only the holder can share a result' });
   const r = await readable(ctx, code, p);
   if (r.status !== 'valid') throw new AppError('CONFLICT', { vi: 'Chỉ chia sẻ được kết quả còn hiệu lực', en: 'Only a valid result can be shared' });
-  const expires = Math.floor(Date.now() / 1000) + Math.round(hours * 3600);
-  const payload = `${r.result_code}.${expires}`;
-  const token = `${Buffer.from(payload).toString('base64url')}.${sign(ctx, payload)}`;
-  await ctx.database.db.transaction().execute((tx) => recordAudit(tx, { actor: actorOf(p), action: 'result.share', target: `result:${r.result_code}`, data: { expires: new Date(expires * 1000).toISOString() } }));
-  return { url: `${ctx.config.publicUrl}/chia-se/${token}`, expiresAt: new Date(expires * 1000).toISOString() };
+  const expires = new Date(Date.now() + Math.round(hours * 3600) * 1000);
+  const row = await ctx.database.db.transaction().execute(async (tx) => {
+    const link = await tx.insertInto('share_links').values({ result_code: r.result_code, owner_citizen_id: p.id, expires_at: expires }).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(tx, { actor: actorOf(p), action: 'result.share', target: `result:${r.result_code}`, data: { link: link.id, expires: expires.toISOString() } });
+    return link;
+  });
+  return linkView(ctx, row);
 }
 
-/** The file behind a share link, if the link is genuine, unexpired and the result still valid. */
+/** The holder's links that still open: not revoked, not expired; newest first. */
+export async function listShareLinks(ctx: Ctx, p: Principal): Promise<ShareLink[]> {
+  if (p.kind !== 'citizen') return [];
+  const rows = await ctx.database.db
+    .selectFrom('share_links')
+    .selectAll()
+    .where('owner_citizen_id', '=', p.id)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .orderBy('created_at', 'desc')
+    .limit(200)
+    .execute();
+  return rows.map((r) => linkView(ctx, r));
+}
+
+/**
+ * Revokes one of the holder's links; the others keep working. Someone else's link, or an
+ * id that names none, is a 404 alike. Revoking a link already revoked changes nothing.
+ */
+export async function revokeShareLink(ctx: Ctx, id: string, p: Principal): Promise<ShareLink> {
+  const missing = () => notFound({ vi: 'liên kết chia sẻ này', en: 'This share link' });
+  if (p.kind !== 'citizen' || !UUID.test(id)) throw missing();
+  return ctx.database.db.transaction().execute(async (tx) => {
+    const row = await tx.selectFrom('share_links').selectAll().where('id', '=', id).where('owner_citizen_id', '=', p.id).forUpdate().executeTakeFirst();
+    if (!row) throw missing();
+    if (row.revoked_at) return linkView(ctx, row);
+    const done = await tx.updateTable('share_links').set({ revoked_at: sql<Date>`now()` }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(tx, { actor: actorOf(p), action: 'result.share.revoke', target: `result:${row.result_code}`, data: { link: id } });
+    return linkView(ctx, done);
+  });
+}
+
+/**
+ * The file behind a share link, if the token is exactly one this server issued and the link
+ * is neither revoked nor expired and its result still valid. Every other token gets the same
+ * 404. Opening a genuine link is audited, refused or not: the holder revoked it, or let it
+ * expire, because it should no longer be used. A token that is not genuine is not, as it
+ * names nothing and anyone could send millions.
+ */
 export async function openSharedResult(ctx: Ctx, token: string): Promise<{ bytes: Uint8Array; fileName: string }> {
   const gone = () => new AppError('NOT_FOUND', { vi: 'Liên kết chia sẻ không hợp lệ hoặc đã hết hạn', en: 'The share link is invalid or has expired' });
-  const [b64, mac] = token.split('.');
-  if (!b64 || !mac) throw gone();
-  const payload = Buffer.from(b64, 'base64url').toString('utf8');
-  if (!safeEqual(mac, sign(ctx, payload))) throw gone();
-  const [code, exp] = [payload.slice(0, payload.lastIndexOf('.')), Number(payload.slice(payload.lastIndexOf('.') + 1))];
-  if (!Number.isFinite(exp) || exp * 1000 < Date.now()) throw gone();
-  const r = await ctx.database.db.selectFrom('results').select(['result_code', 'sha256', 'status']).where('result_code', '=', code).executeTakeFirst();
-  if (!r || r.status !== 'valid') throw gone();
-  return { bytes: await bytesOf(ctx, r.sha256), fileName: fileNameOf(r.result_code) };
+  const id = token.slice(0, 36);
+  // Compared whole with the one spelling we issue: nothing appended, cut off or re-encoded passes.
+  if (!UUID.test(id) || !safeEqual(token, tokenOf(ctx, id))) throw gone();
+  const link = await ctx.database.db
+    .selectFrom('share_links as l')
+    .innerJoin('results as r', 'r.result_code', 'l.result_code')
+    .select(['l.id', 'l.result_code', 'l.revoked_at', 'r.sha256', 'r.status', sql<boolean>`l.expires_at <= now()`.as('expired')])
+    .where('l.id', '=', id)
+    .executeTakeFirst();
+  if (!link) throw gone();
+  const refused = link.revoked_at ? 'revoked' : link.expired ? 'expired' : link.status !== 'valid' ? `result ${link.status}` : null;
+  await audit(ctx.database.db, { actor: 'anonymous', action: refused ? 'result.share.open_refused' : 'result.share.open', target: `result:${link.result_code}`, data: { link: link.id, ...(refused ? { reason: refused } : {}) } });
+  if (refused) throw gone();
+  return { bytes: await bytesOf(ctx, link.sha256), fileName: fileNameOf(link.result_code) };
 }
 
 /**

@@ -18,9 +18,10 @@ import { listDossiers } from '../dossiers/list-dossiers.ts';
 import { listMyComponents } from '../dossiers/list-my-components.ts';
 import { SigningQueuePage } from '../../web/pages/office/signing.tsx';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { getResultFile, listMyResults, MyResult, openSharedResult, reuseResult, shareResult } from './repository.ts';
+import { getResultFile, listMyResults, listShareLinks, MyResult, openSharedResult, reuseResult, revokeShareLink, shareResult, ShareLink } from './repository.ts';
 
 const Code = z.object({ code: z.string().max(80) });
+const LinkId = z.object({ id: z.string().max(64) });
 
 export const resultsModule: Module = {
   name: 'results',
@@ -29,13 +30,13 @@ export const resultsModule: Module = {
     await app.register(async (scope) => {
       scope.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMITS.maxBytes }, (_req, body, done) => done(null, body));
       scope.post('/api/v1/public/results/verify', {
-        config: { access: 'public' },
+        config: { access: 'public', limit: 'verify' },
         bodyLimit: UPLOAD_LIMITS.maxBytes,
         schema: {
           tags: ['results'],
           summary: 'Send a PDF (Content-Type: application/pdf): is it a registered result, and are its signatures intact?',
           consumes: ['application/pdf'],
-          response: { 200: FileVerification, 400: ErrorBody, 413: ErrorBody, 415: ErrorBody },
+          response: { 200: FileVerification, 400: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody, 503: ErrorBody },
         },
         handler: async (req) => {
           const body = req.body as Buffer | undefined;
@@ -45,7 +46,7 @@ export const resultsModule: Module = {
       });
     });
     app.get('/api/v1/public/results/:code', {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'public' },
       schema: { tags: ['results'], summary: 'Public status of an issued result: valid, revoked or replaced, with its issuer and file hash', params: Code, response: { 200: PublicResult, 404: ErrorBody } },
       handler: async (req, reply) => {
         reply.header('cache-control', 'no-store');
@@ -66,7 +67,7 @@ export const resultsModule: Module = {
         return getPublicResult(ctx, req.params.code);
       },
     });
-    app.get('/verify/:code', { config: { access: 'public' }, schema: { hide: true, params: Code } }, async (req, reply) => {
+    app.get('/verify/:code', { config: { access: 'public', limit: 'public' }, schema: { hide: true, params: Code } }, async (req, reply) => {
       try {
         return sendPage(reply, VerifyResultPage({ req, code: req.params.code, r: await getPublicResult(ctx, req.params.code) }));
       } catch (e) {
@@ -90,23 +91,38 @@ export const resultsModule: Module = {
     });
     app.post('/api/v1/results/:code/share', {
       config: { access: ['citizen'] },
-      schema: { tags: ['results'], summary: 'A time-limited link to the result that works without an account', params: Code, body: Share, response: { 200: z.object({ url: z.string(), expiresAt: z.string() }), 404: ErrorBody, 409: ErrorBody } },
+      schema: { tags: ['results'], summary: 'A time-limited link to the result that works without an account, until it expires or the holder revokes it', params: Code, body: Share, response: { 200: ShareLink, 404: ErrorBody, 409: ErrorBody } },
       handler: async (req) => shareResult(ctx, req.params.code, req.body.hours, req.principal!),
+    });
+    app.get('/api/v1/repository/share-links', {
+      config: { access: ['citizen'] },
+      schema: { tags: ['results'], summary: "The caller's share links that still open (not revoked, not expired), newest first", response: { 200: z.array(ShareLink) } },
+      handler: async (req) => listShareLinks(ctx, req.principal!),
+    });
+    app.post('/api/v1/repository/share-links/:id/revoke', {
+      config: { access: ['citizen'] },
+      schema: { tags: ['results'], summary: "Revoke one of the caller's share links at once; the others keep working (another holder's link: 404)", params: LinkId, response: { 200: ShareLink, 404: ErrorBody } },
+      handler: async (req) => revokeShareLink(ctx, req.params.id, req.principal!),
     });
     app.post('/api/v1/results/:code/reuse', {
       config: { access: ['citizen'] },
       schema: { tags: ['results'], summary: 'Reuse a result from the repository as a file for a new dossier (returns an upload to attach)', params: Code, response: { 201: Upload, 404: ErrorBody, 409: ErrorBody } },
       handler: async (req, reply) => reply.code(201).send(await reuseResult(ctx, req.params.code, req.principal!)),
     });
-    app.get('/chia-se/:token', { config: { access: 'public' }, schema: { hide: true, params: z.object({ token: z.string().max(400) }) } }, async (req, reply) =>
+    app.get('/chia-se/:token', { config: { access: 'public', limit: 'public' }, schema: { hide: true, params: z.object({ token: z.string().max(400) }) } }, async (req, reply) =>
       sendPdf(reply, await openSharedResult(ctx, req.params.token)),
     );
-    app.get('/kho-du-lieu', { config: { access: ['citizen'] }, schema: { hide: true } }, async (req, reply) =>
-      sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!), components: await listMyComponents(ctx, req.principal!) })),
-    );
+    const repositoryPage = async (req: FastifyRequest, reply: FastifyReply, banner: Pick<Parameters<typeof RepositoryPage>[0], 'shared' | 'revoked'> = {}) =>
+      sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!), components: await listMyComponents(ctx, req.principal!), links: await listShareLinks(ctx, req.principal!), ...banner }));
+    app.get('/kho-du-lieu', { config: { access: ['citizen'] }, schema: { hide: true } }, async (req, reply) => repositoryPage(req, reply));
     app.post('/kho-du-lieu/:code/chia-se', { config: { access: ['citizen'] }, schema: { hide: true, params: Code, body: Share } }, async (req, reply) => {
       const link = await shareResult(ctx, req.params.code, req.body.hours, req.principal!);
-      return sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!), components: await listMyComponents(ctx, req.principal!), shared: { code: req.params.code, ...link } }));
+      return repositoryPage(req, reply, { shared: link });
+    });
+    // A plain form per link (works without JavaScript); the CSRF check covers it like every form.
+    app.post('/kho-du-lieu/lien-ket/:id/thu-hoi', { config: { access: ['citizen'] }, schema: { hide: true, params: LinkId } }, async (req, reply) => {
+      const link = await revokeShareLink(ctx, req.params.id, req.principal!);
+      return repositoryPage(req, reply, { revoked: link });
     });
 
     const Outcome = z.union([

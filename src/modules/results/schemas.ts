@@ -19,17 +19,32 @@ export const RecordResultInput = z.object({
 });
 export type RecordResultInput = z.infer<typeof RecordResultInput>;
 
-/** What anyone may learn about a result from its code: enough to trust it, nothing personal. */
+export const RESULT_EVENTS = ['issued', 'revoked', 'replaced'] as const;
+
+/**
+ * What anyone may learn about a result from its code: enough to trust it, nothing personal.
+ * Only structured fields: no free text typed about the case (the document's name, which may
+ * hold a company's name, or a revocation's reason). The event is the coded reason a result
+ * stopped being valid: revoked, or replaced by `replacedBy`.
+ */
 export const PublicResult = z.object({
   resultCode: z.string(),
   status: z.enum(RESULT_STATUSES),
+  kind: z.enum(RESULT_KINDS),
+  /** The issuing unit's electronic ID and its name. */
+  issuerUnit: z.string(),
   issuer: z.string(),
+  /** The procedure as the public catalogue names it; null if it is no longer in the catalogue. */
+  procedureCode: z.string(),
+  procedureName: z.string().nullable(),
   issuedAt: z.string(),
-  documentName: z.string(),
+  /** Số, ký hiệu: the issuing unit's running number, e.g. 125/GCN. */
   number: z.string(),
   sha256: z.string(),
   replacedBy: z.string().nullable(),
-  history: z.array(z.object({ event: z.string(), at: z.string(), reason: z.string().nullable() })),
+  /** When it was revoked or replaced; null while valid. */
+  revokedAt: z.string().nullable(),
+  history: z.array(z.object({ event: z.enum(RESULT_EVENTS), at: z.string() })),
 });
 export type PublicResult = z.infer<typeof PublicResult>;
 

@@ -52,7 +52,7 @@ function Select({ req, id, name, value, options }: { req: FastifyRequest; id: st
   );
 }
 
-/** The outbox: every message to applicants, newest first, on every channel. */
+/** The outbox: the messages to applicants about dossiers the official may see, newest first, on every channel. */
 export function OutboxPage({ req, result, filters }: { req: FastifyRequest; result: NotificationPage; filters: OutboxFilters }) {
   const title = t(req, 'Hộp thư đi', 'Outbox');
   return (
@@ -61,8 +61,8 @@ export function OutboxPage({ req, result, filters }: { req: FastifyRequest; resu
       <p class="govuk-body">
         {t(
           req,
-          'Các thông báo gửi người nộp hồ sơ qua thư điện tử, SMS và Zalo. Khi chưa cấu hình máy chủ thư (SMTP) hay cổng SMS, Zalo, tin nhắn chỉ được lưu ở đây.',
-          'Notices sent to applicants by e-mail, SMS and Zalo. Until a mail server (SMTP) or an SMS or Zalo gateway is configured, messages are only kept here.',
+          'Các thông báo gửi người nộp hồ sơ qua thư điện tử, SMS và Zalo, về những hồ sơ tiếp nhận hoặc xử lý tại đơn vị của bạn. Khi chưa cấu hình máy chủ thư (SMTP) hay cổng SMS, Zalo, tin nhắn chỉ được lưu ở đây.',
+          'Notices sent to applicants by e-mail, SMS and Zalo about the dossiers received or handled in your units. Until a mail server (SMTP) or an SMS or Zalo gateway is configured, messages are only kept here.',
         )}
       </p>
       <form method="get" action="/can-bo/hop-thu" class="govuk-!-margin-bottom-6">

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { MyResult } from '../../../modules/results/repository.ts';
+import type { MyResult, ShareLink } from '../../../modules/results/repository.ts';
 import type { MyComponent } from '../../../modules/dossiers/list-my-components.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
 import { Csrf, Layout, TableWrap, t } from '../../components/layout.tsx';
@@ -10,8 +10,11 @@ const STATUS: Record<MyResult['status'], [string, string, string]> = {
   replaced: ['Đã thay thế', 'Replaced', 'govuk-tag--orange'],
 };
 
-/** The e-data repository: every result issued to me, to download, verify, share or reuse when filing. */
-export function RepositoryPage({ req, results, components, shared }: { req: FastifyRequest; results: MyResult[]; components: MyComponent[]; shared?: { code: string; url: string; expiresAt: string } }) {
+/**
+ * The e-data repository: every result issued to me, to download, verify, share or reuse when
+ * filing; and the share links I gave out that still open, each with its own revoke button.
+ */
+export function RepositoryPage({ req, results, components, links, shared, revoked }: { req: FastifyRequest; results: MyResult[]; components: MyComponent[]; links: ShareLink[]; shared?: ShareLink; revoked?: ShareLink }) {
   const title = t(req, 'Kho dữ liệu điện tử của tôi', 'My e-data repository');
   return (
     <Layout req={req} area="portal" title={title}>
@@ -23,8 +26,17 @@ export function RepositoryPage({ req, results, components, shared }: { req: Fast
       {shared ? (
         <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
           <div class="govuk-notification-banner__content">
-            <p class="govuk-notification-banner__heading">{t(req, `Liên kết chia sẻ ${shared.code}, hết hạn ${formatDateTime('vi', shared.expiresAt)}:`, `Share link for ${shared.code}, expires ${formatDateTime('en', shared.expiresAt)}:`)}</p>
+            <p class="govuk-notification-banner__heading">{t(req, `Liên kết chia sẻ ${shared.resultCode}, hết hạn ${formatDateTime('vi', shared.expiresAt)}:`, `Share link for ${shared.resultCode}, expires ${formatDateTime('en', shared.expiresAt)}:`)}</p>
             <p class="govuk-body cs-mono">{shared.url}</p>
+          </div>
+        </div>
+      ) : null}
+      {revoked ? (
+        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
+          <div class="govuk-notification-banner__content">
+            <p class="govuk-notification-banner__heading">
+              {t(req, `Đã thu hồi liên kết chia sẻ ${revoked.resultCode} tạo lúc ${formatDateTime('vi', revoked.createdAt)}: liên kết không mở được nữa.`, `Share link for ${revoked.resultCode} made ${formatDateTime('en', revoked.createdAt)} revoked: it no longer opens.`)}
+            </p>
           </div>
         </div>
       ) : null}
@@ -67,6 +79,39 @@ export function RepositoryPage({ req, results, components, shared }: { req: Fast
             </tbody>
           </table>
         </TableWrap>
+      )}
+      <h2 class="govuk-heading-m" id="lien-ket">{t(req, 'Liên kết chia sẻ đang mở', 'Share links that still open')}</h2>
+      {links.length === 0 ? (
+        <p class="govuk-body">{t(req, 'Không có liên kết chia sẻ nào đang mở.', 'No share link is open.')}</p>
+      ) : (
+        <>
+          <p class="govuk-body">{t(req, 'Ai có liên kết đều mở được kết quả cho đến khi liên kết hết hạn. Thu hồi một liên kết nếu không muốn người nhận tiếp tục mở; các liên kết khác vẫn dùng được.', 'Whoever holds a link can open the result until it expires. Revoke a link you no longer want its recipient to open; your other links keep working.')}</p>
+          <TableWrap label={t(req, 'Liên kết chia sẻ', 'Share links')}>
+            <table class="govuk-table cs-table">
+              <thead class="govuk-table__head"><tr class="govuk-table__row">
+                <th scope="col" class="govuk-table__header">{t(req, 'Kết quả', 'Result')}</th>
+                <th scope="col" class="govuk-table__header">{t(req, 'Liên kết', 'Link')}</th>
+                <th scope="col" class="govuk-table__header">{t(req, 'Thời hạn', 'Valid')}</th>
+                <th scope="col" class="govuk-table__header">{t(req, 'Thao tác', 'Actions')}</th>
+              </tr></thead>
+              <tbody class="govuk-table__body">
+                {links.map((l) => (
+                  <tr class="govuk-table__row">
+                    <td class="govuk-table__cell cs-mono">{l.resultCode}</td>
+                    <td class="govuk-table__cell cs-mono">{l.url}</td>
+                    <td class="govuk-table__cell cs-meta">{t(req, 'Tạo', 'Made')} {formatDateTime(req.lang, l.createdAt)}<br />{t(req, 'Hết hạn', 'Expires')} {formatDateTime(req.lang, l.expiresAt)}</td>
+                    <td class="govuk-table__cell">
+                      <form method="post" action={`/kho-du-lieu/lien-ket/${encodeURIComponent(l.id)}/thu-hoi`}>
+                        <Csrf req={req} />
+                        <button type="submit" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0">{t(req, 'Thu hồi', 'Revoke')}<span class="govuk-visually-hidden"> {t(req, `liên kết ${l.resultCode} tạo lúc ${formatDateTime('vi', l.createdAt)}`, `link for ${l.resultCode} made ${formatDateTime('en', l.createdAt)}`)}</span></button>
+                      </form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        </>
       )}
       <h2 class="govuk-heading-m">{t(req, 'Giấy tờ đã số hóa trong hồ sơ của tôi', 'Digitised documents in my dossiers')}</h2>
       {components.length === 0 ? (

@@ -10,8 +10,22 @@ const STATUS: Record<PublicResult['status'], [string, string, string]> = {
   replaced: ['Đã được thay thế', 'Replaced', 'govuk-tag--orange'],
 };
 const EVENT: Record<string, [string, string]> = { issued: ['Cấp', 'Issued'], revoked: ['Thu hồi', 'Revoked'], replaced: ['Thay thế', 'Replaced'] };
+const KIND: Record<PublicResult['kind'], [string, string]> = {
+  certificate: ['Giấy chứng nhận, xác nhận', 'Certificate'],
+  licence: ['Giấy phép', 'Licence'],
+  written_reply: ['Văn bản trả lời', 'Written reply'],
+  refusal_decision: ['Quyết định từ chối', 'Refusal decision'],
+  certified_copy: ['Bản sao điện tử có chứng thực', 'Certified electronic copy'],
+};
+const kindOf = (req: FastifyRequest, r: PublicResult) => t(req, ...(KIND[r.kind] ?? [r.kind, r.kind]));
+/** The procedure as the public catalogue names it, with its code. */
+const procedureOf = (r: PublicResult) => (r.procedureName ? `${r.procedureName} (${r.procedureCode})` : r.procedureCode);
 
-/** Public verification of a result by its code: anyone holding the paper or the QR code can check it. */
+/**
+ * Public verification of a result by its code: anyone holding the paper or the QR code can
+ * check it. It shows only what names no one (see getPublicResult): the holder reads the
+ * document's own name on the paper in their hand.
+ */
 export function VerifyResultPage({ req, code, r }: { req: FastifyRequest; code: string; r: PublicResult | null }) {
   const title = t(req, 'Xác minh kết quả giải quyết thủ tục hành chính', 'Verify an administrative result');
   const row = (k: string, v: unknown) => <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{k}</dt><dd class="govuk-summary-list__value">{v as string}</dd></div>;
@@ -23,17 +37,19 @@ export function VerifyResultPage({ req, code, r }: { req: FastifyRequest; code: 
           <p class="govuk-body-l"><strong class={`govuk-tag ${STATUS[r.status][2]}`}>{t(req, STATUS[r.status][0], STATUS[r.status][1])}</strong></p>
           <dl class="govuk-summary-list">
             {row(t(req, 'Mã kết quả', 'Result code'), <span class="cs-mono">{r.resultCode}</span>)}
-            {row(t(req, 'Tên giấy tờ', 'Document'), r.documentName)}
+            {row(t(req, 'Loại giấy tờ', 'Kind of document'), kindOf(req, r))}
+            {row(t(req, 'Thủ tục hành chính', 'Administrative procedure'), procedureOf(r))}
             {row(t(req, 'Số, ký hiệu', 'Number'), r.number)}
             {row(t(req, 'Cơ quan cấp', 'Issued by'), r.issuer)}
             {row(t(req, 'Ngày cấp', 'Issued on'), formatDateTime(req.lang, r.issuedAt))}
+            {r.revokedAt ? row(r.status === 'replaced' ? t(req, 'Ngày thay thế', 'Replaced on') : t(req, 'Ngày thu hồi', 'Revoked on'), formatDateTime(req.lang, r.revokedAt)) : null}
             {row(t(req, 'Mã băm SHA-256 của tệp', 'SHA-256 of the file'), <span class="cs-mono">{r.sha256}</span>)}
             {r.replacedBy ? row(t(req, 'Được thay thế bởi', 'Replaced by'), <a class="govuk-link cs-mono" href={`/verify/${encodeURIComponent(r.replacedBy)}`}>{r.replacedBy}</a>) : null}
           </dl>
           <h2 class="govuk-heading-m">{t(req, 'Lịch sử', 'History')}</h2>
           <ul class="govuk-list">
             {r.history.map((h) => (
-              <li>{formatDateTime(req.lang, h.at)} — {t(req, ...(EVENT[h.event] ?? [h.event, h.event]))}{h.reason ? `: ${h.reason}` : ''}</li>
+              <li>{formatDateTime(req.lang, h.at)} — {t(req, ...(EVENT[h.event] ?? [h.event, h.event]))}</li>
             ))}
           </ul>
         </>
@@ -72,7 +88,8 @@ export function VerifyFilePage({ req, v, error }: { req: FastifyRequest; v?: Fil
                 : <strong class="govuk-tag govuk-tag--red">{t(req, 'Không: tệp không trùng với kết quả nào đã cấp', 'No: the file matches no issued result')}</strong>,
             )}
             {r ? row(t(req, 'Tình trạng', 'Status'), <strong class={`govuk-tag ${STATUS[r.status][2]}`}>{t(req, STATUS[r.status][0], STATUS[r.status][1])}</strong>) : null}
-            {r ? row(t(req, 'Tên giấy tờ', 'Document'), r.documentName) : null}
+            {r ? row(t(req, 'Loại giấy tờ', 'Kind of document'), kindOf(req, r)) : null}
+            {r ? row(t(req, 'Thủ tục hành chính', 'Administrative procedure'), procedureOf(r)) : null}
             {r ? row(t(req, 'Cơ quan cấp', 'Issued by'), r.issuer) : null}
             {r ? row(t(req, 'Mã kết quả', 'Result code'), <a class="govuk-link cs-mono" href={`/verify/${encodeURIComponent(r.resultCode)}`}>{r.resultCode}</a>) : null}
             {row(
