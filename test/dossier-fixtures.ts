@@ -67,7 +67,7 @@ export async function uploadPdf(t: TestApp, token: string, name = 'don-de-nghi.p
   return ((await r.json()) as { id: string }).id;
 }
 
-export interface View { code: string; status: string; nationalStatus: number; dueDate: string | null; allowedActions: string[]; assignee: string | null; handlingUnit: string; components: { code: string | null; supplemented: boolean; reused: boolean }[] }
+export interface View { code: string; version: number; status: string; nationalStatus: number; dueDate: string | null; allowedActions: string[]; assignee: string | null; handlingUnit: string; components: { code: string | null; supplemented: boolean; reused: boolean }[] }
 
 export async function fileOnline(t: TestApp, token: string, opts: { procedure?: string; key?: string; form?: Record<string, unknown> } = {}) {
   const upload = opts.procedure === LIGHT_PROCEDURE.code ? [] : [{ code: 'T-01', uploadId: await uploadPdf(t, token) }];
@@ -78,7 +78,19 @@ export async function fileOnline(t: TestApp, token: string, opts: { procedure?: 
   });
 }
 
-export const act = (t: TestApp, token: string, code: string, body: Record<string, unknown>) => api<View & { error?: { code: string; message: string } }>(t, 'POST', `/api/v1/dossiers/${code}/actions`, { token, body });
+/** The dossier's version as `token` reads it; 1 for a caller who cannot see it (the action then answers 404 either way). */
+export async function versionOf(t: TestApp, token: string, code: string): Promise<number> {
+  const r = await api<View>(t, 'GET', `/api/v1/dossiers/${code}`, { token });
+  return r.status === 200 ? r.body.version : 1;
+}
+
+export type ActReply = View & { error?: { code: string; message: string; messageEn: string; details?: { path: string; message: string }[] } };
+
+/** Takes an action as a client does: naming the version it read just before, unless the body names one. */
+export async function act(t: TestApp, token: string, code: string, body: Record<string, unknown>) {
+  const version = 'version' in body ? body.version : await versionOf(t, token, code);
+  return api<ActReply>(t, 'POST', `/api/v1/dossiers/${code}/actions`, { token, body: { ...body, version } });
+}
 
 /** The people who take a dossier through the workflow of TEST_PROCEDURE, signed in. */
 export interface Crew { citizen: string; receiving: string; leader: string; specialist: string; signer: string }

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Principal, StaffRole } from '../../src/platform/auth/roles.ts';
 import { docxEntries, makeDocx, makeJpeg, makePdf, makePng, makeZip } from '../../src/platform/blobs/testing/fixtures.ts';
-import { api, startTestApp, type TestApp } from '../helpers.ts';
-import { uploadPdf } from '../dossier-fixtures.ts';
+import { api, issueToken, startTestApp, type TestApp } from '../helpers.ts';
+import { uploadPdf, versionOf } from '../dossier-fixtures.ts';
 import { getProcedure } from '../../src/modules/catalog/get-procedure.ts';
 import { PROC_X, PROC_Y, UNIT_X, UNIT_Y, procedureFor } from './world.ts';
 import { csrfPair, head, rawRequest, send } from './request.ts';
@@ -38,19 +38,19 @@ const uploadFor = { citizen: '' };
 
 beforeAll(async () => {
   t = await startTestApp({ demo: true });
-  const admin = await t.ctx.tokens.issue(staff('administrator', '000.00.00.G12'));
+  const admin = await issueToken(t.ctx, staff('administrator', '000.00.00.G12'));
   const imp = await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: [procedureFor(PROC_X, UNIT_X, 'Thủ tục an ninh X'), procedureFor(PROC_Y, UNIT_Y, 'Thủ tục an ninh Y')] });
   if (imp.status !== 200) throw new Error(`import: ${JSON.stringify(imp.body)}`);
   citizen = { kind: 'citizen', id: randomUUID(), name: 'Lê Thị Kiểm Thử', identifier: '079300000033', citizenKind: 'citizen' };
   const cv = await t.ctx.database.db.selectFrom('staff').select(['id', 'username', 'full_name']).where('username', '=', 'chuyenvien').executeTakeFirstOrThrow();
   Object.assign(tok, {
-    citizen: await t.ctx.tokens.issue(citizen),
+    citizen: await issueToken(t.ctx, citizen),
     admin,
-    auditor: await t.ctx.tokens.issue(staff('auditor', '000.00.00.G12')),
-    receiving: await t.ctx.tokens.issue(staff('receiving_officer')),
-    leader: await t.ctx.tokens.issue(staff('unit_leader')),
-    specialist: await t.ctx.tokens.issue(staff('specialist', UNIT_X, { id: cv.id, username: cv.username, name: cv.full_name })),
-    signer: await t.ctx.tokens.issue(staff('signing_leader')),
+    auditor: await issueToken(t.ctx, staff('auditor', '000.00.00.G12')),
+    receiving: await issueToken(t.ctx, staff('receiving_officer')),
+    leader: await issueToken(t.ctx, staff('unit_leader')),
+    specialist: await issueToken(t.ctx, staff('specialist', UNIT_X, { id: cv.id, username: cv.username, name: cv.full_name })),
+    signer: await issueToken(t.ctx, staff('signing_leader')),
   });
   pdf = await makePdf();
   uploadFor.citizen = await uploadPdf(t, tok.citizen, 'don.pdf');
@@ -62,7 +62,7 @@ beforeAll(async () => {
   submitted = await file();
   processing = await file();
   for (const [who, body] of [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }]] as const) {
-    const r = await api(t, 'POST', `/api/v1/dossiers/${processing}/actions`, { token: tok[who], body });
+    const r = await api(t, 'POST', `/api/v1/dossiers/${processing}/actions`, { token: tok[who], body: { ...body, version: await versionOf(t, tok[who], processing) } });
     if (r.status !== 200) throw new Error(`${body.action}: ${JSON.stringify(r.body)}`);
   }
 });
@@ -74,7 +74,7 @@ const TABLES = ['dossiers', 'dossier_actions', 'dossier_components', 'dossier_dr
 async function snapshot() {
   const out: Record<string, number> = {};
   for (const table of TABLES) out[table] = (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(t.ctx.database.db)).rows[0].n;
-  out['staff.failed_logins'] = (await sql<{ n: number }>`select coalesce(sum(failed_logins), 0)::int as n from staff`.execute(t.ctx.database.db)).rows[0].n;
+  out.signInFailures = (await sql<{ n: number }>`select coalesce(sum(failures), 0)::int as n from sign_in_failures`.execute(t.ctx.database.db)).rows[0].n;
   const blobs = path.join(t.dataDir, 'blobs');
   out.blobFiles = existsSync(blobs) ? readdirSync(blobs, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length : 0;
   return out;
@@ -205,17 +205,17 @@ async function forged(kind: string): Promise<string> {
     case 'wrong audience':
       return jwt(good, { aud: 'another-api' });
     case 'payload tampered after signing': {
-      const [h, , s] = (await t.ctx.tokens.issue(citizen)).split('.');
+      const [h, , s] = (await issueToken(t.ctx, citizen)).split('.');
       return `${h}.${b64({ p, sub: 'staff:x', iss: t.config.publicUrl, aud: 'congso-api', exp: Math.floor(Date.now() / 1000) + 3600 })}.${s}`;
     }
     case 'signature stripped':
-      return (await t.ctx.tokens.issue(citizen)).split('.').slice(0, 2).join('.') + '.';
+      return (await issueToken(t.ctx, citizen)).split('.').slice(0, 2).join('.') + '.';
     case 'four segments':
-      return `${await t.ctx.tokens.issue(citizen)}.AAAA`;
+      return `${await issueToken(t.ctx, citizen)}.AAAA`;
     case 'garbage':
       return 'not-a-jwt';
     case 'RS256 header on an HMAC token': {
-      const [, body, sig] = (await t.ctx.tokens.issue(citizen)).split('.');
+      const [, body, sig] = (await issueToken(t.ctx, citizen)).split('.');
       return `${b64({ alg: 'RS256', typ: 'JWT' })}.${body}.${sig}`;
     }
     case 'kid path injection':
@@ -251,8 +251,9 @@ function refusedCases(): Case[] {
   }
   // Form bodies on pages: invalid UTF-8, NUL, oversized.
   for (const [name, body] of [['invalid UTF-8', 'reason=%C3%28%FF'], ['NUL', 'reason=R%C3%BAt%00h%E1%BB%93+s%C6%A1'], ['over 256 KiB', `reason=${'x'.repeat(300 * 1024)}`]] as const) {
-    add(`withdraw form: ${name}`, () => call('POST', `/ho-so-cua-toi/${submitted}/rut`, { token: tok.citizen, type: 'application/x-www-form-urlencoded', body, page: true }), true);
-    add(`office action form: ${name}`, () => call('POST', `/can-bo/ho-so/${submitted}/thao-tac`, { token: tok.receiving, type: 'application/x-www-form-urlencoded', body: `action=refuse&${body}`, page: true }), true);
+    // With the right version, so that what is refused is the body, not a stale page.
+    add(`withdraw form: ${name}`, async () => call('POST', `/ho-so-cua-toi/${submitted}/rut`, { token: tok.citizen, type: 'application/x-www-form-urlencoded', body: `version=${await versionOf(t, tok.citizen, submitted)}&${body}`, page: true }), true);
+    add(`office action form: ${name}`, async () => call('POST', `/can-bo/ho-so/${submitted}/thao-tac`, { token: tok.receiving, type: 'application/x-www-form-urlencoded', body: `action=refuse&version=${await versionOf(t, tok.receiving, submitted)}&${body}`, page: true }), true);
   }
 
   // IDs: SQL metacharacters, traversal, NUL, invalid UTF-8, overlong, in every kind of object id.
@@ -309,7 +310,7 @@ function refusedCases(): Case[] {
     add(`register from=${d}`, () => call('GET', `/api/v1/registers/${UNIT_X}?from=${d}&to=${d}`, { token: tok.receiving }));
     // The e-form's own JSON Schema decides its date range ("format": "date" allows year 0000).
     if (d !== '0000-01-01') add(`e-form ngayCap ${d} in a complete filing`, () => call('POST', '/api/v1/dossiers', { token: tok.citizen, body: validFiling({}, { ngayCap: d }) }));
-    add(`apology newDueDate ${d}`, () => call('POST', `/api/v1/dossiers/${processing}/actions`, { token: tok.leader, body: { action: 'apologise', reason: 'Cần thêm thời gian thẩm định', newDueDate: d } }));
+    add(`apology newDueDate ${d}`, async () => call('POST', `/api/v1/dossiers/${processing}/actions`, { token: tok.leader, body: { action: 'apologise', reason: 'Cần thêm thời gian thẩm định', newDueDate: d, version: await versionOf(t, tok.leader, processing) } }));
     add(`result draft validUntil ${d}`, () => call('PUT', `/api/v1/dossiers/${processing}/result-draft`, { token: tok.specialist, body: { kind: 'certificate', documentName: 'Giấy xác nhận', fields: [{ label: 'Phạm vi', value: 'Thử' }], validUntil: d } }));
     add(`calendar day off ${d}`, () => call('PUT', '/api/v1/calendar/2030', { token: tok.admin, body: { daysOff: [d], makeUpWorkingDays: [] } }));
   }
@@ -324,7 +325,7 @@ function refusedCases(): Case[] {
   add('tracking: 5,000-character code', () => call('GET', `/tra-cuu?ma=${'A'.repeat(5000)}`, { page: true }), true);
   add('e-form tenDoanhNghiep of 201 characters in a complete filing', () => call('POST', '/api/v1/dossiers', { token: tok.citizen, body: validFiling({}, { tenDoanhNghiep: 'A'.repeat(201) }) }));
   add('e-form ghiChu of 1 MiB in a complete filing', () => call('POST', '/api/v1/dossiers', { token: tok.citizen, body: validFiling({}, { ghiChu: 'x'.repeat(MiB) }) }));
-  add('withdraw reason of 5,000 characters', () => call('POST', `/api/v1/dossiers/${submitted}/actions`, { token: tok.citizen, body: { action: 'withdraw', reason: 'x'.repeat(5000) } }));
+  add('withdraw reason of 5,000 characters', async () => call('POST', `/api/v1/dossiers/${submitted}/actions`, { token: tok.citizen, body: { action: 'withdraw', reason: 'x'.repeat(5000), version: await versionOf(t, tok.citizen, submitted) } }));
   add('applicant name of 1,000 characters at the counter', () => call('POST', '/api/v1/dossiers', { token: tok.receiving, body: validFiling({ channel: 1, applicant: { name: 'N'.repeat(1000), identifier: '079300000099' }, components: [] }) }));
   add('new unit name of 10,000 characters', () => call('POST', '/api/v1/units', { token: tok.admin, body: { id: '000.99.00.G12', parentId: '000.00.00.G12', kind: 'department', name: 'N'.repeat(10_000) } }));
   add('request header of 100 KB', () => raw(head(t, 'GET', '/api/v1/procedures', { 'x-padding': 'a'.repeat(100_000) })));
@@ -584,7 +585,7 @@ describe('hostile values that are stored', () => {
         continue;
       }
       stored++;
-      const w = await api(t, 'POST', `/api/v1/dossiers/${r.body.code}/actions`, { token: tok.citizen, body: { action: 'withdraw', reason: `Lý do ${x}` } });
+      const w = await api(t, 'POST', `/api/v1/dossiers/${r.body.code}/actions`, { token: tok.citizen, body: { action: 'withdraw', reason: `Lý do ${x}`, version: await versionOf(t, tok.citizen, r.body.code) } });
       if (w.status !== 200) failures.push(`withdraw with ${x}: ${w.status}`);
       else stored++;
       await check(`my dossier (${x})`, `/ho-so-cua-toi/${r.body.code}`, tok.citizen, x);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STAFF_ROLE_LIST, SERVICE_SCOPES, type Principal, type StaffRole } from '../../src/platform/auth/roles.ts';
 import { saveDraft } from '../../src/modules/dossiers/drafts.ts';
-import { api, type TestApp } from '../helpers.ts';
+import { api, issueToken, type TestApp } from '../helpers.ts';
 import { TEST_PROCEDURE, uploadPdf } from '../dossier-fixtures.ts';
 
 /**
@@ -99,13 +99,13 @@ const must = <T extends { status: number; body: unknown }>(what: string, r: T, o
 async function buildSide(t: TestApp, side: 'A' | 'B', unit: string, procedure: string, specialistName: string): Promise<Side & { staff: Record<string, string> }> {
   const tag = side === 'A' ? 'alpha' : 'beta';
   const citizen: Side['citizen'] = { kind: 'citizen', id: randomUUID(), name: `Trần Văn ${tag}secretname`, identifier: side === 'A' ? '079100000011' : '079200000022', citizenKind: 'citizen' };
-  const citizenToken = await t.ctx.tokens.issue(citizen);
+  const citizenToken = await issueToken(t.ctx, citizen);
   const sp = await realStaff(t, specialistName);
   const staff = {
-    receiving: await t.ctx.tokens.issue(staffPrincipal('receiving_officer', unit)),
-    leader: await t.ctx.tokens.issue(staffPrincipal('unit_leader', unit)),
-    specialist: await t.ctx.tokens.issue(staffPrincipal('specialist', unit, sp)),
-    signer: await t.ctx.tokens.issue(staffPrincipal('signing_leader', unit)),
+    receiving: await issueToken(t.ctx, staffPrincipal('receiving_officer', unit)),
+    leader: await issueToken(t.ctx, staffPrincipal('unit_leader', unit)),
+    specialist: await issueToken(t.ctx, staffPrincipal('specialist', unit, sp)),
+    signer: await issueToken(t.ctx, staffPrincipal('signing_leader', unit)),
   };
   const upload = await uploadPdf(t, citizenToken, `${tag}-don.pdf`);
   const form = { tenDoanhNghiep: `Công ty ${tag}secretform`, maSoThue: side === 'A' ? '0101111111' : '0102222222', diaChi: `Số 1 phố ${tag}secretaddress` };
@@ -114,7 +114,10 @@ async function buildSide(t: TestApp, side: 'A' | 'B', unit: string, procedure: s
     body: { procedureCode: procedure, channel: 2, form, applicant: { name: citizen.name, identifier: citizen.identifier, email: `${tag}secretmail@example.vn` }, components: [{ code: 'T-01', uploadId: upload }] },
   }));
   const code = filed.body.code;
-  const act = async (token: string, body: Record<string, unknown>) => must(`${side} ${String(body.action)}`, await api(t, 'POST', `/api/v1/dossiers/${code}/actions`, { token, body }));
+  const act = async (token: string, body: Record<string, unknown>) => {
+    const { version } = must(`${side} read before ${String(body.action)}`, await api<{ version: number }>(t, 'GET', `/api/v1/dossiers/${code}`, { token })).body;
+    return must(`${side} ${String(body.action)}`, await api(t, 'POST', `/api/v1/dossiers/${code}/actions`, { token, body: { ...body, version } }));
+  };
   await act(staff.receiving, { action: 'receive' });
   await act(staff.leader, { action: 'assign', assignee: sp.username });
   must(`${side} result draft`, await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, {
@@ -140,7 +143,7 @@ async function buildSide(t: TestApp, side: 'A' | 'B', unit: string, procedure: s
 
 /** Builds the world on a started demo app. */
 export async function buildWorld(t: TestApp): Promise<World> {
-  const admin = await t.ctx.tokens.issue(staffPrincipal('administrator', '000.00.00.G12'));
+  const admin = await issueToken(t.ctx, staffPrincipal('administrator', '000.00.00.G12'));
   must('import', await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: [procedureFor(PROC_X, UNIT_X, 'Thủ tục an ninh X'), procedureFor(PROC_Y, UNIT_Y, 'Thủ tục an ninh Y')] }));
   const own = await buildSide(t, 'A', UNIT_X, PROC_X, 'chuyenvien');
   const other = await buildSide(t, 'B', UNIT_Y, PROC_Y, 'chuyenvien.hcm');
@@ -152,7 +155,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
   for (const role of STAFF_ROLE_LIST) principals.set(role, staffPrincipal(role, UNIT_X, role === 'specialist' ? sp : undefined));
   for (const s of Object.keys(SERVICE_SCOPES)) principals.set(`scope:${s}` as Caller, { kind: 'service', clientId: `sec-client-${s.replace(':', '-')}`, name: `Hệ thống ${s}`, scopes: [s] });
   const tokens = new Map<Caller, string>();
-  for (const [c, p] of principals) if (p) tokens.set(c, await t.ctx.tokens.issue(p));
+  for (const [c, p] of principals) if (p) tokens.set(c, await issueToken(t.ctx, p));
 
   const resetDrafts = async () => {
     for (const s of [own, other]) await saveDraft(t.ctx, s.citizen.id, s.procedure, { form: { tenDoanhNghiep: s.draftSecret }, components: [] });

@@ -11,7 +11,7 @@ import { takeAction } from '../dossiers/take-action.ts';
 import { rateDossier } from '../dossiers/rate-dossier.ts';
 import { validateEForm } from '../dossiers/eform.ts';
 import { stepIndex, type Channel } from '../dossiers/workflow.ts';
-import type { ActionInput, Applicant } from '../dossiers/schemas.ts';
+import type { ActionRequest, Applicant } from '../dossiers/schemas.ts';
 import { readDemo, NATIONAL_PORTAL_CLIENT } from './load-demo-data.ts';
 import { prng } from './random.ts';
 
@@ -354,7 +354,7 @@ export async function loadDemoDossiers(ctx: Ctx, log: (msg: string) => void = ()
     const { code } = await fileDossier(ctx, { procedureCode: proc.code, channel, applicant, form, components }, filer);
     filed++;
 
-    const act = (input: ActionInput, p: Principal) => takeAction(ctx, code, input, p);
+    const act = (input: ActionRequest, p: Principal) => takeAction(ctx, code, input, p);
     const depth = DEPTH[sc.to];
     for (const a of PIPELINE.slice(0, depth)) {
       if (a === 'receive' && channel !== 2) continue; // filing at the counter or by post is the receipt

@@ -33,12 +33,12 @@ describe('load generator (npm run seed:load)', () => {
     expect(await schemaOf()).toEqual(schemaBefore);
     expect((await sql<{ n: number }>`select count(*)::int as n from deferred_indexes`.execute(db)).rows[0].n).toBe(0);
 
-    // The projection agrees with the log: status is the last action's, sequence numbers have no gaps.
+    // The projection agrees with the log: status is the last action's, sequence numbers have no gaps, the version is the last seq.
     const { rows: bad } = await sql<{ code: string }>`
       select d.code from dossiers d
         join lateral (select max(seq) as last, count(*) as n from dossier_actions a where a.dossier_id = d.id) s on true
         join dossier_actions a on a.dossier_id = d.id and a.seq = s.last
-       where a.to_status <> d.status or s.n <> s.last or (d.state->>'status') <> d.status`.execute(db);
+       where a.to_status <> d.status or s.n <> s.last or (d.state->>'status') <> d.status or d.version <> s.last`.execute(db);
     expect(bad).toEqual([]);
     const { rows: noFiles } = await sql<{ n: number }>`select count(*)::int as n from dossiers d where not exists (select 1 from dossier_components c join uploads u on u.id = c.upload_id where c.dossier_id = d.id)`.execute(db);
     expect(noFiles[0].n).toBe(0);
@@ -47,13 +47,15 @@ describe('load generator (npm run seed:load)', () => {
   });
 
   it('loaded dossiers are tracked publicly and worked on like any other', async () => {
-    const open = await t.ctx.database.db.selectFrom('dossiers').select(['code', 'handling_unit', 'assignee']).where('status', '=', 'processing').orderBy('code').executeTakeFirst();
+    const open = await t.ctx.database.db.selectFrom('dossiers').select(['code', 'handling_unit', 'assignee', 'version']).where('status', '=', 'processing').orderBy('code').executeTakeFirst();
     expect(open, 'a dossier being processed').toBeDefined();
     expect((await api(t, 'GET', `/api/v1/public/dossiers/${open!.code}`)).status).toBe(200);
     const specialist = await login(t, open!.assignee!);
-    const r = await api<{ status: string }>(t, 'POST', `/api/v1/dossiers/${open!.code}/actions`, { token: specialist, body: { action: 'propose' } });
+    const seen = await api<{ version: number }>(t, 'GET', `/api/v1/dossiers/${open!.code}`, { token: specialist });
+    expect(seen.body.version, 'the version a client reads is the loaded log\'s last seq').toBe(open!.version);
+    const r = await api<{ status: string; version: number }>(t, 'POST', `/api/v1/dossiers/${open!.code}/actions`, { token: specialist, body: { action: 'propose', version: seen.body.version } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body.status).toBe('proposed');
+    expect(r.body).toMatchObject({ status: 'proposed', version: open!.version + 1 });
   });
 
   it('loading again adds to the data: numbering goes on from the counters, no code is taken twice', async () => {

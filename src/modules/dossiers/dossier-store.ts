@@ -1,12 +1,11 @@
-import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import type { Tx, Queryable } from '../../platform/db/index.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import { foldVietnamese } from '../../platform/i18n/index.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
 import type { Applicant, DossierView } from './schemas.ts';
-import { allowedActions, FINAL, STATUSES, type Actor, type DossierState, type WorkflowStep } from './workflow.ts';
+import { allowedActions, FINAL, STATUSES, type Actor, type DossierState, type Status, type WorkflowStep } from './workflow.ts';
 import { localDate } from './deadlines.ts';
 
 export type DossierRow = Awaited<ReturnType<typeof loadRow>>;
@@ -26,17 +25,48 @@ export async function workflowOf(ctx: Ctx, row: { procedure_code: string; proced
   return (await getProcedure(ctx, row.procedure_code, { version: row.procedure_version })).workflow;
 }
 
-/** Appends one action to the log and writes the projection, in the caller's transaction. */
+/**
+ * Appends one action to the log and writes the projection, in the caller's transaction. The
+ * action's seq is the next version of the dossier; the projection is updated only if it is
+ * still at the version the caller read, so a row read without its lock cannot be overwritten.
+ */
 export async function appendAction(
   tx: Tx,
-  row: { id: string; state: unknown },
+  row: { id: string; state: unknown; version?: number },
   next: DossierState,
   a: { action: string; actor: string; actorName: string; at: Date; data?: Record<string, unknown>; stepDue?: string | null; columns?: Record<string, unknown> },
   /** The dossier was inserted with this state just now: its log starts at 1 and its row needs no update. */
   opts: { first?: boolean } = {},
 ): Promise<number> {
   const prev = opts.first ? null : stateOf(row);
-  const seq = opts.first ? 1 : (await sql<{ seq: number }>`select coalesce(max(seq), 0) + 1 as seq from dossier_actions where dossier_id = ${row.id}`.execute(tx)).rows[0].seq;
+  let seq = 1;
+  if (!opts.first) {
+    if (row.version === undefined) throw new Error('appendAction: the row must carry its version');
+    seq = row.version + 1;
+    const updated = await tx
+      .updateTable('dossiers')
+      .set({
+        state: JSON.stringify(next),
+        status: next.status,
+        national_status: STATUSES[next.status].national,
+        step: next.step,
+        handling_unit: next.handlingUnit,
+        assignee: next.assignee,
+        due_date: next.dueDate,
+        step_due_date: a.stepDue ?? null,
+        updated_at: new Date(),
+        ...(FINAL.includes(next.status) ? { finished_at: a.at } : {}),
+        ...a.columns,
+        version: seq,
+      })
+      .where('id', '=', row.id)
+      .where('version', '=', row.version)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) {
+      const now = await tx.selectFrom('dossiers').select(['code', 'status', 'version']).where('id', '=', row.id).executeTakeFirstOrThrow();
+      throw staleVersion(now.code, { status: now.status as Status, version: now.version }, row.version);
+    }
+  }
   await tx
     .insertInto('dossier_actions')
     .values({
@@ -55,25 +85,43 @@ export async function appendAction(
       data: JSON.stringify(a.data ?? {}),
     })
     .execute();
-  if (opts.first) return seq;
-  await tx
-    .updateTable('dossiers')
-    .set({
-      state: JSON.stringify(next),
-      status: next.status,
-      national_status: STATUSES[next.status].national,
-      step: next.step,
-      handling_unit: next.handlingUnit,
-      assignee: next.assignee,
-      due_date: next.dueDate,
-      step_due_date: a.stepDue ?? null,
-      updated_at: new Date(),
-      ...(FINAL.includes(next.status) ? { finished_at: a.at } : {}),
-      ...a.columns,
-    })
-    .where('id', '=', row.id)
-    .execute();
   return seq;
+}
+
+/** Where a stale action's 409 puts the dossier's current state, for clients that refresh from it. */
+export const CURRENT_STATUS = 'current.status';
+export const CURRENT_VERSION = 'current.version';
+
+/**
+ * The action named a version the dossier has moved past: someone acted since the page or the
+ * response it was chosen on. 409 with the current status and version (and, when known, what
+ * the caller may do now) in `details`, machine-readable.
+ */
+export function staleVersion(code: string, current: { status: Status; version: number }, named: number, allowed?: readonly string[]): AppError {
+  const st = STATUSES[current.status];
+  return new AppError(
+    'CONFLICT',
+    {
+      vi: `Hồ sơ ${code} đã thay đổi từ khi bạn mở trang (phiên bản ${named}, nay là ${current.version}; trạng thái hiện tại: ${st?.vi ?? current.status}). Thao tác chưa được thực hiện: hãy xem lại hồ sơ rồi thao tác lại`,
+      en: `Dossier ${code} has changed since the page was opened (version ${named}, now ${current.version}; current status: ${st?.en ?? current.status}). Nothing was done: review the dossier and act again`,
+    },
+    [
+      { path: 'body.version', message: `Phiên bản ${named} đã cũ, phiên bản hiện tại là ${current.version}`, messageEn: `version ${named} is stale, the current version is ${current.version}` },
+      { path: CURRENT_STATUS, message: current.status, messageEn: current.status },
+      { path: CURRENT_VERSION, message: String(current.version), messageEn: String(current.version) },
+      ...(allowed ?? []).map((x) => ({ path: 'allowedActions', message: x, messageEn: x })),
+    ],
+  );
+}
+
+/** A form's version field (always a string) as a number when it is one; anything else is left for the caller to refuse. */
+export const formVersion = (v: unknown): unknown => (typeof v === 'string' && /^[0-9]{1,10}$/.test(v.trim()) ? Number(v.trim()) : v);
+
+/** The current version a stale-action error names, or null for any other error. */
+export function currentVersionOf(e: unknown): number | null {
+  if (!(e instanceof AppError) || e.code !== 'CONFLICT') return null;
+  const d = e.details?.find((x) => x.path === CURRENT_VERSION);
+  return d ? Number(d.message) : null;
 }
 
 export function actorOfPrincipal(p: Principal | null, row: { owner_citizen_id: string | null }): Actor {
@@ -93,6 +141,7 @@ export async function toView(ctx: Ctx, row: DossierRow, principal: Principal | n
   const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
   return {
     code: row.code,
+    version: row.version,
     procedureCode: row.procedure_code,
     procedureVersion: row.procedure_version,
     procedureName: row.procedure_name,

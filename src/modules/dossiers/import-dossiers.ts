@@ -33,7 +33,7 @@ export interface ImportedDossier {
 /** The tables `importDossiers` writes, for a loader that defers their indexes. */
 export const DOSSIER_IMPORT_TABLES = ['dossiers', 'dossier_components', 'dossier_actions'] as const;
 
-const DOSSIER_COLUMNS = ['id', 'code', 'receiving_unit', 'handling_unit', 'procedure_code', 'procedure_version', 'procedure_name', 'channel', 'applicant', 'applicant_name_norm', 'owner_citizen_id', 'filed_by', 'form', 'status', 'national_status', 'step', 'step_role', 'step_unit', 'assignee', 'submitted_at', 'received_at', 'due_date', 'step_due_date', 'finished_at', 'state', 'updated_at'] as const;
+const DOSSIER_COLUMNS = ['id', 'code', 'receiving_unit', 'handling_unit', 'procedure_code', 'procedure_version', 'procedure_name', 'channel', 'applicant', 'applicant_name_norm', 'owner_citizen_id', 'filed_by', 'form', 'status', 'national_status', 'step', 'step_role', 'step_unit', 'assignee', 'submitted_at', 'received_at', 'due_date', 'step_due_date', 'finished_at', 'state', 'updated_at', 'version'] as const;
 const COMPONENT_COLUMNS = ['dossier_id', 'idx', 'component_code', 'name', 'upload_id', 'sha256', 'file_name', 'content_type', 'size', 'added_at'] as const;
 const ACTION_COLUMNS = ['dossier_id', 'seq', 'action', 'actor', 'actor_name', 'at', 'from_status', 'to_status', 'from_unit', 'to_unit', 'assignee', 'step_due', 'data'] as const;
 
@@ -55,6 +55,7 @@ export async function importDossiers(ctx: Ctx, batch: readonly ImportedDossier[]
       d.id, d.code, d.receivingUnit, s.handlingUnit, d.procedureCode, d.procedureVersion, d.procedureName, d.channel, JSON.stringify(d.applicant), nameNorm(d.applicant),
       d.ownerCitizenId, d.filedBy, JSON.stringify(d.form), s.status, STATUSES[s.status].national, s.step, d.stepRole, d.stepUnit, s.assignee, d.submittedAt, d.receivedAt,
       s.dueDate, d.stepDueDate, FINAL.includes(s.status) ? (d.finishedAt ?? last?.at ?? d.submittedAt) : null, JSON.stringify(s), last?.at ?? d.submittedAt,
+      d.actions.length, // the version: seq of the last action, as take-action keeps it
     ]);
     d.components.forEach((c, i) => {
       components += copyRow([d.id, i, c.code, c.name, c.uploadId, c.sha256, c.fileName, c.contentType, c.size, d.submittedAt]);

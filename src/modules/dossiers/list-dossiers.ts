@@ -32,14 +32,16 @@ export const DossierSummary = z.object({
   submittedAt: z.string(),
   dueDate: z.string().nullable(),
   overdue: z.boolean(),
+  /** What an action taken from the list names (bulk assignment): see DossierView.version. */
+  version: z.number().int(),
 });
 export type DossierSummary = z.infer<typeof DossierSummary>;
 
 
-const COLUMNS = sql`d.code, d.procedure_code, d.procedure_name, d.applicant, d.channel, d.status, d.national_status, d.handling_unit, d.assignee, d.submitted_at, d.due_date, d.finished_at`;
+const COLUMNS = sql`d.code, d.procedure_code, d.procedure_name, d.applicant, d.channel, d.status, d.national_status, d.handling_unit, d.assignee, d.submitted_at, d.due_date, d.finished_at, d.version`;
 type Row = {
   code: string; procedure_code: string; procedure_name: string; applicant: { name: string }; channel: number; status: keyof typeof STATUSES; national_status: number;
-  handling_unit: string; assignee: string | null; submitted_at: Date; due_date: string | null; finished_at: Date | null;
+  handling_unit: string; assignee: string | null; submitted_at: Date; due_date: string | null; finished_at: Date | null; version: number;
 };
 
 /**
@@ -130,7 +132,7 @@ export async function listDossiers(ctx: Ctx, p: Principal, q: ListQuery): Promis
     items: page.map((r) => ({
       code: r.code, procedureCode: r.procedure_code, procedureName: r.procedure_name, applicantName: r.applicant.name, channel: r.channel, status: r.status,
       statusText: STATUSES[r.status].vi, nationalStatus: r.national_status, handlingUnit: r.handling_unit, assignee: r.assignee,
-      submittedAt: new Date(r.submitted_at).toISOString(), dueDate: r.due_date, overdue: isOverdue(r),
+      submittedAt: new Date(r.submitted_at).toISOString(), dueDate: r.due_date, overdue: isOverdue(r), version: r.version,
     })),
     total: open.count + finished.count,
     totalCapped: capped,

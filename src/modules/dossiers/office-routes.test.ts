@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { act, citizenToken, fileOnline, importTestProcedures, samplePdf, TEST_PROCEDURE, type View } from '../../../test/dossier-fixtures.ts';
+import { act, citizenToken, fileOnline, importTestProcedures, samplePdf, TEST_PROCEDURE, versionOf, type View } from '../../../test/dossier-fixtures.ts';
 import { api } from '../../../test/helpers.ts';
 
 let t: TestApp;
@@ -24,6 +24,12 @@ const page = async (token: string, url: string) => {
 const post = (token: string, url: string, fields: [string, string][]) =>
   fetch(`${t.base}${url}`, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
 const status = async (code: string) => (await act(t, tok.receiving, code, { action: 'return' })).body;
+/** The version a page's action forms carry (the hidden input), as a browser would send it. */
+const versionIn = (html: string, name = 'version') => {
+  const m = new RegExp(`name="${name.replace(/\./g, '\\.')}" value="(\\d+)"`).exec(html);
+  if (!m) throw new Error(`no ${name} input on the page`);
+  return m[1];
+};
 
 describe('the officials’ dossier pages', () => {
   it('the queue shows what waits for me; search ignores diacritics; other units see nothing', async () => {
@@ -46,18 +52,26 @@ describe('the officials’ dossier pages', () => {
     const detail = await page(tok.receiving, `/can-bo/ho-so/${body.code}`);
     expect(detail.html).toContain('name="action" value="receive"');
     expect(detail.html).not.toContain('name="action" value="approve"');
-    const r = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'receive']]);
+    expect(versionIn(detail.html)).toBe('1');
+    const r = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'receive'], ['version', versionIn(detail.html)]]);
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toBe(`/can-bo/ho-so/${body.code}?done=receive`);
 
-    const again = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'receive']]);
+    const fresh = await page(tok.receiving, `/can-bo/ho-so/${body.code}`);
+    const again = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'receive'], ['version', versionIn(fresh.html)]]);
     expect(again.status).toBe(409);
-    expect(await again.text()).toContain('govuk-error-summary');
+    const againHtml = await again.text();
+    expect(againHtml).toContain('govuk-error-summary');
+    expect(againHtml).toContain('Thao tác được phép');
 
-    expect((await post(tok.leader, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'assign'], ['assignee', 'chuyenvien']])).status).toBe(303);
-    const noItems = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'request_supplement'], ['items', '  ']]);
+    const leaderPage = await page(tok.leader, `/can-bo/ho-so/${body.code}`);
+    expect((await post(tok.leader, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'assign'], ['assignee', 'chuyenvien'], ['version', versionIn(leaderPage.html)]])).status).toBe(303);
+    const specialistPage = await page(tok.specialist, `/can-bo/ho-so/${body.code}`);
+    const noItems = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'request_supplement'], ['items', '  '], ['version', versionIn(specialistPage.html)]]);
     expect(noItems.status).toBe(400);
-    const ok = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'request_supplement'], ['items', 'Thiếu bản sao giấy phép\nĐơn chưa ký tên']]);
+    const noVersion = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'request_supplement'], ['items', 'Thiếu bản sao giấy phép']]);
+    expect(noVersion.status, 'a form without the version is refused').toBe(400);
+    const ok = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'request_supplement'], ['items', 'Thiếu bản sao giấy phép\nĐơn chưa ký tên'], ['version', versionIn(specialistPage.html)]]);
     expect(ok.status).toBe(303);
     const after = await page(tok.specialist, `/can-bo/ho-so/${body.code}`);
     expect(after.html).toContain('Chờ bổ sung hồ sơ');
@@ -76,13 +90,56 @@ describe('the officials’ dossier pages', () => {
     const notReceived = (await fileOnline(t, citizen)).body.code;
     const queue = await page(tok.leader, '/can-bo/ho-so?queue=unit');
     expect(queue.html).toContain('name="codes"');
-    const r = await post(tok.leader, '/can-bo/ho-so/phan-cong', [...[...codes, notReceived].map((c): [string, string] => ['codes', c]), ['assignee', 'chuyenvien']]);
+    // Each row with a checkbox carries the version it was listed at; the others are sent as a client read them.
+    const listed = async (c: string): Promise<[string, string][]> => [['codes', c], [`version.${c}`, queue.html.includes(`name="version.${c}"`) ? versionIn(queue.html, `version.${c}`) : String(await versionOf(t, tok.leader, c))]];
+    const r = await post(tok.leader, '/can-bo/ho-so/phan-cong', [...(await Promise.all([...codes, notReceived].map(listed))).flat(), ['assignee', 'chuyenvien']]);
     expect(r.status).toBe(200);
     const html = await r.text();
     expect(html).toContain('Đã phân công 3 hồ sơ');
     expect(html).toContain(notReceived);
     for (const c of codes) expect((await act(t, tok.specialist, c, { action: 'propose' })).status).toBe(200);
     expect((await post(tok.specialist, '/can-bo/ho-so/phan-cong', [['codes', codes[0]]])).status).toBe(403);
+  });
+
+  it('a form sent from a page the dossier has moved past is refused: 409, the message in the page language, the page as it is now, nothing logged', async () => {
+    const { body } = await fileOnline(t, citizen);
+    const seen = await page(tok.receiving, `/can-bo/ho-so/${body.code}`);
+    expect(seen.html).toContain('name="action" value="refuse"');
+    // Someone else receives it meanwhile, from their own copy of the page.
+    const other = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'receive'], ['version', versionIn(seen.html)]]);
+    expect(other.status).toBe(303);
+    // Refusing is still allowed on a received dossier, but it was chosen on the submitted one.
+    const stale = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'refuse'], ['reason', 'Hồ sơ không thuộc thẩm quyền'], ['version', versionIn(seen.html)]]);
+    expect(stale.status).toBe(409);
+    expect(stale.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await stale.text();
+    expect(html).toContain('govuk-error-summary');
+    expect(html).toContain('đã thay đổi từ khi bạn mở trang');
+    expect(html).toContain(`href="/can-bo/ho-so/${body.code}"`);
+    expect(html, 'the page shows the current state').toContain('Đã tiếp nhận, chờ phân công');
+    expect(versionIn(html), 'its forms carry the current version').toBe('2');
+    const en = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac?lang=en`, [['action', 'refuse'], ['reason', 'Not within our remit'], ['version', '1']]);
+    expect(en.status).toBe(409);
+    expect(await en.text()).toContain('has changed since the page was opened');
+    const log = await api<{ action: string }[]>(t, 'GET', `/api/v1/dossiers/${body.code}/actions`, { token: tok.receiving });
+    expect(log.body.map((a) => a.action)).toEqual(['submit', 'receive']);
+  });
+
+  it('bulk assignment refuses a dossier that changed after the queue was shown, and assigns it from a fresh queue', async () => {
+    const { body } = await fileOnline(t, citizen);
+    await act(t, tok.receiving, body.code, { action: 'receive' });
+    const queue = await page(tok.leader, `/can-bo/ho-so?queue=unit&q=${body.code}`);
+    const listedAt = versionIn(queue.html, `version.${body.code}`);
+    // Still received, still assignable, but no longer what the leader saw: a new date was set meanwhile.
+    expect((await act(t, tok.leader, body.code, { action: 'apologise', reason: 'Cần xác minh thêm', newDueDate: '2099-12-31' })).status).toBe(200);
+    const r = await post(tok.leader, '/can-bo/ho-so/phan-cong', [['codes', body.code], [`version.${body.code}`, listedAt], ['assignee', 'chuyenvien']]);
+    expect(r.status).toBe(400);
+    expect(await r.text()).toContain('đã thay đổi từ khi bạn mở trang');
+    expect((await api<View>(t, 'GET', `/api/v1/dossiers/${body.code}`, { token: tok.leader })).body).toMatchObject({ status: 'received', assignee: null });
+    const fresh = await page(tok.leader, `/can-bo/ho-so?queue=unit&q=${body.code}`);
+    const ok = await post(tok.leader, '/can-bo/ho-so/phan-cong', [['codes', body.code], [`version.${body.code}`, versionIn(fresh.html, `version.${body.code}`)], ['assignee', 'chuyenvien']]);
+    expect(ok.status).toBe(200);
+    expect((await api<View>(t, 'GET', `/api/v1/dossiers/${body.code}`, { token: tok.leader })).body).toMatchObject({ status: 'processing', assignee: 'chuyenvien' });
   });
 
   it('at the counter: the officer files for the applicant with the scan; a wrong identifier comes back next to its field, the scan kept', async () => {

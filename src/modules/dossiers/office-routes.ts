@@ -23,6 +23,7 @@ import { ActionInput, FileDossierInput } from './schemas.ts';
 import { ListQuery, listDossiers } from './list-dossiers.ts';
 import { getActionLog, getDossier } from './get-dossier.ts';
 import { takeAction } from './take-action.ts';
+import { currentVersionOf, formVersion } from './dossier-store.ts';
 import { unitRatings } from './rate-dossier.ts';
 import { coveredUnits } from './visibility.ts';
 
@@ -54,7 +55,7 @@ const leaderUnits = (p: Staff) => p.roles.filter((r) => r.role === 'unit_leader'
 function actionBody(raw: Record<string, unknown>) {
   const s = (k: string) => (typeof raw[k] === 'string' && (raw[k] as string).trim() ? (raw[k] as string).trim() : undefined);
   const items = s('items')?.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((reason) => ({ reason }));
-  return { action: s('action'), reason: s('reason'), items, assignee: s('assignee'), toUnit: s('toUnit'), newDueDate: s('newDueDate'), method: s('method'), note: s('note') };
+  return { action: s('action'), version: formVersion(raw.version), reason: s('reason'), items, assignee: s('assignee'), toUnit: s('toUnit'), newDueDate: s('newDueDate'), method: s('method'), note: s('note') };
 }
 
 const APPLICANT_KEYS = ['name', 'identifier', 'phone', 'email', 'address'] as const;
@@ -76,7 +77,7 @@ function counterErrors(req: FastifyRequest, e: AppError, p: ProcedureDetail, kep
 export const dossierOfficeModule: Module = {
   name: 'dossiers-office',
   async routes(app, ctx) {
-    const detail = async (req: FastifyRequest, reply: FastifyReply, code: string, extra: { error?: string; done?: string } = {}, status = 200) => {
+    const detail = async (req: FastifyRequest, reply: FastifyReply, code: string, extra: { error?: string; errorHref?: string; done?: string } = {}, status = 200) => {
       const d = await getDossier(ctx, code, req.principal!);
       const [log, units, specialists] = await Promise.all([getActionLog(ctx, code, req.principal!), listUnits(ctx), specialistsOf(ctx, [d.handlingUnit])]);
       return sendPage(reply, DossierDetailPage({ req, d, log, units, specialists, ...extra }), status);
@@ -89,6 +90,8 @@ export const dossierOfficeModule: Module = {
     });
 
     // Bulk assignment: each dossier is its own action, so one refused dossier does not undo the others.
+    // Each row of the queue carries the version it was listed at (`version.<code>`): a dossier
+    // that changed since is refused like a stale action on its own page.
     app.post('/can-bo/ho-so/phan-cong', { config: { access: ['unit_leader'] }, schema: page }, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const codes = [body.codes ?? []].flat().map(String).slice(0, 200);
@@ -99,7 +102,9 @@ export const dossierOfficeModule: Module = {
       for (const code of codes) {
         try {
           await getDossier(ctx, code, req.principal!);
-          await takeAction(ctx, code.toUpperCase(), { action: 'assign', assignee }, req.principal!);
+          const version = formVersion(body[`version.${code}`]);
+          if (typeof version !== 'number') throw new AppError('VALIDATION_FAILED', { vi: 'Thiếu phiên bản hồ sơ: hãy tải lại danh sách', en: 'The dossier version is missing: reload the list' }, [{ path: `version.${code}`, message: 'Thiếu phiên bản hồ sơ', messageEn: 'missing dossier version' }]);
+          await takeAction(ctx, code.toUpperCase(), { action: 'assign', assignee, version }, req.principal!);
           ok.push(code);
         } catch (e) {
           if (!(e instanceof AppError)) throw e;
@@ -125,6 +130,8 @@ export const dossierOfficeModule: Module = {
         return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(code)}?done=${body.data.action}`, 303);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
+        // Stale: the page is shown again as the dossier is now, the message linking to a fresh copy.
+        if (currentVersionOf(e) !== null) return detail(req, reply, code, { error: t(req, e.text.vi, e.text.en), errorHref: `/can-bo/ho-so/${encodeURIComponent(code)}` }, e.status);
         const fields = e.details?.filter((x) => x.path !== 'allowedActions').map((x) => t(req, x.message, x.messageEn)) ?? [];
         return detail(req, reply, code, { error: [t(req, e.text.vi, e.text.en), ...fields].join(' — ') }, e.status);
       }
@@ -150,7 +157,7 @@ export const dossierOfficeModule: Module = {
       scope.post(`${COUNTER_URL}/:code`, { config: { access: ['receiving_officer'] }, schema: { ...page, params: Code, querystring: z.object({ _csrf: z.string().max(200).optional() }) } }, async (req, reply) => {
         const p = await getProcedure(ctx, req.params.code);
         const slots = fileSlots(p);
-        const posted = await readForm(req);
+        await using posted = await readForm(ctx, req, reply, slots.length);
         const errors = emptyErrors();
         // Scans stored by an earlier post of this form stay attached unless replaced or removed.
         const kept = new Map<number, CounterValues['kept'][number]>();

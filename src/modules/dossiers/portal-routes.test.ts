@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../platform/auth/roles.ts';
 import { SESSION_COOKIE } from '../../platform/auth/sessions.ts';
-import { login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { act, importTestProcedures, samplePdf, TEST_PROCEDURE } from '../../../test/dossier-fixtures.ts';
+import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import { act, citizenToken, fileOnline, importTestProcedures, samplePdf, TEST_PROCEDURE } from '../../../test/dossier-fixtures.ts';
 import { loadDraft } from './drafts.ts';
 import { recordResult } from '../results/record-result.ts';
 
@@ -50,6 +50,8 @@ async function signedIn(p: Principal): Promise<Browser> {
   return b;
 }
 
+/** The dossier version the page's action forms carry (their hidden input). */
+const versionIn = (html: string) => /name="version" value="(\d+)"/.exec(html)![1];
 const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? decodeURIComponent(/\?_csrf=([^"&]+)"/.exec(html)?.[1] ?? '');
 const formAction = (html: string) => /<form method="post" action="(\/nop-ho-so\/[^"]+\?_csrf=[^"]+)"/.exec(html)![1].replace(/&amp;/g, '&');
 const pdf = async (name = 'don-de-nghi.pdf') => new File([new Uint8Array(await samplePdf())], name, { type: 'application/pdf' });
@@ -216,12 +218,16 @@ describe('filing online', () => {
     expect(detail.html).toContain('Việc bạn cần làm: bổ sung hồ sơ');
     expect(detail.html).toContain('Thiếu chữ ký của người đại diện');
     const action = /action="(\/ho-so-cua-toi\/[^"]+\/bo-sung\?_csrf=[^"]+)"/.exec(detail.html)![1].replace(/&amp;/g, '&');
-    const none = await b.multipart(action, (() => { const f = new FormData(); f.append('file.0', new File([], ''), ''); return f; })());
+    const none = await b.multipart(action, (() => { const f = new FormData(); f.append('version', versionIn(detail.html)); f.append('file.0', new File([], ''), ''); return f; })());
     expect(none.status).toBe(400);
     expect(await none.text()).toContain('Chọn ít nhất một tệp để bổ sung');
-    const sent = await b.multipart(action, (() => { const f = new FormData(); return f; })());
+    const sent = await b.multipart(action, (() => { const f = new FormData(); f.append('version', versionIn(detail.html)); return f; })());
     expect(sent.status).toBe(400);
+    const noVersion = await b.multipart(action, (() => { const f = new FormData(); f.append('file.0', new File(['x'], 'x.pdf')); return f; })());
+    expect(noVersion.status).toBe(400);
+    expect(await noVersion.text()).toContain('Trang đã cũ');
     const f = new FormData();
+    f.append('version', versionIn(detail.html));
     f.append('file.0', await pdf('don-co-chu-ky.pdf'));
     const ok = await b.multipart(action, f);
     expect(ok.status).toBe(303);
@@ -231,11 +237,11 @@ describe('filing online', () => {
     expect(detail.html).toContain('>Bổ sung hồ sơ</h3>');
     expect(detail.html).not.toContain('Việc bạn cần làm');
 
-    const empty = await b.post(`/ho-so-cua-toi/${code}/rut`, { _csrf: csrfIn(detail.html), reason: '' });
+    const empty = await b.post(`/ho-so-cua-toi/${code}/rut`, { _csrf: csrfIn(detail.html), version: versionIn(detail.html), reason: '' });
     expect(empty.status).toBe(400);
     const emptyHtml = await empty.text();
     expect(emptyHtml).toContain('<a href="#reason">Nhập lý do rút hồ sơ</a>');
-    const withdrawn = await b.post(`/ho-so-cua-toi/${code}/rut`, { _csrf: csrfIn(detail.html), reason: 'Nộp nhầm thủ tục' });
+    const withdrawn = await b.post(`/ho-so-cua-toi/${code}/rut`, { _csrf: csrfIn(detail.html), version: versionIn(detail.html), reason: 'Nộp nhầm thủ tục' });
     expect(withdrawn.status).toBe(303);
     detail = await b.page(withdrawn.headers.get('location')!);
     expect(detail.html).toContain('Đã rút hồ sơ');
@@ -267,6 +273,62 @@ describe('filing online', () => {
     const r = await c.post(`/nop-ho-so/${P}/xoa-nhap`, { _csrf: csrfIn(page.html) });
     expect(r.status).toBe(303);
     expect(await loadDraft(t.ctx, ha.id, P)).toBeNull();
+  });
+});
+
+describe('forms sent from a page the dossier has moved past', () => {
+  const lan: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-00000000a003', name: 'Phạm Thị Lan', identifier: '079194001234', citizenKind: 'citizen' };
+  const newDossier = async () => (await fileOnline(t, await citizenToken(t, lan.id, lan.name, lan.identifier!))).body.code;
+  const actions = async (code: string, token: string) => (await api<{ action: string }[]>(t, 'GET', `/api/v1/dossiers/${code}/actions`, { token })).body.map((a) => a.action);
+
+  it('withdrawing on a page opened before the dossier was received: 409, the page as it is now with a link to it, the reason kept, nothing done', async () => {
+    const code = await newDossier();
+    const officer = await login(t, 'tiepnhan.xnk');
+    const b = await signedIn(lan);
+    const opened = await b.page(`/ho-so-cua-toi/${code}`);
+    expect(versionIn(opened.html)).toBe('1');
+    expect((await act(t, officer, code, { action: 'receive' })).status).toBe(200);
+    const r = await b.post(`/ho-so-cua-toi/${code}/rut`, { _csrf: csrfIn(opened.html), version: versionIn(opened.html), reason: 'Nộp nhầm thủ tục' });
+    expect(r.status).toBe(409);
+    expect(r.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await r.text();
+    expect(html).toContain('govuk-error-summary');
+    expect(html).toContain('đã thay đổi từ khi bạn mở trang');
+    expect(html).toContain(`<a href="/ho-so-cua-toi/${code}">`);
+    expect(html, 'the page shows the current state').toContain('Đã tiếp nhận, chờ phân công');
+    expect(html).toContain('>Nộp nhầm thủ tục</textarea>');
+    expect(versionIn(html)).toBe('2');
+    expect(await actions(code, officer)).toEqual(['submit', 'receive']);
+    // Sent again from the page as it is now, it is done.
+    const again = await b.post(`/ho-so-cua-toi/${code}/rut`, { _csrf: csrfIn(html), version: versionIn(html), reason: 'Nộp nhầm thủ tục' });
+    expect(again.status).toBe(303);
+    expect(await actions(code, officer)).toEqual(['submit', 'receive', 'withdraw']);
+  });
+
+  it('a supplement sent again from a second tab, after the first was taken, is refused and attaches nothing', async () => {
+    const code = await newDossier();
+    const officer = { receiving: await login(t, 'tiepnhan.xnk'), leader: await login(t, 'lanhdao'), specialist: await login(t, 'chuyenvien') };
+    expect((await act(t, officer.receiving, code, { action: 'receive' })).status).toBe(200);
+    expect((await act(t, officer.leader, code, { action: 'assign', assignee: 'chuyenvien' })).status).toBe(200);
+    expect((await act(t, officer.specialist, code, { action: 'request_supplement', items: [{ reason: 'Thiếu chữ ký' }] })).status).toBe(200);
+    const b = await signedIn(lan);
+    const [tab1, tab2] = [await b.page(`/ho-so-cua-toi/${code}`), await b.page(`/ho-so-cua-toi/${code}`)];
+    const send = async (html: string) => {
+      const f = new FormData();
+      f.append('version', versionIn(html));
+      f.append('file.0', await pdf('bo-sung.pdf'));
+      return b.multipart(/action="(\/ho-so-cua-toi\/[^"]+\/bo-sung\?_csrf=[^"]+)"/.exec(html)![1].replace(/&amp;/g, '&'), f);
+    };
+    expect((await send(tab1.html)).status).toBe(303);
+    const stale = await send(tab2.html);
+    expect(stale.status).toBe(409);
+    const html = await stale.text();
+    expect(html).toContain('đã thay đổi từ khi bạn mở trang');
+    expect(html).toContain('Đang xử lý');
+    expect(html).not.toContain('Việc bạn cần làm');
+    expect(await actions(code, officer.receiving)).toEqual(['submit', 'receive', 'assign', 'request_supplement', 'supplement']);
+    const view = await api<{ components: { supplemented: boolean }[] }>(t, 'GET', `/api/v1/dossiers/${code}`, { token: officer.receiving });
+    expect(view.body.components.filter((c) => c.supplemented)).toHaveLength(1);
   });
 });
 

@@ -18,6 +18,7 @@ import { fileDossier } from './file-dossier.ts';
 import { getActionLog, getDossier } from './get-dossier.ts';
 import { listDossiers } from './list-dossiers.ts';
 import { takeAction } from './take-action.ts';
+import { currentVersionOf, formVersion } from './dossier-store.ts';
 import { rateDossier, RATING_CRITERIA, RatingInput } from './rate-dossier.ts';
 import { trackDossier } from './track-dossier.ts';
 import { validateEForm } from './eform.ts';
@@ -96,7 +97,7 @@ export const dossierPortalModule: Module = {
         const p = await getProcedure(ctx, req.params.code);
         const me = citizen(req);
         const slots = fileSlots(p);
-        const posted = await readForm(req);
+        await using posted = await readForm(ctx, req, reply, slots.length);
         const errors = emptyErrors();
         const draft = await loadDraft(ctx, me.id, p.code);
         const comps = new Map((draft?.components ?? []).map((c) => [c.code, c]));
@@ -135,9 +136,13 @@ export const dossierPortalModule: Module = {
         const { code } = req.params;
         const [d, log] = await Promise.all([getDossier(ctx, code, req.principal!), getActionLog(ctx, code, req.principal!)]);
         const items = supplementItems(log);
-        const posted = await readForm(req);
+        await using posted = await readForm(ctx, req, reply, items.length);
         const errors = emptyErrors();
-        const stored = await storeFiles(ctx, req, posted.files.filter((f) => Number(f.field.slice(5)) < items.length), 'file.', errors, (i) => `s.${i}`);
+        let status = 400;
+        // The page's version: the request is what the applicant saw (see stale below).
+        const version = formVersion(posted.fields.version);
+        if (typeof version !== 'number') errors.summary.push({ href: `/ho-so-cua-toi/${encodeURIComponent(d.code)}`, text: t(req, 'Trang đã cũ: hãy tải lại trang hồ sơ rồi gửi lại', 'This page is out of date: reload the dossier page and send again') });
+        const stored = errors.summary.length ? [] : await storeFiles(ctx, req, posted.files.filter((f) => Number(f.field.slice(5)) < items.length), 'file.', errors, (i) => `s.${i}`);
         if (!stored.length && !errors.summary.length) {
           errors.fields['s.0'] = t(req, 'Chọn ít nhất một tệp để bổ sung', 'Choose at least one file to send');
           errors.summary.push({ href: '#s-0', text: errors.fields['s.0'] });
@@ -151,14 +156,17 @@ export const dossierPortalModule: Module = {
             return { code: match?.code ?? null, name: (it.component ?? it.reason).slice(0, 1000), uploadId: f.id };
           });
           try {
-            await takeAction(ctx, d.code, { action: 'supplement', components }, req.principal!);
+            await takeAction(ctx, d.code, { action: 'supplement', components, version: version as number }, req.principal!);
             return reply.redirect(`/ho-so-cua-toi/${encodeURIComponent(d.code)}?xong=supplemented`, 303);
           } catch (e) {
             if (!(e instanceof AppError) || e.status >= 500) throw e;
-            errors.summary.push({ text: t(req, e.text.vi, e.text.en) });
+            // Stale: the page below is the dossier as it is now; the message links to a fresh copy.
+            const stale = currentVersionOf(e) !== null;
+            if (stale) status = e.status;
+            errors.summary.push({ href: stale ? `/ho-so-cua-toi/${encodeURIComponent(d.code)}` : undefined, text: t(req, e.text.vi, e.text.en) });
           }
         }
-        return showDetail(req, reply, d.code, { errors, errorsFor: 'supplement' }, 400);
+        return showDetail(req, reply, d.code, { errors, errorsFor: 'supplement' }, status);
       });
     });
 
@@ -224,14 +232,21 @@ export const dossierPortalModule: Module = {
       const reason = typeof body.reason === 'string' ? body.reason : '';
       const d = await getDossier(ctx, req.params.code, req.principal!);
       const errors = emptyErrors();
-      const input = ActionInput.safeParse({ action: 'withdraw', reason: reason.trim() || undefined });
+      const version = formVersion(body.version);
+      const input = ActionInput.safeParse({ action: 'withdraw', reason: reason.trim() || undefined, version });
       try {
+        if (typeof version !== 'number') throw new AppError('VALIDATION_FAILED', { vi: 'Trang đã cũ: hãy tải lại trang hồ sơ rồi gửi lại', en: 'This page is out of date: reload the dossier page and send again' });
         if (!reason.trim()) throw new AppError('VALIDATION_FAILED', { vi: 'Nhập lý do rút hồ sơ', en: 'Enter why you withdraw the dossier' }, [{ path: 'reason', message: 'Nhập lý do rút hồ sơ', messageEn: 'Enter why you withdraw the dossier' }]);
-        if (!input.success) throw new AppError('VALIDATION_FAILED', { vi: 'Lý do không hợp lệ', en: 'Invalid reason' }, zodDetails(input.error).map((x) => ({ ...x, message: 'Lý do cần từ 3 đến 4000 ký tự', messageEn: 'The reason needs 3 to 4,000 characters' })));
+        if (!input.success) throw new AppError('VALIDATION_FAILED', { vi: 'Lý do không hợp lệ', en: 'Invalid reason' }, zodDetails(input.error).map((x) => (/version$/.test(x.path) ? { ...x, message: 'Trang đã cũ: hãy tải lại trang hồ sơ', messageEn: 'This page is out of date: reload the dossier page' } : { ...x, message: 'Lý do cần từ 3 đến 4000 ký tự', messageEn: 'The reason needs 3 to 4,000 characters' })));
         await takeAction(ctx, d.code, input.data, req.principal!);
         return reply.redirect(`/ho-so-cua-toi/${encodeURIComponent(d.code)}?xong=withdrawn`, 303);
       } catch (e) {
         if (!(e instanceof AppError) || e.status >= 500) throw e;
+        if (currentVersionOf(e) !== null) {
+          // Stale: the page below is the dossier as it is now; the message links to a fresh copy.
+          errors.summary.push({ href: `/ho-so-cua-toi/${encodeURIComponent(d.code)}`, text: t(req, e.text.vi, e.text.en) });
+          return showDetail(req, reply, d.code, { errors, errorsFor: 'withdraw', values: { reason } }, e.status);
+        }
         for (const x of e.details?.length ? e.details : [{ path: '', message: e.text.vi, messageEn: e.text.en }]) {
           const text = t(req, x.message, x.messageEn);
           const onReason = /reason$/.test(x.path);

@@ -52,7 +52,7 @@ export const dossiersModule: Module = {
       config: { access: ['citizen', 'receiving_officer', 'specialist', 'unit_leader', 'signing_leader'] },
       schema: {
         tags: ['dossiers'],
-        summary: 'Take a workflow action; 409 lists the actions allowed now',
+        summary: 'Take a workflow action, naming the dossier version it was chosen on; 409 lists the actions allowed now, or, when someone acted since that version, the current status and version (details `current.status`, `current.version`)',
         params: Code,
         body: ActionInput,
         response: { 200: DossierView, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
@@ -80,7 +80,7 @@ export const dossiersModule: Module = {
       },
     });
     app.get('/api/v1/public/dossiers/:code', {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'public' },
       schema: { tags: ['dossiers'], summary: 'Public tracking: procedure, status and dates; no personal data', params: Code, response: { 200: PublicDossier, 404: ErrorBody } },
       handler: async (req, reply) => {
         reply.header('cache-control', 'no-store');

@@ -36,6 +36,7 @@ export type FileDossierInput = z.infer<typeof FileDossierInput>;
 
 export const DossierView = z.object({
   code: z.string(),
+  version: z.number().int().describe('The seq of its last action: send it with the next action (POST …/actions), which is refused with 409 once someone else has acted'),
   procedureCode: z.string(),
   procedureVersion: z.number().int(),
   procedureName: z.string(),
@@ -62,6 +63,11 @@ export type DossierView = z.infer<typeof DossierView>;
 
 export const ActionInput = z.object({
   action: z.enum(ACTIONS),
+  /**
+   * The dossier's version the action was chosen on (DossierView.version). If anyone acted
+   * since, the action is refused with 409 and the current status and version.
+   */
+  version: z.number().int().min(1).max(2_147_483_647).describe('The dossier version the action was chosen on (DossierView.version); 409 with the current state when it is no longer current'),
   /** refuse, stop, send_back, withdraw, apologise: why. */
   reason: z.string().trim().min(3).max(4000).optional(),
   /** request_supplement: everything missing, at once. */
@@ -80,3 +86,9 @@ export const ActionInput = z.object({
   legalBasis: z.string().max(2000).optional(),
 });
 export type ActionInput = z.infer<typeof ActionInput>;
+/**
+ * An action as the operation takes it. Requests always name the version; only in-process
+ * callers that read the dossier and act in one transaction (filing at the counter, the demo
+ * loader) may leave it out.
+ */
+export type ActionRequest = Omit<ActionInput, 'version'> & { version?: number };

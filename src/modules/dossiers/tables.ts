@@ -31,6 +31,8 @@ export interface DossierTables {
     step_due_date: ColumnType<string | null, string | null, string | null>;
     finished_at: Timestamp | null;
     state: Json;
+    /** The seq of the last action (migrations/0018_dossier_version.sql): what an action names to be applied. */
+    version: Generated<number>;
     idempotency_owner: string | null;
     idempotency_key: string | null;
     idempotency_hash: string | null;

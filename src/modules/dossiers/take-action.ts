@@ -6,9 +6,9 @@ import { recordAudit } from '../../platform/audit/index.ts';
 import { actorOf, type Principal } from '../../platform/auth/roles.ts';
 import { listStaff } from '../organisation/list-staff.ts';
 import { listUnits } from '../organisation/list-units.ts';
-import type { ActionInput } from './schemas.ts';
+import type { ActionRequest } from './schemas.ts';
 import { ACTION_LABELS, FINAL, refusal, allowedActions, stepIndex, STATUSES, type ActionName, type DossierState, type WorkflowStep } from './workflow.ts';
-import { actorOfPrincipal, appendAction, loadRow, stateOf, workflowOf, type DossierRow } from './dossier-store.ts';
+import { actorOfPrincipal, appendAction, loadRow, staleVersion, stateOf, workflowOf, type DossierRow } from './dossier-store.ts';
 import { addWorkingDays, dueAfter, localDate, workingDaysBetween } from './deadlines.ts';
 import { attachComponents } from './attachments.ts';
 import { afterStateChange } from './side-effects.ts';
@@ -19,11 +19,12 @@ const need = <T>(v: T | undefined | null, field: string, vi: string, en: string)
 };
 
 /**
- * Takes one workflow action on a dossier: checks the caller's role and unit and the current
- * state against the rules, appends the action and updates the projection, all in one
- * transaction with its audit entry, national-portal sync event and notification.
+ * Takes one workflow action on a dossier: checks the version it was chosen on, the caller's
+ * role and unit and the current state against the rules, appends the action and updates the
+ * projection, all in one transaction with its audit entry, national-portal sync event and
+ * notification.
  */
-export async function takeAction(ctx: Ctx, code: string, input: ActionInput, principal: Principal) {
+export async function takeAction(ctx: Ctx, code: string, input: ActionRequest, principal: Principal) {
   return ctx.database.db.transaction().execute(async (tx) => {
     const row = await loadRow(tx, code, true);
     await takeActionTx(ctx, tx, row, input, principal);
@@ -31,11 +32,17 @@ export async function takeAction(ctx: Ctx, code: string, input: ActionInput, pri
   });
 }
 
-export async function takeActionTx(outer: Ctx, tx: Tx, row: DossierRow, input: ActionInput, principal: Principal, now = new Date()) {
+/** `row` must have been read with its lock (loadRow(tx, code, true)) in `tx`. */
+export async function takeActionTx(outer: Ctx, tx: Tx, row: DossierRow, input: ActionRequest, principal: Principal, now = new Date()) {
   const ctx = inTransaction(outer, tx);
   const wf = await workflowOf(ctx, row);
   const s = stateOf(row);
   const actor = actorOfPrincipal(principal, row);
+  // Checked before the rules: an action chosen on an older state is refused even when it would
+  // still be allowed now (receive then refuse, both sent from the same page, must not both pass).
+  if (input.version !== undefined && input.version !== row.version) {
+    throw staleVersion(row.code, { status: s.status, version: row.version }, input.version, allowedActions(actor, s, wf));
+  }
   const no = refusal(input.action, actor, s, wf);
   if (no) {
     const allowed = allowedActions(actor, s, wf);

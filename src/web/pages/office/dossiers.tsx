@@ -104,6 +104,7 @@ export function DossierQueuePage({ req, query, result, specialists, notice }: Qu
                       {d.status === 'received' ? (
                         <div class="govuk-checkboxes govuk-checkboxes--small"><div class="govuk-checkboxes__item">
                           <input class="govuk-checkboxes__input" type="checkbox" id={`pick-${i}`} name="codes" value={d.code} />
+                          <input type="hidden" name={`version.${d.code}`} value={String(d.version)} />
                           <label class="govuk-label govuk-checkboxes__label" for={`pick-${i}`}><span class="govuk-visually-hidden">{d.code}</span></label>
                         </div></div>
                       ) : null}
@@ -150,6 +151,8 @@ function ActionForm({ req, d, action, specialists, units }: { req: FastifyReques
     <form method="post" action={`/can-bo/ho-so/${encodeURIComponent(d.code)}/thao-tac`} class="cs-action" novalidate>
       <Csrf req={req} />
       <input type="hidden" name="action" value={action} />
+      {/* The state this page shows: an action chosen on it is refused once someone else has acted. */}
+      <input type="hidden" name="version" value={String(d.version)} />
       <details class="govuk-details" open={action === 'receive' || action === 'approve' || action === 'propose'}>
         <summary class="govuk-details__summary"><span class="govuk-details__summary-text">{t(req, label.vi, label.en)}</span></summary>
         <div class="govuk-details__text">
@@ -208,11 +211,13 @@ export interface DetailProps {
   specialists: Staff[];
   units: Unit[];
   error?: string;
+  /** Where the error links: the actions by default; a fresh copy of the page when it was stale. */
+  errorHref?: string;
   done?: string;
 }
 
 /** One dossier for an official: what it is, what happened, the forms, and the actions open to them now. */
-export function DossierDetailPage({ req, d, log, specialists, units, error, done }: DetailProps) {
+export function DossierDetailPage({ req, d, log, specialists, units, error, errorHref, done }: DetailProps) {
   const unitName = (id: string) => units.find((u) => u.id === id)?.name ?? id;
   const row = (k: string, v: ComponentChildren) => (
     <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{k}</dt><dd class="govuk-summary-list__value">{v}</dd></div>
@@ -221,7 +226,7 @@ export function DossierDetailPage({ req, d, log, specialists, units, error, done
   return (
     <Layout req={req} area="office" title={`${t(req, 'Hồ sơ', 'Dossier')} ${d.code}`}>
       <a href="/can-bo/ho-so" class="govuk-back-link">{t(req, 'Danh sách hồ sơ', 'All dossiers')}</a>
-      <ErrorSummary req={req} errors={error ? [{ text: error, href: '#actions' }] : []} />
+      <ErrorSummary req={req} errors={error ? [{ text: error, href: errorHref ?? '#actions' }] : []} />
       {doneLabel ? (
         <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
           <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">{t(req, `Đã thực hiện: ${doneLabel.vi}`, `Done: ${doneLabel.en}`)}</p></div>

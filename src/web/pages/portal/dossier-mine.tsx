@@ -133,6 +133,8 @@ export function MyDossierPage({ req, d, log, supplementItems, rated, extras = {}
           <h2 class="govuk-heading-m" id="todo-title">{t(req, 'Việc bạn cần làm: bổ sung hồ sơ', 'What you need to do: supplement the dossier')}</h2>
           <p class="govuk-body">{t(req, 'Cơ quan giải quyết yêu cầu bổ sung các nội dung sau. Thời hạn giải quyết tạm dừng cho đến khi bạn bổ sung.', 'The agency asks for the following. The time limit is paused until you supplement.')}</p>
           <form method="post" action={`${base}/bo-sung?_csrf=${encodeURIComponent(req.csrfToken)}`} enctype="multipart/form-data" novalidate>
+            {/* First, before the files: the state this page shows; a supplement sent from an older one is refused. */}
+            <input type="hidden" name="version" value={String(d.version)} />
             {supplementItems.map((it) => {
               const id = `s-${it.idx}`;
               const err = fieldErr('supplement', `s.${it.idx}`);
@@ -207,6 +209,7 @@ export function MyDossierPage({ req, d, log, supplementItems, rated, extras = {}
           <h2 class="govuk-heading-m" id="withdraw-title">{t(req, 'Rút hồ sơ', 'Withdraw the dossier')}</h2>
           <form method="post" action={`${base}/rut`} novalidate>
             <input type="hidden" name="_csrf" value={req.csrfToken} />
+            <input type="hidden" name="version" value={String(d.version)} />
             {(() => {
               const err = fieldErr('withdraw', 'reason');
               return (
