@@ -1,19 +1,21 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { FILING_FORM_MAX_BYTES, readMultipart, type SpooledFile } from '../../platform/http/multipart.ts';
 import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
 import { t } from '../../web/components/layout.tsx';
 import { fieldName } from '../../web/components/eform.tsx';
 import type { FileSlot, FormErrors } from '../../web/pages/portal/dossier-file.tsx';
 import type { ProcedureDetail } from '../catalog/get-procedure.ts';
-import { storeUpload } from '../uploads/store-upload.ts';
+import { storeSpooledUpload } from '../uploads/store-upload.ts';
 import type { DraftComponent } from './drafts.ts';
 
 /**
  * The no-script multipart filing form, shared by the applicant's page and the counter:
  * reading its parts, storing its files as uploads, and putting errors next to their inputs.
  */
-// A filing form: the e-form's fields (tables included) and one file per component.
+// A filing form: the e-form's fields (tables included) and one file per component; the whole
+// body is capped by FILING_FORM_MAX_BYTES besides.
 export const FILING_LIMITS = { files: 100, fileSize: UPLOAD_LIMITS.maxBytes, fields: 2000, fieldSize: 10_000, parts: 2200, fieldNameSize: 200, headerPairs: 20 };
 
 /** The components an applicant attaches, in the procedure's order: those with a code, once each. */
@@ -59,45 +61,43 @@ export const slotField = (slots: FileSlot[], code: string | undefined) => {
   return s ? `c.${s.idx}` : null;
 };
 
-export interface Posted {
+export interface Posted extends AsyncDisposable {
   fields: Record<string, string>;
-  files: { field: string; fileName: string; bytes: Buffer }[];
+  /** Chosen files only (empty file inputs dropped), spooled to disk until the form is disposed. */
+  files: SpooledFile[];
 }
 
-/** A no-script multipart form: text fields and file parts; empty file inputs are skipped. */
-export async function readForm(req: FastifyRequest): Promise<Posted> {
-  if (!req.isMultipart()) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Biểu mẫu phải gửi dưới dạng multipart/form-data', en: 'Send the form as multipart/form-data' });
-  }
-  const out: Posted = { fields: {}, files: [] };
-  try {
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        const bytes = await part.toBuffer();
-        if (part.filename && bytes.byteLength) out.files.push({ field: part.fieldname, fileName: part.filename, bytes });
-      } else {
-        if (part.valueTruncated) throw new AppError('PAYLOAD_TOO_LARGE', { vi: 'Một trường của biểu mẫu quá dài', en: 'A form field is too long' });
-        out.fields[part.fieldname] = String(part.value);
-      }
-    }
-  } catch (e) {
-    if (e instanceof AppError) throw e;
-    const code = (e as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE', { vi: 'Tệp quá lớn: tối đa 20 MiB mỗi tệp', en: 'File too large: at most 20 MiB each' });
-    if (code?.startsWith('FST_')) throw new AppError('VALIDATION_FAILED', { vi: 'Biểu mẫu không hợp lệ hoặc có quá nhiều trường', en: 'The form is malformed or has too many fields' });
-    throw e;
-  }
-  return out;
+/** The form's file inputs are `file.0` … `file.{slots-1}`: one per component (or supplement item). */
+export const slotFiles = (slots: number) => (name: string) => /^file\.(0|[1-9][0-9]{0,3})$/.test(name) && Number(name.slice(5)) < slots;
+
+/**
+ * A no-script multipart filing form: text fields (any name: the e-form's, its tables', the
+ * page's buttons) and one file per slot; a file under another name ends the request (400).
+ * Use it as `await using posted = await readForm(...)`: the spooled files go when the scope ends.
+ */
+export async function readForm(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, slots: number): Promise<Posted> {
+  const form = await readMultipart(ctx, req, reply, {
+    files: slotFiles(Math.min(slots, FILING_LIMITS.files)),
+    fields: () => true,
+    repeatedFields: 'last',
+    maxFiles: FILING_LIMITS.files,
+    maxFields: FILING_LIMITS.fields,
+    maxFieldBytes: FILING_LIMITS.fieldSize,
+    maxFileBytes: FILING_LIMITS.fileSize,
+    maxTotalBytes: FILING_FORM_MAX_BYTES,
+  });
+  return { fields: form.fields, files: form.files.filter((f) => f.fileName && f.size), [Symbol.asyncDispose]: form.dispose };
 }
 
 /** Stores each posted file as an upload; a refused file becomes an error next to its input. */
 export async function storeFiles(ctx: Ctx, req: FastifyRequest, files: Posted['files'], prefix: 'file.', errors: FormErrors, field: (idx: number) => string) {
   const stored: { idx: number; id: string; fileName: string }[] = [];
+  // One after another: only the file being checked is in memory, never the whole form.
   for (const f of files) {
     const idx = Number(f.field.slice(prefix.length));
     if (!f.field.startsWith(prefix) || !Number.isInteger(idx)) continue;
     try {
-      const up = await storeUpload(ctx, req.principal!, new Uint8Array(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength), f.fileName);
+      const up = await storeSpooledUpload(ctx, req.principal!, f);
       stored.push({ idx, id: up.id, fileName: up.fileName });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;

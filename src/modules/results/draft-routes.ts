@@ -1,11 +1,12 @@
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
-import { storeUpload } from '../uploads/store-upload.ts';
+import { storeSpooledUpload } from '../uploads/store-upload.ts';
 import { certifyCopy } from './certify-copy.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Module } from '../../platform/http/server.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
+import { ONE_FILE_FORM_MAX_BYTES, readMultipart, type MultipartSpec } from '../../platform/http/multipart.ts';
 import { AppError } from '../../platform/errors.ts';
 import { PdfResponse, sendPdf } from '../../platform/http/pdf-reply.ts';
 import { sendPage } from '../../web/render.tsx';
@@ -99,24 +100,21 @@ export const resultDraftModule: Module = {
     });
 
     // The counter certifies a copy from this page: the scan is posted as multipart (token in the URL).
+    // One file `file` and the name; other text fields are dropped, as the page sends none.
+    const CERTIFY_FORM: MultipartSpec = { files: ['file'], fields: ['documentName'], unknownFields: 'ignore', repeatedFields: 'last', maxFiles: 1, maxFields: 2, maxFieldBytes: 1000, maxTotalBytes: ONE_FILE_FORM_MAX_BYTES };
     await app.register(async (scope) => {
       await scope.register(multipart, { limits: { files: 1, fileSize: UPLOAD_LIMITS.maxBytes, fields: 2, fieldSize: 1000, parts: 3 }, throwFileSizeLimit: true });
       scope.post('/can-bo/ho-so/:code/chung-thuc', { config: { access: ['receiving_officer'] }, schema: { hide: true } }, async (req, reply) => {
         const code = String((req.params as { code: string }).code).slice(0, 60);
-        let documentName = '';
-        let file: { name: string; bytes: Buffer } | null = null;
-        for await (const part of req.parts()) {
-          if (part.type === 'file') {
-            const bytes = await part.toBuffer();
-            if (bytes.length) file = { name: part.filename, bytes };
-          } else if (part.fieldname === 'documentName') documentName = String(part.value);
-        }
+        await using posted = await readMultipart(ctx, req, reply, CERTIFY_FORM);
+        const documentName = posted.fields.documentName ?? '';
+        const file = posted.files.find((f) => f.size > 0) ?? null;
         const errors: { href: string; text: string }[] = [];
         if (documentName.trim().length < 3) errors.push({ href: '#certifyName', text: t(req, 'Nhập tên giấy tờ', 'Enter the document name') });
         if (!file) errors.push({ href: '#certifyFile', text: t(req, 'Chọn tệp PDF bản quét', 'Choose the PDF scan') });
         try {
           if (!errors.length) {
-            const up = await storeUpload(ctx, req.principal!, new Uint8Array(file!.bytes.buffer, file!.bytes.byteOffset, file!.bytes.byteLength), file!.name);
+            const up = await storeSpooledUpload(ctx, req.principal!, file!);
             await certifyCopy(ctx, { dossierCode: code, uploadId: up.id, documentName }, req.principal!);
             return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(code.toUpperCase())}/ket-qua`, 303);
           }

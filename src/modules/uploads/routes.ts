@@ -1,20 +1,23 @@
 import multipart from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Module } from '../../platform/http/server.ts';
 import type { Grant } from '../../platform/auth/roles.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { Ctx } from '../../platform/context.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
+import { ONE_FILE_FORM_MAX_BYTES, readMultipart, type MultipartSpec, type SpooledFile } from '../../platform/http/multipart.ts';
 import { fromZod } from '../../platform/http/validation.ts';
 import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
 import { Upload, UploadFields, UploadParams } from './schemas.ts';
-import { storeUpload } from './store-upload.ts';
+import { storeSpooledUpload } from './store-upload.ts';
 import { getUpload } from './get-upload.ts';
 import { readUploadBytes } from './read-upload-bytes.ts';
 
 const ACCESS: readonly Grant[] = ['citizen', 'receiving_officer', 'specialist', 'scope:dossiers:write'];
 
+// Defaults of the scope; each read passes its own limits (UPLOAD_FORM).
 const LIMITS = { files: 1, fileSize: UPLOAD_LIMITS.maxBytes, fields: 2, fieldSize: 1024, parts: 3, fieldNameSize: 100, headerPairs: 20 };
 
 export const uploadsModule: Module = {
@@ -38,8 +41,8 @@ export const uploadsModule: Module = {
           response: { 201: Upload, 400: ErrorBody, 413: ErrorBody, 415: ErrorBody },
         },
         handler: async (req, reply) => {
-          const { bytes, fileName } = await readMultipart(req);
-          const r = await storeUpload(ctx, req.principal!, bytes, fileName);
+          await using posted = await readUploadForm(ctx, req, reply);
+          const r = await storeSpooledUpload(ctx, req.principal!, posted.file, posted.fileName);
           reply.code(201);
           return r;
         },
@@ -84,57 +87,20 @@ export function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', { vi: 'Tệp quá lớn: tối đa 20 MiB', en: 'File too large: at most 20 MiB' }, [{ path: 'file', message: 'Tệp quá lớn', messageEn: 'file too large' }]);
-const badForm = (vi: string, en: string, path = 'file') => new AppError('VALIDATION_FAILED', { vi, en }, [{ path, message: vi, messageEn: en }]);
+/** One file part named `file` and the text field `fileName`; anything else is refused. */
+const UPLOAD_FORM: MultipartSpec = { files: ['file'], fields: ['fileName'], maxFiles: 1, maxFields: 2, maxFieldBytes: 1024, maxTotalBytes: ONE_FILE_FORM_MAX_BYTES };
 
-/** Reads exactly one file part named `file` and the allowed text fields; anything else is refused. */
-async function readMultipart(req: FastifyRequest): Promise<{ bytes: Uint8Array; fileName: string }> {
-  if (!req.isMultipart()) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Phải gửi tệp dưới dạng multipart/form-data', en: 'Send the file as multipart/form-data' });
-  }
-  let file: { bytes: Buffer; name: string } | undefined;
-  const fields: Record<string, string> = {};
+/** The posted file (spooled until the caller's `await using` scope ends) and the name to store it under. */
+async function readUploadForm(ctx: Ctx, req: FastifyRequest, reply: FastifyReply): Promise<AsyncDisposable & { file: SpooledFile; fileName: string }> {
+  const form = await readMultipart(ctx, req, reply, UPLOAD_FORM);
   try {
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file') {
-          part.file.resume();
-          throw badForm(`Trường tệp phải tên là "file", không phải "${part.fieldname.slice(0, 40)}"`, `The file field must be named "file", not "${part.fieldname.slice(0, 40)}"`, part.fieldname.slice(0, 40));
-        }
-        file = { bytes: await part.toBuffer(), name: part.filename };
-      } else {
-        if (part.valueTruncated || part.fieldnameTruncated) throw new AppError('PAYLOAD_TOO_LARGE', { vi: `Trường ${part.fieldname.slice(0, 40)} quá dài`, en: `Field ${part.fieldname.slice(0, 40)} is too long` }, [{ path: part.fieldname.slice(0, 40), message: 'Quá dài', messageEn: 'too long' }]);
-        if (part.fieldname in fields) throw badForm(`Trường ${part.fieldname} bị gửi hai lần`, `Field ${part.fieldname} sent twice`, part.fieldname);
-        fields[part.fieldname] = String(part.value);
-      }
-    }
+    const parsed = UploadFields.safeParse(form.fields);
+    if (!parsed.success) throw fromZod(parsed.error);
+    const file = form.files[0];
+    if (!file) throw new AppError('VALIDATION_FAILED', { vi: 'Thiếu tệp: gửi tệp trong trường "file"', en: 'No file: send it in the field "file"' }, [{ path: 'file', message: 'Thiếu tệp', messageEn: 'no file' }]);
+    return { file, fileName: parsed.data.fileName ?? file.fileName, [Symbol.asyncDispose]: form.dispose };
   } catch (e) {
-    throw multipartError(e);
+    await form.dispose();
+    throw e;
   }
-  const parsed = UploadFields.safeParse(fields);
-  if (!parsed.success) throw fromZod(parsed.error);
-  if (!file) throw badForm('Thiếu tệp: gửi tệp trong trường "file"', 'No file: send it in the field "file"');
-  return { bytes: file.bytes, fileName: parsed.data.fileName ?? file.name };
-}
-
-function multipartError(e: unknown): AppError {
-  if (e instanceof AppError) return e;
-  switch ((e as { code?: string }).code) {
-    case 'FST_REQ_FILE_TOO_LARGE':
-      return tooLarge();
-    case 'FST_FILES_LIMIT':
-      return badForm('Chỉ được gửi một tệp mỗi lần', 'Send one file at a time');
-    case 'FST_FIELDS_LIMIT':
-    case 'FST_PARTS_LIMIT':
-      return badForm('Biểu mẫu có quá nhiều trường', 'The form has too many fields', '(root)');
-    case 'FST_PROTO_VIOLATION':
-    case 'FST_INVALID_JSON_FIELD_ERROR':
-    case 'FST_MP_PREMATURE_CLOSE':
-      return badForm('Dữ liệu multipart không hợp lệ', 'Malformed multipart data', '(root)');
-  }
-  // Busboy reports malformed bodies as plain Errors (missing boundary, unexpected end).
-  if (e instanceof Error && /multipart|boundary|unexpected end|part terminated/i.test(e.message)) {
-    return badForm(`Dữ liệu multipart không hợp lệ: ${e.message}`, `Malformed multipart data: ${e.message}`, '(root)');
-  }
-  throw e;
 }
