@@ -7,7 +7,9 @@ import { migrate } from './db/migrate.ts';
 import { startJobs } from './jobs/index.ts';
 import { TokenService } from './auth/tokens.ts';
 import { SessionStore } from './auth/sessions.ts';
+import { SignInThrottle } from './auth/throttle.ts';
 import { createBlobStore } from './blobs/store.ts';
+import { WorkerPool } from './workers/pool.ts';
 import { ensureNotificationQueues, registerNotificationWorkers } from '../modules/notifications/workers.ts';
 
 /** Opens the database, applies migrations, starts the job system: everything a command needs. */
@@ -28,6 +30,7 @@ export async function createContext(config: Config, opts: { worker?: boolean; da
     tokens: new TokenService(config.secrets.token, config.publicUrl),
     sessions: new SessionStore(database.db),
     blobs: createBlobStore(config),
+    workers: new WorkerPool(),
     log,
   };
   // Queues exist before any request can enqueue into them (see ensureNotificationQueues).
@@ -41,12 +44,14 @@ export async function startWorkers(ctx: Ctx) {
   await ctx.jobs.boss.schedule('sessions.purge', '*/15 * * * *');
   await ctx.jobs.boss.work('sessions.purge', async () => {
     const n = await ctx.sessions.purgeExpired();
-    if (n) ctx.log.info({ purged: n }, 'expired sessions purged');
+    const f = await new SignInThrottle(ctx.database.db).purge();
+    if (n || f) ctx.log.info({ purged: n, signInCounts: f }, 'expired sessions and sign-in counts purged');
   });
   await registerNotificationWorkers(ctx);
 }
 
 export async function closeContext(ctx: Ctx) {
+  await ctx.workers.close();
   await ctx.jobs.stop();
   await ctx.database.close();
 }

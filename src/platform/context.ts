@@ -5,6 +5,7 @@ import type { Jobs } from './jobs/index.ts';
 import type { TokenService } from './auth/tokens.ts';
 import type { SessionStore } from './auth/sessions.ts';
 import type { BlobStore } from './blobs/store.ts';
+import type { WorkerPool } from './workers/pool.ts';
 
 /** What every operation may use. Built once in main.ts (or by a test) and passed down. */
 export interface Ctx {
@@ -14,6 +15,8 @@ export interface Ctx {
   tokens: TokenService;
   sessions: SessionStore;
   blobs: BlobStore;
+  /** Worker threads for CPU-heavy checks of what anyone may send (started on first use). */
+  workers: WorkerPool;
   log: Logger;
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { samplePdf } from '../../../test/dossier-fixtures.ts';
+import { decompressionBomb } from '../../../test/verification-fixtures.ts';
 import { recordResult } from './record-result.ts';
 import { createTestCa, issueSigningCertificate } from '../../platform/signing/test-ca.ts';
 import { KeySigner } from '../../platform/signing/signer.ts';
@@ -72,7 +73,9 @@ describe('/xac-minh: check a result PDF by uploading it, without JavaScript', ()
     expect(ok.html).toContain('Có: tệp trùng khớp với kết quả đã cấp');
     expect(ok.html).toContain('Còn hiệu lực');
     expect(ok.html).toContain('Cục Xuất nhập khẩu');
-    expect(ok.html).toContain('Giấy chứng nhận xuất xứ hàng hóa mẫu D');
+    // The procedure as the catalogue names it, not the document's own name (free text that may name the holder).
+    expect(ok.html).toContain('Cấp Giấy chứng nhận xuất xứ hàng hóa (C/O) ưu đãi mẫu D (2.001270)');
+    expect(ok.html).toContain('Giấy chứng nhận, xác nhận');
     expect(ok.html).toContain(`href="/verify/${encodeURIComponent(resultCode)}"`);
     expect(ok.html).toContain('>Nguyên vẹn<');
     // The leader signed first, so the seal's revision comes after it; the seal covers the whole file.
@@ -114,5 +117,12 @@ describe('/xac-minh: check a result PDF by uploading it, without JavaScript', ()
 
     // Without the token the post is refused.
     expect((await send(await samplePdf(), 'a.pdf', 'application/pdf', '/xac-minh')).status).toBe(403);
+  });
+
+  it('a decompression bomb is refused on the form by the small budget of anonymous verification', async () => {
+    const bomb = await send(decompressionBomb());
+    expect(bomb.status).toBe(413);
+    expect(bomb.html).toContain('govuk-error-summary');
+    expect(bomb.html).toContain('id="file-error"');
   });
 });

@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import multipart from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Ctx } from '../../platform/context.ts';
 import type { Module } from '../../platform/http/server.ts';
+import { ONE_FILE_FORM_MAX_BYTES, readMultipart, type MultipartSpec } from '../../platform/http/multipart.ts';
 import { AppError } from '../../platform/errors.ts';
 import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
 import { sendPage } from '../../web/render.tsx';
@@ -17,30 +20,17 @@ const page = { hide: true } as const;
 const fileError = (code: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE', vi: string, en: string) =>
   new AppError(code, { vi, en }, [{ path: 'file', message: vi, messageEn: en }]);
 
+/** One PDF under `file`; other text fields (the page sends none) are dropped. */
+const VERIFY_FORM: MultipartSpec = { files: ['file'], fields: [], unknownFields: 'ignore', maxFiles: LIMITS.files, maxFields: LIMITS.fields, maxFieldBytes: LIMITS.fieldSize, maxTotalBytes: ONE_FILE_FORM_MAX_BYTES };
+
 /** The bytes of the one file part named `file`; an empty, missing or oversized file is refused. */
-async function readPdf(req: FastifyRequest): Promise<Uint8Array> {
+async function readPdf(ctx: Ctx, req: FastifyRequest, reply: FastifyReply): Promise<Uint8Array> {
   if (!req.isMultipart()) throw fileError('UNSUPPORTED_MEDIA_TYPE', 'Chọn một tệp PDF để gửi', 'Choose a PDF file to send');
-  let bytes: Buffer | undefined;
-  try {
-    for await (const part of req.parts()) {
-      if (part.type !== 'file') continue;
-      if (part.fieldname !== 'file' || bytes) {
-        part.file.resume();
-        throw fileError('VALIDATION_FAILED', 'Chỉ gửi một tệp PDF', 'Send one PDF file');
-      }
-      bytes = await part.toBuffer();
-    }
-  } catch (e) {
-    if (e instanceof AppError) throw e;
-    const code = (e as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw fileError('PAYLOAD_TOO_LARGE', 'Tệp quá lớn: tối đa 20 MiB', 'File too large: at most 20 MiB');
-    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw fileError('VALIDATION_FAILED', 'Chỉ gửi một tệp PDF', 'Send one PDF file');
-    if (code?.startsWith('FST_') || (e instanceof Error && /multipart|boundary|unexpected end|part terminated/i.test(e.message))) {
-      throw fileError('VALIDATION_FAILED', 'Dữ liệu gửi lên không hợp lệ, hãy chọn lại tệp', 'The upload was malformed; choose the file again');
-    }
-    throw e;
-  }
-  if (!bytes || !bytes.length) throw fileError('VALIDATION_FAILED', 'Chọn tệp kết quả (PDF)', 'Choose the result file (PDF)');
+  // Spooled to disk while it arrives; read back once (at most 20 MiB) and the spool file goes.
+  await using form = await readMultipart(ctx, req, reply, VERIFY_FORM);
+  const file = form.files[0];
+  if (!file || !file.size) throw fileError('VALIDATION_FAILED', 'Chọn tệp kết quả (PDF)', 'Choose the result file (PDF)');
+  const bytes = await readFile(file.path);
   if (bytes.subarray(0, 1024).indexOf('%PDF-') < 0) throw fileError('UNSUPPORTED_MEDIA_TYPE', 'Tệp được chọn không phải là tệp PDF', 'The selected file is not a PDF');
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -55,9 +45,9 @@ export const resultVerifyModule: Module = {
     await app.register(async (plugin) => {
       const scope = plugin.withTypeProvider<ZodTypeProvider>();
       await scope.register(multipart, { limits: LIMITS, throwFileSizeLimit: true });
-      scope.post('/xac-minh', { config: { access: 'public' }, schema: { ...page, querystring: MultipartQuery } }, async (req, reply) => {
+      scope.post('/xac-minh', { config: { access: 'public', limit: 'verify' }, schema: { ...page, querystring: MultipartQuery } }, async (req, reply) => {
         try {
-          const v = await verifyResultFile(ctx, await readPdf(req));
+          const v = await verifyResultFile(ctx, await readPdf(ctx, req, reply));
           return sendPage(reply, VerifyFilePage({ req, v }));
         } catch (e) {
           if (!(e instanceof AppError) || e.status >= 500) throw e;
