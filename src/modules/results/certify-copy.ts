@@ -5,7 +5,9 @@ import type { Principal } from '../../platform/auth/roles.ts';
 import { AppError } from '../../platform/errors.ts';
 import { fromZod } from '../../platform/http/validation.ts';
 import { embedFonts } from '../../platform/pdf/fonts.ts';
+import { assertNoActiveContent } from '../../platform/pdf/find-active-content.ts';
 import { longDate } from '../../platform/pdf/index.ts';
+import { rewritePdf } from '../../platform/pdf/rewrite-pdf.ts';
 import { signPdf } from '../../platform/signing/pades.ts';
 import { rfc3161Client } from '../../platform/signing/timestamp.ts';
 import { getUpload } from '../uploads/get-upload.ts';
@@ -22,10 +24,30 @@ export const CertifyCopyInput = z.object({
   documentName: z.string().trim().min(3).max(300),
 });
 
+const uncertifiable = () =>
+  new AppError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    { vi: 'Cấu trúc tệp PDF này không chứng thực được; hãy in tệp ra PDF (máy in “Microsoft Print to PDF” hoặc “Lưu dưới dạng PDF”) rồi thử lại', en: "This PDF's structure cannot be certified; print it to PDF (the “Microsoft Print to PDF” or “Save as PDF” printer) and try again" },
+    [{ path: 'uploadId', message: 'Cấu trúc tệp PDF này không chứng thực được', messageEn: "This PDF's structure cannot be certified" }],
+  );
+
+/** pdf-lib's failures on a document it cannot make sense of are the document's fault, not ours. */
+async function withPdfLib<T>(f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw uncertifiable();
+  }
+}
+
 /**
  * The desk certifies that a scan is a true copy of the original the applicant showed: a
  * certification page is appended (who, when, the copy's number), the officer signs and the
  * desk's unit seals it, and it is registered as a result in the applicant's repository.
+ * The scan is read by our own parser first: one with scripts or actions is refused (a
+ * seal would vouch for them), and it is rewritten without object streams, which pdf-lib
+ * cannot always decode.
  */
 export async function certifyCopy(ctx: Ctx, raw: unknown, p: Principal): Promise<{ resultCode: string }> {
   const parsed = CertifyCopyInput.safeParse(raw);
@@ -37,6 +59,9 @@ export async function certifyCopy(ctx: Ctx, raw: unknown, p: Principal): Promise
   const d = await getDossier(ctx, input.dossierCode, p);
   const up = await getUpload(ctx, p, input.uploadId);
   if (up.kind !== 'pdf') throw new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Bản quét để chứng thực phải là tệp PDF', en: 'The scan to certify must be a PDF' });
+  const scan = await readUploadBytes(ctx, up);
+  // Checked again although checked on upload: files stored before the check grew, or imported, are sealed too.
+  const clean = rewritePdf(assertNoActiveContent(scan));
   const unitId = p.roles.find((r) => r.role === 'receiving_officer' && [d.receivingUnit, d.handlingUnit].includes(r.unitId))?.unitId ?? p.roles.find((r) => r.role === 'receiving_officer')!.unitId;
   const agency = agencyHeader(new Map((await listUnits(ctx)).map((u) => [u.id, u])), unitId);
   const keys = signingKeys(ctx);
@@ -44,14 +69,13 @@ export async function certifyCopy(ctx: Ctx, raw: unknown, p: Principal): Promise
     keys.person(ctx, { username: p.username, name: p.name, organisation: agency.parent ?? agency.name, unitName: agency.name }),
     keys.organisation(ctx, { id: unitId, name: agency.name, parent: agency.parent }),
   ]);
-  const scan = await readUploadBytes(ctx, up);
   const owner = await dossierOwner(ctx, d.code);
   const stamp = ctx.config.tsaUrl ? { timestamp: rfc3161Client(ctx.config.tsaUrl) } : {};
   return ctx.database.db.transaction().execute(async (tx) => {
     const resultCode = await reserveResultCode(tx, unitId);
-    const doc = await PDFDocument.load(scan);
+    const doc = await withPdfLib(() => PDFDocument.load(clean));
     const fonts = await embedFonts(doc);
-    const page = doc.addPage([595.28, 841.89]);
+    const page = await withPdfLib(() => doc.addPage([595.28, 841.89]));
     const lines: [string, 'bold' | 'regular', number][] = [
       [agency.name.toUpperCase(), 'bold', 12],
       ['CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH', 'bold', 16],

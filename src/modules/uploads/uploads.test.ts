@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { api, startTestApp, tokenFor, type TestApp } from '../../../test/helpers.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
-import { enc, makeDocx, makeJpeg, makePdf, makePng, makeXlsx } from '../../platform/blobs/testing/fixtures.ts';
+import { ATTACK_OFFICE, ATTACK_PDFS, BENIGN_OFFICE, benignPackedPdf, enc, makeDocx, makeJpeg, makePdf, makePng, makeXlsx } from '../../platform/blobs/testing/fixtures.ts';
 
 interface UploadBody { id: string; sha256: string; size: number; contentType: string; kind: string; fileName: string }
 interface ErrBody { error: { code: string; message: string; messageEn: string; details?: { path: string }[] } }
@@ -80,6 +80,17 @@ describe('POST /api/v1/uploads and GET /api/v1/uploads/{id}', () => {
       const disposition = d.headers.get('content-disposition')!;
       expect(disposition).toMatch(/^attachment; filename="[\x20-\x7e]+"; filename\*=UTF-8''/);
       expect(decodeURIComponent(disposition.split("filename*=UTF-8''")[1])).toBe(name);
+    }
+  });
+
+  it('accepts what looks close to an attack but is ordinary: a PDF packed with predictor-compressed object streams, a web link, a chart’s workbook', async () => {
+    const r = await upload(citizen, benignPackedPdf(), 'giay-khai-sinh.pdf');
+    expect([r.status, r.body.kind], JSON.stringify(r.body)).toEqual([201, 'pdf']);
+    for (const [label, make] of Object.entries(BENIGN_OFFICE)) {
+      const b = make();
+      const name = b.includes('word/document.xml') ? 'a.docx' : 'a.xlsx';
+      const u = await upload(citizen, b, name);
+      expect([label, u.status], JSON.stringify(u.body)).toEqual([label, 201]);
     }
   });
 
@@ -169,6 +180,21 @@ describe('refusals store nothing', () => {
     expectRefused(await upload(citizen, new Uint8Array(0), 'x.pdf'), 400, 'VALIDATION_FAILED');
     expectRefused(await upload(citizen, Buffer.concat([pdf, Buffer.alloc(20 * 1024 * 1024 + 1 - pdf.length, 0x20)]), 'big.pdf'), 413, 'PAYLOAD_TOO_LARGE');
   });
+
+  it('files that run, send, fetch or embed: PDF actions and scripts (object streams with predictors, indirect filters, XFA, URI, SubmitForm, Launch, attachments) and Office remote templates, DDE, OLE, zip bombs', async () => {
+    for (const [label, a] of Object.entries(ATTACK_PDFS)) {
+      const r = await upload(citizen, a.build(), 'don.pdf');
+      expect([label, r.status, r.body.error?.code]).toEqual([label, 415, 'UNSUPPORTED_MEDIA_TYPE']);
+      expect(r.body.error.messageEn).toMatch(a.names);
+      expect(r.body.error.message).toContain('in ra PDF');
+    }
+    for (const [label, a] of Object.entries(ATTACK_OFFICE)) {
+      const r = await upload(citizen, a.build(), a.name);
+      expect([label, r.status, r.body.error?.code]).toEqual([label, a.code === 'PAYLOAD_TOO_LARGE' ? 413 : 415, a.code]);
+      expect(r.body.error.messageEn).toMatch(a.says);
+      expect(r.body.error.message).not.toBe(r.body.error.messageEn);
+    }
+  }, 60_000);
 
   it('multipart abuse: two files, no file, a wrongly named file field, a huge or unknown field, too many fields, not multipart', async () => {
     expectRefused(await post(citizen, [{ field: 'file', bytes: pdf, name: 'a.pdf' }, { field: 'file', bytes: pdf, name: 'b.pdf' }]), 400, 'VALIDATION_FAILED');

@@ -1,11 +1,14 @@
-import { constants, crc32, inflateRawSync, inflateSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { AppError, type ErrorCode } from '../errors.ts';
+import { assertNoActiveContent } from '../pdf/find-active-content.ts';
+import { scanXml, xmlText, XmlProblem, type XmlHandlers } from './scan-xml.ts';
 
 /**
  * Upload checking. The type of a file is decided by its bytes and their structure, never by
  * its name or the content type a client claims; the name must then agree with the bytes.
- * Anything ambiguous (a file that is two formats at once), active (PDF scripts, Office
- * macros) or malformed is refused, so what we store is what a reviewer thinks it is.
+ * Anything ambiguous (a file that is two formats at once), active (PDF scripts and actions,
+ * Office macros, OLE objects, DDE fields, content fetched from outside) or malformed is
+ * refused, so what we store is what a reviewer thinks it is.
  */
 export type UploadKind = 'pdf' | 'jpeg' | 'png' | 'docx' | 'xlsx';
 
@@ -33,8 +36,10 @@ export const UPLOAD_LIMITS = {
   zipMaxUncompressed: 200 * 1024 * 1024,
   /** Deflate cannot exceed ~1032:1; an honest large entry is far below this. */
   zipMaxRatio: 500,
-  /** PDF object streams are inflated to look for active content; this caps the work. */
+  /** PDF object and cross-reference streams are decoded to look for active content; this caps the work. */
   pdfMaxInflated: 64 * 1024 * 1024,
+  /** Embedded Office documents (a chart's workbook) are checked too, this deep. */
+  zipMaxNesting: 1,
   nameMaxLength: 120,
 } as const;
 
@@ -47,7 +52,16 @@ const malformed = (label: string, whyVi: string, whyEn: string) =>
   fail('VALIDATION_FAILED', `Tệp ${label} bị hỏng hoặc không đầy đủ: ${whyVi}`, `The ${label} file is damaged or incomplete: ${whyEn}`);
 const refused = (whyVi: string, whyEn: string) => fail('UNSUPPORTED_MEDIA_TYPE', whyVi, whyEn);
 
-export function inspectUpload(bytes: Uint8Array, fileName: string, opts: { maxBytes?: number } = {}): Inspection {
+export interface InspectOptions {
+  maxBytes?: number;
+  /**
+   * Bytes the check may decompress (PDF streams, Office entries), for callers that must
+   * bound anonymous work more tightly; UPLOAD_LIMITS.pdfMaxInflated and zipMaxUncompressed by default.
+   */
+  maxInflated?: number;
+}
+
+export function inspectUpload(bytes: Uint8Array, fileName: string, opts: InspectOptions = {}): Inspection {
   const max = opts.maxBytes ?? UPLOAD_LIMITS.maxBytes;
   if (bytes.byteLength > max) {
     const mib = (max / 1024 / 1024).toLocaleString('en', { maximumFractionDigits: 1 });
@@ -61,10 +75,10 @@ export function inspectUpload(bytes: Uint8Array, fileName: string, opts: { maxBy
     throw refused(`Chỉ nhận tệp ${ACCEPTED}; nội dung tệp này không thuộc loại nào trong số đó`, `Only ${ACCEPTED} files are accepted; this file's content is none of them`);
   }
   refusePolyglots(b, kind);
-  if (kind === 'pdf') checkPdf(b);
+  if (kind === 'pdf') checkPdf(b, opts.maxInflated ?? UPLOAD_LIMITS.pdfMaxInflated);
   else if (kind === 'jpeg') checkJpeg(b);
   else if (kind === 'png') checkPng(b);
-  const finalKind = kind === 'zip' ? checkOffice(b) : kind;
+  const finalKind = kind === 'zip' ? checkOffice(b, { left: Math.min(UPLOAD_LIMITS.zipMaxUncompressed, opts.maxInflated ?? Infinity) }) : kind;
 
   const type = UPLOAD_TYPES[finalKind];
   // Multipart parsers give no name at all for filename="": that is an empty name, refused below.
@@ -110,118 +124,19 @@ function refusePolyglots(b: Buffer, kind: 'pdf' | 'jpeg' | 'png' | 'zip') {
 // ---------------------------------------------------------------------------------------
 // PDF
 
-const ACTIVE_PDF_NAMES = new Set(['JavaScript', 'JS', 'Launch', 'EmbeddedFile', 'EmbeddedFiles', 'RichMedia']);
-
-const decodeName = (n: string) => n.replace(/#([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-
-function checkPdf(b: Buffer) {
-  const s = b.toString('latin1');
-  if (!/^%PDF-(?:1\.[0-7]|2\.0)[\r\n\t %]/.test(s.slice(0, 16))) throw malformed('PDF', 'phiên bản PDF không hợp lệ', 'invalid PDF version header');
-  const tail = s.slice(-2048);
+/**
+ * The envelope is checked here (version, a proper end); the body by a real parser
+ * (platform/pdf): every object, every version, every object stream decoded, examined for
+ * scripts, actions, XFA and embedded files.
+ */
+function checkPdf(b: Buffer, maxInflated: number) {
+  const head = b.toString('latin1', 0, 16);
+  if (!/^%PDF-(?:1\.[0-7]|2\.0)[\r\n\t %]/.test(head)) throw malformed('PDF', 'phiên bản PDF không hợp lệ', 'invalid PDF version header');
+  const tail = b.toString('latin1', Math.max(0, b.length - 2048));
   const end = /startxref[\0\t\n\f\r ]+(\d{1,12})[\0\t\n\f\r ]+%%EOF[\0\t\n\f\r ]*$/.exec(tail);
   if (!end) throw malformed('PDF', 'thiếu phần kết thúc (startxref, %%EOF)', 'the end of the file (startxref, %%EOF) is missing');
   if (Number(end[1]) >= b.length) throw malformed('PDF', 'vị trí bảng tham chiếu nằm ngoài tệp', 'startxref points outside the file');
-  if (!/(?:^|[\r\n])\s*trailer\b/.test(s) && !/\/Type\s*\/XRef\b/.test(s)) {
-    throw malformed('PDF', 'không có trailer hoặc bảng tham chiếu chéo', 'there is no trailer or cross-reference stream');
-  }
-  let inflated = 0;
-  const onName = (name: string) => {
-    if (name === 'Encrypt') throw refused('Không nhận tệp PDF có mật khẩu hoặc mã hoá; vui lòng lưu lại không đặt mật khẩu', 'Encrypted or password-protected PDFs are not accepted; save it without a password');
-    if (ACTIVE_PDF_NAMES.has(name)) throw refused(`Không nhận tệp PDF chứa nội dung chủ động (/${name}: mã script, lệnh chạy chương trình hoặc tệp đính kèm)`, `PDFs with active content are not accepted (/${name}: scripts, launch actions or embedded files)`);
-  };
-  let lengthObjects: Map<string, number> | undefined;
-  // Only object text can hold action dictionaries: page, image and font streams are skipped
-  // (their binary would match names by chance); object streams are inflated and read too.
-  const onStream = (dictFrom: number, keywordAt: number, dataStart: number): number => {
-    const dict = decodeName(s.slice(dictFrom, keywordAt));
-    let dataEnd = -1;
-    const direct = /\/Length\s+(\d{1,10})(?!\s+\d+\s+R)/.exec(dict);
-    const indirect = /\/Length\s+(\d{1,10})\s+(\d{1,5})\s+R/.exec(dict);
-    let declared = direct ? Number(direct[1]) : undefined;
-    if (!direct && indirect) {
-      // The length lives in another object; as readers do, take its last definition.
-      lengthObjects ??= new Map([...s.matchAll(/(?<![0-9])(\d{1,10})\s+(\d{1,5})\s+obj\s*(\d{1,10})\s*endobj/g)].map((m) => [`${m[1]} ${m[2]}`, Number(m[3])]));
-      declared = lengthObjects.get(`${indirect[1]} ${indirect[2]}`);
-    }
-    if (declared !== undefined && /^[\0\t\n\f\r ]*endstream/.test(s.slice(dataStart + declared, dataStart + declared + 40))) dataEnd = dataStart + declared;
-    if (dataEnd < 0) dataEnd = s.indexOf('endstream', dataStart);
-    if (dataEnd < 0) throw malformed('PDF', 'một luồng dữ liệu không có điểm kết thúc', 'a stream never ends');
-    if (/\/Type\s*\/ObjStm\b/.test(dict)) {
-      const filters = /\/Filter\s*(\[[^\]]*\]|\/[A-Za-z0-9]+)/.exec(dict)?.[1].match(/\/[A-Za-z0-9]+/g) ?? [];
-      let body: string;
-      if (filters.length === 0) body = s.slice(dataStart, dataEnd);
-      else if (filters.length === 1 && filters[0] === '/FlateDecode') {
-        let out: Buffer;
-        try {
-          out = inflateSync(b.subarray(dataStart, dataEnd), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: UPLOAD_LIMITS.pdfMaxInflated - inflated + 1 });
-        } catch (e) {
-          if (e instanceof RangeError || (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw fail('PAYLOAD_TOO_LARGE', 'Tệp PDF giải nén ra quá lớn', 'The PDF expands to too much data');
-          throw malformed('PDF', 'luồng đối tượng nén bị hỏng', 'a compressed object stream is corrupt');
-        }
-        inflated += out.length;
-        if (inflated > UPLOAD_LIMITS.pdfMaxInflated) throw fail('PAYLOAD_TOO_LARGE', 'Tệp PDF giải nén ra quá lớn', 'The PDF expands to too much data');
-        body = out.toString('latin1');
-      } else throw refused('Tệp PDF dùng kiểu nén không được hỗ trợ cho luồng đối tượng', 'The PDF compresses its object streams in an unsupported way');
-      lexPdf(body, onName);
-    }
-    return dataEnd + 'endstream'.length;
-  };
-  lexPdf(s, onName, onStream);
-}
-
-const isPdfRegular = (c: number) => !(c === 0 || c === 9 || c === 10 || c === 12 || c === 13 || c === 32 || c === 40 || c === 41 || c === 60 || c === 62 || c === 91 || c === 93 || c === 123 || c === 125 || c === 47 || c === 37);
-
-/**
- * Walks PDF object syntax the way a reader tokenises it: comments and strings are skipped
- * (a name or a `stream` keyword inside a string is not one), every name is reported, and at
- * each real `stream` keyword `onStream` says where reading resumes after the stream data.
- */
-function lexPdf(s: string, onName: (name: string) => void, onStream?: (dictFrom: number, keywordAt: number, dataStart: number) => number) {
-  const n = s.length;
-  let i = 0;
-  let lastObj = 0;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c === 37) {
-      while (i < n && s.charCodeAt(i) !== 10 && s.charCodeAt(i) !== 13) i++;
-    } else if (c === 40) {
-      let depth = 1;
-      i++;
-      while (i < n && depth > 0) {
-        const d = s.charCodeAt(i);
-        if (d === 92) i += 2;
-        else {
-          if (d === 40) depth++;
-          else if (d === 41) depth--;
-          i++;
-        }
-      }
-      if (depth > 0) throw malformed('PDF', 'một chuỗi ký tự không được đóng', 'a string is never closed');
-    } else if (c === 60 && s.charCodeAt(i + 1) === 60) {
-      i += 2;
-    } else if (c === 60) {
-      const e = s.indexOf('>', i);
-      if (e < 0) throw malformed('PDF', 'một chuỗi hex không được đóng', 'a hex string is never closed');
-      i = e + 1;
-    } else if (c === 47) {
-      let j = i + 1;
-      while (j < n && isPdfRegular(s.charCodeAt(j))) j++;
-      onName(decodeName(s.slice(i + 1, j)));
-      i = j;
-    } else if (isPdfRegular(c)) {
-      let j = i;
-      while (j < n && isPdfRegular(s.charCodeAt(j))) j++;
-      const token = j - i === 3 || j - i === 6 ? s.slice(i, j) : '';
-      if (token === 'obj') lastObj = j;
-      else if (token === 'stream' && onStream) {
-        let k = j;
-        if (s.charCodeAt(k) === 13) k++;
-        if (s.charCodeAt(k) === 10) k++;
-        j = onStream(lastObj, i, k);
-      }
-      i = j;
-    } else i++;
-  }
+  assertNoActiveContent(b, { maxInflated });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -374,29 +289,182 @@ function readZip(b: Buffer): Map<string, ZipEntry> {
   return entries;
 }
 
-function unzipEntry(b: Buffer, e: ZipEntry): Buffer {
+const zipBomb = (whyVi = 'Tệp nén giải nén ra quá lớn hoặc có quá nhiều thành phần', whyEn = 'The archive expands to too much data or has too many entries') => fail('PAYLOAD_TOO_LARGE', whyVi, whyEn);
+
+/**
+ * An entry's bytes, decompressed under a cap: the size an entry declares is only a claim (a
+ * bomb declares a few bytes and expands to gigabytes), so inflation stops one byte past the
+ * declared size and past what the archive's budget has left, whichever comes first.
+ */
+function unzipEntry(b: Buffer, e: ZipEntry, budget: { left: number }): Buffer {
+  if (e.size > budget.left) throw zipBomb();
   const raw = b.subarray(e.dataStart, e.dataStart + e.compSize);
   let out: Buffer;
   try {
-    out = e.method === 0 ? raw : inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
-  } catch {
+    out = e.method === 0 ? raw : inflateRawSync(raw, { maxOutputLength: e.size + 1 });
+  } catch (err) {
+    if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw lyingEntry(e);
     throw malformed('ZIP (DOCX/XLSX)', `không giải nén được ${e.name}`, `cannot decompress ${e.name}`);
   }
+  if (out.length > e.size) throw lyingEntry(e);
   if (out.length !== e.size || crc32(out) !== e.crc) throw malformed('ZIP (DOCX/XLSX)', `${e.name} sai mã kiểm tra`, `${e.name} fails its CRC`);
+  budget.left -= out.length;
   return out;
 }
+
+const lyingEntry = (e: ZipEntry) =>
+  zipBomb(`Tệp nén có thành phần ${e.name.slice(0, 80)} giải nén ra lớn hơn kích thước nó khai báo (dấu hiệu “bom nén”)`, `The archive's entry ${e.name.slice(0, 80)} expands beyond the size it declares (a zip bomb)`);
 
 const MAIN_PARTS = {
   docx: { part: 'word/document.xml', type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml' },
   xlsx: { part: 'xl/workbook.xml', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml' },
 } as const;
 
-function checkOffice(b: Buffer): 'docx' | 'xlsx' {
+const CLEAN_COPY_VI = 'Hãy lưu tài liệu thành PDF (Tệp → Lưu thành → PDF) rồi tải bản PDF lên.';
+const CLEAN_COPY_EN = 'Save the document as PDF (File → Save as → PDF) and upload the PDF.';
+const macros = () => refused('Không nhận tài liệu có macro (VBA); vui lòng lưu thành .docx hoặc .xlsx thông thường', 'Documents with macros (VBA) are not accepted; save as a plain .docx or .xlsx');
+const oleObject = (where: string) =>
+  refused(`Không nhận tài liệu Office có đối tượng nhúng OLE hoặc ActiveX (${where.slice(0, 100)}): chúng có thể chứa chương trình. ${CLEAN_COPY_VI}`, `Office documents with embedded OLE or ActiveX objects are not accepted (${where.slice(0, 100)}): they can carry programs. ${CLEAN_COPY_EN}`);
+
+/** Relationship types that embed or link a program-bearing object, wherever their target is. */
+const OLE_RELATIONSHIPS = /^(oleObject|activeXControl|activeXControlBinary|control|aFChunk)$/i;
+/** Word fields that run a command (DDE) or fetch content from outside the file when updated. */
+const OUTSIDE_FIELDS = /^\s*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|LINK|IMPORT)\b/i;
+const OLE_ELEMENTS = new Set(['OLEObject', 'oleObject', 'oleObj', 'objectEmbed', 'objectLink', 'control', 'oleLink']);
+const ddeLink = (part: string) =>
+  refused(`Không nhận tài liệu có liên kết DDE (${part.slice(0, 100)}): nó chạy lệnh của chương trình khác. ${CLEAN_COPY_VI}`, `Documents with a DDE link are not accepted (${part.slice(0, 100)}): it runs another program's commands. ${CLEAN_COPY_EN}`);
+
+/**
+ * Relationships: a hyperlink may point outside (a reader must click it, and only web and
+ * mail addresses are let through); anything else that points outside (a remote template,
+ * a linked object or picture, a frame, a sub-document) is fetched by Word or Excel by
+ * itself when the file is opened, and is refused; OLE and ActiveX relationships are refused
+ * wherever they point.
+ */
+function checkRelationships(part: string, xml: string): Set<string> {
+  const links = new Set<string>();
+  readXml(part, xml, {
+    start(name, attrs) {
+      if (name !== 'Relationship') return;
+      const type = (attrs.get('Type') ?? '').trim();
+      const kind = type.slice(type.lastIndexOf('/') + 1);
+      const target = (attrs.get('Target') ?? '').trim();
+      const external = (attrs.get('TargetMode') ?? '').trim().toLowerCase() === 'external' || /^([a-z][a-z0-9+.-]*:|\\\\|\/\/)/i.test(target);
+      if (OLE_RELATIONSHIPS.test(kind)) throw oleObject(`${part}: ${kind}`);
+      if (!external) return;
+      if (kind === 'hyperlink') {
+        if (/^(https?:\/\/|mailto:)/i.test(target)) {
+          links.add(attrs.get('Id') ?? '');
+          return;
+        }
+        throw refused(
+          `Không nhận tài liệu có liên kết tới địa chỉ không phải trang web (${target.slice(0, 80)}): liên kết tới tệp, thư mục mạng hay chương trình có thể chạy lệnh. ${CLEAN_COPY_VI}`,
+          `Documents with a link to a non-web address (${target.slice(0, 80)}) are not accepted: links to files, network shares or programs can run commands. ${CLEAN_COPY_EN}`,
+        );
+      }
+      throw refused(
+        `Không nhận tài liệu Office tải nội dung từ bên ngoài (${kind || 'quan hệ'} tới ${target.slice(0, 80)}): mẫu, đối tượng liên kết, khung hay ảnh liên kết được tải tự động khi mở tệp. ${CLEAN_COPY_VI}`,
+        `Office documents that load content from outside are not accepted (${kind || 'a relationship'} to ${target.slice(0, 80)}): remote templates, linked objects, frames and linked pictures are fetched automatically when the file is opened. ${CLEAN_COPY_EN}`,
+      );
+    },
+  });
+  return links;
+}
+
+/** Where a click leads; any other element naming an outside link's id would make it something fetched. */
+const LINK_ELEMENTS = new Set(['hyperlink', 'hlinkClick', 'hlinkHover', 'hlinkMouseOver']);
+
+function checkLinkUse(part: string, xml: string, links: Set<string>) {
+  readXml(part, xml, {
+    start(name, attrs) {
+      if (LINK_ELEMENTS.has(name)) return;
+      for (const v of attrs.values()) {
+        if (links.has(v)) {
+          throw refused(
+            `Không nhận tài liệu dùng một liên kết ra ngoài (${v.slice(0, 40)}) cho ${name.slice(0, 40)} trong ${part.slice(0, 80)}: nội dung đó sẽ được tải tự động. ${CLEAN_COPY_VI}`,
+            `Documents that use an outside link (${v.slice(0, 40)}) for ${name.slice(0, 40)} in ${part.slice(0, 80)} are not accepted: it would be fetched automatically. ${CLEAN_COPY_EN}`,
+          );
+        }
+      }
+    },
+  });
+}
+
+/** Word's field codes (w:fldSimple, or w:instrText runs between w:fldChar begin and separate), OLE and ActiveX elements. */
+function checkWordPart(part: string, xml: string) {
+  const fields: { code: string; done: boolean }[] = [];
+  let inInstr = false;
+  const field = (code: string) => {
+    const m = OUTSIDE_FIELDS.exec(code);
+    if (!m) return;
+    const name = m[1].toUpperCase();
+    throw refused(
+      `Không nhận tài liệu có trường ${name} (${part}): trường này ${name.startsWith('DDE') ? 'chạy lệnh của chương trình khác (DDE)' : 'tải nội dung từ bên ngoài tệp'}. ${CLEAN_COPY_VI}`,
+      `Documents with a ${name} field are not accepted (${part}): it ${name.startsWith('DDE') ? "runs another program's commands (DDE)" : 'fetches content from outside the file'}. ${CLEAN_COPY_EN}`,
+    );
+  };
+  readXml(part, xml, {
+    start(name, attrs) {
+      if (OLE_ELEMENTS.has(name)) throw oleObject(`${part}: ${name}`);
+      if (name === 'fldSimple') field(attrs.get('instr') ?? '');
+      else if (name === 'instrText' || name === 'delInstrText') inInstr = true;
+      else if (name === 'fldChar') {
+        const type = attrs.get('fldCharType');
+        if (type === 'begin') fields.push({ code: '', done: false });
+        else if (type === 'separate' || type === 'end') {
+          const top = type === 'end' ? fields.pop() : fields.at(-1);
+          if (top && !top.done) {
+            top.done = true;
+            field(top.code);
+          }
+        }
+      }
+    },
+    end(name) {
+      if (name === 'instrText' || name === 'delInstrText') inInstr = false;
+    },
+    text(t) {
+      if (!inInstr) return;
+      const top = fields.at(-1);
+      if (top && !top.done) top.code += t;
+      else field(t);
+    },
+  });
+  for (const f of fields) if (!f.done) field(f.code);
+}
+
+function checkOleElements(part: string, xml: string) {
+  readXml(part, xml, {
+    start(name) {
+      if (name === 'ddeLink') throw ddeLink(part);
+      if (OLE_ELEMENTS.has(name)) throw oleObject(`${part}: ${name}`);
+    },
+  });
+}
+
+function readXml(part: string, xml: string, h: XmlHandlers) {
+  try {
+    scanXml(xml, h);
+  } catch (e) {
+    if (!(e instanceof XmlProblem)) throw e;
+    throw xmlProblem(part, e);
+  }
+}
+
+function xmlProblem(part: string, e: XmlProblem): AppError {
+  if (e.kind === 'declaration') {
+    return refused(`Phần ${part.slice(0, 80)} của tài liệu có khai báo DOCTYPE/ENTITY, điều tài liệu Office không bao giờ có`, `The part ${part.slice(0, 80)} declares a DOCTYPE or entities, which Office documents never do`);
+  }
+  return malformed('ZIP (DOCX/XLSX)', `phần ${part.slice(0, 80)} không phải XML hợp lệ (${e.message})`, `the part ${part.slice(0, 80)} is not well-formed XML (${e.message})`);
+}
+
+function checkOffice(b: Buffer, budget: { left: number }, depth = 0): 'docx' | 'xlsx' {
   const entries = readZip(b);
   for (const name of entries.keys()) {
-    if (name.endsWith('vbaproject.bin') || name.endsWith('vbadata.xml') || name.includes('/macrosheets/')) {
-      throw refused('Không nhận tài liệu có macro (VBA); vui lòng lưu thành .docx hoặc .xlsx thông thường', 'Documents with macros (VBA) are not accepted; save as a plain .docx or .xlsx');
-    }
+    if (name.endsWith('vbaproject.bin') || name.endsWith('vbadata.xml') || name.includes('/macrosheets/')) throw macros();
+    if (name.includes('/activex/')) throw oleObject(name);
+    // A chart keeps its data as an embedded workbook (checked below as a document of its own); anything else embedded is an OLE object or an unchecked format.
+    if (/(^|\/)embeddings\/[^/]/.test(name) && !/\.(docx|xlsx)$/.test(name)) throw oleObject(name);
   }
   const ct = entries.get('[content_types].xml');
   const notOffice = () => refused(`Tệp nén này không phải tài liệu Word (DOCX) hay Excel (XLSX); chỉ nhận ${ACCEPTED}`, `This archive is not a Word (DOCX) or Excel (XLSX) document; only ${ACCEPTED} are accepted`);
@@ -405,14 +473,49 @@ function checkOffice(b: Buffer): 'docx' | 'xlsx' {
   const hasBook = entries.has(MAIN_PARTS.xlsx.part);
   if (hasDoc === hasBook) throw notOffice();
   const kind = hasDoc ? 'docx' : 'xlsx';
-  if (ct.size > 1024 * 1024) throw fail('PAYLOAD_TOO_LARGE', 'Tệp nén giải nén ra quá lớn hoặc có quá nhiều thành phần', 'The archive expands to too much data or has too many entries');
-  const types = unzipEntry(b, ct).toString('utf8');
-  if (/macroEnabled|vbaProject/i.test(types)) throw refused('Không nhận tài liệu có macro (VBA); vui lòng lưu thành .docx hoặc .xlsx thông thường', 'Documents with macros (VBA) are not accepted; save as a plain .docx or .xlsx');
+  if (ct.size > 1024 * 1024) throw zipBomb();
+  const types = xmlText(unzipEntry(b, ct, budget));
+  const overrides = new Map<string, string>();
+  readXml(ct.name, types, {
+    start(name, attrs) {
+      if (name === 'Override') overrides.set((attrs.get('PartName') ?? '').toLowerCase(), attrs.get('ContentType') ?? '');
+      if (name === 'Default' || name === 'Override') {
+        if (/macroEnabled|vbaProject/i.test(attrs.get('ContentType') ?? '')) throw macros();
+      }
+    },
+  });
+  if (/macroEnabled|vbaProject/i.test(types)) throw macros();
   const main = MAIN_PARTS[kind];
-  const override = [...types.matchAll(/<Override\b[^>]*>/gi)].map((m) => m[0]).find((tag) => /PartName\s*=\s*["']([^"']*)["']/i.exec(tag)?.[1].toLowerCase() === `/${main.part}`);
-  if (/ContentType\s*=\s*["']([^"']*)["']/i.exec(override ?? '')?.[1] !== main.type) throw notOffice();
-  // The main part is what a reader opens first: check it really decompresses to what it claims.
-  unzipEntry(b, entries.get(main.part)!);
+  if (overrides.get(`/${main.part}`) !== main.type) throw notOffice();
+
+  // Every entry is decompressed, under the cap, and its CRC checked: an entry never read here
+  // would be read by Word, Excel, an indexer or a virus scanner.
+  const ordered = [...entries.values()].sort((x, y) => x.localOffset - y.localOffset);
+  // Relationships first: a part whose relationships hold outside links is then read for how it uses them.
+  const linksOf = new Map<string, Set<string>>();
+  for (const e of ordered) {
+    const name = e.name.toLowerCase();
+    if (!name.endsWith('.rels')) continue;
+    const links = checkRelationships(e.name, xmlText(unzipEntry(b, e, budget)));
+    if (links.size) linksOf.set(name.replace(/(^|\/)_rels\/([^/]*)\.rels$/, '$1$2'), links);
+  }
+  for (const e of ordered) {
+    const name = e.name.toLowerCase();
+    if (e === ct || name.endsWith('.rels')) continue;
+    const data = unzipEntry(b, e, budget);
+    if (/(^|\/)embeddings\/[^/]/.test(name)) {
+      if (depth >= UPLOAD_LIMITS.zipMaxNesting || data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) throw oleObject(e.name);
+      checkOffice(data, budget, depth + 1);
+    } else if (name.endsWith('.xml') || name.endsWith('.vml')) {
+      const xml = xmlText(data);
+      const links = linksOf.get(name);
+      if (links) checkLinkUse(e.name, xml, links);
+      if (name.startsWith('word/')) checkWordPart(e.name, xml);
+      else if (name.endsWith('.vml') || name.includes('externallinks/') || name === MAIN_PARTS.xlsx.part) checkOleElements(e.name, xml);
+      // Worksheets and shared strings can be large: only what would make a parser expand entities is looked for.
+      else if (/<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST)/i.test(xml)) throw xmlProblem(e.name, new XmlProblem('declaration', 'a DOCTYPE'));
+    }
+  }
   return kind;
 }
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { crc32 } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import { AppError } from '../errors.ts';
 import { inspectUpload, safeFileName, UPLOAD_LIMITS } from './inspect.ts';
-import { docxEntries, enc, rawPdf, RAW_PAGES, makeDocx, makeJpeg, makePdf, makePng, makeXlsx, makeZip, pngChunk, PNG_SIGNATURE, xlsxEntries, contentTypes, type ZipInput } from './testing/fixtures.ts';
+import { scanXml, XmlProblem } from './scan-xml.ts';
+import { docxEntries, enc, rawPdf, RAW_PAGES, makeDocx, makeJpeg, makePdf, makePng, makeXlsx, makeZip, pngChunk, PNG_SIGNATURE, xlsxEntries, contentTypes, type ZipInput, ATTACK_OFFICE, ATTACK_PDFS, BENIGN_OFFICE, appendRevision, benignPackedPdf, pageObjects, packedPdf } from './testing/fixtures.ts';
 
 const pdf = await makePdf();
 const pdfPlain = await makePdf({ objectStreams: false });
@@ -13,7 +14,7 @@ const jpeg = makeJpeg();
 const docx = makeDocx();
 const xlsx = makeXlsx();
 
-function refusal(bytes: Uint8Array, name: string, opts?: { maxBytes?: number }): AppError {
+function refusal(bytes: Uint8Array, name: string, opts?: { maxBytes?: number; maxInflated?: number }): AppError {
   try {
     inspectUpload(bytes, name, opts);
   } catch (e) {
@@ -53,6 +54,23 @@ describe('inspectUpload accepts real files of the five kinds', () => {
     expect(inspectUpload(png, 'ảnh chụp.png')).toMatchObject({ kind: 'png', contentType: 'image/png', extension: 'png', safeName: 'ảnh chụp.png' });
     expect(inspectUpload(jpeg, 'CCCD mặt trước.JPG')).toMatchObject({ kind: 'jpeg', contentType: 'image/jpeg', extension: 'jpg', safeName: 'CCCD mặt trước.jpg' });
     expect(inspectUpload(jpeg, 'scan.jpeg').safeName).toBe('scan.jpeg');
+  });
+
+  it('a PDF packed the modern way: object and cross-reference streams compressed with predictors, internal links and destinations', () => {
+    expect(inspectUpload(benignPackedPdf(), 'ban-chinh.pdf').kind).toBe('pdf');
+    const linked = packedPdf(pageObjects({ catalog: '/OpenAction [3 0 R /Fit] /Dests << /dau [3 0 R /Fit] >>', page: '/Annots [6 0 R]', extra: ['<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoTo /D (dau) >> >>'] }));
+    expect(inspectUpload(linked, 'muc-luc.pdf').kind).toBe('pdf');
+  });
+
+  it('a smaller decompression budget (maxInflated) refuses what the default accepts', () => {
+    const b = benignPackedPdf();
+    expect(refusal(b, 'a.pdf', { maxInflated: 64 }).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(refusal(xlsx, 'a.xlsx', { maxInflated: 64 }).code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it.each(Object.entries(BENIGN_OFFICE))('%s', (_, make) => {
+    const b = make();
+    expect(inspectUpload(b, b.includes('xl/workbook.xml') && !b.includes('word/document.xml') ? 'a.xlsx' : 'a.docx').kind).toMatch(/^(docx|xlsx)$/);
   });
 
   it('DOCX and XLSX zipped by hand', () => {
@@ -133,14 +151,25 @@ const BAD: Case[] = [
   ['PDF with an OpenAction JavaScript, no object streams', () => makePdf({ js: 'openAction', objectStreams: false }), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE'],
   ['PDF with document-level JavaScript (names tree)', () => makePdf({ js: 'names' }), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE'],
   ['PDF hiding /JavaScript as /J#61vaScript', async () => replaced(await makePdf({ js: 'openAction', objectStreams: false }), '/JavaScript', '/J#61vaScript'), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/JavaScript/],
-  ['PDF with only a /JS key', async () => replaced(await makePdf({ js: 'openAction', objectStreams: false }), '/S /JavaScript', '/S /Named'), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/JS:/],
-  ['PDF with a /Launch action', () => makePdf({ launch: true }), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/Launch/],
+  ['PDF with only a /JS key', async () => replaced(await makePdf({ js: 'openAction', objectStreams: false }), '/S /JavaScript', '/S /Named'), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /JavaScript code \(\/JS\)/],
+  ['PDF with a /Launch action', () => makePdf({ launch: true }), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/S \/Launch/],
   ['PDF with an embedded file', () => makePdf({ attach: true }), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/EmbeddedFile/],
   ['hand-written PDF with an OpenAction script', () => rawPdf(['<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>', ...RAW_PAGES.slice(1), '<< /S /JavaScript /JS (app.alert\\(1\\)) >>']), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/JavaScript/],
   ['PDF hiding its script behind a "stream" keyword inside a string', () => rawPdf(['<< /Type /Catalog /Pages 2 0 R /Title (x >> stream\n) /OpenAction 4 0 R >>', ...RAW_PAGES.slice(1), '<< /S /JavaScript /JS (app.alert\\(1\\)) >>', '<< /T (endstream) >>']), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/JavaScript/],
   ['PDF whose stream data fakes an early endstream, its length given indirectly', () => rawPdf([...RAW_PAGES, '<< /Length 5 0 R >>\nstream\nq endstream ( Q\nendstream', '15', '<< /S /JavaScript /JS 4 0 R >>']), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/JavaScript/],
   ['PDF with a string that never closes', () => rawPdf([...RAW_PAGES, '<< /Title (never closed >>']), 'a.pdf', 'VALIDATION_FAILED', /never closed/],
   ['encrypted PDF', () => replaced(pdfPlain, /trailer\s*<</, 'trailer\n<<\n/Encrypt 99 0 R'), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /Encrypted/],
+  // what the byte-pattern check let through: actions and forms it never looked for, and scripts it could not see
+  ...Object.entries(ATTACK_PDFS).map(([label, a]): Case => [`PDF with ${label}`, () => a.build(), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', a.names]),
+  ['PDF whose OpenAction opens a URI, no object streams', () => rawPdf(pageObjects({ catalog: '/OpenAction << /S /URI /URI (http://example.invalid/) >>' })), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /link-opening action \(\/S \/URI\)/],
+  ['PDF with a link that submits a form', () => rawPdf(pageObjects({ page: '/Annots [6 0 R]', extra: ['<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /SubmitForm /F (http://example.invalid/) >> >>'] })), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /SubmitForm/],
+  ['PDF with an action opening another file (GoToR)', () => rawPdf(pageObjects({ catalog: '/OpenAction << /S /GoToR /F (other.pdf) /D [0 /Fit] >>' })), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /GoToR/],
+  ['PDF whose action type is given by reference', () => rawPdf([...pageObjects({ catalog: '/OpenAction << /S 6 0 R /F (calc.exe) >>' }), '/Launch']), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/S \/Launch/],
+  ['PDF with a script in an older revision only', () => appendRevision(rawPdf(pageObjects({ catalog: '/OpenAction 6 0 R', extra: ['<< /S /JavaScript /JS (app.alert\\(1\\)) >>'] })), { 1: '<< /Type /Catalog /Pages 2 0 R >>' }, 7), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /JavaScript/],
+  ['PDF with rich media', () => rawPdf(pageObjects({ page: '/Annots [6 0 R]', extra: ['<< /Type /Annot /Subtype /RichMedia /Rect [0 0 9 9] /RichMediaContent << /Assets << /Names [] >> >> >>'] })), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /RichMedia/],
+  ['PDF whose object stream expands past the decompression budget', () => packedPdf(pageObjects(), { objStm: { entries: '/Filter /FlateDecode', encode: (plain) => deflateSync(Buffer.concat([plain, Buffer.alloc(UPLOAD_LIMITS.pdfMaxInflated + 1, 0x20)])) } }), 'a.pdf', 'PAYLOAD_TOO_LARGE'],
+  // Office files that run, fetch or embed
+  ...Object.entries(ATTACK_OFFICE).map(([label, a]): Case => [label, () => a.build(), a.name, a.code, a.says]),
   // polyglots
   ['PDF that is also a valid ZIP (archive appended, the comment carries startxref/%%EOF)', () => Buffer.concat([pdf, makeZip([{ name: 'x.html', data: '<script>1</script>' }], { comment: `\n${pdfTail(pdf)}` })]), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /ZIP archive is appended/],
   ['ZIP that starts with %PDF', () => Buffer.concat([enc('%PDF-1.7\n'), docx]), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /ZIP archive is appended/],
@@ -264,6 +293,21 @@ describe('properties', () => {
         }
       }),
       { numRuns: 600 },
+    );
+  });
+
+  it('the Office XML reader answers any text with events or an XmlProblem, never expanding a declaration', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200, unit: fc.constantFrom('<', '>', '/', '"', "'", '=', '&', ';', '#', 'x', 'a', ' ', '!', '?', '-', '[', ']', ':', 'DOCTYPE', 'ENTITY', 'CDATA') }), (x) => {
+        try {
+          scanXml(x, { start() {}, end() {}, text() {} });
+          // (inside a comment, a CDATA section or a processing instruction it is only text)
+          if (!/<!--|<!\[CDATA\[|<\?/.test(x)) expect(x).not.toMatch(/<!(DOCTYPE|ENTITY)/);
+        } catch (e) {
+          expect(e).toBeInstanceOf(XmlProblem);
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -5,6 +5,8 @@ import type { Signer } from './signer.ts';
 import { parseCertificate } from './test-ca.ts';
 import { OID } from './crypto.ts';
 import { drawAppearance, type SignatureAppearance } from './appearance.ts';
+import { AppError } from '../errors.ts';
+import { assertNoActiveContent } from '../pdf/find-active-content.ts';
 
 /**
  * PAdES baseline B signing (ETSI EN 319 142-1, SubFilter ETSI.CAdES.detached), always as an
@@ -114,12 +116,21 @@ function collectFieldNames(acroForm: PDFDict | undefined): Set<string> {
   return names;
 }
 
+const unsignable = (vi: string, en: string) => new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: `Không ký được tệp PDF này: ${vi}`, en: `This PDF cannot be signed: ${en}` });
+
 export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfOptions = {}): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  // A signature or seal vouches for everything in the file: one with a script or an action is refused (4xx), never sealed.
+  assertNoActiveContent(pdf);
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  } catch {
+    throw unsignable('pdf-lib không đọc được cấu trúc của tệp; hãy in tệp ra PDF rồi thử lại', 'its structure cannot be read; print it to PDF and try again');
+  }
   if (doc.isEncrypted) throw new Error('PDF: encrypted documents are not supported');
   const context = doc.context;
   const rootRef = context.trailerInfo.Root;
-  if (!(rootRef instanceof PDFRef)) throw new Error('PDF: trailer has no /Root reference');
+  if (!(rootRef instanceof PDFRef)) throw unsignable('không có danh mục gốc (/Root)', 'its trailer has no /Root reference');
   const catalog = context.lookup(rootRef, PDFDict);
 
   const chain = await signer.certificateChain();
@@ -167,7 +178,7 @@ export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfO
     while (taken.has(`Signature${i}`)) i++;
     return `Signature${i}`;
   })();
-  if (collectFieldNames(acroForm).has(fieldName)) throw new Error(`PDF: a field named "${fieldName}" exists already`);
+  if (collectFieldNames(acroForm).has(fieldName)) throw unsignable(`tệp đã có trường mang tên “${fieldName}”`, `it already has a field named "${fieldName}"`);
   const fieldsRaw = acroForm.get(PDFName.of('Fields'));
   if (fieldsRaw instanceof PDFRef) {
     const arr = context.lookup(fieldsRaw, PDFArray);
