@@ -69,6 +69,62 @@ describe('import of the national procedures format', () => {
     expect((await api(t, 'GET', '/api/v1/procedures/9.000001')).status).toBe(404);
   });
 
+  it('refuses e-forms that could stall a filing, each problem at its JSON path, in both languages', async () => {
+    const rec = fixture().data;
+    const form = (eForm: Record<string, unknown>, i: number) => ({ ...rec, code: `9.0001${i}`, congso: { eForm: { type: 'object', ...eForm } } });
+    let deep: Record<string, unknown> = { type: 'string' };
+    // 20 levels of form (40 of JSON): deeper than an e-form may be, within what the HTTP input guard lets through.
+    for (let i = 0; i < 20; i++) deep = { type: 'object', properties: { a: deep } };
+    const r = await api<{ error: { details: { path: string; message: string; messageEn: string }[] } }>(t, 'POST', '/api/v1/procedures/import', {
+      token: admin,
+      body: [
+        form({ properties: { maSoThue: { type: 'string', pattern: '^(?=[0-9]*$).{10}$' } } }, 0),
+        form({ properties: { diaChi: { type: 'object', properties: { soNha: { type: 'string', pattern: '^(a)\\1$' } } } } }, 1),
+        form({ properties: { ghiChu: { type: 'string', description: 'x'.repeat(300 * 1024) } } }, 2),
+        form({ properties: { a: deep } }, 3),
+        form({ properties: { coQuan: { $ref: 'https://schemas.example/co-quan.json' } } }, 4),
+        form({ patternProperties: { '^(?<!x)y$': { type: 'string' } } }, 5),
+        form({ properties: { web: { type: 'string', format: 'url' } } }, 6),
+      ],
+    });
+    expect(r.status).toBe(400);
+    const byPath = new Map(r.body.error.details.map((d) => [d.path, d]));
+    const depth32 = `[3].congso.eForm.properties${'.a.properties'.repeat(15)}.a`;
+    expect([...byPath.keys()]).toEqual([
+      '[0].congso.eForm.properties.maSoThue.pattern',
+      '[1].congso.eForm.properties.diaChi.properties.soNha.pattern',
+      '[2].congso.eForm',
+      depth32,
+      '[4].congso.eForm.properties.coQuan.$ref',
+      '[5].congso.eForm.patternProperties.^(?<!x)y$',
+      '[6].congso.eForm.properties.web.format',
+    ]);
+    expect(byPath.get('[0].congso.eForm.properties.maSoThue.pattern')!.messageEn).toMatch(/lookahead/);
+    expect(byPath.get('[1].congso.eForm.properties.diaChi.properties.soNha.pattern')!.messageEn).toMatch(/backreferences/);
+    expect(byPath.get('[2].congso.eForm')!.messageEn).toMatch(/bytes long, at most 262144/);
+    expect(byPath.get(depth32)!.messageEn).toMatch(/nested deeper than 32 levels/);
+    expect(byPath.get('[4].congso.eForm.properties.coQuan.$ref')!.messageEn).toMatch(/Only references inside the e-form/);
+    expect(byPath.get('[6].congso.eForm.properties.web.format')!.message).toMatch(/Không hỗ trợ định dạng "url"/);
+    for (const d of r.body.error.details) expect(d.message).not.toBe(d.messageEn);
+    expect((await api(t, 'GET', '/api/v1/procedures/9.000100')).status).toBe(404);
+  });
+
+  it('accepts honest e-forms: Unicode letter classes, local $ref and the supported formats', async () => {
+    const eForm = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      $defs: { soDienThoai: { type: 'string', pattern: '^0[0-9]{9,10}$' } },
+      properties: {
+        hoTen: { type: 'string', pattern: '^[\\p{L} ]+$', maxLength: 100 },
+        dienThoai: { $ref: '#/$defs/soDienThoai' },
+        email: { type: 'string', format: 'email' },
+        ngaySinh: { type: 'string', format: 'date' },
+      },
+    };
+    const r = await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: [{ ...fixture().data, code: '9.000300', congso: { eForm } }] });
+    expect(r.status).toBe(200);
+  });
+
   it('a changed procedure becomes a new version; what was in force before stays readable', async () => {
     const v2 = fixture();
     v2.data.executionMethods[0].processingTime = 2;

@@ -1,8 +1,7 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import { StaffRoleSchema } from '../../platform/auth/roles.ts';
 import { bi } from '../../platform/http/validation.ts';
+import { checkEFormSchema } from './check-eform-schema.ts';
 
 /**
  * The national procedures database's export format (BRIEF §2, fixtures/national-procedures),
@@ -41,18 +40,12 @@ export const ExecutionCase = z.looseObject({
 
 export const ExecutionStep = z.looseObject({ name: text(4000).default(''), description: text(20000).default('') });
 
-const ajv = new Ajv2020({ strict: false, allErrors: false });
-addFormats.default(ajv);
-
+/** An e-form: a JSON Schema checked and bounded as check-eform-schema says, each problem at its path inside. */
 export const EForm = z
   .record(z.string(), z.unknown())
   .superRefine((schema, ctx) => {
     if (schema.type !== 'object') ctx.addIssue({ code: 'custom', message: 'an e-form must be a JSON Schema of type "object"', params: { vi: 'Biểu mẫu điện tử phải là JSON Schema kiểu "object"' } });
-    try {
-      ajv.compile(schema);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: `not a valid JSON Schema: ${(e as Error).message}`, params: { vi: `JSON Schema không hợp lệ: ${(e as Error).message}` } });
-    }
+    for (const p of checkEFormSchema(schema).problems) ctx.addIssue({ code: 'custom', path: p.path, message: p.text.en, params: { vi: p.text.vi } });
   });
 
 export const WorkflowStep = z.object({

@@ -1,12 +1,47 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { ErrorDetail } from '../../platform/errors.ts';
+import { checkEFormSchema, createEFormAjv } from '../catalog/check-eform-schema.ts';
+import { RegexBudgetExceeded, withRegexBudget } from '../catalog/eform-regexp.ts';
 
-const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes: false });
-addFormats.default(ajv);
+// The same options the import checked the schema with: patterns and formats run on RE2.
+const ajv = createEFormAjv();
 // Keyed by the schema's text: procedures are read afresh per request, and compiling is ~2 ms.
-const compiled = new Map<string, ValidateFunction>();
+// A schema that fails the import's checks (stored before them) is remembered as its refusal.
+const compiled = new Map<string, { schema: object; validate: ValidateFunction } | ErrorDetail[]>();
 const MAX_COMPILED = 1000;
+/** Nesting of the submitted form: only a recursive schema descends further, one stack frame per level. */
+const MAX_FORM_DEPTH = 64;
+
+function deeperThan(data: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[data, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d >= max) return true;
+    for (const x of Object.values(v)) stack.push([x, d + 1]);
+  }
+  return false;
+}
+
+function compile(schema: Record<string, unknown>, key: string) {
+  let v = compiled.get(key);
+  if (v) return v;
+  const { problems, validate } = checkEFormSchema(schema, ajv);
+  v = validate
+    ? { schema, validate }
+    : [{
+        path: 'form',
+        message: `Biểu mẫu điện tử của thủ tục này không dùng được; xin liên hệ cơ quan giải quyết (${problems[0]?.text.vi})`,
+        messageEn: `This procedure's e-form cannot be used; please contact the agency (${problems[0]?.text.en})`,
+      }];
+  if (compiled.size >= MAX_COMPILED) {
+    const [oldKey, old] = compiled.entries().next().value!;
+    compiled.delete(oldKey);
+    if (!Array.isArray(old)) ajv.removeSchema(old.schema);
+  }
+  compiled.set(key, v);
+  return v;
+}
 
 const VI: Record<string, (e: ErrorObject) => string> = {
   required: (e) => `Bắt buộc nhập "${String(e.params.missingProperty)}"`,
@@ -31,14 +66,20 @@ const VI: Record<string, (e: ErrorObject) => string> = {
  */
 export function validateEForm(schema: Record<string, unknown> | null, data: unknown): ErrorDetail[] {
   if (!schema) return [];
-  const key = JSON.stringify(schema);
-  let v = compiled.get(key);
-  if (!v) {
-    v = ajv.compile(schema);
-    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
-    compiled.set(key, v);
+  const c = compile(schema, JSON.stringify(schema));
+  if (Array.isArray(c)) return c;
+  if (deeperThan(data, MAX_FORM_DEPTH)) {
+    return [{ path: 'form', message: `Tờ khai lồng nhau quá ${MAX_FORM_DEPTH} cấp`, messageEn: `The form is nested deeper than ${MAX_FORM_DEPTH} levels` }];
   }
-  if (v(data)) return [];
+  const v = c.validate;
+  let valid: boolean;
+  try {
+    valid = withRegexBudget(() => v(data) as boolean);
+  } catch (e) {
+    if (!(e instanceof RegexBudgetExceeded)) throw e;
+    return [{ path: 'form', message: 'Tờ khai quá dài để kiểm tra theo biểu mẫu; xin rút gọn nội dung các trường', messageEn: 'The form is too long to check against its e-form; please shorten its fields' }];
+  }
+  if (valid) return [];
   return (v.errors ?? []).map((e) => {
     const parts = e.instancePath.split('/').filter(Boolean);
     if (e.keyword === 'required') parts.push(String(e.params.missingProperty));
