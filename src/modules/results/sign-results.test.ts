@@ -61,6 +61,15 @@ describe('signing results', () => {
     expect((await api(t, 'POST', '/api/v1/results/sign', { token: tok.specialist, body: { dossierCodes: [other] } })).status).toBe(403);
   }, 60_000);
 
+  it('parallel signings of one dossier give one result; the others are refused', async () => {
+    const code = await approved();
+    const sign = () => api<{ resultCode?: string; error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code] } });
+    const replies = await Promise.all([sign(), sign(), sign()]);
+    expect(replies.map((r) => r.body[0].resultCode ? 'ok' : r.body[0].error!.code).sort()).toEqual(['CONFLICT', 'CONFLICT', 'ok']);
+    const mine = await api<MyResult[]>(t, 'GET', '/api/v1/repository/results', { token: tok.citizen });
+    expect(mine.body.filter((x) => x.dossierCode === code)).toHaveLength(1);
+  }, 120_000);
+
   it('the specialist drafts the result while examining; the signed document says what the draft says; nobody else may edit it', async () => {
     const { body } = await fileOnline(t, tok.citizen);
     const code = body.code;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
@@ -77,6 +78,8 @@ export async function signResults(ctx: Ctx, dossierCodes: string[], p: Principal
   return out;
 }
 
+const alreadySigned = (code: string, resultCode: string) => new AppError('CONFLICT', { vi: `Hồ sơ ${code} đã có kết quả ${resultCode}`, en: `Dossier ${code} already has result ${resultCode}` });
+
 async function signOne(ctx: Ctx, code: string, p: Staff, units: Map<string, Awaited<ReturnType<typeof listUnits>>[number]>): Promise<string> {
   const d = await getDossier(ctx, code, p);
   if (d.status !== 'approved') {
@@ -89,7 +92,7 @@ async function signOne(ctx: Ctx, code: string, p: Staff, units: Map<string, Awai
     throw new AppError('FORBIDDEN', { vi: 'Chỉ lãnh đạo ký của đơn vị phê duyệt được ký kết quả này', en: "Only the approving unit's signing leaders may sign this result" });
   }
   const existing = await ctx.database.db.selectFrom('results').select('result_code').where('dossier_code', '=', d.code).where('status', '=', 'valid').executeTakeFirst();
-  if (existing) throw new AppError('CONFLICT', { vi: `Hồ sơ ${d.code} đã có kết quả ${existing.result_code}`, en: `Dossier ${d.code} already has result ${existing.result_code}` });
+  if (existing) throw alreadySigned(d.code, existing.result_code);
 
   const agency = agencyHeader(units, issuer);
   const keys = signingKeys(ctx);
@@ -104,6 +107,11 @@ async function signOne(ctx: Ctx, code: string, p: Staff, units: Map<string, Awai
   // The code is printed in the document, so it is reserved, the PDF rendered and signed, and the
   // result registered in one transaction: a failure returns the number (codes stay gap-free).
   return ctx.database.db.transaction().execute(async (tx) => {
+    // Parallel signings of one dossier (two tabs, a double click) queue here and the later ones
+    // find the result the first registered; the check above only spares them the key work.
+    await sql`select pg_advisory_xact_lock(hashtext(${`result:${d.code}`}))`.execute(tx);
+    const already = await tx.selectFrom('results').select('result_code').where('dossier_code', '=', d.code).where('status', '=', 'valid').executeTakeFirst();
+    if (already) throw alreadySigned(d.code, already.result_code);
     const resultCode = await reserveResultCode(tx, issuer);
     const data = resultDocument({ d, proc, agency, draft, resultCode, signerName: p.name, publicUrl: ctx.config.publicUrl });
     const { documentName, kind, number } = data;
