@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import type { Socket } from 'node:net';
 import type {} from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
@@ -161,6 +162,33 @@ export function multipartError(e: unknown, spec: Pick<MultipartSpec, 'maxFiles' 
   throw e;
 }
 
+/** How long, and for how many bytes, a refused body is still received and thrown away after the answer. */
+const LINGER_MS = 2000;
+const LINGER_BYTES = 4 * MiB;
+
+/**
+ * Node closes a `connection: close` socket as soon as the answer is written. With the client
+ * still sending, the unread bytes make the kernel reset the connection, and a client busy
+ * writing can lose the answer it was sent (it sees EPIPE or ECONNRESET instead of the 400).
+ * So, as web servers do ("lingering close"): write the answer, half-close, and throw away what
+ * still arrives for a moment, bounded in time and bytes, before closing.
+ */
+function lingerOnClose(raw: FastifyRequest['raw']) {
+  const socket = raw.socket as Socket & { destroySoon?: () => void };
+  socket.destroySoon = function lingeringClose(this: Socket) {
+    this.end();
+    let thrownAway = 0;
+    const timer = setTimeout(() => this.destroy(), LINGER_MS);
+    timer.unref();
+    this.once('close', () => clearTimeout(timer));
+    raw.on('data', (chunk: Buffer) => {
+      thrownAway += chunk.length;
+      if (thrownAway > LINGER_BYTES) this.destroy();
+    });
+    raw.resume();
+  };
+}
+
 /**
  * Reads the request's multipart body by `spec`. Use it as
  * `await using form = await readMultipart(ctx, req, reply, spec)`: the spool files live until
@@ -177,7 +205,9 @@ export async function readMultipart(ctx: { config: Pick<Config, 'dataDir'> }, re
   // read to its end leaves the connection fit for the next request.
   const stopReading = () => {
     raw.unpipe();
-    if (!raw.readableEnded) reply.header('connection', 'close');
+    if (raw.readableEnded) return;
+    reply.header('connection', 'close');
+    lingerOnClose(raw);
   };
   const declared = Number(req.headers['content-length']);
   if (declared > spec.maxTotalBytes) {
