@@ -89,13 +89,14 @@ it('serves the API documentation', async () => {
   await ctx.close();
 });
 
-// The four runs are independent (own contexts, own accounts): run them side by side.
+// The four runs are independent (own contexts, own accounts): run them side by side. Four
+// browsers' worth of pages at once on two cores: each test gets three minutes, not one.
 describe.concurrent.each([
   ['desktop', 'vi'],
   ['phone', 'vi'],
   ['desktop', 'en'],
   ['phone', 'en'],
-] as const)('%s, %s', (size, lang) => {
+] as const)('%s, %s', { timeout: 180_000 }, (size, lang) => {
   const phone = size === 'phone';
   const L = (s: string) => `${size}/${lang} ${s}`;
 
