@@ -600,31 +600,26 @@ export interface AttackOffice {
   says: RegExp;
 }
 
+/** A DOCX whose settings attach a template through a relationship of this type, outside the file. */
+const remoteTemplate = (type: string, target: string) =>
+  docxWith({
+    rels: [{ id: 'rId1', type: 'settings', target: 'settings.xml' }],
+    overrides: { '/word/settings.xml': 'application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml' },
+    parts: [
+      { name: 'word/settings.xml', data: `<?xml version="1.0" encoding="UTF-8"?><w:settings ${WORD_NS}><w:attachedTemplate r:id="rId1"/></w:settings>` },
+      { name: 'word/_rels/settings.xml.rels', data: relationships([{ id: 'rId1', type, target, external: true }]) },
+    ],
+  });
+
 export const ATTACK_OFFICE: Record<string, AttackOffice> = {
   'DOCX with a remote template (attachedTemplate, TargetMode="External" in word/_rels/settings.xml.rels)': {
-    build: () =>
-      docxWith({
-        rels: [{ id: 'rId1', type: 'settings', target: 'settings.xml' }],
-        overrides: { '/word/settings.xml': 'application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml' },
-        parts: [
-          { name: 'word/settings.xml', data: `<?xml version="1.0" encoding="UTF-8"?><w:settings ${WORD_NS}><w:attachedTemplate r:id="rId1"/></w:settings>` },
-          { name: 'word/_rels/settings.xml.rels', data: relationships([{ id: 'rId1', type: 'attachedTemplate', target: 'http://example.invalid/template.dotm', external: true }]) },
-        ],
-      }),
+    build: () => remoteTemplate('attachedTemplate', 'http://example.invalid/template.dotm'),
     name: 'to-khai.docx',
     code: 'UNSUPPORTED_MEDIA_TYPE',
     says: /attachedTemplate to http:\/\/example\.invalid\/template\.dotm/,
   },
   'DOCX whose template is a web link in disguise (a hyperlink-typed relationship used by w:attachedTemplate)': {
-    build: () =>
-      docxWith({
-        rels: [{ id: 'rId1', type: 'settings', target: 'settings.xml' }],
-        overrides: { '/word/settings.xml': 'application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml' },
-        parts: [
-          { name: 'word/settings.xml', data: `<?xml version="1.0" encoding="UTF-8"?><w:settings ${WORD_NS}><w:attachedTemplate r:id="rId1"/></w:settings>` },
-          { name: 'word/_rels/settings.xml.rels', data: relationships([{ id: 'rId1', type: 'hyperlink', target: 'https://example.invalid/template.dotm', external: true }]) },
-        ],
-      }),
+    build: () => remoteTemplate('hyperlink', 'https://example.invalid/template.dotm'),
     name: 'a.docx',
     code: 'UNSUPPORTED_MEDIA_TYPE',
     says: /outside link \(rId1\) for attachedTemplate/,
