@@ -106,6 +106,13 @@ export async function signInCrew(t: TestApp, citizenId = '50000000-0000-4000-800
 }
 
 /** Files a dossier online and walks it to approval: receive, assign, propose, approve. */
+/** A dossier filed online by the crew's citizen and received at the desk. */
+export async function fileAndReceive(t: TestApp, crew: Crew): Promise<string> {
+  const code = (await fileOnline(t, crew.citizen)).body.code;
+  await act(t, crew.receiving, code, { action: 'receive' });
+  return code;
+}
+
 export async function fileAndApprove(t: TestApp, crew: Crew): Promise<string> {
   const { body } = await fileOnline(t, crew.citizen);
   for (const [who, b] of [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }], ['specialist', { action: 'propose' }], ['signer', { action: 'approve' }]] as const) {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { api, startTestApp, type TestApp } from '../helpers.ts';
-import { act, fileOnline, importTestProcedures, signInCrew, type Crew } from '../dossier-fixtures.ts';
+import { fileAndReceive, importTestProcedures, signInCrew, type Crew } from '../dossier-fixtures.ts';
 import { ATTACK_OFFICE, ATTACK_PDFS, makePdf } from '../../src/platform/blobs/testing/fixtures.ts';
 import { importUploads } from '../../src/modules/uploads/import-uploads.ts';
 
@@ -21,8 +21,7 @@ beforeAll(async () => {
   t = await startTestApp();
   await importTestProcedures(t);
   tok = await signInCrew(t);
-  dossier = (await fileOnline(t, tok.citizen)).body.code;
-  await act(t, tok.receiving, dossier, { action: 'receive' });
+  dossier = await fileAndReceive(t, tok);
 });
 afterAll(() => t?.close());
 

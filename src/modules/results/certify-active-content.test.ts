@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
 import { api, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { type Crew, act, fileOnline, importTestProcedures, pdfsigReport, signInCrew } from '../../../test/dossier-fixtures.ts';
+import { type Crew, fileAndReceive, importTestProcedures, pdfsigReport, signInCrew } from '../../../test/dossier-fixtures.ts';
 import { AppError } from '../../platform/errors.ts';
 import { ATTACK_PDFS, benignPackedPdf, makePdf, rawPdf } from '../../platform/blobs/testing/fixtures.ts';
 import { assertNoActiveContent } from '../../platform/pdf/find-active-content.ts';
@@ -26,8 +26,7 @@ beforeAll(async () => {
   t = await startTestApp();
   await importTestProcedures(t);
   tok = await signInCrew(t);
-  dossier = (await fileOnline(t, tok.citizen)).body.code;
-  await act(t, tok.receiving, dossier, { action: 'receive' });
+  dossier = await fileAndReceive(t, tok);
 });
 afterAll(async () => {
   await t?.close();
