@@ -1,4 +1,7 @@
 import type { Ctx } from './platform/context.ts';
+import type { Config } from './platform/config.ts';
+import { closeContext, createContext as createPlatformContext, type ContextOptions, type JobModule } from './platform/boot.ts';
+import { ensureNotificationQueues, registerNotificationWorkers } from './modules/notifications/workers.ts';
 import { buildServer } from './platform/http/server.ts';
 import { identityModule } from './modules/identity/routes.ts';
 import { organisationModule } from './modules/organisation/routes.ts';
@@ -9,20 +12,51 @@ import { uploadsModule } from './modules/uploads/routes.ts';
 import { notificationsModule } from './modules/notifications/routes.ts';
 import { dossiersModule } from './modules/dossiers/routes.ts';
 import { dossierFormsModule } from './modules/dossiers/forms-routes.ts';
-import { dossierPortalModule } from './modules/dossiers/portal-routes.ts';
-import { dossierOfficeModule } from './modules/dossiers/office-routes.ts';
 import { resultsModule } from './modules/results/routes.ts';
 import { resultDraftModule } from './modules/results/draft-routes.ts';
-import { resultVerifyModule } from './modules/results/verify-routes.ts';
 import { webModule } from './web/routes.tsx';
-import { registerSso } from './modules/identity/citizen-sso.ts';
+import { dossierPortalModule } from './web/routes/dossier-portal.ts';
+import { dossierOfficeModule } from './web/routes/dossier-office.ts';
+import { resultVerifyModule } from './web/routes/verify-file.ts';
+import { resultPagesModule } from './web/routes/result-pages.ts';
+import { resultDraftPagesModule } from './web/routes/result-draft.ts';
+import { calendarPagesModule } from './web/routes/calendar.ts';
+import { outboxPagesModule } from './web/routes/outbox.ts';
+import { registerSso, SSO_CALLBACK } from './modules/identity/citizen-sso.ts';
+import { readDemo } from './modules/demo/load-demo-data.ts';
+import { registerVneidSimulator, type SimCitizen } from './simulators/vneid/provider.ts';
 import { currentPrincipal } from './modules/identity/current-principal.ts';
 import { tsaSimulatorModule } from './simulators/tsa/routes.ts';
 
+/** The modules' durable jobs: the platform starts them without knowing the modules. */
+export const JOB_MODULES: readonly JobModule[] = [
+  { name: 'notifications', ensureQueues: ensureNotificationQueues, registerWorkers: (ctx) => registerNotificationWorkers(ctx) },
+];
+
+/** The application's context: the platform's, with the modules' job queues and workers. */
+export function createContext(config: Config, opts: Omit<ContextOptions, 'jobModules'> = {}): Promise<Ctx> {
+  return createPlatformContext(config, { ...opts, jobModules: JOB_MODULES });
+}
+export { closeContext };
+
 /** The whole HTTP application: API modules, then pages. Used by `serve` and by tests. */
 export async function buildApp(ctx: Ctx) {
-  return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, calendarModule, uploadsModule, notificationsModule, dossiersModule, dossierFormsModule, dossierPortalModule, dossierOfficeModule, resultsModule, resultDraftModule, resultVerifyModule, tsaSimulatorModule, webModule], {
-    extra: (app) => registerSso(app, ctx),
+  return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, calendarModule, uploadsModule, notificationsModule, dossiersModule, dossierFormsModule, resultsModule, resultDraftModule, tsaSimulatorModule,
+    // Pages: src/web owns every page route and calls the modules' operations.
+    dossierPortalModule, dossierOfficeModule, resultVerifyModule, resultPagesModule, resultDraftPagesModule, calendarPagesModule, outboxPagesModule, webModule], {
+    extra: async (app) => {
+      const { oidc, publicUrl } = ctx.config;
+      // The demo's stand-in for the national SSO, with the demo citizens; OIDC_ISSUER replaces it.
+      if (oidc.simulator) {
+        await registerVneidSimulator(app, {
+          issuer: oidc.issuer,
+          clients: [{ clientId: oidc.clientId, clientSecret: oidc.clientSecret, redirectUris: [`${publicUrl}${SSO_CALLBACK}`], postLogoutRedirectUris: [`${publicUrl}/`] }],
+          citizens: readDemo('citizens.json') as SimCitizen[],
+          cookieKeys: [ctx.config.secrets.session],
+        });
+      }
+      await registerSso(app, ctx);
+    },
     refreshPrincipal: currentPrincipal(ctx),
   });
 }

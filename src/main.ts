@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig, type Config } from './platform/config.ts';
 import { AppError } from './platform/errors.ts';
-import { closeContext, createContext } from './platform/boot.ts';
+import { closeContext, createContext } from './app.ts';
 import { buildApp } from './app.ts';
 import { loadDemoData, readDemo } from './modules/demo/load-demo-data.ts';
 import { totpCode } from './platform/auth/totp.ts';

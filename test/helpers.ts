@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createScratchDatabase } from '../src/platform/db/scratch.ts';
 import { loadConfig, type Config } from '../src/platform/config.ts';
-import { closeContext, createContext } from '../src/platform/boot.ts';
+import { closeContext, createContext } from '../src/app.ts';
 import type { Ctx } from '../src/platform/context.ts';
 import type { Principal, StaffRole } from '../src/platform/auth/roles.ts';
 import type { App } from '../src/platform/http/types.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
-import { closeContext, createContext } from '../../src/platform/boot.ts';
+import { closeContext, createContext } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createScratchDatabase } from '../../src/platform/db/scratch.ts';
 import type { App, RouteEntry } from '../../src/platform/http/types.ts';

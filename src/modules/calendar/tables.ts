@@ -17,3 +17,8 @@ export interface CalendarYearsTable {
   updated_by: string;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
+
+declare module '../../platform/db/schema.ts' {
+  // Merged into the one database type the platform's Kysely instance uses.
+  interface DB extends CalendarTables {}
+}

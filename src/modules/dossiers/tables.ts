@@ -79,3 +79,8 @@ export interface DossierTables {
     updated_at: Generated<Date>;
   };
 }
+
+declare module '../../platform/db/schema.ts' {
+  // Merged into the one database type the platform's Kysely instance uses.
+  interface DB extends DossierTables {}
+}

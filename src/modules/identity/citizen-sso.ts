@@ -6,27 +6,19 @@ import type { App } from '../../platform/http/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { actorOf, type Principal } from '../../platform/auth/roles.ts';
-import { registerVneidSimulator, type SimCitizen } from '../../simulators/vneid/provider.ts';
-import { readDemo } from '../demo/load-demo-data.ts';
-import { endSession, safeNext, startSession } from '../../web/session.ts';
+import { endSession, safeNext, startSession } from '../../platform/http/session-cookies.ts';
 
-const CALLBACK = '/dang-nhap/vneid/callback';
+/** Where the provider sends the citizen back; a demo provider registers it as the client's redirect URI. */
+export const SSO_CALLBACK = '/dang-nhap/vneid/callback';
+const CALLBACK = SSO_CALLBACK;
 
 /**
  * Citizens and businesses sign in through OpenID Connect (the national SSO with VNeID).
- * The demo mounts a local provider at /sso; setting OIDC_ISSUER points the same code at
- * the real one.
+ * The demo mounts a local provider at /sso (src/app.ts); setting OIDC_ISSUER points the same
+ * code at the real one.
  */
 export async function registerSso(app: App, ctx: Ctx) {
   const { oidc: cfg, publicUrl } = ctx.config;
-  if (cfg.simulator) {
-    await registerVneidSimulator(app, {
-      issuer: cfg.issuer,
-      clients: [{ clientId: cfg.clientId, clientSecret: cfg.clientSecret, redirectUris: [`${publicUrl}${CALLBACK}`], postLogoutRedirectUris: [`${publicUrl}/`] }],
-      citizens: readDemo('citizens.json') as SimCitizen[],
-      cookieKeys: [ctx.config.secrets.session],
-    });
-  }
 
   const discover = () => ssoConfiguration(ctx);
 

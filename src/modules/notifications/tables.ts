@@ -26,3 +26,8 @@ export interface NotificationsTable {
   /** The dossier's current receiving and handling units: who may read the row (migrations/0016_notification_scope.sql). */
   dossier_units: ColumnType<string[], string[] | undefined, string[]>;
 }
+
+declare module '../../platform/db/schema.ts' {
+  // Merged into the one database type the platform's Kysely instance uses.
+  interface DB extends NotificationTables {}
+}

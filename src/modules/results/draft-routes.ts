@@ -1,17 +1,8 @@
-import multipart from '@fastify/multipart';
 import { z } from 'zod';
-import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
-import { storeSpooledUpload } from '../uploads/store-upload.ts';
-import { certifyCopy } from './certify-copy.ts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Module } from '../../platform/http/server.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
-import { ONE_FILE_FORM_MAX_BYTES, readMultipart, type MultipartSpec } from '../../platform/http/multipart.ts';
 import { AppError } from '../../platform/errors.ts';
 import { PdfResponse, sendPdf } from '../../platform/http/pdf-reply.ts';
-import { sendPage } from '../../web/render.tsx';
-import { t } from '../../web/components/layout.tsx';
-import { draftToForm, ResultDraftPage, type DraftFormValues } from '../../web/pages/office/result-draft.tsx';
 import { getDossier } from '../dossiers/get-dossier.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
 import { listUnits } from '../organisation/list-units.ts';
@@ -23,25 +14,9 @@ import { renderResult } from './templates/render-result.ts';
 const OFFICIALS = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'] as const;
 const Code = z.object({ code: z.string().max(60) });
 
-/** The draft form's fields as the API's draft: "label: value" lines, paragraphs split on blank lines. */
-function formToInput(v: DraftFormValues): unknown {
-  const lines = (s: string) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  if (v.kind === 'written_reply') return { kind: v.kind, documentName: v.documentName, subject: v.subject, paragraphs: v.paragraphs.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean) };
-  return {
-    kind: v.kind,
-    documentName: v.documentName,
-    fields: lines(v.fields).map((l) => {
-      const i = l.indexOf(':');
-      return i > 0 ? { label: l.slice(0, i).trim(), value: l.slice(i + 1).trim() } : { label: l, value: '' };
-    }),
-    validUntil: v.validUntil || undefined,
-    notes: lines(v.notes).length ? lines(v.notes) : undefined,
-  };
-}
-
 export const resultDraftModule: Module = {
   name: 'results-drafts',
-  async routes(app, ctx) {
+  routes(app, ctx) {
     app.get('/api/v1/dossiers/:code/result-draft', {
       config: { access: [...OFFICIALS] },
       schema: { tags: ['results'], summary: "The specialist's draft of the dossier's result document", params: Code, response: { 200: ResultDraftView, 404: ErrorBody } },
@@ -70,60 +45,5 @@ export const resultDraftModule: Module = {
       },
     });
 
-    const page = async (req: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: DraftFormValues; errors?: { href: string; text: string }[]; saved?: boolean } = {}, status = 200) => {
-      const d = await getDossier(ctx, code, req.principal!);
-      const draft = await getResultDraft(ctx, d.code, req.principal!);
-      const editable = req.principal?.kind === 'staff' && d.assignee === req.principal.username && d.status === 'processing';
-      const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
-      const values = extra.values ?? draftToForm(draft, proc.resultType ?? `Kết quả giải quyết thủ tục ${proc.name}`);
-      const issued = await ctx.database.db.selectFrom('results').select(['result_code', 'document_name', 'number', 'status']).where('dossier_code', '=', d.code).orderBy('issued_at', 'desc').execute();
-      const canCertify = req.principal?.kind === 'staff' && req.principal.roles.some((r) => r.role === 'receiving_officer');
-      return sendPage(reply, ResultDraftPage({ req, d, values, editable, canCertify, errors: extra.errors ?? [], saved: extra.saved, issued: issued.map((r) => ({ resultCode: r.result_code, documentName: r.document_name, number: r.number, status: r.status })) }), status);
-    };
-    app.get('/can-bo/ho-so/:code/ket-qua', { config: { access: [...OFFICIALS] }, schema: { hide: true, params: Code, querystring: z.object({ saved: z.string().max(4).optional() }) } }, async (req, reply) =>
-      page(req, reply, req.params.code, { saved: Boolean(req.query.saved) }),
-    );
-    app.post('/can-bo/ho-so/:code/ket-qua', { config: { access: ['specialist'] }, schema: { hide: true, params: Code } }, async (req, reply) => {
-      const b = (req.body ?? {}) as Record<string, unknown>;
-      const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
-      const values: DraftFormValues = { kind: str('kind'), documentName: str('documentName'), fields: str('fields'), validUntil: str('validUntil'), notes: str('notes'), subject: str('subject'), paragraphs: str('paragraphs') };
-      try {
-        await saveResultDraft(ctx, req.params.code, formToInput(values), req.principal!);
-        return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(req.params.code.toUpperCase())}/ket-qua?saved=1`, 303);
-      } catch (e) {
-        if (!(e instanceof AppError)) throw e;
-        const errors = e.details?.length
-          ? e.details.map((x) => ({ href: `#${x.path.replace(/^(body\.)?/, '').split(/[.[]/)[0]}`, text: t(req, x.message, x.messageEn) }))
-          : [{ href: '#kind', text: t(req, e.text.vi, e.text.en) }];
-        return page(req, reply, req.params.code, { values, errors }, e.status);
-      }
-    });
-
-    // The counter certifies a copy from this page: the scan is posted as multipart (token in the URL).
-    // One file `file` and the name; other text fields are dropped, as the page sends none.
-    const CERTIFY_FORM: MultipartSpec = { files: ['file'], fields: ['documentName'], unknownFields: 'ignore', repeatedFields: 'last', maxFiles: 1, maxFields: 2, maxFieldBytes: 1000, maxTotalBytes: ONE_FILE_FORM_MAX_BYTES };
-    await app.register(async (scope) => {
-      await scope.register(multipart, { limits: { files: 1, fileSize: UPLOAD_LIMITS.maxBytes, fields: 2, fieldSize: 1000, parts: 3 }, throwFileSizeLimit: true });
-      scope.post('/can-bo/ho-so/:code/chung-thuc', { config: { access: ['receiving_officer'] }, schema: { hide: true } }, async (req, reply) => {
-        const code = String((req.params as { code: string }).code).slice(0, 60);
-        await using posted = await readMultipart(ctx, req, reply, CERTIFY_FORM);
-        const documentName = posted.fields.documentName ?? '';
-        const file = posted.files.find((f) => f.size > 0) ?? null;
-        const errors: { href: string; text: string }[] = [];
-        if (documentName.trim().length < 3) errors.push({ href: '#certifyName', text: t(req, 'Nhập tên giấy tờ', 'Enter the document name') });
-        if (!file) errors.push({ href: '#certifyFile', text: t(req, 'Chọn tệp PDF bản quét', 'Choose the PDF scan') });
-        try {
-          if (!errors.length) {
-            const up = await storeSpooledUpload(ctx, req.principal!, file!);
-            await certifyCopy(ctx, { dossierCode: code, uploadId: up.id, documentName }, req.principal!);
-            return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(code.toUpperCase())}/ket-qua`, 303);
-          }
-        } catch (e) {
-          if (!(e instanceof AppError)) throw e;
-          errors.push({ href: '#certifyFile', text: t(req, e.text.vi, e.text.en) });
-        }
-        return page(req, reply, code, { errors }, 400);
-      });
-    });
   },
 };

@@ -2,8 +2,6 @@ import { z } from 'zod';
 import type { Module } from '../../platform/http/server.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
 import { AppError } from '../../platform/errors.ts';
-import { sendPage } from '../../web/render.tsx';
-import { VerifyResultPage } from '../../web/pages/portal/verify-result.tsx';
 import { PublicResult, RevokeInput } from './schemas.ts';
 import { getPublicResult } from './get-public-result.ts';
 import { revokeResult } from './revoke-result.ts';
@@ -11,12 +9,10 @@ import { FileVerification, verifyResultFile } from './verify-result-file.ts';
 import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
 import { PdfResponse, sendPdf } from '../../platform/http/pdf-reply.ts';
 import { Upload } from '../uploads/schemas.ts';
-import { RepositoryPage } from '../../web/pages/portal/repository.tsx';
 import { signResults, type SignOutcome } from './sign-results.ts';
 import { certifyCopy, CertifyCopyInput } from './certify-copy.ts';
 import { listDossiers } from '../dossiers/list-dossiers.ts';
 import { listMyComponents } from '../dossiers/list-my-components.ts';
-import { SigningQueuePage } from '../../web/pages/office/signing.tsx';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getResultFile, listMyResults, listShareLinks, MyResult, openSharedResult, reuseResult, revokeShareLink, shareResult, ShareLink } from './repository.ts';
 
@@ -67,14 +63,6 @@ export const resultsModule: Module = {
         return getPublicResult(ctx, req.params.code);
       },
     });
-    app.get('/verify/:code', { config: { access: 'public', limit: 'public' }, schema: { hide: true, params: Code } }, async (req, reply) => {
-      try {
-        return sendPage(reply, VerifyResultPage({ req, code: req.params.code, r: await getPublicResult(ctx, req.params.code) }));
-      } catch (e) {
-        if (!(e instanceof AppError) || e.code !== 'NOT_FOUND') throw e;
-        return sendPage(reply, VerifyResultPage({ req, code: req.params.code, r: null }), 404);
-      }
-    });
 
     // The e-data repository (kho dữ liệu điện tử) of citizens and businesses.
     const OFFICIALS = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'] as const;
@@ -112,18 +100,6 @@ export const resultsModule: Module = {
     app.get('/chia-se/:token', { config: { access: 'public', limit: 'public' }, schema: { hide: true, params: z.object({ token: z.string().max(400) }) } }, async (req, reply) =>
       sendPdf(reply, await openSharedResult(ctx, req.params.token)),
     );
-    const repositoryPage = async (req: FastifyRequest, reply: FastifyReply, banner: Pick<Parameters<typeof RepositoryPage>[0], 'shared' | 'revoked'> = {}) =>
-      sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!), components: await listMyComponents(ctx, req.principal!), links: await listShareLinks(ctx, req.principal!), ...banner }));
-    app.get('/kho-du-lieu', { config: { access: ['citizen'] }, schema: { hide: true } }, async (req, reply) => repositoryPage(req, reply));
-    app.post('/kho-du-lieu/:code/chia-se', { config: { access: ['citizen'] }, schema: { hide: true, params: Code, body: Share } }, async (req, reply) => {
-      const link = await shareResult(ctx, req.params.code, req.body.hours, req.principal!);
-      return repositoryPage(req, reply, { shared: link });
-    });
-    // A plain form per link (works without JavaScript); the CSRF check covers it like every form.
-    app.post('/kho-du-lieu/lien-ket/:id/thu-hoi', { config: { access: ['citizen'] }, schema: { hide: true, params: LinkId } }, async (req, reply) => {
-      const link = await revokeShareLink(ctx, req.params.id, req.principal!);
-      return repositoryPage(req, reply, { revoked: link });
-    });
 
     const Outcome = z.union([
       z.object({ dossierCode: z.string(), resultCode: z.string() }),
@@ -140,29 +116,6 @@ export const resultsModule: Module = {
       handler: async (req) => signResults(ctx, req.body.dossierCodes, req.principal!),
     });
 
-    // The signing leader's page: approved dossiers of their units whose result is not signed yet.
-    const signingPage = async (req: FastifyRequest, reply: FastifyReply, outcome?: SignOutcome[]) => {
-      const approved = await listDossiers(ctx, req.principal!, { queue: 'all', status: 'approved', page: 1, pageSize: 200 });
-      const codes = approved.items.map((d) => d.code);
-      const done = codes.length
-        ? await ctx.database.db.selectFrom('results').select(['dossier_code', 'result_code', 'document_name']).where('dossier_code', 'in', codes).where('status', '=', 'valid').orderBy('issued_at', 'desc').execute()
-        : [];
-      const signedCodes = new Set(done.map((r) => r.dossier_code));
-      return sendPage(reply, SigningQueuePage({
-        req,
-        waiting: approved.items.filter((d) => !signedCodes.has(d.code)),
-        signed: done.slice(0, 20).map((r) => ({ dossierCode: r.dossier_code, resultCode: r.result_code, documentName: r.document_name })),
-        outcome,
-      }));
-    };
-    app.get('/can-bo/ky-so', { config: { access: ['signing_leader'] }, schema: { hide: true } }, async (req, reply) => signingPage(req, reply));
-    app.post('/can-bo/ky-so', { config: { access: ['signing_leader'] }, schema: { hide: true } }, async (req, reply) => {
-      const codes = [((req.body ?? {}) as Record<string, unknown>).codes ?? []].flat().map(String).slice(0, 50);
-      const outcome = codes.length
-        ? await signResults(ctx, codes, req.principal!)
-        : [{ dossierCode: '—', error: { code: 'VALIDATION_FAILED', message: 'Chưa chọn hồ sơ nào', messageEn: 'No dossier selected' } }];
-      return signingPage(req, reply, outcome);
-    });
 
     app.post('/api/v1/results/certified-copies', {
       config: { access: ['receiving_officer'] },

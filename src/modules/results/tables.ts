@@ -29,3 +29,8 @@ export interface ResultTables {
   /** migrations/0009_result_drafts.sql */
   result_drafts: { dossier_code: string; kind: string; document_name: string; content: ColumnType<unknown, string, string>; updated_by: string; updated_at: Generated<Date> };
 }
+
+declare module '../../platform/db/schema.ts' {
+  // Merged into the one database type the platform's Kysely instance uses.
+  interface DB extends ResultTables {}
+}

@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { from as copyFrom } from 'pg-copy-streams';
+import * as copyStreams from 'pg-copy-streams';
 import type pg from 'pg';
 import type { Database } from './index.ts';
 
@@ -45,7 +45,7 @@ export async function copyRows(database: Database, table: string, columns: reado
   }
   const client = await database.pool.connect();
   try {
-    await pipeline(Readable.from(chunks, { objectMode: false }), client.query(copyFrom(`copy ${target} from stdin`)));
+    await pipeline(Readable.from(chunks, { objectMode: false }), client.query(copyStreams.from(`copy ${target} from stdin`)));
   } finally {
     client.release();
   }

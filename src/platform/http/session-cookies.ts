@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Ctx } from '../platform/context.ts';
-import type { Principal } from '../platform/auth/roles.ts';
-import { cookieNames, SESSION_TTL_HOURS } from '../platform/auth/sessions.ts';
+import type { Ctx } from '../context.ts';
+import type { Principal } from '../auth/roles.ts';
+import { cookieNames, SESSION_TTL_HOURS } from '../auth/sessions.ts';
 
 /** Starts a fresh session for a principal; the old one is dropped so an id cannot be fixed in advance. */
 export async function startSession(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, principal: Principal | null, data: Record<string, unknown> = {}) {

@@ -1,14 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Ctx } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
-import { FILING_FORM_MAX_BYTES, readMultipart, type SpooledFile } from '../../platform/http/multipart.ts';
-import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
-import { t } from '../../web/components/layout.tsx';
-import { fieldName } from '../../web/components/eform.tsx';
-import type { FileSlot, FormErrors } from '../../web/pages/portal/dossier-file.tsx';
-import type { ProcedureDetail } from '../catalog/get-procedure.ts';
-import { storeSpooledUpload } from '../uploads/store-upload.ts';
-import type { DraftComponent } from './drafts.ts';
+import type { Ctx } from '../platform/context.ts';
+import { AppError } from '../platform/errors.ts';
+import { FILING_FORM_MAX_BYTES, readMultipart, type SpooledFile } from '../platform/http/multipart.ts';
+import { UPLOAD_LIMITS } from '../platform/blobs/inspect.ts';
+import { t } from './components/layout.tsx';
+import { fieldName } from './components/eform.tsx';
+import type { FileSlot, FormErrors } from './pages/portal/dossier-file.tsx';
+import type { ProcedureDetail } from '../modules/catalog/get-procedure.ts';
+import { storeSpooledUpload } from '../modules/uploads/store-upload.ts';
+import type { DraftComponent } from '../modules/dossiers/drafts.ts';
 
 /**
  * The no-script multipart filing form, shared by the applicant's page and the counter:

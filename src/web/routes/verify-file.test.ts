@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { samplePdf } from '../../../test/dossier-fixtures.ts';
 import { decompressionBomb } from '../../../test/verification-fixtures.ts';
-import { recordResult } from './record-result.ts';
+import { recordResult } from '../../modules/results/record-result.ts';
 import { createTestCa, issueSigningCertificate } from '../../platform/signing/test-ca.ts';
 import { KeySigner } from '../../platform/signing/signer.ts';
 import { signPdf } from '../../platform/signing/pades.ts';

@@ -3,8 +3,8 @@ import type { Principal } from '../../platform/auth/roles.ts';
 import { SESSION_COOKIE } from '../../platform/auth/sessions.ts';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { act, citizenToken, fileOnline, importTestProcedures, samplePdf, TEST_PROCEDURE } from '../../../test/dossier-fixtures.ts';
-import { loadDraft } from './drafts.ts';
-import { recordResult } from '../results/record-result.ts';
+import { loadDraft } from '../../modules/dossiers/drafts.ts';
+import { recordResult } from '../../modules/results/record-result.ts';
 
 /**
  * The citizen's portal pages over HTTP, as a browser without JavaScript uses them: a session

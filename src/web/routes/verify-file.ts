@@ -8,9 +8,9 @@ import type { Module } from '../../platform/http/server.ts';
 import { ONE_FILE_FORM_MAX_BYTES, readMultipart, type MultipartSpec } from '../../platform/http/multipart.ts';
 import { AppError } from '../../platform/errors.ts';
 import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
-import { sendPage } from '../../web/render.tsx';
-import { VerifyFilePage } from '../../web/pages/portal/verify-result.tsx';
-import { verifyResultFile } from './verify-result-file.ts';
+import { sendPage } from '../render.tsx';
+import { VerifyFilePage } from '../pages/portal/verify-result.tsx';
+import { verifyResultFile } from '../../modules/results/verify-result-file.ts';
 
 /** One PDF, nothing else: the CSRF token travels in the action URL, not as a field. */
 const LIMITS = { files: 1, fileSize: UPLOAD_LIMITS.maxBytes, fields: 1, fieldSize: 1024, parts: 2, fieldNameSize: 100, headerPairs: 20 };
