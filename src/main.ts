@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig, type Config } from './platform/config.ts';
 import { AppError } from './platform/errors.ts';
 import { closeContext, createContext } from './app.ts';
 import { buildApp } from './app.ts';
+import { createLogger } from './platform/boot.ts';
+import { closeServer } from './platform/http/server.ts';
 import { loadDemoData, readDemo } from './modules/demo/load-demo-data.ts';
 import { totpCode } from './platform/auth/totp.ts';
 import { importProcedures } from './modules/catalog/import-procedures.ts';
@@ -48,12 +52,8 @@ async function main(argv: string[]) {
       return loadData(config, args);
     case 'totp':
       return printTotp(config, args[0]);
-    case 'worker': {
-      const ctx = await createContext(config, { worker: true });
-      ctx.log.info('worker started');
-      onSignal(() => closeContext(ctx));
-      return;
-    }
+    case 'worker':
+      return work(config);
     default:
       console.error(`unknown command "${cmd}"\n\n${HELP}`);
       process.exitCode = 2;
@@ -62,15 +62,32 @@ async function main(argv: string[]) {
 
 async function serve(config: Config) {
   const t0 = performance.now();
-  const ctx = await createContext(config, { worker: true });
+  const log = createLogger(config);
+  const signals = watchSignals(log, config.shutdownGraceMs);
+  const ctx = await createContext(config, { worker: true, log });
+  if (signals.received) return signals.stop(() => closeContext(ctx, { deadline: signals.deadline() }));
   if (config.mode === 'demo' && (await loadDemoData(ctx, (m) => ctx.log.info(m)))) ctx.log.info('demo data loaded');
+  if (signals.received) return signals.stop(() => closeContext(ctx, { deadline: signals.deadline() }));
   const app = await buildApp(ctx);
   await app.listen({ port: config.port, host: config.host });
   ctx.log.info(`congso ready at ${config.publicUrl} (database: ${ctx.database.kind}, ${Math.round(performance.now() - t0)} ms)`);
-  onSignal(async () => {
-    await app.close();
-    await closeContext(ctx);
+  await signals.requested;
+  return signals.stop(async () => {
+    await closeServer(app, Math.max(0, signals.deadline() - Date.now()));
+    await closeContext(ctx, { deadline: signals.deadline() });
   });
+}
+
+/** `worker`: jobs only, until a signal; running jobs get the grace period to finish. */
+async function work(config: Config) {
+  const log = createLogger(config);
+  const signals = watchSignals(log, config.shutdownGraceMs);
+  const ctx = await createContext(config, { worker: true, log });
+  if (!signals.received) {
+    ctx.log.info('worker started');
+    await signals.requested;
+  }
+  return signals.stop(() => closeContext(ctx, { deadline: signals.deadline() }));
 }
 
 async function importFiles(config: Config, files: string[]) {
@@ -135,15 +152,57 @@ async function printTotp(config: Config, username: string | undefined) {
   console.log(totpCode(demo.totpSecret));
 }
 
-function onSignal(stop: () => Promise<unknown>) {
-  let stopping = false;
+/**
+ * SIGTERM and SIGINT stop the process cleanly: the caller drains and closes (`stop`), within
+ * the grace period from the signal plus a margin for closing; then the process exits 0. The
+ * handlers are installed before start-up, so a signal during migrations or the demo load stops
+ * the process once that step is done instead of killing it mid-transaction. A second signal
+ * exits at once. If closing hangs past the margin, the process exits 1 rather than linger.
+ *
+ * `npm start` reaches here because its script `exec`s node: npm forwards the signal to its
+ * child, and without `exec` that child is `sh`, which dies and leaves node running.
+ */
+function watchSignals(log: Logger, graceMs: number) {
+  const CLOSE_MARGIN_MS = 10_000;
+  let received: NodeJS.Signals | null = null;
+  let at = 0;
+  let notify!: (s: NodeJS.Signals) => void;
+  const requested = new Promise<NodeJS.Signals>((r) => (notify = r));
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
-      if (stopping) process.exit(1);
-      stopping = true;
-      stop().then(() => process.exit(0), () => process.exit(1));
+      if (received) {
+        log.warn({ signal: sig }, 'second signal: exiting at once');
+        process.exit(128 + constants.signals[sig]);
+      }
+      received = sig;
+      at = Date.now();
+      log.info({ signal: sig, graceSeconds: graceMs / 1000 }, 'stopping');
+      notify(sig);
     });
   }
+  return {
+    requested,
+    get received() {
+      return received;
+    },
+    /** When requests and jobs in flight must have finished. */
+    deadline: () => at + graceMs,
+    async stop(close: () => Promise<unknown>): Promise<never> {
+      const hang = setTimeout(() => {
+        log.error({ seconds: (graceMs + CLOSE_MARGIN_MS) / 1000 }, 'shutdown did not finish in time: exiting');
+        process.exit(1);
+      }, Math.max(0, at + graceMs + CLOSE_MARGIN_MS - Date.now()));
+      hang.unref();
+      try {
+        await close();
+      } catch (e) {
+        log.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      }
+      log.info({ ms: Date.now() - at }, 'stopped');
+      process.exit(0);
+    },
+  };
 }
 
 main(process.argv.slice(2)).catch((err) => {

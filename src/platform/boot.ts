@@ -1,5 +1,5 @@
 import path from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Ctx } from './context.ts';
 import { openDatabase } from './db/index.ts';
@@ -22,11 +22,17 @@ export interface JobModule {
   registerWorkers(ctx: Ctx): Promise<unknown>;
 }
 
-export interface ContextOptions { worker?: boolean; dataDirOverride?: string; jobModules?: readonly JobModule[] }
+export interface ContextOptions {
+  worker?: boolean;
+  dataDirOverride?: string;
+  jobModules?: readonly JobModule[];
+  /** The process's logger, when the command made one before the context (to log signals during start-up). */
+  log?: Logger;
+}
 
 /** Opens the database, applies migrations, starts the job system: everything a command needs. */
 export async function createContext(config: Config, opts: ContextOptions = {}): Promise<Ctx> {
-  const log = pino({ level: config.logLevel, base: undefined });
+  const log = opts.log ?? createLogger(config);
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: opts.dataDirOverride ?? path.join(config.dataDir, 'pgdata'),
@@ -61,8 +67,29 @@ export async function startWorkers(ctx: Ctx, jobModules: readonly JobModule[] = 
   for (const m of jobModules) await m.registerWorkers(ctx);
 }
 
-export async function closeContext(ctx: Ctx) {
-  await ctx.workers.close();
-  await ctx.jobs.stop();
-  await ctx.database.close();
+export const createLogger = (config: Config) => pino({ level: config.logLevel, base: undefined });
+
+/**
+ * Closes what createContext opened, in order: the job system (no new jobs fetched; running ones
+ * get until `deadline`, at least a second), the worker threads, then the database (the pool,
+ * then PGlite, whose clean close spares the next start a recovery). Each stage is logged.
+ */
+export async function closeContext(ctx: Ctx, opts: { deadline?: number } = {}) {
+  const deadline = opts.deadline ?? Date.now() + 5000;
+  // A stage that fails is logged and the next still runs: the database is closed whatever happened before.
+  let failure: unknown;
+  const stage = async (done: string, fn: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    try {
+      await fn();
+      ctx.log.info({ ms: Math.round(performance.now() - t0) }, done);
+    } catch (e) {
+      ctx.log.error({ err: e }, `${done.split(':')[0]}: closing failed`);
+      failure ??= e;
+    }
+  };
+  await stage('jobs: stopped', () => ctx.jobs.stop(deadline - Date.now()));
+  await stage('worker threads: stopped', () => ctx.workers.close());
+  await stage('database: closed', () => ctx.database.close());
+  if (failure) throw failure;
 }

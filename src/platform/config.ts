@@ -59,6 +59,7 @@ const EnvSchema = z
       .optional(),
     METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     REQUEST_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3600).default(120),
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0).max(600).default(5),
     RATE_LIMIT_SIGN_IN: z.coerce.number({ message: 'must be a number' }).int().min(1).default(20),
     RATE_LIMIT_VERIFY: z.coerce.number({ message: 'must be a number' }).int().min(1).default(10),
     RATE_LIMIT_PUBLIC: z.coerce.number({ message: 'must be a number' }).int().min(1).default(300),
@@ -123,6 +124,12 @@ export interface Config {
   };
   /** Requests per minute per client address (per account when signed in). */
   rateLimits: { signIn: number; verify: number; public: number };
+  /**
+   * SHUTDOWN_GRACE_SECONDS (default 5): on SIGTERM or SIGINT the server stops accepting
+   * connections and gives requests in flight (and jobs running) this long to finish; what is
+   * still running then is cut off, and the job workers and the database are closed.
+   */
+  shutdownGraceMs: number;
 }
 
 function isIpOrCidr(v: string): boolean {
@@ -189,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       metricsToken: e.METRICS_TOKEN,
     },
     rateLimits: { signIn: e.RATE_LIMIT_SIGN_IN, verify: e.RATE_LIMIT_VERIFY, public: e.RATE_LIMIT_PUBLIC },
+    shutdownGraceMs: Math.round(e.SHUTDOWN_GRACE_SECONDS * 1000),
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `congso <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
   };
 }

@@ -73,6 +73,12 @@ export async function buildServer(ctx: Ctx, modules: Module[], opts: ServerOptio
   }).withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // While the server drains (closeServer), every answer closes its connection: a keep-alive
+  // client would otherwise keep the connection, and so the process, open with its next request.
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (draining.has(app)) reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 256 * 1024, parser: parseFormBody });
@@ -245,6 +251,39 @@ export async function buildServer(ctx: Ctx, modules: Module[], opts: ServerOptio
   for (const m of modules) await m.routes(app, ctx);
   if (extra) await extra(app);
   return app;
+}
+
+const draining = new WeakSet<object>();
+
+/**
+ * Stops the HTTP server for a shutdown. The port closes at once (new connections are refused),
+ * idle keep-alive connections are closed, a request arriving on an open connection is answered
+ * 503 with `Connection: close` (Fastify's return503OnClosing), and every request in flight gets
+ * until `graceMs` to finish, its answer closing its connection. Connections still open then are
+ * cut: a slow upload or a stalled client must not keep the process alive (Fastify alone waits
+ * for them for ever).
+ */
+export async function closeServer(app: App, graceMs: number): Promise<{ drained: boolean; cut: number }> {
+  draining.add(app);
+  const server = app.server;
+  const open = () => new Promise<number>((r) => server.getConnections((err, n) => r(err ? 0 : n)));
+  const before = server.listening ? await open() : 0;
+  app.log.info({ connections: before, graceSeconds: graceMs / 1000 }, 'http: no new connections; requests in flight may finish');
+  const closed = app.close();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((r) => (timer = setTimeout(() => r('expired'), graceMs)));
+  const outcome = await Promise.race([closed.then(() => 'drained' as const), expired]);
+  clearTimeout(timer);
+  if (outcome === 'drained') {
+    app.log.info('http: every request finished; server closed');
+    return { drained: true, cut: 0 };
+  }
+  const cut = await open();
+  app.log.warn({ connections: cut }, 'http: grace period over; cutting the connections still open');
+  server.closeAllConnections();
+  await closed;
+  app.log.info('http: server closed');
+  return { drained: false, cut };
 }
 
 function toAppError(err: FastifyError | AppError): AppError {

@@ -33,7 +33,8 @@ export interface Jobs {
   boss: PgBoss;
   /** Enqueues a job; pass the transaction of the state change that causes it. */
   send(queue: string, data: object, tx?: Tx): Promise<string | null>;
-  stop(): Promise<void>;
+  /** Stops fetching jobs and waits up to `timeoutMs` (at least 1 s) for running ones; the rest are failed, to be retried. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 export const QUEUES = ['sessions.purge', 'national-portal.sync'] as const;
@@ -51,7 +52,7 @@ export async function startJobs(pool: pg.Pool, opts: { worker: boolean }): Promi
   return {
     boss,
     send: (queue, data, tx) => boss.send(queue, data, tx ? { db: txAdapter(tx) } : {}),
-    stop: () => boss.stop({ graceful: true, timeout: 5000 }),
+    stop: (timeoutMs = 5000) => boss.stop({ graceful: true, timeout: Math.max(1000, timeoutMs) }),
   };
 }
 

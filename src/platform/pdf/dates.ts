@@ -3,6 +3,8 @@
  * (no daylight saving since 1975), so the offset is fixed arithmetic rather than a time-zone
  * lookup, which keeps rendering identical on machines with different ICU data.
  */
+import { formatDate, formatDateTime } from '../i18n/index.ts';
+
 const OFFSET_MS = 7 * 3600_000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -58,17 +60,16 @@ export function longDateTime(w: When): string {
   return `${pad(p.hour)} giờ ${pad(p.minute ?? 0)} phút, ${longDate(w)}`;
 }
 
-/** "23/11/2026", for table cells. */
+/** "23/11/2026", for table cells: the one short style of pages and documents (src/platform/i18n). */
 export function shortDate(w: When): string {
-  const p = partsOf(w);
-  return `${pad(p.day)}/${pad(p.month)}/${p.year}`;
+  partsOf(w); // a document refuses what is not a date rather than printing it
+  return formatDate('vi', w);
 }
 
 /** "09:05 23/11/2026"; a bare day prints as its short date. */
 export function shortDateTime(w: When): string {
-  const p = partsOf(w);
-  if (p.hour === undefined) return shortDate(w);
-  return `${pad(p.hour)}:${pad(p.minute ?? 0)} ${shortDate(w)}`;
+  partsOf(w);
+  return formatDateTime('vi', w);
 }
 
 /** Finished past a deadline: after the instant, or on a later (Vietnam) day than a bare day. */

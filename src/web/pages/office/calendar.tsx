@@ -3,6 +3,7 @@ import type { VNode } from 'preact';
 import type { CalendarYear } from '../../../modules/calendar/schemas.ts';
 import { dayNumberOf, daysInMonth, weekdayOf } from '../../../modules/calendar/dates.ts';
 import { Csrf, ErrorSummary, Layout, t, TableWrap } from '../../components/layout.tsx';
+import { formatDate } from '../../../platform/i18n/index.ts';
 
 export type FormError = { field: string; text: string };
 
@@ -34,7 +35,7 @@ const mondayFirst = (dayNumber: number) => (weekdayOf(dayNumber) + 6) % 7;
 export function formatDay(req: FastifyRequest, iso: string): string {
   const [y, m, d] = iso.split('-').map(Number);
   const w = WEEKDAYS[mondayFirst(dayNumberOf(y, m, d))];
-  return t(req, `${w.viFull}, ${d}/${m}/${y}`, `${w.enFull} ${d} ${MONTHS_EN[m - 1]} ${y}`);
+  return t(req, `${w.viFull}, ${formatDate('vi', iso)}`, `${w.enFull} ${formatDate('en', iso)}`);
 }
 
 type DayKind = 'off' | 'makeup' | 'weekend' | 'work';

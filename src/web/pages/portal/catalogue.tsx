@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { formatVnd } from '../../../platform/i18n/index.ts';
+import { formatBudget, formatVnd } from '../../../platform/i18n/index.ts';
 import type { ProcedureSummary } from '../../../modules/catalog/search-procedures.ts';
 import type { Facet } from '../../../modules/catalog/search-procedures.ts';
 import { Layout, Pagination, t } from '../../components/layout.tsx';
@@ -15,6 +15,11 @@ export function unitLabel(req: FastifyRequest, unit: string | null) {
     default:
       return t(req, '(theo quy định)', '(as regulated)');
   }
+}
+
+/** A processing time as people say it: working days through `formatBudget` ("1 ngày 4 giờ làm việc"), else the value and its unit. */
+export function timeLimitText(req: FastifyRequest, value: number, unit: string | null) {
+  return unit === 'WORKING_DAY' ? formatBudget(req.lang, value) : `${value} ${unitLabel(req, unit)}`;
 }
 
 export function LevelBadge({ req, level }: { req: FastifyRequest; level: 'full' | 'partial' }) {
@@ -37,7 +42,7 @@ export function ProcedureCard({ req, p }: { req: FastifyRequest; p: ProcedureSum
       </p>
       <p class="govuk-body-s govuk-!-margin-bottom-0">
         <LevelBadge req={req} level={p.level} />{' '}
-        {p.processingTime !== null && p.processingTimeUnit !== 'OTHER' ? `${t(req, 'Thời hạn', 'Time limit')}: ${p.processingTime} ${unitLabel(req, p.processingTimeUnit)} · ` : ''}
+        {p.processingTime !== null && p.processingTimeUnit !== 'OTHER' ? `${t(req, 'Thời hạn', 'Time limit')}: ${timeLimitText(req, p.processingTime, p.processingTimeUnit)} · ` : ''}
         {p.feeFrom !== null ? `${t(req, 'Phí, lệ phí từ', 'Fees from')} ${p.feeFrom === 0 ? t(req, 'miễn phí', 'free') : formatVnd(p.feeFrom)}` : ''}
       </p>
     </div>

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { PublicDossier } from '../../../modules/dossiers/track-dossier.ts';
 import { Layout, t } from '../../components/layout.tsx';
-import { dayText, localDay, StatusTag } from './dossier-mine.tsx';
+import { StatusTag } from './dossier-mine.tsx';
+import { formatDate } from '../../../platform/i18n/index.ts';
 
 /**
  * Public tracking by dossier code: the procedure, status and dates, nothing personal. With a
@@ -26,12 +27,12 @@ export function DossierTrackPage({ req, code, found }: { req: FastifyRequest; co
           <dl class="govuk-summary-list">
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Thủ tục', 'Procedure')}</dt><dd class="govuk-summary-list__value">{found.procedureName}</dd></div>
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Trạng thái', 'Status')}</dt><dd class="govuk-summary-list__value"><StatusTag req={req} status={found.status} /></dd></div>
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày nộp', 'Filed')}</dt><dd class="govuk-summary-list__value">{localDay(found.submittedAt)}</dd></div>
+            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày nộp', 'Filed')}</dt><dd class="govuk-summary-list__value">{formatDate(req.lang, found.submittedAt)}</dd></div>
             <div class="govuk-summary-list__row">
               <dt class="govuk-summary-list__key">{t(req, 'Hạn giải quyết', 'Due date')}</dt>
-              <dd class="govuk-summary-list__value">{found.dueDate ? dayText(found.dueDate) : t(req, 'Tính từ ngày tiếp nhận', 'Counted from receipt')}{found.overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}</dd>
+              <dd class="govuk-summary-list__value">{found.dueDate ? formatDate(req.lang, found.dueDate) : t(req, 'Tính từ ngày tiếp nhận', 'Counted from receipt')}{found.overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}</dd>
             </div>
-            {found.finishedAt ? <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày kết thúc', 'Finished')}</dt><dd class="govuk-summary-list__value">{localDay(found.finishedAt)}</dd></div> : null}
+            {found.finishedAt ? <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày kết thúc', 'Finished')}</dt><dd class="govuk-summary-list__value">{formatDate(req.lang, found.finishedAt)}</dd></div> : null}
           </dl>
         </section>
       ) : notFound ? (

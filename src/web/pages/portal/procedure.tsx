@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { formatVnd } from '../../../platform/i18n/index.ts';
+import { formatBudget, formatDate, formatVnd } from '../../../platform/i18n/index.ts';
 import type { ProcedureDetail } from '../../../modules/catalog/get-procedure.ts';
 import { Layout, TableWrap, t, roleName } from '../../components/layout.tsx';
-import { LevelBadge, unitLabel } from './catalogue.tsx';
+import { LevelBadge, timeLimitText } from './catalogue.tsx';
 
 const CHANNEL = { ONLINE: ['Trực tuyến', 'Online'], POSTAL: ['Dịch vụ bưu chính', 'By post'], DIRECT: ['Trực tiếp', 'In person'] } as const;
 const FEE_TYPE: Record<string, [string, string]> = { FEE: ['Lệ phí', 'Fee'], CHARGE: ['Phí', 'Charge'], SERVICE_FEE: ['Phí, lệ phí', 'Fee'] };
@@ -23,7 +23,7 @@ export function MethodsTable({ req, p }: { req: FastifyRequest; p: ProcedureDeta
           {p.methods.map((m) => (
             <tr class="govuk-table__row">
               <th scope="row" class="govuk-table__header">{t(req, CHANNEL[m.channel][0], CHANNEL[m.channel][1])}</th>
-              <td class="govuk-table__cell">{m.processingTimeUnit === 'OTHER' ? (m.description || t(req, 'Theo quy định', 'As regulated')) : `${m.processingTime} ${unitLabel(req, m.processingTimeUnit)}`}</td>
+              <td class="govuk-table__cell">{m.processingTimeUnit === 'OTHER' ? (m.description || t(req, 'Theo quy định', 'As regulated')) : timeLimitText(req, m.processingTime, m.processingTimeUnit)}</td>
               <td class="govuk-table__cell">
                 {m.fees.length === 0 || m.fees.every((f) => f.value === 0)
                   ? t(req, 'Không thu phí', 'Free')
@@ -112,7 +112,7 @@ export function ProcedurePage({ req, p }: { req: FastifyRequest; p: ProcedureDet
           <h2 class="govuk-heading-m">{t(req, 'Quy trình xử lý nội bộ', 'Internal workflow')}</h2>
           <ol class="govuk-list govuk-list--number">
             {p.workflow.map((w) => (
-              <li>{req.lang === 'en' && w.nameEn ? w.nameEn : w.name} — {roleName(req, w.role)} ({w.workingDays} {t(req, 'ngày làm việc', 'working days')})</li>
+              <li>{req.lang === 'en' && w.nameEn ? w.nameEn : w.name} — {roleName(req, w.role)} ({formatBudget(req.lang, w.workingDays)})</li>
             ))}
           </ol>
         </>
@@ -126,7 +126,7 @@ export function ProcedurePage({ req, p }: { req: FastifyRequest; p: ProcedureDet
         </>
       ) : null}
       <p class="govuk-body-s cs-meta">
-        {t(req, `Phiên bản ${p.version}, hiệu lực từ ${p.effectiveFrom.slice(0, 10)}`, `Version ${p.version}, in force since ${p.effectiveFrom.slice(0, 10)}`)}
+        {t(req, `Phiên bản ${p.version}, hiệu lực từ ${formatDate('vi', p.effectiveFrom)}`, `Version ${p.version}, in force since ${formatDate('en', p.effectiveFrom)}`)}
       </p>
     </Layout>
   );
