@@ -60,7 +60,7 @@ export const PARAM_RULES: { url: RegExp; param: string; kind: KindName }[] = [
   { url: /^\/api\/v1\/registers\/:unitId$/, param: 'unitId', kind: 'unit' },
   { url: /^\/nop-ho-so\/:code\/da-nop$/, param: 'code', kind: 'procedure' },
   { url: /^\/nop-ho-so\/:code(\/|$)/, param: 'code', kind: 'draft' },
-  { url: /^\/(api\/v1\/procedures|thu-tuc|can-bo\/tiep-nhan)\/:code(\/|$)/, param: 'code', kind: 'procedure' },
+  { url: /^\/(api\/v1\/procedures|thu-tuc|can-bo\/tiep-nhan|can-bo\/thu-tuc)\/:code(\/|$)/, param: 'code', kind: 'procedure' },
   { url: /^\/(api\/v1\/staff|can-bo\/nhan-su)\/:username(\/|$)/, param: 'username', kind: 'staff' },
   { url: /^\/api\/v1\/calendar\/:year$/, param: 'year', kind: 'year' },
   { url: /^\/(api\/v1\/notifications|can-bo\/hop-thu)\/:id(\/|$)/, param: 'id', kind: 'notification' },

@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.ts';
-import type { Tx } from '../../platform/db/index.ts';
-import { AppError, type ErrorDetail } from '../../platform/errors.ts';
-import { canonicalJson, recordAudit } from '../../platform/audit/index.ts';
+import type { ErrorDetail } from '../../platform/errors.ts';
+import { recordAudit } from '../../platform/audit/index.ts';
 import { foldVietnamese } from '../../platform/i18n/index.ts';
 import { validationError, zodDetails } from '../../platform/http/validation.ts';
 import { listUnits } from '../organisation/list-units.ts';
 import { ImportDefaults, NationalRecord, type ProcedureData } from './national-format.ts';
+import { writeProcedureVersion, type VersionOutcome } from './write-procedure-version.ts';
 
 export const ImportInput = z.union([
   z.object({ records: z.array(z.unknown()).min(1).max(20_000), defaults: ImportDefaults.optional() }),
@@ -17,11 +16,7 @@ export const ImportInput = z.union([
 ]);
 export type ImportInput = z.infer<typeof ImportInput>;
 
-export interface ImportOutcome {
-  code: string;
-  version: number;
-  status: 'created' | 'new-version' | 'unchanged';
-}
+export type ImportOutcome = VersionOutcome;
 export interface ImportResult {
   imported: number;
   created: number;
@@ -122,7 +117,7 @@ export async function importProcedures(ctx: Ctx, input: unknown, actor: string, 
   await ctx.database.db.transaction().execute(async (tx) => {
     let done = 0;
     for (const p of parsed) {
-      const outcome = await upsertVersion(tx, p.data, p.raw, p.effectiveFrom);
+      const outcome = await writeProcedureVersion(tx, p.data, p.raw, p.effectiveFrom);
       result.procedures.push(outcome);
       if (outcome.status === 'created') result.created++;
       else if (outcome.status === 'new-version') result.newVersions++;
@@ -140,48 +135,4 @@ export async function importProcedures(ctx: Ctx, input: unknown, actor: string, 
   // A large import changes the table's statistics enough to mislead the planner until autovacuum catches up.
   if (result.created + result.newVersions >= 500) await sql`analyze procedure_versions`.execute(ctx.database.db);
   return result;
-}
-
-async function upsertVersion(tx: Tx, data: ProcedureData, raw: unknown, effectiveFrom: Date | null): Promise<ImportOutcome> {
-  const hash = createHash('sha256').update(canonicalJson({ data, raw })).digest('hex');
-  // Serialise imports of the same code so version numbers stay gap-free.
-  await sql`select pg_advisory_xact_lock(hashtext(${`procedure:${data.code}`}))`.execute(tx);
-  const latest = await tx
-    .selectFrom('procedure_versions')
-    .select(['id', 'version', 'effective_from', 'content_hash'])
-    .where('procedure_code', '=', data.code)
-    .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (latest?.content_hash === hash) return { code: data.code, version: latest.version, status: 'unchanged' };
-  const from = effectiveFrom ?? new Date();
-  if (latest && from <= new Date(latest.effective_from)) {
-    const msg = `phiên bản mới của ${data.code} phải có hiệu lực sau ${new Date(latest.effective_from).toISOString().slice(0, 10)}`;
-    throw new AppError('CONFLICT', { vi: `Ngày hiệu lực: ${msg}`, en: `Effective date: a new version of ${data.code} must take effect after ${new Date(latest.effective_from).toISOString().slice(0, 10)}` });
-  }
-  if (!latest) await tx.insertInto('procedures').values({ code: data.code }).execute();
-  else await tx.updateTable('procedure_versions').set({ effective_to: from }).where('id', '=', latest.id).execute();
-  const version = (latest?.version ?? 0) + 1;
-  const online = data.methods.find((m) => m.channel === 'ONLINE') ?? data.methods[0];
-  const fees = data.methods.flatMap((m) => m.fees.map((f) => f.value));
-  const summary = { agencyName: data.agencyName, processingTime: online?.processingTime ?? null, processingTimeUnit: online?.processingTimeUnit ?? null, feeFrom: fees.length ? Math.min(...fees) : null };
-  const row = await tx
-    .insertInto('procedure_versions')
-    .values({
-      procedure_code: data.code,
-      version,
-      effective_from: from,
-      name: data.name,
-      field: data.field,
-      agency_code: data.agencyCode,
-      level: data.level,
-      name_norm: foldVietnamese(data.name),
-      search_norm: foldVietnamese(`${data.code} ${data.name} ${data.field} ${data.resultType ?? ''}`),
-      summary: JSON.stringify(summary),
-      content_hash: hash,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await tx.insertInto('procedure_documents').values({ version_id: row.id, data: JSON.stringify(data), raw: JSON.stringify(raw) }).execute();
-  return { code: data.code, version, status: latest ? 'new-version' : 'created' };
 }

@@ -5,6 +5,15 @@ import { ErrorBody, Page } from '../../platform/http/schemas.ts';
 import { importProcedures } from './import-procedures.ts';
 import { getProcedure, ProcedureDetail } from './get-procedure.ts';
 import { ProcedureSummary, SearchQuery, searchProcedures } from './search-procedures.ts';
+import { SaveProcedureVersionInput, saveProcedureVersion } from './save-procedure-version.ts';
+
+const SaveOutcomeSchema = z.object({
+  code: z.string(),
+  version: z.number().int(),
+  status: z.enum(['new-version', 'unchanged']),
+  effectiveFrom: z.string(),
+  versions: z.array(z.object({ version: z.number().int(), effectiveFrom: z.string(), effectiveTo: z.string().nullable() })),
+});
 
 const ImportResultSchema = z.object({
   imported: z.number(),
@@ -48,6 +57,23 @@ export const catalogModule: Module = {
         response: { 200: ImportResultSchema, 400: ErrorBody, 409: ErrorBody },
       },
       handler: async (req) => importProcedures(ctx, req.body, actorOf(req.principal)),
+    });
+    app.post('/api/v1/procedures/:code/versions', {
+      config: { access: ['administrator'] },
+      // The schema documents the body; the operation checks it itself, naming each field as
+      // its own checks do (one path style for every error of this call).
+      attachValidation: true,
+      schema: {
+        tags: ['catalog'],
+        summary: 'Save an edit of a procedure (fees, processing time, components, workflow steps, e-form) as a new version from an effective date (today or later); sections left out are kept. Dossiers already filed keep their version.',
+        params: z.object({ code: z.string().max(60) }),
+        body: SaveProcedureVersionInput,
+        response: { 200: SaveOutcomeSchema, 201: SaveOutcomeSchema, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+      handler: async (req, reply) => {
+        const r = await saveProcedureVersion(ctx, req.params.code, req.body, actorOf(req.principal));
+        return reply.code(r.status === 'new-version' ? 201 : 200).send(r);
+      },
     });
   },
 };

@@ -4,6 +4,7 @@ import type { ProcedureSummary } from '../../../modules/catalog/search-procedure
 import type { AppError } from '../../../platform/errors.ts';
 import { Csrf, Layout, Pagination, t, TableWrap } from '../../components/layout.tsx';
 import { LevelBadge } from '../portal/catalogue.tsx';
+import { editUrl, versionsUrl } from './procedure-edit.tsx';
 
 export function OfficeCataloguePage(props: { req: FastifyRequest; q: string; items: ProcedureSummary[]; total: number; page: number; canImport: boolean; result?: ImportResult; error?: AppError }) {
   const { req } = props;
@@ -54,10 +55,20 @@ export function OfficeCataloguePage(props: { req: FastifyRequest; q: string; ite
             {props.items.map((p) => (
               <tr class="govuk-table__row">
                 <td class="govuk-table__cell">{p.code}</td>
-                <td class="govuk-table__cell"><a class="govuk-link" href={`/thu-tuc/${encodeURIComponent(p.code)}`}>{p.name}</a></td>
+                <td class="govuk-table__cell">
+                  <a class="govuk-link" href={`/thu-tuc/${encodeURIComponent(p.code)}`}>{p.name}</a>
+                  {props.canImport ? (
+                    <>
+                      <br />
+                      <a class="govuk-link govuk-body-s" href={editUrl(p.code)}>{t(req, 'Sửa thủ tục', 'Edit procedure')}<span class="govuk-visually-hidden"> {p.code}</span></a>
+                    </>
+                  ) : null}
+                </td>
                 <td class="govuk-table__cell">{p.field}</td>
                 <td class="govuk-table__cell"><LevelBadge req={req} level={p.level} /></td>
-                <td class="govuk-table__cell govuk-table__cell--numeric">{p.version}</td>
+                <td class="govuk-table__cell govuk-table__cell--numeric">
+                  <a class="govuk-link" href={versionsUrl(p.code)}>{p.version}<span class="govuk-visually-hidden"> {t(req, `— các phiên bản của ${p.code}`, `— versions of ${p.code}`)}</span></a>
+                </td>
               </tr>
             ))}
           </tbody>
