@@ -23,6 +23,7 @@ import { resultDraftPagesModule } from './web/routes/result-draft.ts';
 import { calendarPagesModule } from './web/routes/calendar.ts';
 import { outboxPagesModule } from './web/routes/outbox.ts';
 import { officeProceduresModule } from './web/routes/office-procedures.tsx';
+import { officeAccountsModule } from './web/routes/office-accounts.tsx';
 import { registerSso, SSO_CALLBACK } from './modules/identity/citizen-sso.ts';
 import { readDemo } from './modules/demo/load-demo-data.ts';
 import { registerVneidSimulator, type SimCitizen } from './simulators/vneid/provider.ts';
@@ -44,7 +45,7 @@ export { closeContext };
 export async function buildApp(ctx: Ctx) {
   return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, calendarModule, uploadsModule, notificationsModule, dossiersModule, dossierFormsModule, resultsModule, resultDraftModule, tsaSimulatorModule,
     // Pages: src/web owns every page route and calls the modules' operations.
-    dossierPortalModule, dossierOfficeModule, resultVerifyModule, resultPagesModule, resultDraftPagesModule, calendarPagesModule, outboxPagesModule, officeProceduresModule, webModule], {
+    dossierPortalModule, dossierOfficeModule, resultVerifyModule, resultPagesModule, resultDraftPagesModule, calendarPagesModule, outboxPagesModule, officeAccountsModule, officeProceduresModule, webModule], {
     extra: async (app) => {
       const { oidc, publicUrl } = ctx.config;
       // The demo's stand-in for the national SSO, with the demo citizens; OIDC_ISSUER replaces it.

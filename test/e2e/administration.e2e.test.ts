@@ -56,11 +56,11 @@ describe('administration pages', () => {
     await page.selectOption('#role', 'clerk');
     await page.selectOption('#unitId', '000.01.01.G12');
     await Promise.all([page.waitForNavigation(), page.click('form[action$="/vai-tro"] button[type=submit]')]);
-    expect(await page.locator('.govuk-checkboxes__label').count()).toBe(2);
+    expect(await page.locator('form[action$="/vai-tro"] .govuk-checkboxes__label').count()).toBe(2);
     await page.uncheck('input[name=keep][value="specialist@000.05.01.G12"]');
     await Promise.all([page.waitForNavigation(), page.click('form[action$="/vai-tro"] button[type=submit]')]);
-    expect(await page.locator('.govuk-checkboxes__label').count()).toBe(1);
-    expect(await page.locator('.govuk-checkboxes__label').first().textContent()).toContain('Văn thư');
+    expect(await page.locator('form[action$="/vai-tro"] .govuk-checkboxes__label').count()).toBe(1);
+    expect(await page.locator('form[action$="/vai-tro"] .govuk-checkboxes__label').first().textContent()).toContain('Văn thư');
     await Promise.all([page.waitForNavigation(), page.click('form[action$="/trang-thai"] button[type=submit]')]);
     expect(await page.locator('main').first().textContent()).toContain('Đã khóa');
     const other = await browser.newPage({ baseURL: t.base });

@@ -49,7 +49,11 @@ export async function signInStaff(ctx: Ctx, input: StaffSignInInput, meta: { ip:
     return fail(staff ? 'disabled' : 'unknown-user');
   }
   const roles = await db.selectFrom('staff_roles').select(['role', 'unit_id']).where('staff_id', '=', staff.id).execute();
-  const needsOtp = Boolean(staff.totp_secret) || roles.some((r) => TOTP_REQUIRED_ROLES.includes(r.role as StaffRole));
+  // After an administrator cleared the TOTP secret, the official signs in with the temporary
+  // password alone, to set a password and enrol a new secret: such a session holds no role
+  // that needs a second factor (see currentPrincipal) until a sign-in with a code.
+  const enrolling = !staff.totp_secret && staff.must_change_password;
+  const needsOtp = !enrolling && (Boolean(staff.totp_secret) || roles.some((r) => TOTP_REQUIRED_ROLES.includes(r.role as StaffRole)));
 
   if (!(await verifyPassword(staff.password_hash, input.password))) return fail('password');
   let step: number | null = null;
@@ -69,14 +73,16 @@ export async function signInStaff(ctx: Ctx, input: StaffSignInInput, meta: { ip:
     if (!spent) return fail('otp-replayed');
   }
   await throttle.clear(input.username);
-  await audit(db, { actor: `staff:${staff.username}`, action: 'auth.login', data: { ip: meta.ip, otp: step !== null } });
+  const mfa = step !== null;
+  await audit(db, { actor: `staff:${staff.username}`, action: 'auth.login', data: { ip: meta.ip, otp: mfa, ...(staff.must_change_password ? { mustChangePassword: true } : {}) } });
   return {
     kind: 'staff',
     id: staff.id,
     username: staff.username,
     name: staff.full_name,
-    roles: roles.map((r) => ({ role: r.role as StaffRole, unitId: r.unit_id })),
-    mfa: step !== null,
+    roles: roles.map((r) => ({ role: r.role as StaffRole, unitId: r.unit_id })).filter((r) => mfa || !TOTP_REQUIRED_ROLES.includes(r.role)),
+    mfa,
+    ...(staff.must_change_password ? { mustChangePassword: true } : {}),
   };
 }
 

@@ -100,11 +100,38 @@ export interface AuditRow {
   data: Record<string, unknown>;
 }
 
-export async function listAudit(db: Queryable, opts: { before?: number; limit: number; actor?: string; action?: string }): Promise<AuditRow[]> {
+export interface AuditQuery {
+  /** Entries with a smaller id (the next page, newest first). */
+  before?: number;
+  limit: number;
+  /** Exact actors, e.g. `staff:admin`. */
+  actor?: string | readonly string[];
+  /** Entries whose action starts with this. */
+  action?: string;
+  /** Entries with exactly this action. */
+  actionIs?: string;
+  /** Exact targets (any of them), e.g. `dossier:G12.01-260101-0001`. */
+  target?: string | readonly string[];
+  /** From this moment on (inclusive). */
+  from?: Date;
+  /** Before this moment (exclusive). */
+  to?: Date;
+}
+
+const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Entries newest first, filtered; each filter has its own index (migration 0019). */
+export async function listAudit(db: Queryable, opts: AuditQuery): Promise<AuditRow[]> {
   let q = db.selectFrom('audit_log').select(['id', 'at', 'actor', 'action', 'target', 'data']).orderBy('id', 'desc').limit(opts.limit);
   if (opts.before) q = q.where('id', '<', opts.before);
-  if (opts.actor) q = q.where('actor', '=', opts.actor);
-  if (opts.action) q = q.where('action', 'like', `${opts.action}%`);
+  const actors = opts.actor === undefined ? [] : [opts.actor].flat();
+  if (actors.length) q = q.where('actor', 'in', actors);
+  if (opts.action) q = q.where('action', 'like', likePrefix(opts.action));
+  if (opts.actionIs) q = q.where('action', '=', opts.actionIs);
+  const targets = opts.target === undefined ? [] : [opts.target].flat();
+  if (targets.length) q = q.where('target', 'in', targets);
+  if (opts.from) q = q.where('at', '>=', opts.from);
+  if (opts.to) q = q.where('at', '<', opts.to);
   const rows = await q.execute();
   return rows.map((r) => ({ ...r, at: new Date(r.at), data: r.data as unknown as Record<string, unknown> }));
 }

@@ -76,6 +76,17 @@ export class SessionStore {
   }
 }
 
+/**
+ * Ends every session of an official's account (a credential reset, a password change), except
+ * the one named: the session in which the official has just proved the new password.
+ */
+export async function endStaffSessions(db: Queryable, staffId: string, except?: string): Promise<number> {
+  let q = db.deleteFrom('sessions').where(sql<string>`principal->>'kind'`, '=', 'staff').where(sql<string>`principal->>'id'`, '=', staffId);
+  if (except) q = q.where('id_hash', '<>', hashId(except));
+  const r = await q.executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);

@@ -28,7 +28,10 @@ export class TokenService {
   async verify(token: string): Promise<Principal | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: this.issuer, audience: 'congso-api', algorithms: ['HS256'] });
-      return (payload as { p?: Principal }).p ?? null;
+      const p = (payload as { p?: Principal }).p ?? null;
+      // When an official's token was issued, so that one issued before their credentials were
+      // reset or changed is refused (currentPrincipal).
+      return p?.kind === 'staff' && typeof payload.iat === 'number' ? { ...p, issuedAt: payload.iat } : p;
     } catch {
       // Expired, forged or malformed tokens are all simply "not signed in".
       return null;

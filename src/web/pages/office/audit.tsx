@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { AuditRow, VerifyResult } from '../../../platform/audit/index.ts';
+import type { VerifyResult } from '../../../platform/audit/index.ts';
+import type { AuditEntryView } from '../../../modules/audit/search-audit.ts';
+import { AUDIT_ACTION_GROUPS, AUDIT_ACTIONS } from '../../../modules/audit/action-labels.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
-import { Csrf, Layout, t, TableWrap } from '../../components/layout.tsx';
+import { Csrf, ErrorSummary, Layout, t, TableWrap } from '../../components/layout.tsx';
 
 export function VerifyResultView({ req, r }: { req: FastifyRequest; r: VerifyResult }) {
   return (
@@ -15,19 +17,113 @@ export function VerifyResultView({ req, r }: { req: FastifyRequest; r: VerifyRes
   );
 }
 
-export function AuditPage({ req, rows, next }: { req: FastifyRequest; rows: AuditRow[]; next: number | null }) {
+export interface AuditView {
+  filter: Partial<Record<'actor' | 'action' | 'target' | 'from' | 'to', string>>;
+  items: AuditEntryView[];
+  /** The cursor of the older page, if any. */
+  next: number | null;
+  /** This page is not the newest one. */
+  paged: boolean;
+  errors?: { field: string; text: string }[];
+}
+
+const FILTER_FIELDS = ['actor', 'action', 'target', 'from', 'to'] as const;
+
+/** The page's URL with the filter kept and the given changes. */
+export function auditHref(path: string, filter: AuditView['filter'], extra: Record<string, string | number> = {}): string {
+  const q = new URLSearchParams();
+  for (const k of FILTER_FIELDS) if (filter[k]) q.set(k, filter[k]!);
+  for (const [k, v] of Object.entries(extra)) q.set(k, String(v));
+  const qs = q.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+function FilterField({ req, id, label, hint, value, error, type = 'text', width }: { req: FastifyRequest; id: string; label: string; hint?: string; value?: string; error?: string; type?: 'text' | 'date'; width: string }) {
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <label class="govuk-label govuk-label--s" for={id}>{label}</label>
+      {hint ? <div class="govuk-hint" id={`${id}-hint`}>{hint}</div> : null}
+      {error ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {error}</p> : null}
+      {type === 'date' ? (
+        <input class={`govuk-input ${width}${error ? ' govuk-input--error' : ''}`} id={id} name={id} type="date" value={value ?? ''} aria-describedby={describedBy} />
+      ) : (
+        <input class={`govuk-input ${width}${error ? ' govuk-input--error' : ''}`} id={id} name={id} type="text" value={value ?? ''} aria-describedby={describedBy} spellcheck={false} />
+      )}
+    </div>
+  );
+}
+
+function Details({ data }: { data: Record<string, unknown> }) {
+  const keys = Object.keys(data);
+  if (!keys.length) return null;
+  return <span class="cs-meta cs-audit-data">{keys.map((k) => `${k}: ${typeof data[k] === 'string' ? data[k] : JSON.stringify(data[k])}`).join('; ')}</span>;
+}
+
+export function AuditPage({ req, view, verify }: { req: FastifyRequest; view: AuditView; verify?: VerifyResult }) {
+  const { filter, items } = view;
+  const errors = view.errors ?? [];
+  const err = (f: string) => errors.find((e) => e.field === f)?.text;
+  const filtered = FILTER_FIELDS.some((k) => filter[k]);
+  const actions = Object.entries(AUDIT_ACTIONS).sort(([a], [b]) => a.localeCompare(b));
   return (
     <Layout req={req} area="office" title={t(req, 'Nhật ký hệ thống', 'Audit trail')}>
+      <ErrorSummary req={req} errors={errors.map((e) => ({ href: `#${e.field}`, text: e.text }))} />
       <h1 class="govuk-heading-l">{t(req, 'Nhật ký hệ thống', 'Audit trail')}</h1>
       <p class="govuk-body">{t(req, 'Nhật ký chỉ ghi thêm; mỗi bản ghi chứa mã băm của bản ghi trước nên mọi sửa đổi đều bị phát hiện.', 'The trail is append-only; each entry holds the hash of the one before, so any change is detected.')}</p>
       <form method="post" action="/can-bo/nhat-ky/kiem-tra" hx-post="/can-bo/nhat-ky/kiem-tra" hx-target="#verify-result" hx-swap="outerHTML">
         <Csrf req={req} />
         <button type="submit" class="govuk-button govuk-button--secondary">{t(req, 'Kiểm tra tính toàn vẹn', 'Verify integrity')}</button>
       </form>
-      <div id="verify-result"></div>
+      {verify ? <VerifyResultView req={req} r={verify} /> : <div id="verify-result"></div>}
+
+      <form method="get" action="/can-bo/nhat-ky" class="cs-filter" novalidate>
+        <h2 class="govuk-heading-m">{t(req, 'Lọc nhật ký', 'Filter the trail')}</h2>
+        <div class="govuk-grid-row">
+          <div class="govuk-grid-column-one-half">
+            <FilterField req={req} id="actor" width="govuk-!-width-full" value={filter.actor} error={err('actor')} label={t(req, 'Người thực hiện', 'Actor')}
+              hint={t(req, 'Họ tên hoặc tên đăng nhập của cán bộ', "An official's name or username")} />
+          </div>
+          <div class="govuk-grid-column-one-half">
+            <div class={`govuk-form-group${err('action') ? ' govuk-form-group--error' : ''}`}>
+              <label class="govuk-label govuk-label--s" for="action">{t(req, 'Hành động', 'Action')}</label>
+              {err('action') ? <p id="action-error" class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {err('action')}</p> : null}
+              <select class="govuk-select govuk-!-width-full" id="action" name="action" aria-describedby={err('action') ? 'action-error' : undefined}>
+                <option value="">{t(req, 'Mọi hành động', 'Any action')}</option>
+                <optgroup label={t(req, 'Nhóm hành động', 'Groups')}>
+                  {AUDIT_ACTION_GROUPS.map((g) => <option value={`${g.prefix}*`} selected={filter.action === `${g.prefix}*`}>{t(req, `${g.label.vi} (tất cả)`, `${g.label.en} (all)`)}</option>)}
+                </optgroup>
+                <optgroup label={t(req, 'Hành động', 'Actions')}>
+                  {actions.map(([code, l]) => <option value={code} selected={filter.action === code}>{t(req, l.vi, l.en)}</option>)}
+                </optgroup>
+              </select>
+            </div>
+          </div>
+        </div>
+        <div class="govuk-grid-row">
+          <div class="govuk-grid-column-one-half">
+            <FilterField req={req} id="target" width="govuk-!-width-full" value={filter.target} error={err('target')} label={t(req, 'Đối tượng', 'Target')}
+              hint={t(req, 'Mã hồ sơ, mã kết quả, tên đăng nhập hoặc mã đơn vị', 'A dossier or result code, a username or a unit code')} />
+          </div>
+          <div class="govuk-grid-column-one-quarter">
+            <FilterField req={req} id="from" type="date" width="govuk-!-width-full" value={filter.from} error={err('from')} label={t(req, 'Từ ngày', 'From')} />
+          </div>
+          <div class="govuk-grid-column-one-quarter">
+            <FilterField req={req} id="to" type="date" width="govuk-!-width-full" value={filter.to} error={err('to')} label={t(req, 'Đến ngày', 'To')} />
+          </div>
+        </div>
+        <div class="govuk-button-group">
+          <button type="submit" class="govuk-button">{t(req, 'Lọc', 'Filter')}</button>
+          {filtered ? <a class="govuk-link" href="/can-bo/nhat-ky">{t(req, 'Bỏ lọc', 'Clear the filter')}</a> : null}
+          <a class="govuk-link" href={auditHref('/can-bo/nhat-ky/xuat.csv', filter)} download>{t(req, 'Tải về CSV (theo bộ lọc)', 'Download CSV (as filtered)')}</a>
+        </div>
+      </form>
+
       <TableWrap label={t(req, 'Nhật ký hệ thống', 'Audit trail')}>
         <table class="govuk-table">
-          <caption class="govuk-table__caption govuk-table__caption--s">{t(req, 'Mới nhất trước', 'Newest first')}</caption>
+          <caption class="govuk-table__caption govuk-table__caption--s">
+            {items.length ? t(req, `Mới nhất trước: ${items.length} bản ghi trên trang này`, `Newest first: ${items.length} entries on this page`) : t(req, 'Không có bản ghi nào khớp bộ lọc', 'No entries match the filter')}
+          </caption>
           <thead class="govuk-table__head">
             <tr class="govuk-table__row">
               <th scope="col" class="govuk-table__header">#</th>
@@ -38,33 +134,54 @@ export function AuditPage({ req, rows, next }: { req: FastifyRequest; rows: Audi
             </tr>
           </thead>
           <tbody class="govuk-table__body">
-            {rows.map((r) => (
+            {items.map((r) => (
               <tr class="govuk-table__row">
                 <td class="govuk-table__cell">{r.id}</td>
                 <td class="govuk-table__cell">{formatDateTime(req.lang, r.at)}</td>
-                <td class="govuk-table__cell">{r.actor}</td>
-                <td class="govuk-table__cell">{r.action}</td>
-                <td class="govuk-table__cell">{r.target ?? ''}</td>
+                <td class="govuk-table__cell">{r.actorName}</td>
+                <td class="govuk-table__cell">{t(req, r.actionLabel.vi, r.actionLabel.en)} <Details data={r.data} /></td>
+                <td class="govuk-table__cell">{r.targetName ?? ''}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </TableWrap>
-      {next ? <p class="govuk-body"><a class="govuk-link" href={`/can-bo/nhat-ky?before=${next}`}>{t(req, 'Cũ hơn', 'Older')}</a></p> : null}
+      {view.next || view.paged ? (
+        <nav class="govuk-pagination" aria-label={t(req, 'Phân trang', 'Pagination')}>
+          {view.paged ? (
+            <div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href={auditHref('/can-bo/nhat-ky', filter)}><span class="govuk-pagination__link-title">{t(req, 'Mới nhất', 'Newest')}</span></a></div>
+          ) : null}
+          {view.next ? (
+            <div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href={auditHref('/can-bo/nhat-ky', filter, { before: view.next })} rel="next"><span class="govuk-pagination__link-title">{t(req, 'Cũ hơn', 'Older')}</span></a></div>
+          ) : null}
+        </nav>
+      ) : null}
     </Layout>
   );
 }
 
-export function AccountPage({ req, totpEnabled }: { req: FastifyRequest; totpEnabled: boolean }) {
+export function AccountPage({ req, totpEnabled, changed }: { req: FastifyRequest; totpEnabled: boolean; changed?: boolean }) {
   const p = req.principal;
   if (p?.kind !== 'staff') return null;
   return (
     <Layout req={req} area="office" title={t(req, 'Tài khoản', 'My account')}>
+      {changed ? (
+        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="changed-title">
+          <div class="govuk-notification-banner__content">
+            <p class="govuk-notification-banner__heading" id="changed-title">{t(req, 'Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.', 'Password changed. Your other sessions have ended.')}</p>
+          </div>
+        </div>
+      ) : null}
       <h1 class="govuk-heading-l">{t(req, 'Tài khoản của tôi', 'My account')}</h1>
       <dl class="govuk-summary-list">
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Họ tên', 'Name')}</dt><dd class="govuk-summary-list__value">{p.name}</dd></div>
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Tên đăng nhập', 'Username')}</dt><dd class="govuk-summary-list__value">{p.username}</dd></div>
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Xác thực hai lớp', 'Two-factor authentication')}</dt><dd class="govuk-summary-list__value">{totpEnabled ? t(req, 'Đang bật (TOTP)', 'On (TOTP)') : t(req, 'Chưa bật', 'Off')}</dd></div>
+        <div class="govuk-summary-list__row govuk-summary-list__row--no-actions"><dt class="govuk-summary-list__key">{t(req, 'Họ tên', 'Name')}</dt><dd class="govuk-summary-list__value">{p.name}</dd></div>
+        <div class="govuk-summary-list__row govuk-summary-list__row--no-actions"><dt class="govuk-summary-list__key">{t(req, 'Tên đăng nhập', 'Username')}</dt><dd class="govuk-summary-list__value">{p.username}</dd></div>
+        <div class="govuk-summary-list__row">
+          <dt class="govuk-summary-list__key">{t(req, 'Mật khẩu', 'Password')}</dt>
+          <dd class="govuk-summary-list__value">{t(req, 'Đã đặt', 'Set')}</dd>
+          <dd class="govuk-summary-list__actions"><a class="govuk-link" href="/can-bo/doi-mat-khau">{t(req, 'Đổi mật khẩu', 'Change password')}</a></dd>
+        </div>
+        <div class="govuk-summary-list__row govuk-summary-list__row--no-actions"><dt class="govuk-summary-list__key">{t(req, 'Xác thực hai lớp', 'Two-factor authentication')}</dt><dd class="govuk-summary-list__value">{totpEnabled ? t(req, 'Đang bật (TOTP)', 'On (TOTP)') : t(req, 'Chưa bật', 'Off')}</dd></div>
       </dl>
       <form method="post" action="/can-bo/dang-xuat">
         <Csrf req={req} />

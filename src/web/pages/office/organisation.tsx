@@ -19,11 +19,11 @@ function Tree({ req, nodes }: { req: FastifyRequest; nodes: UnitNode[] }) {
   );
 }
 
-function Field({ id, label, error, children }: { id: string; label: string; error?: string; children: preact.ComponentChildren }) {
+function Field({ req, id, label, error, children }: { req: FastifyRequest; id: string; label: string; error?: string; children: preact.ComponentChildren }) {
   return (
     <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
       <label class="govuk-label" for={id}>{label}</label>
-      {error ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">Lỗi:</span> {error}</p> : null}
+      {error ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {error}</p> : null}
       {children}
     </div>
   );
@@ -42,21 +42,21 @@ export function UnitsPage({ req, tree, units, canEdit, errors = [], values = {},
           <ErrorSummary req={req} errors={errors.map((e) => ({ href: `#${e.field}`, text: e.text }))} />
           <form method="post" action="/can-bo/don-vi" novalidate>
             <Csrf req={req} />
-            <Field id="id" label={t(req, 'Mã định danh điện tử (ví dụ 000.05.04.G12)', 'Electronic identifier (e.g. 000.05.04.G12)')} error={err('id')}>
+            <Field req={req} id="id" label={t(req, 'Mã định danh điện tử (ví dụ 000.05.04.G12)', 'Electronic identifier (e.g. 000.05.04.G12)')} error={err('id')}>
               <input class="govuk-input govuk-input--width-20" id="id" name="id" type="text" value={values.id ?? ''} spellcheck={false} />
             </Field>
-            <Field id="name" label={t(req, 'Tên đơn vị', 'Name')} error={err('name')}>
+            <Field req={req} id="name" label={t(req, 'Tên đơn vị', 'Name')} error={err('name')}>
               <input class="govuk-input" id="name" name="name" type="text" value={values.name ?? ''} />
             </Field>
-            <Field id="nameEn" label={t(req, 'Tên tiếng Anh', 'English name')} error={err('nameEn')}>
+            <Field req={req} id="nameEn" label={t(req, 'Tên tiếng Anh', 'English name')} error={err('nameEn')}>
               <input class="govuk-input" id="nameEn" name="nameEn" type="text" value={values.nameEn ?? ''} />
             </Field>
-            <Field id="parentId" label={t(req, 'Đơn vị cấp trên', 'Parent unit')} error={err('parentId')}>
+            <Field req={req} id="parentId" label={t(req, 'Đơn vị cấp trên', 'Parent unit')} error={err('parentId')}>
               <select class="govuk-select govuk-!-width-full" id="parentId" name="parentId">
                 {units.map((u) => <option value={u.id} selected={values.parentId === u.id}>{`${u.name} (${u.id})`}</option>)}
               </select>
             </Field>
-            <Field id="kind" label={t(req, 'Loại', 'Kind')} error={err('kind')}>
+            <Field req={req} id="kind" label={t(req, 'Loại', 'Kind')} error={err('kind')}>
               <select class="govuk-select" id="kind" name="kind">
                 <option value="department" selected={values.kind === 'department'}>{t(req, 'Cục, Vụ (cấp 2)', 'Department')}</option>
                 <option value="unit" selected={values.kind !== 'department'}>{t(req, 'Phòng, đơn vị (cấp 3)', 'Unit')}</option>
@@ -122,24 +122,24 @@ export function StaffPage(props: { req: FastifyRequest; staff: Staff[]; units: U
           <ErrorSummary req={req} errors={errors.map((e) => ({ href: `#${e.field}`, text: e.text }))} />
           <form method="post" action="/can-bo/nhan-su" novalidate>
             <Csrf req={req} />
-            <Field id="fullName" label={t(req, 'Họ và tên', 'Full name')} error={err('fullName')}>
+            <Field req={req} id="fullName" label={t(req, 'Họ và tên', 'Full name')} error={err('fullName')}>
               <input class="govuk-input" id="fullName" name="fullName" type="text" value={values.fullName ?? ''} autocomplete="off" />
             </Field>
-            <Field id="username" label={t(req, 'Tên đăng nhập', 'Username')} error={err('username')}>
+            <Field req={req} id="username" label={t(req, 'Tên đăng nhập', 'Username')} error={err('username')}>
               <input class="govuk-input govuk-input--width-20" id="username" name="username" type="text" value={values.username ?? ''} spellcheck={false} autocomplete="off" />
             </Field>
-            <Field id="email" label={t(req, 'Thư điện tử', 'Email')} error={err('email')}>
+            <Field req={req} id="email" label={t(req, 'Thư điện tử', 'Email')} error={err('email')}>
               <input class="govuk-input" id="email" name="email" type="email" value={values.email ?? ''} autocomplete="off" />
             </Field>
-            <Field id="password" label={t(req, 'Mật khẩu ban đầu (ít nhất 10 ký tự)', 'Initial password (10 characters or more)')} error={err('password')}>
+            <Field req={req} id="password" label={t(req, 'Mật khẩu ban đầu (ít nhất 10 ký tự)', 'Initial password (10 characters or more)')} error={err('password')}>
               <input class="govuk-input govuk-input--width-20" id="password" name="password" type="password" autocomplete="new-password" />
             </Field>
-            <Field id="role" label={t(req, 'Vai trò', 'Role')} error={err('role')}>
+            <Field req={req} id="role" label={t(req, 'Vai trò', 'Role')} error={err('role')}>
               <select class="govuk-select" id="role" name="role">
                 {STAFF_ROLE_LIST.map((r) => <option value={r} selected={values.role === r}>{roleName(req, r)}</option>)}
               </select>
             </Field>
-            <Field id="unitId" label={t(req, 'Đơn vị', 'Unit')} error={err('unitId')}>
+            <Field req={req} id="unitId" label={t(req, 'Đơn vị', 'Unit')} error={err('unitId')}>
               <select class="govuk-select govuk-!-width-full" id="unitId" name="unitId">
                 {units.map((u) => <option value={u.id} selected={values.unitId === u.id}>{`${u.name} (${u.id})`}</option>)}
               </select>

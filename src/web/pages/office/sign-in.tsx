@@ -1,12 +1,17 @@
 import type { FastifyRequest } from 'fastify';
 import { Csrf, ErrorSummary, Layout, t } from '../../components/layout.tsx';
 
-export function OfficeSignInPage({ req, username = '', error, next }: { req: FastifyRequest; username?: string; error?: string; next: string }) {
+export function OfficeSignInPage({ req, username = '', error, next, notice }: { req: FastifyRequest; username?: string; error?: string; next: string; notice?: string }) {
   return (
     <Layout req={req} area="office" title={t(req, 'Đăng nhập cán bộ', 'Official sign-in')}>
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           <ErrorSummary req={req} errors={error ? [{ text: error, href: '#username' }] : []} />
+          {notice ? (
+            <div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="notice-title">
+              <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading" id="notice-title">{notice}</p></div>
+            </div>
+          ) : null}
           <h1 class="govuk-heading-l">{t(req, 'Đăng nhập hệ thống một cửa điện tử', 'Sign in to the one-stop back office')}</h1>
           <form method="post" action="/can-bo/dang-nhap" novalidate>
             <Csrf req={req} />

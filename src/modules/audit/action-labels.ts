@@ -1,0 +1,58 @@
+import type { Bilingual } from '../../platform/errors.ts';
+import { ACTION_LABELS as DOSSIER_ACTIONS } from '../dossiers/workflow.ts';
+
+/**
+ * Readable names of the actions the code records (`recordAudit(` / `audit(` calls), for the
+ * audit trail page and its CSV export. An action missing here is shown by its code.
+ */
+export const AUDIT_ACTIONS: Record<string, Bilingual> = {
+  'auth.login': { vi: 'Đăng nhập', en: 'Signed in' },
+  'auth.login.sso': { vi: 'Đăng nhập qua VNeID', en: 'Signed in with VNeID' },
+  'auth.login.failed': { vi: 'Đăng nhập không thành công', en: 'Failed sign-in' },
+  'auth.login.locked': { vi: 'Đăng nhập khi tài khoản đang tạm khóa', en: 'Sign-in while locked' },
+  'auth.lockout': { vi: 'Tạm khóa do đăng nhập sai nhiều lần', en: 'Locked after repeated failures' },
+  'auth.logout': { vi: 'Đăng xuất', en: 'Signed out' },
+  'auth.sso.failed': { vi: 'Đăng nhập VNeID không thành công', en: 'Failed VNeID sign-in' },
+  'auth.token': { vi: 'Cấp mã truy cập cho hệ thống kết nối', en: 'Access token issued to a system' },
+  'auth.token.failed': { vi: 'Cấp mã truy cập không thành công', en: 'Access token refused' },
+  'auth.password.change': { vi: 'Đổi mật khẩu', en: 'Changed password' },
+  'auth.password.change.failed': { vi: 'Đổi mật khẩu không thành công', en: 'Failed password change' },
+  'auth.password.change.locked': { vi: 'Đổi mật khẩu khi tài khoản đang tạm khóa', en: 'Password change while locked' },
+  'org.unit.create': { vi: 'Thêm đơn vị', en: 'Added a unit' },
+  'org.staff.create': { vi: 'Thêm cán bộ', en: 'Added an official' },
+  'org.staff.roles': { vi: 'Thay đổi vai trò cán bộ', en: "Changed an official's roles" },
+  'org.staff.enable': { vi: 'Mở khóa tài khoản cán bộ', en: "Enabled an official's account" },
+  'org.staff.disable': { vi: 'Khóa tài khoản cán bộ', en: "Disabled an official's account" },
+  'org.staff.credentials.reset': { vi: 'Đặt lại mật khẩu và TOTP của cán bộ', en: "Reset an official's password and TOTP" },
+  'catalog.import': { vi: 'Nhập thủ tục hành chính', en: 'Imported procedures' },
+  'calendar.year.set': { vi: 'Cập nhật lịch làm việc', en: 'Updated the working calendar' },
+  'calendar.year.reset': { vi: 'Khôi phục lịch làm việc mặc định', en: 'Reset the working calendar' },
+  'dossier.submit': { vi: 'Hồ sơ: nộp hồ sơ', en: 'Dossier: filed' },
+  'dossier.rate': { vi: 'Hồ sơ: đánh giá mức độ hài lòng', en: 'Dossier: rated' },
+  'dossier.bulk_load': { vi: 'Nạp dữ liệu hồ sơ hàng loạt', en: 'Bulk-loaded dossiers' },
+  ...Object.fromEntries(Object.entries(DOSSIER_ACTIONS).map(([k, v]) => [`dossier.${k}`, { vi: `Hồ sơ: ${v.vi.charAt(0).toLowerCase()}${v.vi.slice(1)}`, en: `Dossier: ${v.en.charAt(0).toLowerCase()}${v.en.slice(1)}` }])),
+  'dossier_draft.save': { vi: 'Lưu bản nháp hồ sơ', en: 'Saved a dossier draft' },
+  'dossier_draft.delete': { vi: 'Xóa bản nháp hồ sơ', en: 'Deleted a dossier draft' },
+  'upload.create': { vi: 'Tải lên tệp', en: 'Uploaded a file' },
+  'result.draft': { vi: 'Soạn dự thảo kết quả', en: 'Drafted a result' },
+  'result.issue': { vi: 'Ban hành kết quả', en: 'Issued a result' },
+  'result.revoke': { vi: 'Thu hồi kết quả', en: 'Revoked a result' },
+  'result.replace': { vi: 'Thay thế kết quả', en: 'Replaced a result' },
+  'result.share': { vi: 'Tạo liên kết chia sẻ kết quả', en: 'Shared a result' },
+  'result.share.revoke': { vi: 'Thu hồi liên kết chia sẻ', en: 'Revoked a share link' },
+  'result.share.open': { vi: 'Mở liên kết chia sẻ', en: 'Opened a share link' },
+  'result.share.open_refused': { vi: 'Từ chối mở liên kết chia sẻ', en: 'Share link refused' },
+  'audit.export': { vi: 'Xuất nhật ký hệ thống (CSV)', en: 'Exported the audit trail (CSV)' },
+};
+
+/** Groups for the filter: every action whose code starts with the prefix. */
+export const AUDIT_ACTION_GROUPS: { prefix: string; label: Bilingual }[] = [
+  { prefix: 'auth.', label: { vi: 'Đăng nhập và tài khoản', en: 'Sign-in and accounts' } },
+  { prefix: 'org.', label: { vi: 'Tổ chức và cán bộ', en: 'Organisation and staff' } },
+  { prefix: 'dossier.', label: { vi: 'Hồ sơ', en: 'Dossiers' } },
+  { prefix: 'result.', label: { vi: 'Kết quả', en: 'Results' } },
+  { prefix: 'catalog.', label: { vi: 'Danh mục thủ tục', en: 'Procedure catalogue' } },
+  { prefix: 'calendar.', label: { vi: 'Lịch làm việc', en: 'Working calendar' } },
+];
+
+export const actionLabel = (code: string): Bilingual => AUDIT_ACTIONS[code] ?? { vi: code, en: code };
