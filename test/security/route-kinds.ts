@@ -47,6 +47,7 @@ export type KindName = keyof typeof KINDS;
 export const PARAM_RULES: { url: RegExp; param: string; kind: KindName }[] = [
   { url: /^\/api\/v1\/dossiers\/:code(\/|$)/, param: 'code', kind: 'dossier' },
   { url: /^\/api\/v1\/dossiers\/:code\/forms\/:form$/, param: 'form', kind: 'form' },
+  { url: /^\/can-bo\/ho-so\/:code\/bieu-mau\/:form$/, param: 'form', kind: 'form' },
   { url: /^\/api\/v1\/public\/dossiers\/:code$/, param: 'code', kind: 'dossier' },
   { url: /^\/tra-cuu\/:ma$/, param: 'ma', kind: 'dossier' },
   { url: /^\/ho-so-cua-toi\/:code(\/|$)/, param: 'code', kind: 'dossier' },

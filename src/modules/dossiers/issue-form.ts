@@ -25,8 +25,9 @@ import {
 } from './forms/index.ts';
 import { getActionLog, getDossier, type ActionLogEntry } from './get-dossier.ts';
 import { getResultDraft } from '../results/draft-result.ts';
+import { eformLines } from './eform.ts';
 import { componentsOf, isOverdue, loadRow, workflowOf, type DossierRow } from './dossier-store.ts';
-import type { Applicant } from './schemas.ts';
+import { deliveryOf, type Applicant, type Delivery } from './schemas.ts';
 import { localDate, workingDaysBetween } from './deadlines.ts';
 import { coveredUnits } from './visibility.ts';
 import { MAX_YEAR, MIN_YEAR } from '../calendar/schemas.ts';
@@ -57,6 +58,7 @@ const STOP_LEGAL_BASIS = [
   'Căn cứ Thông tư số 03/2025/TT-VPCP của Văn phòng Chính phủ',
 ];
 const CHANNEL_OF: Record<number, Channel> = { 1: 'direct', 2: 'online', 3: 'postal' };
+const DELIVERY_ON_FORM: Record<Delivery, Channel> = { desk: 'direct', online: 'online', post: 'postal' };
 const METHOD_OF: Record<number, string> = { 1: 'DIRECT', 2: 'ONLINE', 3: 'POSTAL' };
 
 const conflict = (vi: string, en: string) => new AppError('CONFLICT', { vi, en });
@@ -112,14 +114,71 @@ function signerOf(org: Org, e: ActionLogEntry) {
   return { title: leader ? 'Thủ trưởng đơn vị' : 'Người xử lý hồ sơ', name: e.actorName };
 }
 
-/** The form as PDF bytes; 404 for a dossier the caller may not see, 403 for internal forms to applicants, 409 for a form the history does not call for. */
-export async function issueForm(ctx: Ctx, code: string, form: FormCode, principal: Principal): Promise<IssuedPdf> {
-  await getDossier(ctx, code, principal); // 404 for those who may not see it
-  if (INTERNAL.includes(form) && principal.kind !== 'staff') {
-    throw new AppError('FORBIDDEN', { vi: `Mẫu ${form} chỉ dành cho cán bộ, công chức`, en: `Form ${form} is for officials only` });
+/** What decides whether a form exists for a dossier: its history, and who asks. */
+export interface FormFacts {
+  log: ActionLogEntry[];
+  /** The caller is an official (06, 07, 08 are internal). */
+  staff: boolean;
+  /** The official keeps the receiving unit's register (07). */
+  coversReceivingUnit: boolean;
+  receivingUnit: string;
+  /** The dossier's due date (01 states the appointment). */
+  dueDate: string | null;
+}
+
+/** The facts for `formRefusal` of a dossier the caller may see, from its view and action log. */
+export async function formFacts(ctx: Ctx, d: { receivingUnit: string; dueDate: string | null }, log: ActionLogEntry[], principal: Principal): Promise<FormFacts> {
+  const staff = principal.kind === 'staff';
+  return { log, staff, coversReceivingUnit: staff && (await coveredUnits(ctx, principal)).includes(d.receivingUnit), receivingUnit: d.receivingUnit, dueDate: d.dueDate };
+}
+
+/**
+ * The one rule for whether the dossier's history calls for a form: null when it does, else the
+ * refusal (403 internal form to an applicant or a register the official does not keep, 409 a
+ * form the history does not call for). `issueForm` enforces it; pages offer only the forms it
+ * allows (`formsAvailable`).
+ */
+export function formRefusal(form: FormCode, f: FormFacts): AppError | null {
+  if (INTERNAL.includes(form) && !f.staff) return new AppError('FORBIDDEN', { vi: `Mẫu ${form} chỉ dành cho cán bộ, công chức`, en: `Form ${form} is for officials only` });
+  const has = (action: string) => f.log.some((e) => e.action === action);
+  const received = has('receive');
+  switch (form) {
+    case '01': {
+      if (!received) return conflict('Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả', 'The dossier has not been received: there is no receipt slip yet');
+      const apology = lastOf(f.log, 'apologise');
+      if (!apology?.data.previousDueDate && !f.dueDate) return conflict('Hồ sơ chưa có ngày hẹn trả kết quả', 'The dossier has no due date');
+      return null;
+    }
+    case '02':
+      return has('request_supplement') ? null : conflict('Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện nên không có Phiếu yêu cầu bổ sung', 'No supplement was requested for this dossier');
+    case '03':
+      return has('refuse') ? null : conflict('Hồ sơ không bị từ chối tiếp nhận nên không có Phiếu từ chối', 'The dossier was not refused: there is no refusal slip');
+    case '04':
+      return has('apologise') && received ? null : conflict('Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả', 'No apology and new date were recorded for this dossier');
+    case '05':
+      return has('stop') && received ? null : conflict('Hồ sơ không bị dừng xử lý nên không có Thông báo dừng xử lý', 'The dossier was not stopped: there is no stop notice');
+    case '06':
+      return received ? null : conflict('Hồ sơ chưa được tiếp nhận nên chưa có Phiếu kiểm soát quá trình giải quyết', 'The dossier has not been received: there is no control slip yet');
+    case '07':
+      return f.coversReceivingUnit ? null : new AppError('FORBIDDEN', { vi: `Bạn không quản lý sổ theo dõi hồ sơ của đơn vị ${f.receivingUnit}`, en: `You do not keep the register of unit ${f.receivingUnit}` });
+    case '08':
+      return lastOf(f.log, 'return')?.data.method === 'post'
+        ? null
+        : conflict('Kết quả của hồ sơ không được trả qua dịch vụ bưu chính nên không có Biên bản giao nhận kết quả qua dịch vụ bưu chính', 'The result of this dossier was not returned by post: there is no postal hand-over record');
   }
+}
+
+/** The forms the dossier's history calls for, as the caller may get them (the links a page shows). */
+export const formsAvailable = (f: FormFacts): FormCode[] => FORM_CODES.filter((form) => formRefusal(form, f) === null);
+
+/** The form as PDF bytes; 404 for a dossier the caller may not see, then `formRefusal`'s 403 or 409. */
+export async function issueForm(ctx: Ctx, code: string, form: FormCode, principal: Principal): Promise<IssuedPdf> {
+  const d = await getDossier(ctx, code, principal); // 404 for those who may not see it
+  if (INTERNAL.includes(form) && principal.kind !== 'staff') throw formRefusal(form, { log: [], staff: false, coversReceivingUnit: false, receivingUnit: d.receivingUnit, dueDate: null })!;
   const row = await loadRow(ctx.database.db, code.toUpperCase());
   const log = await getActionLog(ctx, row.code, principal);
+  const refused = formRefusal(form, await formFacts(ctx, d, log, principal));
+  if (refused) throw refused;
   const org = await loadOrg(ctx);
   const fileName = `${row.code}-${form}.pdf`;
   const receipt = lastOf(log, 'receive');
@@ -134,7 +193,10 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
       const received = (await componentsOf(ctx.database.db, row.id)).filter((c) => new Date(c.added_at) <= receivedAt);
       let components: ReceivedComponent[] = received.map((c) => {
         const p = profile.find((x) => x.code === c.component_code);
-        return { name: c.name, originals: p?.originalQty ?? 1, copies: p?.copyQty ?? 0, digitised: !!c.upload_id };
+        // The document as the procedure names it; the file's name after it only when it says something else.
+        const name = p?.name ?? c.name;
+        const file = c.file_name && c.file_name.trim().toLowerCase() !== name.trim().toLowerCase() ? c.file_name : null;
+        return { name: file ? `${name} — ${file}` : name, originals: p?.originalQty ?? 1, copies: p?.copyQty ?? 0, digitised: !!c.upload_id };
       });
       if (!components.length) components = [{ name: 'Tờ khai điện tử', originals: 1, copies: 0, digitised: true }];
       // The appointment in force: moved by a supplement, but not by an apology (form 04 carries that).
@@ -153,8 +215,10 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
           receivedAt,
           dueDate,
           channel,
-          resultDelivery: { method: channel, address: channel === 'postal' ? opt(applicant.address) : undefined },
+          // How the applicant chose to receive the result (issue 11), not how they filed.
+          resultDelivery: { method: DELIVERY_ON_FORM[deliveryOf(row)], address: deliveryOf(row) === 'post' ? opt(applicant.address) : undefined },
           receivingOfficer: receipt.actorName,
+          eForm: eformLines(proc.eForm, row.form as Record<string, unknown> | null, 'vi'),
         }),
       };
     }
@@ -239,10 +303,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
       };
     }
     case '07': {
-      // The register holds every dossier of the receiving unit: only its officials may read it.
-      if (principal.kind !== 'staff' || !(await coveredUnits(ctx, principal)).includes(row.receiving_unit)) {
-        throw new AppError('FORBIDDEN', { vi: `Bạn không quản lý sổ theo dõi hồ sơ của đơn vị ${row.receiving_unit}`, en: `You do not keep the register of unit ${row.receiving_unit}` });
-      }
+      // The register holds every dossier of the receiving unit: only its officials read it (formRefusal).
       const month = localDate(new Date(row.submitted_at));
       const from = `${month.slice(0, 8)}01`;
       const to = lastDayOfMonth(from);
@@ -375,7 +436,7 @@ async function handoffsOf(ctx: Ctx, org: Org, row: DossierRow, log: ActionLogEnt
   const start = log.findIndex((e) => e.action === 'receive');
   const moves = log.slice(start).filter((e) => e.action !== 'apologise');
   const today = localDate(new Date());
-  const staffName = (username: string | null) => (username ? (org.staff.find((s) => s.username === username)?.fullName ?? username) : null);
+  const staffName = (username: string | null) => (username ? (org.staff.find((s) => s.username === username)?.fullName ?? 'Cán bộ xử lý') : null);
   const partyOf = (actor: string, name: string, unit: string | null): { officer: string; unit: string } => {
     if (!actor.startsWith('staff:')) return { officer: name, unit: APPLICANT_UNIT };
     const s = staffOf(org, actor);

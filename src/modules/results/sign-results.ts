@@ -9,21 +9,12 @@ import { listUnits } from '../organisation/list-units.ts';
 import { dossierOwner, getDossier } from '../dossiers/get-dossier.ts';
 import { agencyHeader } from '../dossiers/issue-form.ts';
 import { renderResult } from './templates/render-result.ts';
-import type { LabelledField, ResultDocumentData } from './templates/types.ts';
+import type { ResultDocumentData } from './templates/types.ts';
 import { recordResult, reserveResultCode } from './record-result.ts';
 import { signingKeys } from './signing-keys.ts';
-import { getResultDraft, type ResultDraft } from './draft-result.ts';
+import { eFormFields, getResultDraft, type ResultDraft } from './draft-result.ts';
 
 type Staff = Extract<Principal, { kind: 'staff' }>;
-type Schema = { properties?: Record<string, { title?: string; type?: string }> };
-
-/** The e-form's plain answers as the certificate's labelled lines, in the form's order. */
-function fieldsFrom(schema: Schema | null | undefined, form: Record<string, unknown>): LabelledField[] {
-  return Object.entries(schema?.properties ?? {})
-    .filter(([k, p]) => p.type !== 'array' && p.type !== 'object' && form[k] !== undefined && form[k] !== '')
-    .map(([k, p]) => ({ label: p.title ?? k, value: typeof form[k] === 'number' ? (form[k] as number).toLocaleString('vi-VN') : String(form[k]) }));
-}
-
 const asRect = (r: { x: number; y: number; w: number; h: number }): [number, number, number, number] => [r.x, r.y, r.x + r.w, r.y + r.h];
 
 type Dossier = Awaited<ReturnType<typeof getDossier>>;
@@ -50,7 +41,7 @@ export function resultDocument(o: { d: Dossier; proc: Procedure; agency: ResultD
     verificationUrl: `${o.publicUrl}/verify/${encodeURIComponent(o.resultCode)}`,
   };
   if (draft?.kind === 'written_reply') return { ...base, kind: 'written_reply', content: { subject: draft.subject, paragraphs: draft.paragraphs } };
-  const fields = draft ? draft.fields : fieldsFrom(o.proc.eForm as Schema | null, d.form);
+  const fields = draft ? draft.fields : eFormFields(o.proc.eForm, d.form);
   const extra = draft ? { validUntil: draft.validUntil, notes: draft.notes } : {};
   return { ...base, kind: kind === 'licence' ? 'licence' : 'certificate', content: { fields: fields.length ? fields : [{ label: 'Thủ tục', value: proc.name }], ...extra } };
 }

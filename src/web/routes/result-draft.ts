@@ -12,7 +12,8 @@ import { storeSpooledUpload } from '../../modules/uploads/store-upload.ts';
 import { certifyCopy } from '../../modules/results/certify-copy.ts';
 import { getDossier } from '../../modules/dossiers/get-dossier.ts';
 import { getProcedure } from '../../modules/catalog/get-procedure.ts';
-import { getResultDraft, saveResultDraft } from '../../modules/results/draft-result.ts';
+import { getResultDraft, saveResultDraft, suggestResultDraft } from '../../modules/results/draft-result.ts';
+import { officialLabel, staffDisplayNames } from '../../modules/organisation/staff-names.ts';
 import { listDossierResults } from '../../modules/results/list-dossier-results.ts';
 
 const OFFICIALS = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'] as const;
@@ -43,10 +44,13 @@ export const resultDraftPagesModule: Module = {
       const draft = await getResultDraft(ctx, d.code, req.principal!);
       const editable = req.principal?.kind === 'staff' && d.assignee === req.principal.username && d.status === 'processing';
       const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
-      const values = extra.values ?? draftToForm(draft, proc.resultType ?? `Kết quả giải quyết thủ tục ${proc.name}`);
+      // No draft yet: the specialist starts from the e-form's answers, not from an empty form.
+      const values = extra.values ?? draftToForm(draft ?? suggestResultDraft(d, proc), proc.resultType ?? `Kết quả giải quyết thủ tục ${proc.name}`);
       const issued = await listDossierResults(ctx, d.code);
       const canCertify = req.principal?.kind === 'staff' && req.principal.roles.some((r) => r.role === 'receiving_officer');
-      return sendPage(reply, ResultDraftPage({ req, d, values, editable, canCertify, errors: extra.errors ?? [], saved: extra.saved, issued }), status);
+      const names = draft ? await staffDisplayNames(ctx, [draft.updatedBy]) : new Map();
+      const updated = draft ? { by: officialLabel(req.lang, names, draft.updatedBy), at: draft.updatedAt } : undefined;
+      return sendPage(reply, ResultDraftPage({ req, d, values, editable, canCertify, errors: extra.errors ?? [], saved: extra.saved, issued, suggested: !draft && !extra.values, updated }), status);
     };
     app.get('/can-bo/ho-so/:code/ket-qua', { config: { access: [...OFFICIALS] }, schema: { hide: true, params: Code, querystring: z.object({ saved: z.string().max(4).optional() }) } }, async (req, reply) =>
       page(req, reply, req.params.code, { saved: Boolean(req.query.saved) }),

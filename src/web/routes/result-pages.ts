@@ -5,11 +5,13 @@ import { AppError } from '../../platform/errors.ts';
 import { sendPage } from '../render.tsx';
 import { VerifyResultPage } from '../pages/portal/verify-result.tsx';
 import { RepositoryPage } from '../pages/portal/repository.tsx';
-import { SigningQueuePage } from '../pages/office/signing.tsx';
+import { SIGNING_URL, SigningConfirmPage, SigningQueuePage, type SigningQueueProps } from '../pages/office/signing.tsx';
+import { staffDisplayNames } from '../../modules/organisation/staff-names.ts';
+import { unitNames } from '../../modules/organisation/names.ts';
 import { getPublicResult } from '../../modules/results/get-public-result.ts';
 import { listMyResults, listShareLinks, revokeShareLink, shareResult } from '../../modules/results/repository.ts';
 import { listSigningQueue } from '../../modules/results/list-signing-queue.ts';
-import { signResults, type SignOutcome } from '../../modules/results/sign-results.ts';
+import { signResults } from '../../modules/results/sign-results.ts';
 import { listMyComponents } from '../../modules/dossiers/list-my-components.ts';
 
 const Code = z.object({ code: z.string().max(80) });
@@ -22,7 +24,9 @@ export const resultPagesModule: Module = {
   async routes(app, ctx) {
     app.get('/verify/:code', { config: { access: 'public', limit: 'public' }, schema: { hide: true, params: Code } }, async (req, reply) => {
       try {
-        return sendPage(reply, VerifyResultPage({ req, code: req.params.code, r: await getPublicResult(ctx, req.params.code) }));
+        const r = await getPublicResult(ctx, req.params.code);
+        const issuerEn = req.lang === 'en' ? ((await unitNames(ctx, [r.issuerUnit])).get(r.issuerUnit)?.nameEn ?? null) : null;
+        return sendPage(reply, VerifyResultPage({ req, code: req.params.code, r, issuerEn }));
       } catch (e) {
         if (!(e instanceof AppError) || e.code !== 'NOT_FOUND') throw e;
         return sendPage(reply, VerifyResultPage({ req, code: req.params.code, r: null }), 404);
@@ -44,17 +48,26 @@ export const resultPagesModule: Module = {
     });
 
     // The signing leader's page: approved dossiers of their units whose result is not signed yet.
-    const signingPage = async (req: FastifyRequest, reply: FastifyReply, outcome?: SignOutcome[]) => {
+    const signingPage = async (req: FastifyRequest, reply: FastifyReply, extra: Pick<SigningQueueProps, 'outcome' | 'outcomeNames' | 'nothingTicked'> = {}, status = 200) => {
       const queue = await listSigningQueue(ctx, req.principal!);
-      return sendPage(reply, SigningQueuePage({ req, waiting: queue.waiting, signed: queue.signed, outcome }));
+      const names = await staffDisplayNames(ctx, queue.waiting.map((d) => d.assignee));
+      return sendPage(reply, SigningQueuePage({ req, waiting: queue.waiting, signed: queue.signed, names, ...extra }), status);
     };
-    app.get('/can-bo/ky-so', { config: { access: ['signing_leader'] }, schema: { hide: true } }, async (req, reply) => signingPage(req, reply));
-    app.post('/can-bo/ky-so', { config: { access: ['signing_leader'] }, schema: { hide: true } }, async (req, reply) => {
-      const codes = [((req.body ?? {}) as Record<string, unknown>).codes ?? []].flat().map(String).slice(0, 50);
-      const outcome = codes.length
-        ? await signResults(ctx, codes, req.principal!)
-        : [{ dossierCode: '—', error: { code: 'VALIDATION_FAILED', message: 'Chưa chọn hồ sơ nào', messageEn: 'No dossier selected' } }];
-      return signingPage(req, reply, outcome);
+    app.get(SIGNING_URL, { config: { access: ['signing_leader'] }, schema: { hide: true } }, async (req, reply) => signingPage(req, reply));
+    // Two steps, both plain forms: the ticked dossiers are shown for confirmation, and only the
+    // confirmation's form (confirm=1) signs. Nothing ticked is a form error, not an outcome.
+    app.post(SIGNING_URL, { config: { access: ['signing_leader'] }, schema: { hide: true } }, async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const codes = [...new Set([body.codes ?? []].flat().map((c) => String(c).trim().toUpperCase()).filter(Boolean))].slice(0, 50);
+      if (!codes.length) return signingPage(req, reply, { nothingTicked: true }, 400);
+      const queue = await listSigningQueue(ctx, req.principal!);
+      const waiting = new Map(queue.waiting.map((d) => [d.code, d]));
+      if (body.confirm !== '1') {
+        return sendPage(reply, SigningConfirmPage({ req, chosen: codes.flatMap((c) => waiting.get(c) ?? []), unknown: codes.filter((c) => !waiting.has(c)) }));
+      }
+      const outcome = await signResults(ctx, codes, req.principal!);
+      const outcomeNames = new Map([...waiting.values()].map((d) => [d.code, `${d.procedureName} — ${d.applicantName}`]));
+      return signingPage(req, reply, { outcome, outcomeNames });
     });
   },
 };

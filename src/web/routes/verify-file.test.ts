@@ -96,10 +96,19 @@ describe('/xac-minh: check a result PDF by uploading it, without JavaScript', ()
     expect(bad.html).not.toContain('</strong>: hợp lệ');
     expect(bad.html).not.toContain('>Nguyên vẹn<');
     expect(bad.html).not.toContain('href="/verify/');
+    // The checker's English ("Message digest doesn't match") is never shown: its words in Vietnamese are.
+    expect(bad.html).toContain('Nội dung tệp đã thay đổi sau khi ký (mã băm không khớp)');
+    expect(bad.html).not.toMatch(/Message digest|doesn.t match|Error during verification/);
+    const badEn = await send(tampered, 'ket-qua.pdf', 'application/pdf', `${action}&lang=en`);
+    expect(badEn.html).toContain('The content changed after it was signed (the digest does not match)');
 
     const en = await send(signed, 'ket-qua.pdf', 'application/pdf', `${action}&lang=en`);
     expect(en.html).toContain('Yes: the file matches an issued result');
     expect(en.html).toContain('<strong>Bộ Công Thương</strong>: valid; covers the whole file');
+    // The issuing unit by the English name the organisation records for it.
+    expect(en.html).toContain('Agency of Foreign Trade');
+    expect(ok.html).not.toContain('Agency of Foreign Trade');
+    expect(await (await fetch(`${t.base}/verify/${encodeURIComponent(resultCode)}?lang=en`)).text()).toContain('Agency of Foreign Trade');
   });
 
   it('a text file, or no file, is refused with the form again, an error summary and the field error', async () => {

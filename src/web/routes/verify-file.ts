@@ -11,6 +11,7 @@ import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
 import { sendPage } from '../render.tsx';
 import { VerifyFilePage } from '../pages/portal/verify-result.tsx';
 import { verifyResultFile } from '../../modules/results/verify-result-file.ts';
+import { unitNames } from '../../modules/organisation/names.ts';
 
 /** One PDF, nothing else: the CSRF token travels in the action URL, not as a field. */
 const LIMITS = { files: 1, fileSize: UPLOAD_LIMITS.maxBytes, fields: 1, fieldSize: 1024, parts: 2, fieldNameSize: 100, headerPairs: 20 };
@@ -48,7 +49,9 @@ export const resultVerifyModule: Module = {
       scope.post('/xac-minh', { config: { access: 'public', limit: 'verify' }, schema: { ...page, querystring: MultipartQuery } }, async (req, reply) => {
         try {
           const v = await verifyResultFile(ctx, await readPdf(ctx, req, reply));
-          return sendPage(reply, VerifyFilePage({ req, v }));
+          const unit = v.result?.issuerUnit;
+          const issuerEn = unit && req.lang === 'en' ? ((await unitNames(ctx, [unit])).get(unit)?.nameEn ?? null) : null;
+          return sendPage(reply, VerifyFilePage({ req, v, issuerEn }));
         } catch (e) {
           if (!(e instanceof AppError) || e.status >= 500) throw e;
           const text = e.details?.find((d) => d.path === 'file') ?? { message: e.text.vi, messageEn: e.text.en };

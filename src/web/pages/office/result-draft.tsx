@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { DossierView } from '../../../modules/dossiers/schemas.ts';
-import type { ResultDraft } from '../../../modules/results/draft-result.ts';
+import type { ResultDraftInput } from '../../../modules/results/draft-result.ts';
+import { resultStatusText } from '../portal/verify-result.tsx';
 import { Csrf, ErrorSummary, Layout, t } from '../../components/layout.tsx';
+import { formatDateTime } from '../../../platform/i18n/index.ts';
 
 export interface DraftFormValues {
   kind: string;
@@ -15,14 +17,14 @@ export interface DraftFormValues {
   paragraphs: string;
 }
 
-export function draftToForm(d: ResultDraft | null, fallbackName: string): DraftFormValues {
+export function draftToForm(d: ResultDraftInput | null, fallbackName: string): DraftFormValues {
   if (!d) return { kind: 'certificate', documentName: fallbackName, fields: '', validUntil: '', notes: '', subject: '', paragraphs: '' };
   if (d.kind === 'written_reply') return { kind: d.kind, documentName: d.documentName, fields: '', validUntil: '', notes: '', subject: d.subject, paragraphs: d.paragraphs.join('\n\n') };
   return { kind: d.kind, documentName: d.documentName, fields: d.fields.map((f) => `${f.label}: ${f.value}`).join('\n'), validUntil: d.validUntil ?? '', notes: (d.notes ?? []).join('\n'), subject: '', paragraphs: '' };
 }
 
 /** The specialist drafts the result document; others read it and open the preview. */
-export function ResultDraftPage({ req, d, values, editable, errors, saved, issued, canCertify }: { req: FastifyRequest; d: DossierView; values: DraftFormValues; editable: boolean; errors: { href: string; text: string }[]; saved?: boolean; issued: { resultCode: string; documentName: string; number: string; status: string }[]; canCertify: boolean }) {
+export function ResultDraftPage({ req, d, values, editable, errors, saved, issued, canCertify, suggested, updated }: { req: FastifyRequest; d: DossierView; values: DraftFormValues; editable: boolean; errors: { href: string; text: string }[]; saved?: boolean; issued: { resultCode: string; documentName: string; number: string; status: string }[]; canCertify: boolean; /** No draft is saved: the form shows what the e-form suggests. */ suggested?: boolean; /** Who saved the draft last (name and role) and when. */ updated?: { by: string; at: string } }) {
   const title = t(req, 'Dự thảo kết quả', 'Draft result');
   const base = `/can-bo/ho-so/${encodeURIComponent(d.code)}`;
   const err = (id: string) => errors.find((e) => e.href === `#${id}`)?.text;
@@ -47,7 +49,7 @@ export function ResultDraftPage({ req, d, values, editable, errors, saved, issue
           <ul class="govuk-list">
             {issued.map((r) => (
               <li>
-                <strong>{r.documentName}</strong> — {t(req, 'số', 'no.')} {r.number} — <span class="cs-mono">{r.resultCode}</span> ({r.status}){' '}
+                <strong>{r.documentName}</strong> — {t(req, 'số', 'no.')} {r.number} — <span class="cs-mono">{r.resultCode}</span> ({resultStatusText(req, r.status)}){' '}
                 <a class="govuk-link" href={`/api/v1/results/${encodeURIComponent(r.resultCode)}/pdf`}>{t(req, 'Tải về để in', 'Download to print')}<span class="govuk-visually-hidden"> {r.resultCode}</span></a>{' · '}
                 <a class="govuk-link" href={`/verify/${encodeURIComponent(r.resultCode)}`}>{t(req, 'Xác minh', 'Verify')}<span class="govuk-visually-hidden"> {r.resultCode}</span></a>
               </li>
@@ -59,6 +61,11 @@ export function ResultDraftPage({ req, d, values, editable, errors, saved, issue
       <p class="govuk-body">
         <a class="govuk-link" href={`/api/v1/dossiers/${encodeURIComponent(d.code)}/result-preview`}>{t(req, 'Xem bản in thử (PDF)', 'Preview (PDF)')}</a>
       </p>
+      {suggested ? (
+        <p class="govuk-inset-text">{t(req, 'Chưa có dự thảo: nội dung dưới đây được điền sẵn từ tờ khai của hồ sơ, chưa được lưu. Hãy kiểm tra, sửa rồi lưu dự thảo.', 'No draft yet: the content below is filled in from the e-form and is not saved. Check it, edit it and save the draft.')}</p>
+      ) : updated ? (
+        <p class="govuk-body-s">{t(req, 'Lưu lần cuối bởi', 'Last saved by')} {updated.by}, <time datetime={updated.at}>{formatDateTime(req.lang, updated.at)}</time></p>
+      ) : null}
       {!editable ? <p class="govuk-inset-text">{t(req, 'Chỉ chuyên viên được phân công sửa dự thảo khi hồ sơ đang xử lý.', 'Only the assigned specialist edits the draft while the dossier is being processed.')}</p> : null}
       <form method="post" action={`${base}/ket-qua`} novalidate>
         <Csrf req={req} />

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { PublicResult } from '../../../modules/results/schemas.ts';
-import type { FileVerification } from '../../../modules/results/verify-result-file.ts';
+import { describeSignatureProblem, type FileVerification } from '../../../modules/results/verify-result-file.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
 import { ErrorSummary, Layout, t } from '../../components/layout.tsx';
 
@@ -17,7 +17,14 @@ const KIND: Record<PublicResult['kind'], [string, string]> = {
   refusal_decision: ['Quyết định từ chối', 'Refusal decision'],
   certified_copy: ['Bản sao điện tử có chứng thực', 'Certified electronic copy'],
 };
-const kindOf = (req: FastifyRequest, r: PublicResult) => t(req, ...(KIND[r.kind] ?? [r.kind, r.kind]));
+/** A signature's problem in the page's language; never the checker's own English. */
+const problemOf = (req: FastifyRequest, s: FileVerification['signatures'][number]) => {
+  const p = s.problemText ?? describeSignatureProblem(s.problem ?? '');
+  return t(req, p.vi, p.en);
+};
+/** Statuses of results as the page's language says them, for pages that list results. */
+export const resultStatusText = (req: FastifyRequest, status: string) => (STATUS[status as PublicResult['status']] ? t(req, STATUS[status as PublicResult['status']][0], STATUS[status as PublicResult['status']][1]) : t(req, 'Không rõ', 'Unknown'));
+const kindOf = (req: FastifyRequest, r: PublicResult) => t(req, ...(KIND[r.kind] ?? ['Giấy tờ khác', 'Other document']));
 /** The procedure as the public catalogue names it, with its code. */
 const procedureOf = (r: PublicResult) => (r.procedureName ? `${r.procedureName} (${r.procedureCode})` : r.procedureCode);
 
@@ -26,7 +33,7 @@ const procedureOf = (r: PublicResult) => (r.procedureName ? `${r.procedureName} 
  * check it. It shows only what names no one (see getPublicResult): the holder reads the
  * document's own name on the paper in their hand.
  */
-export function VerifyResultPage({ req, code, r }: { req: FastifyRequest; code: string; r: PublicResult | null }) {
+export function VerifyResultPage({ req, code, r, issuerEn }: { req: FastifyRequest; code: string; r: PublicResult | null; /** The issuing unit's English name, when the organisation records one. */ issuerEn?: string | null }) {
   const title = t(req, 'Xác minh kết quả giải quyết thủ tục hành chính', 'Verify an administrative result');
   const row = (k: string, v: unknown) => <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{k}</dt><dd class="govuk-summary-list__value">{v as string}</dd></div>;
   return (
@@ -40,7 +47,7 @@ export function VerifyResultPage({ req, code, r }: { req: FastifyRequest; code: 
             {row(t(req, 'Loại giấy tờ', 'Kind of document'), kindOf(req, r))}
             {row(t(req, 'Thủ tục hành chính', 'Administrative procedure'), procedureOf(r))}
             {row(t(req, 'Số, ký hiệu', 'Number'), r.number)}
-            {row(t(req, 'Cơ quan cấp', 'Issued by'), r.issuer)}
+            {row(t(req, 'Cơ quan cấp', 'Issued by'), t(req, r.issuer, issuerEn ?? r.issuer))}
             {row(t(req, 'Ngày cấp', 'Issued on'), formatDateTime(req.lang, r.issuedAt))}
             {r.revokedAt ? row(r.status === 'replaced' ? t(req, 'Ngày thay thế', 'Replaced on') : t(req, 'Ngày thu hồi', 'Revoked on'), formatDateTime(req.lang, r.revokedAt)) : null}
             {row(t(req, 'Mã băm SHA-256 của tệp', 'SHA-256 of the file'), <span class="cs-mono">{r.sha256}</span>)}
@@ -49,7 +56,7 @@ export function VerifyResultPage({ req, code, r }: { req: FastifyRequest; code: 
           <h2 class="govuk-heading-m">{t(req, 'Lịch sử', 'History')}</h2>
           <ul class="govuk-list">
             {r.history.map((h) => (
-              <li>{formatDateTime(req.lang, h.at)} — {t(req, ...(EVENT[h.event] ?? [h.event, h.event]))}</li>
+              <li>{formatDateTime(req.lang, h.at)} — {t(req, ...(EVENT[h.event] ?? ['Sự kiện khác', 'Other event']))}</li>
             ))}
           </ul>
         </>
@@ -68,7 +75,7 @@ export function VerifyResultPage({ req, code, r }: { req: FastifyRequest; code: 
  * `/xac-minh`: upload a PDF and learn whether it is a result we issued and whether its
  * signatures are intact. A plain multipart form: works without JavaScript.
  */
-export function VerifyFilePage({ req, v, error }: { req: FastifyRequest; v?: FileVerification; error?: { vi: string; en: string } }) {
+export function VerifyFilePage({ req, v, error, issuerEn }: { req: FastifyRequest; v?: FileVerification; error?: { vi: string; en: string }; issuerEn?: string | null }) {
   const title = t(req, 'Kiểm tra tệp kết quả', 'Check a result file');
   const err = error ? t(req, error.vi, error.en) : undefined;
   const row = (k: string, val: unknown) => <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{k}</dt><dd class="govuk-summary-list__value">{val as string}</dd></div>;
@@ -90,7 +97,7 @@ export function VerifyFilePage({ req, v, error }: { req: FastifyRequest; v?: Fil
             {r ? row(t(req, 'Tình trạng', 'Status'), <strong class={`govuk-tag ${STATUS[r.status][2]}`}>{t(req, STATUS[r.status][0], STATUS[r.status][1])}</strong>) : null}
             {r ? row(t(req, 'Loại giấy tờ', 'Kind of document'), kindOf(req, r)) : null}
             {r ? row(t(req, 'Thủ tục hành chính', 'Administrative procedure'), procedureOf(r)) : null}
-            {r ? row(t(req, 'Cơ quan cấp', 'Issued by'), r.issuer) : null}
+            {r ? row(t(req, 'Cơ quan cấp', 'Issued by'), t(req, r.issuer, issuerEn ?? r.issuer)) : null}
             {r ? row(t(req, 'Mã kết quả', 'Result code'), <a class="govuk-link cs-mono" href={`/verify/${encodeURIComponent(r.resultCode)}`}>{r.resultCode}</a>) : null}
             {row(
               t(req, 'Chữ ký số', 'Digital signatures'),
@@ -108,10 +115,9 @@ export function VerifyFilePage({ req, v, error }: { req: FastifyRequest; v?: Fil
                   <li>
                     <strong>{s.signer ?? t(req, '(không rõ người ký)', '(unknown signer)')}</strong>
                     {': '}
-                    {s.valid ? t(req, 'hợp lệ', 'valid') : t(req, 'không hợp lệ', 'not valid')}
-                    {'; '}
-                    {s.coversWholeDocument ? t(req, 'bao trùm toàn bộ tệp', 'covers the whole file') : t(req, 'không bao trùm toàn bộ tệp (có phần được thêm vào sau chữ ký này)', 'does not cover the whole file (something was added after this signature)')}
-                    {s.problem ? ` (${s.problem})` : ''}
+                    {t(req, s.text.vi, s.text.en)}
+                    {/* The checker's words are English: only the translated text (or a general one with its code) is shown. */}
+                    {s.problem ? ` (${problemOf(req, s)})` : ''}
                   </li>
                 ))}
               </ul>
