@@ -15,6 +15,8 @@ import { dossierFormsModule } from './modules/dossiers/forms-routes.ts';
 import { resultsModule } from './modules/results/routes.ts';
 import { resultDraftModule } from './modules/results/draft-routes.ts';
 import { webModule } from './web/routes.tsx';
+import { officeProceduresModule } from './web/routes/office-procedures.tsx';
+import { citizenNotificationsModule } from './web/routes/citizen-notifications.ts';
 import { dossierPortalModule } from './web/routes/dossier-portal.ts';
 import { dossierOfficeModule } from './web/routes/dossier-office.ts';
 import { resultVerifyModule } from './web/routes/verify-file.ts';
@@ -22,7 +24,6 @@ import { resultPagesModule } from './web/routes/result-pages.ts';
 import { resultDraftPagesModule } from './web/routes/result-draft.ts';
 import { calendarPagesModule } from './web/routes/calendar.ts';
 import { outboxPagesModule } from './web/routes/outbox.ts';
-import { officeProceduresModule } from './web/routes/office-procedures.tsx';
 import { officeAccountsModule } from './web/routes/office-accounts.tsx';
 import { registerSso, SSO_CALLBACK } from './modules/identity/citizen-sso.ts';
 import { readDemo } from './modules/demo/load-demo-data.ts';
@@ -45,7 +46,7 @@ export { closeContext };
 export async function buildApp(ctx: Ctx) {
   return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, calendarModule, uploadsModule, notificationsModule, dossiersModule, dossierFormsModule, resultsModule, resultDraftModule, tsaSimulatorModule,
     // Pages: src/web owns every page route and calls the modules' operations.
-    dossierPortalModule, dossierOfficeModule, resultVerifyModule, resultPagesModule, resultDraftPagesModule, calendarPagesModule, outboxPagesModule, officeAccountsModule, officeProceduresModule, webModule], {
+    citizenNotificationsModule, dossierPortalModule, dossierOfficeModule, resultVerifyModule, resultPagesModule, resultDraftPagesModule, calendarPagesModule, outboxPagesModule, officeAccountsModule, officeProceduresModule, webModule], {
     extra: async (app) => {
       const { oidc, publicUrl } = ctx.config;
       // The demo's stand-in for the national SSO, with the demo citizens; OIDC_ISSUER replaces it.

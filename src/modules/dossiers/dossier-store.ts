@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { foldVietnamese } from '../../platform/i18n/index.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
-import type { Applicant, DossierView } from './schemas.ts';
+import { deliveryOf, type Applicant, type DossierView } from './schemas.ts';
 import { allowedActions, FINAL, STATUSES, type Actor, type DossierState, type Status, type WorkflowStep } from './workflow.ts';
 import { localDate } from './deadlines.ts';
 
@@ -155,6 +155,7 @@ export async function toView(ctx: Ctx, row: DossierRow, principal: Principal | n
     stepName: wf[row.step]?.name ?? null,
     assignee: row.assignee,
     applicant: row.applicant as unknown as Applicant,
+    delivery: deliveryOf(row),
     form: row.form as unknown as Record<string, unknown>,
     submittedAt: iso(row.submitted_at)!,
     receivedAt: iso(row.received_at),

@@ -12,20 +12,31 @@ export const DraftComponent = z.object({
 });
 export type DraftComponent = z.infer<typeof DraftComponent>;
 
+/** The applicant's contact details and how they want the result, as typed (checked when the dossier is filed). */
+export const DraftFiling = z.object({
+  email: z.string().max(320),
+  phone: z.string().max(40),
+  address: z.string().max(500),
+  delivery: z.enum(['online', 'desk', 'post']),
+});
+export type DraftFiling = z.infer<typeof DraftFiling>;
+
 export interface Draft {
   id: string;
   procedureCode: string;
   form: Record<string, unknown>;
   components: DraftComponent[];
+  filing: DraftFiling | null;
   updatedAt: string;
 }
 
-type Row = { id: string; procedure_code: string; form: unknown; components: unknown; updated_at: Date | string };
+type Row = { id: string; procedure_code: string; form: unknown; components: unknown; filing: unknown; updated_at: Date | string };
 const toDraft = (r: Row): Draft => ({
   id: r.id,
   procedureCode: r.procedure_code,
   form: (r.form ?? {}) as Record<string, unknown>,
   components: (Array.isArray(r.components) ? r.components : []) as DraftComponent[],
+  filing: DraftFiling.safeParse(r.filing).data ?? null,
   updatedAt: new Date(r.updated_at).toISOString(),
 });
 
@@ -36,7 +47,7 @@ const toDraft = (r: Row): Draft => ({
 export async function loadDraft(ctx: Ctx, citizenId: string, procedureCode: string): Promise<Draft | null> {
   const r = await ctx.database.db
     .selectFrom('dossier_drafts')
-    .select(['id', 'procedure_code', 'form', 'components', 'updated_at'])
+    .select(['id', 'procedure_code', 'form', 'components', 'filing', 'updated_at'])
     .where('owner_citizen_id', '=', citizenId)
     .where('procedure_code', '=', procedureCode)
     .executeTakeFirst();
@@ -47,7 +58,7 @@ export async function loadDraft(ctx: Ctx, citizenId: string, procedureCode: stri
 export async function listDrafts(ctx: Ctx, citizenId: string): Promise<Draft[]> {
   const rows = await ctx.database.db
     .selectFrom('dossier_drafts')
-    .select(['id', 'procedure_code', 'form', 'components', 'updated_at'])
+    .select(['id', 'procedure_code', 'form', 'components', 'filing', 'updated_at'])
     .where('owner_citizen_id', '=', citizenId)
     .orderBy('updated_at', 'desc')
     .limit(100)
@@ -56,14 +67,15 @@ export async function listDrafts(ctx: Ctx, citizenId: string): Promise<Draft[]> 
 }
 
 /** Creates or replaces the draft (form values and attached files) for the applicant and procedure. */
-export async function saveDraft(ctx: Ctx, citizenId: string, procedureCode: string, content: { form: Record<string, unknown>; components: DraftComponent[] }): Promise<Draft> {
+export async function saveDraft(ctx: Ctx, citizenId: string, procedureCode: string, content: { form: Record<string, unknown>; components: DraftComponent[]; filing?: DraftFiling }): Promise<Draft> {
   const components = z.array(DraftComponent).max(100).parse(content.components);
+  const filing = content.filing ? JSON.stringify(DraftFiling.parse(content.filing)) : null;
   return ctx.database.db.transaction().execute(async (tx) => {
     const r = await tx
       .insertInto('dossier_drafts')
-      .values({ owner_citizen_id: citizenId, procedure_code: procedureCode, form: JSON.stringify(content.form), components: JSON.stringify(components) })
-      .onConflict((oc) => oc.columns(['owner_citizen_id', 'procedure_code']).doUpdateSet({ form: JSON.stringify(content.form), components: JSON.stringify(components), updated_at: new Date() }))
-      .returning(['id', 'procedure_code', 'form', 'components', 'updated_at'])
+      .values({ owner_citizen_id: citizenId, procedure_code: procedureCode, form: JSON.stringify(content.form), components: JSON.stringify(components), filing })
+      .onConflict((oc) => oc.columns(['owner_citizen_id', 'procedure_code']).doUpdateSet({ form: JSON.stringify(content.form), components: JSON.stringify(components), ...(filing ? { filing } : {}), updated_at: new Date() }))
+      .returning(['id', 'procedure_code', 'form', 'components', 'filing', 'updated_at'])
       .executeTakeFirstOrThrow();
     await recordAudit(tx, { actor: `citizen:${citizenId}`, action: 'dossier_draft.save', target: `dossier_draft:${r.id}`, data: { procedure: procedureCode, files: components.length } });
     return toDraft(r);

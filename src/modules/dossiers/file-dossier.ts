@@ -6,6 +6,7 @@ import { actorOf, type Principal } from '../../platform/auth/roles.ts';
 import { fromZod, validationError } from '../../platform/http/validation.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
 import { findCitizen } from '../identity/find-citizen.ts';
+import { citizenContact } from '../identity/ensure-citizen.ts';
 import { FileDossierInput, type Applicant } from './schemas.ts';
 import { nextDossierCode } from './dossier-code.ts';
 import { appendAction, loadRow, nameNorm } from './dossier-store.ts';
@@ -60,6 +61,11 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
   }
 
   const details: ErrorDetail[] = validateEForm(proc.eForm, input.form);
+  const applicant = await applicantFor(ctx, principal, input.applicant);
+  const delivery = input.delivery ?? (input.channel === 2 ? 'online' : 'desk');
+  if (delivery === 'post' && !applicant.address?.trim()) {
+    details.push({ path: 'body.applicant.address', message: 'Cần nhập Địa chỉ để nhận kết quả qua bưu chính', messageEn: 'Enter the Address to receive the result by post' });
+  }
   const known = new Map(proc.cases.flatMap((c) => c.components).filter((c) => c.code).map((c) => [c.code!, c]));
   input.components.forEach((c, i) => {
     if (c.code && !known.has(c.code)) details.push({ path: `components[${i}].code`, message: `Thủ tục không có thành phần ${c.code}`, messageEn: `No component ${c.code} in this procedure` });
@@ -70,7 +76,6 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
   }
   if (details.length) throw validationError(details);
 
-  const applicant = await applicantFor(ctx, principal, input.applicant);
   const ownerCitizen = principal.kind === 'citizen' ? principal.id : await findCitizen(ctx, applicant.identifier);
   const now = new Date();
   const processingUnit = method.processingTimeUnit === 'DAY' ? 'DAY' : 'WORKING_DAY';
@@ -87,7 +92,7 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
         .insertInto('dossiers')
         .values({
           code, receiving_unit: receiveStep.unit, handling_unit: receiveStep.unit, procedure_code: proc.code, procedure_version: proc.version, procedure_name: proc.name,
-          channel: input.channel, ...whoActsNext(initial, proc.workflow), applicant: JSON.stringify(applicant), applicant_name_norm: nameNorm(applicant), owner_citizen_id: ownerCitizen, filed_by: owner,
+          channel: input.channel, delivery, ...whoActsNext(initial, proc.workflow), applicant: JSON.stringify(applicant), applicant_name_norm: nameNorm(applicant), owner_citizen_id: ownerCitizen, filed_by: owner,
           form: JSON.stringify(input.form), status: 'submitted', national_status: 1, step: initial.step, submitted_at: now, state: JSON.stringify(initial),
           idempotency_owner: idempotencyKey ? owner : null, idempotency_key: idempotencyKey ?? null, idempotency_hash: idempotencyKey ? hash : null,
         })
@@ -101,7 +106,7 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
         // At the counter or from the post, filing is receiving: the same action an online dossier gets.
         await takeActionTx(ctx, tx, await loadRow(tx, code, true), { action: 'receive' }, principal, now);
       } else {
-        await afterStateChange(ctx, tx, { code, procedure_code: proc.code, procedure_name: proc.name, channel: input.channel, applicant }, initial, 'submit', {});
+        await afterStateChange(ctx, tx, { code, procedure_code: proc.code, procedure_name: proc.name, channel: input.channel, applicant, owner_citizen_id: ownerCitizen, delivery }, initial, 'submit', {}, 1);
       }
       return { code, created: true };
     });
@@ -126,8 +131,11 @@ function replay(prior: { code: string; idempotency_hash: string | null }, hash: 
   return { code: prior.code, created: false };
 }
 
-async function applicantFor(_ctx: Ctx, p: Principal, given: Applicant | undefined): Promise<Applicant> {
+async function applicantFor(ctx: Ctx, p: Principal, given: Applicant | undefined): Promise<Applicant> {
   if (p.kind !== 'citizen') return given!;
   // A signed-in applicant files as themselves: name and identifier come from the national SSO.
-  return { kind: p.citizenKind, name: p.name, identifier: p.identifier ?? given?.identifier ?? '', email: given?.email ?? null, phone: given?.phone ?? null, address: given?.address ?? null };
+  // The contact details are what they gave (the portal's form offers the account's, editable);
+  // a client that sends no applicant at all files with the account's, as the SSO last said.
+  const contact = given ? { email: given.email ?? null, phone: given.phone ?? null, address: given.address ?? null } : await citizenContact(ctx, p.id);
+  return { kind: p.citizenKind, name: p.name, identifier: p.identifier ?? given?.identifier ?? '', ...contact };
 }

@@ -2,7 +2,7 @@ import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { notify } from '../notifications/notify.ts';
 import type { NotificationEvent } from '../notifications/schemas.ts';
-import type { Applicant } from './schemas.ts';
+import type { Applicant, Delivery } from './schemas.ts';
 import type { ActionName, DossierState } from './workflow.ts';
 
 /** The dossier events the applicant is told about (forms 01–05 and the result being ready). */
@@ -12,8 +12,12 @@ const EVENTS: Partial<Record<ActionName | 'submit', NotificationEvent>> = {
   refuse: 'dossier.refused',
   apologise: 'dossier.apology',
   approve: 'dossier.result_ready',
+  return: 'dossier.returned',
   stop: 'dossier.stopped',
 };
+
+/** The return action's method as the applicant's delivery choice it fulfils. */
+const DELIVERED_BY: Record<string, Delivery> = { online: 'online', counter: 'desk', post: 'post' };
 
 /**
  * Tells the applicant, in the transaction of the change, what just happened to their dossier.
@@ -24,18 +28,26 @@ const EVENTS: Partial<Record<ActionName | 'submit', NotificationEvent>> = {
 export async function notifyApplicant(
   ctx: Ctx,
   tx: Tx,
-  d: { code: string; procedureName: string; applicant: Applicant; units: string[] },
+  d: { code: string; procedureName: string; applicant: Applicant; units: string[]; citizenId: string | null; delivery: Delivery; seq: number },
   next: DossierState,
   action: ActionName | 'submit',
   data: Record<string, unknown>,
 ): Promise<void> {
   const event = action === 'submit' ? (next.status === 'received' ? EVENTS.receive : undefined) : EVENTS[action];
   if (!event) return;
-  const items = Array.isArray(data.items) ? data.items.map(String) : null;
+  // A supplement request lists {component?, reason}: the applicant reads "component: reason".
+  const items = Array.isArray(data.items)
+    ? data.items.map((i) => (i && typeof i === 'object' ? [(i as { component?: unknown }).component, (i as { reason?: unknown }).reason].filter((x) => typeof x === 'string' && x.trim()).join(': ') : String(i))).filter(Boolean)
+    : null;
+  // At return: how the result was handed over (the official's choice, by default the applicant's).
+  const delivery = event === 'dossier.returned' ? (DELIVERED_BY[String(data.method)] ?? d.delivery) : null;
   await notify(ctx, tx, {
     recipient: { name: d.applicant.name, email: d.applicant.email ?? null, phone: d.applicant.phone ?? null },
     event,
     units: d.units,
+    // The applicant's portal inbox too, when they have an account: one entry per action.
+    citizenId: d.citizenId,
+    key: `${d.code}#${d.seq}`,
     data: {
       dossierCode: d.code,
       procedureName: d.procedureName,
@@ -45,6 +57,9 @@ export async function notifyApplicant(
       reason: typeof data.reason === 'string' ? data.reason : null,
       items,
       trackingUrl: `${ctx.config.publicUrl}/tra-cuu?ma=${encodeURIComponent(d.code)}`,
+      delivery,
+      resultUrl: delivery === 'online' ? `${ctx.config.publicUrl}/kho-du-lieu` : null,
+      address: delivery === 'post' ? (d.applicant.address ?? null) : null,
     },
   });
 }

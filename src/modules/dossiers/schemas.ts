@@ -25,10 +25,31 @@ export const ComponentInput = z.object({
   reused: z.boolean().optional(),
 });
 
+/**
+ * How the applicant receives the result: `online` in their e-data repository on the portal,
+ * `desk` at the one-stop desk, `post` by post to the applicant's address.
+ */
+export const DELIVERY = {
+  online: { vi: 'Trực tuyến, trong Kho dữ liệu trên Cổng Dịch vụ công', en: 'Online, in the e-data repository on the portal' },
+  desk: { vi: 'Tại Bộ phận Một cửa', en: 'At the one-stop desk' },
+  post: { vi: 'Qua dịch vụ bưu chính', en: 'By post' },
+} as const;
+export type Delivery = keyof typeof DELIVERY;
+export const Delivery = z.enum(Object.keys(DELIVERY) as [Delivery, ...Delivery[]]);
+
+/** A dossier's delivery choice; dossiers filed before there was one: online filings online, the others at the desk. */
+export const deliveryOf = (row: { delivery?: string | null; channel: number }): Delivery =>
+  row.delivery && row.delivery in DELIVERY ? (row.delivery as Delivery) : row.channel === 2 ? 'online' : 'desk';
+
+/** The return action's method for a delivery choice (the action names the desk `counter`). */
+export const RETURN_METHOD: Record<Delivery, 'online' | 'counter' | 'post'> = { online: 'online', desk: 'counter', post: 'post' };
+
 export const FileDossierInput = z.object({
   procedureCode: z.string().trim().min(1).max(60),
   channel: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   applicant: Applicant.optional(),
+  /** How the applicant receives the result; default `online` for online filing, `desk` otherwise. `post` needs `applicant.address`. */
+  delivery: Delivery.optional().describe('How the applicant receives the result: online (e-data repository; the default for online filing), desk (at the one-stop desk; the default otherwise) or post (to applicant.address, which is then required)'),
   form: z.record(z.string(), z.unknown()).default({}),
   components: z.array(ComponentInput).max(100).default([]),
 });
@@ -50,6 +71,7 @@ export const DossierView = z.object({
   stepName: z.string().nullable(),
   assignee: z.string().nullable(),
   applicant: Applicant,
+  delivery: Delivery.describe('How the applicant receives the result'),
   form: z.record(z.string(), z.unknown()),
   submittedAt: z.string(),
   receivedAt: z.string().nullable(),

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import type { Applicant } from './schemas.ts';
+import { deliveryOf, type Applicant, type Delivery } from './schemas.ts';
 import { STATUSES, type ActionName, type DossierState } from './workflow.ts';
 import { notifyApplicant } from './notify-applicant.ts';
 import { rescopeNotifications } from '../notifications/rescope-notifications.ts';
@@ -19,10 +19,12 @@ export const NATIONAL_SYNC_QUEUE = 'national-portal.sync';
 export async function afterStateChange(
   ctx: Ctx,
   tx: Tx,
-  row: { code: string; procedure_code: string; procedure_name: string; channel: number; applicant: unknown; receiving_unit?: string; handling_unit?: string },
+  row: { code: string; procedure_code: string; procedure_name: string; channel: number; applicant: unknown; owner_citizen_id: string | null; delivery: Delivery | null; receiving_unit?: string; handling_unit?: string },
   next: DossierState,
   action: ActionName | 'submit',
   data: Record<string, unknown>,
+  /** The action's seq in the dossier's log: names the event, so the applicant's inbox holds it once. */
+  seq: number,
 ) {
   await ctx.jobs.send(
     NATIONAL_SYNC_QUEUE,
@@ -32,5 +34,9 @@ export async function afterStateChange(
   const receiving = row.receiving_unit ?? next.handlingUnit;
   const units = next.handlingUnit === receiving ? [receiving] : [receiving, next.handlingUnit];
   if (row.handling_unit !== undefined && row.handling_unit !== next.handlingUnit) await rescopeNotifications(tx, row.code, units);
-  await notifyApplicant(ctx, tx, { code: row.code, procedureName: row.procedure_name, applicant: row.applicant as Applicant, units }, next, action, data);
+  await notifyApplicant(
+    ctx, tx,
+    { code: row.code, procedureName: row.procedure_name, applicant: row.applicant as Applicant, units, citizenId: row.owner_citizen_id, delivery: deliveryOf(row), seq },
+    next, action, data,
+  );
 }

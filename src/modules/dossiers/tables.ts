@@ -33,6 +33,8 @@ export interface DossierTables {
     state: Json;
     /** The seq of the last action (migrations/0018_dossier_version.sql): what an action names to be applied. */
     version: Generated<number>;
+    /** How the applicant receives the result (migrations/0021-citizen-inbox.sql); null before the choice existed. */
+    delivery: ColumnType<'online' | 'desk' | 'post' | null, 'online' | 'desk' | 'post' | null | undefined, 'online' | 'desk' | 'post' | null>;
     idempotency_owner: string | null;
     idempotency_key: string | null;
     idempotency_hash: string | null;
@@ -76,6 +78,8 @@ export interface DossierTables {
     procedure_code: string;
     form: Json;
     components: Json;
+    /** Contact details and delivery choice (migrations/0021-citizen-inbox.sql). */
+    filing: ColumnType<unknown, string | null | undefined, string | null>;
     updated_at: Generated<Date>;
   };
 }

@@ -6,7 +6,7 @@ import { recordAudit } from '../../platform/audit/index.ts';
 import { actorOf, type Principal } from '../../platform/auth/roles.ts';
 import { listStaff } from '../organisation/list-staff.ts';
 import { listUnits } from '../organisation/list-units.ts';
-import type { ActionRequest } from './schemas.ts';
+import { deliveryOf, RETURN_METHOD, type ActionRequest } from './schemas.ts';
 import { ACTION_LABELS, FINAL, refusal, allowedActions, stepIndex, STATUSES, type ActionName, type DossierState, type WorkflowStep } from './workflow.ts';
 import { actorOfPrincipal, appendAction, loadRow, staleVersion, stateOf, workflowOf, type DossierRow } from './dossier-store.ts';
 import { addWorkingDays, dueAfter, localDate, workingDaysBetween } from './deadlines.ts';
@@ -137,7 +137,8 @@ export async function takeActionTx(outer: Ctx, tx: Tx, row: DossierRow, input: A
       await enterStep('return');
       break;
     case 'return':
-      data.method = input.method ?? (row.channel === 2 ? 'online' : 'counter');
+      // As the applicant chose at filing, unless the official hands it over another way.
+      data.method = input.method ?? RETURN_METHOD[deliveryOf(row)];
       next.status = 'returned';
       data.onTime = !s.dueDate || today <= s.dueDate;
       break;
@@ -169,7 +170,7 @@ export async function takeActionTx(outer: Ctx, tx: Tx, row: DossierRow, input: A
   columns = { ...columns, ...whoActsNext(next, wf) };
   const seq = await appendAction(tx, row, next, { action: input.action, actor: actorOf(principal), actorName: principal.name, at: now, data, stepDue, columns });
   await recordAudit(tx, { actor: actorOf(principal), action: `dossier.${input.action}`, target: `dossier:${row.code}`, data: { seq, from: s.status, to: next.status } });
-  await afterStateChange(ctx, tx, row, next, input.action as ActionName, data);
+  await afterStateChange(ctx, tx, row, next, input.action as ActionName, data, seq);
   return { seq, status: next.status, national: STATUSES[next.status].national, final: FINAL.includes(next.status) };
 }
 

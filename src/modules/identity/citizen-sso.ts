@@ -129,15 +129,20 @@ const Claims = z.object({
   identifier: z.string().max(20).optional(),
   email: z.string().max(300).optional(),
   phone_number: z.string().max(30).optional(),
+  // OpenID Connect's address claim is an object; its one-line form is `formatted`.
+  address: z.union([z.string().max(500), z.object({ formatted: z.string().max(500).optional() }).loose()]).optional(),
 });
 
 async function upsertCitizen(ctx: Ctx, issuer: string, raw: Record<string, unknown>): Promise<Principal> {
   const c = Claims.parse(raw);
+  // The contact details are refreshed from the claims at every sign-in: the filing form offers them (editable).
+  const address = (typeof c.address === 'string' ? c.address : c.address?.formatted)?.trim() || null;
+  const contact = { email: c.email?.trim() || null, phone: c.phone_number?.trim() || null, address };
   const row = await ctx.database.db
     .insertInto('citizens')
-    .values({ issuer, subject: c.sub, kind: c.kind, full_name: c.name, identifier: c.identifier ?? null, email: c.email ?? null, phone: c.phone_number ?? null, last_login_at: new Date() })
+    .values({ issuer, subject: c.sub, kind: c.kind, full_name: c.name, identifier: c.identifier ?? null, ...contact, last_login_at: new Date() })
     .onConflict((oc) =>
-      oc.columns(['issuer', 'subject']).doUpdateSet({ full_name: c.name, kind: c.kind, identifier: c.identifier ?? null, email: c.email ?? null, phone: c.phone_number ?? null, last_login_at: new Date() }),
+      oc.columns(['issuer', 'subject']).doUpdateSet({ full_name: c.name, kind: c.kind, identifier: c.identifier ?? null, ...contact, last_login_at: new Date() }),
     )
     .returning(['id'])
     .executeTakeFirstOrThrow();

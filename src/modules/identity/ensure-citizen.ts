@@ -8,6 +8,14 @@ export interface KnownCitizen {
   identifier: string;
   email?: string | null;
   phone?: string | null;
+  address?: string | null;
+}
+
+/** How a signed-in citizen can be reached, as the national SSO last said (refreshed at every sign-in). */
+export interface CitizenContact {
+  email: string | null;
+  phone: string | null;
+  address: string | null;
 }
 
 /**
@@ -19,9 +27,15 @@ export async function ensureCitizen(ctx: Ctx, issuer: string, c: KnownCitizen): 
   const { db } = ctx.database;
   await db
     .insertInto('citizens')
-    .values({ issuer, subject: c.sub, kind: c.kind, full_name: c.name, identifier: c.identifier, email: c.email ?? null, phone: c.phone ?? null, last_login_at: null })
+    .values({ issuer, subject: c.sub, kind: c.kind, full_name: c.name, identifier: c.identifier, email: c.email ?? null, phone: c.phone ?? null, address: c.address ?? null, last_login_at: null })
     .onConflict((oc) => oc.columns(['issuer', 'subject']).doNothing())
     .execute();
   const row = await db.selectFrom('citizens').select('id').where('issuer', '=', issuer).where('subject', '=', c.sub).executeTakeFirstOrThrow();
   return { kind: 'citizen', id: row.id, name: c.name, identifier: c.identifier, citizenKind: c.kind };
+}
+
+/** The contact details of a citizen's account: what the filing form offers before the applicant edits it. */
+export async function citizenContact(ctx: Ctx, citizenId: string): Promise<CitizenContact> {
+  const row = await ctx.database.db.selectFrom('citizens').select(['email', 'phone', 'address']).where('id', '=', citizenId).executeTakeFirst();
+  return { email: row?.email ?? null, phone: row?.phone ?? null, address: row?.address ?? null };
 }

@@ -12,12 +12,13 @@ import { NOTIFICATION_QUEUE, queueReady } from './queue.ts';
  * roll back with it, so an applicant is told exactly about what happened. The text is
  * rendered now, so the outbox shows what will be sent and it says what was true at the time.
  * `units` scope the rows in the outbox like the dossier they are about (see rescopeNotifications).
- * Returns the rows written (none when the recipient has no address at all).
+ * When the applicant has a portal account (`citizenId`), the event also goes to its inbox.
+ * Returns the outbox rows written (none when the recipient has no address at all).
  */
 export async function notify(ctx: Ctx, tx: Tx, n: NotifyInput): Promise<{ id: string; channel: ChannelName }[]> {
   const parsed = NotifyInput.safeParse(n);
   if (!parsed.success) throw fromZod(parsed.error);
-  const { recipient, event, data, lang, units } = parsed.data;
+  const { recipient, event, data, lang, units, citizenId, key } = parsed.data;
   if (!queueReady(ctx.jobs.boss)) {
     throw new AppError('INTERNAL', {
       vi: 'Hàng đợi thông báo chưa được tạo: gọi ensureNotificationQueues(ctx) khi khởi động',
@@ -25,6 +26,14 @@ export async function notify(ctx: Ctx, tx: Tx, n: NotifyInput): Promise<{ id: st
     });
   }
   const r = renderNotification(event, lang, data);
+  if (citizenId) {
+    // The in-portal inbox: written whatever the e-mail or phone situation, once per event.
+    await tx
+      .insertInto('citizen_notifications')
+      .values({ citizen_id: citizenId, event, event_key: key ?? `${event}:${data.dossierCode}`, dossier_code: data.dossierCode, data: JSON.stringify(data) })
+      .onConflict((oc) => oc.columns(['citizen_id', 'event_key']).doNothing())
+      .execute();
+  }
   const addresses: [ChannelName, string | null | undefined][] = [
     ['email', recipient.email],
     ['sms', recipient.phone],

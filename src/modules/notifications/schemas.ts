@@ -8,6 +8,7 @@ export const NOTIFICATION_EVENTS = [
   'dossier.refused',
   'dossier.apology',
   'dossier.result_ready',
+  'dossier.returned',
   'dossier.stopped',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
@@ -19,6 +20,10 @@ export const ChannelName = z.enum(CHANNELS);
 
 export const NotificationLang = z.enum(['vi', 'en']);
 export type NotificationLang = z.infer<typeof NotificationLang>;
+
+/** How the applicant chose to receive the result: e-data repository, one-stop desk, or post. */
+export const DELIVERY_METHODS = ['online', 'desk', 'post'] as const;
+export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
 
 const IsoDate = z.iso.date({ message: bi('Phải là ngày dạng YYYY-MM-DD', 'must be a date YYYY-MM-DD') });
 
@@ -32,6 +37,12 @@ export const NotificationData = z.object({
   reason: z.string().trim().max(4000).nullish(),
   items: z.array(z.string().trim().min(1).max(1000)).max(100).nullish(),
   trackingUrl: z.url({ protocol: /^https?$/, message: bi('Phải là địa chỉ http(s)', 'must be an http(s) URL') }),
+  /** dossier.returned: how the result reaches the applicant, and where. */
+  delivery: z.enum(DELIVERY_METHODS).nullish(),
+  /** online: the applicant's e-data repository. */
+  resultUrl: z.url({ protocol: /^https?$/, message: bi('Phải là địa chỉ http(s)', 'must be an http(s) URL') }).nullish(),
+  /** post: the address the result is sent to. */
+  address: z.string().trim().max(500).nullish(),
 });
 export type NotificationData = z.input<typeof NotificationData>;
 
@@ -42,6 +53,7 @@ export const REQUIRED_FIELDS: Record<NotificationEvent, ('dueDate' | 'newDueDate
   'dossier.refused': ['reason'],
   'dossier.apology': ['newDueDate'],
   'dossier.result_ready': [],
+  'dossier.returned': [],
   'dossier.stopped': ['reason'],
 };
 
@@ -71,6 +83,13 @@ export const NotifyInput = z
      * received and handled in (its visibility). Required, so no message is written unscoped.
      */
     units: z.array(z.string().trim().min(1).max(40)).min(1).max(10),
+    /**
+     * The applicant's portal account, when they have one: the event also lands in their
+     * in-portal inbox ("Thông báo"), whether or not they can be reached by e-mail or phone.
+     */
+    citizenId: z.uuid().nullish(),
+    /** Names the event (e.g. dossier code and action seq): the inbox keeps one row per key. Default: event and dossier code. */
+    key: z.string().trim().min(1).max(200).nullish(),
   })
   .superRefine((n, ctx) => {
     for (const f of REQUIRED_FIELDS[n.event]) {

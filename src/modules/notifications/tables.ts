@@ -1,8 +1,21 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** Kysely types of this module's tables (see migrations/0004_notifications.sql, 0016); the central DB interface extends them. */
+/** Kysely types of this module's tables (see migrations/0004_notifications.sql, 0016, 0021); the central DB interface extends them. */
 export interface NotificationTables {
   notifications: NotificationsTable;
+  citizen_notifications: CitizenNotificationsTable;
+}
+
+/** A citizen's in-portal inbox (migrations/0021-citizen-inbox.sql). */
+export interface CitizenNotificationsTable {
+  id: Generated<string>;
+  citizen_id: string;
+  event: string;
+  event_key: string;
+  dossier_code: string | null;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Generated<Date>;
+  read_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface NotificationsTable {

@@ -1,4 +1,4 @@
-import type { NotificationEvent, NotificationLang } from './schemas.ts';
+import type { DeliveryMethod, NotificationEvent, NotificationLang } from './schemas.ts';
 import { charLength, escapeHtml, fitShort, gsmLength, oneLine, toGsm7, type Part } from './text.ts';
 
 /** Template data after validation (NotificationData's output). */
@@ -11,6 +11,9 @@ export interface TemplateData {
   reason?: string | null;
   items?: string[] | null;
   trackingUrl: string;
+  delivery?: DeliveryMethod | null;
+  resultUrl?: string | null;
+  address?: string | null;
 }
 
 export interface Rendered {
@@ -23,11 +26,13 @@ export interface Rendered {
   short: string;
   /** Short text for SMS: GSM-7 only (unaccented), at most 160 septets. */
   sms: string;
+  /** What the event says, without greeting, tracking link or footer: the in-portal inbox shows this. */
+  blocks: Block[];
 }
 
 export const SHORT_MAX = 160;
 
-type Block = { p: string } | { list: string[] } | { link: { label: string; url: string } };
+export type Block = { p: string } | { list: string[] } | { link: { label: string; url: string } };
 
 interface Message {
   subject: string;
@@ -99,6 +104,23 @@ const VI: Record<NotificationEvent, Compose> = {
     ],
     short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' đã có kết quả.'],
   }),
+  'dossier.returned': (d) => ({
+    subject: `Hồ sơ ${d.dossierCode} đã được trả kết quả`,
+    blocks: [
+      { p: `Hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”, đã được trả kết quả.` },
+      ...(d.delivery === 'online'
+        ? [
+            { p: 'Kết quả điện tử đã có trong Kho dữ liệu của Ông/Bà trên Cổng Dịch vụ công: Ông/Bà xem, tải về và dùng lại khi làm thủ tục khác.' },
+            ...(d.resultUrl ? [{ link: { label: 'Mở Kho dữ liệu của tôi', url: d.resultUrl } }] : []),
+          ]
+        : d.delivery === 'desk'
+          ? [{ p: 'Ông/Bà nhận kết quả tại Bộ phận Một cửa nơi tiếp nhận hồ sơ; vui lòng mang theo giấy tờ tùy thân và giấy tiếp nhận hồ sơ.' }]
+          : d.delivery === 'post'
+            ? [{ p: d.address ? `Kết quả đã được gửi qua dịch vụ bưu chính đến địa chỉ: ${d.address}.` : 'Kết quả đã được gửi qua dịch vụ bưu chính đến địa chỉ Ông/Bà đã đăng ký.' }]
+            : [{ p: 'Ông/Bà nhận kết quả theo hình thức đã đăng ký khi nộp hồ sơ.' }]),
+    ],
+    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' đã trả kết quả', { before: ': ', value: { online: 'xem trong Kho dữ liệu', desk: 'nhận tại Bộ phận Một cửa', post: 'đã gửi qua bưu chính' }[d.delivery ?? 'online'], priority: WHAT }, '.'],
+  }),
   'dossier.stopped': (d) => ({
     subject: `Thông báo dừng xử lý hồ sơ ${d.dossierCode}`,
     blocks: [
@@ -154,6 +176,23 @@ const EN: Record<NotificationEvent, Compose> = {
       { p: 'You can view and download the electronic result, or collect it as you chose when filing.' },
     ],
     short: [`Dossier ${d.dossierCode}`, proc(d), ': result ready.'],
+  }),
+  'dossier.returned': (d) => ({
+    subject: `Dossier ${d.dossierCode}: result returned`,
+    blocks: [
+      { p: `The result of your dossier ${d.dossierCode} for the procedure “${d.procedureName}” has been returned.` },
+      ...(d.delivery === 'online'
+        ? [
+            { p: 'The electronic result is in your e-data repository on the public service portal: view it, download it and reuse it for other procedures.' },
+            ...(d.resultUrl ? [{ link: { label: 'Open my repository', url: d.resultUrl } }] : []),
+          ]
+        : d.delivery === 'desk'
+          ? [{ p: 'Collect the result at the one-stop desk where the dossier was received; bring your identity document and the receipt.' }]
+          : d.delivery === 'post'
+            ? [{ p: d.address ? `The result has been sent by post to: ${d.address}.` : 'The result has been sent by post to the address you gave.' }]
+            : [{ p: 'You receive the result as you chose when filing.' }]),
+    ],
+    short: [`Dossier ${d.dossierCode}`, proc(d), ': result returned', { before: ': ', value: { online: 'see your repository', desk: 'collect it at the desk', post: 'sent by post' }[d.delivery ?? 'online'], priority: WHAT }, '.'],
   }),
   'dossier.stopped': (d) => ({
     subject: `Processing of dossier ${d.dossierCode} stopped`,
@@ -212,5 +251,6 @@ export function renderNotification(event: NotificationEvent, lang: NotificationL
     html,
     short: fitShort(shortParts, { max: SHORT_MAX, measure: charLength, ellipsis: '…', map: (s) => s.normalize('NFC') }),
     sms: fitShort(shortParts, { max: SHORT_MAX, measure: gsmLength, ellipsis: '...', map: toGsm7 }),
+    blocks: m.blocks,
   };
 }

@@ -226,3 +226,20 @@ describe('SMTP configuration', () => {
     }
   });
 });
+
+describe('the notification at return', () => {
+  it('says where the result is, by the way the applicant receives it', () => {
+    const online = renderNotification('dossier.returned', 'vi', { ...base, delivery: 'online', resultUrl: 'https://dichvucong.example.gov.vn/kho-du-lieu' });
+    expect(online.text).toContain('Kho dữ liệu');
+    expect(online.html).toContain('href="https://dichvucong.example.gov.vn/kho-du-lieu"');
+    expect(online.short).toContain('xem trong Kho dữ liệu');
+    const desk = renderNotification('dossier.returned', 'vi', { ...base, delivery: 'desk' });
+    expect(desk.text).toContain('nhận kết quả tại Bộ phận Một cửa');
+    expect(desk.text).not.toContain('kho-du-lieu');
+    const post = renderNotification('dossier.returned', 'en', { ...base, delivery: 'post', address: 'Số 1 Tràng Tiền, Hà Nội' });
+    expect(post.text).toContain('sent by post to: Số 1 Tràng Tiền, Hà Nội.');
+    expect(post.sms).toContain('sent by post');
+    // The in-portal inbox shows the event's own blocks: no greeting, no footer.
+    expect(post.blocks.map((b) => ('p' in b ? b.p : '')).join(' ')).not.toMatch(/Dear|automatically/);
+  });
+});

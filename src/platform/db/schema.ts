@@ -53,6 +53,8 @@ export interface CitizensTable {
   identifier: string | null;
   email: string | null;
   phone: string | null;
+  /** One-line postal address from the SSO's `address` claim (migrations/0021-citizen-inbox.sql). */
+  address: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   last_login_at: Timestamp | null;
 }

@@ -3,7 +3,8 @@ import type { ProcedureDetail } from '../../../modules/catalog/get-procedure.ts'
 import type { ProcedureSummary } from '../../../modules/catalog/search-procedures.ts';
 import { ErrorSummary, Layout, t } from '../../components/layout.tsx';
 import { EForm, type FieldSchema } from '../../components/eform.tsx';
-import { FileInputs, type FileSlot, type FormErrors } from '../portal/dossier-file.tsx';
+import { DeliveryInputs, FileInputs, type FileSlot, type FormErrors } from '../portal/dossier-file.tsx';
+import type { Delivery } from '../../../modules/dossiers/schemas.ts';
 
 export const COUNTER_URL = '/can-bo/tiep-nhan';
 
@@ -31,6 +32,8 @@ export function CounterSearchPage({ req, q, items }: { req: FastifyRequest; q: s
 
 export interface CounterValues {
   channel: string;
+  /** How the applicant receives the result (the desk by default at the counter). */
+  delivery: Delivery;
   applicant: Record<string, string>;
   form: Record<string, unknown>;
   /** Files already stored by an earlier post of this form, by component code. */
@@ -78,6 +81,7 @@ export function CounterFilingPage({ req, p, slots, values, errors }: { req: Fast
             <input class={`govuk-input ${width}${err(`a.${k}`) ? ' govuk-input--error' : ''}`} id={`a-${k}`} name={`a.${k}`} type={type as 'text'} value={values.applicant[k] ?? ''} aria-describedby={err(`a.${k}`) ? `a-${k}-error` : undefined} />
           </div>
         ))}
+        <DeliveryInputs req={req} value={values.delivery} errors={errors} />
         {p.eForm?.properties ? (
           <>
             <h2 class="govuk-heading-m">{t(req, 'Tờ khai', 'Form')}</h2>

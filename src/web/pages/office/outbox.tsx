@@ -21,6 +21,7 @@ const EVENT: Record<string, [string, string]> = {
   'dossier.refused': ['Từ chối tiếp nhận', 'Refused'],
   'dossier.apology': ['Xin lỗi, hẹn lại ngày trả', 'Apology and new date'],
   'dossier.result_ready': ['Có kết quả', 'Result ready'],
+  'dossier.returned': ['Trả kết quả', 'Result returned'],
   'dossier.stopped': ['Dừng xử lý', 'Processing stopped'],
 };
 
