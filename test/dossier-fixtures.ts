@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -17,12 +17,19 @@ export const TEST_PROCEDURE = {
   ],
   executionCases: [{ name: '', profileComponents: [
     { code: 'T-01', name: 'Đơn đề nghị', originalQty: 1, copyQty: 0, required: true, hasElectronicForm: true },
-    { code: 'T-02', name: 'Giấy tờ khác', originalQty: 0, copyQty: 1, required: false, hasElectronicForm: false },
+    // Its name asks for the kind of document the procedure issues (resultType), so a result of it can be reused there.
+    { code: 'T-02', name: 'Giấy tờ khác: Giấy xác nhận thử nghiệm đã được cấp (nếu có)', originalQty: 0, copyQty: 1, required: false, hasElectronicForm: false },
   ] }],
   executionSteps: [],
   congso: {
-    field: 'Thử nghiệm', agencyCode: '000.05.01.G12', level: 'full', effectiveFrom: '2025-01-01',
-    eForm: { type: 'object', required: ['tenDoanhNghiep', 'maSoThue'], properties: { tenDoanhNghiep: { type: 'string', minLength: 1, maxLength: 200 }, maSoThue: { type: 'string', pattern: '^[0-9]{10}$' } } },
+    field: 'Thử nghiệm', agencyCode: '000.05.01.G12', level: 'full', effectiveFrom: '2025-01-01', resultType: 'Giấy xác nhận thử nghiệm',
+    eForm: {
+      type: 'object', required: ['tenDoanhNghiep', 'maSoThue'],
+      properties: {
+        tenDoanhNghiep: { type: 'string', title: 'Tên doanh nghiệp', 'x-title-en': 'Company name', minLength: 1, maxLength: 200 },
+        maSoThue: { type: 'string', title: 'Mã số thuế', 'x-title-en': 'Tax code', pattern: '^[0-9]{10}$', description: '10 chữ số', 'x-description-en': '10 digits', examples: ['0101234567'] },
+      },
+    },
     workflow: [
       { step: 'receive', name: 'Tiếp nhận', role: 'receiving_officer', unit: '000.05.01.G12', workingDays: 0.5 },
       { step: 'assign', name: 'Phân công', role: 'unit_leader', unit: '000.05.01.G12', workingDays: 0.5 },
@@ -36,6 +43,33 @@ export const TEST_PROCEDURE = {
 export const LIGHT_PROCEDURE = { ...TEST_PROCEDURE, code: '9.100002', executionCases: [{ name: '', profileComponents: [{ ...TEST_PROCEDURE.executionCases[0].profileComponents[0], required: false }] }] };
 
 export const FORM = { tenDoanhNghiep: 'Công ty TNHH Thử Nghiệm', maSoThue: '0101234567' };
+
+/**
+ * A procedure whose e-form is the demo's certificate-of-origin form (2.001270: a country code
+ * list, a goods table of 1–50 rows, dates, patterns with their descriptions), with components
+ * a repository document may or may not fit, in the test units' workflow.
+ */
+const CO_DEMO = JSON.parse(readFileSync(new URL('../demo/procedures/2.001270.json', import.meta.url), 'utf8'));
+export const TABLE_PROCEDURE = {
+  ...TEST_PROCEDURE,
+  code: '9.100003',
+  name: 'Thủ tục thử nghiệm có bảng kê hàng hóa',
+  executionCases: [{ name: '', profileComponents: [
+    { code: 'HD-01', name: 'Hóa đơn thương mại', originalQty: 0, copyQty: 1, required: false, hasElectronicForm: false },
+    { code: 'AT-01', name: 'Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm (nếu có)', originalQty: 0, copyQty: 1, required: false, hasElectronicForm: false },
+  ] }],
+  congso: { ...TEST_PROCEDURE.congso, resultType: 'Giấy chứng nhận xuất xứ hàng hóa mẫu D', eForm: CO_DEMO.congso.eForm },
+};
+/** A valid answer to TABLE_PROCEDURE's e-form. */
+export const TABLE_FORM = {
+  tenDoanhNghiep: 'Công ty TNHH Cà phê Tây Nguyên', maSoThue: '0101234567', diaChi: '12 Lê Duẩn, Buôn Ma Thuột', nuocNhapKhau: 'TH', soHoaDon: 'HD-2025-001', ngayHoaDon: '2025-03-05',
+  hangHoa: [{ moTa: 'Cà phê nhân', maHS: '09011110', soLuong: 12000, donViTinh: 'kg', tieuChiXuatXu: 'WO' }],
+};
+
+export async function importTableProcedure(t: TestApp) {
+  const r = await api(t, 'POST', '/api/v1/procedures/import', { token: await login(t, 'admin'), body: [TABLE_PROCEDURE] });
+  if (r.status !== 200) throw new Error(`import: ${r.status} ${JSON.stringify(r.body)}`);
+}
 
 export async function importTestProcedures(t: TestApp) {
   const admin = await login(t, 'admin');

@@ -4,7 +4,7 @@ import { AppError } from '../platform/errors.ts';
 import { FILING_FORM_MAX_BYTES, readMultipart, type SpooledFile } from '../platform/http/multipart.ts';
 import { UPLOAD_LIMITS } from '../platform/blobs/inspect.ts';
 import { t } from './components/layout.tsx';
-import { fieldName } from './components/eform.tsx';
+import { idOf, inputNameFor, type FieldSchema } from './components/eform.tsx';
 import type { FileSlot, FormErrors } from './pages/portal/dossier-file.tsx';
 import type { ProcedureDetail } from '../modules/catalog/get-procedure.ts';
 import { storeSpooledUpload } from '../modules/uploads/store-upload.ts';
@@ -35,18 +35,20 @@ export function emptyErrors(): FormErrors {
 }
 
 /** AppError details on the filing form: e-form paths next to their fields, component paths next to their file inputs. */
-export function filingErrors(req: FastifyRequest, e: AppError, slots: FileSlot[], sent: DraftComponent[]): FormErrors {
+export function filingErrors(req: FastifyRequest, e: AppError, slots: FileSlot[], sent: DraftComponent[], schema?: FieldSchema | null): FormErrors {
   const out = emptyErrors();
   const add = (field: string | null, text: string) => {
-    if (field && !out.fields[field]) out.fields[field] = text;
-    out.summary.push({ href: field ? `#${field.replace(/\./g, '-')}` : undefined, text });
+    // One line per field: the first problem is the one to fix; the next shows after it is.
+    if (field && out.fields[field]) return;
+    if (field) out.fields[field] = text;
+    out.summary.push({ href: field ? `#${idOf(field)}` : undefined, text });
   };
   if (!e.details?.length) add(null, t(req, e.text.vi, e.text.en));
   for (const d of e.details ?? []) {
     const text = t(req, d.message, d.messageEn);
     const path = d.path.replace(/^body\./, '');
     const comp = /^components\[(\d+)\]/.exec(path);
-    if (path.startsWith('form.')) add(fieldName(path), text);
+    if (path.startsWith('form.')) add(inputNameFor(schema, path), text);
     else if (comp) add(slotField(slots, sent[Number(comp[1])]?.code), text);
     else if (path === 'components') {
       const missing = slots.find((s) => s.required && !sent.some((c) => c.code === s.code) && d.message.includes(s.name));

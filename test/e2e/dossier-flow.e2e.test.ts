@@ -112,7 +112,7 @@ describe('a dossier from filing to result, through the pages', () => {
     await page.goto('/can-bo/ho-so?queue=mine');
     await audit(page, 'work queue (phone)');
     await act(page, code, 'assign', (f) => f.locator('select[name="assignee"]').selectOption('chuyenvien').then(() => undefined));
-    await expect(page.locator('main').innerText()).resolves.toContain('chuyenvien');
+    await expect(page.locator('main').innerText()).resolves.toContain('Trần Minh Đức');
   });
 
   it('the specialist asks for a supplement, listing what is missing', async () => {

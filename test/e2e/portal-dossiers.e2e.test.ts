@@ -71,8 +71,8 @@ describe.each([
     await check('filing form with errors');
 
     // Fill in, attach the PDF, save the draft.
-    await page.getByLabel(/tenDoanhNghiep/).fill('Công ty TNHH Thử Nghiệm');
-    await page.getByLabel(/maSoThue/).fill('0101234567');
+    await page.getByLabel(/Tên doanh nghiệp/).fill('Công ty TNHH Thử Nghiệm');
+    await page.getByLabel(/Mã số thuế/).fill('0101234567');
     await page.setInputFiles('#c-0', { name: 'don-de-nghi.pdf', mimeType: 'application/pdf', buffer: pdf });
     await Promise.all([page.waitForURL((u) => u.searchParams.get('saved') === '1'), page.getByRole('button', { name: 'Lưu nháp' }).click()]);
     await expect(page.locator('.govuk-notification-banner').innerText()).resolves.toContain('Đã lưu nháp');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, login, nextOtp, startTestApp, type TestApp } from '../helpers.ts';
-import { act, citizenToken, fileOnline, importTestProcedures, pdfsigReport, TEST_PROCEDURE } from '../dossier-fixtures.ts';
+import { act, citizenToken, fileOnline, importTestProcedures, pdfsigReport, samplePdf, TEST_PROCEDURE } from '../dossier-fixtures.ts';
 import { checkAccessibility, DEMO_CITIZENS, launchBrowser, openPage, signInOfficial, submitVneid } from './browser.ts';
 
 /**
@@ -55,8 +55,22 @@ describe('a signed result, from approval to reuse', () => {
     await signInOfficial(page, 'ky', nextOtp(t, 'ky'));
     await page.goto('/can-bo/ky-so');
     problems.push(...(await checkAccessibility(page, 'signing queue')));
+    // Each waiting result can be read before it is signed.
+    expect(await page.getByRole('link', { name: `Xem trước kết quả của hồ sơ ${dossierCode} (PDF, mở trong thẻ mới)` }).getAttribute('href')).toBe(`/api/v1/dossiers/${dossierCode}/result-preview`);
+    // Nothing ticked: an error summary whose link takes the focus to the first checkbox.
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Ký số các kết quả đã chọn' }).click()]);
+    expect(await page.locator('.govuk-error-summary').innerText()).toContain('Chọn ít nhất một hồ sơ để ký');
+    problems.push(...(await checkAccessibility(page, 'signing queue, nothing ticked')));
+    await page.getByRole('link', { name: 'Chọn ít nhất một hồ sơ để ký' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('sign-0');
+    // Ticked: a confirmation page lists the dossier; only its button signs.
     await page.locator(`input[name="codes"][value="${dossierCode}"]`).check();
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Ký số các kết quả đã chọn' }).click()]);
+    expect(await page.locator('h1').innerText()).toBe('Xác nhận ký số');
+    expect(await page.locator('main').innerText()).toContain(dossierCode);
+    problems.push(...(await checkAccessibility(page, 'signing confirmation')));
+    expect(await t.ctx.database.db.selectFrom('results').select('result_code').where('dossier_code', '=', dossierCode).execute()).toEqual([]);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Ký 1 kết quả' }).click()]);
     const banner = await page.locator('.govuk-notification-banner').innerText();
     expect(banner).toContain('Đã ký 1 kết quả');
     resultCode = /\d{3}\.\d{2}\.\d{2}\.G12-KQ\d{2}-\d{6}/.exec(banner)?.[0] ?? '';
@@ -82,13 +96,16 @@ describe('a signed result, from approval to reuse', () => {
     await citizenPage.goto(`/nop-ho-so/${TEST_PROCEDURE.code}`);
     await citizenPage.fill('#f-tenDoanhNghiep', 'Công ty TNHH Thương mại Hưng Thịnh');
     await citizenPage.fill('#f-maSoThue', '0101234567');
-    await citizenPage.locator('select[name="reuse.0"]').selectOption(resultCode);
+    // Offered under the component that asks for this kind of document (T-02), not under the application form (T-01).
+    expect(await citizenPage.locator('select[name="reuse.0"]').count()).toBe(0);
+    await citizenPage.locator('select[name="reuse.1"]').selectOption(resultCode);
+    await citizenPage.setInputFiles('#c-0', { name: 'don-de-nghi.pdf', mimeType: 'application/pdf', buffer: Buffer.from(await samplePdf()) });
     await Promise.all([citizenPage.waitForNavigation(), citizenPage.getByRole('button', { name: 'Xem lại' }).click()]);
     await Promise.all([citizenPage.waitForNavigation(), citizenPage.getByRole('button', { name: 'Nộp hồ sơ' }).click()]);
     const code = /\d{3}\.\d{2}\.\d{2}\.G12-\d{6}-\d{4}/.exec(await citizenPage.locator('main').innerText())?.[0];
     expect(code).toBeDefined();
     const view = await api<{ components: { code: string | null; reused: boolean }[] }>(t, 'GET', `/api/v1/dossiers/${code}`, { token: await login(t, 'tiepnhan.xnk') });
-    expect(view.body.components.find((c) => c.code === 'T-01')?.reused).toBe(true);
+    expect(view.body.components.find((c) => c.code === 'T-02')?.reused).toBe(true);
   });
 
   it('no page on the way had a serious or critical accessibility violation', () => {

@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS: Record<string, Bilingual> = {
   'org.staff.disable': { vi: 'Khóa tài khoản cán bộ', en: "Disabled an official's account" },
   'org.staff.credentials.reset': { vi: 'Đặt lại mật khẩu và TOTP của cán bộ', en: "Reset an official's password and TOTP" },
   'catalog.import': { vi: 'Nhập thủ tục hành chính', en: 'Imported procedures' },
+  'catalog.version': { vi: 'Sửa thủ tục (phiên bản mới)', en: 'Edited a procedure (new version)' },
+  'notification.read': { vi: 'Công dân đọc thông báo', en: 'A citizen read notifications' },
   'calendar.year.set': { vi: 'Cập nhật lịch làm việc', en: 'Updated the working calendar' },
   'calendar.year.reset': { vi: 'Khôi phục lịch làm việc mặc định', en: 'Reset the working calendar' },
   'dossier.submit': { vi: 'Hồ sơ: nộp hồ sơ', en: 'Dossier: filed' },

@@ -188,11 +188,19 @@ export function buildEForm(base: Schema | null, fields: EFormFieldInput[], root 
       if (!f.choices?.length) details.push({ path: at(i, 'choices'), message: 'Danh sách chọn cần ít nhất một lựa chọn', messageEn: 'a choice list needs at least one choice' });
       else if (new Set(f.choices.map((c) => c.value)).size < f.choices.length) details.push({ path: at(i, 'choices'), message: 'Giá trị lựa chọn bị trùng', messageEn: 'a choice value is repeated' });
       const choices = f.choices ?? [];
+      // English choice names follow their values: an edited list keeps the English name of a
+      // value it still has, and a new value shows its Vietnamese name until one is given.
+      const oldValues = Array.isArray(s.enum) ? (s.enum as unknown[]).map(String) : [];
+      const oldEn = Array.isArray(s['x-enum-titles-en']) ? (s['x-enum-titles-en'] as unknown[]).map(String) : [];
+      const enByValue = new Map(oldValues.map((v, k) => [v, oldEn[k]] as const).filter((e): e is readonly [string, string] => typeof e[1] === 'string'));
       s.enum = choices.map((c) => c.value);
       if (s['x-enum-titles'] !== undefined || choices.some((c) => c.label !== c.value)) s['x-enum-titles'] = choices.map((c) => c.label);
+      if (enByValue.size) s['x-enum-titles-en'] = choices.map((c) => enByValue.get(c.value) ?? c.label);
+      else delete s['x-enum-titles-en'];
     } else if (!same) {
       delete s.enum;
       delete s['x-enum-titles'];
+      delete s['x-enum-titles-en'];
     }
     if (f.pattern) {
       if (f.type === 'text' || f.type === 'textarea') s.pattern = f.pattern;

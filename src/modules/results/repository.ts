@@ -10,6 +10,8 @@ import { storeUpload } from '../uploads/store-upload.ts';
 import { coveredUnits } from '../dossiers/visibility.ts';
 import { getDossier } from '../dossiers/get-dossier.ts';
 import { RESULT_STATUSES } from './schemas.ts';
+import { getProcedure } from '../catalog/get-procedure.ts';
+import { foldVietnamese } from '../../platform/i18n/index.ts';
 
 export const MyResult = z.object({
   resultCode: z.string(),
@@ -186,4 +188,56 @@ export async function reuseResult(ctx: Ctx, code: string, p: Principal) {
   const r = await readable(ctx, code, p);
   if (r.status !== 'valid') throw new AppError('CONFLICT', { vi: 'Kết quả đã bị thu hồi hoặc thay thế, không dùng lại được', en: 'A revoked or replaced result cannot be reused' });
   return storeUpload(ctx, p, await bytesOf(ctx, r.sha256), fileNameOf(r.result_code), { reusedFrom: r.result_code });
+}
+
+// ── Which results can stand in for which component ─────────────────────────────────────────
+
+/** Words only: case, diacritics and punctuation folded away, so names compare as people read them. */
+const words = (s: string) => ` ${foldVietnamese(s).replace(/[^a-z0-9]+/g, ' ').trim()} `;
+/** A certified copy is the document it copies (certify-copy names it so). */
+const CERTIFIED_COPY = /^Bản sao chứng thực:\s*/u;
+
+/**
+ * The kinds of document a result is: its document name, and the result type of the procedure
+ * that issued it (the catalogue's `congso.resultType`), which names the kind when the document
+ * name is more specific ("Giấy phép bán lẻ sản phẩm rượu" is a "Giấy phép bán lẻ rượu").
+ */
+export function kindsOfResult(r: { documentName: string }, procedureResultType: string | null | undefined): string[] {
+  return [r.documentName.replace(CERTIFIED_COPY, ''), procedureResultType ?? ''].map((k) => k.trim()).filter((k) => k.length >= 3);
+}
+
+/**
+ * Whether a document of one of these kinds is what a component asks for: the component's
+ * name (the procedure's profile component) names that kind of document, whole words. A
+ * certificate of origin is not a commercial invoice; a food-safety certificate is what
+ * "Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm hoặc bản công bố hợp quy" asks for.
+ */
+export function fitsComponent(kinds: string[], componentName: string): boolean {
+  const c = words(componentName);
+  return kinds.some((k) => {
+    const w = words(k);
+    return w.trim().length > 0 && c.includes(w);
+  });
+}
+
+export interface ComponentSlot {
+  code: string;
+  name: string;
+}
+
+/**
+ * The applicant's valid results that can stand in for each component, by component code:
+ * only documents of the kind the component asks for ("provide data only once", never a
+ * certificate of origin offered for an invoice).
+ */
+export async function listReusableResults(ctx: Ctx, p: Principal, slots: ComponentSlot[]): Promise<{ all: MyResult[]; bySlot: Map<string, MyResult[]> }> {
+  const all = await listMyResults(ctx, p);
+  const valid = all.filter((r) => r.status === 'valid');
+  const resultTypes = new Map<string, string | null>();
+  await Promise.all([...new Set(valid.map((r) => r.procedureCode))].map(async (code) => {
+    resultTypes.set(code, await getProcedure(ctx, code).then((x) => x.resultType, () => null));
+  }));
+  const bySlot = new Map<string, MyResult[]>();
+  for (const s of slots) bySlot.set(s.code, valid.filter((r) => fitsComponent(kindsOfResult(r, resultTypes.get(r.procedureCode)), s.name)));
+  return { all, bySlot };
 }

@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
 import type { ActionLogEntry } from '../../modules/dossiers/get-dossier.ts';
 import { ACTION_LABELS, STATUSES, type ActionName } from '../../modules/dossiers/workflow.ts';
-import { formatDateTime } from '../../platform/i18n/index.ts';
+import { formatDate, formatDateTime } from '../../platform/i18n/index.ts';
+import { componentName, fileNameIfDifferent, viewEForm, type EFormEntry } from '../eform-view.ts';
 import { t } from './layout.tsx';
 
 type Status = keyof typeof STATUSES;
@@ -30,7 +32,7 @@ export function DueDate({ req, dueDate, overdue }: { req: FastifyRequest; dueDat
   if (!dueDate) return <span>—</span>;
   return (
     <span>
-      {dueDate.split('-').reverse().join('/')}
+      <time datetime={dueDate}>{formatDate(req.lang, dueDate)}</time>
       {overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}
     </span>
   );
@@ -39,19 +41,19 @@ export function DueDate({ req, dueDate, overdue }: { req: FastifyRequest; dueDat
 const actionLabel = (req: FastifyRequest, a: string) => (a === 'submit' ? t(req, 'Nộp hồ sơ', 'Submitted') : ACTION_LABELS[a as ActionName] ? t(req, ACTION_LABELS[a as ActionName].vi, ACTION_LABELS[a as ActionName].en) : a);
 
 /** What the action's data says to a reader: reasons, missing items, the new date. */
-function details(req: FastifyRequest, e: ActionLogEntry): string[] {
+function details(req: FastifyRequest, e: ActionLogEntry, who?: (username: string) => string): string[] {
   const d = e.data ?? {};
   const out: string[] = [];
   if (typeof d.reason === 'string') out.push(`${t(req, 'Lý do', 'Reason')}: ${d.reason}`);
   if (Array.isArray(d.items)) for (const i of d.items as { component?: string; reason: string }[]) out.push(`${i.component ? `${i.component}: ` : ''}${i.reason}`);
-  if (typeof d.newDueDate === 'string') out.push(`${t(req, 'Hẹn trả mới', 'New date')}: ${d.newDueDate.split('-').reverse().join('/')}`);
-  if (e.assignee && (e.action === 'assign' || e.action === 'reassign')) out.push(`${t(req, 'Chuyên viên', 'Specialist')}: ${e.assignee}`);
+  if (typeof d.newDueDate === 'string') out.push(`${t(req, 'Hẹn trả mới', 'New date')}: ${formatDate(req.lang, d.newDueDate)}`);
+  if (e.assignee && (e.action === 'assign' || e.action === 'reassign')) out.push(`${t(req, 'Chuyên viên', 'Specialist')}: ${who ? who(e.assignee) : (e.assigneeName ?? t(req, 'đã phân công', 'assigned'))}`);
   if (e.action === 'transfer' && e.toUnit) out.push(`${t(req, 'Đơn vị nhận', 'To unit')}: ${e.toUnit}`);
   return out;
 }
 
 /** The status timeline, from the action log: what happened, who did it, when. */
-export function Timeline({ req, log, showActor }: { req: FastifyRequest; log: ActionLogEntry[]; showActor: boolean }) {
+export function Timeline({ req, log, showActor, who }: { req: FastifyRequest; log: ActionLogEntry[]; showActor: boolean; /** An official's name and role from a username or `staff:` actor: pages never show usernames. */ who?: (username: string, fallback?: string) => string }) {
   return (
     <ol class="cs-timeline">
       {log.map((e) => (
@@ -59,11 +61,100 @@ export function Timeline({ req, log, showActor }: { req: FastifyRequest; log: Ac
           <h3 class="govuk-heading-s govuk-!-margin-bottom-1">{actionLabel(req, e.action)}</h3>
           <p class="govuk-body-s govuk-!-margin-bottom-1">
             <time datetime={e.at}>{formatDateTime(req.lang, e.at)}</time>
-            {showActor ? ` · ${e.actorName}` : ''} · <StatusTag req={req} status={e.toStatus} />
+            {showActor ? ` · ${who && e.actor.startsWith('staff:') ? who(e.actor, e.actorName) : e.actorName}` : ''} · <StatusTag req={req} status={e.toStatus} />
           </p>
-          {details(req, e).map((line) => <p class="govuk-body-s govuk-!-margin-bottom-1">{line}</p>)}
+          {details(req, e, who).map((line) => <p class="govuk-body-s govuk-!-margin-bottom-1">{line}</p>)}
         </li>
       ))}
     </ol>
+  );
+}
+
+// ── The e-form and the components, as people read them (issue 11) ──────────────────────────
+
+/**
+ * The e-form's answers in the form's order: labelled values, codes by their names, dates as
+ * dd/mm/yyyy, tables as tables (stacked on a phone). Shared by the officials' dossier page
+ * and the applicant's review and dossier pages; form 01 prints the same through eformLines.
+ */
+export function EFormView({ req, schema, form }: { req: FastifyRequest; schema: Record<string, unknown> | null | undefined; form: Record<string, unknown> | null | undefined }) {
+  const entries = viewEForm(schema, form, req.lang);
+  if (!entries.length) return <p class="govuk-body">{t(req, 'Không có tờ khai điện tử.', 'No e-form.')}</p>;
+  return <>{blocks(req, entries, '')}</>;
+}
+
+/** Values go in summary lists; a table breaks the list and takes the full width. */
+function blocks(req: FastifyRequest, entries: EFormEntry[], prefix: string) {
+  const out: VNode[] = [];
+  let run: Extract<EFormEntry, { kind: 'value' }>[] = [];
+  const flush = () => {
+    if (!run.length) return;
+    out.push(
+      <dl class="govuk-summary-list cs-eform-view">
+        {run.map((e) => (
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{e.label}</dt><dd class="govuk-summary-list__value">{e.value}</dd></div>
+        ))}
+      </dl>,
+    );
+    run = [];
+  };
+  for (const e of entries) {
+    const label = prefix ? `${prefix} — ${e.label}` : e.label;
+    if (e.kind === 'value') run.push({ ...e, label });
+    else if (e.kind === 'group') {
+      flush();
+      out.push(...blocks(req, e.entries, label));
+    } else {
+      flush();
+      out.push(<EFormTable req={req} label={label} columns={e.columns} rows={e.rows} />);
+    }
+  }
+  flush();
+  return out;
+}
+
+function EFormTable({ req, label, columns, rows }: { req: FastifyRequest; label: string; columns: { key: string; label: string }[]; rows: string[][] }) {
+  if (!rows.length) {
+    return (
+      <dl class="govuk-summary-list cs-eform-view">
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{label}</dt><dd class="govuk-summary-list__value">—</dd></div>
+      </dl>
+    );
+  }
+  return (
+    <table class="govuk-table cs-stack-table">
+      <caption class="govuk-table__caption govuk-table__caption--s">{label}</caption>
+      <thead class="govuk-table__head">
+        <tr class="govuk-table__row">
+          <th scope="col" class="govuk-table__header">{t(req, 'Dòng', 'Row')}</th>
+          {columns.map((c) => <th scope="col" class="govuk-table__header">{c.label}</th>)}
+        </tr>
+      </thead>
+      <tbody class="govuk-table__body">
+        {rows.map((r, i) => (
+          <tr class="govuk-table__row">
+            <th scope="row" class="govuk-table__header" data-label={t(req, 'Dòng', 'Row')}>{i + 1}</th>
+            {r.map((v, j) => <td class="govuk-table__cell" data-label={columns[j].label}>{v}</td>)}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * A filed component: the document's name from the procedure first ("Hóa đơn thương mại"),
+ * then its file when the file's name says something else, linked to the file.
+ */
+export function ComponentLine({ req, proc, c }: { req: FastifyRequest; proc: Parameters<typeof componentName>[0]; c: { code: string | null; name: string; fileName: string | null; uploadId: string | null; supplemented: boolean } }) {
+  const name = componentName(proc, c);
+  const file = fileNameIfDifferent(name, c.fileName);
+  const href = c.uploadId ? `/api/v1/uploads/${encodeURIComponent(c.uploadId)}` : null;
+  return (
+    <>
+      {href && !file ? <a class="govuk-link" href={href}>{name}</a> : name}
+      {file ? <> — {href ? <a class="govuk-link" href={href}>{file}</a> : file}</> : null}
+      {c.supplemented ? <span class="cs-meta"> ({t(req, 'bổ sung', 'supplement')})</span> : null}
+    </>
   );
 }

@@ -38,7 +38,7 @@ export const OFFICE_NAV: NavItem[] = [
   { href: '/can-bo/thu-tuc', vi: 'Danh mục thủ tục', en: 'Procedure catalogue', roles: ['administrator', 'receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor'] },
   { href: '/can-bo/don-vi', vi: 'Cơ cấu tổ chức', en: 'Organisation', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/nhan-su', vi: 'Cán bộ', en: 'Staff', roles: ['administrator', 'auditor'] },
-  { href: '/can-bo/nhat-ky', vi: 'Nhật ký hệ thống', en: 'Audit trail', roles: ['auditor'] },
+  { href: '/can-bo/nhat-ky', vi: 'Nhật ký hệ thống', en: 'Audit trail', roles: ['auditor', 'administrator'] },
   { href: '/can-bo/ky-so', vi: 'Ký số kết quả', en: 'Sign results', roles: ['signing_leader'] },
   { href: '/can-bo/danh-gia', vi: 'Đánh giá', en: 'Ratings', roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'auditor', 'administrator'] },
   { href: '/can-bo/hop-thu', vi: 'Hộp thư đi', en: 'Outbox', roles: ['administrator', 'auditor', 'receiving_officer'] },
@@ -48,13 +48,22 @@ export const OFFICE_NAV: NavItem[] = [
 
 export function visibleOfficeNav(req: FastifyRequest): NavItem[] {
   const p = req.principal;
+  // After a credential reset only the change-password page is open: no menu leads elsewhere.
+  if (p?.kind === 'staff' && p.mustChangePassword) return [];
   const roles = p?.kind === 'staff' ? p.roles.map((r) => r.role) : [];
   return OFFICE_NAV.filter((n) => !n.roles || n.roles.some((r) => roles.includes(r)));
 }
 
+/** The citizen's inbox, the unread count in the link's text (req.citizenUnread: src/web/routes/citizen-notifications.ts). */
+function inboxNav(req: FastifyRequest): NavItem {
+  const n = req.citizenUnread ?? 0;
+  const count = n >= 100 ? '99+' : String(n);
+  return n ? { href: '/thong-bao', vi: `Thông báo (${count} chưa đọc)`, en: `Notifications (${count} unread)` } : { href: '/thong-bao', vi: 'Thông báo', en: 'Notifications' };
+}
+
 export function Layout({ req, title, area, children }: PageProps) {
   const p = req.principal;
-  const nav = area === 'portal' ? (p?.kind === 'citizen' ? [...PORTAL_NAV, { href: '/ho-so-cua-toi', vi: 'Hồ sơ của tôi', en: 'My dossiers' }, { href: '/kho-du-lieu', vi: 'Kho dữ liệu', en: 'My documents' }] : PORTAL_NAV) : p?.kind === 'staff' ? visibleOfficeNav(req) : [];
+  const nav = area === 'portal' ? (p?.kind === 'citizen' ? [...PORTAL_NAV, { href: '/ho-so-cua-toi', vi: 'Hồ sơ của tôi', en: 'My dossiers' }, { href: '/kho-du-lieu', vi: 'Kho dữ liệu', en: 'My documents' }, inboxNav(req)] : PORTAL_NAV) : p?.kind === 'staff' ? visibleOfficeNav(req) : [];
   const path = new URL(req.url, 'http://x').pathname;
   const home = area === 'portal' ? '/' : '/can-bo';
   const signOut = p ? (area === 'office' || p.kind === 'staff' ? '/can-bo/dang-xuat' : '/dang-xuat') : null;
@@ -73,7 +82,12 @@ export function Layout({ req, title, area, children }: PageProps) {
       </head>
       <body class="govuk-template__body" hx-headers={JSON.stringify({ 'x-csrf-token': req.csrfToken })}>
         <a href="#main-content" class="govuk-skip-link">{t(req, 'Chuyển đến nội dung chính', 'Skip to main content')}</a>
-        <header class="cs-header" role="banner">
+        {/*
+          * On a phone the navigation folds behind a Menu button: GOV.UK Frontend's service
+          * navigation behaviour (data-module), which shows the button, sets aria-expanded and hides
+          * the list only once its script runs; without JavaScript the navigation stays open.
+          */}
+        <header class="cs-header" role="banner" data-module={nav.length ? 'govuk-service-navigation' : undefined}>
           <div class="govuk-width-container cs-header__inner">
             <a href={home} class="cs-header__brand">
               <span class="cs-header__star" aria-hidden="true">★</span>
@@ -90,7 +104,7 @@ export function Layout({ req, title, area, children }: PageProps) {
               )}
               {p ? (
                 <>
-                  <span>{p.name}</span>
+                  <span class="cs-header__name">{p.name}</span>
                   <form method="post" action={signOut!} class="govuk-!-display-inline">
                     <input type="hidden" name="_csrf" value={req.csrfToken} />
                     <button type="submit" class="cs-linkbutton">{t(req, 'Đăng xuất', 'Sign out')}</button>
@@ -100,11 +114,16 @@ export function Layout({ req, title, area, children }: PageProps) {
                 <a href="/dang-nhap">{t(req, 'Đăng nhập', 'Sign in')}</a>
               ) : null}
             </div>
+            {nav.length ? (
+              <button type="button" class="cs-header__menu govuk-js-service-navigation-toggle" aria-controls="cs-nav-list" hidden>
+                {t(req, 'Menu', 'Menu')}
+              </button>
+            ) : null}
           </div>
         </header>
         {nav.length ? (
           <nav class="cs-nav" aria-label={t(req, 'Điều hướng chính', 'Main navigation')}>
-            <div class="govuk-width-container"><ul>
+            <div class="govuk-width-container"><ul id="cs-nav-list">
               {nav.map((n) => (
                 <li>
                   <a href={n.href} aria-current={path === n.href || (n.href !== '/' && n.href !== '/can-bo' && path.startsWith(n.href)) ? 'page' : undefined}>

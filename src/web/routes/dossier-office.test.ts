@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { act, citizenToken, fileOnline, importTestProcedures, samplePdf, TEST_PROCEDURE, versionOf, type View } from '../../../test/dossier-fixtures.ts';
+import { act, citizenToken, fileOnline, importTestProcedures, samplePdf, TABLE_FORM, TABLE_PROCEDURE, TEST_PROCEDURE, uploadPdf, versionOf, type View } from '../../../test/dossier-fixtures.ts';
 import { api } from '../../../test/helpers.ts';
+import { readBack } from '../../platform/pdf/testing.ts';
 
 let t: TestApp;
 let citizen: string;
@@ -167,5 +168,62 @@ describe('the officials’ dossier pages', () => {
     expect(view.body).toMatchObject({ status: 'received', channel: 3 });
     expect(view.body.components.map((c) => c.fileName)).toEqual(['ban-quet.pdf']);
     expect((await page(tok.specialist, url)).status).toBe(403);
+  });
+});
+
+describe('the official reads the e-form, not JSON', () => {
+  let code = '';
+  let admin = '';
+  beforeAll(async () => {
+    admin = await login(t, 'admin');
+    const imported = await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: [TABLE_PROCEDURE] });
+    expect(imported.status).toBe(200);
+    const filed = await api<View>(t, 'POST', '/api/v1/dossiers', {
+      token: citizen,
+      body: { procedureCode: TABLE_PROCEDURE.code, channel: 2, form: TABLE_FORM, components: [{ code: 'HD-01', uploadId: await uploadPdf(t, citizen, 'hoa-don.pdf') }] },
+    });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    code = filed.body.code;
+  });
+
+  it('labelled values in the form’s order, codes by their names, dates dd/mm/yyyy, the table as a table', async () => {
+    const { status, html } = await page(tok.receiving, `/can-bo/ho-so/${code}`);
+    expect(status).toBe(200);
+    const labels = [...html.matchAll(/<dt class="govuk-summary-list__key">([^<]+)<\/dt><dd class="govuk-summary-list__value">([^<]*)<\/dd>/g)].map((m) => [m[1], m[2]]);
+    expect(labels).toContainEqual(['Tên thương nhân xuất khẩu', 'Công ty TNHH Cà phê Tây Nguyên']);
+    expect(labels).toContainEqual(['Nước nhập khẩu', 'Thái Lan']);
+    expect(labels).toContainEqual(['Ngày hóa đơn', '05/03/2025']);
+    const order = ['Tên thương nhân xuất khẩu', 'Mã số thuế', 'Địa chỉ trụ sở', 'Nước nhập khẩu'].map((l) => html.indexOf(`>${l}</dt>`));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(html).toContain('<caption class="govuk-table__caption govuk-table__caption--s">Danh mục hàng hóa</caption>');
+    expect(html).toContain('<th scope="col" class="govuk-table__header">Mã HS</th>');
+    expect(html).toContain('<td class="govuk-table__cell" data-label="Tiêu chí xuất xứ">Xuất xứ thuần túy</td>');
+    expect(html).toContain('<td class="govuk-table__cell" data-label="Số lượng">12.000</td>');
+    // Neither keys, nor codes, nor JSON.
+    const main = /<main[\s\S]*<\/main>/.exec(html)![0];
+    for (const raw of ['tenDoanhNghiep', 'nuocNhapKhau', 'hangHoa', 'tieuChiXuatXu', '{&quot;', '[{', '>TH<', '>WO<']) expect(main).not.toContain(raw);
+  });
+
+  it('components by the procedure’s document name, the file name second', async () => {
+    const { html } = await page(tok.receiving, `/can-bo/ho-so/${code}`);
+    expect(html).toMatch(/<li>Hóa đơn thương mại — <a class="govuk-link" href="\/api\/v1\/uploads\/[0-9a-f-]{36}">hoa-don\.pdf<\/a><\/li>/);
+    expect(html).not.toContain('hoa-don.pdf — hoa-don.pdf');
+  });
+
+  it('form 01 names the components by their document and prints the e-form as labelled lines', async () => {
+    expect((await act(t, tok.receiving, code, { action: 'receive' })).status).toBe(200);
+    const r = await fetch(`${t.base}/can-bo/ho-so/${code}/bieu-mau/01`, { headers: { authorization: `Bearer ${tok.receiving}` } });
+    expect(r.status).toBe(200);
+    const { flow } = await readBack(new Uint8Array(await r.arrayBuffer()));
+    expect(flow).toContain('Hóa đơn thương mại — hoa-don.pdf');
+    expect(flow).toContain('Nước nhập khẩu: Thái Lan');
+    expect(flow).toContain('Danh mục hàng hóa, dòng 1: Mô tả hàng hóa: Cà phê nhân; Mã HS: 09011110');
+    expect(flow).not.toContain('nuocNhapKhau');
+  });
+
+  it('in English, the English names the schema has', async () => {
+    const { html } = await page(tok.receiving, `/can-bo/ho-so/${code}?lang=en`);
+    expect(html).toContain('<dt class="govuk-summary-list__key">Importing country</dt><dd class="govuk-summary-list__value">Thailand</dd>');
+    expect(html).toContain('<th scope="col" class="govuk-table__header">HS code</th>');
   });
 });

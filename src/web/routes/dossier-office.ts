@@ -12,7 +12,7 @@ import { t } from '../components/layout.tsx';
 import { DossierDetailPage, DossierQueuePage, RatingsPage } from '../pages/office/dossiers.tsx';
 import { COUNTER_URL, CounterFilingPage, CounterSearchPage, type CounterValues } from '../pages/office/counter.tsx';
 import type { FormErrors } from '../pages/portal/dossier-file.tsx';
-import { formValues } from '../eform-values.ts';
+import { applyRowIntent, formValues, rowIntentOf } from '../eform-values.ts';
 import { getProcedure, type ProcedureDetail } from '../../modules/catalog/get-procedure.ts';
 import { searchProcedures } from '../../modules/catalog/search-procedures.ts';
 import { fileDossier } from '../../modules/dossiers/file-dossier.ts';
@@ -21,11 +21,15 @@ import { listStaff } from '../../modules/organisation/list-staff.ts';
 import { listUnits } from '../../modules/organisation/list-units.ts';
 import { ActionInput, FileDossierInput } from '../../modules/dossiers/schemas.ts';
 import { ListQuery, listDossiers } from '../../modules/dossiers/list-dossiers.ts';
-import { getActionLog, getDossier } from '../../modules/dossiers/get-dossier.ts';
+import { getActionLogWithNames, getDossier } from '../../modules/dossiers/get-dossier.ts';
 import { takeAction } from '../../modules/dossiers/take-action.ts';
 import { currentVersionOf, formVersion } from '../../modules/dossiers/dossier-store.ts';
 import { unitRatings } from '../../modules/dossiers/rate-dossier.ts';
 import { coveredUnits } from '../../modules/dossiers/visibility.ts';
+import { FORM_CODES, formFacts, formsAvailable, issueForm } from '../../modules/dossiers/issue-form.ts';
+import { staffDisplayNames } from '../../modules/organisation/staff-names.ts';
+import { getResultDraft } from '../../modules/results/draft-result.ts';
+import { sendPdf } from '../../platform/http/pdf-reply.ts';
 
 const OFFICIALS: StaffRole[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'];
 const ACTORS: StaffRole[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader'];
@@ -64,7 +68,7 @@ const APPLICANT_KEYS = ['name', 'identifier', 'phone', 'email', 'address'] as co
 function counterErrors(req: FastifyRequest, e: AppError, p: ProcedureDetail, kept: CounterValues['kept']): FormErrors {
   const applicant = (e.details ?? []).filter((d) => /^(body\.)?applicant\./.test(d.path));
   const rest = new AppError(e.code, e.text, (e.details ?? []).filter((d) => !applicant.includes(d)));
-  const out = rest.details?.length || !applicant.length ? filingErrors(req, rest, fileSlots(p), kept.map((k) => ({ code: k.code, uploadId: k.uploadId, fileName: k.fileName }))) : emptyErrors();
+  const out = rest.details?.length || !applicant.length ? filingErrors(req, rest, fileSlots(p), kept.map((k) => ({ code: k.code, uploadId: k.uploadId, fileName: k.fileName })), p.eForm) : emptyErrors();
   for (const d of applicant) {
     const field = `a.${d.path.replace(/^(body\.)?applicant\./, '')}`;
     const text = t(req, d.message, d.messageEn);
@@ -79,14 +83,20 @@ export const dossierOfficeModule: Module = {
   async routes(app, ctx) {
     const detail = async (req: FastifyRequest, reply: FastifyReply, code: string, extra: { error?: string; errorHref?: string; done?: string } = {}, status = 200) => {
       const d = await getDossier(ctx, code, req.principal!);
-      const [log, units, specialists] = await Promise.all([getActionLog(ctx, code, req.principal!), listUnits(ctx), specialistsOf(ctx, [d.handlingUnit])]);
-      return sendPage(reply, DossierDetailPage({ req, d, log, units, specialists, ...extra }), status);
+      // The log and every official the page names (actors, assignees), in one query.
+      const [{ log, names }, units, specialists, proc] = await Promise.all([getActionLogWithNames(ctx, code, req.principal!, [d.assignee]), listUnits(ctx), specialistsOf(ctx, [d.handlingUnit]), getProcedure(ctx, d.procedureCode, { version: d.procedureVersion })]);
+      const forms = formsAvailable(await formFacts(ctx, d, log, req.principal!));
+      // What the approver decides on: the specialist's proposal and the draft it carries.
+      const proposal = d.status === 'proposed' ? log.findLast((e) => e.action === 'propose') : undefined;
+      const draft = proposal ? await getResultDraft(ctx, d.code, req.principal!) : null;
+      return sendPage(reply, DossierDetailPage({ req, d, log, units, specialists, names, forms, proc, proposal: proposal ? { entry: proposal, draft } : undefined, ...extra }), status);
     };
 
     app.get('/can-bo/ho-so', { config: { access: OFFICIALS }, schema: { ...page, querystring: QueueQuery } }, async (req, reply) => {
       const query: ListQuery = { queue: req.query.queue, status: req.query.status || undefined, procedure: req.query.procedure?.trim() || undefined, q: req.query.q?.trim() || undefined, page: req.query.page, pageSize: 25 };
       const [result, specialists] = await Promise.all([listDossiers(ctx, req.principal!, query), specialistsOf(ctx, leaderUnits(asStaff(req)))]);
-      return sendPage(reply, DossierQueuePage({ req, query, result, specialists }));
+      const names = await staffDisplayNames(ctx, result.items.map((d) => d.assignee));
+      return sendPage(reply, DossierQueuePage({ req, query, result, specialists, names }));
     });
 
     // Bulk assignment: each dossier is its own action, so one refused dossier does not undo the others.
@@ -113,11 +123,18 @@ export const dossierOfficeModule: Module = {
       }
       const query: ListQuery = { queue: 'unit', page: 1, pageSize: 25 };
       const [result, specialists] = await Promise.all([listDossiers(ctx, req.principal!, query), specialistsOf(ctx, leaderUnits(asStaff(req)))]);
-      return sendPage(reply, DossierQueuePage({ req, query, result, specialists, notice: { ok, failed } }), failed.length && !ok.length ? 400 : 200);
+      const names = await staffDisplayNames(ctx, result.items.map((d) => d.assignee));
+      return sendPage(reply, DossierQueuePage({ req, query, result, specialists, names, notice: { ok, failed } }), failed.length && !ok.length ? 400 : 200);
     });
 
     app.get('/can-bo/ho-so/:code', { config: { access: OFFICIALS }, schema: { ...page, params: Code, querystring: z.object({ done: z.string().max(40).optional() }) } }, async (req, reply) =>
       detail(req, reply, req.params.code, { done: req.query.done }),
+    );
+
+    // The one-stop forms as the official's page links them: the PDF, or (history not calling for
+    // the form, an internal form...) the error as a page, by the rule the API applies.
+    app.get('/can-bo/ho-so/:code/bieu-mau/:form', { config: { access: OFFICIALS }, schema: { ...page, params: z.object({ code: z.string().max(60), form: z.enum(FORM_CODES) }) } }, async (req, reply) =>
+      sendPdf(reply, await issueForm(ctx, req.params.code, req.params.form, req.principal!)),
     );
 
     app.post('/can-bo/ho-so/:code/thao-tac', { config: { access: ACTORS }, schema: { ...page, params: Code } }, async (req, reply) => {
@@ -149,7 +166,7 @@ export const dossierOfficeModule: Module = {
     });
     app.get(`${COUNTER_URL}/:code`, { config: { access: ['receiving_officer'] }, schema: { ...page, params: Code } }, async (req, reply) => {
       const p = await getProcedure(ctx, req.params.code);
-      return sendPage(reply, CounterFilingPage({ req, p, slots: fileSlots(p), values: { channel: '1', applicant: {}, form: {}, kept: [] }, errors: emptyErrors() }));
+      return sendPage(reply, CounterFilingPage({ req, p, slots: fileSlots(p), values: { channel: '1', delivery: 'desk', applicant: {}, form: {}, kept: [] }, errors: emptyErrors() }));
     });
     await app.register(async (plugin) => {
       const scope = plugin.withTypeProvider<ZodTypeProvider>();
@@ -172,11 +189,18 @@ export const dossierOfficeModule: Module = {
         }
         const values: CounterValues = {
           channel: posted.fields.channel === '3' ? '3' : '1',
+          delivery: posted.fields.delivery === 'online' || posted.fields.delivery === 'post' ? posted.fields.delivery : 'desk',
           applicant: Object.fromEntries(APPLICANT_KEYS.map((k) => [k, (posted.fields[`a.${k}`] ?? '').trim()])),
           form: formValues(p.eForm as Parameters<typeof formValues>[0], posted.fields),
           kept: [...kept.values()].sort((a, b) => a.idx - b.idx),
         };
         const show = (errs: FormErrors, status: number) => sendPage(reply, CounterFilingPage({ req, p, slots, values, errors: errs }), status);
+        // "Thêm dòng" / "Xóa dòng" of an e-form table without JavaScript: the form again, a row more or less, nothing filed.
+        const rowIntent = rowIntentOf(posted.fields.intent);
+        if (rowIntent) {
+          values.form = applyRowIntent(p.eForm as Parameters<typeof formValues>[0], posted.fields, rowIntent).display;
+          return show(errors, errors.summary.length ? 400 : 200);
+        }
         if (errors.summary.length) return show(errors, 400);
         const a = values.applicant;
         try {
@@ -184,6 +208,7 @@ export const dossierOfficeModule: Module = {
               procedureCode: p.code,
               channel: values.channel === '3' ? 3 : 1,
               applicant: { kind: /^[0-9]{10}([0-9]{3})?$/.test(a.identifier) ? 'business' : 'citizen', name: a.name, identifier: a.identifier, phone: a.phone || null, email: a.email || null, address: a.address || null },
+              delivery: values.delivery,
               form: values.form,
               components: values.kept.map((k) => ({ code: k.code, uploadId: k.uploadId })),
           });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../platform/auth/roles.ts';
 import { SESSION_COOKIE } from '../../platform/auth/sessions.ts';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { act, citizenToken, fileOnline, importTestProcedures, samplePdf, TEST_PROCEDURE } from '../../../test/dossier-fixtures.ts';
+import { act, citizenToken, fileOnline, importTableProcedure, importTestProcedures, samplePdf, TABLE_FORM, TABLE_PROCEDURE, TEST_PROCEDURE } from '../../../test/dossier-fixtures.ts';
 import { loadDraft } from '../../modules/dossiers/drafts.ts';
 import { recordResult } from '../../modules/results/record-result.ts';
 
@@ -86,7 +86,7 @@ describe('filing online', () => {
     expect(html).toContain('<h1 class="govuk-heading-l">Nộp hồ sơ trực tuyến: Thủ tục thử nghiệm cấp giấy xác nhận</h1>');
     expect(html).toMatch(/id="f-tenDoanhNghiep" name="f.tenDoanhNghiep"/);
     expect(html).toMatch(/<label class="govuk-label govuk-label--s" for="c-0">Đơn đề nghị<span aria-hidden="true"> \*<\/span>/);
-    expect(html).toMatch(/for="c-1">Giấy tờ khác<span class="cs-meta"> \(không bắt buộc\)/);
+    expect(html).toMatch(/for="c-1">Giấy tờ khác: Giấy xác nhận thử nghiệm đã được cấp \(nếu có\)<span class="cs-meta"> \(không bắt buộc\)/);
     expect(html).toContain('enctype="multipart/form-data"');
     expect(formAction(html)).toMatch(/^\/nop-ho-so\/9\.100001\?_csrf=/);
   });
@@ -102,8 +102,8 @@ describe('filing online', () => {
     expect(r.status).toBe(400);
     const body = await r.text();
     expect(body).toContain('govuk-error-summary');
-    expect(body).toContain('<a href="#f-maSoThue">Sai định dạng</a>');
-    expect(body).toContain('<a href="#f-tenDoanhNghiep">');
+    expect(body).toContain('<a href="#f-maSoThue">«Mã số thuế» không đúng định dạng: 10 chữ số, ví dụ 0101234567</a>');
+    expect(body).toContain('<a href="#f-tenDoanhNghiep">«Tên doanh nghiệp» chưa được nhập</a>');
     expect(body).toContain('<a href="#c-0">Đính kèm Đơn đề nghị</a>');
     expect(body).toMatch(/<p id="c-0-error" class="govuk-error-message">/);
     expect(body).toContain('value="12"'); // what was typed stays
@@ -111,6 +111,7 @@ describe('filing online', () => {
 
     const en = await b.multipart(`${formAction(html)}&lang=en`, fd({ intent: 'review', 'f.tenDoanhNghiep': 'Công ty', 'f.maSoThue': '12' }));
     const enBody = await en.text();
+    expect(enBody).toContain('<a href="#f-maSoThue">“Tax code” is not in the right format: 10 digits, for example 0101234567</a>');
     expect(enBody).toContain('There is a problem');
     expect(enBody).toContain('<a href="#c-0">Attach Đơn đề nghị</a>');
     await b.get(`/nop-ho-so/${P}?lang=vi`);
@@ -332,72 +333,188 @@ describe('forms sent from a page the dossier has moved past', () => {
   });
 });
 
+
 describe('provide data only once: a document from the e-data repository instead of an upload', () => {
-  const issue = async (owner: Principal & { kind: 'citizen' }, documentName: string, number: string) =>
+  const T = TABLE_PROCEDURE.code;
+  const issue = async (owner: Principal & { kind: 'citizen' }, documentName: string, number: string, procedureCode: string) =>
     t.ctx.database.db.transaction().execute(async (tx) =>
       (await recordResult(t.ctx, tx, {
-        dossierCode: 'G12.99-250101-0001', procedureCode: P, documentName, kind: 'certificate', number,
+        dossierCode: 'G12.99-250101-0001', procedureCode, documentName, kind: 'certificate', number,
         issuerUnit: '000.05.00.G12', issuerName: 'Sở Công Thương', holder: { name: owner.name, identifier: owner.identifier! }, ownerCitizenId: owner.id,
       }, new Uint8Array(await samplePdf()), 'staff:ky')).resultCode);
   const filedBy = async (p: Principal & { kind: 'citizen' }) =>
     Number((await t.ctx.database.db.selectFrom('dossiers').select((e) => e.fn.countAll<number>().as('n')).where('owner_citizen_id', '=', p.id).executeTakeFirstOrThrow()).n);
-  const fields = { intent: 'review', 'f.tenDoanhNghiep': 'Công ty TNHH Dùng Lại', 'f.maSoThue': '0101234567' };
-  let mine: string;
+  const fields = { intent: 'review', ...formFields(TABLE_FORM) };
+  let foodSafety: string;
+  let origin: string;
   let others: string;
   let b: Browser;
 
   beforeAll(async () => {
-    mine = await issue(minh as Principal & { kind: 'citizen' }, 'Giấy chứng nhận đủ điều kiện', 'GCN-123/2025');
-    others = await issue(ha as Principal & { kind: 'citizen' }, 'Giấy phép của người khác', 'GP-999/2025');
+    await tableProcedure();
+    // A food-safety certificate (another procedure's result) and a certificate of origin (this procedure's own result type).
+    foodSafety = await issue(minh as Principal & { kind: 'citizen' }, 'Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm', 'ATTP-123/2025', '2.000591');
+    origin = await issue(minh as Principal & { kind: 'citizen' }, 'Giấy chứng nhận xuất xứ hàng hóa mẫu D', 'VN-TH 25/01/00001', T);
+    others = await issue(ha as Principal & { kind: 'citizen' }, 'Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm', 'ATTP-999/2025', '2.000591');
     b = await signedIn(minh);
   });
 
-  it('offers the citizen\'s valid results under each file input, labelled and without JavaScript', async () => {
-    const { html } = await b.page(`/nop-ho-so/${P}`);
-    expect(html).toMatch(/<label class="govuk-label" for="c-0-reuse">Hoặc chọn giấy tờ trong kho dữ liệu của bạn/);
-    expect(html).toMatch(/<select class="govuk-select[^"]*" id="c-0-reuse" name="reuse\.0"/);
-    expect(html).toContain(`<option value="${mine}">Giấy chứng nhận đủ điều kiện — GCN-123/2025</option>`);
-    expect(html).toContain('name="reuse.1"');
+  it('offers, under each file input, only the citizen\'s results of the kind the component asks for', async () => {
+    const { html } = await b.page(`/nop-ho-so/${T}`);
+    // "Hóa đơn thương mại": nothing in the repository is an invoice, so no select (the C/O is not offered).
+    expect(html).not.toContain('name="reuse.0"');
+    expect(html).toMatch(/<label class="govuk-label" for="c-1-reuse">Hoặc chọn giấy tờ trong kho dữ liệu của bạn/);
+    expect(html).toMatch(/<select class="govuk-select[^"]*" id="c-1-reuse" name="reuse\.1"/);
+    expect(html).toContain(`<option value="${foodSafety}">Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm — ATTP-123/2025</option>`);
+    expect(html).not.toContain(`value="${origin}"`);
     expect(html).not.toContain(others);
     // Someone with nothing in their repository sees no select.
-    const plain = await (await signedIn({ ...minh, id: '00000000-0000-4000-8000-00000000a0ff' } as Principal)).page(`/nop-ho-so/${P}`);
-    expect(plain.html).not.toContain('name="reuse.0"');
+    const plain = await (await signedIn({ ...minh, id: '00000000-0000-4000-8000-00000000a0ff' } as Principal)).page(`/nop-ho-so/${T}`);
+    expect(plain.html).not.toContain('name="reuse.');
+  });
+
+  it('refuses a result of another kind sent for a component anyway (a crafted form), next to the slot', async () => {
+    const { html } = await b.page(`/nop-ho-so/${T}`);
+    const r = await b.multipart(formAction(html), fd({ ...fields, 'reuse.0': origin }));
+    expect(r.status).toBe(400);
+    const body = await r.text();
+    expect(body).toContain('<a href="#c-0-reuse">Giấy chứng nhận xuất xứ hàng hóa mẫu D không phải là giấy tờ «Hóa đơn thương mại»');
+    expect((await loadDraft(t.ctx, minh.id, T))?.components ?? []).toEqual([]);
   });
 
   it('refuses another citizen\'s result next to the slot, and files nothing', async () => {
     const before = await filedBy(minh as Principal & { kind: 'citizen' });
-    const { html } = await b.page(`/nop-ho-so/${P}`);
-    const r = await b.multipart(formAction(html), fd({ ...fields, 'reuse.0': others }));
+    const { html } = await b.page(`/nop-ho-so/${T}`);
+    const r = await b.multipart(formAction(html), fd({ ...fields, 'reuse.1': others }));
     expect(r.status).toBe(400);
     const body = await r.text();
-    expect(body).toContain(`<a href="#c-0-reuse">Không tìm thấy kết quả ${others}</a>`);
-    expect(body).toMatch(/<p id="c-0-error" class="govuk-error-message">/);
-    expect(body).toMatch(/id="c-0-reuse" name="reuse\.0" aria-describedby="c-0-error"/);
-    expect((await loadDraft(t.ctx, minh.id, P))?.components ?? []).toEqual([]);
+    expect(body).toContain(`<a href="#c-1-reuse">Không tìm thấy kết quả ${others}</a>`);
+    expect(body).toMatch(/<p id="c-1-error" class="govuk-error-message">/);
+    expect(body).toMatch(/id="c-1-reuse" name="reuse\.1" aria-describedby="c-1-error"/);
+    expect((await loadDraft(t.ctx, minh.id, T))?.components ?? []).toEqual([]);
     expect(await filedBy(minh as Principal & { kind: 'citizen' })).toBe(before);
   });
 
   it('attaches the picked result like an upload, then the filed dossier records the reuse', async () => {
     const before = await filedBy(minh as Principal & { kind: 'citizen' });
-    const { html } = await b.page(`/nop-ho-so/${P}`);
-    const r = await b.multipart(formAction(html), fd({ ...fields, 'reuse.0': mine }));
+    const { html } = await b.page(`/nop-ho-so/${T}`);
+    const r = await b.multipart(formAction(html), fd({ ...fields, 'reuse.1': foodSafety }));
     expect(r.status).toBe(303);
-    expect(r.headers.get('location')).toBe(`/nop-ho-so/${P}/xem-lai`);
-    const draft = await loadDraft(t.ctx, minh.id, P);
-    expect(draft?.components).toEqual([{ code: 'T-01', uploadId: expect.any(String), fileName: `${mine}.pdf`, reusedFrom: mine }]);
+    expect(r.headers.get('location')).toBe(`/nop-ho-so/${T}/xem-lai`);
+    const draft = await loadDraft(t.ctx, minh.id, T);
+    expect(draft?.components).toEqual([{ code: 'AT-01', uploadId: expect.any(String), fileName: `${foodSafety}.pdf`, reusedFrom: foodSafety }]);
 
-    const form = await b.page(`/nop-ho-so/${P}`);
-    expect(form.html).toContain(`<strong>${mine}.pdf</strong> (lấy từ kho dữ liệu của bạn, kết quả ${mine}).`);
-    const review = await b.page(`/nop-ho-so/${P}/xem-lai`);
+    const form = await b.page(`/nop-ho-so/${T}`);
+    expect(form.html).toContain(`<strong>${foodSafety}.pdf</strong> (lấy từ kho dữ liệu của bạn, kết quả ${foodSafety}).`);
+    const review = await b.page(`/nop-ho-so/${T}/xem-lai`);
     expect(review.html).toContain('(lấy từ kho dữ liệu của bạn)');
+    // The review shows the e-form as the official will read it: labels, names, a table.
+    expect(review.html).toContain('<dt class="govuk-summary-list__key">Nước nhập khẩu</dt><dd class="govuk-summary-list__value">Thái Lan</dd>');
+    expect(review.html).toContain('<caption class="govuk-table__caption govuk-table__caption--s">Danh mục hàng hóa</caption>');
 
-    const filed = await b.post(`/nop-ho-so/${P}/nop`, { _csrf: csrfIn(review.html), draft: /name="draft" value="([^"]+)"/.exec(review.html)![1] });
+    const filed = await b.post(`/nop-ho-so/${T}/nop`, { _csrf: csrfIn(review.html), draft: /name="draft" value="([^"]+)"/.exec(review.html)![1] });
     expect(filed.status).toBe(303);
     const code = decodeURIComponent(filed.headers.get('location')!.split('ma=')[1]);
     expect(await filedBy(minh as Principal & { kind: 'citizen' })).toBe(before + 1);
     const view = await fetch(`${t.base}/api/v1/dossiers/${encodeURIComponent(code)}`, { headers: { cookie: `${SESSION_COOKIE}=${b.jar.get(SESSION_COOKIE)}`, accept: 'application/json' } });
     expect(view.status).toBe(200);
     const d = (await view.json()) as { components: { code: string | null; reused: boolean; fileName: string | null }[] };
-    expect(d.components[0]).toMatchObject({ code: 'T-01', reused: true, fileName: `${mine}.pdf` });
+    expect(d.components[0]).toMatchObject({ code: 'AT-01', reused: true, fileName: `${foodSafety}.pdf` });
+
+    // The applicant's dossier page: the component by its document name, the file second; the e-form labelled.
+    const mine = await b.page(`/ho-so-cua-toi/${encodeURIComponent(code)}`);
+    expect(mine.html).toContain(`Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm (nếu có) — <a class="govuk-link" href="/api/v1/uploads/`);
+    expect(mine.html).toContain('Thái Lan');
+    expect(mine.html).not.toContain('nuocNhapKhau');
+  });
+});
+
+// Imported once for the describes that use it (an administrator's sign-in spends a TOTP step).
+let imported: Promise<void> | undefined;
+const tableProcedure = () => (imported ??= importTableProcedure(t));
+
+/** The e-form's fields as the page names them: f.key, and f.table.i.col for a table's cells. */
+function formFields(form: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(form)) {
+    if (Array.isArray(v)) v.forEach((row: Record<string, unknown>, i) => { for (const [c, x] of Object.entries(row)) out[`f.${k}.${i}.${c}`] = String(x); });
+    else out[`f.${k}`] = String(v);
+  }
+  return out;
+}
+
+describe('an e-form with a table, on the filing page', () => {
+  const T = TABLE_PROCEDURE.code;
+  const lan: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-00000000a003', name: 'Lê Thị Lan', identifier: '001190000003', citizenKind: 'citizen' };
+  let b: Browser;
+  beforeAll(async () => {
+    await tableProcedure();
+    b = await signedIn(lan);
+  });
+
+  it('renders the table as stacked rows of labelled inputs with "Thêm dòng" and "Xóa dòng", Vietnamese only', async () => {
+    const { html } = await b.page(`/nop-ho-so/${T}?lang=vi`);
+    expect(html).toContain('<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Dòng 1</legend>');
+    expect(html).toMatch(/<label class="govuk-label" for="f-hangHoa-0-maHS">Mã HS/);
+    expect(html).toMatch(/id="f-hangHoa-0-maHS" name="f.hangHoa.0.maHS"/);
+    expect(html).toMatch(/<button type="submit" name="intent" value="add-row:hangHoa"[^>]*>Thêm dòng/);
+    // One row is the minimum (minItems 1): its "Xóa dòng" is hidden.
+    expect(html).toMatch(/value="remove-row:hangHoa:0"[^>]*hidden/);
+    // Code lists by their Vietnamese names; no English anywhere in the e-form.
+    expect(html).toContain('<option value="TH">Thái Lan</option>');
+    for (const en of ['Exporter name', 'Thailand', 'HS code', 'Add a row', '10 or 13 digits', 'Wholly obtained']) expect(html).not.toContain(en);
+    expect(html).toContain('10 hoặc 13 chữ số');
+  });
+
+  it('in English, the labels, columns, choices and hints the schema has in English', async () => {
+    const { html } = await b.page(`/nop-ho-so/${T}?lang=en`);
+    for (const en of ['Exporter name', '<option value="TH">Thailand</option>', 'HS code', 'Add a row', '10 or 13 digits', 'Wholly obtained', 'Row 1']) expect(html).toContain(en);
+    await b.get(`/nop-ho-so/${T}?lang=vi`);
+  });
+
+  it('every link of the error summary leads to an input on the page, table cells included, and names the field by its label', async () => {
+    const { html } = await b.page(`/nop-ho-so/${T}`);
+    const r = await b.multipart(formAction(html), fd({ intent: 'review', ...formFields({ ...TABLE_FORM, maSoThue: '12', ngayHoaDon: '31/02/2025', nuocNhapKhau: '', hangHoa: [TABLE_FORM.hangHoa[0], { moTa: 'Hạt tiêu', maHS: 'abc', soLuong: 5 }] }) }));
+    expect(r.status).toBe(400);
+    const body = await r.text();
+    const summary = /<div class="govuk-error-summary__body">([\s\S]*?)<\/div>/.exec(body)![1];
+    const links = [...summary.matchAll(/<a href="#([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]);
+    expect(links.length).toBeGreaterThanOrEqual(4);
+    for (const [id] of links) expect(body).toContain(`id="${id}"`);
+    expect(links).toContainEqual(['f-hangHoa-1-maHS', 'Dòng 2, cột «Mã HS» của bảng «Danh mục hàng hóa» không đúng định dạng: 6 hoặc 8 chữ số, ví dụ 85176200']);
+    expect(links).toContainEqual(['f-hangHoa-1-donViTinh', 'Dòng 2, cột «Đơn vị tính» của bảng «Danh mục hàng hóa» chưa được nhập']);
+    expect(links).toContainEqual(['f-nuocNhapKhau', '«Nước nhập khẩu» chưa được chọn']);
+    expect(links).toContainEqual(['f-maSoThue', '«Mã số thuế» không đúng định dạng: 10 hoặc 13 chữ số, ví dụ 0101234567']);
+    expect(links.map(([, text]) => text).join('\n')).not.toMatch(/\^|\[0-9\]|hangHoa|maSoThue|must match/);
+    // The second row, as typed, is still there.
+    expect(body).toMatch(/id="f-hangHoa-1-moTa" name="f.hangHoa.1.moTa"[^>]*value="Hạt tiêu"/);
+  });
+
+  it('"Thêm dòng" without JavaScript shows the form again with one more row, keeping what was typed', async () => {
+    const { html } = await b.page(`/nop-ho-so/${T}`);
+    const r = await b.multipart(formAction(html), fd({ intent: 'add-row:hangHoa', 'f.tenDoanhNghiep': 'Công ty TNHH Hạt Điều', 'f.hangHoa.0.moTa': 'Hạt điều nhân', 'f.hangHoa.0.maHS': '08013200' }));
+    expect(r.status).toBe(200);
+    const body = await r.text();
+    expect(body).not.toContain('govuk-error-summary');
+    expect(body).toMatch(/id="f-tenDoanhNghiep" name="f.tenDoanhNghiep"[^>]*value="Công ty TNHH Hạt Điều"/);
+    expect(body).toMatch(/id="f-hangHoa-0-moTa" name="f.hangHoa.0.moTa"[^>]*value="Hạt điều nhân"/);
+    expect(body).toMatch(/id="f-hangHoa-1-moTa" name="f.hangHoa.1.moTa"[^>]*value[ />]/);
+    expect(body).toContain('>Dòng 2</legend>');
+    expect(body).not.toContain('id="f-hangHoa-2-moTa"');
+    // Now two rows: each may be removed.
+    expect(/<button[^>]*value="remove-row:hangHoa:0"[^>]*>/.exec(body)?.[0]).not.toContain('hidden');
+    // Kept in the draft as well, as on "Lưu nháp".
+    expect((await loadDraft(t.ctx, lan.id, T))?.form).toEqual({ tenDoanhNghiep: 'Công ty TNHH Hạt Điều', hangHoa: [{ moTa: 'Hạt điều nhân', maHS: '08013200' }] });
+  });
+
+  it('"Xóa dòng" without JavaScript removes that row and keeps the others', async () => {
+    const { html } = await b.page(`/nop-ho-so/${T}`);
+    const r = await b.multipart(formAction(html), fd({ intent: 'remove-row:hangHoa:1', 'f.hangHoa.0.moTa': 'Một', 'f.hangHoa.1.moTa': 'Hai', 'f.hangHoa.2.moTa': 'Ba' }));
+    expect(r.status).toBe(200);
+    const body = await r.text();
+    expect(body).toMatch(/name="f.hangHoa.0.moTa"[^>]*value="Một"/);
+    expect(body).toMatch(/name="f.hangHoa.1.moTa"[^>]*value="Ba"/);
+    expect(body).not.toContain('name="f.hangHoa.2.moTa"');
+    expect(body).not.toContain('value="Hai"');
   });
 });

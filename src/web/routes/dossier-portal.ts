@@ -9,7 +9,7 @@ import { AppError, type ErrorDetail } from '../../platform/errors.ts';
 import { zodDetails } from '../../platform/http/validation.ts';
 import { sendPage } from '../render.tsx';
 import { t } from '../components/layout.tsx';
-import { formValues } from '../eform-values.ts';
+import { applyRowIntent, formValues, rowIntentOf } from '../eform-values.ts';
 import { DossierFiledPage, DossierFilePage, DossierReviewPage, fileUrl, NO_ERRORS, type FileSlot, type FormErrors } from '../pages/portal/dossier-file.tsx';
 import { MyDossierPage, MyDossiersPage, type DetailExtras, type SupplementItem } from '../pages/portal/dossier-mine.tsx';
 import { DossierTrackPage } from '../pages/portal/dossier-track.tsx';
@@ -24,8 +24,10 @@ import { trackDossier } from '../../modules/dossiers/track-dossier.ts';
 import { validateEForm } from '../../modules/dossiers/eform.ts';
 import { ActionInput } from '../../modules/dossiers/schemas.ts';
 import { emptyErrors, FILING_LIMITS, fileSlots, filingErrors, readForm, storeFiles } from '../filing-form.ts';
-import { deleteDraft, listDrafts, loadDraft, saveDraft, type DraftComponent } from '../../modules/dossiers/drafts.ts';
-import { listMyResults, reuseResult } from '../../modules/results/repository.ts';
+import { deleteDraft, listDrafts, loadDraft, saveDraft, type DraftComponent, type DraftFiling } from '../../modules/dossiers/drafts.ts';
+import { citizenContact } from '../../modules/identity/ensure-citizen.ts';
+import { listReusableResults, reuseResult } from '../../modules/results/repository.ts';
+import { listDossierResults } from '../../modules/results/list-dossier-results.ts';
 
 type Citizen = Extract<Principal, { kind: 'citizen' }>;
 const citizen = (req: FastifyRequest) => req.principal as Citizen;
@@ -37,7 +39,7 @@ const MultipartQuery = z.object({ _csrf: z.string().max(200).optional() });
 /** Before the review page: the e-form against its schema, and every required file present. */
 function checkDraft(req: FastifyRequest, p: ProcedureDetail, slots: FileSlot[], form: Record<string, unknown>, comps: DraftComponent[], into: FormErrors) {
   const details: ErrorDetail[] = validateEForm(p.eForm, form);
-  const fe = details.length ? filingErrors(req, new AppError('VALIDATION_FAILED', { vi: '', en: '' }, details), slots, comps) : emptyErrors();
+  const fe = details.length ? filingErrors(req, new AppError('VALIDATION_FAILED', { vi: '', en: '' }, details), slots, comps, p.eForm) : emptyErrors();
   for (const s of slots) {
     if (s.required && !comps.some((c) => c.code === s.code) && !into.fields[`c.${s.idx}`]) {
       fe.fields[`c.${s.idx}`] = t(req, `Đính kèm ${s.name}`, `Attach ${s.name}`);
@@ -72,15 +74,58 @@ function supplementItems(log: Awaited<ReturnType<typeof getActionLog>>): Supplem
   return items.map((it, idx) => ({ idx, component: it.component ?? null, reason: it.reason }));
 }
 
+/** The filing form's contact inputs and delivery choice, as typed. */
+function postedFiling(fields: Record<string, string>): DraftFiling {
+  const v = (k: string, max: number) => (fields[k] ?? '').trim().slice(0, max);
+  const d = fields.delivery;
+  return { email: v('contact.email', 320), phone: v('contact.phone', 40), address: v('contact.address', 500), delivery: d === 'desk' || d === 'post' ? d : 'online' };
+}
+
+const EMAIL = z.email();
+const PHONE = /^\+?[0-9 .-]{8,15}$/;
+
+/** Before the review page: contact details the agency can use, and an address when the result goes by post. */
+function checkContact(req: FastifyRequest, f: DraftFiling, into: FormErrors) {
+  const add = (k: 'email' | 'phone' | 'address', vi: string, en: string) => {
+    const text = t(req, vi, en);
+    into.fields[`contact.${k}`] = text;
+    into.summary.push({ href: `#contact-${k}`, text });
+  };
+  if (f.email && !EMAIL.safeParse(f.email).success) add('email', 'Thư điện tử không đúng dạng, ví dụ: ten@example.vn', 'The E-mail is not an address, for example name@example.vn');
+  if (f.phone && !PHONE.test(f.phone)) add('phone', 'Số điện thoại gồm 8–15 chữ số, ví dụ: 0912345678', 'The Phone needs 8–15 digits, for example 0912345678');
+  if (f.delivery === 'post' && !f.address) add('address', 'Cần nhập Địa chỉ để nhận kết quả qua bưu chính', 'Enter the Address to receive the result by post');
+}
+
+/** Filing errors about the applicant's contact details next to their inputs; the rest as the filing form places them. */
+function contactFirst(req: FastifyRequest, e: AppError, rest: (e: AppError) => FormErrors): FormErrors {
+  const mine = (e.details ?? []).filter((d) => /^(body\.)?applicant\.(email|phone|address)$/.test(d.path));
+  const out = mine.length && mine.length === e.details?.length ? emptyErrors() : rest(new AppError(e.code, e.text, (e.details ?? []).filter((d) => !mine.includes(d))));
+  for (const d of mine) {
+    const k = d.path.replace(/^(body\.)?applicant\./, '');
+    const text = t(req, d.message, d.messageEn);
+    out.fields[`contact.${k}`] ??= text;
+    out.summary.unshift({ href: `#contact-${k}`, text });
+  }
+  return out;
+}
+
 export const dossierPortalModule: Module = {
   name: 'dossiers-portal',
   async routes(app, ctx) {
+    const contactOf = async (id: string) => {
+      const c = await citizenContact(ctx, id);
+      return { email: c.email ?? '', phone: c.phone ?? '', address: c.address ?? '' };
+    };
     // ── Filing ──────────────────────────────────────────────────────────────
-    const showForm = async (req: FastifyRequest, reply: FastifyReply, p: ProcedureDetail, opts: { errors?: FormErrors; values?: Record<string, unknown>; saved?: boolean; status?: number } = {}) => {
-      const [draft, results] = await Promise.all([loadDraft(ctx, citizen(req).id, p.code), listMyResults(ctx, citizen(req))]);
-      // "Provide data only once": valid results in the applicant's repository can stand in for an upload.
-      const repository = results.filter((r) => r.status === 'valid').map((r) => ({ resultCode: r.resultCode, label: `${r.documentName} — ${r.number}` }));
-      return sendPage(reply, DossierFilePage({ req, p, slots: fileSlots(p), draft, values: opts.values ?? draft?.form ?? {}, errors: opts.errors ?? NO_ERRORS, saved: opts.saved, repository }), opts.status ?? 200);
+    const showForm = async (req: FastifyRequest, reply: FastifyReply, p: ProcedureDetail, opts: { errors?: FormErrors; values?: Record<string, unknown>; filing?: DraftFiling; saved?: boolean; status?: number } = {}) => {
+      const slots = fileSlots(p);
+      const [draft, reusable] = await Promise.all([loadDraft(ctx, citizen(req).id, p.code), listReusableResults(ctx, citizen(req), slots)]);
+      // What the applicant typed, else the draft's, else the account's contact details (from the national SSO's claims).
+      const filing = opts.filing ?? draft?.filing ?? { ...(await contactOf(citizen(req).id)), delivery: 'online' as const };
+      // "Provide data only once": valid results in the applicant's repository can stand in for an
+      // upload, each offered only for the components that ask for its kind of document.
+      const repository = Object.fromEntries([...reusable.bySlot].map(([code, rs]) => [code, rs.map((r) => ({ resultCode: r.resultCode, label: `${r.documentName} — ${r.number}` }))]));
+      return sendPage(reply, DossierFilePage({ req, p, slots, draft, values: opts.values ?? draft?.form ?? {}, filing, errors: opts.errors ?? NO_ERRORS, saved: opts.saved, repository }), opts.status ?? 200);
     };
 
     app.get('/nop-ho-so/:code', { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: z.object({ saved: z.string().max(2).optional() }) } }, async (req, reply) =>
@@ -108,11 +153,17 @@ export const dossierPortalModule: Module = {
           if (s) comps.set(s.code, { code: s.code, uploadId: f.id, fileName: f.fileName });
         }
         // A document picked from the e-data repository, for a slot that got no new file: stored like an upload.
+        const reusable = slots.some((s) => (posted.fields[`reuse.${s.idx}`] ?? '').trim()) ? await listReusableResults(ctx, me, slots) : null;
         for (const s of slots) {
           const pick = (posted.fields[`reuse.${s.idx}`] ?? '').trim();
           if (!pick || posted.files.some((f) => f.field === `file.${s.idx}`)) continue;
           if (comps.get(s.code)?.reusedFrom === pick.toUpperCase()) continue; // already attached: no second copy
           try {
+            // One of the applicant's own results, but not the kind of document this component asks for.
+            const own = reusable?.all.find((r) => r.resultCode === pick.toUpperCase());
+            if (own?.status === 'valid' && !reusable?.bySlot.get(s.code)?.some((r) => r.resultCode === own.resultCode)) {
+              throw new AppError('VALIDATION_FAILED', { vi: `${own.documentName} không phải là giấy tờ «${s.name}»: hãy chọn giấy tờ khác hoặc tải tệp lên`, en: `${own.documentName} is not the document “${s.name}”: pick another document or upload a file` });
+            }
             const up = await reuseResult(ctx, pick.slice(0, 100), me);
             comps.set(s.code, { code: s.code, uploadId: up.id, fileName: up.fileName, reusedFrom: up.reusedFrom ?? pick });
           } catch (e) {
@@ -125,9 +176,19 @@ export const dossierPortalModule: Module = {
         }
         const form = formValues(p.eForm as Parameters<typeof formValues>[0], posted.fields);
         const components = slots.map((s) => comps.get(s.code)).filter((c): c is DraftComponent => Boolean(c));
-        await saveDraft(ctx, me.id, p.code, { form, components });
-        if (posted.fields.intent !== 'save') checkDraft(req, p, slots, form, components, errors);
-        if (errors.summary.length) return showForm(req, reply, p, { errors, values: form, status: 400 });
+        const filing = postedFiling(posted.fields);
+        await saveDraft(ctx, me.id, p.code, { form, components, filing });
+        // "Thêm dòng" / "Xóa dòng" without JavaScript: the same form again, a row more or less, nothing checked yet.
+        const rowIntent = rowIntentOf(posted.fields.intent);
+        if (rowIntent) {
+          const { display } = applyRowIntent(p.eForm as Parameters<typeof formValues>[0], posted.fields, rowIntent);
+          return showForm(req, reply, p, { errors, values: display, filing, status: errors.summary.length ? 400 : 200 });
+        }
+        if (posted.fields.intent !== 'save') {
+          checkContact(req, filing, errors);
+          checkDraft(req, p, slots, form, components, errors);
+        }
+        if (errors.summary.length) return showForm(req, reply, p, { errors, values: form, filing, status: 400 });
         return reply.redirect(posted.fields.intent === 'save' ? `${fileUrl(p.code)}?saved=1` : `${fileUrl(p.code)}/xem-lai`, 303);
       });
 
@@ -186,12 +247,15 @@ export const dossierPortalModule: Module = {
       const components = draft.components.map((c) => ({ code: c.code, uploadId: c.uploadId }));
       try {
         // Keyed by the draft's version: a repeated click files once and lands on the same dossier.
-        const r = await fileDossier(ctx, { procedureCode: p.code, channel: 2, form: draft.form, components }, me, `portal-draft:${draft.id}:${Date.parse(draft.updatedAt)}`);
+        // The contact details the applicant confirmed are what the dossier keeps (an empty one is none).
+        const f = draft.filing;
+        const applicant = f && me.identifier ? { kind: me.citizenKind, name: me.name, identifier: me.identifier, email: f.email.trim() || null, phone: f.phone.trim() || null, address: f.address.trim() || null } : undefined;
+        const r = await fileDossier(ctx, { procedureCode: p.code, channel: 2, applicant, delivery: f?.delivery, form: draft.form, components }, me, `portal-draft:${draft.id}:${Date.parse(draft.updatedAt)}`);
         await deleteDraft(ctx, me.id, p.code);
         return reply.redirect(`${fileUrl(p.code)}/da-nop?ma=${encodeURIComponent(r.code)}`, 303);
       } catch (e) {
         if (!(e instanceof AppError) || e.status >= 500) throw e;
-        return showForm(req, reply, p, { errors: filingErrors(req, e, fileSlots(p), draft.components), status: e.status });
+        return showForm(req, reply, p, { errors: contactFirst(req, e, (x) => filingErrors(req, x, fileSlots(p), draft.components, p.eForm)), status: e.status });
       }
     });
 
@@ -219,7 +283,11 @@ export const dossierPortalModule: Module = {
     const showDetail = async (req: FastifyRequest, reply: FastifyReply, code: string, extras: DetailExtras = {}, status = 200) => {
       const [d, log] = await Promise.all([getDossier(ctx, code, req.principal!), getActionLog(ctx, code, req.principal!)]);
       const rated = d.finishedAt ? await isRated(ctx, d.code) : false;
-      return sendPage(reply, MyDossierPage({ req, d, log, supplementItems: supplementItems(log), rated, extras }), status);
+      // A result exists once the approved dossier's result is signed: the page links to it.
+      const results = d.status === 'approved' || d.status === 'returned' ? await listDossierResults(ctx, d.code) : [];
+      // The procedure version it was filed under names its components and labels its e-form.
+      const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion }).catch(() => undefined);
+      return sendPage(reply, MyDossierPage({ req, d, log, supplementItems: supplementItems(log), rated, results, extras, proc }), status);
     };
 
     const Done = z.object({ xong: z.enum(['supplemented', 'withdrawn', 'rated']).optional() });

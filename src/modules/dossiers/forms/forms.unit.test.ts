@@ -73,6 +73,19 @@ describe('01 receipt and appointment slip', () => {
     expect(layout).toMatch(/Nguyễn Thị Ấn\s+Đặng Văn Ưởng\s*\n/);
   });
 
+  it('prints the e-form as labelled lines, codes by their names, a table\'s rows one line each', async () => {
+    const eForm = [
+      { label: 'Nước nhập khẩu', value: 'Thái Lan' },
+      { label: 'Ngày hóa đơn', value: '05/03/2025' },
+      { label: 'Danh mục hàng hóa, dòng 1', value: 'Mô tả hàng hóa: Cà phê nhân; Mã HS: 09011110; Tiêu chí xuất xứ: Xuất xứ thuần túy' },
+    ];
+    const { flow } = await read(await renderReceiptSlip(sampleReceipt({ eForm })));
+    expect(flow).toContain('Nội dung tờ khai điện tử:');
+    expect(flow).toContain('Nước nhập khẩu: Thái Lan');
+    expect(flow).toContain('Danh mục hàng hóa, dòng 1: Mô tả hàng hóa: Cà phê nhân; Mã HS: 09011110; Tiêu chí xuất xứ: Xuất xứ thuần túy');
+    expect(flow.indexOf('Nội dung tờ khai điện tử:')).toBeLessThan(flow.indexOf('2. Số lượng hồ sơ'));
+  });
+
   it('has no applicant signature when filed online, and prints a due time when there is one', async () => {
     const { layout } = await read(await renderReceiptSlip(sampleReceipt({ channel: 'online', dueDate: new Date('2026-12-21T09:00:00Z'), resultDelivery: { method: 'online' } })));
     expect(layout).not.toContain('NGƯỜI NỘP HỒ SƠ');

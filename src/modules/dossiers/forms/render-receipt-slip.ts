@@ -1,3 +1,4 @@
+import { formatBudget } from '../../../platform/i18n/index.ts';
 import { longDateTime, renderDocument, type Block } from '../../../platform/pdf/index.ts';
 import { CHANNEL_TEXT, FORM_NAMES, applicantFields, deskOf, headerOf, metaOf, numbered, parseForm, qrOf, requestField } from './common.ts';
 import { receiptSlipSchema, type ReceiptSlipData } from './types.ts';
@@ -14,7 +15,7 @@ export async function renderReceiptSlip(input: ReceiptSlipData): Promise<Uint8Ar
   const name = FORM_NAMES.receipt;
   const desk = `${deskOf(d.agency)} - ${d.agency.name}`;
   const delivery = DELIVERY[d.resultDelivery.method] + (d.resultDelivery.address ? `, địa chỉ: ${d.resultDelivery.address}` : '');
-  const time = d.processingTime && `${d.processingTime.value} ${d.processingTime.unit === 'working-days' ? 'ngày làm việc' : 'ngày'}`;
+  const time = d.processingTime && (d.processingTime.unit === 'working-days' ? formatBudget('vi', d.processingTime.value) : `${d.processingTime.value} ngày`);
   const sets = d.sets ?? 1;
   const body: Block[] = [
     { kind: 'paragraph', text: [`${desk} tiếp nhận hồ sơ của: `, { text: d.applicant.name, bold: true }], align: 'left' },
@@ -31,6 +32,8 @@ export async function renderReceiptSlip(input: ReceiptSlipData): Promise<Uint8Ar
       ],
       rows: d.components.map((c, i) => [String(i + 1), c.name, String(c.originals), String(c.copies), c.digitised ? 'Có' : 'Không']),
     },
+    // The e-form's answers, labelled as the form labels them: a plain list, a table's rows one line each.
+    ...(d.eForm?.length ? [{ kind: 'paragraph', text: [{ text: 'Nội dung tờ khai điện tử:', bold: true }], align: 'left' } as Block, { kind: 'fields', items: d.eForm.map((f) => ({ label: f.label, value: f.value })) } as Block] : []),
     numbered(2, 'Số lượng hồ sơ', `${String(sets).padStart(2, '0')} (bộ)`),
     numbered(3, 'Thời gian giải quyết hồ sơ theo quy định là', time ?? '……………'),
     numbered(4, 'Thời gian nhận hồ sơ', longDateTime(d.receivedAt)),

@@ -86,6 +86,8 @@ export interface ReceiptSlipData extends DossierFormBase {
   receivingOfficer: string;
   /** The entry in the paper register, when one is kept. */
   register?: { book?: string; entry?: number };
+  /** The e-form's answers as labelled lines, in the form's order (codes by their names). */
+  eForm?: { label: string; value: string }[];
 }
 
 /** Form 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ. */
@@ -240,6 +242,7 @@ export const receiptSlipSchema: z.ZodType<ReceiptSlipData> = z.object({
   resultDelivery: z.object({ method: channel, address: z.string().optional() }),
   receivingOfficer: text,
   register: z.object({ book: z.string().optional(), entry: z.number().int().positive().optional() }).optional(),
+  eForm: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
 });
 
 export const supplementRequestSchema: z.ZodType<SupplementRequestData> = z.object({

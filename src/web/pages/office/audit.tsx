@@ -3,6 +3,8 @@ import type { VerifyResult } from '../../../platform/audit/index.ts';
 import type { AuditEntryView } from '../../../modules/audit/search-audit.ts';
 import { AUDIT_ACTION_GROUPS, AUDIT_ACTIONS } from '../../../modules/audit/action-labels.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
+import { STAFF_ROLES, type StaffRole } from '../../../platform/auth/roles.ts';
+import { STATUSES, type Status } from '../../../modules/dossiers/workflow.ts';
 import { Csrf, ErrorSummary, Layout, t, TableWrap } from '../../components/layout.tsx';
 
 export function VerifyResultView({ req, r }: { req: FastifyRequest; r: VerifyResult }) {
@@ -54,10 +56,46 @@ function FilterField({ req, id, label, hint, value, error, type = 'text', width 
   );
 }
 
-function Details({ data }: { data: Record<string, unknown> }) {
+// The entry's data as a person reads it: known keys by their names, statuses and roles by
+// theirs; anything else as recorded (hashes, ids and file names read the same in both languages).
+const DATA_KEYS: Record<string, [string, string]> = {
+  from: ['Từ', 'From'], to: ['Sang', 'To'], seq: ['Bước thứ', 'Entry'], reason: ['Lý do', 'Reason'], note: ['Ghi chú', 'Note'],
+  procedure: ['Thủ tục', 'Procedure'], files: ['Số tệp', 'Files'], roles: ['Vai trò', 'Roles'], ip: ['Địa chỉ IP', 'IP address'],
+  failures: ['Số lần sai', 'Failures'], otp: ['Mã OTP', 'One-time code'], kind: ['Loại', 'Kind'], documentName: ['Tên giấy tờ', 'Document'],
+  link: ['Liên kết', 'Link'], expires: ['Hết hạn', 'Expires'], version: ['Phiên bản', 'Version'], basedOn: ['Dựa trên phiên bản', 'Based on version'],
+  effectiveFrom: ['Hiệu lực từ', 'Effective from'], changed: ['Nội dung sửa', 'Changed'], fullName: ['Họ tên', 'Name'], count: ['Số bản ghi', 'Entries'],
+  size: ['Dung lượng (byte)', 'Size (bytes)'], fileName: ['Tên tệp', 'File name'], dossier: ['Hồ sơ', 'Dossier'], replacedBy: ['Thay bằng', 'Replaced by'],
+  required: ['Bắt buộc', 'Required'], totpEnrolled: ['Đăng ký TOTP', 'TOTP enrolled'], mustChangePassword: ['Phải đổi mật khẩu', 'Must change password'],
+  scopes: ['Phạm vi', 'Scopes'], issuer: ['Nhà cung cấp định danh', 'Identity provider'], sso: ['Đăng xuất SSO', 'SSO sign-out'], filter: ['Bộ lọc', 'Filter'],
+};
+
+const RESULT_KINDS: Record<string, [string, string]> = { certificate: ['Giấy chứng nhận', 'Certificate'], licence: ['Giấy phép', 'Licence'], written_reply: ['Văn bản trả lời', 'Written reply'], certified_copy: ['Bản sao chứng thực', 'Certified copy'] };
+
+function readable(req: FastifyRequest, v: unknown): string {
+  if (typeof v === 'boolean') return v ? t(req, 'có', 'yes') : t(req, 'không', 'no');
+  if (typeof v === 'string') {
+    const status = STATUSES[v as Status];
+    if (status) return t(req, status.vi, status.en);
+    const role = STAFF_ROLES[v as StaffRole];
+    if (role) return t(req, role.vi, role.en);
+    const kind = RESULT_KINDS[v];
+    if (kind) return t(req, kind[0], kind[1]);
+    return v;
+  }
+  if (Array.isArray(v)) return v.map((x) => readable(req, x)).join(', ');
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    // A role assignment is { role, unitId }.
+    if (typeof o.role === 'string') return `${readable(req, o.role)}${o.unitId ? ` (${String(o.unitId)})` : ''}`;
+    return Object.entries(o).map(([k, x]) => `${DATA_KEYS[k] ? t(req, DATA_KEYS[k][0], DATA_KEYS[k][1]) : k}: ${readable(req, x)}`).join(', ');
+  }
+  return v === null || v === undefined ? '—' : String(v);
+}
+
+function Details({ req, data }: { req: FastifyRequest; data: Record<string, unknown> }) {
   const keys = Object.keys(data);
   if (!keys.length) return null;
-  return <span class="cs-meta cs-audit-data">{keys.map((k) => `${k}: ${typeof data[k] === 'string' ? data[k] : JSON.stringify(data[k])}`).join('; ')}</span>;
+  return <span class="cs-meta cs-audit-data">{keys.map((k) => `${DATA_KEYS[k] ? t(req, DATA_KEYS[k][0], DATA_KEYS[k][1]) : k}: ${readable(req, data[k])}`).join('; ')}</span>;
 }
 
 export function AuditPage({ req, view, verify }: { req: FastifyRequest; view: AuditView; verify?: VerifyResult }) {
@@ -139,7 +177,7 @@ export function AuditPage({ req, view, verify }: { req: FastifyRequest; view: Au
                 <td class="govuk-table__cell">{r.id}</td>
                 <td class="govuk-table__cell">{formatDateTime(req.lang, r.at)}</td>
                 <td class="govuk-table__cell">{r.actorName}</td>
-                <td class="govuk-table__cell">{t(req, r.actionLabel.vi, r.actionLabel.en)} <Details data={r.data} /></td>
+                <td class="govuk-table__cell">{t(req, r.actionLabel.vi, r.actionLabel.en)} <Details req={req} data={r.data} /></td>
                 <td class="govuk-table__cell">{r.targetName ?? ''}</td>
               </tr>
             ))}

@@ -1,14 +1,18 @@
 import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { DossierSummary, ListQuery } from '../../../modules/dossiers/list-dossiers.ts';
-import type { DossierView } from '../../../modules/dossiers/schemas.ts';
+import { DELIVERY, RETURN_METHOD, type DossierView } from '../../../modules/dossiers/schemas.ts';
 import type { ActionLogEntry } from '../../../modules/dossiers/get-dossier.ts';
 import type { Staff, Unit } from '../../../modules/organisation/schemas.ts';
 import { ACTION_LABELS, STATUSES, type ActionName } from '../../../modules/dossiers/workflow.ts';
 import { RATING_CRITERIA } from '../../../modules/dossiers/rate-dossier.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
+import { officialLabel, type OfficialName } from '../../../modules/organisation/staff-names.ts';
+import type { FormCode } from '../../../modules/dossiers/issue-form.ts';
+import type { ProcedureDetail } from '../../../modules/catalog/get-procedure.ts';
+import type { ResultDraft } from '../../../modules/results/draft-result.ts';
 import { Csrf, ErrorSummary, Layout, Pagination, t, TableWrap } from '../../components/layout.tsx';
-import { DueDate, StatusTag, Timeline } from '../../components/dossier.tsx';
+import { ComponentLine, DueDate, EFormView, StatusTag, Timeline } from '../../components/dossier.tsx';
 
 export const QUEUES: [ListQuery['queue'], string, string][] = [
   ['mine', 'Việc của tôi', 'My tasks'],
@@ -33,11 +37,13 @@ export interface QueueProps {
   result: { items: DossierSummary[]; total: number; totalCapped?: boolean; page: number; pageSize: number };
   /** Specialists the caller may assign to (unit leaders only); empty hides bulk assignment. */
   specialists: Staff[];
+  /** The officials the listed dossiers name (their assignees), by username. */
+  names?: Map<string, OfficialName>;
   notice?: { ok: string[]; failed: { code: string; why: string }[] };
 }
 
 /** Officials' work queues: tabs for my tasks, the unit, due soon and overdue; filters; bulk assignment. */
-export function DossierQueuePage({ req, query, result, specialists, notice }: QueueProps) {
+export function DossierQueuePage({ req, query, result, specialists, names = new Map(), notice }: QueueProps) {
   const title = t(req, 'Hồ sơ thủ tục hành chính', 'Dossiers');
   const bulk = specialists.length > 0;
   return (
@@ -92,6 +98,7 @@ export function DossierQueuePage({ req, query, result, specialists, notice }: Qu
                 <th scope="col" class="govuk-table__header">{t(req, 'Mã hồ sơ', 'Code')}</th>
                 <th scope="col" class="govuk-table__header">{t(req, 'Thủ tục', 'Procedure')}</th>
                 <th scope="col" class="govuk-table__header">{t(req, 'Người nộp', 'Applicant')}</th>
+                <th scope="col" class="govuk-table__header">{t(req, 'Chuyên viên xử lý', 'Specialist')}</th>
                 <th scope="col" class="govuk-table__header">{t(req, 'Trạng thái', 'Status')}</th>
                 <th scope="col" class="govuk-table__header">{t(req, 'Hạn trả', 'Due')}</th>
               </tr>
@@ -113,6 +120,7 @@ export function DossierQueuePage({ req, query, result, specialists, notice }: Qu
                   <td class="govuk-table__cell cs-mono"><a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}`}>{d.code}</a></td>
                   <td class="govuk-table__cell">{d.procedureName}</td>
                   <td class="govuk-table__cell">{d.applicantName}</td>
+                  <td class="govuk-table__cell">{d.assignee ? officialLabel(req.lang, names, d.assignee, { role: false }) : '—'}</td>
                   <td class="govuk-table__cell"><StatusTag req={req} status={d.status} /></td>
                   <td class="govuk-table__cell"><DueDate req={req} dueDate={d.dueDate} overdue={d.overdue} /></td>
                 </tr>
@@ -173,16 +181,23 @@ function ActionForm({ req, d, action, specialists, units }: { req: FastifyReques
           {action === 'transfer'
             ? field(req, id('unit'), 'Chuyển đến đơn vị', 'Transfer to', (
                 <select class="govuk-select" id={id('unit')} name="toUnit">
-                  {units.filter((u) => u.id !== d.handlingUnit).map((u) => <option value={u.id}>{u.name}</option>)}
+                  {units.filter((u) => u.id !== d.handlingUnit).map((u) => <option value={u.id}>{t(req, u.name, u.nameEn ?? u.name)}</option>)}
                 </select>
               ))
             : null}
+          {action === 'return' ? (
+            <p class="govuk-hint" id={id('method-hint')}>
+              {t(req, `Người nộp đã chọn: ${DELIVERY[d.delivery].vi}`, `The applicant chose: ${DELIVERY[d.delivery].en}`)}
+              {d.delivery === 'post' && d.applicant.address ? ` — ${d.applicant.address}` : ''}
+            </p>
+          ) : null}
           {action === 'return'
             ? field(req, id('method'), 'Hình thức trả kết quả', 'How the result is returned', (
-                <select class="govuk-select" id={id('method')} name="method">
-                  <option value="counter">{t(req, 'Tại bộ phận một cửa', 'At the counter')}</option>
-                  <option value="online">{t(req, 'Trực tuyến', 'Online')}</option>
-                  <option value="post">{t(req, 'Qua bưu chính', 'By post')}</option>
+                <select class="govuk-select" id={id('method')} name="method" aria-describedby={id('method-hint')}>
+                  {/* The applicant's choice at filing is selected. */}
+                  <option value="counter" selected={RETURN_METHOD[d.delivery] === 'counter'}>{t(req, 'Tại bộ phận một cửa', 'At the counter')}</option>
+                  <option value="online" selected={RETURN_METHOD[d.delivery] === 'online'}>{t(req, 'Trực tuyến', 'Online')}</option>
+                  <option value="post" selected={RETURN_METHOD[d.delivery] === 'post'}>{t(req, 'Qua bưu chính', 'By post')}</option>
                 </select>
               ))
             : null}
@@ -194,15 +209,44 @@ function ActionForm({ req, d, action, specialists, units }: { req: FastifyReques
   );
 }
 
-const FORMS: [string, string, string, (d: DossierView, log: ActionLogEntry[]) => boolean][] = [
-  ['01', 'Giấy tiếp nhận và hẹn trả kết quả', 'Receipt and appointment slip', (d) => Boolean(d.receivedAt)],
-  ['02', 'Phiếu yêu cầu bổ sung', 'Supplement request', (_d, l) => l.some((e) => e.action === 'request_supplement')],
-  ['03', 'Phiếu từ chối', 'Refusal', (_d, l) => l.some((e) => e.action === 'refuse')],
-  ['04', 'Phiếu xin lỗi và hẹn lại', 'Apology and new date', (_d, l) => l.some((e) => e.action === 'apologise')],
-  ['05', 'Thông báo dừng xử lý', 'Notice of stopping', (_d, l) => l.some((e) => e.action === 'stop')],
-  ['06', 'Phiếu kiểm soát quá trình', 'Processing-control slip', () => true],
-  ['07', 'Sổ theo dõi hồ sơ', 'Dossier register', () => true],
+/** The forms' names; which of them a dossier has is `formsAvailable`'s answer (the rule the form endpoint applies). */
+const FORMS: [FormCode, string, string][] = [
+  ['01', 'Giấy tiếp nhận và hẹn trả kết quả', 'Receipt and appointment slip'],
+  ['02', 'Phiếu yêu cầu bổ sung', 'Supplement request'],
+  ['03', 'Phiếu từ chối', 'Refusal'],
+  ['04', 'Phiếu xin lỗi và hẹn lại', 'Apology and new date'],
+  ['05', 'Thông báo dừng xử lý', 'Notice of stopping'],
+  ['06', 'Phiếu kiểm soát quá trình', 'Processing-control slip'],
+  ['07', 'Sổ theo dõi hồ sơ', 'Dossier register'],
+  ['08', 'Biên bản giao nhận kết quả qua bưu chính', 'Postal hand-over record'],
 ];
+
+const DRAFT_KINDS: Record<string, [string, string]> = { certificate: ['Giấy chứng nhận', 'Certificate'], licence: ['Giấy phép', 'Licence'], written_reply: ['Văn bản trả lời', 'Written reply'] };
+
+/** The specialist's proposal as the approver reads it before deciding: who, when, the note, and the result proposed. */
+function Proposal({ req, d, entry, draft, who }: { req: FastifyRequest; d: DossierView; entry: ActionLogEntry; draft: ResultDraft | null; who: (u: string, fallback?: string) => string }) {
+  const opinion = typeof entry.data.opinion === 'string' && entry.data.opinion.trim() ? entry.data.opinion : null;
+  return (
+    <section class="govuk-notification-banner" role="region" aria-labelledby="proposal-title">
+      <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="proposal-title">{t(req, 'Đề xuất của chuyên viên', "The specialist's proposal")}</h2></div>
+      <div class="govuk-notification-banner__content">
+        <p class="govuk-body">
+          {who(entry.actor, entry.actorName)} — <time datetime={entry.at}>{formatDateTime(req.lang, entry.at)}</time>
+        </p>
+        <h3 class="govuk-heading-s govuk-!-margin-bottom-1">{t(req, 'Ý kiến đề xuất', 'Note')}</h3>
+        <p class="govuk-body cs-proposal-note">{opinion ?? t(req, '(Chuyên viên không ghi ý kiến.)', '(The specialist wrote no note.)')}</p>
+        <h3 class="govuk-heading-s govuk-!-margin-bottom-1">{t(req, 'Kết quả đề xuất', 'Proposed result')}</h3>
+        <p class="govuk-body">
+          {draft
+            ? `${t(req, ...(DRAFT_KINDS[draft.kind] ?? [draft.kind, draft.kind]))}: ${draft.documentName}`
+            : t(req, 'Chưa có dự thảo: kết quả sẽ là giấy chứng nhận theo nội dung tờ khai.', 'No draft: the result will be a certificate listing the e-form.')}
+          {' '}
+          <a class="govuk-link" href={`/api/v1/dossiers/${encodeURIComponent(d.code)}/result-preview`}>{t(req, 'Xem bản in thử (PDF)', 'Preview (PDF)')}</a>
+        </p>
+      </div>
+    </section>
+  );
+}
 
 export interface DetailProps {
   req: FastifyRequest;
@@ -210,6 +254,14 @@ export interface DetailProps {
   log: ActionLogEntry[];
   specialists: Staff[];
   units: Unit[];
+  /** The officials the page names (assignee, actors), by username. */
+  names?: Map<string, OfficialName>;
+  /** The forms the dossier's history calls for (formsAvailable). */
+  forms?: FormCode[];
+  /** The procedure version the dossier was filed under: its field and step names in both languages. */
+  proc?: ProcedureDetail;
+  /** While the dossier waits for approval: the specialist's proposal and the draft result. */
+  proposal?: { entry: ActionLogEntry; draft: ResultDraft | null };
   error?: string;
   /** Where the error links: the actions by default; a fresh copy of the page when it was stale. */
   errorHref?: string;
@@ -217,8 +269,14 @@ export interface DetailProps {
 }
 
 /** One dossier for an official: what it is, what happened, the forms, and the actions open to them now. */
-export function DossierDetailPage({ req, d, log, specialists, units, error, errorHref, done }: DetailProps) {
-  const unitName = (id: string) => units.find((u) => u.id === id)?.name ?? id;
+export function DossierDetailPage({ req, d, log, specialists, units, names = new Map(), forms = [], proc, proposal, error, errorHref, done }: DetailProps) {
+  const unitName = (id: string) => {
+    const u = units.find((x) => x.id === id);
+    return u ? t(req, u.name, u.nameEn ?? u.name) : id;
+  };
+  const who = (username: string, fallback?: string) => officialLabel(req.lang, names, username, { fallback });
+  const step = proc?.workflow[d.step];
+  const stepName = step ? t(req, step.name, step.nameEn ?? step.name) : (d.stepName ?? '—');
   const row = (k: string, v: ComponentChildren) => (
     <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{k}</dt><dd class="govuk-summary-list__value">{v}</dd></div>
   );
@@ -234,30 +292,29 @@ export function DossierDetailPage({ req, d, log, specialists, units, error, erro
       ) : null}
       <span class="govuk-caption-l">{d.procedureName}</span>
       <h1 class="govuk-heading-l cs-mono">{d.code}</h1>
+      {proposal ? <Proposal req={req} d={d} entry={proposal.entry} draft={proposal.draft} who={who} /> : null}
       <dl class="govuk-summary-list">
         {row(t(req, 'Trạng thái', 'Status'), <span><StatusTag req={req} status={d.status} /> {t(req, `(mã quốc gia ${d.nationalStatus})`, `(national code ${d.nationalStatus})`)}</span>)}
-        {row(t(req, 'Bước hiện tại', 'Current step'), d.stepName ?? '—')}
+        {proc ? row(t(req, 'Lĩnh vực', 'Field'), t(req, proc.field, proc.fieldEn ?? proc.field)) : null}
+        {row(t(req, 'Bước hiện tại', 'Current step'), stepName)}
         {row(t(req, 'Người nộp', 'Applicant'), `${d.applicant.name} — ${d.applicant.identifier}`)}
         {row(t(req, 'Kênh nộp', 'Channel'), t(req, ...(CHANNELS[d.channel] ?? ['?', '?'])))}
+        {row(t(req, 'Nhận kết quả', 'Result delivery'), `${t(req, DELIVERY[d.delivery].vi, DELIVERY[d.delivery].en)}${d.delivery === 'post' && d.applicant.address ? ` — ${d.applicant.address}` : ''}`)}
         {row(t(req, 'Nộp lúc', 'Submitted'), formatDateTime(req.lang, d.submittedAt))}
         {row(t(req, 'Hạn trả kết quả', 'Due date'), <DueDate req={req} dueDate={d.dueDate} overdue={d.overdue} />)}
         {row(t(req, 'Đơn vị xử lý', 'Handling unit'), unitName(d.handlingUnit))}
-        {row(t(req, 'Chuyên viên', 'Specialist'), d.assignee ?? '—')}
+        {row(t(req, 'Chuyên viên', 'Specialist'), d.assignee ? who(d.assignee) : '—')}
       </dl>
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           <h2 class="govuk-heading-m">{t(req, 'Thành phần hồ sơ', 'Dossier components')}</h2>
           <ul class="govuk-list govuk-list--bullet">
-            {d.components.map((c) => (
-              <li>{c.name}{c.fileName ? ` — ${c.fileName}` : ''}{c.supplemented ? ` (${t(req, 'bổ sung', 'supplement')})` : ''}</li>
-            ))}
+            {d.components.map((c) => <li><ComponentLine req={req} proc={proc} c={c} /></li>)}
           </ul>
-          <h2 class="govuk-heading-m">{t(req, 'Tờ khai', 'Form')}</h2>
-          <dl class="govuk-summary-list govuk-summary-list--no-border">
-            {Object.entries(d.form).map(([k, v]) => row(k, typeof v === 'object' ? JSON.stringify(v) : String(v)))}
-          </dl>
+          <h2 class="govuk-heading-m">{t(req, 'Tờ khai điện tử', 'E-form')}</h2>
+          <EFormView req={req} schema={proc?.eForm} form={d.form} />
           <h2 class="govuk-heading-m">{t(req, 'Quá trình xử lý', 'Processing history')}</h2>
-          <Timeline req={req} log={log} showActor />
+          <Timeline req={req} log={log} showActor who={who} />
         </div>
         <div class="govuk-grid-column-one-third">
           <h2 class="govuk-heading-m" id="actions">{t(req, 'Thao tác', 'Actions')}</h2>
@@ -266,8 +323,8 @@ export function DossierDetailPage({ req, d, log, specialists, units, error, erro
           <h2 class="govuk-heading-m">{t(req, 'Biểu mẫu', 'Forms')}</h2>
           <ul class="govuk-list">
             <li><a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/ket-qua`}>{t(req, 'Kết quả giải quyết (dự thảo, bản đã ký)', 'Result (draft, signed copies)')}</a></li>
-            {FORMS.filter((f) => f[3](d, log)).map(([n, vi, en]) => (
-              <li><a class="govuk-link" href={`/api/v1/dossiers/${encodeURIComponent(d.code)}/forms/${n}`}>{`${n} — ${t(req, vi, en)}`}</a></li>
+            {FORMS.filter(([n]) => forms.includes(n)).map(([n, vi, en]) => (
+              <li><a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/bieu-mau/${n}`}>{`${n} — ${t(req, vi, en)}`}</a></li>
             ))}
           </ul>
         </div>

@@ -1,8 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { ProcedureDetail } from '../../../modules/catalog/get-procedure.ts';
-import type { Draft } from '../../../modules/dossiers/drafts.ts';
+import type { Draft, DraftFiling } from '../../../modules/dossiers/drafts.ts';
+import { DELIVERY, type Delivery } from '../../../modules/dossiers/schemas.ts';
 import { EForm, type FieldSchema } from '../../components/eform.tsx';
 import { ErrorSummary, Layout, t } from '../../components/layout.tsx';
+import { EFormView } from '../../components/dossier.tsx';
+import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
 
 /** One file input of the filing form: a component of the procedure (by its code). */
 export interface FileSlot {
@@ -26,6 +29,8 @@ export interface RepositoryDoc {
   /** Document name — number. */
   label: string;
 }
+/** The repository documents offered for each component, by component code: only those of the kind it asks for. */
+export type RepositoryOffer = Record<string, RepositoryDoc[]>;
 
 const ACCEPT = '.pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png';
 
@@ -42,16 +47,15 @@ function Breadcrumbs({ req, p }: { req: FastifyRequest; p: ProcedureDetail }) {
   );
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
-
 /**
  * One file input per dossier component, with what is already attached and its error; when the
  * applicant has valid results in their e-data repository, a select `reuse.<idx>` to pick one instead.
  */
-export function FileInputs({ req, slots, errors, attached, repository = [] }: { req: FastifyRequest; slots: FileSlot[]; errors: FormErrors; attached: Map<string, { fileName: string; reusedFrom?: string }>; repository?: RepositoryDoc[] }) {
+export function FileInputs({ req, slots, errors, attached, repository = {} }: { req: FastifyRequest; slots: FileSlot[]; errors: FormErrors; attached: Map<string, { fileName: string; reusedFrom?: string }>; repository?: RepositoryOffer }) {
   return (
     <>
     {slots.map((s) => {
+      const offered = repository[s.code] ?? [];
       const id = `c-${s.idx}`;
       const err = errors.fields[`c.${s.idx}`];
       const have = attached.get(s.code);
@@ -66,12 +70,12 @@ export function FileInputs({ req, slots, errors, attached, repository = [] }: { 
             <p class="govuk-body-s" id={`${id}-have`}>
               {t(req, 'Đã đính kèm', 'Attached')}: <strong>{have.fileName}</strong>
               {have.reusedFrom ? ` ${t(req, `(lấy từ kho dữ liệu của bạn, kết quả ${have.reusedFrom})`, `(from your repository, result ${have.reusedFrom})`)}` : ''}.{' '}
-              {repository.length ? t(req, 'Chọn tệp hoặc giấy tờ khác để thay thế.', 'Choose another file or document to replace it.') : t(req, 'Chọn tệp khác để thay thế.', 'Choose another file to replace it.')}
+              {offered.length ? t(req, 'Chọn tệp hoặc giấy tờ khác để thay thế.', 'Choose another file or document to replace it.') : t(req, 'Chọn tệp khác để thay thế.', 'Choose another file to replace it.')}
             </p>
           ) : null}
           {err ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {err}</p> : null}
           <input class={`govuk-file-upload${err ? ' govuk-file-upload--error' : ''}`} id={id} name={`file.${s.idx}`} type="file" accept={ACCEPT} aria-describedby={described} />
-          {repository.length ? (
+          {offered.length ? (
             <div class="govuk-!-margin-top-3">
               <label class="govuk-label" for={`${id}-reuse`}>
                 {t(req, 'Hoặc chọn giấy tờ trong kho dữ liệu của bạn', 'Or pick a document from your repository')}
@@ -79,7 +83,7 @@ export function FileInputs({ req, slots, errors, attached, repository = [] }: { 
               </label>
               <select class={`govuk-select govuk-!-width-full${err ? ' govuk-select--error' : ''}`} id={`${id}-reuse`} name={`reuse.${s.idx}`} aria-describedby={described}>
                 <option value="">{t(req, '— Không chọn —', '— None —')}</option>
-                {repository.map((r) => <option value={r.resultCode}>{r.label}</option>)}
+                {offered.map((r) => <option value={r.resultCode}>{r.label}</option>)}
               </select>
             </div>
           ) : null}
@@ -98,8 +102,64 @@ export function FileInputs({ req, slots, errors, attached, repository = [] }: { 
   );
 }
 
+/** The applicant's contact inputs (`contact.email`, `contact.phone`, `contact.address`), pre-filled from the account, editable. */
+export const CONTACT_FIELDS: [key: 'email' | 'phone' | 'address', vi: string, en: string, type: string, autocomplete: string, width: string][] = [
+  ['email', 'Thư điện tử', 'E-mail', 'email', 'email', 'govuk-!-width-full'],
+  ['phone', 'Số điện thoại', 'Phone', 'tel', 'tel', 'govuk-input--width-20'],
+  ['address', 'Địa chỉ', 'Address', 'text', 'street-address', 'govuk-!-width-full'],
+];
+
+function ErrorLine({ req, id, text }: { req: FastifyRequest; id: string; text?: string }) {
+  return text ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {text}</p> : null;
+}
+
+/** Contact details: where the agency writes to the applicant; empty ones are simply not used (the portal's "Thông báo" always is). */
+export function ContactInputs({ req, filing, errors }: { req: FastifyRequest; filing: DraftFiling; errors: FormErrors }) {
+  return (
+    <>
+      <h2 class="govuk-heading-m">{t(req, 'Thông tin liên hệ', 'Contact details')}</h2>
+      <p class="govuk-hint">{t(req, 'Lấy từ tài khoản định danh điện tử của bạn; bạn có thể sửa. Cơ quan gửi thông báo về hồ sơ qua thư điện tử, tin nhắn và mục "Thông báo" trên Cổng.', 'Taken from your electronic identity; you may change them. The agency tells you about the dossier by e-mail, text message and under "Notifications" on the portal.')}</p>
+      {CONTACT_FIELDS.map(([k, vi, en, type, autocomplete, width]) => {
+        const id = `contact-${k}`;
+        const err = errors.fields[`contact.${k}`];
+        const hint = k === 'address' ? t(req, 'Bắt buộc nếu bạn nhận kết quả qua bưu chính.', 'Required if you receive the result by post.') : null;
+        return (
+          <div class={`govuk-form-group${err ? ' govuk-form-group--error' : ''}`}>
+            <label class="govuk-label" for={id}>{t(req, vi, en)}</label>
+            {hint ? <div class="govuk-hint" id={`${id}-hint`}>{hint}</div> : null}
+            <ErrorLine req={req} id={id} text={err} />
+            <input class={`govuk-input ${width}${err ? ' govuk-input--error' : ''}`} id={id} name={`contact.${k}`} type={type as 'text'} autocomplete={autocomplete} spellcheck={false}
+              value={filing[k]} aria-describedby={[hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined} />
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
+/** How the applicant receives the result: radios `delivery` (online, desk, post). */
+export function DeliveryInputs({ req, value, errors, choices = ['online', 'desk', 'post'] }: { req: FastifyRequest; value: Delivery; errors: FormErrors; choices?: Delivery[] }) {
+  const err = errors.fields.delivery;
+  return (
+    <div class={`govuk-form-group${err ? ' govuk-form-group--error' : ''}`}>
+      <fieldset class="govuk-fieldset" aria-describedby={err ? 'delivery-error' : undefined}>
+        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m"><h2 class="govuk-fieldset__heading">{t(req, 'Hình thức nhận kết quả', 'How you receive the result')}</h2></legend>
+        <ErrorLine req={req} id="delivery" text={err} />
+        <div class="govuk-radios">
+          {choices.map((k) => (
+            <div class="govuk-radios__item">
+              <input class="govuk-radios__input" id={`delivery-${k}`} name="delivery" type="radio" value={k} checked={value === k} />
+              <label class="govuk-label govuk-radios__label" for={`delivery-${k}`}>{t(req, DELIVERY[k].vi, DELIVERY[k].en)}</label>
+            </div>
+          ))}
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
 /** The online filing form: the procedure's e-form and one file input per component. */
-export function DossierFilePage({ req, p, slots, draft, values, errors, saved, repository = [] }: { req: FastifyRequest; p: ProcedureDetail; slots: FileSlot[]; draft: Draft | null; values: Record<string, unknown>; errors: FormErrors; saved?: boolean; repository?: RepositoryDoc[] }) {
+export function DossierFilePage({ req, p, slots, draft, values, filing, errors, saved, repository = {} }: { req: FastifyRequest; p: ProcedureDetail; slots: FileSlot[]; draft: Draft | null; values: Record<string, unknown>; filing: DraftFiling; errors: FormErrors; saved?: boolean; repository?: RepositoryOffer }) {
   const attached = new Map((draft?.components ?? []).map((c) => [c.code, c]));
   const title = t(req, 'Nộp hồ sơ trực tuyến', 'Apply online');
   return (
@@ -110,16 +170,17 @@ export function DossierFilePage({ req, p, slots, draft, values, errors, saved, r
         <div class="govuk-notification-banner govuk-notification-banner--success" role="status" aria-labelledby="saved-title">
           <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="saved-title">{t(req, 'Đã lưu', 'Saved')}</h2></div>
           <div class="govuk-notification-banner__content">
-            <p class="govuk-notification-banner__heading">{t(req, `Đã lưu nháp lúc ${when(draft.updatedAt)}. Bạn có thể tiếp tục trên thiết bị khác sau khi đăng nhập.`, `Draft saved at ${when(draft.updatedAt)}. You can continue on another device after signing in.`)}</p>
+            <p class="govuk-notification-banner__heading">{t(req, `Đã lưu nháp lúc ${formatDateTime(req.lang, draft.updatedAt)}. Bạn có thể tiếp tục trên thiết bị khác sau khi đăng nhập.`, `Draft saved at ${formatDateTime(req.lang, draft.updatedAt)}. You can continue on another device after signing in.`)}</p>
           </div>
         </div>
       ) : draft && !errors.summary.length ? (
-        <div class="govuk-inset-text">{t(req, `Bạn đang tiếp tục bản nháp lưu lúc ${when(draft.updatedAt)}.`, `You are continuing the draft saved at ${when(draft.updatedAt)}.`)}</div>
+        <div class="govuk-inset-text">{t(req, `Bạn đang tiếp tục bản nháp lưu lúc ${formatDateTime(req.lang, draft.updatedAt)}.`, `You are continuing the draft saved at ${formatDateTime(req.lang, draft.updatedAt)}.`)}</div>
       ) : null}
       <span class="govuk-caption-m">{t(req, 'Mã thủ tục', 'Procedure code')} {p.code}</span>
       <h1 class="govuk-heading-l">{title}: {p.name}</h1>
       <p class="govuk-body">{t(req, 'Các mục có dấu * là bắt buộc. Tệp đính kèm được lưu ngay khi bạn bấm "Lưu nháp" hoặc "Xem lại", nên không phải tải lại.', 'Items marked * are required. Attached files are kept as soon as you press "Save draft" or "Review", so you need not upload them again.')}</p>
       <form method="post" action={`${fileUrl(p.code)}?_csrf=${encodeURIComponent(req.csrfToken)}`} enctype="multipart/form-data" novalidate>
+        <ContactInputs req={req} filing={filing} errors={errors} />
         {p.eForm?.properties ? (
           <>
             <h2 class="govuk-heading-m">{t(req, 'Tờ khai điện tử', 'E-form')}</h2>
@@ -130,10 +191,11 @@ export function DossierFilePage({ req, p, slots, draft, values, errors, saved, r
           <>
             <h2 class="govuk-heading-m">{t(req, 'Giấy tờ đính kèm', 'Attached documents')}</h2>
             <p class="govuk-hint">{t(req, 'Tệp PDF, JPG, PNG, DOCX hoặc XLSX, tối đa 20 MB mỗi tệp.', 'PDF, JPG, PNG, DOCX or XLSX files, at most 20 MB each.')}</p>
-            {repository.length ? <p class="govuk-hint">{t(req, 'Giấy tờ đã được cấp cho bạn có trong kho dữ liệu: chọn để dùng lại thay vì tải lên.', 'Documents issued to you are in your repository: pick one to reuse instead of uploading.')}</p> : null}
+            {Object.values(repository).some((x) => x.length) ? <p class="govuk-hint">{t(req, 'Giấy tờ đã được cấp cho bạn có trong kho dữ liệu: chọn để dùng lại thay vì tải lên.', 'Documents issued to you are in your repository: pick one to reuse instead of uploading.')}</p> : null}
             <FileInputs req={req} slots={slots} errors={errors} attached={attached} repository={repository} />
           </>
         ) : null}
+        <DeliveryInputs req={req} value={filing.delivery} errors={errors} />
         <div class="govuk-button-group">
           <button type="submit" name="intent" value="review" class="govuk-button">{t(req, 'Xem lại', 'Review')}</button>
           <button type="submit" name="intent" value="save" class="govuk-button govuk-button--secondary">{t(req, 'Lưu nháp', 'Save draft')}</button>
@@ -149,45 +211,6 @@ export function DossierFilePage({ req, p, slots, draft, values, errors, saved, r
   );
 }
 
-const titleOf = (req: FastifyRequest, key: string, s: FieldSchema) => (req.lang === 'en' && s['x-title-en'] ? s['x-title-en'] : (s.title ?? key));
-
-function valueText(s: FieldSchema, v: unknown): string {
-  if (v === undefined || v === null || v === '') return '—';
-  if (s.enum && typeof v === 'string') {
-    const i = s.enum.indexOf(v);
-    return s['x-enum-titles']?.[i] ?? v;
-  }
-  return String(v);
-}
-
-/** The e-form's values as a summary list, in the schema's order. */
-export function FormSummary({ req, schema, values }: { req: FastifyRequest; schema: FieldSchema | null; values: Record<string, unknown> }) {
-  const props = Object.entries(schema?.properties ?? {}).sort(([, a], [, b]) => (a['x-ui']?.order ?? 99) - (b['x-ui']?.order ?? 99));
-  if (!props.length) return null;
-  return (
-    <dl class="govuk-summary-list">
-      {props.map(([k, s]) => (
-        <div class="govuk-summary-list__row">
-          <dt class="govuk-summary-list__key">{titleOf(req, k, s)}</dt>
-          <dd class="govuk-summary-list__value">
-            {s.type === 'array' && s.items?.properties ? (
-              Array.isArray(values[k]) && (values[k] as unknown[]).length ? (
-                <ol class="govuk-list govuk-list--number">
-                  {(values[k] as Record<string, unknown>[]).map((row) => (
-                    <li>{Object.entries(s.items!.properties!).map(([ck, cs]) => `${titleOf(req, ck, cs)}: ${valueText(cs, row[ck])}`).join('; ')}</li>
-                  ))}
-                </ol>
-              ) : '—'
-            ) : (
-              valueText(s, values[k])
-            )}
-          </dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
 /** Check before filing: the values and files, and the button that files the dossier. */
 export function DossierReviewPage({ req, p, slots, draft }: { req: FastifyRequest; p: ProcedureDetail; slots: FileSlot[]; draft: Draft }) {
   const files = new Map(draft.components.map((c) => [c.code, c]));
@@ -199,7 +222,7 @@ export function DossierReviewPage({ req, p, slots, draft }: { req: FastifyReques
       {p.eForm?.properties ? (
         <>
           <h2 class="govuk-heading-m">{t(req, 'Tờ khai điện tử', 'E-form')}</h2>
-          <FormSummary req={req} schema={p.eForm as FieldSchema} values={draft.form} />
+          <EFormView req={req} schema={p.eForm} form={draft.form} />
         </>
       ) : null}
       {slots.length ? (
@@ -215,6 +238,17 @@ export function DossierReviewPage({ req, p, slots, draft }: { req: FastifyReques
                 </dd>
               </div>
             ))}
+          </dl>
+        </>
+      ) : null}
+      {draft.filing ? (
+        <>
+          <h2 class="govuk-heading-m">{t(req, 'Thông tin liên hệ và nhận kết quả', 'Contact and result')}</h2>
+          <dl class="govuk-summary-list">
+            {CONTACT_FIELDS.map(([k, vi, en]) => (
+              <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, vi, en)}</dt><dd class="govuk-summary-list__value">{draft.filing![k] || '—'}</dd></div>
+            ))}
+            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Hình thức nhận kết quả', 'How you receive the result')}</dt><dd class="govuk-summary-list__value">{t(req, DELIVERY[draft.filing.delivery].vi, DELIVERY[draft.filing.delivery].en)}</dd></div>
           </dl>
         </>
       ) : null}
@@ -242,8 +276,8 @@ export function DossierFiledPage({ req, code, procedureName, dueDate }: { req: F
       </div>
       <p class="govuk-body">{procedureName}</p>
       <p class="govuk-body">
-        {t(req, 'Hồ sơ đang chờ cơ quan tiếp nhận. Bạn sẽ nhận được thông báo khi hồ sơ được tiếp nhận; thời hạn giải quyết được tính từ ngày tiếp nhận.', 'The dossier is waiting to be received. You will be notified when it is; the time limit runs from the day of receipt.')}
-        {dueDate ? ` ${t(req, `Hạn giải quyết: ${dueDate}.`, `Due: ${dueDate}.`)}` : ''}
+        {t(req, 'Hồ sơ đang chờ cơ quan tiếp nhận. Bạn sẽ nhận được thông báo khi hồ sơ được tiếp nhận, trong mục "Thông báo" trên Cổng (và qua thư điện tử, tin nhắn nếu bạn đã khai); thời hạn giải quyết được tính từ ngày tiếp nhận.', 'The dossier is waiting to be received. You will be told when it is, under "Notifications" on the portal (and by e-mail or text message if you gave them); the time limit runs from the day of receipt.')}
+        {dueDate ? ` ${t(req, `Hạn giải quyết: ${formatDate('vi', dueDate)}.`, `Due: ${formatDate('en', dueDate)}.`)}` : ''}
       </p>
       <ul class="govuk-list">
         <li><a class="govuk-link" href={`/ho-so-cua-toi/${encodeURIComponent(code)}`}>{t(req, 'Xem hồ sơ', 'View the dossier')}</a></li>

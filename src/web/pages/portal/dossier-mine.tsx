@@ -1,23 +1,21 @@
 import type { FastifyRequest } from 'fastify';
+import type { ProcedureDetail } from '../../../modules/catalog/get-procedure.ts';
 import type { DossierSummary } from '../../../modules/dossiers/list-dossiers.ts';
 import type { ActionLogEntry } from '../../../modules/dossiers/get-dossier.ts';
-import type { DossierView } from '../../../modules/dossiers/schemas.ts';
+import { DELIVERY, type DossierView } from '../../../modules/dossiers/schemas.ts';
+import type { DossierResultEntry } from '../../../modules/results/list-dossier-results.ts';
 import type { Draft } from '../../../modules/dossiers/drafts.ts';
 import { RATING_CRITERIA } from '../../../modules/dossiers/rate-dossier.ts';
 import { STATUSES, type Status } from '../../../modules/dossiers/workflow.ts';
 import { ErrorSummary, Layout, Pagination, TableWrap, t } from '../../components/layout.tsx';
 import type { FormErrors } from './dossier-file.tsx';
-import { StatusTag, Timeline } from '../../components/dossier.tsx';
+import { ComponentLine, EFormView, StatusTag, Timeline } from '../../components/dossier.tsx';
+import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
 
 export const statusText = (req: FastifyRequest, s: string) => {
   const x = STATUSES[s as Status];
   return x ? t(req, x.vi, x.en) : s;
 };
-const dateTime = (iso: string) => new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
-/** yyyy-mm-dd → dd/mm/yyyy, the way Vietnamese documents write dates. */
-export const dayText = (d: string | null) => (d ? d.slice(0, 10).split('-').reverse().join('/') : '—');
-/** The local (Viet Nam) date of an instant, dd/mm/yyyy. */
-export const localDay = (iso: string) => new Date(iso).toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' });
 
 export { StatusTag } from '../../components/dossier.tsx';
 
@@ -33,7 +31,7 @@ export function MyDossiersPage({ req, items, total, page, pageSize, drafts, draf
             {drafts.map((d) => (
               <li>
                 <a class="govuk-link" href={`/nop-ho-so/${encodeURIComponent(d.procedureCode)}`}>{draftNames[d.procedureCode] ?? d.procedureCode}</a>
-                <span class="cs-meta"> — {t(req, 'lưu lúc', 'saved')} {dateTime(d.updatedAt)}</span>
+                <span class="cs-meta"> — {t(req, 'lưu lúc', 'saved')} {formatDateTime(req.lang, d.updatedAt)}</span>
               </li>
             ))}
           </ul>
@@ -58,7 +56,7 @@ export function MyDossiersPage({ req, items, total, page, pageSize, drafts, draf
                   <td class="govuk-table__cell"><a class="govuk-link" href={`/ho-so-cua-toi/${encodeURIComponent(d.code)}`}>{d.code}</a></td>
                   <td class="govuk-table__cell">{d.procedureName}</td>
                   <td class="govuk-table__cell"><StatusTag req={req} status={d.status} /></td>
-                  <td class="govuk-table__cell">{dayText(d.dueDate)}{d.overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}</td>
+                  <td class="govuk-table__cell">{d.dueDate ? formatDate(req.lang, d.dueDate) : '—'}{d.overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}</td>
                 </tr>
               ))}
             </tbody>
@@ -87,7 +85,7 @@ export interface DetailExtras {
 }
 
 /** One dossier as its applicant sees it: status, dates, history, and what is asked of them. */
-export function MyDossierPage({ req, d, log, supplementItems, rated, extras = {} }: { req: FastifyRequest; d: DossierView; log: ActionLogEntry[]; supplementItems: SupplementItem[]; rated: boolean; extras?: DetailExtras }) {
+export function MyDossierPage({ req, d, log, supplementItems, rated, results = [], extras = {}, proc }: { req: FastifyRequest; d: DossierView; log: ActionLogEntry[]; supplementItems: SupplementItem[]; rated: boolean; results?: DossierResultEntry[]; extras?: DetailExtras; proc?: ProcedureDetail }) {
   const errs = extras.errors ?? { fields: {}, summary: [] };
   const fieldErr = (form: DetailExtras['errorsFor'], name: string) => (extras.errorsFor === form ? errs.fields[name] : undefined);
   const base = `/ho-so-cua-toi/${encodeURIComponent(d.code)}`;
@@ -119,14 +117,39 @@ export function MyDossierPage({ req, d, log, supplementItems, rated, extras = {}
       <dl class="govuk-summary-list">
         <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Trạng thái', 'Status')}</dt><dd class="govuk-summary-list__value"><StatusTag req={req} status={d.status} /></dd></div>
         <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Mã trạng thái quốc gia', 'National status code')}</dt><dd class="govuk-summary-list__value">{d.nationalStatus}</dd></div>
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày nộp', 'Filed')}</dt><dd class="govuk-summary-list__value">{dateTime(d.submittedAt)}</dd></div>
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày tiếp nhận', 'Received')}</dt><dd class="govuk-summary-list__value">{d.receivedAt ? dateTime(d.receivedAt) : t(req, 'Chưa tiếp nhận', 'Not yet')}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày nộp', 'Filed')}</dt><dd class="govuk-summary-list__value">{formatDateTime(req.lang, d.submittedAt)}</dd></div>
+        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày tiếp nhận', 'Received')}</dt><dd class="govuk-summary-list__value">{d.receivedAt ? formatDateTime(req.lang, d.receivedAt) : t(req, 'Chưa tiếp nhận', 'Not yet')}</dd></div>
         <div class="govuk-summary-list__row">
           <dt class="govuk-summary-list__key">{t(req, 'Hạn giải quyết', 'Due date')}</dt>
-          <dd class="govuk-summary-list__value">{d.dueDate ? dayText(d.dueDate) : t(req, 'Tính từ ngày tiếp nhận', 'Counted from receipt')}{d.overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}</dd>
+          <dd class="govuk-summary-list__value">{d.dueDate ? formatDate(req.lang, d.dueDate) : t(req, 'Tính từ ngày tiếp nhận', 'Counted from receipt')}{d.overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}</dd>
         </div>
-        {d.finishedAt ? <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày kết thúc', 'Finished')}</dt><dd class="govuk-summary-list__value">{dateTime(d.finishedAt)}</dd></div> : null}
+        {d.finishedAt ? <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày kết thúc', 'Finished')}</dt><dd class="govuk-summary-list__value">{formatDateTime(req.lang, d.finishedAt)}</dd></div> : null}
+        <div class="govuk-summary-list__row">
+          <dt class="govuk-summary-list__key">{t(req, 'Hình thức nhận kết quả', 'How you receive the result')}</dt>
+          <dd class="govuk-summary-list__value">{t(req, DELIVERY[d.delivery].vi, DELIVERY[d.delivery].en)}{d.delivery === 'post' && d.applicant.address ? ` — ${d.applicant.address}` : ''}</dd>
+        </div>
       </dl>
+      {d.receivedAt ? (
+        <p class="govuk-body">
+          <a class="govuk-link" href={`/api/v1/dossiers/${encodeURIComponent(d.code)}/forms/01`}>{t(req, 'In giấy tiếp nhận và hẹn trả kết quả (PDF)', 'Print the receipt and appointment slip (PDF)')}</a>
+        </p>
+      ) : null}
+
+      {results.some((r) => r.status === 'valid') ? (
+        <section aria-labelledby="result-title">
+          <h2 class="govuk-heading-m" id="result-title">{t(req, 'Kết quả giải quyết', 'Result')}</h2>
+          <ul class="govuk-list">
+            {results.filter((r) => r.status === 'valid').map((r) => (
+              <li>
+                <a class="govuk-link" href={`/api/v1/results/${encodeURIComponent(r.resultCode)}/pdf`}>
+                  {t(req, `Tải kết quả đã ký số: ${r.documentName} số ${r.number} (PDF)`, `Download the signed result: ${r.documentName} No. ${r.number} (PDF)`)}
+                </a>
+              </li>
+            ))}
+            <li><a class="govuk-link" href="/kho-du-lieu">{t(req, 'Xem trong Kho dữ liệu của tôi', 'See it in my repository')}</a></li>
+          </ul>
+        </section>
+      ) : null}
 
       {canSupplement ? (
         <section aria-labelledby="todo-title">
@@ -156,14 +179,14 @@ export function MyDossierPage({ req, d, log, supplementItems, rated, extras = {}
         <>
           <h2 class="govuk-heading-m">{t(req, 'Giấy tờ đã nộp', 'Documents filed')}</h2>
           <ul class="govuk-list">
-            {d.components.map((c) => (
-              <li>
-                {c.name}
-                {c.uploadId && c.fileName ? <>: <a class="govuk-link" href={`/api/v1/uploads/${c.uploadId}`}>{c.fileName}</a></> : null}
-                {c.supplemented ? <span class="cs-meta"> ({t(req, 'bổ sung', 'supplement')})</span> : null}
-              </li>
-            ))}
+            {d.components.map((c) => <li><ComponentLine req={req} proc={proc} c={c} /></li>)}
           </ul>
+        </>
+      ) : null}
+      {Object.keys(d.form ?? {}).length ? (
+        <>
+          <h2 class="govuk-heading-m">{t(req, 'Tờ khai điện tử', 'E-form')}</h2>
+          <EFormView req={req} schema={proc?.eForm} form={d.form} />
         </>
       ) : null}
 
