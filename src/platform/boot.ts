@@ -10,6 +10,7 @@ import { SessionStore } from './auth/sessions.ts';
 import { SignInThrottle } from './auth/throttle.ts';
 import { createBlobStore } from './blobs/store.ts';
 import { WorkerPool } from './workers/pool.ts';
+import { takeCheckpoint } from './audit/checkpoint.ts';
 
 /**
  * A module's durable jobs, handed in by the composition root (src/app.ts) so the platform
@@ -63,6 +64,12 @@ export async function startWorkers(ctx: Ctx, jobModules: readonly JobModule[] = 
     const n = await ctx.sessions.purgeExpired();
     const f = await new SignInThrottle(ctx.database.db).purge();
     if (n || f) ctx.log.info({ purged: n, signInCounts: f }, 'expired sessions and sign-in counts purged');
+  });
+  // Entries written since the last checkpoint could vanish unnoticed: keep that window short.
+  await ctx.jobs.boss.createQueue('audit.checkpoint');
+  await ctx.jobs.boss.schedule('audit.checkpoint', '*/5 * * * *');
+  await ctx.jobs.boss.work('audit.checkpoint', async () => {
+    await takeCheckpoint(ctx);
   });
   for (const m of jobModules) await m.registerWorkers(ctx);
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
@@ -37,6 +37,7 @@ const EnvSchema = z
     OIDC_CLIENT_SECRET: z.string().optional(),
     SESSION_SECRET: secret,
     TOKEN_SECRET: secret,
+    AUDIT_SECRET: secret,
     SSO_SIMULATOR: z.enum(['on', 'off']).optional(),
     TSA_URL: optionalUrl,
     SIGNING_P12_DIR: z.string().trim().min(1).optional(),
@@ -63,6 +64,7 @@ const EnvSchema = z
     RATE_LIMIT_SIGN_IN: z.coerce.number({ message: 'must be a number' }).int().min(1).default(20),
     RATE_LIMIT_VERIFY: z.coerce.number({ message: 'must be a number' }).int().min(1).default(10),
     RATE_LIMIT_PUBLIC: z.coerce.number({ message: 'must be a number' }).int().min(1).default(300),
+    CLOCK_OFFSET_MS: z.coerce.number({ message: 'must be a number' }).int().default(0),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
@@ -73,6 +75,9 @@ const EnvSchema = z
     }
     if (env.SIGNING_P12_DIR && !env.SIGNING_P12_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['SIGNING_P12_PASSWORD'], message: 'SIGNING_P12_DIR is set: SIGNING_P12_PASSWORD is required' });
+    }
+    if (env.CONGSO_MODE === 'production' && env.CLOCK_OFFSET_MS !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['CLOCK_OFFSET_MS'], message: 'is for tests only: refused in production mode' });
     }
     if (env.CONGSO_MODE === 'production') {
       for (const k of ['SESSION_SECRET', 'TOKEN_SECRET', 'DATABASE_URL', 'PUBLIC_URL', 'OIDC_ISSUER'] as const) {
@@ -93,7 +98,12 @@ export interface Config {
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
   /** Absent issuer means the built-in VNeID simulator at `${publicUrl}/sso`. */
   oidc: { issuer: string; clientId: string; clientSecret: string; simulator: boolean };
-  secrets: { session: string; token: string };
+  /**
+   * `audit` signs the audit trail's checkpoints (src/platform/audit/checkpoint.ts), so it must
+   * never be in the database: AUDIT_SECRET, or derived from the token secret (which every
+   * node shares).
+   */
+  secrets: { session: string; token: string; audit: string };
   /** Absent means no mail server: e-mail notifications stay in the outbox (demo). */
   smtp?: { url: string; from: string };
   /**
@@ -130,6 +140,12 @@ export interface Config {
    * still running then is cut off, and the job workers and the database are closed.
    */
   shutdownGraceMs: number;
+  /**
+   * CLOCK_OFFSET_MS (tests only, refused in production; default 0): added to the time a filing
+   * reads, so a test can file a minute before midnight in Vietnam whenever it runs. Read at
+   * every filing, so a test may also move it forward.
+   */
+  clockOffsetMs: number;
 }
 
 function isIpOrCidr(v: string): boolean {
@@ -164,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`;
   const demoSecrets = e.CONGSO_MODE === 'demo' ? demoSecretsIn(dataDir) : undefined;
+  const tokenSecret = e.TOKEN_SECRET ?? demoSecrets!.token;
   const simulator = e.SSO_SIMULATOR ? e.SSO_SIMULATOR === 'on' : !e.OIDC_ISSUER;
   return {
     mode: e.CONGSO_MODE,
@@ -185,7 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     secrets: {
       session: e.SESSION_SECRET ?? demoSecrets!.session,
-      token: e.TOKEN_SECRET ?? demoSecrets!.token,
+      token: tokenSecret,
+      audit: e.AUDIT_SECRET ?? createHmac('sha256', tokenSecret).update('audit-checkpoints').digest('base64url'),
     },
     tsaUrl: e.TSA_URL ?? (e.CONGSO_MODE === 'demo' ? `${publicUrl}/tsa` : undefined),
     signingP12: e.SIGNING_P12_DIR ? { dir: e.SIGNING_P12_DIR, password: e.SIGNING_P12_PASSWORD ?? '' } : undefined,
@@ -197,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimits: { signIn: e.RATE_LIMIT_SIGN_IN, verify: e.RATE_LIMIT_VERIFY, public: e.RATE_LIMIT_PUBLIC },
     shutdownGraceMs: Math.round(e.SHUTDOWN_GRACE_SECONDS * 1000),
+    clockOffsetMs: e.CLOCK_OFFSET_MS,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `congso <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
   };
 }

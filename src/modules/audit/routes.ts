@@ -19,6 +19,27 @@ const Entry = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
+const Problem = z.object({
+  kind: z.enum(['entry-edited', 'entry-moved', 'entries-deleted', 'tail-deleted', 'head-changed', 'checkpoint-edited', 'checkpoints-deleted', 'checkpoint-signature', 'checkpoint-timestamp', 'anchor-mismatch']),
+  chain: z.number().int().nullable().describe('the hash chain concerned (0–15), for problems with entries'),
+  id: z.number().int().optional().describe('the entry concerned'),
+  fromId: z.number().int().optional().describe('entries of `chain` from this id …'),
+  toId: z.number().int().optional().describe('… to this one (inclusive) are missing'),
+  checkpoint: z.number().int().optional().describe('the checkpoint concerned'),
+  message: z.string(),
+  messageEn: z.string(),
+});
+
+const VerifyAnswer = z.object({
+  ok: z.boolean(),
+  checked: z.number().int().describe('entries checked'),
+  firstBrokenId: z.number().int().nullable(),
+  problems: z.array(Problem),
+  moreProblems: z.number().int().describe('problems beyond those listed'),
+  checkpoint: z.object({ seq: z.number().int(), at: z.date(), timestamped: z.boolean() }).nullable().describe('the checkpoint this verification took or kept'),
+  checkpointsChecked: z.number().int(),
+});
+
 export const auditModule: Module = {
   name: 'audit',
   routes(app, ctx) {
@@ -26,10 +47,15 @@ export const auditModule: Module = {
       config: { access: AUDIT_ACCESS },
       schema: {
         tags: ['audit'],
-        summary: 'Recompute the hash chain of the whole audit trail',
-        response: { 200: z.object({ ok: z.boolean(), checked: z.number().int(), firstBrokenId: z.number().int().nullable() }) },
+        summary: 'Checkpoint the chain heads, then verify the whole audit trail against every checkpoint',
+        description:
+          'Takes a checkpoint first (each chain\'s head, signed, time-stamped when a TSA is configured), then recomputes every entry\'s hash ' +
+          'and link, checks the checkpoint chain (links, signatures, time-stamps) and the checkpoint kept outside the database, and compares ' +
+          'each chain with the furthest head a checkpoint recorded, so deleted newest entries are reported. `problems` lists what is wrong, ' +
+          'in Vietnamese (`message`) and English (`messageEn`).',
+        response: { 200: VerifyAnswer },
       },
-      handler: async () => verifyAudit(ctx.database.db),
+      handler: async () => verifyAudit(ctx),
     });
     app.get('/api/v1/audit', {
       config: { access: AUDIT_ACCESS },

@@ -1,45 +1,10 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Queryable, Tx } from '../db/index.ts';
+import { canonicalJson, chainOf, GENESIS, LOCK_KEY, type AuditEntry } from './chain.ts';
 
-export interface AuditEntry {
-  /** `staff:<username>`, `citizen:<id>`, `service:<clientId>`, `system`, or `anonymous`. */
-  actor: string;
-  /** Dotted verb, e.g. `auth.login`, `org.unit.create`, `catalog.import`. */
-  action: string;
-  target?: string | null;
-  data?: Record<string, unknown>;
-}
-
-const GENESIS = '0'.repeat(64);
-const LOCK_KEY = 7_361_002;
-
-/** JSON with object keys sorted, so the hash does not depend on jsonb's key order. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-    .join(',')}}`;
-}
-
-function entryHash(id: number, at: Date, e: Required<AuditEntry>, prev: string): string {
-  const body = [id, at.toISOString(), e.actor, e.action, e.target ?? '', canonicalJson(e.data), prev].join('\n');
-  return createHash('sha256').update(body).digest('hex');
-}
-
-export const AUDIT_CHAINS = 16;
-
-/** The chain an entry belongs to: by its target (or actor), so one object's history is one chain. */
-export function chainOf(e: AuditEntry): number {
-  const key = e.target ?? e.actor;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
-  return h % AUDIT_CHAINS;
-}
+export { AUDIT_CHAINS, canonicalJson, chainOf, type AuditEntry } from './chain.ts';
+export { takeCheckpoint, auditAnchorOf, type AuditAnchor, type CheckpointInfo } from './checkpoint.ts';
+export { verifyAudit, type VerifyResult, type AuditProblem } from './verify.ts';
 
 /**
  * Appends to the audit trail inside the caller's transaction, so the record and the change
@@ -64,32 +29,6 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
 
 /** Records outside any other change (sign-ins, refused attempts). */
 export const audit = (db: Queryable, entry: AuditEntry) => db.transaction().execute((tx) => recordAudit(tx, entry));
-
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstBrokenId: number | null;
-}
-
-/** Walks every chain, recomputing every hash and link. */
-export async function verifyAudit(db: Queryable, batch = 2000): Promise<VerifyResult> {
-  const prev = new Map<number, string>();
-  let after = 0;
-  let checked = 0;
-  for (;;) {
-    const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', after).orderBy('id').limit(batch).execute();
-    for (const r of rows) {
-      const data = r.data as unknown as Record<string, unknown>;
-      const before = prev.get(r.chain) ?? GENESIS;
-      const expected = entryHash(r.id, new Date(r.at), { actor: r.actor, action: r.action, target: r.target, data }, before);
-      checked++;
-      if (r.prev_hash !== before || r.hash !== expected) return { ok: false, checked, firstBrokenId: r.id };
-      prev.set(r.chain, r.hash);
-    }
-    if (rows.length < batch) return { ok: true, checked, firstBrokenId: null };
-    after = rows[rows.length - 1].id;
-  }
-}
 
 export interface AuditRow {
   id: number;

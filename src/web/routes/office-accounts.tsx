@@ -223,7 +223,7 @@ export const officeAccountsModule: Module = {
         .send(Readable.from(exportAuditCsv(ctx, f.data, { lang: req.lang, actor: actorOf(req.principal) })));
     });
     app.post('/can-bo/nhat-ky/kiem-tra', { config: { access: AUDIT_ACCESS }, schema: page }, async (req, reply) => {
-      const r = await verifyAudit(ctx.database.db);
+      const r = await verifyAudit(ctx);
       if (isHtmx(req)) return sendFragment(reply, <VerifyResultView req={req} r={r} />);
       const { view } = await auditView(req, {});
       return sendPage(reply, <AuditPage req={req} view={view} verify={r} />);

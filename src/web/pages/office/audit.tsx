@@ -8,12 +8,36 @@ import { STATUSES, type Status } from '../../../modules/dossiers/workflow.ts';
 import { Csrf, ErrorSummary, Layout, t, TableWrap } from '../../components/layout.tsx';
 
 export function VerifyResultView({ req, r }: { req: FastifyRequest; r: VerifyResult }) {
+  const cp = r.checkpoint;
+  const checkpointLine = cp
+    ? t(
+        req,
+        `Điểm kiểm tra số ${cp.seq} (${formatDateTime(req.lang, cp.at)}) ghi nhận đầu các chuỗi${cp.timestamped ? ', có dấu thời gian' : ''}; đã kiểm tra ${r.checkpointsChecked} điểm kiểm tra.`,
+        `Checkpoint ${cp.seq} (${formatDateTime(req.lang, cp.at)}) records the chain heads${cp.timestamped ? ', time-stamped' : ''}; ${r.checkpointsChecked} checkpoints checked.`,
+      )
+    : null;
   return (
     <div id="verify-result" role="status">
       {r.ok ? (
-        <div class="govuk-notification-banner govuk-notification-banner--success"><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">{t(req, `Chuỗi nhật ký toàn vẹn: đã kiểm tra ${r.checked} bản ghi.`, `Audit chain intact: ${r.checked} entries checked.`)}</p></div></div>
+        <div class="govuk-notification-banner govuk-notification-banner--success">
+          <div class="govuk-notification-banner__content">
+            <p class="govuk-notification-banner__heading">{t(req, `Chuỗi nhật ký toàn vẹn: đã kiểm tra ${r.checked} bản ghi, không bản ghi nào bị sửa hay bị xoá.`, `Audit chain intact: ${r.checked} entries checked, none edited or deleted.`)}</p>
+            {checkpointLine ? <p class="govuk-body">{checkpointLine}</p> : null}
+          </div>
+        </div>
       ) : (
-        <div class="govuk-error-summary"><h2 class="govuk-error-summary__title">{t(req, `Phát hiện sửa đổi: bản ghi #${r.firstBrokenId} không khớp chuỗi băm (đã kiểm tra ${r.checked}).`, `Tampering detected: entry #${r.firstBrokenId} breaks the hash chain (${r.checked} checked).`)}</h2></div>
+        <div class="govuk-error-summary">
+          <h2 class="govuk-error-summary__title">
+            {t(req, `Phát hiện ${r.problems.length + r.moreProblems} vấn đề trong nhật ký (đã kiểm tra ${r.checked} bản ghi)`, `${r.problems.length + r.moreProblems} problems found in the audit trail (${r.checked} entries checked)`)}
+          </h2>
+          <div class="govuk-error-summary__body">
+            <ul class="govuk-list govuk-list--bullet">
+              {r.problems.map((p) => <li>{t(req, p.message, p.messageEn)}</li>)}
+            </ul>
+            {r.moreProblems ? <p class="govuk-body">{t(req, `… và ${r.moreProblems} vấn đề khác.`, `… and ${r.moreProblems} more.`)}</p> : null}
+            {checkpointLine ? <p class="govuk-body">{checkpointLine}</p> : null}
+          </div>
+        </div>
       )}
     </div>
   );
@@ -108,7 +132,7 @@ export function AuditPage({ req, view, verify }: { req: FastifyRequest; view: Au
     <Layout req={req} area="office" title={t(req, 'Nhật ký hệ thống', 'Audit trail')}>
       <ErrorSummary req={req} errors={errors.map((e) => ({ href: `#${e.field}`, text: e.text }))} />
       <h1 class="govuk-heading-l">{t(req, 'Nhật ký hệ thống', 'Audit trail')}</h1>
-      <p class="govuk-body">{t(req, 'Nhật ký chỉ ghi thêm; mỗi bản ghi chứa mã băm của bản ghi trước nên mọi sửa đổi đều bị phát hiện.', 'The trail is append-only; each entry holds the hash of the one before, so any change is detected.')}</p>
+      <p class="govuk-body">{t(req, 'Nhật ký chỉ ghi thêm; mỗi bản ghi chứa mã băm của bản ghi trước nên mọi sửa đổi đều bị phát hiện. Vài phút một lần, và mỗi lần kiểm tra, đầu các chuỗi được ghi vào một điểm kiểm tra có chữ ký, nên việc xoá các bản ghi mới nhất cũng bị phát hiện.', 'The trail is append-only; each entry holds the hash of the one before, so any change is detected. Every few minutes, and at every verification, the chain heads go into a signed checkpoint, so deleting the newest entries is detected too.')}</p>
       <form method="post" action="/can-bo/nhat-ky/kiem-tra" hx-post="/can-bo/nhat-ky/kiem-tra" hx-target="#verify-result" hx-swap="outerHTML">
         <Csrf req={req} />
         <button type="submit" class="govuk-button govuk-button--secondary">{t(req, 'Kiểm tra tính toàn vẹn', 'Verify integrity')}</button>
