@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allows, type Principal } from '../../src/platform/auth/roles.ts';
 import type { RouteEntry } from '../../src/platform/http/types.ts';
 import { startTestApp, type TestApp } from '../helpers.ts';
 import { CALLERS, buildWorld, type Caller, type Side, type World } from './world.ts';
-import { KINDS, classify, type Kind, type KindName } from './route-kinds.ts';
+import { KINDS, classify, type KindName } from './route-kinds.ts';
+import { POLICY, policyAllows, policyDifferences, type Own } from './policy.ts';
 import { csrfPair, send, type Sent } from './request.ts';
 
 /**
  * The authorisation matrix (issue 5): every route of the route table × every caller
  * (anonymous, a citizen, each staff role, each service scope) × the caller's own object and
- * someone else's, on real objects (see world.ts). The cases come from `app.routeTable` and
- * `route-kinds.ts`; only request bodies that get a call past schema validation, so that the
- * ownership check is what answers, are listed per route below.
+ * someone else's, on real objects (see world.ts). What each caller should get comes from the
+ * hand-written policy (`policy.ts`), never from the routes' own `config.access`: who is let in,
+ * who is refused, and whether the route reaches only the caller's own objects. The objects put
+ * into each route come from `route-kinds.ts`; only request bodies that get a call past schema
+ * validation, so that the ownership check is what answers, are listed per route below.
  */
 
 type BodyType = 'json' | 'multipart';
@@ -54,6 +56,14 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+/** The owned object a route's path or query names (a dossier, a result, ...), if any. */
+function namedObject(url: string): Own | null {
+  const { params, query } = classify(url);
+  return [...Object.values(params), ...Object.values(query)].map((k) => KINDS[k].object as Own | null).find((o) => o !== null) ?? null;
+}
+/** Ownership a list can show: the other side's objects must not appear in it. */
+const LISTED = new Set<Own>(['dossier', 'result', 'upload', 'unit', 'shareLink', 'notification', 'inbox']);
+
 const isPage = (url: string) => !url.startsWith('/api/');
 const fill = (url: string, params: Record<string, KindName>, side: Side) =>
   url.replace(/:([A-Za-z]+)|\*/g, (m, name: string | undefined) => encodeURIComponent(KINDS[params[name ?? '*']].value(side)));
@@ -79,6 +89,25 @@ async function draftOf(side: Side) {
 }
 
 describe('authorisation matrix', () => {
+  it('the policy names every route, and the code gives each the access the policy gives it', () => {
+    const differences = policyDifferences(t.app.routeTable);
+    expect(differences, `routes and policy disagree:\n${differences.join('\n')}`).toEqual([]);
+  });
+
+  it("the policy's ownership agrees with what each route's parameters name", () => {
+    const failures: string[] = [];
+    for (const route of t.app.routeTable) {
+      const rule = POLICY[`${route.method} ${route.url}`];
+      if (!rule) continue; // reported by the test above
+      const named = namedObject(route.url);
+      if (named && named !== rule.own && named !== rule.publicView)
+        failures.push(`${route.method} ${route.url}: names a ${named} (route-kinds.ts) but the policy gives it ${rule.own ? `own: '${rule.own}'` : rule.publicView ? `publicView: '${rule.publicView}'` : 'no ownership'}`);
+      if (rule.own === 'draft' && named !== 'draft') failures.push(`${route.method} ${route.url}: a draft route must name the procedure of the draft`);
+      if (rule.publicView && rule.who !== 'public') failures.push(`${route.method} ${route.url}: publicView is for public routes`);
+    }
+    expect(failures, failures.join('\n')).toEqual([]);
+  });
+
   it('every route × every caller × own and other objects: roles enforced, others refused, owners let in', async () => {
     const routes = t.app.routeTable;
     const unclassified = routes.flatMap((r) => classify(r.url).unknown.map((p) => `${r.method} ${r.url} :${p}`));
@@ -89,33 +118,41 @@ describe('authorisation matrix', () => {
     let checks = 0;
     const kindsSeen = new Set<string>();
     for (const route of routes) {
+      const key = `${route.method} ${route.url}`;
+      const rule = POLICY[key];
+      if (!rule) {
+        failures.push(`${key}: not in the policy, so nothing says who may call it`);
+        continue;
+      }
       const { params, query } = classify(route.url);
-      const kinds = [...Object.values(params), ...Object.values(query)];
-      kinds.forEach((k) => kindsSeen.add(k));
-      const refuse = kinds.some((k) => KINDS[k].scope === 'refuse');
-      const ownOnly = kinds.some((k) => KINDS[k].scope === 'own-only');
+      [...Object.values(params), ...Object.values(query)].forEach((k) => kindsSeen.add(k));
+      const named = namedObject(route.url);
+      // What the policy limits to the caller's own: the object in the path, the caller's draft, or what a list shows.
+      const inPath = rule.own !== undefined && rule.own === named && rule.own !== 'draft';
+      const ownDraft = rule.own === 'draft';
+      const listed = rule.own !== undefined && !named && LISTED.has(rule.own);
       for (const caller of CALLERS) {
         for (const ownership of ['own', 'other'] as const) {
           const side = ownership === 'own' ? w.own : w.other;
-          const probe = PROBES[`${route.method} ${route.url}`] ?? {};
+          const probe = PROBES[key] ?? {};
           const qs = new URLSearchParams({ ...probe.query?.(side), ...Object.fromEntries(Object.entries(query).map(([q, k]) => [q, KINDS[k].value(side)])) }).toString();
           const url = fill(route.url, params, side) + (qs ? `?${qs}` : '');
           const { headers, body } = bodyFor(route, side, csrf);
           const token = w.tokens.get(caller);
           if (token) headers.authorization = `Bearer ${token}`;
           headers.accept = isPage(route.url) ? 'text/html' : 'application/json';
-          if (ownOnly) await w.resetDrafts();
-          const draftBefore = ownOnly ? await draftOf(w.other) : '';
+          if (ownDraft) await w.resetDrafts();
+          const draftBefore = ownDraft ? await draftOf(w.other) : '';
           const r = await send(t, route.method, url, { headers, body });
           checks++;
           const fail = (why: string) => failures.push(`${route.method} ${url} as ${caller} (${ownership}): ${why} — got ${r.status} ${r.utf8.slice(0, 160).replace(/\s+/g, ' ')}`);
-          const principal = w.principals.get(caller) as Principal | null;
+          const principal = w.principals.get(caller) ?? null;
 
           if (r.status >= 500) {
             fail('server error');
             continue;
           }
-          if (route.access !== 'public' && !principal) {
+          if (rule.who !== 'public' && caller === 'anonymous') {
             if (!isPage(route.url)) {
               if (r.status !== 401) fail('anonymous must get 401');
             } else if (route.method === 'GET') {
@@ -123,14 +160,14 @@ describe('authorisation matrix', () => {
             } else if (r.status !== 401 && r.status !== 403) fail('anonymous must get 401/403');
             continue;
           }
-          if (route.access !== 'public' && !allows(route.access, principal)) {
-            if (r.status !== 403) fail('role not allowed: must get 403');
+          if (!policyAllows(rule.who, caller)) {
+            if (r.status !== 403) fail(`the policy does not let ${caller} in (${rule.who === 'public' ? 'public' : rule.who.join(', ')}): must get 403`);
             continue;
           }
           // Allowed to call the route.
-          if (route.access === 'public') {
+          if (rule.who === 'public') {
             if (r.status === 401 || r.status === 403) fail('public route refused');
-            if (kinds.length && KINDS[kinds[0]].scope !== 'open') {
+            if (rule.publicView) {
               // A signed-in citizen's own name is in every page's header: that is not the object's data.
               const leaked = mentions(r, side.secrets.filter((x) => !(principal?.name ?? '').toLowerCase().includes(x)));
               if (leaked.length) fail(`public reply shows personal data: ${leaked.join(', ')}`);
@@ -138,29 +175,31 @@ describe('authorisation matrix', () => {
             continue;
           }
           const personal = principal!.kind === 'citizen' || principal!.kind === 'staff';
-          const seesAllUnits = principal!.kind === 'staff' && kinds.every((k) => KINDS[k].scope !== 'refuse' || (KINDS[k] as Kind).allUnits?.some((role) => principal!.kind === 'staff' && principal!.roles.some((r) => r.role === role)));
-          if (personal && ownership === 'other' && refuse && !seesAllUnits) {
+          const seesAllUnits = caller !== 'citizen' && (rule.allUnits ?? []).some((role) => role === caller);
+          if (personal && ownership === 'other' && inPath && !seesAllUnits) {
             if (r.status !== 403 && r.status !== 404) fail("someone else's object: must get 403 or 404");
             const leaked = mentions(r, w.other.secrets);
             if (leaked.length) fail(`shows the other side's data: ${leaked.join(', ')}`);
             continue;
           }
-          if (personal && ownership === 'other' && ownOnly) {
+          if (personal && ownership === 'other' && ownDraft) {
             const leaked = mentions(r, [...w.other.secrets, w.other.draftSecret]);
             if (leaked.length) fail(`shows the other applicant's draft: ${leaked.join(', ')}`);
             if ((await draftOf(w.other)) !== draftBefore) fail("changed the other applicant's draft");
             continue;
           }
+          if (personal && listed && !seesAllUnits) {
+            // A list limited to the caller's own shows nothing of the other side, not even its codes.
+            const leaked = mentions(r, [...w.other.secrets, w.other.dossier, w.other.result]);
+            if (leaked.length) fail(`lists the other side's ${rule.own}: ${leaked.join(', ')}`);
+          }
           if (r.status === 401 || r.status === 403) fail('allowed caller refused');
-          else if (personal && ownership === 'own' && (refuse || ownOnly) && route.method === 'GET' && r.status === 404) fail('owner cannot find their own object');
+          else if (personal && ownership === 'own' && (inPath || ownDraft) && route.method === 'GET' && r.status === 404) fail('owner cannot find their own object');
         }
       }
     }
-    const scoped = routes.filter((r) => {
-      const c = classify(r.url);
-      return [...Object.values(c.params), ...Object.values(c.query)].some((k) => KINDS[k].scope !== 'open');
-    }).length;
-    console.info(`security: ${routes.length} routes × ${CALLERS.length} roles × 2 ownership cases = ${checks} checks (${scoped} object-scoped routes; parameter kinds: ${[...kindsSeen].sort().join(', ')})`);
+    const scoped = routes.filter((r) => POLICY[`${r.method} ${r.url}`]?.own).length;
+    console.info(`security: ${routes.length} routes × ${CALLERS.length} roles × 2 ownership cases = ${checks} checks (${scoped} routes limited to the caller's own; parameter kinds: ${[...kindsSeen].sort().join(', ')})`);
     expect(failures, failures.join('\n')).toEqual([]);
   }, 600_000);
 

@@ -1,45 +1,37 @@
-import type { StaffRole } from '../../src/platform/auth/roles.ts';
+import type { Own } from './policy.ts';
 import type { Side } from './world.ts';
 
 /**
- * What each route parameter names, so the authorisation matrix knows which object to put
- * in it and whether ownership matters. A route whose parameter matches no rule fails the
- * matrix: classify it here.
+ * What each route parameter names, so the authorisation matrix knows which real object to put
+ * in it. A route whose parameter matches no rule fails the matrix: classify it here.
  *
- * - `refuse`: an object someone owns (a dossier, a result, an upload, a unit's register):
- *   an official of another unit and another applicant get 403 or 404, never the data.
- * - `own-only`: the object is implicitly the caller's own (a filing draft is looked up by
- *   the signed-in applicant and the procedure code): another applicant reaches only their
- *   own, so the reply must not contain the other applicant's data and their draft stays as it was.
- * - `open`: not owned by a unit or an applicant; only the route's roles apply (the reason is given).
+ * `object` is the owned object the parameter names (its vocabulary is the policy's `Own`), or
+ * null for what nobody owns (the reason is given). Whether a route is limited to the caller's
+ * own objects is the policy's word (`policy.ts`), not this file's: the matrix fails when a
+ * route's parameter names an owned object and its policy line says nothing about it.
  */
-export type Scope = 'refuse' | 'own-only' | 'open';
-
 export interface Kind {
-  scope: Scope;
+  object: Own | null;
   value(side: Side): string;
   why?: string;
-  /** Roles that may reach every unit's object of this kind (the rest are refused another unit's). */
-  allUnits?: readonly StaffRole[];
 }
 
 export const KINDS = {
-  dossier: { scope: 'refuse', value: (s) => s.dossier },
-  result: { scope: 'refuse', value: (s) => s.result },
-  upload: { scope: 'refuse', value: (s) => s.upload },
-  unit: { scope: 'refuse', value: (s) => s.unit },
-  draft: { scope: 'own-only', value: (s) => s.procedure },
-  form: { scope: 'open', value: () => '01', why: 'a form number; the dossier beside it is the object' },
-  procedure: { scope: 'open', value: (s) => s.procedure, why: 'the procedure catalogue is public' },
-  staff: { scope: 'open', value: (s) => s.specialist, why: 'staff administration is organisation-wide (administrator role)' },
-  year: { scope: 'open', value: () => '2099', why: 'the working calendar is national' },
-  share: { scope: 'open', value: (s) => s.shareToken, why: 'a share link is a signed capability: whoever holds it may open it' },
+  dossier: { object: 'dossier', value: (s) => s.dossier },
+  result: { object: 'result', value: (s) => s.result },
+  upload: { object: 'upload', value: (s) => s.upload },
+  unit: { object: 'unit', value: (s) => s.unit },
+  // A filing draft is looked up by the signed-in applicant and the procedure code in the path.
+  draft: { object: 'draft', value: (s) => s.procedure },
   // A share link's id (the token's first part): only the citizen who made it lists or revokes it.
-  shareLink: { scope: 'refuse', value: (s) => s.shareToken.split('.')[0] },
-  // The outbox is scoped like the dossier a message is about (issue 10): another unit's message is a 404,
-  // except to administrators and auditors, who answer for the whole outbox.
-  notification: { scope: 'refuse', value: (s) => s.notification, allUnits: ['administrator', 'auditor'] },
-  sso: { scope: 'open', value: () => 'x', why: "the VNeID simulator's own endpoints (demo only)" },
+  shareLink: { object: 'shareLink', value: (s) => s.shareToken.split('.')[0] },
+  notification: { object: 'notification', value: (s) => s.notification },
+  form: { object: null, value: () => '01', why: 'a form number; the dossier beside it is the object' },
+  procedure: { object: null, value: (s) => s.procedure, why: 'the procedure catalogue is public' },
+  staff: { object: null, value: (s) => s.specialist, why: 'staff administration is organisation-wide (administrator role)' },
+  year: { object: null, value: () => '2099', why: 'the working calendar is national' },
+  share: { object: null, value: (s) => s.shareToken, why: 'a share link is a signed capability: whoever holds it may open it' },
+  sso: { object: null, value: () => 'x', why: "the VNeID simulator's own endpoints (demo only)" },
 } satisfies Record<string, Kind>;
 export type KindName = keyof typeof KINDS;
 

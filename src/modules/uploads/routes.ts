@@ -16,6 +16,12 @@ import { getUpload } from './get-upload.ts';
 import { readUploadBytes } from './read-upload-bytes.ts';
 
 const ACCESS: readonly Grant[] = ['citizen', 'receiving_officer', 'specialist', 'scope:dossiers:write'];
+/**
+ * Reading a file: everyone who may upload, and every official who reads dossiers (the leader
+ * approving and signing opens the applicant's files); getUpload limits officials to the files
+ * of their units' dossiers.
+ */
+const READ_ACCESS: readonly Grant[] = [...ACCESS, 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'];
 
 // Defaults of the scope; each read passes its own limits (UPLOAD_FORM).
 const LIMITS = { files: 1, fileSize: UPLOAD_LIMITS.maxBytes, fields: 2, fieldSize: 1024, parts: 3, fieldNameSize: 100, headerPairs: 20 };
@@ -49,7 +55,7 @@ export const uploadsModule: Module = {
       });
 
       scope.get('/api/v1/uploads/:id', {
-        config: { access: ACCESS },
+        config: { access: READ_ACCESS },
         schema: {
           tags: ['uploads'],
           summary: "Download an upload (your own; officials also the files of their units' dossiers)",

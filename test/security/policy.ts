@@ -1,0 +1,296 @@
+import type { Grant, StaffRole } from '../../src/platform/auth/roles.ts';
+
+/**
+ * The access policy, written by hand: who may call each route, and whether it reaches only the
+ * caller's own objects. It is the reviewed statement of rights that the authorisation tests hold
+ * the code to (`authorisation-matrix.test.ts`, `src/platform/http/authorisation.test.ts`); it is
+ * never derived from the routes' own `config.access`, so a route given the wrong roles, or made
+ * public by mistake, fails a test instead of passing it. Adding a route means adding its line here.
+ *
+ * Roles (BRIEF §1): receiving officers receive and return at the one-stop counter, specialists
+ * examine and draft, unit leaders assign, signing leaders approve and sign, clerks register,
+ * auditors read, administrators administer; citizens reach only what is theirs; integrating
+ * systems hold service scopes. The table is the app as the tests start it (demo mode, so the
+ * VNeID and TSA simulators are mounted).
+ */
+
+/** Who may call: `public`, or any of these grants (`staff` = any official, whatever the role). */
+export type Who = 'public' | readonly Grant[];
+
+/**
+ * Whose objects the route reaches. Citizens: their own (they are the applicant or the holder);
+ * officials: those of the units they hold a role in and the units beneath (a dossier received or
+ * handled there, its files, its result, its messages, that unit's register). Service accounts are
+ * not limited by ownership (a national portal reads every dossier its scope covers).
+ * - `dossier`, `result`, `upload`, `unit`, `shareLink`, `notification`: the object named in the
+ *   path or query (someone else's is 403 or 404, never its data), or, on a list, what is listed,
+ *   or, on a batch action, what the body names.
+ * - `draft`: the signed-in citizen's own filing draft, found by the procedure code in the path.
+ * - `inbox`: the citizen's own portal notifications.
+ * - `account`: the caller's own account (password, profile); nobody else's can be named.
+ */
+export type Own = 'dossier' | 'result' | 'upload' | 'unit' | 'shareLink' | 'notification' | 'draft' | 'inbox' | 'account';
+
+export interface Rule {
+  who: Who;
+  own?: Own;
+  /** Roles that reach every unit's objects of `own` (the outbox is read whole by those who answer for it). */
+  allUnits?: readonly StaffRole[];
+  /**
+   * A public route about an owned object (tracking, verification): anyone may ask, and the reply
+   * carries no personal data of the applicant.
+   */
+  publicView?: 'dossier' | 'result';
+}
+
+// Groups the policy reuses. Each is a statement about the domain, not a copy of a constant in the code.
+/** Every official who works with dossiers reads those of their units. */
+const READ_DOSSIERS: readonly Grant[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'];
+/** Officials who take workflow steps (who acts at which step is the workflow's own rule). */
+const WORKFLOW: readonly Grant[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader'];
+/** Those who read service-quality ratings of their units. */
+const RATINGS: readonly Grant[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'auditor', 'administrator'];
+/** The outbox: the one-stop desk answers for notices sent; auditors and administrators read it whole. */
+const OUTBOX: readonly Grant[] = ['administrator', 'auditor', 'receiving_officer'];
+const OUTBOX_ALL: readonly StaffRole[] = ['administrator', 'auditor'];
+const AUDIT: readonly Grant[] = ['auditor', 'administrator'];
+const ADMIN: readonly Grant[] = ['administrator'];
+/** Who attaches files: the applicant online, the desk for a counter filing, the specialist for a draft, the national portal. */
+const UPLOADERS: readonly Grant[] = ['citizen', 'receiving_officer', 'specialist', 'scope:dossiers:write'];
+const ALL_SCOPES: readonly Grant[] = ['scope:dossiers:write', 'scope:dossiers:read', 'scope:catalog:read'];
+
+export const POLICY: Record<string, Rule> = {
+  // ── Operations and static files ────────────────────────────────────────────────────────────
+  'GET /api/openapi.json': { who: 'public' },
+  'GET /assets/app.css': { who: 'public' },
+  'GET /assets/app.js': { who: 'public' },
+  'GET /assets/govuk-frontend.min.js': { who: 'public' },
+  'GET /assets/htmx.min.js': { who: 'public' },
+  'GET /healthz': { who: 'public' },
+  // Public in demo mode; in production the handler asks for the monitoring system's token.
+  'GET /metrics': { who: 'public' },
+
+  // ── Identity: signing in and out (credential endpoints are public, rate limited as sign-ins) ──
+  'GET /api/v1/account/password': { who: ['staff'], own: 'account' },
+  'POST /api/v1/account/password': { who: ['staff'], own: 'account' },
+  'POST /api/v1/auth/login': { who: 'public' },
+  'GET /api/v1/me': { who: ['staff', 'citizen', ...ALL_SCOPES], own: 'account' },
+  'POST /api/v1/oauth/token': { who: 'public' },
+  'GET /can-bo/dang-nhap': { who: 'public' },
+  'POST /can-bo/dang-nhap': { who: 'public' },
+  'POST /can-bo/dang-xuat': { who: 'public' },
+  'GET /can-bo/doi-mat-khau': { who: ['staff'], own: 'account' },
+  'POST /can-bo/doi-mat-khau': { who: ['staff'], own: 'account' },
+  'GET /can-bo/tai-khoan': { who: ['staff'], own: 'account' },
+  'GET /dang-nhap': { who: 'public' },
+  'GET /dang-nhap/vneid': { who: 'public' },
+  'GET /dang-nhap/vneid/callback': { who: 'public' },
+  // Signing out must work with an expired session too; it ends only the caller's own.
+  'POST /dang-xuat': { who: 'public' },
+
+  // ── Organisation: units and staff (administrators change, auditors read) ────────────────────
+  'GET /api/v1/staff': { who: ['administrator', 'auditor'] },
+  'POST /api/v1/staff': { who: ADMIN },
+  'PUT /api/v1/staff/:username/active': { who: ADMIN },
+  'POST /api/v1/staff/:username/credentials/reset': { who: ADMIN },
+  'PUT /api/v1/staff/:username/roles': { who: ADMIN },
+  'GET /api/v1/units': { who: ['staff'] },
+  'POST /api/v1/units': { who: ADMIN },
+  'GET /can-bo/don-vi': { who: ['administrator', 'auditor'] },
+  'POST /can-bo/don-vi': { who: ADMIN },
+  'GET /can-bo/nhan-su': { who: ['administrator', 'auditor'] },
+  'POST /can-bo/nhan-su': { who: ADMIN },
+  // REVIEW: auditors read the staff list (page and API) but not one official's page.
+  'GET /can-bo/nhan-su/:username': { who: ADMIN },
+  'POST /can-bo/nhan-su/:username/dat-lai': { who: ADMIN },
+  'POST /can-bo/nhan-su/:username/trang-thai': { who: ADMIN },
+  'POST /can-bo/nhan-su/:username/vai-tro': { who: ADMIN },
+
+  // ── Procedure catalogue (public to read; administrators import and edit) ───────────────────
+  'GET /api/v1/procedures': { who: 'public' },
+  'GET /api/v1/procedures/:code': { who: 'public' },
+  'POST /api/v1/procedures/:code/versions': { who: ADMIN },
+  'POST /api/v1/procedures/import': { who: ADMIN },
+  'GET /can-bo/thu-tuc': { who: ['staff'] },
+  'GET /can-bo/thu-tuc/:code/phien-ban': { who: ['staff'] },
+  'GET /can-bo/thu-tuc/:code/sua': { who: ADMIN },
+  'POST /can-bo/thu-tuc/:code/sua': { who: ADMIN },
+  'POST /can-bo/thu-tuc/:code/xem-truoc': { who: ADMIN },
+  'POST /can-bo/thu-tuc/nhap': { who: ADMIN },
+  'GET /thu-tuc': { who: 'public' },
+  'GET /thu-tuc/:code': { who: 'public' },
+
+  // ── Working calendar (national: public to read, administrators set it) ─────────────────────
+  'GET /api/v1/calendar/:year': { who: 'public' },
+  'PUT /api/v1/calendar/:year': { who: ADMIN },
+  'DELETE /api/v1/calendar/:year': { who: ADMIN },
+  'GET /api/v1/calendar/due-date': { who: 'public' },
+  'GET /can-bo/lich-lam-viec': { who: ['staff'] },
+  'POST /can-bo/lich-lam-viec': { who: ADMIN },
+
+  // ── Uploads ────────────────────────────────────────────────────────────────────────────────
+  'POST /api/v1/uploads': { who: UPLOADERS },
+  // The uploader's own file, or a file of a dossier of the official's units.
+  // Every official who reads dossiers opens their files (the approver reads what they approve); officials only
+  // the files of their units' dossiers, citizens and systems only their own uploads.
+  'GET /api/v1/uploads/:id': { who: [...UPLOADERS, 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'], own: 'upload' },
+
+  // ── Dossiers: API ──────────────────────────────────────────────────────────────────────────
+  'GET /api/v1/dossiers': { who: ['citizen', ...READ_DOSSIERS, 'scope:dossiers:read'], own: 'dossier' },
+  // Filing: the applicant online, the desk at the counter, the national portal on the applicant's behalf.
+  'POST /api/v1/dossiers': { who: ['citizen', 'receiving_officer', 'scope:dossiers:write'] },
+  // The national portal reads back what it filed, so the write scope reads one dossier too.
+  'GET /api/v1/dossiers/:code': { who: ['citizen', ...READ_DOSSIERS, 'scope:dossiers:read', 'scope:dossiers:write'], own: 'dossier' },
+  'GET /api/v1/dossiers/:code/actions': { who: ['citizen', ...READ_DOSSIERS, 'scope:dossiers:read'], own: 'dossier' },
+  // Citizens withdraw and supplement; the workflow decides which official acts at which step.
+  'POST /api/v1/dossiers/:code/actions': { who: ['citizen', ...WORKFLOW], own: 'dossier' },
+  'GET /api/v1/dossiers/:code/forms/:form': { who: ['citizen', ...READ_DOSSIERS], own: 'dossier' },
+  'POST /api/v1/dossiers/:code/rating': { who: ['citizen'], own: 'dossier' },
+  'GET /api/v1/dossiers/:code/result-draft': { who: READ_DOSSIERS, own: 'dossier' },
+  'PUT /api/v1/dossiers/:code/result-draft': { who: ['specialist'], own: 'dossier' },
+  'GET /api/v1/dossiers/:code/result-preview': { who: READ_DOSSIERS, own: 'dossier' },
+  // Tracking by code: the status only, no personal data.
+  'GET /api/v1/public/dossiers/:code': { who: 'public', publicView: 'dossier' },
+  'GET /api/v1/ratings': { who: RATINGS, own: 'unit' },
+  'GET /api/v1/registers/:unitId': { who: READ_DOSSIERS, own: 'unit' },
+
+  // ── Results: API ───────────────────────────────────────────────────────────────────────────
+  'GET /api/v1/public/results/:code': { who: 'public', publicView: 'result' },
+  'POST /api/v1/public/results/verify': { who: 'public' },
+  'GET /api/v1/repository/results': { who: ['citizen'], own: 'result' },
+  'GET /api/v1/repository/share-links': { who: ['citizen'], own: 'shareLink' },
+  'POST /api/v1/repository/share-links/:id/revoke': { who: ['citizen'], own: 'shareLink' },
+  'GET /api/v1/results/:code/pdf': { who: ['citizen', ...READ_DOSSIERS], own: 'result' },
+  'POST /api/v1/results/:code/reuse': { who: ['citizen'], own: 'result' },
+  // Revoking a signed result is a signing leader's decision.
+  // REVIEW: administrators may revoke too; administering the system is not deciding on a signed result.
+  'POST /api/v1/results/:code/revoke': { who: ['signing_leader', 'administrator'], own: 'result' },
+  'POST /api/v1/results/:code/share': { who: ['citizen'], own: 'result' },
+  // Certified e-copies are made at the desk, for a dossier and a file of the officer's units.
+  'POST /api/v1/results/certified-copies': { who: ['receiving_officer'], own: 'dossier' },
+  // The dossiers to sign are named in the body: another unit's are refused one by one.
+  'POST /api/v1/results/sign': { who: ['signing_leader'], own: 'dossier' },
+  // A share link is a signed capability: whoever holds the link may open it.
+  'GET /chia-se/:token': { who: 'public' },
+
+  // ── Notifications ──────────────────────────────────────────────────────────────────────────
+  'GET /api/v1/me/notifications': { who: ['citizen'], own: 'inbox' },
+  'POST /api/v1/me/notifications/read': { who: ['citizen'], own: 'inbox' },
+  'GET /api/v1/notifications': { who: OUTBOX, own: 'notification', allUnits: OUTBOX_ALL },
+  'GET /api/v1/notifications/:id': { who: OUTBOX, own: 'notification', allUnits: OUTBOX_ALL },
+
+  // ── Audit trail (auditors and administrators read the whole trail) ─────────────────────────
+  'GET /api/v1/audit': { who: AUDIT },
+  'GET /api/v1/audit/verify': { who: AUDIT },
+  'GET /can-bo/nhat-ky': { who: AUDIT },
+  'POST /can-bo/nhat-ky/kiem-tra': { who: AUDIT },
+  'GET /can-bo/nhat-ky/xuat.csv': { who: AUDIT },
+
+  // ── Portal pages (citizens) ────────────────────────────────────────────────────────────────
+  'GET /': { who: 'public' },
+  'GET /ho-so-cua-toi': { who: ['citizen'], own: 'dossier' },
+  'GET /ho-so-cua-toi/:code': { who: ['citizen'], own: 'dossier' },
+  'POST /ho-so-cua-toi/:code/bo-sung': { who: ['citizen'], own: 'dossier' },
+  'POST /ho-so-cua-toi/:code/danh-gia': { who: ['citizen'], own: 'dossier' },
+  'POST /ho-so-cua-toi/:code/rut': { who: ['citizen'], own: 'dossier' },
+  'GET /kho-du-lieu': { who: ['citizen'], own: 'result' },
+  'POST /kho-du-lieu/:code/chia-se': { who: ['citizen'], own: 'result' },
+  'POST /kho-du-lieu/lien-ket/:id/thu-hoi': { who: ['citizen'], own: 'shareLink' },
+  'GET /nop-ho-so/:code': { who: ['citizen'], own: 'draft' },
+  'POST /nop-ho-so/:code': { who: ['citizen'], own: 'draft' },
+  // The confirmation names the filed dossier in `?ma=`: only its applicant sees it.
+  'GET /nop-ho-so/:code/da-nop': { who: ['citizen'], own: 'dossier' },
+  'POST /nop-ho-so/:code/nop': { who: ['citizen'], own: 'draft' },
+  'GET /nop-ho-so/:code/xem-lai': { who: ['citizen'], own: 'draft' },
+  'POST /nop-ho-so/:code/xoa-nhap': { who: ['citizen'], own: 'draft' },
+  'GET /thong-bao': { who: ['citizen'], own: 'inbox' },
+  'GET /thu-tuc/:code/nop-ho-so': { who: ['citizen'] },
+  'GET /tra-cuu': { who: 'public' },
+  'GET /tra-cuu/:ma': { who: 'public', publicView: 'dossier' },
+  'GET /verify/:code': { who: 'public', publicView: 'result' },
+  'GET /xac-minh': { who: 'public' },
+  'POST /xac-minh': { who: 'public' },
+
+  // ── Office pages (officials) ───────────────────────────────────────────────────────────────
+  'GET /can-bo': { who: ['staff'], own: 'dossier' },
+  'GET /can-bo/danh-gia': { who: RATINGS, own: 'unit' },
+  'GET /can-bo/ho-so': { who: READ_DOSSIERS, own: 'dossier' },
+  'GET /can-bo/ho-so/:code': { who: READ_DOSSIERS, own: 'dossier' },
+  'GET /can-bo/ho-so/:code/bieu-mau/:form': { who: READ_DOSSIERS, own: 'dossier' },
+  'POST /can-bo/ho-so/:code/chung-thuc': { who: ['receiving_officer'], own: 'dossier' },
+  'GET /can-bo/ho-so/:code/ket-qua': { who: READ_DOSSIERS, own: 'dossier' },
+  'POST /can-bo/ho-so/:code/ket-qua': { who: ['specialist'], own: 'dossier' },
+  'POST /can-bo/ho-so/:code/thao-tac': { who: WORKFLOW, own: 'dossier' },
+  // The dossiers to assign are named in the body.
+  'POST /can-bo/ho-so/phan-cong': { who: ['unit_leader'], own: 'dossier' },
+  'GET /can-bo/hop-thu': { who: OUTBOX, own: 'notification', allUnits: OUTBOX_ALL },
+  'GET /can-bo/hop-thu/:id': { who: OUTBOX, own: 'notification', allUnits: OUTBOX_ALL },
+  'GET /can-bo/hop-thu/:id/html': { who: OUTBOX, own: 'notification', allUnits: OUTBOX_ALL },
+  'GET /can-bo/ky-so': { who: ['signing_leader'], own: 'dossier' },
+  'POST /can-bo/ky-so': { who: ['signing_leader'], own: 'dossier' },
+  // The counter: the desk files on behalf of an applicant who came in person.
+  'GET /can-bo/tiep-nhan': { who: ['receiving_officer'] },
+  'GET /can-bo/tiep-nhan/:code': { who: ['receiving_officer'] },
+  'POST /can-bo/tiep-nhan/:code': { who: ['receiving_officer'] },
+
+  // ── Simulators (demo mode only: stand-ins for systems outside the app) ─────────────────────
+  // The VNeID stand-in: an identity provider's endpoints (authorize, token, userinfo, JWKS, its
+  // sign-in pages) are public by nature; every method is handed to the OIDC library.
+  'GET /sso': { who: 'public' },
+  'POST /sso': { who: 'public' },
+  'PUT /sso': { who: 'public' },
+  'PATCH /sso': { who: 'public' },
+  'DELETE /sso': { who: 'public' },
+  'OPTIONS /sso': { who: 'public' },
+  'GET /sso/*': { who: 'public' },
+  'POST /sso/*': { who: 'public' },
+  'PUT /sso/*': { who: 'public' },
+  'PATCH /sso/*': { who: 'public' },
+  'DELETE /sso/*': { who: 'public' },
+  'OPTIONS /sso/*': { who: 'public' },
+  // The time-stamping authority answers anyone, as a real TSA does.
+  'POST /tsa': { who: 'public' },
+};
+
+const show = (w: Who) => (w === 'public' ? 'public' : `[${[...w].sort().join(', ')}]`);
+
+/**
+ * Where the routes' declared access and the policy part: a route the policy lacks, a policy line
+ * with no route, or a route whose roles differ (a grant added or missing, public on one side only).
+ */
+export function policyDifferences(routes: readonly { method: string; url: string; access: Who }[], policy: Record<string, Rule> = POLICY): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const r of routes) {
+    const key = `${r.method} ${r.url}`;
+    seen.add(key);
+    const rule = policy[key];
+    if (!rule) {
+      out.push(`${key}: not in the policy (test/security/policy.ts); the route lets in ${show(r.access)}`);
+      continue;
+    }
+    if (rule.who === 'public' || r.access === 'public') {
+      if (rule.who !== r.access) out.push(`${key}: the route lets in ${show(r.access)}, the policy says ${show(rule.who)}`);
+      continue;
+    }
+    const extra = r.access.filter((g) => !(rule.who as readonly string[]).includes(g));
+    const missing = rule.who.filter((g) => !(r.access as readonly string[]).includes(g));
+    if (extra.length || missing.length)
+      out.push(`${key}: the route lets in ${show(r.access)}, the policy says ${show(rule.who)}${extra.length ? ` (not in the policy: ${extra.join(', ')})` : ''}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`);
+  }
+  for (const key of Object.keys(policy)) if (!seen.has(key)) out.push(`${key}: in the policy, but the app has no such route`);
+  return out;
+}
+
+/**
+ * Whether the policy lets a caller in: a staff role, `citizen` or `scope:<name>` listed by name,
+ * or any staff role where the policy says `staff`. Written here rather than through the app's
+ * own check, so the expectation does not come from the code under test.
+ */
+export function policyAllows(who: Who, caller: string): boolean {
+  if (who === 'public') return true;
+  if (caller === 'anonymous') return false;
+  if ((who as readonly string[]).includes(caller)) return true;
+  const isStaff = caller !== 'citizen' && !caller.startsWith('scope:');
+  return isStaff && who.includes('staff');
+}
