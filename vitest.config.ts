@@ -1,11 +1,15 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import pg from 'pg';
 
 /**
  * `npm test` runs every test on the embedded database, and the database tests again on a
- * PostgreSQL server: TEST_DATABASE_URL, or the local one at 127.0.0.1:5432. Each test file
- * gets a database of its own there. Without a reachable server the PostgreSQL project is
- * skipped with a warning, except in CI, where that is a failure.
+ * PostgreSQL server, with two browser flows (E2E_ON_POSTGRESQL): TEST_DATABASE_URL, or the
+ * local one at 127.0.0.1:5432. Each test file gets a database of its own there. Without a
+ * reachable server the PostgreSQL project is skipped with a warning, except in CI, where
+ * that is a failure.
  */
 const url = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
@@ -23,6 +27,30 @@ async function reachable(u: string): Promise<boolean> {
   }
 }
 
+/**
+ * The browser flows that also run on the PostgreSQL server. The embedded database is one
+ * connection, so only there do the flows' requests meet real concurrency, row locks and the
+ * pool: the one-stop flow (filing with an attachment, every hand-off, the supplement round,
+ * the control slip) and the results flow (signing, the e-data repository, reuse in a new
+ * dossier), about 55 s more. The other browser tests, the phone journey among them, reach
+ * the database through the same operations as these two and check what is on the pages
+ * (layout, language, accessibility); running them twice would double the browser time.
+ */
+const E2E_ON_POSTGRESQL = ['test/e2e/dossier-flow.e2e.test.ts', 'test/e2e/results-flow.e2e.test.ts'];
+
+/** Every browser test file except those above: what the PostgreSQL project leaves out. */
+function otherE2eFiles(): string[] {
+  const root = fileURLToPath(new URL('.', import.meta.url));
+  const found: string[] = [];
+  for (const top of ['src', 'test']) {
+    for (const f of readdirSync(path.join(root, top), { recursive: true }) as string[]) {
+      const rel = path.posix.join(top, f.split(path.sep).join('/'));
+      if (rel.endsWith('.e2e.test.ts') && !E2E_ON_POSTGRESQL.includes(rel)) found.push(rel);
+    }
+  }
+  return found;
+}
+
 export default defineConfig(async () => {
   const withPg = await reachable(url);
   const common = { testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' as const };
@@ -32,7 +60,7 @@ export default defineConfig(async () => {
       projects: [
         { test: { ...common, name: 'embedded', include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'], env: { TEST_DB: 'embedded' } } },
         ...(withPg
-          ? [{ test: { ...common, name: 'postgresql', include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'], exclude: ['**/*.e2e.test.ts', 'src/simulators/**', '**/*.unit.test.ts', '**/*.system.test.ts'], env: { TEST_DB: 'postgresql', TEST_DATABASE_URL: url } } }]
+          ? [{ test: { ...common, name: 'postgresql', include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'], exclude: [...otherE2eFiles(), 'src/simulators/**', '**/*.unit.test.ts', '**/*.system.test.ts'], env: { TEST_DB: 'postgresql', TEST_DATABASE_URL: url } } }]
           : []),
       ],
     },

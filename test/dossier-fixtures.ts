@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import type { Principal } from '../src/platform/auth/roles.ts';
 import { api, login, type TestApp } from './helpers.ts';
+import { requireTool } from './tools.ts';
 
 /** A procedure for tests: one required component, a two-field e-form, the demo units' workflow. */
 export const TEST_PROCEDURE = {
@@ -163,7 +164,7 @@ export function pdfsigReport(pdf: Uint8Array): string {
     const file = path.join(dir, 'signed.pdf');
     writeFileSync(file, pdf);
     try {
-      return execFileSync('pdfsig', [file], { encoding: 'utf8' });
+      return execFileSync(requireTool('pdfsig'), [file], { encoding: 'utf8' });
     } catch (e) {
       const out = (e as { stdout?: string }).stdout;
       if (typeof out !== 'string') throw e;

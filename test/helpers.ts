@@ -95,21 +95,35 @@ export const DEMO_TOTP: Record<string, string> = Object.fromEntries(
     .map((s) => [s.username, s.totpSecret!]),
 );
 
-/** Signs a demo official in through the API and returns the bearer token. */
-const otpUses = new WeakMap<TestApp, Map<string, number>>();
+/**
+ * The last TOTP step each demo account spent, per app data folder (a restart keeps the
+ * database, so it keeps the spent steps too).
+ */
+const otpSpent = new Map<string, Map<string, number>>();
+const TOTP_STEP_MS = 30_000;
 
-/** A fresh TOTP code for a demo account: codes are single-use, so repeat sign-ins take the next step's. */
-export function nextOtp(t: TestApp, username: string): string {
-  const uses = otpUses.get(t) ?? new Map<string, number>();
-  otpUses.set(t, uses);
-  const step = Math.max(Math.floor(Date.now() / 30_000), (uses.get(username) ?? 0) + 1);
-  if (step > Math.floor(Date.now() / 30_000) + 1) throw new Error(`no unused TOTP step left for ${username}; wait 30 s`);
-  uses.set(username, step);
-  return totpCode(DEMO_TOTP[username], step * 30_000 + 1000);
+/**
+ * A TOTP code for a demo account that the server accepts now. The server takes the steps next
+ * to the current one (one step of drift either way) and each step once, so a test signs the
+ * same account in at most twice per 30 s: the third sign-in waits for the next step to begin
+ * rather than fail on a busy (or fast) machine.
+ */
+export async function nextOtp(t: TestApp, username: string): Promise<string> {
+  const spent = otpSpent.get(t.dataDir) ?? new Map<string, number>();
+  otpSpent.set(t.dataDir, spent);
+  const stepAt = (ms: number) => Math.floor(ms / TOTP_STEP_MS);
+  const step = Math.max(stepAt(Date.now()), (spent.get(username) ?? -1) + 1);
+  spent.set(username, step); // before waiting: a concurrent call takes the step after
+  // The server accepts `step` once the current step is at least `step - 1`.
+  for (let wait = (step - 1) * TOTP_STEP_MS - Date.now(); wait > 0; wait = (step - 1) * TOTP_STEP_MS - Date.now()) {
+    await new Promise((r) => setTimeout(r, wait + 50));
+  }
+  return totpCode(DEMO_TOTP[username], step * TOTP_STEP_MS + 1000);
 }
 
+/** Signs a demo official in through the API and returns the bearer token. */
 export async function login(t: TestApp, username: string, password = 'congso-demo'): Promise<string> {
-  const otp = DEMO_TOTP[username] ? nextOtp(t, username) : undefined;
+  const otp = DEMO_TOTP[username] ? await nextOtp(t, username) : undefined;
   const r = await fetch(`${t.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, otp }) });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { accessToken: string }).accessToken;

@@ -20,15 +20,38 @@ const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0
 const CYCLES = 5;
 const WORKERS = 6;
 
+/**
+ * Where each kill lands is random but reproducible: CRASH_SEED=<n> replays a run (the seed is
+ * printed, and named in every failure). The kill comes after a number of acknowledged filings,
+ * not after a number of milliseconds, so a slow machine crashes at the same point of the work
+ * as a fast one; a short random delay after it varies which requests are in flight.
+ */
+const SEED = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : randomBytes(4).readUInt32LE(0);
+if (!Number.isSafeInteger(SEED)) throw new Error(`CRASH_SEED must be an integer, got ${process.env.CRASH_SEED}`);
+console.info(`crash: seed ${SEED} (CRASH_SEED=${SEED} repeats this run's kill points)`);
+
+/** mulberry32: a small seeded generator, uniform in [0, 1). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 const withPostgres = await postgresReachable(PG_ADMIN);
 
 describe('crash durability: SIGKILL under load, restart on the same data', () => {
-  it('embedded database (PGlite)', () => crashCycles('embedded'), 200_000);
-  it.skipIf(!withPostgres)('PostgreSQL', () => crashCycles('postgresql'), 200_000);
+  it('embedded database (PGlite)', () => crashCycles('embedded'), 400_000);
+  it.skipIf(!withPostgres)('PostgreSQL', () => crashCycles('postgresql'), 400_000);
 });
 
 async function crashCycles(kind: 'embedded' | 'postgresql') {
   const started = performance.now();
+  // Its own sequence per database, so skipping one does not move the other's kill points.
+  const random = seeded(SEED ^ (kind === 'embedded' ? 0 : 0x9e3779b9));
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `congso-crash-${kind}-`));
   const scratch = kind === 'postgresql' ? await createScratchDatabase(PG_ADMIN, 'congso_crash') : undefined;
   const opts: ServerOptions = { dataDir, port: await freePort(), databaseUrl: scratch?.url, tokenSecret: randomBytes(32).toString('base64url') };
@@ -61,7 +84,17 @@ async function crashCycles(kind: 'embedded' | 'postgresql') {
           await attempt(base, f, t0);
         }
       });
-      const delay = 200 + Math.floor(Math.random() * 1300);
+      // Killed after 1 to 12 acknowledgements of this cycle, then 0–300 ms into what follows.
+      const afterAcks = 1 + Math.floor(random() * 12);
+      const delay = Math.floor(random() * 300);
+      const acksNow = () => filings.filter((f) => f.state === 'acked').length;
+      // Only a hang guard: filings keep coming however slow the machine is.
+      for (const end = Date.now() + 120_000; acksNow() < afterAcks; await sleep(20)) {
+        if (Date.now() > end) {
+          stop = true;
+          throw new Error(`seed ${SEED}, cycle ${cycle}: ${acksNow()} of ${afterAcks} filings acknowledged within 120 s`);
+        }
+      }
       await sleep(delay);
       stop = true;
       const killed = server;
@@ -72,7 +105,7 @@ async function crashCycles(kind: 'embedded' | 'postgresql') {
       all.push(...filings);
 
       const refused = filings.filter((f) => f.state === 'refused' || f.state === 'upload-refused');
-      expect(refused.map((f) => `${f.key}: ${JSON.stringify(f.failures)}`), 'answers other than 2xx before the kill').toEqual([]);
+      expect(refused.map((f) => `${f.key}: ${JSON.stringify(f.failures)}`), `seed ${SEED}, cycle ${cycle}: answers other than 2xx before the kill`).toEqual([]);
       const acked = filings.filter((f) => f.state === 'acked');
       acknowledged += acked.length;
 
@@ -119,7 +152,7 @@ async function crashCycles(kind: 'embedded' | 'postgresql') {
         committedUnacknowledged++;
         problems.push(...expectWhole(f, d));
       }
-      expect(problems, `cycle ${cycle} (killed after ${delay} ms)`).toEqual([]);
+      expect(problems, `seed ${SEED}, cycle ${cycle} (killed ${delay} ms after ${afterAcks} acknowledgements)`).toEqual([]);
 
       // Retry every filing of the cycle with the same key and body (a fresh upload where the
       // upload itself got no answer): one dossier per key, the acknowledged code again.
@@ -149,8 +182,8 @@ async function crashCycles(kind: 'embedded' | 'postgresql') {
           }
         }),
       );
-      expect(retryProblems, `retries after cycle ${cycle}`).toEqual([]);
-      notes.push(`cycle ${cycle}: killed after ${delay} ms, ${filings.length} filings started, ${acked.length} acknowledged, ${inImage.size} committed without an answer`);
+      expect(retryProblems, `seed ${SEED}: retries after cycle ${cycle}`).toEqual([]);
+      notes.push(`cycle ${cycle}: killed ${delay} ms after ${afterAcks} acknowledgements, ${filings.length} filings started, ${acked.length} acknowledged, ${inImage.size} committed without an answer`);
 
       if (kind === 'postgresql') {
         const db = await openDatabase({ url: scratch!.url, poolSize: 2 });
@@ -179,7 +212,7 @@ async function crashCycles(kind: 'embedded' | 'postgresql') {
     const keys = new Set(all.map((f) => f.key));
     duplicated += final.duplicateKeys;
     console.info(notes.join('\n'));
-    console.info(`crash: ${kind} ${CYCLES} cycles, ${acknowledged} acknowledged, ${lost} lost, ${duplicated} duplicated (${all.length} filings, ${committedUnacknowledged} committed without an answer, ${Math.round((performance.now() - started) / 1000)} s)`);
+    console.info(`crash: ${kind} seed ${SEED}, ${CYCLES} cycles, ${acknowledged} acknowledged, ${lost} lost, ${duplicated} duplicated (${all.length} filings, ${committedUnacknowledged} committed without an answer, ${Math.round((performance.now() - started) / 1000)} s)`);
     expect(problems).toEqual([]);
     expect(lost).toBe(0);
     expect(duplicated).toBe(0);

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { requireTool } from '../tools.ts';
 
 const require = createRequire(import.meta.url);
 let axeSource: string | undefined;
 
-/** The system Chromium, headless. Never downloads a browser. */
+/** The system Chromium, headless. Never downloads a browser; without one the browser tests fail, naming the package. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: requireTool('chromium'),
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }

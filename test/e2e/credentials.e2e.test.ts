@@ -11,7 +11,7 @@ beforeAll(async () => {
   [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
   admin = await openPage(browser, t.base);
   await admin.goto('/can-bo/dang-nhap');
-  await submitOfficialForm(admin, 'admin', 'congso-demo', nextOtp(t, 'admin'));
+  await submitOfficialForm(admin, 'admin', 'congso-demo', await nextOtp(t, 'admin'));
   expect(new URL(admin.url()).pathname).toBe('/can-bo');
 });
 afterAll(async () => {

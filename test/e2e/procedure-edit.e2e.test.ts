@@ -12,7 +12,7 @@ let page: Page;
 
 async function signInAdmin(p: Page) {
   await p.goto('/can-bo/dang-nhap');
-  await submitOfficialForm(p, 'admin', 'congso-demo', nextOtp(t, 'admin'));
+  await submitOfficialForm(p, 'admin', 'congso-demo', await nextOtp(t, 'admin'));
 }
 
 beforeAll(async () => {

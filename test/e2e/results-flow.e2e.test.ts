@@ -52,7 +52,7 @@ describe('a signed result, from approval to reuse', () => {
   it('the signing leader signs it from the signing queue', async () => {
     const page = await open();
     // 'ky' signed in through the API a moment ago; a TOTP code is accepted once, so take the next step's.
-    await signInOfficial(page, 'ky', nextOtp(t, 'ky'));
+    await signInOfficial(page, 'ky', await nextOtp(t, 'ky'));
     await page.goto('/can-bo/ky-so');
     problems.push(...(await checkAccessibility(page, 'signing queue')));
     // Each waiting result can be read before it is signed.

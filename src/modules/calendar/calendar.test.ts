@@ -210,7 +210,7 @@ describe('the back-office page', () => {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies() },
-      body: form({ _csrf: csrfIn(await signInPage.text())!, username: 'admin', password: 'congso-demo', otp: nextOtp(t, 'admin'), next: '/can-bo' }),
+      body: form({ _csrf: csrfIn(await signInPage.text())!, username: 'admin', password: 'congso-demo', otp: await nextOtp(t, 'admin'), next: '/can-bo' }),
     });
     expect(signIn.status).toBe(302);
     remember(signIn);

@@ -106,30 +106,84 @@ describe('idempotent filing', () => {
 });
 
 describe('dossier codes', () => {
-  it('500 simultaneous filings to one unit get 500 distinct, gap-free codes', async () => {
-    const officerHcm = await login(t, 'tiepnhan.dn');
-    // A unit with no dossiers yet today: the Đà Nẵng office receives the light procedure.
-    await api(t, 'POST', '/api/v1/procedures/import', { token: await login(t, 'admin'), body: [{ ...LIGHT_PROCEDURE, code: '9.100003', congso: { ...LIGHT_PROCEDURE.congso, agencyCode: '000.05.03.G12', workflow: LIGHT_PROCEDURE.congso.workflow.map((s) => ({ ...s, unit: s.step === 'approve' ? '000.05.03.G12' : '000.05.03.G12', role: s.step === 'approve' ? 'signing_leader' : s.role })) } }] });
-    const body = (i: number) => ({ procedureCode: '9.100003', channel: 1, form: FORM, applicant: { name: `Người nộp ${i}`, identifier: String(100000000000 + i) } });
-    // On a busy machine some of 500 simultaneous requests may wait past the pool's limit and get
-    // 503 with Retry-After; a client then retries with the same key, as the API asks.
-    const file = async (i: number) => {
-      for (let attempt = 0; ; attempt++) {
-        const r = await api<View>(t, 'POST', '/api/v1/dossiers', { token: officerHcm, body: body(i), headers: { 'idempotency-key': `load-${i}-xxxxxx` } });
-        if (r.status !== 503 || attempt >= 20) return r;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+  // Vietnam keeps UTC+7 all year: the test's own reckoning of a filing's day, not the app's.
+  const VN_MS = 7 * 3600_000;
+  const DAY_MS = 86_400_000;
+  const vnDay = (ms: number) => new Date(ms + VN_MS).toISOString().slice(0, 10);
+  const nextVnMidnight = (ms: number) => (Math.floor((ms + VN_MS) / DAY_MS) + 1) * DAY_MS - VN_MS;
+
+  it('500 simultaneous filings to one unit a minute before midnight in Vietnam and after it: codes per Vietnamese day, from 0001, gap-free', async () => {
+    const midnight = nextVnMidnight(Date.now());
+    // The app's clock is placed a minute before midnight in Vietnam (CLOCK_OFFSET_MS), and moved
+    // to a minute after it while the filings are under way, so every run crosses the day.
+    const d = await startTestApp({ env: { CLOCK_OFFSET_MS: String(midnight - 60_000 - Date.now()) } });
+    const place = (at: number) => {
+      d.ctx.config.clockOffsetMs = at - Date.now();
     };
-    const results = await Promise.all(Array.from({ length: 500 }, (_, i) => file(i)));
-    expect(results.map((r) => r.status).filter((s) => s !== 201 && s !== 200)).toEqual([]);
-    const numbers = results.map((r) => Number(r.body.code.split('-').pop())).sort((a, b) => a - b);
-    expect(numbers).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
-    // Retrying every one of them with its key files nothing new.
-    const again = await Promise.all(Array.from({ length: 500 }, (_, i) => api<View>(t, 'POST', '/api/v1/dossiers', { token: officerHcm, body: body(i), headers: { 'idempotency-key': `load-${i}-xxxxxx` } })));
-    expect(again.every((r, i) => r.status === 200 && r.body.code === results[i].body.code)).toBe(true);
-    const n = await sql<{ n: number }>`select count(*)::int as n from dossiers where receiving_unit = '000.05.03.G12'`.execute(t.ctx.database.db);
-    expect(n.rows[0].n).toBe(500);
-  }, 180_000);
+    try {
+      const officerDn = await login(d, 'tiepnhan.dn');
+      // A unit with no dossiers yet: the Đà Nẵng office receives the light procedure.
+      await api(d, 'POST', '/api/v1/procedures/import', { token: await login(d, 'admin'), body: [{ ...LIGHT_PROCEDURE, code: '9.100003', congso: { ...LIGHT_PROCEDURE.congso, agencyCode: '000.05.03.G12', workflow: LIGHT_PROCEDURE.congso.workflow.map((s) => ({ ...s, unit: '000.05.03.G12', role: s.step === 'approve' ? 'signing_leader' : s.role })) } }] });
+      const body = (i: number) => ({ procedureCode: '9.100003', channel: 1, form: FORM, applicant: { name: `Người nộp ${i}`, identifier: String(100000000000 + i) } });
+      // Some of many simultaneous requests may wait past the pool's limit and get 503 with
+      // Retry-After; a client then retries with the same key, as the API asks. The deadline
+      // only guards against a hang.
+      const file = async (i: number) => {
+        for (const end = Date.now() + 120_000; ; ) {
+          const r = await api<View>(d, 'POST', '/api/v1/dossiers', { token: officerDn, body: body(i), headers: { 'idempotency-key': `load-${i}-xxxxxx` } });
+          if (r.status !== 503 || Date.now() > end) return r;
+          await new Promise((resolve) => setTimeout(resolve, 1000 * Number(r.headers.get('retry-after') ?? 1)));
+        }
+      };
+
+      place(midnight - 60_000);
+      // One alone first, read well within the minute left (only a hung request would miss it).
+      const first = await file(0);
+      let answered = 1;
+      let moved!: () => void;
+      const halfway = new Promise<void>((resolve) => (moved = resolve));
+      const before = Array.from({ length: 449 }, (_, i) =>
+        file(1 + i).finally(() => {
+          if (++answered === 225) moved();
+        }),
+      );
+      // Half answered: the other half is in flight, some reading the time before the move, some after.
+      await halfway;
+      place(midnight + 60_000);
+      const after = Array.from({ length: 50 }, (_, i) => file(450 + i));
+      const results = [first, ...(await Promise.all([...before, ...after]))];
+      expect(results.map((r) => r.status).filter((s) => s !== 201 && s !== 200)).toEqual([]);
+
+      // Each dossier's own filing time decides its day; per day the numbers are 1…n.
+      const rows = (await sql<{ code: string; submitted_at: Date }>`select code, submitted_at from dossiers where receiving_unit = '000.05.03.G12'`.execute(d.ctx.database.db)).rows;
+      expect(rows.map((r) => r.code).sort()).toEqual(results.map((r) => r.body.code).sort());
+      const byDay = new Map<string, string[]>();
+      for (const r of rows) {
+        const day = vnDay(new Date(r.submitted_at).getTime());
+        byDay.set(day, [...(byDay.get(day) ?? []), r.code]);
+      }
+      const [dayBefore, dayAfter] = [vnDay(midnight - 1), vnDay(midnight)];
+      expect([...byDay.keys()].sort(), 'the Vietnamese days the filings fell on').toEqual([dayBefore, dayAfter]);
+      // The last 50 were sent after the move; how many of the 449 before them read the time
+      // before it depends on the machine, and the checks below hold for any split.
+      expect(vnDay(new Date(rows.find((r) => r.code === first.body.code)!.submitted_at).getTime()), 'the first filing').toBe(dayBefore);
+      expect(byDay.get(dayAfter)!.length).toBeGreaterThanOrEqual(50);
+      for (const [day, codes] of byDay) {
+        const yymmdd = day.slice(2).replaceAll('-', '');
+        expect(codes.filter((c) => !c.startsWith(`000.05.03.G12-${yymmdd}-`)), `codes of ${day} naming another day`).toEqual([]);
+        const numbers = codes.map((c) => Number(c.split('-').pop())).sort((a, b) => a - b);
+        expect(numbers, `numbers of ${day}`).toEqual(Array.from({ length: codes.length }, (_, i) => i + 1));
+      }
+
+      // Retrying every one of them with its key files nothing new, whatever the clock says now.
+      const again = await Promise.all(Array.from({ length: 500 }, (_, i) => file(i)));
+      expect(again.filter((r, i) => r.status !== 200 || r.body.code !== results[i].body.code).map((r) => `${r.status} ${r.body.code}`)).toEqual([]);
+      const n = await sql<{ n: number }>`select count(*)::int as n from dossiers where receiving_unit = '000.05.03.G12'`.execute(d.ctx.database.db);
+      expect(n.rows[0].n).toBe(500);
+    } finally {
+      await d.close();
+    }
+  }, 300_000);
 });
 
 describe('public tracking', () => {

@@ -77,7 +77,8 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
   if (details.length) throw validationError(details);
 
   const ownerCitizen = principal.kind === 'citizen' ? principal.id : await findCitizen(ctx, applicant.identifier);
-  const now = new Date();
+  // The filing's time: its code's day, submitted_at, the receipt and the due date all follow it.
+  const now = new Date(Date.now() + ctx.config.clockOffsetMs);
   const processingUnit = method.processingTimeUnit === 'DAY' ? 'DAY' : 'WORKING_DAY';
   const processingDays = method.processingTimeUnit === 'WORKING_DAY' || method.processingTimeUnit === 'DAY' ? method.processingTime : Math.ceil(proc.workflow.reduce((n, s) => n + s.workingDays, 0)) || 1;
   const initial: DossierState = {

@@ -12,7 +12,7 @@ let adminCookie: string;
 beforeAll(async () => {
   t = await startTestApp();
   // TOTP codes are single-use and two steps are valid at a time: both admin sign-ins happen here.
-  adminCookie = await pageSession('admin', nextOtp(t, 'admin'));
+  adminCookie = await pageSession('admin', await nextOtp(t, 'admin'));
   admin = await login(t, 'admin');
   expect((await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: [TEST_PROCEDURE] })).status).toBe(200);
 });

@@ -26,7 +26,7 @@ describe('official sign-in', () => {
     expect(noCode.body.error.code).toBe('INVALID_CREDENTIALS');
     const wrong = await signIn({ username: 'admin', password: 'congso-demo', otp: '000000' === totpCode(DEMO_TOTP.admin) ? '111111' : '000000' });
     expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
-    const ok = await signIn({ username: 'ADMIN ', password: 'congso-demo', otp: nextOtp(t, 'admin') });
+    const ok = await signIn({ username: 'ADMIN ', password: 'congso-demo', otp: await nextOtp(t, 'admin') });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600 });
     const me = await api<{ kind: string; username: string; roles: { role: string }[] }>(t, 'GET', '/api/v1/me', { token: ok.body.accessToken });
@@ -35,7 +35,7 @@ describe('official sign-in', () => {
   });
 
   it('a TOTP code works once', async () => {
-    const code = nextOtp(t, 'ky');
+    const code = await nextOtp(t, 'ky');
     expect((await signIn({ username: 'ky', password: 'congso-demo', otp: code })).status).toBe(200);
     const replay = await signIn({ username: 'ky', password: 'congso-demo', otp: code });
     expect(replay.status).toBe(401);
@@ -85,13 +85,13 @@ describe('official sign-in', () => {
     const evaluated = rows.filter((r) => (r.action === 'auth.login.failed' || r.action === 'auth.lockout') && r.data?.reason === 'otp-wrong');
     expect(evaluated).toHaveLength(5);
     // Locked now, even with the right code.
-    expect((await signIn({ username: 'admin', password: 'congso-demo', otp: nextOtp(t, 'admin') })).status).toBe(423);
+    expect((await signIn({ username: 'admin', password: 'congso-demo', otp: await nextOtp(t, 'admin') })).status).toBe(423);
     await t.ctx.database.db.deleteFrom('sign_in_failures').where('username', '=', 'admin').execute();
   });
 
   it('one TOTP code signs in once, however many sign-ins race with it', async () => {
     const from = await mark();
-    const code = nextOtp(t, 'ky');
+    const code = await nextOtp(t, 'ky');
     const replies = await Promise.all(Array.from({ length: 4 }, () => signIn({ username: 'ky', password: 'congso-demo', otp: code })));
     expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
     const reasons = (await auditFor('staff:ky', from)).map((r) => r.data?.reason);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { act, citizenToken, importTestProcedures, samplePdf, TEST_PROCEDURE } from '../../../test/dossier-fixtures.ts';
 import { notify } from './notify.ts';
+import { CookieBrowser } from '../../../test/cookie-browser.ts';
 
 /**
  * Online filers are told what happens (issue 11): a citizen who signs in with VNeID and files
@@ -9,59 +10,11 @@ import { notify } from './notify.ts';
  * "Thông báo", with an unread count; nobody else sees them.
  */
 
-/** A browser's cookies, enough for the portal and the VNeID simulator on one host. */
-class Browser {
-  private jar = new Map<string, { value: string; path: string }>();
-  constructor(private t: TestApp) {}
-
-  cookieHeader(url: string): string {
-    const path = new URL(url, this.t.base).pathname;
-    return [...this.jar].filter(([, c]) => path.startsWith(c.path)).map(([k, c]) => `${k.split('|')[0]}=${c.value}`).join('; ');
-  }
-
-  private keep(res: Response) {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';').map((s) => s.trim());
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const path = attrs.find((a) => /^path=/i.test(a))?.slice(5) || '/';
-      const gone = pair.slice(eq + 1) === '' || attrs.some((a) => /^max-age=0$/i.test(a) || /^expires=.*1970/i.test(a));
-      if (gone) this.jar.delete(`${name}|${path}`);
-      else this.jar.set(`${name}|${path}`, { value: pair.slice(eq + 1), path });
-    }
-  }
-
-  /** One request, no redirect followed. */
-  async send(method: string, url: string, init: { body?: BodyInit; headers?: Record<string, string> } = {}) {
-    const abs = new URL(url, this.t.base).href;
-    const res = await fetch(abs, { method, body: init.body, headers: { cookie: this.cookieHeader(abs), ...init.headers }, redirect: 'manual' });
-    this.keep(res);
-    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-  }
-
-  /** Follows redirects like a browser (a POST answered 302/303 becomes a GET). */
-  async go(method: string, url: string, init: { body?: BodyInit; headers?: Record<string, string> } = {}) {
-    let r = await this.send(method, url, init);
-    let at = new URL(url, this.t.base).href;
-    for (let i = 0; i < 15 && r.location; i++) {
-      at = new URL(r.location, at).href;
-      r = await this.send('GET', at);
-    }
-    return { ...r, url: at };
-  }
-
-  /** The CSRF token a page of the portal carries in its forms. */
-  static csrf(html: string): string {
-    const m = /name="_csrf" value="([^"]+)"/.exec(html) ?? /_csrf=([^"&]+)/.exec(html);
-    if (!m) throw new Error('no CSRF token on the page');
-    return decodeURIComponent(m[1].replace(/&amp;/g, '&'));
-  }
-}
 
 const MINH = { username: '001089012345', password: 'congso-demo', email: 'minh.tran@example.vn', phone: '0912345678', address: 'Số 12 Hàng Bài, phường Hoàn Kiếm, Hà Nội' };
 
 /** Signs in through the portal's "Đăng nhập bằng VNeID", the simulator's login form, and back. */
-async function signInWithVneid(b: Browser, who = MINH) {
+async function signInWithVneid(b: CookieBrowser, who = MINH) {
   const page = await b.go('GET', '/dang-nhap/vneid');
   expect(page.url).toMatch(/\/sso\/interaction\//);
   const action = /<form method="post" action="([^"]+)"/.exec(page.text)![1].replace(/&amp;/g, '&');
@@ -72,8 +25,8 @@ async function signInWithVneid(b: Browser, who = MINH) {
 type Inbox = { items: { id: string; event: string; dossierCode: string | null; subject: string; text: string; readAt: string | null }[]; unread: number; more: boolean };
 
 let t: TestApp;
-const b = () => new Browser(t);
-let minh: Browser;
+const b = () => new CookieBrowser(t.base);
+let minh: CookieBrowser;
 let code = '';
 let csrf = '';
 let receiving = '';
@@ -105,7 +58,7 @@ describe('a VNeID citizen filing online without e-mail or phone', () => {
     expect(form.text).toMatch(new RegExp(`id="contact-email"[^>]*value="${MINH.email}"|value="${MINH.email}"[^>]*id="contact-email"`));
     expect(form.text).toContain(`value="${MINH.phone}"`);
     expect(form.text).toContain(`value="${MINH.address}"`);
-    csrf = Browser.csrf(form.text);
+    csrf = CookieBrowser.csrf(form.text);
   });
 
   it('files with the e-mail and phone cleared: the dossier keeps what was typed', async () => {
@@ -120,7 +73,7 @@ describe('a VNeID citizen filing online without e-mail or phone', () => {
     fd.append('intent', 'review');
     const review = await minh.go('POST', `/nop-ho-so/${TEST_PROCEDURE.code}?_csrf=${encodeURIComponent(csrf)}`, { body: fd });
     expect(review.url, review.text.slice(0, 2000)).toMatch(/\/xem-lai$/);
-    const filed = await minh.go('POST', `/nop-ho-so/${TEST_PROCEDURE.code}/nop`, { body: new URLSearchParams({ _csrf: Browser.csrf(review.text) }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const filed = await minh.go('POST', `/nop-ho-so/${TEST_PROCEDURE.code}/nop`, { body: new URLSearchParams({ _csrf: CookieBrowser.csrf(review.text) }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     code = new URL(filed.url).searchParams.get('ma') ?? '';
     expect(code).toMatch(/-\d{4}$/);
     const view = await api<{ applicant: { email: string | null; phone: string | null; address: string | null }; delivery: string }>(t, 'GET', `/api/v1/dossiers/${code}`, { token: receiving });
@@ -171,7 +124,7 @@ describe('a VNeID citizen filing online without e-mail or phone', () => {
     const before = await inbox();
     const page = await minh.go('GET', '/ho-so-cua-toi');
     expect(page.text).toContain('Thông báo (4 chưa đọc)');
-    const token = Browser.csrf(page.text);
+    const token = CookieBrowser.csrf(page.text);
     const r = await minh.send('POST', '/api/v1/me/notifications/read', { body: JSON.stringify({ ids: [before.items[3].id] }), headers: { 'content-type': 'application/json', 'x-csrf-token': token } });
     expect(r.status, r.text).toBe(200);
     expect(JSON.parse(r.text)).toEqual({ marked: 1, unread: 3 });

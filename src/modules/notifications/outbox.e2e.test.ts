@@ -15,14 +15,17 @@ let t: TestApp;
 let browser: Browser;
 let state: Awaited<ReturnType<BrowserContext['storageState']>>;
 const ids: string[] = [];
+const byChannel: Record<string, string> = {};
+const CODE = '000.00.00.G12-250801-0001';
+const EMAIL = 'nguyenhoangbaokhanhlinhnguoinopdonthunghiem@congtyxuatnhapkhauexample.vn';
 
 beforeAll(async () => {
   [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
   await ensureNotificationQueues(t.ctx);
-  const code = '000.00.00.G12-250801-0001';
+  const code = CODE;
   const written = await t.ctx.database.db.transaction().execute((tx) =>
     notify(t.ctx, tx, {
-      recipient: { name: 'Nguyễn Hoàng Bảo Khánh Linh', email: 'nguyenhoangbaokhanhlinhnguoinopdonthunghiem@congtyxuatnhapkhauexample.vn', phone: '0912345678', zaloId: 'zalo-1' },
+      recipient: { name: 'Nguyễn Hoàng Bảo Khánh Linh', email: EMAIL, phone: '0912345678', zaloId: 'zalo-1' },
       event: 'dossier.supplement_requested',
       units: ['000.00.00.G12'],
       data: {
@@ -36,6 +39,7 @@ beforeAll(async () => {
     }),
   );
   ids.push(...written.map((w) => w.id));
+  for (const w of written) byChannel[w.channel] = w.id;
   const ctx = await browser.newContext({ baseURL: t.base });
   const page = await ctx.newPage();
   await page.goto('/can-bo/dang-nhap');
@@ -49,6 +53,29 @@ afterAll(async () => {
   await t?.close();
 });
 
+describe('the messages under test', () => {
+  // Without them the page checks below would pass on an empty outbox.
+  it('are one per channel the recipient has, and the outbox lists each, its filter only the matching one', async () => {
+    expect(Object.keys(byChannel).sort()).toEqual(['email', 'sms', 'zalo']);
+    const ctx = await browser.newContext({ baseURL: t.base, storageState: state });
+    const page = await ctx.newPage();
+    const linked = async (url: string) => {
+      expect((await page.goto(url))?.status(), url).toBe(200);
+      const hrefs = await page.locator('main a[href^="/can-bo/hop-thu/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      return ids.filter((id) => hrefs.includes(`/can-bo/hop-thu/${id}`)).sort();
+    };
+    expect(await linked('/can-bo/hop-thu')).toEqual([...ids].sort());
+    expect(await linked('/can-bo/hop-thu?channel=sms&status=queued')).toEqual([byChannel.sms]);
+    for (const [channel, to] of [['email', EMAIL], ['sms', '0912345678'], ['zalo', 'zalo-1']]) {
+      expect((await page.goto(`/can-bo/hop-thu/${byChannel[channel]}`))?.status()).toBe(200);
+      const main = (await page.locator('main').first().textContent()) ?? '';
+      expect(main, channel).toContain(CODE);
+      expect(main, channel).toContain(to);
+    }
+    await ctx.close();
+  });
+});
+
 describe.each([
   ['desktop', 'vi'],
   ['phone', 'vi'],
@@ -56,6 +83,7 @@ describe.each([
   ['phone', 'en'],
 ] as const)('%s, %s', (size, lang) => {
   it('the outbox list and each message pass the accessibility checks', async () => {
+    expect(ids).toHaveLength(3);
     const phone = size === 'phone';
     const ctx = await browser.newContext({
       // Not isMobile: a mobile viewport widens itself to fit the content, which would hide sideways scrolling.

@@ -14,7 +14,7 @@ beforeAll(async () => {
   t = await startTestApp();
   admin = await login(t, 'admin');
   adminPage = new Browser(t);
-  const r = await adminPage.signIn('admin', 'congso-demo', nextOtp(t, 'admin'));
+  const r = await adminPage.signIn('admin', 'congso-demo', await nextOtp(t, 'admin'));
   if (r.status !== 302) throw new Error(`admin page sign-in: ${r.status}`);
 });
 afterAll(() => t?.close());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -113,36 +113,89 @@ describe('FolderBlobStore', () => {
 
 // ------------------------------------------------------------------------------------
 // A small S3-compatible server: path-style PUT/GET/HEAD of /bucket/key, checking what the
-// SDK sends (credential, payload hash, SHA-256 checksum, length) the way a real store does.
+// SDK sends (credential, signature, payload hash, SHA-256 checksum, length) the way a real
+// store does. The signature is recomputed here from the request and the secret, following
+// AWS Signature Version 4 as documented, not with the SDK's own signer.
 
 interface FakeS3 {
   url: string;
   objects: Map<string, Buffer>;
   log: { method: string; url: string; headers: IncomingMessage['headers'] }[];
+  /** The error codes of the requests refused, in order. */
+  refusals: string[];
   close(): Promise<void>;
 }
 
 const xmlError = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
-async function startFakeS3(bucket: string, accessKeyId: string): Promise<FakeS3> {
+/** RFC 3986 percent-encoding, as SigV4 wants it: everything but unreserved characters. */
+const uriEncode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
+const sha256hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * Checks an `Authorization: AWS4-HMAC-SHA256 …` header against the request: the canonical
+ * request (method, path, sorted query, the signed headers, the payload hash the client
+ * declared), the credential scope, and the date. Returns why it fails, or null.
+ */
+function sigV4Problem(req: IncomingMessage, secrets: ReadonlyMap<string, string>, region: string, now = new Date()): { code: string; message: string } | null {
+  const auth = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/.exec(String(req.headers.authorization ?? ''));
+  if (!auth) return { code: 'AccessDenied', message: 'no AWS4-HMAC-SHA256 authorization' };
+  const [, accessKeyId, day, scopeRegion, service, signedList, signature] = auth;
+  const secret = secrets.get(accessKeyId);
+  if (secret === undefined) return { code: 'InvalidAccessKeyId', message: 'unknown key' };
+  if (scopeRegion !== region || service !== 's3') return { code: 'AuthorizationHeaderMalformed', message: `scope ${scopeRegion}/${service}` };
+  const amzDate = String(req.headers['x-amz-date'] ?? '');
+  if (!/^\d{8}T\d{6}Z$/.test(amzDate) || amzDate.slice(0, 8) !== day) return { code: 'AccessDenied', message: 'x-amz-date missing or not the credential date' };
+  const signedAt = Date.UTC(+amzDate.slice(0, 4), +amzDate.slice(4, 6) - 1, +amzDate.slice(6, 8), +amzDate.slice(9, 11), +amzDate.slice(11, 13), +amzDate.slice(13, 15));
+  if (Math.abs(now.getTime() - signedAt) > 15 * 60_000) return { code: 'RequestTimeTooSkewed', message: amzDate };
+  const signed = signedList.split(';');
+  for (const required of ['host', 'x-amz-date', 'x-amz-content-sha256']) {
+    if (!signed.includes(required)) return { code: 'AccessDenied', message: `${required} is not signed` };
+  }
+  if ([...signed].sort().join(';') !== signedList) return { code: 'AccessDenied', message: 'signed headers out of order' };
+  const payloadHash = String(req.headers['x-amz-content-sha256'] ?? '');
+  const url = new URL(req.url!, 'http://x');
+  // The path as sent (S3 does not normalise or re-encode it), the query sorted by encoded name then value.
+  const path = req.url!.split('?')[0];
+  const query = [...url.searchParams].map(([k, v]) => [uriEncode(k), uriEncode(v)]).sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  const headerValue = (name: string) => {
+    const v = req.headers[name];
+    return (Array.isArray(v) ? v.join(',') : String(v ?? '')).trim().replace(/\s+/g, ' ');
+  };
+  const canonical = [req.method!, path, query.map(([k, v]) => `${k}=${v}`).join('&'), ...signed.map((h) => `${h}:${headerValue(h)}`), '', signedList, payloadHash].join('\n');
+  const scope = `${day}/${region}/s3/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256hex(canonical)].join('\n');
+  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 's3'), 'aws4_request');
+  const expected = hmac(key, toSign);
+  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
+  return null;
+}
+
+async function startFakeS3(bucket: string, accessKeyId: string, secretAccessKey: string, region: string): Promise<FakeS3> {
   const objects = new Map<string, Buffer>();
   const log: FakeS3['log'] = [];
+  const refusals: string[] = [];
+  const secrets = new Map([[accessKeyId, secretAccessKey]]);
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     log.push({ method: req.method!, url: req.url!, headers: req.headers });
     const fail = (status: number, code: string, message: string) => {
+      refusals.push(code);
       res.writeHead(status, { 'content-type': 'application/xml' });
       res.end(req.method === 'HEAD' ? undefined : xmlError(code, message));
     };
-    if (!String(req.headers.authorization).startsWith(`AWS4-HMAC-SHA256 Credential=${accessKeyId}/`)) return fail(403, 'InvalidAccessKeyId', 'unknown key');
+    const problem = sigV4Problem(req, secrets, region);
+    if (problem) return fail(403, problem.code, problem.message);
+    // The signature covers the declared payload hash; the body must then be what was declared.
+    const declared = String(req.headers['x-amz-content-sha256'] ?? '');
+    if (/^[0-9a-f]{64}$/.test(declared) && declared !== createHash('sha256').update(body).digest('hex')) return fail(400, 'XAmzContentSHA256Mismatch', 'payload hash');
     const [, b, ...rest] = new URL(req.url!, 'http://x').pathname.split('/');
     const key = decodeURIComponent(rest.join('/'));
     if (b !== bucket) return fail(404, 'NoSuchBucket', 'no such bucket');
     if (req.method === 'PUT') {
-      const declared = String(req.headers['x-amz-content-sha256'] ?? '');
-      if (/^[0-9a-f]{64}$/.test(declared) && declared !== createHash('sha256').update(body).digest('hex')) return fail(400, 'XAmzContentSHA256Mismatch', 'payload hash');
       if (Number(req.headers['content-length']) !== body.length) return fail(400, 'IncompleteBody', 'length');
       const sum = req.headers['x-amz-checksum-sha256'];
       if (sum !== undefined && sum !== createHash('sha256').update(body).digest('base64')) return fail(400, 'BadDigest', 'checksum');
@@ -166,15 +219,16 @@ async function startFakeS3(bucket: string, accessKeyId: string): Promise<FakeS3>
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, objects, log, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}`, objects, log, refusals, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 describe('S3BlobStore against an S3-compatible server', () => {
   let s3: FakeS3;
   let store: S3BlobStore;
-  const config = (accessKeyId = 'AKIDCONGSO') => ({ endpoint: s3.url, region: 'ap-southeast-1', bucket: 'congso-files', accessKeyId, secretAccessKey: 'secret-secret-secret' });
+  const SECRET = 'secret-secret-secret';
+  const config = (accessKeyId = 'AKIDCONGSO', secretAccessKey = SECRET) => ({ endpoint: s3.url, region: 'ap-southeast-1', bucket: 'congso-files', accessKeyId, secretAccessKey });
   beforeAll(async () => {
-    s3 = await startFakeS3('congso-files', 'AKIDCONGSO');
+    s3 = await startFakeS3('congso-files', 'AKIDCONGSO', SECRET, 'ap-southeast-1');
     store = createBlobStore({ dataDir: '/nonexistent', s3: config() }) as S3BlobStore;
   });
   afterAll(async () => {
@@ -227,5 +281,70 @@ describe('S3BlobStore against an S3-compatible server', () => {
     } finally {
       other.destroy();
     }
+  });
+
+  it('is refused by the store when its secret is wrong, though the key id is right', async () => {
+    const other = new S3BlobStore(config('AKIDCONGSO', 'secret-secret-secreT'));
+    const bytes = randomBytes(10);
+    s3.refusals.length = 0;
+    try {
+      await expect(other.put(bytes)).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+      await expect(other.get(hex(bytes))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } });
+    } finally {
+      other.destroy();
+    }
+    expect(s3.refusals).toEqual(['SignatureDoesNotMatch', 'SignatureDoesNotMatch']);
+    expect(s3.objects.has(hex(bytes))).toBe(false);
+  });
+
+  it('signs what it sends: a captured signature does not open another object', async () => {
+    const [a, b] = [randomBytes(100), randomBytes(100)];
+    await store.put(a);
+    await store.put(b);
+    s3.log.length = 0;
+    await store.get(hex(a));
+    const captured = s3.log.find((r) => r.method === 'GET')!;
+    const resend = (url: string) =>
+      new Promise<number>((resolve, reject) => {
+        const headers = Object.fromEntries(Object.entries(captured.headers).filter(([k]) => k !== 'connection' && k !== 'content-length')) as Record<string, string>;
+        const req = request(`${s3.url}${url}`, { method: 'GET', headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    // The same request again verifies (S3 accepts a replay within its time window) …
+    expect(await resend(captured.url)).toBe(200);
+    // … but not on another object, nor with the query changed.
+    expect(await resend(captured.url.replace(hex(a), hex(b)))).toBe(403);
+    expect(await resend(`${captured.url.split('?')[0]}?x-id=HeadObject`)).toBe(403);
+  });
+});
+
+describe('the fake S3 server\'s signature check', () => {
+  // Signature Version 4's published example (GET Object, from the S3 API reference's
+  // "Authenticating requests" examples): the check agrees with AWS on a request AWS signed.
+  it('accepts the example request AWS documents, and refuses it with one character changed', () => {
+    const example = {
+      method: 'GET',
+      url: '/test.txt',
+      headers: {
+        host: 'examplebucket.s3.amazonaws.com',
+        range: 'bytes=0-9',
+        'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        'x-amz-date': '20130524T000000Z',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
+      },
+    } as unknown as IncomingMessage;
+    const secrets = new Map([['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']]);
+    const at = new Date('2013-05-24T00:05:00Z');
+    expect(sigV4Problem(example, secrets, 'us-east-1', at)).toBeNull();
+    const tampered = { ...example, headers: { ...example.headers, range: 'bytes=0-99' } } as unknown as IncomingMessage;
+    expect(sigV4Problem(tampered, secrets, 'us-east-1', at)?.code).toBe('SignatureDoesNotMatch');
+    const wrongSecret = new Map([['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEz']]);
+    expect(sigV4Problem(example, wrongSecret, 'us-east-1', at)?.code).toBe('SignatureDoesNotMatch');
+    expect(sigV4Problem(example, secrets, 'us-east-1', new Date('2013-05-24T01:00:00Z'))?.code).toBe('RequestTimeTooSkewed');
   });
 });

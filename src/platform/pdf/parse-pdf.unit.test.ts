@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -14,6 +14,7 @@ import { assertNoActiveContent, findActiveContent } from './find-active-content.
 import { parsePdf } from './parse-pdf.ts';
 import { PdfDict, PdfName, PdfStream, PdfString } from './pdf-objects.ts';
 import { rewritePdf } from './rewrite-pdf.ts';
+import { describeWithTool } from '../../../test/tools.ts';
 
 const refusal = (f: () => unknown): AppError => {
   try {
@@ -211,7 +212,6 @@ function stream(dict: string, data: string) {
 // ---------------------------------------------------------------------------------------
 // The attack files are real: poppler (another parser entirely) finds in them what they claim.
 
-const poppler = existsSync('/usr/bin/pdfinfo') && existsSync('/usr/bin/pdfdetach');
 function tool(cmd: string, args: string[], pdf: Buffer): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'congso-poppler-'));
   try {
@@ -223,7 +223,7 @@ function tool(cmd: string, args: string[], pdf: Buffer): string {
   }
 }
 
-describe.skipIf(!poppler)('poppler sees what each attack file carries', () => {
+describeWithTool(['pdfinfo', 'pdfdetach'], 'poppler sees what each attack file carries', () => {
   it.each(Object.entries(ATTACK_PDFS))('%s', (_, a) => {
     const plain = a.build();
     expect(tool('pdfinfo', [], plain)).toMatch(/Pages:\s+1/);

@@ -8,7 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+/** Where each tool comes from on Debian (`.ci/run` installs them). */
+const PACKAGE: Record<string, string> = { pdftotext: 'poppler-utils', pdfinfo: 'poppler-utils', pdftoppm: 'poppler-utils', zbarimg: 'zbar-tools' };
+
+/** Runs a tool; a missing one fails the test (in CI and out), naming the package to install. */
+async function run(cmd: string, args: string[], opts: { maxBuffer?: number } = {}): Promise<{ stdout: string; stderr: string }> {
+  try {
+    return await execFileAsync(cmd, args, { ...opts, encoding: 'utf8' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${cmd} not found on PATH (Debian: apt-get install ${PACKAGE[cmd] ?? cmd})`);
+    throw e;
+  }
+}
 const BIG = { maxBuffer: 64 * 1024 * 1024 };
 
 async function withFile<T>(bytes: Uint8Array, fn: (path: string, dir: string) => Promise<T>): Promise<T> {

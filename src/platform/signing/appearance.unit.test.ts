@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +8,11 @@ import { vietnamTime } from './appearance.ts';
 import { signPdf } from './pades.ts';
 import { KeySigner } from './signer.ts';
 import { createTestCa, issueSigningCertificate, type KeyAndCertificates } from './test-ca.ts';
+import { describeWithTool, findTool } from '../../../test/tools.ts';
 
-const PDFSIG = '/usr/bin/pdfsig';
-const PDFTOPPM = '/usr/bin/pdftoppm';
-const PDFTOTEXT = '/usr/bin/pdftotext';
+const PDFSIG = findTool('pdfsig') ?? 'pdfsig';
+const PDFTOPPM = findTool('pdftoppm') ?? 'pdftoppm';
+const PDFTOTEXT = findTool('pdftotext') ?? 'pdftotext';
 
 function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -134,7 +134,7 @@ describe('visible signature appearances', () => {
     expect(seal).toBe(ORG.toLocaleUpperCase('vi').replace(/ /g, ''));
   });
 
-  describe.skipIf(!existsSync(PDFSIG))('pdfsig (poppler)', () => {
+  describeWithTool('pdfsig', 'pdfsig (poppler)', () => {
     it('reports both signatures valid', async () => {
       const file = join(dir, 'sealed.pdf');
       await writeFile(file, sealed);
@@ -145,7 +145,7 @@ describe('visible signature appearances', () => {
     });
   });
 
-  describe.skipIf(!existsSync(PDFTOPPM))('rendering (poppler)', () => {
+  describeWithTool('pdftoppm', 'rendering (poppler)', () => {
     it('draws red in the seal and dark ink in the signature', async () => {
       const file = join(dir, 'render.pdf');
       await writeFile(file, sealed);
@@ -179,7 +179,7 @@ describe('visible signature appearances', () => {
     });
   });
 
-  describe.skipIf(!existsSync(PDFTOTEXT))('pdftotext (poppler)', () => {
+  describeWithTool('pdftotext', 'pdftotext (poppler)', () => {
     it('extracts the Vietnamese text of the appearances', async () => {
       const file = join(dir, 'text.pdf');
       await writeFile(file, sealed);

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +13,8 @@ import { RemoteSigner, type RemoteSignerConfig } from './remote-signer.ts';
 import { ECDSA_SHA256, RSA_PKCS1_SHA256 } from './signer.ts';
 import { createTestCa, issueSigningCertificate, type KeyAndCertificates, type TestCa } from './test-ca.ts';
 import { verifyPdfSignatures } from './verify.ts';
+import { toolForCheck } from '../../../test/tools.ts';
 
-const PDFSIG = '/usr/bin/pdfsig';
 
 function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -130,10 +129,11 @@ describe('RemoteSigner over CSC API v2', () => {
     const checks = await verifyPdfSignatures(signed);
     expect(checks).toHaveLength(1);
     expect(checks[0]).toMatchObject({ signer: 'Hoàng Văn Thắng', valid: true, coversWholeDocument: true });
-    if (existsSync(PDFSIG)) {
+    const pdfsig = toolForCheck('pdfsig', 'pdfsig on the remotely signed PDF (RSA)');
+    if (pdfsig) {
       const file = join(dir, 'remote-rsa.pdf');
       await writeFile(file, signed);
-      const r = await run(PDFSIG, [file]);
+      const r = await run(pdfsig, [file]);
       expect(r.stdout, r.stdout + r.stderr).toContain('Signature Validation: Signature is Valid.');
       expect(r.stdout).toContain('Signer Certificate Common Name: Hoàng Văn Thắng');
       expect(r.stdout).toContain('Total document signed');
@@ -160,10 +160,11 @@ describe('RemoteSigner over CSC API v2', () => {
       ['Hoàng Văn Thắng', true],
       ['Bộ Công Thương', true],
     ]);
-    if (existsSync(PDFSIG)) {
+    const pdfsig = toolForCheck('pdfsig', 'pdfsig on the countersigned PDF (RSA and ECDSA)');
+    if (pdfsig) {
       const file = join(dir, 'remote-both.pdf');
       await writeFile(file, both);
-      const r = await run(PDFSIG, [file]);
+      const r = await run(pdfsig, [file]);
       expect(r.stdout.match(/Signature Validation: Signature is Valid\./g), r.stdout).toHaveLength(2);
     }
     // Without the OTP the service refuses.

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,11 +9,12 @@ import { signDetached } from './cms.ts';
 import { signPdf } from './pades.ts';
 import { KeySigner } from './signer.ts';
 import { verifyPdfSignatures } from './verify.ts';
+import { describeWithTool, findTool, itWithTool } from '../../../test/tools.ts';
 import { TEST_CA_NAME, createTestCa, fromPkcs12, issueSigningCertificate, parseCertificate, toPkcs12, type KeyAndCertificates, type TestCa } from './test-ca.ts';
 
-const PDFSIG = '/usr/bin/pdfsig';
-const OPENSSL = '/usr/bin/openssl';
-const CERTUTIL = '/usr/bin/certutil'; // libnss3-tools, optional
+const PDFSIG = findTool('pdfsig') ?? 'pdfsig';
+const OPENSSL = findTool('openssl') ?? 'openssl';
+const CERTUTIL = findTool('certutil') ?? 'certutil';
 
 function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -92,7 +92,7 @@ describe('PKCS#12', () => {
     await expect(fromPkcs12(p12, 'wrong')).rejects.toThrow();
   });
 
-  it.skipIf(!existsSync(OPENSSL))('is readable by OpenSSL', async () => {
+  itWithTool('openssl', 'is readable by OpenSSL', async () => {
     const file = join(dir, 'leader.p12');
     await writeFile(file, await toPkcs12(leader, 'test-password'));
     const r = await run(OPENSSL, ['pkcs12', '-in', file, '-passin', 'pass:test-password', '-nodes', '-info']);
@@ -103,7 +103,7 @@ describe('PKCS#12', () => {
 });
 
 describe('CAdES detached', () => {
-  it.skipIf(!existsSync(OPENSSL))('verifies with OpenSSL against the test CA', async () => {
+  itWithTool('openssl', 'verifies with OpenSSL against the test CA', async () => {
     const data = new TextEncoder().encode('Quyết định số 123/QĐ-BCT');
     for (const kc of [leader, organisation]) {
       const p7s = await signDetached(new KeySigner(kc), data);
@@ -161,7 +161,7 @@ describe('PAdES', () => {
     expect(doc.getForm().getFields().map((f) => f.getName())).toEqual(['Chữ ký lãnh đạo', 'Con dấu']);
   });
 
-  describe.skipIf(!existsSync(PDFSIG))('pdfsig (poppler)', () => {
+  describeWithTool('pdfsig', 'pdfsig (poppler)', () => {
     it('reports both signatures valid, the last covering the whole document, names intact', async () => {
       const file = join(dir, 'signed.pdf');
       await writeFile(file, twice);
@@ -180,7 +180,7 @@ describe('PAdES', () => {
       expect(second).not.toContain('Not total document signed');
     });
 
-    it.skipIf(!existsSync(CERTUTIL))('trusts the chain when the test CA is in the NSS database', async () => {
+    itWithTool('certutil', 'trusts the chain when the test CA is in the NSS database', async () => {
       const nss = join(dir, 'nss');
       await run('/bin/mkdir', ['-p', nss]);
       const caFile = join(dir, 'ca.der');

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +16,10 @@ import { KeySigner } from './signer.ts';
 import { createTestCa, issueSigningCertificate, parseCertificate, type KeyAndCertificates } from './test-ca.ts';
 import { ID_AA_SIGNATURE_TIME_STAMP_TOKEN, parseTimeStampToken, rfc3161Client } from './timestamp.ts';
 import { verifyPdfSignatures } from './verify.ts';
+import { findTool, itWithTool } from '../../../test/tools.ts';
 
-const PDFSIG = '/usr/bin/pdfsig';
-const OPENSSL = '/usr/bin/openssl';
+const PDFSIG = findTool('pdfsig') ?? 'pdfsig';
+const OPENSSL = findTool('openssl') ?? 'openssl';
 
 function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -204,7 +204,7 @@ describe('PAdES baseline B-T', () => {
     expect((await verifyPdfSignatures(signed)).map((c) => [c.valid, c.coversWholeDocument])).toEqual([[true, true]]);
   });
 
-  it.skipIf(!existsSync(PDFSIG))('is valid for pdfsig (poppler)', async () => {
+  itWithTool('pdfsig', 'is valid for pdfsig (poppler)', async () => {
     const file = join(dir, 'signed-bt.pdf');
     await writeFile(file, signed);
     const r = await run(PDFSIG, [file]);
@@ -216,7 +216,7 @@ describe('PAdES baseline B-T', () => {
     if (process.env.SHOW_PDFSIG) console.log(pdfsigOutput);
   });
 
-  it.skipIf(!existsSync(OPENSSL))('has a token OpenSSL verifies against the TSA CA', async () => {
+  itWithTool('openssl', 'has a token OpenSSL verifies against the TSA CA', async () => {
     const si = signerInfoOf(lastCms(signed));
     await writeFile(join(dir, 'token.der'), tokenOf(si)!);
     await writeFile(join(dir, 'tsa-ca.pem'), pem(tsa.caCertificate));

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerVneidSimulator, type SimCitizen, type SimClient } from './provider.ts';
+import { describeWithTool, findTool } from '../../../test/tools.ts';
 
 const REDIRECT_URI = 'http://localhost:4000/auth/callback';
 const POST_LOGOUT_URI = 'http://localhost:4000/';
@@ -324,14 +324,12 @@ describe('VNeID simulator', () => {
   });
 });
 
-// Accessibility of the login page, when a browser is available (Chromium + axe-core).
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
-
-describe.skipIf(!CHROMIUM)('VNeID simulator login page accessibility', () => {
+// Accessibility of the login page in Chromium with axe-core (skipped without Chromium outside CI only).
+describeWithTool('chromium', 'VNeID simulator login page accessibility', () => {
   it('has no serious or critical axe-core violations (initial and error state)', async () => {
     const { chromium } = await import('playwright-core');
     const axeSource = (await import('node:fs')).readFileSync(new URL(import.meta.resolve('axe-core/axe.min.js')), 'utf8');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const browser = await chromium.launch({ executablePath: findTool('chromium'), args: ['--no-sandbox'] });
     try {
       const config = await discover();
       const page = await browser.newPage({ bypassCSP: true }); // lets axe be injected

@@ -53,6 +53,20 @@ export interface VneidSimulatorOptions {
   citizens: SimCitizen[];
   /** Keys signing the provider's cookies (newest first); at least one, keep them secret. */
   cookieKeys: string[];
+  /** Misbehaviour on demand, for tests of the relying party; read at every request. */
+  faults?: VneidFaults;
+}
+
+/**
+ * Ways a test makes the provider answer what a forged or replayed response would carry. The
+ * object is read at every request, so a test sets and clears a fault between sign-ins.
+ */
+export interface VneidFaults {
+  /**
+   * Rewrites the query of an authorization request before the provider reads it: a nonce
+   * replaced here comes back in the ID token, a state in the redirect to the client.
+   */
+  authorizationRequest?: (params: URLSearchParams) => void;
 }
 
 export interface VneidSimulator {
@@ -302,6 +316,13 @@ export function createVneidSimulator(opts: VneidSimulatorOptions): VneidSimulato
       // oidc-provider (Koa) sees the path relative to the issuer; the mount path it needs for the
       // absolute URLs it builds comes from `baseUrl` (express-style), not from `originalUrl`.
       const r = req as IncomingMessage & { originalUrl?: string; baseUrl?: string };
+      const fault = opts.faults?.authorizationRequest;
+      if (fault && /^\/auth(?:\?|$)/.test(rest)) {
+        const at = rest.indexOf('?');
+        const params = new URLSearchParams(at < 0 ? '' : rest.slice(at + 1));
+        fault(params);
+        rest = `/auth?${params}`;
+      }
       r.url = rest;
       r.originalUrl = undefined;
       r.baseUrl = mountPath;
