@@ -29,14 +29,21 @@ describe('filing a dossier', () => {
 
   it('at the counter by a receiving officer: received at once, with its due date', async () => {
     const upload = await uploadPdf(t, officer, 'scan.pdf');
+    // Filed on Thursday 23/04/2026 at 09:00 in Vietnam (the test-only filing clock). The test
+    // procedure allows 10 working days, counted from the next day:
+    //   24/04 Fri (1); 25–26/04 weekend; 27/04 Mon off (compensates Hùng Kings' day, Sunday 26/04);
+    //   28/04 (2), 29/04 (3); 30/04 and 01/05 holidays; 02–03/05 weekend;
+    //   04/05 (4), 05/05 (5), 06/05 (6), 07/05 (7), 08/05 (8); 09–10/05 weekend; 11/05 (9), 12/05 (10).
+    t.ctx.config.clockOffsetMs = Date.parse('2026-04-23T09:00:00+07:00') - Date.now();
     const r = await api<View>(t, 'POST', '/api/v1/dossiers', {
       token: officer,
       body: { procedureCode: TEST_PROCEDURE.code, channel: 1, applicant: { name: 'Lê Thị Thu', identifier: '001190000111', phone: '0912345678' }, form: FORM, components: [{ code: 'T-01', uploadId: upload }] },
+    }).finally(() => {
+      t.ctx.config.clockOffsetMs = 0;
     });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ status: 'received', nationalStatus: 2 });
-    const due = await api<{ dueDate: string }>(t, 'GET', `/api/v1/calendar/due-date?from=${encodeURIComponent(new Date().toISOString())}&workingDays=10`);
-    expect(r.body.dueDate).toBe(due.body.dueDate);
+    expect(r.body).toMatchObject({ status: 'received', nationalStatus: 2, dueDate: '2026-05-12' });
+    expect(r.body.code).toMatch(/^000\.05\.01\.G12-260423-\d{4}$/);
     const log = await api<{ action: string }[]>(t, 'GET', `/api/v1/dossiers/${r.body.code}/actions`, { token: officer });
     expect(log.body.map((a) => a.action)).toEqual(['submit', 'receive']);
     // The applicant is told, on the channel they gave, in the same transaction (form 01's notice).

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { act, citizenToken, fileOnline, importTestProcedures, uploadPdf, type View } from '../../../test/dossier-fixtures.ts';
+import { next, Reference } from '../calendar/testing/reference.ts';
 import { ACTIONS } from './workflow.ts';
 
 type Persona = 'owner' | 'otherCitizen' | 'receiving' | 'leader' | 'specialist' | 'otherSpecialist' | 'signer' | 'otherUnitLeader';
@@ -110,12 +111,25 @@ describe('every action × role × state', () => {
 describe('rules that depend on more than the state', () => {
   it('a supplement is requested once only, and the applicant\'s time does not count', async () => {
     const code = await dossierIn('awaiting_supplement');
-    const before = (await api<View>(t, 'GET', `/api/v1/dossiers/${code}`, { token: tok.owner })).body;
+    // Backdated: received and asked for a supplement on the same day, three working days ago
+    // (none of the 10 used), so the original due date is 10 working days after that day. The
+    // applicant supplements today: the three working days they took are added to it.
+    const ref = new Reference(new Map());
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    let pausedOn = today;
+    for (let n = 0; n < 3; pausedOn = next(pausedOn, -1)) if (ref.working(pausedOn)) n++;
+    expect(ref.between(pausedOn, today)).toBe(3);
+    const originalDue = ref.add(pausedOn, 10);
+    await sql`update dossiers set received_at = ${`${pausedOn}T09:00:00+07:00`}::timestamptz, due_date = ${originalDue}::date,
+      state = state || jsonb_build_object('dueDate', ${originalDue}::text, 'pausedOn', ${pausedOn}::text, 'usedDays', 0, 'processingDays', 10) where code = ${code}`.execute(t.ctx.database.db);
     const r = await act(t, tok.owner, code, await bodyFor('supplement', 'owner'));
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('processing');
     expect(r.body.components.some((c) => c.supplemented)).toBe(true);
-    expect(r.body.dueDate! >= before.dueDate!).toBe(true);
+    // Original due date + the 3 paused working days, counted by the test's own calendar.
+    const expected = ref.add(originalDue, 3);
+    expect(expected > originalDue).toBe(true);
+    expect(r.body.dueDate).toBe(expected);
     const again = await act(t, tok.specialist, code, await bodyFor('request_supplement', 'specialist'));
     expect(again.status).toBe(409);
     expect(again.body.error?.message).toMatch(/một lần/);

@@ -6,7 +6,6 @@ import { outboxChannel, type Channel } from './channels.ts';
 import { notify } from './notify.ts';
 import type { NotificationDetail, NotificationPage } from './schemas.ts';
 import { sendNotification } from './send-notification.ts';
-import { renderNotification } from './templates.ts';
 import { ensureNotificationQueues, NOTIFICATION_QUEUE, registerNotificationWorkers } from './workers.ts';
 
 let t: TestApp;
@@ -34,6 +33,17 @@ const jobsFor = async (ids: string[]) =>
     ? (await sql<{ id: string; data: { id: string }; retry_limit: number; retry_backoff: boolean; state: string }>`select id, data, retry_limit, retry_backoff, state from pgboss.job where name = ${NOTIFICATION_QUEUE} and data->>'id' in (${sql.join(ids)})`.execute(t.ctx.database.db)).rows
     : [];
 
+const FOOTER_VI = '-- \nThư này được gửi tự động từ Hệ thống một cửa điện tử; vui lòng không trả lời thư này.\n';
+const FOOTER_EN = '-- \nThis message was sent automatically by the electronic one-stop office; please do not reply.\n';
+const RECEIVED_VI_TEXT = [
+  'Kính gửi Ông/Bà Phạm Thị Hồng Nhung,',
+  'Cơ quan đã tiếp nhận hồ sơ T01-250601-0001 của Ông/Bà, thủ tục “Cấp Giấy phép kinh doanh bán lẻ rượu”.',
+  'Ngày hẹn trả kết quả: 20/06/2025.',
+  'Ông/Bà vui lòng giữ mã hồ sơ để tra cứu và nhận kết quả.',
+  'Tra cứu tình trạng hồ sơ: http://localhost/tra-cuu?ma=T01-250601-0001',
+  FOOTER_VI,
+].join('\n\n');
+
 describe('notify, in the transaction of the state change', () => {
   it('writes one queued, rendered row per channel and a job per row when the transaction commits', async () => {
     const code = 'T01-250601-0001';
@@ -41,16 +51,26 @@ describe('notify, in the transaction of the state change', () => {
     expect(written.map((w) => w.channel).sort()).toEqual(['email', 'sms', 'zalo']);
 
     const rows = await rowsFor(code);
-    const expected = renderNotification('dossier.received', 'vi', data(code));
     expect(rows.map((r) => [r.channel, r.recipient, r.status, r.attempts, r.lang])).toEqual([
       ['email', 'nhung@example.vn', 'queued', 0, 'vi'],
       ['sms', '0912345678', 'queued', 0, 'vi'],
       ['zalo', 'zalo-8841', 'queued', 0, 'vi'],
     ]);
     const [email, sms, zalo] = rows;
-    expect(email).toMatchObject({ subject: expected.subject, body_text: expected.text, body_html: expected.html, event: 'dossier.received', recipient_name: everywhere.name });
-    expect(sms).toMatchObject({ subject: null, body_html: null, body_text: expected.sms });
-    expect(zalo).toMatchObject({ subject: null, body_html: null, body_text: expected.short });
+    // The receipt (form 01's notice), written out: what the applicant reads, not what the template makes.
+    expect(email).toMatchObject({ subject: 'Đã tiếp nhận hồ sơ T01-250601-0001', body_text: RECEIVED_VI_TEXT, event: 'dossier.received', recipient_name: everywhere.name });
+    expect(email.body_html).toContain('<html lang="vi">');
+    expect(email.body_html).toContain('<p>Ngày hẹn trả kết quả: 20/06/2025.</p>');
+    expect(sms).toMatchObject({
+      subject: null,
+      body_html: null,
+      body_text: 'Ho so T01-250601-0001 (Cap Giay phep kinh doanh ban le ruou) da duoc tiep nhan. Hen tra ket qua 20/06/2025. Tra cuu: http://localhost/tra-cuu?ma=T01-250601-0001',
+    });
+    expect(zalo).toMatchObject({
+      subject: null,
+      body_html: null,
+      body_text: 'Hồ sơ T01-250601-0001 (Cấp Giấy phép kinh doanh bán lẻ rượu) đã được tiếp nhận. Hẹn trả kết quả 20/06/2025. Tra cứu: http://localhost/tra-cuu?ma=T01-250601-0001',
+    });
     expect(email.data).toMatchObject(data(code));
     for (const r of rows) expect(r.dossier_units).toEqual(UNITS);
 
@@ -84,6 +104,83 @@ describe('notify, in the transaction of the state change', () => {
     const none = await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: { name: 'Ẩn Danh' }, event: 'dossier.result_ready', data: data('T01-250601-0004') }));
     expect(none).toEqual([]);
     expect(await rowsFor('T01-250601-0004')).toEqual([]);
+  });
+
+  it('stores the supplement request and the return notice in Vietnamese and English, word for word', async () => {
+    const stored = async (code: string, event: 'dossier.received' | 'dossier.supplement_requested' | 'dossier.returned', lang: 'vi' | 'en', extra: Record<string, unknown>) => {
+      await t.ctx.database.db.transaction().execute((tx) =>
+        notify(t.ctx, tx, { units: UNITS, recipient: { name: everywhere.name, email: everywhere.email, phone: everywhere.phone }, event, data: { ...data(code), ...extra }, lang }),
+      );
+      const rows = await rowsFor(code);
+      return { email: rows.find((r) => r.channel === 'email')!, sms: rows.find((r) => r.channel === 'sms')! };
+    };
+    const link = (code: string) => `http://localhost/tra-cuu?ma=${code}`;
+    const items = { items: ['Đơn đề nghị: thiếu chữ ký'] };
+
+    const supVi = await stored('T01-250601-0011', 'dossier.supplement_requested', 'vi', items);
+    expect(supVi.email.subject).toBe('Hồ sơ T01-250601-0011 cần bổ sung, hoàn thiện');
+    expect(supVi.email.body_text).toBe(
+      [
+        'Kính gửi Ông/Bà Phạm Thị Hồng Nhung,',
+        'Để tiếp tục giải quyết hồ sơ T01-250601-0011, thủ tục “Cấp Giấy phép kinh doanh bán lẻ rượu”, đề nghị Ông/Bà bổ sung, hoàn thiện các nội dung sau:',
+        '  - Đơn đề nghị: thiếu chữ ký',
+        'Thời gian Ông/Bà bổ sung, hoàn thiện hồ sơ không tính vào thời hạn giải quyết.',
+        `Tra cứu tình trạng hồ sơ: ${link('T01-250601-0011')}`,
+        FOOTER_VI,
+      ].join('\n\n'),
+    );
+    expect(supVi.sms.body_text).toBe(`Ho so T01-250601-0011 (Cap Giay phep kinh doanh ban le ruou) can bo sung: Don de nghi: thieu chu ky. Tra cuu: ${link('T01-250601-0011')}`);
+
+    const supEn = await stored('T01-250601-0012', 'dossier.supplement_requested', 'en', items);
+    expect(supEn.email.subject).toBe('Dossier T01-250601-0012: more information needed');
+    expect(supEn.email.body_text).toBe(
+      [
+        'Dear Phạm Thị Hồng Nhung,',
+        'To continue with your dossier T01-250601-0012 for the procedure “Cấp Giấy phép kinh doanh bán lẻ rượu”, please provide the following:',
+        '  - Đơn đề nghị: thiếu chữ ký',
+        'The time you take to complete the dossier does not count against the processing time.',
+        `Track your dossier: ${link('T01-250601-0012')}`,
+        FOOTER_EN,
+      ].join('\n\n'),
+    );
+
+    const retVi = await stored('T01-250601-0013', 'dossier.returned', 'vi', { delivery: 'desk' });
+    expect(retVi.email.subject).toBe('Hồ sơ T01-250601-0013 đã được trả kết quả');
+    expect(retVi.email.body_text).toBe(
+      [
+        'Kính gửi Ông/Bà Phạm Thị Hồng Nhung,',
+        'Hồ sơ T01-250601-0013 của Ông/Bà, thủ tục “Cấp Giấy phép kinh doanh bán lẻ rượu”, đã được trả kết quả.',
+        'Ông/Bà nhận kết quả tại Bộ phận Một cửa nơi tiếp nhận hồ sơ; vui lòng mang theo giấy tờ tùy thân và giấy tiếp nhận hồ sơ.',
+        `Tra cứu tình trạng hồ sơ: ${link('T01-250601-0013')}`,
+        FOOTER_VI,
+      ].join('\n\n'),
+    );
+    expect(retVi.sms.body_text).toBe(`Ho so T01-250601-0013 (Cap Giay phep kinh doanh ban le ruou) da tra ket qua: nhan tai Bo phan Mot cua. Tra cuu: ${link('T01-250601-0013')}`);
+
+    const retEn = await stored('T01-250601-0014', 'dossier.returned', 'en', { delivery: 'desk' });
+    expect(retEn.email.subject).toBe('Dossier T01-250601-0014: result returned');
+    expect(retEn.email.body_text).toBe(
+      [
+        'Dear Phạm Thị Hồng Nhung,',
+        'The result of your dossier T01-250601-0014 for the procedure “Cấp Giấy phép kinh doanh bán lẻ rượu” has been returned.',
+        'Collect the result at the one-stop desk where the dossier was received; bring your identity document and the receipt.',
+        `Track your dossier: ${link('T01-250601-0014')}`,
+        FOOTER_EN,
+      ].join('\n\n'),
+    );
+
+    const recEn = await stored('T01-250601-0015', 'dossier.received', 'en', {});
+    expect(recEn.email.subject).toBe('Dossier T01-250601-0015 received');
+    expect(recEn.email.body_text).toBe(
+      [
+        'Dear Phạm Thị Hồng Nhung,',
+        'We have received your dossier T01-250601-0015 for the procedure “Cấp Giấy phép kinh doanh bán lẻ rượu”.',
+        'Your result is due on 20 June 2025.',
+        'Please keep the dossier code to track it and to collect the result.',
+        `Track your dossier: ${link('T01-250601-0015')}`,
+        FOOTER_EN,
+      ].join('\n\n'),
+    );
   });
 
   it('refuses data an event cannot be told without, writing nothing', async () => {
