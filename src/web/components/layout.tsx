@@ -181,6 +181,27 @@ export function ErrorSummary({ req, errors }: { req: FastifyRequest; errors: { h
   );
 }
 
+/** A field's error message, with the hidden "Lỗi:" a screen reader says first; nothing without an error. */
+export function ErrorMessage({ req, id, error }: { req: FastifyRequest; id: string; error?: string }) {
+  return error ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {error}</p> : null;
+}
+
+/**
+ * A GOV.UK form group around one control: its label, hint and error message, and the ids the
+ * control names in aria-describedby (handed to `control`).
+ */
+export function FormGroup({ req, id, label, labelClass, hint, error, control }: { req: FastifyRequest; id: string; label: string; labelClass?: string; hint?: string; error?: string; control: (describedBy: string | undefined) => Children }) {
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <label class={`govuk-label${labelClass ? ` ${labelClass}` : ''}`} for={id}>{label}</label>
+      {hint ? <div class="govuk-hint" id={`${id}-hint`}>{hint}</div> : null}
+      <ErrorMessage req={req} id={id} error={error} />
+      {control(describedBy)}
+    </div>
+  );
+}
+
 /**
  * A table that may scroll sideways on a narrow screen. Focusable so that keyboard users can
  * scroll it, and a named region so that screen readers say what receives the focus.

@@ -1,17 +1,13 @@
 import type { FastifyRequest } from 'fastify';
-import { Csrf, ErrorSummary, Layout, t } from '../../components/layout.tsx';
+import { Csrf, ErrorSummary, FormGroup, Layout, t } from '../../components/layout.tsx';
 
 export type FormError = { field: string; text: string };
 
 function PasswordField({ req, id, label, hint, error, autocomplete }: { req: FastifyRequest; id: string; label: string; hint?: string; error?: string; autocomplete: string }) {
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label class="govuk-label govuk-label--s" for={id}>{label}</label>
-      {hint ? <div class="govuk-hint" id={`${id}-hint`}>{hint}</div> : null}
-      {error ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {error}</p> : null}
+    <FormGroup req={req} id={id} label={label} labelClass="govuk-label--s" hint={hint} error={error} control={(describedBy) => (
       <input class={`govuk-input govuk-!-width-two-thirds${error ? ' govuk-input--error' : ''}`} id={id} name={id} type="password" autocomplete={autocomplete} spellcheck={false} aria-describedby={describedBy} />
-    </div>
+    )} />
   );
 }
 

@@ -5,7 +5,7 @@ import { AUDIT_ACTION_GROUPS, AUDIT_ACTIONS } from '../../../modules/audit/actio
 import { formatDateTime } from '../../../platform/i18n/index.ts';
 import { STAFF_ROLES, type StaffRole } from '../../../platform/auth/roles.ts';
 import { STATUSES, type Status } from '../../../modules/dossiers/workflow.ts';
-import { Csrf, ErrorSummary, Layout, t, TableWrap } from '../../components/layout.tsx';
+import { Csrf, ErrorSummary, FormGroup, Layout, t, TableWrap } from '../../components/layout.tsx';
 
 export function VerifyResultView({ req, r }: { req: FastifyRequest; r: VerifyResult }) {
   const cp = r.checkpoint;
@@ -65,18 +65,13 @@ export function auditHref(path: string, filter: AuditView['filter'], extra: Reco
 }
 
 function FilterField({ req, id, label, hint, value, error, type = 'text', width }: { req: FastifyRequest; id: string; label: string; hint?: string; value?: string; error?: string; type?: 'text' | 'date'; width: string }) {
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label class="govuk-label govuk-label--s" for={id}>{label}</label>
-      {hint ? <div class="govuk-hint" id={`${id}-hint`}>{hint}</div> : null}
-      {error ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {error}</p> : null}
-      {type === 'date' ? (
+    <FormGroup req={req} id={id} label={label} labelClass="govuk-label--s" hint={hint} error={error} control={(describedBy) =>
+      type === 'date' ? (
         <input class={`govuk-input ${width}${error ? ' govuk-input--error' : ''}`} id={id} name={id} type="date" value={value ?? ''} aria-describedby={describedBy} />
       ) : (
         <input class={`govuk-input ${width}${error ? ' govuk-input--error' : ''}`} id={id} name={id} type="text" value={value ?? ''} aria-describedby={describedBy} spellcheck={false} />
-      )}
-    </div>
+      )} />
   );
 }
 

@@ -4,7 +4,7 @@ import type { EFormFieldType } from '../../../modules/catalog/save-procedure-ver
 import type { Unit } from '../../../modules/organisation/schemas.ts';
 import type { StaffRole } from '../../../platform/auth/roles.ts';
 import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
-import { Csrf, ErrorSummary, Layout, roleName, t } from '../../components/layout.tsx';
+import { Csrf, ErrorMessage, ErrorSummary, FormGroup, Layout, roleName, t } from '../../components/layout.tsx';
 import { EForm, type FieldSchema } from '../../components/eform.tsx';
 
 /** The edit form as typed: every value as text, so a re-rendered form shows exactly what was entered. */
@@ -61,35 +61,26 @@ export const versionsUrl = (code: string) => `/can-bo/thu-tuc/${encodeURICompone
 type Props = { req: FastifyRequest; errors: Record<string, string> };
 
 function ErrorText({ req, id, errors }: Props & { id: string }) {
-  const e = errors[id];
-  return e ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {e}</p> : null;
+  return <ErrorMessage req={req} id={id} error={errors[id]} />;
 }
 
 function TextField({ req, errors, name, label, value, hint, width, inputMode, type, min }: Props & { name: string; label: string; value: string; hint?: string; width?: string; inputMode?: 'numeric' | 'decimal'; type?: 'text' | 'date'; min?: string }) {
   const id = idOf(name);
   const err = errors[id];
-  const described = [hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`govuk-form-group${err ? ' govuk-form-group--error' : ''}`}>
-      <label class="govuk-label" for={id}>{label}</label>
-      {hint ? <div class="govuk-hint" id={`${id}-hint`}>{hint}</div> : null}
-      <ErrorText req={req} id={id} errors={errors} />
+    <FormGroup req={req} id={id} label={label} hint={hint} error={err} control={(described) => (
       <input class={`govuk-input${width ? ` ${width}` : ''}${err ? ' govuk-input--error' : ''}`} id={id} name={name} type={(type ?? 'text') as 'text'} value={value} inputMode={inputMode} min={min} aria-describedby={described} spellcheck={inputMode ? false : undefined} />
-    </div>
+    )} />
   );
 }
 
 function TextArea({ req, errors, name, label, value, hint, rows }: Props & { name: string; label: string; value: string; hint?: string; rows?: number }) {
   const id = idOf(name);
   const err = errors[id];
-  const described = [hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`govuk-form-group${err ? ' govuk-form-group--error' : ''}`}>
-      <label class="govuk-label" for={id}>{label}</label>
-      {hint ? <div class="govuk-hint" id={`${id}-hint`}>{hint}</div> : null}
-      <ErrorText req={req} id={id} errors={errors} />
+    <FormGroup req={req} id={id} label={label} hint={hint} error={err} control={(described) => (
       <textarea class={`govuk-textarea${err ? ' govuk-textarea--error' : ''}`} id={id} name={name} rows={rows ?? 2} aria-describedby={described}>{value}</textarea>
-    </div>
+    )} />
   );
 }
 
