@@ -1,43 +1,62 @@
 /**
  * The one error type. Every failure a caller can act on is an AppError with a stable
  * code, an HTTP status and a message in Vietnamese and English.
+ *
+ * Each code is declared once here with its status and what it means to a caller; clients
+ * branch on the code, never on the message, which may be reworded. Generic codes say what
+ * kind of failure it was; domain codes say which rule refused, so a client can tell "act on
+ * a fresh copy" from "ask someone else" without reading Vietnamese. The OpenAPI document
+ * lists them all (ErrorBody.error.code).
  */
-export type ErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'PASSWORD_CHANGE_REQUIRED'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'INVALID_CREDENTIALS'
-  | 'OTP_REQUIRED'
-  | 'ACCOUNT_LOCKED'
-  | 'CSRF_INVALID'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE'
-  | 'CONFIG_INVALID'
-  | 'INTERNAL';
+export const ERROR_CODES = {
+  // Generic: the request itself.
+  /** The input does not match its schema; `details` name each field by its path. */
+  VALIDATION_FAILED: { status: 400, about: 'The input does not match its schema; details name each field by its path' },
+  /** No valid session or token. */
+  UNAUTHENTICATED: { status: 401, about: 'No valid session or token' },
+  /** Wrong username or password (which of the two is not said). */
+  INVALID_CREDENTIALS: { status: 401, about: 'Wrong username or password' },
+  /** The account needs a one-time code and none (or a wrong one) was sent. */
+  OTP_REQUIRED: { status: 401, about: 'A valid one-time code is required for this account' },
+  /** The caller is known but holds no role that allows the route. */
+  FORBIDDEN: { status: 403, about: 'The caller holds no role that allows this' },
+  /** The account must change its password before anything else. */
+  PASSWORD_CHANGE_REQUIRED: { status: 403, about: 'The account must change its password first' },
+  /** A page form was posted without the session's CSRF token. */
+  CSRF_INVALID: { status: 403, about: 'The form was posted without a valid CSRF token' },
+  /** Too many failed sign-ins: the username is locked for a while. */
+  ACCOUNT_LOCKED: { status: 423, about: 'Too many failed sign-ins; the username is locked for a while' },
+  /** No such object, or one the caller may not see (the two are not told apart). */
+  NOT_FOUND: { status: 404, about: 'No such object, or one the caller may not see' },
+  /** The request conflicts with the current state in a way no more specific code names. */
+  CONFLICT: { status: 409, about: 'The request conflicts with the current state' },
+  PAYLOAD_TOO_LARGE: { status: 413, about: 'The body or a file is larger than allowed' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, about: 'The body or a file is not of a type accepted here (checked by content)' },
+  RATE_LIMITED: { status: 429, about: 'Too many requests; retry after the Retry-After header' },
+  /** The database or a required service is unreachable; the request did nothing and may be retried. */
+  SERVICE_UNAVAILABLE: { status: 503, about: 'A required service is unreachable; nothing was done, retry later' },
+  CONFIG_INVALID: { status: 500, about: 'The server is misconfigured' },
+  INTERNAL: { status: 500, about: 'An unexpected error; it is logged with the request id' },
 
-const STATUS: Record<ErrorCode, number> = {
-  VALIDATION_FAILED: 400,
-  UNAUTHENTICATED: 401,
-  INVALID_CREDENTIALS: 401,
-  OTP_REQUIRED: 401,
-  FORBIDDEN: 403,
-  PASSWORD_CHANGE_REQUIRED: 403,
-  CSRF_INVALID: 403,
-  ACCOUNT_LOCKED: 423,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  RATE_LIMITED: 429,
-  SERVICE_UNAVAILABLE: 503,
-  CONFIG_INVALID: 500,
-  INTERNAL: 500,
-};
+  // Dossiers: the one-stop workflow's refusals (workflow.ts, take-action.ts).
+  /** The dossier is not in a status the action starts from; `details` list the actions allowed now. */
+  ACTION_NOT_ALLOWED: { status: 409, about: 'The dossier is not in a status this action starts from; details list the actions allowed now' },
+  /** The action exists in this status but not for this caller at this step (role, unit or assignee); `details` list what the caller may do. */
+  NOT_YOUR_STEP: { status: 403, about: 'The caller may not take this action at the dossier\'s current step (role, unit or assignee)' },
+  /** Someone acted since the version the action was chosen on; `details` carry `current.status` and `current.version`. Nothing was done. */
+  STALE_VERSION: { status: 409, about: 'Someone acted since the named version; details carry current.status and current.version; nothing was done' },
+  /** A supplement may be requested once per dossier (Decree 61/2018, art. 19). */
+  SUPPLEMENT_ALREADY_REQUESTED: { status: 409, about: 'A supplement was already requested for this dossier; it may be requested only once' },
+  /** The due date may be moved by an apology once per dossier. */
+  DUE_DATE_ALREADY_MOVED: { status: 409, about: 'The due date was already moved by an apology; it may be moved only once' },
+  /** An apology must be sent at least one working day before the due date, and only once there is one. */
+  APOLOGY_TOO_LATE: { status: 409, about: 'An apology must be sent at least one working day before the due date' },
+  /** The Idempotency-Key was already used for a different request (body or caller). */
+  IDEMPOTENCY_KEY_REUSED: { status: 409, about: 'The Idempotency-Key was already used for a different request' },
+
+} as const satisfies Record<string, { status: number; about: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
 
 export interface Bilingual {
   vi: string;
@@ -60,7 +79,7 @@ export class AppError extends Error {
   ) {
     super(text.en);
     this.name = 'AppError';
-    this.status = STATUS[code];
+    this.status = ERROR_CODES[code].status;
   }
 
   toJSON() {

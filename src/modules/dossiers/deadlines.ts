@@ -18,13 +18,3 @@ export async function workingDaysBetween(ctx: Ctx, fromDay: string, toDay: strin
   const cal = await loadCalendar(ctx, yearOf(fromDay), yearOf(toDay));
   return cal.workingDaysBetween(fromDay, toDay);
 }
-
-/** The due date of a time limit counted from a day: working days, or calendar days. */
-export async function dueAfter(ctx: Ctx, fromDay: string, n: number, unit: string): Promise<string> {
-  if (unit === 'DAY') {
-    const d = new Date(`${fromDay}T00:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + Math.ceil(n));
-    return d.toISOString().slice(0, 10);
-  }
-  return addWorkingDays(ctx, fromDay, n);
-}

@@ -100,7 +100,7 @@ export const CURRENT_VERSION = 'current.version';
 export function staleVersion(code: string, current: { status: Status; version: number }, named: number, allowed?: readonly string[]): AppError {
   const st = STATUSES[current.status];
   return new AppError(
-    'CONFLICT',
+    'STALE_VERSION',
     {
       vi: `Hồ sơ ${code} đã thay đổi từ khi bạn mở trang (phiên bản ${named}, nay là ${current.version}; trạng thái hiện tại: ${st?.vi ?? current.status}). Thao tác chưa được thực hiện: hãy xem lại hồ sơ rồi thao tác lại`,
       en: `Dossier ${code} has changed since the page was opened (version ${named}, now ${current.version}; current status: ${st?.en ?? current.status}). Nothing was done: review the dossier and act again`,
@@ -119,7 +119,7 @@ export const formVersion = (v: unknown): unknown => (typeof v === 'string' && /^
 
 /** The current version a stale-action error names, or null for any other error. */
 export function currentVersionOf(e: unknown): number | null {
-  if (!(e instanceof AppError) || e.code !== 'CONFLICT') return null;
+  if (!(e instanceof AppError) || e.code !== 'STALE_VERSION') return null;
   const d = e.details?.find((x) => x.path === CURRENT_VERSION);
   return d ? Number(d.message) : null;
 }

@@ -58,7 +58,6 @@ export const dossiersModule: Module = {
         response: { 200: DossierView, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
       handler: async (req) => {
-        await getDossier(ctx, req.params.code, req.principal!); // 404 before anything for those who may not see it
         const row = await takeAction(ctx, req.params.code.toUpperCase(), req.body, req.principal!);
         return getDossier(ctx, row.code, req.principal!);
       },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bi } from '../../platform/http/validation.ts';
 import { isIsoDate } from '../calendar/dates.ts';
-import { ACTIONS, STATUSES } from './workflow.ts';
+import { ACTIONS, STATUSES, type ActionName } from './workflow.ts';
 
 const phone = z.string().trim().regex(/^\+?[0-9 .-]{8,15}$/, bi('Số điện thoại không hợp lệ', 'invalid phone number'));
 
@@ -83,34 +83,80 @@ export const DossierView = z.object({
 });
 export type DossierView = z.infer<typeof DossierView>;
 
-export const ActionInput = z.object({
-  action: z.enum(ACTIONS),
-  /**
-   * The dossier's version the action was chosen on (DossierView.version). If anyone acted
-   * since, the action is refused with 409 and the current status and version.
-   */
-  version: z.number().int().min(1).max(2_147_483_647).describe('The dossier version the action was chosen on (DossierView.version); 409 with the current state when it is no longer current'),
-  /** refuse, stop, send_back, withdraw, apologise: why. */
-  reason: z.string().trim().min(3).max(4000).optional(),
-  /** request_supplement: everything missing, at once. */
-  items: z.array(z.object({ component: z.string().max(1000).optional(), reason: z.string().trim().min(3).max(2000) })).min(1).max(100).optional(),
-  /** assign / reassign: the specialist's username. */
-  assignee: z.string().max(64).optional(),
-  /** transfer: the unit that takes over. */
-  toUnit: z.string().max(40).optional(),
-  /** apologise: the new due date. */
-  newDueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isIsoDate, bi('Không phải ngày có thật (YYYY-MM-DD)', 'not a real date (YYYY-MM-DD)')).optional(),
-  /** supplement: the added files. */
-  components: z.array(ComponentInput).max(100).optional(),
-  /** return: how the result was handed over. */
-  method: z.enum(['online', 'counter', 'post']).optional(),
-  note: z.string().max(4000).optional(),
-  legalBasis: z.string().max(2000).optional(),
-});
+const version = z
+  .number()
+  .int()
+  .min(1)
+  .max(2_147_483_647)
+  .describe('The dossier version the action was chosen on (DossierView.version); 409 STALE_VERSION with the current state when it is no longer current');
+/** A required free-text field, with the message that names what is missing as the official reads it. */
+const said = (vi: string, en: string) => z.string({ error: bi(vi, en) }).trim().min(3).max(4000);
+const note = z.string().max(4000).optional();
+const assignee = z.string({ error: bi('Cần chọn chuyên viên xử lý', 'Choose the specialist') }).trim().min(1).max(64).describe("The specialist's username");
+
+/**
+ * One schema per action, told apart by `action`: each action's required fields are required
+ * by its own member, so the OpenAPI document shows them and `applyAction`'s switch is checked
+ * for every action by the compiler.
+ */
+export const ActionInput = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('receive'), version, note }),
+  z.object({ action: z.literal('refuse'), version, reason: said('Cần nêu rõ lý do từ chối', 'Give the reason for refusing') }),
+  z.object({
+    action: z.literal('request_supplement'),
+    version,
+    /** Everything missing, at once: a supplement may be requested only once. */
+    items: z
+      .array(z.object({ component: z.string().max(1000).optional(), reason: z.string().trim().min(3).max(2000) }), {
+        error: bi('Cần liệt kê đầy đủ các nội dung cần bổ sung', 'List everything that is missing'),
+      })
+      .min(1)
+      .max(100),
+  }),
+  z.object({
+    action: z.literal('supplement'),
+    version,
+    components: z.array(ComponentInput, { error: bi('Cần đính kèm giấy tờ bổ sung', 'Attach the supplementary documents') }).min(1).max(100),
+  }),
+  z.object({ action: z.literal('assign'), version, assignee, note: note.describe("The leader's instruction to the specialist") }),
+  z.object({ action: z.literal('reassign'), version, assignee, note: note.describe("The leader's instruction to the specialist") }),
+  z.object({
+    action: z.literal('transfer'),
+    version,
+    toUnit: z.string({ error: bi('Cần chọn đơn vị nhận', 'Choose the unit that takes over') }).trim().min(1).max(40).describe('The unit that takes over'),
+    note,
+  }),
+  z.object({ action: z.literal('propose'), version, note: note.describe("The specialist's opinion") }),
+  z.object({ action: z.literal('send_back'), version, reason: said('Cần nêu lý do trả lại', 'Give the reason for sending it back') }),
+  z.object({ action: z.literal('approve'), version, note }),
+  z.object({
+    action: z.literal('return'),
+    version,
+    method: z.enum(['online', 'counter', 'post']).optional().describe("How the result was handed over; the applicant's delivery choice when left out"),
+  }),
+  z.object({ action: z.literal('stop'), version, reason: said('Cần nêu lý do dừng xử lý', 'Give the reason for stopping'), legalBasis: z.string().max(2000).optional() }),
+  z.object({ action: z.literal('withdraw'), version, reason: z.string().trim().min(3).max(4000).optional() }),
+  z.object({
+    action: z.literal('apologise'),
+    version,
+    reason: said('Cần nêu lý do chậm trễ', 'Give the reason for the delay'),
+    newDueDate: z
+      .string({ error: bi('Cần hẹn ngày trả kết quả mới', 'Give the new date') })
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .refine(isIsoDate, bi('Không phải ngày có thật (YYYY-MM-DD)', 'not a real date (YYYY-MM-DD)')),
+  }),
+]);
 export type ActionInput = z.infer<typeof ActionInput>;
+
+/** Fails to compile when an action has no schema or a schema names no action. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const everyActionHasASchema: Same<ActionInput['action'], ActionName> = true;
+void everyActionHasASchema;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /**
  * An action as the operation takes it. Requests always name the version; only in-process
  * callers that read the dossier and act in one transaction (filing at the counter, the demo
  * loader) may leave it out.
  */
-export type ActionRequest = Omit<ActionInput, 'version'> & { version?: number };
+export type ActionRequest = DistributiveOmit<ActionInput, 'version'> & { version?: number };

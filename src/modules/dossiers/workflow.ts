@@ -1,5 +1,8 @@
 import type { StaffRole } from '../../platform/auth/roles.ts';
+import type { ErrorCode } from '../../platform/errors.ts';
+import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { ProcedureData } from '../catalog/national-format.ts';
+import type { ActionRequest } from './schemas.ts';
 
 /**
  * The one-stop lifecycle as data and pure functions: which actions exist, from which
@@ -94,8 +97,8 @@ interface Rule {
   from: readonly Status[];
   /** Whether this actor may take the action now; `unit` is where the dossier is handled. */
   who(a: Actor, s: DossierState, wf: WorkflowStep[]): boolean;
-  /** Extra conditions on the state (beyond from), with the reason when not met. */
-  when?(s: DossierState): { vi: string; en: string } | null;
+  /** Extra conditions on the state (beyond from), with the refusal when not met. */
+  when?(s: DossierState): Refusal | null;
 }
 
 const step = (wf: WorkflowStep[], key: keyof typeof STEP_KEYS) => wf[stepIndex(wf, key)];
@@ -109,7 +112,8 @@ export const RULES: Record<ActionName, Rule> = {
     from: ['submitted', 'processing'],
     who: (a, s, wf) =>
       s.status === 'processing' ? a.kind === 'staff' && a.username === s.assignee : holds(a, step(wf, 'receive').role, receivingUnit(wf)),
-    when: (s) => (s.supplementRequested ? { vi: 'Chỉ được yêu cầu bổ sung một lần', en: 'A supplement may be requested only once' } : null),
+    when: (s) =>
+      s.supplementRequested ? { code: 'SUPPLEMENT_ALREADY_REQUESTED', vi: 'Chỉ được yêu cầu bổ sung một lần', en: 'A supplement may be requested only once' } : null,
   },
   supplement: { from: ['awaiting_supplement'], who: (a, _s, wf) => a.kind === 'applicant' || holds(a, step(wf, 'receive').role, receivingUnit(wf)) },
   assign: { from: ['received'], who: (a, s, wf) => holds(a, step(wf, 'assign').role, s.handlingUnit) },
@@ -124,7 +128,7 @@ export const RULES: Record<ActionName, Rule> = {
   apologise: {
     from: ['received', 'processing', 'proposed'],
     who: (a, s, wf) => (a.kind === 'staff' && a.username === s.assignee) || holds(a, step(wf, 'assign').role, s.handlingUnit),
-    when: (s) => (s.apologised ? { vi: 'Chỉ được hẹn lại ngày trả kết quả một lần', en: 'The date may be moved only once' } : null),
+    when: (s) => (s.apologised ? { code: 'DUE_DATE_ALREADY_MOVED', vi: 'Chỉ được hẹn lại ngày trả kết quả một lần', en: 'The date may be moved only once' } : null),
   },
 };
 
@@ -133,13 +137,218 @@ export function allowedActions(a: Actor, s: DossierState, wf: WorkflowStep[]): A
   return ACTIONS.filter((n) => RULES[n].from.includes(s.status) && !RULES[n].when?.(s) && RULES[n].who(a, s, wf));
 }
 
-/** Why an action cannot be taken, or null when it can. */
-export function refusal(n: ActionName, a: Actor, s: DossierState, wf: WorkflowStep[]): { code: 'CONFLICT' | 'FORBIDDEN'; vi: string; en: string } | null {
+/** Why the workflow refuses something, with the stable code a client branches on. */
+export interface Refusal {
+  code: ErrorCode;
+  vi: string;
+  en: string;
+  /** The field at fault, for refusals of a value the caller chose. */
+  path?: string;
+}
+
+/** Why an action cannot be taken, or null when it can: the status first, then the state's conditions, then the caller. */
+export function refusal(n: ActionName, a: Actor, s: DossierState, wf: WorkflowStep[]): Refusal | null {
   const r = RULES[n];
   const st = STATUSES[s.status];
-  if (!r.from.includes(s.status)) return { code: 'CONFLICT', vi: `Không thể "${ACTION_LABELS[n].vi}" khi hồ sơ ở trạng thái "${st.vi}"`, en: `Cannot ${ACTION_LABELS[n].en.toLowerCase()} a dossier that is ${st.en.toLowerCase()}` };
+  if (!r.from.includes(s.status)) {
+    return {
+      code: 'ACTION_NOT_ALLOWED',
+      vi: `Không thể "${ACTION_LABELS[n].vi}" khi hồ sơ ở trạng thái "${st.vi}"`,
+      en: `Cannot ${ACTION_LABELS[n].en.toLowerCase()} a dossier that is ${st.en.toLowerCase()}`,
+    };
+  }
   const w = r.when?.(s);
-  if (w) return { code: 'CONFLICT', ...w };
-  if (!r.who(a, s, wf)) return { code: 'FORBIDDEN', vi: `Bạn không có quyền "${ACTION_LABELS[n].vi}" hồ sơ này ở bước hiện tại`, en: `You may not ${ACTION_LABELS[n].en.toLowerCase()} this dossier at its current step` };
+  if (w) return w;
+  if (!r.who(a, s, wf)) {
+    return {
+      code: 'NOT_YOUR_STEP',
+      vi: `Bạn không có quyền "${ACTION_LABELS[n].vi}" hồ sơ này ở bước hiện tại`,
+      en: `You may not ${ACTION_LABELS[n].en.toLowerCase()} this dossier at its current step`,
+    };
+  }
   return null;
+}
+
+/** What applyAction needs besides the state and the action: facts it may not look up itself. */
+export interface ActionFacts {
+  actor: Actor;
+  workflow: WorkflowStep[];
+  /** The local (Vietnam) day the action is taken. */
+  today: string;
+  /** The local day the dossier was received, if it was. */
+  receivedOn: string | null;
+  /** How the result goes back when the return action does not say: the applicant's delivery choice. */
+  defaultReturnMethod: 'online' | 'counter' | 'post';
+}
+
+/** The state an action leads to, what the log records of it, and the due date of the step it enters. */
+export interface Transition {
+  next: DossierState;
+  /** The action's own facts for the log (the reason, the assignee, the new date, …). */
+  data: Record<string, unknown>;
+  /** The due date of the step entered, when the action enters one. */
+  stepDue: string | null;
+}
+
+/** The due date of a time limit counted from a day: working days on the calendar, or calendar days. */
+export function dueAfter(calendar: WorkingCalendar, fromDay: string, n: number, unit: DossierState['processingUnit']): string {
+  if (unit === 'DAY') {
+    const d = new Date(`${fromDay}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + Math.ceil(n));
+    return d.toISOString().slice(0, 10);
+  }
+  return calendar.addWorkingDays(fromDay, Math.ceil(n));
+}
+
+/** The calendar years applyAction may ask about for this state on this day. */
+export function yearsNeeded(s: DossierState, today: string, receivedOn: string | null): { fromYear: number; toYear: number } {
+  const year = (d: string) => Number(d.slice(0, 4));
+  const from = Math.min(year(today), ...[receivedOn, s.pausedOn].filter((d): d is string => Boolean(d)).map(year));
+  // A working year has about 250 days: a limit of n days ends within n / 200 + 1 years. A due
+  // date moved further than that is only compared with today (see apologise).
+  return { fromYear: from, toYear: year(today) + 1 + Math.ceil(s.processingDays / 200) };
+}
+
+/**
+ * One action applied to a dossier's state: the refusal when the rules do not allow it, or the
+ * next state with what the log records. Pure: the calendar and every fact come in, nothing is
+ * read or written, so every rule can be checked by unit tests. Checks that need the database
+ * (that the assignee is a specialist of the unit, that a unit exists, the supplement's files)
+ * are the operation's, after this has allowed the action.
+ */
+export function applyAction(s: DossierState, input: ActionRequest, calendar: WorkingCalendar, f: ActionFacts): Transition | { refused: Refusal } {
+  const no = refusal(input.action, f.actor, s, f.workflow);
+  if (no) return { refused: no };
+  const { today, workflow: wf } = f;
+  const next: DossierState = { ...s };
+  let stepDue: string | null = null;
+  const enterStep = (key: Parameters<typeof stepIndex>[1]) => {
+    next.step = stepIndex(wf, key);
+    stepDue = calendar.addWorkingDays(today, Math.ceil(wf[next.step]?.workingDays ?? 0));
+  };
+  const data: Record<string, unknown> = {};
+  switch (input.action) {
+    case 'receive':
+      next.status = 'received';
+      next.handlingUnit = wf[stepIndex(wf, 'assign')]?.unit ?? next.handlingUnit;
+      next.dueDate = dueAfter(calendar, today, s.processingDays, s.processingUnit);
+      enterStep('assign');
+      break;
+    case 'refuse':
+      data.reason = input.reason;
+      next.status = 'refused';
+      break;
+    case 'request_supplement':
+      data.items = input.items;
+      next.supplementRequested = true;
+      next.resumeStatus = s.status;
+      next.status = 'awaiting_supplement';
+      // Before receipt there is no time limit running, so nothing to pause.
+      if (s.dueDate && f.receivedOn) {
+        next.pausedOn = today;
+        next.usedDays = s.usedDays + calendar.workingDaysBetween(s.pausedOn ?? f.receivedOn, today);
+      }
+      break;
+    case 'supplement':
+      next.status = s.resumeStatus ?? 'submitted';
+      next.resumeStatus = null;
+      if (s.pausedOn && s.dueDate) {
+        // The time the applicant took does not count: the rest of the limit runs from today.
+        const rest = Math.max(0, s.processingDays - s.usedDays);
+        next.dueDate = calendar.addWorkingDays(today, Math.ceil(rest));
+        next.pausedOn = null;
+        // The new due date accounts for the days used: the limit from today on is what was left.
+        next.usedDays = 0;
+        next.processingDays = rest;
+      }
+      break;
+    case 'assign':
+    case 'reassign':
+      data.assignee = input.assignee;
+      if (input.note) data.note = input.note;
+      next.assignee = input.assignee;
+      if (input.action === 'assign') {
+        next.status = 'processing';
+        enterStep('examine');
+      }
+      break;
+    case 'transfer': {
+      const to = input.toUnit.toUpperCase();
+      if (to === s.handlingUnit) {
+        return { refused: { code: 'VALIDATION_FAILED', vi: 'Hồ sơ đang ở đơn vị này', en: 'The dossier is already in that unit', path: 'body.toUnit' } };
+      }
+      data.toUnit = to;
+      data.note = input.note ?? null;
+      next.handlingUnit = to;
+      next.assignee = null;
+      next.status = 'received';
+      enterStep('assign');
+      break;
+    }
+    case 'propose':
+      data.opinion = input.note ?? null;
+      next.status = 'proposed';
+      enterStep('approve');
+      break;
+    case 'send_back':
+      data.reason = input.reason;
+      next.status = 'processing';
+      enterStep('examine');
+      break;
+    case 'approve':
+      data.note = input.note ?? null;
+      next.status = 'approved';
+      enterStep('return');
+      break;
+    case 'return':
+      data.method = input.method ?? f.defaultReturnMethod;
+      next.status = 'returned';
+      data.onTime = !s.dueDate || today <= s.dueDate;
+      break;
+    case 'stop':
+      data.reason = input.reason;
+      data.legalBasis = input.legalBasis ?? null;
+      next.status = 'stopped';
+      break;
+    case 'withdraw':
+      data.reason = input.reason ?? null;
+      next.status = 'withdrawn';
+      break;
+    case 'apologise': {
+      // Every status apologise starts from has a due date (receipt sets it); a state without one is not one it may move.
+      if (!s.dueDate) return { refused: { code: 'ACTION_NOT_ALLOWED', vi: 'Hồ sơ chưa có hạn giải quyết', en: 'The dossier has no due date yet' } };
+      const beyondCalendar = Number(s.dueDate.slice(0, 4)) > calendar.toYear; // a year away at least: working days to spare
+      if (!beyondCalendar && calendar.workingDaysBetween(today, s.dueDate) < 1) {
+        return {
+          refused: {
+            code: 'APOLOGY_TOO_LATE',
+            vi: `Văn bản xin lỗi phải gửi trước hạn trả kết quả (${s.dueDate}) ít nhất một ngày làm việc`,
+            en: `The apology must be sent at least one working day before the due date (${s.dueDate})`,
+          },
+        };
+      }
+      if (input.newDueDate <= s.dueDate) {
+        return { refused: { code: 'VALIDATION_FAILED', vi: `Ngày hẹn mới phải sau ${s.dueDate}`, en: `The new date must be after ${s.dueDate}`, path: 'body.newDueDate' } };
+      }
+      data.reason = input.reason;
+      data.previousDueDate = s.dueDate;
+      data.newDueDate = input.newDueDate;
+      next.apologised = true;
+      next.dueDate = input.newDueDate;
+      break;
+    }
+    default: {
+      const unreachable: never = input;
+      throw new Error(`applyAction: no rule for ${JSON.stringify(unreachable)}`);
+    }
+  }
+  return { next, data, stepDue };
+}
+
+/** The role and unit that act next, for the work queues; nobody once the dossier is final or with the applicant. */
+export function whoActsNext(s: DossierState, wf: WorkflowStep[]): { step_role: string | null; step_unit: string | null } {
+  if (FINAL.includes(s.status) || s.status === 'awaiting_supplement') return { step_role: null, step_unit: null };
+  const st = wf[s.step];
+  const inHandlingUnit = s.step === stepIndex(wf, 'assign') || s.step === stepIndex(wf, 'examine');
+  return { step_role: st?.role ?? null, step_unit: inHandlingUnit ? s.handlingUnit : (st?.unit ?? null) };
 }

@@ -13,7 +13,7 @@ import { allows, type Access, type Principal } from '../auth/roles.ts';
 import { cookieNames, safeEqual } from '../auth/sessions.ts';
 import { csrfFor, securityHeaders } from './security.ts';
 import { guardInput, parseFormBody } from './input-guard.ts';
-import { validationError } from './validation.ts';
+import { issueVietnamese, validationError } from './validation.ts';
 import type { App, RouteEntry } from './types.ts';
 import { registerAssets } from './assets.ts';
 import { registerRateLimits } from './rate-limit.ts';
@@ -295,7 +295,9 @@ function toAppError(err: FastifyError | AppError): AppError {
         const p = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
         const path = [where, ...p].map((s, i) => (/^\d+$/.test(s) && i > 0 ? `[${s}]` : i ? `.${s}` : s)).join('');
         const en = v.message ?? 'invalid';
-        return { path, message: vietnameseFor(v.params?.issue as { code?: string } | undefined, en), messageEn: en };
+        // The type provider spreads the Zod issue into params, less its code and message.
+        const issue = { ...v.params, code: v.keyword, message: en, path: p } as unknown as Parameters<typeof issueVietnamese>[0];
+        return { path, message: issueVietnamese(issue), messageEn: en };
       }),
     );
   }
@@ -318,19 +320,6 @@ function toAppError(err: FastifyError | AppError): AppError {
     return new AppError('SERVICE_UNAVAILABLE', { vi: 'Hệ thống tạm thời gián đoạn, vui lòng thử lại sau', en: 'Temporarily unavailable, retry later' });
   }
   return new AppError('INTERNAL', { vi: 'Lỗi hệ thống; sự cố đã được ghi lại', en: 'Internal error; it has been logged' });
-}
-
-function vietnameseFor(issue: { code?: string } | undefined, en: string): string {
-  if (!issue?.code) return 'Giá trị không hợp lệ';
-  const map: Record<string, string> = {
-    invalid_type: en.includes('received undefined') ? 'Bắt buộc phải có' : 'Sai kiểu dữ liệu',
-    too_small: 'Giá trị quá nhỏ hoặc quá ngắn',
-    too_big: 'Giá trị quá lớn hoặc quá dài',
-    invalid_format: 'Sai định dạng',
-    invalid_value: 'Giá trị không nằm trong danh sách cho phép',
-    unrecognized_keys: 'Có trường không được hỗ trợ',
-  };
-  return map[issue.code] ?? 'Giá trị không hợp lệ';
 }
 
 function isConnectionError(err: Error & { code?: string }): boolean {

@@ -33,8 +33,13 @@ function vietnamese(i: Issue): string {
   }
 }
 
+/** The Vietnamese of one Zod issue: the schema's own (bi) when it has one, else by the issue's kind. */
+export function issueVietnamese(i: Issue): string {
+  return VIETNAMESE.get(i.message) ?? (i.code === 'custom' && i.params?.vi ? String(i.params.vi) : vietnamese(i));
+}
+
 export function zodDetails(err: ZodError, root = ''): ErrorDetail[] {
-  return err.issues.map((i) => ({ path: formatPath(i.path, root), message: VIETNAMESE.get(i.message) ?? (i.code === 'custom' && i.params?.vi ? String(i.params.vi) : vietnamese(i)), messageEn: i.message }));
+  return err.issues.map((i) => ({ path: formatPath(i.path, root), message: issueVietnamese(i), messageEn: i.message }));
 }
 
 export function validationError(details: ErrorDetail[]): AppError {

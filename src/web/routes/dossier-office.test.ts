@@ -78,7 +78,7 @@ describe('the officials’ dossier pages', () => {
     expect(after.html).toContain('Chờ bổ sung hồ sơ');
     expect(after.html).toContain('Thiếu bản sao giấy phép');
     expect(after.html).toContain('Đơn chưa ký tên');
-    expect(await status(body.code)).toMatchObject({ error: { code: 'CONFLICT' } });
+    expect(await status(body.code)).toMatchObject({ error: { code: 'ACTION_NOT_ALLOWED' } });
   });
 
   it('a unit leader assigns several received dossiers at once; one that cannot be assigned is reported, the others are done', async () => {

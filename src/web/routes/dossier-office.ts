@@ -111,7 +111,6 @@ export const dossierOfficeModule: Module = {
       if (!codes.length) failed.push({ code: '—', why: t(req, 'Chưa chọn hồ sơ nào', 'No dossier selected') });
       for (const code of codes) {
         try {
-          await getDossier(ctx, code, req.principal!);
           const version = formVersion(body[`version.${code}`]);
           if (typeof version !== 'number') throw new AppError('VALIDATION_FAILED', { vi: 'Thiếu phiên bản hồ sơ: hãy tải lại danh sách', en: 'The dossier version is missing: reload the list' }, [{ path: `version.${code}`, message: 'Thiếu phiên bản hồ sơ', messageEn: 'missing dossier version' }]);
           await takeAction(ctx, code.toUpperCase(), { action: 'assign', assignee, version }, req.principal!);
@@ -139,7 +138,6 @@ export const dossierOfficeModule: Module = {
 
     app.post('/can-bo/ho-so/:code/thao-tac', { config: { access: ACTORS }, schema: { ...page, params: Code } }, async (req, reply) => {
       const code = req.params.code.toUpperCase();
-      await getDossier(ctx, code, req.principal!); // 404 first for a dossier the caller may not see
       const body = ActionInput.safeParse(actionBody((req.body ?? {}) as Record<string, unknown>));
       try {
         if (!body.success) throw fromZod(body.error);
