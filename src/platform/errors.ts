@@ -32,6 +32,11 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, about: 'The request conflicts with the current state' },
   PAYLOAD_TOO_LARGE: { status: 413, about: 'The body or a file is larger than allowed' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, about: 'The body or a file is not of a type accepted here (checked by content)' },
+  /** The file is of an accepted type but carries active content (PDF JavaScript or actions, macros, OLE, DDE, script markup); a printed or saved clean copy is accepted. */
+  ACTIVE_CONTENT_REFUSED: {
+    status: 415,
+    about: 'The file is of an accepted type but carries active content (scripts, actions, macros, OLE, DDE); print or save a clean copy',
+  },
   RATE_LIMITED: { status: 429, about: 'Too many requests; retry after the Retry-After header' },
   /** The database or a required service is unreachable; the request did nothing and may be retried. */
   SERVICE_UNAVAILABLE: { status: 503, about: 'A required service is unreachable; nothing was done, retry later' },
@@ -41,7 +46,7 @@ export const ERROR_CODES = {
   // Dossiers: the one-stop workflow's refusals (workflow.ts, take-action.ts).
   /** The dossier is not in a status the action starts from; `details` list the actions allowed now. */
   ACTION_NOT_ALLOWED: { status: 409, about: 'The dossier is not in a status this action starts from; details list the actions allowed now' },
-  /** The action exists in this status but not for this caller at this step (role, unit or assignee); `details` list what the caller may do. */
+  /** The action exists in this status but not for this caller at this step (role, unit or assignee); from a workflow action, `details` list what the caller may do. */
   NOT_YOUR_STEP: { status: 403, about: 'The caller may not take this action at the dossier\'s current step (role, unit or assignee)' },
   /** Someone acted since the version the action was chosen on; `details` carry `current.status` and `current.version`. Nothing was done. */
   STALE_VERSION: { status: 409, about: 'Someone acted since the named version; details carry current.status and current.version; nothing was done' },
@@ -54,6 +59,64 @@ export const ERROR_CODES = {
   /** The Idempotency-Key was already used for a different request (body or caller). */
   IDEMPOTENCY_KEY_REUSED: { status: 409, about: 'The Idempotency-Key was already used for a different request' },
 
+  // Filing, catalogue, organisation, identity, notifications (helper A adds here).
+  /** The procedure has no processing steps yet, so it takes no dossiers; its administrator must give it a workflow first. */
+  PROCEDURE_HAS_NO_WORKFLOW: { status: 409, about: 'The procedure has no processing steps yet and takes no dossiers until an administrator adds them' },
+  /** Only a finished dossier can be rated; the applicant may rate it once it is returned, refused, withdrawn or stopped. */
+  DOSSIER_NOT_FINISHED: { status: 409, about: 'The dossier is not finished yet; it can be rated once it is' },
+  /** A dossier is rated once; the first rating stands and cannot be replaced. */
+  ALREADY_RATED: { status: 409, about: 'The dossier was already rated; a rating cannot be replaced' },
+  /** The form exists but not for this dossier's history (no receipt before receiving, no refusal slip without a refusal, …); the dossier's page lists the forms it has. */
+  FORM_NOT_APPLICABLE: { status: 409, about: 'This form does not fit the dossier\'s history (e.g. no refusal slip for a dossier never refused)' },
+  /** A new procedure version must take effect after the latest one; `details` name the date field when there is one. Choose a later date. */
+  EFFECTIVE_DATE_TOO_EARLY: { status: 409, about: 'A new procedure version must take effect after the latest version\'s date; choose a later date' },
+  /** Another version of the procedure was saved after the one the edit started from (`baseVersion`); nothing was saved. Open the editor on the latest version. */
+  STALE_BASE_VERSION: { status: 409, about: 'A newer procedure version was saved after baseVersion; nothing was saved, edit the latest version' },
+  /** A unit with this code already exists; unit codes are permanent, so pick another or use the existing unit. */
+  UNIT_ID_TAKEN: { status: 409, about: 'A unit with this code already exists' },
+  /** An account with this username already exists (a disabled account keeps its username); pick another. */
+  USERNAME_TAKEN: { status: 409, about: 'An account with this username already exists' },
+  /** The browser is signed in with an official's account; sign out before signing in as a citizen through VNeID. */
+  SIGNED_IN_AS_OFFICIAL: { status: 409, about: 'The browser is signed in as an official; sign out before signing in through VNeID' },
+  /** The national SSO sent the citizen back to a browser with no sign-in under way (expired, or another tab finished it); start again. */
+  SSO_ATTEMPT_EXPIRED: { status: 400, about: 'No sign-in through the national SSO is under way in this browser; start again' },
+  /** The national SSO's answer was refused (state, nonce or code did not check out, or the citizen cancelled); start again. */
+  SSO_SIGN_IN_FAILED: { status: 401, about: 'The national SSO\'s answer could not be accepted; start the sign-in again' },
+  /** The client credentials are right but the service account was not granted every scope asked for; ask for fewer scopes or none (all granted ones). */
+  SCOPE_NOT_GRANTED: { status: 403, about: 'The service account was not granted every scope requested' },
+
+  // Results, uploads, calendar, audit (helper B adds here).
+  /**
+   * Signing a dossier whose result is not waiting for a signature: it is not approved yet, or its
+   * result was already returned. Nothing was signed; take the dossier off the batch.
+   */
+  NOTHING_TO_SIGN: { status: 409, about: 'The dossier is not waiting for a signature (not approved, or its result already returned); nothing was signed' },
+  /**
+   * The dossier already has a valid result (its code is in the message): signing again would issue
+   * a second one. Nothing was signed; a wrong result is revoked or replaced instead.
+   */
+  RESULT_ALREADY_ISSUED: { status: 409, about: 'The dossier already has a valid result; nothing was signed' },
+  /**
+   * The result draft changes only while the dossier is being processed: once proposed it is what
+   * the leader approves and signs. To change it, the dossier must be sent back for processing.
+   */
+  RESULT_DRAFT_CLOSED: { status: 409, about: 'The result draft can be changed only while the dossier is being processed' },
+  /**
+   * The result was revoked or replaced: it cannot be revoked again, shared or reused. Its public
+   * status (GET /api/v1/public/results/{code}) names the replacement, if any.
+   */
+  RESULT_REVOKED: { status: 409, about: 'The result was revoked or replaced; it cannot be revoked again, shared or reused' },
+  /**
+   * A PDF to certify as a copy that holds no active content but whose structure the certification
+   * cannot rewrite. Printing it to PDF ("Microsoft Print to PDF", "Save as PDF") gives a copy that can.
+   */
+  PDF_NOT_CERTIFIABLE: { status: 415, about: 'The PDF cannot be certified as it is structured; print it to PDF and send that copy' },
+  /**
+   * The working calendar counts days in the years 1900–2199, at most 50 years at a time: a due
+   * date or a count of working days reaching outside that (a date too early or too late, a period
+   * too long) cannot be computed. Choose dates within those years.
+   */
+  CALENDAR_OUT_OF_RANGE: { status: 400, about: 'The dates fall outside what the working calendar counts: the years 1900–2199, at most 50 years at a time' },
 } as const satisfies Record<string, { status: number; about: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -48,12 +48,11 @@ export function filingErrors(req: FastifyRequest, e: AppError, slots: FileSlot[]
     const text = t(req, d.message, d.messageEn);
     const path = d.path.replace(/^body\./, '');
     const comp = /^components\[(\d+)\]/.exec(path);
+    const missing = /^components\[code=(.+)\]$/.exec(path);
     if (path.startsWith('form.')) add(inputNameFor(schema, path), text);
     else if (comp) add(slotField(slots, sent[Number(comp[1])]?.code), text);
-    else if (path === 'components') {
-      const missing = slots.find((s) => s.required && !sent.some((c) => c.code === s.code) && d.message.includes(s.name));
-      add(missing ? `c.${missing.idx}` : null, text);
-    } else add(null, text);
+    else if (missing) add(slotField(slots, missing[1]), text);
+    else add(null, text);
   }
   return out;
 }

@@ -58,6 +58,13 @@ describe('due dates through the API', () => {
     }
     expect((await api<Err>(t, 'GET', '/api/v1/calendar/due-date?workingDays=5')).status).toBe(400);
   });
+
+  it('a well-formed date the calendar does not count (before 1900, or a period running past 2199) is CALENDAR_OUT_OF_RANGE', async () => {
+    for (const [from, n] of [['1899-12-29', '5'], ['2199-12-30', '5']]) {
+      const r = await dueDate(from, n);
+      expect([from, r.status, r.body.error?.code]).toEqual([from, 400, 'CALENDAR_OUT_OF_RANGE']);
+    }
+  });
 });
 
 describe('the year calendar and its official schedule', () => {

@@ -17,7 +17,7 @@ const MAX_SPAN_YEARS = 50;
 
 function checkRange(fromYear: number, toYear: number) {
   if (!Number.isInteger(fromYear) || !Number.isInteger(toYear) || fromYear < MIN_YEAR || toYear > MAX_YEAR || toYear < fromYear || toYear - fromYear >= MAX_SPAN_YEARS) {
-    throw new AppError('VALIDATION_FAILED', {
+    throw new AppError('CALENDAR_OUT_OF_RANGE', {
       vi: `Lịch làm việc chỉ có cho các năm ${MIN_YEAR}–${MAX_YEAR}, tối đa ${MAX_SPAN_YEARS} năm một lần (yêu cầu ${fromYear}–${toYear})`,
       en: `Working calendars cover ${MIN_YEAR}–${MAX_YEAR}, at most ${MAX_SPAN_YEARS} years at a time (asked ${fromYear}–${toYear})`,
     });
@@ -50,7 +50,7 @@ export async function computeDueDate(ctx: Ctx, receivedAt: Date, workingDays: nu
     const available = cal.workingDaysBetween(from, `${toYear}-12-31`);
     if (available >= n) return cal.addWorkingDays(from, n);
     if (toYear >= lastYear) {
-      throw new AppError('VALIDATION_FAILED', {
+      throw new AppError('CALENDAR_OUT_OF_RANGE', {
         vi: `Không tính được hạn: sau ngày ${from} không đủ ${n} ngày làm việc trong lịch`,
         en: `No due date: the calendar has fewer than ${n} working days after ${from}`,
       });

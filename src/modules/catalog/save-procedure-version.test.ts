@@ -67,9 +67,13 @@ describe('an administrator edits a procedure as a new version', () => {
     expect(after.procedureVersion).toBe(2);
 
     // The approve step each dossier was filed under decides who may approve it.
-    expect((await act(t, crew.leader, before.code, { action: 'approve' })).status).toBe(403);
+    const refused = async (token: string, code: string) => {
+      const r = await act(t, token, code, { action: 'approve' });
+      return [r.status, r.body.error?.code];
+    };
+    expect(await refused(crew.leader, before.code)).toEqual([403, 'NOT_YOUR_STEP']);
     expect((await act(t, crew.signer, before.code, { action: 'approve' })).status).toBe(200);
-    expect((await act(t, crew.signer, after.code, { action: 'approve' })).status).toBe(403);
+    expect(await refused(crew.signer, after.code)).toEqual([403, 'NOT_YOUR_STEP']);
     expect((await act(t, crew.leader, after.code, { action: 'approve' })).status).toBe(200);
 
     const auditor = await tokenFor(t, 'auditor');
@@ -123,10 +127,11 @@ describe('an administrator edits a procedure as a new version', () => {
     expect((await api<{ procedureVersion: number }>(t, 'GET', `/api/v1/dossiers/${filed.body.code}`, { token: crew.receiving })).body.procedureVersion).toBe(2);
 
     const early = await api<Failed>(t, 'POST', URL_, { token: admin, body: { effectiveFrom: day(0), methods: methods(1) } });
-    expect(early.status).toBe(409);
+    expect([early.status, early.body.error.code]).toEqual([409, 'EFFECTIVE_DATE_TOO_EARLY']);
     expect(early.body.error.details?.map((d) => d.path)).toEqual(['effectiveFrom']);
     const stale = await api<Failed>(t, 'POST', URL_, { token: admin, body: { baseVersion: 2, effectiveFrom: day(8), methods: methods(1) } });
-    expect(stale.status).toBe(409);
+    expect([stale.status, stale.body.error.code]).toEqual([409, 'STALE_BASE_VERSION']);
+    expect(stale.body.error.details?.map((d) => d.path)).toEqual(['baseVersion']);
     expect((await get(3)).versions).toHaveLength(3);
   });
 

@@ -392,7 +392,7 @@ function parseBySection(raw: unknown): { input: Partial<Input>; details: ErrorDe
 
 function staleBase(given: number, latest: number) {
   return new AppError(
-    'CONFLICT',
+    'STALE_BASE_VERSION',
     { vi: `Thủ tục đã có phiên bản ${latest} sau phiên bản ${given} bạn đang sửa; hãy mở lại trang sửa`, en: `Version ${latest} was saved after version ${given} you were editing; open the editor again` },
     [{ path: 'baseVersion', message: `Phiên bản mới nhất là ${latest}`, messageEn: `the latest version is ${latest}` }],
   );

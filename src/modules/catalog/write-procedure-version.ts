@@ -41,7 +41,7 @@ export async function writeProcedureVersion(tx: Tx, data: ProcedureData, raw: un
     const after = vietnamDay(new Date(latest.effective_from));
     const vi = `phiên bản mới của ${data.code} phải có hiệu lực sau ${after}`;
     const en = `a new version of ${data.code} must take effect after ${after}`;
-    throw new AppError('CONFLICT', { vi: `Ngày hiệu lực: ${vi}`, en: `Effective date: ${en}` }, opts.effectivePath ? [{ path: opts.effectivePath, message: `Phải sau ngày ${after} (phiên bản ${latest.version})`, messageEn: `must be after ${after} (version ${latest.version})` }] : undefined);
+    throw new AppError('EFFECTIVE_DATE_TOO_EARLY', { vi: `Ngày hiệu lực: ${vi}`, en: `Effective date: ${en}` }, opts.effectivePath ? [{ path: opts.effectivePath, message: `Phải sau ngày ${after} (phiên bản ${latest.version})`, messageEn: `must be after ${after} (version ${latest.version})` }] : undefined);
   }
   if (!latest) await tx.insertInto('procedures').values({ code: data.code }).execute();
   else await tx.updateTable('procedure_versions').set({ effective_to: from }).where('id', '=', latest.id).execute();

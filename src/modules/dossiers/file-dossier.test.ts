@@ -65,6 +65,8 @@ describe('filing a dossier', () => {
     const before = (await sql<{ n: number }>`select count(*)::int as n from dossiers`.execute(t.ctx.database.db)).rows[0].n;
     const none = await api<Err>(t, 'POST', '/api/v1/dossiers', { token: citizen, body: { procedureCode: TEST_PROCEDURE.code, channel: 2, form: FORM, components: [] } });
     expect(none.status).toBe(400);
+    // The path names the missing component by its code (pages put the error beside that file input).
+    expect(none.body.error.details).toEqual([expect.objectContaining({ path: 'components[code=T-01]' })]);
     expect(none.body.error.details![0].message).toContain('Đơn đề nghị');
     const other = await citizenToken(t, '10000000-0000-4000-8000-000000000002', 'Nguyễn Thị Hà', '079194006789');
     const theirs = await uploadPdf(t, other);
@@ -82,7 +84,7 @@ describe('filing a dossier', () => {
     const noApplicant = await api<Err>(t, 'POST', '/api/v1/dossiers', { token: officer, body: { procedureCode: LIGHT_PROCEDURE.code, channel: 1, form: FORM } });
     expect(noApplicant.body.error.details![0].path).toBe('body.applicant');
     const wrongUnit = await api<Err>(t, 'POST', '/api/v1/dossiers', { token: await login(t, 'tiepnhan.hcm'), body: { procedureCode: LIGHT_PROCEDURE.code, channel: 1, form: FORM, applicant: { name: 'A B', identifier: '001190000111' } } });
-    expect(wrongUnit.status).toBe(403);
+    expect([wrongUnit.status, wrongUnit.body.error.code]).toEqual([403, 'NOT_YOUR_STEP']);
   });
 
   it('the national portal files online for an applicant with its service token', async () => {
@@ -101,7 +103,7 @@ describe('idempotent filing', () => {
     expect(b.status).toBe(200);
     expect(b.body.code).toBe(a.body.code);
     const c = await fileOnline(t, citizen, { procedure: LIGHT_PROCEDURE.code, key: 'key-0001-aaaa', form: { ...FORM, tenDoanhNghiep: 'Khác' } });
-    expect(c.status).toBe(409);
+    expect([c.status, c.body.error?.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
   });
 
   it('retries racing with one key create one dossier', async () => {

@@ -54,10 +54,10 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
   if (!method) {
     throw new AppError('VALIDATION_FAILED', { vi: `Thủ tục ${proc.code} không nhận hồ sơ qua kênh này`, en: `Procedure ${proc.code} does not accept this channel` }, [{ path: 'body.channel', message: 'Kênh không được hỗ trợ', messageEn: 'channel not offered' }]);
   }
-  if (!proc.workflow.length) throw new AppError('CONFLICT', { vi: `Thủ tục ${proc.code} chưa có quy trình xử lý`, en: `Procedure ${proc.code} has no workflow` });
+  if (!proc.workflow.length) throw new AppError('PROCEDURE_HAS_NO_WORKFLOW', { vi: `Thủ tục ${proc.code} chưa có quy trình xử lý`, en: `Procedure ${proc.code} has no workflow` });
   const receiveStep = proc.workflow[stepIndex(proc.workflow, 'receive')];
   if (principal.kind === 'staff' && !principal.roles.some((r) => r.role === receiveStep.role && r.unitId === receiveStep.unit)) {
-    throw new AppError('FORBIDDEN', { vi: `Chỉ cán bộ tiếp nhận của đơn vị ${receiveStep.unit} được nhận hồ sơ thủ tục này`, en: `Only receiving officers of ${receiveStep.unit} receive this procedure` });
+    throw new AppError('NOT_YOUR_STEP', { vi: `Chỉ cán bộ tiếp nhận của đơn vị ${receiveStep.unit} được nhận hồ sơ thủ tục này`, en: `Only receiving officers of ${receiveStep.unit} receive this procedure` });
   }
 
   const details: ErrorDetail[] = validateEForm(proc.eForm, input.form);
@@ -72,7 +72,8 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
   });
   const given = new Set(input.components.map((c) => c.code));
   for (const c of known.values()) {
-    if (c.required && !given.has(c.code)) details.push({ path: 'components', message: `Thiếu giấy tờ bắt buộc: ${c.name}`, messageEn: `Missing required component ${c.code}` });
+    // The path names the component by its code, so a page can put the error beside its file input.
+    if (c.required && !given.has(c.code)) details.push({ path: `components[code=${c.code}]`, message: `Thiếu giấy tờ bắt buộc: ${c.name}`, messageEn: `Missing required component ${c.code}` });
   }
   if (details.length) throw validationError(details);
 
@@ -127,7 +128,7 @@ async function findByKey(ctx: Ctx, owner: string, key: string) {
 
 function replay(prior: { code: string; idempotency_hash: string | null }, hash: string): FileResult {
   if (prior.idempotency_hash !== hash) {
-    throw new AppError('CONFLICT', { vi: 'Khóa Idempotency-Key đã được dùng cho một hồ sơ khác', en: 'This Idempotency-Key was used with a different request body' });
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', { vi: 'Khóa Idempotency-Key đã được dùng cho một hồ sơ khác', en: 'This Idempotency-Key was used with a different request body' });
   }
   return { code: prior.code, created: false };
 }

@@ -61,7 +61,7 @@ const CHANNEL_OF: Record<number, Channel> = { 1: 'direct', 2: 'online', 3: 'post
 const DELIVERY_ON_FORM: Record<Delivery, Channel> = { desk: 'direct', online: 'online', post: 'postal' };
 const METHOD_OF: Record<number, string> = { 1: 'DIRECT', 2: 'ONLINE', 3: 'POSTAL' };
 
-const conflict = (vi: string, en: string) => new AppError('CONFLICT', { vi, en });
+const notApplicable = (vi: string, en: string) => new AppError('FORM_NOT_APPLICABLE', { vi, en });
 const opt = (v: string | null | undefined) => (v ? v : undefined);
 
 /** What the forms need about the organisation: unit names and people. */
@@ -134,8 +134,8 @@ export async function formFacts(ctx: Ctx, d: { receivingUnit: string; dueDate: s
 
 /**
  * The one rule for whether the dossier's history calls for a form: null when it does, else the
- * refusal (403 internal form to an applicant or a register the official does not keep, 409 a
- * form the history does not call for). `issueForm` enforces it; pages offer only the forms it
+ * refusal (FORBIDDEN: an internal form to an applicant or a register the official does not keep;
+ * FORM_NOT_APPLICABLE: a form the history does not call for). `issueForm` enforces it; pages offer only the forms it
  * allows (`formsAvailable`).
  */
 export function formRefusal(form: FormCode, f: FormFacts): AppError | null {
@@ -144,27 +144,27 @@ export function formRefusal(form: FormCode, f: FormFacts): AppError | null {
   const received = has('receive');
   switch (form) {
     case '01': {
-      if (!received) return conflict('Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả', 'The dossier has not been received: there is no receipt slip yet');
+      if (!received) return notApplicable('Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả', 'The dossier has not been received: there is no receipt slip yet');
       const apology = lastOf(f.log, 'apologise');
-      if (!apology?.data.previousDueDate && !f.dueDate) return conflict('Hồ sơ chưa có ngày hẹn trả kết quả', 'The dossier has no due date');
+      if (!apology?.data.previousDueDate && !f.dueDate) return notApplicable('Hồ sơ chưa có ngày hẹn trả kết quả', 'The dossier has no due date');
       return null;
     }
     case '02':
-      return has('request_supplement') ? null : conflict('Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện nên không có Phiếu yêu cầu bổ sung', 'No supplement was requested for this dossier');
+      return has('request_supplement') ? null : notApplicable('Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện nên không có Phiếu yêu cầu bổ sung', 'No supplement was requested for this dossier');
     case '03':
-      return has('refuse') ? null : conflict('Hồ sơ không bị từ chối tiếp nhận nên không có Phiếu từ chối', 'The dossier was not refused: there is no refusal slip');
+      return has('refuse') ? null : notApplicable('Hồ sơ không bị từ chối tiếp nhận nên không có Phiếu từ chối', 'The dossier was not refused: there is no refusal slip');
     case '04':
-      return has('apologise') && received ? null : conflict('Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả', 'No apology and new date were recorded for this dossier');
+      return has('apologise') && received ? null : notApplicable('Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả', 'No apology and new date were recorded for this dossier');
     case '05':
-      return has('stop') && received ? null : conflict('Hồ sơ không bị dừng xử lý nên không có Thông báo dừng xử lý', 'The dossier was not stopped: there is no stop notice');
+      return has('stop') && received ? null : notApplicable('Hồ sơ không bị dừng xử lý nên không có Thông báo dừng xử lý', 'The dossier was not stopped: there is no stop notice');
     case '06':
-      return received ? null : conflict('Hồ sơ chưa được tiếp nhận nên chưa có Phiếu kiểm soát quá trình giải quyết', 'The dossier has not been received: there is no control slip yet');
+      return received ? null : notApplicable('Hồ sơ chưa được tiếp nhận nên chưa có Phiếu kiểm soát quá trình giải quyết', 'The dossier has not been received: there is no control slip yet');
     case '07':
       return f.coversReceivingUnit ? null : new AppError('FORBIDDEN', { vi: `Bạn không quản lý sổ theo dõi hồ sơ của đơn vị ${f.receivingUnit}`, en: `You do not keep the register of unit ${f.receivingUnit}` });
     case '08':
       return lastOf(f.log, 'return')?.data.method === 'post'
         ? null
-        : conflict('Kết quả của hồ sơ không được trả qua dịch vụ bưu chính nên không có Biên bản giao nhận kết quả qua dịch vụ bưu chính', 'The result of this dossier was not returned by post: there is no postal hand-over record');
+        : notApplicable('Kết quả của hồ sơ không được trả qua dịch vụ bưu chính nên không có Biên bản giao nhận kết quả qua dịch vụ bưu chính', 'The result of this dossier was not returned by post: there is no postal hand-over record');
   }
 }
 
@@ -186,7 +186,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
 
   switch (form) {
     case '01': {
-      if (!receipt || !receivedAt) throw conflict('Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả', 'The dossier has not been received: there is no receipt slip yet');
+      if (!receipt || !receivedAt) throw notApplicable('Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả', 'The dossier has not been received: there is no receipt slip yet');
       const proc = await getProcedure(ctx, row.procedure_code, { version: row.procedure_version });
       const method = proc.methods.find((m) => m.channel === METHOD_OF[row.channel]) ?? proc.methods[0];
       const profile = proc.cases.flatMap((c) => c.components);
@@ -202,7 +202,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
       // The appointment in force: moved by a supplement, but not by an apology (form 04 carries that).
       const apology = lastOf(log, 'apologise');
       const dueDate = (apology?.data.previousDueDate as string | undefined) ?? (row.due_date ? String(row.due_date).slice(0, 10) : undefined);
-      if (!dueDate) throw conflict('Hồ sơ chưa có ngày hẹn trả kết quả', 'The dossier has no due date');
+      if (!dueDate) throw notApplicable('Hồ sơ chưa có ngày hẹn trả kết quả', 'The dossier has no due date');
       const channel = CHANNEL_OF[row.channel] ?? 'online';
       const applicant = row.applicant as unknown as Applicant;
       return {
@@ -224,7 +224,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
     }
     case '02': {
       const e = lastOf(log, 'request_supplement');
-      if (!e) throw conflict('Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện nên không có Phiếu yêu cầu bổ sung', 'No supplement was requested for this dossier');
+      if (!e) throw notApplicable('Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện nên không có Phiếu yêu cầu bổ sung', 'No supplement was requested for this dossier');
       const items = ((e.data.items as { component?: string; reason: string }[] | undefined) ?? []).map((i) => ({
         content: i.component ? `Bổ sung, hoàn thiện: ${i.component}` : 'Bổ sung, hoàn thiện hồ sơ',
         reason: i.reason,
@@ -244,7 +244,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
     }
     case '03': {
       const e = lastOf(log, 'refuse');
-      if (!e) throw conflict('Hồ sơ không bị từ chối tiếp nhận nên không có Phiếu từ chối', 'The dossier was not refused: there is no refusal slip');
+      if (!e) throw notApplicable('Hồ sơ không bị từ chối tiếp nhận nên không có Phiếu từ chối', 'The dossier was not refused: there is no refusal slip');
       return {
         fileName,
         bytes: await renderRefusal({
@@ -257,7 +257,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
     }
     case '04': {
       const e = lastOf(log, 'apologise');
-      if (!e || !receivedAt) throw conflict('Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả', 'No apology and new date were recorded for this dossier');
+      if (!e || !receivedAt) throw notApplicable('Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả', 'No apology and new date were recorded for this dossier');
       return {
         fileName,
         bytes: await renderApology({
@@ -272,7 +272,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
     }
     case '05': {
       const e = lastOf(log, 'stop');
-      if (!e || !receivedAt) throw conflict('Hồ sơ không bị dừng xử lý nên không có Thông báo dừng xử lý', 'The dossier was not stopped: there is no stop notice');
+      if (!e || !receivedAt) throw notApplicable('Hồ sơ không bị dừng xử lý nên không có Thông báo dừng xử lý', 'The dossier was not stopped: there is no stop notice');
       const basis = typeof e.data.legalBasis === 'string' ? e.data.legalBasis.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : [];
       return {
         fileName,
@@ -286,7 +286,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
       };
     }
     case '06': {
-      if (!receipt || !receivedAt) throw conflict('Hồ sơ chưa được tiếp nhận nên chưa có Phiếu kiểm soát quá trình giải quyết', 'The dossier has not been received: there is no control slip yet');
+      if (!receipt || !receivedAt) throw notApplicable('Hồ sơ chưa được tiếp nhận nên chưa có Phiếu kiểm soát quá trình giải quyết', 'The dossier has not been received: there is no control slip yet');
       const wf = await workflowOf(ctx, row);
       const handoffs = await handoffsOf(ctx, org, row, log, wf);
       const apology = lastOf(log, 'apologise');
@@ -313,7 +313,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
     case '08': {
       const e = lastOf(log, 'return');
       if (!e || e.data.method !== 'post') {
-        throw conflict('Kết quả của hồ sơ không được trả qua dịch vụ bưu chính nên không có Biên bản giao nhận kết quả qua dịch vụ bưu chính', 'The result of this dossier was not returned by post: there is no postal hand-over record');
+        throw notApplicable('Kết quả của hồ sơ không được trả qua dịch vụ bưu chính nên không có Biên bản giao nhận kết quả qua dịch vụ bưu chính', 'The result of this dossier was not returned by post: there is no postal hand-over record');
       }
       // What is handed over: the result as the specialist drafted it, or the procedure's result.
       const draft = await getResultDraft(ctx, row.code, principal);

@@ -24,9 +24,9 @@ export async function rateDossier(ctx: Ctx, code: string, input: z.infer<typeof 
   await ctx.database.db.transaction().execute(async (tx) => {
     const row = await loadRow(tx, code.toUpperCase(), true);
     if (p.kind !== 'citizen' || row.owner_citizen_id !== p.id) throw notFound({ vi: `hồ sơ ${code}`, en: `Dossier ${code}` });
-    if (!row.finished_at) throw new AppError('CONFLICT', { vi: 'Chỉ đánh giá khi hồ sơ đã giải quyết xong', en: 'Rate once the dossier is finished' });
+    if (!row.finished_at) throw new AppError('DOSSIER_NOT_FINISHED', { vi: 'Chỉ đánh giá khi hồ sơ đã giải quyết xong', en: 'Rate once the dossier is finished' });
     const r = await tx.insertInto('dossier_ratings').values({ dossier_id: row.id, scores: JSON.stringify(input.scores), comment: input.comment ?? null }).onConflict((oc) => oc.column('dossier_id').doNothing()).returning('dossier_id').executeTakeFirst();
-    if (!r) throw new AppError('CONFLICT', { vi: 'Hồ sơ đã được đánh giá', en: 'Already rated' });
+    if (!r) throw new AppError('ALREADY_RATED', { vi: 'Hồ sơ đã được đánh giá', en: 'Already rated' });
     await recordAudit(tx, { actor: `citizen:${p.id}`, action: 'dossier.rate', target: `dossier:${row.code}`, data: input.scores });
   });
 }

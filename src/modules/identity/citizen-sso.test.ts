@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { registerVneidSimulator, type SimCitizen, type VneidFaults } from '../../simulators/vneid/provider.ts';
 import { SSO_CALLBACK } from './citizen-sso.ts';
+import { createStaff } from '../organisation/create-staff.ts';
+import { createUnit } from '../organisation/create-unit.ts';
 import { CookieBrowser as Browser } from '../../../test/cookie-browser.ts';
 
 /**
@@ -90,11 +92,12 @@ async function failures(): Promise<number> {
   return r.rows[0].n;
 }
 
-/** The callback is refused: a 4xx, nobody signed in, the failure audited. */
+const errorCode = (text: string) => (JSON.parse(text) as { error: { code: string } }).error.code;
+
+/** The callback is refused: 401 SSO_SIGN_IN_FAILED, nobody signed in, the failure audited. */
 async function expectRefused(b: Browser, callback: URL | string, before: number) {
   const r = await b.send('GET', typeof callback === 'string' ? callback : callback.href);
-  expect(r.status, r.text.slice(0, 300)).toBeGreaterThanOrEqual(400);
-  expect(r.status).toBeLessThan(500);
+  expect([r.status, errorCode(r.text)], r.text.slice(0, 300)).toEqual([401, 'SSO_SIGN_IN_FAILED']);
   expect(await signedInAs(b)).toBeNull();
   expect(await failures()).toBe(before + 1);
 }
@@ -152,6 +155,31 @@ describe('signing in with the national SSO', () => {
     const injected = new URL(stolen);
     injected.searchParams.set('state', own.searchParams.get('state')!);
     await expectRefused(attacker, injected, await failures());
+  });
+
+  it('a callback reaching a browser with no sign-in under way asks to start again', async () => {
+    const b = new Browser();
+    const callback = await authorise(b, MINH);
+    const elsewhere = new Browser();
+    const r = await elsewhere.send('GET', callback.href);
+    expect([r.status, errorCode(r.text)]).toEqual([400, 'SSO_ATTEMPT_EXPIRED']);
+    expect(await signedInAs(elsewhere)).toBeNull();
+  });
+
+  it('a browser signed in as an official is told to sign out first, and stays signed in', async () => {
+    // This app has no demo data: the official is created here.
+    await createUnit(t.ctx, { id: '000.99.00.G12', parentId: null, kind: 'ministry', name: 'Bộ Thử nghiệm' }, 'test');
+    await createStaff(t.ctx, { username: 'canbo.sso', fullName: 'Đỗ Văn Cán', password: 'mat-khau-dai-10', roles: [{ role: 'specialist', unitId: '000.99.00.G12' }] }, 'test');
+    const b = new Browser();
+    const form = await b.send('GET', `${t.base}/can-bo/dang-nhap`, { headers: { accept: 'text/html' } });
+    const signIn = await b.send('POST', `${t.base}/can-bo/dang-nhap`, {
+      body: new URLSearchParams({ _csrf: Browser.csrf(form.text), username: 'canbo.sso', password: 'mat-khau-dai-10', next: '/can-bo' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect([signIn.status, signIn.location], signIn.text.slice(0, 300)).toEqual([302, '/can-bo']);
+    const r = await b.send('GET', `${t.base}/dang-nhap/vneid`);
+    expect([r.status, errorCode(r.text)]).toEqual([409, 'SIGNED_IN_AS_OFFICIAL']);
+    expect((await b.send('GET', `${t.base}/can-bo`, { headers: { accept: 'text/html' } })).status).toBe(200);
   });
 
   it('refuses a code used once already, even by the attempt it was issued to', async () => {

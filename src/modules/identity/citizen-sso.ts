@@ -31,7 +31,7 @@ export async function registerSso(app: App, ctx: Ctx) {
       // signed-in citizen goes straight on, and an official is told to sign out first.
       if (req.principal?.kind === 'citizen') return reply.redirect(next);
       if (req.principal) {
-        throw new AppError('CONFLICT', {
+        throw new AppError('SIGNED_IN_AS_OFFICIAL', {
           vi: 'Trình duyệt này đang đăng nhập bằng tài khoản cán bộ; hãy đăng xuất trước khi đăng nhập bằng VNeID',
           en: 'This browser is signed in with an official account; sign out before signing in with VNeID',
         });
@@ -60,7 +60,7 @@ export async function registerSso(app: App, ctx: Ctx) {
     schema: { hide: true },
     handler: async (req, reply) => {
       const pending = req.session?.data.oidc as { verifier: string; state: string; nonce: string; next: string } | undefined;
-      if (!pending) throw new AppError('VALIDATION_FAILED', { vi: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', en: 'The sign-in attempt expired; start again' });
+      if (!pending) throw new AppError('SSO_ATTEMPT_EXPIRED', { vi: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', en: 'The sign-in attempt expired; start again' });
       const c = await discover();
       const current = new URL(req.url, publicUrl);
       let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
@@ -68,7 +68,7 @@ export async function registerSso(app: App, ctx: Ctx) {
         tokens = await oidc.authorizationCodeGrant(c, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce });
       } catch (e) {
         await audit(ctx.database.db, { actor: 'anonymous', action: 'auth.sso.failed', data: { reason: (e as Error).message.slice(0, 200) } });
-        throw new AppError('INVALID_CREDENTIALS', { vi: 'Đăng nhập qua hệ thống xác thực quốc gia không thành công', en: 'Sign-in through the national SSO failed' });
+        throw new AppError('SSO_SIGN_IN_FAILED', { vi: 'Đăng nhập qua hệ thống xác thực quốc gia không thành công', en: 'Sign-in through the national SSO failed' });
       }
       const claims = tokens.claims()!;
       const info = await oidc.fetchUserInfo(c, tokens.access_token, claims.sub);

@@ -47,7 +47,7 @@ export async function issueServiceToken(ctx: Ctx, creds: { id: string; secret: s
   const want = requested?.split(/\s+/).filter(Boolean) ?? acct.scopes;
   const extra = want.filter((s) => !acct.scopes.includes(s));
   if (extra.length) {
-    throw new AppError('FORBIDDEN', { vi: `Tài khoản không được cấp phạm vi: ${extra.join(', ')}`, en: `invalid_scope: ${extra.join(', ')}` });
+    throw new AppError('SCOPE_NOT_GRANTED', { vi: `Tài khoản không được cấp phạm vi: ${extra.join(', ')}`, en: `invalid_scope: ${extra.join(', ')}` });
   }
   const principal: Principal = { kind: 'service', clientId: acct.client_id, name: acct.name, scopes: want };
   await audit(db, { actor: `service:${acct.client_id}`, action: 'auth.token', data: { ip, scopes: want } });

@@ -35,7 +35,7 @@ export const identityModule: Module = {
         tags: ['identity'],
         summary: 'OAuth 2.0 client-credentials grant for integrating systems (form or JSON body; Basic or body client authentication)',
         body: ClientCredentialsInput,
-        response: { 200: z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number(), scope: z.string() }), 401: ErrorBody },
+        response: { 200: z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number(), scope: z.string() }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
       },
       handler: async (req, reply) => {
         const { principal, token } = await issueServiceToken(ctx, clientCredentials(req.headers.authorization, req.body), req.body.scope, req.ip);

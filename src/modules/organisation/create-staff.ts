@@ -24,7 +24,7 @@ export async function createStaff(ctx: Ctx, input: StaffInput & { totpSecret?: s
       .onConflict((oc) => oc.column('username').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!row) throw new AppError('CONFLICT', { vi: `Tên đăng nhập ${input.username} đã được dùng`, en: `Username ${input.username} is taken` });
+    if (!row) throw new AppError('USERNAME_TAKEN', { vi: `Tên đăng nhập ${input.username} đã được dùng`, en: `Username ${input.username} is taken` });
     await replaceRoles(t, row.id, input.roles);
     await recordAudit(t, { actor, action: 'org.staff.create', target: `staff:${input.username}`, data: { fullName: input.fullName, roles: input.roles } });
     return { id: row.id, totpSecret };

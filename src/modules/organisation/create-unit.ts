@@ -19,7 +19,7 @@ export async function createUnit(ctx: Ctx, input: UnitInput, actor: string, tx?:
       .onConflict((oc) => oc.column('id').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!res) throw new AppError('CONFLICT', { vi: `Mã đơn vị ${input.id} đã tồn tại`, en: `Unit ${input.id} already exists` });
+    if (!res) throw new AppError('UNIT_ID_TAKEN', { vi: `Mã đơn vị ${input.id} đã tồn tại`, en: `Unit ${input.id} already exists` });
     await recordAudit(t, { actor, action: 'org.unit.create', target: `unit:${input.id}`, data: { ...input } });
   };
   return tx ? run(tx) : ctx.database.db.transaction().execute(run);

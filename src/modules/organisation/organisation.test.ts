@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import { ERROR_CODES } from '../../platform/errors.ts';
 
 type Err = { error: { code: string; details?: { path: string }[] } };
 
@@ -23,7 +24,8 @@ describe('organisation', () => {
     const ok = await api<{ id: string }>(t, 'POST', '/api/v1/units', { token: admin, body });
     expect(ok.status).toBe(201);
     expect(ok.body.id).toBe('000.05.09.G12');
-    expect((await api<Err>(t, 'POST', '/api/v1/units', { token: admin, body })).status).toBe(409);
+    const again = await api<Err>(t, 'POST', '/api/v1/units', { token: admin, body });
+    expect([again.status, again.body.error.code]).toEqual([409, 'UNIT_ID_TAKEN']);
     const bad = await api<Err>(t, 'POST', '/api/v1/units', { token: admin, body: { ...body, id: '../etc' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details?.[0].path).toBe('body.id');
@@ -45,6 +47,13 @@ describe('organisation', () => {
     expect(list.find((s) => s.username === 'ky.moi')).toMatchObject({ totpEnabled: true, roles: [{ role: 'signing_leader', unitId: '000.05.00.G12' }] });
   });
 
+  it('refuses a username already in use, leaving its account as it was', async () => {
+    const taken = await api<Err>(t, 'POST', '/api/v1/staff', { token: admin, body: { username: 'chuyenvien', fullName: 'Người Khác', password: 'mat-khau-dai-10', roles: [{ role: 'auditor', unitId: '000.00.00.G12' }] } });
+    expect([taken.status, taken.body.error.code]).toEqual([409, 'USERNAME_TAKEN']);
+    const list = (await api<{ username: string; fullName: string; roles: unknown[] }[]>(t, 'GET', '/api/v1/staff', { token: admin })).body;
+    expect(list.filter((s) => s.username === 'chuyenvien')).toMatchObject([{ fullName: 'Trần Minh Đức', roles: [{ role: 'specialist', unitId: '000.05.01.G12' }] }]);
+  });
+
   it('refuses weak passwords, unknown roles and unknown units, creating nothing', async () => {
     const weak = await api<Err>(t, 'POST', '/api/v1/staff', { token: admin, body: { username: 'yeu', fullName: 'Mật Khẩu Yếu', password: 'short', roles: [{ role: 'specialist', unitId: '000.05.01.G12' }] } });
     expect(weak.status).toBe(400);
@@ -63,5 +72,18 @@ describe('organisation', () => {
     expect((await api(t, 'PUT', '/api/v1/staff/chuyenvien/active', { token: admin, body: { active: false } })).status).toBe(200);
     expect((await api(t, 'POST', '/api/v1/auth/login', { body: { username: 'chuyenvien', password: 'congso-demo' } })).status).toBe(401);
     expect((await api(t, 'PUT', '/api/v1/staff/nobody/active', { token: admin, body: { active: false } })).status).toBe(404);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  type Code = { enum?: string[]; description?: string };
+  type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { properties?: { error?: { properties?: { code?: Code } } } } }> }> }>> };
+
+  it('lists the error codes in ErrorBody, each with its status and meaning', async () => {
+    const doc = (await api<Doc>(t, 'GET', '/api/openapi.json')).body;
+    const code = doc.paths['/api/v1/staff'].post.responses['409'].content?.['application/json'].schema.properties?.error?.properties?.code;
+    expect(code?.enum).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'USERNAME_TAKEN', 'UNIT_ID_TAKEN', 'IDEMPOTENCY_KEY_REUSED', 'STALE_VERSION']));
+    expect([...(code?.enum ?? [])].sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    expect(code?.description).toContain('USERNAME_TAKEN (409): An account with this username already exists');
   });
 });

@@ -10,8 +10,7 @@ import { longDate } from '../../platform/pdf/index.ts';
 import { rewritePdf } from '../../platform/pdf/rewrite-pdf.ts';
 import { signPdf } from '../../platform/signing/pades.ts';
 import { rfc3161Client } from '../../platform/signing/timestamp.ts';
-import { getUpload } from '../uploads/get-upload.ts';
-import { readUploadBytes } from '../uploads/read-upload-bytes.ts';
+import { readUpload } from '../uploads/read-upload-bytes.ts';
 import { listUnits } from '../organisation/list-units.ts';
 import { dossierOwner, getDossier } from '../dossiers/get-dossier.ts';
 import { agencyHeader } from '../dossiers/issue-form.ts';
@@ -26,7 +25,7 @@ export const CertifyCopyInput = z.object({
 
 const uncertifiable = () =>
   new AppError(
-    'UNSUPPORTED_MEDIA_TYPE',
+    'PDF_NOT_CERTIFIABLE',
     { vi: 'Cấu trúc tệp PDF này không chứng thực được; hãy in tệp ra PDF (máy in “Microsoft Print to PDF” hoặc “Lưu dưới dạng PDF”) rồi thử lại', en: "This PDF's structure cannot be certified; print it to PDF (the “Microsoft Print to PDF” or “Save as PDF” printer) and try again" },
     [{ path: 'uploadId', message: 'Cấu trúc tệp PDF này không chứng thực được', messageEn: "This PDF's structure cannot be certified" }],
   );
@@ -57,9 +56,8 @@ export async function certifyCopy(ctx: Ctx, raw: unknown, p: Principal): Promise
     throw new AppError('FORBIDDEN', { vi: 'Chỉ cán bộ tiếp nhận được chứng thực bản sao', en: 'Only a receiving officer certifies copies' });
   }
   const d = await getDossier(ctx, input.dossierCode, p);
-  const up = await getUpload(ctx, p, input.uploadId);
-  if (up.kind !== 'pdf') throw new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Bản quét để chứng thực phải là tệp PDF', en: 'The scan to certify must be a PDF' });
-  const scan = await readUploadBytes(ctx, up);
+  const { upload, bytes: scan } = await readUpload(ctx, p, input.uploadId);
+  if (upload.kind !== 'pdf') throw new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Bản quét để chứng thực phải là tệp PDF', en: 'The scan to certify must be a PDF' });
   // Checked again although checked on upload: files stored before the check grew, or imported, are sealed too.
   const clean = rewritePdf(assertNoActiveContent(scan));
   const unitId = p.roles.find((r) => r.role === 'receiving_officer' && [d.receivingUnit, d.handlingUnit].includes(r.unitId))?.unitId ?? p.roles.find((r) => r.role === 'receiving_officer')!.unitId;

@@ -101,10 +101,11 @@ export async function getResultDraft(ctx: Ctx, code: string, p: Principal): Prom
 export async function saveResultDraft(ctx: Ctx, code: string, raw: unknown, p: Principal): Promise<ResultDraft> {
   const d = await getDossier(ctx, code, p);
   if (p.kind !== 'staff' || d.assignee !== p.username) {
-    throw new AppError('FORBIDDEN', { vi: 'Chỉ chuyên viên được phân công xử lý hồ sơ mới soạn dự thảo kết quả', en: 'Only the specialist assigned to the dossier drafts its result' });
+    // An applicant who sees their dossier holds no role that drafts; an official may, at their step.
+    throw new AppError(p.kind === 'staff' ? 'NOT_YOUR_STEP' : 'FORBIDDEN', { vi: 'Chỉ chuyên viên được phân công xử lý hồ sơ mới soạn dự thảo kết quả', en: 'Only the specialist assigned to the dossier drafts its result' });
   }
   if (d.status !== 'processing') {
-    throw new AppError('CONFLICT', { vi: 'Chỉ soạn dự thảo kết quả khi hồ sơ đang xử lý (trước khi trình phê duyệt)', en: 'The result is drafted while the dossier is being processed, before it is proposed' });
+    throw new AppError('RESULT_DRAFT_CLOSED', { vi: 'Chỉ soạn dự thảo kết quả khi hồ sơ đang xử lý (trước khi trình phê duyệt)', en: 'The result is drafted while the dossier is being processed, before it is proposed' });
   }
   const parsed = ResultDraftInput.safeParse(raw);
   if (!parsed.success) throw fromZod(parsed.error);

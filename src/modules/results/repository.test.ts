@@ -181,7 +181,8 @@ describe('the e-data repository', () => {
     const { body } = await api<{ url: string }>(t, 'POST', `/api/v1/results/${code}/share`, { token: holder, body: { hours: 2 } });
     expect((await api(t, 'POST', `/api/v1/results/${code}/revoke`, { token: await login(t, 'ky'), body: { reason: 'Thu hồi để kiểm thử' } })).status).toBe(200);
     expect((await get(new URL(body.url).pathname)).status).toBe(404);
-    expect((await api(t, 'POST', `/api/v1/results/${code}/share`, { token: holder, body: { hours: 2 } })).status).toBe(409);
-    expect((await api(t, 'POST', `/api/v1/results/${code}/reuse`, { token: holder })).status).toBe(409);
+    const share = await api<{ error: { code: string } }>(t, 'POST', `/api/v1/results/${code}/share`, { token: holder, body: { hours: 2 } });
+    const reuse = await api<{ error: { code: string } }>(t, 'POST', `/api/v1/results/${code}/reuse`, { token: holder });
+    expect([share.status, share.body.error.code, reuse.status, reuse.body.error.code]).toEqual([409, 'RESULT_REVOKED', 409, 'RESULT_REVOKED']);
   });
 });

@@ -7,8 +7,7 @@ import { actorOf, type Principal } from '../../platform/auth/roles.ts';
 import { safeEqual } from '../../platform/auth/sessions.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { storeUpload } from '../uploads/store-upload.ts';
-import { coveredUnits } from '../dossiers/visibility.ts';
-import { getDossier } from '../dossiers/get-dossier.ts';
+import { seesResult } from './result-visibility.ts';
 import { RESULT_STATUSES } from './schemas.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
 import { foldVietnamese } from '../../platform/i18n/index.ts';
@@ -42,24 +41,11 @@ export async function listMyResults(ctx: Ctx, p: Principal): Promise<MyResult[]>
   }));
 }
 
-/**
- * A result's row if the principal may read its file: its holder; officials of the issuing
- * unit; and officials who see its dossier (the one-stop desk prints it for the counter). Others: 404.
- */
+/** A result's row if the principal may read its file (`seesResult`); others: 404. */
 async function readable(ctx: Ctx, code: string, p: Principal) {
   const c = code.trim().toUpperCase();
   const r = await ctx.database.db.selectFrom('results').select(['result_code', 'sha256', 'owner_citizen_id', 'issuer_unit', 'dossier_code', 'document_name', 'status']).where('result_code', '=', c).executeTakeFirst();
-  const seesDossier = async () => {
-    try {
-      await getDossier(ctx, r!.dossier_code, p);
-      return true;
-    } catch (e) {
-      if (e instanceof AppError && e.code === 'NOT_FOUND') return false;
-      throw e;
-    }
-  };
-  const ok = r && ((p.kind === 'citizen' && r.owner_citizen_id === p.id) || (p.kind === 'staff' && ((await coveredUnits(ctx, p)).includes(r.issuer_unit) || (await seesDossier()))));
-  if (!r || !ok) throw notFound({ vi: `kết quả ${c.slice(0, 80)}`, en: `Result ${c.slice(0, 80)}` });
+  if (!r || !(await seesResult(ctx, r, p))) throw notFound({ vi: `kết quả ${c.slice(0, 80)}`, en: `Result ${c.slice(0, 80)}` });
   return r;
 }
 
@@ -111,7 +97,7 @@ const linkView = (ctx: Ctx, r: { id: string; result_code: string; created_at: Da
 export async function shareResult(ctx: Ctx, code: string, hours: number, p: Principal): Promise<ShareLink> {
   if (p.kind !== 'citizen') throw new AppError('FORBIDDEN', { vi: 'Chỉ người được cấp kết quả mới chia sẻ được', en: 'Only the holder can share a result' });
   const r = await readable(ctx, code, p);
-  if (r.status !== 'valid') throw new AppError('CONFLICT', { vi: 'Chỉ chia sẻ được kết quả còn hiệu lực', en: 'Only a valid result can be shared' });
+  if (r.status !== 'valid') throw new AppError('RESULT_REVOKED', { vi: 'Chỉ chia sẻ được kết quả còn hiệu lực', en: 'Only a valid result can be shared' });
   const expires = new Date(Date.now() + Math.round(hours * 3600) * 1000);
   const row = await ctx.database.db.transaction().execute(async (tx) => {
     const link = await tx.insertInto('share_links').values({ result_code: r.result_code, owner_citizen_id: p.id, expires_at: expires }).returningAll().executeTakeFirstOrThrow();
@@ -186,7 +172,7 @@ export async function openSharedResult(ctx: Ctx, token: string): Promise<{ bytes
 export async function reuseResult(ctx: Ctx, code: string, p: Principal) {
   if (p.kind !== 'citizen') throw new AppError('FORBIDDEN', { vi: 'Chỉ người được cấp kết quả mới dùng lại được', en: 'Only the holder can reuse a result' });
   const r = await readable(ctx, code, p);
-  if (r.status !== 'valid') throw new AppError('CONFLICT', { vi: 'Kết quả đã bị thu hồi hoặc thay thế, không dùng lại được', en: 'A revoked or replaced result cannot be reused' });
+  if (r.status !== 'valid') throw new AppError('RESULT_REVOKED', { vi: 'Kết quả đã bị thu hồi hoặc thay thế, không dùng lại được', en: 'A revoked or replaced result cannot be reused' });
   return storeUpload(ctx, p, await bytesOf(ctx, r.sha256), fileNameOf(r.result_code), { reusedFrom: r.result_code });
 }
 

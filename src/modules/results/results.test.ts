@@ -95,13 +95,15 @@ describe('results: codes, immutable files, public status', () => {
   });
 
   it('only the issuing unit’s signing leaders revoke; the public status changes at once and the history keeps the event', async () => {
+    // lanhdao.hcm signs for another unit and sees neither the issuing unit nor the dossier: for them the result does not exist.
     const { resultCode } = await issue();
     const specialist = await login(t, 'chuyenvien');
     const otherSigner = await login(t, 'lanhdao.hcm');
     const signer = await signerToken();
     const body = { reason: 'Cấp nhầm số lượng hàng hóa' };
     expect((await api(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: specialist, body })).status).toBe(403);
-    expect((await api(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: otherSigner, body })).status).toBe(403);
+    const foreign = await api<{ error: { code: string } }>(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: otherSigner, body });
+    expect([foreign.status, foreign.body.error.code]).toEqual([404, 'NOT_FOUND']);
     expect((await api(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: signer, body: { reason: '' } })).status).toBe(400);
     const r = await api<PublicResult>(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: signer, body });
     expect(r.status).toBe(200);
@@ -110,7 +112,8 @@ describe('results: codes, immutable files, public status', () => {
     expect(pub.body.history.map((h) => h.event)).toEqual(['issued', 'revoked']);
     expect(pub.body.revokedAt).toBe(pub.body.history[1].at);
     expect(await (await fetch(`${t.base}/verify/${resultCode}`)).text()).toContain('Đã bị thu hồi');
-    expect((await api(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: signer, body })).status).toBe(409);
+    const again = await api<{ error: { code: string } }>(t, 'POST', `/api/v1/results/${resultCode}/revoke`, { token: signer, body });
+    expect([again.status, again.body.error.code]).toEqual([409, 'RESULT_REVOKED']);
   });
 
   it('a result replaced by a newer one of the same dossier points to it', async () => {

@@ -4,6 +4,16 @@ import { type Crew, act, fileAndApprove, fileOnline, importTestProcedures, pdfsi
 import { decodeQr, pdfText } from '../../platform/pdf/testing.ts';
 import type { PublicResult } from './schemas.ts';
 import type { MyResult } from './repository.ts';
+import { randomUUID } from 'node:crypto';
+import type { Principal, StaffRole } from '../../platform/auth/roles.ts';
+import { AppError } from '../../platform/errors.ts';
+import { listAudit } from '../../platform/audit/index.ts';
+import { storeUpload } from '../uploads/store-upload.ts';
+import { signResults } from './sign-results.ts';
+import { listDossierResults } from './list-dossier-results.ts';
+import { revokeResult } from './revoke-result.ts';
+import { getResultDraft, saveResultDraft } from './draft-result.ts';
+import { certifyCopy } from './certify-copy.ts';
 
 let t: TestApp;
 let tok: Crew;
@@ -54,7 +64,7 @@ describe('signing results', () => {
     const code = await approved();
     const early = (await fileOnline(t, tok.citizen)).body.code;
     const first = await api<{ resultCode?: string; error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code, early, code] } });
-    expect(first.body.map((x) => x.resultCode ? 'ok' : x.error!.code)).toEqual(['ok', 'CONFLICT', 'CONFLICT']);
+    expect(first.body.map((x) => x.resultCode ? 'ok' : x.error!.code)).toEqual(['ok', 'NOTHING_TO_SIGN', 'RESULT_ALREADY_ISSUED']);
     const other = await approved();
     const foreign = await api<{ error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', { token: await login(t, 'lanhdao.hcm'), body: { dossierCodes: [other] } });
     expect(foreign.body[0].error?.code).toBe('NOT_FOUND');
@@ -65,7 +75,7 @@ describe('signing results', () => {
     const code = await approved();
     const sign = () => api<{ resultCode?: string; error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code] } });
     const replies = await Promise.all([sign(), sign(), sign()]);
-    expect(replies.map((r) => r.body[0].resultCode ? 'ok' : r.body[0].error!.code).sort()).toEqual(['CONFLICT', 'CONFLICT', 'ok']);
+    expect(replies.map((r) => r.body[0].resultCode ? 'ok' : r.body[0].error!.code).sort()).toEqual(['RESULT_ALREADY_ISSUED', 'RESULT_ALREADY_ISSUED', 'ok']);
     const mine = await api<MyResult[]>(t, 'GET', '/api/v1/repository/results', { token: tok.citizen });
     expect(mine.body.filter((x) => x.dossierCode === code)).toHaveLength(1);
   }, 120_000);
@@ -76,7 +86,9 @@ describe('signing results', () => {
     await act(t, tok.receiving, code, { action: 'receive' });
     await act(t, tok.leader, code, { action: 'assign', assignee: 'chuyenvien' });
     const draft = { kind: 'certificate', documentName: 'Giấy xác nhận đủ điều kiện thử nghiệm', fields: [{ label: 'Phạm vi', value: 'Kiểm định thiết bị đo lường điện' }], validUntil: '2029-12-31' };
-    expect((await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: await login(t, 'chuyenvien.xuatxu'), body: draft })).status).toBe(403); // a specialist of the unit, not the assigned one
+    // A specialist of the unit, not the assigned one.
+    const notAssigned = await api<{ error: { code: string } }>(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: await login(t, 'chuyenvien.xuatxu'), body: draft });
+    expect([notAssigned.status, notAssigned.body.error.code]).toEqual([403, 'NOT_YOUR_STEP']);
     expect((await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: tok.specialist, body: { ...draft, fields: [] } })).status).toBe(400);
     const saved = await api<{ documentName: string; updatedBy: string }>(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: tok.specialist, body: draft });
     expect(saved.status).toBe(200);
@@ -88,7 +100,8 @@ describe('signing results', () => {
     expect(preview.headers.get('content-type')).toBe('application/pdf');
 
     await act(t, tok.specialist, code, { action: 'propose' });
-    expect((await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: tok.specialist, body: draft })).status).toBe(409);
+    const closed = await api<{ error: { code: string } }>(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: tok.specialist, body: draft });
+    expect([closed.status, closed.body.error.code]).toEqual([409, 'RESULT_DRAFT_CLOSED']);
     await act(t, tok.signer, code, { action: 'approve' });
     const signed = await api<{ resultCode: string }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code] } });
     const pdf = new Uint8Array(await (await fetch(`${t.base}/api/v1/results/${signed.body[0].resultCode}/pdf`, { headers: { authorization: `Bearer ${tok.citizen}` } })).arrayBuffer());
@@ -132,5 +145,67 @@ describe('signing results', () => {
     expect(ok.status).toBe(303);
     const page = await (await fetch(`${t.base}/can-bo/ho-so/${body.code}/ket-qua`, { headers: { authorization: `Bearer ${tok.receiving}` } })).text();
     expect(page).toContain('Bản sao chứng thực: Giấy khai sinh bản chính');
+  }, 60_000);
+});
+
+/**
+ * The operations check for themselves that the caller may see the dossier (issue 12, item 10):
+ * called directly, with no route and no getDossier before them, a caller from another unit or
+ * another citizen gets the 404 of a dossier that does not exist, and nothing is written.
+ */
+describe('operations on a dossier’s result check that the caller sees the dossier', () => {
+  // Officials of the Ho Chi Minh City office (000.05.02.G12): the test procedure's dossiers are
+  // received and handled in Hanoi (000.05.01.G12) and approved by the agency (000.05.00.G12).
+  const hcm = (role: StaffRole): Principal => ({ kind: 'staff', id: randomUUID(), username: `thu.${role}.hcm`, name: 'Cán bộ thử TP.HCM', roles: [{ role, unitId: '000.05.02.G12' }] });
+  const owner: Principal = { kind: 'citizen', id: '50000000-0000-4000-8000-000000000001', name: 'Trần Văn Minh', identifier: '001089012345', citizenKind: 'citizen' };
+  const stranger: Principal = { kind: 'citizen', id: '50000000-0000-4000-8000-0000000000ff', name: 'Nguyễn Thị Khác', identifier: '079194006789', citizenKind: 'citizen' };
+  const signer: Principal = { kind: 'staff', id: randomUUID(), username: 'ky', name: 'Hoàng Văn Thắng', roles: [{ role: 'signing_leader', unitId: '000.05.00.G12' }] };
+  /** The error code an operation fails with, or 'ok'. */
+  const outcome = (run: Promise<unknown>) => run.then(() => 'ok', (e: unknown) => (e instanceof AppError ? e.code : Promise.reject(e)));
+  const resultsOf = async (code: string) => (await listDossierResults(t.ctx, code, signer)).map((r) => [r.resultCode, r.status]);
+
+  it('signResults and listDossierResults: another unit’s signer signs nothing and lists nothing; another citizen lists nothing', async () => {
+    const code = await approved();
+    expect(await signResults(t.ctx, [code], hcm('signing_leader'))).toEqual([{ dossierCode: code, error: expect.objectContaining({ code: 'NOT_FOUND' }) }]);
+    expect(await resultsOf(code)).toEqual([]);
+
+    const [signed] = await signResults(t.ctx, [code], signer);
+    const resultCode = (signed as { resultCode: string }).resultCode;
+    expect(await outcome(listDossierResults(t.ctx, code, hcm('signing_leader')))).toBe('NOT_FOUND');
+    expect(await outcome(listDossierResults(t.ctx, code, stranger))).toBe('NOT_FOUND');
+    expect((await listDossierResults(t.ctx, code, owner)).map((r) => [r.resultCode, r.status])).toEqual([[resultCode, 'valid']]);
+  }, 60_000);
+
+  it('revokeResult: another unit’s signer gets NOT_FOUND and the result stays valid, with no event and no audit entry', async () => {
+    const code = await approved();
+    const [signed] = await signResults(t.ctx, [code], signer);
+    const resultCode = (signed as { resultCode: string }).resultCode;
+    for (const p of [hcm('signing_leader'), hcm('administrator')]) {
+      expect(await outcome(revokeResult(t.ctx, resultCode, { reason: 'Thu hồi thử từ đơn vị khác' }, p))).toBe('NOT_FOUND');
+    }
+    const pub = await api<PublicResult>(t, 'GET', `/api/v1/public/results/${resultCode}`);
+    expect([pub.body.status, pub.body.history.map((h) => h.event)]).toEqual(['valid', ['issued']]);
+    expect((await listAudit(t.ctx.database.db, { target: `result:${resultCode}`, limit: 10 })).map((e) => e.action)).toEqual(['result.issue']);
+  }, 60_000);
+
+  it('saveResultDraft and getResultDraft: a specialist of another unit gets NOT_FOUND and no draft is saved', async () => {
+    const { body } = await fileOnline(t, tok.citizen);
+    await act(t, tok.receiving, body.code, { action: 'receive' });
+    await act(t, tok.leader, body.code, { action: 'assign', assignee: 'chuyenvien' });
+    const draft = { kind: 'certificate', documentName: 'Giấy xác nhận thử', fields: [{ label: 'Phạm vi', value: 'Thử' }] };
+    expect(await outcome(saveResultDraft(t.ctx, body.code, draft, hcm('specialist')))).toBe('NOT_FOUND');
+    expect(await outcome(saveResultDraft(t.ctx, body.code, draft, stranger))).toBe('NOT_FOUND');
+    expect(await outcome(getResultDraft(t.ctx, body.code, hcm('specialist')))).toBe('NOT_FOUND');
+    expect(await getResultDraft(t.ctx, body.code, signer)).toBeNull();
+    expect(await listAudit(t.ctx.database.db, { target: `dossier:${body.code}`, actionIs: 'result.draft', limit: 10 })).toEqual([]);
+  }, 60_000);
+
+  it('certifyCopy: a receiving officer of another unit gets NOT_FOUND for the dossier and nothing is certified', async () => {
+    const { body } = await fileOnline(t, tok.citizen);
+    await act(t, tok.receiving, body.code, { action: 'receive' });
+    const officer = hcm('receiving_officer');
+    const scan = await storeUpload(t.ctx, officer, await samplePdf(), 'ban-chinh.pdf');
+    expect(await outcome(certifyCopy(t.ctx, { dossierCode: body.code, uploadId: scan.id, documentName: 'Giấy phép bản chính' }, officer))).toBe('NOT_FOUND');
+    expect(await resultsOf(body.code)).toEqual([]);
   }, 60_000);
 });

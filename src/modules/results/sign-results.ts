@@ -69,18 +69,18 @@ export async function signResults(ctx: Ctx, dossierCodes: string[], p: Principal
   return out;
 }
 
-const alreadySigned = (code: string, resultCode: string) => new AppError('CONFLICT', { vi: `Hồ sơ ${code} đã có kết quả ${resultCode}`, en: `Dossier ${code} already has result ${resultCode}` });
+const alreadySigned = (code: string, resultCode: string) => new AppError('RESULT_ALREADY_ISSUED', { vi: `Hồ sơ ${code} đã có kết quả ${resultCode}`, en: `Dossier ${code} already has result ${resultCode}` });
 
 async function signOne(ctx: Ctx, code: string, p: Staff, units: Map<string, Awaited<ReturnType<typeof listUnits>>[number]>): Promise<string> {
   const d = await getDossier(ctx, code, p);
   if (d.status !== 'approved') {
-    throw new AppError('CONFLICT', { vi: `Hồ sơ ${d.code} chưa được phê duyệt hoặc đã trả kết quả`, en: `Dossier ${d.code} is not approved, or its result was returned` });
+    throw new AppError('NOTHING_TO_SIGN', { vi: `Hồ sơ ${d.code} chưa được phê duyệt hoặc đã trả kết quả`, en: `Dossier ${d.code} is not approved, or its result was returned` });
   }
   const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
   const approve = proc.workflow.find((s) => s.step === 'approve') ?? proc.workflow[proc.workflow.length - 2];
   const issuer = approve?.unit ?? d.handlingUnit;
   if (!p.roles.some((r) => r.role === 'signing_leader' && r.unitId === issuer)) {
-    throw new AppError('FORBIDDEN', { vi: 'Chỉ lãnh đạo ký của đơn vị phê duyệt được ký kết quả này', en: "Only the approving unit's signing leaders may sign this result" });
+    throw new AppError('NOT_YOUR_STEP', { vi: 'Chỉ lãnh đạo ký của đơn vị phê duyệt được ký kết quả này', en: "Only the approving unit's signing leaders may sign this result" });
   }
   const existing = await ctx.database.db.selectFrom('results').select('result_code').where('dossier_code', '=', d.code).where('status', '=', 'valid').executeTakeFirst();
   if (existing) throw alreadySigned(d.code, existing.result_code);

@@ -5,6 +5,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { api, startTestApp, tokenFor, type TestApp } from '../../../test/helpers.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
+import { AppError } from '../../platform/errors.ts';
+import { storeUpload } from './store-upload.ts';
+import { readUpload } from './read-upload-bytes.ts';
 import { ATTACK_OFFICE, ATTACK_PDFS, BENIGN_OFFICE, benignPackedPdf, enc, makeDocx, makeJpeg, makePdf, makePng, makeXlsx } from '../../platform/blobs/testing/fixtures.ts';
 
 interface UploadBody { id: string; sha256: string; size: number; contentType: string; kind: string; fileName: string }
@@ -136,6 +139,20 @@ describe('POST /api/v1/uploads and GET /api/v1/uploads/{id}', () => {
     expect((await download(citizen, theirs.body.id)).status).toBe(404);
   });
 
+  it('readUpload checks the caller itself: another citizen or an official of no dossier holding the file gets NOT_FOUND, the owner the bytes', async () => {
+    const owner: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-0000000000b1', name: 'Lê Văn Chủ', identifier: '001090000111', citizenKind: 'citizen' };
+    const stranger: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-0000000000b2', name: 'Lê Thị Lạ', identifier: '001190000222', citizenKind: 'citizen' };
+    const official: Principal = { kind: 'staff', id: randomUUID(), username: 'thu.tiepnhan.b', name: 'Cán bộ thử', roles: [{ role: 'receiving_officer', unitId: '000.05.02.G12' }] };
+    const bytes = await makePdf({ text: 'read directly' });
+    const stored = await storeUpload(t.ctx, owner, bytes, 'giay-to.pdf');
+    for (const p of [stranger, official]) {
+      const e = await readUpload(t.ctx, p, stored.id).then(() => null, (err: unknown) => err);
+      expect([p.kind, e instanceof AppError && e.code]).toEqual([p.kind, 'NOT_FOUND']);
+    }
+    const mine = await readUpload(t.ctx, owner, stored.id);
+    expect([mine.upload.id, Buffer.from(mine.bytes).equals(bytes)]).toEqual([stored.id, true]);
+  });
+
   it('treats a row whose blob has vanished as a server fault, not as a missing upload', async () => {
     const row = await t.ctx.database.db
       .insertInto('uploads')
@@ -176,7 +193,7 @@ describe('refusals store nothing', () => {
   it('bad files: disguised, active, malformed, empty, too big', async () => {
     expectRefused(await upload(citizen, Buffer.concat([enc('MZ\x90\x00'), Buffer.alloc(200)]), 'hoa-don.pdf'), 415, 'UNSUPPORTED_MEDIA_TYPE');
     expectRefused(await upload(citizen, enc('<html><script>alert(1)</script></html>'), 'x.pdf'), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectRefused(await upload(citizen, await makePdf({ js: 'openAction' }), 'x.pdf'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectRefused(await upload(citizen, await makePdf({ js: 'openAction' }), 'x.pdf'), 415, 'ACTIVE_CONTENT_REFUSED');
     expectRefused(await upload(citizen, makePng(), 'scan.pdf'), 400, 'VALIDATION_FAILED');
     expectRefused(await upload(citizen, pdf, 'invoice\u202Efdp.exe'), 400, 'VALIDATION_FAILED');
     expectRefused(await upload(citizen, pdf.subarray(0, pdf.length - 30), 'x.pdf'), 400, 'VALIDATION_FAILED');
@@ -187,7 +204,7 @@ describe('refusals store nothing', () => {
   it('files that run, send, fetch or embed: PDF actions and scripts (object streams with predictors, indirect filters, XFA, URI, SubmitForm, Launch, attachments) and Office remote templates, DDE, OLE, zip bombs', async () => {
     for (const [label, a] of Object.entries(ATTACK_PDFS)) {
       const r = await upload(citizen, a.build(), 'don.pdf');
-      expect([label, r.status, r.body.error?.code]).toEqual([label, 415, 'UNSUPPORTED_MEDIA_TYPE']);
+      expect([label, r.status, r.body.error?.code]).toEqual([label, 415, 'ACTIVE_CONTENT_REFUSED']);
       expect(r.body.error.messageEn).toMatch(a.names);
       expect(r.body.error.message).toContain('in ra PDF');
     }

@@ -51,6 +51,8 @@ function fail(code: ErrorCode, vi: string, en: string, path = 'file'): AppError 
 const malformed = (label: string, whyVi: string, whyEn: string) =>
   fail('VALIDATION_FAILED', `Tệp ${label} bị hỏng hoặc không đầy đủ: ${whyVi}`, `The ${label} file is damaged or incomplete: ${whyEn}`);
 const refused = (whyVi: string, whyEn: string) => fail('UNSUPPORTED_MEDIA_TYPE', whyVi, whyEn);
+/** An accepted type carrying something that runs: a client can offer "save a clean copy" rather than "wrong file". */
+const active = (whyVi: string, whyEn: string) => fail('ACTIVE_CONTENT_REFUSED', whyVi, whyEn);
 
 export interface InspectOptions {
   maxBytes?: number;
@@ -322,9 +324,9 @@ const MAIN_PARTS = {
 
 const CLEAN_COPY_VI = 'Hãy lưu tài liệu thành PDF (Tệp → Lưu thành → PDF) rồi tải bản PDF lên.';
 const CLEAN_COPY_EN = 'Save the document as PDF (File → Save as → PDF) and upload the PDF.';
-const macros = () => refused('Không nhận tài liệu có macro (VBA); vui lòng lưu thành .docx hoặc .xlsx thông thường', 'Documents with macros (VBA) are not accepted; save as a plain .docx or .xlsx');
+const macros = () => active('Không nhận tài liệu có macro (VBA); vui lòng lưu thành .docx hoặc .xlsx thông thường', 'Documents with macros (VBA) are not accepted; save as a plain .docx or .xlsx');
 const oleObject = (where: string) =>
-  refused(`Không nhận tài liệu Office có đối tượng nhúng OLE hoặc ActiveX (${where.slice(0, 100)}): chúng có thể chứa chương trình. ${CLEAN_COPY_VI}`, `Office documents with embedded OLE or ActiveX objects are not accepted (${where.slice(0, 100)}): they can carry programs. ${CLEAN_COPY_EN}`);
+  active(`Không nhận tài liệu Office có đối tượng nhúng OLE hoặc ActiveX (${where.slice(0, 100)}): chúng có thể chứa chương trình. ${CLEAN_COPY_VI}`, `Office documents with embedded OLE or ActiveX objects are not accepted (${where.slice(0, 100)}): they can carry programs. ${CLEAN_COPY_EN}`);
 
 /** Relationship types that embed or link a program-bearing object, wherever their target is. */
 const OLE_RELATIONSHIPS = /^(oleObject|activeXControl|activeXControlBinary|control|aFChunk)$/i;
@@ -332,7 +334,7 @@ const OLE_RELATIONSHIPS = /^(oleObject|activeXControl|activeXControlBinary|contr
 const OUTSIDE_FIELDS = /^\s*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|LINK|IMPORT)\b/i;
 const OLE_ELEMENTS = new Set(['OLEObject', 'oleObject', 'oleObj', 'objectEmbed', 'objectLink', 'control', 'oleLink']);
 const ddeLink = (part: string) =>
-  refused(`Không nhận tài liệu có liên kết DDE (${part.slice(0, 100)}): nó chạy lệnh của chương trình khác. ${CLEAN_COPY_VI}`, `Documents with a DDE link are not accepted (${part.slice(0, 100)}): it runs another program's commands. ${CLEAN_COPY_EN}`);
+  active(`Không nhận tài liệu có liên kết DDE (${part.slice(0, 100)}): nó chạy lệnh của chương trình khác. ${CLEAN_COPY_VI}`, `Documents with a DDE link are not accepted (${part.slice(0, 100)}): it runs another program's commands. ${CLEAN_COPY_EN}`);
 
 /**
  * Relationships: a hyperlink may point outside (a reader must click it, and only web and
@@ -357,12 +359,12 @@ function checkRelationships(part: string, xml: string): Set<string> {
           links.add(attrs.get('Id') ?? '');
           return;
         }
-        throw refused(
+        throw active(
           `Không nhận tài liệu có liên kết tới địa chỉ không phải trang web (${target.slice(0, 80)}): liên kết tới tệp, thư mục mạng hay chương trình có thể chạy lệnh. ${CLEAN_COPY_VI}`,
           `Documents with a link to a non-web address (${target.slice(0, 80)}) are not accepted: links to files, network shares or programs can run commands. ${CLEAN_COPY_EN}`,
         );
       }
-      throw refused(
+      throw active(
         `Không nhận tài liệu Office tải nội dung từ bên ngoài (${kind || 'quan hệ'} tới ${target.slice(0, 80)}): mẫu, đối tượng liên kết, khung hay ảnh liên kết được tải tự động khi mở tệp. ${CLEAN_COPY_VI}`,
         `Office documents that load content from outside are not accepted (${kind || 'a relationship'} to ${target.slice(0, 80)}): remote templates, linked objects, frames and linked pictures are fetched automatically when the file is opened. ${CLEAN_COPY_EN}`,
       );
@@ -380,7 +382,7 @@ function checkLinkUse(part: string, xml: string, links: Set<string>) {
       if (LINK_ELEMENTS.has(name)) return;
       for (const v of attrs.values()) {
         if (links.has(v)) {
-          throw refused(
+          throw active(
             `Không nhận tài liệu dùng một liên kết ra ngoài (${v.slice(0, 40)}) cho ${name.slice(0, 40)} trong ${part.slice(0, 80)}: nội dung đó sẽ được tải tự động. ${CLEAN_COPY_VI}`,
             `Documents that use an outside link (${v.slice(0, 40)}) for ${name.slice(0, 40)} in ${part.slice(0, 80)} are not accepted: it would be fetched automatically. ${CLEAN_COPY_EN}`,
           );
@@ -398,7 +400,7 @@ function checkWordPart(part: string, xml: string) {
     const m = OUTSIDE_FIELDS.exec(code);
     if (!m) return;
     const name = m[1].toUpperCase();
-    throw refused(
+    throw active(
       `Không nhận tài liệu có trường ${name} (${part}): trường này ${name.startsWith('DDE') ? 'chạy lệnh của chương trình khác (DDE)' : 'tải nội dung từ bên ngoài tệp'}. ${CLEAN_COPY_VI}`,
       `Documents with a ${name} field are not accepted (${part}): it ${name.startsWith('DDE') ? "runs another program's commands (DDE)" : 'fetches content from outside the file'}. ${CLEAN_COPY_EN}`,
     );

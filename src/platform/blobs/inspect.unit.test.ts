@@ -104,7 +104,7 @@ describe('inspectUpload accepts real files of the five kinds', () => {
 });
 
 /** label, bytes, client name, the exact code, and (where another rule could also fire) the reason. */
-type Case = [label: string, bytes: () => Buffer | Promise<Buffer>, name: string, code: 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'VALIDATION_FAILED', why?: RegExp];
+type Case = [label: string, bytes: () => Buffer | Promise<Buffer>, name: string, code: 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'ACTIVE_CONTENT_REFUSED' | 'VALIDATION_FAILED', why?: RegExp];
 
 const MZ = Buffer.concat([enc('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff'), Buffer.alloc(64), enc('This program cannot be run in DOS mode.')]);
 
@@ -147,26 +147,26 @@ const BAD: Case[] = [
   ['PDF whose startxref points past the end', () => replaced(pdf, /startxref\s+\d+/, 'startxref\n99999999'), 'a.pdf', 'VALIDATION_FAILED'],
   ['PDF without trailer or xref stream', () => enc('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstartxref\n9\n%%EOF\n'), 'a.pdf', 'VALIDATION_FAILED'],
   // active PDF content
-  ['PDF with an OpenAction JavaScript in an object stream', () => makePdf({ js: 'openAction' }), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE'],
-  ['PDF with an OpenAction JavaScript, no object streams', () => makePdf({ js: 'openAction', objectStreams: false }), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE'],
-  ['PDF with document-level JavaScript (names tree)', () => makePdf({ js: 'names' }), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE'],
-  ['PDF hiding /JavaScript as /J#61vaScript', async () => replaced(await makePdf({ js: 'openAction', objectStreams: false }), '/JavaScript', '/J#61vaScript'), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/JavaScript/],
-  ['PDF with only a /JS key', async () => replaced(await makePdf({ js: 'openAction', objectStreams: false }), '/S /JavaScript', '/S /Named'), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /JavaScript code \(\/JS\)/],
-  ['PDF with a /Launch action', () => makePdf({ launch: true }), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/S \/Launch/],
-  ['PDF with an embedded file', () => makePdf({ attach: true }), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/EmbeddedFile/],
-  ['hand-written PDF with an OpenAction script', () => rawPdf(['<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>', ...RAW_PAGES.slice(1), '<< /S /JavaScript /JS (app.alert\\(1\\)) >>']), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/JavaScript/],
-  ['PDF hiding its script behind a "stream" keyword inside a string', () => rawPdf(['<< /Type /Catalog /Pages 2 0 R /Title (x >> stream\n) /OpenAction 4 0 R >>', ...RAW_PAGES.slice(1), '<< /S /JavaScript /JS (app.alert\\(1\\)) >>', '<< /T (endstream) >>']), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/JavaScript/],
-  ['PDF whose stream data fakes an early endstream, its length given indirectly', () => rawPdf([...RAW_PAGES, '<< /Length 5 0 R >>\nstream\nq endstream ( Q\nendstream', '15', '<< /S /JavaScript /JS 4 0 R >>']), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/JavaScript/],
+  ['PDF with an OpenAction JavaScript in an object stream', () => makePdf({ js: 'openAction' }), 'a.pdf', 'ACTIVE_CONTENT_REFUSED'],
+  ['PDF with an OpenAction JavaScript, no object streams', () => makePdf({ js: 'openAction', objectStreams: false }), 'a.pdf', 'ACTIVE_CONTENT_REFUSED'],
+  ['PDF with document-level JavaScript (names tree)', () => makePdf({ js: 'names' }), 'a.pdf', 'ACTIVE_CONTENT_REFUSED'],
+  ['PDF hiding /JavaScript as /J#61vaScript', async () => replaced(await makePdf({ js: 'openAction', objectStreams: false }), '/JavaScript', '/J#61vaScript'), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /\/JavaScript/],
+  ['PDF with only a /JS key', async () => replaced(await makePdf({ js: 'openAction', objectStreams: false }), '/S /JavaScript', '/S /Named'), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /JavaScript code \(\/JS\)/],
+  ['PDF with a /Launch action', () => makePdf({ launch: true }), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /\/S \/Launch/],
+  ['PDF with an embedded file', () => makePdf({ attach: true }), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /\/EmbeddedFile/],
+  ['hand-written PDF with an OpenAction script', () => rawPdf(['<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>', ...RAW_PAGES.slice(1), '<< /S /JavaScript /JS (app.alert\\(1\\)) >>']), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /\/JavaScript/],
+  ['PDF hiding its script behind a "stream" keyword inside a string', () => rawPdf(['<< /Type /Catalog /Pages 2 0 R /Title (x >> stream\n) /OpenAction 4 0 R >>', ...RAW_PAGES.slice(1), '<< /S /JavaScript /JS (app.alert\\(1\\)) >>', '<< /T (endstream) >>']), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /\/JavaScript/],
+  ['PDF whose stream data fakes an early endstream, its length given indirectly', () => rawPdf([...RAW_PAGES, '<< /Length 5 0 R >>\nstream\nq endstream ( Q\nendstream', '15', '<< /S /JavaScript /JS 4 0 R >>']), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /\/JavaScript/],
   ['PDF with a string that never closes', () => rawPdf([...RAW_PAGES, '<< /Title (never closed >>']), 'a.pdf', 'VALIDATION_FAILED', /never closed/],
   ['encrypted PDF', () => replaced(pdfPlain, /trailer\s*<</, 'trailer\n<<\n/Encrypt 99 0 R'), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /Encrypted/],
   // what the byte-pattern check let through: actions and forms it never looked for, and scripts it could not see
-  ...Object.entries(ATTACK_PDFS).map(([label, a]): Case => [`PDF with ${label}`, () => a.build(), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', a.names]),
-  ['PDF whose OpenAction opens a URI, no object streams', () => rawPdf(pageObjects({ catalog: '/OpenAction << /S /URI /URI (http://example.invalid/) >>' })), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /link-opening action \(\/S \/URI\)/],
-  ['PDF with a link that submits a form', () => rawPdf(pageObjects({ page: '/Annots [6 0 R]', extra: ['<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /SubmitForm /F (http://example.invalid/) >> >>'] })), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /SubmitForm/],
-  ['PDF with an action opening another file (GoToR)', () => rawPdf(pageObjects({ catalog: '/OpenAction << /S /GoToR /F (other.pdf) /D [0 /Fit] >>' })), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /GoToR/],
-  ['PDF whose action type is given by reference', () => rawPdf([...pageObjects({ catalog: '/OpenAction << /S 6 0 R /F (calc.exe) >>' }), '/Launch']), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /\/S \/Launch/],
-  ['PDF with a script in an older revision only', () => appendRevision(rawPdf(pageObjects({ catalog: '/OpenAction 6 0 R', extra: ['<< /S /JavaScript /JS (app.alert\\(1\\)) >>'] })), { 1: '<< /Type /Catalog /Pages 2 0 R >>' }, 7), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /JavaScript/],
-  ['PDF with rich media', () => rawPdf(pageObjects({ page: '/Annots [6 0 R]', extra: ['<< /Type /Annot /Subtype /RichMedia /Rect [0 0 9 9] /RichMediaContent << /Assets << /Names [] >> >> >>'] })), 'a.pdf', 'UNSUPPORTED_MEDIA_TYPE', /RichMedia/],
+  ...Object.entries(ATTACK_PDFS).map(([label, a]): Case => [`PDF with ${label}`, () => a.build(), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', a.names]),
+  ['PDF whose OpenAction opens a URI, no object streams', () => rawPdf(pageObjects({ catalog: '/OpenAction << /S /URI /URI (http://example.invalid/) >>' })), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /link-opening action \(\/S \/URI\)/],
+  ['PDF with a link that submits a form', () => rawPdf(pageObjects({ page: '/Annots [6 0 R]', extra: ['<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /SubmitForm /F (http://example.invalid/) >> >>'] })), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /SubmitForm/],
+  ['PDF with an action opening another file (GoToR)', () => rawPdf(pageObjects({ catalog: '/OpenAction << /S /GoToR /F (other.pdf) /D [0 /Fit] >>' })), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /GoToR/],
+  ['PDF whose action type is given by reference', () => rawPdf([...pageObjects({ catalog: '/OpenAction << /S 6 0 R /F (calc.exe) >>' }), '/Launch']), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /\/S \/Launch/],
+  ['PDF with a script in an older revision only', () => appendRevision(rawPdf(pageObjects({ catalog: '/OpenAction 6 0 R', extra: ['<< /S /JavaScript /JS (app.alert\\(1\\)) >>'] })), { 1: '<< /Type /Catalog /Pages 2 0 R >>' }, 7), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /JavaScript/],
+  ['PDF with rich media', () => rawPdf(pageObjects({ page: '/Annots [6 0 R]', extra: ['<< /Type /Annot /Subtype /RichMedia /Rect [0 0 9 9] /RichMediaContent << /Assets << /Names [] >> >> >>'] })), 'a.pdf', 'ACTIVE_CONTENT_REFUSED', /RichMedia/],
   ['PDF whose object stream expands past the decompression budget', () => packedPdf(pageObjects(), { objStm: { entries: '/Filter /FlateDecode', encode: (plain) => deflateSync(Buffer.concat([plain, Buffer.alloc(UPLOAD_LIMITS.pdfMaxInflated + 1, 0x20)])) } }), 'a.pdf', 'PAYLOAD_TOO_LARGE'],
   // Office files that run, fetch or embed
   ...Object.entries(ATTACK_OFFICE).map(([label, a]): Case => [label, () => a.build(), a.name, a.code, a.says]),
@@ -201,9 +201,9 @@ const BAD: Case[] = [
   ['DOCX with overlapping entries', () => makeZip([...docxEntries(), { name: 'word/other.xml', data: 'x', offset: 0 }]), 'a.docx', 'VALIDATION_FAILED', /overlap/],
   ['DOCX with an encrypted entry', () => makeZip(withEntry(docxEntries(), '_rels/.rels', { flags: 1 })), 'a.docx', 'UNSUPPORTED_MEDIA_TYPE'],
   ['DOCX with ZIP64 size markers', () => makeZip(withEntry(docxEntries(), '_rels/.rels', { declaredSize: 0xffffffff })), 'a.docx', 'UNSUPPORTED_MEDIA_TYPE'],
-  ['docm: DOCX carrying word/vbaProject.bin', () => makeZip([...docxEntries(), { name: 'word/vbaProject.bin', data: Buffer.from([0xd0, 0xcf, 0x11, 0xe0]) }]), 'a.docx', 'UNSUPPORTED_MEDIA_TYPE', /macros/],
-  ['docm content type without the VBA part', () => makeZip(withEntry(docxEntries(), '[Content_Types].xml', { data: contentTypes({ '/word/document.xml': 'application/vnd.ms-word.document.macroEnabled.main+xml' }) })), 'a.docx', 'UNSUPPORTED_MEDIA_TYPE', /macros/],
-  ['XLSX with Excel 4.0 macro sheets', () => makeZip([...xlsxEntries(), { name: 'xl/macrosheets/sheet1.xml', data: '<xm:macrosheet/>' }]), 'a.xlsx', 'UNSUPPORTED_MEDIA_TYPE', /macros/],
+  ['docm: DOCX carrying word/vbaProject.bin', () => makeZip([...docxEntries(), { name: 'word/vbaProject.bin', data: Buffer.from([0xd0, 0xcf, 0x11, 0xe0]) }]), 'a.docx', 'ACTIVE_CONTENT_REFUSED', /macros/],
+  ['docm content type without the VBA part', () => makeZip(withEntry(docxEntries(), '[Content_Types].xml', { data: contentTypes({ '/word/document.xml': 'application/vnd.ms-word.document.macroEnabled.main+xml' }) })), 'a.docx', 'ACTIVE_CONTENT_REFUSED', /macros/],
+  ['XLSX with Excel 4.0 macro sheets', () => makeZip([...xlsxEntries(), { name: 'xl/macrosheets/sheet1.xml', data: '<xm:macrosheet/>' }]), 'a.xlsx', 'ACTIVE_CONTENT_REFUSED', /macros/],
   ['zip bomb: one entry declares 4 GB', () => makeZip([...docxEntries(), { name: 'word/media/big.bin', data: 'x', declaredSize: 0xf0000000 }]), 'a.docx', 'PAYLOAD_TOO_LARGE'],
   ['zip bomb: 50 MiB declared from a few bytes', () => makeZip([...docxEntries(), { name: 'word/media/big.bin', data: 'x', declaredSize: 50 * 1024 * 1024 }]), 'a.docx', 'PAYLOAD_TOO_LARGE'],
   ['zip bomb: more entries than allowed', () => makeZip([...docxEntries(), ...Array.from({ length: UPLOAD_LIMITS.zipMaxEntries }, (_, i) => ({ name: `word/x${i}`, data: '', method: 0 as const }))]), 'a.docx', 'PAYLOAD_TOO_LARGE'],

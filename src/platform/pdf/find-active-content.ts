@@ -118,7 +118,7 @@ export function activeContentRefusal(found: ActiveContent[]): AppError {
   const vi = shown.map((f) => f.vi).join('; ') + (more ? `; và ${more} thứ khác` : '');
   const en = shown.map((f) => f.en).join('; ') + (more ? `; and ${more} more` : '');
   return pdfRefusal(
-    'UNSUPPORTED_MEDIA_TYPE',
+    'ACTIVE_CONTENT_REFUSED',
     `Không nhận tệp PDF có nội dung chủ động: ${vi}. Để có bản sạch, hãy mở tệp và in ra PDF (chọn máy in “Microsoft Print to PDF” hoặc “Lưu dưới dạng PDF”), rồi dùng bản in đó.`,
     `PDFs with active content are not accepted: ${en}. To get a clean copy, open the file and print it to PDF (the “Microsoft Print to PDF” or “Save as PDF” printer), then use that copy.`,
   );

@@ -284,7 +284,7 @@ export const dossierPortalModule: Module = {
       const [d, log] = await Promise.all([getDossier(ctx, code, req.principal!), getActionLog(ctx, code, req.principal!)]);
       const rated = d.finishedAt ? await isRated(ctx, d.code) : false;
       // A result exists once the approved dossier's result is signed: the page links to it.
-      const results = d.status === 'approved' || d.status === 'returned' ? await listDossierResults(ctx, d.code) : [];
+      const results = d.status === 'approved' || d.status === 'returned' ? await listDossierResults(ctx, d.code, req.principal!) : [];
       // The procedure version it was filed under names its components and labels its e-form.
       const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion }).catch(() => undefined);
       return sendPage(reply, MyDossierPage({ req, d, log, supplementItems: supplementItems(log), rated, results, extras, proc }), status);

@@ -146,7 +146,7 @@ function errorsOf(req: FastifyRequest, code: string, e: AppError | { details: Er
   const details = e.details ?? [];
   if (e instanceof AppError && !details.length) summary.push({ text: t(req, e.text.vi, e.text.en) });
   for (const x of details) {
-    if (x.path === 'baseVersion' && e instanceof AppError) {
+    if (e instanceof AppError && e.code === 'STALE_BASE_VERSION' && x.path === 'baseVersion') {
       // Another version was saved meanwhile: the way out is to open the editor on it.
       summary.push({ href: editUrl(code), text: t(req, e.text.vi, e.text.en) });
       continue;

@@ -46,7 +46,7 @@ export const resultDraftPagesModule: Module = {
       const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
       // No draft yet: the specialist starts from the e-form's answers, not from an empty form.
       const values = extra.values ?? draftToForm(draft ?? suggestResultDraft(d, proc), proc.resultType ?? `Kết quả giải quyết thủ tục ${proc.name}`);
-      const issued = await listDossierResults(ctx, d.code);
+      const issued = await listDossierResults(ctx, d.code, req.principal!);
       const canCertify = req.principal?.kind === 'staff' && req.principal.roles.some((r) => r.role === 'receiving_officer');
       const names = draft ? await staffDisplayNames(ctx, [draft.updatedBy]) : new Map();
       const updated = draft ? { by: officialLabel(req.lang, names, draft.updatedBy), at: draft.updatedAt } : undefined;

