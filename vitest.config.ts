@@ -60,7 +60,17 @@ export default defineConfig(async () => {
       projects: [
         { test: { ...common, name: 'embedded', include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'], env: { TEST_DB: 'embedded' } } },
         ...(withPg
-          ? [{ test: { ...common, name: 'postgresql', include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'], exclude: [...otherE2eFiles(), 'src/simulators/**', '**/*.unit.test.ts', '**/*.system.test.ts'], env: { TEST_DB: 'postgresql', TEST_DATABASE_URL: url } } }]
+          ? [
+              {
+                test: {
+                  ...common,
+                  name: 'postgresql',
+                  include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
+                  exclude: [...otherE2eFiles(), 'src/simulators/**', '**/*.unit.test.ts', '**/*.system.test.ts'],
+                  env: { TEST_DB: 'postgresql', TEST_DATABASE_URL: url },
+                },
+              },
+            ]
           : []),
       ],
     },

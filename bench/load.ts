@@ -31,13 +31,15 @@ const result = await autocannon({
     },
   ],
 });
-process.stdout.write(JSON.stringify({
-  requests: result.requests.total,
-  rps: result.requests.average,
-  p50: result.latency.p50,
-  p99: result.latency.p99,
-  max: result.latency.max,
-  errors: result.errors + result.timeouts,
-  non2xx: result.non2xx,
-  statusCodes: result.statusCodeStats,
-}));
+process.stdout.write(
+  JSON.stringify({
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes: result.statusCodeStats,
+  }),
+);

@@ -5,8 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 const STARTUP = /esm\/loader|cjs\/loader|esm\/module_job|run_main|esm\/utils|customization_hooks/;
 
@@ -30,25 +38,48 @@ export function summarise(file: string, top = 12): { total: number; categories: 
     const leaf = stack[0].callFrame;
     const nm = leaf.url.lastIndexOf('node_modules/');
     const base = leaf.url.split('/').at(-1) ?? '';
-    const file = nm >= 0 ? `${leaf.url.slice(nm + 13).split('/').slice(0, leaf.url.slice(nm + 13).startsWith('@') ? 2 : 1).join('/')}/…/${base}` : leaf.url.includes('/src/') ? leaf.url.slice(leaf.url.indexOf('/src/') + 1) : base;
+    const file =
+      nm >= 0
+        ? `${leaf.url
+            .slice(nm + 13)
+            .split('/')
+            .slice(0, leaf.url.slice(nm + 13).startsWith('@') ? 2 : 1)
+            .join('/')}/…/${base}`
+        : leaf.url.includes('/src/')
+          ? leaf.url.slice(leaf.url.indexOf('/src/') + 1)
+          : base;
     const name = `${leaf.functionName || '(anonymous)'} ${file}${leaf.url ? `:${leaf.lineNumber + 1}` : ''}`.trim();
     self.set(name, (self.get(name) ?? 0) + us);
     const urls = stack.map((n) => n.callFrame.url).join(' ');
     const cat =
-      leaf.functionName === '(idle)' ? 'idle (waiting for the database or the network)'
-      : leaf.functionName === '(garbage collector)' ? 'garbage collection'
-      : /^(writev|writeUtf8String|writeBuffer|writeLatin1String)$/.test(leaf.functionName) ? 'socket writes (system calls)'
-      : /^wasm-function/.test(leaf.functionName) || /@electric-sql\/pglite/.test(leaf.url) ? 'embedded database (PGlite, WebAssembly, in this process)'
-      : /\/src\//.test(leaf.url) ? 'congso code'
-      : /node_modules\/(pg|pg-protocol|kysely|pg-pool)\//.test(leaf.url) || /node_modules\/(pg|kysely)\//.test(urls.split(' ')[1] ?? '') ? 'database driver and query builder'
-      : /node_modules\/(fastify|find-my-way|light-my-request|@fastify|avvio)\//.test(leaf.url) ? 'HTTP framework'
-      : /node_modules\/(zod|ajv|fastify-type-provider-zod)/.test(leaf.url) ? 'validation and serialisation'
-      : 'other (Node internals, other libraries)';
+      leaf.functionName === '(idle)'
+        ? 'idle (waiting for the database or the network)'
+        : leaf.functionName === '(garbage collector)'
+          ? 'garbage collection'
+          : /^(writev|writeUtf8String|writeBuffer|writeLatin1String)$/.test(leaf.functionName)
+            ? 'socket writes (system calls)'
+            : /^wasm-function/.test(leaf.functionName) || /@electric-sql\/pglite/.test(leaf.url)
+              ? 'embedded database (PGlite, WebAssembly, in this process)'
+              : /\/src\//.test(leaf.url)
+                ? 'congso code'
+                : /node_modules\/(pg|pg-protocol|kysely|pg-pool)\//.test(leaf.url) || /node_modules\/(pg|kysely)\//.test(urls.split(' ')[1] ?? '')
+                  ? 'database driver and query builder'
+                  : /node_modules\/(fastify|find-my-way|light-my-request|@fastify|avvio)\//.test(leaf.url)
+                    ? 'HTTP framework'
+                    : /node_modules\/(zod|ajv|fastify-type-provider-zod)/.test(leaf.url)
+                      ? 'validation and serialisation'
+                      : 'other (Node internals, other libraries)';
     categories.set(cat, (categories.get(cat) ?? 0) + us);
     total += us;
   });
   const ms = (m: Map<string, number>) => [...m].map(([k, v]) => [k, v / 1000] as [string, number]).sort((a, b) => b[1] - a[1]);
-  return { total: total / 1000, categories: ms(categories), functions: ms(self).filter(([k]) => !k.startsWith('(idle)')).slice(0, top) };
+  return {
+    total: total / 1000,
+    categories: ms(categories),
+    functions: ms(self)
+      .filter(([k]) => !k.startsWith('(idle)'))
+      .slice(0, top),
+  };
 }
 
 export function summaryMarkdown(title: string, file: string): string {

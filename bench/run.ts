@@ -40,14 +40,34 @@ const NODE = process.execPath;
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
-interface Measure { rps: number; p50: number; p99: number; errors: number; requests: number }
-interface Row { database: string; dossiers: number; scenario: string; load: string; m: Measure; baseline?: { name: string; value: number }; target?: { text: string; met: boolean } }
+interface Measure {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+}
+interface Row {
+  database: string;
+  dossiers: number;
+  scenario: string;
+  load: string;
+  m: Measure;
+  baseline?: { name: string; value: number };
+  target?: { text: string; met: boolean };
+}
 
 const rows: Row[] = [];
 const notes: string[] = [];
 
 function node(cmd: string[], env: NodeJS.ProcessEnv, inherit = true): string {
-  return execFileSync(NODE, ['--import', 'tsx', ...cmd], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', inherit ? 'inherit' : 'pipe'], maxBuffer: 64 << 20 });
+  return execFileSync(NODE, ['--import', 'tsx', ...cmd], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', inherit ? 'inherit' : 'pipe'],
+    maxBuffer: 64 << 20,
+  });
 }
 
 /** Runs the load generator in its own process; async, so this process can sample memory meanwhile. */
@@ -110,11 +130,27 @@ function pgbenchInsert(url: string): Measure {
   writeFileSync(script, "insert into bench_baseline (payload, at) values ('một dòng thử nghiệm', now());\n");
   const conn = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
   const db = u.pathname.slice(1);
-  execFileSync('psql', [...conn, '-d', db, '-qc', 'drop table if exists bench_baseline; create table bench_baseline (id bigserial primary key, payload text not null, at timestamptz not null)'], { stdio: 'ignore' });
-  execFileSync('pgbench', [...conn, '-n', '-f', script, '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-l', '--log-prefix', path.join(dir, 'tx'), db], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(
+    'psql',
+    [
+      ...conn,
+      '-d',
+      db,
+      '-qc',
+      'drop table if exists bench_baseline; create table bench_baseline (id bigserial primary key, payload text not null, at timestamptz not null)',
+    ],
+    { stdio: 'ignore' },
+  );
+  execFileSync(
+    'pgbench',
+    [...conn, '-n', '-f', script, '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-l', '--log-prefix', path.join(dir, 'tx'), db],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   // Per-transaction log lines: client_id transaction_no time(µs) script_no time_epoch time_us
   const lat: number[] = [];
-  for (const f of execFileSync('ls', [dir], { encoding: 'utf8' }).split('\n').filter((x) => x.startsWith('tx'))) {
+  for (const f of execFileSync('ls', [dir], { encoding: 'utf8' })
+    .split('\n')
+    .filter((x) => x.startsWith('tx'))) {
     for (const line of readFileSync(path.join(dir, f), 'utf8').split('\n')) {
       const us = Number(line.split(' ')[2]);
       if (us) lat.push(us / 1000);
@@ -141,22 +177,51 @@ async function helloWorld(): Promise<Measure> {
 
 // ── The system ───────────────────────────────────────────────────────────────────────────
 
-const QUERIES = ['giay chung nhan xuat xu', 'giấy phép nhập khẩu tự động', 'khuyen mai', 'tạm nhập tái xuất', 'xăng dầu', 'hoa chat', 'thuong mai dien tu', 'giay phep ban le ruoi' /* a typo: the trigram path */];
+const QUERIES = [
+  'giay chung nhan xuat xu',
+  'giấy phép nhập khẩu tự động',
+  'khuyen mai',
+  'tạm nhập tái xuất',
+  'xăng dầu',
+  'hoa chat',
+  'thuong mai dien tu',
+  'giay phep ban le ruoi' /* a typo: the trigram path */,
+];
 
-interface Running { base: string; child: ChildProcess; env: NodeJS.ProcessEnv; stop(): Promise<void> }
+interface Running {
+  base: string;
+  child: ChildProcess;
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
 
 async function startServer(env: NodeJS.ProcessEnv, profileDir?: string): Promise<Running> {
   // Restarts keep the port: tokens name the server's address as their issuer.
   const port = env.PORT ? Number(env.PORT) : freePort();
   // One load generator on 127.0.0.1 stands for many clients: the per-address limits are raised
   // so that the server does the work being measured (the limiter itself still runs on every request).
-  const full = { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_PUBLIC: '100000000', RATE_LIMIT_SIGN_IN: '100000', RATE_LIMIT_VERIFY: '100000' };
+  const full = {
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    RATE_LIMIT_PUBLIC: '100000000',
+    RATE_LIMIT_SIGN_IN: '100000',
+    RATE_LIMIT_VERIFY: '100000',
+  };
   // The same flags as `npm start` (package.json): a small young generation keeps the resident set down.
-  const child = spawn(NODE, ['--max-semi-space-size=2', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/main.ts', 'serve'], { cwd: ROOT, env: { ...process.env, ...full }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(
+    NODE,
+    ['--max-semi-space-size=2', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/main.ts', 'serve'],
+    { cwd: ROOT, env: { ...process.env, ...full }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const base = `http://127.0.0.1:${port}`;
   await waitHealthy(base, child);
   return {
-    base, child, env: full,
+    base,
+    child,
+    env: full,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -166,10 +231,18 @@ async function startServer(env: NodeJS.ProcessEnv, profileDir?: string): Promise
 
 async function tokens(base: string, dataDir: string) {
   const secret = demoSecretsIn(dataDir).serviceAccount;
-  const t = await fetch(`${base}/api/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: secret }) });
+  const t = await fetch(`${base}/api/v1/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: secret }),
+  });
   if (!t.ok) throw new Error(`service token: ${t.status} ${await t.text()}`);
   const service = ((await t.json()) as { access_token: string }).access_token;
-  const l = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'lanhdao', password: 'congso-demo' }) });
+  const l = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'lanhdao', password: 'congso-demo' }),
+  });
   if (!l.ok) throw new Error(`login: ${l.status} ${await l.text()}`);
   const leader = ((await l.json()) as { accessToken: string }).accessToken;
   // One attachment, uploaded once by the national portal and referenced by every filing.
@@ -190,11 +263,30 @@ function filingRequests(service: string, uploadId: string): LoadSpec['requests']
     const body = {
       procedureCode: loadProcedureCode(ui, k),
       channel: 2,
-      applicant: { kind: 'business', name: `Công ty TNHH Thử tải số ${i}`, identifier: String(100_000_0000 + i), email: null, phone: '0912345678', address: 'Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội' },
-      form: { tenDoanhNghiep: `Công ty TNHH Thử tải số ${i}`, maSoThue: String(100_000_0000 + i), diaChi: 'Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội', soDienThoai: '0912345678', ngayDeNghi: '2026-11-20', soLuong: 1 + i },
+      applicant: {
+        kind: 'business',
+        name: `Công ty TNHH Thử tải số ${i}`,
+        identifier: String(100_000_0000 + i),
+        email: null,
+        phone: '0912345678',
+        address: 'Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội',
+      },
+      form: {
+        tenDoanhNghiep: `Công ty TNHH Thử tải số ${i}`,
+        maSoThue: String(100_000_0000 + i),
+        diaChi: 'Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội',
+        soDienThoai: '0912345678',
+        ngayDeNghi: '2026-11-20',
+        soLuong: 1 + i,
+      },
       components: [{ code: `L${k}-01`, uploadId }],
     };
-    out.push({ method: 'POST', path: '/api/v1/dossiers', headers: { authorization: `Bearer ${service}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    out.push({
+      method: 'POST',
+      path: '/api/v1/dossiers',
+      headers: { authorization: `Bearer ${service}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
   return out;
 }
@@ -210,7 +302,12 @@ async function sampleCodes(env: NodeJS.ProcessEnv): Promise<string[]> {
   }
 }
 
-interface Scenario { name: string; requests: LoadSpec['requests']; baseline: 'insert' | 'http'; target?: (m: Measure, at80: Measure) => { text: string; met: boolean } }
+interface Scenario {
+  name: string;
+  requests: LoadSpec['requests'];
+  baseline: 'insert' | 'http';
+  target?: (m: Measure, at80: Measure) => { text: string; met: boolean };
+}
 
 async function runScenarios(kind: string, dossiers: number, holder: { server: Running }, scenarios: Scenario[], base: { insert?: Measure; http: Measure }) {
   for (const s of scenarios) {
@@ -227,7 +324,14 @@ async function runScenarios(kind: string, dossiers: number, holder: { server: Ru
     const at80 = await drive({ url: server.base, requests: s.requests, rate });
     const b = s.baseline === 'insert' ? base.insert : base.http;
     const t = s.target?.(peak, at80);
-    rows.push({ database: kind, dossiers, scenario: s.name, load: 'peak', m: peak, baseline: b && { name: s.baseline === 'insert' ? 'pgbench insert' : 'HTTP hello', value: b.rps } });
+    rows.push({
+      database: kind,
+      dossiers,
+      scenario: s.name,
+      load: 'peak',
+      m: peak,
+      baseline: b && { name: s.baseline === 'insert' ? 'pgbench insert' : 'HTTP hello', value: b.rps },
+    });
     rows.push({ database: kind, dossiers, scenario: s.name, load: `80 % (${rate}/s)`, m: at80, target: t });
     notes.push(`${kind}, ${dossiers.toLocaleString('en')} dossiers, ${s.name}: server peak resident memory ${mb.toFixed(0)} MB`);
     rssPeaks.push({ kind, mb });
@@ -250,10 +354,16 @@ const rssPeaks: { kind: string; mb: number }[] = [];
  */
 function loadData(env: NodeJS.ProcessEnv, n: number, seed: number, years: [number, number]): number {
   const t0 = performance.now();
-  const out = node(['src/main.ts', 'load', '--dossiers', String(n), '--seed', String(seed), '--from-year', String(years[0]), '--to-year', String(years[1])], env, false);
+  const out = node(
+    ['src/main.ts', 'load', '--dossiers', String(n), '--seed', String(seed), '--from-year', String(years[0]), '--to-year', String(years[1])],
+    env,
+    false,
+  );
   const secs = (performance.now() - t0) / 1000;
   const line = out.trim().split('\n').at(-1) ?? '';
-  notes.push(`${env.DATABASE_URL ? 'postgresql' : 'embedded'}: seed:load ${n.toLocaleString('en')} dossiers (${years[0]}–${years[1]}) — ${line.replace(/^.*?(\d+ dossiers, )/, '$1')} (${secs.toFixed(1)} s with process start)`);
+  notes.push(
+    `${env.DATABASE_URL ? 'postgresql' : 'embedded'}: seed:load ${n.toLocaleString('en')} dossiers (${years[0]}–${years[1]}) — ${line.replace(/^.*?(\d+ dossiers, )/, '$1')} (${secs.toFixed(1)} s with process start)`,
+  );
   log(line);
   return n;
 }
@@ -271,15 +381,39 @@ async function benchOn(kind: 'postgresql' | 'embedded', base: { insert?: Measure
     holder.server = await startServer(env);
     const tk = await tokens(holder.server.base, dataDir);
     const filing: Scenario = {
-      name: 'file a dossier (POST /api/v1/dossiers)', requests: filingRequests(tk.service, tk.uploadId), baseline: 'insert',
-      target: kind === 'postgresql'
-        ? (p, at80) => ({ text: `≥ 25 % of pgbench (${Math.round((base.insert?.rps ?? 0) * 0.25)}/s), p99 < 100 ms at 80 %`, met: p.rps >= (base.insert?.rps ?? Infinity) * 0.25 && at80.p99 < 100 })
-        : (p) => ({ text: '≥ 500/s', met: p.rps >= 500 }),
+      name: 'file a dossier (POST /api/v1/dossiers)',
+      requests: filingRequests(tk.service, tk.uploadId),
+      baseline: 'insert',
+      target:
+        kind === 'postgresql'
+          ? (p, at80) => ({
+              text: `≥ 25 % of pgbench (${Math.round((base.insert?.rps ?? 0) * 0.25)}/s), p99 < 100 ms at 80 %`,
+              met: p.rps >= (base.insert?.rps ?? Infinity) * 0.25 && at80.p99 < 100,
+            })
+          : (p) => ({ text: '≥ 500/s', met: p.rps >= 500 }),
     };
     const reads = (): Scenario[] => [
-      { name: 'public tracking (GET /api/v1/public/dossiers/{code})', requests: codes.map((c) => ({ path: `/api/v1/public/dossiers/${c}` })), baseline: 'http', target: kind === 'postgresql' ? (p) => ({ text: '≥ 10,000/s', met: p.rps >= 10_000 }) : undefined },
-      { name: 'catalogue search (GET /api/v1/procedures?q=)', requests: QUERIES.map((q) => ({ path: `/api/v1/procedures?q=${encodeURIComponent(q)}` })), baseline: 'http', target: kind === 'postgresql' ? (_p, at80) => ({ text: 'p99 < 20 ms', met: at80.p99 < 20 }) : undefined },
-      { name: 'work queue page (GET /can-bo/ho-so, unit leader)', requests: ['', '?queue=unit', '?queue=due_soon', '?queue=overdue'].map((q) => ({ path: `/can-bo/ho-so${q}`, headers: { authorization: `Bearer ${tk.leader}`, accept: 'text/html' } })), baseline: 'http', target: kind === 'postgresql' ? (_p, at80) => ({ text: 'p99 < 100 ms', met: at80.p99 < 100 }) : undefined },
+      {
+        name: 'public tracking (GET /api/v1/public/dossiers/{code})',
+        requests: codes.map((c) => ({ path: `/api/v1/public/dossiers/${c}` })),
+        baseline: 'http',
+        target: kind === 'postgresql' ? (p) => ({ text: '≥ 10,000/s', met: p.rps >= 10_000 }) : undefined,
+      },
+      {
+        name: 'catalogue search (GET /api/v1/procedures?q=)',
+        requests: QUERIES.map((q) => ({ path: `/api/v1/procedures?q=${encodeURIComponent(q)}` })),
+        baseline: 'http',
+        target: kind === 'postgresql' ? (_p, at80) => ({ text: 'p99 < 20 ms', met: at80.p99 < 20 }) : undefined,
+      },
+      {
+        name: 'work queue page (GET /can-bo/ho-so, unit leader)',
+        requests: ['', '?queue=unit', '?queue=due_soon', '?queue=overdue'].map((q) => ({
+          path: `/can-bo/ho-so${q}`,
+          headers: { authorization: `Bearer ${tk.leader}`, accept: 'text/html' },
+        })),
+        baseline: 'http',
+        target: kind === 'postgresql' ? (_p, at80) => ({ text: 'p99 < 100 ms', met: at80.p99 < 100 }) : undefined,
+      },
     ];
     await runScenarios(kind, loaded, holder as { server: Running }, [...reads(), filing], base);
     if (kind === 'postgresql' && SCALE_TO > loaded) {
@@ -339,7 +473,9 @@ for (const s of new Set(rows.filter((r) => r.database === 'postgresql' && r.doss
   const ratio = b.m.p99 / Math.max(a.m.p99, 0.01);
   // autocannon measures whole milliseconds: a 3 ms p99 cannot show a 20 % change, so 2 ms also counts as flat.
   const isFlat = ratio <= 1.2 || b.m.p99 - a.m.p99 <= 2;
-  flat.push(`| ${s} | ${a.dossiers.toLocaleString('en')} → ${b.dossiers.toLocaleString('en')} | ${a.m.p50} → ${b.m.p50} | ${a.m.p99} → ${b.m.p99} | ${ratio.toFixed(2)} | ${isFlat ? 'yes' : '**no**'} |`);
+  flat.push(
+    `| ${s} | ${a.dossiers.toLocaleString('en')} → ${b.dossiers.toLocaleString('en')} | ${a.m.p50} → ${b.m.p50} | ${a.m.p99} → ${b.m.p99} | ${ratio.toFixed(2)} | ${isFlat ? 'yes' : '**no**'} |`,
+  );
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -357,7 +493,10 @@ const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.to
 const table = [
   '| database | dossiers | scenario | load | req/s | p50 ms | p99 ms | errors | ratio to baseline | target | met |',
   '|---|---:|---|---|---:|---:|---:|---:|---:|---|---|',
-  ...rows.map((r) => `| ${r.database} | ${r.dossiers ? r.dossiers.toLocaleString('en') : '—'} | ${r.scenario} | ${r.load} | ${fmt(r.m.rps)} | ${r.m.p50} | ${r.m.p99} | ${r.m.errors} | ${r.baseline ? `${((r.m.rps / r.baseline.value) * 100).toFixed(1)} % of ${r.baseline.name}` : ''} | ${r.target?.text ?? ''} | ${r.target ? (r.target.met ? 'yes' : '**no**') : ''} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.database} | ${r.dossiers ? r.dossiers.toLocaleString('en') : '—'} | ${r.scenario} | ${r.load} | ${fmt(r.m.rps)} | ${r.m.p50} | ${r.m.p99} | ${r.m.errors} | ${r.baseline ? `${((r.m.rps / r.baseline.value) * 100).toFixed(1)} % of ${r.baseline.name}` : ''} | ${r.target?.text ?? ''} | ${r.target ? (r.target.met ? 'yes' : '**no**') : ''} |`,
+  ),
 ].join('\n');
 const text = [
   `# congso benchmark — ${new Date().toISOString()}${quick ? ' (quick)' : ''}`,
@@ -366,9 +505,23 @@ const text = [
   '',
   table,
   '',
-  flat.length ? ['Latency as data grows (at 80 % of peak; flat means p99 within 20 %, or within 2 ms since latencies are whole milliseconds):', '', '| scenario | dossiers | p50 ms | p99 ms | p99 ratio | flat |', '|---|---|---|---|---:|---|', ...flat].join('\n') : '',
+  flat.length
+    ? [
+        'Latency as data grows (at 80 % of peak; flat means p99 within 20 %, or within 2 ms since latencies are whole milliseconds):',
+        '',
+        '| scenario | dossiers | p50 ms | p99 ms | p99 ratio | flat |',
+        '|---|---|---|---|---:|---|',
+        ...flat,
+      ].join('\n')
+    : '',
   '',
-  `Server resident memory under load (target < 300 MB): ${['postgresql', 'embedded'].filter((k) => rssBy(k) > 0).map((k) => `${k} peak ${rssBy(k).toFixed(0)} MB (${rssBy(k) < 300 ? 'yes' : '**no**'}${k === 'embedded' ? ', the database engine runs inside the server process' : ''})`).join('; ')}.`,
+  `Server resident memory under load (target < 300 MB): ${['postgresql', 'embedded']
+    .filter((k) => rssBy(k) > 0)
+    .map(
+      (k) =>
+        `${k} peak ${rssBy(k).toFixed(0)} MB (${rssBy(k) < 300 ? 'yes' : '**no**'}${k === 'embedded' ? ', the database engine runs inside the server process' : ''})`,
+    )
+    .join('; ')}.`,
   '',
   ...notes.map((n) => `- ${n}`),
   '',

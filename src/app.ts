@@ -44,22 +44,56 @@ export { closeContext };
 
 /** The whole HTTP application: API modules, then pages. Used by `serve` and by tests. */
 export async function buildApp(ctx: Ctx) {
-  return buildServer(ctx, [identityModule, organisationModule, catalogModule, auditModule, calendarModule, uploadsModule, notificationsModule, dossiersModule, dossierFormsModule, resultsModule, resultDraftModule, tsaSimulatorModule,
-    // Pages: src/web owns every page route and calls the modules' operations.
-    citizenNotificationsModule, dossierPortalModule, dossierOfficeModule, resultVerifyModule, resultPagesModule, resultDraftPagesModule, calendarPagesModule, outboxPagesModule, officeAccountsModule, officeProceduresModule, webModule], {
-    extra: async (app) => {
-      const { oidc, publicUrl } = ctx.config;
-      // The demo's stand-in for the national SSO, with the demo citizens; OIDC_ISSUER replaces it.
-      if (oidc.simulator) {
-        await registerVneidSimulator(app, {
-          issuer: oidc.issuer,
-          clients: [{ clientId: oidc.clientId, clientSecret: oidc.clientSecret, redirectUris: [`${publicUrl}${SSO_CALLBACK}`], postLogoutRedirectUris: [`${publicUrl}/`] }],
-          citizens: readDemo('citizens.json') as SimCitizen[],
-          cookieKeys: [ctx.config.secrets.session],
-        });
-      }
-      await registerSso(app, ctx);
+  return buildServer(
+    ctx,
+    [
+      identityModule,
+      organisationModule,
+      catalogModule,
+      auditModule,
+      calendarModule,
+      uploadsModule,
+      notificationsModule,
+      dossiersModule,
+      dossierFormsModule,
+      resultsModule,
+      resultDraftModule,
+      tsaSimulatorModule,
+      // Pages: src/web owns every page route and calls the modules' operations.
+      citizenNotificationsModule,
+      dossierPortalModule,
+      dossierOfficeModule,
+      resultVerifyModule,
+      resultPagesModule,
+      resultDraftPagesModule,
+      calendarPagesModule,
+      outboxPagesModule,
+      officeAccountsModule,
+      officeProceduresModule,
+      webModule,
+    ],
+    {
+      extra: async (app) => {
+        const { oidc, publicUrl } = ctx.config;
+        // The demo's stand-in for the national SSO, with the demo citizens; OIDC_ISSUER replaces it.
+        if (oidc.simulator) {
+          await registerVneidSimulator(app, {
+            issuer: oidc.issuer,
+            clients: [
+              {
+                clientId: oidc.clientId,
+                clientSecret: oidc.clientSecret,
+                redirectUris: [`${publicUrl}${SSO_CALLBACK}`],
+                postLogoutRedirectUris: [`${publicUrl}/`],
+              },
+            ],
+            citizens: readDemo('citizens.json') as SimCitizen[],
+            cookieKeys: [ctx.config.secrets.session],
+          });
+        }
+        await registerSso(app, ctx);
+      },
+      refreshPrincipal: currentPrincipal(ctx),
     },
-    refreshPrincipal: currentPrincipal(ctx),
-  });
+  );
 }

@@ -119,7 +119,8 @@ async function loadData(config: Config, args: string[]) {
     const i = args.indexOf(`--${name}`);
     if (i < 0) return undefined;
     const n = Number(args[i + 1]);
-    if (!Number.isInteger(n) || n < 0) throw new AppError('VALIDATION_FAILED', { vi: `--${name} cần một số nguyên không âm`, en: `--${name} needs a non-negative integer` });
+    if (!Number.isInteger(n) || n < 0)
+      throw new AppError('VALIDATION_FAILED', { vi: `--${name} cần một số nguyên không âm`, en: `--${name} needs a non-negative integer` });
     return n;
   };
   const dossiers = opt('dossiers') ?? 100_000;
@@ -133,12 +134,21 @@ async function loadData(config: Config, args: string[]) {
       if (bar.isActive) bar.update(done, { rate });
       else bar.start(dossiers, done, { rate });
     };
-    const r = await loadScaleData(ctx, { dossiers, seed: opt('seed'), fromYear: opt('from-year'), toYear: opt('to-year'), log: (m) => {
+    const r = await loadScaleData(ctx, {
+      dossiers,
+      seed: opt('seed'),
+      fromYear: opt('from-year'),
+      toYear: opt('to-year'),
+      log: (m) => {
         if (bar.isActive) bar.stop();
         console.log(m);
-      }, onProgress: progress });
+      },
+      onProgress: progress,
+    });
     bar.stop();
-    console.log(`${r.dossiers} dossiers, ${r.actions} actions, ${r.uploads} attachments, ${r.results} results, ${r.citizens} applicants over ${r.units.length} units and ${r.procedures.length} procedures in ${r.seconds.toFixed(1)} s (${Math.round(r.dossiers / r.seconds)} dossiers/s)`);
+    console.log(
+      `${r.dossiers} dossiers, ${r.actions} actions, ${r.uploads} attachments, ${r.results} results, ${r.citizens} applicants over ${r.units.length} units and ${r.procedures.length} procedures in ${r.seconds.toFixed(1)} s (${Math.round(r.dossiers / r.seconds)} dossiers/s)`,
+    );
   } finally {
     bar.stop();
     await closeContext(ctx);
@@ -148,7 +158,8 @@ async function loadData(config: Config, args: string[]) {
 async function printTotp(config: Config, username: string | undefined) {
   if (config.mode !== 'demo') throw new AppError('FORBIDDEN', { vi: 'Chỉ dùng trong chế độ demo', en: 'Demo mode only' });
   const demo = (readDemo('organisation.json') as { staff: { username: string; totpSecret?: string | null }[] }).staff.find((s) => s.username === username);
-  if (!demo?.totpSecret) throw new AppError('NOT_FOUND', { vi: `Tài khoản demo ${username ?? ''} không dùng mã xác thực`, en: `Demo account ${username ?? ''} has no TOTP secret` });
+  if (!demo?.totpSecret)
+    throw new AppError('NOT_FOUND', { vi: `Tài khoản demo ${username ?? ''} không dùng mã xác thực`, en: `Demo account ${username ?? ''} has no TOTP secret` });
   console.log(totpCode(demo.totpSecret));
 }
 
@@ -188,10 +199,13 @@ function watchSignals(log: Logger, graceMs: number) {
     /** When requests and jobs in flight must have finished. */
     deadline: () => at + graceMs,
     async stop(close: () => Promise<unknown>): Promise<never> {
-      const hang = setTimeout(() => {
-        log.error({ seconds: (graceMs + CLOSE_MARGIN_MS) / 1000 }, 'shutdown did not finish in time: exiting');
-        process.exit(1);
-      }, Math.max(0, at + graceMs + CLOSE_MARGIN_MS - Date.now()));
+      const hang = setTimeout(
+        () => {
+          log.error({ seconds: (graceMs + CLOSE_MARGIN_MS) / 1000 }, 'shutdown did not finish in time: exiting');
+          process.exit(1);
+        },
+        Math.max(0, at + graceMs + CLOSE_MARGIN_MS - Date.now()),
+      );
       hang.unref();
       try {
         await close();

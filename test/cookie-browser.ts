@@ -13,7 +13,10 @@ export class CookieBrowser {
 
   cookieHeader(url: string): string {
     const path = new URL(this.abs(url)).pathname;
-    return [...this.jar].filter(([, c]) => path.startsWith(c.path)).map(([k, c]) => `${k.split('|')[0]}=${c.value}`).join('; ');
+    return [...this.jar]
+      .filter(([, c]) => path.startsWith(c.path))
+      .map(([k, c]) => `${k.split('|')[0]}=${c.value}`)
+      .join('; ');
   }
 
   private keep(res: Response) {

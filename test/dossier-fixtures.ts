@@ -16,19 +16,44 @@ export const TEST_PROCEDURE = {
     { submissionMethod: 'DIRECT', processingTime: 10, processingTimeUnit: 'WORKING_DAY', fees: [{ type: 'FEE', value: 100000 }] },
     { submissionMethod: 'POSTAL', processingTime: 10, processingTimeUnit: 'WORKING_DAY', fees: [{ type: 'FEE', value: 100000 }] },
   ],
-  executionCases: [{ name: '', profileComponents: [
-    { code: 'T-01', name: 'Đơn đề nghị', originalQty: 1, copyQty: 0, required: true, hasElectronicForm: true },
-    // Its name asks for the kind of document the procedure issues (resultType), so a result of it can be reused there.
-    { code: 'T-02', name: 'Giấy tờ khác: Giấy xác nhận thử nghiệm đã được cấp (nếu có)', originalQty: 0, copyQty: 1, required: false, hasElectronicForm: false },
-  ] }],
+  executionCases: [
+    {
+      name: '',
+      profileComponents: [
+        { code: 'T-01', name: 'Đơn đề nghị', originalQty: 1, copyQty: 0, required: true, hasElectronicForm: true },
+        // Its name asks for the kind of document the procedure issues (resultType), so a result of it can be reused there.
+        {
+          code: 'T-02',
+          name: 'Giấy tờ khác: Giấy xác nhận thử nghiệm đã được cấp (nếu có)',
+          originalQty: 0,
+          copyQty: 1,
+          required: false,
+          hasElectronicForm: false,
+        },
+      ],
+    },
+  ],
   executionSteps: [],
   congso: {
-    field: 'Thử nghiệm', agencyCode: '000.05.01.G12', level: 'full', effectiveFrom: '2025-01-01', resultType: 'Giấy xác nhận thử nghiệm',
+    field: 'Thử nghiệm',
+    agencyCode: '000.05.01.G12',
+    level: 'full',
+    effectiveFrom: '2025-01-01',
+    resultType: 'Giấy xác nhận thử nghiệm',
     eForm: {
-      type: 'object', required: ['tenDoanhNghiep', 'maSoThue'],
+      type: 'object',
+      required: ['tenDoanhNghiep', 'maSoThue'],
       properties: {
         tenDoanhNghiep: { type: 'string', title: 'Tên doanh nghiệp', 'x-title-en': 'Company name', minLength: 1, maxLength: 200 },
-        maSoThue: { type: 'string', title: 'Mã số thuế', 'x-title-en': 'Tax code', pattern: '^[0-9]{10}$', description: '10 chữ số', 'x-description-en': '10 digits', examples: ['0101234567'] },
+        maSoThue: {
+          type: 'string',
+          title: 'Mã số thuế',
+          'x-title-en': 'Tax code',
+          pattern: '^[0-9]{10}$',
+          description: '10 chữ số',
+          'x-description-en': '10 digits',
+          examples: ['0101234567'],
+        },
       },
     },
     workflow: [
@@ -41,7 +66,11 @@ export const TEST_PROCEDURE = {
   },
 };
 /** The same without a required component, for load tests that file without files. */
-export const LIGHT_PROCEDURE = { ...TEST_PROCEDURE, code: '9.100002', executionCases: [{ name: '', profileComponents: [{ ...TEST_PROCEDURE.executionCases[0].profileComponents[0], required: false }] }] };
+export const LIGHT_PROCEDURE = {
+  ...TEST_PROCEDURE,
+  code: '9.100002',
+  executionCases: [{ name: '', profileComponents: [{ ...TEST_PROCEDURE.executionCases[0].profileComponents[0], required: false }] }],
+};
 
 export const FORM = { tenDoanhNghiep: 'Công ty TNHH Thử Nghiệm', maSoThue: '0101234567' };
 
@@ -55,15 +84,32 @@ export const TABLE_PROCEDURE = {
   ...TEST_PROCEDURE,
   code: '9.100003',
   name: 'Thủ tục thử nghiệm có bảng kê hàng hóa',
-  executionCases: [{ name: '', profileComponents: [
-    { code: 'HD-01', name: 'Hóa đơn thương mại', originalQty: 0, copyQty: 1, required: false, hasElectronicForm: false },
-    { code: 'AT-01', name: 'Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm (nếu có)', originalQty: 0, copyQty: 1, required: false, hasElectronicForm: false },
-  ] }],
+  executionCases: [
+    {
+      name: '',
+      profileComponents: [
+        { code: 'HD-01', name: 'Hóa đơn thương mại', originalQty: 0, copyQty: 1, required: false, hasElectronicForm: false },
+        {
+          code: 'AT-01',
+          name: 'Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm (nếu có)',
+          originalQty: 0,
+          copyQty: 1,
+          required: false,
+          hasElectronicForm: false,
+        },
+      ],
+    },
+  ],
   congso: { ...TEST_PROCEDURE.congso, resultType: 'Giấy chứng nhận xuất xứ hàng hóa mẫu D', eForm: CO_DEMO.congso.eForm },
 };
 /** A valid answer to TABLE_PROCEDURE's e-form. */
 export const TABLE_FORM = {
-  tenDoanhNghiep: 'Công ty TNHH Cà phê Tây Nguyên', maSoThue: '0101234567', diaChi: '12 Lê Duẩn, Buôn Ma Thuột', nuocNhapKhau: 'TH', soHoaDon: 'HD-2025-001', ngayHoaDon: '2025-03-05',
+  tenDoanhNghiep: 'Công ty TNHH Cà phê Tây Nguyên',
+  maSoThue: '0101234567',
+  diaChi: '12 Lê Duẩn, Buôn Ma Thuột',
+  nuocNhapKhau: 'TH',
+  soHoaDon: 'HD-2025-001',
+  ngayHoaDon: '2025-03-05',
   hangHoa: [{ moTa: 'Cà phê nhân', maHS: '09011110', soLuong: 12000, donViTinh: 'kg', tieuChiXuatXu: 'WO' }],
 };
 
@@ -102,7 +148,17 @@ export async function uploadPdf(t: TestApp, token: string, name = 'don-de-nghi.p
   return ((await r.json()) as { id: string }).id;
 }
 
-export interface View { code: string; version: number; status: string; nationalStatus: number; dueDate: string | null; allowedActions: string[]; assignee: string | null; handlingUnit: string; components: { code: string | null; supplemented: boolean; reused: boolean }[] }
+export interface View {
+  code: string;
+  version: number;
+  status: string;
+  nationalStatus: number;
+  dueDate: string | null;
+  allowedActions: string[];
+  assignee: string | null;
+  handlingUnit: string;
+  components: { code: string | null; supplemented: boolean; reused: boolean }[];
+}
 
 export async function fileOnline(t: TestApp, token: string, opts: { procedure?: string; key?: string; form?: Record<string, unknown> } = {}) {
   const upload = opts.procedure === LIGHT_PROCEDURE.code ? [] : [{ code: 'T-01', uploadId: await uploadPdf(t, token) }];
@@ -128,7 +184,13 @@ export async function act(t: TestApp, token: string, code: string, body: Record<
 }
 
 /** The people who take a dossier through the workflow of TEST_PROCEDURE, signed in. */
-export interface Crew { citizen: string; receiving: string; leader: string; specialist: string; signer: string }
+export interface Crew {
+  citizen: string;
+  receiving: string;
+  leader: string;
+  specialist: string;
+  signer: string;
+}
 
 export async function signInCrew(t: TestApp, citizenId = '50000000-0000-4000-8000-000000000001'): Promise<Crew> {
   return {
@@ -150,7 +212,12 @@ export async function fileAndReceive(t: TestApp, crew: Crew): Promise<string> {
 
 export async function fileAndApprove(t: TestApp, crew: Crew): Promise<string> {
   const { body } = await fileOnline(t, crew.citizen);
-  for (const [who, b] of [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }], ['specialist', { action: 'propose' }], ['signer', { action: 'approve' }]] as const) {
+  for (const [who, b] of [
+    ['receiving', { action: 'receive' }],
+    ['leader', { action: 'assign', assignee: 'chuyenvien' }],
+    ['specialist', { action: 'propose' }],
+    ['signer', { action: 'approve' }],
+  ] as const) {
     const r = await act(t, crew[who], body.code, b);
     if (r.status !== 200) throw new Error(`${b.action}: ${JSON.stringify(r.body)}`);
   }

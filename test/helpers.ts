@@ -62,7 +62,15 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'congso-test-'));
   const start = async (): Promise<TestApp> => {
     const port = await freePort();
-    const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(db.url ? { DATABASE_URL: db.url } : {}), ...RELAXED_LIMITS, ...opts.env });
+    const config = loadConfig({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      ...(db.url ? { DATABASE_URL: db.url } : {}),
+      ...RELAXED_LIMITS,
+      ...opts.env,
+    });
     const ctx = await createContext(config, { worker: false });
     if (opts.demo !== false) await loadDemoData(ctx, undefined, { dossiers: opts.demoDossiers ?? false });
     const app = await buildApp(ctx);
@@ -72,7 +80,11 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
       await closeContext(ctx);
     };
     return {
-      ctx, app, config, dataDir, base: config.publicUrl,
+      ctx,
+      app,
+      config,
+      dataDir,
+      base: config.publicUrl,
       async restart() {
         await stop();
         return start();
@@ -90,7 +102,9 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
 /** Demo TOTP secrets (demo/organisation.json) for the accounts that need a second factor. */
 /** The demo officials' TOTP secrets, read from the demo data so the two cannot drift apart. */
 export const DEMO_TOTP: Record<string, string> = Object.fromEntries(
-  (JSON.parse(readFileSync(new URL('../demo/organisation.json', import.meta.url), 'utf8')) as { staff: { username: string; totpSecret: string | null }[] }).staff
+  (
+    JSON.parse(readFileSync(new URL('../demo/organisation.json', import.meta.url), 'utf8')) as { staff: { username: string; totpSecret: string | null }[] }
+  ).staff
     .filter((s) => s.totpSecret)
     .map((s) => [s.username, s.totpSecret!]),
 );
@@ -124,7 +138,11 @@ export async function nextOtp(t: TestApp, username: string): Promise<string> {
 /** Signs a demo official in through the API and returns the bearer token. */
 export async function login(t: TestApp, username: string, password = 'congso-demo'): Promise<string> {
   const otp = DEMO_TOTP[username] ? await nextOtp(t, username) : undefined;
-  const r = await fetch(`${t.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, otp }) });
+  const r = await fetch(`${t.base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password, otp }),
+  });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
@@ -139,16 +157,34 @@ export async function issueToken(ctx: Ctx, p: Principal): Promise<string> {
   const db = ctx.database.db;
   if (p.kind === 'staff') {
     const username = p.username.toLowerCase();
-    await db.insertInto('staff').values({ id: p.id, username, full_name: p.name, password_hash: 'no-password:test-account' }).onConflict((oc) => oc.doNothing()).execute();
+    await db
+      .insertInto('staff')
+      .values({ id: p.id, username, full_name: p.name, password_hash: 'no-password:test-account' })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     const row = await db.selectFrom('staff').select('id').where('username', '=', username).executeTakeFirstOrThrow();
     // Tests without the demo organisation name units that do not exist yet.
     const units = [...new Set(p.roles.map((r) => r.unitId))];
-    if (units.length) await db.insertInto('org_units').values(units.map((id) => ({ id, parent_id: null, kind: 'unit' as const, name: `Đơn vị thử ${id}` }))).onConflict((oc) => oc.doNothing()).execute();
-    if (p.roles.length) await db.insertInto('staff_roles').values(p.roles.map((r) => ({ staff_id: row.id, role: r.role, unit_id: r.unitId }))).onConflict((oc) => oc.doNothing()).execute();
+    if (units.length)
+      await db
+        .insertInto('org_units')
+        .values(units.map((id) => ({ id, parent_id: null, kind: 'unit' as const, name: `Đơn vị thử ${id}` })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    if (p.roles.length)
+      await db
+        .insertInto('staff_roles')
+        .values(p.roles.map((r) => ({ staff_id: row.id, role: r.role, unit_id: r.unitId })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     return ctx.tokens.issue({ ...p, id: row.id, username, mfa: true });
   }
   if (p.kind === 'service') {
-    await db.insertInto('service_accounts').values({ client_id: p.clientId, name: p.name, secret_hash: 'no-secret:test-account', scopes: p.scopes }).onConflict((oc) => oc.doNothing()).execute();
+    await db
+      .insertInto('service_accounts')
+      .values({ client_id: p.clientId, name: p.name, secret_hash: 'no-secret:test-account', scopes: p.scopes })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
   return ctx.tokens.issue(p);
 }
@@ -156,17 +192,30 @@ export async function issueToken(ctx: Ctx, p: Principal): Promise<string> {
 /** A bearer token for a test account holding one role (route-table tests). */
 export async function tokenFor(t: TestApp, grant: StaffRole | 'citizen' | `scope:${string}`): Promise<string> {
   let p: Principal;
-  if (grant === 'citizen') p = { kind: 'citizen', id: '00000000-0000-4000-8000-000000000001', name: 'Test Citizen', identifier: '001089012345', citizenKind: 'citizen' };
-  else if (grant.startsWith('scope:')) p = { kind: 'service', clientId: `test-client-${grant.slice(6).replace(':', '-')}`, name: 'Test client', scopes: [grant.slice(6)] };
-  else p = { kind: 'staff', id: randomUUID(), username: `test.${grant}`, name: 'Test Official', roles: [{ role: grant as StaffRole, unitId: '000.00.00.G12' }] };
+  if (grant === 'citizen')
+    p = { kind: 'citizen', id: '00000000-0000-4000-8000-000000000001', name: 'Test Citizen', identifier: '001089012345', citizenKind: 'citizen' };
+  else if (grant.startsWith('scope:'))
+    p = { kind: 'service', clientId: `test-client-${grant.slice(6).replace(':', '-')}`, name: 'Test client', scopes: [grant.slice(6)] };
+  else
+    p = { kind: 'staff', id: randomUUID(), username: `test.${grant}`, name: 'Test Official', roles: [{ role: grant as StaffRole, unitId: '000.00.00.G12' }] };
   return issueToken(t.ctx, p);
 }
 
-export async function api<T = unknown>(t: TestApp, method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T; headers: Headers }> {
+export async function api<T = unknown>(
+  t: TestApp,
+  method: string,
+  url: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
-  const r = await fetch(`${t.base}${url}`, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body), redirect: 'manual' });
+  const r = await fetch(`${t.base}${url}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    redirect: 'manual',
+  });
   const text = await r.text();
   let body: unknown = text;
   try {

@@ -98,7 +98,12 @@ function plan(tools: Tool | readonly Tool[], title: string): Plan {
 export function describeWithTool(tools: Tool | readonly Tool[], title: string, fn: () => void): void {
   const p = plan(tools, title);
   if (p.run) describe(title, fn);
-  else if (p.fail) describe(title, () => it('has the tools it needs', () => { throw new Error(p.why); }));
+  else if (p.fail)
+    describe(title, () =>
+      it('has the tools it needs', () => {
+        throw new Error(p.why);
+      }),
+    );
   else describe.skip(p.title, fn);
 }
 
@@ -106,6 +111,9 @@ export function describeWithTool(tools: Tool | readonly Tool[], title: string, f
 export function itWithTool(tools: Tool | readonly Tool[], title: string, fn: TestFunction, timeout?: number): void {
   const p = plan(tools, title);
   if (p.run) it(title, fn, timeout);
-  else if (p.fail) it(title, () => { throw new Error(p.why); });
+  else if (p.fail)
+    it(title, () => {
+      throw new Error(p.why);
+    });
   else it.skip(p.title, fn);
 }

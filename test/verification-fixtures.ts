@@ -21,11 +21,17 @@ export function buildPdf(objects: (string | Buffer)[]): Buffer {
     at += b.length;
   });
   const rows = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  parts.push(Buffer.from(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${at}\n%%EOF\n`, 'latin1'));
+  parts.push(
+    Buffer.from(
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${at}\n%%EOF\n`,
+      'latin1',
+    ),
+  );
   return Buffer.concat(parts);
 }
 
-export const pdfStream = (dict: string, data: Buffer) => Buffer.concat([Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`), data, Buffer.from('\nendstream')]);
+export const pdfStream = (dict: string, data: Buffer) =>
+  Buffer.concat([Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`), data, Buffer.from('\nendstream')]);
 
 const CATALOG = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [] /Count 0 >>'];
 
@@ -63,12 +69,13 @@ export async function manySignatures(signatures: number, fillerBytes = 19 * 1024
   const sig = `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0000000000 0000000000 0000000000 0000000000] /Contents <${hex}> >>`;
   const pdf = buildPdf([...CATALOG, pdfStream('', Buffer.alloc(fillerBytes, 0x41)), ...Array.from({ length: signatures }, () => sig)]);
   const text = pdf.toString('latin1');
-  for (let from = 0, at; (at = text.indexOf('/ByteRange [', from)) >= 0; ) {
+  let at = text.indexOf('/ByteRange [');
+  while (at >= 0) {
     const start = text.indexOf('<', text.indexOf('/Contents', at));
     const end = text.indexOf('>', start) + 1;
     const range = [0, start, end, pdf.length - end].map((n) => String(n).padStart(10, '0')).join(' ');
     pdf.write(`[${range}]`, at + '/ByteRange '.length, 'latin1');
-    from = end;
+    at = text.indexOf('/ByteRange [', end);
   }
   return pdf;
 }

@@ -56,7 +56,10 @@ const EnvSchema = z
     TRUSTED_PROXIES: z
       .string()
       .trim()
-      .refine((v) => v.split(',').every((x) => isIpOrCidr(x.trim())), 'must be a comma-separated list of IP addresses or CIDR ranges of the load balancers in front, e.g. 10.0.0.5,10.0.1.0/24')
+      .refine(
+        (v) => v.split(',').every((x) => isIpOrCidr(x.trim())),
+        'must be a comma-separated list of IP addresses or CIDR ranges of the load balancers in front, e.g. 10.0.0.5,10.0.1.0/24',
+      )
       .optional(),
     METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     REQUEST_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3600).default(120),
@@ -192,7 +195,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     logLevel: e.LOG_LEVEL,
     s3: e.S3_BUCKET
-      ? { endpoint: e.S3_ENDPOINT, region: e.S3_REGION ?? 'us-east-1', bucket: e.S3_BUCKET, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY! }
+      ? {
+          endpoint: e.S3_ENDPOINT,
+          region: e.S3_REGION ?? 'us-east-1',
+          bucket: e.S3_BUCKET,
+          accessKeyId: e.S3_ACCESS_KEY_ID!,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+        }
       : undefined,
     oidc: {
       issuer: e.OIDC_ISSUER ?? `${publicUrl}/sso`,

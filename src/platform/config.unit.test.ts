@@ -43,8 +43,15 @@ describe('configuration', () => {
     expect(msg).toMatch(/SESSION_SECRET: must be at least 32 characters/);
     expect(msg).not.toContain('short');
     const ok = loadConfig({
-      CONGSO_MODE: 'production', DATA_DIR: tmp(), SESSION_SECRET: 's'.repeat(40), TOKEN_SECRET: 't'.repeat(40), DATABASE_URL: 'postgresql://db/congso',
-      PUBLIC_URL: 'https://dichvucong.example.gov.vn/', OIDC_ISSUER: 'https://sso.example.gov.vn', OIDC_CLIENT_ID: 'congso', OIDC_CLIENT_SECRET: 'x'.repeat(20),
+      CONGSO_MODE: 'production',
+      DATA_DIR: tmp(),
+      SESSION_SECRET: 's'.repeat(40),
+      TOKEN_SECRET: 't'.repeat(40),
+      DATABASE_URL: 'postgresql://db/congso',
+      PUBLIC_URL: 'https://dichvucong.example.gov.vn/',
+      OIDC_ISSUER: 'https://sso.example.gov.vn',
+      OIDC_CLIENT_ID: 'congso',
+      OIDC_CLIENT_SECRET: 'x'.repeat(20),
     });
     expect(ok.publicUrl).toBe('https://dichvucong.example.gov.vn');
     expect(ok.oidc.simulator).toBe(false);

@@ -47,7 +47,7 @@ export const ERROR_CODES = {
   /** The dossier is not in a status the action starts from; `details` list the actions allowed now. */
   ACTION_NOT_ALLOWED: { status: 409, about: 'The dossier is not in a status this action starts from; details list the actions allowed now' },
   /** The action exists in this status but not for this caller at this step (role, unit or assignee); from a workflow action, `details` list what the caller may do. */
-  NOT_YOUR_STEP: { status: 403, about: 'The caller may not take this action at the dossier\'s current step (role, unit or assignee)' },
+  NOT_YOUR_STEP: { status: 403, about: "The caller may not take this action at the dossier's current step (role, unit or assignee)" },
   /** Someone acted since the version the action was chosen on; `details` carry `current.status` and `current.version`. Nothing was done. */
   STALE_VERSION: { status: 409, about: 'Someone acted since the named version; details carry current.status and current.version; nothing was done' },
   /** A supplement may be requested once per dossier (Decree 61/2018, art. 19). */
@@ -67,9 +67,9 @@ export const ERROR_CODES = {
   /** A dossier is rated once; the first rating stands and cannot be replaced. */
   ALREADY_RATED: { status: 409, about: 'The dossier was already rated; a rating cannot be replaced' },
   /** The form exists but not for this dossier's history (no receipt before receiving, no refusal slip without a refusal, …); the dossier's page lists the forms it has. */
-  FORM_NOT_APPLICABLE: { status: 409, about: 'This form does not fit the dossier\'s history (e.g. no refusal slip for a dossier never refused)' },
+  FORM_NOT_APPLICABLE: { status: 409, about: "This form does not fit the dossier's history (e.g. no refusal slip for a dossier never refused)" },
   /** A new procedure version must take effect after the latest one; `details` name the date field when there is one. Choose a later date. */
-  EFFECTIVE_DATE_TOO_EARLY: { status: 409, about: 'A new procedure version must take effect after the latest version\'s date; choose a later date' },
+  EFFECTIVE_DATE_TOO_EARLY: { status: 409, about: "A new procedure version must take effect after the latest version's date; choose a later date" },
   /** Another version of the procedure was saved after the one the edit started from (`baseVersion`); nothing was saved. Open the editor on the latest version. */
   STALE_BASE_VERSION: { status: 409, about: 'A newer procedure version was saved after baseVersion; nothing was saved, edit the latest version' },
   /** A unit with this code already exists; unit codes are permanent, so pick another or use the existing unit. */
@@ -81,7 +81,7 @@ export const ERROR_CODES = {
   /** The national SSO sent the citizen back to a browser with no sign-in under way (expired, or another tab finished it); start again. */
   SSO_ATTEMPT_EXPIRED: { status: 400, about: 'No sign-in through the national SSO is under way in this browser; start again' },
   /** The national SSO's answer was refused (state, nonce or code did not check out, or the citizen cancelled); start again. */
-  SSO_SIGN_IN_FAILED: { status: 401, about: 'The national SSO\'s answer could not be accepted; start the sign-in again' },
+  SSO_SIGN_IN_FAILED: { status: 401, about: "The national SSO's answer could not be accepted; start the sign-in again" },
   /** The client credentials are right but the service account was not granted every scope asked for; ask for fewer scopes or none (all granted ones). */
   SCOPE_NOT_GRANTED: { status: 403, about: 'The service account was not granted every scope requested' },
 
@@ -157,8 +157,7 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: Bilingual) =>
-  new AppError('NOT_FOUND', { vi: `Không tìm thấy ${what.vi}`, en: `${what.en} not found` });
+export const notFound = (what: Bilingual) => new AppError('NOT_FOUND', { vi: `Không tìm thấy ${what.vi}`, en: `${what.en} not found` });
 
 export const forbidden = () =>
   new AppError('FORBIDDEN', {

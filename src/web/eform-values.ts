@@ -64,7 +64,11 @@ export function rowIntentOf(intent: unknown): RowIntent | null {
  * again, every posted row in place (empty ones too), one row more or one row less. The
  * schema's minItems and maxItems bound the rows the page offers.
  */
-export function applyRowIntent(schema: Schema | null, body: Record<string, unknown>, intent: RowIntent): { form: Record<string, unknown>; display: Record<string, unknown> } {
+export function applyRowIntent(
+  schema: Schema | null,
+  body: Record<string, unknown>,
+  intent: RowIntent,
+): { form: Record<string, unknown>; display: Record<string, unknown> } {
   const form = formValues(schema, body);
   const display: Record<string, unknown> = { ...form };
   for (const [key, prop] of Object.entries(schema?.properties ?? {})) {
@@ -73,7 +77,8 @@ export function applyRowIntent(schema: Schema | null, body: Record<string, unkno
     if (key === intent.table) {
       const max = Math.min(prop.maxItems ?? MAX_TABLE_ROWS, MAX_TABLE_ROWS);
       if (intent.kind === 'add' && rows.length < max) rows = [...rows, {}];
-      if (intent.kind === 'remove' && intent.row >= 0 && intent.row < rows.length && rows.length > (prop.minItems ?? 0)) rows = rows.filter((_, i) => i !== intent.row);
+      if (intent.kind === 'remove' && intent.row >= 0 && intent.row < rows.length && rows.length > (prop.minItems ?? 0))
+        rows = rows.filter((_, i) => i !== intent.row);
     }
     display[key] = rows;
   }

@@ -12,7 +12,18 @@ const schema = {
 
 describe('formValues', () => {
   it('builds the JSON the schema describes from form fields', () => {
-    expect(formValues(schema, { 'f.ten': '  Công ty A ', 'f.soLuong': '1 200,5', 'f.hang.0.moTa': 'Gạo', 'f.hang.0.sl': '3', 'f.hang.1.moTa': '', 'f.hang.1.sl': '', 'f.hang.2.moTa': 'Cà phê', 'f.hang.2.sl': '' })).toEqual({
+    expect(
+      formValues(schema, {
+        'f.ten': '  Công ty A ',
+        'f.soLuong': '1 200,5',
+        'f.hang.0.moTa': 'Gạo',
+        'f.hang.0.sl': '3',
+        'f.hang.1.moTa': '',
+        'f.hang.1.sl': '',
+        'f.hang.2.moTa': 'Cà phê',
+        'f.hang.2.sl': '',
+      }),
+    ).toEqual({
       ten: 'Công ty A',
       soLuong: 1200.5,
       hang: [{ moTa: 'Gạo', sl: 3 }, { moTa: 'Cà phê' }],

@@ -6,7 +6,10 @@
 export { viewEForm, eformLines, displayValue, type EFormEntry } from '../modules/dossiers/eform.ts';
 
 /** A component as the procedure names it (its document), whatever name the filing stored (often the file's). */
-export function componentName(proc: { cases: { components: { code: string | null; name: string }[] }[] } | null | undefined, c: { code: string | null; name: string }): string {
+export function componentName(
+  proc: { cases: { components: { code: string | null; name: string }[] }[] } | null | undefined,
+  c: { code: string | null; name: string },
+): string {
   const named = c.code ? proc?.cases.flatMap((x) => x.components).find((x) => x.code === c.code)?.name : undefined;
   return named ?? c.name;
 }

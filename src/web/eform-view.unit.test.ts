@@ -43,20 +43,43 @@ describe('the e-form as an official reads it', () => {
     const table = en.find((e) => e.kind === 'table') as Extract<EFormEntry, { kind: 'table' }>;
     expect(table.columns[1].label).toBe('HS code');
     expect(table.rows[0][2]).toBe('12,000');
-    const noEnglish = viewEForm({ type: 'object', properties: { a: { type: 'string', title: 'Tên', enum: ['x'], 'x-enum-titles': ['Ích'] } } }, { a: 'x' }, 'en');
+    const noEnglish = viewEForm(
+      { type: 'object', properties: { a: { type: 'string', title: 'Tên', enum: ['x'], 'x-enum-titles': ['Ích'] } } },
+      { a: 'x' },
+      'en',
+    );
     expect(noEnglish).toEqual([{ kind: 'value', key: 'a', label: 'Tên', value: 'Ích' }]);
   });
 
   it('booleans are Có/Không, oneOf choices by their titles, answers the schema does not know still shown', () => {
-    const s = { type: 'object', properties: { coKho: { type: 'boolean', title: 'Có kho riêng' }, hinhThuc: { title: 'Hình thức', oneOf: [{ const: 'a', title: 'Trực tiếp', 'x-title-en': 'In person' }, { const: 'b', title: 'Trực tuyến' }] } } };
-    expect(viewEForm(s, { coKho: true, hinhThuc: 'a', cu: 'x' }, 'vi').map((e) => [e.label, (e as { value: string }).value])).toEqual([['Có kho riêng', 'Có'], ['Hình thức', 'Trực tiếp'], ['cu', 'x']]);
+    const s = {
+      type: 'object',
+      properties: {
+        coKho: { type: 'boolean', title: 'Có kho riêng' },
+        hinhThuc: {
+          title: 'Hình thức',
+          oneOf: [
+            { const: 'a', title: 'Trực tiếp', 'x-title-en': 'In person' },
+            { const: 'b', title: 'Trực tuyến' },
+          ],
+        },
+      },
+    };
+    expect(viewEForm(s, { coKho: true, hinhThuc: 'a', cu: 'x' }, 'vi').map((e) => [e.label, (e as { value: string }).value])).toEqual([
+      ['Có kho riêng', 'Có'],
+      ['Hình thức', 'Trực tiếp'],
+      ['cu', 'x'],
+    ]);
     expect((viewEForm(s, { coKho: false, hinhThuc: 'a' }, 'en') as { value: string }[]).map((e) => e.value)).toEqual(['No', 'In person']);
   });
 
   it('for form 01, a plain labelled list: a table’s rows one line each', () => {
     const lines = eformLines(schema, form, 'vi');
     expect(lines).toContainEqual({ label: 'Nước nhập khẩu', value: 'Thái Lan' });
-    expect(lines).toContainEqual({ label: 'Danh mục hàng hóa, dòng 1', value: 'Mô tả hàng hóa: Cà phê nhân; Mã HS: 09011110; Số lượng: 12.000; Đơn vị tính: kg; Trị giá FOB (USD): —; Tiêu chí xuất xứ: Xuất xứ thuần túy' });
+    expect(lines).toContainEqual({
+      label: 'Danh mục hàng hóa, dòng 1',
+      value: 'Mô tả hàng hóa: Cà phê nhân; Mã HS: 09011110; Số lượng: 12.000; Đơn vị tính: kg; Trị giá FOB (USD): —; Tiêu chí xuất xứ: Xuất xứ thuần túy',
+    });
   });
 });
 

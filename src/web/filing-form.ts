@@ -16,7 +16,15 @@ import type { DraftComponent } from '../modules/dossiers/drafts.ts';
  */
 // A filing form: the e-form's fields (tables included) and one file per component; the whole
 // body is capped by FILING_FORM_MAX_BYTES besides.
-export const FILING_LIMITS = { files: 100, fileSize: UPLOAD_LIMITS.maxBytes, fields: 2000, fieldSize: 10_000, parts: 2200, fieldNameSize: 200, headerPairs: 20 };
+export const FILING_LIMITS = {
+  files: 100,
+  fileSize: UPLOAD_LIMITS.maxBytes,
+  fields: 2000,
+  fieldSize: 10_000,
+  parts: 2200,
+  fieldNameSize: 200,
+  headerPairs: 20,
+};
 
 /** The components an applicant attaches, in the procedure's order: those with a code, once each. */
 export function fileSlots(p: ProcedureDetail): FileSlot[] {
@@ -110,4 +118,3 @@ export async function storeFiles(ctx: Ctx, req: FastifyRequest, files: Posted['f
   }
   return stored;
 }
-

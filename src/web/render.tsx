@@ -4,7 +4,11 @@ import { renderToString } from 'preact-render-to-string';
 
 /** Server-side render; preact escapes every interpolated string. */
 export function sendPage(reply: FastifyReply, node: VNode, status = 200) {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(`<!doctype html>${renderToString(node)}`);
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(`<!doctype html>${renderToString(node)}`);
 }
 
 /** A fragment for htmx swaps. */

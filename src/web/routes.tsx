@@ -29,7 +29,13 @@ const isHtmx = (req: FastifyRequest) => req.headers['hx-request'] === 'true';
 /** Field errors for re-rendering a form, from an AppError's details. */
 function formErrors(req: FastifyRequest, e: AppError): { field: string; text: string }[] {
   if (!e.details?.length) return [{ field: 'form', text: t(req, e.text.vi, e.text.en) }];
-  return e.details.map((d) => ({ field: d.path.split('.').pop()!.replace(/\[\d+\]$/, ''), text: t(req, d.message, d.messageEn) }));
+  return e.details.map((d) => ({
+    field: d.path
+      .split('.')
+      .pop()!
+      .replace(/\[\d+\]$/, ''),
+    text: t(req, d.message, d.messageEn),
+  }));
 }
 
 export const webModule: Module = {
@@ -50,31 +56,54 @@ export const webModule: Module = {
       return sendPage(reply, <HomePage req={req} popular={popular.items} fields={facets.fields} total={total} />);
     });
 
-    const CatalogueQuery = z.object({ q: z.string().max(200).default(''), field: z.string().max(300).optional(), agency: z.string().max(40).optional(), page: z.coerce.number().int().min(1).max(10_000).default(1) });
+    const CatalogueQuery = z.object({
+      q: z.string().max(200).default(''),
+      field: z.string().max(300).optional(),
+      agency: z.string().max(40).optional(),
+      page: z.coerce.number().int().min(1).max(10_000).default(1),
+    });
     app.get('/thu-tuc', { config: { access: 'public', limit: 'public' }, schema: { ...page, querystring: CatalogueQuery } }, async (req, reply) => {
       const { q, page: n } = req.query;
       const field = req.query.field || undefined;
       const agency = req.query.agency || undefined;
       const [r, facets] = await Promise.all([searchProcedures(ctx, { q, field, agency, page: n, pageSize: 20 }), isHtmx(req) ? null : catalogFacets(ctx)]);
-      const v: CatalogueView = { q, field, agency, page: n, pageSize: 20, total: r.total, items: r.items, fields: facets?.fields ?? [], agencies: facets?.agencies ?? [] };
+      const v: CatalogueView = {
+        q,
+        field,
+        agency,
+        page: n,
+        pageSize: 20,
+        total: r.total,
+        items: r.items,
+        fields: facets?.fields ?? [],
+        agencies: facets?.agencies ?? [],
+      };
       return isHtmx(req) ? sendFragment(reply, <Results req={req} v={v} />) : sendPage(reply, <CataloguePage req={req} v={v} />);
     });
 
     app.get('/thu-tuc/:code', { config: { access: 'public' }, schema: { ...page, params: z.object({ code: z.string().max(60) }) } }, async (req, reply) =>
       sendPage(reply, <ProcedurePage req={req} p={await getProcedure(ctx, req.params.code)} />),
     );
-    app.get('/thu-tuc/:code/nop-ho-so', { config: { access: ['citizen'] }, schema: { ...page, params: z.object({ code: z.string().max(60) }) } }, async (req, reply) =>
-      sendPage(reply, <PreparePage req={req} p={await getProcedure(ctx, req.params.code)} />),
+    app.get(
+      '/thu-tuc/:code/nop-ho-so',
+      { config: { access: ['citizen'] }, schema: { ...page, params: z.object({ code: z.string().max(60) }) } },
+      async (req, reply) => sendPage(reply, <PreparePage req={req} p={await getProcedure(ctx, req.params.code)} />),
     );
 
-    app.get('/tra-cuu', { config: { access: 'public', limit: 'public' }, schema: { ...page, querystring: z.object({ ma: z.string().trim().max(60).default('') }) } }, async (req, reply) =>
-      sendTrackPage(ctx, req, reply, req.query.ma),
+    app.get(
+      '/tra-cuu',
+      { config: { access: 'public', limit: 'public' }, schema: { ...page, querystring: z.object({ ma: z.string().trim().max(60).default('') }) } },
+      async (req, reply) => sendTrackPage(ctx, req, reply, req.query.ma),
     );
 
-    app.get('/dang-nhap', { config: { access: 'public' }, schema: { ...page, querystring: z.object({ next: z.string().max(500).optional() }) } }, async (req, reply) => {
-      if (req.principal?.kind === 'citizen') return reply.redirect(safeNext(req.query.next, '/'));
-      return sendPage(reply, <SignInChooser req={req} next={safeNext(req.query.next, '/')} />);
-    });
+    app.get(
+      '/dang-nhap',
+      { config: { access: 'public' }, schema: { ...page, querystring: z.object({ next: z.string().max(500).optional() }) } },
+      async (req, reply) => {
+        if (req.principal?.kind === 'citizen') return reply.redirect(safeNext(req.query.next, '/'));
+        return sendPage(reply, <SignInChooser req={req} next={safeNext(req.query.next, '/')} />);
+      },
+    );
 
     // ── Back office ─────────────────────────────────────────────────────────
     // Sign-in, sign-out, staff, my account and the audit trail: src/web/routes/office-accounts.tsx.
@@ -84,10 +113,26 @@ export const webModule: Module = {
     });
 
     const OfficeCatalogueQuery = z.object({ q: z.string().max(200).default(''), page: z.coerce.number().int().min(1).max(10_000).default(1) });
-    const officeCatalogue = async (req: FastifyRequest, reply: FastifyReply, extra: { result?: Awaited<ReturnType<typeof importProcedures>>; error?: AppError } = {}) => {
+    const officeCatalogue = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      extra: { result?: Awaited<ReturnType<typeof importProcedures>>; error?: AppError } = {},
+    ) => {
       const query = OfficeCatalogueQuery.parse(req.method === 'GET' ? req.query : {});
       const r = await searchProcedures(ctx, { q: query.q, page: query.page, pageSize: 50 });
-      return sendPage(reply, <OfficeCataloguePage req={req} q={query.q} items={r.items} total={r.total} page={query.page} canImport={hasRole(req.principal, 'administrator')} {...extra} />, extra.error ? extra.error.status : 200);
+      return sendPage(
+        reply,
+        <OfficeCataloguePage
+          req={req}
+          q={query.q}
+          items={r.items}
+          total={r.total}
+          page={query.page}
+          canImport={hasRole(req.principal, 'administrator')}
+          {...extra}
+        />,
+        extra.error ? extra.error.status : 200,
+      );
     };
     app.get('/can-bo/thu-tuc', { config: { access: ['staff'] }, schema: page }, async (req, reply) => officeCatalogue(req, reply));
     app.post('/can-bo/thu-tuc/nhap', { config: { access: ['administrator'] }, bodyLimit: 20 * 1024 * 1024, schema: page }, async (req, reply) => {
@@ -97,7 +142,10 @@ export const webModule: Module = {
         try {
           parsed = JSON.parse(body.json ?? '');
         } catch (e) {
-          throw new AppError('VALIDATION_FAILED', { vi: `Nội dung không phải JSON hợp lệ: ${(e as Error).message}`, en: `Not valid JSON: ${(e as Error).message}` });
+          throw new AppError('VALIDATION_FAILED', {
+            vi: `Nội dung không phải JSON hợp lệ: ${(e as Error).message}`,
+            en: `Not valid JSON: ${(e as Error).message}`,
+          });
         }
         const input = body.effectiveFrom ? { records: Array.isArray(parsed) ? parsed : [parsed], defaults: { effectiveFrom: body.effectiveFrom } } : parsed;
         return officeCatalogue(req, reply, { result: await importProcedures(ctx, input, actorOf(req.principal)) });
@@ -107,10 +155,17 @@ export const webModule: Module = {
       }
     });
 
-    app.get('/can-bo/don-vi', { config: { access: ['administrator', 'auditor'] }, schema: { ...page, querystring: z.object({ created: z.string().max(40).optional() }) } }, async (req, reply) => {
-      const units = await listUnits(ctx);
-      return sendPage(reply, <UnitsPage req={req} tree={unitTree(units)} units={units} canEdit={hasRole(req.principal, 'administrator')} created={req.query.created} />);
-    });
+    app.get(
+      '/can-bo/don-vi',
+      { config: { access: ['administrator', 'auditor'] }, schema: { ...page, querystring: z.object({ created: z.string().max(40).optional() }) } },
+      async (req, reply) => {
+        const units = await listUnits(ctx);
+        return sendPage(
+          reply,
+          <UnitsPage req={req} tree={unitTree(units)} units={units} canEdit={hasRole(req.principal, 'administrator')} created={req.query.created} />,
+        );
+      },
+    );
     app.post('/can-bo/don-vi', { config: { access: ['administrator'] }, schema: page }, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, string>;
       try {

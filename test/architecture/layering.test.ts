@@ -13,10 +13,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
 
-interface Violation { rule: { name: string }; from: string; to: string }
+interface Violation {
+  rule: { name: string };
+  from: string;
+  to: string;
+}
 
 async function cruise(cwd: string): Promise<Violation[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, [bin, 'src', '--config', path.join(root, '.dependency-cruiser.cjs'), '--output-type', 'json'], { cwd, maxBuffer: 64 * 1024 * 1024 }).catch((e: { stdout?: string; stderr?: string }) => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [bin, 'src', '--config', path.join(root, '.dependency-cruiser.cjs'), '--output-type', 'json'],
+    { cwd, maxBuffer: 64 * 1024 * 1024 },
+  ).catch((e: { stdout?: string; stderr?: string }) => {
     // The command exits non-zero when it finds violations; its JSON is still on stdout.
     if (e.stdout) return { stdout: e.stdout };
     throw new Error(`dependency-cruiser failed: ${e.stderr}`);
@@ -41,7 +49,7 @@ describe('dependencies point one way', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'congso-layering-'));
     probes.push(dir);
     const files: Record<string, string> = {
-      'src/platform/util.ts': "export const u = 1;\n",
+      'src/platform/util.ts': 'export const u = 1;\n',
       'src/platform/leak.ts': "import { op } from '../modules/things/do-thing.ts';\nexport const l = op;\n",
       'src/modules/things/do-thing.ts': "import { u } from '../../platform/util.ts';\nexport const op = u;\n",
       'src/modules/things/render-thing.ts': "import { Page } from '../../web/pages/thing.tsx';\nexport const r = Page;\n",
@@ -52,8 +60,9 @@ describe('dependencies point one way', () => {
       'src/web/routes/things.ts': "import { buildApp } from '../../app.ts';\nimport { Page } from '../pages/thing.tsx';\nexport const m = [buildApp, Page];\n",
       'src/simulators/peer/server.ts': "import { u } from '../../platform/util.ts';\nexport const sim = u;\n",
       'src/simulators/peer/reach.ts': "import { op } from '../../modules/things/do-thing.ts';\nexport const x = op;\n",
-      'src/app.ts': "import { m } from './web/routes/things.ts';\nimport { sim } from './simulators/peer/server.ts';\nexport const buildApp = () => [m, sim];\n",
-      'test/fixture.ts': "export const fx = 1;\n",
+      'src/app.ts':
+        "import { m } from './web/routes/things.ts';\nimport { sim } from './simulators/peer/server.ts';\nexport const buildApp = () => [m, sim];\n",
+      'test/fixture.ts': 'export const fx = 1;\n',
     };
     for (const [f, text] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(dir, f)), { recursive: true });

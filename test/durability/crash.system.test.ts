@@ -12,8 +12,21 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/platform/db/index.ts';
 import { createScratchDatabase } from '../../src/platform/db/scratch.ts';
 import {
-  attempt, expectWhole, filers, freePort, importTestProcedure, inspect, killAll, newFiling, postgresReachable, sleep, startServer,
-  type Filing, type Inspection, type ServerOptions, type ServerProcess,
+  attempt,
+  expectWhole,
+  filers,
+  freePort,
+  importTestProcedure,
+  inspect,
+  killAll,
+  newFiling,
+  postgresReachable,
+  sleep,
+  startServer,
+  type Filing,
+  type Inspection,
+  type ServerOptions,
+  type ServerProcess,
 } from './support.ts';
 
 const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -105,7 +118,10 @@ async function crashCycles(kind: 'embedded' | 'postgresql') {
       all.push(...filings);
 
       const refused = filings.filter((f) => f.state === 'refused' || f.state === 'upload-refused');
-      expect(refused.map((f) => `${f.key}: ${JSON.stringify(f.failures)}`), `seed ${SEED}, cycle ${cycle}: answers other than 2xx before the kill`).toEqual([]);
+      expect(
+        refused.map((f) => `${f.key}: ${JSON.stringify(f.failures)}`),
+        `seed ${SEED}, cycle ${cycle}: answers other than 2xx before the kill`,
+      ).toEqual([]);
       const acked = filings.filter((f) => f.state === 'acked');
       acknowledged += acked.length;
 
@@ -175,7 +191,9 @@ async function crashCycles(kind: 'embedded' | 'postgresql') {
               if (r.body.components?.[0]?.sha256 !== f.sha256) retryProblems.push(`retry of ${f.key}: components ${JSON.stringify(r.body.components)}`);
             } else if (inImage.has(f.key) && r.status !== 200) {
               duplicated++;
-              retryProblems.push(`retry of ${f.key} created a second dossier (${r.status} ${r.body.code}) though the crash image has ${image.keyed.get(f.key)!.code}`);
+              retryProblems.push(
+                `retry of ${f.key} created a second dossier (${r.status} ${r.body.code}) though the crash image has ${image.keyed.get(f.key)!.code}`,
+              );
             } else if (!inImage.has(f.key) && r.status !== 201) {
               retryProblems.push(`retry of ${f.key} replayed ${r.body.code}, which the crash image did not have`);
             }
@@ -183,7 +201,9 @@ async function crashCycles(kind: 'embedded' | 'postgresql') {
         }),
       );
       expect(retryProblems, `seed ${SEED}: retries after cycle ${cycle}`).toEqual([]);
-      notes.push(`cycle ${cycle}: killed ${delay} ms after ${afterAcks} acknowledgements, ${filings.length} filings started, ${acked.length} acknowledged, ${inImage.size} committed without an answer`);
+      notes.push(
+        `cycle ${cycle}: killed ${delay} ms after ${afterAcks} acknowledgements, ${filings.length} filings started, ${acked.length} acknowledged, ${inImage.size} committed without an answer`,
+      );
 
       if (kind === 'postgresql') {
         const db = await openDatabase({ url: scratch!.url, poolSize: 2 });
@@ -212,7 +232,9 @@ async function crashCycles(kind: 'embedded' | 'postgresql') {
     const keys = new Set(all.map((f) => f.key));
     duplicated += final.duplicateKeys;
     console.info(notes.join('\n'));
-    console.info(`crash: ${kind} seed ${SEED}, ${CYCLES} cycles, ${acknowledged} acknowledged, ${lost} lost, ${duplicated} duplicated (${all.length} filings, ${committedUnacknowledged} committed without an answer, ${Math.round((performance.now() - started) / 1000)} s)`);
+    console.info(
+      `crash: ${kind} seed ${SEED}, ${CYCLES} cycles, ${acknowledged} acknowledged, ${lost} lost, ${duplicated} duplicated (${all.length} filings, ${committedUnacknowledged} committed without an answer, ${Math.round((performance.now() - started) / 1000)} s)`,
+    );
     expect(problems).toEqual([]);
     expect(lost).toBe(0);
     expect(duplicated).toBe(0);

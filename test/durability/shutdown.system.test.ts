@@ -47,7 +47,16 @@ function launch(command: string, args: string[], env: Record<string, string>): P
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? os.tmpdir(), LANG: process.env.LANG ?? 'C.UTF-8', DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...RELAXED_LIMITS, ...env },
+    env: {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME ?? os.tmpdir(),
+      LANG: process.env.LANG ?? 'C.UTF-8',
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...RELAXED_LIMITS,
+      ...env,
+    },
   });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString('utf8')));
@@ -60,7 +69,8 @@ function launch(command: string, args: string[], env: Record<string, string>): P
 }
 
 const npmStart = async (env: Record<string, string> = {}) => launch('npm', ['start'], { PORT: String(await freePort()), ...env });
-const nodeServe = async (env: Record<string, string> = {}) => launch(NODE, ['--import', 'tsx', 'src/main.ts', 'serve'], { PORT: String(await freePort()), ...env });
+const nodeServe = async (env: Record<string, string> = {}) =>
+  launch(NODE, ['--import', 'tsx', 'src/main.ts', 'serve'], { PORT: String(await freePort()), ...env });
 
 function groupAlive(pgid: number): boolean {
   try {
@@ -84,7 +94,10 @@ async function healthy(p: Proc, timeoutMs = 180_000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
     if (p.child.exitCode !== null) throw new Error(`exited during start:\n${p.output().slice(-4000)}`);
-    const ok = await fetch(`${p.base}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${p.base}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > end) throw new Error(`not healthy after ${timeoutMs} ms:\n${p.output().slice(-4000)}`);
     await sleep(200);
@@ -94,7 +107,7 @@ async function healthy(p: Proc, timeoutMs = 180_000) {
 /** Sends the signal, then waits for the process and its whole group to be gone (or the hang guard). */
 async function stopped(p: Proc, signal: NodeJS.Signals, graceSeconds: number) {
   p.child.kill(signal);
-  const guard = (graceSeconds * 1000) + HANG_MARGIN_MS;
+  const guard = graceSeconds * 1000 + HANG_MARGIN_MS;
   const exit = await Promise.race([p.exited, sleep(guard).then(() => null)]);
   expect(exit, `still running ${guard} ms after ${signal}:\n${p.output().slice(-3000)}`).not.toBeNull();
   expect(await groupGone(p.pgid, 10_000), `a process of the group outlived the stop:\n${p.output().slice(-3000)}`).toBe(true);
@@ -117,7 +130,11 @@ const controlState = () => readFileSync(path.join(dataDir, 'pgdata', 'global', '
 const SHUT_DOWN = 1;
 
 async function signIn(base: string): Promise<string> {
-  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'tiepnhan', password: 'congso-demo' }) });
+  const r = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'tiepnhan', password: 'congso-demo' }),
+  });
   expect(r.status).toBe(200);
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
@@ -143,13 +160,21 @@ function slowUpload(base: string, token: string, file: Buffer, durationMs: numbe
   ]);
   let markSent!: () => void;
   const sent = new Promise<void>((r) => (markSent = r));
-  const answer = new Promise<{ status: number; body: any } | { error: string }>((resolve) => {
-    const req = http.request(`${base}/api/v1/uploads`, { method: 'POST', agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : null }));
-      res.on('error', (e) => resolve({ error: e.message }));
-    });
+  const answer = new Promise<{ status: number; body: unknown } | { error: string }>((resolve) => {
+    const req = http.request(
+      `${base}/api/v1/uploads`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : null }));
+        res.on('error', (e) => resolve({ error: e.message }));
+      },
+    );
     req.on('error', (e) => resolve({ error: e.message }));
     const chunks = 20;
     const size = Math.ceil(body.length / chunks);
@@ -169,7 +194,9 @@ function slowUpload(base: string, token: string, file: Buffer, durationMs: numbe
 function stalledRequest(base: string, token: string) {
   return new Promise<{ ended: Promise<string> }>((resolveStarted) => {
     const s = net.connect(Number(new URL(base).port), '127.0.0.1', () => {
-      s.write(`POST /api/v1/uploads HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${token}\r\ncontent-type: multipart/form-data; boundary=xyz\r\ncontent-length: 100000\r\n\r\n--xyz\r\n`);
+      s.write(
+        `POST /api/v1/uploads HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${token}\r\ncontent-type: multipart/form-data; boundary=xyz\r\ncontent-length: 100000\r\n\r\n--xyz\r\n`,
+      );
       const ended = new Promise<string>((r) => {
         s.on('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message));
         s.on('close', () => r('closed'));
@@ -221,7 +248,8 @@ describe('stopping the server and the worker', () => {
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(await refused(p.port)).toBe(true);
     const out = p.output();
-    for (const stage of ['"stopping"', 'http: every request finished', 'jobs: stopped', 'worker threads: stopped', 'database: closed', '"stopped"']) expect(out).toContain(stage);
+    for (const stage of ['"stopping"', 'http: every request finished', 'jobs: stopped', 'worker threads: stopped', 'database: closed', '"stopped"'])
+      expect(out).toContain(stage);
     expect(controlState(), 'PGlite was not shut down cleanly').toBe(SHUT_DOWN);
   }, 400_000);
 
@@ -282,21 +310,25 @@ describe('stopping the server and the worker', () => {
     expect(controlState()).toBe(SHUT_DOWN);
   }, 300_000);
 
-  it.skipIf(!withPostgres)('on PostgreSQL: SIGTERM to node drains, closes the pool and exits 0', async () => {
-    const scratch = await createScratchDatabase(PG_ADMIN, 'congso_shutdown');
-    const files = mkdtempSync(path.join(os.tmpdir(), 'congso-shutdown-pg-'));
-    try {
-      const p = await nodeServe({ DATABASE_URL: scratch.url, DATA_DIR: files });
-      await healthy(p);
-      const upload = slowUpload(p.base, await signIn(p.base), await pdf('postgresql'), 2000);
-      await upload.sent;
-      const exit = stopped(p, 'SIGTERM', 5);
-      expect(await upload.answer).toMatchObject({ status: 201 });
-      expect(await exit).toEqual({ code: 0, signal: null });
-      expect(p.output()).toContain('database: closed');
-    } finally {
-      await scratch.drop();
-      rmSync(files, { recursive: true, force: true });
-    }
-  }, 300_000);
+  it.skipIf(!withPostgres)(
+    'on PostgreSQL: SIGTERM to node drains, closes the pool and exits 0',
+    async () => {
+      const scratch = await createScratchDatabase(PG_ADMIN, 'congso_shutdown');
+      const files = mkdtempSync(path.join(os.tmpdir(), 'congso-shutdown-pg-'));
+      try {
+        const p = await nodeServe({ DATABASE_URL: scratch.url, DATA_DIR: files });
+        await healthy(p);
+        const upload = slowUpload(p.base, await signIn(p.base), await pdf('postgresql'), 2000);
+        await upload.sent;
+        const exit = stopped(p, 'SIGTERM', 5);
+        expect(await upload.answer).toMatchObject({ status: 201 });
+        expect(await exit).toEqual({ code: 0, signal: null });
+        expect(p.output()).toContain('database: closed');
+      } finally {
+        await scratch.drop();
+        rmSync(files, { recursive: true, force: true });
+      }
+    },
+    300_000,
+  );
 });

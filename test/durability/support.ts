@@ -146,6 +146,7 @@ export async function startServer(o: ServerOptions, timeoutMs = 90_000): Promise
 export interface Reply {
   status: number;
   headers: http.IncomingHttpHeaders;
+  // biome-ignore lint/suspicious/noExplicitAny: the JSON of whichever endpoint was called; each test reads the fields it asked for
   body: any;
   ms: number;
 }
@@ -159,7 +160,12 @@ export class NetworkError extends Error {
   }
 }
 
-export function request(base: string, method: string, url: string, opts: { headers?: Record<string, string>; body?: Buffer | string; timeoutMs?: number } = {}): Promise<Reply> {
+export function request(
+  base: string,
+  method: string,
+  url: string,
+  opts: { headers?: Record<string, string>; body?: Buffer | string; timeoutMs?: number } = {},
+): Promise<Reply> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(`${base}${url}`, { method, agent: false, headers: { connection: 'close', ...opts.headers } }, (res) => {
@@ -256,7 +262,13 @@ export function filingBody(f: Filing) {
   const components = [{ code: 'T-01', uploadId: f.uploadId! }];
   return f.filer.kind === 'citizen'
     ? { procedureCode: TEST_PROCEDURE.code, channel: 2, form: FORM, components }
-    : { procedureCode: TEST_PROCEDURE.code, channel: 1, applicant: { name: 'Lê Thị Thu', identifier: '001190000111', email: 'le.thi.thu@example.vn' }, form: FORM, components };
+    : {
+        procedureCode: TEST_PROCEDURE.code,
+        channel: 1,
+        applicant: { name: 'Lê Thị Thu', identifier: '001190000111', email: 'le.thi.thu@example.vn' },
+        form: FORM,
+        components,
+      };
 }
 
 export async function upload(base: string, f: Filing, timeoutMs?: number): Promise<Reply> {
@@ -266,7 +278,11 @@ export async function upload(base: string, f: Filing, timeoutMs?: number): Promi
     Buffer.from(f.pdf),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return request(base, 'POST', '/api/v1/uploads', { headers: { authorization: `Bearer ${f.filer.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body, timeoutMs });
+  return request(base, 'POST', '/api/v1/uploads', {
+    headers: { authorization: `Bearer ${f.filer.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body,
+    timeoutMs,
+  });
 }
 
 export const postFiling = (base: string, f: Filing, timeoutMs?: number) =>
@@ -351,21 +367,36 @@ export async function inspect(database: Database, blobRoot: string | null): Prom
     const { rows } = await query.execute(db);
     if (rows.length) problems.push(`${what}: ${listOf(rows.slice(0, 20))}${rows.length > 20 ? ` … (${rows.length})` : ''}`);
   };
-  await q('dossiers without their submit action first', sql`select d.code from dossiers d where not exists (select 1 from dossier_actions a where a.dossier_id = d.id and a.seq = 1 and a.action = 'submit')`);
-  await q('counter filings without their receive action', sql`select d.code from dossiers d where d.filed_by like 'staff:%' and not exists (select 1 from dossier_actions a where a.dossier_id = d.id and a.action = 'receive')`);
+  await q(
+    'dossiers without their submit action first',
+    sql`select d.code from dossiers d where not exists (select 1 from dossier_actions a where a.dossier_id = d.id and a.seq = 1 and a.action = 'submit')`,
+  );
+  await q(
+    'counter filings without their receive action',
+    sql`select d.code from dossiers d where d.filed_by like 'staff:%' and not exists (select 1 from dossier_actions a where a.dossier_id = d.id and a.action = 'receive')`,
+  );
   await q(
     'dossiers whose status is not their last action',
     sql`select d.code, d.status, a.to_status from dossiers d join lateral (select to_status from dossier_actions x where x.dossier_id = d.id order by seq desc limit 1) a on true where a.to_status <> d.status`,
   );
-  await q('action logs with a gap', sql`select d.code, max(a.seq) as last, count(*) as n from dossier_actions a join dossiers d on d.id = a.dossier_id group by d.code having max(a.seq) <> count(*)`);
+  await q(
+    'action logs with a gap',
+    sql`select d.code, max(a.seq) as last, count(*) as n from dossier_actions a join dossiers d on d.id = a.dossier_id group by d.code having max(a.seq) <> count(*)`,
+  );
   await q('orphan actions', sql`select a.dossier_id, a.seq from dossier_actions a where not exists (select 1 from dossiers d where d.id = a.dossier_id)`);
   await q('orphan components', sql`select c.dossier_id, c.idx from dossier_components c where not exists (select 1 from dossiers d where d.id = c.dossier_id)`);
   await q(
     'components whose upload is missing or differs',
     sql`select d.code, c.idx from dossier_components c join dossiers d on d.id = c.dossier_id left join uploads u on u.id = c.upload_id where c.upload_id is not null and (u.id is null or u.sha256 <> c.sha256)`,
   );
-  await q('dossiers without their audit entry', sql`select d.code from dossiers d where not exists (select 1 from audit_log l where l.target = 'dossier:' || d.code and l.action = 'dossier.submit')`);
-  await q('uploads without their audit entry', sql`select u.id from uploads u where not exists (select 1 from audit_log l where l.target = 'upload:' || u.id::text and l.action = 'upload.create')`);
+  await q(
+    'dossiers without their audit entry',
+    sql`select d.code from dossiers d where not exists (select 1 from audit_log l where l.target = 'dossier:' || d.code and l.action = 'dossier.submit')`,
+  );
+  await q(
+    'uploads without their audit entry',
+    sql`select u.id from uploads u where not exists (select 1 from audit_log l where l.target = 'upload:' || u.id::text and l.action = 'upload.create')`,
+  );
   await q(
     'dossier codes not gap-free (counter against dossiers of that unit and day)',
     sql`select c.unit_id, c.day, c.last, n.n from dossier_counters c
@@ -377,14 +408,24 @@ export async function inspect(database: Database, blobRoot: string | null): Prom
     sql`select d.code from dossiers d where d.idempotency_key is not null and not exists (select 1 from pgboss.job j where j.name = 'national-portal.sync' and j.data->>'dossierCode' = d.code)`,
   );
   if (blobRoot) {
-    const { rows } = await sql<{ sha256: string }>`select distinct sha256 from uploads union select distinct sha256 from dossier_components where sha256 is not null`.execute(db);
+    const { rows } = await sql<{
+      sha256: string;
+    }>`select distinct sha256 from uploads union select distinct sha256 from dossier_components where sha256 is not null`.execute(db);
     const missing = rows.filter((r) => !existsSync(path.join(blobRoot, r.sha256.slice(0, 2), r.sha256.slice(2, 4), r.sha256)));
     if (missing.length) problems.push(`blobs missing on disk: ${missing.map((r) => r.sha256).join(', ')}`);
   }
   const chain = await verifyAudit(db);
   if (!chain.ok) problems.push(`audit chain broken at entry ${chain.firstBrokenId}`);
 
-  const { rows } = await sql<{ key: string; code: string; status: string; filed_by: string; actions: string[]; components: { sha256: string | null; uploadId: string | null }[]; sync_jobs: number }>`
+  const { rows } = await sql<{
+    key: string;
+    code: string;
+    status: string;
+    filed_by: string;
+    actions: string[];
+    components: { sha256: string | null; uploadId: string | null }[];
+    sync_jobs: number;
+  }>`
     select d.idempotency_key as key, d.code, d.status, d.filed_by,
       coalesce((select json_agg(a.action order by a.seq) from dossier_actions a where a.dossier_id = d.id), '[]'::json) as actions,
       coalesce((select json_agg(json_build_object('sha256', c.sha256, 'uploadId', c.upload_id) order by c.idx) from dossier_components c where c.dossier_id = d.id), '[]'::json) as components,
@@ -406,7 +447,8 @@ export function expectWhole(f: Filing, d: KeyedDossier | undefined): string[] {
   if (!d) return [`${f.key}: no dossier`];
   const out: string[] = [];
   const actions = f.filer.kind === 'officer' ? ['submit', 'receive'] : ['submit'];
-  if (JSON.stringify(d.actions) !== JSON.stringify(actions)) out.push(`${f.key} (${d.code}): actions ${JSON.stringify(d.actions)}, expected ${JSON.stringify(actions)}`);
+  if (JSON.stringify(d.actions) !== JSON.stringify(actions))
+    out.push(`${f.key} (${d.code}): actions ${JSON.stringify(d.actions)}, expected ${JSON.stringify(actions)}`);
   if (d.components.length !== 1 || d.components[0].sha256 !== f.sha256 || (f.uploadId && d.components[0].uploadId !== f.uploadId)) {
     out.push(`${f.key} (${d.code}): components ${JSON.stringify(d.components)}, expected its one upload ${f.uploadId} ${f.sha256}`);
   }
@@ -421,5 +463,7 @@ export function expectWhole(f: Filing, d: KeyedDossier | undefined): string[] {
 /** The error body every API failure has: a stable code, Vietnamese and English messages. */
 export function isUnavailableBody(body: unknown): boolean {
   const e = (body as { error?: { code?: unknown; message?: unknown; messageEn?: unknown } } | null)?.error;
-  return e?.code === 'SERVICE_UNAVAILABLE' && typeof e.message === 'string' && e.message.length > 0 && typeof e.messageEn === 'string' && e.messageEn.length > 0;
+  return (
+    e?.code === 'SERVICE_UNAVAILABLE' && typeof e.message === 'string' && e.message.length > 0 && typeof e.messageEn === 'string' && e.messageEn.length > 0
+  );
 }

@@ -25,7 +25,6 @@ async function newContext(kind: keyof typeof VIEWPORTS, storageState?: StorageSt
   return browser.newContext({ ...VIEWPORTS[kind], baseURL: t.base, bypassCSP: true, storageState, locale: 'vi-VN' });
 }
 
-
 /** The page's structural checks plus axe; returns the problems found, as readable lines. */
 async function audit(page: Page, label: string, opts: { lang?: Lang; phone: boolean }): Promise<string[]> {
   await page.waitForLoadState('load');
@@ -41,7 +40,8 @@ async function audit(page: Page, label: string, opts: { lang?: Lang; phone: bool
   if (!facts.title) problems.push(`[${label}] empty or missing <title>`);
   if (!facts.lang) problems.push(`[${label}] no lang attribute on <html>`);
   else if (opts.lang && facts.lang !== opts.lang) problems.push(`[${label}] <html lang="${facts.lang}">, expected "${opts.lang}"`);
-  if (opts.phone && facts.scrollWidth > facts.innerWidth + 1) problems.push(`[${label}] horizontal scroll at ${facts.innerWidth}px: scrollWidth ${facts.scrollWidth}`);
+  if (opts.phone && facts.scrollWidth > facts.innerWidth + 1)
+    problems.push(`[${label}] horizontal scroll at ${facts.innerWidth}px: scrollWidth ${facts.scrollWidth}`);
   problems.push(...(await checkAccessibility(page, label)));
   return problems;
 }
@@ -123,11 +123,19 @@ describe.each([
     const page = await ctx.newPage();
     await visit(page, withLang('/can-bo/dang-nhap', lang));
     // A different account per run so the failures never add up to a lockout.
-    await page.fill('#username', { 'desktop/vi': 'vanthu', 'phone/vi': 'chuyenvien', 'desktop/en': 'vanthu.xnk', 'phone/en': 'chuyenvien.hcm' }[`${size}/${lang}`]);
+    await page.fill(
+      '#username',
+      { 'desktop/vi': 'vanthu', 'phone/vi': 'chuyenvien', 'desktop/en': 'vanthu.xnk', 'phone/en': 'chuyenvien.hcm' }[`${size}/${lang}`],
+    );
     await page.fill('#password', 'sai-mat-khau');
-    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/can-bo/dang-nhap') && r.request().method() === 'POST'), page.click('form[action="/can-bo/dang-nhap"] button[type=submit]')]);
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/can-bo/dang-nhap') && r.request().method() === 'POST'),
+      page.click('form[action="/can-bo/dang-nhap"] button[type=submit]'),
+    ]);
     await page.locator('.govuk-error-summary').waitFor();
-    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(lang === 'en' ? 'Wrong username, password or code' : 'Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng');
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      lang === 'en' ? 'Wrong username, password or code' : 'Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng',
+    );
     expect(await audit(page, L('office sign-in error'), { lang, phone })).toEqual([]);
     await ctx.close();
   });
@@ -179,7 +187,9 @@ describe.each([
       page.waitForResponse((r) => r.url().endsWith('/can-bo/nhat-ky/kiem-tra') && r.status() === 200),
       page.getByRole('button', { name: lang === 'en' ? 'Verify integrity' : 'Kiểm tra tính toàn vẹn' }).click(),
     ]);
-    await expect(page.locator('#verify-result').textContent({ timeout: 10_000 })).resolves.toMatch(lang === 'en' ? /Audit chain intact/ : /Chuỗi nhật ký toàn vẹn/);
+    await expect(page.locator('#verify-result').textContent({ timeout: 10_000 })).resolves.toMatch(
+      lang === 'en' ? /Audit chain intact/ : /Chuỗi nhật ký toàn vẹn/,
+    );
     await page.locator('#verify-result .govuk-notification-banner').waitFor();
     expect(page.url(), 'the check is an htmx partial, not a navigation').toBe(url);
     problems.push(...(await audit(page, L('/can-bo/nhat-ky after integrity check'), { lang, phone })));

@@ -10,7 +10,16 @@ let axeSource: string | undefined;
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: requireTool('chromium'),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -31,7 +40,13 @@ export async function checkAccessibility(page: Page, label: string): Promise<str
   const present = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!present) await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>;
+        };
+      }
+    ).axe;
     const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
   });
@@ -54,7 +69,12 @@ export const VIEWPORTS = {
 } satisfies Record<string, BrowserContextOptions>;
 
 /** The VNeID simulator's demo citizens (demo/citizens.json); the first one owns the demo's online dossiers. */
-export const DEMO_CITIZENS = JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as { username: string; password: string; name: string; identifier: string }[];
+export const DEMO_CITIZENS = JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as {
+  username: string;
+  password: string;
+  name: string;
+  identifier: string;
+}[];
 
 /** A page in a fresh context on the app, axe-ready (CSP bypassed so axe can be injected). */
 export async function openPage(browser: Browser, baseURL: string, kind: keyof typeof VIEWPORTS = 'desktop'): Promise<Page> {

@@ -38,7 +38,8 @@ async function resultCount(p: Page): Promise<number> {
   return Number(/Tìm thấy (\d+) thủ tục/.exec(text)?.[1] ?? 0);
 }
 const resultNames = (p: Page) => p.locator('#results .cs-card h3 a').allInnerTexts();
-const htmxResponse = (p: Page) => p.waitForResponse((r) => new URL(r.url()).pathname === '/thu-tuc' && r.request().headers()['hx-request'] === 'true' && r.status() === 200);
+const htmxResponse = (p: Page) =>
+  p.waitForResponse((r) => new URL(r.url()).pathname === '/thu-tuc' && r.request().headers()['hx-request'] === 'true' && r.status() === 200);
 
 it('search from the home page, live search and field filter on /thu-tuc, then a procedure', async () => {
   // Home page search, without diacritics.

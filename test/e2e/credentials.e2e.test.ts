@@ -79,7 +79,9 @@ describe("an official's credentials reset in the browser", () => {
     await admin.fill('#target', 'chuyenvien');
     await Promise.all([admin.waitForNavigation(), admin.getByRole('button', { name: 'Lọc', exact: true }).click()]);
     const rows = await admin.locator('tbody tr').allTextContents();
-    expect(rows.some((r) => r.includes('Đặt lại mật khẩu và TOTP của cán bộ') && r.includes('Phạm Quốc Hưng (admin)') && r.includes('Trần Minh Đức (chuyenvien)'))).toBe(true);
+    expect(
+      rows.some((r) => r.includes('Đặt lại mật khẩu và TOTP của cán bộ') && r.includes('Phạm Quốc Hưng (admin)') && r.includes('Trần Minh Đức (chuyenvien)')),
+    ).toBe(true);
     expect(rows.some((r) => r.includes('Đổi mật khẩu') && r.includes('Trần Minh Đức (chuyenvien)'))).toBe(true);
     expect(await checkAccessibility(admin, 'audit trail (filtered)')).toEqual([]);
 

@@ -78,7 +78,8 @@ describe('a dossier from filing to result, through the pages', () => {
   let code = '';
 
   it('the citizen signs in with VNeID and files online with an attachment', async () => {
-    const page = (people.citizen = await open(true));
+    const page = await open(true);
+    people.citizen = page;
     await page.goto('/dang-nhap');
     await submitVneid(page);
 
@@ -98,7 +99,8 @@ describe('a dossier from filing to result, through the pages', () => {
   });
 
   it('the receiving officer finds it in their queue and receives it', async () => {
-    const page = (people.receiving = await official('tiepnhan.xnk'));
+    const page = await official('tiepnhan.xnk');
+    people.receiving = page;
     await page.goto('/can-bo/ho-so?queue=mine');
     await audit(page, 'work queue');
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: code }).click()]);
@@ -108,16 +110,25 @@ describe('a dossier from filing to result, through the pages', () => {
   });
 
   it('the unit leader assigns it to a specialist from the unit queue, on a phone', async () => {
-    const page = (people.leader = await official('lanhdao', true));
+    const page = await official('lanhdao', true);
+    people.leader = page;
     await page.goto('/can-bo/ho-so?queue=mine');
     await audit(page, 'work queue (phone)');
-    await act(page, code, 'assign', (f) => f.locator('select[name="assignee"]').selectOption('chuyenvien').then(() => undefined));
+    await act(page, code, 'assign', (f) =>
+      f
+        .locator('select[name="assignee"]')
+        .selectOption('chuyenvien')
+        .then(() => undefined),
+    );
     await expect(page.locator('main').innerText()).resolves.toContain('Trần Minh Đức');
   });
 
   it('the specialist asks for a supplement, listing what is missing', async () => {
-    const page = (people.specialist = await official('chuyenvien'));
-    await act(page, code, 'request_supplement', (f) => f.locator('textarea[name="items"]').fill('Bản sao Giấy chứng nhận đăng ký doanh nghiệp\nĐơn đề nghị chưa có chữ ký'));
+    const page = await official('chuyenvien');
+    people.specialist = page;
+    await act(page, code, 'request_supplement', (f) =>
+      f.locator('textarea[name="items"]').fill('Bản sao Giấy chứng nhận đăng ký doanh nghiệp\nĐơn đề nghị chưa có chữ ký'),
+    );
     await expect(page.locator('main').innerText()).resolves.toContain('Chờ bổ sung hồ sơ');
   });
 
@@ -130,16 +141,28 @@ describe('a dossier from filing to result, through the pages', () => {
     expect(main).toContain('Đơn đề nghị chưa có chữ ký');
     await audit(page, 'my dossier, supplement asked (phone)');
     await page.locator('input[type="file"]').first().setInputFiles(pdfFile);
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /bổ sung/i }).first().click()]);
+    await Promise.all([
+      page.waitForNavigation(),
+      page
+        .getByRole('button', { name: /bổ sung/i })
+        .first()
+        .click(),
+    ]);
     await expect(page.locator('main').innerText()).resolves.toContain('Đang xử lý');
   });
 
   it('the specialist proposes, the signing leader approves, the officer returns the result', async () => {
     await act(people.specialist, code, 'propose');
-    const signer = (people.signer = await official('ky'));
+    const signer = await official('ky');
+    people.signer = signer;
     await act(signer, code, 'approve');
     await expect(signer.locator('main').innerText()).resolves.toContain('Đã giải quyết');
-    await act(people.receiving, code, 'return', (f) => f.locator('select[name="method"]').selectOption('online').then(() => undefined));
+    await act(people.receiving, code, 'return', (f) =>
+      f
+        .locator('select[name="method"]')
+        .selectOption('online')
+        .then(() => undefined),
+    );
     await expect(people.receiving.locator('main').innerText()).resolves.toContain('Đã trả kết quả');
   });
 

@@ -12,7 +12,13 @@ import type { Principal } from '../../src/platform/auth/roles.ts';
  * and "Thêm dòng" / "Xóa dòng" working in place with JavaScript, the rows numbered again so
  * the server reads what the person sees.
  */
-const citizen: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-00000000e360', name: 'Phạm Thị Thu', identifier: '001190003600', citizenKind: 'citizen' };
+const citizen: Principal = {
+  kind: 'citizen',
+  id: '00000000-0000-4000-8000-00000000e360',
+  name: 'Phạm Thị Thu',
+  identifier: '001190003600',
+  citizenKind: 'citizen',
+};
 let t: TestApp;
 let browser: Browser;
 let page: Page;
@@ -43,7 +49,9 @@ describe('an e-form table on a 360 px phone', () => {
     expect(await rows(page).count()).toBe(1);
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     // Every input of the table is inside the screen too, not only the page's box.
-    const widest = await page.evaluate(() => Math.max(...[...document.querySelectorAll('[data-eform-table] input, [data-eform-table] select')].map((e) => e.getBoundingClientRect().right)));
+    const widest = await page.evaluate(() =>
+      Math.max(...[...document.querySelectorAll('[data-eform-table] input, [data-eform-table] select')].map((e) => e.getBoundingClientRect().right)),
+    );
     expect(widest).toBeLessThanOrEqual(360);
     expect(await checkAccessibility(page, 'filing page with a table (360 px)')).toEqual([]);
   }, 60_000);

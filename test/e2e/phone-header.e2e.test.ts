@@ -25,7 +25,8 @@ afterAll(async () => {
 });
 
 /** The bottom edge of the header and navigation bar, in CSS pixels from the top of the page. */
-const headerBottom = (page: Page) => page.evaluate(() => Math.max(...['header', '.cs-nav'].map((s) => document.querySelector(s)?.getBoundingClientRect().bottom ?? 0)));
+const headerBottom = (page: Page) =>
+  page.evaluate(() => Math.max(...['header', '.cs-nav'].map((s) => document.querySelector(s)?.getBoundingClientRect().bottom ?? 0)));
 
 async function open(options: object, url: string, as?: string) {
   const ctx = await browser.newContext({ ...options, baseURL: t.base, bypassCSP: true });
@@ -54,8 +55,18 @@ describe('the header on a 360 px phone', { timeout: 180_000 }, () => {
       expect(await link.isVisible()).toBe(false);
       expect(await headerBottom(page), 'header height on a phone').toBeLessThanOrEqual(MAX_HEADER_PX);
       // The language switch and the account link stay in view, outside the menu.
-      expect(await page.getByRole('banner').getByRole('link', { name: url.includes('lang=en') ? 'Tiếng Việt' : 'English' }).isVisible()).toBe(true);
-      expect(await page.getByRole('banner').getByRole(as ? 'button' : 'link', { name: account }).isVisible()).toBe(true);
+      expect(
+        await page
+          .getByRole('banner')
+          .getByRole('link', { name: url.includes('lang=en') ? 'Tiếng Việt' : 'English' })
+          .isVisible(),
+      ).toBe(true);
+      expect(
+        await page
+          .getByRole('banner')
+          .getByRole(as ? 'button' : 'link', { name: account })
+          .isVisible(),
+      ).toBe(true);
       expect(await checkAccessibility(page, `${label} closed`)).toEqual([]);
 
       await menu.click();

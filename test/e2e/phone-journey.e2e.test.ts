@@ -132,7 +132,11 @@ describe('a citizen on a phone, from VNeID sign-in to the signed result', () => 
 
   it('is told again when the result is returned, and downloads the signed result from the dossier page', async () => {
     const ky = await login(t, 'ky');
-    for (const [token, body] of [[await login(t, 'lanhdao'), { action: 'assign', assignee: 'chuyenvien' }], [await login(t, 'chuyenvien'), { action: 'propose' }], [ky, { action: 'approve' }]] as const) {
+    for (const [token, body] of [
+      [await login(t, 'lanhdao'), { action: 'assign', assignee: 'chuyenvien' }],
+      [await login(t, 'chuyenvien'), { action: 'propose' }],
+      [ky, { action: 'approve' }],
+    ] as const) {
       const r = await act(t, token, code, body);
       expect(r.status, JSON.stringify(r.body)).toBe(200);
     }

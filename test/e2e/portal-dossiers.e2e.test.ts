@@ -10,7 +10,11 @@ import { checkAccessibility, launchBrowser, VIEWPORTS } from './browser.ts';
  * confirmation, finds it in "my dossiers", and anyone tracks it by its code. Every page on
  * the way is checked with axe-core, on a desktop and on a phone.
  */
-const citizens = JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as { username: string; password: string; name: string }[];
+const citizens = JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as {
+  username: string;
+  password: string;
+  name: string;
+}[];
 
 let t: TestApp;
 let browser: Browser;
@@ -34,7 +38,11 @@ const path = (p: Page) => new URL(p.url()).pathname;
 async function audit(page: Page, label: string, phone: boolean): Promise<string[]> {
   await page.waitForLoadState('load');
   const problems: string[] = [];
-  const facts = await page.evaluate(() => ({ h1: document.querySelectorAll('h1').length, scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  const facts = await page.evaluate(() => ({
+    h1: document.querySelectorAll('h1').length,
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
   if (facts.h1 !== 1) problems.push(`[${label}] ${facts.h1} <h1> elements`);
   if (phone && facts.scrollWidth > facts.innerWidth + 1) problems.push(`[${label}] horizontal scroll at ${facts.innerWidth}px: ${facts.scrollWidth}`);
   problems.push(...(await checkAccessibility(page, label)));

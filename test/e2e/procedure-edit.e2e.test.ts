@@ -77,18 +77,29 @@ describe('editing a procedure in the back office', () => {
     expect(await versions.nth(1).textContent()).toContain('Hết hiệu lực');
     expect(await checkAccessibility(page, 'procedure versions')).toEqual([]);
 
-    const now = await api<{ version: number; methods: { fees: { value: number }[] }[]; workflow: { name: string; workingDays: number }[]; eForm: { properties: Record<string, { title: string }> } }>(t, 'GET', `/api/v1/procedures/${CODE}`);
+    const now = await api<{
+      version: number;
+      methods: { fees: { value: number }[] }[];
+      workflow: { name: string; workingDays: number }[];
+      eForm: { properties: Record<string, { title: string }> };
+    }>(t, 'GET', `/api/v1/procedures/${CODE}`);
     expect(now.body.version).toBe(2);
     expect(now.body.methods[0].fees[0].value).toBe(13_500_000);
     expect(now.body.workflow[2]).toMatchObject({ name: 'Thẩm định hồ sơ và kiểm tra thực địa', workingDays: 8 });
     expect(now.body.eForm.properties.tenToChuc.title).toBe('Tên tổ chức đề nghị (đầy đủ)');
-    const before = await api<{ methods: { fees: { value: number }[] }[]; workflow: { workingDays: number }[] }>(t, 'GET', `/api/v1/procedures/${CODE}?version=1`);
+    const before = await api<{ methods: { fees: { value: number }[] }[]; workflow: { workingDays: number }[] }>(
+      t,
+      'GET',
+      `/api/v1/procedures/${CODE}?version=1`,
+    );
     expect(before.body.methods[0].fees[0].value).toBe(12_800_000);
     expect(before.body.workflow[2].workingDays).toBe(10);
   });
 
   it('saving the form as it was opened makes no version: the editor keeps every value it shows', async () => {
-    const codes = readdirSync(new URL('../../demo/procedures/', import.meta.url)).map((f) => f.replace(/\.json$/, '')).filter((c) => c !== CODE);
+    const codes = readdirSync(new URL('../../demo/procedures/', import.meta.url))
+      .map((f) => f.replace(/\.json$/, ''))
+      .filter((c) => c !== CODE);
     for (const code of codes) {
       await page.goto(`/can-bo/thu-tuc/${code}/sua`);
       await submit(page, 'Lưu phiên bản mới');

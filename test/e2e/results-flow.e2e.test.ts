@@ -36,7 +36,12 @@ beforeAll(async () => {
   const row = await t.ctx.database.db.selectFrom('citizens').select('id').where('identifier', '=', citizen.identifier).executeTakeFirstOrThrow();
   const asCitizen = await citizenToken(t, row.id, citizen.name, citizen.identifier);
   dossierCode = (await fileOnline(t, asCitizen)).body.code;
-  for (const [who, body] of [['tiepnhan.xnk', { action: 'receive' }], ['lanhdao', { action: 'assign', assignee: 'chuyenvien' }], ['chuyenvien', { action: 'propose' }], ['ky', { action: 'approve' }]] as const) {
+  for (const [who, body] of [
+    ['tiepnhan.xnk', { action: 'receive' }],
+    ['lanhdao', { action: 'assign', assignee: 'chuyenvien' }],
+    ['chuyenvien', { action: 'propose' }],
+    ['ky', { action: 'approve' }],
+  ] as const) {
     const r = await act(t, await login(t, who), dossierCode, body);
     if (r.status !== 200) throw new Error(`${body.action}: ${JSON.stringify(r.body)}`);
   }
@@ -56,7 +61,9 @@ describe('a signed result, from approval to reuse', () => {
     await page.goto('/can-bo/ky-so');
     problems.push(...(await checkAccessibility(page, 'signing queue')));
     // Each waiting result can be read before it is signed.
-    expect(await page.getByRole('link', { name: `Xem trước kết quả của hồ sơ ${dossierCode} (PDF, mở trong thẻ mới)` }).getAttribute('href')).toBe(`/api/v1/dossiers/${dossierCode}/result-preview`);
+    expect(await page.getByRole('link', { name: `Xem trước kết quả của hồ sơ ${dossierCode} (PDF, mở trong thẻ mới)` }).getAttribute('href')).toBe(
+      `/api/v1/dossiers/${dossierCode}/result-preview`,
+    );
     // Nothing ticked: an error summary whose link takes the focus to the first checkbox.
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Ký số các kết quả đã chọn' }).click()]);
     expect(await page.locator('.govuk-error-summary').innerText()).toContain('Chọn ít nhất một hồ sơ để ký');
@@ -104,7 +111,9 @@ describe('a signed result, from approval to reuse', () => {
     await Promise.all([citizenPage.waitForNavigation(), citizenPage.getByRole('button', { name: 'Nộp hồ sơ' }).click()]);
     const code = /\d{3}\.\d{2}\.\d{2}\.G12-\d{6}-\d{4}/.exec(await citizenPage.locator('main').innerText())?.[0];
     expect(code).toBeDefined();
-    const view = await api<{ components: { code: string | null; reused: boolean }[] }>(t, 'GET', `/api/v1/dossiers/${code}`, { token: await login(t, 'tiepnhan.xnk') });
+    const view = await api<{ components: { code: string | null; reused: boolean }[] }>(t, 'GET', `/api/v1/dossiers/${code}`, {
+      token: await login(t, 'tiepnhan.xnk'),
+    });
     expect(view.body.components.find((c) => c.code === 'T-02')?.reused).toBe(true);
   });
 

@@ -5,7 +5,11 @@ import { DEMO_TOTP, startTestApp, type TestApp } from '../helpers.ts';
 import { totpCode } from '../../src/platform/auth/totp.ts';
 import { launchBrowser, submitOfficialForm } from './browser.ts';
 
-const citizens = JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as { username: string; password: string; name: string }[];
+const citizens = JSON.parse(readFileSync(new URL('../../demo/citizens.json', import.meta.url), 'utf8')) as {
+  username: string;
+  password: string;
+  name: string;
+}[];
 const citizen = citizens[0];
 
 let t: TestApp;
@@ -19,7 +23,9 @@ const errorSummary = (p: Page) => p.locator('.govuk-error-summary');
 
 beforeAll(async () => {
   [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
-  const list = (await (await fetch(`${t.base}/api/v1/procedures?q=${encodeURIComponent('bán lẻ rượu')}`)).json()) as { items: { code: string; name: string }[] };
+  const list = (await (await fetch(`${t.base}/api/v1/procedures?q=${encodeURIComponent('bán lẻ rượu')}`)).json()) as {
+    items: { code: string; name: string }[];
+  };
   code = list.items.find((p) => p.name === 'Cấp Giấy phép bán lẻ rượu')!.code;
 });
 
@@ -81,7 +87,10 @@ describe('officials', () => {
     await expect(page.locator('.cs-header__tools').innerText()).resolves.toContain('Phạm Quốc Hưng');
 
     // Sign out from the header: back on the sign-in page, and the office is closed again.
-    await Promise.all([page.waitForURL((u) => u.pathname === '/can-bo/dang-nhap'), page.locator('.cs-header__tools').getByRole('button', { name: 'Đăng xuất' }).click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/can-bo/dang-nhap'),
+      page.locator('.cs-header__tools').getByRole('button', { name: 'Đăng xuất' }).click(),
+    ]);
     await expect(page.locator('.cs-header__tools').innerText()).resolves.not.toContain('Phạm Quốc Hưng');
     await page.goto('/can-bo');
     expect(path(page)).toBe('/can-bo/dang-nhap');
@@ -120,7 +129,10 @@ describe('citizens (OpenID Connect through the VNeID simulator)', () => {
     await expect(page.locator('.cs-header__tools').getByRole('button', { name: 'Đăng xuất' }).isVisible()).resolves.toBe(true);
 
     await page.goto(`/thu-tuc/${code}`);
-    await Promise.all([page.waitForURL((u) => u.pathname === `/thu-tuc/${code}/nop-ho-so`), page.getByRole('button', { name: 'Nộp hồ sơ trực tuyến' }).click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/thu-tuc/${code}/nop-ho-so`),
+      page.getByRole('button', { name: 'Nộp hồ sơ trực tuyến' }).click(),
+    ]);
     await expect(page.locator('h1').innerText()).resolves.toBe('Chuẩn bị hồ sơ: Cấp Giấy phép bán lẻ rượu');
     await expect(page.locator('.cs-header__tools').innerText()).resolves.toContain(citizen.name);
   });

@@ -16,12 +16,22 @@ beforeAll(async () => {
   t = await startTestApp({ env: { RATE_LIMIT_SIGN_IN: '20', RATE_LIMIT_VERIFY: '10', RATE_LIMIT_PUBLIC: '30' } });
   // Not through sign-in: the sign-in limit is under test below.
   const who = await t.ctx.database.db.selectFrom('staff').select(['id', 'full_name']).where('username', '=', 'tiepnhan.xnk').executeTakeFirstOrThrow();
-  officer = await issueToken(t.ctx, { kind: 'staff', id: who.id, username: 'tiepnhan.xnk', name: who.full_name, roles: [{ role: 'receiving_officer', unitId: '000.05.01.G12' }] });
+  officer = await issueToken(t.ctx, {
+    kind: 'staff',
+    id: who.id,
+    username: 'tiepnhan.xnk',
+    name: who.full_name,
+    roles: [{ role: 'receiving_officer', unitId: '000.05.01.G12' }],
+  });
 });
 afterAll(() => t?.close());
 
 const signIn = (headers: Record<string, string> = {}, username = 'nobody.here') =>
-  fetch(`${t.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username, password: 'wrong-password' }) });
+  fetch(`${t.base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ username, password: 'wrong-password' }),
+  });
 
 describe('rate limits', () => {
   it('sign-in: the 21st attempt in a minute from one address is refused with 429 and Retry-After, whatever X-Forwarded-For says', async () => {
@@ -37,7 +47,12 @@ describe('rate limits', () => {
     expect(body.error.code).toBe('RATE_LIMITED');
     expect(body.error.message).not.toBe(body.error.messageEn);
     // The page form shares the limit: it is the same door.
-    const page = await fetch(`${t.base}/can-bo/dang-nhap`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfPair(t).cookie }, body: `_csrf=${csrfPair(t).token}&username=a&password=b`, redirect: 'manual' });
+    const page = await fetch(`${t.base}/can-bo/dang-nhap`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfPair(t).cookie },
+      body: `_csrf=${csrfPair(t).token}&username=a&password=b`,
+      redirect: 'manual',
+    });
     expect(page.status).toBe(429);
     // A forged X-Forwarded-For was not believed: the audit trail holds the socket's address.
     const rows = await t.ctx.database.db.selectFrom('audit_log').select('data').where('target', '=', 'staff:ai.do.3').execute();
@@ -65,7 +80,12 @@ describe('behind a trusted proxy', () => {
   afterAll(() => p?.close());
 
   it('the client address comes from the proxy’s X-Forwarded-For: audited, and each client has its own limit', async () => {
-    const at = (ip: string, username: string) => fetch(`${p.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ username, password: 'wrong-password' }) });
+    const at = (ip: string, username: string) =>
+      fetch(`${p.base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify({ username, password: 'wrong-password' }),
+      });
     for (let i = 0; i < 3; i++) expect((await at('198.51.100.7', `proxy.a.${i}`)).status).toBe(401);
     expect((await at('198.51.100.7', 'proxy.a.3')).status).toBe(429);
     expect((await at('198.51.100.8', 'proxy.b.0')).status).toBe(401);
@@ -89,7 +109,12 @@ describe('cookies and CSRF', () => {
       expect(set).not.toMatch(/Domain=/i);
       // The unprefixed cookie a sibling site could plant is not read.
       const pair = csrfPair(t);
-      const planted = await fetch(`http://127.0.0.1:${port}/can-bo/dang-nhap`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: pair.cookie }, body: `_csrf=${pair.token}&username=a&password=b`, redirect: 'manual' });
+      const planted = await fetch(`http://127.0.0.1:${port}/can-bo/dang-nhap`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: pair.cookie },
+        body: `_csrf=${pair.token}&username=a&password=b`,
+        redirect: 'manual',
+      });
       expect(planted.status).toBe(403);
     } finally {
       await app.close();
@@ -100,7 +125,12 @@ describe('cookies and CSRF', () => {
     const a = await t.ctx.sessions.create({ kind: 'citizen', id: '00000000-0000-4000-8000-00000000c001', name: 'A', identifier: null, citizenKind: 'citizen' });
     const b = await t.ctx.sessions.create({ kind: 'citizen', id: '00000000-0000-4000-8000-00000000c002', name: 'B', identifier: null, citizenKind: 'citizen' });
     const post = (session: string, token: string) =>
-      fetch(`${t.base}/dang-xuat`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${csrfPair(t).cookie}; congso_sid=${session}`, accept: 'application/json' }, body: `_csrf=${token}`, redirect: 'manual' });
+      fetch(`${t.base}/dang-xuat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${csrfPair(t).cookie}; congso_sid=${session}`, accept: 'application/json' },
+        body: `_csrf=${token}`,
+        redirect: 'manual',
+      });
     expect((await post(a.id, csrfPair(t).token)).status).toBe(403);
     expect((await post(a.id, csrfPair(t, b.id).token)).status).toBe(403);
     expect((await post(a.id, csrfPair(t, a.id).token)).status).toBe(303);

@@ -31,7 +31,9 @@ const PROBES: Record<string, Probe> = {
   // A replacement that is the result itself: refused after the permission check, so nothing is revoked.
   'POST /api/v1/results/:code/revoke': { body: (s) => ({ reason: 'Kiểm thử phân quyền', replacedBy: s.result }) },
   'POST /api/v1/results/:code/share': { body: () => ({ hours: 1 }) },
-  'PUT /api/v1/dossiers/:code/result-draft': { body: () => ({ kind: 'certificate', documentName: 'Dự thảo kiểm thử', fields: [{ label: 'Nhãn', value: 'Giá trị' }] }) },
+  'PUT /api/v1/dossiers/:code/result-draft': {
+    body: () => ({ kind: 'certificate', documentName: 'Dự thảo kiểm thử', fields: [{ label: 'Nhãn', value: 'Giá trị' }] }),
+  },
   'GET /api/v1/registers/:unitId': { query: () => ({ from: `${year}-01-01`, to: `${year}-12-31` }) },
   'POST /can-bo/ho-so/:code/thao-tac': { body: () => ({ action: 'receive', version: '1' }) },
   'POST /can-bo/ho-so/:code/ket-qua': { body: () => ({ kind: 'certificate', documentName: 'Dự thảo kiểm thử', fields: 'Nhãn: Giá trị' }) },
@@ -66,7 +68,7 @@ const LISTED = new Set<Own>(['dossier', 'result', 'upload', 'unit', 'shareLink',
 
 const isPage = (url: string) => !url.startsWith('/api/');
 const fill = (url: string, params: Record<string, KindName>, side: Side) =>
-  url.replace(/:([A-Za-z]+)|\*/g, (m, name: string | undefined) => encodeURIComponent(KINDS[params[name ?? '*']].value(side)));
+  url.replace(/:([A-Za-z]+)|\*/g, (_m, name: string | undefined) => encodeURIComponent(KINDS[params[name ?? '*']].value(side)));
 
 function bodyFor(route: RouteEntry, side: Side, csrf: ReturnType<typeof csrfPair>): { headers: Record<string, string>; body?: BodyInit } {
   if (route.method === 'GET' || route.method === 'DELETE' || route.method === 'OPTIONS') return { headers: {} };
@@ -81,10 +83,16 @@ function bodyFor(route: RouteEntry, side: Side, csrf: ReturnType<typeof csrfPair
   return { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(fields) };
 }
 
-const mentions = (r: Sent, secrets: string[]) => secrets.filter((s) => r.text.toLowerCase().includes(s.toLowerCase()) || r.utf8.toLowerCase().includes(s.toLowerCase()));
+const mentions = (r: Sent, secrets: string[]) =>
+  secrets.filter((s) => r.text.toLowerCase().includes(s.toLowerCase()) || r.utf8.toLowerCase().includes(s.toLowerCase()));
 
 async function draftOf(side: Side) {
-  const r = await t.ctx.database.db.selectFrom('dossier_drafts').select('form').where('owner_citizen_id', '=', side.citizen.id).where('procedure_code', '=', side.procedure).executeTakeFirst();
+  const r = await t.ctx.database.db
+    .selectFrom('dossier_drafts')
+    .select('form')
+    .where('owner_citizen_id', '=', side.citizen.id)
+    .where('procedure_code', '=', side.procedure)
+    .executeTakeFirst();
   return JSON.stringify(r?.form ?? null);
 }
 
@@ -101,7 +109,9 @@ describe('authorisation matrix', () => {
       if (!rule) continue; // reported by the test above
       const named = namedObject(route.url);
       if (named && named !== rule.own && named !== rule.publicView)
-        failures.push(`${route.method} ${route.url}: names a ${named} (route-kinds.ts) but the policy gives it ${rule.own ? `own: '${rule.own}'` : rule.publicView ? `publicView: '${rule.publicView}'` : 'no ownership'}`);
+        failures.push(
+          `${route.method} ${route.url}: names a ${named} (route-kinds.ts) but the policy gives it ${rule.own ? `own: '${rule.own}'` : rule.publicView ? `publicView: '${rule.publicView}'` : 'no ownership'}`,
+        );
       if (rule.own === 'draft' && named !== 'draft') failures.push(`${route.method} ${route.url}: a draft route must name the procedure of the draft`);
       if (rule.publicView && rule.who !== 'public') failures.push(`${route.method} ${route.url}: publicView is for public routes`);
     }
@@ -111,7 +121,9 @@ describe('authorisation matrix', () => {
   it('every route × every caller × own and other objects: roles enforced, others refused, owners let in', async () => {
     const routes = t.app.routeTable;
     const unclassified = routes.flatMap((r) => classify(r.url).unknown.map((p) => `${r.method} ${r.url} :${p}`));
-    expect(unclassified, `route parameters of unknown kind: classify them in test/security/route-kinds.ts (PARAM_RULES): ${unclassified.join(', ')}`).toEqual([]);
+    expect(unclassified, `route parameters of unknown kind: classify them in test/security/route-kinds.ts (PARAM_RULES): ${unclassified.join(', ')}`).toEqual(
+      [],
+    );
 
     const csrf = csrfPair(t);
     const failures: string[] = [];
@@ -135,7 +147,10 @@ describe('authorisation matrix', () => {
         for (const ownership of ['own', 'other'] as const) {
           const side = ownership === 'own' ? w.own : w.other;
           const probe = PROBES[key] ?? {};
-          const qs = new URLSearchParams({ ...probe.query?.(side), ...Object.fromEntries(Object.entries(query).map(([q, k]) => [q, KINDS[k].value(side)])) }).toString();
+          const qs = new URLSearchParams({
+            ...probe.query?.(side),
+            ...Object.fromEntries(Object.entries(query).map(([q, k]) => [q, KINDS[k].value(side)])),
+          }).toString();
           const url = fill(route.url, params, side) + (qs ? `?${qs}` : '');
           const { headers, body } = bodyFor(route, side, csrf);
           const token = w.tokens.get(caller);
@@ -145,7 +160,8 @@ describe('authorisation matrix', () => {
           const draftBefore = ownDraft ? await draftOf(w.other) : '';
           const r = await send(t, route.method, url, { headers, body });
           checks++;
-          const fail = (why: string) => failures.push(`${route.method} ${url} as ${caller} (${ownership}): ${why} — got ${r.status} ${r.utf8.slice(0, 160).replace(/\s+/g, ' ')}`);
+          const fail = (why: string) =>
+            failures.push(`${route.method} ${url} as ${caller} (${ownership}): ${why} — got ${r.status} ${r.utf8.slice(0, 160).replace(/\s+/g, ' ')}`);
           const principal = w.principals.get(caller) ?? null;
 
           if (r.status >= 500) {
@@ -169,7 +185,10 @@ describe('authorisation matrix', () => {
             if (r.status === 401 || r.status === 403) fail('public route refused');
             if (rule.publicView) {
               // A signed-in citizen's own name is in every page's header: that is not the object's data.
-              const leaked = mentions(r, side.secrets.filter((x) => !(principal?.name ?? '').toLowerCase().includes(x)));
+              const leaked = mentions(
+                r,
+                side.secrets.filter((x) => !(principal?.name ?? '').toLowerCase().includes(x)),
+              );
               if (leaked.length) fail(`public reply shows personal data: ${leaked.join(', ')}`);
             }
             continue;
@@ -194,12 +213,15 @@ describe('authorisation matrix', () => {
             if (leaked.length) fail(`lists the other side's ${rule.own}: ${leaked.join(', ')}`);
           }
           if (r.status === 401 || r.status === 403) fail('allowed caller refused');
-          else if (personal && ownership === 'own' && (inPath || ownDraft) && route.method === 'GET' && r.status === 404) fail('owner cannot find their own object');
+          else if (personal && ownership === 'own' && (inPath || ownDraft) && route.method === 'GET' && r.status === 404)
+            fail('owner cannot find their own object');
         }
       }
     }
     const scoped = routes.filter((r) => POLICY[`${r.method} ${r.url}`]?.own).length;
-    console.info(`security: ${routes.length} routes × ${CALLERS.length} roles × 2 ownership cases = ${checks} checks (${scoped} routes limited to the caller's own; parameter kinds: ${[...kindsSeen].sort().join(', ')})`);
+    console.info(
+      `security: ${routes.length} routes × ${CALLERS.length} roles × 2 ownership cases = ${checks} checks (${scoped} routes limited to the caller's own; parameter kinds: ${[...kindsSeen].sort().join(', ')})`,
+    );
     expect(failures, failures.join('\n')).toEqual([]);
   }, 600_000);
 
@@ -207,33 +229,102 @@ describe('authorisation matrix', () => {
     const o = w.other;
     const tk = (c: Caller) => w.tokens.get(c)!;
     const json = (method: string, url: string, caller: Caller, body: unknown) =>
-      send(t, method, url, { headers: { authorization: `Bearer ${tk(caller)}`, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+      send(t, method, url, {
+        headers: { authorization: `Bearer ${tk(caller)}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
     const urlencoded = (url: string, caller: Caller, fields: Record<string, string>) =>
-      send(t, 'POST', url, { headers: { authorization: `Bearer ${tk(caller)}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams(fields).toString() });
+      send(t, 'POST', url, {
+        headers: { authorization: `Bearer ${tk(caller)}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: new URLSearchParams(fields).toString(),
+      });
     const form = (url: string, caller: Caller, fields: Record<string, string>) => {
       const fd = new FormData();
       for (const [k, v] of Object.entries(fields)) fd.append(k, v);
       return send(t, 'POST', url, { headers: { authorization: `Bearer ${tk(caller)}`, accept: 'text/html' }, body: fd });
     };
-    const filing = (uploadId: string, extra: Record<string, unknown> = {}) => ({ procedureCode: w.own.procedure, channel: 2, form: { tenDoanhNghiep: 'Công ty Mượn Tệp', maSoThue: '0101234567' }, components: [{ code: 'T-01', uploadId }], ...extra });
+    const filing = (uploadId: string, extra: Record<string, unknown> = {}) => ({
+      procedureCode: w.own.procedure,
+      channel: 2,
+      form: { tenDoanhNghiep: 'Công ty Mượn Tệp', maSoThue: '0101234567' },
+      components: [{ code: 'T-01', uploadId }],
+      ...extra,
+    });
     const counter = { channel: 1, applicant: { name: 'Người Nộp Tại Quầy', identifier: '079100000099' } };
     const cases: { name: string; run: () => Promise<Sent>; refused: (r: Sent) => boolean }[] = [
-      { name: "a citizen attaches another applicant's upload", run: () => json('POST', '/api/v1/dossiers', 'citizen', filing(o.upload)), refused: (r) => r.status === 400 },
-      { name: "an officer attaches, at the counter, a file of another unit's dossier", run: () => json('POST', '/api/v1/dossiers', 'receiving_officer', filing(o.upload, counter)), refused: (r) => r.status === 400 },
-      { name: "an officer certifies a copy for another unit's dossier", run: () => json('POST', '/api/v1/results/certified-copies', 'receiving_officer', { dossierCode: o.dossier, uploadId: w.own.upload, documentName: 'Bản sao thử' }), refused: (r) => r.status === 404 },
-      { name: "an officer certifies another unit's file as a copy", run: () => json('POST', '/api/v1/results/certified-copies', 'receiving_officer', { dossierCode: w.own.dossier, uploadId: o.upload, documentName: 'Bản sao thử' }), refused: (r) => r.status === 404 },
-      { name: "a signing leader signs another unit's dossier", run: () => json('POST', '/api/v1/results/sign', 'signing_leader', { dossierCodes: [o.dossier] }), refused: (r) => r.status === 200 && /"NOT_FOUND"/.test(r.utf8) && !/resultCode/.test(r.utf8) },
-      { name: "a signing leader signs another unit's dossier from the page", run: () => urlencoded('/can-bo/ky-so', 'signing_leader', { codes: o.dossier }), refused: (r) => r.status === 200 && !r.utf8.includes(o.secrets[0]) },
-      { name: "a unit leader assigns another unit's dossier", run: () => urlencoded('/can-bo/ho-so/phan-cong', 'unit_leader', { codes: o.dossier, [`version.${o.dossier}`]: '1', assignee: 'chuyenvien' }), refused: (r) => r.status === 400 },
-      { name: "a citizen reuses another applicant's result in a draft", run: () => form(`/nop-ho-so/${w.own.procedure}`, 'citizen', { intent: 'save', 'reuse.0': o.result }), refused: (r) => r.status === 400 },
-      { name: "a signing leader replaces a result by another unit's result", run: () => json('POST', `/api/v1/results/${w.own.result}/revoke`, 'signing_leader', { reason: 'Thay thế thử', replacedBy: o.result }), refused: (r) => r.status === 400 },
+      {
+        name: "a citizen attaches another applicant's upload",
+        run: () => json('POST', '/api/v1/dossiers', 'citizen', filing(o.upload)),
+        refused: (r) => r.status === 400,
+      },
+      {
+        name: "an officer attaches, at the counter, a file of another unit's dossier",
+        run: () => json('POST', '/api/v1/dossiers', 'receiving_officer', filing(o.upload, counter)),
+        refused: (r) => r.status === 400,
+      },
+      {
+        name: "an officer certifies a copy for another unit's dossier",
+        run: () =>
+          json('POST', '/api/v1/results/certified-copies', 'receiving_officer', {
+            dossierCode: o.dossier,
+            uploadId: w.own.upload,
+            documentName: 'Bản sao thử',
+          }),
+        refused: (r) => r.status === 404,
+      },
+      {
+        name: "an officer certifies another unit's file as a copy",
+        run: () =>
+          json('POST', '/api/v1/results/certified-copies', 'receiving_officer', {
+            dossierCode: w.own.dossier,
+            uploadId: o.upload,
+            documentName: 'Bản sao thử',
+          }),
+        refused: (r) => r.status === 404,
+      },
+      {
+        name: "a signing leader signs another unit's dossier",
+        run: () => json('POST', '/api/v1/results/sign', 'signing_leader', { dossierCodes: [o.dossier] }),
+        refused: (r) => r.status === 200 && /"NOT_FOUND"/.test(r.utf8) && !/resultCode/.test(r.utf8),
+      },
+      {
+        name: "a signing leader signs another unit's dossier from the page",
+        run: () => urlencoded('/can-bo/ky-so', 'signing_leader', { codes: o.dossier }),
+        refused: (r) => r.status === 200 && !r.utf8.includes(o.secrets[0]),
+      },
+      {
+        name: "a unit leader assigns another unit's dossier",
+        run: () => urlencoded('/can-bo/ho-so/phan-cong', 'unit_leader', { codes: o.dossier, [`version.${o.dossier}`]: '1', assignee: 'chuyenvien' }),
+        refused: (r) => r.status === 400,
+      },
+      {
+        name: "a citizen reuses another applicant's result in a draft",
+        run: () => form(`/nop-ho-so/${w.own.procedure}`, 'citizen', { intent: 'save', 'reuse.0': o.result }),
+        refused: (r) => r.status === 400,
+      },
+      {
+        name: "a signing leader replaces a result by another unit's result",
+        run: () => json('POST', `/api/v1/results/${w.own.result}/revoke`, 'signing_leader', { reason: 'Thay thế thử', replacedBy: o.result }),
+        refused: (r) => r.status === 400,
+      },
     ];
-    const state = async () => JSON.stringify(await Promise.all([
-      t.ctx.database.db.selectFrom('dossiers').select(['code', 'status', 'assignee', 'handling_unit']).orderBy('code').execute(),
-      t.ctx.database.db.selectFrom('results').select(['result_code', 'status']).orderBy('result_code').execute(),
-      t.ctx.database.db.selectFrom('dossier_components').select((e) => e.fn.countAll<number>().as('n')).execute(),
-      t.ctx.database.db.selectFrom('dossier_drafts').select(['owner_citizen_id', 'procedure_code', 'components']).where('owner_citizen_id', '=', w.own.citizen.id).orderBy('procedure_code').execute(),
-    ]));
+    const state = async () =>
+      JSON.stringify(
+        await Promise.all([
+          t.ctx.database.db.selectFrom('dossiers').select(['code', 'status', 'assignee', 'handling_unit']).orderBy('code').execute(),
+          t.ctx.database.db.selectFrom('results').select(['result_code', 'status']).orderBy('result_code').execute(),
+          t.ctx.database.db
+            .selectFrom('dossier_components')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .execute(),
+          t.ctx.database.db
+            .selectFrom('dossier_drafts')
+            .select(['owner_citizen_id', 'procedure_code', 'components'])
+            .where('owner_citizen_id', '=', w.own.citizen.id)
+            .orderBy('procedure_code')
+            .execute(),
+        ]),
+      );
     await w.resetDrafts();
     const before = await state();
     const failures: string[] = [];

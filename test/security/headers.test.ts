@@ -39,7 +39,8 @@ function judgeHeaders(h: Headers, production: boolean): string[] {
   const script = /script-src([^;]*)/.exec(csp)?.[1] ?? '';
   if (/'unsafe-inline'|'unsafe-eval'|\*/.test(script)) out.push(`script-src allows ${script.trim()}`);
   if (h.get('x-content-type-options') !== 'nosniff') out.push(`X-Content-Type-Options is ${h.get('x-content-type-options')}`);
-  if (h.get('x-frame-options') !== 'DENY' && !/frame-ancestors 'none'/.test(csp)) out.push(`framing allowed (X-Frame-Options ${h.get('x-frame-options')}, CSP ${csp})`);
+  if (h.get('x-frame-options') !== 'DENY' && !/frame-ancestors 'none'/.test(csp))
+    out.push(`framing allowed (X-Frame-Options ${h.get('x-frame-options')}, CSP ${csp})`);
   if (!SAFE_REFERRER.includes(h.get('referrer-policy') ?? '')) out.push(`Referrer-Policy is ${h.get('referrer-policy')}`);
   const hsts = h.get('strict-transport-security');
   if (production) {
@@ -77,8 +78,9 @@ describe('security headers', () => {
       const caller = callerFor(r);
       if (!caller) continue;
       const { params, query } = classify(r.url);
-      const url = r.url.replace(/:([A-Za-z]+)|\*/g, (_m, name: string | undefined) => encodeURIComponent(KINDS[params[name ?? '*']].value(w.own)))
-        + (Object.keys(query).length ? `?${new URLSearchParams(Object.fromEntries(Object.entries(query).map(([q, k]) => [q, KINDS[k].value(w.own)])))}` : '');
+      const url =
+        r.url.replace(/:([A-Za-z]+)|\*/g, (_m, name: string | undefined) => encodeURIComponent(KINDS[params[name ?? '*']].value(w.own))) +
+        (Object.keys(query).length ? `?${new URLSearchParams(Object.fromEntries(Object.entries(query).map(([q, k]) => [q, KINDS[k].value(w.own)])))}` : '');
       const token = w.tokens.get(caller);
       const res = await send(t, 'GET', url, { headers: { accept: 'text/html', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
       statuses.push(`${res.status} ${url}`);
@@ -87,7 +89,8 @@ describe('security headers', () => {
     }
     for (const url of ERROR_URLS) {
       const res = await send(t, 'GET', url, { headers: { accept: 'text/html', authorization: `Bearer ${w.tokens.get('citizen')}` } });
-      if (res.status < 400 || !/text\/html/.test(res.headers.get('content-type') ?? '')) failures.push(`${url}: expected an HTML error page, got ${res.status} ${res.headers.get('content-type')}`);
+      if (res.status < 400 || !/text\/html/.test(res.headers.get('content-type') ?? ''))
+        failures.push(`${url}: expected an HTML error page, got ${res.status} ${res.headers.get('content-type')}`);
       for (const why of judgeHeaders(res.headers, false)) failures.push(`${url} (${res.status}): ${why}`);
     }
     expect(failures, failures.join('\n')).toEqual([]);
@@ -107,10 +110,20 @@ describe('security headers', () => {
       const db = await createScratchDatabase(process.env.TEST_DATABASE_URL!, 'congso_t');
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'congso-prod-'));
       const config = loadConfig({
-        CONGSO_MODE: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: db.url, PUBLIC_URL: `http://127.0.0.1:${port}`,
-        SESSION_SECRET: 'p'.repeat(40), TOKEN_SECRET: 'q'.repeat(40),
+        CONGSO_MODE: 'production',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: db.url,
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        SESSION_SECRET: 'p'.repeat(40),
+        TOKEN_SECRET: 'q'.repeat(40),
         // The national SSO is out of reach here: its local stand-in, so the sign-in redirect stays on this machine.
-        OIDC_ISSUER: `http://127.0.0.1:${port}/sso`, OIDC_CLIENT_ID: 'congso-portal', OIDC_CLIENT_SECRET: 'r'.repeat(40), SSO_SIMULATOR: 'on',
+        OIDC_ISSUER: `http://127.0.0.1:${port}/sso`,
+        OIDC_CLIENT_ID: 'congso-portal',
+        OIDC_CLIENT_SECRET: 'r'.repeat(40),
+        SSO_SIMULATOR: 'on',
       });
       expect(config.mode).toBe('production');
       ctx = await createContext(config, { worker: false });
@@ -132,11 +145,20 @@ describe('security headers', () => {
       const base = `http://127.0.0.1:${port}`;
       const routes = app.routeTable.filter(isPageRoute);
       const failures: string[] = [];
-      const admin = await issueToken(ctx, { kind: 'staff', id: '00000000-0000-4000-8000-0000000000ad', username: 'sec.admin', name: 'Quản trị', roles: [{ role: 'administrator', unitId: '000.00.00.G12' }] });
+      const admin = await issueToken(ctx, {
+        kind: 'staff',
+        id: '00000000-0000-4000-8000-0000000000ad',
+        username: 'sec.admin',
+        name: 'Quản trị',
+        roles: [{ role: 'administrator', unitId: '000.00.00.G12' }],
+      });
       for (const r of routes) {
         const url = r.url.replace(/:([A-Za-z]+)|\*/g, 'x');
         for (const token of [undefined, admin]) {
-          const res = await fetch(`${base}${url}`, { headers: { accept: 'text/html', ...(token ? { authorization: `Bearer ${token}` } : {}) }, redirect: 'manual' });
+          const res = await fetch(`${base}${url}`, {
+            headers: { accept: 'text/html', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+            redirect: 'manual',
+          });
           await res.arrayBuffer();
           if (res.status >= 500) failures.push(`${url}: ${res.status}`);
           for (const why of judgeHeaders(res.headers, true)) failures.push(`${url} (${res.status}, ${token ? 'administrator' : 'anonymous'}): ${why}`);

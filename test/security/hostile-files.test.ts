@@ -25,7 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const count = async (table: 'uploads' | 'results') => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(t.ctx.database.db)).rows[0].n;
+const count = async (table: 'uploads' | 'results') =>
+  (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(t.ctx.database.db)).rows[0].n;
 
 describe('hostile files', () => {
   it('are refused at every door, named, and nothing is stored or sealed', async () => {
@@ -52,7 +53,11 @@ describe('hostile files', () => {
       expect4xx('upload', label, r.status, await r.json());
     }
     for (const [label, bytes] of pdfs) {
-      const r = await fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(bytes) });
+      const r = await fetch(`${t.base}/api/v1/public/results/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/pdf' },
+        body: new Uint8Array(bytes),
+      });
       expect4xx('verification', label, r.status, await r.json());
     }
     const storedBefore = await count('uploads');
@@ -60,14 +65,21 @@ describe('hostile files', () => {
       // A file that reached storage before today's checks: certification checks again.
       const { sha256, size } = await t.ctx.blobs.put(bytes);
       const id = randomUUID();
-      await importUploads(t.ctx, [{ id, sha256, size, contentType: 'application/pdf', kind: 'pdf', fileName: 'cu.pdf', owner: 'staff:tiepnhan.xnk', createdAt: new Date() }]);
-      const r = await api(t, 'POST', '/api/v1/results/certified-copies', { token: tok.receiving, body: { dossierCode: dossier, uploadId: id, documentName: 'Bản sao thử' } });
+      await importUploads(t.ctx, [
+        { id, sha256, size, contentType: 'application/pdf', kind: 'pdf', fileName: 'cu.pdf', owner: 'staff:tiepnhan.xnk', createdAt: new Date() },
+      ]);
+      const r = await api(t, 'POST', '/api/v1/results/certified-copies', {
+        token: tok.receiving,
+        body: { dossierCode: dossier, uploadId: id, documentName: 'Bản sao thử' },
+      });
       expect4xx('certification', label, r.status, r.body);
     }
 
     expect(failures).toEqual([]);
     expect(storedBefore, 'no upload was stored by the upload or verification doors').toBe(before.uploads);
     expect(await count('results'), 'nothing certified').toBe(before.results);
-    console.info(`security: ${pdfs.length + office.length} hostile files (${pdfs.length} PDF, ${office.length} Office) tried ${tries} times at 3 doors (upload, anonymous verification, certification): all refused, nothing stored or sealed`);
+    console.info(
+      `security: ${pdfs.length + office.length} hostile files (${pdfs.length} PDF, ${office.length} Office) tried ${tries} times at 3 doors (upload, anonymous verification, certification): all refused, nothing stored or sealed`,
+    );
   }, 300_000);
 });

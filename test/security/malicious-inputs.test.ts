@@ -29,17 +29,29 @@ let pdf: Buffer;
 const csrf = () => csrfPair(t);
 
 const staff = (role: StaffRole, unit = UNIT_X, who?: { id: string; username: string; name: string }): Principal => ({
-  kind: 'staff', id: who?.id ?? randomUUID(), username: who?.username ?? `sec.${role}`, name: who?.name ?? `Cán bộ ${role}`, roles: [{ role, unitId: unit }],
+  kind: 'staff',
+  id: who?.id ?? randomUUID(),
+  username: who?.username ?? `sec.${role}`,
+  name: who?.name ?? `Cán bộ ${role}`,
+  roles: [{ role, unitId: unit }],
 });
 
-const validFiling = (over: Record<string, unknown> = {}, form: Record<string, unknown> = {}) =>
-  ({ procedureCode: PROC_X, channel: 2, form: { tenDoanhNghiep: 'Công ty TNHH An Toàn', maSoThue: '0101234567', ...form }, components: [{ code: 'T-01', uploadId: uploadFor.citizen }], ...over });
+const validFiling = (over: Record<string, unknown> = {}, form: Record<string, unknown> = {}) => ({
+  procedureCode: PROC_X,
+  channel: 2,
+  form: { tenDoanhNghiep: 'Công ty TNHH An Toàn', maSoThue: '0101234567', ...form },
+  components: [{ code: 'T-01', uploadId: uploadFor.citizen }],
+  ...over,
+});
 const uploadFor = { citizen: '' };
 
 beforeAll(async () => {
   t = await startTestApp({ demo: true });
   const admin = await issueToken(t.ctx, staff('administrator', '000.00.00.G12'));
-  const imp = await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: [procedureFor(PROC_X, UNIT_X, 'Thủ tục an ninh X'), procedureFor(PROC_Y, UNIT_Y, 'Thủ tục an ninh Y')] });
+  const imp = await api(t, 'POST', '/api/v1/procedures/import', {
+    token: admin,
+    body: [procedureFor(PROC_X, UNIT_X, 'Thủ tục an ninh X'), procedureFor(PROC_Y, UNIT_Y, 'Thủ tục an ninh Y')],
+  });
   if (imp.status !== 200) throw new Error(`import: ${JSON.stringify(imp.body)}`);
   citizen = { kind: 'citizen', id: randomUUID(), name: 'Lê Thị Kiểm Thử', identifier: '079300000033', citizenKind: 'citizen' };
   const cv = await t.ctx.database.db.selectFrom('staff').select(['id', 'username', 'full_name']).where('username', '=', 'chuyenvien').executeTakeFirstOrThrow();
@@ -55,22 +67,49 @@ beforeAll(async () => {
   pdf = await makePdf();
   uploadFor.citizen = await uploadPdf(t, tok.citizen, 'don.pdf');
   const file = async () => {
-    const r = await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', { token: tok.citizen, body: { ...validFiling(), components: [{ code: 'T-01', uploadId: await uploadPdf(t, tok.citizen) }] } });
+    const r = await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', {
+      token: tok.citizen,
+      body: { ...validFiling(), components: [{ code: 'T-01', uploadId: await uploadPdf(t, tok.citizen) }] },
+    });
     if (r.status !== 201) throw new Error(`file: ${JSON.stringify(r.body)}`);
     return r.body.code;
   };
   submitted = await file();
   processing = await file();
-  for (const [who, body] of [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }]] as const) {
-    const r = await api(t, 'POST', `/api/v1/dossiers/${processing}/actions`, { token: tok[who], body: { ...body, version: await versionOf(t, tok[who], processing) } });
+  for (const [who, body] of [
+    ['receiving', { action: 'receive' }],
+    ['leader', { action: 'assign', assignee: 'chuyenvien' }],
+  ] as const) {
+    const r = await api(t, 'POST', `/api/v1/dossiers/${processing}/actions`, {
+      token: tok[who],
+      body: { ...body, version: await versionOf(t, tok[who], processing) },
+    });
     if (r.status !== 200) throw new Error(`${body.action}: ${JSON.stringify(r.body)}`);
   }
 });
 afterAll(() => t?.close());
 
 // ─── What "nothing stored" means ────────────────────────────────────────────────────────
-const TABLES = ['dossiers', 'dossier_actions', 'dossier_components', 'dossier_drafts', 'dossier_ratings', 'uploads', 'results', 'result_drafts', 'result_events',
-  'notifications', 'staff', 'staff_roles', 'org_units', 'procedure_versions', 'calendar_years', 'audit_log', 'sessions', 'citizens'] as const;
+const TABLES = [
+  'dossiers',
+  'dossier_actions',
+  'dossier_components',
+  'dossier_drafts',
+  'dossier_ratings',
+  'uploads',
+  'results',
+  'result_drafts',
+  'result_events',
+  'notifications',
+  'staff',
+  'staff_roles',
+  'org_units',
+  'procedure_versions',
+  'calendar_years',
+  'audit_log',
+  'sessions',
+  'citizens',
+] as const;
 async function snapshot() {
   const out: Record<string, number> = {};
   for (const table of TABLES) out[table] = (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(t.ctx.database.db)).rows[0].n;
@@ -81,10 +120,23 @@ async function snapshot() {
 }
 
 // ─── Sending and judging ────────────────────────────────────────────────────────────────
-interface Reply { status: number; type: string; body: string; headers?: string }
-interface Case { name: string; page?: boolean; send(): Promise<Reply> }
+interface Reply {
+  status: number;
+  type: string;
+  body: string;
+  headers?: string;
+}
+interface Case {
+  name: string;
+  page?: boolean;
+  send(): Promise<Reply>;
+}
 
-async function call(method: string, url: string, o: { token?: string; type?: string | null; body?: unknown; headers?: Record<string, string>; page?: boolean } = {}): Promise<Reply> {
+async function call(
+  method: string,
+  url: string,
+  o: { token?: string; type?: string | null; body?: unknown; headers?: Record<string, string>; page?: boolean } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...o.headers };
   const body = o.body === undefined || typeof o.body === 'string' || o.body instanceof Buffer || o.body instanceof FormData ? o.body : JSON.stringify(o.body);
   if (o.token) headers.authorization = `Bearer ${o.token}`;
@@ -117,7 +169,8 @@ function judgeRefusal(c: Case, r: Reply): string | null {
     return `expected a JSON error body, got ${r.type}: ${r.body.slice(0, 120)}`;
   }
   const e = j.error;
-  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string' || !e.message || typeof e.messageEn !== 'string' || !e.messageEn) return `error body is not {error:{code,message,messageEn}}: ${r.body.slice(0, 200)}`;
+  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string' || !e.message || typeof e.messageEn !== 'string' || !e.messageEn)
+    return `error body is not {error:{code,message,messageEn}}: ${r.body.slice(0, 200)}`;
   return null;
 }
 
@@ -136,16 +189,27 @@ const MALFORMED_BODIES: { name: string; type?: string | null; body: () => string
   { name: 'empty body', body: () => '' },
   { name: '__proto__ pollution', body: () => '{"__proto__":{"isAdmin":true}}' },
   { name: 'constructor.prototype pollution', body: () => '{"constructor":{"prototype":{"isAdmin":true}}}' },
-  { name: 'invalid UTF-8 bytes', body: () => Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from('"}')]) },
+  {
+    name: 'invalid UTF-8 bytes',
+    body: () => Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+  },
   { name: 'UTF-16 body', type: 'application/json; charset=utf-16le', body: () => Buffer.from('{"a":"b"}', 'utf16le') },
   { name: 'object nested 10,000 levels', body: () => deepObject(10_000) },
   { name: 'array nested 100,000 levels', body: () => '['.repeat(100_000) + ']'.repeat(100_000) },
   { name: 'NUL in a value', body: () => '{"a":"x\\u0000y","username":"ad\\u0000min"}' },
   { name: 'NUL in a key', body: () => '{"a\\u0000b":"x"}' },
   { name: 'body over 2 MiB', body: () => JSON.stringify({ a: 'x'.repeat(2.5 * MiB) }) },
-  { name: 'XML with an external entity', type: 'application/xml', body: () => '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>' },
+  {
+    name: 'XML with an external entity',
+    type: 'application/xml',
+    body: () => '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+  },
   { name: 'text/plain', type: 'text/plain', body: () => '{"a":1}' },
-  { name: 'multipart on a JSON route', type: 'multipart/form-data; boundary=x', body: () => '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n' },
+  {
+    name: 'multipart on a JSON route',
+    type: 'multipart/form-data; boundary=x',
+    body: () => '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+  },
   { name: 'no content type', type: null, body: () => Buffer.from('{"a":1}') },
   { name: 'form body with invalid UTF-8', type: 'application/x-www-form-urlencoded', body: () => 'a=1&b=%FF%FE' },
   { name: 'JSON array', structural: true, body: () => '[1,2]' },
@@ -170,17 +234,29 @@ const jsonTargets = () => [
   { name: 'procedure import', method: 'POST', url: '/api/v1/procedures/import', token: tok.admin, anyJson: true },
 ];
 
-const SQL = ["' OR 1=1 --", "1; DROP TABLE dossiers; --", '" OR ""="', "%' OR '1'='1", "1 UNION SELECT username, password_hash FROM staff --"];
+const SQL = ["' OR 1=1 --", '1; DROP TABLE dossiers; --', '" OR ""="', "%' OR '1'='1", '1 UNION SELECT username, password_hash FROM staff --'];
 const NUMBERS = ['1e309', '18446744073709551616', '-0', 'NaN', 'Infinity', '-1', '1.5'];
 const DATES = ['0000-01-01', '10000-01-01', '2026-02-30', '2026-13-01', '2026-00-10', '2025-02-29', '-2026-01-01', '2026-1-1'];
-const XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'javascript:alert(1)', "'><svg onload=alert(1)>", '</textarea><script>alert(document.cookie)</script>', '<a href="javascript:alert(1)">bấm vào đây</a>'];
+const XSS = [
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  'javascript:alert(1)',
+  "'><svg onload=alert(1)>",
+  '</textarea><script>alert(document.cookie)</script>',
+  '<a href="javascript:alert(1)">bấm vào đây</a>',
+];
 
 async function forged(kind: string): Promise<string> {
   const p = { kind: 'staff', id: randomUUID(), username: 'attacker', name: 'Attacker', roles: [{ role: 'administrator', unitId: '000.00.00.G12' }] };
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const good = new TextEncoder().encode(t.config.secrets.token);
   const jwt = (key: Uint8Array, o: { iss?: string; aud?: string; exp?: string | number; nbf?: string | number; alg?: string } = {}) => {
-    let s = new SignJWT({ p }).setProtectedHeader({ alg: o.alg ?? 'HS256', typ: 'JWT' }).setSubject('staff:x').setIssuer(o.iss ?? t.config.publicUrl).setAudience(o.aud ?? 'congso-api').setIssuedAt();
+    let s = new SignJWT({ p })
+      .setProtectedHeader({ alg: o.alg ?? 'HS256', typ: 'JWT' })
+      .setSubject('staff:x')
+      .setIssuer(o.iss ?? t.config.publicUrl)
+      .setAudience(o.aud ?? 'congso-api')
+      .setIssuedAt();
     s = s.setExpirationTime(o.exp ?? '1h');
     if (o.nbf !== undefined) s = s.setNotBefore(o.nbf);
     return s.sign(key);
@@ -219,13 +295,33 @@ async function forged(kind: string): Promise<string> {
       return `${b64({ alg: 'RS256', typ: 'JWT' })}.${body}.${sig}`;
     }
     case 'kid path injection':
-      return new SignJWT({ p }).setProtectedHeader({ alg: 'HS256', kid: '../../../../dev/null' }).setIssuer(t.config.publicUrl).setAudience('congso-api').setExpirationTime('1h').sign(new TextEncoder().encode('x'.repeat(32)));
+      return new SignJWT({ p })
+        .setProtectedHeader({ alg: 'HS256', kid: '../../../../dev/null' })
+        .setIssuer(t.config.publicUrl)
+        .setAudience('congso-api')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode('x'.repeat(32)));
     default:
       throw new Error(kind);
   }
 }
-const JWTS = ['alg none', 'alg none with a signature', 'signed with another secret', 'signed with an empty key', 'HS512 with the right secret', 'expired', 'not valid yet', 'wrong issuer', 'wrong audience',
-  'payload tampered after signing', 'signature stripped', 'four segments', 'garbage', 'RS256 header on an HMAC token', 'kid path injection'];
+const JWTS = [
+  'alg none',
+  'alg none with a signature',
+  'signed with another secret',
+  'signed with an empty key',
+  'HS512 with the right secret',
+  'expired',
+  'not valid yet',
+  'wrong issuer',
+  'wrong audience',
+  'payload tampered after signing',
+  'signature stripped',
+  'four segments',
+  'garbage',
+  'RS256 header on an HMAC token',
+  'kid path injection',
+];
 
 function multipart(parts: ({ field: string; value: string } | { field: string; bytes: Uint8Array; name: string; type?: string })[]): FormData {
   const fd = new FormData();
@@ -235,7 +331,10 @@ function multipart(parts: ({ field: string; value: string } | { field: string; b
   }
   return fd;
 }
-const uploadCase = (name: string, parts: Parameters<typeof multipart>[0]): Case => ({ name: `upload: ${name}`, send: () => call('POST', '/api/v1/uploads', { token: tok.citizen, type: null, body: multipart(parts) }) });
+const uploadCase = (name: string, parts: Parameters<typeof multipart>[0]): Case => ({
+  name: `upload: ${name}`,
+  send: () => call('POST', '/api/v1/uploads', { token: tok.citizen, type: null, body: multipart(parts) }),
+});
 const file = (bytes: () => Uint8Array | Buffer, fileName: string) => [{ field: 'file', bytes: bytes(), name: fileName }];
 
 function refusedCases(): Case[] {
@@ -246,14 +345,40 @@ function refusedCases(): Case[] {
   for (const target of jsonTargets()) {
     for (const m of MALFORMED_BODIES) {
       if (target.anyJson && m.structural) continue;
-      add(`${target.name}: ${m.name}`, () => call(target.method, target.url, { token: target.token, type: m.type === undefined ? 'application/json' : m.type, body: m.body() }));
+      add(`${target.name}: ${m.name}`, () =>
+        call(target.method, target.url, { token: target.token, type: m.type === undefined ? 'application/json' : m.type, body: m.body() }),
+      );
     }
   }
   // Form bodies on pages: invalid UTF-8, NUL, oversized.
-  for (const [name, body] of [['invalid UTF-8', 'reason=%C3%28%FF'], ['NUL', 'reason=R%C3%BAt%00h%E1%BB%93+s%C6%A1'], ['over 256 KiB', `reason=${'x'.repeat(300 * 1024)}`]] as const) {
+  for (const [name, body] of [
+    ['invalid UTF-8', 'reason=%C3%28%FF'],
+    ['NUL', 'reason=R%C3%BAt%00h%E1%BB%93+s%C6%A1'],
+    ['over 256 KiB', `reason=${'x'.repeat(300 * 1024)}`],
+  ] as const) {
     // With the right version, so that what is refused is the body, not a stale page.
-    add(`withdraw form: ${name}`, async () => call('POST', `/ho-so-cua-toi/${submitted}/rut`, { token: tok.citizen, type: 'application/x-www-form-urlencoded', body: `version=${await versionOf(t, tok.citizen, submitted)}&${body}`, page: true }), true);
-    add(`office action form: ${name}`, async () => call('POST', `/can-bo/ho-so/${submitted}/thao-tac`, { token: tok.receiving, type: 'application/x-www-form-urlencoded', body: `action=refuse&version=${await versionOf(t, tok.receiving, submitted)}&${body}`, page: true }), true);
+    add(
+      `withdraw form: ${name}`,
+      async () =>
+        call('POST', `/ho-so-cua-toi/${submitted}/rut`, {
+          token: tok.citizen,
+          type: 'application/x-www-form-urlencoded',
+          body: `version=${await versionOf(t, tok.citizen, submitted)}&${body}`,
+          page: true,
+        }),
+      true,
+    );
+    add(
+      `office action form: ${name}`,
+      async () =>
+        call('POST', `/can-bo/ho-so/${submitted}/thao-tac`, {
+          token: tok.receiving,
+          type: 'application/x-www-form-urlencoded',
+          body: `action=refuse&version=${await versionOf(t, tok.receiving, submitted)}&${body}`,
+          page: true,
+        }),
+      true,
+    );
   }
 
   // IDs: SQL metacharacters, traversal, NUL, invalid UTF-8, overlong, in every kind of object id.
@@ -294,24 +419,44 @@ function refusedCases(): Case[] {
   ];
   for (const target of numberTargets) {
     // Working days may be fractions (0.5 rounds up): 1.5 is a valid answer there.
-    for (const n of NUMBERS) if (!(target.name.startsWith('due date') && n === '1.5')) add(`${target.name}${n}`, () => call('GET', target.url(n), { token: target.token, page: target.page }), target.page);
+    for (const n of NUMBERS)
+      if (!(target.name.startsWith('due date') && n === '1.5'))
+        add(`${target.name}${n}`, () => call('GET', target.url(n), { token: target.token, page: target.page }), target.page);
   }
   for (const n of ['1e309', '18446744073709551616', '-1', '1.5', '"NaN"', '"5"', '6']) {
-    add(`rating score ${n}`, () => call('POST', `/api/v1/dossiers/${submitted}/rating`, { token: tok.citizen, body: `{"scores":{"timeliness":${n},"attitude":5,"guidance":5,"result":5}}` }));
+    add(`rating score ${n}`, () =>
+      call('POST', `/api/v1/dossiers/${submitted}/rating`, { token: tok.citizen, body: `{"scores":{"timeliness":${n},"attitude":5,"guidance":5,"result":5}}` }),
+    );
   }
   for (const n of ['1e309', '18446744073709551616', '-1', '1.5', '"NaN"', '"5"', '-1e-7']) {
-    add(`e-form soLuong ${n} in a complete filing`, () => call('POST', '/api/v1/dossiers', { token: tok.citizen, body: JSON.stringify(validFiling()).replace('"form":{', `"form":{"soLuong":${n},`) }));
+    add(`e-form soLuong ${n} in a complete filing`, () =>
+      call('POST', '/api/v1/dossiers', { token: tok.citizen, body: JSON.stringify(validFiling()).replace('"form":{', `"form":{"soLuong":${n},`) }),
+    );
   }
-  for (const n of ['18446744073709551616', '2.5', '-2', '"2"', '1e309']) add(`filing channel ${n}`, () => call('POST', '/api/v1/dossiers', { token: tok.citizen, body: JSON.stringify(validFiling()).replace('"channel":2', `"channel":${n}`) }));
+  for (const n of ['18446744073709551616', '2.5', '-2', '"2"', '1e309'])
+    add(`filing channel ${n}`, () =>
+      call('POST', '/api/v1/dossiers', { token: tok.citizen, body: JSON.stringify(validFiling()).replace('"channel":2', `"channel":${n}`) }),
+    );
 
   // Dates out of range or impossible.
   for (const d of DATES) {
     add(`due date from=${d}`, () => call('GET', `/api/v1/calendar/due-date?from=${d}&workingDays=3`));
     add(`register from=${d}`, () => call('GET', `/api/v1/registers/${UNIT_X}?from=${d}&to=${d}`, { token: tok.receiving }));
     // The e-form's own JSON Schema decides its date range ("format": "date" allows year 0000).
-    if (d !== '0000-01-01') add(`e-form ngayCap ${d} in a complete filing`, () => call('POST', '/api/v1/dossiers', { token: tok.citizen, body: validFiling({}, { ngayCap: d }) }));
-    add(`apology newDueDate ${d}`, async () => call('POST', `/api/v1/dossiers/${processing}/actions`, { token: tok.leader, body: { action: 'apologise', reason: 'Cần thêm thời gian thẩm định', newDueDate: d, version: await versionOf(t, tok.leader, processing) } }));
-    add(`result draft validUntil ${d}`, () => call('PUT', `/api/v1/dossiers/${processing}/result-draft`, { token: tok.specialist, body: { kind: 'certificate', documentName: 'Giấy xác nhận', fields: [{ label: 'Phạm vi', value: 'Thử' }], validUntil: d } }));
+    if (d !== '0000-01-01')
+      add(`e-form ngayCap ${d} in a complete filing`, () => call('POST', '/api/v1/dossiers', { token: tok.citizen, body: validFiling({}, { ngayCap: d }) }));
+    add(`apology newDueDate ${d}`, async () =>
+      call('POST', `/api/v1/dossiers/${processing}/actions`, {
+        token: tok.leader,
+        body: { action: 'apologise', reason: 'Cần thêm thời gian thẩm định', newDueDate: d, version: await versionOf(t, tok.leader, processing) },
+      }),
+    );
+    add(`result draft validUntil ${d}`, () =>
+      call('PUT', `/api/v1/dossiers/${processing}/result-draft`, {
+        token: tok.specialist,
+        body: { kind: 'certificate', documentName: 'Giấy xác nhận', fields: [{ label: 'Phạm vi', value: 'Thử' }], validUntil: d },
+      }),
+    );
     add(`calendar day off ${d}`, () => call('PUT', '/api/v1/calendar/2030', { token: tok.admin, body: { daysOff: [d], makeUpWorkingDays: [] } }));
   }
   add('register from year 0 to year 0', () => call('GET', `/api/v1/registers/${UNIT_X}?from=0000-01-01&to=0000-12-31`, { token: tok.receiving }));
@@ -321,23 +466,53 @@ function refusedCases(): Case[] {
   const long = (n: number) => 'Đ'.repeat(n);
   add('sign-in: 100,000-character username', () => call('POST', '/api/v1/auth/login', { body: JSON.stringify({ username: long(100_000), password: 'x' }) }));
   add('catalogue: 10,000-character search', () => call('GET', `/api/v1/procedures?q=${encodeURIComponent(long(10_000))}`));
-  add('queue: 2,000-character search (HTML)', () => call('GET', `/can-bo/ho-so?q=${encodeURIComponent(long(2_000))}`, { token: tok.receiving, page: true }), true);
+  add(
+    'queue: 2,000-character search (HTML)',
+    () => call('GET', `/can-bo/ho-so?q=${encodeURIComponent(long(2_000))}`, { token: tok.receiving, page: true }),
+    true,
+  );
   add('tracking: 5,000-character code', () => call('GET', `/tra-cuu?ma=${'A'.repeat(5000)}`, { page: true }), true);
-  add('e-form tenDoanhNghiep of 201 characters in a complete filing', () => call('POST', '/api/v1/dossiers', { token: tok.citizen, body: validFiling({}, { tenDoanhNghiep: 'A'.repeat(201) }) }));
-  add('e-form ghiChu of 1 MiB in a complete filing', () => call('POST', '/api/v1/dossiers', { token: tok.citizen, body: validFiling({}, { ghiChu: 'x'.repeat(MiB) }) }));
-  add('withdraw reason of 5,000 characters', async () => call('POST', `/api/v1/dossiers/${submitted}/actions`, { token: tok.citizen, body: { action: 'withdraw', reason: 'x'.repeat(5000), version: await versionOf(t, tok.citizen, submitted) } }));
-  add('applicant name of 1,000 characters at the counter', () => call('POST', '/api/v1/dossiers', { token: tok.receiving, body: validFiling({ channel: 1, applicant: { name: 'N'.repeat(1000), identifier: '079300000099' }, components: [] }) }));
-  add('new unit name of 10,000 characters', () => call('POST', '/api/v1/units', { token: tok.admin, body: { id: '000.99.00.G12', parentId: '000.00.00.G12', kind: 'department', name: 'N'.repeat(10_000) } }));
+  add('e-form tenDoanhNghiep of 201 characters in a complete filing', () =>
+    call('POST', '/api/v1/dossiers', { token: tok.citizen, body: validFiling({}, { tenDoanhNghiep: 'A'.repeat(201) }) }),
+  );
+  add('e-form ghiChu of 1 MiB in a complete filing', () =>
+    call('POST', '/api/v1/dossiers', { token: tok.citizen, body: validFiling({}, { ghiChu: 'x'.repeat(MiB) }) }),
+  );
+  add('withdraw reason of 5,000 characters', async () =>
+    call('POST', `/api/v1/dossiers/${submitted}/actions`, {
+      token: tok.citizen,
+      body: { action: 'withdraw', reason: 'x'.repeat(5000), version: await versionOf(t, tok.citizen, submitted) },
+    }),
+  );
+  add('applicant name of 1,000 characters at the counter', () =>
+    call('POST', '/api/v1/dossiers', {
+      token: tok.receiving,
+      body: validFiling({ channel: 1, applicant: { name: 'N'.repeat(1000), identifier: '079300000099' }, components: [] }),
+    }),
+  );
+  add('new unit name of 10,000 characters', () =>
+    call('POST', '/api/v1/units', { token: tok.admin, body: { id: '000.99.00.G12', parentId: '000.00.00.G12', kind: 'department', name: 'N'.repeat(10_000) } }),
+  );
   add('request header of 100 KB', () => raw(head(t, 'GET', '/api/v1/procedures', { 'x-padding': 'a'.repeat(100_000) })));
   add('URL of 100 KB', () => raw(head(t, 'GET', `/api/v1/procedures?q=${'a'.repeat(100_000)}`)));
 
   // Raw HTTP: header injection, invalid bytes in the request line, smuggling.
   add('CR inside a header value', () => raw(`GET /api/v1/procedures HTTP/1.1\r\nhost: x\r\nx-a: b\rInjected: 1\r\nconnection: close\r\n\r\n`));
-  add('LF inside a header value', () => raw(`GET /api/v1/procedures HTTP/1.1\r\nhost: x\r\nidempotency-key: abcdefgh\nx-injected: 1\r\nconnection: close\r\n\r\n`));
+  add('LF inside a header value', () =>
+    raw(`GET /api/v1/procedures HTTP/1.1\r\nhost: x\r\nidempotency-key: abcdefgh\nx-injected: 1\r\nconnection: close\r\n\r\n`),
+  );
   add('NUL inside a header value', () => raw(`GET /api/v1/procedures HTTP/1.1\r\nhost: x\r\nx-a: b\0c\r\nconnection: close\r\n\r\n`));
   add('space in a header name', () => raw(`GET /api/v1/procedures HTTP/1.1\r\nhost: x\r\nx a: b\r\nconnection: close\r\n\r\n`));
-  add('Content-Length and Transfer-Encoding together', () => raw(`POST /api/v1/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 4\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n0\r\n\r\n`));
-  add('two Content-Length headers', () => raw(`POST /api/v1/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2\r\ncontent-length: 5\r\nconnection: close\r\n\r\n{}`));
+  add('Content-Length and Transfer-Encoding together', () =>
+    raw(
+      `POST /api/v1/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 4\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n0\r\n\r\n`,
+    ),
+  );
+  add('two Content-Length headers', () =>
+    raw(
+      `POST /api/v1/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2\r\ncontent-length: 5\r\nconnection: close\r\n\r\n{}`,
+    ),
+  );
   add('raw 0xFF bytes in the path', () => raw(head(t, 'GET', Buffer.concat([Buffer.from('/api/v1/procedures/'), Buffer.from([0xff, 0xfe])]))));
   add('raw CR LF in the path', () => raw(`GET /api/v1/procedures/x\r\nSet-Cookie: a=b HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`));
   add('garbage request line', () => raw('GARBAGE\r\n\r\n'));
@@ -346,15 +521,53 @@ function refusedCases(): Case[] {
   add('percent-encoded NUL in the query', () => call('GET', '/api/v1/procedures?q=a%00b'));
   add('percent-encoded NUL in the query (HTML)', () => call('GET', '/thu-tuc?q=a%00b', { page: true }), true);
   add('percent-encoded NUL in a staff search', () => call('GET', '/api/v1/dossiers?q=%00', { token: tok.receiving }));
-  add('service token: Basic credentials that are not percent-encoding', () => call('POST', '/api/v1/oauth/token', { headers: { authorization: `Basic ${Buffer.from('%E0%A4%A:%zz').toString('base64')}` }, body: { grant_type: 'client_credentials' } }));
-  add('service token: Basic credentials that are not UTF-8', () => call('POST', '/api/v1/oauth/token', { headers: { authorization: `Basic ${Buffer.from([0xff, 0x3a, 0xfe]).toString('base64')}` }, body: { grant_type: 'client_credentials' } }));
+  add('service token: Basic credentials that are not percent-encoding', () =>
+    call('POST', '/api/v1/oauth/token', {
+      headers: { authorization: `Basic ${Buffer.from('%E0%A4%A:%zz').toString('base64')}` },
+      body: { grant_type: 'client_credentials' },
+    }),
+  );
+  add('service token: Basic credentials that are not UTF-8', () =>
+    call('POST', '/api/v1/oauth/token', {
+      headers: { authorization: `Basic ${Buffer.from([0xff, 0x3a, 0xfe]).toString('base64')}` },
+      body: { grant_type: 'client_credentials' },
+    }),
+  );
 
   // Idempotency-Key values the filing API must refuse (with an otherwise valid filing).
-  for (const [name, key] of [['one character', 'a'], ['201 characters', 'k'.repeat(201)], ['10,000 characters', 'k'.repeat(10_000)], ['blank', '        '], ['latin-1 letters, too short', 'ééé']] as const) {
-    add(`Idempotency-Key: ${name}`, () => call('POST', '/api/v1/dossiers', { token: tok.citizen, headers: { 'idempotency-key': key }, body: JSON.stringify(validFiling()) }));
+  for (const [name, key] of [
+    ['one character', 'a'],
+    ['201 characters', 'k'.repeat(201)],
+    ['10,000 characters', 'k'.repeat(10_000)],
+    ['blank', '        '],
+    ['latin-1 letters, too short', 'ééé'],
+  ] as const) {
+    add(`Idempotency-Key: ${name}`, () =>
+      call('POST', '/api/v1/dossiers', { token: tok.citizen, headers: { 'idempotency-key': key }, body: JSON.stringify(validFiling()) }),
+    );
   }
-  add('Idempotency-Key with CR LF', () => raw(head(t, 'POST', '/api/v1/dossiers', { authorization: `Bearer ${tok.citizen}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(JSON.stringify(validFiling())), 'idempotency-key': 'abcdefgh\r\nx-evil: 1\rz' }), JSON.stringify(validFiling())));
-  add('Idempotency-Key with control characters', () => raw(head(t, 'POST', '/api/v1/dossiers', { authorization: `Bearer ${tok.citizen}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(JSON.stringify(validFiling())), 'idempotency-key': 'abc\x01\x02\x7fdefgh' }), JSON.stringify(validFiling())));
+  add('Idempotency-Key with CR LF', () =>
+    raw(
+      head(t, 'POST', '/api/v1/dossiers', {
+        authorization: `Bearer ${tok.citizen}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(JSON.stringify(validFiling())),
+        'idempotency-key': 'abcdefgh\r\nx-evil: 1\rz',
+      }),
+      JSON.stringify(validFiling()),
+    ),
+  );
+  add('Idempotency-Key with control characters', () =>
+    raw(
+      head(t, 'POST', '/api/v1/dossiers', {
+        authorization: `Bearer ${tok.citizen}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(JSON.stringify(validFiling())),
+        'idempotency-key': 'abc\x01\x02\x7fdefgh',
+      }),
+      JSON.stringify(validFiling()),
+    ),
+  );
 
   // Bearer tokens: forged, expired, malformed; on a protected route, a public one, and a filing.
   for (const kind of JWTS) {
@@ -362,7 +575,12 @@ function refusedCases(): Case[] {
     add(`JWT ${kind}: public catalogue`, async () => call('GET', '/api/v1/procedures', { token: await forged(kind) }));
     add(`JWT ${kind}: file a dossier`, async () => call('POST', '/api/v1/dossiers', { token: await forged(kind), body: JSON.stringify(validFiling()) }));
   }
-  for (const [name, value] of [['empty Bearer', 'Bearer '], ['Bearer null', 'Bearer null'], ['lower-case bearer', 'bearer abc.def.ghi'], ['Bearer of 8 KB', `Bearer ${'A'.repeat(8000)}`]] as const) {
+  for (const [name, value] of [
+    ['empty Bearer', 'Bearer '],
+    ['Bearer null', 'Bearer null'],
+    ['lower-case bearer', 'bearer abc.def.ghi'],
+    ['Bearer of 8 KB', `Bearer ${'A'.repeat(8000)}`],
+  ] as const) {
     add(`Authorization: ${name}`, () => call('GET', '/api/v1/me', { headers: { authorization: value } }));
   }
 
@@ -401,7 +619,8 @@ function refusedCases(): Case[] {
     ['empty file', () => Buffer.alloc(0), 'a.pdf'],
     ['a PDF named .png', p, 'a.png'],
     ['a PNG named .pdf', () => png, 'a.pdf'],
-  ] as const) cases.push(uploadCase(name, file(bytes, fileName)));
+  ] as const)
+    cases.push(uploadCase(name, file(bytes, fileName)));
   for (const [name, fileName] of [
     ['RTL override disguising .exe', 'invoice\u202Efdp.exe'],
     ['NUL before .exe', 'a.pdf\u0000.exe'],
@@ -413,8 +632,14 @@ function refusedCases(): Case[] {
     ['Windows device name', 'CON'],
     ['empty name', ''],
     ['only dots', '...'],
-  ] as const) cases.push(uploadCase(`name ${name}`, file(p, fileName)));
-  cases.push(uploadCase('file over 20 MiB', file(() => Buffer.concat([pdf.subarray(0, 9), Buffer.alloc(21 * MiB, 0x20)]), 'big.pdf')));
+  ] as const)
+    cases.push(uploadCase(`name ${name}`, file(p, fileName)));
+  cases.push(
+    uploadCase(
+      'file over 20 MiB',
+      file(() => Buffer.concat([pdf.subarray(0, 9), Buffer.alloc(21 * MiB, 0x20)]), 'big.pdf'),
+    ),
+  );
   cases.push(uploadCase('no file part', [{ field: 'fileName', value: 'a.pdf' }]));
   cases.push(uploadCase('two files', [...file(p, 'a.pdf'), ...file(p, 'b.pdf')]));
   cases.push(uploadCase('file field not named "file"', [{ field: 'upload', bytes: pdf, name: 'a.pdf' }]));
@@ -423,12 +648,61 @@ function refusedCases(): Case[] {
   cases.push(uploadCase('fileName field twice', [{ field: 'fileName', value: 'a.pdf' }, { field: 'fileName', value: 'b.pdf' }, ...file(p, 'a.pdf')]));
   add('upload: JSON instead of multipart', () => call('POST', '/api/v1/uploads', { token: tok.citizen, body: '{"file":"JVBERi0="}' }));
   add('upload: multipart without a boundary', () => call('POST', '/api/v1/uploads', { token: tok.citizen, type: 'multipart/form-data', body: '--x\r\n\r\n' }));
-  add('upload: truncated multipart', () => call('POST', '/api/v1/uploads', { token: tok.citizen, type: 'multipart/form-data; boundary=xyz', body: Buffer.concat([Buffer.from('--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n'), pdf.subarray(0, 100)]) }));
-  add('upload: boundary that never appears', () => call('POST', '/api/v1/uploads', { token: tok.citizen, type: 'multipart/form-data; boundary=nope', body: Buffer.concat([Buffer.from('--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n'), pdf, Buffer.from('\r\n--xyz--\r\n')]) }));
-  add('certified copy page: a file part with an empty name', () => call('POST', `/can-bo/ho-so/${submitted}/chung-thuc`, { token: tok.receiving, type: null, body: multipart([{ field: 'documentName', value: 'Giấy phép kinh doanh' }, { field: 'file', bytes: pdf, name: '' }]), page: true }), true);
-  add('certified copy page: HTML named .pdf', () => call('POST', `/can-bo/ho-so/${submitted}/chung-thuc`, { token: tok.receiving, type: null, body: multipart([{ field: 'documentName', value: 'Giấy phép kinh doanh' }, { field: 'file', bytes: html, name: 'a.pdf' }]), page: true }), true);
-  add('verification page: a file part with an empty name', () => call('POST', '/xac-minh', { type: null, body: multipart([{ field: 'file', bytes: html, name: '' }]), page: true }), true);
-  add('verification page: a polyglot PDF', () => call('POST', '/xac-minh', { type: null, body: multipart([{ field: 'file', bytes: Buffer.concat([pdf, makeDocx()]), name: 'a.pdf' }]), page: true }), true);
+  add('upload: truncated multipart', () =>
+    call('POST', '/api/v1/uploads', {
+      token: tok.citizen,
+      type: 'multipart/form-data; boundary=xyz',
+      body: Buffer.concat([
+        Buffer.from('--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n'),
+        pdf.subarray(0, 100),
+      ]),
+    }),
+  );
+  add('upload: boundary that never appears', () =>
+    call('POST', '/api/v1/uploads', {
+      token: tok.citizen,
+      type: 'multipart/form-data; boundary=nope',
+      body: Buffer.concat([Buffer.from('--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n'), pdf, Buffer.from('\r\n--xyz--\r\n')]),
+    }),
+  );
+  add(
+    'certified copy page: a file part with an empty name',
+    () =>
+      call('POST', `/can-bo/ho-so/${submitted}/chung-thuc`, {
+        token: tok.receiving,
+        type: null,
+        body: multipart([
+          { field: 'documentName', value: 'Giấy phép kinh doanh' },
+          { field: 'file', bytes: pdf, name: '' },
+        ]),
+        page: true,
+      }),
+    true,
+  );
+  add(
+    'certified copy page: HTML named .pdf',
+    () =>
+      call('POST', `/can-bo/ho-so/${submitted}/chung-thuc`, {
+        token: tok.receiving,
+        type: null,
+        body: multipart([
+          { field: 'documentName', value: 'Giấy phép kinh doanh' },
+          { field: 'file', bytes: html, name: 'a.pdf' },
+        ]),
+        page: true,
+      }),
+    true,
+  );
+  add(
+    'verification page: a file part with an empty name',
+    () => call('POST', '/xac-minh', { type: null, body: multipart([{ field: 'file', bytes: html, name: '' }]), page: true }),
+    true,
+  );
+  add(
+    'verification page: a polyglot PDF',
+    () => call('POST', '/xac-minh', { type: null, body: multipart([{ field: 'file', bytes: Buffer.concat([pdf, makeDocx()]), name: 'a.pdf' }]), page: true }),
+    true,
+  );
   add('verification: a polyglot PDF', () => call('POST', '/api/v1/public/results/verify', { type: 'application/pdf', body: Buffer.concat([pdf, makeDocx()]) }));
   add('verification: HTML sent as a PDF', () => call('POST', '/api/v1/public/results/verify', { type: 'application/pdf', body: html }));
 
@@ -511,6 +785,7 @@ describe('hostile searches and reflected values', () => {
     // Injection attempts must find nothing; bare metacharacters (which fold to little or nothing)
     // may list what an empty search lists, never more than the caller may see.
     const hostile = new Set([...SQL, ...XSS]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as typed
     const values = [...hostile, '%', '_', '\\', '*', "'", '"', '--', '/*', '$1', '${7*7}', '{{7*7}}', 'đ%_'];
     const before = await snapshot();
     const failures: string[] = [];
@@ -561,15 +836,25 @@ describe('hostile values that are stored', () => {
     expect(fields.length).toBeGreaterThanOrEqual(8);
     for (const field of fields) {
       for (const x of XSS) {
-        const fd = multipart([{ field: 'intent', value: 'save' }, { field: 'f.tenDoanhNghiep', value: 'Công ty Nháp' }, { field: `f.${field}`, value: x }]);
+        const fd = multipart([
+          { field: 'intent', value: 'save' },
+          { field: 'f.tenDoanhNghiep', value: 'Công ty Nháp' },
+          { field: `f.${field}`, value: x },
+        ]);
         const r = await call('POST', `/nop-ho-so/${PROC_X}`, { token: tok.citizen, type: null, body: fd, page: true });
         if (r.status !== 303) {
           failures.push(`draft ${field} = ${x}: ${r.status} ${r.body.slice(0, 120)}`);
           continue;
         }
         stored++;
-        const draft = await t.ctx.database.db.selectFrom('dossier_drafts').select('form').where('owner_citizen_id', '=', citizen.id).where('procedure_code', '=', PROC_X).executeTakeFirstOrThrow();
-        if ((draft.form as Record<string, unknown>)[field] !== x) failures.push(`draft ${field}: stored ${JSON.stringify((draft.form as Record<string, unknown>)[field])}, not what was typed`);
+        const draft = await t.ctx.database.db
+          .selectFrom('dossier_drafts')
+          .select('form')
+          .where('owner_citizen_id', '=', citizen.id)
+          .where('procedure_code', '=', PROC_X)
+          .executeTakeFirstOrThrow();
+        if ((draft.form as Record<string, unknown>)[field] !== x)
+          failures.push(`draft ${field}: stored ${JSON.stringify((draft.form as Record<string, unknown>)[field])}, not what was typed`);
         await check(`draft ${field}`, `/nop-ho-so/${PROC_X}`, tok.citizen, x);
         await check(`draft review ${field}`, `/nop-ho-so/${PROC_X}/xem-lai`, tok.citizen, x);
       }
@@ -579,13 +864,19 @@ describe('hostile values that are stored', () => {
     const freeText = fields.filter((f) => ['tenDoanhNghiep', 'diaChi', 'ghiChu', 'website'].includes(f));
     for (const x of XSS) {
       const form = Object.fromEntries(freeText.map((f) => [f, x]));
-      const r = await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', { token: tok.citizen, body: { ...validFiling({}, form), components: [{ code: 'T-01', uploadId: await uploadPdf(t, tok.citizen) }] } });
+      const r = await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', {
+        token: tok.citizen,
+        body: { ...validFiling({}, form), components: [{ code: 'T-01', uploadId: await uploadPdf(t, tok.citizen) }] },
+      });
       if (r.status !== 201) {
         failures.push(`filing with ${x}: ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`);
         continue;
       }
       stored++;
-      const w = await api(t, 'POST', `/api/v1/dossiers/${r.body.code}/actions`, { token: tok.citizen, body: { action: 'withdraw', reason: `Lý do ${x}`, version: await versionOf(t, tok.citizen, r.body.code) } });
+      const w = await api(t, 'POST', `/api/v1/dossiers/${r.body.code}/actions`, {
+        token: tok.citizen,
+        body: { action: 'withdraw', reason: `Lý do ${x}`, version: await versionOf(t, tok.citizen, r.body.code) },
+      });
       if (w.status !== 200) failures.push(`withdraw with ${x}: ${w.status}`);
       else stored++;
       await check(`my dossier (${x})`, `/ho-so-cua-toi/${r.body.code}`, tok.citizen, x);
@@ -598,7 +889,10 @@ describe('hostile values that are stored', () => {
     for (const x of XSS.slice(0, 3)) {
       const r = await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', {
         token: tok.receiving,
-        body: { ...validFiling({ channel: 1, applicant: { name: `Ông ${x}`, identifier: '079300000044', address: x } }), components: [{ code: 'T-01', uploadId: scan }] },
+        body: {
+          ...validFiling({ channel: 1, applicant: { name: `Ông ${x}`, identifier: '079300000044', address: x } }),
+          components: [{ code: 'T-01', uploadId: scan }],
+        },
       });
       if (r.status !== 201) {
         failures.push(`counter filing with ${x}: ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`);
@@ -611,7 +905,10 @@ describe('hostile values that are stored', () => {
 
     // The specialist's result draft.
     for (const x of XSS) {
-      const r = await api(t, 'PUT', `/api/v1/dossiers/${processing}/result-draft`, { token: tok.specialist, body: { kind: 'certificate', documentName: `Giấy ${x}`, fields: [{ label: `Nhãn ${x}`, value: x }], notes: [x] } });
+      const r = await api(t, 'PUT', `/api/v1/dossiers/${processing}/result-draft`, {
+        token: tok.specialist,
+        body: { kind: 'certificate', documentName: `Giấy ${x}`, fields: [{ label: `Nhãn ${x}`, value: x }], notes: [x] },
+      });
       if (r.status !== 200) {
         failures.push(`result draft with ${x}: ${r.status}`);
         continue;
@@ -622,7 +919,19 @@ describe('hostile values that are stored', () => {
 
     // Hostile file names: stored under a safe name (by design: directories, controls and bidi marks removed), sent back as an attachment.
     let names = 0;
-    for (const name of ['../../etc/passwd.pdf', '..\\..\\hồ sơ.pdf', 'a\u0000b.pdf', 'x\u202Egnp.pdf', 'раураl.pdf', 'báo cáo.рdf', '<script>alert(1)</script>.pdf', 'a\r\nContent-Type: text/html.pdf', 'CON.pdf', `${'n'.repeat(300)}.pdf`, '"quoted";.pdf']) {
+    for (const name of [
+      '../../etc/passwd.pdf',
+      '..\\..\\hồ sơ.pdf',
+      'a\u0000b.pdf',
+      'x\u202Egnp.pdf',
+      'раураl.pdf',
+      'báo cáo.рdf',
+      '<script>alert(1)</script>.pdf',
+      'a\r\nContent-Type: text/html.pdf',
+      'CON.pdf',
+      `${'n'.repeat(300)}.pdf`,
+      '"quoted";.pdf',
+    ]) {
       for (const via of ['part', 'field'] as const) {
         const parts = via === 'part' ? file(() => pdf, name) : [{ field: 'fileName', value: name }, ...file(() => pdf, 'x.pdf')];
         if (via === 'field' && name.length > 255) continue;
@@ -634,14 +943,18 @@ describe('hostile values that are stored', () => {
         }
         stored++;
         const up = JSON.parse(r.body) as { id: string; fileName: string };
-        if (/[/\\<>"\p{Cc}\p{Cf}]/u.test(up.fileName) || /^\./.test(up.fileName) || !up.fileName.endsWith('.pdf') || up.fileName.length > 120) failures.push(`upload named ${JSON.stringify(name)} stored as ${JSON.stringify(up.fileName)}`);
+        if (/[/\\<>"\p{Cc}\p{Cf}]/u.test(up.fileName) || /^\./.test(up.fileName) || !up.fileName.endsWith('.pdf') || up.fileName.length > 120)
+          failures.push(`upload named ${JSON.stringify(name)} stored as ${JSON.stringify(up.fileName)}`);
         const d = await fetch(`${t.base}/api/v1/uploads/${up.id}`, { headers: { authorization: `Bearer ${tok.citizen}` } });
         const cd = d.headers.get('content-disposition') ?? '';
-        if (!/^attachment; /.test(cd) || /[\r\n]/.test(cd) || d.headers.get('x-content-type-options') !== 'nosniff') failures.push(`upload ${JSON.stringify(name)}: download headers ${cd}`);
+        if (!/^attachment; /.test(cd) || /[\r\n]/.test(cd) || d.headers.get('x-content-type-options') !== 'nosniff')
+          failures.push(`upload ${JSON.stringify(name)}: download headers ${cd}`);
         await d.arrayBuffer();
       }
     }
     expect(failures, failures.join('\n')).toEqual([]);
-    console.info(`security: ${stored} hostile values stored on purpose (e-form answers, drafts, reasons, result drafts, ${names} hostile file names made safe), ${renders} pages checked: all escaped`);
+    console.info(
+      `security: ${stored} hostile values stored on purpose (e-form answers, drafts, reasons, result drafts, ${names} hostile file names made safe), ${renders} pages checked: all escaped`,
+    );
   }, 300_000);
 });

@@ -123,7 +123,12 @@ describe('page routes with session cookies', () => {
     const sid = await signInOfficial('kiemtra');
     expect((await open('/can-bo/nhan-su', sid)).status).toBe(200);
     const { cookie, token } = csrfPair(t, sid);
-    const out = await fetch(`${t.base}/can-bo/dang-xuat`, { method: 'POST', redirect: 'manual', headers: { cookie: `${cookie}; congso_sid=${sid}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token }) });
+    const out = await fetch(`${t.base}/can-bo/dang-xuat`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: `${cookie}; congso_sid=${sid}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: token }),
+    });
     expect(out.status).toBe(303);
     expect((await open('/can-bo/nhan-su', sid)).status).toBe(302);
   });
@@ -141,7 +146,7 @@ describe('page routes with session cookies', () => {
     expect(await t.ctx.database.db.selectFrom('org_units').select('id').where('id', '=', '000.05.09.G12').executeTakeFirst()).toBeUndefined();
   });
 
-  it('a role taken away counts from the session\'s next request', async () => {
+  it("a role taken away counts from the session's next request", async () => {
     const sid = await signInOfficial('lanhdao.xuatxu');
     expect((await open('/can-bo/ho-so', sid)).status).toBe(200);
     const admin = await tokenFor(t, 'administrator');

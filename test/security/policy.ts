@@ -276,7 +276,9 @@ export function policyDifferences(routes: readonly { method: string; url: string
     const extra = r.access.filter((g) => !(rule.who as readonly string[]).includes(g));
     const missing = rule.who.filter((g) => !(r.access as readonly string[]).includes(g));
     if (extra.length || missing.length)
-      out.push(`${key}: the route lets in ${show(r.access)}, the policy says ${show(rule.who)}${extra.length ? ` (not in the policy: ${extra.join(', ')})` : ''}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`);
+      out.push(
+        `${key}: the route lets in ${show(r.access)}, the policy says ${show(rule.who)}${extra.length ? ` (not in the policy: ${extra.join(', ')})` : ''}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
+      );
   }
   for (const key of Object.keys(policy)) if (!seen.has(key)) out.push(`${key}: in the policy, but the app has no such route`);
   return out;

@@ -58,6 +58,12 @@ export function rawRequest(t: TestApp, head: Buffer | string, body: Buffer | str
 /** A request head for rawRequest, with Connection: close so the reply ends the stream. */
 export function head(t: TestApp, method: string, target: Buffer | string, headers: Record<string, string | number> = {}): Buffer {
   const { host } = new URL(t.base);
-  const lines = Object.entries({ host, connection: 'close', ...headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  return Buffer.concat([Buffer.from(`${method} `, 'latin1'), Buffer.isBuffer(target) ? target : Buffer.from(target, 'latin1'), Buffer.from(` HTTP/1.1\r\n${lines}\r\n`, 'latin1')]);
+  const lines = Object.entries({ host, connection: 'close', ...headers })
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  return Buffer.concat([
+    Buffer.from(`${method} `, 'latin1'),
+    Buffer.isBuffer(target) ? target : Buffer.from(target, 'latin1'),
+    Buffer.from(` HTTP/1.1\r\n${lines}\r\n`, 'latin1'),
+  ]);
 }

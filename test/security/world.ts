@@ -82,7 +82,13 @@ export const PROC_X = '9.190001';
 export const PROC_Y = '9.190002';
 
 function staffPrincipal(role: StaffRole, unit: string, who?: { id: string; username: string; name: string }): Principal {
-  return { kind: 'staff', id: who?.id ?? randomUUID(), username: who?.username ?? `sec.${role}.${unit}`, name: who?.name ?? `Cán bộ thử ${role}`, roles: [{ role, unitId: unit }] };
+  return {
+    kind: 'staff',
+    id: who?.id ?? randomUUID(),
+    username: who?.username ?? `sec.${role}.${unit}`,
+    name: who?.name ?? `Cán bộ thử ${role}`,
+    roles: [{ role, unitId: unit }],
+  };
 }
 
 async function realStaff(t: TestApp, username: string) {
@@ -96,9 +102,21 @@ const must = <T extends { status: number; body: unknown }>(what: string, r: T, o
 };
 
 /** Files a dossier for one side and walks it to a signed, returned result. */
-async function buildSide(t: TestApp, side: 'A' | 'B', unit: string, procedure: string, specialistName: string): Promise<Side & { staff: Record<string, string> }> {
+async function buildSide(
+  t: TestApp,
+  side: 'A' | 'B',
+  unit: string,
+  procedure: string,
+  specialistName: string,
+): Promise<Side & { staff: Record<string, string> }> {
   const tag = side === 'A' ? 'alpha' : 'beta';
-  const citizen: Side['citizen'] = { kind: 'citizen', id: randomUUID(), name: `Trần Văn ${tag}secretname`, identifier: side === 'A' ? '079100000011' : '079200000022', citizenKind: 'citizen' };
+  const citizen: Side['citizen'] = {
+    kind: 'citizen',
+    id: randomUUID(),
+    name: `Trần Văn ${tag}secretname`,
+    identifier: side === 'A' ? '079100000011' : '079200000022',
+    citizenKind: 'citizen',
+  };
   const citizenToken = await issueToken(t.ctx, citizen);
   const sp = await realStaff(t, specialistName);
   const staff = {
@@ -109,24 +127,42 @@ async function buildSide(t: TestApp, side: 'A' | 'B', unit: string, procedure: s
   };
   const upload = await uploadPdf(t, citizenToken, `${tag}-don.pdf`);
   const form = { tenDoanhNghiep: `Công ty ${tag}secretform`, maSoThue: side === 'A' ? '0101111111' : '0102222222', diaChi: `Số 1 phố ${tag}secretaddress` };
-  const filed = must(`file ${side}`, await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', {
-    token: citizenToken,
-    body: { procedureCode: procedure, channel: 2, form, applicant: { name: citizen.name, identifier: citizen.identifier, email: `${tag}secretmail@example.vn` }, components: [{ code: 'T-01', uploadId: upload }] },
-  }));
+  const filed = must(
+    `file ${side}`,
+    await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', {
+      token: citizenToken,
+      body: {
+        procedureCode: procedure,
+        channel: 2,
+        form,
+        applicant: { name: citizen.name, identifier: citizen.identifier, email: `${tag}secretmail@example.vn` },
+        components: [{ code: 'T-01', uploadId: upload }],
+      },
+    }),
+  );
   const code = filed.body.code;
   const act = async (token: string, body: Record<string, unknown>) => {
-    const { version } = must(`${side} read before ${String(body.action)}`, await api<{ version: number }>(t, 'GET', `/api/v1/dossiers/${code}`, { token })).body;
+    const { version } = must(
+      `${side} read before ${String(body.action)}`,
+      await api<{ version: number }>(t, 'GET', `/api/v1/dossiers/${code}`, { token }),
+    ).body;
     return must(`${side} ${String(body.action)}`, await api(t, 'POST', `/api/v1/dossiers/${code}/actions`, { token, body: { ...body, version } }));
   };
   await act(staff.receiving, { action: 'receive' });
   await act(staff.leader, { action: 'assign', assignee: sp.username });
-  must(`${side} result draft`, await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, {
-    token: staff.specialist,
-    body: { kind: 'certificate', documentName: `Giấy xác nhận ${tag}`, fields: [{ label: 'Phạm vi', value: `Phạm vi ${tag}secretdraft` }] },
-  }));
+  must(
+    `${side} result draft`,
+    await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, {
+      token: staff.specialist,
+      body: { kind: 'certificate', documentName: `Giấy xác nhận ${tag}`, fields: [{ label: 'Phạm vi', value: `Phạm vi ${tag}secretdraft` }] },
+    }),
+  );
   await act(staff.specialist, { action: 'propose' });
   await act(staff.signer, { action: 'approve' });
-  const signed = must(`${side} sign`, await api<{ resultCode?: string; error?: unknown }[]>(t, 'POST', '/api/v1/results/sign', { token: staff.signer, body: { dossierCodes: [code] } }));
+  const signed = must(
+    `${side} sign`,
+    await api<{ resultCode?: string; error?: unknown }[]>(t, 'POST', '/api/v1/results/sign', { token: staff.signer, body: { dossierCodes: [code] } }),
+  );
   const result = signed.body[0].resultCode;
   if (!result) throw new Error(`${side} sign: ${JSON.stringify(signed.body)}`);
   await act(staff.receiving, { action: 'return', method: 'online' });
@@ -134,8 +170,17 @@ async function buildSide(t: TestApp, side: 'A' | 'B', unit: string, procedure: s
   const n = await t.ctx.database.db.selectFrom('notifications').select('id').where('dossier_code', '=', code).orderBy('created_at').executeTakeFirst();
   if (!n) throw new Error(`${side}: no notification was written for ${code}`);
   return {
-    unit, procedure, citizen, citizenToken, dossier: code, result, upload, notification: n.id, shareToken: share.body.url.split('/chia-se/')[1],
-    specialist: specialistName, staff,
+    unit,
+    procedure,
+    citizen,
+    citizenToken,
+    dossier: code,
+    result,
+    upload,
+    notification: n.id,
+    shareToken: share.body.url.split('/chia-se/')[1],
+    specialist: specialistName,
+    staff,
     secrets: [`${tag}secretname`, `${tag}secretform`, `${tag}secretaddress`, `${tag}secretmail`, `${tag}secretdraft`, citizen.identifier!],
     draftSecret: `${tag}secretdraftform`,
   };
@@ -144,7 +189,13 @@ async function buildSide(t: TestApp, side: 'A' | 'B', unit: string, procedure: s
 /** Builds the world on a started demo app. */
 export async function buildWorld(t: TestApp): Promise<World> {
   const admin = await issueToken(t.ctx, staffPrincipal('administrator', '000.00.00.G12'));
-  must('import', await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: [procedureFor(PROC_X, UNIT_X, 'Thủ tục an ninh X'), procedureFor(PROC_Y, UNIT_Y, 'Thủ tục an ninh Y')] }));
+  must(
+    'import',
+    await api(t, 'POST', '/api/v1/procedures/import', {
+      token: admin,
+      body: [procedureFor(PROC_X, UNIT_X, 'Thủ tục an ninh X'), procedureFor(PROC_Y, UNIT_Y, 'Thủ tục an ninh Y')],
+    }),
+  );
   const own = await buildSide(t, 'A', UNIT_X, PROC_X, 'chuyenvien');
   const other = await buildSide(t, 'B', UNIT_Y, PROC_Y, 'chuyenvien.hcm');
 
@@ -153,7 +204,8 @@ export async function buildWorld(t: TestApp): Promise<World> {
   principals.set('citizen', own.citizen);
   const sp = await realStaff(t, own.specialist);
   for (const role of STAFF_ROLE_LIST) principals.set(role, staffPrincipal(role, UNIT_X, role === 'specialist' ? sp : undefined));
-  for (const s of Object.keys(SERVICE_SCOPES)) principals.set(`scope:${s}` as Caller, { kind: 'service', clientId: `sec-client-${s.replace(':', '-')}`, name: `Hệ thống ${s}`, scopes: [s] });
+  for (const s of Object.keys(SERVICE_SCOPES))
+    principals.set(`scope:${s}` as Caller, { kind: 'service', clientId: `sec-client-${s.replace(':', '-')}`, name: `Hệ thống ${s}`, scopes: [s] });
   const tokens = new Map<Caller, string>();
   for (const [c, p] of principals) if (p) tokens.set(c, await issueToken(t.ctx, p));
 

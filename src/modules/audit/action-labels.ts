@@ -32,7 +32,12 @@ export const AUDIT_ACTIONS: Record<string, Bilingual> = {
   'dossier.submit': { vi: 'Hồ sơ: nộp hồ sơ', en: 'Dossier: filed' },
   'dossier.rate': { vi: 'Hồ sơ: đánh giá mức độ hài lòng', en: 'Dossier: rated' },
   'dossier.bulk_load': { vi: 'Nạp dữ liệu hồ sơ hàng loạt', en: 'Bulk-loaded dossiers' },
-  ...Object.fromEntries(Object.entries(DOSSIER_ACTIONS).map(([k, v]) => [`dossier.${k}`, { vi: `Hồ sơ: ${v.vi.charAt(0).toLowerCase()}${v.vi.slice(1)}`, en: `Dossier: ${v.en.charAt(0).toLowerCase()}${v.en.slice(1)}` }])),
+  ...Object.fromEntries(
+    Object.entries(DOSSIER_ACTIONS).map(([k, v]) => [
+      `dossier.${k}`,
+      { vi: `Hồ sơ: ${v.vi.charAt(0).toLowerCase()}${v.vi.slice(1)}`, en: `Dossier: ${v.en.charAt(0).toLowerCase()}${v.en.slice(1)}` },
+    ]),
+  ),
   'dossier_draft.save': { vi: 'Lưu bản nháp hồ sơ', en: 'Saved a dossier draft' },
   'dossier_draft.delete': { vi: 'Xóa bản nháp hồ sơ', en: 'Deleted a dossier draft' },
   'upload.create': { vi: 'Tải lên tệp', en: 'Uploaded a file' },

@@ -3,7 +3,15 @@ import { api, login, startTestApp, tokenFor, type TestApp } from '../../../test/
 import { csrfPair } from '../../../test/security/request.ts';
 import { vietnamDay } from '../../platform/i18n/index.ts';
 
-type Entry = { id: number; action: string; actor: string; actorName: string; actionLabel: { vi: string; en: string }; target: string | null; targetName: string | null };
+type Entry = {
+  id: number;
+  action: string;
+  actor: string;
+  actorName: string;
+  actionLabel: { vi: string; en: string };
+  target: string | null;
+  targetName: string | null;
+};
 type Err = { error: { code: string; details?: { path: string }[] } };
 
 let t: TestApp;
@@ -23,7 +31,15 @@ const csv = async (url: string, token: string) => {
 /** The rows of the table on the page, as text per cell. */
 const cells = (html: string) =>
   [...html.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)]
-    .map((m) => [...m[1].matchAll(/<td class="govuk-table__cell">([\s\S]*?)<\/td>/g)].map((c) => c[1].replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&amp;/g, '&').trim()))
+    .map((m) =>
+      [...m[1].matchAll(/<td class="govuk-table__cell">([\s\S]*?)<\/td>/g)].map((c) =>
+        c[1]
+          .replace(/<[^>]+>/g, '')
+          .replace(/&quot;/g, '"')
+          .replace(/&amp;/g, '&')
+          .trim(),
+      ),
+    )
     .filter((r) => r.length);
 
 beforeAll(async () => {
@@ -31,8 +47,13 @@ beforeAll(async () => {
   admin = await login(t, 'admin');
   auditor = await login(t, 'kiemtra');
   // Something of each kind to name: a unit (its name needs quoting and defusing in CSV), an official's roles.
-  expect((await api(t, 'POST', '/api/v1/units', { token: admin, body: { id: 'G12.88', parentId: '000.00.00.G12', kind: 'unit', name: '=Phòng "Thử", nghiệm' } })).status).toBe(201);
-  expect((await api(t, 'PUT', '/api/v1/staff/chuyenvien/roles', { token: admin, body: { roles: [{ role: 'specialist', unitId: '000.05.01.G12' }] } })).status).toBe(200);
+  expect(
+    (await api(t, 'POST', '/api/v1/units', { token: admin, body: { id: 'G12.88', parentId: '000.00.00.G12', kind: 'unit', name: '=Phòng "Thử", nghiệm' } }))
+      .status,
+  ).toBe(201);
+  expect(
+    (await api(t, 'PUT', '/api/v1/staff/chuyenvien/roles', { token: admin, body: { roles: [{ role: 'specialist', unitId: '000.05.01.G12' }] } })).status,
+  ).toBe(200);
   const row = await t.ctx.database.db.selectFrom('dossiers').select(['code', 'applicant']).orderBy('code').executeTakeFirstOrThrow();
   dossier = { code: row.code, applicant: (row.applicant as { name: string }).name };
 });
@@ -72,7 +93,11 @@ describe('the audit trail page', () => {
 
     const filed = await api<Entry[]>(t, 'GET', `/api/v1/audit?target=${dossier.code}&action=dossier.submit`, { token: auditor });
     expect(filed.body).toHaveLength(1);
-    expect(filed.body[0]).toMatchObject({ target: `dossier:${dossier.code}`, targetName: `${dossier.code} — ${dossier.applicant}`, actionLabel: { vi: 'Hồ sơ: nộp hồ sơ' } });
+    expect(filed.body[0]).toMatchObject({
+      target: `dossier:${dossier.code}`,
+      targetName: `${dossier.code} — ${dossier.applicant}`,
+      actionLabel: { vi: 'Hồ sơ: nộp hồ sơ' },
+    });
     expect(filed.body[0].actorName).not.toMatch(/^(citizen|staff):/);
   });
 
@@ -94,7 +119,9 @@ describe('the audit trail page', () => {
     expect(target.map((e) => e.action)).toContain('org.staff.roles');
     expect(target.every((e) => e.target === 'staff:chuyenvien')).toBe(true);
 
-    expect((await api<Entry[]>(t, 'GET', `/api/v1/audit?from=${today}&to=${today}&action=org.unit.create`, { token: auditor })).body.map((e) => e.target)).toContain('unit:G12.88');
+    expect(
+      (await api<Entry[]>(t, 'GET', `/api/v1/audit?from=${today}&to=${today}&action=org.unit.create`, { token: auditor })).body.map((e) => e.target),
+    ).toContain('unit:G12.88');
     expect((await api<Entry[]>(t, 'GET', '/api/v1/audit?to=2000-01-01', { token: auditor })).body).toEqual([]);
     const backwards = await api<Err>(t, 'GET', '/api/v1/audit?from=2026-02-01&to=2026-01-01', { token: auditor });
     expect([backwards.status, backwards.body.error.details?.[0].path]).toEqual([400, 'querystring.to']);
@@ -160,7 +187,13 @@ describe('the audit trail page', () => {
     const pair = csrfPair(t);
     const r = await fetch(`${t.base}/can-bo/nhat-ky/kiem-tra`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: pair.cookie, 'x-csrf-token': pair.token },
+      headers: {
+        authorization: `Bearer ${admin}`,
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: pair.cookie,
+        'x-csrf-token': pair.token,
+      },
       body: `_csrf=${pair.token}`,
     });
     expect(r.status).toBe(200);

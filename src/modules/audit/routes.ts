@@ -20,7 +20,18 @@ const Entry = z.object({
 });
 
 const Problem = z.object({
-  kind: z.enum(['entry-edited', 'entry-moved', 'entries-deleted', 'tail-deleted', 'head-changed', 'checkpoint-edited', 'checkpoints-deleted', 'checkpoint-signature', 'checkpoint-timestamp', 'anchor-mismatch']),
+  kind: z.enum([
+    'entry-edited',
+    'entry-moved',
+    'entries-deleted',
+    'tail-deleted',
+    'head-changed',
+    'checkpoint-edited',
+    'checkpoints-deleted',
+    'checkpoint-signature',
+    'checkpoint-timestamp',
+    'anchor-mismatch',
+  ]),
   chain: z.number().int().nullable().describe('the hash chain concerned (0–15), for problems with entries'),
   id: z.number().int().optional().describe('the entry concerned'),
   fromId: z.number().int().optional().describe('entries of `chain` from this id …'),
@@ -49,7 +60,7 @@ export const auditModule: Module = {
         tags: ['audit'],
         summary: 'Checkpoint the chain heads, then verify the whole audit trail against every checkpoint',
         description:
-          'Takes a checkpoint first (each chain\'s head, signed, time-stamped when a TSA is configured), then recomputes every entry\'s hash ' +
+          "Takes a checkpoint first (each chain's head, signed, time-stamped when a TSA is configured), then recomputes every entry's hash " +
           'and link, checks the checkpoint chain (links, signatures, time-stamps) and the checkpoint kept outside the database, and compares ' +
           'each chain with the furthest head a checkpoint recorded, so deleted newest entries are reported. `problems` lists what is wrong, ' +
           'in Vietnamese (`message`) and English (`messageEn`).',
@@ -63,11 +74,15 @@ export const auditModule: Module = {
         tags: ['audit'],
         summary: 'Audit entries, newest first, filtered, with readable names',
         description:
-          '`actor`: a username, part of an official\'s name, or an actor as recorded (`citizen:<id>`, `service:<client>`, `system`, `anonymous`). ' +
+          "`actor`: a username, part of an official's name, or an actor as recorded (`citizen:<id>`, `service:<client>`, `system`, `anonymous`). " +
           '`action`: a code, or a prefix ending in `*` (`auth.*`). `target`: a dossier or result code, a username, a unit code, or `kind:id`. ' +
           '`from`/`to`: days (Viet Nam time), both included. Page with `before` (the smallest id of the previous page).',
         querystring: periodInOrder(
-          AuditFilterFields.extend({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(50), lang: z.enum(['vi', 'en']).optional() }),
+          AuditFilterFields.extend({
+            before: z.coerce.number().int().positive().optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(50),
+            lang: z.enum(['vi', 'en']).optional(),
+          }),
         ),
         response: { 200: z.array(Entry), 400: ErrorBody },
       },

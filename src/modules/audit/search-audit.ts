@@ -14,7 +14,10 @@ const Day = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, bi('Ngày phải có dạng năm-tháng-ngày, ví dụ 2026-01-31', 'must be a date such as 2026-01-31'))
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), bi('Ngày không tồn tại', 'no such date'));
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    bi('Ngày không tồn tại', 'no such date'),
+  );
 // A form sends empty strings for "any".
 const blank = (v: unknown) => (v === '' ? undefined : v);
 
@@ -27,14 +30,25 @@ const blank = (v: unknown) => (v === '' ? undefined : v);
  */
 export const AuditFilterFields = z.object({
   actor: z.preprocess(blank, z.string().trim().max(200).optional()),
-  action: z.preprocess(blank, z.string().trim().max(100).regex(/^[a-z_.]+\*?$/, bi('Mã hành động không hợp lệ', 'not an action code')).optional()),
+  action: z.preprocess(
+    blank,
+    z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^[a-z_.]+\*?$/, bi('Mã hành động không hợp lệ', 'not an action code'))
+      .optional(),
+  ),
   target: z.preprocess(blank, z.string().trim().max(200).optional()),
   from: z.preprocess(blank, Day.optional()),
   to: z.preprocess(blank, Day.optional()),
 });
 /** The period's end may not come before its start. */
 export const periodInOrder = <T extends { from?: string; to?: string }>(s: z.ZodType<T>) =>
-  s.refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: bi('Đến ngày phải sau hoặc bằng từ ngày', 'must not be before the start date') });
+  s.refine((f) => !f.from || !f.to || f.from <= f.to, {
+    path: ['to'],
+    message: bi('Đến ngày phải sau hoặc bằng từ ngày', 'must not be before the start date'),
+  });
 export const AuditFilter = periodInOrder(AuditFilterFields);
 export type AuditFilter = z.infer<typeof AuditFilter>;
 
@@ -61,7 +75,8 @@ async function toQuery(ctx: Ctx, f: AuditFilter): Promise<Omit<AuditQuery, 'limi
     if (a.includes(':') || a === 'system' || a === 'anonymous') q.actor = a;
     else {
       const username = a.toLowerCase();
-      const byName = /^[a-z0-9][a-z0-9._-]{1,63}$/.test(username) && (await staffDisplayNames(ctx, [username])).has(username) ? [username] : await findStaffByName(ctx, a);
+      const byName =
+        /^[a-z0-9][a-z0-9._-]{1,63}$/.test(username) && (await staffDisplayNames(ctx, [username])).has(username) ? [username] : await findStaffByName(ctx, a);
       if (!byName.length) return null;
       q.actor = byName.map((u) => `staff:${u}`);
     }
@@ -72,7 +87,9 @@ async function toQuery(ctx: Ctx, f: AuditFilter): Promise<Omit<AuditQuery, 'limi
   }
   if (f.target) {
     const v = f.target;
-    q.target = v.includes(':') ? v : [...new Set([`dossier:${v.toUpperCase()}`, `result:${v.toUpperCase()}`, `unit:${v.toUpperCase()}`, `staff:${v.toLowerCase()}`, `calendar:${v}`, v])];
+    q.target = v.includes(':')
+      ? v
+      : [...new Set([`dossier:${v.toUpperCase()}`, `result:${v.toUpperCase()}`, `unit:${v.toUpperCase()}`, `staff:${v.toLowerCase()}`, `calendar:${v}`, v])];
   }
   if (f.from) q.from = new Date(`${f.from}T00:00:00${VN_OFFSET}`);
   if (f.to) q.to = new Date(`${nextDay(f.to)}T00:00:00${VN_OFFSET}`);
@@ -117,7 +134,11 @@ export async function nameEntries(ctx: Ctx, rows: AuditRow[], lang: Lang): Promi
 export const AUDIT_PAGE_SIZE = 50;
 
 /** One page of the audit trail, newest first, named; `next` is the cursor for the older page. */
-export async function searchAudit(ctx: Ctx, f: AuditFilter, page: { before?: number; limit?: number; lang: Lang }): Promise<{ items: AuditEntryView[]; next: number | null }> {
+export async function searchAudit(
+  ctx: Ctx,
+  f: AuditFilter,
+  page: { before?: number; limit?: number; lang: Lang },
+): Promise<{ items: AuditEntryView[]; next: number | null }> {
   const limit = page.limit ?? AUDIT_PAGE_SIZE;
   const q = await toQuery(ctx, f);
   if (!q) return { items: [], next: null };
@@ -146,9 +167,23 @@ export function csvCell(v: unknown): string {
  * itself is audited, with its filter, before the first row is read.
  */
 export async function* exportAuditCsv(ctx: Ctx, f: AuditFilter, opts: { lang: Lang; actor: string }): AsyncGenerator<string> {
-  await audit(ctx.database.db, { actor: opts.actor, action: 'audit.export', data: { filter: Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) } });
+  await audit(ctx.database.db, {
+    actor: opts.actor,
+    action: 'audit.export',
+    data: { filter: Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) },
+  });
   const L = (vi: string, en: string) => pick(opts.lang, vi, en);
-  const header = ['#', L('Thời điểm', 'When'), L('Người thực hiện', 'Actor'), L('Mã người thực hiện', 'Actor id'), L('Hành động', 'Action'), L('Mã hành động', 'Action code'), L('Đối tượng', 'Target'), L('Mã đối tượng', 'Target id'), L('Chi tiết', 'Details')];
+  const header = [
+    '#',
+    L('Thời điểm', 'When'),
+    L('Người thực hiện', 'Actor'),
+    L('Mã người thực hiện', 'Actor id'),
+    L('Hành động', 'Action'),
+    L('Mã hành động', 'Action code'),
+    L('Đối tượng', 'Target'),
+    L('Mã đối tượng', 'Target id'),
+    L('Chi tiết', 'Details'),
+  ];
   yield `\uFEFF${header.map(csvCell).join(',')}\r\n`;
   const q = await toQuery(ctx, f);
   if (!q) return;
@@ -159,7 +194,22 @@ export async function* exportAuditCsv(ctx: Ctx, f: AuditFilter, opts: { lang: La
     if (!rows.length) return;
     const named = await nameEntries(ctx, rows, opts.lang);
     yield named
-      .map((r) => [r.id, formatDateTime(opts.lang, r.at), r.actorName, r.actor, pick(opts.lang, r.actionLabel.vi, r.actionLabel.en), r.action, r.targetName ?? '', r.target ?? '', Object.keys(r.data).length ? r.data : ''].map(csvCell).join(',') + '\r\n')
+      .map(
+        (r) =>
+          [
+            r.id,
+            formatDateTime(opts.lang, r.at),
+            r.actorName,
+            r.actor,
+            pick(opts.lang, r.actionLabel.vi, r.actionLabel.en),
+            r.action,
+            r.targetName ?? '',
+            r.target ?? '',
+            Object.keys(r.data).length ? r.data : '',
+          ]
+            .map(csvCell)
+            .join(',') + '\r\n',
+      )
       .join('');
     sent += rows.length;
     if (rows.length < CSV_BATCH) return;

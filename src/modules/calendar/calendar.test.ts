@@ -8,7 +8,15 @@ import { resetCalendarYear } from './reset-calendar-year.ts';
 import { DAY, iso, ms, Reference, scheduleArb } from './testing/reference.ts';
 
 type Err = { error: { code: string; message: string; messageEn: string; details?: { path: string; message: string; messageEn: string }[] } };
-type Year = { year: number; source: string; daysOff: string[]; makeUpWorkingDays: string[]; holidays: { date: string; name: string; nameEn: string; kind: string }[]; workingDayCount: number; updatedBy: string | null };
+type Year = {
+  year: number;
+  source: string;
+  daysOff: string[];
+  makeUpWorkingDays: string[];
+  holidays: { date: string; name: string; nameEn: string; kind: string }[];
+  workingDayCount: number;
+  updatedBy: string | null;
+};
 
 let t: TestApp;
 let admin: string;
@@ -22,8 +30,14 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const dueDate = (from: string, workingDays: string) => api<{ dueDate: string; receivedOn: string; workingDays: number } & Err>(t, 'GET', `/api/v1/calendar/due-date?from=${encodeURIComponent(from)}&workingDays=${encodeURIComponent(workingDays)}`);
-const calendarAudit = () => t.ctx.database.db.selectFrom('audit_log').select(['actor', 'action', 'target', 'data']).where('action', 'like', 'calendar.%').orderBy('id').execute();
+const dueDate = (from: string, workingDays: string) =>
+  api<{ dueDate: string; receivedOn: string; workingDays: number } & Err>(
+    t,
+    'GET',
+    `/api/v1/calendar/due-date?from=${encodeURIComponent(from)}&workingDays=${encodeURIComponent(workingDays)}`,
+  );
+const calendarAudit = () =>
+  t.ctx.database.db.selectFrom('audit_log').select(['actor', 'action', 'target', 'data']).where('action', 'like', 'calendar.%').orderBy('id').execute();
 
 describe('due dates through the API', () => {
   it('received Thursday 2026-04-23, 5 working days → Tuesday 2026-05-05 (27/4 compensates Hùng Kings on Sunday; 30/4, 1/5 off)', async () => {
@@ -60,7 +74,10 @@ describe('due dates through the API', () => {
   });
 
   it('a well-formed date the calendar does not count (before 1900, or a period running past 2199) is CALENDAR_OUT_OF_RANGE', async () => {
-    for (const [from, n] of [['1899-12-29', '5'], ['2199-12-30', '5']]) {
+    for (const [from, n] of [
+      ['1899-12-29', '5'],
+      ['2199-12-30', '5'],
+    ]) {
       const r = await dueDate(from, n);
       expect([from, r.status, r.body.error?.code]).toEqual([from, 400, 'CALENDAR_OUT_OF_RANGE']);
     }
@@ -73,7 +90,10 @@ describe('the year calendar and its official schedule', () => {
     expect(r.status).toBe(200);
     expect(r.body.source).toBe('default');
     expect(r.body.daysOff).toContain('2026-04-27');
-    expect(r.body.holidays.find((h) => h.date === '2026-04-27')).toMatchObject({ kind: 'compensatory', name: expect.stringMatching(/Nghỉ bù Giỗ Tổ Hùng Vương/) });
+    expect(r.body.holidays.find((h) => h.date === '2026-04-27')).toMatchObject({
+      kind: 'compensatory',
+      name: expect.stringMatching(/Nghỉ bù Giỗ Tổ Hùng Vương/),
+    });
     expect(r.body.holidays.find((h) => h.date === '2026-02-17')).toMatchObject({ kind: 'holiday', nameEn: 'Lunar New Year (day 1)' });
     expect(r.body.makeUpWorkingDays).toEqual([]);
     // 261 weekdays in 2026, less 10 holidays on weekdays and the compensatory Monday.
@@ -95,10 +115,29 @@ describe('the year calendar and its official schedule', () => {
 
   it('PUT replaces the year’s days off, moves the due dates at once, and is audited; DELETE restores the default', async () => {
     // As the government might decide: Friday 1/5 swapped for make-up Saturday 9/5; Monday 27/4 stays off.
-    const daysOff = ['2026-01-01', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-04-27', '2026-04-30', '2026-05-01', '2026-04-29', '2026-09-01', '2026-09-02'];
+    const daysOff = [
+      '2026-01-01',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-04-27',
+      '2026-04-30',
+      '2026-05-01',
+      '2026-04-29',
+      '2026-09-01',
+      '2026-09-02',
+    ];
     const put = await api<Year>(t, 'PUT', '/api/v1/calendar/2026', { token: admin, body: { daysOff, makeUpWorkingDays: ['2026-05-09'] } });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ year: 2026, source: 'official', daysOff: [...daysOff].sort(), makeUpWorkingDays: ['2026-05-09'], updatedBy: 'staff:test.administrator' });
+    expect(put.body).toMatchObject({
+      year: 2026,
+      source: 'official',
+      daysOff: [...daysOff].sort(),
+      makeUpWorkingDays: ['2026-05-09'],
+      updatedBy: 'staff:test.administrator',
+    });
     expect(put.body.holidays.find((h) => h.date === '2026-04-29')).toMatchObject({ kind: 'official' });
     const got = await api<Year>(t, 'GET', '/api/v1/calendar/2026');
     expect(got.body).toEqual(put.body);
@@ -127,20 +166,46 @@ describe('the year calendar and its official schedule', () => {
   it('validates the dates against the year, pointing at each bad one', async () => {
     const r = await api<Err>(t, 'PUT', '/api/v1/calendar/2026', {
       token: admin,
-      body: { daysOff: ['2026-01-01', '2026-02-30', '2025-12-31', '2026-01-01', '30/04/2026', '2026-05-01'], makeUpWorkingDays: ['2026-05-08', '2026-05-01', '2026-05-09'] },
+      body: {
+        daysOff: ['2026-01-01', '2026-02-30', '2025-12-31', '2026-01-01', '30/04/2026', '2026-05-01'],
+        makeUpWorkingDays: ['2026-05-08', '2026-05-01', '2026-05-09'],
+      },
     });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('VALIDATION_FAILED');
     const byPath = new Map(r.body.error.details!.map((d) => [d.path, d]));
-    expect([...byPath.keys()].sort()).toEqual(['body.daysOff[1]', 'body.daysOff[2]', 'body.daysOff[3]', 'body.daysOff[4]', 'body.makeUpWorkingDays[0]', 'body.makeUpWorkingDays[1]']);
-    expect(byPath.get('body.daysOff[1]')).toMatchObject({ message: expect.stringMatching(/ngày có thật/), messageEn: expect.stringMatching(/not a real date/) });
-    expect(byPath.get('body.daysOff[2]')).toMatchObject({ message: expect.stringMatching(/không thuộc năm 2026/), messageEn: expect.stringMatching(/not in 2026/) });
+    expect([...byPath.keys()].sort()).toEqual([
+      'body.daysOff[1]',
+      'body.daysOff[2]',
+      'body.daysOff[3]',
+      'body.daysOff[4]',
+      'body.makeUpWorkingDays[0]',
+      'body.makeUpWorkingDays[1]',
+    ]);
+    expect(byPath.get('body.daysOff[1]')).toMatchObject({
+      message: expect.stringMatching(/ngày có thật/),
+      messageEn: expect.stringMatching(/not a real date/),
+    });
+    expect(byPath.get('body.daysOff[2]')).toMatchObject({
+      message: expect.stringMatching(/không thuộc năm 2026/),
+      messageEn: expect.stringMatching(/not in 2026/),
+    });
     expect(byPath.get('body.daysOff[3]')?.messageEn).toMatch(/twice/);
-    expect(byPath.get('body.makeUpWorkingDays[0]')).toMatchObject({ message: expect.stringMatching(/thứ Bảy hoặc Chủ nhật/), messageEn: expect.stringMatching(/Saturday or Sunday/) });
+    expect(byPath.get('body.makeUpWorkingDays[0]')).toMatchObject({
+      message: expect.stringMatching(/thứ Bảy hoặc Chủ nhật/),
+      messageEn: expect.stringMatching(/Saturday or Sunday/),
+    });
     // 2026-05-01 is a Friday and already a day off: two reasons.
-    expect(r.body.error.details!.filter((d) => d.path === 'body.makeUpWorkingDays[1]').map((d) => d.messageEn).join(' ')).toMatch(/Saturday or Sunday/);
+    expect(
+      r.body.error
+        .details!.filter((d) => d.path === 'body.makeUpWorkingDays[1]')
+        .map((d) => d.messageEn)
+        .join(' '),
+    ).toMatch(/Saturday or Sunday/);
     const both = await api<Err>(t, 'PUT', '/api/v1/calendar/2026', { token: admin, body: { daysOff: ['2026-05-09'], makeUpWorkingDays: ['2026-05-09'] } });
-    expect(both.body.error.details).toEqual([expect.objectContaining({ path: 'body.makeUpWorkingDays[0]', messageEn: expect.stringMatching(/both a day off and a make-up/) })]);
+    expect(both.body.error.details).toEqual([
+      expect.objectContaining({ path: 'body.makeUpWorkingDays[0]', messageEn: expect.stringMatching(/both a day off and a make-up/) }),
+    ]);
     const shape = await api<Err>(t, 'PUT', '/api/v1/calendar/2026', { token: admin, body: { daysOff: [20260101] } });
     expect(shape.status).toBe(400);
     expect(shape.body.error.details?.[0].path).toBe('body.daysOff[0]');
@@ -201,7 +266,9 @@ describe('the back-office page', () => {
     expect(html.match(/<caption class="govuk-table__caption govuk-table__caption--s">Tháng \d+ năm 2026<\/caption>/g)).toHaveLength(12);
     expect(html.match(/<th scope="col" class="govuk-table__header cs-cal__weekday">/g)).toHaveLength(12 * 7);
     // A day off is marked by text, not only colour.
-    expect(html).toMatch(/<strong>27<\/strong> <strong class="govuk-tag govuk-tag--red cs-cal__mark" aria-hidden="true" title="Nghỉ bù Giỗ Tổ Hùng Vương \(10\/3 âm lịch\)">N<\/strong><span class="govuk-visually-hidden">: nghỉ — Nghỉ bù Giỗ Tổ Hùng Vương/);
+    expect(html).toMatch(
+      /<strong>27<\/strong> <strong class="govuk-tag govuk-tag--red cs-cal__mark" aria-hidden="true" title="Nghỉ bù Giỗ Tổ Hùng Vương \(10\/3 âm lịch\)">N<\/strong><span class="govuk-visually-hidden">: nghỉ — Nghỉ bù Giỗ Tổ Hùng Vương/,
+    );
     expect(html).not.toContain('name="daysOff"');
     const en = await (await fetch(`${t.base}/can-bo/lich-lam-viec?year=2026&lang=en`, { headers: { authorization: `Bearer ${specialist}` } })).text();
     expect(en).toContain('April 2026</caption>');
@@ -230,7 +297,12 @@ describe('the back-office page', () => {
     expect(html).toMatch(/<textarea[^>]*name="daysOff"[^>]*>2028-01-01\n2028-01-03\n2028-01-25\n/);
 
     const post = (fields: Record<string, string>) =>
-      fetch(`${t.base}/can-bo/lich-lam-viec`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies(), accept: 'text/html' }, body: form(fields) });
+      fetch(`${t.base}/can-bo/lich-lam-viec`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies(), accept: 'text/html' },
+        body: form(fields),
+      });
 
     expect((await post({ year: '2028', daysOff: '2028-01-01', makeUpWorkingDays: '' })).status).toBe(403); // no _csrf
 
@@ -244,11 +316,21 @@ describe('the back-office page', () => {
     // What was typed comes back.
     expect(badHtml).toMatch(/<textarea[^>]*name="daysOff"[^>]*>2028-01-01\n2028-02-31\n<\/textarea>/);
 
-    const ok = await post({ _csrf: csrf, year: '2028', daysOff: '01/01/2028\r\n2028-01-24\r\n2028-01-25\r\n26/1/2028\r\n2028-01-27\r\n2028-01-28', makeUpWorkingDays: '2028-01-22' });
+    const ok = await post({
+      _csrf: csrf,
+      year: '2028',
+      daysOff: '01/01/2028\r\n2028-01-24\r\n2028-01-25\r\n26/1/2028\r\n2028-01-27\r\n2028-01-28',
+      makeUpWorkingDays: '2028-01-22',
+    });
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe('/can-bo/lich-lam-viec?year=2028&saved=1');
     const saved = (await api<Year>(t, 'GET', '/api/v1/calendar/2028')).body;
-    expect(saved).toMatchObject({ source: 'official', daysOff: ['2028-01-01', '2028-01-24', '2028-01-25', '2028-01-26', '2028-01-27', '2028-01-28'], makeUpWorkingDays: ['2028-01-22'], updatedBy: 'staff:admin' });
+    expect(saved).toMatchObject({
+      source: 'official',
+      daysOff: ['2028-01-01', '2028-01-24', '2028-01-25', '2028-01-26', '2028-01-27', '2028-01-28'],
+      makeUpWorkingDays: ['2028-01-22'],
+      updatedBy: 'staff:admin',
+    });
     const after = await (await fetch(`${t.base}/can-bo/lich-lam-viec?year=2028&saved=1`, { headers: { cookie: cookies() } })).text();
     expect(after).toContain('Đã lưu lịch chính thức năm 2028');
     expect(after).toMatch(/<strong>22<\/strong> <strong class="govuk-tag govuk-tag--green cs-cal__mark" aria-hidden="true">LB<\/strong>/);

@@ -16,7 +16,14 @@ export { localDate } from './dates.ts';
 const MAX_SPAN_YEARS = 50;
 
 function checkRange(fromYear: number, toYear: number) {
-  if (!Number.isInteger(fromYear) || !Number.isInteger(toYear) || fromYear < MIN_YEAR || toYear > MAX_YEAR || toYear < fromYear || toYear - fromYear >= MAX_SPAN_YEARS) {
+  if (
+    !Number.isInteger(fromYear) ||
+    !Number.isInteger(toYear) ||
+    fromYear < MIN_YEAR ||
+    toYear > MAX_YEAR ||
+    toYear < fromYear ||
+    toYear - fromYear >= MAX_SPAN_YEARS
+  ) {
     throw new AppError('CALENDAR_OUT_OF_RANGE', {
       vi: `Lịch làm việc chỉ có cho các năm ${MIN_YEAR}–${MAX_YEAR}, tối đa ${MAX_SPAN_YEARS} năm một lần (yêu cầu ${fromYear}–${toYear})`,
       en: `Working calendars cover ${MIN_YEAR}–${MAX_YEAR}, at most ${MAX_SPAN_YEARS} years at a time (asked ${fromYear}–${toYear})`,

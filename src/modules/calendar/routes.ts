@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import type { Module } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/auth/roles.ts';
-import { AppError } from '../../platform/errors.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
-import { localDate, yearOf } from './dates.ts';
+import { localDate } from './dates.ts';
 import { computeDueDate } from './compute-due-date.ts';
 import { getCalendarYear } from './get-calendar-year.ts';
 import { setCalendarYear } from './set-calendar-year.ts';
@@ -60,6 +58,5 @@ export const calendarModule: Module = {
       },
       handler: async (req) => resetCalendarYear(ctx, req.params.year, actorOf(req.principal)),
     });
-
   },
 };

@@ -25,7 +25,10 @@ const caches = new WeakMap<Database, Cache>();
 function cacheOf(view: Database): Cache {
   const db = view.root ?? view;
   let c = caches.get(db);
-  if (!c) caches.set(db, (c = { generation: 0, years: new Map(), derived: new Map() }));
+  if (!c) {
+    c = { generation: 0, years: new Map(), derived: new Map() };
+    caches.set(db, c);
+  }
   return c;
 }
 
@@ -60,7 +63,14 @@ export async function readOfficial(q: Queryable | Tx, fromYear: number, toYear: 
   return new Map(
     rows.map((r) => [
       r.year,
-      { year: r.year, source: 'official' as const, daysOff: r.days_off, makeUpWorkingDays: r.make_up, updatedBy: r.updated_by, updatedAt: new Date(r.updated_at).toISOString() },
+      {
+        year: r.year,
+        source: 'official' as const,
+        daysOff: r.days_off,
+        makeUpWorkingDays: r.make_up,
+        updatedBy: r.updated_by,
+        updatedAt: new Date(r.updated_at).toISOString(),
+      },
     ]),
   );
 }

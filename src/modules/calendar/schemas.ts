@@ -30,7 +30,10 @@ export function scheduleFor(year: number) {
   const first = dayNumberOf(year, 1, 1);
   const last = dayNumberOf(year, 12, 31);
   return ScheduleBody.superRefine((v, ctx) => {
-    const seen = new Map<string, Set<string>>([['daysOff', new Set()], ['makeUpWorkingDays', new Set()]]);
+    const seen = new Map<string, Set<string>>([
+      ['daysOff', new Set()],
+      ['makeUpWorkingDays', new Set()],
+    ]);
     for (const list of ['daysOff', 'makeUpWorkingDays'] as const) {
       v[list].forEach((d, i) => {
         if (!isIsoDate(d)) return custom(ctx, [list, i], `“${d}” không phải ngày có thật dạng NNNN-TT-NN`, `"${d}" is not a real date written YYYY-MM-DD`);
@@ -40,7 +43,8 @@ export function scheduleFor(year: number) {
         seen.get(list)!.add(d);
         if (list === 'makeUpWorkingDays') {
           if (!isWeekend(n)) custom(ctx, [list, i], `Ngày làm bù ${d} phải là thứ Bảy hoặc Chủ nhật`, `make-up working day ${d} must be a Saturday or Sunday`);
-          if (seen.get('daysOff')!.has(d)) custom(ctx, [list, i], `Ngày ${d} vừa là ngày nghỉ vừa là ngày làm bù`, `${d} is both a day off and a make-up working day`);
+          if (seen.get('daysOff')!.has(d))
+            custom(ctx, [list, i], `Ngày ${d} vừa là ngày nghỉ vừa là ngày làm bù`, `${d} is both a day off and a make-up working day`);
         }
       });
     }
@@ -51,7 +55,9 @@ export const HolidaySchema = z.object({
   date: z.string(),
   name: z.string(),
   nameEn: z.string(),
-  kind: z.enum(['holiday', 'compensatory', 'official']).describe('official: a day off of the official schedule that is not a statutory holiday (e.g. a swapped day)'),
+  kind: z
+    .enum(['holiday', 'compensatory', 'official'])
+    .describe('official: a day off of the official schedule that is not a statutory holiday (e.g. a swapped day)'),
 });
 
 export const CalendarYear = z.object({
@@ -70,7 +76,10 @@ const InstantOrDate = z
   .string()
   .max(40)
   .refine((s) => parseReceived(s) !== null, {
-    message: bi('Phải là thời điểm ISO 8601 có múi giờ (ví dụ 2026-04-23T09:30:00+07:00) hoặc một ngày NNNN-TT-NN', 'must be an ISO 8601 date-time with a time zone (e.g. 2026-04-23T09:30:00+07:00) or a YYYY-MM-DD date'),
+    message: bi(
+      'Phải là thời điểm ISO 8601 có múi giờ (ví dụ 2026-04-23T09:30:00+07:00) hoặc một ngày NNNN-TT-NN',
+      'must be an ISO 8601 date-time with a time zone (e.g. 2026-04-23T09:30:00+07:00) or a YYYY-MM-DD date',
+    ),
   });
 
 export const DueDateQuery = z.object({

@@ -22,12 +22,14 @@ export async function setCalendarYear(ctx: Ctx, year: number, input: unknown, ac
       await tx
         .insertInto('calendar_years')
         .values({ year, days_off: daysOff, make_up_working_days: makeUpWorkingDays, updated_by: actor, updated_at: new Date() })
-        .onConflict((oc) => oc.column('year').doUpdateSet((eb) => ({
-          days_off: eb.ref('excluded.days_off'),
-          make_up_working_days: eb.ref('excluded.make_up_working_days'),
-          updated_by: eb.ref('excluded.updated_by'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })))
+        .onConflict((oc) =>
+          oc.column('year').doUpdateSet((eb) => ({
+            days_off: eb.ref('excluded.days_off'),
+            make_up_working_days: eb.ref('excluded.make_up_working_days'),
+            updated_by: eb.ref('excluded.updated_by'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
         .execute();
       await recordAudit(tx, {
         actor,

@@ -38,7 +38,8 @@ export function buildWorkingCalendar(schedules: readonly YearSchedule[]): Workin
   if (!schedules.length) throw new RangeError('buildWorkingCalendar: no years');
   const years = [...schedules].sort((a, b) => a.year - b.year);
   for (let i = 1; i < years.length; i++) {
-    if (years[i].year !== years[i - 1].year + 1) throw new RangeError(`buildWorkingCalendar: years must be consecutive, got ${years[i - 1].year} then ${years[i].year}`);
+    if (years[i].year !== years[i - 1].year + 1)
+      throw new RangeError(`buildWorkingCalendar: years must be consecutive, got ${years[i - 1].year} then ${years[i].year}`);
   }
   const fromYear = years[0].year;
   const toYear = years[years.length - 1].year;
@@ -92,7 +93,10 @@ export function buildWorkingCalendar(schedules: readonly YearSchedule[]): Workin
 /** Working days are whole: a budget of 0.5 day is due at the end of the next working day. */
 export function wholeDays(n: number): number {
   if (!Number.isFinite(n) || n < 0) {
-    throw new AppError('VALIDATION_FAILED', { vi: `Số ngày làm việc phải là số không âm, nhận được ${n}`, en: `The number of working days must be a non-negative number, got ${n}` });
+    throw new AppError('VALIDATION_FAILED', {
+      vi: `Số ngày làm việc phải là số không âm, nhận được ${n}`,
+      en: `The number of working days must be a non-negative number, got ${n}`,
+    });
   }
   // Tolerates the float noise of sums such as 0.1 + 0.2 instead of rounding it up a whole day.
   return Math.ceil(n - 1e-9);

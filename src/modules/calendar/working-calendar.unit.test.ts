@@ -12,7 +12,9 @@ const daysArb = fc.integer({ min: 0, max: 60 });
 
 const officialArb = fc
   .uniqueArray(fc.integer({ min: 2020, max: 2036 }), { maxLength: 6 })
-  .chain((years) => (years.length ? fc.tuple(...years.map(scheduleArb)) : fc.constant([] as { year: number; daysOff: string[]; makeUpWorkingDays: string[] }[])));
+  .chain((years) =>
+    years.length ? fc.tuple(...years.map(scheduleArb)) : fc.constant([] as { year: number; daysOff: string[]; makeUpWorkingDays: string[] }[]),
+  );
 
 function calendarWith(official: { year: number; daysOff: string[]; makeUpWorkingDays: string[] }[]) {
   const byYear = new Map(official.map((o) => [o.year, o]));
@@ -50,7 +52,11 @@ describe('statutory default holidays', () => {
     expect(companion(2023)).toBe('2023-09-01'); // 2/9 Saturday; Monday 4/9 compensatory
     // 2023 as decided: 1/1 Sun → 2/1; Tết 21–25/1 over a weekend → 26, 27/1; Hùng Kings Sat 29/4
     // and 30/4 Sun → 2/5, 3/5 (1/5 being a holiday already); 2/9 Sat → 4/9.
-    expect(defaultHolidays(2023).filter((h) => h.kind === 'compensatory').map((h) => h.date)).toEqual(['2023-01-02', '2023-01-26', '2023-01-27', '2023-05-02', '2023-05-03', '2023-09-04']);
+    expect(
+      defaultHolidays(2023)
+        .filter((h) => h.kind === 'compensatory')
+        .map((h) => h.date),
+    ).toEqual(['2023-01-02', '2023-01-26', '2023-01-27', '2023-05-02', '2023-05-03', '2023-09-04']);
     expect(companion(2024)).toBe('2024-09-03'); // 2/9 Monday
     expect(companion(2025)).toBe('2025-09-01'); // 2/9 Tuesday
     expect(companion(2020)).toBeUndefined(); // before the Labour Code 2019 took effect
@@ -58,11 +64,19 @@ describe('statutory default holidays', () => {
 
   it('compensates each weekend day of Tết with its own working day after the span', () => {
     // Tết 2024: Friday 9/2 to Tuesday 13/2, over a weekend.
-    expect(defaultHolidays(2024).filter((h) => h.kind === 'compensatory').map((h) => h.date)).toEqual(['2024-02-14', '2024-02-15']);
+    expect(
+      defaultHolidays(2024)
+        .filter((h) => h.kind === 'compensatory')
+        .map((h) => h.date),
+    ).toEqual(['2024-02-14', '2024-02-15']);
   });
 
   it('spans the last day of the lunar year, 29 tháng Chạp when the month is short', () => {
-    expect(defaultHolidays(2025).slice(1, 6).map((h) => h.date)).toEqual(['2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01']);
+    expect(
+      defaultHolidays(2025)
+        .slice(1, 6)
+        .map((h) => h.date),
+    ).toEqual(['2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01']);
     expect(defaultHolidays(2025)[1].name).toMatch(/cuối năm/);
   });
 });
@@ -133,7 +147,23 @@ describe('working calendar', () => {
 
   it('make-up Saturdays count, listed days off do not, and the list replaces the default holidays', () => {
     // 2025's real schedule: off 25/1–2/2 with Monday 27/1 swapped for make-up Saturday 8/2.
-    const official2025 = { year: 2025, daysOff: ['2025-01-01', '2025-01-27', '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-04-07', '2025-04-30', '2025-05-01', '2025-09-01', '2025-09-02'], makeUpWorkingDays: ['2025-02-08'] };
+    const official2025 = {
+      year: 2025,
+      daysOff: [
+        '2025-01-01',
+        '2025-01-27',
+        '2025-01-28',
+        '2025-01-29',
+        '2025-01-30',
+        '2025-01-31',
+        '2025-04-07',
+        '2025-04-30',
+        '2025-05-01',
+        '2025-09-01',
+        '2025-09-02',
+      ],
+      makeUpWorkingDays: ['2025-02-08'],
+    };
     const { cal } = calendarWith([official2025]);
     expect(cal.isWorkingDay('2025-02-08')).toBe(true);
     expect(cal.isWorkingDay('2025-01-27')).toBe(false);
@@ -157,7 +187,9 @@ describe('working calendar', () => {
     expect(localDate(new Date('2026-04-22T17:00:00Z'))).toBe('2026-04-23');
     fc.assert(
       fc.property(fc.integer({ min: FIRST, max: LAST }), (t) => {
-        const viaIntl = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(t));
+        const viaIntl = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+          new Date(t),
+        );
         expect(localDate(new Date(t))).toBe(viaIntl);
       }),
       { numRuns: 1000 },

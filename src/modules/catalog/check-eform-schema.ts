@@ -48,18 +48,30 @@ function checkShape(schema: unknown): SchemaProblem | null {
     const { v, path, depth } = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
     if (depth >= EFORM_LIMITS.maxDepth) {
-      return { path, text: { vi: `Biểu mẫu lồng nhau quá ${EFORM_LIMITS.maxDepth} cấp`, en: `The e-form is nested deeper than ${EFORM_LIMITS.maxDepth} levels` } };
+      return {
+        path,
+        text: { vi: `Biểu mẫu lồng nhau quá ${EFORM_LIMITS.maxDepth} cấp`, en: `The e-form is nested deeper than ${EFORM_LIMITS.maxDepth} levels` },
+      };
     }
     const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
     nodes += entries.length;
     if (nodes > EFORM_LIMITS.maxNodes) {
-      return { path: [], text: { vi: `Biểu mẫu có quá ${EFORM_LIMITS.maxNodes} thuộc tính và phần tử`, en: `The e-form has more than ${EFORM_LIMITS.maxNodes} members and elements` } };
+      return {
+        path: [],
+        text: {
+          vi: `Biểu mẫu có quá ${EFORM_LIMITS.maxNodes} thuộc tính và phần tử`,
+          en: `The e-form has more than ${EFORM_LIMITS.maxNodes} members and elements`,
+        },
+      };
     }
     for (const [k, x] of entries) stack.push({ v: x, path: [...path, k], depth: depth + 1 });
   }
   const bytes = Buffer.byteLength(JSON.stringify(schema));
   if (bytes > EFORM_LIMITS.maxBytes) {
-    return { path: [], text: { vi: `Biểu mẫu dài ${bytes} byte, tối đa ${EFORM_LIMITS.maxBytes}`, en: `The e-form is ${bytes} bytes long, at most ${EFORM_LIMITS.maxBytes}` } };
+    return {
+      path: [],
+      text: { vi: `Biểu mẫu dài ${bytes} byte, tối đa ${EFORM_LIMITS.maxBytes}`, en: `The e-form is ${bytes} bytes long, at most ${EFORM_LIMITS.maxBytes}` },
+    };
   }
   return null;
 }
@@ -69,7 +81,10 @@ function pointer(ref: string): string[] | null {
   if (ref === '#') return [];
   if (!ref.startsWith('#/')) return null;
   try {
-    return ref.slice(2).split('/').map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+    return ref
+      .slice(2)
+      .split('/')
+      .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
   } catch {
     // A malformed percent-escape: not a pointer Ajv could follow either.
     return null;
@@ -86,7 +101,20 @@ function resolve(root: unknown, segs: string[]): unknown {
   return v;
 }
 
-const SINGLE = new Set(['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema']);
+const SINGLE = new Set([
+  'items',
+  'additionalItems',
+  'additionalProperties',
+  'contains',
+  'propertyNames',
+  'not',
+  'if',
+  'then',
+  'else',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'contentSchema',
+]);
 const LIST = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 const MAP = new Set(['properties', '$defs', 'definitions', 'dependentSchemas', 'dependencies']);
 const NOT_SUPPORTED = new Set(['$id', '$anchor', '$dynamicAnchor', '$dynamicRef', '$recursiveAnchor', '$recursiveRef']);
@@ -101,7 +129,10 @@ function checkKeywords(root: Record<string, unknown>): SchemaProblem[] {
       compilePattern(p);
     } catch (e) {
       if (!(e instanceof PatternRefused)) throw e;
-      problems.push({ path, text: { vi: `Biểu thức chính quy "${short(p)}" không dùng được: ${e.reason.vi}`, en: `The pattern "${short(p)}" cannot be used: ${e.reason.en}` } });
+      problems.push({
+        path,
+        text: { vi: `Biểu thức chính quy "${short(p)}" không dùng được: ${e.reason.vi}`, en: `The pattern "${short(p)}" cannot be used: ${e.reason.en}` },
+      });
     }
   };
   // A work list, not recursion: a chain of 1,000 references must not overflow the stack.
@@ -125,24 +156,46 @@ function checkKeywords(root: Record<string, unknown>): SchemaProblem[] {
         }
       } else if (k === 'format' && typeof v === 'string' && !Object.hasOwn(EFORM_FORMATS, v)) {
         const known = Object.keys(EFORM_FORMATS).join(', ');
-        problems.push({ path: at, text: { vi: `Không hỗ trợ định dạng "${short(v)}"; được dùng: ${known}`, en: `The format "${short(v)}" is not supported; use one of ${known}` } });
+        problems.push({
+          path: at,
+          text: { vi: `Không hỗ trợ định dạng "${short(v)}"; được dùng: ${known}`, en: `The format "${short(v)}" is not supported; use one of ${known}` },
+        });
       } else if (k === '$ref' && typeof v === 'string') {
         if (++refs === EFORM_LIMITS.maxRefs + 1) {
-          problems.push({ path: at, text: { vi: `Biểu mẫu có quá ${EFORM_LIMITS.maxRefs} tham chiếu $ref`, en: `The e-form has more than ${EFORM_LIMITS.maxRefs} $ref references` } });
+          problems.push({
+            path: at,
+            text: { vi: `Biểu mẫu có quá ${EFORM_LIMITS.maxRefs} tham chiếu $ref`, en: `The e-form has more than ${EFORM_LIMITS.maxRefs} $ref references` },
+          });
         }
         const segs = pointer(v);
         if (!segs) {
-          problems.push({ path: at, text: { vi: `Chỉ được tham chiếu trong chính biểu mẫu ("#/…"), không được "${short(v)}"`, en: `Only references inside the e-form ("#/…") are allowed, not "${short(v)}"` } });
+          problems.push({
+            path: at,
+            text: {
+              vi: `Chỉ được tham chiếu trong chính biểu mẫu ("#/…"), không được "${short(v)}"`,
+              en: `Only references inside the e-form ("#/…") are allowed, not "${short(v)}"`,
+            },
+          });
           continue;
         }
         const target = resolve(root, segs);
-        if (target === undefined) problems.push({ path: at, text: { vi: `Tham chiếu "${short(v)}" không trỏ tới đâu trong biểu mẫu`, en: `The reference "${short(v)}" points nowhere in the e-form` } });
+        if (target === undefined)
+          problems.push({
+            path: at,
+            text: { vi: `Tham chiếu "${short(v)}" không trỏ tới đâu trong biểu mẫu`, en: `The reference "${short(v)}" points nowhere in the e-form` },
+          });
         // Ajv compiles what a reference points at, even under a key it otherwise ignores.
         else walk(target, segs);
       } else if (NOT_SUPPORTED.has(k)) {
         problems.push({ path: at, text: { vi: `Biểu mẫu điện tử không hỗ trợ từ khóa ${k}`, en: `The keyword ${k} is not supported in e-forms` } });
       } else if (k === '$schema' && (v !== META_2020 || path.length > 0)) {
-        problems.push({ path: at, text: { vi: `Chỉ hỗ trợ JSON Schema 2020-12 ("$schema": "${META_2020}" ở gốc)`, en: `Only JSON Schema 2020-12 is supported ("$schema": "${META_2020}" at the root)` } });
+        problems.push({
+          path: at,
+          text: {
+            vi: `Chỉ hỗ trợ JSON Schema 2020-12 ("$schema": "${META_2020}" ở gốc)`,
+            en: `Only JSON Schema 2020-12 is supported ("$schema": "${META_2020}" at the root)`,
+          },
+        });
       } else if (SINGLE.has(k) || LIST.has(k)) walk(v, at);
       else if (MAP.has(k) && isObject(v)) for (const [name, sub] of Object.entries(v)) walk(sub, [...at, name]);
     }
@@ -160,7 +213,8 @@ const checking = createEFormAjv();
 export function checkEFormSchema(schema: unknown, ajv?: Ajv2020): { problems: SchemaProblem[]; validate?: ValidateFunction } {
   const shape = checkShape(schema);
   if (shape) return { problems: [shape] };
-  if (!isObject(schema)) return { problems: [{ path: [], text: { vi: 'Biểu mẫu điện tử phải là một đối tượng JSON Schema', en: 'An e-form must be a JSON Schema object' } }] };
+  if (!isObject(schema))
+    return { problems: [{ path: [], text: { vi: 'Biểu mẫu điện tử phải là một đối tượng JSON Schema', en: 'An e-form must be a JSON Schema object' } }] };
   const problems = checkKeywords(schema);
   if (problems.length) return { problems };
   const into = ajv ?? checking;

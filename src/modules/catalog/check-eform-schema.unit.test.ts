@@ -21,7 +21,9 @@ describe('checkEFormSchema', () => {
   it('refuses a long chain of references (Ajv would compile it by recursion) and does not recurse itself', () => {
     const $defs: Record<string, unknown> = { d1000: { type: 'string' } };
     for (let i = 0; i < 1000; i++) $defs[`d${i}`] = { $ref: `#/$defs/d${i + 1}` };
-    expect(problems({ type: 'object', $defs, properties: { a: { $ref: '#/$defs/d0' } } })).toEqual([[expect.stringMatching(/\$ref$/), `The e-form has more than ${EFORM_LIMITS.maxRefs} $ref references`]]);
+    expect(problems({ type: 'object', $defs, properties: { a: { $ref: '#/$defs/d0' } } })).toEqual([
+      [expect.stringMatching(/\$ref$/), `The e-form has more than ${EFORM_LIMITS.maxRefs} $ref references`],
+    ]);
   });
 
   it('compiles a referenced object once, not once per reference (Ajv inlines small ones only)', () => {
@@ -34,20 +36,30 @@ describe('checkEFormSchema', () => {
   });
 
   it('follows local references, cycles included, and checks what they point at', () => {
-    const tree = { type: 'object', $defs: { node: { type: 'object', properties: { ten: { type: 'string' }, con: { type: 'array', items: { $ref: '#/$defs/node' } } } } }, properties: { goc: { $ref: '#/$defs/node' } } };
+    const tree = {
+      type: 'object',
+      $defs: { node: { type: 'object', properties: { ten: { type: 'string' }, con: { type: 'array', items: { $ref: '#/$defs/node' } } } } },
+      properties: { goc: { $ref: '#/$defs/node' } },
+    };
     expect(problems(tree)).toEqual([]);
     expect(problems({ type: 'object', properties: { a: { $ref: '#' } } })).toEqual([]);
     // Ajv compiles what a $ref points at even under a key it otherwise ignores, so that is checked too.
     const hidden = { type: 'object', 'x-ui': { kieu: { type: 'string', pattern: '(?=a)' } }, properties: { a: { $ref: '#/x-ui/kieu' } } };
     expect(problems(hidden)).toEqual([['x-ui.kieu.pattern', expect.stringMatching(/lookahead/)]]);
-    expect(problems({ type: 'object', properties: { a: { $ref: '#/$defs/khongCo' } } })).toEqual([['properties.a.$ref', expect.stringMatching(/points nowhere/)]]);
-    expect(problems({ type: 'object', properties: { a: { $ref: 'other.json#/x' } } })).toEqual([['properties.a.$ref', expect.stringMatching(/Only references inside/)]]);
+    expect(problems({ type: 'object', properties: { a: { $ref: '#/$defs/khongCo' } } })).toEqual([
+      ['properties.a.$ref', expect.stringMatching(/points nowhere/)],
+    ]);
+    expect(problems({ type: 'object', properties: { a: { $ref: 'other.json#/x' } } })).toEqual([
+      ['properties.a.$ref', expect.stringMatching(/Only references inside/)],
+    ]);
   });
 
   it('reads patterns only where they are keywords, not in data or under property names', () => {
     const s = { type: 'object', properties: { pattern: { type: 'string', enum: ['(?=a)'], default: '(?=a)', examples: [{ pattern: '(?=a)' }] } } };
     expect(problems(s)).toEqual([]);
-    expect(problems({ type: 'object', properties: { a: { allOf: [{ type: 'string' }, { pattern: '\\1(a)' }] } } })).toEqual([['properties.a.allOf[1].pattern', expect.stringMatching(/backreferences/)]]);
+    expect(problems({ type: 'object', properties: { a: { allOf: [{ type: 'string' }, { pattern: '\\1(a)' }] } } })).toEqual([
+      ['properties.a.allOf[1].pattern', expect.stringMatching(/backreferences/)],
+    ]);
   });
 
   it('refuses what would collide or change meaning between imports ($id, $anchor, dynamic references, other drafts)', () => {

@@ -48,7 +48,18 @@ const refuse = (vi: string, en: string): never => {
 
 type Range = [number, number];
 /** ECMA-262 WhiteSpace and LineTerminator, what `\s` means there (RE2's `\s` is only [\t\n\f\r ]). */
-const WHITESPACE: Range[] = [[0x09, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff]];
+const WHITESPACE: Range[] = [
+  [0x09, 0x0d],
+  [0x20, 0x20],
+  [0xa0, 0xa0],
+  [0x1680, 0x1680],
+  [0x2000, 0x200a],
+  [0x2028, 0x2029],
+  [0x202f, 0x202f],
+  [0x205f, 0x205f],
+  [0x3000, 0x3000],
+  [0xfeff, 0xfeff],
+];
 /** What `.` matches in ECMA-262 without the `s` flag: everything but line terminators (RE2's `.` excludes only \n). */
 const NOT_LINE_TERMINATOR = '[^\\x{a}\\x{d}\\x{2028}\\x{2029}]';
 const ANY: Range[] = [[0, 0x10ffff]];
@@ -83,13 +94,48 @@ type Item = { escape: string } | { ranges: Range[] };
 
 const GC_SHORT = new Set('C Cc Cf Cn Co Cs L LC Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(' '));
 const GC_LONG: Record<string, string> = {
-  Other: 'C', Control: 'Cc', cntrl: 'Cc', Format: 'Cf', Unassigned: 'Cn', Private_Use: 'Co', Surrogate: 'Cs',
-  Letter: 'L', Cased_Letter: 'LC', Lowercase_Letter: 'Ll', Modifier_Letter: 'Lm', Other_Letter: 'Lo', Titlecase_Letter: 'Lt', Uppercase_Letter: 'Lu',
-  Mark: 'M', Combining_Mark: 'M', Spacing_Mark: 'Mc', Enclosing_Mark: 'Me', Nonspacing_Mark: 'Mn',
-  Number: 'N', Decimal_Number: 'Nd', digit: 'Nd', Letter_Number: 'Nl', Other_Number: 'No',
-  Punctuation: 'P', punct: 'P', Connector_Punctuation: 'Pc', Dash_Punctuation: 'Pd', Close_Punctuation: 'Pe', Final_Punctuation: 'Pf', Initial_Punctuation: 'Pi', Other_Punctuation: 'Po', Open_Punctuation: 'Ps',
-  Symbol: 'S', Currency_Symbol: 'Sc', Modifier_Symbol: 'Sk', Math_Symbol: 'Sm', Other_Symbol: 'So',
-  Separator: 'Z', Line_Separator: 'Zl', Paragraph_Separator: 'Zp', Space_Separator: 'Zs',
+  Other: 'C',
+  Control: 'Cc',
+  cntrl: 'Cc',
+  Format: 'Cf',
+  Unassigned: 'Cn',
+  Private_Use: 'Co',
+  Surrogate: 'Cs',
+  Letter: 'L',
+  Cased_Letter: 'LC',
+  Lowercase_Letter: 'Ll',
+  Modifier_Letter: 'Lm',
+  Other_Letter: 'Lo',
+  Titlecase_Letter: 'Lt',
+  Uppercase_Letter: 'Lu',
+  Mark: 'M',
+  Combining_Mark: 'M',
+  Spacing_Mark: 'Mc',
+  Enclosing_Mark: 'Me',
+  Nonspacing_Mark: 'Mn',
+  Number: 'N',
+  Decimal_Number: 'Nd',
+  digit: 'Nd',
+  Letter_Number: 'Nl',
+  Other_Number: 'No',
+  Punctuation: 'P',
+  punct: 'P',
+  Connector_Punctuation: 'Pc',
+  Dash_Punctuation: 'Pd',
+  Close_Punctuation: 'Pe',
+  Final_Punctuation: 'Pf',
+  Initial_Punctuation: 'Pi',
+  Other_Punctuation: 'Po',
+  Open_Punctuation: 'Ps',
+  Symbol: 'S',
+  Currency_Symbol: 'Sc',
+  Modifier_Symbol: 'Sk',
+  Math_Symbol: 'Sm',
+  Other_Symbol: 'So',
+  Separator: 'Z',
+  Line_Separator: 'Zl',
+  Paragraph_Separator: 'Zp',
+  Space_Separator: 'Zs',
 };
 
 function property(negated: boolean, body: string): Item {
@@ -116,29 +162,39 @@ export function translatePattern(source: string, opts: { asciiIgnoreCase?: boole
   let i = 0;
   const at = (k = 0) => (i + k < cp.length ? String.fromCodePoint(cp[i + k]) : '');
   const hex = (n: number) => {
-    const h = cp.slice(i, i + n).map((c) => String.fromCodePoint(c)).join('');
+    const h = cp
+      .slice(i, i + n)
+      .map((c) => String.fromCodePoint(c))
+      .join('');
     i += n;
     return parseInt(h, 16);
   };
   const readUntil = (end: string) => {
     let s = '';
-    while (i < cp.length && at() !== end) s += at(), i++;
+    while (i < cp.length && at() !== end) {
+      s += at();
+      i++;
+    }
     i++;
     return s;
   };
 
   /** After a backslash; `inClass` changes `\b` (backspace) and `\-`. Returns a code point or a set. */
-  function escape(inClass: boolean): number | Item {
+  function readEscape(inClass: boolean): number | Item {
     const c = at();
     i++;
     switch (c) {
-      case 'd': case 'D': case 'w': case 'W':
+      case 'd':
+      case 'D':
+      case 'w':
+      case 'W':
         return { escape: `\\${c}` };
       case 's':
         return { ranges: WHITESPACE };
       case 'S':
         return { ranges: complement(WHITESPACE) };
-      case 'p': case 'P':
+      case 'p':
+      case 'P':
         i++; // {
         return property(c === 'P', readUntil('}'));
       case 'b':
@@ -148,11 +204,16 @@ export function translatePattern(source: string, opts: { asciiIgnoreCase?: boole
         return { escape: '\\B' };
       case 'k':
         return refuse('không hỗ trợ tham chiếu ngược (\\1, \\k<tên>)', 'backreferences (\\1, \\k<name>) are not supported');
-      case 'f': return 0x0c;
-      case 'n': return 0x0a;
-      case 'r': return 0x0d;
-      case 't': return 0x09;
-      case 'v': return 0x0b;
+      case 'f':
+        return 0x0c;
+      case 'n':
+        return 0x0a;
+      case 'r':
+        return 0x0d;
+      case 't':
+        return 0x09;
+      case 'v':
+        return 0x0b;
       case 'c': {
         const l = cp[i++];
         return l % 32;
@@ -196,15 +257,21 @@ export function translatePattern(source: string, opts: { asciiIgnoreCase?: boole
     return x.ranges.length ? `[${rangesText(x.ranges)}]` : NEVER;
   }
 
+  /** Steps over the backslash and reads the escape after it. */
+  const escapeAfterBackslash = (inClass: boolean) => {
+    i++;
+    return readEscape(inClass);
+  };
+
   function characterClass(): string {
     const negated = at() === '^';
     if (negated) i++;
     let body = '';
     while (i < cp.length && at() !== ']') {
-      const first = at() === '\\' ? (i++, escape(true)) : cp[i++];
+      const first = at() === '\\' ? escapeAfterBackslash(true) : cp[i++];
       if (typeof first === 'number' && at() === '-' && at(1) !== ']' && at(1) !== '') {
         i++;
-        const last = at() === '\\' ? (i++, escape(true)) : cp[i++];
+        const last = at() === '\\' ? escapeAfterBackslash(true) : cp[i++];
         // Under `u`, a range between a class escape and anything is a syntax error, refused before.
         body += range(first, last as number);
         continue;
@@ -225,15 +292,17 @@ export function translatePattern(source: string, opts: { asciiIgnoreCase?: boole
     i++;
     switch (c) {
       case '\\':
-        out += itemOutside(escape(false));
+        out += itemOutside(readEscape(false));
         break;
       case '[':
         out += characterClass();
         break;
       case '(':
         if (at() !== '?') out += opts.capture ? '(' : '(?:';
-        else if (at(1) === ':') (out += '(?:'), (i += 2);
-        else if (at(1) === '=' || at(1) === '!' || (at(1) === '<' && (at(2) === '=' || at(2) === '!'))) {
+        else if (at(1) === ':') {
+          out += '(?:';
+          i += 2;
+        } else if (at(1) === '=' || at(1) === '!' || (at(1) === '<' && (at(2) === '=' || at(2) === '!'))) {
           refuse('không hỗ trợ điều kiện nhìn trước/nhìn sau ((?=, (?!, (?<=, (?<!)', 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported');
         } else if (at(1) === '<') {
           i += 2;
@@ -246,11 +315,18 @@ export function translatePattern(source: string, opts: { asciiIgnoreCase?: boole
         break;
       case '{': {
         const q = readUntil('}');
-        if (q.split(',').some((n) => n !== '' && Number(n) > 1000)) refuse('số lần lặp không được vượt quá 1000', 'repetition counts above 1000 are not supported');
+        if (q.split(',').some((n) => n !== '' && Number(n) > 1000))
+          refuse('số lần lặp không được vượt quá 1000', 'repetition counts above 1000 are not supported');
         out += `{${q}}`;
         break;
       }
-      case '^': case '$': case '|': case ')': case '*': case '+': case '?':
+      case '^':
+      case '$':
+      case '|':
+      case ')':
+      case '*':
+      case '+':
+      case '?':
         out += c;
         break;
       default:
@@ -272,7 +348,10 @@ export function compilePattern(pattern: string): Compiled {
   const hit = compiled.get(pattern);
   if (hit) return hit;
   if (pattern.length > PATTERN_LIMITS.maxLength) {
-    refuse(`biểu thức dài ${pattern.length} ký tự, tối đa ${PATTERN_LIMITS.maxLength}`, `the pattern is ${pattern.length} characters long, at most ${PATTERN_LIMITS.maxLength}`);
+    refuse(
+      `biểu thức dài ${pattern.length} ký tự, tối đa ${PATTERN_LIMITS.maxLength}`,
+      `the pattern is ${pattern.length} characters long, at most ${PATTERN_LIMITS.maxLength}`,
+    );
   }
   try {
     // Only the syntax is checked here (V8 parses on construction); nothing is matched natively.
@@ -285,11 +364,17 @@ export function compilePattern(pattern: string): Compiled {
   try {
     re = RE2JS.compile(translated);
   } catch (e) {
-    return refuse(`không đánh giá được trong thời gian tuyến tính (RE2): ${(e as Error).message}`, `cannot be evaluated in linear time (RE2): ${(e as Error).message}`);
+    return refuse(
+      `không đánh giá được trong thời gian tuyến tính (RE2): ${(e as Error).message}`,
+      `cannot be evaluated in linear time (RE2): ${(e as Error).message}`,
+    );
   }
   const program = re.programSize();
   if (program > PATTERN_LIMITS.maxProgram) {
-    refuse(`biểu thức quá phức tạp (${program} lệnh, tối đa ${PATTERN_LIMITS.maxProgram}); hãy giảm số lần lặp, và dùng maxLength để giới hạn độ dài`, `the pattern is too complex (${program} instructions, at most ${PATTERN_LIMITS.maxProgram}); use smaller repetition counts, and maxLength for a length`);
+    refuse(
+      `biểu thức quá phức tạp (${program} lệnh, tối đa ${PATTERN_LIMITS.maxProgram}); hãy giảm số lần lặp, và dùng maxLength để giới hạn độ dài`,
+      `the pattern is too complex (${program} instructions, at most ${PATTERN_LIMITS.maxProgram}); use smaller repetition counts, and maxLength for a length`,
+    );
   }
   const c = { re, program };
   if (compiled.size >= MAX_CACHED) compiled.delete(compiled.keys().next().value!);

@@ -18,12 +18,21 @@ export type ProcedureDetail = z.infer<typeof ProcedureDetail>;
  */
 export async function getProcedure(ctx: Ctx, code: string, opts: { at?: Date; version?: number } = {}): Promise<ProcedureDetail> {
   const db = ctx.database.db;
-  const versions = await db.selectFrom('procedure_versions').select(['id', 'version', 'effective_from', 'effective_to']).where('procedure_code', '=', code).orderBy('version').execute();
+  const versions = await db
+    .selectFrom('procedure_versions')
+    .select(['id', 'version', 'effective_from', 'effective_to'])
+    .where('procedure_code', '=', code)
+    .orderBy('version')
+    .execute();
   const at = opts.at ?? new Date();
   const chosen = opts.version
     ? versions.find((v) => v.version === opts.version)
     : versions.find((v) => new Date(v.effective_from) <= at && (!v.effective_to || new Date(v.effective_to) > at));
-  if (!chosen) throw notFound({ vi: `thủ tục ${code}${opts.version ? ` phiên bản ${opts.version}` : ' đang có hiệu lực'}`, en: `Procedure ${code}${opts.version ? ` version ${opts.version}` : ' in force'}` });
+  if (!chosen)
+    throw notFound({
+      vi: `thủ tục ${code}${opts.version ? ` phiên bản ${opts.version}` : ' đang có hiệu lực'}`,
+      en: `Procedure ${code}${opts.version ? ` version ${opts.version}` : ' in force'}`,
+    });
   const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
   return {
     ...(await versionDocument(ctx, chosen.id)),
@@ -42,7 +51,10 @@ const MAX_DOCUMENTS = 2000;
 async function versionDocument(ctx: Ctx, versionId: number): Promise<z.infer<typeof ProcedureData>> {
   const root = ctx.database.root ?? ctx.database;
   let documents = byDatabase.get(root);
-  if (!documents) byDatabase.set(root, (documents = new Map()));
+  if (!documents) {
+    documents = new Map();
+    byDatabase.set(root, documents);
+  }
   const hit = documents.get(versionId);
   if (hit) return structuredClone(hit);
   const doc = await ctx.database.db.selectFrom('procedure_documents').select('data').where('version_id', '=', versionId).executeTakeFirstOrThrow();
@@ -53,6 +65,10 @@ async function versionDocument(ctx: Ctx, versionId: number): Promise<z.infer<typ
 }
 
 export async function countProceduresInForce(ctx: Ctx): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from procedure_versions v where v.effective_from <= now() and (v.effective_to is null or v.effective_to > now())`.execute(ctx.database.db);
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from procedure_versions v where v.effective_from <= now() and (v.effective_to is null or v.effective_to > now())`.execute(
+    ctx.database.db,
+  );
   return rows[0].n;
 }

@@ -21,19 +21,31 @@ describe('import of the national procedures format', () => {
     });
     expect(r.status).toBe(200);
     expect(r.body.procedures).toEqual([{ code: '1.001193', version: 1, status: 'created' }]);
-    const p = await api<{ name: string; field: string; methods: { channel: string }[]; cases: { components: { code: string }[] }[] }>(t, 'GET', '/api/v1/procedures/1.001193');
+    const p = await api<{ name: string; field: string; methods: { channel: string }[]; cases: { components: { code: string }[] }[] }>(
+      t,
+      'GET',
+      '/api/v1/procedures/1.001193',
+    );
     expect(p.body.name).toBe('Thủ tục đăng ký khai sinh');
     expect(p.body.field).toBe('Hộ tịch');
     expect(p.body.methods.map((m) => m.channel)).toEqual(['ONLINE', 'POSTAL', 'DIRECT']);
     expect(p.body.cases[0].components.map((c) => c.code)).toContain('000.00.00.G15-KQ004389');
-    const raw = await t.ctx.database.db.selectFrom('procedure_versions').innerJoin('procedure_documents', 'version_id', 'id').select('raw').where('procedure_code', '=', '1.001193').executeTakeFirstOrThrow();
+    const raw = await t.ctx.database.db
+      .selectFrom('procedure_versions')
+      .innerJoin('procedure_documents', 'version_id', 'id')
+      .select('raw')
+      .where('procedure_code', '=', '1.001193')
+      .executeTakeFirstOrThrow();
     const kept = raw.raw as unknown as Record<string, unknown>;
     expect(kept.id).toBe('019d2bfd-3fe0-70ac-b9d6-5e9e20d6eef7');
     expect(kept.decisionNo).toBe('');
   });
 
   it('importing the same record again changes nothing', async () => {
-    const r = await api<{ unchanged: number; created: number; newVersions: number }>(t, 'POST', '/api/v1/procedures/import', { token: admin, body: { records: [fixture()], defaults: { field: 'Hộ tịch', agencyCode: '000.00.00.G12', effectiveFrom: '2025-01-01' } } });
+    const r = await api<{ unchanged: number; created: number; newVersions: number }>(t, 'POST', '/api/v1/procedures/import', {
+      token: admin,
+      body: { records: [fixture()], defaults: { field: 'Hộ tịch', agencyCode: '000.00.00.G12', effectiveFrom: '2025-01-01' } },
+    });
     expect(r.body).toMatchObject({ unchanged: 1, created: 0, newVersions: 0 });
   });
 
@@ -43,7 +55,12 @@ describe('import of the national procedures format', () => {
     bad.data.executionCases[0].profileComponents[2].name = '';
     const good = fixture();
     good.data.code = '9.999999';
-    const r = await api<{ error: { code: string; message: string; messageEn: string; details: { path: string; message: string; messageEn: string }[] } }>(t, 'POST', '/api/v1/procedures/import', { token: admin, body: [good, bad] });
+    const r = await api<{ error: { code: string; message: string; messageEn: string; details: { path: string; message: string; messageEn: string }[] } }>(
+      t,
+      'POST',
+      '/api/v1/procedures/import',
+      { token: admin, body: [good, bad] },
+    );
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('VALIDATION_FAILED');
     const paths = r.body.error.details.map((d) => d.path);
@@ -130,7 +147,10 @@ describe('import of the national procedures format', () => {
     v2.data.executionMethods[0].processingTime = 2;
     v2.data.executionMethods[0].processingTimeUnit = 'WORKING_DAY';
     const before = new Date();
-    const r = await api<{ newVersions: number; procedures: { version: number }[] }>(t, 'POST', '/api/v1/procedures/import', { token: admin, body: { records: [v2], defaults: { field: 'Hộ tịch', agencyCode: '000.00.00.G12' } } });
+    const r = await api<{ newVersions: number; procedures: { version: number }[] }>(t, 'POST', '/api/v1/procedures/import', {
+      token: admin,
+      body: { records: [v2], defaults: { field: 'Hộ tịch', agencyCode: '000.00.00.G12' } },
+    });
     expect(r.body.newVersions).toBe(1);
     const now = await api<{ version: number; methods: { processingTime: number }[]; versions: unknown[] }>(t, 'GET', '/api/v1/procedures/1.001193');
     expect(now.body.version).toBe(2);
@@ -150,12 +170,18 @@ describe('import of the national procedures format', () => {
   it('a version scheduled for later takes over only from its date', async () => {
     const v3 = fixture();
     v3.data.name = 'Thủ tục đăng ký khai sinh (sửa đổi)';
-    const r = await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: { records: [v3], defaults: { field: 'Hộ tịch', agencyCode: '000.00.00.G12', effectiveFrom: '2099-01-01' } } });
+    const r = await api(t, 'POST', '/api/v1/procedures/import', {
+      token: admin,
+      body: { records: [v3], defaults: { field: 'Hộ tịch', agencyCode: '000.00.00.G12', effectiveFrom: '2099-01-01' } },
+    });
     expect(r.status).toBe(200);
     expect((await api<{ version: number }>(t, 'GET', '/api/v1/procedures/1.001193')).body.version).toBe(2);
     expect((await getProcedure(t.ctx, '1.001193', { at: new Date('2099-06-01') })).name).toBe('Thủ tục đăng ký khai sinh (sửa đổi)');
     // Going back before a later version is refused rather than rewriting history.
-    const back = await api<{ error: { code: string } }>(t, 'POST', '/api/v1/procedures/import', { token: admin, body: { records: [{ ...v3.data, name: 'x'.repeat(10) }], defaults: { effectiveFrom: '2030-01-01' } } });
+    const back = await api<{ error: { code: string } }>(t, 'POST', '/api/v1/procedures/import', {
+      token: admin,
+      body: { records: [{ ...v3.data, name: 'x'.repeat(10) }], defaults: { effectiveFrom: '2030-01-01' } },
+    });
     expect([back.status, back.body.error.code]).toEqual([409, 'EFFECTIVE_DATE_TOO_EARLY']);
   });
 

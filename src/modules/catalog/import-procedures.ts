@@ -33,7 +33,13 @@ export function unpackImport(input: unknown): { items: { record: unknown; path: 
   const prefix = isBatch ? 'records' : Array.isArray(input) ? '' : '';
   const items = list.map((r, i) => {
     const base = Array.isArray(input) || isBatch ? `${prefix}[${i}]` : '';
-    const wrapped = r && typeof r === 'object' && 'data' in r && (r as { data: unknown }).data && typeof (r as { data: unknown }).data === 'object' && !('executionMethods' in r);
+    const wrapped =
+      r &&
+      typeof r === 'object' &&
+      'data' in r &&
+      (r as { data: unknown }).data &&
+      typeof (r as { data: unknown }).data === 'object' &&
+      !('executionMethods' in r);
     return wrapped ? { record: (r as { data: unknown }).data, path: base ? `${base}.data` : 'data' } : { record: r, path: base };
   });
   return { items, defaults };
@@ -75,7 +81,14 @@ function normalise(r: NationalRecord, d: ImportDefaults, unitName: (id: string) 
     })),
     cases: r.executionCases.map((c) => ({
       name: c.name,
-      components: c.profileComponents.map((p) => ({ code: p.code ?? null, name: p.name, originalQty: p.originalQty, copyQty: p.copyQty, required: p.required, hasElectronicForm: p.hasElectronicForm })),
+      components: c.profileComponents.map((p) => ({
+        code: p.code ?? null,
+        name: p.name,
+        originalQty: p.originalQty,
+        copyQty: p.copyQty,
+        required: p.required,
+        hasElectronicForm: p.hasElectronicForm,
+      })),
     })),
     steps: r.executionSteps.map((s) => ({ name: s.name, description: s.description })),
     eForm: x?.eForm ?? null,
@@ -100,13 +113,23 @@ export async function importProcedures(ctx: Ctx, input: unknown, actor: string, 
     const data = normalise(r.data, defaults, (id) => units.get(id) ?? null);
     const at = (p: string) => (path ? `${path}.${p}` : p);
     if (data.agencyCode && !units.has(data.agencyCode)) {
-      details.push({ path: at(r.data.congso?.agencyCode ? 'congso.agencyCode' : 'defaults.agencyCode'), message: `Không có đơn vị ${data.agencyCode}`, messageEn: `Unknown unit ${data.agencyCode}` });
+      details.push({
+        path: at(r.data.congso?.agencyCode ? 'congso.agencyCode' : 'defaults.agencyCode'),
+        message: `Không có đơn vị ${data.agencyCode}`,
+        messageEn: `Unknown unit ${data.agencyCode}`,
+      });
     }
     // The default workflow runs in the agency, already checked above.
     r.data.congso?.workflow?.forEach((w, i) => {
-      if (!units.has(w.unit)) details.push({ path: at(`congso.workflow[${i}].unit`), message: `Không có đơn vị ${w.unit}`, messageEn: `Unknown unit ${w.unit}` });
+      if (!units.has(w.unit))
+        details.push({ path: at(`congso.workflow[${i}].unit`), message: `Không có đơn vị ${w.unit}`, messageEn: `Unknown unit ${w.unit}` });
     });
-    if (seen.has(data.code)) details.push({ path: at('code'), message: `Mã thủ tục ${data.code} trùng với ${seen.get(data.code)}`, messageEn: `Code ${data.code} repeats ${seen.get(data.code)}` });
+    if (seen.has(data.code))
+      details.push({
+        path: at('code'),
+        message: `Mã thủ tục ${data.code} trùng với ${seen.get(data.code)}`,
+        messageEn: `Code ${data.code} repeats ${seen.get(data.code)}`,
+      });
     seen.set(data.code, at('code'));
     const eff = r.data.congso?.effectiveFrom ?? defaults.effectiveFrom;
     parsed.push({ data, raw: record, effectiveFrom: eff ? new Date(eff.length === 10 ? `${eff}T00:00:00+07:00` : eff) : null });
@@ -124,12 +147,22 @@ export async function importProcedures(ctx: Ctx, input: unknown, actor: string, 
       else result.unchanged++;
       onProgress?.(++done, parsed.length);
     }
-    const words = [...new Set(parsed.flatMap((p) => foldVietnamese(`${p.data.name} ${p.data.field}`).split(' ')).filter((w) => w.length >= 2 && w.length <= 40))];
+    const words = [
+      ...new Set(parsed.flatMap((p) => foldVietnamese(`${p.data.name} ${p.data.field}`).split(' ')).filter((w) => w.length >= 2 && w.length <= 40)),
+    ];
     if (words.length) await sql`insert into catalog_words (word) select unnest(${words}::text[]) on conflict do nothing`.execute(tx);
     await recordAudit(tx, {
       actor,
       action: 'catalog.import',
-      data: { created: result.created, newVersions: result.newVersions, unchanged: result.unchanged, codes: result.procedures.filter((o) => o.status !== 'unchanged').map((o) => `${o.code}@${o.version}`).slice(0, 500) },
+      data: {
+        created: result.created,
+        newVersions: result.newVersions,
+        unchanged: result.unchanged,
+        codes: result.procedures
+          .filter((o) => o.status !== 'unchanged')
+          .map((o) => `${o.code}@${o.version}`)
+          .slice(0, 500),
+      },
     });
   });
   // A large import changes the table's statistics enough to mislead the planner until autovacuum catches up.

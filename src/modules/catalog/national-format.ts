@@ -41,12 +41,15 @@ export const ExecutionCase = z.looseObject({
 export const ExecutionStep = z.looseObject({ name: text(4000).default(''), description: text(20000).default('') });
 
 /** An e-form: a JSON Schema checked and bounded as check-eform-schema says, each problem at its path inside. */
-export const EForm = z
-  .record(z.string(), z.unknown())
-  .superRefine((schema, ctx) => {
-    if (schema.type !== 'object') ctx.addIssue({ code: 'custom', message: 'an e-form must be a JSON Schema of type "object"', params: { vi: 'Biểu mẫu điện tử phải là JSON Schema kiểu "object"' } });
-    for (const p of checkEFormSchema(schema).problems) ctx.addIssue({ code: 'custom', path: p.path, message: p.text.en, params: { vi: p.text.vi } });
-  });
+export const EForm = z.record(z.string(), z.unknown()).superRefine((schema, ctx) => {
+  if (schema.type !== 'object')
+    ctx.addIssue({
+      code: 'custom',
+      message: 'an e-form must be a JSON Schema of type "object"',
+      params: { vi: 'Biểu mẫu điện tử phải là JSON Schema kiểu "object"' },
+    });
+  for (const p of checkEFormSchema(schema).problems) ctx.addIssue({ code: 'custom', path: p.path, message: p.text.en, params: { vi: p.text.vi } });
+});
 
 export const WorkflowStep = z.object({
   step: z.string().regex(/^[a-z][a-z0-9_-]{1,40}$/),
@@ -73,7 +76,10 @@ export const CongsoExtension = z.looseObject({
 });
 
 export const NationalRecord = z.looseObject({
-  code: z.string().trim().regex(/^[0-9A-Za-z][0-9A-Za-z.\-]{2,40}$/, bi('Phải là mã thủ tục quốc gia, ví dụ 1.001193', 'must be a national procedure code such as 1.001193')),
+  code: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z][0-9A-Za-z.-]{2,40}$/, bi('Phải là mã thủ tục quốc gia, ví dụ 1.001193', 'must be a national procedure code such as 1.001193')),
   name: z.string().trim().min(3).max(2000),
   executionMethods: z.array(ExecutionMethod).min(1).max(10),
   executionCases: z.array(ExecutionCase).max(100).default([]),
@@ -115,7 +121,16 @@ export const ProcedureData = z.object({
   cases: z.array(
     z.object({
       name: z.string(),
-      components: z.array(z.object({ code: z.string().nullable(), name: z.string(), originalQty: z.number(), copyQty: z.number(), required: z.boolean(), hasElectronicForm: z.boolean() })),
+      components: z.array(
+        z.object({
+          code: z.string().nullable(),
+          name: z.string(),
+          originalQty: z.number(),
+          copyQty: z.number(),
+          required: z.boolean(),
+          hasElectronicForm: z.boolean(),
+        }),
+      ),
     }),
   ),
   steps: z.array(z.object({ name: z.string(), description: z.string() })),

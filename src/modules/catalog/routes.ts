@@ -65,7 +65,8 @@ export const catalogModule: Module = {
       attachValidation: true,
       schema: {
         tags: ['catalog'],
-        summary: 'Save an edit of a procedure (fees, processing time, components, workflow steps, e-form) as a new version from an effective date (today or later); sections left out are kept. Dossiers already filed keep their version.',
+        summary:
+          'Save an edit of a procedure (fees, processing time, components, workflow steps, e-form) as a new version from an effective date (today or later); sections left out are kept. Dossiers already filed keep their version.',
         params: z.object({ code: z.string().max(60) }),
         body: SaveProcedureVersionInput,
         response: { 200: SaveOutcomeSchema, 201: SaveOutcomeSchema, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },

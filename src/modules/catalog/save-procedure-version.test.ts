@@ -6,14 +6,37 @@ import { vietnamDay } from '../../platform/i18n/index.ts';
 const CODE = TEST_PROCEDURE.code;
 const URL_ = `/api/v1/procedures/${CODE}/versions`;
 
-interface Detail { code: string; version: number; methods: { channel: string; fees: { value: number }[] }[]; workflow: { step: string; name: string; role: string; unit: string; workingDays: number }[]; eForm: { properties: Record<string, Record<string, unknown>>; required?: string[] } | null; versions: { version: number; effectiveFrom: string; effectiveTo: string | null }[] }
-interface Saved { code: string; version: number; status: string; effectiveFrom: string; versions: { version: number; effectiveFrom: string; effectiveTo: string | null }[] }
-interface Failed { error: { code: string; details?: { path: string; message: string; messageEn: string }[] } }
+interface Detail {
+  code: string;
+  version: number;
+  methods: { channel: string; fees: { value: number }[] }[];
+  workflow: { step: string; name: string; role: string; unit: string; workingDays: number }[];
+  eForm: { properties: Record<string, Record<string, unknown>>; required?: string[] } | null;
+  versions: { version: number; effectiveFrom: string; effectiveTo: string | null }[];
+}
+interface Saved {
+  code: string;
+  version: number;
+  status: string;
+  effectiveFrom: string;
+  versions: { version: number; effectiveFrom: string; effectiveTo: string | null }[];
+}
+interface Failed {
+  error: { code: string; details?: { path: string; message: string; messageEn: string }[] };
+}
 
 const day = (offset: number) => vietnamDay(new Date(Date.now() + offset * 86_400_000));
-const methods = (fee: number) => TEST_PROCEDURE.executionMethods.map((m) => ({ channel: m.submissionMethod, processingTime: m.processingTime, processingTimeUnit: m.processingTimeUnit, fees: [{ type: 'FEE', value: fee }] }));
+const methods = (fee: number) =>
+  TEST_PROCEDURE.executionMethods.map((m) => ({
+    channel: m.submissionMethod,
+    processingTime: m.processingTime,
+    processingTimeUnit: m.processingTimeUnit,
+    fees: [{ type: 'FEE', value: fee }],
+  }));
 /** The test procedure's workflow with approval moved to the unit leader of the handling unit. */
-const leaderApproves = TEST_PROCEDURE.congso.workflow.map((s) => (s.step === 'approve' ? { ...s, name: 'Lãnh đạo phòng phê duyệt', role: 'unit_leader', unit: '000.05.01.G12', workingDays: 1 } : s));
+const leaderApproves = TEST_PROCEDURE.congso.workflow.map((s) =>
+  s.step === 'approve' ? { ...s, name: 'Lãnh đạo phòng phê duyệt', role: 'unit_leader', unit: '000.05.01.G12', workingDays: 1 } : s,
+);
 
 let t: TestApp;
 let admin: string;
@@ -32,7 +55,11 @@ afterAll(() => t?.close());
 async function fileAndPropose(): Promise<{ code: string; procedureVersion: number }> {
   const filed = await fileOnline(t, crew.citizen);
   expect(filed.status).toBe(201);
-  for (const [who, body] of [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }], ['specialist', { action: 'propose' }]] as const) {
+  for (const [who, body] of [
+    ['receiving', { action: 'receive' }],
+    ['leader', { action: 'assign', assignee: 'chuyenvien' }],
+    ['specialist', { action: 'propose' }],
+  ] as const) {
     const r = await act(t, crew[who], filed.body.code, body);
     expect(r.status, `${body.action}: ${JSON.stringify(r.body)}`).toBe(200);
   }
@@ -45,7 +72,10 @@ describe('an administrator edits a procedure as a new version', () => {
     const before = await fileAndPropose();
     expect(before.procedureVersion).toBe(1);
 
-    const r = await api<Saved>(t, 'POST', URL_, { token: admin, body: { baseVersion: 1, effectiveFrom: day(0), methods: methods(150_000), workflow: leaderApproves, note: 'Quyết định 123/QĐ-BCT' } });
+    const r = await api<Saved>(t, 'POST', URL_, {
+      token: admin,
+      body: { baseVersion: 1, effectiveFrom: day(0), methods: methods(150_000), workflow: leaderApproves, note: 'Quyết định 123/QĐ-BCT' },
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({ code: CODE, version: 2, status: 'new-version' });
     const [v1, v2] = r.body.versions;
@@ -77,8 +107,19 @@ describe('an administrator edits a procedure as a new version', () => {
     expect((await act(t, crew.leader, after.code, { action: 'approve' })).status).toBe(200);
 
     const auditor = await tokenFor(t, 'auditor');
-    const trail = await api<{ action: string; actor: string; target: string | null; data: Record<string, unknown> }[]>(t, 'GET', '/api/v1/audit?action=catalog.version', { token: auditor });
-    expect(trail.body).toEqual([expect.objectContaining({ actor: 'staff:admin', target: `procedure:${CODE}`, data: expect.objectContaining({ version: 2, basedOn: 1, changed: ['methods', 'workflow'], note: 'Quyết định 123/QĐ-BCT' }) })]);
+    const trail = await api<{ action: string; actor: string; target: string | null; data: Record<string, unknown> }[]>(
+      t,
+      'GET',
+      '/api/v1/audit?action=catalog.version',
+      { token: auditor },
+    );
+    expect(trail.body).toEqual([
+      expect.objectContaining({
+        actor: 'staff:admin',
+        target: `procedure:${CODE}`,
+        data: expect.objectContaining({ version: 2, basedOn: 1, changed: ['methods', 'workflow'], note: 'Quyết định 123/QĐ-BCT' }),
+      }),
+    ]);
   });
 
   it('refuses everyone but administrators, and saves nothing for them', async () => {
@@ -93,17 +134,64 @@ describe('an administrator edits a procedure as a new version', () => {
   it('refuses invalid edits with 400 naming each field, and saves nothing', async () => {
     const cases: [string, Record<string, unknown>, string[]][] = [
       ['no steps', { effectiveFrom: day(0), workflow: [] }, ['workflow']],
-      ['an unknown role and a role that does not handle dossiers', { effectiveFrom: day(0), workflow: [{ ...leaderApproves[0], role: 'chief_wizard' }, { ...leaderApproves[1], role: 'auditor' }, ...leaderApproves.slice(2)] }, ['workflow[0].role', 'workflow[1].role']],
-      ['a negative budget', { effectiveFrom: day(0), workflow: [{ ...leaderApproves[0], workingDays: -1 }, ...leaderApproves.slice(1)] }, ['workflow[0].workingDays']],
-      ['an unknown unit and a repeated step', { effectiveFrom: day(0), workflow: [leaderApproves[0], { ...leaderApproves[1], unit: '999.99.99.G12' }, { ...leaderApproves[2], step: 'receive' }] }, ['workflow[1].unit', 'workflow[2].step']],
+      [
+        'an unknown role and a role that does not handle dossiers',
+        {
+          effectiveFrom: day(0),
+          workflow: [{ ...leaderApproves[0], role: 'chief_wizard' }, { ...leaderApproves[1], role: 'auditor' }, ...leaderApproves.slice(2)],
+        },
+        ['workflow[0].role', 'workflow[1].role'],
+      ],
+      [
+        'a negative budget',
+        { effectiveFrom: day(0), workflow: [{ ...leaderApproves[0], workingDays: -1 }, ...leaderApproves.slice(1)] },
+        ['workflow[0].workingDays'],
+      ],
+      [
+        'an unknown unit and a repeated step',
+        { effectiveFrom: day(0), workflow: [leaderApproves[0], { ...leaderApproves[1], unit: '999.99.99.G12' }, { ...leaderApproves[2], step: 'receive' }] },
+        ['workflow[1].unit', 'workflow[2].step'],
+      ],
       ['a date in the past', { effectiveFrom: day(-1), methods: methods(1) }, ['effectiveFrom']],
       ['a date that does not exist', { effectiveFrom: '2099-02-30', methods: methods(1) }, ['effectiveFrom']],
-      ['a fee that is not a number and a processing time of 0', { effectiveFrom: day(0), methods: [{ channel: 'ONLINE', processingTime: 0, fees: [{ value: 'mười nghìn' }] }] }, ['methods[0].processingTime', 'methods[0].fees[0].value']],
-      ['an e-form pattern RE2 cannot run', { effectiveFrom: day(0), eFormFields: [{ key: 'ten', label: 'Tên', type: 'text' }, { key: 'ma', label: 'Mã', type: 'text', pattern: '^(a)\\1$' }] }, ['eFormFields[1].pattern']],
-      ['an e-form choice list without choices and a repeated key', { effectiveFrom: day(0), eFormFields: [{ key: 'loai', label: 'Loại', type: 'select' }, { key: 'loai', label: 'Loại 2', type: 'text' }] }, ['eFormFields[0].choices', 'eFormFields[1].key']],
-      ['an e-form JSON Schema with an outside reference', { effectiveFrom: day(0), eForm: { type: 'object', properties: { a: { $ref: 'https://example.com/x.json' } } } }, ['eForm.properties.a.$ref']],
+      [
+        'a fee that is not a number and a processing time of 0',
+        { effectiveFrom: day(0), methods: [{ channel: 'ONLINE', processingTime: 0, fees: [{ value: 'mười nghìn' }] }] },
+        ['methods[0].processingTime', 'methods[0].fees[0].value'],
+      ],
+      [
+        'an e-form pattern RE2 cannot run',
+        {
+          effectiveFrom: day(0),
+          eFormFields: [
+            { key: 'ten', label: 'Tên', type: 'text' },
+            { key: 'ma', label: 'Mã', type: 'text', pattern: '^(a)\\1$' },
+          ],
+        },
+        ['eFormFields[1].pattern'],
+      ],
+      [
+        'an e-form choice list without choices and a repeated key',
+        {
+          effectiveFrom: day(0),
+          eFormFields: [
+            { key: 'loai', label: 'Loại', type: 'select' },
+            { key: 'loai', label: 'Loại 2', type: 'text' },
+          ],
+        },
+        ['eFormFields[0].choices', 'eFormFields[1].key'],
+      ],
+      [
+        'an e-form JSON Schema with an outside reference',
+        { effectiveFrom: day(0), eForm: { type: 'object', properties: { a: { $ref: 'https://example.com/x.json' } } } },
+        ['eForm.properties.a.$ref'],
+      ],
       ['a field this edit does not have, and no date', { name: 'Tên khác' }, ['name', 'effectiveFrom']],
-      ['every section at once', { effectiveFrom: day(-3), methods: [{ channel: 'ONLINE', processingTime: -1 }], workflow: [{ ...leaderApproves[0], role: 'chief_wizard' }] }, ['effectiveFrom', 'methods[0].processingTime', 'workflow[0].role']],
+      [
+        'every section at once',
+        { effectiveFrom: day(-3), methods: [{ channel: 'ONLINE', processingTime: -1 }], workflow: [{ ...leaderApproves[0], role: 'chief_wizard' }] },
+        ['effectiveFrom', 'methods[0].processingTime', 'workflow[0].role'],
+      ],
     ];
     for (const [what, body, paths] of cases) {
       const r = await api<Failed>(t, 'POST', URL_, { token: admin, body });
@@ -139,7 +227,17 @@ describe('an administrator edits a procedure as a new version', () => {
     const fields = [
       { key: 'tenDoanhNghiep', label: 'Tên doanh nghiệp', labelEn: 'Company name', type: 'text', required: true },
       { key: 'maSoThue', label: 'Mã số thuế', type: 'text', required: true },
-      { key: 'loaiHinh', label: 'Loại hình', labelEn: 'Kind', type: 'select', required: true, choices: [{ value: 'tnhh', label: 'Công ty TNHH' }, { value: 'cp', label: 'Công ty cổ phần' }] },
+      {
+        key: 'loaiHinh',
+        label: 'Loại hình',
+        labelEn: 'Kind',
+        type: 'select',
+        required: true,
+        choices: [
+          { value: 'tnhh', label: 'Công ty TNHH' },
+          { value: 'cp', label: 'Công ty cổ phần' },
+        ],
+      },
     ];
     const r = await api<Saved>(t, 'POST', URL_, { token: admin, body: { effectiveFrom: day(9), eFormFields: fields } });
     expect(r.status, JSON.stringify(r.body)).toBe(201);

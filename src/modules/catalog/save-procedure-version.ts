@@ -47,7 +47,10 @@ export const CaseInput = z.strictObject({ name: z.string().trim().max(4000).defa
 
 export const StepInput = z.strictObject({
   /** The step's key (receive, assign, examine, approve, return are the standard ones); a new step gets one. */
-  step: z.string().regex(/^[a-z][a-z0-9_-]{1,40}$/, bi('Mã bước gồm chữ thường, số, - và _', 'a step key is lower-case letters, digits, - and _')).optional(),
+  step: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{1,40}$/, bi('Mã bước gồm chữ thường, số, - và _', 'a step key is lower-case letters, digits, - and _'))
+    .optional(),
   name: z.string().trim().min(1, bi('Nhập tên bước', 'enter the step name')).max(300),
   nameEn: optionalText(300),
   role: StaffRoleSchema.or(z.string().max(100)),
@@ -61,12 +64,20 @@ export type EFormFieldType = (typeof EFORM_FIELD_TYPES)[number];
 const KEPT_TYPES: readonly EFormFieldType[] = ['table', 'other'];
 
 export const EFormFieldInput = z.strictObject({
-  key: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, bi('Mã trường bắt đầu bằng chữ cái, chỉ gồm chữ không dấu, số và _', 'a field key starts with a letter and has only letters, digits and _')),
+  key: z
+    .string()
+    .regex(
+      /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
+      bi('Mã trường bắt đầu bằng chữ cái, chỉ gồm chữ không dấu, số và _', 'a field key starts with a letter and has only letters, digits and _'),
+    ),
   label: z.string().trim().min(1, bi('Nhập nhãn tiếng Việt', 'enter the Vietnamese label')).max(300),
   labelEn: optionalText(300),
   type: z.enum(EFORM_FIELD_TYPES),
   required: z.boolean().default(false),
-  choices: z.array(z.strictObject({ value: z.string().trim().min(1).max(200), label: z.string().trim().min(1).max(300) })).max(200).optional(),
+  choices: z
+    .array(z.strictObject({ value: z.string().trim().min(1).max(200), label: z.string().trim().min(1).max(300) }))
+    .max(200)
+    .optional(),
   /** A regular expression the answer must match (text fields). Omitted: kept; empty: removed. */
   pattern: z.string().max(1000).nullish(),
 });
@@ -152,7 +163,17 @@ const FRESH: Record<Exclude<EFormFieldType, 'table' | 'other'>, Schema> = {
   email: { type: 'string', format: 'email' },
   select: { type: 'string' },
 };
-const WIDGET: Record<EFormFieldType, string | undefined> = { text: 'text', textarea: 'textarea', number: 'number', integer: 'number', date: 'date', email: 'email', select: 'select', table: 'table', other: undefined };
+const WIDGET: Record<EFormFieldType, string | undefined> = {
+  text: 'text',
+  textarea: 'textarea',
+  number: 'number',
+  integer: 'number',
+  date: 'date',
+  email: 'email',
+  select: 'select',
+  table: 'table',
+  other: undefined,
+};
 
 /**
  * The e-form the edited fields describe: a field keeping its key and type keeps what the
@@ -173,20 +194,27 @@ export function buildEForm(base: Schema | null, fields: EFormFieldInput[], root 
   const required: string[] = [];
   const index = new Map<string, number>();
   fields.forEach((f, i) => {
-    if (index.has(f.key)) return void details.push({ path: at(i, 'key'), message: `Mã trường ${f.key} bị trùng`, messageEn: `the field key ${f.key} is repeated` });
+    if (index.has(f.key))
+      return void details.push({ path: at(i, 'key'), message: `Mã trường ${f.key} bị trùng`, messageEn: `the field key ${f.key} is repeated` });
     index.set(f.key, i);
     const old = Object.hasOwn(baseProps, f.key) ? baseProps[f.key] : undefined;
     const same = old !== undefined && fieldTypeOf(old) === f.type;
     if (KEPT_TYPES.includes(f.type) && !same) {
-      return void details.push({ path: at(i, 'type'), message: 'Kiểu này chỉ giữ nguyên từ phiên bản trước; chọn kiểu khác', messageEn: 'this type can only be kept from the previous version; choose another' });
+      return void details.push({
+        path: at(i, 'type'),
+        message: 'Kiểu này chỉ giữ nguyên từ phiên bản trước; chọn kiểu khác',
+        messageEn: 'this type can only be kept from the previous version; choose another',
+      });
     }
     const s: Schema = same ? structuredClone(old as Schema) : structuredClone(FRESH[f.type as keyof typeof FRESH]);
     if (!(same && s.title === undefined && f.label === f.key)) s.title = f.label;
     if (f.labelEn) s['x-title-en'] = f.labelEn;
     else delete s['x-title-en'];
     if (f.type === 'select') {
-      if (!f.choices?.length) details.push({ path: at(i, 'choices'), message: 'Danh sách chọn cần ít nhất một lựa chọn', messageEn: 'a choice list needs at least one choice' });
-      else if (new Set(f.choices.map((c) => c.value)).size < f.choices.length) details.push({ path: at(i, 'choices'), message: 'Giá trị lựa chọn bị trùng', messageEn: 'a choice value is repeated' });
+      if (!f.choices?.length)
+        details.push({ path: at(i, 'choices'), message: 'Danh sách chọn cần ít nhất một lựa chọn', messageEn: 'a choice list needs at least one choice' });
+      else if (new Set(f.choices.map((c) => c.value)).size < f.choices.length)
+        details.push({ path: at(i, 'choices'), message: 'Giá trị lựa chọn bị trùng', messageEn: 'a choice value is repeated' });
       const choices = f.choices ?? [];
       // English choice names follow their values: an edited list keeps the English name of a
       // value it still has, and a new value shows its Vietnamese name until one is given.
@@ -236,7 +264,13 @@ export async function previewEForm(ctx: Ctx, code: string, fields: unknown): Pro
 }
 
 async function latestVersion(ctx: Ctx, code: string): Promise<number> {
-  const row = await ctx.database.db.selectFrom('procedure_versions').select('version').where('procedure_code', '=', code).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  const row = await ctx.database.db
+    .selectFrom('procedure_versions')
+    .select('version')
+    .where('procedure_code', '=', code)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!row) throw notFound({ vi: `thủ tục ${code}`, en: `Procedure ${code}` });
   return row.version;
 }
@@ -271,13 +305,15 @@ export async function saveProcedureVersion(ctx: Ctx, code: string, raw: unknown,
   if (input.effectiveFrom === undefined) {
     // Not given, or already named by the schema.
   } else if (!isCalendarDay(input.effectiveFrom)) details.push({ path: 'effectiveFrom', message: 'Ngày không tồn tại', messageEn: 'not a real date' });
-  else if (input.effectiveFrom < today) details.push({ path: 'effectiveFrom', message: `Không được trước hôm nay (${today})`, messageEn: `must not be before today (${today})` });
+  else if (input.effectiveFrom < today)
+    details.push({ path: 'effectiveFrom', message: `Không được trước hôm nay (${today})`, messageEn: `must not be before today (${today})` });
 
   const data: ProcedureData = { ...base };
   if (input.methods) {
     const channels = new Set<string>();
     data.methods = input.methods.map((m, i) => {
-      if (channels.has(m.channel)) details.push({ path: `methods[${i}].channel`, message: `Kênh ${m.channel} bị trùng`, messageEn: `the channel ${m.channel} is repeated` });
+      if (channels.has(m.channel))
+        details.push({ path: `methods[${i}].channel`, message: `Kênh ${m.channel} bị trùng`, messageEn: `the channel ${m.channel} is repeated` });
       channels.add(m.channel);
       const before = base.methods.find((b) => b.channel === m.channel);
       return {
@@ -291,11 +327,18 @@ export async function saveProcedureVersion(ctx: Ctx, code: string, raw: unknown,
   }
   if (input.cases) {
     const codes = new Set<string>();
-    input.cases.forEach((c, ci) => c.components.forEach((p, pi) => {
-      if (!p.code) return;
-      if (codes.has(p.code)) details.push({ path: `cases[${ci}].components[${pi}].code`, message: `Mã thành phần ${p.code} bị trùng`, messageEn: `the component code ${p.code} is repeated` });
-      codes.add(p.code);
-    }));
+    input.cases.forEach((c, ci) =>
+      c.components.forEach((p, pi) => {
+        if (!p.code) return;
+        if (codes.has(p.code))
+          details.push({
+            path: `cases[${ci}].components[${pi}].code`,
+            message: `Mã thành phần ${p.code} bị trùng`,
+            messageEn: `the component code ${p.code} is repeated`,
+          });
+        codes.add(p.code);
+      }),
+    );
     data.cases = input.cases.map((c) => ({
       name: c.name,
       components: c.components.map((p) => ({
@@ -312,13 +355,17 @@ export async function saveProcedureVersion(ctx: Ctx, code: string, raw: unknown,
     const units = new Set((await listUnits(ctx)).map((u) => u.id));
     const keys = new Set<string>();
     input.workflow.forEach((s, i) => {
-      if (!StaffRoleSchema.safeParse(s.role).success) details.push({ path: `workflow[${i}].role`, message: `Không có vai trò ${s.role}`, messageEn: `unknown role ${s.role}` });
-      else if (!WORKFLOW_ROLES.includes(s.role as StaffRole)) details.push({ path: `workflow[${i}].role`, message: 'Vai trò này không xử lý hồ sơ', messageEn: 'this role does not handle dossiers' });
+      if (!StaffRoleSchema.safeParse(s.role).success)
+        details.push({ path: `workflow[${i}].role`, message: `Không có vai trò ${s.role}`, messageEn: `unknown role ${s.role}` });
+      else if (!WORKFLOW_ROLES.includes(s.role as StaffRole))
+        details.push({ path: `workflow[${i}].role`, message: 'Vai trò này không xử lý hồ sơ', messageEn: 'this role does not handle dossiers' });
       if (!units.has(s.unit)) details.push({ path: `workflow[${i}].unit`, message: `Không có đơn vị ${s.unit}`, messageEn: `unknown unit ${s.unit}` });
-      if (s.step && keys.has(s.step)) details.push({ path: `workflow[${i}].step`, message: `Mã bước ${s.step} bị trùng`, messageEn: `the step key ${s.step} is repeated` });
+      if (s.step && keys.has(s.step))
+        details.push({ path: `workflow[${i}].step`, message: `Mã bước ${s.step} bị trùng`, messageEn: `the step key ${s.step} is repeated` });
       if (s.step) keys.add(s.step);
     });
-    if (!input.workflow.some((s) => s.workingDays > 0)) details.push({ path: 'workflow', message: 'Tổng thời gian các bước phải lớn hơn 0', messageEn: 'the steps need some time in total' });
+    if (!input.workflow.some((s) => s.workingDays > 0))
+      details.push({ path: 'workflow', message: 'Tổng thời gian các bước phải lớn hơn 0', messageEn: 'the steps need some time in total' });
     data.workflow = input.workflow.map((s, i) => ({
       step: s.step ?? uniqueKey(keys, (n) => `buoc-${n}`, i + 1),
       name: s.name,
@@ -357,7 +404,12 @@ export async function saveProcedureVersion(ctx: Ctx, code: string, raw: unknown,
       version = outcome.version;
       status = 'new-version';
       const changed = (['methods', 'cases', 'workflow', 'eForm'] as const).filter((k) => canonicalJson(data[k]) !== canonicalJson(base[k]));
-      await recordAudit(tx, { actor, action: 'catalog.version', target: `procedure:${code}`, data: { version, basedOn: baseVersion, effectiveFrom: input.effectiveFrom, changed, note: input.note ?? null } });
+      await recordAudit(tx, {
+        actor,
+        action: 'catalog.version',
+        target: `procedure:${code}`,
+        data: { version, basedOn: baseVersion, effectiveFrom: input.effectiveFrom, changed, note: input.note ?? null },
+      });
     }
     const p = await getProcedure(txCtx, code, { version });
     return { code, version, status, effectiveFrom: p.effectiveFrom, versions: p.versions };
@@ -374,7 +426,9 @@ type Input = z.output<typeof SaveProcedureVersionInput>;
 function parseBySection(raw: unknown): { input: Partial<Input>; details: ErrorDetail[] } {
   if (!isObject(raw)) {
     const whole = SaveProcedureVersionInput.safeParse(raw);
-    throw whole.success ? validationError([{ path: '(root)', message: 'Phải là một đối tượng JSON', messageEn: 'must be a JSON object' }]) : fromZod(whole.error);
+    throw whole.success
+      ? validationError([{ path: '(root)', message: 'Phải là một đối tượng JSON', messageEn: 'must be a JSON object' }])
+      : fromZod(whole.error);
   }
   const details: ErrorDetail[] = [];
   const input: Record<string, unknown> = {};
@@ -385,7 +439,8 @@ function parseBySection(raw: unknown): { input: Partial<Input>; details: ErrorDe
     else details.push(...zodDetails(r.error, key));
   }
   for (const key of Object.keys(raw)) {
-    if (!Object.hasOwn(shape, key)) details.push({ path: key, message: 'Trường không được hỗ trợ (không sửa được ở đây)', messageEn: 'not a field of this edit' });
+    if (!Object.hasOwn(shape, key))
+      details.push({ path: key, message: 'Trường không được hỗ trợ (không sửa được ở đây)', messageEn: 'not a field of this edit' });
   }
   return { input: input as Partial<Input>, details };
 }
@@ -393,7 +448,10 @@ function parseBySection(raw: unknown): { input: Partial<Input>; details: ErrorDe
 function staleBase(given: number, latest: number) {
   return new AppError(
     'STALE_BASE_VERSION',
-    { vi: `Thủ tục đã có phiên bản ${latest} sau phiên bản ${given} bạn đang sửa; hãy mở lại trang sửa`, en: `Version ${latest} was saved after version ${given} you were editing; open the editor again` },
+    {
+      vi: `Thủ tục đã có phiên bản ${latest} sau phiên bản ${given} bạn đang sửa; hãy mở lại trang sửa`,
+      en: `Version ${latest} was saved after version ${given} you were editing; open the editor again`,
+    },
     [{ path: 'baseVersion', message: `Phiên bản mới nhất là ${latest}`, messageEn: `the latest version is ${latest}` }],
   );
 }

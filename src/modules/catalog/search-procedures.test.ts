@@ -9,7 +9,10 @@ beforeAll(async () => {
   t = await startTestApp();
   const rec = JSON.parse(readFileSync(new URL('../../../test/fixtures/national-procedures/1.001193.excerpt.json', import.meta.url), 'utf8'));
   const admin = await login(t, 'admin');
-  const r = await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: { records: [rec], defaults: { field: 'Hộ tịch', agencyCode: '000.00.00.G12', effectiveFrom: '2025-01-01' } } });
+  const r = await api(t, 'POST', '/api/v1/procedures/import', {
+    token: admin,
+    body: { records: [rec], defaults: { field: 'Hộ tịch', agencyCode: '000.00.00.G12', effectiveFrom: '2025-01-01' } },
+  });
   expect(r.status).toBe(200);
 });
 afterAll(() => t?.close());
@@ -17,10 +20,13 @@ afterAll(() => t?.close());
 const search = async (qs: string) => (await api<Page>(t, 'GET', `/api/v1/procedures?${qs}`)).body;
 
 describe('Vietnamese-aware catalogue search', () => {
-  it.each(['dang ky khai sinh', 'ĐĂNG KÝ KHAI SINH', 'Đăng ký khai sinh', 'đăng ký khai sinh', 'Dang Ky Khai Sinh'])('"%s" finds birth registration first', async (q) => {
-    const r = await search(`q=${encodeURIComponent(q)}`);
-    expect(r.items[0]?.code).toBe('1.001193');
-  });
+  it.each(['dang ky khai sinh', 'ĐĂNG KÝ KHAI SINH', 'Đăng ký khai sinh', 'đăng ký khai sinh', 'Dang Ky Khai Sinh'])(
+    '"%s" finds birth registration first',
+    async (q) => {
+      const r = await search(`q=${encodeURIComponent(q)}`);
+      expect(r.items[0]?.code).toBe('1.001193');
+    },
+  );
 
   it('all spellings return the same results in the same order', async () => {
     const a = await search('q=giay%20phep%20ruou');

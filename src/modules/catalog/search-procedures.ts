@@ -30,15 +30,27 @@ export type ProcedureSummary = z.infer<typeof ProcedureSummary>;
 
 /** The tsquery for a folded query: every word must match, the last one as a prefix (typing). */
 export function toTsQuery(folded: string): string | null {
-  const words = folded.split(' ').map((w) => w.replace(/^\.+|\.+$/g, '')).filter(Boolean).slice(0, 12);
+  const words = folded
+    .split(' ')
+    .map((w) => w.replace(/^\.+|\.+$/g, ''))
+    .filter(Boolean)
+    .slice(0, 12);
   if (!words.length) return null;
   return words.map((w, i) => `'${w.replace(/'/g, '')}'${i === words.length - 1 ? ':*' : ''}`).join(' & ');
 }
 
 const inForce = sql<boolean>`v.effective_from <= now() and (v.effective_to is null or v.effective_to > now())`;
 
-
-type Row = { code: string; name: string; field: string; agency_code: string | null; level: 'full' | 'partial'; version: number; summary: ProcedureSummaryColumn; total: number };
+type Row = {
+  code: string;
+  name: string;
+  field: string;
+  agency_code: string | null;
+  level: 'full' | 'partial';
+  version: number;
+  summary: ProcedureSummaryColumn;
+  total: number;
+};
 
 /**
  * Vietnamese-aware search over the versions in force. The query and the stored text are
@@ -104,7 +116,9 @@ export async function correctWords(ctx: Ctx, folded: string): Promise<string | n
 }
 
 async function countOnly(ctx: Ctx, filters: ReturnType<typeof sql>[]): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from procedure_versions v where ${sql.join(filters, sql` and `)}`.execute(ctx.database.db);
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from procedure_versions v where ${sql.join(filters, sql` and `)}`.execute(
+    ctx.database.db,
+  );
   return rows[0].n;
 }
 
@@ -136,8 +150,17 @@ export async function catalogFacets(ctx: Ctx): Promise<Facets> {
 async function computeFacets(ctx: Ctx): Promise<Facets> {
   const db = ctx.database.db;
   const [fields, agencies] = await Promise.all([
-    sql<{ value: string; count: number }>`select field as value, count(*)::int as count from procedure_versions v where ${inForce} group by field order by field`.execute(db),
-    sql<{ value: string; label: string | null; count: number }>`select agency_code as value, max(summary->>'agencyName') as label, count(*)::int as count from procedure_versions v where ${inForce} and agency_code is not null group by agency_code order by 2`.execute(db),
+    sql<{
+      value: string;
+      count: number;
+    }>`select field as value, count(*)::int as count from procedure_versions v where ${inForce} group by field order by field`.execute(db),
+    sql<{
+      value: string;
+      label: string | null;
+      count: number;
+    }>`select agency_code as value, max(summary->>'agencyName') as label, count(*)::int as count from procedure_versions v where ${inForce} and agency_code is not null group by agency_code order by 2`.execute(
+      db,
+    ),
   ]);
   return {
     fields: fields.rows.map((r) => ({ value: r.value, label: r.value, count: r.count })),

@@ -24,7 +24,13 @@ export async function lockProcedure(tx: Tx, code: string): Promise<void> {
  * version they name. A new version must start after the latest one (`effectivePath` names
  * the caller's field for that date in the error).
  */
-export async function writeProcedureVersion(tx: Tx, data: ProcedureData, raw: unknown, effectiveFrom: Date | null, opts: { effectivePath?: string } = {}): Promise<VersionOutcome> {
+export async function writeProcedureVersion(
+  tx: Tx,
+  data: ProcedureData,
+  raw: unknown,
+  effectiveFrom: Date | null,
+  opts: { effectivePath?: string } = {},
+): Promise<VersionOutcome> {
   const hash = createHash('sha256').update(canonicalJson({ data, raw })).digest('hex');
   // Serialise writers of the same code so version numbers stay gap-free.
   await lockProcedure(tx, data.code);
@@ -41,14 +47,31 @@ export async function writeProcedureVersion(tx: Tx, data: ProcedureData, raw: un
     const after = vietnamDay(new Date(latest.effective_from));
     const vi = `phiên bản mới của ${data.code} phải có hiệu lực sau ${after}`;
     const en = `a new version of ${data.code} must take effect after ${after}`;
-    throw new AppError('EFFECTIVE_DATE_TOO_EARLY', { vi: `Ngày hiệu lực: ${vi}`, en: `Effective date: ${en}` }, opts.effectivePath ? [{ path: opts.effectivePath, message: `Phải sau ngày ${after} (phiên bản ${latest.version})`, messageEn: `must be after ${after} (version ${latest.version})` }] : undefined);
+    throw new AppError(
+      'EFFECTIVE_DATE_TOO_EARLY',
+      { vi: `Ngày hiệu lực: ${vi}`, en: `Effective date: ${en}` },
+      opts.effectivePath
+        ? [
+            {
+              path: opts.effectivePath,
+              message: `Phải sau ngày ${after} (phiên bản ${latest.version})`,
+              messageEn: `must be after ${after} (version ${latest.version})`,
+            },
+          ]
+        : undefined,
+    );
   }
   if (!latest) await tx.insertInto('procedures').values({ code: data.code }).execute();
   else await tx.updateTable('procedure_versions').set({ effective_to: from }).where('id', '=', latest.id).execute();
   const version = (latest?.version ?? 0) + 1;
   const online = data.methods.find((m) => m.channel === 'ONLINE') ?? data.methods[0];
   const fees = data.methods.flatMap((m) => m.fees.map((f) => f.value));
-  const summary = { agencyName: data.agencyName, processingTime: online?.processingTime ?? null, processingTimeUnit: online?.processingTimeUnit ?? null, feeFrom: fees.length ? Math.min(...fees) : null };
+  const summary = {
+    agencyName: data.agencyName,
+    processingTime: online?.processingTime ?? null,
+    processingTimeUnit: online?.processingTimeUnit ?? null,
+    feeFrom: fees.length ? Math.min(...fees) : null,
+  };
   const row = await tx
     .insertInto('procedure_versions')
     .values({
@@ -66,6 +89,9 @@ export async function writeProcedureVersion(tx: Tx, data: ProcedureData, raw: un
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await tx.insertInto('procedure_documents').values({ version_id: row.id, data: JSON.stringify(data), raw: JSON.stringify(raw) }).execute();
+  await tx
+    .insertInto('procedure_documents')
+    .values({ version_id: row.id, data: JSON.stringify(data), raw: JSON.stringify(raw) })
+    .execute();
   return { code: data.code, version, status: latest ? 'new-version' : 'created' };
 }

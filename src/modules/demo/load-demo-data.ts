@@ -18,7 +18,9 @@ export const NATIONAL_PORTAL_CLIENT = 'dvcqg';
 
 const Organisation = z.object({
   units: z.array(UnitInput),
-  staff: z.array(z.object({ username: z.string(), fullName: z.string(), email: z.string().nullish(), roles: z.array(RoleAssignment), totpSecret: z.string().nullish() })),
+  staff: z.array(
+    z.object({ username: z.string(), fullName: z.string(), email: z.string().nullish(), roles: z.array(RoleAssignment), totpSecret: z.string().nullish() }),
+  ),
 });
 
 export const readDemo = (name: string) => JSON.parse(readFileSync(new URL(name, `file://${DEMO_DIR}`), 'utf8')) as unknown;
@@ -35,12 +37,24 @@ export async function loadDemoData(ctx: Ctx, log: (msg: string) => void = () => 
     for (const u of org.units) await createUnit(ctx, u, 'system', tx);
   });
   for (const s of org.staff) {
-    await createStaff(ctx, { username: s.username, fullName: s.fullName, email: s.email ?? null, password: DEMO_PASSWORD, roles: s.roles, totpSecret: s.totpSecret ?? null }, 'system');
+    await createStaff(
+      ctx,
+      { username: s.username, fullName: s.fullName, email: s.email ?? null, password: DEMO_PASSWORD, roles: s.roles, totpSecret: s.totpSecret ?? null },
+      'system',
+    );
   }
   log(`demo: ${org.units.length} units, ${org.staff.length} staff`);
   const secret = ctx.config.mode === 'demo' ? demoSecretsIn(ctx.config.dataDir).serviceAccount : undefined;
-  if (secret) await createServiceAccount(ctx, { clientId: NATIONAL_PORTAL_CLIENT, name: 'Cổng Dịch vụ công quốc gia', secret, scopes: ['dossiers:write', 'dossiers:read', 'catalog:read'] });
-  const files = readdirSync(new URL('procedures/', `file://${DEMO_DIR}`)).filter((f) => f.endsWith('.json')).sort();
+  if (secret)
+    await createServiceAccount(ctx, {
+      clientId: NATIONAL_PORTAL_CLIENT,
+      name: 'Cổng Dịch vụ công quốc gia',
+      secret,
+      scopes: ['dossiers:write', 'dossiers:read', 'catalog:read'],
+    });
+  const files = readdirSync(new URL('procedures/', `file://${DEMO_DIR}`))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const records = files.map((f) => readDemo(`procedures/${f}`));
   const r = await importProcedures(ctx, { records, defaults: { effectiveFrom: '2025-01-01' } }, 'system');
   log(`demo: ${r.created} procedures imported`);

@@ -23,49 +23,188 @@ import { prng } from './random.ts';
  * every fresh demo is the same (dates are relative to the day it is loaded).
  */
 
-interface DemoCitizen { sub: string; kind: 'citizen' | 'business'; name: string; identifier: string; phone?: string; email?: string; address?: string; representative?: string }
+interface DemoCitizen {
+  sub: string;
+  kind: 'citizen' | 'business';
+  name: string;
+  identifier: string;
+  phone?: string;
+  email?: string;
+  address?: string;
+  representative?: string;
+}
 
 /** Fictional companies that file at the counter, by post or through the national portal. */
 const COMPANIES = [
-  { name: 'Công ty Cổ phần Thực phẩm Hà Thành', taxCode: '0102345678', address: 'Số 68 Trần Duy Hưng, phường Yên Hòa, Hà Nội', rep: 'Nguyễn Văn Hùng', email: 'lienhe@hathanhfood.vn', phone: '02437833456', site: 'https://hathanhfood.vn' },
-  { name: 'Công ty TNHH Xuất nhập khẩu Phương Nam', taxCode: '0312456789', address: 'Số 215 Nam Kỳ Khởi Nghĩa, phường Xuân Hòa, Thành phố Hồ Chí Minh', rep: 'Lê Thị Mỹ Dung', email: 'xnk@phuongnam.com.vn', phone: '02839301122', site: 'https://phuongnam.com.vn' },
-  { name: 'Công ty Cổ phần Năng lượng Sông Đà', taxCode: '0105678123', address: 'Tòa nhà Sông Đà, số 18 Phạm Hùng, phường Từ Liêm, Hà Nội', rep: 'Trần Quốc Khánh', email: 'info@songdapower.vn', phone: '02437684455', site: 'https://songdapower.vn' },
-  { name: 'Công ty TNHH Phân phối Đồ uống Việt Hưng', taxCode: '0314789012', address: 'Số 12 Cộng Hòa, phường Tân Sơn Nhất, Thành phố Hồ Chí Minh', rep: 'Phạm Minh Tâm', email: 'sales@viethungbev.vn', phone: '02838112233', site: 'https://viethungbev.vn' },
-  { name: 'Công ty Cổ phần Dệt may Thăng Long', taxCode: '0100234561', address: 'Số 250 Minh Khai, phường Vĩnh Tuy, Hà Nội', rep: 'Đỗ Thị Hạnh', email: 'export@thanglongtex.vn', phone: '02438624567', site: 'https://thanglongtex.vn' },
-  { name: 'Công ty TNHH Nông sản Mê Kông Xanh', taxCode: '1801567234', address: 'Lô 5 Khu công nghiệp Trà Nóc, phường Bình Thủy, thành phố Cần Thơ', rep: 'Huỳnh Văn Lộc', email: 'contact@mekongxanh.vn', phone: '02923841567', site: 'https://mekongxanh.vn' },
-  { name: 'Công ty Cổ phần Siêu thị Sài Gòn Xanh', taxCode: '0309876543', address: 'Số 101 Tôn Dật Tiên, phường Tân Mỹ, Thành phố Hồ Chí Minh', rep: 'Võ Thị Ngọc Trâm', email: 'marketing@saigonxanh.vn', phone: '02854123456', site: 'https://saigonxanh.vn' },
-  { name: 'Công ty TNHH Điện mặt trời Ninh Thuận Sun', taxCode: '4500654321', address: 'Xã Phước Minh, tỉnh Khánh Hòa', rep: 'Bùi Đức Thành', email: 'office@ntsun.vn', phone: '02593888999', site: 'https://ntsun.vn' },
-  { name: 'Công ty Cổ phần Viễn thông Hồng Hà', taxCode: '0106123987', address: 'Số 7 Duy Tân, phường Cầu Giấy, Hà Nội', rep: 'Ngô Thanh Sơn', email: 'phaply@hongha-telecom.vn', phone: '02437957788', site: 'https://hongha-telecom.vn' },
-  { name: 'Công ty TNHH Thép và Cơ khí An Phát', taxCode: '0107345890', address: 'Khu công nghiệp Quang Minh, xã Quang Minh, Hà Nội', rep: 'Đặng Văn Quyết', email: 'xuatkhau@anphatsteel.vn', phone: '02436581234', site: 'https://anphatsteel.vn' },
+  {
+    name: 'Công ty Cổ phần Thực phẩm Hà Thành',
+    taxCode: '0102345678',
+    address: 'Số 68 Trần Duy Hưng, phường Yên Hòa, Hà Nội',
+    rep: 'Nguyễn Văn Hùng',
+    email: 'lienhe@hathanhfood.vn',
+    phone: '02437833456',
+    site: 'https://hathanhfood.vn',
+  },
+  {
+    name: 'Công ty TNHH Xuất nhập khẩu Phương Nam',
+    taxCode: '0312456789',
+    address: 'Số 215 Nam Kỳ Khởi Nghĩa, phường Xuân Hòa, Thành phố Hồ Chí Minh',
+    rep: 'Lê Thị Mỹ Dung',
+    email: 'xnk@phuongnam.com.vn',
+    phone: '02839301122',
+    site: 'https://phuongnam.com.vn',
+  },
+  {
+    name: 'Công ty Cổ phần Năng lượng Sông Đà',
+    taxCode: '0105678123',
+    address: 'Tòa nhà Sông Đà, số 18 Phạm Hùng, phường Từ Liêm, Hà Nội',
+    rep: 'Trần Quốc Khánh',
+    email: 'info@songdapower.vn',
+    phone: '02437684455',
+    site: 'https://songdapower.vn',
+  },
+  {
+    name: 'Công ty TNHH Phân phối Đồ uống Việt Hưng',
+    taxCode: '0314789012',
+    address: 'Số 12 Cộng Hòa, phường Tân Sơn Nhất, Thành phố Hồ Chí Minh',
+    rep: 'Phạm Minh Tâm',
+    email: 'sales@viethungbev.vn',
+    phone: '02838112233',
+    site: 'https://viethungbev.vn',
+  },
+  {
+    name: 'Công ty Cổ phần Dệt may Thăng Long',
+    taxCode: '0100234561',
+    address: 'Số 250 Minh Khai, phường Vĩnh Tuy, Hà Nội',
+    rep: 'Đỗ Thị Hạnh',
+    email: 'export@thanglongtex.vn',
+    phone: '02438624567',
+    site: 'https://thanglongtex.vn',
+  },
+  {
+    name: 'Công ty TNHH Nông sản Mê Kông Xanh',
+    taxCode: '1801567234',
+    address: 'Lô 5 Khu công nghiệp Trà Nóc, phường Bình Thủy, thành phố Cần Thơ',
+    rep: 'Huỳnh Văn Lộc',
+    email: 'contact@mekongxanh.vn',
+    phone: '02923841567',
+    site: 'https://mekongxanh.vn',
+  },
+  {
+    name: 'Công ty Cổ phần Siêu thị Sài Gòn Xanh',
+    taxCode: '0309876543',
+    address: 'Số 101 Tôn Dật Tiên, phường Tân Mỹ, Thành phố Hồ Chí Minh',
+    rep: 'Võ Thị Ngọc Trâm',
+    email: 'marketing@saigonxanh.vn',
+    phone: '02854123456',
+    site: 'https://saigonxanh.vn',
+  },
+  {
+    name: 'Công ty TNHH Điện mặt trời Ninh Thuận Sun',
+    taxCode: '4500654321',
+    address: 'Xã Phước Minh, tỉnh Khánh Hòa',
+    rep: 'Bùi Đức Thành',
+    email: 'office@ntsun.vn',
+    phone: '02593888999',
+    site: 'https://ntsun.vn',
+  },
+  {
+    name: 'Công ty Cổ phần Viễn thông Hồng Hà',
+    taxCode: '0106123987',
+    address: 'Số 7 Duy Tân, phường Cầu Giấy, Hà Nội',
+    rep: 'Ngô Thanh Sơn',
+    email: 'phaply@hongha-telecom.vn',
+    phone: '02437957788',
+    site: 'https://hongha-telecom.vn',
+  },
+  {
+    name: 'Công ty TNHH Thép và Cơ khí An Phát',
+    taxCode: '0107345890',
+    address: 'Khu công nghiệp Quang Minh, xã Quang Minh, Hà Nội',
+    rep: 'Đặng Văn Quyết',
+    email: 'xuatkhau@anphatsteel.vn',
+    phone: '02436581234',
+    site: 'https://anphatsteel.vn',
+  },
 ];
 type Company = (typeof COMPANIES)[number];
 
-const PEOPLE = ['Nguyễn Thị Lan Anh', 'Trần Đức Mạnh', 'Lê Quang Huy', 'Phạm Thị Thu Hằng', 'Hoàng Văn Bình', 'Vũ Thị Kim Oanh', 'Đặng Minh Khoa', 'Bùi Thị Hồng Vân', 'Đỗ Trọng Nghĩa', 'Ngô Thị Phương Linh'];
+const PEOPLE = [
+  'Nguyễn Thị Lan Anh',
+  'Trần Đức Mạnh',
+  'Lê Quang Huy',
+  'Phạm Thị Thu Hằng',
+  'Hoàng Văn Bình',
+  'Vũ Thị Kim Oanh',
+  'Đặng Minh Khoa',
+  'Bùi Thị Hồng Vân',
+  'Đỗ Trọng Nghĩa',
+  'Ngô Thị Phương Linh',
+];
 const ADDRESSES = [
-  'Số 35 Lê Văn Lương, phường Thanh Xuân, Hà Nội', 'Số 120 Xã Đàn, phường Kim Liên, Hà Nội', 'Số 48 Nguyễn Chí Thanh, phường Láng, Hà Nội',
-  'Số 22 Lý Tự Trọng, phường Sài Gòn, Thành phố Hồ Chí Minh', 'Số 301 Điện Biên Phủ, phường Bàn Cờ, Thành phố Hồ Chí Minh', 'Số 76 Phan Xích Long, phường Cầu Kiệu, Thành phố Hồ Chí Minh',
-  'Lô B2 Khu công nghiệp Thăng Long, xã Thiên Lộc, Hà Nội', 'Lô 14 Khu chế xuất Tân Thuận, phường Tân Thuận, Thành phố Hồ Chí Minh',
+  'Số 35 Lê Văn Lương, phường Thanh Xuân, Hà Nội',
+  'Số 120 Xã Đàn, phường Kim Liên, Hà Nội',
+  'Số 48 Nguyễn Chí Thanh, phường Láng, Hà Nội',
+  'Số 22 Lý Tự Trọng, phường Sài Gòn, Thành phố Hồ Chí Minh',
+  'Số 301 Điện Biên Phủ, phường Bàn Cờ, Thành phố Hồ Chí Minh',
+  'Số 76 Phan Xích Long, phường Cầu Kiệu, Thành phố Hồ Chí Minh',
+  'Lô B2 Khu công nghiệp Thăng Long, xã Thiên Lộc, Hà Nội',
+  'Lô 14 Khu chế xuất Tân Thuận, phường Tân Thuận, Thành phố Hồ Chí Minh',
 ];
 const GOODS = [
-  { desc: 'Hạt điều nhân đã bóc vỏ', hs: '08013200', unit: 'kg' }, { desc: 'Cà phê Robusta nhân sống', hs: '09011110', unit: 'kg' },
-  { desc: 'Áo sơ mi nam dệt thoi bằng bông', hs: '62052000', unit: 'chiếc' }, { desc: 'Gạo trắng hạt dài', hs: '10063099', unit: 'tấn' },
-  { desc: 'Tôm thẻ chân trắng đông lạnh', hs: '03061721', unit: 'kg' }, { desc: 'Đồ nội thất bằng gỗ cao su', hs: '94036090', unit: 'bộ' },
-  { desc: 'Thép cuộn cán nóng', hs: '72083900', unit: 'tấn' }, { desc: 'Hạt tiêu đen', hs: '09041120', unit: 'kg' },
+  { desc: 'Hạt điều nhân đã bóc vỏ', hs: '08013200', unit: 'kg' },
+  { desc: 'Cà phê Robusta nhân sống', hs: '09011110', unit: 'kg' },
+  { desc: 'Áo sơ mi nam dệt thoi bằng bông', hs: '62052000', unit: 'chiếc' },
+  { desc: 'Gạo trắng hạt dài', hs: '10063099', unit: 'tấn' },
+  { desc: 'Tôm thẻ chân trắng đông lạnh', hs: '03061721', unit: 'kg' },
+  { desc: 'Đồ nội thất bằng gỗ cao su', hs: '94036090', unit: 'bộ' },
+  { desc: 'Thép cuộn cán nóng', hs: '72083900', unit: 'tấn' },
+  { desc: 'Hạt tiêu đen', hs: '09041120', unit: 'kg' },
 ];
 const PRODUCTS = ['Rượu vang đỏ Đà Lạt', 'Rượu Vodka Hà Nội', 'Bia lon Sài Gòn', 'Rượu nếp cái hoa vàng', 'Rượu vang Chile Cabernet', 'Rượu Soju Hàn Quốc'];
-const RETAILERS = ['Cửa hàng Rượu – Bia Minh Phát', 'Công ty TNHH Thương mại Hoàng Long', 'Siêu thị Mini Bình An', 'Cửa hàng Tiện lợi Phú Thịnh', 'Công ty TNHH Phân phối Nam Sài Gòn', 'Hộ kinh doanh Nguyễn Văn Thành', 'Công ty Cổ phần Thương mại Đông Đô'];
+const RETAILERS = [
+  'Cửa hàng Rượu – Bia Minh Phát',
+  'Công ty TNHH Thương mại Hoàng Long',
+  'Siêu thị Mini Bình An',
+  'Cửa hàng Tiện lợi Phú Thịnh',
+  'Công ty TNHH Phân phối Nam Sài Gòn',
+  'Hộ kinh doanh Nguyễn Văn Thành',
+  'Công ty Cổ phần Thương mại Đông Đô',
+];
 const PROVINCES = ['Hà Nội', 'Thành phố Hồ Chí Minh', 'Đà Nẵng', 'Hải Phòng', 'Cần Thơ', 'Quảng Ninh', 'Khánh Hòa', 'Nghệ An'];
 const COUNTRIES = ['Nhật Bản', 'Hàn Quốc', 'Đức', 'Hoa Kỳ', 'Thái Lan', 'Xin-ga-po'];
 
 type Rng = ReturnType<typeof prng>;
 
 type JsonSchema = {
-  type?: string; title?: string; enum?: unknown[]; format?: string; pattern?: string; minLength?: number; maxLength?: number;
-  minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number;
-  minItems?: number; maxItems?: number; uniqueItems?: boolean; items?: JsonSchema; properties?: Record<string, JsonSchema>; required?: string[];
+  type?: string;
+  title?: string;
+  enum?: unknown[];
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
 };
 
-interface Who { company: Company; person: string; address: string; phone: string; email: string; household: boolean; offset: number }
+interface Who {
+  company: Company;
+  person: string;
+  address: string;
+  phone: string;
+  email: string;
+  household: boolean;
+  offset: number;
+}
 
 const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const fit = (s: string, sch: JsonSchema) => {
@@ -151,10 +290,14 @@ function valueFor(key: string, sch: JsonSchema, who: Who, rng: Rng, index = 0): 
   let s: string;
   if (/nguoidaidien|chihuy|nguoilienhe|hoten|phutrach|dai_dien/.test(k)) s = index ? PEOPLE[(index + rng.int(0, 9)) % PEOPLE.length] : who.person;
   else if (/dienthoai/.test(k)) s = who.phone;
-  else if (k === 'tennhamay') s = rng.pick(['Nhà máy điện mặt trời Phước Minh', 'Nhà máy điện gió Đầm Nại', 'Nhà máy thủy điện Nậm Chiến 3', 'Nhà máy điện sinh khối Hậu Giang']) + ` ${index + 1}`;
+  else if (k === 'tennhamay')
+    s =
+      rng.pick(['Nhà máy điện mặt trời Phước Minh', 'Nhà máy điện gió Đầm Nại', 'Nhà máy thủy điện Nậm Chiến 3', 'Nhà máy điện sinh khối Hậu Giang']) +
+      ` ${index + 1}`;
   else if (/^ten(doanhnghiep|tochuc|chuthe|coso)$/.test(k)) s = who.company.name;
   else if (/^ten(thuongnhan|nhacungcap)/.test(k)) s = RETAILERS[(index + who.offset) % RETAILERS.length];
-  else if (/nhacungcap/.test(k)) s = rng.pick(['Tổng Công ty Cổ phần Bia – Rượu – Nước giải khát Hà Nội', 'Công ty Cổ phần Rượu Bình Tây', 'Công ty TNHH Vang Đà Lạt']);
+  else if (/nhacungcap/.test(k))
+    s = rng.pick(['Tổng Công ty Cổ phần Bia – Rượu – Nước giải khát Hà Nội', 'Công ty Cổ phần Rượu Bình Tây', 'Công ty TNHH Vang Đà Lạt']);
   else if (/diachi|diadiem|kho|nhamay/.test(k)) s = index || /kho|nhamay|coso|diadiem/.test(k) ? rng.pick(ADDRESSES) : who.address;
   else if (k === 'hanghoakhuyenmai') s = 'Sữa tươi tiệt trùng, nước giải khát và bánh kẹo đóng gói bán tại hệ thống cửa hàng';
   else if (/mota|tenhang|mathang|hanghoa/.test(k)) s = g.desc;
@@ -215,7 +358,13 @@ function formFor(proc: ProcedureDetail, who: Who, rng: Rng): Record<string, unkn
 }
 
 /** pdf-lib's standard fonts are WinAnsi: the scan's text drops the diacritics. */
-const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^\x20-\x7e]/g, ' ');
+const ascii = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e]/g, ' ');
 
 const pdfCache = new Map<string, Uint8Array>();
 async function componentPdf(title: string, applicant: string): Promise<Uint8Array> {
@@ -249,9 +398,27 @@ async function componentPdf(title: string, applicant: string): Promise<Uint8Arra
 
 /** What the demo does with each dossier: who files it and how far along the workflow it gets. */
 type Target =
-  | 'submitted' | 'refused' | 'early_supplement' | 'received' | 'processing' | 'supplemented' | 'awaiting_supplement'
-  | 'proposed' | 'sent_back' | 'approved' | 'returned' | 'withdrawn' | 'refused_after_receipt';
-interface Scenario { proc: string; by: 'citizen' | 'portal' | 'counter' | 'post'; citizen?: number; company?: number; to: Target; rate?: [number, number, number, number, string?] }
+  | 'submitted'
+  | 'refused'
+  | 'early_supplement'
+  | 'received'
+  | 'processing'
+  | 'supplemented'
+  | 'awaiting_supplement'
+  | 'proposed'
+  | 'sent_back'
+  | 'approved'
+  | 'returned'
+  | 'withdrawn'
+  | 'refused_after_receipt';
+interface Scenario {
+  proc: string;
+  by: 'citizen' | 'portal' | 'counter' | 'post';
+  citizen?: number;
+  company?: number;
+  to: Target;
+  rate?: [number, number, number, number, string?];
+}
 
 const SCENARIOS: Scenario[] = [
   // The first demo citizen (001089012345) files online: "Hồ sơ của tôi" shows every kind of state.
@@ -291,8 +458,19 @@ const SCENARIOS: Scenario[] = [
 
 const PIPELINE = ['receive', 'assign', 'propose', 'approve', 'return'] as const;
 const DEPTH: Record<Target, number> = {
-  submitted: 0, refused: 0, early_supplement: 0, withdrawn: 1, received: 1, refused_after_receipt: 1,
-  processing: 2, supplemented: 2, awaiting_supplement: 2, proposed: 3, sent_back: 3, approved: 4, returned: 5,
+  submitted: 0,
+  refused: 0,
+  early_supplement: 0,
+  withdrawn: 1,
+  received: 1,
+  refused_after_receipt: 1,
+  processing: 2,
+  supplemented: 2,
+  awaiting_supplement: 2,
+  proposed: 3,
+  sent_back: 3,
+  approved: 4,
+  returned: 5,
 };
 
 /**
@@ -309,7 +487,12 @@ export async function loadDemoDossiers(ctx: Ctx, log: (msg: string) => void = ()
   };
   const citizens = readDemo('citizens.json') as DemoCitizen[];
   const citizenPrincipals = await citizenAccounts(ctx, citizens);
-  const portal: Principal = { kind: 'service', clientId: NATIONAL_PORTAL_CLIENT, name: 'Cổng Dịch vụ công quốc gia', scopes: ['dossiers:write', 'dossiers:read'] };
+  const portal: Principal = {
+    kind: 'service',
+    clientId: NATIONAL_PORTAL_CLIENT,
+    name: 'Cổng Dịch vụ công quốc gia',
+    scopes: ['dossiers:write', 'dossiers:read'],
+  };
   const procedures = new Map<string, ProcedureDetail>();
   const counts: Record<string, number> = {};
   let filed = 0;
@@ -327,13 +510,45 @@ export async function loadDemoDossiers(ctx: Ctx, log: (msg: string) => void = ()
     const returner = holder(step('return').role, step('return').unit);
 
     const c = sc.citizen !== undefined ? citizens[sc.citizen] : undefined;
-    const company = sc.company !== undefined ? COMPANIES[sc.company] : c?.kind === 'business' ? { ...COMPANIES[0], name: c.name, taxCode: c.identifier, address: c.address ?? COMPANIES[0].address, rep: c.representative ?? PEOPLE[0], email: c.email ?? COMPANIES[0].email, phone: c.phone ?? COMPANIES[0].phone } : undefined;
+    const company =
+      sc.company !== undefined
+        ? COMPANIES[sc.company]
+        : c?.kind === 'business'
+          ? {
+              ...COMPANIES[0],
+              name: c.name,
+              taxCode: c.identifier,
+              address: c.address ?? COMPANIES[0].address,
+              rep: c.representative ?? PEOPLE[0],
+              email: c.email ?? COMPANIES[0].email,
+              phone: c.phone ?? COMPANIES[0].phone,
+            }
+          : undefined;
     const who: Who = company
-      ? { company, person: company.rep, address: company.address, phone: company.phone.slice(0, 11), email: company.email, household: false, offset: rng.int(0, 7) }
+      ? {
+          company,
+          person: company.rep,
+          address: company.address,
+          phone: company.phone.slice(0, 11),
+          email: company.email,
+          household: false,
+          offset: rng.int(0, 7),
+        }
       : {
           // A citizen files for their household business: its tax code is a personal one (8…).
-          company: { ...COMPANIES[n % COMPANIES.length], name: `Hộ kinh doanh ${c!.name}`, taxCode: `80${c!.identifier.slice(-8)}`, address: c!.address ?? ADDRESSES[0], email: c!.email ?? 'demo@example.vn' },
-          person: c!.name, address: c!.address ?? ADDRESSES[0], phone: c!.phone ?? '0912345678', email: c!.email ?? 'demo@example.vn', household: true, offset: rng.int(0, 7),
+          company: {
+            ...COMPANIES[n % COMPANIES.length],
+            name: `Hộ kinh doanh ${c!.name}`,
+            taxCode: `80${c!.identifier.slice(-8)}`,
+            address: c!.address ?? ADDRESSES[0],
+            email: c!.email ?? 'demo@example.vn',
+          },
+          person: c!.name,
+          address: c!.address ?? ADDRESSES[0],
+          phone: c!.phone ?? '0912345678',
+          email: c!.email ?? 'demo@example.vn',
+          household: true,
+          offset: rng.int(0, 7),
         };
     const applicant: Applicant = c
       ? { kind: c.kind, name: c.name, identifier: c.identifier, email: c.email ?? null, phone: c.phone ?? null, address: c.address ?? null }
@@ -341,7 +556,7 @@ export async function loadDemoDossiers(ctx: Ctx, log: (msg: string) => void = ()
 
     const citizenP = sc.by === 'citizen' ? citizenPrincipals.get(c!.identifier) : undefined;
     // Without the simulator (a real SSO) there is no demo account to file as: file at the counter instead.
-    const filer: Principal = sc.by === 'citizen' ? citizenP ?? receiver : sc.by === 'portal' ? portal : receiver;
+    const filer: Principal = sc.by === 'citizen' ? (citizenP ?? receiver) : sc.by === 'portal' ? portal : receiver;
     const channel: Channel = filer.kind === 'staff' ? (sc.by === 'post' ? 3 : 1) : 2;
 
     const form = formFor(proc, who, rng);
@@ -364,17 +579,45 @@ export async function loadDemoDossiers(ctx: Ctx, log: (msg: string) => void = ()
       if (a === 'approve') await act({ action: 'approve', note: 'Đồng ý.' }, signer);
       if (a === 'return') await act({ action: 'return', method: channel === 2 ? 'online' : 'counter' }, returner);
       if (a === 'assign' && (sc.to === 'supplemented' || sc.to === 'awaiting_supplement')) {
-        await act({ action: 'request_supplement', items: [{ component: wanted[wanted.length - 1]?.name, reason: 'Bản sao chưa được chứng thực; đề nghị nộp bản sao có chứng thực hoặc bản sao điện tử từ sổ gốc.' }] }, specialist);
+        await act(
+          {
+            action: 'request_supplement',
+            items: [
+              {
+                component: wanted[wanted.length - 1]?.name,
+                reason: 'Bản sao chưa được chứng thực; đề nghị nộp bản sao có chứng thực hoặc bản sao điện tử từ sổ gốc.',
+              },
+            ],
+          },
+          specialist,
+        );
         if (sc.to === 'supplemented') {
           const p = citizenP ?? receiver;
-          const up = await storeUpload(ctx, p, await componentPdf(`${wanted[wanted.length - 1]?.name ?? 'Giấy tờ bổ sung'} (bản bổ sung)`, applicant.name), 'ho-so-bo-sung.pdf');
+          const up = await storeUpload(
+            ctx,
+            p,
+            await componentPdf(`${wanted[wanted.length - 1]?.name ?? 'Giấy tờ bổ sung'} (bản bổ sung)`, applicant.name),
+            'ho-so-bo-sung.pdf',
+          );
           await act({ action: 'supplement', components: [{ code: wanted[wanted.length - 1]?.code, uploadId: up.id }] }, p);
         }
       }
-      if (a === 'propose' && sc.to === 'sent_back') await act({ action: 'send_back', reason: 'Đề nghị làm rõ điều kiện về kho hàng và hợp đồng với nhà cung cấp.' }, signer);
+      if (a === 'propose' && sc.to === 'sent_back')
+        await act({ action: 'send_back', reason: 'Đề nghị làm rõ điều kiện về kho hàng và hợp đồng với nhà cung cấp.' }, signer);
     }
-    if (sc.to === 'refused' || sc.to === 'refused_after_receipt') await act({ action: 'refuse', reason: 'Hồ sơ không thuộc thẩm quyền giải quyết: mặt hàng đề nghị thuộc danh mục do Bộ Y tế quản lý.' }, receiver);
-    if (sc.to === 'early_supplement') await act({ action: 'request_supplement', items: [{ component: wanted[0]?.name, reason: 'Tờ khai thiếu chữ ký số của người đại diện theo pháp luật.' }, { reason: 'Bổ sung bản sao Giấy chứng nhận đăng ký doanh nghiệp còn hiệu lực.' }] }, receiver);
+    if (sc.to === 'refused' || sc.to === 'refused_after_receipt')
+      await act({ action: 'refuse', reason: 'Hồ sơ không thuộc thẩm quyền giải quyết: mặt hàng đề nghị thuộc danh mục do Bộ Y tế quản lý.' }, receiver);
+    if (sc.to === 'early_supplement')
+      await act(
+        {
+          action: 'request_supplement',
+          items: [
+            { component: wanted[0]?.name, reason: 'Tờ khai thiếu chữ ký số của người đại diện theo pháp luật.' },
+            { reason: 'Bổ sung bản sao Giấy chứng nhận đăng ký doanh nghiệp còn hiệu lực.' },
+          ],
+        },
+        receiver,
+      );
     if (sc.to === 'withdrawn' && citizenP) await act({ action: 'withdraw', reason: 'Doanh nghiệp thay đổi kế hoạch kinh doanh, xin rút hồ sơ.' }, citizenP);
     if (sc.rate && citizenP) {
       const [timeliness, attitude, guidance, result, comment] = sc.rate;
@@ -382,7 +625,11 @@ export async function loadDemoDossiers(ctx: Ctx, log: (msg: string) => void = ()
     }
     counts[sc.to] = (counts[sc.to] ?? 0) + 1;
   }
-  log(`demo: ${filed} dossiers over ${procedures.size} procedures in ${Date.now() - started} ms (${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  log(
+    `demo: ${filed} dossiers over ${procedures.size} procedures in ${Date.now() - started} ms (${Object.entries(counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+  );
   return filed;
 }
 
@@ -391,7 +638,14 @@ function asPrincipal(s: Staff): Extract<Principal, { kind: 'staff' }> {
 }
 
 function fileSlug(name: string): string {
-  return ascii(name).toLowerCase().replace(/\(.*?\)/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'giay-to';
+  return (
+    ascii(name)
+      .toLowerCase()
+      .replace(/\(.*?\)/g, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'giay-to'
+  );
 }
 
 /**

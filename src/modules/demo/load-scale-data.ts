@@ -53,9 +53,50 @@ const PROC_NAMES = [
 ];
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
 const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Đức', 'Minh', 'Thanh', 'Ngọc', 'Quang', 'Thu', 'Xuân'];
-const GIVEN = ['An', 'Bình', 'Cường', 'Dũng', 'Hà', 'Hải', 'Hạnh', 'Hoa', 'Hùng', 'Hương', 'Khánh', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Nga', 'Phong', 'Phương', 'Quân', 'Sơn', 'Tâm', 'Thảo', 'Trang', 'Tuấn', 'Việt', 'Yến'];
+const GIVEN = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Hà',
+  'Hải',
+  'Hạnh',
+  'Hoa',
+  'Hùng',
+  'Hương',
+  'Khánh',
+  'Lan',
+  'Linh',
+  'Long',
+  'Mai',
+  'Nam',
+  'Nga',
+  'Phong',
+  'Phương',
+  'Quân',
+  'Sơn',
+  'Tâm',
+  'Thảo',
+  'Trang',
+  'Tuấn',
+  'Việt',
+  'Yến',
+];
 const TRADE = ['Thương mại', 'Sản xuất', 'Xuất nhập khẩu', 'Dịch vụ', 'Đầu tư', 'Công nghệ'];
-const BRAND = ['Hòa Phát', 'Sao Mai', 'Trường Sơn', 'Phú Thịnh', 'Đông Á', 'Hưng Long', 'Minh Khang', 'Bảo Ngọc', 'Việt Tiến', 'An Phú', 'Thành Đạt', 'Kim Cương'];
+const BRAND = [
+  'Hòa Phát',
+  'Sao Mai',
+  'Trường Sơn',
+  'Phú Thịnh',
+  'Đông Á',
+  'Hưng Long',
+  'Minh Khang',
+  'Bảo Ngọc',
+  'Việt Tiến',
+  'An Phú',
+  'Thành Đạt',
+  'Kim Cương',
+];
 const STREETS = ['Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Huệ', 'Hai Bà Trưng', 'Lý Thường Kiệt', 'Điện Biên Phủ', 'Phan Chu Trinh', 'Quang Trung'];
 const CITIES = ['Hà Nội', 'TP. Hồ Chí Minh', 'Đà Nẵng', 'Hải Phòng', 'Cần Thơ', 'Bắc Ninh', 'Đồng Nai', 'Bình Dương'];
 
@@ -67,12 +108,27 @@ type Rng = ReturnType<typeof prng>;
  */
 function uuidAt(r: Rng, at: Date): string {
   const ms = at.getTime().toString(16).padStart(12, '0');
-  const h = Array.from({ length: 3 }, () => Math.floor(r.next() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+  const h = Array.from({ length: 3 }, () =>
+    Math.floor(r.next() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('');
   return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${h.slice(0, 3)}-${'89ab'[r.below(4)]}${h.slice(3, 6)}-${h.slice(6, 18)}`;
 }
 
-interface Unit { id: string; name: string; staff: Record<'receiving_officer' | 'unit_leader' | 'specialist' | 'signing_leader', { username: string; fullName: string }[]> }
-interface Proc { code: string; version: number; name: string; unit: Unit; days: number; k: number }
+interface Unit {
+  id: string;
+  name: string;
+  staff: Record<'receiving_officer' | 'unit_leader' | 'specialist' | 'signing_leader', { username: string; fullName: string }[]>;
+}
+interface Proc {
+  code: string;
+  version: number;
+  name: string;
+  unit: Unit;
+  days: number;
+  k: number;
+}
 
 export interface ScaleOptions {
   dossiers: number;
@@ -86,7 +142,16 @@ export interface ScaleOptions {
   log?: (msg: string) => void;
 }
 
-export interface ScaleReport { dossiers: number; actions: number; uploads: number; results: number; citizens: number; units: string[]; procedures: string[]; seconds: number }
+export interface ScaleReport {
+  dossiers: number;
+  actions: number;
+  uploads: number;
+  results: number;
+  citizens: number;
+  units: string[];
+  procedures: string[];
+  seconds: number;
+}
 
 const ROLES = ['receiving_officer', 'unit_leader', 'specialist', 'signing_leader'] as const;
 
@@ -96,24 +161,47 @@ async function ensureUnits(ctx: Ctx, r: Rng): Promise<Unit[]> {
   const ids = new Set(units.map((u) => u.id));
   for (const [i, region] of REGIONS.entries()) {
     const id = `000.05.${10 + i}.G12`;
-    if (!ids.has(id)) await createUnit(ctx, { id, parentId: '000.05.00.G12', kind: 'unit', name: `Phòng Quản lý Xuất nhập khẩu khu vực ${region}`, nameEn: `Regional Import-Export Office, ${region}` }, 'system');
+    if (!ids.has(id))
+      await createUnit(
+        ctx,
+        {
+          id,
+          parentId: '000.05.00.G12',
+          kind: 'unit',
+          name: `Phòng Quản lý Xuất nhập khẩu khu vực ${region}`,
+          nameEn: `Regional Import-Export Office, ${region}`,
+        },
+        'system',
+      );
   }
   const all = await listUnits(ctx);
-  const working = all.filter((u) => u.kind !== 'ministry').sort((x, y) => x.id.localeCompare(y.id)).slice(0, 20);
+  const working = all
+    .filter((u) => u.kind !== 'ministry')
+    .sort((x, y) => x.id.localeCompare(y.id))
+    .slice(0, 20);
   if (working.length < 20) throw new Error(`load: only ${working.length} working units`);
   let staff = await listStaff(ctx);
   for (const [ui, u] of working.entries()) {
     for (const role of ROLES) {
       if (staff.some((s) => s.active && s.roles.some((x) => x.role === role && x.unitId === u.id))) continue;
       const username = `tai.${role.split('_')[0]}.${ui + 1}`;
-      await createStaff(ctx, { username, fullName: personName(r), email: null, password: DEMO_PASSWORD, roles: [{ role: role as StaffRole, unitId: u.id }] }, 'system');
+      await createStaff(
+        ctx,
+        { username, fullName: personName(r), email: null, password: DEMO_PASSWORD, roles: [{ role: role as StaffRole, unitId: u.id }] },
+        'system',
+      );
     }
   }
   staff = await listStaff(ctx);
   return working.map((u) => ({
     id: u.id,
     name: u.name,
-    staff: Object.fromEntries(ROLES.map((role) => [role, staff.filter((s) => s.active && s.roles.some((x) => x.role === role && x.unitId === u.id)).map((s) => ({ username: s.username, fullName: s.fullName }))])) as Unit['staff'],
+    staff: Object.fromEntries(
+      ROLES.map((role) => [
+        role,
+        staff.filter((s) => s.active && s.roles.some((x) => x.role === role && x.unitId === u.id)).map((s) => ({ username: s.username, fullName: s.fullName })),
+      ]),
+    ) as Unit['staff'],
   }));
 }
 
@@ -127,16 +215,37 @@ async function ensureProcedures(ctx: Ctx, units: Unit[]): Promise<Proc[]> {
     PROC_NAMES.map((name, k) => ({
       code: loadProcedureCode(ui, k),
       name: `${name} (${u.name.replace(/^Phòng /, '')})`,
-      executionMethods: ['ONLINE', 'DIRECT', 'POSTAL'].map((m) => ({ submissionMethod: m, processingTime: [3, 5, 7, 10, 15][k], processingTimeUnit: 'WORKING_DAY', fees: [{ type: 'FEE', value: [0, 50000, 100000, 200000, 300000][k] }] })),
-      executionCases: [{ name: '', profileComponents: [
-        { code: `L${k}-01`, name: 'Đơn đề nghị theo mẫu', originalQty: 1, copyQty: 0, required: true, hasElectronicForm: true },
-        { code: `L${k}-02`, name: 'Hóa đơn thương mại', originalQty: 0, copyQty: 1, required: false, hasElectronicForm: false },
-      ] }],
+      executionMethods: ['ONLINE', 'DIRECT', 'POSTAL'].map((m) => ({
+        submissionMethod: m,
+        processingTime: [3, 5, 7, 10, 15][k],
+        processingTimeUnit: 'WORKING_DAY',
+        fees: [{ type: 'FEE', value: [0, 50000, 100000, 200000, 300000][k] }],
+      })),
+      executionCases: [
+        {
+          name: '',
+          profileComponents: [
+            { code: `L${k}-01`, name: 'Đơn đề nghị theo mẫu', originalQty: 1, copyQty: 0, required: true, hasElectronicForm: true },
+            { code: `L${k}-02`, name: 'Hóa đơn thương mại', originalQty: 0, copyQty: 1, required: false, hasElectronicForm: false },
+          ],
+        },
+      ],
       executionSteps: [],
-      congso: { field: 'Xuất nhập khẩu', agencyCode: u.id, level: 'full', effectiveFrom: '2020-01-01', legalBasis: ['Nghị định số 31/2018/NĐ-CP'], eForm: LOAD_EFORM, resultKind: 'certificate' },
+      congso: {
+        field: 'Xuất nhập khẩu',
+        agencyCode: u.id,
+        level: 'full',
+        effectiveFrom: '2020-01-01',
+        legalBasis: ['Nghị định số 31/2018/NĐ-CP'],
+        eForm: LOAD_EFORM,
+        resultKind: 'certificate',
+      },
     })),
   );
-  const exists = await getProcedure(ctx, records[0].code).then(() => true, () => false);
+  const exists = await getProcedure(ctx, records[0].code).then(
+    () => true,
+    () => false,
+  );
   if (!exists) await importProcedures(ctx, records, 'system');
   const out: Proc[] = [];
   for (const [ui, u] of units.entries()) {
@@ -164,7 +273,6 @@ async function samplePdf(title: string): Promise<Uint8Array> {
 }
 
 const STEP = { receive: 0, assign: 1, examine: 2, approve: 3, return: 4 } as const;
-const HOUR = 3_600_000;
 
 export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<ScaleReport> {
   const t0 = performance.now();
@@ -200,7 +308,16 @@ export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<Scale
   const citizenCount = Math.max(200, Math.round(N / 5));
   for (let i = 0; i < citizenCount; i++) {
     const name = personName(r);
-    citizens.push({ id: uuidAt(r, new Date(Date.UTC(fromYear, 0, 1))), issuer: 'congso-load', subject: `load-${opts.seed ?? 20261129}-${i}`, kind: 'citizen', fullName: name, identifier: `0${String(1_000_000_000 + i * 7).padStart(11, '0')}`, email: null, phone: `09${String(10_000_000 + i).slice(-8)}` });
+    citizens.push({
+      id: uuidAt(r, new Date(Date.UTC(fromYear, 0, 1))),
+      issuer: 'congso-load',
+      subject: `load-${opts.seed ?? 20261129}-${i}`,
+      kind: 'citizen',
+      fullName: name,
+      identifier: `0${String(1_000_000_000 + i * 7).padStart(11, '0')}`,
+      email: null,
+      phone: `09${String(10_000_000 + i).slice(-8)}`,
+    });
   }
   await importCitizens(ctx, citizens);
 
@@ -276,13 +393,31 @@ export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<Scale
   };
   await withConstraintsDeferred(ctx.database, [...DOSSIER_IMPORT_TABLES, ...UPLOAD_IMPORT_TABLES, ...RESULT_IMPORT_TABLES], generateAll, log);
   lap('indexes');
-  await ctx.database.db.transaction().execute((tx) => recordAudit(tx, { actor: 'system', action: 'dossier.bulk_load', data: { ...totals, citizens: citizens.length, seed: opts.seed ?? 20261129 } }));
-  log(`load: seconds spent ${Object.entries(timing).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
-  return { ...totals, citizens: citizens.length, units: units.map((u) => u.id), procedures: procs.map((p) => p.code), seconds: (performance.now() - t0) / 1000 };
+  await ctx.database.db
+    .transaction()
+    .execute((tx) =>
+      recordAudit(tx, { actor: 'system', action: 'dossier.bulk_load', data: { ...totals, citizens: citizens.length, seed: opts.seed ?? 20261129 } }),
+    );
+  log(
+    `load: seconds spent ${Object.entries(timing)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')}`,
+  );
+  return {
+    ...totals,
+    citizens: citizens.length,
+    units: units.map((u) => u.id),
+    procedures: procs.map((p) => p.code),
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 interface MakeArgs {
-  code: string; unit: Unit; proc: Proc; di: number; todayIdx: number;
+  code: string;
+  unit: Unit;
+  proc: Proc;
+  di: number;
+  todayIdx: number;
   at: (idx: number, minutes: number) => Date;
   cal: { addWorkingDays(from: string, n: number): string; workingDaysBetween(a: string, b: string): number };
   citizens: ImportedCitizen[];
@@ -298,10 +433,31 @@ function makeDossier(r: Rng, a: MakeArgs): { dossier: ImportedDossier; uploads: 
   const company = `Công ty TNHH ${r.pick(TRADE)} ${r.pick(BRAND)} ${r.pick(CITIES)}`;
   const taxCode = `0${String(100_000_000 + r.below(899_999_999))}`;
   const applicant: Applicant = business
-    ? { kind: 'business', name: company, identifier: taxCode, email: null, phone: `09${String(r.below(1e8)).padStart(8, '0')}`, address: `${1 + r.below(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}` }
+    ? {
+        kind: 'business',
+        name: company,
+        identifier: taxCode,
+        email: null,
+        phone: `09${String(r.below(1e8)).padStart(8, '0')}`,
+        address: `${1 + r.below(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}`,
+      }
     : citizen
-      ? { kind: 'citizen', name: citizen.fullName, identifier: citizen.identifier, email: null, phone: citizen.phone, address: `${1 + r.below(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}` }
-      : { kind: 'citizen', name: personName(r), identifier: `0${String(r.below(1e11)).padStart(11, '0')}`, email: null, phone: null, address: `${1 + r.below(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}` };
+      ? {
+          kind: 'citizen',
+          name: citizen.fullName,
+          identifier: citizen.identifier,
+          email: null,
+          phone: citizen.phone,
+          address: `${1 + r.below(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}`,
+        }
+      : {
+          kind: 'citizen',
+          name: personName(r),
+          identifier: `0${String(r.below(1e11)).padStart(11, '0')}`,
+          email: null,
+          phone: null,
+          address: `${1 + r.below(300)} ${r.pick(STREETS)}, ${r.pick(CITIES)}`,
+        };
   const receiving = r.pick(unit.staff.receiving_officer);
   const leader = r.pick(unit.staff.unit_leader);
   const specialist = r.pick(unit.staff.specialist);
@@ -316,9 +472,26 @@ function makeDossier(r: Rng, a: MakeArgs): { dossier: ImportedDossier; uploads: 
   const nFiles = r.next() < 0.4 ? 2 : 1;
   for (let k = 0; k < nFiles; k++) {
     const b = a.blobs[k];
-    const up: ImportedUpload = { id: uuidAt(r, submittedAt), sha256: b.sha256, size: b.size, contentType: 'application/pdf', kind: 'pdf', fileName: k ? 'hoa-don-thuong-mai.pdf' : 'don-de-nghi.pdf', owner: filedBy, createdAt: new Date(submittedAt.getTime() - 10 * 60_000) };
+    const up: ImportedUpload = {
+      id: uuidAt(r, submittedAt),
+      sha256: b.sha256,
+      size: b.size,
+      contentType: 'application/pdf',
+      kind: 'pdf',
+      fileName: k ? 'hoa-don-thuong-mai.pdf' : 'don-de-nghi.pdf',
+      owner: filedBy,
+      createdAt: new Date(submittedAt.getTime() - 10 * 60_000),
+    };
     uploads.push(up);
-    components.push({ code: `L${proc.k}-0${k + 1}`, name: k ? 'Hóa đơn thương mại' : 'Đơn đề nghị theo mẫu', uploadId: up.id, sha256: b.sha256, fileName: up.fileName, contentType: up.contentType, size: b.size });
+    components.push({
+      code: `L${proc.k}-0${k + 1}`,
+      name: k ? 'Hóa đơn thương mại' : 'Đơn đề nghị theo mẫu',
+      uploadId: up.id,
+      sha256: b.sha256,
+      fileName: up.fileName,
+      contentType: up.contentType,
+      size: b.size,
+    });
   }
 
   // The plan: which path this dossier takes, on which working day each action falls.
@@ -335,8 +508,16 @@ function makeDossier(r: Rng, a: MakeArgs): { dossier: ImportedDossier; uploads: 
     const receivedIdx = idx;
     idx += r.below(2);
     path.push({ action: 'assign', idx, by: staff(leader), to: 'processing', data: { assignee: specialist.username } });
-    if (fate < 0.05) path.push({ action: 'withdraw', idx: idx + 1 + r.below(2), by: applicantActor, to: 'withdrawn', data: { reason: 'Doanh nghiệp rút hồ sơ để hoàn thiện' } });
-    else if (fate < 0.065) path.push({ action: 'stop', idx: idx + 1 + r.below(2), by: staff(signer), to: 'stopped', data: { reason: 'Doanh nghiệp đề nghị dừng' } });
+    if (fate < 0.05)
+      path.push({
+        action: 'withdraw',
+        idx: idx + 1 + r.below(2),
+        by: applicantActor,
+        to: 'withdrawn',
+        data: { reason: 'Doanh nghiệp rút hồ sơ để hoàn thiện' },
+      });
+    else if (fate < 0.065)
+      path.push({ action: 'stop', idx: idx + 1 + r.below(2), by: staff(signer), to: 'stopped', data: { reason: 'Doanh nghiệp đề nghị dừng' } });
     else {
       if (fate > 0.88) {
         idx += 1;
@@ -380,29 +561,101 @@ function makeDossier(r: Rng, a: MakeArgs): { dossier: ImportedDossier; uploads: 
       dueDate = a.cal.addWorkingDays(dueDate, a.cal.workingDaysBetween(pausedOn, localDate(when)));
       pausedOn = null;
     }
-    actions.push({ action: p.action, actor: p.by.actor, actorName: p.by.name, at: when, fromStatus: i ? status : null, toStatus: p.to, fromUnit: i ? unit.id : null, toUnit: unit.id, assignee, stepDue: null, data: p.data ?? {} });
+    actions.push({
+      action: p.action,
+      actor: p.by.actor,
+      actorName: p.by.name,
+      at: when,
+      fromStatus: i ? status : null,
+      toStatus: p.to,
+      fromUnit: i ? unit.id : null,
+      toUnit: unit.id,
+      assignee,
+      stepDue: null,
+      data: p.data ?? {},
+    });
     status = p.to;
   }
-  const step = { submitted: STEP.receive, refused: STEP.receive, received: STEP.assign, processing: STEP.examine, awaiting_supplement: STEP.examine, withdrawn: STEP.examine, stopped: STEP.examine, proposed: STEP.approve, approved: STEP.return, returned: STEP.return }[status as string] ?? 0;
-  const stepRole = { submitted: 'receiving_officer', received: 'unit_leader', processing: 'specialist', proposed: 'signing_leader', approved: 'receiving_officer' }[status as string] ?? null;
+  const step =
+    {
+      submitted: STEP.receive,
+      refused: STEP.receive,
+      received: STEP.assign,
+      processing: STEP.examine,
+      awaiting_supplement: STEP.examine,
+      withdrawn: STEP.examine,
+      stopped: STEP.examine,
+      proposed: STEP.approve,
+      approved: STEP.return,
+      returned: STEP.return,
+    }[status as string] ?? 0;
+  const stepRole =
+    { submitted: 'receiving_officer', received: 'unit_leader', processing: 'specialist', proposed: 'signing_leader', approved: 'receiving_officer' }[
+      status as string
+    ] ?? null;
   const state: DossierState = {
-    status, step, handlingUnit: unit.id, assignee, dueDate, supplementRequested, apologised: false, resumeStatus: status === 'awaiting_supplement' ? 'processing' : null,
-    pausedOn: status === 'awaiting_supplement' ? pausedOn : null, usedDays: status === 'awaiting_supplement' && receivedAt && pausedOn ? a.cal.workingDaysBetween(localDate(receivedAt), pausedOn) : 0,
-    processingDays: proc.days, processingUnit: 'WORKING_DAY',
+    status,
+    step,
+    handlingUnit: unit.id,
+    assignee,
+    dueDate,
+    supplementRequested,
+    apologised: false,
+    resumeStatus: status === 'awaiting_supplement' ? 'processing' : null,
+    pausedOn: status === 'awaiting_supplement' ? pausedOn : null,
+    usedDays: status === 'awaiting_supplement' && receivedAt && pausedOn ? a.cal.workingDaysBetween(localDate(receivedAt), pausedOn) : 0,
+    processingDays: proc.days,
+    processingUnit: 'WORKING_DAY',
   };
   const approvedAt = actions.find((x) => x.action === 'approve')?.at;
   const result: ImportedResult | null = approvedAt
     ? {
-        id: uuidAt(r, approvedAt), resultCode: '', dossierCode: a.code, procedureCode: proc.code, documentName: 'Giấy chứng nhận', kind: 'certificate', number: '', issuerUnit: unit.id, issuerName: unit.name,
-        holderName: applicant.name, holderIdentifier: applicant.identifier, ownerCitizenId: citizen?.id ?? null, sha256: a.blobs[2].sha256, size: a.blobs[2].size, issuedAt: new Date(approvedAt.getTime() + 5 * 60_000), issuedBy: `staff:${signer.username}`,
+        id: uuidAt(r, approvedAt),
+        resultCode: '',
+        dossierCode: a.code,
+        procedureCode: proc.code,
+        documentName: 'Giấy chứng nhận',
+        kind: 'certificate',
+        number: '',
+        issuerUnit: unit.id,
+        issuerName: unit.name,
+        holderName: applicant.name,
+        holderIdentifier: applicant.identifier,
+        ownerCitizenId: citizen?.id ?? null,
+        sha256: a.blobs[2].sha256,
+        size: a.blobs[2].size,
+        issuedAt: new Date(approvedAt.getTime() + 5 * 60_000),
+        issuedBy: `staff:${signer.username}`,
       }
     : null;
   return {
     dossier: {
-      id, code: a.code, receivingUnit: unit.id, procedureCode: proc.code, procedureVersion: proc.version, procedureName: proc.name, channel, applicant, ownerCitizenId: citizen?.id ?? null, filedBy,
-      form: { tenDoanhNghiep: business ? company : `Hộ kinh doanh ${applicant.name}`, maSoThue: business ? taxCode : `0${String(r.below(1e9)).padStart(9, '0')}`, diaChi: applicant.address ?? 'Hà Nội', ngayDeNghi: localDate(submittedAt), soLuong: 1 + r.below(5000) },
-      state, stepRole, stepUnit: stepRole ? unit.id : null, submittedAt, receivedAt, stepDueDate: null, finishedAt: ['returned', 'refused', 'withdrawn', 'stopped'].includes(status) ? prevAt : null,
-      components, actions,
+      id,
+      code: a.code,
+      receivingUnit: unit.id,
+      procedureCode: proc.code,
+      procedureVersion: proc.version,
+      procedureName: proc.name,
+      channel,
+      applicant,
+      ownerCitizenId: citizen?.id ?? null,
+      filedBy,
+      form: {
+        tenDoanhNghiep: business ? company : `Hộ kinh doanh ${applicant.name}`,
+        maSoThue: business ? taxCode : `0${String(r.below(1e9)).padStart(9, '0')}`,
+        diaChi: applicant.address ?? 'Hà Nội',
+        ngayDeNghi: localDate(submittedAt),
+        soLuong: 1 + r.below(5000),
+      },
+      state,
+      stepRole,
+      stepUnit: stepRole ? unit.id : null,
+      submittedAt,
+      receivedAt,
+      stepDueDate: null,
+      finishedAt: ['returned', 'refused', 'withdrawn', 'stopped'].includes(status) ? prevAt : null,
+      components,
+      actions,
     },
     uploads,
     result,

@@ -106,7 +106,11 @@ export function staleVersion(code: string, current: { status: Status; version: n
       en: `Dossier ${code} has changed since the page was opened (version ${named}, now ${current.version}; current status: ${st?.en ?? current.status}). Nothing was done: review the dossier and act again`,
     },
     [
-      { path: 'body.version', message: `Phiên bản ${named} đã cũ, phiên bản hiện tại là ${current.version}`, messageEn: `version ${named} is stale, the current version is ${current.version}` },
+      {
+        path: 'body.version',
+        message: `Phiên bản ${named} đã cũ, phiên bản hiện tại là ${current.version}`,
+        messageEn: `version ${named} is stale, the current version is ${current.version}`,
+      },
       { path: CURRENT_STATUS, message: current.status, messageEn: current.status },
       { path: CURRENT_VERSION, message: String(current.version), messageEn: String(current.version) },
       ...(allowed ?? []).map((x) => ({ path: 'allowedActions', message: x, messageEn: x })),
@@ -162,7 +166,17 @@ export async function toView(ctx: Ctx, row: DossierRow, principal: Principal | n
     dueDate: row.due_date ? String(row.due_date).slice(0, 10) : null,
     finishedAt: iso(row.finished_at),
     overdue: isOverdue(row),
-    components: comps.map((c) => ({ code: c.component_code, name: c.name, uploadId: c.upload_id, fileName: c.file_name, contentType: c.content_type, size: c.size, sha256: c.sha256, reused: c.reused, supplemented: c.supplemented })),
+    components: comps.map((c) => ({
+      code: c.component_code,
+      name: c.name,
+      uploadId: c.upload_id,
+      fileName: c.file_name,
+      contentType: c.content_type,
+      size: c.size,
+      sha256: c.sha256,
+      reused: c.reused,
+      supplemented: c.supplemented,
+    })),
     allowedActions: allowedActions(actorOfPrincipal(principal, row), s, wf),
   };
 }

@@ -67,17 +67,37 @@ export async function listDrafts(ctx: Ctx, citizenId: string): Promise<Draft[]> 
 }
 
 /** Creates or replaces the draft (form values and attached files) for the applicant and procedure. */
-export async function saveDraft(ctx: Ctx, citizenId: string, procedureCode: string, content: { form: Record<string, unknown>; components: DraftComponent[]; filing?: DraftFiling }): Promise<Draft> {
+export async function saveDraft(
+  ctx: Ctx,
+  citizenId: string,
+  procedureCode: string,
+  content: { form: Record<string, unknown>; components: DraftComponent[]; filing?: DraftFiling },
+): Promise<Draft> {
   const components = z.array(DraftComponent).max(100).parse(content.components);
   const filing = content.filing ? JSON.stringify(DraftFiling.parse(content.filing)) : null;
   return ctx.database.db.transaction().execute(async (tx) => {
     const r = await tx
       .insertInto('dossier_drafts')
-      .values({ owner_citizen_id: citizenId, procedure_code: procedureCode, form: JSON.stringify(content.form), components: JSON.stringify(components), filing })
-      .onConflict((oc) => oc.columns(['owner_citizen_id', 'procedure_code']).doUpdateSet({ form: JSON.stringify(content.form), components: JSON.stringify(components), ...(filing ? { filing } : {}), updated_at: new Date() }))
+      .values({
+        owner_citizen_id: citizenId,
+        procedure_code: procedureCode,
+        form: JSON.stringify(content.form),
+        components: JSON.stringify(components),
+        filing,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['owner_citizen_id', 'procedure_code'])
+          .doUpdateSet({ form: JSON.stringify(content.form), components: JSON.stringify(components), ...(filing ? { filing } : {}), updated_at: new Date() }),
+      )
       .returning(['id', 'procedure_code', 'form', 'components', 'filing', 'updated_at'])
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, { actor: `citizen:${citizenId}`, action: 'dossier_draft.save', target: `dossier_draft:${r.id}`, data: { procedure: procedureCode, files: components.length } });
+    await recordAudit(tx, {
+      actor: `citizen:${citizenId}`,
+      action: 'dossier_draft.save',
+      target: `dossier_draft:${r.id}`,
+      data: { procedure: procedureCode, files: components.length },
+    });
     return toDraft(r);
   });
 }
@@ -85,8 +105,19 @@ export async function saveDraft(ctx: Ctx, citizenId: string, procedureCode: stri
 /** Deletes the draft, if any (after filing, or when the applicant discards it). */
 export async function deleteDraft(ctx: Ctx, citizenId: string, procedureCode: string): Promise<boolean> {
   return ctx.database.db.transaction().execute(async (tx) => {
-    const r = await tx.deleteFrom('dossier_drafts').where('owner_citizen_id', '=', citizenId).where('procedure_code', '=', procedureCode).returning('id').executeTakeFirst();
-    if (r) await recordAudit(tx, { actor: `citizen:${citizenId}`, action: 'dossier_draft.delete', target: `dossier_draft:${r.id}`, data: { procedure: procedureCode } });
+    const r = await tx
+      .deleteFrom('dossier_drafts')
+      .where('owner_citizen_id', '=', citizenId)
+      .where('procedure_code', '=', procedureCode)
+      .returning('id')
+      .executeTakeFirst();
+    if (r)
+      await recordAudit(tx, {
+        actor: `citizen:${citizenId}`,
+        action: 'dossier_draft.delete',
+        target: `dossier_draft:${r.id}`,
+        data: { procedure: procedureCode },
+      });
     return Boolean(r);
   });
 }

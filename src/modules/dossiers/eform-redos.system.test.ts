@@ -50,9 +50,22 @@ describe('a catastrophic e-form pattern', () => {
       const imported = await json(server.base, 'POST', '/api/v1/procedures/import', [PROCEDURE], { authorization: `Bearer ${admin}` });
       expect(imported.status, JSON.stringify(imported.body)).toBe(200);
 
-      const citizen = await new TokenService(tokenSecret, server.base).issue({ kind: 'citizen', id: '5e000000-0000-4000-8000-000000000001', name: 'Trần Văn Minh', identifier: '001089012345', citizenKind: 'citizen' });
+      const citizen = await new TokenService(tokenSecret, server.base).issue({
+        kind: 'citizen',
+        id: '5e000000-0000-4000-8000-000000000001',
+        name: 'Trần Văn Minh',
+        identifier: '001089012345',
+        citizenKind: 'citizen',
+      });
       const file = () =>
-        json(server.base, 'POST', '/api/v1/dossiers', { procedureCode: PROCEDURE.code, channel: 2, form: { maSoThue: HOSTILE }, components: [] }, { authorization: `Bearer ${citizen}` }, HANG_GUARD_MS);
+        json(
+          server.base,
+          'POST',
+          '/api/v1/dossiers',
+          { procedureCode: PROCEDURE.code, channel: 2, form: { maSoThue: HOSTILE }, components: [] },
+          { authorization: `Bearer ${citizen}` },
+          HANG_GUARD_MS,
+        );
 
       // Filings first, /healthz asked while they are in flight: each must be answered.
       const filings = [file(), file(), file()];
@@ -61,7 +74,11 @@ describe('a catastrophic e-form pattern', () => {
       expect((await health).status).toBe(200);
       for (const r of answers) {
         expect(r.status, JSON.stringify(r.body)).toBe(400);
-        expect(r.body.error.details).toContainEqual({ path: 'form.maSoThue', message: '«maSoThue» không đúng định dạng', messageEn: '“maSoThue” is not in the right format' });
+        expect(r.body.error.details).toContainEqual({
+          path: 'form.maSoThue',
+          message: '«maSoThue» không đúng định dạng',
+          messageEn: '“maSoThue” is not in the right format',
+        });
       }
       // And after them, the server is still there.
       expect((await request(server.base, 'GET', '/healthz', { timeoutMs: HANG_GUARD_MS })).status).toBe(200);

@@ -30,11 +30,13 @@ function compile(schema: Record<string, unknown>, key: string) {
   const { problems, validate } = checkEFormSchema(schema, ajv);
   v = validate
     ? { schema, validate }
-    : [{
-        path: 'form',
-        message: `Biểu mẫu điện tử của thủ tục này không dùng được; xin liên hệ cơ quan giải quyết (${problems[0]?.text.vi})`,
-        messageEn: `This procedure's e-form cannot be used; please contact the agency (${problems[0]?.text.en})`,
-      }];
+    : [
+        {
+          path: 'form',
+          message: `Biểu mẫu điện tử của thủ tục này không dùng được; xin liên hệ cơ quan giải quyết (${problems[0]?.text.vi})`,
+          messageEn: `This procedure's e-form cannot be used; please contact the agency (${problems[0]?.text.en})`,
+        },
+      ];
   if (compiled.size >= MAX_COMPILED) {
     const [oldKey, old] = compiled.entries().next().value!;
     compiled.delete(oldKey);
@@ -101,7 +103,8 @@ export const labelOf = (node: EFormNode | undefined, key: string, lang: Lang): s
 
 /** Help text in the page's language (Vietnamese where no English is given). */
 export const descriptionOf = (node: EFormNode | undefined, lang: Lang): string | undefined =>
-  (lang === 'en' && typeof node?.['x-description-en'] === 'string' && node['x-description-en']) || (typeof node?.description === 'string' ? node.description : undefined);
+  (lang === 'en' && typeof node?.['x-description-en'] === 'string' && node['x-description-en']) ||
+  (typeof node?.description === 'string' ? node.description : undefined);
 
 export interface Choice {
   value: unknown;
@@ -131,7 +134,10 @@ export function choiceLabel(node: EFormNode | undefined, value: unknown, lang: L
 /** Properties in the form's order: `x-ui.order`, then as the schema lists them. */
 export function orderedProperties(root: EFormNode, node: EFormNode | undefined): [string, EFormNode][] {
   const props = Object.entries(node?.properties ?? {}).map(([k, s]) => [k, deref(root, s) ?? s] as [string, EFormNode]);
-  return props.map((p, i) => [p, i] as const).sort(([[, a], i], [[, b], j]) => (a['x-ui']?.order ?? 99) - (b['x-ui']?.order ?? 99) || i - j).map(([p]) => p);
+  return props
+    .map((p, i) => [p, i] as const)
+    .sort(([[, a], i], [[, b], j]) => (a['x-ui']?.order ?? 99) - (b['x-ui']?.order ?? 99) || i - j)
+    .map(([p]) => p);
 }
 
 const typesOf = (n: EFormNode | undefined) => (Array.isArray(n?.type) ? n.type : n?.type ? [n.type] : []);
@@ -226,7 +232,10 @@ const TYPE_NAMES: Record<string, [string, string]> = {
   null: ['để trống', 'empty'],
 };
 
-const num = (n: unknown, lang: Lang) => (typeof n === 'number' ? new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { useGrouping: 'min2', maximumFractionDigits: 20 } as Intl.NumberFormatOptions).format(n) : String(n));
+const num = (n: unknown, lang: Lang) =>
+  typeof n === 'number'
+    ? new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { useGrouping: 'min2', maximumFractionDigits: 20 } as Intl.NumberFormatOptions).format(n)
+    : String(n);
 const short = (s: string, max = 200) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 function choiceList(node: EFormNode | undefined, lang: Lang): string {
@@ -253,7 +262,13 @@ function problem(e: ErrorObject, node: EFormNode | undefined, lang: Lang): strin
       if (typesOf(node).includes('array')) return vi ? 'cần ít nhất một dòng' : 'needs at least one row';
       return chosen ? (vi ? 'chưa được chọn' : 'must be chosen') : vi ? 'chưa được nhập' : 'is required';
     case 'minLength':
-      return p.limit === 1 ? (vi ? 'chưa được nhập' : 'is required') : vi ? `phải có ít nhất ${num(p.limit, lang)} ký tự` : `must be at least ${num(p.limit, lang)} characters long`;
+      return p.limit === 1
+        ? vi
+          ? 'chưa được nhập'
+          : 'is required'
+        : vi
+          ? `phải có ít nhất ${num(p.limit, lang)} ký tự`
+          : `must be at least ${num(p.limit, lang)} characters long`;
     case 'maxLength':
       return vi ? `không được dài quá ${num(p.limit, lang)} ký tự` : `must be at most ${num(p.limit, lang)} characters long`;
     case 'pattern':
@@ -271,7 +286,9 @@ function problem(e: ErrorObject, node: EFormNode | undefined, lang: Lang): strin
       return vi ? 'không hợp lệ' : 'is not valid';
     }
     case 'type': {
-      const want = String(p.type).split(',').map((x) => TYPE_NAMES[x]?.[vi ? 0 : 1] ?? x);
+      const want = String(p.type)
+        .split(',')
+        .map((x) => TYPE_NAMES[x]?.[vi ? 0 : 1] ?? x);
       return vi ? `phải là ${want.join(' hoặc ')}` : `must be ${want.join(' or ')}`;
     }
     case 'minimum':
@@ -302,7 +319,11 @@ function problem(e: ErrorObject, node: EFormNode | undefined, lang: Lang): strin
 const TOLD_ELSEWHERE = new Set(['if', 'then', 'else', '$ref', 'allOf', 'not', 'contains', 'dependentRequired', 'propertyNames', 'unevaluatedProperties']);
 
 const pathOf = (segments: string[]) => segments.reduce((p, s) => (/^\d+$/.test(s) ? `${p}[${s}]` : `${p}.${s}`), 'form');
-const pointer = (instancePath: string) => instancePath.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+const pointer = (instancePath: string) =>
+  instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 /**
  * Ajv's errors as people read them: each names its field by the label the form shows (the
@@ -319,8 +340,6 @@ export function describeErrors(schema: EFormNode, errors: ErrorObject[]): ErrorD
     if (branched.has(e.instancePath) && /\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath)) continue;
     const segs = pointer(e.instancePath);
     let place: Place;
-    let vi: string;
-    let en: string;
     if (e.keyword === 'required') {
       segs.push(String(e.params.missingProperty));
       place = placeOf(schema, segs);
@@ -331,13 +350,17 @@ export function describeErrors(schema: EFormNode, errors: ErrorObject[]): ErrorD
       const path = pathOf(segs);
       const inside = parent.vi === 'Tờ khai điện tử' ? '' : ` (${parent.vi})`;
       const insideEn = parent.en === 'The e-form' ? '' : ` (${parent.en})`;
-      out.push({ path, message: `Tờ khai có mục «${short(extra, 80)}» không thuộc biểu mẫu${inside}; hãy bỏ mục này`, messageEn: `The form has an answer “${short(extra, 80)}” that is not on the e-form${insideEn}; remove it` });
+      out.push({
+        path,
+        message: `Tờ khai có mục «${short(extra, 80)}» không thuộc biểu mẫu${inside}; hãy bỏ mục này`,
+        messageEn: `The form has an answer “${short(extra, 80)}” that is not on the e-form${insideEn}; remove it`,
+      });
       continue;
     } else {
       place = placeOf(schema, segs);
     }
-    vi = `${place.vi} ${problem(e, place.node, 'vi')}`;
-    en = `${place.en} ${problem(e, place.node, 'en')}`;
+    const vi = `${place.vi} ${problem(e, place.node, 'vi')}`;
+    const en = `${place.en} ${problem(e, place.node, 'en')}`;
     const path = pathOf(segs);
     const key = `${path}\u0000${vi}`;
     if (seen.has(key)) continue;
@@ -371,7 +394,9 @@ export function displayValue(root: EFormNode, node: EFormNode | undefined, v: un
   }
   if (Array.isArray(v)) return v.map((x) => displayValue(root, n?.items, x, lang)).join(', ') || '—';
   if (typeof v === 'object') {
-    return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${labelOf(deref(root, n?.properties?.[k]), k, lang)}: ${displayValue(root, n?.properties?.[k], x, lang)}`).join('; ');
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${labelOf(deref(root, n?.properties?.[k]), k, lang)}: ${displayValue(root, n?.properties?.[k], x, lang)}`)
+      .join('; ');
   }
   return String(v);
 }
@@ -385,7 +410,13 @@ function entriesOf(root: EFormNode, node: EFormNode | undefined, data: Record<st
     if (isTable(root, s)) {
       const cols = orderedProperties(root, deref(root, s.items));
       const rows = Array.isArray(v) ? v.filter((r): r is Record<string, unknown> => isNode(r)) : [];
-      out.push({ kind: 'table', key, label, columns: cols.map(([k, c]) => ({ key: k, label: labelOf(c, k, lang) })), rows: rows.map((r) => cols.map(([k, c]) => displayValue(root, c, r[k], lang))) });
+      out.push({
+        kind: 'table',
+        key,
+        label,
+        columns: cols.map(([k, c]) => ({ key: k, label: labelOf(c, k, lang) })),
+        rows: rows.map((r) => cols.map(([k, c]) => displayValue(root, c, r[k], lang))),
+      });
     } else if (s.properties && isNode(v)) {
       out.push({ kind: 'group', key, label, entries: entriesOf(root, s, v as Record<string, unknown>, lang) });
     } else {
@@ -408,7 +439,11 @@ export function viewEForm(schema: Record<string, unknown> | null | undefined, da
 }
 
 /** The same as plain label/value lines (PDF forms): a table's rows one line each. */
-export function eformLines(schema: Record<string, unknown> | null | undefined, data: Record<string, unknown> | null | undefined, lang: Lang): { label: string; value: string }[] {
+export function eformLines(
+  schema: Record<string, unknown> | null | undefined,
+  data: Record<string, unknown> | null | undefined,
+  lang: Lang,
+): { label: string; value: string }[] {
   const lines: { label: string; value: string }[] = [];
   const walk = (entries: EFormEntry[], prefix: string) => {
     for (const e of entries) {
@@ -416,7 +451,10 @@ export function eformLines(schema: Record<string, unknown> | null | undefined, d
       if (e.kind === 'value') lines.push({ label, value: e.value });
       else if (e.kind === 'group') walk(e.entries, label);
       else if (!e.rows.length) lines.push({ label, value: '—' });
-      else e.rows.forEach((r, i) => lines.push({ label: `${label}, ${lang === 'en' ? 'row' : 'dòng'} ${i + 1}`, value: e.columns.map((c, j) => `${c.label}: ${r[j]}`).join('; ') }));
+      else
+        e.rows.forEach((r, i) =>
+          lines.push({ label: `${label}, ${lang === 'en' ? 'row' : 'dòng'} ${i + 1}`, value: e.columns.map((c, j) => `${c.label}: ${r[j]}`).join('; ') }),
+        );
     }
   };
   walk(viewEForm(schema, data, lang), '');
@@ -441,7 +479,13 @@ export function validateEForm(schema: Record<string, unknown> | null, data: unkn
     valid = withRegexBudget(() => v(data) as boolean);
   } catch (e) {
     if (!(e instanceof RegexBudgetExceeded)) throw e;
-    return [{ path: 'form', message: 'Tờ khai quá dài để kiểm tra theo biểu mẫu; xin rút gọn nội dung các trường', messageEn: 'The form is too long to check against its e-form; please shorten its fields' }];
+    return [
+      {
+        path: 'form',
+        message: 'Tờ khai quá dài để kiểm tra theo biểu mẫu; xin rút gọn nội dung các trường',
+        messageEn: 'The form is too long to check against its e-form; please shorten its fields',
+      },
+    ];
   }
   if (valid) return [];
   return describeErrors(c.schema, v.errors ?? []);

@@ -23,7 +23,9 @@ describe('filing a dossier', () => {
     expect(r.body.code).toMatch(/^000\.05\.01\.G12-\d{6}-\d{4}$/);
     expect(r.body).toMatchObject({ status: 'submitted', nationalStatus: 1, dueDate: null });
     expect(r.headers.get('location')).toBe(`/api/v1/dossiers/${r.body.code}`);
-    const jobs = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = 'national-portal.sync' and data->>'dossierCode' = ${r.body.code}`.execute(t.ctx.database.db);
+    const jobs = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pgboss.job where name = 'national-portal.sync' and data->>'dossierCode' = ${r.body.code}`.execute(t.ctx.database.db);
     expect(jobs.rows[0].n).toBe(1);
   });
 
@@ -37,7 +39,13 @@ describe('filing a dossier', () => {
     t.ctx.config.clockOffsetMs = Date.parse('2026-04-23T09:00:00+07:00') - Date.now();
     const r = await api<View>(t, 'POST', '/api/v1/dossiers', {
       token: officer,
-      body: { procedureCode: TEST_PROCEDURE.code, channel: 1, applicant: { name: 'Lê Thị Thu', identifier: '001190000111', phone: '0912345678' }, form: FORM, components: [{ code: 'T-01', uploadId: upload }] },
+      body: {
+        procedureCode: TEST_PROCEDURE.code,
+        channel: 1,
+        applicant: { name: 'Lê Thị Thu', identifier: '001190000111', phone: '0912345678' },
+        form: FORM,
+        components: [{ code: 'T-01', uploadId: upload }],
+      },
     }).finally(() => {
       t.ctx.config.clockOffsetMs = 0;
     });
@@ -47,7 +55,12 @@ describe('filing a dossier', () => {
     const log = await api<{ action: string }[]>(t, 'GET', `/api/v1/dossiers/${r.body.code}/actions`, { token: officer });
     expect(log.body.map((a) => a.action)).toEqual(['submit', 'receive']);
     // The applicant is told, on the channel they gave, in the same transaction (form 01's notice).
-    const sent = await sql<{ event: string; channel: string; recipient: string; body_text: string }>`select event, channel, recipient, body_text from notifications where dossier_code = ${r.body.code}`.execute(t.ctx.database.db);
+    const sent = await sql<{
+      event: string;
+      channel: string;
+      recipient: string;
+      body_text: string;
+    }>`select event, channel, recipient, body_text from notifications where dossier_code = ${r.body.code}`.execute(t.ctx.database.db);
     expect(sent.rows).toEqual([expect.objectContaining({ event: 'dossier.received', channel: 'sms', recipient: '0912345678' })]);
     expect(sent.rows[0].body_text).toContain(r.body.code);
   });
@@ -61,19 +74,28 @@ describe('filing a dossier', () => {
     for (const d of body.error.details!) expect(d.message).not.toBe(d.messageEn);
   });
 
-  it('a missing required component, an unknown component or someone else\'s upload is refused, and nothing is stored', async () => {
+  it("a missing required component, an unknown component or someone else's upload is refused, and nothing is stored", async () => {
     const before = (await sql<{ n: number }>`select count(*)::int as n from dossiers`.execute(t.ctx.database.db)).rows[0].n;
-    const none = await api<Err>(t, 'POST', '/api/v1/dossiers', { token: citizen, body: { procedureCode: TEST_PROCEDURE.code, channel: 2, form: FORM, components: [] } });
+    const none = await api<Err>(t, 'POST', '/api/v1/dossiers', {
+      token: citizen,
+      body: { procedureCode: TEST_PROCEDURE.code, channel: 2, form: FORM, components: [] },
+    });
     expect(none.status).toBe(400);
     // The path names the missing component by its code (pages put the error beside that file input).
     expect(none.body.error.details).toEqual([expect.objectContaining({ path: 'components[code=T-01]' })]);
     expect(none.body.error.details![0].message).toContain('Đơn đề nghị');
     const other = await citizenToken(t, '10000000-0000-4000-8000-000000000002', 'Nguyễn Thị Hà', '079194006789');
     const theirs = await uploadPdf(t, other);
-    const stolen = await api<Err>(t, 'POST', '/api/v1/dossiers', { token: citizen, body: { procedureCode: TEST_PROCEDURE.code, channel: 2, form: FORM, components: [{ code: 'T-01', uploadId: theirs }] } });
+    const stolen = await api<Err>(t, 'POST', '/api/v1/dossiers', {
+      token: citizen,
+      body: { procedureCode: TEST_PROCEDURE.code, channel: 2, form: FORM, components: [{ code: 'T-01', uploadId: theirs }] },
+    });
     expect(stolen.status).toBe(400);
     expect(stolen.body.error.details![0].path).toBe('components[0].uploadId');
-    const unknown = await api<Err>(t, 'POST', '/api/v1/dossiers', { token: citizen, body: { procedureCode: TEST_PROCEDURE.code, channel: 2, form: FORM, components: [{ code: 'X-99', uploadId: theirs }] } });
+    const unknown = await api<Err>(t, 'POST', '/api/v1/dossiers', {
+      token: citizen,
+      body: { procedureCode: TEST_PROCEDURE.code, channel: 2, form: FORM, components: [{ code: 'X-99', uploadId: theirs }] },
+    });
     expect(unknown.status).toBe(400);
     expect((await sql<{ n: number }>`select count(*)::int as n from dossiers`.execute(t.ctx.database.db)).rows[0].n).toBe(before);
   });
@@ -81,15 +103,24 @@ describe('filing a dossier', () => {
   it('applicants file online only; officials file for an applicant they name', async () => {
     const r = await api<Err>(t, 'POST', '/api/v1/dossiers', { token: citizen, body: { procedureCode: TEST_PROCEDURE.code, channel: 1, form: FORM } });
     expect(r.status).toBe(400);
-    const noApplicant = await api<Err>(t, 'POST', '/api/v1/dossiers', { token: officer, body: { procedureCode: LIGHT_PROCEDURE.code, channel: 1, form: FORM } });
+    const noApplicant = await api<Err>(t, 'POST', '/api/v1/dossiers', {
+      token: officer,
+      body: { procedureCode: LIGHT_PROCEDURE.code, channel: 1, form: FORM },
+    });
     expect(noApplicant.body.error.details![0].path).toBe('body.applicant');
-    const wrongUnit = await api<Err>(t, 'POST', '/api/v1/dossiers', { token: await login(t, 'tiepnhan.hcm'), body: { procedureCode: LIGHT_PROCEDURE.code, channel: 1, form: FORM, applicant: { name: 'A B', identifier: '001190000111' } } });
+    const wrongUnit = await api<Err>(t, 'POST', '/api/v1/dossiers', {
+      token: await login(t, 'tiepnhan.hcm'),
+      body: { procedureCode: LIGHT_PROCEDURE.code, channel: 1, form: FORM, applicant: { name: 'A B', identifier: '001190000111' } },
+    });
     expect([wrongUnit.status, wrongUnit.body.error.code]).toEqual([403, 'NOT_YOUR_STEP']);
   });
 
   it('the national portal files online for an applicant with its service token', async () => {
     const svc = await tokenFor(t, 'scope:dossiers:write');
-    const r = await api<View>(t, 'POST', '/api/v1/dossiers', { token: svc, body: { procedureCode: LIGHT_PROCEDURE.code, channel: 2, form: FORM, applicant: { name: 'Phạm Thị Hồng Nhung', identifier: '031303007821' } } });
+    const r = await api<View>(t, 'POST', '/api/v1/dossiers', {
+      token: svc,
+      body: { procedureCode: LIGHT_PROCEDURE.code, channel: 2, form: FORM, applicant: { name: 'Phạm Thị Hồng Nhung', identifier: '031303007821' } },
+    });
     expect(r.status).toBe(201);
     expect(r.body.status).toBe('submitted');
   });
@@ -132,8 +163,26 @@ describe('dossier codes', () => {
     try {
       const officerDn = await login(d, 'tiepnhan.dn');
       // A unit with no dossiers yet: the Đà Nẵng office receives the light procedure.
-      await api(d, 'POST', '/api/v1/procedures/import', { token: await login(d, 'admin'), body: [{ ...LIGHT_PROCEDURE, code: '9.100003', congso: { ...LIGHT_PROCEDURE.congso, agencyCode: '000.05.03.G12', workflow: LIGHT_PROCEDURE.congso.workflow.map((s) => ({ ...s, unit: '000.05.03.G12', role: s.step === 'approve' ? 'signing_leader' : s.role })) } }] });
-      const body = (i: number) => ({ procedureCode: '9.100003', channel: 1, form: FORM, applicant: { name: `Người nộp ${i}`, identifier: String(100000000000 + i) } });
+      await api(d, 'POST', '/api/v1/procedures/import', {
+        token: await login(d, 'admin'),
+        body: [
+          {
+            ...LIGHT_PROCEDURE,
+            code: '9.100003',
+            congso: {
+              ...LIGHT_PROCEDURE.congso,
+              agencyCode: '000.05.03.G12',
+              workflow: LIGHT_PROCEDURE.congso.workflow.map((s) => ({ ...s, unit: '000.05.03.G12', role: s.step === 'approve' ? 'signing_leader' : s.role })),
+            },
+          },
+        ],
+      });
+      const body = (i: number) => ({
+        procedureCode: '9.100003',
+        channel: 1,
+        form: FORM,
+        applicant: { name: `Người nộp ${i}`, identifier: String(100000000000 + i) },
+      });
       // Some of many simultaneous requests may wait past the pool's limit and get 503 with
       // Retry-After; a client then retries with the same key, as the API asks. The deadline
       // only guards against a hang.
@@ -164,7 +213,11 @@ describe('dossier codes', () => {
       expect(results.map((r) => r.status).filter((s) => s !== 201 && s !== 200)).toEqual([]);
 
       // Each dossier's own filing time decides its day; per day the numbers are 1…n.
-      const rows = (await sql<{ code: string; submitted_at: Date }>`select code, submitted_at from dossiers where receiving_unit = '000.05.03.G12'`.execute(d.ctx.database.db)).rows;
+      const rows = (
+        await sql<{ code: string; submitted_at: Date }>`select code, submitted_at from dossiers where receiving_unit = '000.05.03.G12'`.execute(
+          d.ctx.database.db,
+        )
+      ).rows;
       expect(rows.map((r) => r.code).sort()).toEqual(results.map((r) => r.body.code).sort());
       const byDay = new Map<string, string[]>();
       for (const r of rows) {
@@ -179,7 +232,10 @@ describe('dossier codes', () => {
       expect(byDay.get(dayAfter)!.length).toBeGreaterThanOrEqual(50);
       for (const [day, codes] of byDay) {
         const yymmdd = day.slice(2).replaceAll('-', '');
-        expect(codes.filter((c) => !c.startsWith(`000.05.03.G12-${yymmdd}-`)), `codes of ${day} naming another day`).toEqual([]);
+        expect(
+          codes.filter((c) => !c.startsWith(`000.05.03.G12-${yymmdd}-`)),
+          `codes of ${day} naming another day`,
+        ).toEqual([]);
         const numbers = codes.map((c) => Number(c.split('-').pop())).sort((a, b) => a - b);
         expect(numbers, `numbers of ${day}`).toEqual(Array.from({ length: codes.length }, (_, i) => i + 1));
       }

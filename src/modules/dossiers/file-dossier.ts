@@ -44,7 +44,9 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
   }
 
   if (principal.kind === 'citizen' && input.channel !== 2) {
-    throw new AppError('VALIDATION_FAILED', { vi: 'Người dân nộp hồ sơ trực tuyến (kênh 2)', en: 'Applicants file online (channel 2)' }, [{ path: 'body.channel', message: 'Phải là 2', messageEn: 'must be 2' }]);
+    throw new AppError('VALIDATION_FAILED', { vi: 'Người dân nộp hồ sơ trực tuyến (kênh 2)', en: 'Applicants file online (channel 2)' }, [
+      { path: 'body.channel', message: 'Phải là 2', messageEn: 'must be 2' },
+    ]);
   }
   if (principal.kind !== 'citizen' && !input.applicant) {
     throw validationError([{ path: 'body.applicant', message: 'Cần thông tin người nộp hồ sơ', messageEn: 'The applicant is required' }]);
@@ -52,28 +54,47 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
   const proc = await getProcedure(ctx, input.procedureCode);
   const method = proc.methods.find((m) => m.channel === METHOD[input.channel]);
   if (!method) {
-    throw new AppError('VALIDATION_FAILED', { vi: `Thủ tục ${proc.code} không nhận hồ sơ qua kênh này`, en: `Procedure ${proc.code} does not accept this channel` }, [{ path: 'body.channel', message: 'Kênh không được hỗ trợ', messageEn: 'channel not offered' }]);
+    throw new AppError(
+      'VALIDATION_FAILED',
+      { vi: `Thủ tục ${proc.code} không nhận hồ sơ qua kênh này`, en: `Procedure ${proc.code} does not accept this channel` },
+      [{ path: 'body.channel', message: 'Kênh không được hỗ trợ', messageEn: 'channel not offered' }],
+    );
   }
-  if (!proc.workflow.length) throw new AppError('PROCEDURE_HAS_NO_WORKFLOW', { vi: `Thủ tục ${proc.code} chưa có quy trình xử lý`, en: `Procedure ${proc.code} has no workflow` });
+  if (!proc.workflow.length)
+    throw new AppError('PROCEDURE_HAS_NO_WORKFLOW', { vi: `Thủ tục ${proc.code} chưa có quy trình xử lý`, en: `Procedure ${proc.code} has no workflow` });
   const receiveStep = proc.workflow[stepIndex(proc.workflow, 'receive')];
   if (principal.kind === 'staff' && !principal.roles.some((r) => r.role === receiveStep.role && r.unitId === receiveStep.unit)) {
-    throw new AppError('NOT_YOUR_STEP', { vi: `Chỉ cán bộ tiếp nhận của đơn vị ${receiveStep.unit} được nhận hồ sơ thủ tục này`, en: `Only receiving officers of ${receiveStep.unit} receive this procedure` });
+    throw new AppError('NOT_YOUR_STEP', {
+      vi: `Chỉ cán bộ tiếp nhận của đơn vị ${receiveStep.unit} được nhận hồ sơ thủ tục này`,
+      en: `Only receiving officers of ${receiveStep.unit} receive this procedure`,
+    });
   }
 
   const details: ErrorDetail[] = validateEForm(proc.eForm, input.form);
   const applicant = await applicantFor(ctx, principal, input.applicant);
   const delivery = input.delivery ?? (input.channel === 2 ? 'online' : 'desk');
   if (delivery === 'post' && !applicant.address?.trim()) {
-    details.push({ path: 'body.applicant.address', message: 'Cần nhập Địa chỉ để nhận kết quả qua bưu chính', messageEn: 'Enter the Address to receive the result by post' });
+    details.push({
+      path: 'body.applicant.address',
+      message: 'Cần nhập Địa chỉ để nhận kết quả qua bưu chính',
+      messageEn: 'Enter the Address to receive the result by post',
+    });
   }
-  const known = new Map(proc.cases.flatMap((c) => c.components).filter((c) => c.code).map((c) => [c.code!, c]));
+  const known = new Map(
+    proc.cases
+      .flatMap((c) => c.components)
+      .filter((c) => c.code)
+      .map((c) => [c.code!, c]),
+  );
   input.components.forEach((c, i) => {
-    if (c.code && !known.has(c.code)) details.push({ path: `components[${i}].code`, message: `Thủ tục không có thành phần ${c.code}`, messageEn: `No component ${c.code} in this procedure` });
+    if (c.code && !known.has(c.code))
+      details.push({ path: `components[${i}].code`, message: `Thủ tục không có thành phần ${c.code}`, messageEn: `No component ${c.code} in this procedure` });
   });
   const given = new Set(input.components.map((c) => c.code));
   for (const c of known.values()) {
     // The path names the component by its code, so a page can put the error beside its file input.
-    if (c.required && !given.has(c.code)) details.push({ path: `components[code=${c.code}]`, message: `Thiếu giấy tờ bắt buộc: ${c.name}`, messageEn: `Missing required component ${c.code}` });
+    if (c.required && !given.has(c.code))
+      details.push({ path: `components[code=${c.code}]`, message: `Thiếu giấy tờ bắt buộc: ${c.name}`, messageEn: `Missing required component ${c.code}` });
   }
   if (details.length) throw validationError(details);
 
@@ -81,10 +102,23 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
   // The filing's time: its code's day, submitted_at, the receipt and the due date all follow it.
   const now = new Date(Date.now() + ctx.config.clockOffsetMs);
   const processingUnit = method.processingTimeUnit === 'DAY' ? 'DAY' : 'WORKING_DAY';
-  const processingDays = method.processingTimeUnit === 'WORKING_DAY' || method.processingTimeUnit === 'DAY' ? method.processingTime : Math.ceil(proc.workflow.reduce((n, s) => n + s.workingDays, 0)) || 1;
+  const processingDays =
+    method.processingTimeUnit === 'WORKING_DAY' || method.processingTimeUnit === 'DAY'
+      ? method.processingTime
+      : Math.ceil(proc.workflow.reduce((n, s) => n + s.workingDays, 0)) || 1;
   const initial: DossierState = {
-    status: 'submitted', step: stepIndex(proc.workflow, 'receive'), handlingUnit: receiveStep.unit, assignee: null, dueDate: null,
-    supplementRequested: false, apologised: false, resumeStatus: null, pausedOn: null, usedDays: 0, processingDays, processingUnit,
+    status: 'submitted',
+    step: stepIndex(proc.workflow, 'receive'),
+    handlingUnit: receiveStep.unit,
+    assignee: null,
+    dueDate: null,
+    supplementRequested: false,
+    apologised: false,
+    resumeStatus: null,
+    pausedOn: null,
+    usedDays: 0,
+    processingDays,
+    processingUnit,
   };
 
   try {
@@ -93,22 +127,59 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
       const inserted = await tx
         .insertInto('dossiers')
         .values({
-          code, receiving_unit: receiveStep.unit, handling_unit: receiveStep.unit, procedure_code: proc.code, procedure_version: proc.version, procedure_name: proc.name,
-          channel: input.channel, delivery, ...whoActsNext(initial, proc.workflow), applicant: JSON.stringify(applicant), applicant_name_norm: nameNorm(applicant), owner_citizen_id: ownerCitizen, filed_by: owner,
-          form: JSON.stringify(input.form), status: 'submitted', national_status: 1, step: initial.step, submitted_at: now, state: JSON.stringify(initial),
-          idempotency_owner: idempotencyKey ? owner : null, idempotency_key: idempotencyKey ?? null, idempotency_hash: idempotencyKey ? hash : null,
+          code,
+          receiving_unit: receiveStep.unit,
+          handling_unit: receiveStep.unit,
+          procedure_code: proc.code,
+          procedure_version: proc.version,
+          procedure_name: proc.name,
+          channel: input.channel,
+          delivery,
+          ...whoActsNext(initial, proc.workflow),
+          applicant: JSON.stringify(applicant),
+          applicant_name_norm: nameNorm(applicant),
+          owner_citizen_id: ownerCitizen,
+          filed_by: owner,
+          form: JSON.stringify(input.form),
+          status: 'submitted',
+          national_status: 1,
+          step: initial.step,
+          submitted_at: now,
+          state: JSON.stringify(initial),
+          idempotency_owner: idempotencyKey ? owner : null,
+          idempotency_key: idempotencyKey ?? null,
+          idempotency_hash: idempotencyKey ? hash : null,
         })
         .returning(['id'])
         .executeTakeFirstOrThrow();
       const shell = { id: inserted.id, code, owner_citizen_id: ownerCitizen, state: null as unknown };
       const attached = await attachComponents(ctx, tx, shell, input.components, principal, { supplemented: false, newDossier: true });
-      await appendAction(tx, shell, initial, { action: 'submit', actor: owner, actorName: principal.name, at: now, data: { channel: input.channel, components: attached.length } }, { first: true });
-      await recordAudit(tx, { actor: owner, action: 'dossier.submit', target: `dossier:${code}`, data: { procedure: `${proc.code}@${proc.version}`, channel: input.channel } });
+      await appendAction(
+        tx,
+        shell,
+        initial,
+        { action: 'submit', actor: owner, actorName: principal.name, at: now, data: { channel: input.channel, components: attached.length } },
+        { first: true },
+      );
+      await recordAudit(tx, {
+        actor: owner,
+        action: 'dossier.submit',
+        target: `dossier:${code}`,
+        data: { procedure: `${proc.code}@${proc.version}`, channel: input.channel },
+      });
       if (principal.kind === 'staff') {
         // At the counter or from the post, filing is receiving: the same action an online dossier gets.
         await takeActionTx(ctx, tx, await loadRow(tx, code, true), { action: 'receive' }, principal, now);
       } else {
-        await afterStateChange(ctx, tx, { code, procedure_code: proc.code, procedure_name: proc.name, channel: input.channel, applicant, owner_citizen_id: ownerCitizen, delivery }, initial, 'submit', {}, 1);
+        await afterStateChange(
+          ctx,
+          tx,
+          { code, procedure_code: proc.code, procedure_name: proc.name, channel: input.channel, applicant, owner_citizen_id: ownerCitizen, delivery },
+          initial,
+          'submit',
+          {},
+          1,
+        );
       }
       return { code, created: true };
     });
@@ -123,12 +194,20 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
 }
 
 async function findByKey(ctx: Ctx, owner: string, key: string) {
-  return ctx.database.db.selectFrom('dossiers').select(['code', 'idempotency_hash']).where('idempotency_owner', '=', owner).where('idempotency_key', '=', key).executeTakeFirst();
+  return ctx.database.db
+    .selectFrom('dossiers')
+    .select(['code', 'idempotency_hash'])
+    .where('idempotency_owner', '=', owner)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
 }
 
 function replay(prior: { code: string; idempotency_hash: string | null }, hash: string): FileResult {
   if (prior.idempotency_hash !== hash) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', { vi: 'Khóa Idempotency-Key đã được dùng cho một hồ sơ khác', en: 'This Idempotency-Key was used with a different request body' });
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', {
+      vi: 'Khóa Idempotency-Key đã được dùng cho một hồ sơ khác',
+      en: 'This Idempotency-Key was used with a different request body',
+    });
   }
   return { code: prior.code, created: false };
 }

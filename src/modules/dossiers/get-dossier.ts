@@ -38,14 +38,30 @@ export async function getActionLog(ctx: Ctx, code: string, p: Principal): Promis
  * The action log and the officials it names (actors, assignees, and any `alsoName` the caller
  * shows beside it), resolved in one query: what a page needs to name people, never usernames.
  */
-export async function getActionLogWithNames(ctx: Ctx, code: string, p: Principal, alsoName: readonly (string | null | undefined)[] = []): Promise<{ log: ActionLogEntry[]; names: Map<string, OfficialName> }> {
+export async function getActionLogWithNames(
+  ctx: Ctx,
+  code: string,
+  p: Principal,
+  alsoName: readonly (string | null | undefined)[] = [],
+): Promise<{ log: ActionLogEntry[]; names: Map<string, OfficialName> }> {
   const row = await loadRow(ctx.database.db, code.toUpperCase());
   await assertVisible(ctx, p, row);
   const rows = await ctx.database.db.selectFrom('dossier_actions').selectAll().where('dossier_id', '=', row.id).orderBy('seq').execute();
   const names = await staffDisplayNames(ctx, [...alsoName, ...rows.flatMap((r) => [r.assignee, r.actor.startsWith('staff:') ? r.actor : null])]);
   const log = rows.map((r) => ({
-    seq: r.seq, action: r.action, actor: r.actor, actorName: r.actor_name, at: new Date(r.at).toISOString(), fromStatus: r.from_status, toStatus: r.to_status,
-    fromUnit: r.from_unit, toUnit: r.to_unit, assignee: r.assignee, assigneeName: r.assignee ? (names.get(r.assignee)?.fullName ?? null) : null, stepDue: r.step_due, data: r.data as unknown as Record<string, unknown>,
+    seq: r.seq,
+    action: r.action,
+    actor: r.actor,
+    actorName: r.actor_name,
+    at: new Date(r.at).toISOString(),
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    fromUnit: r.from_unit,
+    toUnit: r.to_unit,
+    assignee: r.assignee,
+    assigneeName: r.assignee ? (names.get(r.assignee)?.fullName ?? null) : null,
+    stepDue: r.step_due,
+    data: r.data as unknown as Record<string, unknown>,
   }));
   return { log, names };
 }

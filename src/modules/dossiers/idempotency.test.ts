@@ -28,7 +28,7 @@ async function applicantOf(code: string): Promise<string> {
 }
 
 describe('the same Idempotency-Key from two callers', () => {
-  it('files a dossier of its own for each, with the same body, and each retry returns the caller\'s own', async () => {
+  it("files a dossier of its own for each, with the same body, and each retry returns the caller's own", async () => {
     const first = await fileOnline(t, an, { procedure: LIGHT_PROCEDURE.code, key: KEY });
     const second = await fileOnline(t, binh, { procedure: LIGHT_PROCEDURE.code, key: KEY });
     expect(first.status).toBe(201);
@@ -58,11 +58,15 @@ describe('the same Idempotency-Key from two callers', () => {
     expect([changed.status, changed.body.error?.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
   });
 
-  it('keeps the national portal\'s key apart from a citizen\'s, and from another service account\'s', async () => {
+  it("keeps the national portal's key apart from a citizen's, and from another service account's", async () => {
     const key = 'shared-key-0003';
     const body = { procedureCode: LIGHT_PROCEDURE.code, channel: 2, form: FORM, applicant: { name: 'Phạm Thị Hồng Nhung', identifier: '031303007821' } };
     const citizen = await fileOnline(t, an, { procedure: LIGHT_PROCEDURE.code, key });
-    const portal = await api<View>(t, 'POST', '/api/v1/dossiers', { token: await tokenFor(t, 'scope:dossiers:write'), headers: { 'idempotency-key': key }, body });
+    const portal = await api<View>(t, 'POST', '/api/v1/dossiers', {
+      token: await tokenFor(t, 'scope:dossiers:write'),
+      headers: { 'idempotency-key': key },
+      body,
+    });
     const otherService = await t.ctx.database.db
       .insertInto('service_accounts')
       .values({ client_id: 'test-client-other-portal', name: 'Cổng dịch vụ công tỉnh', secret_hash: 'no-secret:test-account', scopes: ['dossiers:write'] })

@@ -27,15 +27,69 @@ export interface ImportedDossier {
   stepDueDate: string | null;
   finishedAt: Date | null;
   components: { code: string | null; name: string; uploadId: string; sha256: string; fileName: string; contentType: string; size: number }[];
-  actions: { action: string; actor: string; actorName: string; at: Date; fromStatus: string | null; toStatus: string; fromUnit: string | null; toUnit: string; assignee: string | null; stepDue: string | null; data: Record<string, unknown> }[];
+  actions: {
+    action: string;
+    actor: string;
+    actorName: string;
+    at: Date;
+    fromStatus: string | null;
+    toStatus: string;
+    fromUnit: string | null;
+    toUnit: string;
+    assignee: string | null;
+    stepDue: string | null;
+    data: Record<string, unknown>;
+  }[];
 }
 
 /** The tables `importDossiers` writes, for a loader that defers their indexes. */
 export const DOSSIER_IMPORT_TABLES = ['dossiers', 'dossier_components', 'dossier_actions'] as const;
 
-const DOSSIER_COLUMNS = ['id', 'code', 'receiving_unit', 'handling_unit', 'procedure_code', 'procedure_version', 'procedure_name', 'channel', 'applicant', 'applicant_name_norm', 'owner_citizen_id', 'filed_by', 'form', 'status', 'national_status', 'step', 'step_role', 'step_unit', 'assignee', 'submitted_at', 'received_at', 'due_date', 'step_due_date', 'finished_at', 'state', 'updated_at', 'version'] as const;
+const DOSSIER_COLUMNS = [
+  'id',
+  'code',
+  'receiving_unit',
+  'handling_unit',
+  'procedure_code',
+  'procedure_version',
+  'procedure_name',
+  'channel',
+  'applicant',
+  'applicant_name_norm',
+  'owner_citizen_id',
+  'filed_by',
+  'form',
+  'status',
+  'national_status',
+  'step',
+  'step_role',
+  'step_unit',
+  'assignee',
+  'submitted_at',
+  'received_at',
+  'due_date',
+  'step_due_date',
+  'finished_at',
+  'state',
+  'updated_at',
+  'version',
+] as const;
 const COMPONENT_COLUMNS = ['dossier_id', 'idx', 'component_code', 'name', 'upload_id', 'sha256', 'file_name', 'content_type', 'size', 'added_at'] as const;
-const ACTION_COLUMNS = ['dossier_id', 'seq', 'action', 'actor', 'actor_name', 'at', 'from_status', 'to_status', 'from_unit', 'to_unit', 'assignee', 'step_due', 'data'] as const;
+const ACTION_COLUMNS = [
+  'dossier_id',
+  'seq',
+  'action',
+  'actor',
+  'actor_name',
+  'at',
+  'from_status',
+  'to_status',
+  'from_unit',
+  'to_unit',
+  'assignee',
+  'step_due',
+  'data',
+] as const;
 
 /**
  * Bulk-imports finished and running dossiers with their action logs and components (COPY),
@@ -52,16 +106,53 @@ export async function importDossiers(ctx: Ctx, batch: readonly ImportedDossier[]
     const s = d.state;
     const last = d.actions.at(-1);
     dossiers += copyRow([
-      d.id, d.code, d.receivingUnit, s.handlingUnit, d.procedureCode, d.procedureVersion, d.procedureName, d.channel, JSON.stringify(d.applicant), nameNorm(d.applicant),
-      d.ownerCitizenId, d.filedBy, JSON.stringify(d.form), s.status, STATUSES[s.status].national, s.step, d.stepRole, d.stepUnit, s.assignee, d.submittedAt, d.receivedAt,
-      s.dueDate, d.stepDueDate, FINAL.includes(s.status) ? (d.finishedAt ?? last?.at ?? d.submittedAt) : null, JSON.stringify(s), last?.at ?? d.submittedAt,
+      d.id,
+      d.code,
+      d.receivingUnit,
+      s.handlingUnit,
+      d.procedureCode,
+      d.procedureVersion,
+      d.procedureName,
+      d.channel,
+      JSON.stringify(d.applicant),
+      nameNorm(d.applicant),
+      d.ownerCitizenId,
+      d.filedBy,
+      JSON.stringify(d.form),
+      s.status,
+      STATUSES[s.status].national,
+      s.step,
+      d.stepRole,
+      d.stepUnit,
+      s.assignee,
+      d.submittedAt,
+      d.receivedAt,
+      s.dueDate,
+      d.stepDueDate,
+      FINAL.includes(s.status) ? (d.finishedAt ?? last?.at ?? d.submittedAt) : null,
+      JSON.stringify(s),
+      last?.at ?? d.submittedAt,
       d.actions.length, // the version: seq of the last action, as take-action keeps it
     ]);
     d.components.forEach((c, i) => {
       components += copyRow([d.id, i, c.code, c.name, c.uploadId, c.sha256, c.fileName, c.contentType, c.size, d.submittedAt]);
     });
     d.actions.forEach((a, i) => {
-      actions += copyRow([d.id, i + 1, a.action, a.actor, a.actorName, a.at, a.fromStatus, a.toStatus, a.fromUnit, a.toUnit, a.assignee, a.stepDue, JSON.stringify(a.data)]);
+      actions += copyRow([
+        d.id,
+        i + 1,
+        a.action,
+        a.actor,
+        a.actorName,
+        a.at,
+        a.fromStatus,
+        a.toStatus,
+        a.fromUnit,
+        a.toUnit,
+        a.assignee,
+        a.stepDue,
+        JSON.stringify(a.data),
+      ]);
     });
     const m = /^(.+)-(\d{2})(\d{2})(\d{2})-(\d+)$/.exec(d.code);
     if (m) {
@@ -71,7 +162,10 @@ export async function importDossiers(ctx: Ctx, batch: readonly ImportedDossier[]
   }
   await copyRows(ctx.database, 'dossiers', DOSSIER_COLUMNS, [dossiers]);
   // Both refer to the dossiers only: on a server they load side by side, on two connections.
-  await Promise.all([copyRows(ctx.database, 'dossier_components', COMPONENT_COLUMNS, [components]), copyRows(ctx.database, 'dossier_actions', ACTION_COLUMNS, [actions])]);
+  await Promise.all([
+    copyRows(ctx.database, 'dossier_components', COMPONENT_COLUMNS, [components]),
+    copyRows(ctx.database, 'dossier_actions', ACTION_COLUMNS, [actions]),
+  ]);
   const rows = [...counters].map(([k, last]) => {
     const [unit, day] = k.split('|');
     return { unit_id: unit, day, last };

@@ -28,7 +28,12 @@ async function step(as: string, code: string, body: Record<string, unknown>) {
 async function get(path: string, token: string) {
   const r = await fetch(`${t.base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const bytes = new Uint8Array(await r.arrayBuffer());
-  return { status: r.status, headers: r.headers, bytes, json: () => JSON.parse(Buffer.from(bytes).toString('utf8')) as { error: { code: string; message: string; messageEn: string } } };
+  return {
+    status: r.status,
+    headers: r.headers,
+    bytes,
+    json: () => JSON.parse(Buffer.from(bytes).toString('utf8')) as { error: { code: string; message: string; messageEn: string } },
+  };
 }
 
 /** The text as a reader gets it, with runs of whitespace (table wraps, layout) folded to one space. */
@@ -135,7 +140,9 @@ describe('dossier forms as PDF', () => {
   });
 
   it('the OpenAPI document describes both as application/pdf', async () => {
-    const doc = (await (await fetch(`${t.base}/api/openapi.json`)).json()) as { paths: Record<string, { get: { responses: Record<string, { content?: Record<string, { schema: { format?: string } }> }> } }> };
+    const doc = (await (await fetch(`${t.base}/api/openapi.json`)).json()) as {
+      paths: Record<string, { get: { responses: Record<string, { content?: Record<string, { schema: { format?: string } }> }> } }>;
+    };
     for (const p of ['/api/v1/dossiers/{code}/forms/{form}', '/api/v1/registers/{unitId}']) {
       expect(doc.paths[p].get.responses['200'].content?.['application/pdf'].schema.format, p).toBe('binary');
     }
@@ -181,7 +188,13 @@ describe('dossier forms as PDF', () => {
     const address = 'Số 12 ngõ 34 phố Hàng Bông, phường Hoàn Kiếm, Hà Nội';
     const filed = await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', {
       token: tok.owner,
-      body: { procedureCode: TEST_PROCEDURE.code, channel: 2, form: FORM, components: [{ code: 'T-01', uploadId: await uploadPdf(t, tok.owner) }], applicant: { name: APPLICANT, identifier: '001190012399', address } },
+      body: {
+        procedureCode: TEST_PROCEDURE.code,
+        channel: 2,
+        form: FORM,
+        components: [{ code: 'T-01', uploadId: await uploadPdf(t, tok.owner) }],
+        applicant: { name: APPLICANT, identifier: '001190012399', address },
+      },
     });
     expect(filed.status).toBe(201);
     const toApproved = async (c: string) => {

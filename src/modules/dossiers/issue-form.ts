@@ -90,7 +90,14 @@ export function agencyHeader(units: Map<string, Unit>, unitId: string): Agency {
 const agencyOf = (org: Org, unitId: string): Agency => agencyHeader(org.units, unitId);
 
 function formApplicant(a: Applicant): FormApplicant {
-  return { name: a.name, idNumber: a.identifier, kind: a.kind === 'business' ? 'organisation' : 'individual', address: opt(a.address), phone: opt(a.phone), email: opt(a.email) };
+  return {
+    name: a.name,
+    idNumber: a.identifier,
+    kind: a.kind === 'business' ? 'organisation' : 'individual',
+    address: opt(a.address),
+    phone: opt(a.phone),
+    email: opt(a.email),
+  };
 }
 
 function baseOf(ctx: Ctx, org: Org, row: DossierRow, issuedAt: Date, unitId = row.receiving_unit): DossierFormBase {
@@ -127,9 +134,20 @@ export interface FormFacts {
 }
 
 /** The facts for `formRefusal` of a dossier the caller may see, from its view and action log. */
-export async function formFacts(ctx: Ctx, d: { receivingUnit: string; dueDate: string | null }, log: ActionLogEntry[], principal: Principal): Promise<FormFacts> {
+export async function formFacts(
+  ctx: Ctx,
+  d: { receivingUnit: string; dueDate: string | null },
+  log: ActionLogEntry[],
+  principal: Principal,
+): Promise<FormFacts> {
   const staff = principal.kind === 'staff';
-  return { log, staff, coversReceivingUnit: staff && (await coveredUnits(ctx, principal)).includes(d.receivingUnit), receivingUnit: d.receivingUnit, dueDate: d.dueDate };
+  return {
+    log,
+    staff,
+    coversReceivingUnit: staff && (await coveredUnits(ctx, principal)).includes(d.receivingUnit),
+    receivingUnit: d.receivingUnit,
+    dueDate: d.dueDate,
+  };
 }
 
 /**
@@ -139,32 +157,58 @@ export async function formFacts(ctx: Ctx, d: { receivingUnit: string; dueDate: s
  * allows (`formsAvailable`).
  */
 export function formRefusal(form: FormCode, f: FormFacts): AppError | null {
-  if (INTERNAL.includes(form) && !f.staff) return new AppError('FORBIDDEN', { vi: `Mẫu ${form} chỉ dành cho cán bộ, công chức`, en: `Form ${form} is for officials only` });
+  if (INTERNAL.includes(form) && !f.staff)
+    return new AppError('FORBIDDEN', { vi: `Mẫu ${form} chỉ dành cho cán bộ, công chức`, en: `Form ${form} is for officials only` });
   const has = (action: string) => f.log.some((e) => e.action === action);
   const received = has('receive');
   switch (form) {
     case '01': {
-      if (!received) return notApplicable('Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả', 'The dossier has not been received: there is no receipt slip yet');
+      if (!received)
+        return notApplicable(
+          'Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+          'The dossier has not been received: there is no receipt slip yet',
+        );
       const apology = lastOf(f.log, 'apologise');
       if (!apology?.data.previousDueDate && !f.dueDate) return notApplicable('Hồ sơ chưa có ngày hẹn trả kết quả', 'The dossier has no due date');
       return null;
     }
     case '02':
-      return has('request_supplement') ? null : notApplicable('Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện nên không có Phiếu yêu cầu bổ sung', 'No supplement was requested for this dossier');
+      return has('request_supplement')
+        ? null
+        : notApplicable('Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện nên không có Phiếu yêu cầu bổ sung', 'No supplement was requested for this dossier');
     case '03':
-      return has('refuse') ? null : notApplicable('Hồ sơ không bị từ chối tiếp nhận nên không có Phiếu từ chối', 'The dossier was not refused: there is no refusal slip');
+      return has('refuse')
+        ? null
+        : notApplicable('Hồ sơ không bị từ chối tiếp nhận nên không có Phiếu từ chối', 'The dossier was not refused: there is no refusal slip');
     case '04':
-      return has('apologise') && received ? null : notApplicable('Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả', 'No apology and new date were recorded for this dossier');
+      return has('apologise') && received
+        ? null
+        : notApplicable('Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả', 'No apology and new date were recorded for this dossier');
     case '05':
-      return has('stop') && received ? null : notApplicable('Hồ sơ không bị dừng xử lý nên không có Thông báo dừng xử lý', 'The dossier was not stopped: there is no stop notice');
+      return has('stop') && received
+        ? null
+        : notApplicable('Hồ sơ không bị dừng xử lý nên không có Thông báo dừng xử lý', 'The dossier was not stopped: there is no stop notice');
     case '06':
-      return received ? null : notApplicable('Hồ sơ chưa được tiếp nhận nên chưa có Phiếu kiểm soát quá trình giải quyết', 'The dossier has not been received: there is no control slip yet');
+      return received
+        ? null
+        : notApplicable(
+            'Hồ sơ chưa được tiếp nhận nên chưa có Phiếu kiểm soát quá trình giải quyết',
+            'The dossier has not been received: there is no control slip yet',
+          );
     case '07':
-      return f.coversReceivingUnit ? null : new AppError('FORBIDDEN', { vi: `Bạn không quản lý sổ theo dõi hồ sơ của đơn vị ${f.receivingUnit}`, en: `You do not keep the register of unit ${f.receivingUnit}` });
+      return f.coversReceivingUnit
+        ? null
+        : new AppError('FORBIDDEN', {
+            vi: `Bạn không quản lý sổ theo dõi hồ sơ của đơn vị ${f.receivingUnit}`,
+            en: `You do not keep the register of unit ${f.receivingUnit}`,
+          });
     case '08':
       return lastOf(f.log, 'return')?.data.method === 'post'
         ? null
-        : notApplicable('Kết quả của hồ sơ không được trả qua dịch vụ bưu chính nên không có Biên bản giao nhận kết quả qua dịch vụ bưu chính', 'The result of this dossier was not returned by post: there is no postal hand-over record');
+        : notApplicable(
+            'Kết quả của hồ sơ không được trả qua dịch vụ bưu chính nên không có Biên bản giao nhận kết quả qua dịch vụ bưu chính',
+            'The result of this dossier was not returned by post: there is no postal hand-over record',
+          );
   }
 }
 
@@ -174,7 +218,8 @@ export const formsAvailable = (f: FormFacts): FormCode[] => FORM_CODES.filter((f
 /** The form as PDF bytes; 404 for a dossier the caller may not see, then `formRefusal`'s 403 or 409. */
 export async function issueForm(ctx: Ctx, code: string, form: FormCode, principal: Principal): Promise<IssuedPdf> {
   const d = await getDossier(ctx, code, principal); // 404 for those who may not see it
-  if (INTERNAL.includes(form) && principal.kind !== 'staff') throw formRefusal(form, { log: [], staff: false, coversReceivingUnit: false, receivingUnit: d.receivingUnit, dueDate: null })!;
+  if (INTERNAL.includes(form) && principal.kind !== 'staff')
+    throw formRefusal(form, { log: [], staff: false, coversReceivingUnit: false, receivingUnit: d.receivingUnit, dueDate: null })!;
   const row = await loadRow(ctx.database.db, code.toUpperCase());
   const log = await getActionLog(ctx, row.code, principal);
   const refused = formRefusal(form, await formFacts(ctx, d, log, principal));
@@ -186,7 +231,11 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
 
   switch (form) {
     case '01': {
-      if (!receipt || !receivedAt) throw notApplicable('Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả', 'The dossier has not been received: there is no receipt slip yet');
+      if (!receipt || !receivedAt)
+        throw notApplicable(
+          'Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+          'The dossier has not been received: there is no receipt slip yet',
+        );
       const proc = await getProcedure(ctx, row.procedure_code, { version: row.procedure_version });
       const method = proc.methods.find((m) => m.channel === METHOD_OF[row.channel]) ?? proc.methods[0];
       const profile = proc.cases.flatMap((c) => c.components);
@@ -224,7 +273,8 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
     }
     case '02': {
       const e = lastOf(log, 'request_supplement');
-      if (!e) throw notApplicable('Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện nên không có Phiếu yêu cầu bổ sung', 'No supplement was requested for this dossier');
+      if (!e)
+        throw notApplicable('Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện nên không có Phiếu yêu cầu bổ sung', 'No supplement was requested for this dossier');
       const items = ((e.data.items as { component?: string; reason: string }[] | undefined) ?? []).map((i) => ({
         content: i.component ? `Bổ sung, hoàn thiện: ${i.component}` : 'Bổ sung, hoàn thiện hồ sơ',
         reason: i.reason,
@@ -257,7 +307,8 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
     }
     case '04': {
       const e = lastOf(log, 'apologise');
-      if (!e || !receivedAt) throw notApplicable('Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả', 'No apology and new date were recorded for this dossier');
+      if (!e || !receivedAt)
+        throw notApplicable('Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả', 'No apology and new date were recorded for this dossier');
       return {
         fileName,
         bytes: await renderApology({
@@ -272,8 +323,15 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
     }
     case '05': {
       const e = lastOf(log, 'stop');
-      if (!e || !receivedAt) throw notApplicable('Hồ sơ không bị dừng xử lý nên không có Thông báo dừng xử lý', 'The dossier was not stopped: there is no stop notice');
-      const basis = typeof e.data.legalBasis === 'string' ? e.data.legalBasis.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : [];
+      if (!e || !receivedAt)
+        throw notApplicable('Hồ sơ không bị dừng xử lý nên không có Thông báo dừng xử lý', 'The dossier was not stopped: there is no stop notice');
+      const basis =
+        typeof e.data.legalBasis === 'string'
+          ? e.data.legalBasis
+              .split(/\r?\n/)
+              .map((l) => l.trim())
+              .filter(Boolean)
+          : [];
       return {
         fileName,
         bytes: await renderStopNotice({
@@ -286,7 +344,11 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
       };
     }
     case '06': {
-      if (!receipt || !receivedAt) throw notApplicable('Hồ sơ chưa được tiếp nhận nên chưa có Phiếu kiểm soát quá trình giải quyết', 'The dossier has not been received: there is no control slip yet');
+      if (!receipt || !receivedAt)
+        throw notApplicable(
+          'Hồ sơ chưa được tiếp nhận nên chưa có Phiếu kiểm soát quá trình giải quyết',
+          'The dossier has not been received: there is no control slip yet',
+        );
       const wf = await workflowOf(ctx, row);
       const handoffs = await handoffsOf(ctx, org, row, log, wf);
       const apology = lastOf(log, 'apologise');
@@ -312,8 +374,11 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
     }
     case '08': {
       const e = lastOf(log, 'return');
-      if (!e || e.data.method !== 'post') {
-        throw notApplicable('Kết quả của hồ sơ không được trả qua dịch vụ bưu chính nên không có Biên bản giao nhận kết quả qua dịch vụ bưu chính', 'The result of this dossier was not returned by post: there is no postal hand-over record');
+      if (e?.data.method !== 'post') {
+        throw notApplicable(
+          'Kết quả của hồ sơ không được trả qua dịch vụ bưu chính nên không có Biên bản giao nhận kết quả qua dịch vụ bưu chính',
+          'The result of this dossier was not returned by post: there is no postal hand-over record',
+        );
       }
       // What is handed over: the result as the specialist drafted it, or the procedure's result.
       const draft = await getResultDraft(ctx, row.code, principal);
@@ -334,12 +399,14 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
 
 /** Form 07 for any unit the official covers and a period of at most 366 days. */
 export async function issueRegister(ctx: Ctx, unitId: string, period: { from: string; to: string }, principal: Principal): Promise<IssuedPdf> {
-  if (principal.kind !== 'staff') throw new AppError('FORBIDDEN', { vi: 'Sổ theo dõi hồ sơ chỉ dành cho cán bộ, công chức', en: 'The register is for officials only' });
+  if (principal.kind !== 'staff')
+    throw new AppError('FORBIDDEN', { vi: 'Sổ theo dõi hồ sơ chỉ dành cho cán bộ, công chức', en: 'The register is for officials only' });
   const id = unitId.toUpperCase();
   const { from, to } = period;
   const bad = (vi: string, en: string) => new AppError('VALIDATION_FAILED', { vi, en }, [{ path: 'querystring.to', message: vi, messageEn: en }]);
   if (!isDay(from) || !isDay(to)) throw bad('Ngày phải có dạng YYYY-MM-DD', 'Days must be YYYY-MM-DD');
-  if (from < `${MIN_YEAR}-01-01` || to > `${MAX_YEAR}-12-31`) throw bad(`Kỳ theo dõi phải nằm trong các năm ${MIN_YEAR}–${MAX_YEAR}`, `The period must lie within the years ${MIN_YEAR}–${MAX_YEAR}`);
+  if (from < `${MIN_YEAR}-01-01` || to > `${MAX_YEAR}-12-31`)
+    throw bad(`Kỳ theo dõi phải nằm trong các năm ${MIN_YEAR}–${MAX_YEAR}`, `The period must lie within the years ${MIN_YEAR}–${MAX_YEAR}`);
   if (to < from) throw bad('Ngày kết thúc trước ngày bắt đầu', 'The period ends before it starts');
   if (daysBetween(from, to) + 1 > 366) throw bad('Kỳ theo dõi tối đa 366 ngày', 'The period is at most 366 days');
   const org = await loadOrg(ctx);
@@ -350,7 +417,8 @@ export async function issueRegister(ctx: Ctx, unitId: string, period: { from: st
   return { fileName: `${id}-07-${from}-${to}.pdf`, bytes: await registerPdf(ctx, org, id, from, to) };
 }
 
-const isDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+const isDay = (d: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 function lastDayOfMonth(first: string): string {
   const d = new Date(`${first}T00:00:00Z`);
@@ -386,10 +454,7 @@ async function registerPdf(ctx: Ctx, org: Org, unitId: string, from: string, to:
     const a = r.applicant as unknown as Applicant;
     const status = r.status as Status;
     const transferred = assigns.find((x) => x.dossier_id === r.id);
-    const notes = [
-      ...(FINAL.includes(status) && status !== 'returned' ? [STATUSES[status].vi] : []),
-      ...(isOverdue(r) ? ['Trễ hạn'] : []),
-    ];
+    const notes = [...(FINAL.includes(status) && status !== 'returned' ? [STATUSES[status].vi] : []), ...(isOverdue(r) ? ['Trễ hạn'] : [])];
     return {
       dossierCode: r.code,
       procedureName: r.procedure_name,
@@ -420,7 +485,9 @@ async function registerPdf(ctx: Ctx, org: Org, unitId: string, from: string, to:
 
 /** Where the dossier is after an action, as the workflow step it enters (null: with the applicant or finished). */
 function stepAfter(e: ActionLogEntry, wf: WorkflowStep[]): WorkflowStep | null {
-  const key = ({ submitted: 'receive', received: 'assign', processing: 'examine', proposed: 'approve', approved: 'return' } as const)[e.toStatus as 'submitted'];
+  const key = ({ submitted: 'receive', received: 'assign', processing: 'examine', proposed: 'approve', approved: 'return' } as const)[
+    e.toStatus as 'submitted'
+  ];
   return key ? wf[stepIndex(wf, key)] : null;
 }
 
@@ -464,9 +531,10 @@ async function handoffsOf(ctx: Ctx, org: Org, row: DossierRow, log: ActionLogEnt
     if (deadline && !finished && today > deadline) notes.push(`Đã quá hạn ${await workingDaysBetween(ctx, deadline, today)} ngày làm việc`);
     const noteOf = noteFor(e);
     if (noteOf) notes.unshift(noteOf);
-    for (const a of log.filter((x) => x.action === 'apologise' && x.seq > e.seq && (!next || x.seq < next.seq))) notes.push(`Xin lỗi, hẹn lại ngày trả: ${shortDate(String(a.data.newDueDate))}`);
+    for (const a of log.filter((x) => x.action === 'apologise' && x.seq > e.seq && (!next || x.seq < next.seq)))
+      notes.push(`Xin lỗi, hẹn lại ngày trả: ${shortDate(String(a.data.newDueDate))}`);
     out.push({
-      step: step ? step.name : e.toStatus === 'awaiting_supplement' ? 'Bổ sung, hoàn thiện hồ sơ' : STATUSES[e.toStatus as Status]?.vi ?? e.toStatus,
+      step: step ? step.name : e.toStatus === 'awaiting_supplement' ? 'Bổ sung, hoàn thiện hồ sơ' : (STATUSES[e.toStatus as Status]?.vi ?? e.toStatus),
       from: partyOf(e.actor, e.actorName, fromUnit),
       to,
       handedOverAt: new Date(e.at),

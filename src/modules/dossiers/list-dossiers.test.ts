@@ -25,7 +25,13 @@ beforeAll(async () => {
     const s = all.find((x) => x.username === username)!;
     staff.push({ kind: 'staff', id: s.id, username, name: s.fullName, roles: s.roles as never });
   }
-  const owner = await t.ctx.database.db.selectFrom('dossiers').select('owner_citizen_id').where('owner_citizen_id', 'is not', null).groupBy('owner_citizen_id').orderBy(sql`count(*)`, 'desc').executeTakeFirstOrThrow();
+  const owner = await t.ctx.database.db
+    .selectFrom('dossiers')
+    .select('owner_citizen_id')
+    .where('owner_citizen_id', 'is not', null)
+    .groupBy('owner_citizen_id')
+    .orderBy(sql`count(*)`, 'desc')
+    .executeTakeFirstOrThrow();
   citizen = { kind: 'citizen', id: owner.owner_citizen_id!, name: 'x', identifier: null, citizenKind: 'citizen' } as Principal;
 }, 180_000);
 afterAll(() => t?.close());
@@ -50,22 +56,58 @@ const vnToday = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0,
 
 async function reference(p: Principal, q: ListQuery): Promise<{ codes: string[]; total: number }> {
   const today = vnToday();
-  const { rows } = await sql<{ code: string; status: string; assignee: string | null; step_role: string | null; step_unit: string | null; due_date: string | null; finished_at: Date | null; submitted_at: Date; handling_unit: string; receiving_unit: string; owner_citizen_id: string | null }>`
-    select code, status, assignee, step_role, step_unit, due_date, finished_at, submitted_at, handling_unit, receiving_unit, owner_citizen_id from dossiers`.execute(t.ctx.database.db);
+  const { rows } = await sql<{
+    code: string;
+    status: string;
+    assignee: string | null;
+    step_role: string | null;
+    step_unit: string | null;
+    due_date: string | null;
+    finished_at: Date | null;
+    submitted_at: Date;
+    handling_unit: string;
+    receiving_unit: string;
+    owner_citizen_id: string | null;
+  }>`
+    select code, status, assignee, step_role, step_unit, due_date, finished_at, submitted_at, handling_unit, receiving_unit, owner_citizen_id from dossiers`.execute(
+    t.ctx.database.db,
+  );
   const covers = p.kind === 'staff' ? COVERS[p.username] : () => false;
   const pairs = p.kind === 'staff' ? p.roles.map((r) => `${r.role}@${r.unitId}`) : [];
   const until = calendar.add(today, 2);
   const visible = rows.filter((r) => {
     if (p.kind === 'citizen' && r.owner_citizen_id !== p.id) return false;
     if (p.kind === 'staff' && !covers(r.handling_unit) && !covers(r.receiving_unit)) return false;
-    if (q.queue === 'mine' && p.kind === 'staff' && !(r.finished_at === null && ((r.status === 'processing' && r.assignee === p.username) || (r.status !== 'processing' && pairs.includes(`${r.step_role}@${r.step_unit}`))))) return false;
-    if (q.queue === 'due_soon' && !(r.finished_at === null && r.status !== 'awaiting_supplement' && r.due_date !== null && r.due_date >= today && r.due_date <= until)) return false;
+    if (
+      q.queue === 'mine' &&
+      p.kind === 'staff' &&
+      !(
+        r.finished_at === null &&
+        ((r.status === 'processing' && r.assignee === p.username) || (r.status !== 'processing' && pairs.includes(`${r.step_role}@${r.step_unit}`)))
+      )
+    )
+      return false;
+    if (
+      q.queue === 'due_soon' &&
+      !(r.finished_at === null && r.status !== 'awaiting_supplement' && r.due_date !== null && r.due_date >= today && r.due_date <= until)
+    )
+      return false;
     if (q.queue === 'overdue' && !(r.finished_at === null && r.status !== 'awaiting_supplement' && r.due_date !== null && r.due_date < today)) return false;
     if (q.status && r.status !== q.status) return false;
     return true;
   });
-  const open = visible.filter((r) => r.finished_at === null).sort((a, b) => (a.due_date ?? '9999') < (b.due_date ?? '9999') ? -1 : (a.due_date ?? '9999') > (b.due_date ?? '9999') ? 1 : +new Date(b.submitted_at) - +new Date(a.submitted_at));
-  const done = visible.filter((r) => r.finished_at !== null).sort((a, b) => +new Date(b.submitted_at) - +new Date(a.submitted_at) || (a.code < b.code ? -1 : 1));
+  const open = visible
+    .filter((r) => r.finished_at === null)
+    .sort((a, b) =>
+      (a.due_date ?? '9999') < (b.due_date ?? '9999')
+        ? -1
+        : (a.due_date ?? '9999') > (b.due_date ?? '9999')
+          ? 1
+          : +new Date(b.submitted_at) - +new Date(a.submitted_at),
+    );
+  const done = visible
+    .filter((r) => r.finished_at !== null)
+    .sort((a, b) => +new Date(b.submitted_at) - +new Date(a.submitted_at) || (a.code < b.code ? -1 : 1));
   return { codes: [...open, ...done].slice((q.page - 1) * q.pageSize, q.page * q.pageSize).map((r) => r.code), total: visible.length };
 }
 
@@ -85,7 +127,9 @@ describe('work queues', () => {
               expect(want.total, JSON.stringify(q)).toBeGreaterThanOrEqual(got.total);
               expect(got.total).toBeGreaterThan(page * 20);
             } else expect(got.total, JSON.stringify(q)).toBe(want.total);
-            expect([...got.items.map((i) => i.code)].sort(), JSON.stringify({ p: p.kind === 'staff' ? p.username : 'citizen', q })).toEqual([...want.codes].sort());
+            expect([...got.items.map((i) => i.code)].sort(), JSON.stringify({ p: p.kind === 'staff' ? p.username : 'citizen', q })).toEqual(
+              [...want.codes].sort(),
+            );
             if (status && FINAL.includes(status)) expect(got.items.map((i) => i.code)).toEqual(want.codes);
             compared++;
           }

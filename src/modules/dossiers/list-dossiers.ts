@@ -37,11 +37,21 @@ export const DossierSummary = z.object({
 });
 export type DossierSummary = z.infer<typeof DossierSummary>;
 
-
 const COLUMNS = sql`d.code, d.procedure_code, d.procedure_name, d.applicant, d.channel, d.status, d.national_status, d.handling_unit, d.assignee, d.submitted_at, d.due_date, d.finished_at, d.version`;
 type Row = {
-  code: string; procedure_code: string; procedure_name: string; applicant: { name: string }; channel: number; status: keyof typeof STATUSES; national_status: number;
-  handling_unit: string; assignee: string | null; submitted_at: Date; due_date: string | null; finished_at: Date | null; version: number;
+  code: string;
+  procedure_code: string;
+  procedure_name: string;
+  applicant: { name: string };
+  channel: number;
+  status: keyof typeof STATUSES;
+  national_status: number;
+  handling_unit: string;
+  assignee: string | null;
+  submitted_at: Date;
+  due_date: string | null;
+  finished_at: Date | null;
+  version: number;
 };
 
 /**
@@ -57,7 +67,11 @@ type Row = {
  * page (`totalCapped`: there are more), since counting years of history would cost more
  * than the page itself.
  */
-export async function listDossiers(ctx: Ctx, p: Principal, q: ListQuery): Promise<{ items: DossierSummary[]; total: number; totalCapped: boolean; page: number; pageSize: number }> {
+export async function listDossiers(
+  ctx: Ctx,
+  p: Principal,
+  q: ListQuery,
+): Promise<{ items: DossierSummary[]; total: number; totalCapped: boolean; page: number; pageSize: number }> {
   const today = localDate(new Date());
   const conds: Expression<SqlBool>[] = [];
   // Who may see what, as alternatives each served by its own index (an OR would defeat the ordered walk).
@@ -72,10 +86,13 @@ export async function listDossiers(ctx: Ctx, p: Principal, q: ListQuery): Promis
     if (!units.length) scopes.push(sql<SqlBool>`false`);
     if (q.queue === 'mine') {
       const pairs = p.roles.map((r) => `${r.role}@${r.unitId}`);
-      conds.push(sql<SqlBool>`((d.status = 'processing' and d.assignee = ${p.username}) or (d.status <> 'processing' and (d.step_role || '@' || d.step_unit) = any(${pairs}::text[])))`);
+      conds.push(
+        sql<SqlBool>`((d.status = 'processing' and d.assignee = ${p.username}) or (d.status <> 'processing' and (d.step_role || '@' || d.step_unit) = any(${pairs}::text[])))`,
+      );
     }
   } else scopes.push(sql<SqlBool>`true`);
-  if (q.queue === 'due_soon') conds.push(sql<SqlBool>`d.status <> 'awaiting_supplement' and d.due_date >= ${today}::date and d.due_date <= ${await addWorkingDays(ctx, today, 2)}::date`);
+  if (q.queue === 'due_soon')
+    conds.push(sql<SqlBool>`d.status <> 'awaiting_supplement' and d.due_date >= ${today}::date and d.due_date <= ${await addWorkingDays(ctx, today, 2)}::date`);
   if (q.queue === 'overdue') conds.push(sql<SqlBool>`d.status <> 'awaiting_supplement' and d.due_date < ${today}::date`);
   if (q.status) conds.push(sql<SqlBool>`d.status = ${q.status}`);
   if (q.procedure) conds.push(sql<SqlBool>`d.procedure_code = ${q.procedure}`);
@@ -88,12 +105,17 @@ export async function listDossiers(ctx: Ctx, p: Principal, q: ListQuery): Promis
     const byName = folded ? sql<SqlBool>` or d.applicant_name_norm like ${`%${literal(folded)}%`}` : sql``;
     conds.push(sql<SqlBool>`(d.code like ${`${literal(text.toUpperCase())}%`}${byName})`);
   }
-  const openOnly = (q.queue === 'mine' && p.kind === 'staff') || q.queue === 'due_soon' || q.queue === 'overdue' || (q.status !== undefined && !FINAL.includes(q.status));
+  const openOnly =
+    (q.queue === 'mine' && p.kind === 'staff') || q.queue === 'due_soon' || q.queue === 'overdue' || (q.status !== undefined && !FINAL.includes(q.status));
   const finishedOnly = q.status !== undefined && FINAL.includes(q.status);
   const rest = conds.length ? sql` and ${sql.join(conds, sql` and `)}` : sql``;
   const db = ctx.database.db;
   const need = q.page * q.pageSize;
-  const anyScope = (part: Expression<SqlBool>) => sql`(${sql.join(scopes.map((s) => sql`(${s} and ${part})`), sql` or `)})`;
+  const anyScope = (part: Expression<SqlBool>) =>
+    sql`(${sql.join(
+      scopes.map((s) => sql`(${s} and ${part})`),
+      sql` or `,
+    )})`;
 
   const open = finishedOnly
     ? { rows: [] as Row[], count: 0 }
@@ -111,17 +133,25 @@ export async function listDossiers(ctx: Ctx, p: Principal, q: ListQuery): Promis
       : await (async () => {
           const limit = need - open.count;
           // One ordered index walk per scope, merged: each stops after `limit` rows.
-          const branches = scopes.map((s) => sql`(select ${COLUMNS} from dossiers d where ${s} and d.finished_at is not null${rest} order by d.submitted_at desc limit ${limit})`);
+          const branches = scopes.map(
+            (s) => sql`(select ${COLUMNS} from dossiers d where ${s} and d.finished_at is not null${rest} order by d.submitted_at desc limit ${limit})`,
+          );
           const [rows, count] = await Promise.all([
-            sql<Row>`select distinct on (x.submitted_at, x.code) x.* from (${sql.join(branches, sql` union all `)}) x order by x.submitted_at desc, x.code limit ${limit}`.execute(db),
+            sql<Row>`select distinct on (x.submitted_at, x.code) x.* from (${sql.join(branches, sql` union all `)}) x order by x.submitted_at desc, x.code limit ${limit}`.execute(
+              db,
+            ),
             countFinished(limit + 1),
           ]);
           return { rows: rows.rows, count };
         })();
 
   async function countFinished(upTo: number): Promise<number> {
-    const branches = scopes.map((s) => sql`(select d.id from dossiers d where ${s} and d.finished_at is not null${rest} order by d.submitted_at desc limit ${upTo})`);
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from (select distinct x.id from (${sql.join(branches, sql` union all `)}) x limit ${upTo}) y`.execute(db);
+    const branches = scopes.map(
+      (s) => sql`(select d.id from dossiers d where ${s} and d.finished_at is not null${rest} order by d.submitted_at desc limit ${upTo})`,
+    );
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from (select distinct x.id from (${sql.join(branches, sql` union all `)}) x limit ${upTo}) y`.execute(db);
     return rows[0].n;
   }
 
@@ -130,9 +160,20 @@ export async function listDossiers(ctx: Ctx, p: Principal, q: ListQuery): Promis
   const capped = !openOnly && finished.count > finishedShown;
   return {
     items: page.map((r) => ({
-      code: r.code, procedureCode: r.procedure_code, procedureName: r.procedure_name, applicantName: r.applicant.name, channel: r.channel, status: r.status,
-      statusText: STATUSES[r.status].vi, nationalStatus: r.national_status, handlingUnit: r.handling_unit, assignee: r.assignee,
-      submittedAt: new Date(r.submitted_at).toISOString(), dueDate: r.due_date, overdue: isOverdue(r), version: r.version,
+      code: r.code,
+      procedureCode: r.procedure_code,
+      procedureName: r.procedure_name,
+      applicantName: r.applicant.name,
+      channel: r.channel,
+      status: r.status,
+      statusText: STATUSES[r.status].vi,
+      nationalStatus: r.national_status,
+      handlingUnit: r.handling_unit,
+      assignee: r.assignee,
+      submittedAt: new Date(r.submitted_at).toISOString(),
+      dueDate: r.due_date,
+      overdue: isOverdue(r),
+      version: r.version,
     })),
     total: open.count + finished.count,
     totalCapped: capped,

@@ -30,7 +30,15 @@ export async function listMyComponents(ctx: Ctx, p: Principal): Promise<MyCompon
     .limit(500)
     .execute();
   return rows.map((r) => ({
-    dossierCode: r.code, procedureName: r.procedure_name, name: r.name, fileName: r.file_name, uploadId: r.upload_id, sha256: r.sha256, size: r.size,
-    addedAt: new Date(r.added_at).toISOString(), reused: r.reused, ownUpload: r.channel === 2,
+    dossierCode: r.code,
+    procedureName: r.procedure_name,
+    name: r.name,
+    fileName: r.file_name,
+    uploadId: r.upload_id,
+    sha256: r.sha256,
+    size: r.size,
+    addedAt: new Date(r.added_at).toISOString(),
+    reused: r.reused,
+    ownUpload: r.channel === 2,
   }));
 }

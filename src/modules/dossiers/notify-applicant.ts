@@ -37,7 +37,13 @@ export async function notifyApplicant(
   if (!event) return;
   // A supplement request lists {component?, reason}: the applicant reads "component: reason".
   const items = Array.isArray(data.items)
-    ? data.items.map((i) => (i && typeof i === 'object' ? [(i as { component?: unknown }).component, (i as { reason?: unknown }).reason].filter((x) => typeof x === 'string' && x.trim()).join(': ') : String(i))).filter(Boolean)
+    ? data.items
+        .map((i) =>
+          i && typeof i === 'object'
+            ? [(i as { component?: unknown }).component, (i as { reason?: unknown }).reason].filter((x) => typeof x === 'string' && x.trim()).join(': ')
+            : String(i),
+        )
+        .filter(Boolean)
     : null;
   // At return: how the result was handed over (the official's choice, by default the applicant's).
   const delivery = event === 'dossier.returned' ? (DELIVERED_BY[String(data.method)] ?? d.delivery) : null;

@@ -24,8 +24,14 @@ export async function rateDossier(ctx: Ctx, code: string, input: z.infer<typeof 
   await ctx.database.db.transaction().execute(async (tx) => {
     const row = await loadRow(tx, code.toUpperCase(), true);
     if (p.kind !== 'citizen' || row.owner_citizen_id !== p.id) throw notFound({ vi: `hồ sơ ${code}`, en: `Dossier ${code}` });
-    if (!row.finished_at) throw new AppError('DOSSIER_NOT_FINISHED', { vi: 'Chỉ đánh giá khi hồ sơ đã giải quyết xong', en: 'Rate once the dossier is finished' });
-    const r = await tx.insertInto('dossier_ratings').values({ dossier_id: row.id, scores: JSON.stringify(input.scores), comment: input.comment ?? null }).onConflict((oc) => oc.column('dossier_id').doNothing()).returning('dossier_id').executeTakeFirst();
+    if (!row.finished_at)
+      throw new AppError('DOSSIER_NOT_FINISHED', { vi: 'Chỉ đánh giá khi hồ sơ đã giải quyết xong', en: 'Rate once the dossier is finished' });
+    const r = await tx
+      .insertInto('dossier_ratings')
+      .values({ dossier_id: row.id, scores: JSON.stringify(input.scores), comment: input.comment ?? null })
+      .onConflict((oc) => oc.column('dossier_id').doNothing())
+      .returning('dossier_id')
+      .executeTakeFirst();
     if (!r) throw new AppError('ALREADY_RATED', { vi: 'Hồ sơ đã được đánh giá', en: 'Already rated' });
     await recordAudit(tx, { actor: `citizen:${p.id}`, action: 'dossier.rate', target: `dossier:${row.code}`, data: input.scores });
   });
@@ -41,7 +47,15 @@ export async function unitRatings(ctx: Ctx, units: string[]) {
     .orderBy('r.rated_at', 'desc')
     .limit(200)
     .execute();
-  const list = rows.map((r) => ({ code: r.code, procedureName: r.procedure_name, scores: r.scores as unknown as Record<keyof typeof RATING_CRITERIA, number>, comment: r.comment, ratedAt: new Date(r.rated_at).toISOString() }));
-  const averages = Object.fromEntries(Object.keys(RATING_CRITERIA).map((k) => [k, list.length ? list.reduce((n, x) => n + x.scores[k as keyof typeof RATING_CRITERIA], 0) / list.length : null]));
+  const list = rows.map((r) => ({
+    code: r.code,
+    procedureName: r.procedure_name,
+    scores: r.scores as unknown as Record<keyof typeof RATING_CRITERIA, number>,
+    comment: r.comment,
+    ratedAt: new Date(r.rated_at).toISOString(),
+  }));
+  const averages = Object.fromEntries(
+    Object.keys(RATING_CRITERIA).map((k) => [k, list.length ? list.reduce((n, x) => n + x.scores[k as keyof typeof RATING_CRITERIA], 0) / list.length : null]),
+  );
   return { ratings: list, averages };
 }

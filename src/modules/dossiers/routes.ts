@@ -35,24 +35,44 @@ export const dossiersModule: Module = {
     });
     app.get('/api/v1/dossiers', {
       config: { access: ['citizen', ...STAFF_DOSSIER_ROLES, 'scope:dossiers:read'] },
-      schema: { tags: ['dossiers'], summary: 'My dossiers (applicants) or work queues (officials)', querystring: ListQuery, response: { 200: Page(DossierSummary).extend({ totalCapped: z.boolean().describe('finished dossiers are counted only one past this page: when true there are at least `total`, and more pages') }) } },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'My dossiers (applicants) or work queues (officials)',
+        querystring: ListQuery,
+        response: {
+          200: Page(DossierSummary).extend({
+            totalCapped: z.boolean().describe('finished dossiers are counted only one past this page: when true there are at least `total`, and more pages'),
+          }),
+        },
+      },
       handler: async (req) => listDossiers(ctx, req.principal!, req.query),
     });
     app.get('/api/v1/dossiers/:code', {
       config: { access: ['citizen', ...STAFF_DOSSIER_ROLES, 'scope:dossiers:read', 'scope:dossiers:write'] },
-      schema: { tags: ['dossiers'], summary: 'A dossier, with the actions the caller may take now', params: Code, response: { 200: DossierView, 404: ErrorBody } },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'A dossier, with the actions the caller may take now',
+        params: Code,
+        response: { 200: DossierView, 404: ErrorBody },
+      },
       handler: async (req) => getDossier(ctx, req.params.code, req.principal!),
     });
     app.get('/api/v1/dossiers/:code/actions', {
       config: { access: ['citizen', ...STAFF_DOSSIER_ROLES, 'scope:dossiers:read'] },
-      schema: { tags: ['dossiers'], summary: "The dossier's action log, oldest first", params: Code, response: { 200: z.array(ActionLogEntry), 404: ErrorBody } },
+      schema: {
+        tags: ['dossiers'],
+        summary: "The dossier's action log, oldest first",
+        params: Code,
+        response: { 200: z.array(ActionLogEntry), 404: ErrorBody },
+      },
       handler: async (req) => getActionLog(ctx, req.params.code, req.principal!),
     });
     app.post('/api/v1/dossiers/:code/actions', {
       config: { access: ['citizen', 'receiving_officer', 'specialist', 'unit_leader', 'signing_leader'] },
       schema: {
         tags: ['dossiers'],
-        summary: 'Take a workflow action, naming the dossier version it was chosen on; 409 lists the actions allowed now, or, when someone acted since that version, the current status and version (details `current.status`, `current.version`)',
+        summary:
+          'Take a workflow action, naming the dossier version it was chosen on; 409 lists the actions allowed now, or, when someone acted since that version, the current status and version (details `current.status`, `current.version`)',
         params: Code,
         body: ActionInput,
         response: { 200: DossierView, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
@@ -64,7 +84,13 @@ export const dossiersModule: Module = {
     });
     app.post('/api/v1/dossiers/:code/rating', {
       config: { access: ['citizen'] },
-      schema: { tags: ['dossiers'], summary: 'The applicant rates a finished dossier', params: Code, body: RatingInput, response: { 204: z.null(), 404: ErrorBody, 409: ErrorBody } },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'The applicant rates a finished dossier',
+        params: Code,
+        body: RatingInput,
+        response: { 204: z.null(), 404: ErrorBody, 409: ErrorBody },
+      },
       handler: async (req, reply) => {
         await rateDossier(ctx, req.params.code, req.body, req.principal!);
         return reply.code(204).send(null);
@@ -80,7 +106,12 @@ export const dossiersModule: Module = {
     });
     app.get('/api/v1/public/dossiers/:code', {
       config: { access: 'public', limit: 'public' },
-      schema: { tags: ['dossiers'], summary: 'Public tracking: procedure, status and dates; no personal data', params: Code, response: { 200: PublicDossier, 404: ErrorBody } },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Public tracking: procedure, status and dates; no personal data',
+        params: Code,
+        response: { 200: PublicDossier, 404: ErrorBody },
+      },
       handler: async (req, reply) => {
         reply.header('cache-control', 'no-store');
         return trackDossier(ctx, req.params.code);

@@ -3,12 +3,18 @@ import { bi } from '../../platform/http/validation.ts';
 import { isIsoDate } from '../calendar/dates.ts';
 import { ACTIONS, STATUSES, type ActionName } from './workflow.ts';
 
-const phone = z.string().trim().regex(/^\+?[0-9 .-]{8,15}$/, bi('Số điện thoại không hợp lệ', 'invalid phone number'));
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 .-]{8,15}$/, bi('Số điện thoại không hợp lệ', 'invalid phone number'));
 
 export const Applicant = z.object({
   kind: z.enum(['citizen', 'business']).default('citizen'),
   name: z.string().trim().min(2).max(300),
-  identifier: z.string().trim().regex(/^[0-9]{9,13}$/, bi('Số định danh / mã số thuế gồm 9–13 chữ số', 'identifier: 9–13 digits')),
+  identifier: z
+    .string()
+    .trim()
+    .regex(/^[0-9]{9,13}$/, bi('Số định danh / mã số thuế gồm 9–13 chữ số', 'identifier: 9–13 digits')),
   email: z.email().nullish(),
   phone: phone.nullish(),
   address: z.string().trim().max(500).nullish(),
@@ -49,7 +55,9 @@ export const FileDossierInput = z.object({
   channel: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   applicant: Applicant.optional(),
   /** How the applicant receives the result; default `online` for online filing, `desk` otherwise. `post` needs `applicant.address`. */
-  delivery: Delivery.optional().describe('How the applicant receives the result: online (e-data repository; the default for online filing), desk (at the one-stop desk; the default otherwise) or post (to applicant.address, which is then required)'),
+  delivery: Delivery.optional().describe(
+    'How the applicant receives the result: online (e-data repository; the default for online filing), desk (at the one-stop desk; the default otherwise) or post (to applicant.address, which is then required)',
+  ),
   form: z.record(z.string(), z.unknown()).default({}),
   components: z.array(ComponentInput).max(100).default([]),
 });
@@ -57,7 +65,10 @@ export type FileDossierInput = z.infer<typeof FileDossierInput>;
 
 export const DossierView = z.object({
   code: z.string(),
-  version: z.number().int().describe('The seq of its last action: send it with the next action (POST …/actions), which is refused with 409 once someone else has acted'),
+  version: z
+    .number()
+    .int()
+    .describe('The seq of its last action: send it with the next action (POST …/actions), which is refused with 409 once someone else has acted'),
   procedureCode: z.string(),
   procedureVersion: z.number().int(),
   procedureName: z.string(),
@@ -78,7 +89,19 @@ export const DossierView = z.object({
   dueDate: z.string().nullable(),
   finishedAt: z.string().nullable(),
   overdue: z.boolean(),
-  components: z.array(z.object({ code: z.string().nullable(), name: z.string(), uploadId: z.string().nullable(), fileName: z.string().nullable(), contentType: z.string().nullable(), size: z.number().nullable(), sha256: z.string().nullable(), reused: z.boolean(), supplemented: z.boolean() })),
+  components: z.array(
+    z.object({
+      code: z.string().nullable(),
+      name: z.string(),
+      uploadId: z.string().nullable(),
+      fileName: z.string().nullable(),
+      contentType: z.string().nullable(),
+      size: z.number().nullable(),
+      sha256: z.string().nullable(),
+      reused: z.boolean(),
+      supplemented: z.boolean(),
+    }),
+  ),
   allowedActions: z.array(z.enum(ACTIONS)),
 });
 export type DossierView = z.infer<typeof DossierView>;
@@ -90,9 +113,19 @@ const version = z
   .max(2_147_483_647)
   .describe('The dossier version the action was chosen on (DossierView.version); 409 STALE_VERSION with the current state when it is no longer current');
 /** A required free-text field, with the message that names what is missing as the official reads it. */
-const said = (vi: string, en: string) => z.string({ error: bi(vi, en) }).trim().min(3).max(4000);
+const said = (vi: string, en: string) =>
+  z
+    .string({ error: bi(vi, en) })
+    .trim()
+    .min(3)
+    .max(4000);
 const note = z.string().max(4000).optional();
-const assignee = z.string({ error: bi('Cần chọn chuyên viên xử lý', 'Choose the specialist') }).trim().min(1).max(64).describe("The specialist's username");
+const assignee = z
+  .string({ error: bi('Cần chọn chuyên viên xử lý', 'Choose the specialist') })
+  .trim()
+  .min(1)
+  .max(64)
+  .describe("The specialist's username");
 
 /**
  * One schema per action, told apart by `action`: each action's required fields are required
@@ -116,14 +149,22 @@ export const ActionInput = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('supplement'),
     version,
-    components: z.array(ComponentInput, { error: bi('Cần đính kèm giấy tờ bổ sung', 'Attach the supplementary documents') }).min(1).max(100),
+    components: z
+      .array(ComponentInput, { error: bi('Cần đính kèm giấy tờ bổ sung', 'Attach the supplementary documents') })
+      .min(1)
+      .max(100),
   }),
   z.object({ action: z.literal('assign'), version, assignee, note: note.describe("The leader's instruction to the specialist") }),
   z.object({ action: z.literal('reassign'), version, assignee, note: note.describe("The leader's instruction to the specialist") }),
   z.object({
     action: z.literal('transfer'),
     version,
-    toUnit: z.string({ error: bi('Cần chọn đơn vị nhận', 'Choose the unit that takes over') }).trim().min(1).max(40).describe('The unit that takes over'),
+    toUnit: z
+      .string({ error: bi('Cần chọn đơn vị nhận', 'Choose the unit that takes over') })
+      .trim()
+      .min(1)
+      .max(40)
+      .describe('The unit that takes over'),
     note,
   }),
   z.object({ action: z.literal('propose'), version, note: note.describe("The specialist's opinion") }),
@@ -134,7 +175,12 @@ export const ActionInput = z.discriminatedUnion('action', [
     version,
     method: z.enum(['online', 'counter', 'post']).optional().describe("How the result was handed over; the applicant's delivery choice when left out"),
   }),
-  z.object({ action: z.literal('stop'), version, reason: said('Cần nêu lý do dừng xử lý', 'Give the reason for stopping'), legalBasis: z.string().max(2000).optional() }),
+  z.object({
+    action: z.literal('stop'),
+    version,
+    reason: said('Cần nêu lý do dừng xử lý', 'Give the reason for stopping'),
+    legalBasis: z.string().max(2000).optional(),
+  }),
   z.object({ action: z.literal('withdraw'), version, reason: z.string().trim().min(3).max(4000).optional() }),
   z.object({
     action: z.literal('apologise'),

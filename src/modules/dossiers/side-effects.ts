@@ -19,7 +19,17 @@ export const NATIONAL_SYNC_QUEUE = 'national-portal.sync';
 export async function afterStateChange(
   ctx: Ctx,
   tx: Tx,
-  row: { code: string; procedure_code: string; procedure_name: string; channel: number; applicant: unknown; owner_citizen_id: string | null; delivery: Delivery | null; receiving_unit?: string; handling_unit?: string },
+  row: {
+    code: string;
+    procedure_code: string;
+    procedure_name: string;
+    channel: number;
+    applicant: unknown;
+    owner_citizen_id: string | null;
+    delivery: Delivery | null;
+    receiving_unit?: string;
+    handling_unit?: string;
+  },
   next: DossierState,
   action: ActionName | 'submit',
   data: Record<string, unknown>,
@@ -28,15 +38,34 @@ export async function afterStateChange(
 ) {
   await ctx.jobs.send(
     NATIONAL_SYNC_QUEUE,
-    { dossierCode: row.code, procedureCode: row.procedure_code, nationalStatus: STATUSES[next.status].national, channel: row.channel, dueDate: next.dueDate, action, at: new Date().toISOString() },
+    {
+      dossierCode: row.code,
+      procedureCode: row.procedure_code,
+      nationalStatus: STATUSES[next.status].national,
+      channel: row.channel,
+      dueDate: next.dueDate,
+      action,
+      at: new Date().toISOString(),
+    },
     tx,
   );
   const receiving = row.receiving_unit ?? next.handlingUnit;
   const units = next.handlingUnit === receiving ? [receiving] : [receiving, next.handlingUnit];
   if (row.handling_unit !== undefined && row.handling_unit !== next.handlingUnit) await rescopeNotifications(tx, row.code, units);
   await notifyApplicant(
-    ctx, tx,
-    { code: row.code, procedureName: row.procedure_name, applicant: row.applicant as Applicant, units, citizenId: row.owner_citizen_id, delivery: deliveryOf(row), seq },
-    next, action, data,
+    ctx,
+    tx,
+    {
+      code: row.code,
+      procedureName: row.procedure_name,
+      applicant: row.applicant as Applicant,
+      units,
+      citizenId: row.owner_citizen_id,
+      delivery: deliveryOf(row),
+      seq,
+    },
+    next,
+    action,
+    data,
   );
 }

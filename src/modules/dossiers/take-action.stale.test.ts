@@ -23,7 +23,15 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-interface LogEntry { seq: number; action: string; actor: string; fromStatus: string | null; toStatus: string; fromUnit: string | null; toUnit: string | null }
+interface LogEntry {
+  seq: number;
+  action: string;
+  actor: string;
+  fromStatus: string | null;
+  toStatus: string;
+  fromUnit: string | null;
+  toUnit: string | null;
+}
 const logOf = async (code: string) => (await api<LogEntry[]>(t, 'GET', `/api/v1/dossiers/${code}/actions`, { token: tok.receiving })).body;
 const view = async (code: string, as: Persona = 'receiving') => (await api<View>(t, 'GET', `/api/v1/dossiers/${code}`, { token: tok[as] })).body;
 /** The current state a 409 names, or null when the 409 is not about a stale version. */
@@ -42,7 +50,10 @@ describe('no stale actions', () => {
       const { version, status } = await view(code);
       expect({ version, status }).toEqual({ version: 1, status: 'submitted' });
       // Alternate which is sent first, so both orders of arrival are tried.
-      const bodies = [{ action: 'receive', version }, { action: 'refuse', reason: 'Hồ sơ không thuộc thẩm quyền', version }];
+      const bodies = [
+        { action: 'receive', version },
+        { action: 'refuse', reason: 'Hồ sơ không thuộc thẩm quyền', version },
+      ];
       if (round % 2) bodies.reverse();
       const replies = await Promise.all(bodies.map((b) => act(t, tok.receiving, code, b)));
       const ok = replies.filter((r) => r.status === 200);
@@ -76,7 +87,10 @@ describe('no stale actions', () => {
     // A version from the future is no better than one from the past.
     expect((await act(t, tok.leader, code, { action: 'assign', assignee: 'chuyenvien', version: 4 })).status).toBe(409);
     for (const version of [undefined, '3', 3.5, 0, null]) {
-      const r = await api<ActReply>(t, 'POST', `/api/v1/dossiers/${code}/actions`, { token: tok.leader, body: { action: 'assign', assignee: 'chuyenvien', version } });
+      const r = await api<ActReply>(t, 'POST', `/api/v1/dossiers/${code}/actions`, {
+        token: tok.leader,
+        body: { action: 'assign', assignee: 'chuyenvien', version },
+      });
       expect(r.status, `version ${JSON.stringify(version)}`).toBe(400);
       expect(r.body.error?.details?.map((d) => d.path)).toContain('body.version');
     }
@@ -86,7 +100,7 @@ describe('no stale actions', () => {
     expect((await logOf(code)).map((e) => e.action)).toEqual(['submit', 'receive', 'apologise', 'assign']);
   });
 
-  it('the applicant\'s withdrawal crossing an official\'s action: whichever is second was chosen on the old state and is refused', async () => {
+  it("the applicant's withdrawal crossing an official's action: whichever is second was chosen on the old state and is refused", async () => {
     const code = await file();
     const [withdraw, receive] = await Promise.all([
       act(t, tok.owner, code, { action: 'withdraw', reason: 'Nộp nhầm thủ tục', version: 1 }),
@@ -105,11 +119,24 @@ describe('no stale actions', () => {
    * applied to exactly the state its sender had read.
    */
   it('random interleavings of two actors: the log is a serial order and no action applies to a state other than the one its version named', async () => {
-    const PAIRS: [Persona, Persona][] = [['receiving', 'owner'], ['receiving', 'leader'], ['leader', 'specialist'], ['leader', 'signer'], ['specialist', 'owner']];
+    const PAIRS: [Persona, Persona][] = [
+      ['receiving', 'owner'],
+      ['receiving', 'leader'],
+      ['leader', 'specialist'],
+      ['leader', 'signer'],
+      ['specialist', 'owner'],
+    ];
     const BODY: Record<string, Record<string, unknown>> = {
-      refuse: { reason: 'Lý do kiểm thử đầy đủ' }, stop: { reason: 'Lý do kiểm thử đầy đủ' }, send_back: { reason: 'Lý do kiểm thử đầy đủ' }, withdraw: { reason: 'Lý do kiểm thử đầy đủ' },
-      request_supplement: { items: [{ reason: 'Thiếu chữ ký' }] }, assign: { assignee: 'chuyenvien' }, reassign: { assignee: 'chuyenvien' },
-      transfer: { toUnit: '000.05.04.G12' }, apologise: { reason: 'Cần xác minh thêm', newDueDate: '2099-12-31' }, return: { method: 'online' },
+      refuse: { reason: 'Lý do kiểm thử đầy đủ' },
+      stop: { reason: 'Lý do kiểm thử đầy đủ' },
+      send_back: { reason: 'Lý do kiểm thử đầy đủ' },
+      withdraw: { reason: 'Lý do kiểm thử đầy đủ' },
+      request_supplement: { items: [{ reason: 'Thiếu chữ ký' }] },
+      assign: { assignee: 'chuyenvien' },
+      reassign: { assignee: 'chuyenvien' },
+      transfer: { toUnit: '000.05.04.G12' },
+      apologise: { reason: 'Cần xác minh thêm', newDueDate: '2099-12-31' },
+      return: { method: 'online' },
     };
     // One round: what each of the two does (read the page, send what was chosen on it, or nothing); both at once.
     const move = fc.record({ kind: fc.constantFrom('read', 'send', 'idle'), pick: fc.nat(20) });
@@ -122,7 +149,11 @@ describe('no stale actions', () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ pair, start, rounds }) => {
         const code = await file();
-        const walk: [Persona, Record<string, unknown>][] = [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }], ['specialist', { action: 'propose' }]];
+        const walk: [Persona, Record<string, unknown>][] = [
+          ['receiving', { action: 'receive' }],
+          ['leader', { action: 'assign', assignee: 'chuyenvien' }],
+          ['specialist', { action: 'propose' }],
+        ];
         for (const [as, b] of walk.slice(0, ['submitted', 'received', 'processing', 'proposed'].indexOf(start))) {
           const r = await act(t, tok[as], code, b);
           if (r.status !== 200) throw new Error(`walk: ${JSON.stringify(r.body)}`);
@@ -130,19 +161,21 @@ describe('no stale actions', () => {
         const seen: ({ version: number; status: string; allowed: string[] } | null)[] = [null, null];
         const sent: { as: Persona; action: string; named: number; status: string; reply: { status: number; body: ActReply } }[] = [];
         for (const round of rounds) {
-          await Promise.all(round.map(async (m, i) => {
-            const as = pair[i];
-            if (m.kind === 'read') {
-              const v = await view(code, as);
-              seen[i] = { version: v.version, status: v.status, allowed: v.allowedActions.filter((a) => a !== 'supplement') };
-            } else if (m.kind === 'send' && seen[i]?.allowed.length) {
-              const s = seen[i]!;
-              seen[i] = null; // a page is acted on once; the next action needs a fresh read
-              const action = s.allowed[m.pick % s.allowed.length];
-              const reply = await act(t, tok[as], code, { action, ...BODY[action], version: s.version });
-              sent.push({ as, action, named: s.version, status: s.status, reply });
-            }
-          }));
+          await Promise.all(
+            round.map(async (m, i) => {
+              const as = pair[i];
+              if (m.kind === 'read') {
+                const v = await view(code, as);
+                seen[i] = { version: v.version, status: v.status, allowed: v.allowedActions.filter((a) => a !== 'supplement') };
+              } else if (m.kind === 'send' && seen[i]?.allowed.length) {
+                const s = seen[i]!;
+                seen[i] = null; // a page is acted on once; the next action needs a fresh read
+                const action = s.allowed[m.pick % s.allowed.length];
+                const reply = await act(t, tok[as], code, { action, ...BODY[action], version: s.version });
+                sent.push({ as, action, named: s.version, status: s.status, reply });
+              }
+            }),
+          );
         }
         const log = await logOf(code);
         const now = await view(code);

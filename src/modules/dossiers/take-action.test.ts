@@ -24,14 +24,26 @@ afterAll(() => t?.close());
 /** A valid body for each action, so an allowed action succeeds and a refused one is refused for its rights, not its input. */
 const bodyFor = async (action: string, as: Persona): Promise<Record<string, unknown>> => {
   switch (action) {
-    case 'refuse': case 'stop': case 'send_back': case 'withdraw': return { action, reason: 'Lý do kiểm thử đầy đủ' };
-    case 'request_supplement': return { action, items: [{ component: 'Đơn đề nghị', reason: 'Thiếu chữ ký' }] };
-    case 'supplement': return { action, components: [{ code: 'T-02', uploadId: await uploadPdf(t, as === 'owner' || as === 'otherCitizen' ? tok[as] : tok.receiving) }] };
-    case 'assign': case 'reassign': return { action, assignee: 'chuyenvien' };
-    case 'transfer': return { action, toUnit: '000.05.04.G12' };
-    case 'apologise': return { action, reason: 'Cần xác minh thêm với cơ quan hải quan', newDueDate: '2099-12-31' };
-    case 'return': return { action, method: 'online' };
-    default: return { action };
+    case 'refuse':
+    case 'stop':
+    case 'send_back':
+    case 'withdraw':
+      return { action, reason: 'Lý do kiểm thử đầy đủ' };
+    case 'request_supplement':
+      return { action, items: [{ component: 'Đơn đề nghị', reason: 'Thiếu chữ ký' }] };
+    case 'supplement':
+      return { action, components: [{ code: 'T-02', uploadId: await uploadPdf(t, as === 'owner' || as === 'otherCitizen' ? tok[as] : tok.receiving) }] };
+    case 'assign':
+    case 'reassign':
+      return { action, assignee: 'chuyenvien' };
+    case 'transfer':
+      return { action, toUnit: '000.05.04.G12' };
+    case 'apologise':
+      return { action, reason: 'Cần xác minh thêm với cơ quan hải quan', newDueDate: '2099-12-31' };
+    case 'return':
+      return { action, method: 'online' };
+    default:
+      return { action };
   }
 };
 
@@ -70,7 +82,12 @@ async function dossierIn(state: string): Promise<string> {
  */
 const OFFERED: Record<string, Partial<Record<Persona, string[]>>> = {
   received: { receiving: ['refuse'], leader: ['assign', 'transfer', 'stop', 'apologise'], signer: ['stop'], owner: ['withdraw'] },
-  proposed: { signer: ['approve', 'send_back', 'stop'], leader: ['reassign', 'send_back', 'stop', 'apologise'], specialist: ['apologise'], owner: ['withdraw'] },
+  proposed: {
+    signer: ['approve', 'send_back', 'stop'],
+    leader: ['reassign', 'send_back', 'stop', 'apologise'],
+    specialist: ['apologise'],
+    owner: ['withdraw'],
+  },
 };
 
 /** Runs `fn` with the app's clock at a Vietnamese local time. */
@@ -97,7 +114,7 @@ describe('actions over HTTP', () => {
     });
   }
 
-  it('each action\'s required fields are required by its own schema, named as the official reads them', async () => {
+  it("each action's required fields are required by its own schema, named as the official reads them", async () => {
     const code = await dossierIn('received');
     const required: [string, string, string][] = [
       ['refuse', 'reason', 'Cần nêu rõ lý do từ chối'],
@@ -125,7 +142,7 @@ describe('actions over HTTP', () => {
     type Doc = { paths: Record<string, { post: { requestBody: { content: Record<string, { schema: { oneOf: Member[] } }> } } }> };
     const doc = (await api<Doc>(t, 'GET', '/api/openapi.json')).body;
     const members = doc.paths['/api/v1/dossiers/{code}/actions']!.post.requestBody.content['application/json']!.schema.oneOf;
-    expect(members.map((m) => m.properties.action.enum).flat().sort()).toEqual([...ACTIONS].sort());
+    expect(members.flatMap((m) => m.properties.action.enum).sort()).toEqual([...ACTIONS].sort());
     for (const [action, field] of required) expect(members.find((m) => m.properties.action.enum[0] === action)?.required, action).toContain(field);
     expect(await logLength(code)).toBe(2);
   });
@@ -143,7 +160,12 @@ describe('actions over HTTP', () => {
     expect([notMine.status, notMine.body.error?.code]).toEqual([403, 'NOT_YOUR_STEP']);
     const wrongStatus = await act(t, tok.leader, code, { action: 'approve' });
     expect([wrongStatus.status, wrongStatus.body.error?.code]).toEqual([409, 'ACTION_NOT_ALLOWED']);
-    expect(wrongStatus.body.error?.details?.filter((d) => d.path === 'allowedActions').map((d) => d.message)).toEqual(['assign', 'transfer', 'stop', 'apologise']);
+    expect(wrongStatus.body.error?.details?.filter((d) => d.path === 'allowedActions').map((d) => d.message)).toEqual([
+      'assign',
+      'transfer',
+      'stop',
+      'apologise',
+    ]);
     const noSuchUnit = await act(t, tok.leader, code, { action: 'transfer', toUnit: '999.99.99.G99' });
     expect([noSuchUnit.status, noSuchUnit.body.error?.details?.[0]?.path]).toEqual([400, 'body.toUnit']);
     const notASpecialist = await act(t, tok.leader, code, { action: 'assign', assignee: 'chuyenvien.hcm' });
@@ -156,12 +178,19 @@ describe('actions over HTTP', () => {
   it('the whole way through, each action by the person whose step it is', async () => {
     const code = await dossierIn('returned');
     const log = (await api<{ action: string; toStatus: string }[]>(t, 'GET', `/api/v1/dossiers/${code}/actions`, { token: tok.receiving })).body;
-    expect(log.map((e) => `${e.action}→${e.toStatus}`)).toEqual(['submit→submitted', 'receive→received', 'assign→processing', 'propose→proposed', 'approve→approved', 'return→returned']);
+    expect(log.map((e) => `${e.action}→${e.toStatus}`)).toEqual([
+      'submit→submitted',
+      'receive→received',
+      'assign→processing',
+      'propose→proposed',
+      'approve→approved',
+      'return→returned',
+    ]);
   });
 });
 
 describe('rules that depend on more than the state', () => {
-  it('a supplement is requested once only, and the applicant\'s time does not count', async () => {
+  it("a supplement is requested once only, and the applicant's time does not count", async () => {
     // Received Monday 20/04/2026 (due 07/05 after the Hùng Kings' compensatory day 27/04 and the
     // holidays 30/04 and 01/05); supplement requested Thursday 23/04 (three working days used);
     // supplemented Tuesday 05/05: the seven days left run 06, 07, 08, 11, 12, 13, 14/05.
@@ -190,7 +219,9 @@ describe('rules that depend on more than the state', () => {
     });
     // On the due date itself it is too late.
     const late = await at('2026-04-23T09:00:00', () => dossierIn('processing'));
-    const tooLate = await at('2026-05-12T09:00:00', () => act(t, tok.specialist, late, { action: 'apologise', reason: 'Cần xác minh thêm', newDueDate: '2026-05-20' }));
+    const tooLate = await at('2026-05-12T09:00:00', () =>
+      act(t, tok.specialist, late, { action: 'apologise', reason: 'Cần xác minh thêm', newDueDate: '2026-05-20' }),
+    );
     expect([tooLate.status, tooLate.body.error?.code]).toEqual([409, 'APOLOGY_TOO_LATE']);
   });
 
@@ -205,7 +236,7 @@ describe('rules that depend on more than the state', () => {
 });
 
 describe('who sees what', () => {
-  it('an applicant sees only their own dossiers; officials only their units\'', async () => {
+  it("an applicant sees only their own dossiers; officials only their units'", async () => {
     const code = await dossierIn('received');
     expect((await api(t, 'GET', `/api/v1/dossiers/${code}`, { token: tok.owner })).status).toBe(200);
     expect((await api(t, 'GET', `/api/v1/dossiers/${code}`, { token: tok.otherCitizen })).status).toBe(404);
@@ -225,9 +256,13 @@ describe('who sees what', () => {
     expect(leaderQueue.body.items.map((i) => i.code)).toContain(code);
     const specialistQueue = await api<{ items: { code: string }[] }>(t, 'GET', '/api/v1/dossiers?queue=mine&pageSize=200', { token: tok.specialist });
     expect(specialistQueue.body.items.map((i) => i.code)).not.toContain(code);
-    const byName = await api<{ items: { code: string }[] }>(t, 'GET', `/api/v1/dossiers?q=${encodeURIComponent('tran van minh')}&pageSize=200`, { token: tok.receiving });
+    const byName = await api<{ items: { code: string }[] }>(t, 'GET', `/api/v1/dossiers?q=${encodeURIComponent('tran van minh')}&pageSize=200`, {
+      token: tok.receiving,
+    });
     expect(byName.body.items.map((i) => i.code)).toContain(code);
-    const byCode = await api<{ items: { code: string }[]; total: number }>(t, 'GET', `/api/v1/dossiers?q=${encodeURIComponent(code)}`, { token: tok.receiving });
+    const byCode = await api<{ items: { code: string }[]; total: number }>(t, 'GET', `/api/v1/dossiers?q=${encodeURIComponent(code)}`, {
+      token: tok.receiving,
+    });
     expect(byCode.body.items.map((i) => i.code)).toEqual([code]);
   });
 });

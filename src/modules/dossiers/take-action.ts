@@ -7,7 +7,19 @@ import { actorOf, type Principal } from '../../platform/auth/roles.ts';
 import { listStaff } from '../organisation/list-staff.ts';
 import { listUnits } from '../organisation/list-units.ts';
 import { deliveryOf, RETURN_METHOD, type ActionRequest } from './schemas.ts';
-import { ACTION_LABELS, FINAL, allowedActions, applyAction, stepIndex, STATUSES, whoActsNext, yearsNeeded, type ActionName, type Refusal, type WorkflowStep } from './workflow.ts';
+import {
+  ACTION_LABELS,
+  FINAL,
+  allowedActions,
+  applyAction,
+  stepIndex,
+  STATUSES,
+  whoActsNext,
+  yearsNeeded,
+  type ActionName,
+  type Refusal,
+  type WorkflowStep,
+} from './workflow.ts';
 import { actorOfPrincipal, appendAction, loadRow, staleVersion, stateOf, workflowOf, type DossierRow } from './dossier-store.ts';
 import { loadCalendar } from '../calendar/compute-due-date.ts';
 import { localDate } from './deadlines.ts';
@@ -30,7 +42,14 @@ export async function takeAction(ctx: Ctx, code: string, input: ActionRequest, p
 }
 
 /** `row` must have been read with its lock (loadRow(tx, code, true)) in `tx`. */
-export async function takeActionTx(outer: Ctx, tx: Tx, row: DossierRow, input: ActionRequest, principal: Principal, now = new Date(Date.now() + outer.config.clockOffsetMs)) {
+export async function takeActionTx(
+  outer: Ctx,
+  tx: Tx,
+  row: DossierRow,
+  input: ActionRequest,
+  principal: Principal,
+  now = new Date(Date.now() + outer.config.clockOffsetMs),
+) {
   const ctx = inTransaction(outer, tx);
   // Here, not in the callers: a 404 for a dossier the caller may not see, whoever calls.
   await assertVisible(ctx, principal, row);
@@ -58,8 +77,21 @@ export async function takeActionTx(outer: Ctx, tx: Tx, row: DossierRow, input: A
   }
   if (input.action === 'supplement') data.components = await attachComponents(ctx, tx, row, input.components, principal, { supplemented: true });
   const columns = { ...(input.action === 'receive' ? { received_at: now } : {}), ...whoActsNext(next, wf) };
-  const seq = await appendAction(tx, row, next, { action: input.action, actor: actorOf(principal), actorName: principal.name, at: now, data, stepDue: t.stepDue, columns });
-  await recordAudit(tx, { actor: actorOf(principal), action: `dossier.${input.action}`, target: `dossier:${row.code}`, data: { seq, from: s.status, to: next.status } });
+  const seq = await appendAction(tx, row, next, {
+    action: input.action,
+    actor: actorOf(principal),
+    actorName: principal.name,
+    at: now,
+    data,
+    stepDue: t.stepDue,
+    columns,
+  });
+  await recordAudit(tx, {
+    actor: actorOf(principal),
+    action: `dossier.${input.action}`,
+    target: `dossier:${row.code}`,
+    data: { seq, from: s.status, to: next.status },
+  });
   await afterStateChange(ctx, tx, row, next, input.action, data, seq);
   return { seq, status: next.status, national: STATUSES[next.status].national, final: FINAL.includes(next.status) };
 }
@@ -69,7 +101,10 @@ function refused(r: Refusal, allowed: ActionName[]): AppError {
   if (r.path) return new AppError(r.code, { vi: r.vi, en: r.en }, [{ path: r.path, message: r.vi, messageEn: r.en }]);
   return new AppError(
     r.code,
-    { vi: `${r.vi}. Thao tác được phép: ${allowed.map((a) => ACTION_LABELS[a].vi).join(', ') || 'không có'}`, en: `${r.en}. Allowed now: ${allowed.join(', ') || 'none'}` },
+    {
+      vi: `${r.vi}. Thao tác được phép: ${allowed.map((a) => ACTION_LABELS[a].vi).join(', ') || 'không có'}`,
+      en: `${r.en}. Allowed now: ${allowed.join(', ') || 'none'}`,
+    },
     allowed.map((a) => ({ path: 'allowedActions', message: a, messageEn: a })),
   );
 }
@@ -81,7 +116,11 @@ async function checkSpecialist(ctx: Ctx, username: string, unit: string, wf: Wor
   const role = wf[stepIndex(wf, 'examine')]?.role ?? 'specialist';
   const s = (await listStaff(ctx)).find((x) => x.username === username && x.active);
   if (!s?.roles.some((r) => r.role === role && r.unitId === unit)) {
-    throw new AppError('VALIDATION_FAILED', { vi: `${username} không phải chuyên viên của đơn vị ${unit}`, en: `${username} is not a specialist of unit ${unit}` }, [{ path: 'body.assignee', message: 'Không phải chuyên viên của đơn vị', messageEn: 'not a specialist of the unit' }]);
+    throw new AppError(
+      'VALIDATION_FAILED',
+      { vi: `${username} không phải chuyên viên của đơn vị ${unit}`, en: `${username} is not a specialist of unit ${unit}` },
+      [{ path: 'body.assignee', message: 'Không phải chuyên viên của đơn vị', messageEn: 'not a specialist of the unit' }],
+    );
   }
 }
 

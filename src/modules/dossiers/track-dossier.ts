@@ -31,7 +31,10 @@ const fetchRows = (db: Ctx['database']['db'], codes: string[]) => db.selectFrom(
 function lookupFor(ctx: Ctx) {
   const root = ctx.database.root ?? ctx.database;
   let f = lookups.get(root);
-  if (!f) lookups.set(root, (f = batchLookup(async (codes: string[]) => new Map((await fetchRows(root.db, codes)).map((r) => [r.code, r])))));
+  if (!f) {
+    f = batchLookup(async (codes: string[]) => new Map((await fetchRows(root.db, codes)).map((r) => [r.code, r])));
+    lookups.set(root, f);
+  }
   return f;
 }
 
@@ -44,7 +47,17 @@ export async function trackDossier(ctx: Ctx, code: string): Promise<PublicDossie
   const st = STATUSES[r.status as Status];
   const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
   return {
-    code: r.code, procedureCode: r.procedure_code, procedureName: r.procedure_name, status: r.status, statusText: st.vi, statusTextEn: st.en, nationalStatus: r.national_status,
-    submittedAt: iso(r.submitted_at)!, receivedAt: iso(r.received_at), dueDate: r.due_date, finishedAt: iso(r.finished_at), overdue: isOverdue(r),
+    code: r.code,
+    procedureCode: r.procedure_code,
+    procedureName: r.procedure_name,
+    status: r.status,
+    statusText: st.vi,
+    statusTextEn: st.en,
+    nationalStatus: r.national_status,
+    submittedAt: iso(r.submitted_at)!,
+    receivedAt: iso(r.received_at),
+    dueDate: r.due_date,
+    finishedAt: iso(r.finished_at),
+    overdue: isOverdue(r),
   };
 }

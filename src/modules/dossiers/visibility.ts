@@ -23,7 +23,11 @@ export async function coveredUnits(ctx: Ctx, p: Extract<Principal, { kind: 'staf
  * is received or handled in (or above them), and integrating systems with a dossier scope.
  * Others get a 404, so codes cannot be probed.
  */
-export async function assertVisible(ctx: Ctx, p: Principal, row: { code: string; owner_citizen_id: string | null; receiving_unit: string; handling_unit: string }) {
+export async function assertVisible(
+  ctx: Ctx,
+  p: Principal,
+  row: { code: string; owner_citizen_id: string | null; receiving_unit: string; handling_unit: string },
+) {
   let ok = false;
   if (p.kind === 'citizen') ok = row.owner_citizen_id === p.id;
   else if (p.kind === 'service') ok = p.scopes.some((s) => s.startsWith('dossiers:'));

@@ -51,8 +51,20 @@ export interface DossierState {
 }
 
 export const ACTIONS = [
-  'receive', 'request_supplement', 'refuse', 'supplement', 'assign', 'reassign', 'transfer',
-  'propose', 'send_back', 'approve', 'return', 'stop', 'withdraw', 'apologise',
+  'receive',
+  'request_supplement',
+  'refuse',
+  'supplement',
+  'assign',
+  'reassign',
+  'transfer',
+  'propose',
+  'send_back',
+  'approve',
+  'return',
+  'stop',
+  'withdraw',
+  'apologise',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -74,10 +86,7 @@ export const ACTION_LABELS: Record<ActionName, { vi: string; en: string }> = {
 };
 
 /** Who may act: the applicant who owns the dossier, or an official holding a role in a unit. */
-export type Actor =
-  | { kind: 'applicant' }
-  | { kind: 'staff'; username: string; roles: { role: StaffRole; unitId: string }[] }
-  | { kind: 'other' };
+export type Actor = { kind: 'applicant' } | { kind: 'staff'; username: string; roles: { role: StaffRole; unitId: string }[] } | { kind: 'other' };
 
 /** The standard step keys; a procedure may name its steps anything, these are found by key or position. */
 const STEP_KEYS = { receive: 'receive', assign: 'assign', examine: 'examine', approve: 'approve', return: 'return' } as const;
@@ -110,25 +119,33 @@ export const RULES: Record<ActionName, Rule> = {
   request_supplement: {
     // Before receipt the receiving officer asks; once received, only the examining specialist does.
     from: ['submitted', 'processing'],
-    who: (a, s, wf) =>
-      s.status === 'processing' ? a.kind === 'staff' && a.username === s.assignee : holds(a, step(wf, 'receive').role, receivingUnit(wf)),
+    who: (a, s, wf) => (s.status === 'processing' ? a.kind === 'staff' && a.username === s.assignee : holds(a, step(wf, 'receive').role, receivingUnit(wf))),
     when: (s) =>
-      s.supplementRequested ? { code: 'SUPPLEMENT_ALREADY_REQUESTED', vi: 'Chỉ được yêu cầu bổ sung một lần', en: 'A supplement may be requested only once' } : null,
+      s.supplementRequested
+        ? { code: 'SUPPLEMENT_ALREADY_REQUESTED', vi: 'Chỉ được yêu cầu bổ sung một lần', en: 'A supplement may be requested only once' }
+        : null,
   },
   supplement: { from: ['awaiting_supplement'], who: (a, _s, wf) => a.kind === 'applicant' || holds(a, step(wf, 'receive').role, receivingUnit(wf)) },
   assign: { from: ['received'], who: (a, s, wf) => holds(a, step(wf, 'assign').role, s.handlingUnit) },
   reassign: { from: ['processing', 'proposed'], who: (a, s, wf) => holds(a, step(wf, 'assign').role, s.handlingUnit) },
   transfer: { from: ['received', 'processing'], who: (a, s, wf) => holds(a, step(wf, 'assign').role, s.handlingUnit) },
   propose: { from: ['processing'], who: (a, s) => a.kind === 'staff' && a.username === s.assignee },
-  send_back: { from: ['proposed'], who: (a, s, wf) => holds(a, step(wf, 'approve').role, step(wf, 'approve').unit) || holds(a, step(wf, 'assign').role, s.handlingUnit) },
+  send_back: {
+    from: ['proposed'],
+    who: (a, s, wf) => holds(a, step(wf, 'approve').role, step(wf, 'approve').unit) || holds(a, step(wf, 'assign').role, s.handlingUnit),
+  },
   approve: { from: ['proposed'], who: (a, _s, wf) => holds(a, step(wf, 'approve').role, step(wf, 'approve').unit) },
   return: { from: ['approved'], who: (a, _s, wf) => holds(a, step(wf, 'return').role, step(wf, 'return').unit) },
-  stop: { from: ['received', 'processing', 'proposed'], who: (a, s, wf) => holdsAnyIn(a, ['unit_leader', 'signing_leader'], s.handlingUnit) || holds(a, step(wf, 'approve').role, step(wf, 'approve').unit) },
+  stop: {
+    from: ['received', 'processing', 'proposed'],
+    who: (a, s, wf) => holdsAnyIn(a, ['unit_leader', 'signing_leader'], s.handlingUnit) || holds(a, step(wf, 'approve').role, step(wf, 'approve').unit),
+  },
   withdraw: { from: ['submitted', 'received', 'processing', 'proposed', 'awaiting_supplement'], who: (a) => a.kind === 'applicant' },
   apologise: {
     from: ['received', 'processing', 'proposed'],
     who: (a, s, wf) => (a.kind === 'staff' && a.username === s.assignee) || holds(a, step(wf, 'assign').role, s.handlingUnit),
-    when: (s) => (s.apologised ? { code: 'DUE_DATE_ALREADY_MOVED', vi: 'Chỉ được hẹn lại ngày trả kết quả một lần', en: 'The date may be moved only once' } : null),
+    when: (s) =>
+      s.apologised ? { code: 'DUE_DATE_ALREADY_MOVED', vi: 'Chỉ được hẹn lại ngày trả kết quả một lần', en: 'The date may be moved only once' } : null,
   },
 };
 
@@ -328,7 +345,14 @@ export function applyAction(s: DossierState, input: ActionRequest, calendar: Wor
         };
       }
       if (input.newDueDate <= s.dueDate) {
-        return { refused: { code: 'VALIDATION_FAILED', vi: `Ngày hẹn mới phải sau ${s.dueDate}`, en: `The new date must be after ${s.dueDate}`, path: 'body.newDueDate' } };
+        return {
+          refused: {
+            code: 'VALIDATION_FAILED',
+            vi: `Ngày hẹn mới phải sau ${s.dueDate}`,
+            en: `The new date must be after ${s.dueDate}`,
+            path: 'body.newDueDate',
+          },
+        };
       }
       data.reason = input.reason;
       data.previousDueDate = s.dueDate;

@@ -2,7 +2,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildWorkingCalendar, defaultSchedule } from '../calendar/working-calendar.ts';
 import type { ActionRequest } from './schemas.ts';
-import { ACTIONS, allowedActions, applyAction, FINAL, refusal, type ActionFacts, type ActionName, type Actor, type DossierState, type Status, type Transition, type WorkflowStep } from './workflow.ts';
+import {
+  ACTIONS,
+  allowedActions,
+  applyAction,
+  FINAL,
+  refusal,
+  type ActionFacts,
+  type ActionName,
+  type Actor,
+  type DossierState,
+  type Status,
+  type Transition,
+  type WorkflowStep,
+} from './workflow.ts';
 
 /**
  * The one-stop rules as pure functions, checked without a database or a server. Every
@@ -119,9 +132,19 @@ function allowed(r: Transition | { refused: unknown }): Transition {
 const ALLOWED: Partial<Record<Status, Partial<Record<Persona, ActionName[]>>>> = {
   submitted: { receiving: ['receive', 'refuse', 'request_supplement'], owner: ['withdraw'] },
   received: { receiving: ['refuse'], leader: ['assign', 'transfer', 'stop', 'apologise'], signer: ['stop'], owner: ['withdraw'] },
-  processing: { specialist: ['request_supplement', 'propose', 'apologise'], leader: ['reassign', 'transfer', 'stop', 'apologise'], signer: ['stop'], owner: ['withdraw'] },
+  processing: {
+    specialist: ['request_supplement', 'propose', 'apologise'],
+    leader: ['reassign', 'transfer', 'stop', 'apologise'],
+    signer: ['stop'],
+    owner: ['withdraw'],
+  },
   awaiting_supplement: { owner: ['supplement', 'withdraw'], receiving: ['supplement'] },
-  proposed: { signer: ['approve', 'send_back', 'stop'], leader: ['reassign', 'send_back', 'stop', 'apologise'], specialist: ['apologise'], owner: ['withdraw'] },
+  proposed: {
+    signer: ['approve', 'send_back', 'stop'],
+    leader: ['reassign', 'send_back', 'stop', 'apologise'],
+    specialist: ['apologise'],
+    owner: ['withdraw'],
+  },
   approved: { receiving: ['return'] },
 };
 /** The statuses each action starts from, written out by hand. */
@@ -185,7 +208,7 @@ describe('what each action does', () => {
     expect(t.next.dueDate).toBe('2027-01-14');
   });
 
-  it('assign, propose, send back, approve: each enters its step with the step\'s own time', () => {
+  it("assign, propose, send back, approve: each enters its step with the step's own time", () => {
     const assigned = allowed(apply(IN.received, 'leader', 'assign'));
     expect(assigned.next).toMatchObject({ status: 'processing', step: 2, assignee: 'chuyenvien', dueDate: '2026-05-07' });
     expect(assigned.stepDue).toBe('2026-05-05'); // 5 working days: 24, 28, 29/04, 04, 05/05
@@ -224,10 +247,25 @@ describe('what each action does', () => {
   it('request supplement while processing pauses the clock; supplementing resumes it with what was left', () => {
     // Received Monday 20/04, due 07/05; asked on Thursday 23/04: 21, 22, 23 used.
     const paused = allowed(apply(IN.processing, 'specialist', 'request_supplement'));
-    expect(paused.next).toEqual({ ...IN.processing, status: 'awaiting_supplement', supplementRequested: true, resumeStatus: 'processing', pausedOn: TODAY, usedDays: 3 });
+    expect(paused.next).toEqual({
+      ...IN.processing,
+      status: 'awaiting_supplement',
+      supplementRequested: true,
+      resumeStatus: 'processing',
+      pausedOn: TODAY,
+      usedDays: 3,
+    });
     // Supplemented Tuesday 05/05: 7 days left, 06, 07, 08, 11, 12, 13, 14/05.
     const resumed = allowed(apply(paused.next, 'owner', 'supplement', { today: '2026-05-05' }));
-    expect(resumed.next).toEqual({ ...paused.next, status: 'processing', resumeStatus: null, pausedOn: null, usedDays: 0, processingDays: 7, dueDate: '2026-05-14' });
+    expect(resumed.next).toEqual({
+      ...paused.next,
+      status: 'processing',
+      resumeStatus: null,
+      pausedOn: null,
+      usedDays: 0,
+      processingDays: 7,
+      dueDate: '2026-05-14',
+    });
     // Only once.
     expect(apply(resumed.next, 'specialist', 'request_supplement')).toEqual({ refused: expect.objectContaining({ code: 'SUPPLEMENT_ALREADY_REQUESTED' }) });
   });
@@ -238,7 +276,7 @@ describe('what each action does', () => {
     expect(t.next).toEqual({ ...asked, status: 'submitted', resumeStatus: null });
   });
 
-  it('return: on time or late against the due date; the method is the applicant\'s choice unless the official says', () => {
+  it("return: on time or late against the due date; the method is the applicant's choice unless the official says", () => {
     const onTime = allowed(apply(IN.approved, 'receiving', 'return', { today: '2026-05-07', defaultReturnMethod: 'post' }));
     expect(onTime.next.status).toBe('returned');
     expect(onTime.data).toEqual({ method: 'post', onTime: true });
@@ -263,10 +301,14 @@ describe('what each action does', () => {
     expect(earlier).toEqual({ refused: expect.objectContaining({ code: 'VALIDATION_FAILED', path: 'body.newDueDate' }) });
     // Due Thursday 07/05: on Wednesday 06/05 one working day is left, on the day itself none.
     expect('refused' in apply(IN.processing, 'specialist', 'apologise', { today: '2026-05-06' })).toBe(false);
-    expect(apply(IN.processing, 'specialist', 'apologise', { today: '2026-05-07' })).toEqual({ refused: expect.objectContaining({ code: 'APOLOGY_TOO_LATE' }) });
+    expect(apply(IN.processing, 'specialist', 'apologise', { today: '2026-05-07' })).toEqual({
+      refused: expect.objectContaining({ code: 'APOLOGY_TOO_LATE' }),
+    });
     // Due Monday 04/05 after the long weekend: the Wednesday before still has Monday ahead; a late one has none.
     expect('refused' in apply({ ...IN.processing, dueDate: '2026-05-04' }, 'specialist', 'apologise', { today: '2026-04-29' })).toBe(false);
-    expect(apply({ ...IN.processing, dueDate: '2026-05-04' }, 'specialist', 'apologise', { today: '2026-05-08' })).toEqual({ refused: expect.objectContaining({ code: 'APOLOGY_TOO_LATE' }) });
+    expect(apply({ ...IN.processing, dueDate: '2026-05-04' }, 'specialist', 'apologise', { today: '2026-05-08' })).toEqual({
+      refused: expect.objectContaining({ code: 'APOLOGY_TOO_LATE' }),
+    });
   });
 });
 

@@ -24,7 +24,6 @@ const CITIZENS = JSON.parse(readFileSync(new URL('../../../demo/citizens.json', 
 const [MINH, HA] = CITIZENS;
 const CLIENT = { id: 'congso-portal-test', secret: 'sso-test-client-secret-0123456789abcdef' };
 
-
 let t: TestApp;
 let server: Server;
 let provider: FastifyInstance;
@@ -75,7 +74,12 @@ async function authorise(b: Browser, who: SimCitizen, next = '/ho-so-cua-toi'): 
   const page = await b.go('GET', `${t.base}/dang-nhap/vneid?next=${encodeURIComponent(next)}`);
   expect(new URL(page.url).pathname).toMatch(/^\/sso\/interaction\//);
   const action = new URL(/<form method="post" action="([^"]+)"/.exec(page.text)![1].replace(/&amp;/g, '&'), page.url).href;
-  const back = await b.go('POST', action, { body: new URLSearchParams({ username: who.username, password: who.password }), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, isCallback);
+  const back = await b.go(
+    'POST',
+    action,
+    { body: new URLSearchParams({ username: who.username, password: who.password }), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    isCallback,
+  );
   expect(back.held, 'the provider redirects to the callback').toBeDefined();
   return new URL(back.held!);
 }
@@ -142,7 +146,11 @@ describe('signing in with the national SSO', () => {
     const row = await t.ctx.database.db.selectFrom('sessions').select('data').where('id_hash', '=', idHash).executeTakeFirstOrThrow();
     const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as { oidc: { verifier: string } };
     data.oidc.verifier = oidc.randomPKCECodeVerifier();
-    await t.ctx.database.db.updateTable('sessions').set({ data: JSON.stringify(data) }).where('id_hash', '=', idHash).execute();
+    await t.ctx.database.db
+      .updateTable('sessions')
+      .set({ data: JSON.stringify(data) })
+      .where('id_hash', '=', idHash)
+      .execute();
     await expectRefused(b, callback, await failures());
   });
 
@@ -169,7 +177,11 @@ describe('signing in with the national SSO', () => {
   it('a browser signed in as an official is told to sign out first, and stays signed in', async () => {
     // This app has no demo data: the official is created here.
     await createUnit(t.ctx, { id: '000.99.00.G12', parentId: null, kind: 'ministry', name: 'Bộ Thử nghiệm' }, 'test');
-    await createStaff(t.ctx, { username: 'canbo.sso', fullName: 'Đỗ Văn Cán', password: 'mat-khau-dai-10', roles: [{ role: 'specialist', unitId: '000.99.00.G12' }] }, 'test');
+    await createStaff(
+      t.ctx,
+      { username: 'canbo.sso', fullName: 'Đỗ Văn Cán', password: 'mat-khau-dai-10', roles: [{ role: 'specialist', unitId: '000.99.00.G12' }] },
+      'test',
+    );
     const b = new Browser();
     const form = await b.send('GET', `${t.base}/can-bo/dang-nhap`, { headers: { accept: 'text/html' } });
     const signIn = await b.send('POST', `${t.base}/can-bo/dang-nhap`, {

@@ -60,15 +60,23 @@ export async function registerSso(app: App, ctx: Ctx) {
     schema: { hide: true },
     handler: async (req, reply) => {
       const pending = req.session?.data.oidc as { verifier: string; state: string; nonce: string; next: string } | undefined;
-      if (!pending) throw new AppError('SSO_ATTEMPT_EXPIRED', { vi: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', en: 'The sign-in attempt expired; start again' });
+      if (!pending)
+        throw new AppError('SSO_ATTEMPT_EXPIRED', { vi: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại', en: 'The sign-in attempt expired; start again' });
       const c = await discover();
       const current = new URL(req.url, publicUrl);
       let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
       try {
-        tokens = await oidc.authorizationCodeGrant(c, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce });
+        tokens = await oidc.authorizationCodeGrant(c, current, {
+          pkceCodeVerifier: pending.verifier,
+          expectedState: pending.state,
+          expectedNonce: pending.nonce,
+        });
       } catch (e) {
         await audit(ctx.database.db, { actor: 'anonymous', action: 'auth.sso.failed', data: { reason: (e as Error).message.slice(0, 200) } });
-        throw new AppError('SSO_SIGN_IN_FAILED', { vi: 'Đăng nhập qua hệ thống xác thực quốc gia không thành công', en: 'Sign-in through the national SSO failed' });
+        throw new AppError('SSO_SIGN_IN_FAILED', {
+          vi: 'Đăng nhập qua hệ thống xác thực quốc gia không thành công',
+          en: 'Sign-in through the national SSO failed',
+        });
       }
       const claims = tokens.claims()!;
       const info = await oidc.fetchUserInfo(c, tokens.access_token, claims.sub);
@@ -93,10 +101,19 @@ function ssoConfiguration(ctx: Ctx): Promise<oidc.Configuration> {
   if (had) return had;
   const { oidc: cfg } = ctx.config;
   const p = oidc
-    .discovery(new URL(cfg.issuer), cfg.clientId, cfg.clientSecret, undefined, cfg.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : undefined)
+    .discovery(
+      new URL(cfg.issuer),
+      cfg.clientId,
+      cfg.clientSecret,
+      undefined,
+      cfg.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : undefined,
+    )
     .catch((e) => {
       configurations.delete(ctx);
-      throw new AppError('SERVICE_UNAVAILABLE', { vi: 'Không kết nối được hệ thống xác thực quốc gia', en: `National SSO unreachable: ${(e as Error).message}` });
+      throw new AppError('SERVICE_UNAVAILABLE', {
+        vi: 'Không kết nối được hệ thống xác thực quốc gia',
+        en: `National SSO unreachable: ${(e as Error).message}`,
+      });
     });
   configurations.set(ctx, p);
   return p;
@@ -142,7 +159,9 @@ async function upsertCitizen(ctx: Ctx, issuer: string, raw: Record<string, unkno
     .insertInto('citizens')
     .values({ issuer, subject: c.sub, kind: c.kind, full_name: c.name, identifier: c.identifier ?? null, ...contact, last_login_at: new Date() })
     .onConflict((oc) =>
-      oc.columns(['issuer', 'subject']).doUpdateSet({ full_name: c.name, kind: c.kind, identifier: c.identifier ?? null, ...contact, last_login_at: new Date() }),
+      oc
+        .columns(['issuer', 'subject'])
+        .doUpdateSet({ full_name: c.name, kind: c.kind, identifier: c.identifier ?? null, ...contact, last_login_at: new Date() }),
     )
     .returning(['id'])
     .executeTakeFirstOrThrow();

@@ -37,11 +37,14 @@ async function pageSession(username: string, otp?: string): Promise<string> {
 }
 
 const meBy = async (cred: { token?: string; cookie?: string }) => {
-  const r = await fetch(`${t.base}/api/v1/me`, { headers: { ...(cred.token ? { authorization: `Bearer ${cred.token}` } : {}), ...(cred.cookie ? { cookie: cred.cookie } : {}) } });
+  const r = await fetch(`${t.base}/api/v1/me`, {
+    headers: { ...(cred.token ? { authorization: `Bearer ${cred.token}` } : {}), ...(cred.cookie ? { cookie: cred.cookie } : {}) },
+  });
   return { status: r.status, body: (await r.json()) as Me };
 };
 
-const setRoles = (username: string, roles: { role: string; unitId: string }[]) => api(t, 'PUT', `/api/v1/staff/${username}/roles`, { token: admin, body: { roles } });
+const setRoles = (username: string, roles: { role: string; unitId: string }[]) =>
+  api(t, 'PUT', `/api/v1/staff/${username}/roles`, { token: admin, body: { roles } });
 
 describe('revocation takes effect on the next request', () => {
   it('roles set to none: the token and the session both lose them at once', async () => {
@@ -64,7 +67,13 @@ describe('revocation takes effect on the next request', () => {
     const up = await uploadPdf(t, token);
     const filed = await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', {
       token,
-      body: { procedureCode: TEST_PROCEDURE.code, channel: 1, applicant: { name: 'Lê Thị Thu', identifier: '001190000111' }, form: FORM, components: [{ code: 'T-01', uploadId: up }] },
+      body: {
+        procedureCode: TEST_PROCEDURE.code,
+        channel: 1,
+        applicant: { name: 'Lê Thị Thu', identifier: '001190000111' },
+        form: FORM,
+        components: [{ code: 'T-01', uploadId: up }],
+      },
     });
     expect(filed.status).toBe(201);
     const code = filed.body.code;
@@ -102,7 +111,10 @@ describe('revocation takes effect on the next request', () => {
   it('a role that needs a second factor, granted to a session signed in without one, counts from the next sign-in', async () => {
     const cookie = await pageSession('lanhdao');
     expect((await meBy({ cookie })).body.roles.map((r) => r.role)).toEqual(['unit_leader']);
-    const granted = await setRoles('lanhdao', [{ role: 'unit_leader', unitId: '000.05.01.G12' }, { role: 'administrator', unitId: '000.00.00.G12' }]);
+    const granted = await setRoles('lanhdao', [
+      { role: 'unit_leader', unitId: '000.05.01.G12' },
+      { role: 'administrator', unitId: '000.00.00.G12' },
+    ]);
     expect(granted.status).toBe(200);
     expect((await meBy({ cookie })).body.roles.map((r) => r.role)).toEqual(['unit_leader']);
     expect((await fetch(`${t.base}/api/v1/staff`, { headers: { cookie } })).status).toBe(403);
@@ -111,7 +123,9 @@ describe('revocation takes effect on the next request', () => {
 
   it('a service account made inactive loses its tokens', async () => {
     const secret = (await import('../../platform/config.ts')).demoSecretsIn(t.dataDir).serviceAccount;
-    const r = await api<{ access_token: string }>(t, 'POST', '/api/v1/oauth/token', { body: { grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: secret } });
+    const r = await api<{ access_token: string }>(t, 'POST', '/api/v1/oauth/token', {
+      body: { grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: secret },
+    });
     expect((await meBy({ token: r.body.access_token })).status).toBe(200);
     // No API disables a service account yet: the operator does it in the database.
     await t.ctx.database.db.updateTable('service_accounts').set({ active: false }).where('client_id', '=', 'dvcqg').execute();

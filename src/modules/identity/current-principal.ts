@@ -33,13 +33,33 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function currentPrincipal(ctx: Ctx): (p: Principal) => Promise<Principal | null> {
   const staffNow = batchLookup<string, StaffNow>(async (ids) => {
-    const rows = await sql<{ id: string; username: string; full_name: string; active: boolean; must_change_password: boolean; password_changed_at: Date | string | null; roles: { role: StaffRole; unitId: string }[] }>`
+    const rows = await sql<{
+      id: string;
+      username: string;
+      full_name: string;
+      active: boolean;
+      must_change_password: boolean;
+      password_changed_at: Date | string | null;
+      roles: { role: StaffRole; unitId: string }[];
+    }>`
       select s.id, s.username, s.full_name, s.active, s.must_change_password, s.password_changed_at,
         coalesce(json_agg(json_build_object('role', r.role, 'unitId', r.unit_id) order by r.unit_id, r.role) filter (where r.staff_id is not null), '[]') as roles
       from staff s left join staff_roles r on r.staff_id = s.id
       where s.id = any(${ids}::uuid[])
       group by s.id`.execute(ctx.database.db);
-    return new Map(rows.rows.map((r) => [r.id, { username: r.username, name: r.full_name, active: r.active, mustChangePassword: r.must_change_password, credentialsSince: r.password_changed_at ? Math.floor(new Date(r.password_changed_at).getTime() / 1000) : null, roles: r.roles }]));
+    return new Map(
+      rows.rows.map((r) => [
+        r.id,
+        {
+          username: r.username,
+          name: r.full_name,
+          active: r.active,
+          mustChangePassword: r.must_change_password,
+          credentialsSince: r.password_changed_at ? Math.floor(new Date(r.password_changed_at).getTime() / 1000) : null,
+          roles: r.roles,
+        },
+      ]),
+    );
   });
   const serviceNow = batchLookup<string, ServiceNow>(async (ids) => {
     const rows = await ctx.database.db.selectFrom('service_accounts').select(['client_id', 'name', 'active', 'scopes']).where('client_id', 'in', ids).execute();
@@ -64,7 +84,15 @@ export function currentPrincipal(ctx: Ctx): (p: Principal) => Promise<Principal 
         // old one) is worthless; sessions of that time were deleted with the change.
         if (p.issuedAt !== undefined && now.credentialsSince !== null && p.issuedAt < now.credentialsSince) return null;
         const roles = p.mfa ? now.roles : now.roles.filter((r) => !TOTP_REQUIRED_ROLES.includes(r.role));
-        return { kind: 'staff', id: p.id, username: now.username, name: now.name, roles, ...(p.mfa ? { mfa: true } : {}), ...(now.mustChangePassword ? { mustChangePassword: true } : {}) };
+        return {
+          kind: 'staff',
+          id: p.id,
+          username: now.username,
+          name: now.name,
+          roles,
+          ...(p.mfa ? { mfa: true } : {}),
+          ...(now.mustChangePassword ? { mustChangePassword: true } : {}),
+        };
       }
     }
   };

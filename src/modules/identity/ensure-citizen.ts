@@ -27,7 +27,17 @@ export async function ensureCitizen(ctx: Ctx, issuer: string, c: KnownCitizen): 
   const { db } = ctx.database;
   await db
     .insertInto('citizens')
-    .values({ issuer, subject: c.sub, kind: c.kind, full_name: c.name, identifier: c.identifier, email: c.email ?? null, phone: c.phone ?? null, address: c.address ?? null, last_login_at: null })
+    .values({
+      issuer,
+      subject: c.sub,
+      kind: c.kind,
+      full_name: c.name,
+      identifier: c.identifier,
+      email: c.email ?? null,
+      phone: c.phone ?? null,
+      address: c.address ?? null,
+      last_login_at: null,
+    })
     .onConflict((oc) => oc.columns(['issuer', 'subject']).doNothing())
     .execute();
   const row = await db.selectFrom('citizens').select('id').where('issuer', '=', issuer).where('subject', '=', c.sub).executeTakeFirstOrThrow();

@@ -15,8 +15,18 @@ afterAll(() => t?.close());
 const signIn = (body: unknown) => api<Tok & Err>(t, 'POST', '/api/v1/auth/login', { body });
 /** The audit entries about an account, after the mark (the last entry's id when the test began). */
 const auditFor = (target: string, after = 0) =>
-  t.ctx.database.db.selectFrom('audit_log').select(['action', 'data']).where('target', '=', target).where('id', '>', after).orderBy('id').execute() as Promise<{ action: string; data: { reason?: string } | null }[]>;
-const mark = async () => Number((await t.ctx.database.db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('m')).executeTakeFirstOrThrow()).m ?? 0);
+  t.ctx.database.db.selectFrom('audit_log').select(['action', 'data']).where('target', '=', target).where('id', '>', after).orderBy('id').execute() as Promise<
+    { action: string; data: { reason?: string } | null }[]
+  >;
+const mark = async () =>
+  Number(
+    (
+      await t.ctx.database.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.max('id').as('m'))
+        .executeTakeFirstOrThrow()
+    ).m ?? 0,
+  );
 
 describe('official sign-in', () => {
   it('an administrator needs the TOTP code; with it gets a bearer token that names their roles', async () => {
@@ -124,7 +134,9 @@ describe('official sign-in', () => {
   });
 
   it('malformed bodies are refused with a field path', async () => {
-    const r = await api<{ error: { details: { path: string }[] } }>(t, 'POST', '/api/v1/auth/login', { body: { username: 'admin', password: 'x', otp: '12ab56' } });
+    const r = await api<{ error: { details: { path: string }[] } }>(t, 'POST', '/api/v1/auth/login', {
+      body: { username: 'admin', password: 'x', otp: '12ab56' },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.details[0].path).toBe('body.otp');
     expect((await api(t, 'POST', '/api/v1/auth/login', { body: '{"username":' })).status).toBe(400);
@@ -148,16 +160,23 @@ describe('client-credentials grant for integrating systems', () => {
   });
 
   it('JSON body credentials work; a wrong secret, unknown grant or unheld scope is refused', async () => {
-    expect((await api(t, 'POST', '/api/v1/oauth/token', { body: { grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: secret() } })).status).toBe(200);
-    expect((await api(t, 'POST', '/api/v1/oauth/token', { body: { grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: 'nope' } })).status).toBe(401);
+    expect(
+      (await api(t, 'POST', '/api/v1/oauth/token', { body: { grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: secret() } })).status,
+    ).toBe(200);
+    expect(
+      (await api(t, 'POST', '/api/v1/oauth/token', { body: { grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: 'nope' } })).status,
+    ).toBe(401);
     expect((await api(t, 'POST', '/api/v1/oauth/token', { body: { grant_type: 'password', client_id: 'dvcqg', client_secret: secret() } })).status).toBe(400);
-    const unheld = await api<Err>(t, 'POST', '/api/v1/oauth/token', { body: { grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: secret(), scope: 'admin' } });
+    const unheld = await api<Err>(t, 'POST', '/api/v1/oauth/token', {
+      body: { grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: secret(), scope: 'admin' },
+    });
     expect([unheld.status, unheld.body.error.code]).toEqual([403, 'SCOPE_NOT_GRANTED']);
   });
 
   it('a service token cannot reach staff routes', async () => {
-    const r = await api<{ access_token: string }>(t, 'POST', '/api/v1/oauth/token', { body: { grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: secret() } });
+    const r = await api<{ access_token: string }>(t, 'POST', '/api/v1/oauth/token', {
+      body: { grant_type: 'client_credentials', client_id: 'dvcqg', client_secret: secret() },
+    });
     expect((await api(t, 'GET', '/api/v1/staff', { token: r.body.access_token })).status).toBe(403);
   });
 });
-

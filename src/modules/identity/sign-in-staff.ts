@@ -12,7 +12,11 @@ export { MAX_FAILED_SIGN_INS as MAX_FAILED_LOGINS, LOCKOUT_MINUTES } from '../..
 export const StaffSignInInput = z.object({
   username: z.string().trim().toLowerCase().min(1).max(64),
   password: z.string().min(1).max(200),
-  otp: z.string().trim().regex(/^\d{6}$/, 'must be 6 digits').optional(),
+  otp: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'must be 6 digits')
+    .optional(),
 });
 export type StaffSignInInput = z.infer<typeof StaffSignInInput>;
 
@@ -39,12 +43,17 @@ export async function signInStaff(ctx: Ctx, input: StaffSignInInput, meta: { ip:
     throw lockedError(attempt.lockedUntil);
   }
   const fail = async (reason: Reason): Promise<never> => {
-    await audit(db, { actor: 'anonymous', action: attempt.lockedUntil ? 'auth.lockout' : 'auth.login.failed', target, data: { ip: meta.ip, reason, failures: attempt.failures } });
+    await audit(db, {
+      actor: 'anonymous',
+      action: attempt.lockedUntil ? 'auth.lockout' : 'auth.login.failed',
+      target,
+      data: { ip: meta.ip, reason, failures: attempt.failures },
+    });
     throw attempt.lockedUntil ? lockedError(attempt.lockedUntil) : invalid();
   };
 
   const staff = await db.selectFrom('staff').selectAll().where('username', '=', input.username).executeTakeFirst();
-  if (!staff || !staff.active) {
+  if (!staff?.active) {
     await verifyPassword(null, input.password);
     return fail(staff ? 'disabled' : 'unknown-user');
   }
@@ -74,7 +83,11 @@ export async function signInStaff(ctx: Ctx, input: StaffSignInInput, meta: { ip:
   }
   await throttle.clear(input.username);
   const mfa = step !== null;
-  await audit(db, { actor: `staff:${staff.username}`, action: 'auth.login', data: { ip: meta.ip, otp: mfa, ...(staff.must_change_password ? { mustChangePassword: true } : {}) } });
+  await audit(db, {
+    actor: `staff:${staff.username}`,
+    action: 'auth.login',
+    data: { ip: meta.ip, otp: mfa, ...(staff.must_change_password ? { mustChangePassword: true } : {}) },
+  });
   return {
     kind: 'staff',
     id: staff.id,

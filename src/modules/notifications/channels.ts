@@ -32,9 +32,7 @@ export function emailChannel(config: Pick<Config, 'smtp' | 'publicUrl'>): Channe
   const host = new URL(config.publicUrl).hostname;
   const from = config.smtp?.from ?? `congso <no-reply@${host}>`;
   const domain = /@([^\s@<>]+)>?\s*$/.exec(from)?.[1] ?? host;
-  const transport = config.smtp
-    ? nodemailer.createTransport(config.smtp.url, { from })
-    : nodemailer.createTransport({ jsonTransport: true }, { from });
+  const transport = config.smtp ? nodemailer.createTransport(config.smtp.url, { from }) : nodemailer.createTransport({ jsonTransport: true }, { from });
   return {
     name: 'email',
     async send(msg) {

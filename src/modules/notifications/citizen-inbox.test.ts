@@ -10,19 +10,31 @@ import { CookieBrowser } from '../../../test/cookie-browser.ts';
  * "Thông báo", with an unread count; nobody else sees them.
  */
 
-
-const MINH = { username: '001089012345', password: 'congso-demo', email: 'minh.tran@example.vn', phone: '0912345678', address: 'Số 12 Hàng Bài, phường Hoàn Kiếm, Hà Nội' };
+const MINH = {
+  username: '001089012345',
+  password: 'congso-demo',
+  email: 'minh.tran@example.vn',
+  phone: '0912345678',
+  address: 'Số 12 Hàng Bài, phường Hoàn Kiếm, Hà Nội',
+};
 
 /** Signs in through the portal's "Đăng nhập bằng VNeID", the simulator's login form, and back. */
 async function signInWithVneid(b: CookieBrowser, who = MINH) {
   const page = await b.go('GET', '/dang-nhap/vneid');
   expect(page.url).toMatch(/\/sso\/interaction\//);
   const action = /<form method="post" action="([^"]+)"/.exec(page.text)![1].replace(/&amp;/g, '&');
-  const back = await b.go('POST', action, { body: new URLSearchParams({ username: who.username, password: who.password }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const back = await b.go('POST', action, {
+    body: new URLSearchParams({ username: who.username, password: who.password }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   expect(new URL(back.url).pathname.startsWith('/sso')).toBe(false);
 }
 
-type Inbox = { items: { id: string; event: string; dossierCode: string | null; subject: string; text: string; readAt: string | null }[]; unread: number; more: boolean };
+type Inbox = {
+  items: { id: string; event: string; dossierCode: string | null; subject: string; text: string; readAt: string | null }[];
+  unread: number;
+  more: boolean;
+};
 
 let t: TestApp;
 const b = () => new CookieBrowser(t.base);
@@ -51,7 +63,11 @@ afterAll(async () => {
 
 describe('a VNeID citizen filing online without e-mail or phone', () => {
   it('signing in keeps the contact details the identity claims give, and the filing form offers them', async () => {
-    const row = await t.ctx.database.db.selectFrom('citizens').select(['email', 'phone', 'address']).where('identifier', '=', MINH.username).executeTakeFirstOrThrow();
+    const row = await t.ctx.database.db
+      .selectFrom('citizens')
+      .select(['email', 'phone', 'address'])
+      .where('identifier', '=', MINH.username)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ email: MINH.email, phone: MINH.phone, address: MINH.address });
     const form = await minh.go('GET', `/nop-ho-so/${TEST_PROCEDURE.code}`);
     expect(form.status).toBe(200);
@@ -73,10 +89,18 @@ describe('a VNeID citizen filing online without e-mail or phone', () => {
     fd.append('intent', 'review');
     const review = await minh.go('POST', `/nop-ho-so/${TEST_PROCEDURE.code}?_csrf=${encodeURIComponent(csrf)}`, { body: fd });
     expect(review.url, review.text.slice(0, 2000)).toMatch(/\/xem-lai$/);
-    const filed = await minh.go('POST', `/nop-ho-so/${TEST_PROCEDURE.code}/nop`, { body: new URLSearchParams({ _csrf: CookieBrowser.csrf(review.text) }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const filed = await minh.go('POST', `/nop-ho-so/${TEST_PROCEDURE.code}/nop`, {
+      body: new URLSearchParams({ _csrf: CookieBrowser.csrf(review.text) }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     code = new URL(filed.url).searchParams.get('ma') ?? '';
     expect(code).toMatch(/-\d{4}$/);
-    const view = await api<{ applicant: { email: string | null; phone: string | null; address: string | null }; delivery: string }>(t, 'GET', `/api/v1/dossiers/${code}`, { token: receiving });
+    const view = await api<{ applicant: { email: string | null; phone: string | null; address: string | null }; delivery: string }>(
+      t,
+      'GET',
+      `/api/v1/dossiers/${code}`,
+      { token: receiving },
+    );
     expect(view.body.applicant).toMatchObject({ email: null, phone: null, address: MINH.address });
     expect(view.body.delivery).toBe('online');
   });
@@ -96,7 +120,11 @@ describe('a VNeID citizen filing online without e-mail or phone', () => {
   });
 
   it('approval and return add theirs; the return says where the result is', async () => {
-    for (const [who, body] of [['lanhdao', { action: 'assign', assignee: 'chuyenvien' }], ['chuyenvien', { action: 'propose' }], ['ky', { action: 'approve' }]] as const) {
+    for (const [who, body] of [
+      ['lanhdao', { action: 'assign', assignee: 'chuyenvien' }],
+      ['chuyenvien', { action: 'propose' }],
+      ['ky', { action: 'approve' }],
+    ] as const) {
       const r = await act(t, await login(t, who), code, body);
       expect(r.status, JSON.stringify(r.body)).toBe(200);
     }
@@ -111,9 +139,19 @@ describe('a VNeID citizen filing online without e-mail or phone', () => {
 
   it('the same event written twice stays one entry', async () => {
     const data = { dossierCode: code, procedureName: TEST_PROCEDURE.name, applicantName: 'Trần Văn Minh', trackingUrl: `${t.base}/tra-cuu?ma=${code}` };
-    const citizenId = (await t.ctx.database.db.selectFrom('dossiers').select('owner_citizen_id').where('code', '=', code).executeTakeFirstOrThrow()).owner_citizen_id!;
+    const citizenId = (await t.ctx.database.db.selectFrom('dossiers').select('owner_citizen_id').where('code', '=', code).executeTakeFirstOrThrow())
+      .owner_citizen_id!;
     for (let i = 0; i < 2; i++) {
-      await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { recipient: { name: 'Trần Văn Minh' }, event: 'dossier.result_ready', data, units: ['000.05.01.G12'], citizenId, key: `${code}#test` }));
+      await t.ctx.database.db.transaction().execute((tx) =>
+        notify(t.ctx, tx, {
+          recipient: { name: 'Trần Văn Minh' },
+          event: 'dossier.result_ready',
+          data,
+          units: ['000.05.01.G12'],
+          citizenId,
+          key: `${code}#test`,
+        }),
+      );
     }
     const box = await inbox();
     expect(box.items).toHaveLength(4);
@@ -125,7 +163,10 @@ describe('a VNeID citizen filing online without e-mail or phone', () => {
     const page = await minh.go('GET', '/ho-so-cua-toi');
     expect(page.text).toContain('Thông báo (4 chưa đọc)');
     const token = CookieBrowser.csrf(page.text);
-    const r = await minh.send('POST', '/api/v1/me/notifications/read', { body: JSON.stringify({ ids: [before.items[3].id] }), headers: { 'content-type': 'application/json', 'x-csrf-token': token } });
+    const r = await minh.send('POST', '/api/v1/me/notifications/read', {
+      body: JSON.stringify({ ids: [before.items[3].id] }),
+      headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+    });
     expect(r.status, r.text).toBe(200);
     expect(JSON.parse(r.text)).toEqual({ marked: 1, unread: 3 });
     expect((await inbox()).unread).toBe(3);

@@ -15,6 +15,9 @@ export async function countUnreadNotifications(ctx: Ctx, citizenId: string): Pro
     .where('citizen_id', '=', citizenId)
     .where('read_at', 'is', null)
     .limit(UNREAD_CAP);
-  const r = await ctx.database.db.selectFrom(unread.as('u')).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  const r = await ctx.database.db
+    .selectFrom(unread.as('u'))
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -40,7 +40,11 @@ export const CitizenInboxPage = z.object({
 export type CitizenNotification = CitizenNotificationView & { blocks: Block[] };
 
 const asCitizen = (p: Principal | null) => {
-  if (p?.kind !== 'citizen') throw new AppError('FORBIDDEN', { vi: 'Chỉ người dân, doanh nghiệp đã đăng nhập mới có hộp thông báo', en: 'Only signed-in citizens and businesses have a notification list' });
+  if (p?.kind !== 'citizen')
+    throw new AppError('FORBIDDEN', {
+      vi: 'Chỉ người dân, doanh nghiệp đã đăng nhập mới có hộp thông báo',
+      en: 'Only signed-in citizens and businesses have a notification list',
+    });
   return p;
 };
 
@@ -49,7 +53,12 @@ const asCitizen = (p: Principal | null) => {
  * the reader's language from what was recorded at the time of the event. Nothing is marked read
  * here (see markNotificationsRead).
  */
-export async function listCitizenNotifications(ctx: Ctx, p: Principal | null, q: CitizenInboxQuery = {}, lang: NotificationLang = 'vi'): Promise<{ items: CitizenNotification[]; page: number; pageSize: number; more: boolean; unread: number }> {
+export async function listCitizenNotifications(
+  ctx: Ctx,
+  p: Principal | null,
+  q: CitizenInboxQuery = {},
+  lang: NotificationLang = 'vi',
+): Promise<{ items: CitizenNotification[]; page: number; pageSize: number; more: boolean; unread: number }> {
   const me = asCitizen(p);
   const parsed = CitizenInboxQuery.safeParse(q);
   if (!parsed.success) throw fromZod(parsed.error);
@@ -73,16 +82,18 @@ export async function listCitizenNotifications(ctx: Ctx, p: Principal | null, q:
     // A row this version cannot render (an event or field from a later release) is left out, not a 500.
     if (!event.success || !data.success) return [];
     const m = renderNotification(event.data, lang, data.data);
-    return [{
-      id: r.id,
-      event: r.event,
-      dossierCode: r.dossier_code,
-      subject: m.subject,
-      blocks: m.blocks,
-      text: m.blocks.map((b) => ('p' in b ? b.p : 'list' in b ? b.list.map((i) => `- ${i}`).join('\n') : `${b.link.label}: ${b.link.url}`)).join('\n\n'),
-      createdAt: new Date(r.created_at).toISOString(),
-      readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
-    }];
+    return [
+      {
+        id: r.id,
+        event: r.event,
+        dossierCode: r.dossier_code,
+        subject: m.subject,
+        blocks: m.blocks,
+        text: m.blocks.map((b) => ('p' in b ? b.p : 'list' in b ? b.list.map((i) => `- ${i}`).join('\n') : `${b.link.label}: ${b.link.url}`)).join('\n\n'),
+        createdAt: new Date(r.created_at).toISOString(),
+        readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
+      },
+    ];
   });
   return { items, page, pageSize: size, more: rows.length > size, unread };
 }

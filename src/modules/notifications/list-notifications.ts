@@ -74,7 +74,9 @@ export async function listNotifications(ctx: Ctx, p: Principal | null, input: Li
  */
 export async function getNotification(ctx: Ctx, p: Principal | null, id: string): Promise<NotificationDetail> {
   const scope = await outboxScope(ctx, p);
-  const row = UUID.test(id) ? await ctx.database.db.selectFrom('notifications').selectAll().where('id', '=', id).where(within(scope)).executeTakeFirst() : undefined;
+  const row = UUID.test(id)
+    ? await ctx.database.db.selectFrom('notifications').selectAll().where('id', '=', id).where(within(scope)).executeTakeFirst()
+    : undefined;
   if (!row) throw notFound({ vi: `thông báo ${id}`, en: `Notification ${id}` });
   return { ...view(row), html: row.body_html };
 }

@@ -19,7 +19,11 @@ export const MarkReadResult = z.object({ marked: z.number().int(), unread: z.num
  * transaction with its audit entry; only their own rows are ever touched.
  */
 export async function markNotificationsRead(ctx: Ctx, p: Principal | null, input: MarkReadInput = {}): Promise<z.infer<typeof MarkReadResult>> {
-  if (p?.kind !== 'citizen') throw new AppError('FORBIDDEN', { vi: 'Chỉ người dân, doanh nghiệp đã đăng nhập mới có hộp thông báo', en: 'Only signed-in citizens and businesses have a notification list' });
+  if (p?.kind !== 'citizen')
+    throw new AppError('FORBIDDEN', {
+      vi: 'Chỉ người dân, doanh nghiệp đã đăng nhập mới có hộp thông báo',
+      en: 'Only signed-in citizens and businesses have a notification list',
+    });
   const parsed = MarkReadInput.safeParse(input);
   if (!parsed.success) throw fromZod(parsed.error);
   const { ids } = parsed.data;

@@ -19,7 +19,8 @@ const dirs: string[] = [];
 function migrationsUpTo(last: string, inclusive: boolean) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'congso-migrations-'));
   dirs.push(dir);
-  for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && (inclusive ? f <= last : f < last))) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+  for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && (inclusive ? f <= last : f < last)))
+    copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
   // migrate() resolves file names against the folder as a URL: it must end with a slash.
   return `${dir}/`;
 }
@@ -40,12 +41,16 @@ afterAll(async () => {
 describe('the notification scope migration', () => {
   it("backfills every message with its dossier's receiving and handling units", async () => {
     await migrate(db.pool, migrationsUpTo(SCOPE, false));
-    const dossier = (code: string, receiving: string, handling: string) => sql`
+    const dossier = (code: string, receiving: string, handling: string) =>
+      sql`
       insert into dossiers (code, receiving_unit, handling_unit, procedure_code, procedure_version, procedure_name, channel, applicant, applicant_name_norm, filed_by, form, status, national_status, step, submitted_at, state)
-      values (${code}, ${receiving}, ${handling}, '9.1', 1, 'Thủ tục', 2, '{}'::jsonb, 'x', 'citizen:x', '{}'::jsonb, 'received', 2, 1, now(), '{}'::jsonb)`.execute(db.db);
+      values (${code}, ${receiving}, ${handling}, '9.1', 1, 'Thủ tục', 2, '{}'::jsonb, 'x', 'citizen:x', '{}'::jsonb, 'received', 2, 1, now(), '{}'::jsonb)`.execute(
+        db.db,
+      );
     await dossier('A-250101-0001', '000.01.01.G12', '000.05.01.G12');
     await dossier('B-250101-0001', '000.05.02.G12', '000.05.02.G12');
-    const message = (code: string | null) => sql`
+    const message = (code: string | null) =>
+      sql`
       insert into notifications (event, channel, lang, recipient, recipient_name, dossier_code, data, body_text)
       values ('dossier.received', 'email', 'vi', 'a@example.vn', 'A', ${code}, '{}'::jsonb, 'x')`.execute(db.db);
     await message('A-250101-0001');
@@ -53,7 +58,10 @@ describe('the notification scope migration', () => {
     await message(null);
 
     expect(await migrate(db.pool, migrationsUpTo(SCOPE, true))).toEqual([SCOPE]);
-    const rows = await sql<{ dossier_code: string | null; dossier_units: string[] }>`select dossier_code, dossier_units from notifications order by dossier_code nulls last`.execute(db.db);
+    const rows = await sql<{
+      dossier_code: string | null;
+      dossier_units: string[];
+    }>`select dossier_code, dossier_units from notifications order by dossier_code nulls last`.execute(db.db);
     expect(rows.rows).toEqual([
       { dossier_code: 'A-250101-0001', dossier_units: ['000.01.01.G12', '000.05.01.G12'] },
       { dossier_code: 'B-250101-0001', dossier_units: ['000.05.02.G12'] },

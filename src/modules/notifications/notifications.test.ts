@@ -30,7 +30,17 @@ const everywhere = { name: 'Phạm Thị Hồng Nhung', email: 'nhung@example.vn
 const rowsFor = (code: string) => t.ctx.database.db.selectFrom('notifications').selectAll().where('dossier_code', '=', code).orderBy('channel').execute();
 const jobsFor = async (ids: string[]) =>
   ids.length
-    ? (await sql<{ id: string; data: { id: string }; retry_limit: number; retry_backoff: boolean; state: string }>`select id, data, retry_limit, retry_backoff, state from pgboss.job where name = ${NOTIFICATION_QUEUE} and data->>'id' in (${sql.join(ids)})`.execute(t.ctx.database.db)).rows
+    ? (
+        await sql<{
+          id: string;
+          data: { id: string };
+          retry_limit: number;
+          retry_backoff: boolean;
+          state: string;
+        }>`select id, data, retry_limit, retry_backoff, state from pgboss.job where name = ${NOTIFICATION_QUEUE} and data->>'id' in (${sql.join(ids)})`.execute(
+          t.ctx.database.db,
+        )
+      ).rows
     : [];
 
 const FOOTER_VI = '-- \nThư này được gửi tự động từ Hệ thống một cửa điện tử; vui lòng không trả lời thư này.\n';
@@ -47,7 +57,9 @@ const RECEIVED_VI_TEXT = [
 describe('notify, in the transaction of the state change', () => {
   it('writes one queued, rendered row per channel and a job per row when the transaction commits', async () => {
     const code = 'T01-250601-0001';
-    const written = await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.received', data: data(code) }));
+    const written = await t.ctx.database.db
+      .transaction()
+      .execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.received', data: data(code) }));
     expect(written.map((w) => w.channel).sort()).toEqual(['email', 'sms', 'zalo']);
 
     const rows = await rowsFor(code);
@@ -58,18 +70,25 @@ describe('notify, in the transaction of the state change', () => {
     ]);
     const [email, sms, zalo] = rows;
     // The receipt (form 01's notice), written out: what the applicant reads, not what the template makes.
-    expect(email).toMatchObject({ subject: 'Đã tiếp nhận hồ sơ T01-250601-0001', body_text: RECEIVED_VI_TEXT, event: 'dossier.received', recipient_name: everywhere.name });
+    expect(email).toMatchObject({
+      subject: 'Đã tiếp nhận hồ sơ T01-250601-0001',
+      body_text: RECEIVED_VI_TEXT,
+      event: 'dossier.received',
+      recipient_name: everywhere.name,
+    });
     expect(email.body_html).toContain('<html lang="vi">');
     expect(email.body_html).toContain('<p>Ngày hẹn trả kết quả: 20/06/2025.</p>');
     expect(sms).toMatchObject({
       subject: null,
       body_html: null,
-      body_text: 'Ho so T01-250601-0001 (Cap Giay phep kinh doanh ban le ruou) da duoc tiep nhan. Hen tra ket qua 20/06/2025. Tra cuu: http://localhost/tra-cuu?ma=T01-250601-0001',
+      body_text:
+        'Ho so T01-250601-0001 (Cap Giay phep kinh doanh ban le ruou) da duoc tiep nhan. Hen tra ket qua 20/06/2025. Tra cuu: http://localhost/tra-cuu?ma=T01-250601-0001',
     });
     expect(zalo).toMatchObject({
       subject: null,
       body_html: null,
-      body_text: 'Hồ sơ T01-250601-0001 (Cấp Giấy phép kinh doanh bán lẻ rượu) đã được tiếp nhận. Hẹn trả kết quả 20/06/2025. Tra cứu: http://localhost/tra-cuu?ma=T01-250601-0001',
+      body_text:
+        'Hồ sơ T01-250601-0001 (Cấp Giấy phép kinh doanh bán lẻ rượu) đã được tiếp nhận. Hẹn trả kết quả 20/06/2025. Tra cứu: http://localhost/tra-cuu?ma=T01-250601-0001',
     });
     expect(email.data).toMatchObject(data(code));
     for (const r of rows) expect(r.dossier_units).toEqual(UNITS);
@@ -84,7 +103,9 @@ describe('notify, in the transaction of the state change', () => {
     let ids: string[] = [];
     await expect(
       t.ctx.database.db.transaction().execute(async (tx) => {
-        ids = (await notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.refused', data: { ...data(code), reason: 'Không thuộc thẩm quyền' } })).map((w) => w.id);
+        ids = (
+          await notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.refused', data: { ...data(code), reason: 'Không thuộc thẩm quyền' } })
+        ).map((w) => w.id);
         throw new Error('the state change failed');
       }),
     ).rejects.toThrow('the state change failed');
@@ -96,20 +117,39 @@ describe('notify, in the transaction of the state change', () => {
   it('uses only the channels the applicant can be reached on, in the language asked for', async () => {
     const code = 'T01-250601-0003';
     const one = await t.ctx.database.db.transaction().execute((tx) =>
-      notify(t.ctx, tx, { units: UNITS, recipient: { name: 'John Smith', email: 'john@example.com', phone: null }, event: 'dossier.result_ready', data: data(code), lang: 'en' }),
+      notify(t.ctx, tx, {
+        units: UNITS,
+        recipient: { name: 'John Smith', email: 'john@example.com', phone: null },
+        event: 'dossier.result_ready',
+        data: data(code),
+        lang: 'en',
+      }),
     );
     expect(one.map((w) => w.channel)).toEqual(['email']);
     const [row] = await rowsFor(code);
     expect(row).toMatchObject({ lang: 'en', subject: `Dossier ${code}: your result is ready` });
-    const none = await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: { name: 'Ẩn Danh' }, event: 'dossier.result_ready', data: data('T01-250601-0004') }));
+    const none = await t.ctx.database.db
+      .transaction()
+      .execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: { name: 'Ẩn Danh' }, event: 'dossier.result_ready', data: data('T01-250601-0004') }));
     expect(none).toEqual([]);
     expect(await rowsFor('T01-250601-0004')).toEqual([]);
   });
 
   it('stores the supplement request and the return notice in Vietnamese and English, word for word', async () => {
-    const stored = async (code: string, event: 'dossier.received' | 'dossier.supplement_requested' | 'dossier.returned', lang: 'vi' | 'en', extra: Record<string, unknown>) => {
+    const stored = async (
+      code: string,
+      event: 'dossier.received' | 'dossier.supplement_requested' | 'dossier.returned',
+      lang: 'vi' | 'en',
+      extra: Record<string, unknown>,
+    ) => {
       await t.ctx.database.db.transaction().execute((tx) =>
-        notify(t.ctx, tx, { units: UNITS, recipient: { name: everywhere.name, email: everywhere.email, phone: everywhere.phone }, event, data: { ...data(code), ...extra }, lang }),
+        notify(t.ctx, tx, {
+          units: UNITS,
+          recipient: { name: everywhere.name, email: everywhere.email, phone: everywhere.phone },
+          event,
+          data: { ...data(code), ...extra },
+          lang,
+        }),
       );
       const rows = await rowsFor(code);
       return { email: rows.find((r) => r.channel === 'email')!, sms: rows.find((r) => r.channel === 'sms')! };
@@ -129,7 +169,9 @@ describe('notify, in the transaction of the state change', () => {
         FOOTER_VI,
       ].join('\n\n'),
     );
-    expect(supVi.sms.body_text).toBe(`Ho so T01-250601-0011 (Cap Giay phep kinh doanh ban le ruou) can bo sung: Don de nghi: thieu chu ky. Tra cuu: ${link('T01-250601-0011')}`);
+    expect(supVi.sms.body_text).toBe(
+      `Ho so T01-250601-0011 (Cap Giay phep kinh doanh ban le ruou) can bo sung: Don de nghi: thieu chu ky. Tra cuu: ${link('T01-250601-0011')}`,
+    );
 
     const supEn = await stored('T01-250601-0012', 'dossier.supplement_requested', 'en', items);
     expect(supEn.email.subject).toBe('Dossier T01-250601-0012: more information needed');
@@ -155,7 +197,9 @@ describe('notify, in the transaction of the state change', () => {
         FOOTER_VI,
       ].join('\n\n'),
     );
-    expect(retVi.sms.body_text).toBe(`Ho so T01-250601-0013 (Cap Giay phep kinh doanh ban le ruou) da tra ket qua: nhan tai Bo phan Mot cua. Tra cuu: ${link('T01-250601-0013')}`);
+    expect(retVi.sms.body_text).toBe(
+      `Ho so T01-250601-0013 (Cap Giay phep kinh doanh ban le ruou) da tra ket qua: nhan tai Bo phan Mot cua. Tra cuu: ${link('T01-250601-0013')}`,
+    );
 
     const retEn = await stored('T01-250601-0014', 'dossier.returned', 'en', { delivery: 'desk' });
     expect(retEn.email.subject).toBe('Dossier T01-250601-0014: result returned');
@@ -231,7 +275,14 @@ describe('the notification worker', () => {
 
   it('sends each row, records the provider id, retries a failure with backoff and records what went wrong', async () => {
     const code = 'T02-250602-0001';
-    await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.supplement_requested', data: { ...data(code), items: ['Bản sao hợp đồng thuê nhà'] } }));
+    await t.ctx.database.db.transaction().execute((tx) =>
+      notify(t.ctx, tx, {
+        units: UNITS,
+        recipient: everywhere,
+        event: 'dossier.supplement_requested',
+        data: { ...data(code), items: ['Bản sao hợp đồng thuê nhà'] },
+      }),
+    );
 
     const sent = await until('e-mail and SMS sent', async () => {
       const rows = await rowsFor(code);
@@ -257,12 +308,19 @@ describe('the notification worker', () => {
 
   it('does not send a row twice when its job runs again', async () => {
     const code = 'T02-250602-0002';
-    const [w] = await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: { name: 'Lê Văn Tám', phone: '0987654321' }, event: 'dossier.result_ready', data: data(code) }));
+    const [w] = await t.ctx.database.db
+      .transaction()
+      .execute((tx) =>
+        notify(t.ctx, tx, { units: UNITS, recipient: { name: 'Lê Văn Tám', phone: '0987654321' }, event: 'dossier.result_ready', data: data(code) }),
+      );
     await until('SMS sent', async () => (await rowsFor(code))[0]?.status === 'sent');
     // One failed attempt, then the retry that sent it.
     expect(smsAttempts.get(w.id)).toBe(2);
     const again = await t.ctx.jobs.send(NOTIFICATION_QUEUE, { id: w.id });
-    await until('second job completed', async () => (await sql<{ state: string }>`select state from pgboss.job where id = ${again}`.execute(t.ctx.database.db)).rows[0]?.state === 'completed');
+    await until(
+      'second job completed',
+      async () => (await sql<{ state: string }>`select state from pgboss.job where id = ${again}`.execute(t.ctx.database.db)).rows[0]?.state === 'completed',
+    );
     expect(smsAttempts.get(w.id)).toBe(2);
     const [row] = await rowsFor(code);
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
@@ -277,7 +335,11 @@ describe('the notification worker', () => {
 describe('the outbox', () => {
   const code = 'T03-250603-0001';
   beforeAll(async () => {
-    await t.ctx.database.db.transaction().execute((tx) => notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.refused', data: { ...data(code), reason: 'Hồ sơ <b>không</b> đúng mẫu' } }));
+    await t.ctx.database.db
+      .transaction()
+      .execute((tx) =>
+        notify(t.ctx, tx, { units: UNITS, recipient: everywhere, event: 'dossier.refused', data: { ...data(code), reason: 'Hồ sơ <b>không</b> đúng mẫu' } }),
+      );
   });
 
   it('lists messages newest first, filtered by dossier code, channel and status', async () => {
@@ -291,7 +353,12 @@ describe('the outbox', () => {
 
     const mine = await api<NotificationPage>(t, 'GET', `/api/v1/notifications?dossierCode=${code}&channel=email`, { token: officer });
     expect(mine.body.total).toBe(1);
-    expect(mine.body.items[0]).toMatchObject({ channel: 'email', recipient: 'nhung@example.vn', subject: `Hồ sơ ${code} không được tiếp nhận`, event: 'dossier.refused' });
+    expect(mine.body.items[0]).toMatchObject({
+      channel: 'email',
+      recipient: 'nhung@example.vn',
+      subject: `Hồ sơ ${code} không được tiếp nhận`,
+      event: 'dossier.refused',
+    });
     const sms = await api<NotificationPage>(t, 'GET', `/api/v1/notifications?dossierCode=${code}&channel=sms`, { token: await tokenFor(t, 'auditor') });
     expect(sms.body.items[0].text).toMatch(/^Ho so T03-250603-0001 \(.*\) khong duoc tiep nhan\. Ly do: Ho so <b>khong<\/b> dung mau\./);
     expect((await api<NotificationPage>(t, 'GET', `/api/v1/notifications?dossierCode=${code}&status=sent`, { token: officer })).body.total).toBe(0);

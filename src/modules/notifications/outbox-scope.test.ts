@@ -48,7 +48,13 @@ async function file(citizen: string, procedureCode: string, email: string) {
   const upload = await uploadPdf(t, citizen);
   const r = await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', {
     token: citizen,
-    body: { procedureCode, channel: 2, form: FORM, applicant: { name: 'Người Nộp Thử', identifier: '001089012345', email }, components: [{ code: 'T-01', uploadId: upload }] },
+    body: {
+      procedureCode,
+      channel: 2,
+      form: FORM,
+      applicant: { name: 'Người Nộp Thử', identifier: '001089012345', email },
+      components: [{ code: 'T-01', uploadId: upload }],
+    },
   });
   if (r.status !== 201) throw new Error(`file: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.code;
@@ -76,7 +82,8 @@ afterAll(() => t?.close());
 
 const list = (who: string, query = '') => api<NotificationPage>(t, 'GET', `/api/v1/notifications${query}`, { token: tok[who] });
 const idsOf = async (code: string) => (await list('admin', `?dossierCode=${encodeURIComponent(code)}`)).body.items.map((i) => i.id);
-const seesDossier = async (who: string, code: string) => (await api(t, 'GET', `/api/v1/dossiers/${encodeURIComponent(code)}`, { token: tok[who] })).status === 200;
+const seesDossier = async (who: string, code: string) =>
+  (await api(t, 'GET', `/api/v1/dossiers/${encodeURIComponent(code)}`, { token: tok[who] })).status === 200;
 
 /** What `who` learns about the messages of `code` through each outbox route. */
 async function outboxOf(who: string, code: string) {
@@ -140,7 +147,13 @@ describe('the outbox is scoped like dossiers', () => {
 
   it('an auditor or administrator placed in one department still reads every message', async () => {
     for (const role of ['auditor', 'administrator'] as const) {
-      const token = await issueToken(t.ctx, { kind: 'staff', id: randomUUID(), username: `outbox.${role}.y`, name: `Cán bộ ${role} Y`, roles: [{ role, unitId: Y }] });
+      const token = await issueToken(t.ctx, {
+        kind: 'staff',
+        id: randomUUID(),
+        username: `outbox.${role}.y`,
+        name: `Cán bộ ${role} Y`,
+        roles: [{ role, unitId: Y }],
+      });
       for (const code of [d1, d2]) {
         const ids = await idsOf(code);
         const mine = await api<NotificationPage>(t, 'GET', `/api/v1/notifications?dossierCode=${encodeURIComponent(code)}`, { token });

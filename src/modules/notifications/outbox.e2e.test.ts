@@ -66,7 +66,11 @@ describe('the messages under test', () => {
     };
     expect(await linked('/can-bo/hop-thu')).toEqual([...ids].sort());
     expect(await linked('/can-bo/hop-thu?channel=sms&status=queued')).toEqual([byChannel.sms]);
-    for (const [channel, to] of [['email', EMAIL], ['sms', '0912345678'], ['zalo', 'zalo-1']]) {
+    for (const [channel, to] of [
+      ['email', EMAIL],
+      ['sms', '0912345678'],
+      ['zalo', 'zalo-1'],
+    ]) {
       expect((await page.goto(`/can-bo/hop-thu/${byChannel[channel]}`))?.status()).toBe(200);
       const main = (await page.locator('main').first().textContent()) ?? '';
       expect(main, channel).toContain(CODE);

@@ -8,10 +8,6 @@ import type { Tx } from '../../platform/db/index.ts';
  */
 export async function rescopeNotifications(tx: Tx, dossierCode: string, units: string[]): Promise<number> {
   const scope = [...new Set(units)];
-  const r = await tx
-    .updateTable('notifications')
-    .set({ dossier_units: scope })
-    .where('dossier_code', '=', dossierCode)
-    .executeTakeFirst();
+  const r = await tx.updateTable('notifications').set({ dossier_units: scope }).where('dossier_code', '=', dossierCode).executeTakeFirst();
   return Number(r.numUpdatedRows);
 }

@@ -44,7 +44,8 @@ export const notificationsModule: Module = {
       config: { access: ['citizen'] },
       schema: {
         tags: ['notifications'],
-        summary: "The signed-in citizen's notifications about their dossiers, newest first (20 a page), in the caller's language, with the unread count; reading the list does not mark them read",
+        summary:
+          "The signed-in citizen's notifications about their dossiers, newest first (20 a page), in the caller's language, with the unread count; reading the list does not mark them read",
         querystring: CitizenInboxQuery,
         response: { 200: CitizenInboxPage, 400: ErrorBody, 403: ErrorBody },
       },
@@ -57,12 +58,12 @@ export const notificationsModule: Module = {
       config: { access: ['citizen'] },
       schema: {
         tags: ['notifications'],
-        summary: "Marks the signed-in citizen's notifications read: those named by `ids`, or all of them; answers how many were marked and how many are still unread",
+        summary:
+          "Marks the signed-in citizen's notifications read: those named by `ids`, or all of them; answers how many were marked and how many are still unread",
         body: MarkReadInput.default({}),
         response: { 200: MarkReadResult, 400: ErrorBody, 403: ErrorBody },
       },
       handler: async (req) => markNotificationsRead(ctx, req.principal, req.body),
     });
-
   },
 };

@@ -95,7 +95,12 @@ export const NotifyInput = z
     for (const f of REQUIRED_FIELDS[n.event]) {
       if (f === 'itemsOrReason') {
         if (!n.data.items?.length && !n.data.reason) {
-          ctx.addIssue({ code: 'custom', path: ['data', 'items'], message: `${n.event} needs the items to supplement or a reason`, params: { vi: `${n.event} cần danh sách nội dung bổ sung hoặc lý do` } });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['data', 'items'],
+            message: `${n.event} needs the items to supplement or a reason`,
+            params: { vi: `${n.event} cần danh sách nội dung bổ sung hoặc lý do` },
+          });
         }
       } else if (!n.data[f]) ctx.addIssue({ code: 'custom', path: ['data', f], message: `${n.event} needs ${f}`, params: { vi: `${n.event} cần ${f}` } });
     }

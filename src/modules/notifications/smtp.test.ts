@@ -70,13 +70,11 @@ function headersOf(part: string): Map<string, string> {
   return map;
 }
 const decodeWords = (v: string) =>
-  v
-    .replace(/(=\?[^?]+\?[BQ]\?[^?]*\?=)\s+(?==\?)/gi, '$1')
-    .replace(/=\?([^?]+)\?([BQ])\?([^?]*)\?=/gi, (_m, charset: string, enc: string, text: string) => {
-      expect(charset.toLowerCase()).toBe('utf-8');
-      const bytes = enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : qp(text.replace(/_/g, ' '));
-      return bytes.toString('utf8');
-    });
+  v.replace(/(=\?[^?]+\?[BQ]\?[^?]*\?=)\s+(?==\?)/gi, '$1').replace(/=\?([^?]+)\?([BQ])\?([^?]*)\?=/gi, (_m, charset: string, enc: string, text: string) => {
+    expect(charset.toLowerCase()).toBe('utf-8');
+    const bytes = enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : qp(text.replace(/_/g, ' '));
+    return bytes.toString('utf8');
+  });
 const qp = (s: string) => {
   const out: number[] = [];
   const src = s.replace(/=\r?\n/g, '');
@@ -100,7 +98,9 @@ function textPart(raw: string, type: string): string {
   const body = p.slice(p.search(/\r?\n\r?\n/)).replace(/^\r?\n\r?\n/, '');
   const content = boundary ? body.replace(/\r?\n$/, '') : body;
   const cte = (h.get('content-transfer-encoding') ?? '7bit').toLowerCase();
-  return (cte === 'base64' ? Buffer.from(content.replace(/\s+/g, ''), 'base64') : cte === 'quoted-printable' ? qp(content) : Buffer.from(content)).toString('utf8');
+  return (cte === 'base64' ? Buffer.from(content.replace(/\s+/g, ''), 'base64') : cte === 'quoted-printable' ? qp(content) : Buffer.from(content)).toString(
+    'utf8',
+  );
 }
 
 const data = (code: string) => ({
@@ -115,7 +115,12 @@ describe('e-mail over SMTP', () => {
   it('delivers the message with its Vietnamese subject, sender and body intact', async () => {
     const code = 'S01-250701-0001';
     const [w] = await t.ctx.database.db.transaction().execute((tx) =>
-      notify(t.ctx, tx, { recipient: { name: 'Đỗ Thị Hương Giang', email: 'giang@example.vn' }, event: 'dossier.received', data: data(code), units: ['000.07.01.G12'] }),
+      notify(t.ctx, tx, {
+        recipient: { name: 'Đỗ Thị Hương Giang', email: 'giang@example.vn' },
+        event: 'dossier.received',
+        data: data(code),
+        units: ['000.07.01.G12'],
+      }),
     );
     const row = await until('the row sent', async () => {
       const r = await t.ctx.database.db.selectFrom('notifications').selectAll().where('id', '=', w.id).executeTakeFirst();
@@ -145,7 +150,12 @@ describe('e-mail over SMTP', () => {
 
   it('records the server refusing the recipient as a failed attempt, for pg-boss to retry', async () => {
     const [w] = await t.ctx.database.db.transaction().execute((tx) =>
-      notify(t.ctx, tx, { recipient: { name: 'Không Tồn Tại', email: 'khong-ai@bounce.example' }, event: 'dossier.result_ready', data: data('S01-250701-0002'), units: ['000.07.01.G12'] }),
+      notify(t.ctx, tx, {
+        recipient: { name: 'Không Tồn Tại', email: 'khong-ai@bounce.example' },
+        event: 'dossier.result_ready',
+        data: data('S01-250701-0002'),
+        units: ['000.07.01.G12'],
+      }),
     );
     const row = await until('the failure recorded', async () => {
       const r = await t.ctx.database.db.selectFrom('notifications').selectAll().where('id', '=', w.id).executeTakeFirst();

@@ -74,14 +74,17 @@ const VI: Record<NotificationEvent, Compose> = {
       ...(d.reason ? [{ p: `Lý do: ${d.reason}` }] : []),
       { p: 'Thời gian Ông/Bà bổ sung, hoàn thiện hồ sơ không tính vào thời hạn giải quyết.' },
     ],
-    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' cần bổ sung', { before: ': ', value: d.items?.length ? d.items.join('; ') : (d.reason ?? ''), priority: WHAT }, '.'],
+    short: [
+      `Hồ sơ ${d.dossierCode}`,
+      proc(d),
+      ' cần bổ sung',
+      { before: ': ', value: d.items?.length ? d.items.join('; ') : (d.reason ?? ''), priority: WHAT },
+      '.',
+    ],
   }),
   'dossier.refused': (d) => ({
     subject: `Hồ sơ ${d.dossierCode} không được tiếp nhận`,
-    blocks: [
-      { p: `Cơ quan từ chối tiếp nhận hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` },
-      { p: `Lý do: ${d.reason ?? ''}` },
-    ],
+    blocks: [{ p: `Cơ quan từ chối tiếp nhận hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` }, { p: `Lý do: ${d.reason ?? ''}` }],
     short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' không được tiếp nhận.', { before: ' Lý do: ', value: d.reason ?? '', after: '.', priority: WHAT }],
   }),
   'dossier.apology': (d, day) => ({
@@ -116,17 +119,30 @@ const VI: Record<NotificationEvent, Compose> = {
         : d.delivery === 'desk'
           ? [{ p: 'Ông/Bà nhận kết quả tại Bộ phận Một cửa nơi tiếp nhận hồ sơ; vui lòng mang theo giấy tờ tùy thân và giấy tiếp nhận hồ sơ.' }]
           : d.delivery === 'post'
-            ? [{ p: d.address ? `Kết quả đã được gửi qua dịch vụ bưu chính đến địa chỉ: ${d.address}.` : 'Kết quả đã được gửi qua dịch vụ bưu chính đến địa chỉ Ông/Bà đã đăng ký.' }]
+            ? [
+                {
+                  p: d.address
+                    ? `Kết quả đã được gửi qua dịch vụ bưu chính đến địa chỉ: ${d.address}.`
+                    : 'Kết quả đã được gửi qua dịch vụ bưu chính đến địa chỉ Ông/Bà đã đăng ký.',
+                },
+              ]
             : [{ p: 'Ông/Bà nhận kết quả theo hình thức đã đăng ký khi nộp hồ sơ.' }]),
     ],
-    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' đã trả kết quả', { before: ': ', value: { online: 'xem trong Kho dữ liệu', desk: 'nhận tại Bộ phận Một cửa', post: 'đã gửi qua bưu chính' }[d.delivery ?? 'online'], priority: WHAT }, '.'],
+    short: [
+      `Hồ sơ ${d.dossierCode}`,
+      proc(d),
+      ' đã trả kết quả',
+      {
+        before: ': ',
+        value: { online: 'xem trong Kho dữ liệu', desk: 'nhận tại Bộ phận Một cửa', post: 'đã gửi qua bưu chính' }[d.delivery ?? 'online'],
+        priority: WHAT,
+      },
+      '.',
+    ],
   }),
   'dossier.stopped': (d) => ({
     subject: `Thông báo dừng xử lý hồ sơ ${d.dossierCode}`,
-    blocks: [
-      { p: `Cơ quan thông báo dừng xử lý hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` },
-      { p: `Lý do: ${d.reason ?? ''}` },
-    ],
+    blocks: [{ p: `Cơ quan thông báo dừng xử lý hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` }, { p: `Lý do: ${d.reason ?? ''}` }],
     short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' bị dừng xử lý.', { before: ' Lý do: ', value: d.reason ?? '', after: '.', priority: WHAT }],
   }),
 };
@@ -149,20 +165,25 @@ const EN: Record<NotificationEvent, Compose> = {
       ...(d.reason ? [{ p: `Reason: ${d.reason}` }] : []),
       { p: 'The time you take to complete the dossier does not count against the processing time.' },
     ],
-    short: [`Dossier ${d.dossierCode}`, proc(d), ' needs more', { before: ': ', value: d.items?.length ? d.items.join('; ') : (d.reason ?? ''), priority: WHAT }, '.'],
+    short: [
+      `Dossier ${d.dossierCode}`,
+      proc(d),
+      ' needs more',
+      { before: ': ', value: d.items?.length ? d.items.join('; ') : (d.reason ?? ''), priority: WHAT },
+      '.',
+    ],
   }),
   'dossier.refused': (d) => ({
     subject: `Dossier ${d.dossierCode} not accepted`,
-    blocks: [
-      { p: `We cannot accept your dossier ${d.dossierCode} for the procedure “${d.procedureName}”.` },
-      { p: `Reason: ${d.reason ?? ''}` },
-    ],
+    blocks: [{ p: `We cannot accept your dossier ${d.dossierCode} for the procedure “${d.procedureName}”.` }, { p: `Reason: ${d.reason ?? ''}` }],
     short: [`Dossier ${d.dossierCode}`, proc(d), ' not accepted.', { before: ' Reason: ', value: d.reason ?? '', after: '.', priority: WHAT }],
   }),
   'dossier.apology': (d, day) => ({
     subject: `Apology and new date for dossier ${d.dossierCode}`,
     blocks: [
-      { p: `We sincerely apologise: your dossier ${d.dossierCode} for the procedure “${d.procedureName}” has not been completed${d.dueDate ? ` by the due date, ${day(d.dueDate)}` : ' on time'}.` },
+      {
+        p: `We sincerely apologise: your dossier ${d.dossierCode} for the procedure “${d.procedureName}” has not been completed${d.dueDate ? ` by the due date, ${day(d.dueDate)}` : ' on time'}.`,
+      },
       ...(d.reason ? [{ p: `Reason: ${d.reason}` }] : []),
       { p: `Your result is now due on ${day(d.newDueDate!)}.` },
       { p: 'Thank you for your understanding.' },
@@ -192,14 +213,17 @@ const EN: Record<NotificationEvent, Compose> = {
             ? [{ p: d.address ? `The result has been sent by post to: ${d.address}.` : 'The result has been sent by post to the address you gave.' }]
             : [{ p: 'You receive the result as you chose when filing.' }]),
     ],
-    short: [`Dossier ${d.dossierCode}`, proc(d), ': result returned', { before: ': ', value: { online: 'see your repository', desk: 'collect it at the desk', post: 'sent by post' }[d.delivery ?? 'online'], priority: WHAT }, '.'],
+    short: [
+      `Dossier ${d.dossierCode}`,
+      proc(d),
+      ': result returned',
+      { before: ': ', value: { online: 'see your repository', desk: 'collect it at the desk', post: 'sent by post' }[d.delivery ?? 'online'], priority: WHAT },
+      '.',
+    ],
   }),
   'dossier.stopped': (d) => ({
     subject: `Processing of dossier ${d.dossierCode} stopped`,
-    blocks: [
-      { p: `Processing of your dossier ${d.dossierCode} for the procedure “${d.procedureName}” has been stopped.` },
-      { p: `Reason: ${d.reason ?? ''}` },
-    ],
+    blocks: [{ p: `Processing of your dossier ${d.dossierCode} for the procedure “${d.procedureName}” has been stopped.` }, { p: `Reason: ${d.reason ?? ''}` }],
     short: [`Dossier ${d.dossierCode}`, proc(d), ' stopped.', { before: ' Reason: ', value: d.reason ?? '', after: '.', priority: WHAT }],
   }),
 };

@@ -74,7 +74,14 @@ describe('notification templates', () => {
 
   it('escape every value in the HTML', () => {
     const evil = '<script>alert("x")</script> & <img src=x onerror=alert(1)> \'';
-    const d: TemplateData = { ...base, procedureName: evil, applicantName: evil, reason: evil, items: [evil], trackingUrl: 'https://x.example/?a=1&b="><script>' };
+    const d: TemplateData = {
+      ...base,
+      procedureName: evil,
+      applicantName: evil,
+      reason: evil,
+      items: [evil],
+      trackingUrl: 'https://x.example/?a=1&b="><script>',
+    };
     for (const event of NOTIFICATION_EVENTS) {
       for (const lang of LANGS) {
         const { html, text } = renderNotification(event, lang, d);
@@ -169,7 +176,12 @@ describe('text for SMS', () => {
 });
 
 describe('notify input', () => {
-  const ok = { recipient: { name: 'Trần Văn Bình', email: 'binh@example.vn', phone: '0912 345 678' }, event: 'dossier.refused', data: base, units: ['000.05.01.G12'] } as const;
+  const ok = {
+    recipient: { name: 'Trần Văn Bình', email: 'binh@example.vn', phone: '0912 345 678' },
+    event: 'dossier.refused',
+    data: base,
+    units: ['000.05.01.G12'],
+  } as const;
 
   it('needs the fields each event is told with', () => {
     expect(NotifyInput.safeParse(ok).success).toBe(true);
@@ -207,12 +219,21 @@ describe('SMTP configuration', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'congso-smtp-cfg-'));
   it('is absent without SMTP_URL, and takes a default sender with it', () => {
     expect(loadConfig({ DATA_DIR: dir }).smtp).toBeUndefined();
-    expect(loadConfig({ DATA_DIR: dir, SMTP_URL: 'smtp://u:p@mail.example.vn:587' }).smtp).toEqual({ url: 'smtp://u:p@mail.example.vn:587', from: 'congso <no-reply@localhost>' });
-    expect(loadConfig({ DATA_DIR: dir, SMTP_URL: 'smtps://mail.example.vn', MAIL_FROM: 'Bộ Công Thương <mot-cua@moit.gov.vn>' }).smtp?.from).toBe('Bộ Công Thương <mot-cua@moit.gov.vn>');
+    expect(loadConfig({ DATA_DIR: dir, SMTP_URL: 'smtp://u:p@mail.example.vn:587' }).smtp).toEqual({
+      url: 'smtp://u:p@mail.example.vn:587',
+      from: 'congso <no-reply@localhost>',
+    });
+    expect(loadConfig({ DATA_DIR: dir, SMTP_URL: 'smtps://mail.example.vn', MAIL_FROM: 'Bộ Công Thương <mot-cua@moit.gov.vn>' }).smtp?.from).toBe(
+      'Bộ Công Thương <mot-cua@moit.gov.vn>',
+    );
   });
 
   it('refuses a bad URL or sender without printing the password', () => {
-    for (const env of [{ SMTP_URL: 'http://u:hunter22@mail.example.vn' }, { SMTP_URL: 'smtp://u:hunter22@' }, { SMTP_URL: 'smtp://u:hunter22@mail.example.vn', MAIL_FROM: 'nobody' }]) {
+    for (const env of [
+      { SMTP_URL: 'http://u:hunter22@mail.example.vn' },
+      { SMTP_URL: 'smtp://u:hunter22@' },
+      { SMTP_URL: 'smtp://u:hunter22@mail.example.vn', MAIL_FROM: 'nobody' },
+    ]) {
       let err: unknown;
       try {
         loadConfig({ DATA_DIR: dir, ...env });

@@ -9,18 +9,11 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAP
 
 /** Vietnamese without diacritics, case kept: "Đăng ký Hộ kinh doanh" → "Dang ky Ho kinh doanh". */
 export function stripAccents(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .normalize('NFC');
+  return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
 }
 
 // GSM 03.38: the basic set costs one septet, the extension set two (escape + char).
-const GSM_BASIC = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
-);
+const GSM_BASIC = new Set('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà');
 const GSM_EXTENSION = new Set('^{}\\[~]|€');
 const TYPOGRAPHY: Record<string, string> = { '“': '"', '”': '"', '„': '"', '‘': "'", '’': "'", '–': '-', '—': '-', '…': '...', '\u00a0': ' ', '\t': ' ' };
 
@@ -68,7 +61,9 @@ const MIN_USEFUL = 12;
 export function fitShort(parts: Part[], o: FitOptions): string {
   const map = o.map ?? ((s: string) => s);
   const norm = parts.map((p) =>
-    typeof p === 'string' ? map(p.replace(/\s+/g, ' ')) : { value: map(oneLine(p.value)), before: map(p.before ?? ''), after: map(p.after ?? ''), priority: p.priority },
+    typeof p === 'string'
+      ? map(p.replace(/\s+/g, ' '))
+      : { value: map(oneLine(p.value)), before: map(p.before ?? ''), after: map(p.after ?? ''), priority: p.priority },
   );
   let room = o.max - norm.reduce((n, p) => n + (typeof p === 'string' ? o.measure(p) : 0), 0);
   const chosen = new Map<number, string>();

@@ -32,7 +32,11 @@ export interface PasswordState {
  */
 export async function passwordState(ctx: Ctx, p: Staff): Promise<PasswordState> {
   const { db } = ctx.database;
-  const s = await db.selectFrom('staff').select(['id', 'username', 'must_change_password', 'totp_secret', 'totp_pending_secret']).where('id', '=', p.id).executeTakeFirstOrThrow();
+  const s = await db
+    .selectFrom('staff')
+    .select(['id', 'username', 'must_change_password', 'totp_secret', 'totp_pending_secret'])
+    .where('id', '=', p.id)
+    .executeTakeFirstOrThrow();
   if (s.totp_secret || !(await needsTotp(ctx, s.id))) return { mustChangePassword: s.must_change_password, totpEnrolment: null };
   let secret = s.totp_pending_secret;
   if (!secret) {
@@ -75,11 +79,14 @@ export async function changeOwnPassword(ctx: Ctx, p: Staff, raw: ChangePasswordI
   if (!input.currentPassword) details.push(fieldError('currentPassword', 'Nhập mật khẩu hiện tại', 'Enter your current password'));
   const problem = input.newPassword ? passwordProblems(input.newPassword) : { vi: 'Nhập mật khẩu mới', en: 'Enter a new password' };
   if (problem) details.push(fieldError('newPassword', problem.vi.replace(/^Mật khẩu /, 'Mật khẩu mới '), problem.en.replace(/^Password /, 'New password ')));
-  else if (input.newPassword === input.currentPassword) details.push(fieldError('newPassword', 'Mật khẩu mới phải khác mật khẩu hiện tại', 'The new password must differ from the current one'));
-  if (input.confirmPassword !== undefined && input.confirmPassword !== input.newPassword) details.push(fieldError('confirmPassword', 'Nhập lại mật khẩu mới: không khớp với mật khẩu mới', 'Confirm the new password: it does not match'));
+  else if (input.newPassword === input.currentPassword)
+    details.push(fieldError('newPassword', 'Mật khẩu mới phải khác mật khẩu hiện tại', 'The new password must differ from the current one'));
+  if (input.confirmPassword !== undefined && input.confirmPassword !== input.newPassword)
+    details.push(fieldError('confirmPassword', 'Nhập lại mật khẩu mới: không khớp với mật khẩu mới', 'Confirm the new password: it does not match'));
   const state = await passwordState(ctx, p);
   const enrolment = state.totpEnrolment;
-  if (enrolment && !/^\d{6}$/.test(input.otp ?? '')) details.push(fieldError('otp', 'Mã xác thực: nhập 6 chữ số từ ứng dụng xác thực', 'Authentication code: enter the 6 digits from your authenticator app'));
+  if (enrolment && !/^\d{6}$/.test(input.otp ?? ''))
+    details.push(fieldError('otp', 'Mã xác thực: nhập 6 chữ số từ ứng dụng xác thực', 'Authentication code: enter the 6 digits from your authenticator app'));
   if (details.length) throw invalid(details);
 
   const { db } = ctx.database;
@@ -88,7 +95,10 @@ export async function changeOwnPassword(ctx: Ctx, p: Staff, raw: ChangePasswordI
   const attempt = await throttle.reserve(p.username);
   if (!attempt.allowed) {
     await audit(db, { actor: target, action: 'auth.password.change.locked', target, data: { ip: meta.ip } });
-    throw new AppError('ACCOUNT_LOCKED', { vi: 'Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau 15 phút', en: 'Account locked after repeated wrong passwords; try again in 15 minutes' });
+    throw new AppError('ACCOUNT_LOCKED', {
+      vi: 'Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau 15 phút',
+      en: 'Account locked after repeated wrong passwords; try again in 15 minutes',
+    });
   }
   const s = await db.selectFrom('staff').select(['id', 'password_hash', 'must_change_password']).where('id', '=', p.id).executeTakeFirstOrThrow();
   if (!(await verifyPassword(s.password_hash, input.currentPassword))) {
@@ -98,7 +108,9 @@ export async function changeOwnPassword(ctx: Ctx, p: Staff, raw: ChangePasswordI
   const step = enrolment ? matchTotp(enrolment.secret, input.otp!, null) : null;
   if (enrolment && step === null) {
     await audit(db, { actor: target, action: 'auth.password.change.failed', target, data: { ip: meta.ip, reason: 'otp', failures: attempt.failures } });
-    throw invalid([fieldError('otp', 'Mã xác thực không đúng: nhập mã đang hiển thị trong ứng dụng', 'Wrong authentication code: enter the one your app shows now')]);
+    throw invalid([
+      fieldError('otp', 'Mã xác thực không đúng: nhập mã đang hiển thị trong ứng dụng', 'Wrong authentication code: enter the one your app shows now'),
+    ]);
   }
   const hash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (t) => {
@@ -114,7 +126,12 @@ export async function changeOwnPassword(ctx: Ctx, p: Staff, raw: ChangePasswordI
       .execute();
     await endStaffSessions(t, p.id, meta.sessionId);
     await new SignInThrottle(t).clear(p.username);
-    await recordAudit(t, { actor: target, action: 'auth.password.change', target, data: { ip: meta.ip, required: s.must_change_password, totpEnrolled: Boolean(enrolment) } });
+    await recordAudit(t, {
+      actor: target,
+      action: 'auth.password.change',
+      target,
+      data: { ip: meta.ip, required: s.must_change_password, totpEnrolled: Boolean(enrolment) },
+    });
   });
   return { totpEnrolled: Boolean(enrolment), signInAgain: !p.mfa && (await needsTotp(ctx, p.id)) };
 }

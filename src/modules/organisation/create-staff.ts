@@ -12,7 +12,12 @@ import { replaceRoles } from './set-staff-roles.ts';
  * Creates an official's account. Administrators and signers get a TOTP secret at once,
  * returned here only, for the enrolment QR code.
  */
-export async function createStaff(ctx: Ctx, input: StaffInput & { totpSecret?: string | null }, actor: string, tx?: Tx): Promise<{ id: string; totpSecret: string | null }> {
+export async function createStaff(
+  ctx: Ctx,
+  input: StaffInput & { totpSecret?: string | null },
+  actor: string,
+  tx?: Tx,
+): Promise<{ id: string; totpSecret: string | null }> {
   const problem = passwordProblems(input.password);
   if (problem) throw new AppError('VALIDATION_FAILED', problem, [{ path: 'password', message: problem.vi, messageEn: problem.en }]);
   const passwordHash = await hashPassword(input.password);

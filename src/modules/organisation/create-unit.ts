@@ -8,7 +8,10 @@ import type { UnitInput } from './schemas.ts';
 export async function createUnit(ctx: Ctx, input: UnitInput, actor: string, tx?: Tx): Promise<void> {
   const run = async (t: Tx) => {
     if ((input.kind === 'ministry') !== (input.parentId === null)) {
-      throw new AppError('VALIDATION_FAILED', { vi: 'Bộ/ngành không có đơn vị cấp trên; đơn vị khác phải có', en: 'A ministry has no parent; every other unit needs one' });
+      throw new AppError('VALIDATION_FAILED', {
+        vi: 'Bộ/ngành không có đơn vị cấp trên; đơn vị khác phải có',
+        en: 'A ministry has no parent; every other unit needs one',
+      });
     }
     if (input.parentId && !(await t.selectFrom('org_units').select('id').where('id', '=', input.parentId).executeTakeFirst())) {
       throw new AppError('VALIDATION_FAILED', { vi: `Không có đơn vị cấp trên ${input.parentId}`, en: `Parent unit ${input.parentId} does not exist` });

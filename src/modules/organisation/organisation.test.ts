@@ -48,25 +48,41 @@ describe('organisation', () => {
   });
 
   it('refuses a username already in use, leaving its account as it was', async () => {
-    const taken = await api<Err>(t, 'POST', '/api/v1/staff', { token: admin, body: { username: 'chuyenvien', fullName: 'Người Khác', password: 'mat-khau-dai-10', roles: [{ role: 'auditor', unitId: '000.00.00.G12' }] } });
+    const taken = await api<Err>(t, 'POST', '/api/v1/staff', {
+      token: admin,
+      body: { username: 'chuyenvien', fullName: 'Người Khác', password: 'mat-khau-dai-10', roles: [{ role: 'auditor', unitId: '000.00.00.G12' }] },
+    });
     expect([taken.status, taken.body.error.code]).toEqual([409, 'USERNAME_TAKEN']);
     const list = (await api<{ username: string; fullName: string; roles: unknown[] }[]>(t, 'GET', '/api/v1/staff', { token: admin })).body;
-    expect(list.filter((s) => s.username === 'chuyenvien')).toMatchObject([{ fullName: 'Trần Minh Đức', roles: [{ role: 'specialist', unitId: '000.05.01.G12' }] }]);
+    expect(list.filter((s) => s.username === 'chuyenvien')).toMatchObject([
+      { fullName: 'Trần Minh Đức', roles: [{ role: 'specialist', unitId: '000.05.01.G12' }] },
+    ]);
   });
 
   it('refuses weak passwords, unknown roles and unknown units, creating nothing', async () => {
-    const weak = await api<Err>(t, 'POST', '/api/v1/staff', { token: admin, body: { username: 'yeu', fullName: 'Mật Khẩu Yếu', password: 'short', roles: [{ role: 'specialist', unitId: '000.05.01.G12' }] } });
+    const weak = await api<Err>(t, 'POST', '/api/v1/staff', {
+      token: admin,
+      body: { username: 'yeu', fullName: 'Mật Khẩu Yếu', password: 'short', roles: [{ role: 'specialist', unitId: '000.05.01.G12' }] },
+    });
     expect(weak.status).toBe(400);
-    const role = await api<Err>(t, 'POST', '/api/v1/staff', { token: admin, body: { username: 'vaitro', fullName: 'Vai Trò Lạ', password: 'mat-khau-dai-10', roles: [{ role: 'king', unitId: '000.05.01.G12' }] } });
+    const role = await api<Err>(t, 'POST', '/api/v1/staff', {
+      token: admin,
+      body: { username: 'vaitro', fullName: 'Vai Trò Lạ', password: 'mat-khau-dai-10', roles: [{ role: 'king', unitId: '000.05.01.G12' }] },
+    });
     expect(role.body.error.details?.[0].path).toBe('body.roles[0].role');
-    const unit = await api<Err>(t, 'POST', '/api/v1/staff', { token: admin, body: { username: 'donvi', fullName: 'Đơn Vị Lạ', password: 'mat-khau-dai-10', roles: [{ role: 'specialist', unitId: 'G99.01' }] } });
+    const unit = await api<Err>(t, 'POST', '/api/v1/staff', {
+      token: admin,
+      body: { username: 'donvi', fullName: 'Đơn Vị Lạ', password: 'mat-khau-dai-10', roles: [{ role: 'specialist', unitId: 'G99.01' }] },
+    });
     expect(unit.status).toBe(400);
     const list = (await api<{ username: string }[]>(t, 'GET', '/api/v1/staff', { token: admin })).body.map((s) => s.username);
     expect(list).not.toContain('donvi');
   });
 
   it('replacing roles and disabling an account take effect at the next sign-in', async () => {
-    expect((await api(t, 'PUT', '/api/v1/staff/chuyenvien/roles', { token: admin, body: { roles: [{ role: 'auditor', unitId: '000.00.00.G12' }] } })).status).toBe(200);
+    expect(
+      (await api(t, 'PUT', '/api/v1/staff/chuyenvien/roles', { token: admin, body: { roles: [{ role: 'auditor', unitId: '000.00.00.G12' }] } })).status,
+    ).toBe(200);
     const tok = await login(t, 'chuyenvien');
     expect((await api(t, 'GET', '/api/v1/audit/verify', { token: tok })).status).toBe(200);
     expect((await api(t, 'PUT', '/api/v1/staff/chuyenvien/active', { token: admin, body: { active: false } })).status).toBe(200);
@@ -77,12 +93,19 @@ describe('organisation', () => {
 
 describe('the OpenAPI document', () => {
   type Code = { enum?: string[]; description?: string };
-  type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { properties?: { error?: { properties?: { code?: Code } } } } }> }> }>> };
+  type Doc = {
+    paths: Record<
+      string,
+      Record<string, { responses: Record<string, { content?: Record<string, { schema: { properties?: { error?: { properties?: { code?: Code } } } } }> }> }>
+    >;
+  };
 
   it('lists the error codes in ErrorBody, each with its status and meaning', async () => {
     const doc = (await api<Doc>(t, 'GET', '/api/openapi.json')).body;
     const code = doc.paths['/api/v1/staff'].post.responses['409'].content?.['application/json'].schema.properties?.error?.properties?.code;
-    expect(code?.enum).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'USERNAME_TAKEN', 'UNIT_ID_TAKEN', 'IDEMPOTENCY_KEY_REUSED', 'STALE_VERSION']));
+    expect(code?.enum).toEqual(
+      expect.arrayContaining(['VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'USERNAME_TAKEN', 'UNIT_ID_TAKEN', 'IDEMPOTENCY_KEY_REUSED', 'STALE_VERSION']),
+    );
     expect([...(code?.enum ?? [])].sort()).toEqual(Object.keys(ERROR_CODES).sort());
     expect(code?.description).toContain('USERNAME_TAKEN (409): An account with this username already exists');
   });

@@ -51,7 +51,8 @@ class Browser {
 }
 
 const trail = async (query: string) => (await api<Entry[]>(t, 'GET', `/api/v1/audit?${query}`, { token: admin })).body;
-const apiLogin = (username: string, password: string, otp?: string) => api<{ accessToken: string } & Err>(t, 'POST', '/api/v1/auth/login', { body: { username, password, otp } });
+const apiLogin = (username: string, password: string, otp?: string) =>
+  api<{ accessToken: string } & Err>(t, 'POST', '/api/v1/auth/login', { body: { username, password, otp } });
 const sessionCount = async (username: string) => {
   const s = await t.ctx.database.db.selectFrom('staff').select('id').where('username', '=', username).executeTakeFirstOrThrow();
   const rows = await t.ctx.database.db.selectFrom('sessions').select('principal').execute();
@@ -66,7 +67,10 @@ describe("an administrator resets an official's credentials", () => {
       expect((await api(t, 'POST', '/api/v1/staff/chuyenvien/credentials/reset', { token: await tokenFor(t, role), body })).status, role).toBe(403);
     }
     expect((await api<Err>(t, 'POST', '/api/v1/staff/chuyenvien/credentials/reset', { token: admin, body: {} })).status).toBe(400);
-    const weak = await api<Err>(t, 'POST', '/api/v1/staff/chuyenvien/credentials/reset', { token: admin, body: { password: 'set', temporaryPassword: 'short', resetTotp: false } });
+    const weak = await api<Err>(t, 'POST', '/api/v1/staff/chuyenvien/credentials/reset', {
+      token: admin,
+      body: { password: 'set', temporaryPassword: 'short', resetTotp: false },
+    });
     expect(weak.status).toBe(400);
     expect(weak.body.error.details?.[0]).toMatchObject({ path: 'temporaryPassword', message: expect.stringContaining('Mật khẩu tạm thời') });
     expect((await api(t, 'POST', '/api/v1/staff/nobody/credentials/reset', { token: admin, body })).status).toBe(404);
@@ -120,30 +124,49 @@ describe("an administrator resets an official's credentials", () => {
       const g = await api<Err>(t, 'GET', url, { token: tok });
       expect([g.status, g.body.error?.code], url).toEqual([403, 'PASSWORD_CHANGE_REQUIRED']);
     }
-    expect((await api<{ mustChangePassword: boolean }>(t, 'GET', '/api/v1/account/password', { token: tok })).body).toEqual({ mustChangePassword: true, totpEnrolment: null });
+    expect((await api<{ mustChangePassword: boolean }>(t, 'GET', '/api/v1/account/password', { token: tok })).body).toEqual({
+      mustChangePassword: true,
+      totpEnrolment: null,
+    });
     const form = await official.get('/can-bo/doi-mat-khau');
     expect(form.status).toBe(200);
     expect(form.text).toContain('Quản trị viên đã đặt lại thông tin đăng nhập của bạn');
 
     // A wrong current password is refused, named on its field, and audited.
-    const wrong = await official.post('/can-bo/doi-mat-khau', { currentPassword: 'khong-dung-mat-khau', newPassword: 'mat-khau-moi-cua-toi', confirmPassword: 'mat-khau-moi-cua-toi' });
+    const wrong = await official.post('/can-bo/doi-mat-khau', {
+      currentPassword: 'khong-dung-mat-khau',
+      newPassword: 'mat-khau-moi-cua-toi',
+      confirmPassword: 'mat-khau-moi-cua-toi',
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('Mật khẩu hiện tại không đúng');
     expect(wrong.text).toContain('href="#currentPassword"');
     const failed = await trail('action=auth.password.change.failed&target=chuyenvien');
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ actor: 'staff:chuyenvien', actorName: 'Trần Minh Đức (chuyenvien)', data: expect.objectContaining({ reason: 'password' }) });
+    expect(failed[0]).toMatchObject({
+      actor: 'staff:chuyenvien',
+      actorName: 'Trần Minh Đức (chuyenvien)',
+      data: expect.objectContaining({ reason: 'password' }),
+    });
     // The new-password rule names the field.
     const short = await official.post('/can-bo/doi-mat-khau', { currentPassword: temporary, newPassword: 'ngan', confirmPassword: 'ngan' });
     expect(short.status).toBe(400);
     expect(short.text).toContain('Mật khẩu mới phải có ít nhất 10 ký tự');
-    const mismatch = await official.post('/can-bo/doi-mat-khau', { currentPassword: temporary, newPassword: 'mat-khau-moi-cua-toi', confirmPassword: 'mat-khau-khac-han' });
+    const mismatch = await official.post('/can-bo/doi-mat-khau', {
+      currentPassword: temporary,
+      newPassword: 'mat-khau-moi-cua-toi',
+      confirmPassword: 'mat-khau-khac-han',
+    });
     expect(mismatch.text).toContain('không khớp');
     expect((await official.get('/can-bo')).location).toBe('/can-bo/doi-mat-khau');
 
     // The change unlocks the account, in a new session.
     const sidBefore = official.sid;
-    const changed = await official.post('/can-bo/doi-mat-khau', { currentPassword: temporary, newPassword: 'mat-khau-moi-cua-toi', confirmPassword: 'mat-khau-moi-cua-toi' });
+    const changed = await official.post('/can-bo/doi-mat-khau', {
+      currentPassword: temporary,
+      newPassword: 'mat-khau-moi-cua-toi',
+      confirmPassword: 'mat-khau-moi-cua-toi',
+    });
     expect([changed.status, changed.location]).toEqual([303, '/can-bo/tai-khoan?changed=1']);
     expect(official.sid).not.toBe(sidBefore);
     expect((await official.get('/can-bo')).status).toBe(200);
@@ -156,7 +179,13 @@ describe("an administrator resets an official's credentials", () => {
 
     // Both are in the audit trail, with names.
     const [reset] = await trail('action=org.staff.credentials.reset&target=chuyenvien');
-    expect(reset).toMatchObject({ actor: 'staff:admin', actorName: 'Phạm Quốc Hưng (admin)', target: 'staff:chuyenvien', targetName: 'Trần Minh Đức (chuyenvien)', data: { password: true, passwordGenerated: true, totp: false } });
+    expect(reset).toMatchObject({
+      actor: 'staff:admin',
+      actorName: 'Phạm Quốc Hưng (admin)',
+      target: 'staff:chuyenvien',
+      targetName: 'Trần Minh Đức (chuyenvien)',
+      data: { password: true, passwordGenerated: true, totp: false },
+    });
     expect(JSON.stringify(reset.data)).not.toContain(temporary);
     const [change] = await trail('action=auth.password.change&target=chuyenvien');
     expect(change).toMatchObject({ actor: 'staff:chuyenvien', data: expect.objectContaining({ required: true, totpEnrolled: false }) });
@@ -164,7 +193,10 @@ describe("an administrator resets an official's credentials", () => {
 
   it('a cleared TOTP is enrolled again with the password change; signing roles wait for a sign-in with the new code', async () => {
     const oldSecret = await demoSecret('lanhdao.hcm');
-    const r = await api<Reset>(t, 'POST', '/api/v1/staff/lanhdao.hcm/credentials/reset', { token: admin, body: { password: 'set', temporaryPassword: 'tam-thoi-2026-abc', resetTotp: true } });
+    const r = await api<Reset>(t, 'POST', '/api/v1/staff/lanhdao.hcm/credentials/reset', {
+      token: admin,
+      body: { password: 'set', temporaryPassword: 'tam-thoi-2026-abc', resetTotp: true },
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ temporaryPassword: null, passwordReset: true, totpReset: true });
 
@@ -174,7 +206,9 @@ describe("an administrator resets an official's credentials", () => {
     const tok = signIn.body.accessToken;
     const claims = JSON.parse(Buffer.from(tok.split('.')[1], 'base64url').toString()) as { p: { roles: { role: string }[]; mfa: boolean } };
     expect(claims.p).toMatchObject({ mfa: false, roles: [{ role: 'unit_leader' }] });
-    const state = await api<{ mustChangePassword: boolean; totpEnrolment: { secret: string; uri: string } | null }>(t, 'GET', '/api/v1/account/password', { token: tok });
+    const state = await api<{ mustChangePassword: boolean; totpEnrolment: { secret: string; uri: string } | null }>(t, 'GET', '/api/v1/account/password', {
+      token: tok,
+    });
     expect(state.body.mustChangePassword).toBe(true);
     const secret = state.body.totpEnrolment!.secret;
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -190,7 +224,10 @@ describe("an administrator resets an official's credentials", () => {
     const badCode = await api<Err>(t, 'POST', '/api/v1/account/password', { token: tok, body: { ...body, otp: totpCode(oldSecret) } });
     expect(badCode.status).toBe(400);
     await new Promise((r) => setTimeout(r, 1100));
-    const ok = await api<{ totpEnrolled: boolean; signInAgain: boolean }>(t, 'POST', '/api/v1/account/password', { token: tok, body: { ...body, otp: totpCode(secret) } });
+    const ok = await api<{ totpEnrolled: boolean; signInAgain: boolean }>(t, 'POST', '/api/v1/account/password', {
+      token: tok,
+      body: { ...body, otp: totpCode(secret) },
+    });
     expect(ok.body).toEqual({ totpEnrolled: true, signInAgain: true });
 
     expect((await api(t, 'GET', '/api/v1/me', { token: tok })).status).toBe(401);
@@ -210,18 +247,28 @@ describe("an administrator resets an official's credentials", () => {
 
   it('an official changes their own password: the current one is required and wrong guesses are counted', async () => {
     const tok = await login(t, 'vanthu');
-    const wrong = await api<Err>(t, 'POST', '/api/v1/account/password', { token: tok, body: { currentPassword: 'sai-mat-khau', newPassword: 'van-thu-moi-2026' } });
+    const wrong = await api<Err>(t, 'POST', '/api/v1/account/password', {
+      token: tok,
+      body: { currentPassword: 'sai-mat-khau', newPassword: 'van-thu-moi-2026' },
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error).toMatchObject({ message: 'Mật khẩu hiện tại không đúng', details: [{ path: 'currentPassword' }] });
     const [failed] = await trail('action=auth.password.change.failed&actor=vanthu');
     expect(failed).toMatchObject({ target: 'staff:vanthu', data: expect.objectContaining({ reason: 'password', failures: 1 }) });
-    for (let i = 0; i < 4; i++) await api(t, 'POST', '/api/v1/account/password', { token: tok, body: { currentPassword: `sai-${i}`, newPassword: 'van-thu-moi-2026' } });
+    for (let i = 0; i < 4; i++)
+      await api(t, 'POST', '/api/v1/account/password', { token: tok, body: { currentPassword: `sai-${i}`, newPassword: 'van-thu-moi-2026' } });
     // Five wrong passwords lock the name like five failed sign-ins: even the right one waits.
-    const locked = await api<Err>(t, 'POST', '/api/v1/account/password', { token: tok, body: { currentPassword: 'congso-demo', newPassword: 'van-thu-moi-2026' } });
+    const locked = await api<Err>(t, 'POST', '/api/v1/account/password', {
+      token: tok,
+      body: { currentPassword: 'congso-demo', newPassword: 'van-thu-moi-2026' },
+    });
     expect([locked.status, locked.body.error.code]).toEqual([423, 'ACCOUNT_LOCKED']);
     expect((await apiLogin('vanthu', 'congso-demo')).status).toBe(423);
     // An administrator's reset lifts the lock.
-    await api(t, 'POST', '/api/v1/staff/vanthu/credentials/reset', { token: admin, body: { password: 'set', temporaryPassword: 'van-thu-tam-2026', resetTotp: false } });
+    await api(t, 'POST', '/api/v1/staff/vanthu/credentials/reset', {
+      token: admin,
+      body: { password: 'set', temporaryPassword: 'van-thu-tam-2026', resetTotp: false },
+    });
     expect((await apiLogin('vanthu', 'van-thu-tam-2026')).status).toBe(200);
   });
 

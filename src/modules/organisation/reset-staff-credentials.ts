@@ -19,7 +19,10 @@ export const ResetCredentialsInput = z
     temporaryPassword: z.string().max(200).optional(),
     resetTotp: z.boolean(),
   })
-  .refine((v) => v.password !== 'keep' || v.resetTotp, { path: ['password'], message: bi('Chọn đặt lại mật khẩu, TOTP hoặc cả hai', 'Reset the password, the TOTP or both') });
+  .refine((v) => v.password !== 'keep' || v.resetTotp, {
+    path: ['password'],
+    message: bi('Chọn đặt lại mật khẩu, TOTP hoặc cả hai', 'Reset the password, the TOTP or both'),
+  });
 export type ResetCredentialsInput = z.infer<typeof ResetCredentialsInput>;
 
 export interface ResetOutcome {
@@ -52,7 +55,10 @@ export function generateTemporaryPassword(): string {
 export async function resetStaffCredentials(ctx: Ctx, username: string, input: ResetCredentialsInput, actor: string): Promise<ResetOutcome> {
   let temporary: string | null = null;
   if (input.password === 'set') {
-    const problem = input.temporaryPassword === undefined || input.temporaryPassword === '' ? { vi: 'Nhập mật khẩu tạm thời', en: 'Enter the temporary password' } : passwordProblems(input.temporaryPassword);
+    const problem =
+      input.temporaryPassword === undefined || input.temporaryPassword === ''
+        ? { vi: 'Nhập mật khẩu tạm thời', en: 'Enter the temporary password' }
+        : passwordProblems(input.temporaryPassword);
     if (problem) {
       const vi = `Mật khẩu tạm thời: ${problem.vi.charAt(0).toLowerCase()}${problem.vi.slice(1)}`;
       const en = `Temporary password: ${problem.en.charAt(0).toLowerCase()}${problem.en.slice(1)}`;
@@ -83,6 +89,12 @@ export async function resetStaffCredentials(ctx: Ctx, username: string, input: R
       target: `staff:${s.username}`,
       data: { password: hash !== null, passwordGenerated: input.password === 'generate', totp: input.resetTotp, sessionsEnded },
     });
-    return { username: s.username, temporaryPassword: input.password === 'generate' ? temporary : null, passwordReset: hash !== null, totpReset: input.resetTotp, sessionsEnded };
+    return {
+      username: s.username,
+      temporaryPassword: input.password === 'generate' ? temporary : null,
+      passwordReset: hash !== null,
+      totpReset: input.resetTotp,
+      sessionsEnded,
+    };
   });
 }

@@ -82,11 +82,18 @@ export const organisationModule: Module = {
       schema: {
         tags: ['organisation'],
         summary: "Reset an official's password and/or TOTP: their sessions end and they must set a new password at the next sign-in",
-        description: '`password`: `generate` (the temporary password is returned once), `set` (to `temporaryPassword`) or `keep`. `resetTotp` clears the TOTP secret; the official enrols a new one with the password change.',
+        description:
+          '`password`: `generate` (the temporary password is returned once), `set` (to `temporaryPassword`) or `keep`. `resetTotp` clears the TOTP secret; the official enrols a new one with the password change.',
         params: z.object({ username: z.string().max(64) }),
         body: ResetCredentialsInput,
         response: {
-          200: z.object({ username: z.string(), temporaryPassword: z.string().nullable(), passwordReset: z.boolean(), totpReset: z.boolean(), sessionsEnded: z.number().int() }),
+          200: z.object({
+            username: z.string(),
+            temporaryPassword: z.string().nullable(),
+            passwordReset: z.boolean(),
+            totpReset: z.boolean(),
+            sessionsEnded: z.number().int(),
+          }),
           400: ErrorBody,
           404: ErrorBody,
         },

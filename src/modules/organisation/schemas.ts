@@ -7,7 +7,10 @@ export const UnitId = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z0-9]{1,5}(\.[A-Z0-9]{1,5}){0,5}$/, bi('Phải là mã định danh điện tử, ví dụ 000.00.00.G12', 'must be an electronic identifier code such as 000.00.00.G12'));
+  .regex(
+    /^[A-Z0-9]{1,5}(\.[A-Z0-9]{1,5}){0,5}$/,
+    bi('Phải là mã định danh điện tử, ví dụ 000.00.00.G12', 'must be an electronic identifier code such as 000.00.00.G12'),
+  );
 
 export const UnitInput = z.object({
   id: UnitId,
@@ -24,7 +27,14 @@ export type Unit = z.infer<typeof Unit>;
 export const RoleAssignment = z.object({ role: StaffRoleSchema, unitId: UnitId });
 
 export const StaffInput = z.object({
-  username: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, bi('Chỉ gồm chữ thường không dấu, số, dấu chấm, gạch; 2–64 ký tự', 'lower-case letters, digits, dot, dash, underscore; 2–64 characters')),
+  username: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(
+      /^[a-z0-9][a-z0-9._-]{1,63}$/,
+      bi('Chỉ gồm chữ thường không dấu, số, dấu chấm, gạch; 2–64 ký tự', 'lower-case letters, digits, dot, dash, underscore; 2–64 characters'),
+    ),
   fullName: z.string().trim().min(2).max(200),
   email: z.email().nullish(),
   password: z.string().min(10).max(200),

@@ -13,11 +13,18 @@ export async function replaceRoles(t: Tx, staffId: string, roles: z.infer<typeof
   const units = new Set((await t.selectFrom('org_units').select('id').execute()).map((u) => u.id));
   const missing = roles.filter((r) => !units.has(r.unitId));
   if (missing.length) {
-    throw new AppError('VALIDATION_FAILED', { vi: `Không có đơn vị: ${missing.map((m) => m.unitId).join(', ')}`, en: `Unknown units: ${missing.map((m) => m.unitId).join(', ')}` });
+    throw new AppError('VALIDATION_FAILED', {
+      vi: `Không có đơn vị: ${missing.map((m) => m.unitId).join(', ')}`,
+      en: `Unknown units: ${missing.map((m) => m.unitId).join(', ')}`,
+    });
   }
   await t.deleteFrom('staff_roles').where('staff_id', '=', staffId).execute();
   const unique = [...new Map(roles.map((r) => [`${r.role}@${r.unitId}`, r])).values()];
-  if (unique.length) await t.insertInto('staff_roles').values(unique.map((r) => ({ staff_id: staffId, unit_id: r.unitId, role: r.role }))).execute();
+  if (unique.length)
+    await t
+      .insertInto('staff_roles')
+      .values(unique.map((r) => ({ staff_id: staffId, unit_id: r.unitId, role: r.role })))
+      .execute();
 }
 
 /** Replaces an official's roles. Gaining a signer or administrator role issues a TOTP secret. */

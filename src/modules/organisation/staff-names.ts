@@ -15,7 +15,9 @@ export interface OfficialName {
  * `staff:` prefix (how the action log and the audit trail name actors) is accepted.
  */
 export async function staffDisplayNames(ctx: Ctx, usernames: readonly (string | null | undefined)[]): Promise<Map<string, OfficialName>> {
-  const unique = [...new Set(usernames.filter((u): u is string => typeof u === 'string' && u.length > 0).map((u) => (u.startsWith('staff:') ? u.slice(6) : u)))].slice(0, 1000);
+  const unique = [
+    ...new Set(usernames.filter((u): u is string => typeof u === 'string' && u.length > 0).map((u) => (u.startsWith('staff:') ? u.slice(6) : u))),
+  ].slice(0, 1000);
   if (!unique.length) return new Map();
   const rows = await ctx.database.db
     .selectFrom('staff')
@@ -45,7 +47,12 @@ export const roleLabel = (lang: Lang, role: string) => {
  * given and they hold one there). Someone no longer on the staff list keeps the name the
  * record carries (`fallback`), or a neutral word: a username is never shown.
  */
-export function officialLabel(lang: Lang, names: Map<string, OfficialName>, username: string | null | undefined, opts: { unitId?: string | null; fallback?: string | null; role?: boolean } = {}): string {
+export function officialLabel(
+  lang: Lang,
+  names: Map<string, OfficialName>,
+  username: string | null | undefined,
+  opts: { unitId?: string | null; fallback?: string | null; role?: boolean } = {},
+): string {
   const key = username?.startsWith('staff:') ? username.slice(6) : username;
   const o = key ? names.get(key) : undefined;
   const name = o?.fullName ?? opts.fallback ?? pick(lang, 'Cán bộ', 'Official');

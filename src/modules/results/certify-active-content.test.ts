@@ -20,7 +20,9 @@ let t: TestApp;
 let tok: Crew;
 let dossier: string;
 
-interface ErrBody { error: { code: string; message: string; messageEn: string } }
+interface ErrBody {
+  error: { code: string; message: string; messageEn: string };
+}
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -43,12 +45,27 @@ async function upload(bytes: Uint8Array, name = 'ban-quet.pdf') {
 async function storedEarlier(bytes: Uint8Array): Promise<string> {
   const { sha256, size } = await t.ctx.blobs.put(bytes);
   const id = randomUUID();
-  await importUploads(t.ctx, [{ id, sha256, size, contentType: 'application/pdf', kind: 'pdf', fileName: 'ban-quet-cu.pdf', owner: 'staff:tiepnhan.xnk', createdAt: new Date() }]);
+  await importUploads(t.ctx, [
+    { id, sha256, size, contentType: 'application/pdf', kind: 'pdf', fileName: 'ban-quet-cu.pdf', owner: 'staff:tiepnhan.xnk', createdAt: new Date() },
+  ]);
   return id;
 }
 
-const certify = (uploadId: string) => api<{ resultCode: string } & ErrBody>(t, 'POST', '/api/v1/results/certified-copies', { token: tok.receiving, body: { dossierCode: dossier, uploadId, documentName: 'Giấy khai sinh bản chính' } });
-const resultCount = async () => Number((await t.ctx.database.db.selectFrom('results').select((eb) => eb.fn.countAll().as('n')).where('dossier_code', '=', dossier).executeTakeFirstOrThrow()).n);
+const certify = (uploadId: string) =>
+  api<{ resultCode: string } & ErrBody>(t, 'POST', '/api/v1/results/certified-copies', {
+    token: tok.receiving,
+    body: { dossierCode: dossier, uploadId, documentName: 'Giấy khai sinh bản chính' },
+  });
+const resultCount = async () =>
+  Number(
+    (
+      await t.ctx.database.db
+        .selectFrom('results')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('dossier_code', '=', dossier)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** Every attack file, by what it carries: the object-stream ones from the fixtures and pdf-lib's own. */
 const attacks = async (): Promise<[string, Buffer, RegExp][]> => [
@@ -66,7 +83,9 @@ describe('certified copies', () => {
     expect(up.status, JSON.stringify(up.body)).toBe(201);
     const r = await certify(up.body.id);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const pdf = new Uint8Array(await (await fetch(`${t.base}/api/v1/results/${r.body.resultCode}/pdf`, { headers: { authorization: `Bearer ${tok.citizen}` } })).arrayBuffer());
+    const pdf = new Uint8Array(
+      await (await fetch(`${t.base}/api/v1/results/${r.body.resultCode}/pdf`, { headers: { authorization: `Bearer ${tok.citizen}` } })).arrayBuffer(),
+    );
     expect(pdfsigReport(pdf).match(/Signature is Valid\./g)).toHaveLength(2);
     const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
     expect(text).toContain('Giay khai sinh ban chinh');
@@ -94,7 +113,12 @@ describe('certified copies', () => {
       const fd = new FormData();
       fd.append('documentName', 'Giấy khai sinh bản chính');
       fd.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), 'ban-quet.pdf');
-      const r = await fetch(`${t.base}/can-bo/ho-so/${dossier}/chung-thuc`, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${tok.receiving}` }, body: fd });
+      const r = await fetch(`${t.base}/can-bo/ho-so/${dossier}/chung-thuc`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { authorization: `Bearer ${tok.receiving}` },
+        body: fd,
+      });
       expect([label, r.status]).toEqual([label, 400]);
       expect(await r.text()).toContain('nội dung chủ động');
     }

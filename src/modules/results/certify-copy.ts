@@ -26,7 +26,10 @@ export const CertifyCopyInput = z.object({
 const uncertifiable = () =>
   new AppError(
     'PDF_NOT_CERTIFIABLE',
-    { vi: 'Cấu trúc tệp PDF này không chứng thực được; hãy in tệp ra PDF (máy in “Microsoft Print to PDF” hoặc “Lưu dưới dạng PDF”) rồi thử lại', en: "This PDF's structure cannot be certified; print it to PDF (the “Microsoft Print to PDF” or “Save as PDF” printer) and try again" },
+    {
+      vi: 'Cấu trúc tệp PDF này không chứng thực được; hãy in tệp ra PDF (máy in “Microsoft Print to PDF” hoặc “Lưu dưới dạng PDF”) rồi thử lại',
+      en: "This PDF's structure cannot be certified; print it to PDF (the “Microsoft Print to PDF” or “Save as PDF” printer) and try again",
+    },
     [{ path: 'uploadId', message: 'Cấu trúc tệp PDF này không chứng thực được', messageEn: "This PDF's structure cannot be certified" }],
   );
 
@@ -57,10 +60,13 @@ export async function certifyCopy(ctx: Ctx, raw: unknown, p: Principal): Promise
   }
   const d = await getDossier(ctx, input.dossierCode, p);
   const { upload, bytes: scan } = await readUpload(ctx, p, input.uploadId);
-  if (upload.kind !== 'pdf') throw new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Bản quét để chứng thực phải là tệp PDF', en: 'The scan to certify must be a PDF' });
+  if (upload.kind !== 'pdf')
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Bản quét để chứng thực phải là tệp PDF', en: 'The scan to certify must be a PDF' });
   // Checked again although checked on upload: files stored before the check grew, or imported, are sealed too.
   const clean = rewritePdf(assertNoActiveContent(scan));
-  const unitId = p.roles.find((r) => r.role === 'receiving_officer' && [d.receivingUnit, d.handlingUnit].includes(r.unitId))?.unitId ?? p.roles.find((r) => r.role === 'receiving_officer')!.unitId;
+  const unitId =
+    p.roles.find((r) => r.role === 'receiving_officer' && [d.receivingUnit, d.handlingUnit].includes(r.unitId))?.unitId ??
+    p.roles.find((r) => r.role === 'receiving_officer')!.unitId;
   const agency = agencyHeader(new Map((await listUnits(ctx)).map((u) => [u.id, u])), unitId);
   const keys = signingKeys(ctx);
   const [officer, seal] = await Promise.all([
@@ -91,12 +97,34 @@ export async function certifyCopy(ctx: Ctx, raw: unknown, p: Principal): Promise
     }
     const certified = await doc.save({ useObjectStreams: false });
     const pageIndex = doc.getPageCount() - 1;
-    const signed = await signPdf(certified, officer, { fieldName: 'Người chứng thực', reason: 'Chứng thực bản sao từ bản chính', location: agency.place, visible: { page: pageIndex, rect: [330, 420, 530, 500] }, ...stamp });
-    const sealed = await signPdf(signed, seal, { fieldName: 'Con dấu', reason: 'Đóng dấu của cơ quan', location: agency.place, visible: { page: pageIndex, rect: [300, 400, 400, 500] }, ...stamp });
+    const signed = await signPdf(certified, officer, {
+      fieldName: 'Người chứng thực',
+      reason: 'Chứng thực bản sao từ bản chính',
+      location: agency.place,
+      visible: { page: pageIndex, rect: [330, 420, 530, 500] },
+      ...stamp,
+    });
+    const sealed = await signPdf(signed, seal, {
+      fieldName: 'Con dấu',
+      reason: 'Đóng dấu của cơ quan',
+      location: agency.place,
+      visible: { page: pageIndex, rect: [300, 400, 400, 500] },
+      ...stamp,
+    });
     await recordResult(
       ctx,
       tx,
-      { dossierCode: d.code, procedureCode: d.procedureCode, documentName: `Bản sao chứng thực: ${input.documentName}`, kind: 'certified_copy', number: resultCode.split('-').pop()!.replace(/^0+/, '') + '/SCT', issuerUnit: unitId, issuerName: agency.name, holder: { name: d.applicant.name, identifier: d.applicant.identifier }, ownerCitizenId: owner },
+      {
+        dossierCode: d.code,
+        procedureCode: d.procedureCode,
+        documentName: `Bản sao chứng thực: ${input.documentName}`,
+        kind: 'certified_copy',
+        number: resultCode.split('-').pop()!.replace(/^0+/, '') + '/SCT',
+        issuerUnit: unitId,
+        issuerName: agency.name,
+        holder: { name: d.applicant.name, identifier: d.applicant.identifier },
+        ownerCitizenId: owner,
+      },
       sealed,
       `staff:${p.username}`,
       resultCode,

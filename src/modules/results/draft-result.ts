@@ -14,25 +14,59 @@ const text = z.string().trim().min(1).max(2000);
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((d) => isIsoDate(d) && yearOf(d) >= MIN_YEAR && yearOf(d) <= MAX_YEAR, bi(`Phải là ngày có thật từ năm ${MIN_YEAR} đến ${MAX_YEAR}`, `must be a real date between ${MIN_YEAR} and ${MAX_YEAR}`));
+  .refine(
+    (d) => isIsoDate(d) && yearOf(d) >= MIN_YEAR && yearOf(d) <= MAX_YEAR,
+    bi(`Phải là ngày có thật từ năm ${MIN_YEAR} đến ${MAX_YEAR}`, `must be a real date between ${MIN_YEAR} and ${MAX_YEAR}`),
+  );
 
 /** What the specialist writes: the document's name, and its content by kind. */
 export const ResultDraftInput = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('certificate'), documentName: text.max(500), fields: z.array(z.object({ label: text.max(200), value: text })).min(1).max(40), validUntil: day.optional(), notes: z.array(text).max(10).optional() }),
-  z.object({ kind: z.literal('licence'), documentName: text.max(500), fields: z.array(z.object({ label: text.max(200), value: text })).min(1).max(40), validUntil: day.optional(), notes: z.array(text).max(10).optional() }),
+  z.object({
+    kind: z.literal('certificate'),
+    documentName: text.max(500),
+    fields: z
+      .array(z.object({ label: text.max(200), value: text }))
+      .min(1)
+      .max(40),
+    validUntil: day.optional(),
+    notes: z.array(text).max(10).optional(),
+  }),
+  z.object({
+    kind: z.literal('licence'),
+    documentName: text.max(500),
+    fields: z
+      .array(z.object({ label: text.max(200), value: text }))
+      .min(1)
+      .max(40),
+    validUntil: day.optional(),
+    notes: z.array(text).max(10).optional(),
+  }),
   z.object({ kind: z.literal('written_reply'), documentName: text.max(500), subject: text.max(500), paragraphs: z.array(text).min(1).max(20) }),
 ]);
 export type ResultDraftInput = z.infer<typeof ResultDraftInput>;
 export const ResultDraftView = z.intersection(ResultDraftInput, z.object({ updatedBy: z.string(), updatedAt: z.string() }));
 export type ResultDraft = z.infer<typeof ResultDraftView>;
 
-type Prop = { type?: string | string[]; title?: string; format?: string; enum?: unknown[]; 'x-enum-titles'?: string[]; 'x-ui'?: { order?: number }; properties?: Record<string, Prop>; items?: Prop };
+type Prop = {
+  type?: string | string[];
+  title?: string;
+  format?: string;
+  enum?: unknown[];
+  'x-enum-titles'?: string[];
+  'x-ui'?: { order?: number };
+  properties?: Record<string, Prop>;
+  items?: Prop;
+};
 const MAX_VALUE = 2000;
 
 /** An e-form answer as a document prints it: choices by their titles, days as dd/MM/yyyy, numbers grouped, rows of a table one after another. */
 function answerText(p: Prop, v: unknown): string {
   if (v === undefined || v === null || v === '') return '';
-  if (Array.isArray(v)) return v.map((x) => answerText(p.items ?? {}, x)).filter(Boolean).join('; ');
+  if (Array.isArray(v))
+    return v
+      .map((x) => answerText(p.items ?? {}, x))
+      .filter(Boolean)
+      .join('; ');
   if (typeof v === 'object') {
     return entriesOf(p)
       .map(([k, sub]) => [sub.title ?? k, answerText(sub, (v as Record<string, unknown>)[k])] as const)
@@ -48,7 +82,9 @@ function answerText(p: Prop, v: unknown): string {
   if (typeof v === 'number') return v.toLocaleString('vi-VN');
   if (p.format === 'date' && typeof v === 'string') return formatDate('vi', v);
   // The draft's content is one "label: value" per line: a multi-line answer becomes one line.
-  return String(v).trim().replace(/\s*\r?\n\s*/g, ', ');
+  return String(v)
+    .trim()
+    .replace(/\s*\r?\n\s*/g, ', ');
 }
 
 const entriesOf = (p: Prop) => Object.entries(p.properties ?? {}).sort(([, a], [, b]) => (a['x-ui']?.order ?? 1e9) - (b['x-ui']?.order ?? 1e9));
@@ -67,7 +103,10 @@ export function eFormFields(schema: unknown, form: Record<string, unknown>): { l
  * its certified content; a written reply states the request and the answers, and leaves the
  * agency's answer to write.
  */
-export function suggestResultDraft(d: { code: string; applicant: { name: string }; form: Record<string, unknown> }, proc: { name: string; resultType: string | null; resultKind: string | null; eForm: unknown }): ResultDraftInput {
+export function suggestResultDraft(
+  d: { code: string; applicant: { name: string }; form: Record<string, unknown> },
+  proc: { name: string; resultType: string | null; resultKind: string | null; eForm: unknown },
+): ResultDraftInput {
   const documentName = (proc.resultType ?? `Kết quả giải quyết thủ tục ${proc.name}`).slice(0, 500);
   const fields = eFormFields(proc.eForm, d.form);
   if (proc.resultKind === 'written_reply') {
@@ -83,7 +122,11 @@ export function suggestResultDraft(d: { code: string; applicant: { name: string 
       ],
     };
   }
-  return { kind: proc.resultKind === 'licence' ? 'licence' : 'certificate', documentName, fields: fields.length ? fields : [{ label: 'Thủ tục', value: proc.name.slice(0, MAX_VALUE) }] };
+  return {
+    kind: proc.resultKind === 'licence' ? 'licence' : 'certificate',
+    documentName,
+    fields: fields.length ? fields : [{ label: 'Thủ tục', value: proc.name.slice(0, MAX_VALUE) }],
+  };
 }
 
 /** The dossier's result draft, if the specialist wrote one (officials who see the dossier). */
@@ -91,7 +134,13 @@ export async function getResultDraft(ctx: Ctx, code: string, p: Principal): Prom
   const d = await getDossier(ctx, code, p);
   const r = await ctx.database.db.selectFrom('result_drafts').selectAll().where('dossier_code', '=', d.code).executeTakeFirst();
   if (!r) return null;
-  return { ...(r.content as object), kind: r.kind, documentName: r.document_name, updatedBy: r.updated_by, updatedAt: new Date(r.updated_at).toISOString() } as ResultDraft;
+  return {
+    ...(r.content as object),
+    kind: r.kind,
+    documentName: r.document_name,
+    updatedBy: r.updated_by,
+    updatedAt: new Date(r.updated_at).toISOString(),
+  } as ResultDraft;
 }
 
 /**
@@ -102,10 +151,16 @@ export async function saveResultDraft(ctx: Ctx, code: string, raw: unknown, p: P
   const d = await getDossier(ctx, code, p);
   if (p.kind !== 'staff' || d.assignee !== p.username) {
     // An applicant who sees their dossier holds no role that drafts; an official may, at their step.
-    throw new AppError(p.kind === 'staff' ? 'NOT_YOUR_STEP' : 'FORBIDDEN', { vi: 'Chỉ chuyên viên được phân công xử lý hồ sơ mới soạn dự thảo kết quả', en: 'Only the specialist assigned to the dossier drafts its result' });
+    throw new AppError(p.kind === 'staff' ? 'NOT_YOUR_STEP' : 'FORBIDDEN', {
+      vi: 'Chỉ chuyên viên được phân công xử lý hồ sơ mới soạn dự thảo kết quả',
+      en: 'Only the specialist assigned to the dossier drafts its result',
+    });
   }
   if (d.status !== 'processing') {
-    throw new AppError('RESULT_DRAFT_CLOSED', { vi: 'Chỉ soạn dự thảo kết quả khi hồ sơ đang xử lý (trước khi trình phê duyệt)', en: 'The result is drafted while the dossier is being processed, before it is proposed' });
+    throw new AppError('RESULT_DRAFT_CLOSED', {
+      vi: 'Chỉ soạn dự thảo kết quả khi hồ sơ đang xử lý (trước khi trình phê duyệt)',
+      en: 'The result is drafted while the dossier is being processed, before it is proposed',
+    });
   }
   const parsed = ResultDraftInput.safeParse(raw);
   if (!parsed.success) throw fromZod(parsed.error);
@@ -114,7 +169,11 @@ export async function saveResultDraft(ctx: Ctx, code: string, raw: unknown, p: P
     await tx
       .insertInto('result_drafts')
       .values({ dossier_code: d.code, kind, document_name: documentName, content: JSON.stringify(content), updated_by: p.username })
-      .onConflict((oc) => oc.column('dossier_code').doUpdateSet({ kind, document_name: documentName, content: JSON.stringify(content), updated_by: p.username, updated_at: new Date() }))
+      .onConflict((oc) =>
+        oc
+          .column('dossier_code')
+          .doUpdateSet({ kind, document_name: documentName, content: JSON.stringify(content), updated_by: p.username, updated_at: new Date() }),
+      )
       .execute();
     await recordAudit(tx, { actor: `staff:${p.username}`, action: 'result.draft', target: `dossier:${d.code}`, data: { kind, documentName } });
   });

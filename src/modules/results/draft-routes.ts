@@ -19,7 +19,12 @@ export const resultDraftModule: Module = {
   routes(app, ctx) {
     app.get('/api/v1/dossiers/:code/result-draft', {
       config: { access: [...OFFICIALS] },
-      schema: { tags: ['results'], summary: "The specialist's draft of the dossier's result document", params: Code, response: { 200: ResultDraftView, 404: ErrorBody } },
+      schema: {
+        tags: ['results'],
+        summary: "The specialist's draft of the dossier's result document",
+        params: Code,
+        response: { 200: ResultDraftView, 404: ErrorBody },
+      },
       handler: async (req) => {
         const d = await getResultDraft(ctx, req.params.code, req.principal!);
         if (!d) throw new AppError('NOT_FOUND', { vi: 'Hồ sơ chưa có dự thảo kết quả', en: 'The dossier has no draft result' });
@@ -28,12 +33,23 @@ export const resultDraftModule: Module = {
     });
     app.put('/api/v1/dossiers/:code/result-draft', {
       config: { access: ['specialist'] },
-      schema: { tags: ['results'], summary: 'The assigned specialist drafts the result document (while the dossier is being processed)', params: Code, body: ResultDraftInput, response: { 200: ResultDraftView, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } },
+      schema: {
+        tags: ['results'],
+        summary: 'The assigned specialist drafts the result document (while the dossier is being processed)',
+        params: Code,
+        body: ResultDraftInput,
+        response: { 200: ResultDraftView, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
       handler: async (req) => saveResultDraft(ctx, req.params.code, req.body, req.principal!),
     });
     app.get('/api/v1/dossiers/:code/result-preview', {
       config: { access: [...OFFICIALS] },
-      schema: { tags: ['results'], summary: 'The result document as it would be signed, unsigned and without its code (for the leader to read before approving)', params: Code, response: { 200: PdfResponse, 404: ErrorBody } },
+      schema: {
+        tags: ['results'],
+        summary: 'The result document as it would be signed, unsigned and without its code (for the leader to read before approving)',
+        params: Code,
+        response: { 200: PdfResponse, 404: ErrorBody },
+      },
       handler: async (req, reply) => {
         const d = await getDossier(ctx, req.params.code, req.principal!);
         const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
@@ -44,6 +60,5 @@ export const resultDraftModule: Module = {
         return sendPdf(reply, { bytes: (await renderResult(doc)).pdf, fileName: `${d.code}-du-thao.pdf` });
       },
     });
-
   },
 };

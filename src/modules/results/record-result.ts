@@ -26,7 +26,14 @@ export async function reserveResultCode(tx: Tx, issuerUnit: string): Promise<str
   return `${issuerUnit}-KQ${String(year).slice(2)}-${String(rows[0].last).padStart(6, '0')}`;
 }
 
-export async function recordResult(ctx: Ctx, tx: Tx, raw: RecordResultInput, pdf: Uint8Array, actor: string, reserved?: string): Promise<{ resultCode: string; sha256: string }> {
+export async function recordResult(
+  ctx: Ctx,
+  tx: Tx,
+  raw: RecordResultInput,
+  pdf: Uint8Array,
+  actor: string,
+  reserved?: string,
+): Promise<{ resultCode: string; sha256: string }> {
   const parsed = RecordResultInput.safeParse(raw);
   if (!parsed.success) throw fromZod(parsed.error);
   const input = parsed.data;
@@ -38,9 +45,20 @@ export async function recordResult(ctx: Ctx, tx: Tx, raw: RecordResultInput, pdf
   const { id } = await tx
     .insertInto('results')
     .values({
-      result_code: resultCode, dossier_code: input.dossierCode, procedure_code: input.procedureCode, document_name: input.documentName, kind: input.kind, number: input.number,
-      issuer_unit: input.issuerUnit, issuer_name: input.issuerName, holder_name: input.holder.name, holder_identifier: input.holder.identifier,
-      owner_citizen_id: input.ownerCitizenId ?? null, sha256, size, issued_by: actor,
+      result_code: resultCode,
+      dossier_code: input.dossierCode,
+      procedure_code: input.procedureCode,
+      document_name: input.documentName,
+      kind: input.kind,
+      number: input.number,
+      issuer_unit: input.issuerUnit,
+      issuer_name: input.issuerName,
+      holder_name: input.holder.name,
+      holder_identifier: input.holder.identifier,
+      owner_citizen_id: input.ownerCitizenId ?? null,
+      sha256,
+      size,
+      issued_by: actor,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -20,10 +20,24 @@ beforeAll(async () => {
   holder = await citizenToken(t, HOLDER, 'Trần Văn Minh', '001089012345');
   stranger = await citizenToken(t, '40000000-0000-4000-8000-000000000002', 'Nguyễn Thị Hà', '079194006789');
   ({ resultCode: code } = await t.ctx.database.db.transaction().execute((tx) =>
-    recordResult(t.ctx, tx, {
-      dossierCode: '000.05.01.G12-261129-0001', procedureCode: TEST_PROCEDURE.code, documentName: 'Giấy xác nhận thử nghiệm', kind: 'certificate', number: '7/GXN-XNK',
-      issuerUnit: '000.05.00.G12', issuerName: 'Cục Xuất nhập khẩu', holder: { name: 'Trần Văn Minh', identifier: '001089012345' }, ownerCitizenId: HOLDER,
-    }, pdf, 'staff:ky')));
+    recordResult(
+      t.ctx,
+      tx,
+      {
+        dossierCode: '000.05.01.G12-261129-0001',
+        procedureCode: TEST_PROCEDURE.code,
+        documentName: 'Giấy xác nhận thử nghiệm',
+        kind: 'certificate',
+        number: '7/GXN-XNK',
+        issuerUnit: '000.05.00.G12',
+        issuerName: 'Cục Xuất nhập khẩu',
+        holder: { name: 'Trần Văn Minh', identifier: '001089012345' },
+        ownerCitizenId: HOLDER,
+      },
+      pdf,
+      'staff:ky',
+    ),
+  ));
 });
 afterAll(() => t?.close());
 
@@ -67,8 +81,21 @@ describe('the e-data repository', () => {
     const answer = await unknown.text();
     const [id, mac] = token.split('.');
     const variants = [
-      `${token}x`, `${token}.`, `${token}.x`, `${token}%20`, `${token}%0A`, `${token}=`, `${token}==`, `x${token}`,
-      token.slice(0, -1), `${id}.`, id, `${id.toUpperCase()}.${mac}`, `${id}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`, `${id}..${mac}`, `${id}.${mac}.${mac}`,
+      `${token}x`,
+      `${token}.`,
+      `${token}.x`,
+      `${token}%20`,
+      `${token}%0A`,
+      `${token}=`,
+      `${token}==`,
+      `x${token}`,
+      token.slice(0, -1),
+      `${id}.`,
+      id,
+      `${id.toUpperCase()}.${mac}`,
+      `${id}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`,
+      `${id}..${mac}`,
+      `${id}.${mac}.${mac}`,
       // The stateless tokens of before: base64url(code.expiry).hmac — they could not be revoked.
       `${Buffer.from(`${code}.9999999999`).toString('base64url')}.${mac}`,
     ];
@@ -109,17 +136,21 @@ describe('the e-data repository', () => {
     expect(after).toContain(second.id);
     expect(after).not.toContain(first.id);
     // Revoking it again changes nothing and is not audited twice.
-    expect((await api<ShareLink>(t, 'POST', `/api/v1/repository/share-links/${first.id}/revoke`, { token: holder })).body.revokedAt).toBe(revoked.body.revokedAt);
+    expect((await api<ShareLink>(t, 'POST', `/api/v1/repository/share-links/${first.id}/revoke`, { token: holder })).body.revokedAt).toBe(
+      revoked.body.revokedAt,
+    );
 
     const trail = await listAudit(t.ctx.database.db, { action: 'result.share', limit: 200 });
     const about = (id: string) => trail.filter((e) => e.data.link === id).map((e) => [e.action, e.actor, e.data.reason ?? null]);
-    expect(about(first.id)).toEqual(expect.arrayContaining([
-      ['result.share', `citizen:${HOLDER}`, null],
-      ['result.share.revoke', `citizen:${HOLDER}`, null],
-      ['result.share.open', 'anonymous', null],
-      // Someone still holding the revoked link tried it: the holder revoked it for a reason.
-      ['result.share.open_refused', 'anonymous', 'revoked'],
-    ]));
+    expect(about(first.id)).toEqual(
+      expect.arrayContaining([
+        ['result.share', `citizen:${HOLDER}`, null],
+        ['result.share.revoke', `citizen:${HOLDER}`, null],
+        ['result.share.open', 'anonymous', null],
+        // Someone still holding the revoked link tried it: the holder revoked it for a reason.
+        ['result.share.open_refused', 'anonymous', 'revoked'],
+      ]),
+    );
     expect(about(first.id).filter(([a]) => a === 'result.share.revoke')).toHaveLength(1);
   });
 
@@ -127,7 +158,9 @@ describe('the e-data repository', () => {
     const { body } = await api<ShareLink>(t, 'POST', `/api/v1/results/${code}/share`, { token: holder, body: { hours: 1 } });
     expect((await get(new URL(body.url).pathname)).status).toBe(200);
     // Two hours later, without waiting two hours.
-    await sql`update share_links set created_at = created_at - interval '2 hours', expires_at = expires_at - interval '2 hours' where id = ${body.id}`.execute(t.ctx.database.db);
+    await sql`update share_links set created_at = created_at - interval '2 hours', expires_at = expires_at - interval '2 hours' where id = ${body.id}`.execute(
+      t.ctx.database.db,
+    );
     expect((await get(new URL(body.url).pathname)).status).toBe(404);
     expect((await api<ShareLink[]>(t, 'GET', '/api/v1/repository/share-links', { token: holder })).body.map((l) => l.id)).not.toContain(body.id);
     const trail = await listAudit(t.ctx.database.db, { action: 'result.share.open_refused', limit: 50 });
@@ -157,7 +190,11 @@ describe('the e-data repository', () => {
     expect((await get(new URL(made.body.url).pathname)).status).toBe(404);
     expect((await get(new URL(keep.body.url).pathname)).status).toBe(200);
     // Another citizen posting the same form gets a 404 and the link stays as it is.
-    const other = await fetch(`${t.base}/kho-du-lieu/lien-ket/${keep.body.id}/thu-hoi`, { method: 'POST', headers: { authorization: `Bearer ${stranger}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: '' });
+    const other = await fetch(`${t.base}/kho-du-lieu/lien-ket/${keep.body.id}/thu-hoi`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stranger}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: '',
+    });
     expect(other.status).toBe(404);
     expect((await get(new URL(keep.body.url).pathname)).status).toBe(200);
   });
@@ -169,11 +206,22 @@ describe('the e-data repository', () => {
     const own = await uploadPdf(t, holder, 'giay-khac.pdf');
     const filed = await api<{ code: string; components: { code: string | null; reused: boolean }[] }>(t, 'POST', '/api/v1/dossiers', {
       token: holder,
-      body: { procedureCode: TEST_PROCEDURE.code, channel: 2, form: FORM, components: [{ code: 'T-01', uploadId: reuse.body.id }, { code: 'T-02', uploadId: own, reused: true }] },
+      body: {
+        procedureCode: TEST_PROCEDURE.code,
+        channel: 2,
+        form: FORM,
+        components: [
+          { code: 'T-01', uploadId: reuse.body.id },
+          { code: 'T-02', uploadId: own, reused: true },
+        ],
+      },
     });
     expect(filed.status).toBe(201);
     // The client's claim counts for nothing: only the file taken from the repository is a reuse.
-    expect(filed.body.components.map((c) => [c.code, c.reused])).toEqual([['T-01', true], ['T-02', false]]);
+    expect(filed.body.components.map((c) => [c.code, c.reused])).toEqual([
+      ['T-01', true],
+      ['T-02', false],
+    ]);
     expect((await api(t, 'POST', `/api/v1/results/${code}/reuse`, { token: stranger })).status).toBe(404);
   });
 

@@ -36,15 +36,26 @@ export async function listMyResults(ctx: Ctx, p: Principal): Promise<MyResult[]>
     .limit(500)
     .execute();
   return rows.map((r) => ({
-    resultCode: r.result_code, dossierCode: r.dossier_code, procedureCode: r.procedure_code, documentName: r.document_name, number: r.number,
-    issuer: r.issuer_name, issuedAt: new Date(r.issued_at).toISOString(), status: r.status as MyResult['status'], size: r.size,
+    resultCode: r.result_code,
+    dossierCode: r.dossier_code,
+    procedureCode: r.procedure_code,
+    documentName: r.document_name,
+    number: r.number,
+    issuer: r.issuer_name,
+    issuedAt: new Date(r.issued_at).toISOString(),
+    status: r.status as MyResult['status'],
+    size: r.size,
   }));
 }
 
 /** A result's row if the principal may read its file (`seesResult`); others: 404. */
 async function readable(ctx: Ctx, code: string, p: Principal) {
   const c = code.trim().toUpperCase();
-  const r = await ctx.database.db.selectFrom('results').select(['result_code', 'sha256', 'owner_citizen_id', 'issuer_unit', 'dossier_code', 'document_name', 'status']).where('result_code', '=', c).executeTakeFirst();
+  const r = await ctx.database.db
+    .selectFrom('results')
+    .select(['result_code', 'sha256', 'owner_citizen_id', 'issuer_unit', 'dossier_code', 'document_name', 'status'])
+    .where('result_code', '=', c)
+    .executeTakeFirst();
   if (!r || !(await seesResult(ctx, r, p))) throw notFound({ vi: `kết quả ${c.slice(0, 80)}`, en: `Result ${c.slice(0, 80)}` });
   return r;
 }
@@ -100,8 +111,17 @@ export async function shareResult(ctx: Ctx, code: string, hours: number, p: Prin
   if (r.status !== 'valid') throw new AppError('RESULT_REVOKED', { vi: 'Chỉ chia sẻ được kết quả còn hiệu lực', en: 'Only a valid result can be shared' });
   const expires = new Date(Date.now() + Math.round(hours * 3600) * 1000);
   const row = await ctx.database.db.transaction().execute(async (tx) => {
-    const link = await tx.insertInto('share_links').values({ result_code: r.result_code, owner_citizen_id: p.id, expires_at: expires }).returningAll().executeTakeFirstOrThrow();
-    await recordAudit(tx, { actor: actorOf(p), action: 'result.share', target: `result:${r.result_code}`, data: { link: link.id, expires: expires.toISOString() } });
+    const link = await tx
+      .insertInto('share_links')
+      .values({ result_code: r.result_code, owner_citizen_id: p.id, expires_at: expires })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, {
+      actor: actorOf(p),
+      action: 'result.share',
+      target: `result:${r.result_code}`,
+      data: { link: link.id, expires: expires.toISOString() },
+    });
     return link;
   });
   return linkView(ctx, row);
@@ -159,7 +179,12 @@ export async function openSharedResult(ctx: Ctx, token: string): Promise<{ bytes
     .executeTakeFirst();
   if (!link) throw gone();
   const refused = link.revoked_at ? 'revoked' : link.expired ? 'expired' : link.status !== 'valid' ? `result ${link.status}` : null;
-  await audit(ctx.database.db, { actor: 'anonymous', action: refused ? 'result.share.open_refused' : 'result.share.open', target: `result:${link.result_code}`, data: { link: link.id, ...(refused ? { reason: refused } : {}) } });
+  await audit(ctx.database.db, {
+    actor: 'anonymous',
+    action: refused ? 'result.share.open_refused' : 'result.share.open',
+    target: `result:${link.result_code}`,
+    data: { link: link.id, ...(refused ? { reason: refused } : {}) },
+  });
   if (refused) throw gone();
   return { bytes: await bytesOf(ctx, link.sha256), fileName: fileNameOf(link.result_code) };
 }
@@ -172,14 +197,21 @@ export async function openSharedResult(ctx: Ctx, token: string): Promise<{ bytes
 export async function reuseResult(ctx: Ctx, code: string, p: Principal) {
   if (p.kind !== 'citizen') throw new AppError('FORBIDDEN', { vi: 'Chỉ người được cấp kết quả mới dùng lại được', en: 'Only the holder can reuse a result' });
   const r = await readable(ctx, code, p);
-  if (r.status !== 'valid') throw new AppError('RESULT_REVOKED', { vi: 'Kết quả đã bị thu hồi hoặc thay thế, không dùng lại được', en: 'A revoked or replaced result cannot be reused' });
+  if (r.status !== 'valid')
+    throw new AppError('RESULT_REVOKED', {
+      vi: 'Kết quả đã bị thu hồi hoặc thay thế, không dùng lại được',
+      en: 'A revoked or replaced result cannot be reused',
+    });
   return storeUpload(ctx, p, await bytesOf(ctx, r.sha256), fileNameOf(r.result_code), { reusedFrom: r.result_code });
 }
 
 // ── Which results can stand in for which component ─────────────────────────────────────────
 
 /** Words only: case, diacritics and punctuation folded away, so names compare as people read them. */
-const words = (s: string) => ` ${foldVietnamese(s).replace(/[^a-z0-9]+/g, ' ').trim()} `;
+const words = (s: string) =>
+  ` ${foldVietnamese(s)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()} `;
 /** A certified copy is the document it copies (certify-copy names it so). */
 const CERTIFIED_COPY = /^Bản sao chứng thực:\s*/u;
 
@@ -220,10 +252,22 @@ export async function listReusableResults(ctx: Ctx, p: Principal, slots: Compone
   const all = await listMyResults(ctx, p);
   const valid = all.filter((r) => r.status === 'valid');
   const resultTypes = new Map<string, string | null>();
-  await Promise.all([...new Set(valid.map((r) => r.procedureCode))].map(async (code) => {
-    resultTypes.set(code, await getProcedure(ctx, code).then((x) => x.resultType, () => null));
-  }));
+  await Promise.all(
+    [...new Set(valid.map((r) => r.procedureCode))].map(async (code) => {
+      resultTypes.set(
+        code,
+        await getProcedure(ctx, code).then(
+          (x) => x.resultType,
+          () => null,
+        ),
+      );
+    }),
+  );
   const bySlot = new Map<string, MyResult[]>();
-  for (const s of slots) bySlot.set(s.code, valid.filter((r) => fitsComponent(kindsOfResult(r, resultTypes.get(r.procedureCode)), s.name)));
+  for (const s of slots)
+    bySlot.set(
+      s.code,
+      valid.filter((r) => fitsComponent(kindsOfResult(r, resultTypes.get(r.procedureCode)), s.name)),
+    );
   return { all, bySlot };
 }

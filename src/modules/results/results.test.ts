@@ -21,7 +21,8 @@ const base = {
   issuerName: 'Cục Xuất nhập khẩu',
   holder: { name: 'Công ty TNHH Thương mại Hưng Thịnh', identifier: '0101234567' },
 };
-const issue = (over: Partial<typeof base> = {}) => t.ctx.database.db.transaction().execute((tx) => recordResult(t.ctx, tx, { ...base, ...over }, pdf, 'staff:ky'));
+const issue = (over: Partial<typeof base> = {}) =>
+  t.ctx.database.db.transaction().execute((tx) => recordResult(t.ctx, tx, { ...base, ...over }, pdf, 'staff:ky'));
 
 // ky signs with a one-time TOTP code per 30 s step: one sign-in serves the whole file.
 let kyToken: string | undefined;
@@ -46,9 +47,19 @@ describe('results: codes, immutable files, public status', () => {
     const r = await api<PublicResult>(t, 'GET', `/api/v1/public/results/${a.resultCode}`);
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
-      resultCode: a.resultCode, status: 'valid', kind: 'certificate', issuerUnit: '000.05.00.G12', issuer: 'Cục Xuất nhập khẩu',
-      procedureCode: '2.001270', procedureName: 'Cấp Giấy chứng nhận xuất xứ hàng hóa (C/O) ưu đãi mẫu D', issuedAt: expect.any(String),
-      number: '125/GCN-XNK', sha256: a.sha256, replacedBy: null, revokedAt: null, history: [{ event: 'issued', at: expect.any(String) }],
+      resultCode: a.resultCode,
+      status: 'valid',
+      kind: 'certificate',
+      issuerUnit: '000.05.00.G12',
+      issuer: 'Cục Xuất nhập khẩu',
+      procedureCode: '2.001270',
+      procedureName: 'Cấp Giấy chứng nhận xuất xứ hàng hóa (C/O) ưu đãi mẫu D',
+      issuedAt: expect.any(String),
+      number: '125/GCN-XNK',
+      sha256: a.sha256,
+      replacedBy: null,
+      revokedAt: null,
+      history: [{ event: 'issued', at: expect.any(String) }],
     });
     expect(JSON.stringify(r.body)).not.toContain('Hưng Thịnh');
     const page = await fetch(`${t.base}/verify/${a.resultCode}`);
@@ -62,9 +73,17 @@ describe('results: codes, immutable files, public status', () => {
   });
 
   it('refuses a file that is not a PDF, and stores nothing', async () => {
-    const count = async () => (await t.ctx.database.db.selectFrom('results').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const count = async () =>
+      (
+        await t.ctx.database.db
+          .selectFrom('results')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
     const before = await count();
-    await expect(t.ctx.database.db.transaction().execute((tx) => recordResult(t.ctx, tx, base, new TextEncoder().encode('<html>not a pdf</html>'), 'staff:ky'))).rejects.toMatchObject({ status: 415 });
+    await expect(
+      t.ctx.database.db.transaction().execute((tx) => recordResult(t.ctx, tx, base, new TextEncoder().encode('<html>not a pdf</html>'), 'staff:ky')),
+    ).rejects.toMatchObject({ status: 415 });
     expect(await count()).toBe(before);
   });
 
@@ -78,7 +97,9 @@ describe('results: codes, immutable files, public status', () => {
       api(t, 'GET', `/api/v1/public/results/${resultCode}`).then((r) => JSON.stringify(r.body)),
       fetch(`${t.base}/verify/${resultCode}`).then((r) => r.text()),
       fetch(`${t.base}/verify/${resultCode}?lang=en`).then((r) => r.text()),
-      fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(pdf) }).then((r) => r.text()),
+      fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(pdf) }).then((r) =>
+        r.text(),
+      ),
     ]);
     for (const text of lookups) {
       expect(text).not.toContain('Bí Mật');
@@ -90,7 +111,12 @@ describe('results: codes, immutable files, public status', () => {
     expect(pub.body.history.map((h) => h.event)).toEqual(['issued', 'revoked']);
     expect(lookups[1]).toContain('Ngày thu hồi');
     // The holder still sees the document's full name in their repository (repository.test.ts); the trail keeps the reason.
-    const audit = await t.ctx.database.db.selectFrom('result_events').select('reason').where('event', '=', 'revoked').where('reason', '=', reason).executeTakeFirst();
+    const audit = await t.ctx.database.db
+      .selectFrom('result_events')
+      .select('reason')
+      .where('event', '=', 'revoked')
+      .where('reason', '=', reason)
+      .executeTakeFirst();
     expect(audit?.reason).toBe(reason);
   });
 
@@ -121,9 +147,15 @@ describe('results: codes, immutable files, public status', () => {
     const other = await issue({ dossierCode: '000.05.01.G12-261129-0003' });
     const fresh = await issue({ dossierCode: '000.05.01.G12-261129-0002', number: '130/GCN-XNK' });
     const signer = await signerToken();
-    const wrong = await api(t, 'POST', `/api/v1/results/${old.resultCode}/revoke`, { token: signer, body: { reason: 'Cấp lại do sai tên', replacedBy: other.resultCode } });
+    const wrong = await api(t, 'POST', `/api/v1/results/${old.resultCode}/revoke`, {
+      token: signer,
+      body: { reason: 'Cấp lại do sai tên', replacedBy: other.resultCode },
+    });
     expect(wrong.status).toBe(400);
-    const r = await api<PublicResult>(t, 'POST', `/api/v1/results/${old.resultCode}/revoke`, { token: signer, body: { reason: 'Cấp lại do sai tên', replacedBy: fresh.resultCode } });
+    const r = await api<PublicResult>(t, 'POST', `/api/v1/results/${old.resultCode}/revoke`, {
+      token: signer,
+      body: { reason: 'Cấp lại do sai tên', replacedBy: fresh.resultCode },
+    });
     expect(r.body).toMatchObject({ status: 'replaced', replacedBy: fresh.resultCode });
     expect((await api<PublicResult>(t, 'GET', `/api/v1/public/results/${fresh.resultCode}`)).body.status).toBe('valid');
   });
@@ -133,14 +165,20 @@ describe('results: codes, immutable files, public status', () => {
     const leader = new KeySigner(await issueSigningCertificate(ca, { commonName: 'Hoàng Văn Thắng', organisation: 'Bộ Công Thương' }));
     const seal = new KeySigner(await issueSigningCertificate(ca, { commonName: 'Bộ Công Thương', organisation: 'Bộ Công Thương', keyAlgorithm: 'ECDSA-P256' }));
     const signed = await signPdf(await signPdf(pdf, leader, { fieldName: 'Lãnh đạo' }), seal, { fieldName: 'Con dấu' });
-    const { resultCode } = await t.ctx.database.db.transaction().execute((tx) => recordResult(t.ctx, tx, { ...base, dossierCode: '000.05.01.G12-261129-0009' }, signed, 'staff:ky'));
-    const send = (bytes: Uint8Array) => fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(bytes) });
+    const { resultCode } = await t.ctx.database.db
+      .transaction()
+      .execute((tx) => recordResult(t.ctx, tx, { ...base, dossierCode: '000.05.01.G12-261129-0009' }, signed, 'staff:ky'));
+    const send = (bytes: Uint8Array) =>
+      fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(bytes) });
 
     const ok = await send(signed);
     expect(ok.status).toBe(200);
     const v = (await ok.json()) as FileVerification;
     expect(v).toMatchObject({ registered: true, signaturesIntact: true, result: { resultCode, status: 'valid' } });
-    expect(v.signatures.map((x) => [x.signer, x.valid])).toEqual([['Hoàng Văn Thắng', true], ['Bộ Công Thương', true]]);
+    expect(v.signatures.map((x) => [x.signer, x.valid])).toEqual([
+      ['Hoàng Văn Thắng', true],
+      ['Bộ Công Thương', true],
+    ]);
 
     const tampered = new Uint8Array(signed);
     const at = Buffer.from(signed).indexOf('%PDF-1.') + 7;
@@ -151,6 +189,8 @@ describe('results: codes, immutable files, public status', () => {
 
     const unsigned = (await (await send(pdf)).json()) as FileVerification;
     expect(unsigned).toMatchObject({ registered: true, signaturesIntact: false, signatures: [] });
-    expect((await fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: 'not a pdf' })).status).toBe(415);
+    expect(
+      (await fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: 'not a pdf' })).status,
+    ).toBe(415);
   });
 });

@@ -27,10 +27,24 @@ beforeAll(async () => {
   await submitVneid(page, citizen);
   const row = await t.ctx.database.db.selectFrom('citizens').select('id').where('identifier', '=', citizen.identifier).executeTakeFirstOrThrow();
   ({ resultCode } = await t.ctx.database.db.transaction().execute(async (tx) =>
-    recordResult(t.ctx, tx, {
-      dossierCode: '000.05.01.G12-261201-0001', procedureCode: TEST_PROCEDURE.code, documentName: 'Giấy xác nhận thử nghiệm', kind: 'certificate', number: '9/GXN',
-      issuerUnit: '000.05.00.G12', issuerName: 'Cục Xuất nhập khẩu', holder: { name: citizen.name, identifier: citizen.identifier }, ownerCitizenId: row.id,
-    }, await samplePdf(), 'staff:ky')));
+    recordResult(
+      t.ctx,
+      tx,
+      {
+        dossierCode: '000.05.01.G12-261201-0001',
+        procedureCode: TEST_PROCEDURE.code,
+        documentName: 'Giấy xác nhận thử nghiệm',
+        kind: 'certificate',
+        number: '9/GXN',
+        issuerUnit: '000.05.00.G12',
+        issuerName: 'Cục Xuất nhập khẩu',
+        holder: { name: citizen.name, identifier: citizen.identifier },
+        ownerCitizenId: row.id,
+      },
+      await samplePdf(),
+      'staff:ky',
+    ),
+  ));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { type Crew, act, fileAndApprove, fileOnline, importTestProcedures, pdfsigReport, samplePdf, signInCrew, uploadPdf } from '../../../test/dossier-fixtures.ts';
+import {
+  type Crew,
+  act,
+  fileAndApprove,
+  fileOnline,
+  importTestProcedures,
+  pdfsigReport,
+  samplePdf,
+  signInCrew,
+  uploadPdf,
+} from '../../../test/dossier-fixtures.ts';
 import { decodeQr, pdfText } from '../../platform/pdf/testing.ts';
 import type { PublicResult } from './schemas.ts';
 import type { MyResult } from './repository.ts';
@@ -32,7 +42,10 @@ const approved = () => fileAndApprove(t, tok);
 describe('signing results', () => {
   it('the signing leader signs an approved dossier’s result: two signatures pdfsig accepts, the QR leads to its verification page, the citizen finds it in the repository', async () => {
     const code = await approved();
-    const r = await api<{ dossierCode: string; resultCode?: string; error?: unknown }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code] } });
+    const r = await api<{ dossierCode: string; resultCode?: string; error?: unknown }[]>(t, 'POST', '/api/v1/results/sign', {
+      token: tok.signer,
+      body: { dossierCodes: [code] },
+    });
     expect(r.status).toBe(200);
     const resultCode = r.body[0].resultCode!;
     expect(resultCode, JSON.stringify(r.body)).toMatch(/^000\.05\.00\.G12-KQ\d{2}-\d{6}$/);
@@ -63,19 +76,26 @@ describe('signing results', () => {
   it('refuses what it may not sign, dossier by dossier: not approved, already signed, another unit’s signer', async () => {
     const code = await approved();
     const early = (await fileOnline(t, tok.citizen)).body.code;
-    const first = await api<{ resultCode?: string; error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code, early, code] } });
-    expect(first.body.map((x) => x.resultCode ? 'ok' : x.error!.code)).toEqual(['ok', 'NOTHING_TO_SIGN', 'RESULT_ALREADY_ISSUED']);
+    const first = await api<{ resultCode?: string; error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', {
+      token: tok.signer,
+      body: { dossierCodes: [code, early, code] },
+    });
+    expect(first.body.map((x) => (x.resultCode ? 'ok' : x.error!.code))).toEqual(['ok', 'NOTHING_TO_SIGN', 'RESULT_ALREADY_ISSUED']);
     const other = await approved();
-    const foreign = await api<{ error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', { token: await login(t, 'lanhdao.hcm'), body: { dossierCodes: [other] } });
+    const foreign = await api<{ error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', {
+      token: await login(t, 'lanhdao.hcm'),
+      body: { dossierCodes: [other] },
+    });
     expect(foreign.body[0].error?.code).toBe('NOT_FOUND');
     expect((await api(t, 'POST', '/api/v1/results/sign', { token: tok.specialist, body: { dossierCodes: [other] } })).status).toBe(403);
   }, 60_000);
 
   it('parallel signings of one dossier give one result; the others are refused', async () => {
     const code = await approved();
-    const sign = () => api<{ resultCode?: string; error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code] } });
+    const sign = () =>
+      api<{ resultCode?: string; error?: { code: string } }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code] } });
     const replies = await Promise.all([sign(), sign(), sign()]);
-    expect(replies.map((r) => r.body[0].resultCode ? 'ok' : r.body[0].error!.code).sort()).toEqual(['RESULT_ALREADY_ISSUED', 'RESULT_ALREADY_ISSUED', 'ok']);
+    expect(replies.map((r) => (r.body[0].resultCode ? 'ok' : r.body[0].error!.code)).sort()).toEqual(['RESULT_ALREADY_ISSUED', 'RESULT_ALREADY_ISSUED', 'ok']);
     const mine = await api<MyResult[]>(t, 'GET', '/api/v1/repository/results', { token: tok.citizen });
     expect(mine.body.filter((x) => x.dossierCode === code)).toHaveLength(1);
   }, 120_000);
@@ -85,12 +105,23 @@ describe('signing results', () => {
     const code = body.code;
     await act(t, tok.receiving, code, { action: 'receive' });
     await act(t, tok.leader, code, { action: 'assign', assignee: 'chuyenvien' });
-    const draft = { kind: 'certificate', documentName: 'Giấy xác nhận đủ điều kiện thử nghiệm', fields: [{ label: 'Phạm vi', value: 'Kiểm định thiết bị đo lường điện' }], validUntil: '2029-12-31' };
+    const draft = {
+      kind: 'certificate',
+      documentName: 'Giấy xác nhận đủ điều kiện thử nghiệm',
+      fields: [{ label: 'Phạm vi', value: 'Kiểm định thiết bị đo lường điện' }],
+      validUntil: '2029-12-31',
+    };
     // A specialist of the unit, not the assigned one.
-    const notAssigned = await api<{ error: { code: string } }>(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: await login(t, 'chuyenvien.xuatxu'), body: draft });
+    const notAssigned = await api<{ error: { code: string } }>(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, {
+      token: await login(t, 'chuyenvien.xuatxu'),
+      body: draft,
+    });
     expect([notAssigned.status, notAssigned.body.error.code]).toEqual([403, 'NOT_YOUR_STEP']);
     expect((await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: tok.specialist, body: { ...draft, fields: [] } })).status).toBe(400);
-    const saved = await api<{ documentName: string; updatedBy: string }>(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, { token: tok.specialist, body: draft });
+    const saved = await api<{ documentName: string; updatedBy: string }>(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, {
+      token: tok.specialist,
+      body: draft,
+    });
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ documentName: draft.documentName, updatedBy: 'chuyenvien' });
     const page = await fetch(`${t.base}/can-bo/ho-so/${code}/ket-qua`, { headers: { authorization: `Bearer ${tok.signer}` } });
@@ -104,7 +135,9 @@ describe('signing results', () => {
     expect([closed.status, closed.body.error.code]).toEqual([409, 'RESULT_DRAFT_CLOSED']);
     await act(t, tok.signer, code, { action: 'approve' });
     const signed = await api<{ resultCode: string }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code] } });
-    const pdf = new Uint8Array(await (await fetch(`${t.base}/api/v1/results/${signed.body[0].resultCode}/pdf`, { headers: { authorization: `Bearer ${tok.citizen}` } })).arrayBuffer());
+    const pdf = new Uint8Array(
+      await (await fetch(`${t.base}/api/v1/results/${signed.body[0].resultCode}/pdf`, { headers: { authorization: `Bearer ${tok.citizen}` } })).arrayBuffer(),
+    );
     const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
     expect(text).toContain('GIẤY XÁC NHẬN ĐỦ ĐIỀU KIỆN THỬ NGHIỆM');
     expect(text).toContain('Kiểm định thiết bị đo lường điện');
@@ -118,7 +151,9 @@ describe('signing results', () => {
     expect((await api(t, 'POST', '/api/v1/results/certified-copies', { token: tok.specialist, body: input })).status).toBe(403);
     const r = await api<{ resultCode: string }>(t, 'POST', '/api/v1/results/certified-copies', { token: tok.receiving, body: input });
     expect(r.status).toBe(201);
-    const pdf = new Uint8Array(await (await fetch(`${t.base}/api/v1/results/${r.body.resultCode}/pdf`, { headers: { authorization: `Bearer ${tok.citizen}` } })).arrayBuffer());
+    const pdf = new Uint8Array(
+      await (await fetch(`${t.base}/api/v1/results/${r.body.resultCode}/pdf`, { headers: { authorization: `Bearer ${tok.citizen}` } })).arrayBuffer(),
+    );
     const report = pdfsigReport(pdf);
     expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
     expect((await pdfText(pdf)).replace(/\s+/g, ' ')).toContain('CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH');
@@ -156,12 +191,40 @@ describe('signing results', () => {
 describe('operations on a dossier’s result check that the caller sees the dossier', () => {
   // Officials of the Ho Chi Minh City office (000.05.02.G12): the test procedure's dossiers are
   // received and handled in Hanoi (000.05.01.G12) and approved by the agency (000.05.00.G12).
-  const hcm = (role: StaffRole): Principal => ({ kind: 'staff', id: randomUUID(), username: `thu.${role}.hcm`, name: 'Cán bộ thử TP.HCM', roles: [{ role, unitId: '000.05.02.G12' }] });
-  const owner: Principal = { kind: 'citizen', id: '50000000-0000-4000-8000-000000000001', name: 'Trần Văn Minh', identifier: '001089012345', citizenKind: 'citizen' };
-  const stranger: Principal = { kind: 'citizen', id: '50000000-0000-4000-8000-0000000000ff', name: 'Nguyễn Thị Khác', identifier: '079194006789', citizenKind: 'citizen' };
-  const signer: Principal = { kind: 'staff', id: randomUUID(), username: 'ky', name: 'Hoàng Văn Thắng', roles: [{ role: 'signing_leader', unitId: '000.05.00.G12' }] };
+  const hcm = (role: StaffRole): Principal => ({
+    kind: 'staff',
+    id: randomUUID(),
+    username: `thu.${role}.hcm`,
+    name: 'Cán bộ thử TP.HCM',
+    roles: [{ role, unitId: '000.05.02.G12' }],
+  });
+  const owner: Principal = {
+    kind: 'citizen',
+    id: '50000000-0000-4000-8000-000000000001',
+    name: 'Trần Văn Minh',
+    identifier: '001089012345',
+    citizenKind: 'citizen',
+  };
+  const stranger: Principal = {
+    kind: 'citizen',
+    id: '50000000-0000-4000-8000-0000000000ff',
+    name: 'Nguyễn Thị Khác',
+    identifier: '079194006789',
+    citizenKind: 'citizen',
+  };
+  const signer: Principal = {
+    kind: 'staff',
+    id: randomUUID(),
+    username: 'ky',
+    name: 'Hoàng Văn Thắng',
+    roles: [{ role: 'signing_leader', unitId: '000.05.00.G12' }],
+  };
   /** The error code an operation fails with, or 'ok'. */
-  const outcome = (run: Promise<unknown>) => run.then(() => 'ok', (e: unknown) => (e instanceof AppError ? e.code : Promise.reject(e)));
+  const outcome = (run: Promise<unknown>) =>
+    run.then(
+      () => 'ok',
+      (e: unknown) => (e instanceof AppError ? e.code : Promise.reject(e)),
+    );
   const resultsOf = async (code: string) => (await listDossierResults(t.ctx, code, signer)).map((r) => [r.resultCode, r.status]);
 
   it('signResults and listDossierResults: another unit’s signer signs nothing and lists nothing; another citizen lists nothing', async () => {

@@ -24,7 +24,15 @@ type Procedure = Awaited<ReturnType<typeof getProcedure>>;
  * The result document of a dossier: the specialist's draft when there is one, otherwise a
  * certificate listing the e-form's answers. Used to sign, and (with a placeholder code) to preview.
  */
-export function resultDocument(o: { d: Dossier; proc: Procedure; agency: ResultDocumentData['agency']; draft: ResultDraft | null; resultCode: string; signerName: string; publicUrl: string }): ResultDocumentData {
+export function resultDocument(o: {
+  d: Dossier;
+  proc: Procedure;
+  agency: ResultDocumentData['agency'];
+  draft: ResultDraft | null;
+  resultCode: string;
+  signerName: string;
+  publicUrl: string;
+}): ResultDocumentData {
   const { d, proc, draft } = o;
   const kind: ResultDraft['kind'] = draft?.kind ?? (proc.resultKind === 'licence' ? 'licence' : 'certificate');
   const serial = /-(\d+)$/.exec(o.resultCode)?.[1]?.replace(/^0+/, '') ?? '…';
@@ -36,14 +44,23 @@ export function resultDocument(o: { d: Dossier; proc: Procedure; agency: ResultD
     resultCode: o.resultCode,
     dossierCode: d.code,
     procedure: { code: proc.code, name: proc.name },
-    holder: { name: d.applicant.name, idNumber: d.applicant.identifier, kind: d.applicant.kind === 'business' ? ('organisation' as const) : ('individual' as const), address: d.applicant.address ?? undefined },
+    holder: {
+      name: d.applicant.name,
+      idNumber: d.applicant.identifier,
+      kind: d.applicant.kind === 'business' ? ('organisation' as const) : ('individual' as const),
+      address: d.applicant.address ?? undefined,
+    },
     signer: { title: 'THỦ TRƯỞNG ĐƠN VỊ', name: o.signerName },
     verificationUrl: `${o.publicUrl}/verify/${encodeURIComponent(o.resultCode)}`,
   };
   if (draft?.kind === 'written_reply') return { ...base, kind: 'written_reply', content: { subject: draft.subject, paragraphs: draft.paragraphs } };
   const fields = draft ? draft.fields : eFormFields(o.proc.eForm, d.form);
   const extra = draft ? { validUntil: draft.validUntil, notes: draft.notes } : {};
-  return { ...base, kind: kind === 'licence' ? 'licence' : 'certificate', content: { fields: fields.length ? fields : [{ label: 'Thủ tục', value: proc.name }], ...extra } };
+  return {
+    ...base,
+    kind: kind === 'licence' ? 'licence' : 'certificate',
+    content: { fields: fields.length ? fields : [{ label: 'Thủ tục', value: proc.name }], ...extra },
+  };
 }
 
 export type SignOutcome = { dossierCode: string; resultCode: string } | { dossierCode: string; error: { code: string; message: string; messageEn: string } };
@@ -69,20 +86,32 @@ export async function signResults(ctx: Ctx, dossierCodes: string[], p: Principal
   return out;
 }
 
-const alreadySigned = (code: string, resultCode: string) => new AppError('RESULT_ALREADY_ISSUED', { vi: `Hồ sơ ${code} đã có kết quả ${resultCode}`, en: `Dossier ${code} already has result ${resultCode}` });
+const alreadySigned = (code: string, resultCode: string) =>
+  new AppError('RESULT_ALREADY_ISSUED', { vi: `Hồ sơ ${code} đã có kết quả ${resultCode}`, en: `Dossier ${code} already has result ${resultCode}` });
 
 async function signOne(ctx: Ctx, code: string, p: Staff, units: Map<string, Awaited<ReturnType<typeof listUnits>>[number]>): Promise<string> {
   const d = await getDossier(ctx, code, p);
   if (d.status !== 'approved') {
-    throw new AppError('NOTHING_TO_SIGN', { vi: `Hồ sơ ${d.code} chưa được phê duyệt hoặc đã trả kết quả`, en: `Dossier ${d.code} is not approved, or its result was returned` });
+    throw new AppError('NOTHING_TO_SIGN', {
+      vi: `Hồ sơ ${d.code} chưa được phê duyệt hoặc đã trả kết quả`,
+      en: `Dossier ${d.code} is not approved, or its result was returned`,
+    });
   }
   const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
   const approve = proc.workflow.find((s) => s.step === 'approve') ?? proc.workflow[proc.workflow.length - 2];
   const issuer = approve?.unit ?? d.handlingUnit;
   if (!p.roles.some((r) => r.role === 'signing_leader' && r.unitId === issuer)) {
-    throw new AppError('NOT_YOUR_STEP', { vi: 'Chỉ lãnh đạo ký của đơn vị phê duyệt được ký kết quả này', en: "Only the approving unit's signing leaders may sign this result" });
+    throw new AppError('NOT_YOUR_STEP', {
+      vi: 'Chỉ lãnh đạo ký của đơn vị phê duyệt được ký kết quả này',
+      en: "Only the approving unit's signing leaders may sign this result",
+    });
   }
-  const existing = await ctx.database.db.selectFrom('results').select('result_code').where('dossier_code', '=', d.code).where('status', '=', 'valid').executeTakeFirst();
+  const existing = await ctx.database.db
+    .selectFrom('results')
+    .select('result_code')
+    .where('dossier_code', '=', d.code)
+    .where('status', '=', 'valid')
+    .executeTakeFirst();
   if (existing) throw alreadySigned(d.code, existing.result_code);
 
   const agency = agencyHeader(units, issuer);
@@ -107,12 +136,36 @@ async function signOne(ctx: Ctx, code: string, p: Staff, units: Map<string, Awai
     const data = resultDocument({ d, proc, agency, draft, resultCode, signerName: p.name, publicUrl: ctx.config.publicUrl });
     const { documentName, kind, number } = data;
     const rendered = await renderResult(data);
-    const signed = await signPdf(rendered.pdf, leader, { fieldName: 'Chữ ký lãnh đạo', reason: `Ký ${documentName}`, location: agency.place, visible: { page: rendered.signatureRect.page, rect: asRect(rendered.signatureRect) }, appearance: { kind: 'signature', name: p.name, organisation: agency.name }, ...stamp });
-    const sealed = await signPdf(signed, seal, { fieldName: 'Chữ ký tổ chức', reason: 'Đóng dấu của cơ quan', location: agency.place, visible: { page: rendered.sealRect.page, rect: asRect(rendered.sealRect) }, appearance: { kind: 'seal', organisation: agency.name }, ...stamp });
+    const signed = await signPdf(rendered.pdf, leader, {
+      fieldName: 'Chữ ký lãnh đạo',
+      reason: `Ký ${documentName}`,
+      location: agency.place,
+      visible: { page: rendered.signatureRect.page, rect: asRect(rendered.signatureRect) },
+      appearance: { kind: 'signature', name: p.name, organisation: agency.name },
+      ...stamp,
+    });
+    const sealed = await signPdf(signed, seal, {
+      fieldName: 'Chữ ký tổ chức',
+      reason: 'Đóng dấu của cơ quan',
+      location: agency.place,
+      visible: { page: rendered.sealRect.page, rect: asRect(rendered.sealRect) },
+      appearance: { kind: 'seal', organisation: agency.name },
+      ...stamp,
+    });
     await recordResult(
       ctx,
       tx,
-      { dossierCode: d.code, procedureCode: proc.code, documentName, kind: kind as 'certificate', number, issuerUnit: issuer, issuerName: agency.name, holder: { name: d.applicant.name, identifier: d.applicant.identifier }, ownerCitizenId: owner },
+      {
+        dossierCode: d.code,
+        procedureCode: proc.code,
+        documentName,
+        kind: kind as 'certificate',
+        number,
+        issuerUnit: issuer,
+        issuerName: agency.name,
+        holder: { name: d.applicant.name, identifier: d.applicant.identifier },
+        ownerCitizenId: owner,
+      },
       sealed,
       `staff:${p.username}`,
       resultCode,

@@ -14,12 +14,18 @@ const ctx = {} as Ctx;
 describe('production signing keys from the CA’s PKCS#12 files', () => {
   it('loads the signer by username and the seal by unit; a missing file is named in the error', async () => {
     const ca = await createTestCa();
-    writeFileSync(path.join(dir, 'person-ky.p12'), await toPkcs12(await issueSigningCertificate(ca, { commonName: 'Hoàng Văn Thắng', organisation: 'Bộ Công Thương' }), 'mat-khau-p12'));
+    writeFileSync(
+      path.join(dir, 'person-ky.p12'),
+      await toPkcs12(await issueSigningCertificate(ca, { commonName: 'Hoàng Văn Thắng', organisation: 'Bộ Công Thương' }), 'mat-khau-p12'),
+    );
     const keys = p12Keys(dir, 'mat-khau-p12');
     const signer = await keys.person(ctx, { username: 'ky', name: 'Hoàng Văn Thắng', organisation: 'Bộ Công Thương', unitName: 'Cục Xuất nhập khẩu' });
     const [leaf] = await signer.certificateChain();
     expect(parseCertificate(leaf).subject.typesAndValues.find((tv) => tv.type === '2.5.4.3')?.value.valueBlock.value).toBe('Hoàng Văn Thắng');
-    await expect(keys.organisation(ctx, { id: '000.05.00.G12', name: 'Cục Xuất nhập khẩu' })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', text: { en: expect.stringContaining('org-000.05.00.G12.p12') } });
+    await expect(keys.organisation(ctx, { id: '000.05.00.G12', name: 'Cục Xuất nhập khẩu' })).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      text: { en: expect.stringContaining('org-000.05.00.G12.p12') },
+    });
     await expect(p12Keys(dir, 'sai-mat-khau').person(ctx, { username: 'ky', name: 'x', organisation: 'x', unitName: 'x' })).rejects.toThrow();
   });
 

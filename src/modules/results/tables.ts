@@ -27,7 +27,14 @@ export interface ResultTables {
   /** migrations/0017_share_links.sql */
   share_links: { id: Generated<string>; result_code: string; owner_citizen_id: string; created_at: Generated<Date>; expires_at: Date; revoked_at: Date | null };
   /** migrations/0009_result_drafts.sql */
-  result_drafts: { dossier_code: string; kind: string; document_name: string; content: ColumnType<unknown, string, string>; updated_by: string; updated_at: Generated<Date> };
+  result_drafts: {
+    dossier_code: string;
+    kind: string;
+    document_name: string;
+    content: ColumnType<unknown, string, string>;
+    updated_by: string;
+    updated_at: Generated<Date>;
+  };
 }
 
 declare module '../../platform/db/schema.ts' {

@@ -64,7 +64,11 @@ describe('TSA configuration', () => {
 describe('time-stamped results (demo TSA)', () => {
   it('serves POST /tsa (application/timestamp-query only), hidden from the API document', async () => {
     const req = new pkijs.TimeStampReq({ version: 1, messageImprint: await pkijs.MessageImprint.create('SHA-256', new Uint8Array([1, 2, 3])), certReq: true });
-    const res = await fetch(`${t.base}/tsa`, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: ab(bytes(req.toSchema().toBER(false))) });
+    const res = await fetch(`${t.base}/tsa`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/timestamp-query' },
+      body: ab(bytes(req.toSchema().toBER(false))),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/timestamp-reply');
     const resp = pkijs.TimeStampResp.fromBER(await res.arrayBuffer());
@@ -79,7 +83,10 @@ describe('time-stamped results (demo TSA)', () => {
 
   it('both signatures of a signed result carry a signature time-stamp over their signature value; pdfsig accepts both', async () => {
     const code = await approved();
-    const r = await api<{ dossierCode: string; resultCode?: string; error?: unknown }[]>(t, 'POST', '/api/v1/results/sign', { token: tok.signer, body: { dossierCodes: [code] } });
+    const r = await api<{ dossierCode: string; resultCode?: string; error?: unknown }[]>(t, 'POST', '/api/v1/results/sign', {
+      token: tok.signer,
+      body: { dossierCodes: [code] },
+    });
     expect(r.status).toBe(200);
     const resultCode = r.body[0].resultCode!;
     expect(resultCode, JSON.stringify(r.body)).toBeTruthy();

@@ -39,12 +39,18 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const verify = (bytes: Uint8Array) => fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(bytes) });
+const verify = (bytes: Uint8Array) =>
+  fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(bytes) });
 
 async function expectGenuineRecognised() {
   const r = await verify(genuine);
   expect(r.status).toBe(200);
-  expect(await r.json()).toMatchObject({ registered: true, signaturesIntact: true, result: { resultCode }, signatures: [{ signer: 'Bộ Công Thương', valid: true }] });
+  expect(await r.json()).toMatchObject({
+    registered: true,
+    signaturesIntact: true,
+    result: { resultCode },
+    signatures: [{ signer: 'Bộ Công Thương', valid: true }],
+  });
 }
 
 describe('anonymous verification is bounded', () => {

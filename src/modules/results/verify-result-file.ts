@@ -13,15 +13,50 @@ import { PublicResult } from './schemas.ts';
  * general text, so a page never shows the checker's English.
  */
 export const SIGNATURE_PROBLEMS = [
-  { code: 'BYTE_RANGE_OUTSIDE_FILE', match: /byte range outside the file/i, vi: 'Vùng dữ liệu được ký nằm ngoài tệp: tệp đã bị cắt bớt hoặc sửa đổi', en: 'The signed byte range lies outside the file: the file was truncated or altered' },
-  { code: 'DIGEST_MISMATCH', match: /message digest doesn.?t match/i, vi: 'Nội dung tệp đã thay đổi sau khi ký (mã băm không khớp)', en: 'The content changed after it was signed (the digest does not match)' },
-  { code: 'SIGNATURE_MISMATCH', match: /signature does not verify|signature.*(invalid|fail)/i, vi: 'Chữ ký số không khớp với nội dung tệp', en: 'The digital signature does not match the content' },
-  { code: 'NO_CERTIFICATE', match: /no certificates attached|unable to find signer certificate/i, vi: 'Chữ ký không kèm chứng thư số của người ký', en: "The signature carries no signer's certificate" },
+  {
+    code: 'BYTE_RANGE_OUTSIDE_FILE',
+    match: /byte range outside the file/i,
+    vi: 'Vùng dữ liệu được ký nằm ngoài tệp: tệp đã bị cắt bớt hoặc sửa đổi',
+    en: 'The signed byte range lies outside the file: the file was truncated or altered',
+  },
+  {
+    code: 'DIGEST_MISMATCH',
+    match: /message digest doesn.?t match/i,
+    vi: 'Nội dung tệp đã thay đổi sau khi ký (mã băm không khớp)',
+    en: 'The content changed after it was signed (the digest does not match)',
+  },
+  {
+    code: 'SIGNATURE_MISMATCH',
+    match: /signature does not verify|signature.*(invalid|fail)/i,
+    vi: 'Chữ ký số không khớp với nội dung tệp',
+    en: 'The digital signature does not match the content',
+  },
+  {
+    code: 'NO_CERTIFICATE',
+    match: /no certificates attached|unable to find signer certificate/i,
+    vi: 'Chữ ký không kèm chứng thư số của người ký',
+    en: "The signature carries no signer's certificate",
+  },
   { code: 'NO_SIGNER', match: /unable to get signer/i, vi: 'Chữ ký không có thông tin người ký', en: 'The signature names no signer' },
-  { code: 'MISSING_SIGNED_ATTRIBUTE', match: /is a mandatory attribute/i, vi: 'Chữ ký thiếu thuộc tính bắt buộc (loại nội dung hoặc mã băm)', en: 'The signature lacks a mandatory attribute (content type or digest)' },
-  { code: 'UNSUPPORTED_ALGORITHM', match: /unsupported (signature )?algorithm|not supported/i, vi: 'Chữ ký dùng thuật toán không được hỗ trợ', en: 'The signature uses an unsupported algorithm' },
+  {
+    code: 'MISSING_SIGNED_ATTRIBUTE',
+    match: /is a mandatory attribute/i,
+    vi: 'Chữ ký thiếu thuộc tính bắt buộc (loại nội dung hoặc mã băm)',
+    en: 'The signature lacks a mandatory attribute (content type or digest)',
+  },
+  {
+    code: 'UNSUPPORTED_ALGORITHM',
+    match: /unsupported (signature )?algorithm|not supported/i,
+    vi: 'Chữ ký dùng thuật toán không được hỗ trợ',
+    en: 'The signature uses an unsupported algorithm',
+  },
   { code: 'TIMESTAMP_INVALID', match: /TSTInfo/i, vi: 'Dấu thời gian của chữ ký không hợp lệ', en: "The signature's timestamp is not valid" },
-  { code: 'MALFORMED_SIGNATURE', match: /schema|asn\.?1|BER|offset|length|decod|parse|unexpected/i, vi: 'Dữ liệu chữ ký bị hỏng, không đọc được', en: 'The signature data is damaged and cannot be read' },
+  {
+    code: 'MALFORMED_SIGNATURE',
+    match: /schema|asn\.?1|BER|offset|length|decod|parse|unexpected/i,
+    vi: 'Dữ liệu chữ ký bị hỏng, không đọc được',
+    en: 'The signature data is damaged and cannot be read',
+  },
 ] as const;
 export type SignatureProblemCode = (typeof SIGNATURE_PROBLEMS)[number]['code'] | 'SIGNATURE_CHECK_FAILED';
 
@@ -29,7 +64,11 @@ export type SignatureProblemCode = (typeof SIGNATURE_PROBLEMS)[number]['code'] |
 export function describeSignatureProblem(message: string): { code: SignatureProblemCode; vi: string; en: string } {
   const known = SIGNATURE_PROBLEMS.find((p) => p.match.test(message));
   if (known) return { code: known.code, vi: known.vi, en: known.en };
-  return { code: 'SIGNATURE_CHECK_FAILED', vi: 'Không xác minh được chữ ký (mã lỗi SIGNATURE_CHECK_FAILED)', en: 'The signature could not be verified (error code SIGNATURE_CHECK_FAILED)' };
+  return {
+    code: 'SIGNATURE_CHECK_FAILED',
+    vi: 'Không xác minh được chữ ký (mã lỗi SIGNATURE_CHECK_FAILED)',
+    en: 'The signature could not be verified (error code SIGNATURE_CHECK_FAILED)',
+  };
 }
 
 /** What a signature's check comes to, in words for both languages. */
@@ -37,7 +76,10 @@ export function describeSignature(s: { valid: boolean; coversWholeDocument: bool
   const validity = s.valid ? { vi: 'hợp lệ', en: 'valid' } : { vi: 'không hợp lệ', en: 'not valid' };
   const cover = s.coversWholeDocument
     ? { vi: 'bao trùm toàn bộ tệp', en: 'covers the whole file' }
-    : { vi: 'không bao trùm toàn bộ tệp (có phần được thêm vào sau chữ ký này)', en: 'does not cover the whole file (something was added after this signature)' };
+    : {
+        vi: 'không bao trùm toàn bộ tệp (có phần được thêm vào sau chữ ký này)',
+        en: 'does not cover the whole file (something was added after this signature)',
+      };
   return { vi: `${validity.vi}; ${cover.vi}`, en: `${validity.en}; ${cover.en}` };
 }
 
@@ -101,7 +143,13 @@ export async function verifyResultFile(ctx: Ctx, pdf: Uint8Array): Promise<FileV
 }
 
 function verdict(registered: boolean, intact: boolean, count: number): { vi: string; en: string } {
-  const reg = registered ? { vi: 'Tệp trùng khớp với kết quả đã cấp', en: 'The file matches an issued result' } : { vi: 'Tệp không trùng với kết quả nào đã cấp', en: 'The file matches no issued result' };
-  const sig = !count ? { vi: 'tệp không có chữ ký số', en: 'the file is not signed' } : intact ? { vi: 'các chữ ký số nguyên vẹn', en: 'its digital signatures are intact' } : { vi: 'chữ ký số không nguyên vẹn', en: 'its digital signatures are not intact' };
+  const reg = registered
+    ? { vi: 'Tệp trùng khớp với kết quả đã cấp', en: 'The file matches an issued result' }
+    : { vi: 'Tệp không trùng với kết quả nào đã cấp', en: 'The file matches no issued result' };
+  const sig = !count
+    ? { vi: 'tệp không có chữ ký số', en: 'the file is not signed' }
+    : intact
+      ? { vi: 'các chữ ký số nguyên vẹn', en: 'its digital signatures are intact' }
+      : { vi: 'chữ ký số không nguyên vẹn', en: 'its digital signatures are not intact' };
   return { vi: `${reg.vi}; ${sig.vi}.`, en: `${reg.en}; ${sig.en}.` };
 }

@@ -14,8 +14,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function getUpload(ctx: Ctx, principal: Principal, id: string): Promise<Upload> {
   const missing = () => notFound({ vi: `tệp đã tải lên ${id.slice(0, 64)}`, en: `Upload ${id.slice(0, 64)}` });
   if (!UUID.test(id)) throw missing();
-  const row = await ctx.database.db.selectFrom('uploads').select(['id', 'sha256', 'size', 'content_type', 'kind', 'file_name', 'reused_from', 'owner']).where('id', '=', id).executeTakeFirst();
+  const row = await ctx.database.db
+    .selectFrom('uploads')
+    .select(['id', 'sha256', 'size', 'content_type', 'kind', 'file_name', 'reused_from', 'owner'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw missing();
   if (row.owner !== actorOf(principal) && !(principal.kind === 'staff' && (await uploadInVisibleDossier(ctx, principal, row.id)))) throw missing();
-  return { id: row.id, sha256: row.sha256, size: row.size, contentType: row.content_type, kind: row.kind, fileName: row.file_name, reusedFrom: row.reused_from };
+  return {
+    id: row.id,
+    sha256: row.sha256,
+    size: row.size,
+    contentType: row.content_type,
+    kind: row.kind,
+    fileName: row.file_name,
+    reusedFrom: row.reused_from,
+  };
 }

@@ -4,7 +4,16 @@ import type { UploadKind } from '../../platform/blobs/inspect.ts';
 
 export const UPLOAD_IMPORT_TABLES = ['uploads'] as const;
 
-export interface ImportedUpload { id: string; sha256: string; size: number; contentType: string; kind: UploadKind; fileName: string; owner: string; createdAt: Date }
+export interface ImportedUpload {
+  id: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  kind: UploadKind;
+  fileName: string;
+  owner: string;
+  createdAt: Date;
+}
 
 /**
  * Bulk-imports upload records whose bytes are already in the blob store under their SHA-256

@@ -12,6 +12,7 @@ export async function readUpload(ctx: Ctx, principal: Principal, id: string): Pr
   const upload = await getUpload(ctx, principal, id);
   const bytes = await ctx.blobs.get(upload.sha256);
   // Rows are written only after their blob, so this is lost storage, not a user error.
-  if (!bytes) throw new AppError('INTERNAL', { vi: `Mất nội dung của tệp ${upload.id} trong kho lưu trữ`, en: `The stored bytes of upload ${upload.id} are missing` });
+  if (!bytes)
+    throw new AppError('INTERNAL', { vi: `Mất nội dung của tệp ${upload.id} trong kho lưu trữ`, en: `The stored bytes of upload ${upload.id} are missing` });
   return { upload, bytes };
 }

@@ -39,8 +39,8 @@ export const uploadsModule: Module = {
           tags: ['uploads'],
           summary: 'Upload one file (PDF, JPEG, PNG, DOCX, XLSX; at most 20 MiB), checked by its content',
           description:
-            'multipart/form-data with one file field `file`; optional text field `fileName` replaces the part\'s file name. ' +
-            'The type is decided by the bytes; the name\'s extension must agree. Active content (PDF scripts, macros), ' +
+            "multipart/form-data with one file field `file`; optional text field `fileName` replaces the part's file name. " +
+            "The type is decided by the bytes; the name's extension must agree. Active content (PDF scripts, macros), " +
             'files that are two formats at once and damaged files are refused. Calls that ride on a session cookie send the CSRF token in `x-csrf-token`.',
           consumes: ['multipart/form-data'],
           response: { 201: Upload, 400: ErrorBody, 413: ErrorBody, 415: ErrorBody },
@@ -64,15 +64,17 @@ export const uploadsModule: Module = {
         },
         handler: async (req, reply) => {
           const { upload: up, bytes } = await readUpload(ctx, req.principal!, req.params.id);
-          return reply
-            .header('content-type', up.contentType)
-            .header('content-length', bytes.byteLength)
-            .header('content-disposition', contentDisposition(up.fileName))
-            .header('x-content-type-options', 'nosniff')
-            // Never rendered in our origin even if a browser ignored the attachment disposition.
-            .header('content-security-policy', "default-src 'none'; sandbox")
-            .header('cache-control', 'private, no-store')
-            .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          return (
+            reply
+              .header('content-type', up.contentType)
+              .header('content-length', bytes.byteLength)
+              .header('content-disposition', contentDisposition(up.fileName))
+              .header('x-content-type-options', 'nosniff')
+              // Never rendered in our origin even if a browser ignored the attachment disposition.
+              .header('content-security-policy', "default-src 'none'; sandbox")
+              .header('cache-control', 'private, no-store')
+              .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+          );
         },
       });
     });
@@ -92,7 +94,14 @@ export function contentDisposition(name: string): string {
 }
 
 /** One file part named `file` and the text field `fileName`; anything else is refused. */
-const UPLOAD_FORM: MultipartSpec = { files: ['file'], fields: ['fileName'], maxFiles: 1, maxFields: 2, maxFieldBytes: 1024, maxTotalBytes: ONE_FILE_FORM_MAX_BYTES };
+const UPLOAD_FORM: MultipartSpec = {
+  files: ['file'],
+  fields: ['fileName'],
+  maxFiles: 1,
+  maxFields: 2,
+  maxFieldBytes: 1024,
+  maxTotalBytes: ONE_FILE_FORM_MAX_BYTES,
+};
 
 /** The posted file (spooled until the caller's `await using` scope ends) and the name to store it under. */
 async function readUploadForm(ctx: Ctx, req: FastifyRequest, reply: FastifyReply): Promise<AsyncDisposable & { file: SpooledFile; fileName: string }> {
@@ -101,7 +110,10 @@ async function readUploadForm(ctx: Ctx, req: FastifyRequest, reply: FastifyReply
     const parsed = UploadFields.safeParse(form.fields);
     if (!parsed.success) throw fromZod(parsed.error);
     const file = form.files[0];
-    if (!file) throw new AppError('VALIDATION_FAILED', { vi: 'Thiếu tệp: gửi tệp trong trường "file"', en: 'No file: send it in the field "file"' }, [{ path: 'file', message: 'Thiếu tệp', messageEn: 'no file' }]);
+    if (!file)
+      throw new AppError('VALIDATION_FAILED', { vi: 'Thiếu tệp: gửi tệp trong trường "file"', en: 'No file: send it in the field "file"' }, [
+        { path: 'file', message: 'Thiếu tệp', messageEn: 'no file' },
+      ]);
     return { file, fileName: parsed.data.fileName ?? file.fileName, [Symbol.asyncDispose]: form.dispose };
   } catch (e) {
     await form.dispose();

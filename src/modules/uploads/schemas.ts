@@ -5,7 +5,10 @@ export const UPLOAD_KINDS = ['pdf', 'jpeg', 'png', 'docx', 'xlsx'] as const;
 /** What the API and the other modules see of an upload. */
 export const Upload = z.object({
   id: z.uuid(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the bytes, lower-case hex'),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .describe('SHA-256 of the bytes, lower-case hex'),
   size: z.number().int().positive().describe('bytes'),
   contentType: z.string(),
   kind: z.enum(UPLOAD_KINDS),

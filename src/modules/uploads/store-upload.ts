@@ -12,7 +12,13 @@ import type { Upload } from './schemas.ts';
  * the row: a failure in between leaves at most an unreferenced blob (harmless, since blobs
  * are named by their hash), never a row pointing at nothing.
  */
-export async function storeUpload(ctx: Ctx, principal: Principal, bytes: Uint8Array, fileName: string, opts: { reusedFrom?: string; sha256?: string } = {}): Promise<Upload> {
+export async function storeUpload(
+  ctx: Ctx,
+  principal: Principal,
+  bytes: Uint8Array,
+  fileName: string,
+  opts: { reusedFrom?: string; sha256?: string } = {},
+): Promise<Upload> {
   const info = inspectUpload(bytes, fileName);
   const { sha256, size } = await ctx.blobs.put(bytes);
   // The hash taken while the file arrived: other bytes now mean the spool file changed under us.
@@ -26,7 +32,12 @@ export async function storeUpload(ctx: Ctx, principal: Principal, bytes: Uint8Ar
       .values({ sha256, size, content_type: info.contentType, kind: info.kind, file_name: info.safeName, owner: actor, reused_from: opts.reusedFrom ?? null })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, { actor, action: 'upload.create', target: `upload:${row.id}`, data: { sha256, size, kind: info.kind, fileName: info.safeName, reusedFrom: opts.reusedFrom } });
+    await recordAudit(tx, {
+      actor,
+      action: 'upload.create',
+      target: `upload:${row.id}`,
+      data: { sha256, size, kind: info.kind, fileName: info.safeName, reusedFrom: opts.reusedFrom },
+    });
     return { id: row.id, sha256, size, contentType: info.contentType, kind: info.kind, fileName: info.safeName, reusedFrom: opts.reusedFrom ?? null };
   });
 }
@@ -38,7 +49,9 @@ export async function storeUpload(ctx: Ctx, principal: Principal, bytes: Uint8Ar
 export async function storeSpooledUpload(ctx: Ctx, principal: Principal, file: SpooledFile, fileName = file.fileName): Promise<Upload> {
   // The reader caps files already; this keeps a larger spool file from ever being read whole.
   if (file.size > UPLOAD_LIMITS.maxBytes) {
-    throw new AppError('PAYLOAD_TOO_LARGE', { vi: 'Tệp quá lớn: tối đa 20 MiB', en: 'File too large: at most 20 MiB' }, [{ path: 'file', message: 'Tệp quá lớn', messageEn: 'file too large' }]);
+    throw new AppError('PAYLOAD_TOO_LARGE', { vi: 'Tệp quá lớn: tối đa 20 MiB', en: 'File too large: at most 20 MiB' }, [
+      { path: 'file', message: 'Tệp quá lớn', messageEn: 'file too large' },
+    ]);
   }
   const bytes = await readFile(file.path);
   return storeUpload(ctx, principal, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), fileName, { sha256: file.sha256 });

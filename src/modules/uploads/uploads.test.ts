@@ -8,10 +8,30 @@ import type { Principal } from '../../platform/auth/roles.ts';
 import { AppError } from '../../platform/errors.ts';
 import { storeUpload } from './store-upload.ts';
 import { readUpload } from './read-upload-bytes.ts';
-import { ATTACK_OFFICE, ATTACK_PDFS, BENIGN_OFFICE, benignPackedPdf, enc, makeDocx, makeJpeg, makePdf, makePng, makeXlsx } from '../../platform/blobs/testing/fixtures.ts';
+import {
+  ATTACK_OFFICE,
+  ATTACK_PDFS,
+  BENIGN_OFFICE,
+  benignPackedPdf,
+  enc,
+  makeDocx,
+  makeJpeg,
+  makePdf,
+  makePng,
+  makeXlsx,
+} from '../../platform/blobs/testing/fixtures.ts';
 
-interface UploadBody { id: string; sha256: string; size: number; contentType: string; kind: string; fileName: string }
-interface ErrBody { error: { code: string; message: string; messageEn: string; details?: { path: string }[] } }
+interface UploadBody {
+  id: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  kind: string;
+  fileName: string;
+}
+interface ErrBody {
+  error: { code: string; message: string; messageEn: string; details?: { path: string }[] };
+}
 
 let t: TestApp;
 let citizen: string;
@@ -41,7 +61,15 @@ async function download(token: string, id: string) {
   return { status: r.status, headers: r.headers, bytes: Buffer.from(await r.arrayBuffer()) };
 }
 
-const rowCount = async () => Number((await t.ctx.database.db.selectFrom('uploads').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const rowCount = async () =>
+  Number(
+    (
+      await t.ctx.database.db
+        .selectFrom('uploads')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const blobFiles = () => {
   const dir = path.join(t.dataDir, 'blobs');
   return existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length : 0;
@@ -50,7 +78,13 @@ const blobFiles = () => {
 beforeAll(async () => {
   t = await startTestApp({ demo: false });
   citizen = await tokenFor(t, 'citizen');
-  const other: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-0000000000aa', name: 'Nguyễn Thị Khác', identifier: '001190000999', citizenKind: 'citizen' };
+  const other: Principal = {
+    kind: 'citizen',
+    id: '00000000-0000-4000-8000-0000000000aa',
+    name: 'Nguyễn Thị Khác',
+    identifier: '001190000999',
+    citizenKind: 'citizen',
+  };
   otherCitizen = await t.ctx.tokens.issue(other);
   officer = await tokenFor(t, 'receiving_officer');
   service = await tokenFor(t, 'scope:dossiers:write');
@@ -72,7 +106,15 @@ describe('POST /api/v1/uploads and GET /api/v1/uploads/{id}', () => {
     for (const [bytes, name, kind, contentType] of files) {
       const r = await upload(citizen, bytes, name);
       expect(r.status, JSON.stringify(r.body)).toBe(201);
-      expect(r.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), sha256: sha(bytes), size: bytes.length, contentType, kind, fileName: name, reusedFrom: null });
+      expect(r.body).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        sha256: sha(bytes),
+        size: bytes.length,
+        contentType,
+        kind,
+        fileName: name,
+        reusedFrom: null,
+      });
       expect(existsSync(path.join(t.dataDir, 'blobs', r.body.sha256.slice(0, 2), r.body.sha256.slice(2, 4), r.body.sha256))).toBe(true);
 
       const d = await download(citizen, r.body.id);
@@ -107,7 +149,10 @@ describe('POST /api/v1/uploads and GET /api/v1/uploads/{id}', () => {
   it('makes the display name safe and takes a fileName field in place of the part name', async () => {
     const bidi = await upload(citizen, pdf, '..\\..\\hồ sơ\u202E.pdf');
     expect(bidi.body.fileName).toBe('hồ sơ.pdf');
-    const named = await post(citizen, [{ field: 'fileName', value: 'Giấy xác nhận．ｐｄｆ' }, { field: 'file', bytes: pdf, name: 'blob' }]);
+    const named = await post(citizen, [
+      { field: 'fileName', value: 'Giấy xác nhận．ｐｄｆ' },
+      { field: 'file', bytes: pdf, name: 'blob' },
+    ]);
     expect(named.status).toBe(201);
     expect(named.body.fileName).toBe('Giấy xác nhận.pdf');
   });
@@ -140,13 +185,34 @@ describe('POST /api/v1/uploads and GET /api/v1/uploads/{id}', () => {
   });
 
   it('readUpload checks the caller itself: another citizen or an official of no dossier holding the file gets NOT_FOUND, the owner the bytes', async () => {
-    const owner: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-0000000000b1', name: 'Lê Văn Chủ', identifier: '001090000111', citizenKind: 'citizen' };
-    const stranger: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-0000000000b2', name: 'Lê Thị Lạ', identifier: '001190000222', citizenKind: 'citizen' };
-    const official: Principal = { kind: 'staff', id: randomUUID(), username: 'thu.tiepnhan.b', name: 'Cán bộ thử', roles: [{ role: 'receiving_officer', unitId: '000.05.02.G12' }] };
+    const owner: Principal = {
+      kind: 'citizen',
+      id: '00000000-0000-4000-8000-0000000000b1',
+      name: 'Lê Văn Chủ',
+      identifier: '001090000111',
+      citizenKind: 'citizen',
+    };
+    const stranger: Principal = {
+      kind: 'citizen',
+      id: '00000000-0000-4000-8000-0000000000b2',
+      name: 'Lê Thị Lạ',
+      identifier: '001190000222',
+      citizenKind: 'citizen',
+    };
+    const official: Principal = {
+      kind: 'staff',
+      id: randomUUID(),
+      username: 'thu.tiepnhan.b',
+      name: 'Cán bộ thử',
+      roles: [{ role: 'receiving_officer', unitId: '000.05.02.G12' }],
+    };
     const bytes = await makePdf({ text: 'read directly' });
     const stored = await storeUpload(t.ctx, owner, bytes, 'giay-to.pdf');
     for (const p of [stranger, official]) {
-      const e = await readUpload(t.ctx, p, stored.id).then(() => null, (err: unknown) => err);
+      const e = await readUpload(t.ctx, p, stored.id).then(
+        () => null,
+        (err: unknown) => err,
+      );
       expect([p.kind, e instanceof AppError && e.code]).toEqual([p.kind, 'NOT_FOUND']);
     }
     const mine = await readUpload(t.ctx, owner, stored.id);
@@ -156,7 +222,14 @@ describe('POST /api/v1/uploads and GET /api/v1/uploads/{id}', () => {
   it('treats a row whose blob has vanished as a server fault, not as a missing upload', async () => {
     const row = await t.ctx.database.db
       .insertInto('uploads')
-      .values({ sha256: 'e'.repeat(64), size: 10, content_type: 'application/pdf', kind: 'pdf', file_name: 'lost.pdf', owner: 'citizen:00000000-0000-4000-8000-000000000001' })
+      .values({
+        sha256: 'e'.repeat(64),
+        size: 10,
+        content_type: 'application/pdf',
+        kind: 'pdf',
+        file_name: 'lost.pdf',
+        owner: 'citizen:00000000-0000-4000-8000-000000000001',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const r = await api<ErrBody>(t, 'GET', `/api/v1/uploads/${row.id}`, { token: citizen });
@@ -217,12 +290,42 @@ describe('refusals store nothing', () => {
   }, 60_000);
 
   it('multipart abuse: two files, no file, a wrongly named file field, a huge or unknown field, too many fields, not multipart', async () => {
-    expectRefused(await post(citizen, [{ field: 'file', bytes: pdf, name: 'a.pdf' }, { field: 'file', bytes: pdf, name: 'b.pdf' }]), 400, 'VALIDATION_FAILED');
+    expectRefused(
+      await post(citizen, [
+        { field: 'file', bytes: pdf, name: 'a.pdf' },
+        { field: 'file', bytes: pdf, name: 'b.pdf' },
+      ]),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectRefused(await post(citizen, [{ field: 'fileName', value: 'a.pdf' }]), 400, 'VALIDATION_FAILED');
     expectRefused(await post(citizen, [{ field: 'attachment', bytes: pdf, name: 'a.pdf' }]), 400, 'VALIDATION_FAILED');
-    expectRefused(await post(citizen, [{ field: 'fileName', value: 'x'.repeat(5000) }, { field: 'file', bytes: pdf, name: 'a.pdf' }]), 413, 'PAYLOAD_TOO_LARGE');
-    expectRefused(await post(citizen, [{ field: 'comment', value: 'hi' }, { field: 'file', bytes: pdf, name: 'a.pdf' }]), 400, 'VALIDATION_FAILED');
-    expectRefused(await post(citizen, [{ field: 'a', value: '1' }, { field: 'b', value: '2' }, { field: 'c', value: '3' }, { field: 'file', bytes: pdf, name: 'a.pdf' }]), 400, 'VALIDATION_FAILED');
+    expectRefused(
+      await post(citizen, [
+        { field: 'fileName', value: 'x'.repeat(5000) },
+        { field: 'file', bytes: pdf, name: 'a.pdf' },
+      ]),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    expectRefused(
+      await post(citizen, [
+        { field: 'comment', value: 'hi' },
+        { field: 'file', bytes: pdf, name: 'a.pdf' },
+      ]),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectRefused(
+      await post(citizen, [
+        { field: 'a', value: '1' },
+        { field: 'b', value: '2' },
+        { field: 'c', value: '3' },
+        { field: 'file', bytes: pdf, name: 'a.pdf' },
+      ]),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectRefused(await api<ErrBody>(t, 'POST', '/api/v1/uploads', { token: citizen, body: { file: 'JVBERi0=' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     const broken = await fetch(`${t.base}/api/v1/uploads`, {
       method: 'POST',

@@ -7,7 +7,14 @@ import { audit, chainOf, takeCheckpoint, verifyAudit, type AuditProblem } from '
 import { readFileSync, writeFileSync } from 'node:fs';
 import { auditAnchorOf, checkpointHash, signCheckpoint, toCheckpoint, type Heads } from './checkpoint.ts';
 
-type Verify = { ok: boolean; checked: number; firstBrokenId: number | null; problems: AuditProblem[]; checkpoint: { seq: number; timestamped: boolean } | null; checkpointsChecked: number };
+type Verify = {
+  ok: boolean;
+  checked: number;
+  firstBrokenId: number | null;
+  problems: AuditProblem[];
+  checkpoint: { seq: number; timestamped: boolean } | null;
+  checkpointsChecked: number;
+};
 type Row = { id: number; at: Date; actor: string; action: string; target: string | null; data: unknown; chain: number; prev_hash: string; hash: string };
 
 let t: TestApp;
@@ -29,7 +36,9 @@ const rowsOf = async (ids: number[]) => (await db().selectFrom('audit_log').sele
 async function reinsert(rows: Row[]) {
   for (const r of rows) {
     await sql`insert into audit_log (id, at, actor, action, target, data, chain, prev_hash, hash)
-              values (${r.id}, ${r.at}, ${r.actor}, ${r.action}, ${r.target}, ${JSON.stringify(r.data)}::jsonb, ${r.chain}, ${r.prev_hash}, ${r.hash})`.execute(db());
+              values (${r.id}, ${r.at}, ${r.actor}, ${r.action}, ${r.target}, ${JSON.stringify(r.data)}::jsonb, ${r.chain}, ${r.prev_hash}, ${r.hash})`.execute(
+      db(),
+    );
   }
 }
 /** The newest entries of one chain, newest first. */
@@ -60,13 +69,18 @@ async function restoreCheckpoints(saved: Awaited<ReturnType<typeof allCheckpoint
 describe('hash-chained audit trail', () => {
   it('records sign-ins and configuration changes, and the trail verifies with a signed, time-stamped checkpoint', async () => {
     const admin = await login(t, 'admin');
-    await api(t, 'POST', '/api/v1/units', { token: admin, body: { id: '000.99.00.G12', parentId: '000.00.00.G12', kind: 'department', name: 'Vụ Thử nghiệm' } });
+    await api(t, 'POST', '/api/v1/units', {
+      token: admin,
+      body: { id: '000.99.00.G12', parentId: '000.00.00.G12', kind: 'department', name: 'Vụ Thử nghiệm' },
+    });
     const rows = await db().selectFrom('audit_log').select(['actor', 'action', 'target']).execute();
-    expect(rows).toEqual(expect.arrayContaining([
-      expect.objectContaining({ actor: 'staff:admin', action: 'auth.login' }),
-      expect.objectContaining({ actor: 'staff:admin', action: 'org.unit.create', target: 'unit:000.99.00.G12' }),
-      expect.objectContaining({ action: 'catalog.import' }),
-    ]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: 'staff:admin', action: 'auth.login' }),
+        expect.objectContaining({ actor: 'staff:admin', action: 'org.unit.create', target: 'unit:000.99.00.G12' }),
+        expect.objectContaining({ action: 'catalog.import' }),
+      ]),
+    );
     const r = await verifyHttp();
     expect(r).toMatchObject({ ok: true, checked: rows.length, firstBrokenId: null, problems: [] });
     // The demo's TSA simulator time-stamps checkpoints; a token that did not verify is reported.
@@ -120,7 +134,13 @@ describe('hash-chained audit trail', () => {
 
   // `reportedAt`: an id moved is reported where it went; `gapBefore`: an entry moved to
   // another target leaves a gap in its chain, reported from before it.
-  const columns: { column: string; edit: (id: number) => RawBuilder<unknown>; kind: AuditProblem['kind']; reportedAt?: (id: number) => number; gapBefore?: true }[] = [
+  const columns: {
+    column: string;
+    edit: (id: number) => RawBuilder<unknown>;
+    kind: AuditProblem['kind'];
+    reportedAt?: (id: number) => number;
+    gapBefore?: true;
+  }[] = [
     { column: 'id', edit: (id) => sql`update audit_log set id = ${id + 1_000_000} where id = ${id}`, kind: 'entry-edited', reportedAt: (id) => id + 1_000_000 },
     { column: 'at', edit: (id) => sql`update audit_log set at = at + interval '1 second' where id = ${id}`, kind: 'entry-edited' },
     { column: 'actor', edit: (id) => sql`update audit_log set actor = 'staff:ke.gian' where id = ${id}`, kind: 'entry-edited' },
@@ -141,7 +161,18 @@ describe('hash-chained audit trail', () => {
     expect(r.problems).toContainEqual(expect.objectContaining({ kind, id: reportedAt?.(id) ?? id }));
     if (reportedAt || gapBefore) {
       // It also left a gap in its chain, reported at the entry that follows it there.
-      const next = Number((await db().selectFrom('audit_log').select('id').where('chain', '=', original.chain).where('id', '>', id).orderBy('id').limit(1).executeTakeFirstOrThrow()).id);
+      const next = Number(
+        (
+          await db()
+            .selectFrom('audit_log')
+            .select('id')
+            .where('chain', '=', original.chain)
+            .where('id', '>', id)
+            .orderBy('id')
+            .limit(1)
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
       expect(r.problems).toContainEqual(expect.objectContaining({ kind: 'entries-deleted', chain: original.chain, id: next }));
     } else {
       expect(r.firstBrokenId).toBe(id);
@@ -157,7 +188,10 @@ describe('hash-chained audit trail', () => {
   it('a deleted entry in the middle of a chain is reported at the next entry, with the gap (smaller batches walk the same chains)', async () => {
     const id = await middleEntry();
     const [victim] = await rowsOf([id]);
-    const next = Number((await db().selectFrom('audit_log').select('id').where('chain', '=', victim.chain).where('id', '>', id).orderBy('id').limit(1).executeTakeFirstOrThrow()).id);
+    const next = Number(
+      (await db().selectFrom('audit_log').select('id').where('chain', '=', victim.chain).where('id', '>', id).orderBy('id').limit(1).executeTakeFirstOrThrow())
+        .id,
+    );
     await db().deleteFrom('audit_log').where('id', '=', id).execute();
     const r = await verifyAudit(t.ctx, 7);
     expect(r.ok).toBe(false);
@@ -188,10 +222,19 @@ describe('hash-chained audit trail', () => {
 
     // The page tells the auditor, in Vietnamese and in English.
     const pair = csrfPair(t);
-    for (const [lang, text] of [['vi', 'các bản ghi mới nhất đã bị xoá'], ['en', 'its newest entries were deleted']]) {
+    for (const [lang, text] of [
+      ['vi', 'các bản ghi mới nhất đã bị xoá'],
+      ['en', 'its newest entries were deleted'],
+    ]) {
       const page = await fetch(`${t.base}/can-bo/nhat-ky/kiem-tra?lang=${lang}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${auditor}`, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: pair.cookie, 'x-csrf-token': pair.token },
+        headers: {
+          authorization: `Bearer ${auditor}`,
+          accept: 'text/html',
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: pair.cookie,
+          'x-csrf-token': pair.token,
+        },
         body: `_csrf=${pair.token}`,
       });
       expect(page.status).toBe(200);

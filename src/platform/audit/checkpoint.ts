@@ -104,7 +104,9 @@ function databaseAddress(url: string): string {
 }
 
 export function checkpointHash(seq: number, at: Date, heads: Heads, prev: string): string {
-  return createHash('sha256').update(['congso-audit-checkpoint-1', seq, at.toISOString(), canonicalJson(heads), prev].join('\n')).digest('hex');
+  return createHash('sha256')
+    .update(['congso-audit-checkpoint-1', seq, at.toISOString(), canonicalJson(heads), prev].join('\n'))
+    .digest('hex');
 }
 
 export const signCheckpoint = (secret: string, hash: string) => createHmac('sha256', secret).update(`audit-checkpoint:${hash}`).digest('hex');
@@ -168,7 +170,8 @@ export async function takeCheckpoint(ctx: { config: Config; database: { db: Quer
     const heads = await readHeads(tx);
     // A last checkpoint that is not ours (forged) is never reused nor anchored: a new one
     // follows it, and verification keeps reporting it.
-    const ours = last !== null && signatureOk(anchor.secret, last.hash, last.signature) && checkpointHash(last.seq, last.at, last.heads, last.prev_hash) === last.hash;
+    const ours =
+      last !== null && signatureOk(anchor.secret, last.hash, last.signature) && checkpointHash(last.seq, last.at, last.heads, last.prev_hash) === last.hash;
     if (last && ours && canonicalJson(last.heads) === canonicalJson(heads)) return { row: last, created: false };
     const seq = (last?.seq ?? 0) + 1;
     const at = new Date();
@@ -229,7 +232,8 @@ async function advanceAnchor(db: Queryable, file: string, cp: CheckpointRow, log
       if (cur.state === 'present') {
         if (cur.seq >= cp.seq) return;
         const { rows } = await sql<{ hash: string }>`select hash from audit_checkpoints where seq = ${cur.seq}`.execute(db);
-        if (rows[0]?.hash !== cur.hash) return log.error({ file, seq: cur.seq }, 'audit anchor: the checkpoint it names is missing or changed; the anchor is kept as evidence');
+        if (rows[0]?.hash !== cur.hash)
+          return log.error({ file, seq: cur.seq }, 'audit anchor: the checkpoint it names is missing or changed; the anchor is kept as evidence');
       }
       writeAtomically(file, `${JSON.stringify({ seq: cp.seq, hash: cp.hash, at: cp.at.toISOString() })}\n`);
     })

@@ -3,8 +3,15 @@ import type { Config } from '../config.ts';
 import type { Queryable } from '../db/index.ts';
 import { chainOf, entryHash, GENESIS } from './chain.ts';
 import {
-  auditAnchorOf, checkpointHash, readAnchor, signatureOk, takeCheckpoint, timestampOk, toCheckpoint,
-  type AnchorRead, type CheckpointInfo,
+  auditAnchorOf,
+  checkpointHash,
+  readAnchor,
+  signatureOk,
+  takeCheckpoint,
+  timestampOk,
+  toCheckpoint,
+  type AnchorRead,
+  type CheckpointInfo,
 } from './checkpoint.ts';
 
 export type AuditProblemKind =
@@ -108,31 +115,45 @@ export async function verifyAudit(source: Source | Queryable, batch = 2000): Pro
           const expectedSeq: number = (prev?.seq ?? 0) + 1;
           if (cp.seq !== expectedSeq || cp.prev_hash !== expectedPrev) {
             report({
-              kind: 'checkpoints-deleted', chain: null, checkpoint: cp.seq,
-              message: cp.seq !== expectedSeq
-                ? `Thiếu điểm kiểm tra số ${expectedSeq}${cp.seq - 1 > expectedSeq ? ` đến ${cp.seq - 1}` : ''} trước điểm kiểm tra số ${cp.seq}: đã bị xoá.`
-                : `Điểm kiểm tra số ${cp.seq} không nối tiếp điểm kiểm tra trước nó: điểm kiểm tra đã bị xoá hoặc thay thế.`,
-              messageEn: cp.seq !== expectedSeq
-                ? `Checkpoint ${expectedSeq}${cp.seq - 1 > expectedSeq ? ` to ${cp.seq - 1}` : ''} before checkpoint ${cp.seq} is missing: deleted.`
-                : `Checkpoint ${cp.seq} does not follow the one before it: checkpoints were deleted or replaced.`,
+              kind: 'checkpoints-deleted',
+              chain: null,
+              checkpoint: cp.seq,
+              message:
+                cp.seq !== expectedSeq
+                  ? `Thiếu điểm kiểm tra số ${expectedSeq}${cp.seq - 1 > expectedSeq ? ` đến ${cp.seq - 1}` : ''} trước điểm kiểm tra số ${cp.seq}: đã bị xoá.`
+                  : `Điểm kiểm tra số ${cp.seq} không nối tiếp điểm kiểm tra trước nó: điểm kiểm tra đã bị xoá hoặc thay thế.`,
+              messageEn:
+                cp.seq !== expectedSeq
+                  ? `Checkpoint ${expectedSeq}${cp.seq - 1 > expectedSeq ? ` to ${cp.seq - 1}` : ''} before checkpoint ${cp.seq} is missing: deleted.`
+                  : `Checkpoint ${cp.seq} does not follow the one before it: checkpoints were deleted or replaced.`,
             });
           }
           let valid = true;
           if (checkpointHash(cp.seq, cp.at, cp.heads, cp.prev_hash) !== cp.hash) {
             valid = false;
-            report({ kind: 'checkpoint-edited', chain: null, checkpoint: cp.seq, message: `Điểm kiểm tra số ${cp.seq} đã bị sửa.`, messageEn: `Checkpoint ${cp.seq} was edited.` });
+            report({
+              kind: 'checkpoint-edited',
+              chain: null,
+              checkpoint: cp.seq,
+              message: `Điểm kiểm tra số ${cp.seq} đã bị sửa.`,
+              messageEn: `Checkpoint ${cp.seq} was edited.`,
+            });
           }
           if (anchor && !signatureOk(anchor.secret, cp.hash, cp.signature)) {
             valid = false;
             report({
-              kind: 'checkpoint-signature', chain: null, checkpoint: cp.seq,
+              kind: 'checkpoint-signature',
+              chain: null,
+              checkpoint: cp.seq,
               message: `Chữ ký của điểm kiểm tra số ${cp.seq} không hợp lệ: điểm kiểm tra giả mạo (hoặc khoá AUDIT_SECRET đã đổi).`,
               messageEn: `Checkpoint ${cp.seq} has a bad signature: forged (or AUDIT_SECRET was changed).`,
             });
           }
           if (cp.tsa_token !== null && !(await timestampOk(cp.tsa_token, cp.hash))) {
             report({
-              kind: 'checkpoint-timestamp', chain: null, checkpoint: cp.seq,
+              kind: 'checkpoint-timestamp',
+              chain: null,
+              checkpoint: cp.seq,
               message: `Dấu thời gian của điểm kiểm tra số ${cp.seq} không khớp hoặc không hợp lệ.`,
               messageEn: `Checkpoint ${cp.seq}'s time-stamp does not match it or does not verify.`,
             });
@@ -171,7 +192,9 @@ export async function verifyAudit(source: Source | Queryable, batch = 2000): Pro
           const chain = chainOf({ actor: r.actor, target: r.target });
           if (Number(r.chain) !== chain) {
             report({
-              kind: 'entry-moved', chain, id,
+              kind: 'entry-moved',
+              chain,
+              id,
               message: `Bản ghi #${id} đã bị chuyển sang chuỗi ${r.chain} (thuộc chuỗi ${chain}).`,
               messageEn: `Entry #${id} was moved to chain ${r.chain} (it belongs to chain ${chain}).`,
             });
@@ -181,14 +204,24 @@ export async function verifyAudit(source: Source | Queryable, batch = 2000): Pro
           const before = last.get(chain);
           let linkBroken = false;
           if (computed !== r.hash) {
-            report({ kind: 'entry-edited', chain, id, message: `Bản ghi #${id} (chuỗi ${chain}) đã bị sửa.`, messageEn: `Entry #${id} (chain ${chain}) was edited.` });
+            report({
+              kind: 'entry-edited',
+              chain,
+              id,
+              message: `Bản ghi #${id} (chuỗi ${chain}) đã bị sửa.`,
+              messageEn: `Entry #${id} (chain ${chain}) was edited.`,
+            });
           } else if (r.prev_hash !== (before?.hash ?? GENESIS) && r.prev_hash !== before?.computed) {
             // (A link to what the previous entry's content hashes to means that entry's hash
             // column was edited, reported there already.)
             linkBroken = true;
             const fromId = (before?.id ?? 0) + 1;
             report({
-              kind: 'entries-deleted', chain, id, fromId, toId: id - 1,
+              kind: 'entries-deleted',
+              chain,
+              id,
+              fromId,
+              toId: id - 1,
               message: `Chuỗi ${chain}: bản ghi #${id} không nối tiếp bản ghi trước nó${before ? ` (#${before.id})` : ''}; các bản ghi của chuỗi này nằm giữa hai bản ghi đó đã bị xoá.`,
               messageEn: `Chain ${chain}: entry #${id} does not follow the entry before it${before ? ` (#${before.id})` : ''}; this chain's entries between the two were deleted.`,
             });
@@ -200,7 +233,10 @@ export async function verifyAudit(source: Source | Queryable, batch = 2000): Pro
             headSeen.add(recorded.chain);
             if (r.hash !== recorded.hash) {
               report({
-                kind: 'head-changed', chain: recorded.chain, id, checkpoint: recorded.seq,
+                kind: 'head-changed',
+                chain: recorded.chain,
+                id,
+                checkpoint: recorded.seq,
                 message: `Chuỗi ${recorded.chain}: bản ghi #${id} khác với bản ghi mà điểm kiểm tra số ${recorded.seq} đã ghi nhận; chuỗi đã bị viết lại.`,
                 messageEn: `Chain ${recorded.chain}: entry #${id} differs from what checkpoint ${recorded.seq} recorded; the chain was rewritten.`,
               });
@@ -238,7 +274,11 @@ export async function verifyAudit(source: Source | Queryable, batch = 2000): Pro
 
 function tailProblem(chain: number, fromId: number, toId: number, seq: number): AuditProblem {
   return {
-    kind: 'tail-deleted', chain, fromId, toId, checkpoint: seq,
+    kind: 'tail-deleted',
+    chain,
+    fromId,
+    toId,
+    checkpoint: seq,
     message: `Chuỗi ${chain}: các bản ghi mới nhất đã bị xoá. Điểm kiểm tra số ${seq} ghi nhận chuỗi kéo dài đến bản ghi #${toId}, nhưng các bản ghi từ #${fromId} đến #${toId} không còn.`,
     messageEn: `Chain ${chain}: its newest entries were deleted. Checkpoint ${seq} recorded the chain up to entry #${toId}, but entries #${fromId} to #${toId} are gone.`,
   };
@@ -247,9 +287,18 @@ function tailProblem(chain: number, fromId: number, toId: number, seq: number): 
 function anchorProblem(seq: number, why: 'missing' | 'differs' | 'unreadable'): AuditProblem {
   const [vi, en] =
     why === 'missing'
-      ? [`Điểm kiểm tra số ${seq}, được lưu cả ngoài cơ sở dữ liệu, không còn trong cơ sở dữ liệu: các điểm kiểm tra mới nhất đã bị xoá.`, `Checkpoint ${seq}, also kept outside the database, is no longer in it: the newest checkpoints were deleted.`]
+      ? [
+          `Điểm kiểm tra số ${seq}, được lưu cả ngoài cơ sở dữ liệu, không còn trong cơ sở dữ liệu: các điểm kiểm tra mới nhất đã bị xoá.`,
+          `Checkpoint ${seq}, also kept outside the database, is no longer in it: the newest checkpoints were deleted.`,
+        ]
       : why === 'differs'
-        ? [`Điểm kiểm tra số ${seq} khác với bản lưu ngoài cơ sở dữ liệu: đã bị thay thế.`, `Checkpoint ${seq} differs from the copy kept outside the database: it was replaced.`]
-        : ['Không đọc được điểm kiểm tra lưu ngoài cơ sở dữ liệu (tệp trong thư mục dữ liệu).', 'The checkpoint kept outside the database (a file in the data folder) cannot be read.'];
+        ? [
+            `Điểm kiểm tra số ${seq} khác với bản lưu ngoài cơ sở dữ liệu: đã bị thay thế.`,
+            `Checkpoint ${seq} differs from the copy kept outside the database: it was replaced.`,
+          ]
+        : [
+            'Không đọc được điểm kiểm tra lưu ngoài cơ sở dữ liệu (tệp trong thư mục dữ liệu).',
+            'The checkpoint kept outside the database (a file in the data folder) cannot be read.',
+          ];
   return { kind: 'anchor-mismatch', chain: null, ...(seq ? { checkpoint: seq } : {}), message: vi, messageEn: en };
 }

@@ -26,7 +26,16 @@ export const SERVICE_SCOPES = {
 export type ServiceScope = keyof typeof SERVICE_SCOPES;
 
 export type Principal =
-  | { kind: 'staff'; id: string; username: string; name: string; roles: { role: StaffRole; unitId: string }[]; /** The second factor was checked at sign-in: roles that need one are dropped from sessions without it. */ mfa?: boolean; /** An administrator reset the credentials: until a new password is set, only the change-password page and sign-out are open. */ mustChangePassword?: boolean; /** A bearer token's issue time (seconds since the epoch). */ issuedAt?: number }
+  | {
+      kind: 'staff';
+      id: string;
+      username: string;
+      name: string;
+      roles: { role: StaffRole; unitId: string }[] /** The second factor was checked at sign-in: roles that need one are dropped from sessions without it. */;
+      mfa?: boolean /** An administrator reset the credentials: until a new password is set, only the change-password page and sign-out are open. */;
+      mustChangePassword?: boolean /** A bearer token's issue time (seconds since the epoch). */;
+      issuedAt?: number;
+    }
   | { kind: 'citizen'; id: string; name: string; identifier: string | null; citizenKind: 'citizen' | 'business' }
   | { kind: 'service'; clientId: string; name: string; scopes: string[] };
 

@@ -9,7 +9,10 @@ export const ACCESS_TOKEN_TTL = 3600;
  */
 export class TokenService {
   private key: Uint8Array;
-  constructor(secret: string, private issuer: string) {
+  constructor(
+    secret: string,
+    private issuer: string,
+  ) {
     this.key = new TextEncoder().encode(secret);
   }
 

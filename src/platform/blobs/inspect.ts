@@ -74,7 +74,10 @@ export function inspectUpload(bytes: Uint8Array, fileName: string, opts: Inspect
 
   const kind = sniff(b);
   if (!kind) {
-    throw refused(`Chỉ nhận tệp ${ACCEPTED}; nội dung tệp này không thuộc loại nào trong số đó`, `Only ${ACCEPTED} files are accepted; this file's content is none of them`);
+    throw refused(
+      `Chỉ nhận tệp ${ACCEPTED}; nội dung tệp này không thuộc loại nào trong số đó`,
+      `Only ${ACCEPTED} files are accepted; this file's content is none of them`,
+    );
   }
   refusePolyglots(b, kind);
   if (kind === 'pdf') checkPdf(b, opts.maxInflated ?? UPLOAD_LIMITS.pdfMaxInflated);
@@ -120,7 +123,8 @@ function refusePolyglots(b: Buffer, kind: 'pdf' | 'jpeg' | 'png' | 'zip') {
   const pdfAt = head.indexOf('%PDF-', kind === 'pdf' ? 1 : 0);
   if (pdfAt >= 0) throw refused('Tệp chứa đồng thời nhiều định dạng (có dấu hiệu PDF ẩn bên trong)', 'The file is two formats at once (it hides a PDF header)');
   if (HTML_MARKERS.test(head)) throw refused('Tệp chứa mã HTML/script', 'The file contains HTML or script markup');
-  if (kind !== 'zip' && findEocd(b) >= 0) throw refused('Tệp chứa đồng thời nhiều định dạng (có tệp nén ZIP ở cuối)', 'The file is two formats at once (a ZIP archive is appended)');
+  if (kind !== 'zip' && findEocd(b) >= 0)
+    throw refused('Tệp chứa đồng thời nhiều định dạng (có tệp nén ZIP ở cuối)', 'The file is two formats at once (a ZIP archive is appended)');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -185,7 +189,8 @@ function checkPng(b: Buffer) {
     const type = b.toString('latin1', pos + 4, pos + 8);
     if (len > 0x7fffffff || pos + 12 + len > b.length) throw bad(`khối ${type} bị cắt cụt`, `chunk ${type} is truncated`);
     if (!/^[A-Za-z]{4}$/.test(type)) throw bad('tên khối không hợp lệ', 'invalid chunk type');
-    if (crc32(b.subarray(pos + 4, pos + 8 + len)) !== b.readUInt32BE(pos + 8 + len)) throw bad(`mã kiểm tra (CRC) của khối ${type} sai`, `chunk ${type} fails its CRC`);
+    if (crc32(b.subarray(pos + 4, pos + 8 + len)) !== b.readUInt32BE(pos + 8 + len))
+      throw bad(`mã kiểm tra (CRC) của khối ${type} sai`, `chunk ${type} fails its CRC`);
     if (first) {
       if (type !== 'IHDR' || len !== 13) throw bad('khối đầu tiên phải là IHDR', 'the first chunk must be IHDR');
       if (b.readUInt32BE(pos + 8) === 0 || b.readUInt32BE(pos + 12) === 0) throw bad('kích thước ảnh bằng 0', 'zero image dimensions');
@@ -227,7 +232,8 @@ function findEocd(b: Buffer): number {
 
 function readZip(b: Buffer): Map<string, ZipEntry> {
   const bad = (vi: string, en: string) => malformed('ZIP (DOCX/XLSX)', vi, en);
-  const bomb = () => fail('PAYLOAD_TOO_LARGE', 'Tệp nén giải nén ra quá lớn hoặc có quá nhiều thành phần', 'The archive expands to too much data or has too many entries');
+  const bomb = () =>
+    fail('PAYLOAD_TOO_LARGE', 'Tệp nén giải nén ra quá lớn hoặc có quá nhiều thành phần', 'The archive expands to too much data or has too many entries');
   const eocd = findEocd(b);
   if (eocd < 0) throw bad('không tìm thấy thư mục trung tâm (tệp bị cắt cụt?)', 'no end of central directory (truncated?)');
   const [disk, cdDisk, onDisk, total] = [b.readUInt16LE(eocd + 4), b.readUInt16LE(eocd + 6), b.readUInt16LE(eocd + 8), b.readUInt16LE(eocd + 10)];
@@ -259,10 +265,12 @@ function readZip(b: Buffer): Map<string, ZipEntry> {
     if (p + 46 + nameLen + extraLen + commentLen > eocd) throw bad('thư mục trung tâm hỏng', 'corrupt central directory');
     e.name = b.toString(e.flags & 0x800 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLen);
     p += 46 + nameLen + extraLen + commentLen;
-    if (e.compSize === 0xffffffff || e.size === 0xffffffff || e.localOffset === 0xffffffff) throw refused('Không hỗ trợ tệp nén ZIP64', 'ZIP64 archives are not supported');
+    if (e.compSize === 0xffffffff || e.size === 0xffffffff || e.localOffset === 0xffffffff)
+      throw refused('Không hỗ trợ tệp nén ZIP64', 'ZIP64 archives are not supported');
     if (e.flags & 0x1) throw refused('Không nhận tệp có mật khẩu hoặc mã hoá', 'Encrypted files are not accepted');
     if (e.method !== 0 && e.method !== 8) throw refused('Tệp nén dùng phương pháp nén không được hỗ trợ', 'The archive uses an unsupported compression method');
-    if (!e.name || e.name.startsWith('/') || /(^|[/\\])\.\.([/\\]|$)|\\|:|\0/.test(e.name)) throw bad(`tên thành phần không hợp lệ: ${e.name.slice(0, 80)}`, `invalid entry name: ${e.name.slice(0, 80)}`);
+    if (!e.name || e.name.startsWith('/') || /(^|[/\\])\.\.([/\\]|$)|\\|:|\0/.test(e.name))
+      throw bad(`tên thành phần không hợp lệ: ${e.name.slice(0, 80)}`, `invalid entry name: ${e.name.slice(0, 80)}`);
     const key = e.name.toLowerCase();
     if (entries.has(key)) throw bad(`thành phần ${e.name.slice(0, 80)} xuất hiện hai lần`, `entry ${e.name.slice(0, 80)} appears twice`);
     if (e.method === 0 && e.size !== e.compSize) throw bad('kích thước thành phần không khớp', 'entry sizes disagree');
@@ -282,7 +290,8 @@ function readZip(b: Buffer): Map<string, ZipEntry> {
     if (o + 30 > cdOffset || b.readUInt32LE(o) !== 0x04034b50) throw bad('tiêu đề thành phần hỏng', 'corrupt local header');
     const ln = b.readUInt16LE(o + 26);
     const lx = b.readUInt16LE(o + 28);
-    if (b.toString(e.flags & 0x800 ? 'utf8' : 'latin1', o + 30, o + 30 + ln) !== e.name) throw bad('tên thành phần không khớp với thư mục trung tâm', 'a local name disagrees with the central directory');
+    if (b.toString(e.flags & 0x800 ? 'utf8' : 'latin1', o + 30, o + 30 + ln) !== e.name)
+      throw bad('tên thành phần không khớp với thư mục trung tâm', 'a local name disagrees with the central directory');
     const dataEnd = o + 30 + ln + lx + e.compSize;
     const limit = i + 1 < byOffset.length ? byOffset[i + 1].localOffset : cdOffset;
     if (dataEnd > limit) throw bad('các thành phần chồng lên nhau', 'entries overlap');
@@ -291,7 +300,8 @@ function readZip(b: Buffer): Map<string, ZipEntry> {
   return entries;
 }
 
-const zipBomb = (whyVi = 'Tệp nén giải nén ra quá lớn hoặc có quá nhiều thành phần', whyEn = 'The archive expands to too much data or has too many entries') => fail('PAYLOAD_TOO_LARGE', whyVi, whyEn);
+const zipBomb = (whyVi = 'Tệp nén giải nén ra quá lớn hoặc có quá nhiều thành phần', whyEn = 'The archive expands to too much data or has too many entries') =>
+  fail('PAYLOAD_TOO_LARGE', whyVi, whyEn);
 
 /**
  * An entry's bytes, decompressed under a cap: the size an entry declares is only a claim (a
@@ -315,7 +325,10 @@ function unzipEntry(b: Buffer, e: ZipEntry, budget: { left: number }): Buffer {
 }
 
 const lyingEntry = (e: ZipEntry) =>
-  zipBomb(`Tệp nén có thành phần ${e.name.slice(0, 80)} giải nén ra lớn hơn kích thước nó khai báo (dấu hiệu “bom nén”)`, `The archive's entry ${e.name.slice(0, 80)} expands beyond the size it declares (a zip bomb)`);
+  zipBomb(
+    `Tệp nén có thành phần ${e.name.slice(0, 80)} giải nén ra lớn hơn kích thước nó khai báo (dấu hiệu “bom nén”)`,
+    `The archive's entry ${e.name.slice(0, 80)} expands beyond the size it declares (a zip bomb)`,
+  );
 
 const MAIN_PARTS = {
   docx: { part: 'word/document.xml', type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml' },
@@ -324,9 +337,16 @@ const MAIN_PARTS = {
 
 const CLEAN_COPY_VI = 'Hãy lưu tài liệu thành PDF (Tệp → Lưu thành → PDF) rồi tải bản PDF lên.';
 const CLEAN_COPY_EN = 'Save the document as PDF (File → Save as → PDF) and upload the PDF.';
-const macros = () => active('Không nhận tài liệu có macro (VBA); vui lòng lưu thành .docx hoặc .xlsx thông thường', 'Documents with macros (VBA) are not accepted; save as a plain .docx or .xlsx');
+const macros = () =>
+  active(
+    'Không nhận tài liệu có macro (VBA); vui lòng lưu thành .docx hoặc .xlsx thông thường',
+    'Documents with macros (VBA) are not accepted; save as a plain .docx or .xlsx',
+  );
 const oleObject = (where: string) =>
-  active(`Không nhận tài liệu Office có đối tượng nhúng OLE hoặc ActiveX (${where.slice(0, 100)}): chúng có thể chứa chương trình. ${CLEAN_COPY_VI}`, `Office documents with embedded OLE or ActiveX objects are not accepted (${where.slice(0, 100)}): they can carry programs. ${CLEAN_COPY_EN}`);
+  active(
+    `Không nhận tài liệu Office có đối tượng nhúng OLE hoặc ActiveX (${where.slice(0, 100)}): chúng có thể chứa chương trình. ${CLEAN_COPY_VI}`,
+    `Office documents with embedded OLE or ActiveX objects are not accepted (${where.slice(0, 100)}): they can carry programs. ${CLEAN_COPY_EN}`,
+  );
 
 /** Relationship types that embed or link a program-bearing object, wherever their target is. */
 const OLE_RELATIONSHIPS = /^(oleObject|activeXControl|activeXControlBinary|control|aFChunk)$/i;
@@ -334,7 +354,10 @@ const OLE_RELATIONSHIPS = /^(oleObject|activeXControl|activeXControlBinary|contr
 const OUTSIDE_FIELDS = /^\s*(DDEAUTO|DDE|INCLUDETEXT|INCLUDEPICTURE|LINK|IMPORT)\b/i;
 const OLE_ELEMENTS = new Set(['OLEObject', 'oleObject', 'oleObj', 'objectEmbed', 'objectLink', 'control', 'oleLink']);
 const ddeLink = (part: string) =>
-  active(`Không nhận tài liệu có liên kết DDE (${part.slice(0, 100)}): nó chạy lệnh của chương trình khác. ${CLEAN_COPY_VI}`, `Documents with a DDE link are not accepted (${part.slice(0, 100)}): it runs another program's commands. ${CLEAN_COPY_EN}`);
+  active(
+    `Không nhận tài liệu có liên kết DDE (${part.slice(0, 100)}): nó chạy lệnh của chương trình khác. ${CLEAN_COPY_VI}`,
+    `Documents with a DDE link are not accepted (${part.slice(0, 100)}): it runs another program's commands. ${CLEAN_COPY_EN}`,
+  );
 
 /**
  * Relationships: a hyperlink may point outside (a reader must click it, and only web and
@@ -455,9 +478,16 @@ function readXml(part: string, xml: string, h: XmlHandlers) {
 
 function xmlProblem(part: string, e: XmlProblem): AppError {
   if (e.kind === 'declaration') {
-    return refused(`Phần ${part.slice(0, 80)} của tài liệu có khai báo DOCTYPE/ENTITY, điều tài liệu Office không bao giờ có`, `The part ${part.slice(0, 80)} declares a DOCTYPE or entities, which Office documents never do`);
+    return refused(
+      `Phần ${part.slice(0, 80)} của tài liệu có khai báo DOCTYPE/ENTITY, điều tài liệu Office không bao giờ có`,
+      `The part ${part.slice(0, 80)} declares a DOCTYPE or entities, which Office documents never do`,
+    );
   }
-  return malformed('ZIP (DOCX/XLSX)', `phần ${part.slice(0, 80)} không phải XML hợp lệ (${e.message})`, `the part ${part.slice(0, 80)} is not well-formed XML (${e.message})`);
+  return malformed(
+    'ZIP (DOCX/XLSX)',
+    `phần ${part.slice(0, 80)} không phải XML hợp lệ (${e.message})`,
+    `the part ${part.slice(0, 80)} is not well-formed XML (${e.message})`,
+  );
 }
 
 function checkOffice(b: Buffer, budget: { left: number }, depth = 0): 'docx' | 'xlsx' {
@@ -469,7 +499,11 @@ function checkOffice(b: Buffer, budget: { left: number }, depth = 0): 'docx' | '
     if (/(^|\/)embeddings\/[^/]/.test(name) && !/\.(docx|xlsx)$/.test(name)) throw oleObject(name);
   }
   const ct = entries.get('[content_types].xml');
-  const notOffice = () => refused(`Tệp nén này không phải tài liệu Word (DOCX) hay Excel (XLSX); chỉ nhận ${ACCEPTED}`, `This archive is not a Word (DOCX) or Excel (XLSX) document; only ${ACCEPTED} are accepted`);
+  const notOffice = () =>
+    refused(
+      `Tệp nén này không phải tài liệu Word (DOCX) hay Excel (XLSX); chỉ nhận ${ACCEPTED}`,
+      `This archive is not a Word (DOCX) or Excel (XLSX) document; only ${ACCEPTED} are accepted`,
+    );
   if (!ct) throw notOffice();
   const hasDoc = entries.has(MAIN_PARTS.docx.part);
   const hasBook = entries.has(MAIN_PARTS.xlsx.part);
@@ -526,8 +560,39 @@ function checkOffice(b: Buffer, budget: { left: number }, depth = 0): 'docx' | '
 
 // Look-alike letters from other scripts that would make an extension read as another one.
 const CONFUSABLES: Record<string, string> = {
-  а: 'a', в: 'b', с: 'c', ԁ: 'd', е: 'e', һ: 'h', і: 'i', ј: 'j', к: 'k', ӏ: 'l', м: 'm', о: 'o', р: 'p', ԛ: 'q', ѕ: 's', т: 't', ц: 'u', ԝ: 'w', х: 'x', у: 'y',
-  α: 'a', β: 'b', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ɡ: 'g', ı: 'i',
+  а: 'a',
+  в: 'b',
+  с: 'c',
+  ԁ: 'd',
+  е: 'e',
+  һ: 'h',
+  і: 'i',
+  ј: 'j',
+  к: 'k',
+  ӏ: 'l',
+  м: 'm',
+  о: 'o',
+  р: 'p',
+  ԛ: 'q',
+  ѕ: 's',
+  т: 't',
+  ц: 'u',
+  ԝ: 'w',
+  х: 'x',
+  у: 'y',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ɡ: 'g',
+  ı: 'i',
 };
 const DOTS = /[.\uFF0E\uFE52\u2024\u3002\uFF61]/;
 const SLASHES = /[/\\\uFF0F\uFF3C\u2215\u2044\u29F8\u29F9]/;
@@ -562,7 +627,10 @@ export function splitName(raw: string): { stem: string; ext: string | null } {
       const folded = foldExtension(chars.slice(i + 1).join(''));
       if (/^[a-z0-9]{1,10}$/.test(folded)) {
         ext = folded;
-        stem = chars.slice(0, i).join('').replace(/[.\s]+$/, '');
+        stem = chars
+          .slice(0, i)
+          .join('')
+          .replace(/[.\s]+$/, '');
       }
       break;
     }

@@ -24,7 +24,10 @@ export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(byte
 // Keys reach the file system and object keys: anything but a lower-case hex digest is a bug.
 function checkKey(sha256: string) {
   if (!SHA256.test(sha256)) {
-    throw new AppError('VALIDATION_FAILED', { vi: `Mã băm SHA-256 không hợp lệ: ${sha256.slice(0, 80)}`, en: `Not a SHA-256 hex digest: ${sha256.slice(0, 80)}` });
+    throw new AppError('VALIDATION_FAILED', {
+      vi: `Mã băm SHA-256 không hợp lệ: ${sha256.slice(0, 80)}`,
+      en: `Not a SHA-256 hex digest: ${sha256.slice(0, 80)}`,
+    });
   }
 }
 

@@ -139,7 +139,10 @@ const sha256hex = (data: string | Buffer) => createHash('sha256').update(data).d
  * declared), the credential scope, and the date. Returns why it fails, or null.
  */
 function sigV4Problem(req: IncomingMessage, secrets: ReadonlyMap<string, string>, region: string, now = new Date()): { code: string; message: string } | null {
-  const auth = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/.exec(String(req.headers.authorization ?? ''));
+  const auth =
+    /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/.exec(
+      String(req.headers.authorization ?? ''),
+    );
   if (!auth) return { code: 'AccessDenied', message: 'no AWS4-HMAC-SHA256 authorization' };
   const [, accessKeyId, day, scopeRegion, service, signedList, signature] = auth;
   const secret = secrets.get(accessKeyId);
@@ -147,7 +150,14 @@ function sigV4Problem(req: IncomingMessage, secrets: ReadonlyMap<string, string>
   if (scopeRegion !== region || service !== 's3') return { code: 'AuthorizationHeaderMalformed', message: `scope ${scopeRegion}/${service}` };
   const amzDate = String(req.headers['x-amz-date'] ?? '');
   if (!/^\d{8}T\d{6}Z$/.test(amzDate) || amzDate.slice(0, 8) !== day) return { code: 'AccessDenied', message: 'x-amz-date missing or not the credential date' };
-  const signedAt = Date.UTC(+amzDate.slice(0, 4), +amzDate.slice(4, 6) - 1, +amzDate.slice(6, 8), +amzDate.slice(9, 11), +amzDate.slice(11, 13), +amzDate.slice(13, 15));
+  const signedAt = Date.UTC(
+    +amzDate.slice(0, 4),
+    +amzDate.slice(4, 6) - 1,
+    +amzDate.slice(6, 8),
+    +amzDate.slice(9, 11),
+    +amzDate.slice(11, 13),
+    +amzDate.slice(13, 15),
+  );
   if (Math.abs(now.getTime() - signedAt) > 15 * 60_000) return { code: 'RequestTimeTooSkewed', message: amzDate };
   const signed = signedList.split(';');
   for (const required of ['host', 'x-amz-date', 'x-amz-content-sha256']) {
@@ -158,17 +168,28 @@ function sigV4Problem(req: IncomingMessage, secrets: ReadonlyMap<string, string>
   const url = new URL(req.url!, 'http://x');
   // The path as sent (S3 does not normalise or re-encode it), the query sorted by encoded name then value.
   const path = req.url!.split('?')[0];
-  const query = [...url.searchParams].map(([k, v]) => [uriEncode(k), uriEncode(v)]).sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  const query = [...url.searchParams]
+    .map(([k, v]) => [uriEncode(k), uriEncode(v)])
+    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
   const headerValue = (name: string) => {
     const v = req.headers[name];
     return (Array.isArray(v) ? v.join(',') : String(v ?? '')).trim().replace(/\s+/g, ' ');
   };
-  const canonical = [req.method!, path, query.map(([k, v]) => `${k}=${v}`).join('&'), ...signed.map((h) => `${h}:${headerValue(h)}`), '', signedList, payloadHash].join('\n');
+  const canonical = [
+    req.method!,
+    path,
+    query.map(([k, v]) => `${k}=${v}`).join('&'),
+    ...signed.map((h) => `${h}:${headerValue(h)}`),
+    '',
+    signedList,
+    payloadHash,
+  ].join('\n');
   const scope = `${day}/${region}/s3/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256hex(canonical)].join('\n');
   const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 's3'), 'aws4_request');
   const expected = hmac(key, toSign);
-  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
+  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex')))
+    return { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
   return null;
 }
 
@@ -191,7 +212,8 @@ async function startFakeS3(bucket: string, accessKeyId: string, secretAccessKey:
     if (problem) return fail(403, problem.code, problem.message);
     // The signature covers the declared payload hash; the body must then be what was declared.
     const declared = String(req.headers['x-amz-content-sha256'] ?? '');
-    if (/^[0-9a-f]{64}$/.test(declared) && declared !== createHash('sha256').update(body).digest('hex')) return fail(400, 'XAmzContentSHA256Mismatch', 'payload hash');
+    if (/^[0-9a-f]{64}$/.test(declared) && declared !== createHash('sha256').update(body).digest('hex'))
+      return fail(400, 'XAmzContentSHA256Mismatch', 'payload hash');
     const [, b, ...rest] = new URL(req.url!, 'http://x').pathname.split('/');
     const key = decodeURIComponent(rest.join('/'));
     if (b !== bucket) return fail(404, 'NoSuchBucket', 'no such bucket');
@@ -226,7 +248,13 @@ describe('S3BlobStore against an S3-compatible server', () => {
   let s3: FakeS3;
   let store: S3BlobStore;
   const SECRET = 'secret-secret-secret';
-  const config = (accessKeyId = 'AKIDCONGSO', secretAccessKey = SECRET) => ({ endpoint: s3.url, region: 'ap-southeast-1', bucket: 'congso-files', accessKeyId, secretAccessKey });
+  const config = (accessKeyId = 'AKIDCONGSO', secretAccessKey = SECRET) => ({
+    endpoint: s3.url,
+    region: 'ap-southeast-1',
+    bucket: 'congso-files',
+    accessKeyId,
+    secretAccessKey,
+  });
   beforeAll(async () => {
     s3 = await startFakeS3('congso-files', 'AKIDCONGSO', SECRET, 'ap-southeast-1');
     store = createBlobStore({ dataDir: '/nonexistent', s3: config() }) as S3BlobStore;
@@ -306,7 +334,10 @@ describe('S3BlobStore against an S3-compatible server', () => {
     const captured = s3.log.find((r) => r.method === 'GET')!;
     const resend = (url: string) =>
       new Promise<number>((resolve, reject) => {
-        const headers = Object.fromEntries(Object.entries(captured.headers).filter(([k]) => k !== 'connection' && k !== 'content-length')) as Record<string, string>;
+        const headers = Object.fromEntries(Object.entries(captured.headers).filter(([k]) => k !== 'connection' && k !== 'content-length')) as Record<
+          string,
+          string
+        >;
         const req = request(`${s3.url}${url}`, { method: 'GET', headers }, (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode!));
@@ -322,7 +353,7 @@ describe('S3BlobStore against an S3-compatible server', () => {
   });
 });
 
-describe('the fake S3 server\'s signature check', () => {
+describe("the fake S3 server's signature check", () => {
   // Signature Version 4's published example (GET Object, from the S3 API reference's
   // "Authenticating requests" examples): the check agrees with AWS on a request AWS signed.
   it('accepts the example request AWS documents, and refuses it with one character changed', () => {

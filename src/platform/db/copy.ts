@@ -35,7 +35,8 @@ export function copyRow(values: readonly CopyValue[]): string {
  * the next chunk while the database takes the previous one.
  */
 export async function copyRows(database: Database, table: string, columns: readonly string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(table) || columns.some((c) => !/^[a-z_][a-z0-9_]*$/.test(c))) throw new Error(`copyRows: bad identifier in ${table}(${columns.join(',')})`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(table) || columns.some((c) => !/^[a-z_][a-z0-9_]*$/.test(c)))
+    throw new Error(`copyRows: bad identifier in ${table}(${columns.join(',')})`);
   const target = `${table} (${columns.join(', ')})`;
   if (database.pglite) {
     for await (const chunk of chunks) {
@@ -58,7 +59,12 @@ export async function copyRows(database: Database, table: string, columns: reado
  * unique constraints stay, so the load is still checked for duplicates. The definitions go to
  * `deferred_indexes` first; `migrate` restores any a load that died half-way left there.
  */
-export async function withConstraintsDeferred<T>(database: Database, tables: readonly string[], load: () => Promise<T>, onPhase?: (phase: string) => void): Promise<T> {
+export async function withConstraintsDeferred<T>(
+  database: Database,
+  tables: readonly string[],
+  load: () => Promise<T>,
+  onPhase?: (phase: string) => void,
+): Promise<T> {
   const q = <R extends object>(text: string, values?: unknown[]) => database.pool.query<R & pg.QueryResultRow>(text, values).then((r) => r.rows);
   const indexes = await q<{ name: string; tbl: string; def: string }>(
     `select i.indexname as name, i.tablename as tbl, i.indexdef as def from pg_indexes i
@@ -74,10 +80,19 @@ export async function withConstraintsDeferred<T>(database: Database, tables: rea
   const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
   const deferred = [
     ...indexes.map((ix) => ({ key: ix.name, tbl: ix.tbl, restore: ix.def, drop: `drop index if exists ${ident(ix.name)}` })),
-    ...foreignKeys.map((fk) => ({ key: `${fk.tbl}.${fk.name}`, tbl: fk.tbl, restore: `alter table ${ident(fk.tbl)} add constraint ${ident(fk.name)} ${fk.def}`, drop: `alter table ${ident(fk.tbl)} drop constraint if exists ${ident(fk.name)}` })),
+    ...foreignKeys.map((fk) => ({
+      key: `${fk.tbl}.${fk.name}`,
+      tbl: fk.tbl,
+      restore: `alter table ${ident(fk.tbl)} add constraint ${ident(fk.name)} ${fk.def}`,
+      drop: `alter table ${ident(fk.tbl)} drop constraint if exists ${ident(fk.name)}`,
+    })),
   ];
   for (const d of deferred) {
-    await q('insert into deferred_indexes (index_name, table_name, definition) values ($1, $2, $3) on conflict (index_name) do nothing', [d.key, d.tbl, d.restore]);
+    await q('insert into deferred_indexes (index_name, table_name, definition) values ($1, $2, $3) on conflict (index_name) do nothing', [
+      d.key,
+      d.tbl,
+      d.restore,
+    ]);
     await q(d.drop);
   }
   try {

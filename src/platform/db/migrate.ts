@@ -15,11 +15,11 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<stri
   const applied: string[] = [];
   try {
     await client.query('select pg_advisory_lock($1)', [LOCK_KEY]);
-    await client.query(
-      'create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())',
-    );
+    await client.query('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())');
     const done = new Set((await client.query<{ name: string }>('select name from schema_migrations')).rows.map((r) => r.name));
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()) {
       if (done.has(file)) continue;
       const sql = readFileSync(new URL(file, `file://${dir}`), 'utf8');
       try {
@@ -34,7 +34,9 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<stri
       applied.push(file);
     }
     // A bulk load that died between dropping and rebuilding its indexes left their definitions.
-    for (const ix of (await client.query<{ index_name: string; definition: string }>('select index_name, definition from deferred_indexes order by deferred_at')).rows) {
+    for (const ix of (
+      await client.query<{ index_name: string; definition: string }>('select index_name, definition from deferred_indexes order by deferred_at')
+    ).rows) {
       await client.query(ix.definition).catch((e: Error) => {
         // Already back (a load that died after restoring it): nothing to do.
         if (!/already exists/.test(e.message)) throw e;

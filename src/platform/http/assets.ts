@@ -20,7 +20,11 @@ const pkgDir = (name: string) => path.dirname(require.resolve(`${name}/package.j
 export async function compileStyles(): Promise<string> {
   const govuk = pkgDir('govuk-frontend');
   const src = readFileSync(STYLES, 'utf8');
-  const key = createHash('sha256').update(src).update(readFileSync(path.join(govuk, 'package.json'))).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(src)
+    .update(readFileSync(path.join(govuk, 'package.json')))
+    .digest('hex')
+    .slice(0, 16);
   const cacheDir = path.join(ROOT, 'node_modules/.cache/congso');
   const cached = path.join(cacheDir, `app.${key}.css`);
   if (existsSync(cached)) return readFileSync(cached, 'utf8');
@@ -49,6 +53,12 @@ export async function registerAssets(app: App, _ctx: Ctx) {
       reply.type('text/javascript; charset=utf-8').header('cache-control', cache).send(body),
     );
   }
-  app.register(fastifyStatic, { root: path.join(pkgDir('@fontsource/be-vietnam-pro'), 'files'), prefix: '/assets/fonts/', decorateReply: false, maxAge: '7d', immutable: true });
+  app.register(fastifyStatic, {
+    root: path.join(pkgDir('@fontsource/be-vietnam-pro'), 'files'),
+    prefix: '/assets/fonts/',
+    decorateReply: false,
+    maxAge: '7d',
+    immutable: true,
+  });
   app.register(fastifyStatic, { root: path.join(pkgDir('govuk-frontend'), 'dist/govuk/assets'), prefix: '/assets/govuk/', decorateReply: false, maxAge: '7d' });
 }

@@ -58,14 +58,18 @@ describe('route table authorisation', () => {
       }
     }
     // Every protected API route documents who may call it.
-    const undocumented = Object.entries(POLICY).filter(([k, rule]) => rule.who !== 'public' && / \/api\/v1\//.test(k) && !documented.has(k)).map(([k]) => k);
+    const undocumented = Object.entries(POLICY)
+      .filter(([k, rule]) => rule.who !== 'public' && / \/api\/v1\//.test(k) && !documented.has(k))
+      .map(([k]) => k);
     expect(undocumented, 'protected API routes missing from the OpenAPI document').toEqual([]);
     expect(protectedOps).toBeGreaterThan(5);
     console.info(`authorisation: ${protectedOps} protected operations × ${GRANTS.length} grants = ${checked} checks`);
   });
 
   it('every page route enforces its roles', async () => {
-    const pages = t.app.routeTable.filter((r) => !r.url.startsWith('/api/') && POLICY[`${r.method} ${r.url}`] && POLICY[`${r.method} ${r.url}`].who !== 'public');
+    const pages = t.app.routeTable.filter(
+      (r) => !r.url.startsWith('/api/') && POLICY[`${r.method} ${r.url}`] && POLICY[`${r.method} ${r.url}`].who !== 'public',
+    );
     expect(pages.length).toBeGreaterThan(5);
     for (const r of pages) {
       const url = fill(r.url);
@@ -75,7 +79,12 @@ describe('route table authorisation', () => {
         expect(anon.headers.get('location')).toMatch(/dang-nhap\?next=/);
       } else expect([401, 403], `${r.method} ${r.url} anonymous`).toContain(anon.status);
       for (const g of GRANTS) {
-        const res = await fetch(`${t.base}${url}`, { method: r.method, redirect: 'manual', headers: { authorization: `Bearer ${tokens.get(g)}`, 'content-type': 'application/json' }, body: r.method === 'GET' ? undefined : '{}' });
+        const res = await fetch(`${t.base}${url}`, {
+          method: r.method,
+          redirect: 'manual',
+          headers: { authorization: `Bearer ${tokens.get(g)}`, 'content-type': 'application/json' },
+          body: r.method === 'GET' ? undefined : '{}',
+        });
         const who = POLICY[`${r.method} ${r.url}`].who;
         if (!policyAllows(who, g)) expect(res.status, `${r.method} ${r.url} as ${g}: the policy does not let ${g} in`).toBe(403);
         else expect([401, 403], `${r.method} ${r.url} as ${g}: the policy lets ${g} in`).not.toContain(res.status);

@@ -36,13 +36,20 @@ function checkValue(value: unknown, root: string) {
   while (stack.length) {
     const [v, depth, path] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) throw invalid('Dữ liệu chứa ký tự NUL (\\u0000) không hợp lệ', 'The data contains a NUL character (\\u0000)', path.slice(0, 200));
+      if (v.includes('\u0000'))
+        throw invalid('Dữ liệu chứa ký tự NUL (\\u0000) không hợp lệ', 'The data contains a NUL character (\\u0000)', path.slice(0, 200));
       continue;
     }
     if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v)) continue;
-    if (depth >= MAX_INPUT_DEPTH) throw invalid(`Dữ liệu lồng nhau quá sâu (tối đa ${MAX_INPUT_DEPTH} cấp)`, `The data is nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`, path.slice(0, 200));
+    if (depth >= MAX_INPUT_DEPTH)
+      throw invalid(
+        `Dữ liệu lồng nhau quá sâu (tối đa ${MAX_INPUT_DEPTH} cấp)`,
+        `The data is nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`,
+        path.slice(0, 200),
+      );
     for (const [k, c] of Object.entries(v)) {
-      if (k.includes('\u0000')) throw invalid('Tên trường chứa ký tự NUL (\\u0000) không hợp lệ', 'A field name contains a NUL character (\\u0000)', path.slice(0, 200));
+      if (k.includes('\u0000'))
+        throw invalid('Tên trường chứa ký tự NUL (\\u0000) không hợp lệ', 'A field name contains a NUL character (\\u0000)', path.slice(0, 200));
       stack.push([c, depth + 1, Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`]);
     }
   }

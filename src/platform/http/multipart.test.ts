@@ -30,13 +30,18 @@ afterAll(async () => {
 
 const spooled = () => (existsSync(spool) ? readdirSync(spool) : []);
 
-type Part = { name: string; value: string } | { name: string; fileName: string; bytes?: Uint8Array; size?: number; before?: () => Promise<void>; afterFirstMiB?: () => Promise<void> };
+type Part =
+  | { name: string; value: string }
+  | { name: string; fileName: string; bytes?: Uint8Array; size?: number; before?: () => Promise<void>; afterFirstMiB?: () => Promise<void> };
 
 /** A multipart body, made as it is sent: a file given by size is that many zero bytes, a MiB at a time. */
 async function* multipart(parts: Part[]): AsyncGenerator<Buffer> {
   for (const p of parts) {
     if ('fileName' in p && p.before) await p.before();
-    const head = 'fileName' in p ? `Content-Disposition: form-data; name="${p.name}"; filename="${p.fileName}"\r\nContent-Type: application/pdf` : `Content-Disposition: form-data; name="${p.name}"`;
+    const head =
+      'fileName' in p
+        ? `Content-Disposition: form-data; name="${p.name}"; filename="${p.fileName}"\r\nContent-Type: application/pdf`
+        : `Content-Disposition: form-data; name="${p.name}"`;
     yield Buffer.from(`--${BOUNDARY}\r\n${head}\r\n\r\n`);
     if (!('fileName' in p)) yield Buffer.from(p.value);
     else if (p.bytes) yield Buffer.from(p.bytes);
@@ -82,7 +87,11 @@ function send(body: AsyncGenerator<Buffer>, opts: { contentLength?: number; abor
     let finished = false;
     const start = memory();
     let peakMemory = start;
-    const headers: Record<string, string> = { authorization: `Bearer ${citizen}`, accept: 'application/json', 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${citizen}`,
+      accept: 'application/json',
+      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+    };
     if (opts.contentLength !== undefined) headers['content-length'] = String(opts.contentLength);
     const req = http.request(`${t.base}${URL_PATH}`, { method: 'POST', headers });
     req.flushHeaders();
@@ -104,13 +113,14 @@ function send(body: AsyncGenerator<Buffer>, opts: { contentLength?: number; abor
     req.on('error', (e) => {
       if (!answered) reject(e);
     });
-    const writable = () => new Promise<void>((r) => {
-      const done = () => {
-        req.off('drain', done).off('close', done).off('response', done);
-        r();
-      };
-      req.on('drain', done).on('close', done).on('response', done);
-    });
+    const writable = () =>
+      new Promise<void>((r) => {
+        const done = () => {
+          req.off('drain', done).off('close', done).off('response', done);
+          r();
+        };
+        req.on('drain', done).on('close', done).on('response', done);
+      });
     (async () => {
       for await (const chunk of body) {
         if (answered || req.destroyed) return;
@@ -149,7 +159,14 @@ describe('the filing form reads its body as a stream', () => {
         ...FIELDS,
         { name: 'file.0', fileName: 'don-de-nghi.pdf', bytes: pdf },
         // Only once the first file is in the spool does the client send the second: streaming, not buffering.
-        { name: 'file.1', fileName: 'giay-to-khac.pdf', bytes: pdf, before: async () => void (sawSpooled = (await until('the first file spooled', async () => spooled().length)) as number) },
+        {
+          name: 'file.1',
+          fileName: 'giay-to-khac.pdf',
+          bytes: pdf,
+          before: async () => {
+            sawSpooled = (await until('the first file spooled', async () => spooled().length)) as number;
+          },
+        },
       ]),
     )) as Sent;
     expect(r.status).toBe(303);
@@ -191,7 +208,9 @@ describe('the filing form reads its body as a stream', () => {
 
   it('100 parts of 20 MiB under unused names do not grow the server’s memory', async () => {
     const before = memory();
-    const r = (await send(multipart(Array.from({ length: 100 }, (_, i) => ({ name: `unused${i}`, fileName: `${i}.pdf`, size: 20 * MiB }))), { maxGrowth: 100 * MiB })) as Sent;
+    const r = (await send(multipart(Array.from({ length: 100 }, (_, i) => ({ name: `unused${i}`, fileName: `${i}.pdf`, size: 20 * MiB }))), {
+      maxGrowth: 100 * MiB,
+    })) as Sent;
     expect(r.status).toBe(400);
     expect(r.peakMemory - before).toBeLessThan(100 * MiB);
     expect(r.finished).toBe(false);
@@ -200,7 +219,9 @@ describe('the filing form reads its body as a stream', () => {
   it('a body over the request cap is refused with 413 when it crosses the cap, even in declared file fields', async () => {
     const before = memory();
     // Seven full-size files in the form's own slots: each is allowed, together they are too much.
-    const r = (await send(multipart([...FIELDS, ...Array.from({ length: 7 }, (_, i) => ({ name: `file.${i % 2}`, fileName: `${i}.pdf`, size: 20 * MiB }))]), { maxGrowth: 100 * MiB })) as Sent;
+    const r = (await send(multipart([...FIELDS, ...Array.from({ length: 7 }, (_, i) => ({ name: `file.${i % 2}`, fileName: `${i}.pdf`, size: 20 * MiB }))]), {
+      maxGrowth: 100 * MiB,
+    })) as Sent;
     expect(r.status).toBe(413);
     expect(r.body.error?.code).toBe('PAYLOAD_TOO_LARGE');
     expect(r.finished).toBe(false);
@@ -226,7 +247,9 @@ describe('the filing form reads its body as a stream', () => {
   });
 
   it('one file over 20 MiB is refused with 413 at that point', async () => {
-    const r = (await send(multipart([...FIELDS, { name: 'file.0', fileName: 'big.pdf', size: 20 * MiB + 1 }, { name: 'file.1', fileName: 'next.pdf', size: 20 * MiB }]))) as Sent;
+    const r = (await send(
+      multipart([...FIELDS, { name: 'file.0', fileName: 'big.pdf', size: 20 * MiB + 1 }, { name: 'file.1', fileName: 'next.pdf', size: 20 * MiB }]),
+    )) as Sent;
     expect(r.status).toBe(413);
     expect(r.body.error?.details?.[0]?.path).toBe('file.0');
     expect(r.finished).toBe(false);
@@ -238,10 +261,18 @@ describe('the filing form reads its body as a stream', () => {
     let spooling = false;
     const r = await send(
       // The client goes away a MiB into the file, once the server has started spooling it.
-      multipart([...FIELDS, { name: 'file.0', fileName: 'a.pdf', size: 20 * MiB, afterFirstMiB: async () => {
-        await waitSpooled();
-        spooling = true;
-      } }]),
+      multipart([
+        ...FIELDS,
+        {
+          name: 'file.0',
+          fileName: 'a.pdf',
+          size: 20 * MiB,
+          afterFirstMiB: async () => {
+            await waitSpooled();
+            spooling = true;
+          },
+        },
+      ]),
       { abortWhen: () => spooling },
     );
     expect(r).toBe('aborted');

@@ -110,13 +110,20 @@ const mib = (n: number) => (n / MiB).toLocaleString('en', { maximumFractionDigit
 
 const badForm = (vi: string, en: string, path = '(root)') => new AppError('VALIDATION_FAILED', { vi, en }, [{ path, message: vi, messageEn: en }]);
 const fileTooLarge = (field: string, max: number) =>
-  new AppError('PAYLOAD_TOO_LARGE', { vi: `Tệp quá lớn: tối đa ${mib(max).replace('.', ',')} MiB mỗi tệp`, en: `File too large: at most ${mib(max)} MiB each` }, [
-    { path: field, message: 'Tệp quá lớn', messageEn: 'file too large' },
-  ]);
+  new AppError(
+    'PAYLOAD_TOO_LARGE',
+    { vi: `Tệp quá lớn: tối đa ${mib(max).replace('.', ',')} MiB mỗi tệp`, en: `File too large: at most ${mib(max)} MiB each` },
+    [{ path: field, message: 'Tệp quá lớn', messageEn: 'file too large' }],
+  );
 const bodyTooLarge = (max: number) =>
-  new AppError('PAYLOAD_TOO_LARGE', { vi: `Dữ liệu gửi lên quá lớn: tối đa ${mib(max).replace('.', ',')} MiB cho cả biểu mẫu`, en: `Too much data: at most ${mib(max)} MiB for the whole form` }, [
-    { path: '(root)', message: 'Dữ liệu gửi lên quá lớn', messageEn: 'request too large' },
-  ]);
+  new AppError(
+    'PAYLOAD_TOO_LARGE',
+    {
+      vi: `Dữ liệu gửi lên quá lớn: tối đa ${mib(max).replace('.', ',')} MiB cho cả biểu mẫu`,
+      en: `Too much data: at most ${mib(max)} MiB for the whole form`,
+    },
+    [{ path: '(root)', message: 'Dữ liệu gửi lên quá lớn', messageEn: 'request too large' }],
+  );
 function unknownField(kind: 'file' | 'field', name: string, rule: NameRule): AppError {
   const n = shown(name);
   const expected = typeof rule === 'function' ? '' : rule.map((x) => `"${x}"`).join(', ');
@@ -194,7 +201,12 @@ function lingerOnClose(raw: FastifyRequest['raw']) {
  * `await using form = await readMultipart(ctx, req, reply, spec)`: the spool files live until
  * that scope ends. Read them one at a time (`readFile(file.path)`), never all together.
  */
-export async function readMultipart(ctx: { config: Pick<Config, 'dataDir'> }, req: FastifyRequest, reply: FastifyReply, spec: MultipartSpec): Promise<MultipartForm> {
+export async function readMultipart(
+  ctx: { config: Pick<Config, 'dataDir'> },
+  req: FastifyRequest,
+  reply: FastifyReply,
+  spec: MultipartSpec,
+): Promise<MultipartForm> {
   if (typeof req.isMultipart !== 'function') throw new Error(`${req.routeOptions.url}: register @fastify/multipart in this route's scope`);
   if (!req.isMultipart()) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Biểu mẫu phải gửi dưới dạng multipart/form-data', en: 'Send the form as multipart/form-data' });
@@ -246,7 +258,17 @@ export async function readMultipart(ctx: { config: Pick<Config, 'dataDir'> }, re
   const fields: Record<string, string> = {};
   const files: SpooledFile[] = [];
   const parts = req
-    .parts({ limits: { files: spec.maxFiles, fileSize: maxFileBytes, fields: spec.maxFields, fieldSize: spec.maxFieldBytes, parts: spec.maxFiles + spec.maxFields, fieldNameSize: 200, headerPairs: 20 } })
+    .parts({
+      limits: {
+        files: spec.maxFiles,
+        fileSize: maxFileBytes,
+        fields: spec.maxFields,
+        fieldSize: spec.maxFieldBytes,
+        parts: spec.maxFiles + spec.maxFields,
+        fieldNameSize: 200,
+        headerPairs: 20,
+      },
+    })
     [Symbol.asyncIterator]();
   try {
     // The first next() pipes the request into the parser; counting starts in the same tick, before any chunk flows.
@@ -265,7 +287,11 @@ export async function readMultipart(ctx: { config: Pick<Config, 'dataDir'> }, re
         const name = part.fieldname;
         if (part.fieldnameTruncated || part.valueTruncated) {
           const n = shown(name);
-          fail(new AppError('PAYLOAD_TOO_LARGE', { vi: `Trường ${n} quá dài`, en: `Field ${n} is too long` }, [{ path: n, message: 'Quá dài', messageEn: 'too long' }]));
+          fail(
+            new AppError('PAYLOAD_TOO_LARGE', { vi: `Trường ${n} quá dài`, en: `Field ${n} is too long` }, [
+              { path: n, message: 'Quá dài', messageEn: 'too long' },
+            ]),
+          );
         } else if (!accepts(spec.fields, name)) {
           if ((spec.unknownFields ?? 'refuse') === 'refuse') fail(unknownField('field', name, spec.fields));
         } else if (Object.hasOwn(fields, name) && (spec.repeatedFields ?? 'refuse') === 'refuse') {

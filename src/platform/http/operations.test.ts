@@ -18,10 +18,19 @@ describe('operations endpoints', () => {
     const r = await api<{ openapi: string; paths: Record<string, unknown> }>(t, 'GET', '/api/openapi.json');
     expect(r.body.openapi).toBe('3.1.0');
     const v = new Validator();
-    const res = await v.validate(r.body as Parameters<Validator["validate"]>[0]);
+    const res = await v.validate(r.body as Parameters<Validator['validate']>[0]);
     expect(res.errors ?? []).toEqual([]);
     expect(res.valid).toBe(true);
-    expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(['/api/v1/procedures', '/api/v1/procedures/{code}', '/api/v1/procedures/import', '/api/v1/auth/login', '/api/v1/oauth/token', '/api/v1/audit/verify']));
+    expect(Object.keys(r.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/procedures',
+        '/api/v1/procedures/{code}',
+        '/api/v1/procedures/import',
+        '/api/v1/auth/login',
+        '/api/v1/oauth/token',
+        '/api/v1/audit/verify',
+      ]),
+    );
   });
 
   it('/api/docs serves a readable documentation page', async () => {
@@ -50,14 +59,22 @@ describe('operations endpoints', () => {
     const nf = await api<{ error: { code: string; message: string; messageEn: string } }>(t, 'GET', '/api/v1/nothing');
     expect(nf.status).toBe(404);
     expect(nf.body.error.code).toBe('NOT_FOUND');
-    const wrongType = await api<{ error: { code: string } }>(t, 'POST', '/api/v1/auth/login', { body: '<xml/>', headers: { 'content-type': 'application/xml' } });
+    const wrongType = await api<{ error: { code: string } }>(t, 'POST', '/api/v1/auth/login', {
+      body: '<xml/>',
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(wrongType.status).toBe(415);
     const huge = await api(t, 'POST', '/api/v1/auth/login', { body: JSON.stringify({ username: 'a', password: 'x'.repeat(2 * 1024 * 1024) }) });
     expect(huge.status).toBe(413);
   });
 
   it('a browser form without its CSRF token is refused and changes nothing', async () => {
-    const r = await fetch(`${t.base}/can-bo/dang-nhap`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=lanhdao&password=congso-demo', redirect: 'manual' });
+    const r = await fetch(`${t.base}/can-bo/dang-nhap`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'username=lanhdao&password=congso-demo',
+      redirect: 'manual',
+    });
     expect(r.status).toBe(403);
     expect(r.headers.get('set-cookie') ?? '').not.toMatch(/congso_sid=[^;]/);
     const rows = await t.ctx.database.db.selectFrom('audit_log').select('action').where('actor', '=', 'staff:lanhdao').execute();
@@ -68,7 +85,14 @@ describe('operations endpoints', () => {
 describe('persistence', () => {
   it('data survives a restart of the server', async () => {
     const admin = await login(t, 'admin');
-    expect((await api(t, 'POST', '/api/v1/units', { token: admin, body: { id: '000.98.00.G12', parentId: '000.00.00.G12', kind: 'department', name: 'Vụ Lưu trữ' } })).status).toBe(201);
+    expect(
+      (
+        await api(t, 'POST', '/api/v1/units', {
+          token: admin,
+          body: { id: '000.98.00.G12', parentId: '000.00.00.G12', kind: 'department', name: 'Vụ Lưu trữ' },
+        })
+      ).status,
+    ).toBe(201);
     t = await t.restart();
     const r = await api<{ total: number }>(t, 'GET', '/api/v1/procedures');
     expect(r.body.total).toBeGreaterThanOrEqual(20);

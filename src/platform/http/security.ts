@@ -16,7 +16,10 @@ const SIMPLE_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|
  * because a browser never attaches them.
  */
 export function csrfFor(secret: string, opts: { cookie: string; secure: boolean }) {
-  const sign = (v: string, session: string | undefined) => createHmac('sha256', secret).update(`csrf:${v}:${session ? createHash('sha256').update(session).digest('base64url') : '-'}`).digest('base64url');
+  const sign = (v: string, session: string | undefined) =>
+    createHmac('sha256', secret)
+      .update(`csrf:${v}:${session ? createHash('sha256').update(session).digest('base64url') : '-'}`)
+      .digest('base64url');
 
   function ensure(req: FastifyRequest, reply: FastifyReply) {
     let v = req.cookies[opts.cookie];

@@ -324,7 +324,10 @@ function toAppError(err: FastifyError | AppError): AppError {
 
 function isConnectionError(err: Error & { code?: string }): boolean {
   // 'not queryable': the next query of a transaction whose connection the server dropped.
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(err.code ?? '') || /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(err.message);
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(err.code ?? '') ||
+    /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(err.message)
+  );
 }
 
 function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError) {
@@ -345,7 +348,9 @@ function sendClientError(err: Error & { code?: string }, socket: import('node:ne
         : [400, new AppError('VALIDATION_FAILED', { vi: 'Yêu cầu HTTP không hợp lệ', en: 'Malformed HTTP request' })];
   const body = JSON.stringify(e.toJSON());
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : status === 431 ? 'Request Header Fields Too Large' : 'Request Timeout'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : status === 431 ? 'Request Header Fields Too Large' : 'Request Timeout'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(err);
 }

@@ -69,8 +69,17 @@ describe('after signing in through the pages', () => {
     const { cookie, token } = csrfPair(t);
     const form = new URLSearchParams({ _csrf: token, username: 'kiemtra', password: 'congso-demo', otp: '' });
     if (next !== undefined) form.set('next', next);
-    const r = await fetch(`${t.base}/can-bo/dang-nhap`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form });
-    const sid = r.headers.getSetCookie().find((c) => c.startsWith('congso_sid='))?.split(';')[0] ?? '';
+    const r = await fetch(`${t.base}/can-bo/dang-nhap`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
+    const sid =
+      r.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('congso_sid='))
+        ?.split(';')[0] ?? '';
     return { status: r.status, location: r.headers.get('location'), cookie: sid };
   }
 
@@ -98,7 +107,7 @@ describe('after signing in through the pages', () => {
     expect(await go('//evil.example')).toBe('/can-bo');
   });
 
-  it('the portal\'s sign-in page carries the destination into its VNeID link', async () => {
+  it("the portal's sign-in page carries the destination into its VNeID link", async () => {
     const page = await (await fetch(`${t.base}/dang-nhap?next=${encodeURIComponent('/thu-tuc/1.000001/nop-ho-so')}`)).text();
     expect(page).toContain(`/dang-nhap/vneid?next=${encodeURIComponent('/thu-tuc/1.000001/nop-ho-so')}`);
     const refused = await (await fetch(`${t.base}/dang-nhap?next=${encodeURIComponent('//evil.example')}`)).text();

@@ -12,14 +12,30 @@ export function bi(vi: string, en: string): string {
 
 /** Vietnamese for Zod's issue kinds; the English is Zod's own message. */
 function vietnamese(i: Issue): string {
-  const x = i as Issue & { minimum?: number | bigint; maximum?: number | bigint; expected?: string; format?: string; origin?: string; values?: unknown[]; keys?: string[] };
+  const x = i as Issue & {
+    minimum?: number | bigint;
+    maximum?: number | bigint;
+    expected?: string;
+    format?: string;
+    origin?: string;
+    values?: unknown[];
+    keys?: string[];
+  };
   switch (i.code) {
     case 'invalid_type':
       return i.message.includes('received undefined') ? 'Bắt buộc phải có' : `Sai kiểu dữ liệu (cần ${x.expected})`;
     case 'too_small':
-      return x.origin === 'string' ? `Phải có ít nhất ${x.minimum} ký tự` : x.origin === 'array' ? `Phải có ít nhất ${x.minimum} phần tử` : `Phải lớn hơn hoặc bằng ${x.minimum}`;
+      return x.origin === 'string'
+        ? `Phải có ít nhất ${x.minimum} ký tự`
+        : x.origin === 'array'
+          ? `Phải có ít nhất ${x.minimum} phần tử`
+          : `Phải lớn hơn hoặc bằng ${x.minimum}`;
     case 'too_big':
-      return x.origin === 'string' ? `Không được quá ${x.maximum} ký tự` : x.origin === 'array' ? `Không được quá ${x.maximum} phần tử` : `Phải nhỏ hơn hoặc bằng ${x.maximum}`;
+      return x.origin === 'string'
+        ? `Không được quá ${x.maximum} ký tự`
+        : x.origin === 'array'
+          ? `Không được quá ${x.maximum} phần tử`
+          : `Phải nhỏ hơn hoặc bằng ${x.maximum}`;
     case 'invalid_format':
       return `Sai định dạng (${x.format})`;
     case 'invalid_value':

@@ -3,14 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { formatBudget, formatDate, formatDateTime, LANGS, vietnamDay } from './index.ts';
 
 /** Days a Vietnamese office deals with, and far beyond: 1976 (UTC+7 since 1975) to 2199. */
-const calendarDay = fc.date({ min: new Date('1976-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const calendarDay = fc
+  .date({ min: new Date('1976-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 const instant = fc.date({ min: new Date('1976-01-01T00:00:00Z'), max: new Date('2199-12-31T23:59:59Z'), noInvalidDate: true });
 const lang = fc.constantFrom(...LANGS);
 
 /** What the platform's zone database says the day and time in Ho Chi Minh City are: an independent oracle. */
 function zoneParts(d: Date) {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(d)
       .map((p) => [p.type, p.value]),
   );
@@ -96,7 +106,10 @@ describe('formatDate and formatDateTime: one style in both languages', () => {
 
 /** Reads a budget back, as a person would: days, hours of an 8-hour working day and minutes. */
 function readBudget(text: string, l: 'vi' | 'en'): number {
-  const units = l === 'vi' ? { day: /(\d+) ngày/, hour: /(\d+) giờ/, minute: /(\d+) phút/ } : { day: /(\d+) (?:working )?days?\b/, hour: /(\d+) (?:working )?hours?\b/, minute: /(\d+) (?:working )?minutes?\b/ };
+  const units =
+    l === 'vi'
+      ? { day: /(\d+) ngày/, hour: /(\d+) giờ/, minute: /(\d+) phút/ }
+      : { day: /(\d+) (?:working )?days?\b/, hour: /(\d+) (?:working )?hours?\b/, minute: /(\d+) (?:working )?minutes?\b/ };
   const n = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
   return n(units.day) + n(units.hour) / 8 + n(units.minute) / 480;
 }

@@ -62,7 +62,11 @@ export function decodeStream(stream: PdfStream, resolve: (v: PdfValue | undefine
         data = runLength(data, budget);
         break;
       default:
-        throw pdfRefusal('UNSUPPORTED_MEDIA_TYPE', `Tệp PDF nén cấu trúc của nó bằng bộ lọc không được hỗ trợ (/${name.slice(0, 40)})`, `The PDF compresses its structure with an unsupported filter (/${name.slice(0, 40)})`);
+        throw pdfRefusal(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Tệp PDF nén cấu trúc của nó bằng bộ lọc không được hỗ trợ (/${name.slice(0, 40)})`,
+          `The PDF compresses its structure with an unsupported filter (/${name.slice(0, 40)})`,
+        );
     }
   }
   return data;
@@ -113,10 +117,18 @@ function png(data: Buffer, rowLen: number, bpp: number, budget: DecodeBudget): B
       const upLeft = prev >= 0 && j >= bpp ? out[prev + j - bpp] : 0;
       let v: number;
       switch (type) {
-        case 0: v = x; break;
-        case 1: v = x + left; break;
-        case 2: v = x + up; break;
-        case 3: v = x + ((left + up) >> 1); break;
+        case 0:
+          v = x;
+          break;
+        case 1:
+          v = x + left;
+          break;
+        case 2:
+          v = x + up;
+          break;
+        case 3:
+          v = x + ((left + up) >> 1);
+          break;
         case 4: {
           const p = left + up - upLeft;
           const pa = Math.abs(p - left);

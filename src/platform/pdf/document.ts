@@ -47,12 +47,22 @@ export interface Column {
 
 export type Block =
   | { kind: 'heading'; text: string; align?: 'left' | 'center'; size?: number }
-  | { kind: 'paragraph'; text: RichText; align?: Align; bold?: boolean; italic?: boolean; size?: number; firstLineIndent?: number; indent?: number; spaceAfter?: number }
+  | {
+      kind: 'paragraph';
+      text: RichText;
+      align?: Align;
+      bold?: boolean;
+      italic?: boolean;
+      size?: number;
+      firstLineIndent?: number;
+      indent?: number;
+      spaceAfter?: number;
+    }
   /** Numbered ("1.", "2." …), dashed or bulleted items with a hanging indent. */
   | { kind: 'list'; items: RichText[]; marker?: 'number' | 'paren' | 'dash' | 'bullet'; indent?: number; size?: number; align?: Align }
   /** "Label: value" lines; an inner array puts several fields on one line. */
   | { kind: 'fields'; items: (Field | Field[])[]; size?: number }
-  | { kind: 'table'; columns: Column[]; rows: RichText[][]; size?: number; numbered?: boolean; /** Cell padding in mm; default 1.5. */ padding?: number }
+  | { kind: 'table'; columns: Column[]; rows: RichText[][]; size?: number; numbered?: boolean /** Cell padding in mm; default 1.5. */; padding?: number }
   /** The signature on the right; on the left, another signer or the "Nơi nhận" list. */
   | { kind: 'signature'; signer: Signer; left?: Signer; recipients?: string[] }
   | { kind: 'recipients'; items: string[] }
@@ -171,7 +181,13 @@ function drawChunks(f: Flow, cs: Chunk[], x: number, top: number): number {
 
 const upper = (s: string) => s.normalize('NFC').toLocaleUpperCase('vi');
 
-function chunk(f: Flow, t: RichText, size: number, width: number, o: Partial<Omit<Chunk, 'lines' | 'size' | 'width'>> & { bold?: boolean; italic?: boolean } = {}): Chunk {
+function chunk(
+  f: Flow,
+  t: RichText,
+  size: number,
+  width: number,
+  o: Partial<Omit<Chunk, 'lines' | 'size' | 'width'>> & { bold?: boolean; italic?: boolean } = {},
+): Chunk {
   const style = { bold: o.bold, italic: o.italic };
   const align = o.align ?? 'center';
   const lines = align === 'center' ? wrapBalanced(t, width, size, f.m, style) : f.wrap(t, width, size, style);
@@ -225,12 +241,23 @@ function drawHeader(f: Flow, h: HeaderSpec, size: number) {
 function drawTitle(f: Flow, spec: DocumentSpec, size: number) {
   const w = f.textWidth * 0.9;
   const dx = (f.textWidth - w) / 2;
-  const cs = [chunk(f, upper(spec.title), size + 2.5, w, { bold: true, dx }), ...(spec.subtitle ?? []).map((s, i) => chunk(f, s, size, w, { dx, gapBefore: i ? 0 : 2 }))];
+  const cs = [
+    chunk(f, upper(spec.title), size + 2.5, w, { bold: true, dx }),
+    ...(spec.subtitle ?? []).map((s, i) => chunk(f, s, size, w, { dx, gapBefore: i ? 0 : 2 })),
+  ];
   f.y = drawChunks(f, cs, f.left, f.y - 5 * MM) - 3 * MM;
 }
 
 /** Paragraph lines flow over pages one by one; `dx` and `width` place the lines in the text width. */
-function flowLines(f: Flow, lines: Line[], size: number, align: Align, dx: number, width: number, o: { firstDx?: number; marker?: { line: Line; dx: number; width: number } } = {}) {
+function flowLines(
+  f: Flow,
+  lines: Line[],
+  size: number,
+  align: Align,
+  dx: number,
+  width: number,
+  o: { firstDx?: number; marker?: { line: Line; dx: number; width: number } } = {},
+) {
   lines.forEach((l, i) => {
     f.ensure(size * LEADING);
     const lx = i === 0 && o.firstDx !== undefined ? o.firstDx : dx;
@@ -260,9 +287,14 @@ function drawTable(f: Flow, b: Extract<Block, { kind: 'table' }>, path: string) 
   const widths = b.columns.map((c) => (c.width / total) * f.textWidth);
   b.rows.forEach((r, i) => {
     if (r.length !== b.columns.length)
-      throw new AppError('VALIDATION_FAILED', { vi: `Dòng ${i + 1} của bảng có ${r.length} ô, cần ${b.columns.length}`, en: `Table row ${i + 1} has ${r.length} cells, expected ${b.columns.length}` }, [
-        { path: `${path}.rows[${i}]`, message: `Cần ${b.columns.length} ô`, messageEn: `Expected ${b.columns.length} cells` },
-      ]);
+      throw new AppError(
+        'VALIDATION_FAILED',
+        {
+          vi: `Dòng ${i + 1} của bảng có ${r.length} ô, cần ${b.columns.length}`,
+          en: `Table row ${i + 1} has ${r.length} cells, expected ${b.columns.length}`,
+        },
+        [{ path: `${path}.rows[${i}]`, message: `Cần ${b.columns.length} ô`, messageEn: `Expected ${b.columns.length} cells` }],
+      );
   });
   const cellLines = (t: RichText, w: number, bold = false) => f.wrap(t, Math.max(1, w - 2 * padX), size, { bold });
   const header = b.columns.map((c, i) => cellLines(c.header, widths[i], true));
@@ -344,7 +376,10 @@ function recipientChunks(f: Flow, items: string[], width: number): Chunk[] {
   const markerW = f.m.width('- ', 'regular', 9.5);
   return [
     chunk(f, { text: 'Nơi nhận:', bold: true, italic: true }, 10.5, width, { align: 'left' }),
-    ...items.map((it) => ({ ...chunk(f, it, 9.5, width - markerW, { align: 'left', dx: markerW }), marker: { text: f.wrap('-', markerW, 9.5)[0], width: markerW } })),
+    ...items.map((it) => ({
+      ...chunk(f, it, 9.5, width - markerW, { align: 'left', dx: markerW }),
+      marker: { text: f.wrap('-', markerW, 9.5)[0], width: markerW },
+    })),
   ];
 }
 
@@ -380,7 +415,9 @@ function drawBlock(f: Flow, b: Block, base: number, path: string) {
         const mk = markerText(b.marker ?? 'number', i);
         const mw = Math.max(f.m.width(`${b.items.length}.  `, 'regular', size), f.m.width(`${mk} `, 'regular', size));
         const lines = f.wrap(it, f.textWidth - indent - mw, size);
-        flowLines(f, lines, size, b.align ?? 'justify', indent + mw, f.textWidth - indent - mw, { marker: { line: f.wrap(mk, mw, size)[0], dx: indent, width: mw } });
+        flowLines(f, lines, size, b.align ?? 'justify', indent + mw, f.textWidth - indent - mw, {
+          marker: { line: f.wrap(mk, mw, size)[0], dx: indent, width: mw },
+        });
       });
       f.y -= 1.2 * MM;
       return;

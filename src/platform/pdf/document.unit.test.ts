@@ -14,7 +14,14 @@ const DATE = new Date('2026-11-23T02:30:00Z');
 
 function spec(body: Block[], over: Partial<DocumentSpec> = {}): DocumentSpec {
   return {
-    qr: { dossierCode: '000.00.19.H26-261123-0042', procedureCode: '2.000815', applicantId: '001190012345', documentName: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả', extra: { url: 'https://dichvucong.example.gov.vn/tra-cuu' }, caption: ['Mã hồ sơ: 000.00.19.H26-261123-0042'] },
+    qr: {
+      dossierCode: '000.00.19.H26-261123-0042',
+      procedureCode: '2.000815',
+      applicantId: '001190012345',
+      documentName: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+      extra: { url: 'https://dichvucong.example.gov.vn/tra-cuu' },
+      caption: ['Mã hồ sơ: 000.00.19.H26-261123-0042'],
+    },
     header: { parentAgencies: ['Bộ Công Thương'], agency: 'Phòng Quản lý Xuất nhập khẩu khu vực Hà Nội', number: '42/GTN-BPMC', place: 'Hà Nội', date: DATE },
     title: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
     body,
@@ -41,7 +48,13 @@ describe('dates as documents print them', () => {
 
 describe('qrPayload', () => {
   it('puts the four required keys first, then the extras, in NFC', () => {
-    const p = qrPayload({ dossierCode: 'X-1', procedureCode: '1.001193', applicantId: '0011', documentName: 'Phiếu xin lỗi'.normalize('NFD'), extra: { url: 'https://a.vn' } });
+    const p = qrPayload({
+      dossierCode: 'X-1',
+      procedureCode: '1.001193',
+      applicantId: '0011',
+      documentName: 'Phiếu xin lỗi'.normalize('NFD'),
+      extra: { url: 'https://a.vn' },
+    });
     expect(p).toBe('{"ma":"X-1","tt":"1.001193","nd":"0011","ten":"Phiếu xin lỗi","url":"https://a.vn"}');
   });
 
@@ -65,7 +78,9 @@ describe('wrap', () => {
     m = new Measurer(await embedFonts(await PDFDocument.create()));
   });
   const textOf = (l: Line) => l.items.map((i) => (i.kind === 'box' ? i.pieces.map((p) => p.text).join('') : '')).join('');
-  const word = fc.array(fc.constantFrom(...'abcdeghiklmnopqrstuvxy-/'.split(''), ...LETTERS.split(''), ...LETTERS.toUpperCase().split('')), { minLength: 1, maxLength: 30 }).map((a) => a.join(''));
+  const word = fc
+    .array(fc.constantFrom(...'abcdeghiklmnopqrstuvxy-/'.split(''), ...LETTERS.split(''), ...LETTERS.toUpperCase().split('')), { minLength: 1, maxLength: 30 })
+    .map((a) => a.join(''));
 
   it('keeps every letter, fits the width, and breaks only where the next word does not fit', () => {
     fc.assert(
@@ -131,12 +146,36 @@ describe('renderDocument', () => {
     const bytes = await renderDocument(
       spec([
         { kind: 'paragraph', text: paragraph.normalize('NFD') },
-        { kind: 'fields', items: [{ label: 'Họ và tên', value: 'Nguyễn Thị Ấn', bold: true }, [{ label: 'Số điện thoại', value: '0912 345 678' }, { label: 'Email', value: '' }]] },
+        {
+          kind: 'fields',
+          items: [
+            { label: 'Họ và tên', value: 'Nguyễn Thị Ấn', bold: true },
+            [
+              { label: 'Số điện thoại', value: '0912 345 678' },
+              { label: 'Email', value: '' },
+            ],
+          ],
+        },
         { kind: 'signature', signer: { title: 'Người tiếp nhận hồ sơ', name: 'Đặng Văn Ưởng' }, recipients: ['Như trên;', 'Lưu: VT.'] },
       ]),
     );
     const layout = await pdfText(bytes);
-    for (const line of ['BỘ CÔNG THƯƠNG', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Số: 42/GTN-BPMC', 'Hà Nội, ngày 23 tháng 11 năm 2026', 'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', 'Họ và tên: Nguyễn Thị Ấn', 'Số điện thoại: 0912 345 678', 'Email: ……', 'NGƯỜI TIẾP NHẬN HỒ SƠ', '(Ký và ghi rõ họ tên)', 'Đặng Văn Ưởng', 'Nơi nhận:', '- Như trên;'])
+    for (const line of [
+      'BỘ CÔNG THƯƠNG',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Số: 42/GTN-BPMC',
+      'Hà Nội, ngày 23 tháng 11 năm 2026',
+      'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ',
+      'Họ và tên: Nguyễn Thị Ấn',
+      'Số điện thoại: 0912 345 678',
+      'Email: ……',
+      'NGƯỜI TIẾP NHẬN HỒ SƠ',
+      '(Ký và ghi rõ họ tên)',
+      'Đặng Văn Ưởng',
+      'Nơi nhận:',
+      '- Như trên;',
+    ])
       expect(layout.normalize('NFC')).toContain(line);
     expect(layout).toBe(layout.normalize('NFC'));
     const reading = squash(await pdfText(bytes, { mode: 'raw' }));
@@ -167,7 +206,13 @@ describe('renderDocument', () => {
   it('puts a decodable QR code in the top-left corner, clear of every word', async () => {
     const bytes = await renderDocument(spec([{ kind: 'paragraph', text: paragraph }]));
     const { width, height, words } = await pdfWords(bytes, 1);
-    const expected = { ma: '000.00.19.H26-261123-0042', tt: '2.000815', nd: '001190012345', ten: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả', url: 'https://dichvucong.example.gov.vn/tra-cuu' };
+    const expected = {
+      ma: '000.00.19.H26-261123-0042',
+      tt: '2.000815',
+      nd: '001190012345',
+      ten: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+      url: 'https://dichvucong.example.gov.vn/tra-cuu',
+    };
     const quarter = await decodeQr(bytes, { x: 0, y: 0, width: width / 2, height: height / 2 });
     expect(quarter.map((q) => JSON.parse(q))).toEqual([expected]);
     // Above the header and left of the caption: the code decodes from the region that ends
@@ -180,8 +225,16 @@ describe('renderDocument', () => {
   });
 
   it('flows long text over pages inside the margins, numbering pages from the second', async () => {
-    const sentences = Array.from({ length: 120 }, (_, i) => `Câu số ${i + 1} gửi Ông/Bà về hồ sơ 000.00.19.H26-261123-${String(i).padStart(4, '0')}: ${paragraph}`);
-    const bytes = await renderDocument(spec(sentences.map((s) => ({ kind: 'paragraph', text: s, firstLineIndent: 10 }) as Block), { pageNumbers: 'top' }));
+    const sentences = Array.from(
+      { length: 120 },
+      (_, i) => `Câu số ${i + 1} gửi Ông/Bà về hồ sơ 000.00.19.H26-261123-${String(i).padStart(4, '0')}: ${paragraph}`,
+    );
+    const bytes = await renderDocument(
+      spec(
+        sentences.map((s) => ({ kind: 'paragraph', text: s, firstLineIndent: 10 }) as Block),
+        { pageNumbers: 'top' },
+      ),
+    );
     const pages = await pdfPages(bytes);
     expect(pages.length).toBeGreaterThan(3);
     for (let i = 1; i < pages.length; i++) expect(pages[i].trimStart().split('\n')[0].trim()).toBe(String(i + 1));
@@ -210,9 +263,27 @@ describe('renderDocument', () => {
   });
 
   it('repeats the table header on every page and keeps the rows in order', async () => {
-    const rows = Array.from({ length: 90 }, (_, i) => [String(i + 1), `Hồ sơ ${String(i + 1).padStart(3, '0')} của Đặng Văn Ưởng`, i % 2 ? 'Đúng hạn' : 'Trễ hạn 2 ngày']);
+    const rows = Array.from({ length: 90 }, (_, i) => [
+      String(i + 1),
+      `Hồ sơ ${String(i + 1).padStart(3, '0')} của Đặng Văn Ưởng`,
+      i % 2 ? 'Đúng hạn' : 'Trễ hạn 2 ngày',
+    ]);
     const bytes = await renderDocument(
-      spec([{ kind: 'table', numbered: true, columns: [{ header: 'STT', width: 1, align: 'center' }, { header: 'Nội dung hồ sơ', width: 6 }, { header: 'Kết quả xử lý', width: 3 }], rows }], { pageNumbers: 'bottom' }),
+      spec(
+        [
+          {
+            kind: 'table',
+            numbered: true,
+            columns: [
+              { header: 'STT', width: 1, align: 'center' },
+              { header: 'Nội dung hồ sơ', width: 6 },
+              { header: 'Kết quả xử lý', width: 3 },
+            ],
+            rows,
+          },
+        ],
+        { pageNumbers: 'bottom' },
+      ),
     );
     const pages = await pdfPages(bytes);
     expect(pages.length).toBeGreaterThan(2);
@@ -227,7 +298,20 @@ describe('renderDocument', () => {
   });
 
   it('refuses a table row with the wrong number of cells', async () => {
-    await expect(renderDocument(spec([{ kind: 'table', columns: [{ header: 'A', width: 1 }, { header: 'B', width: 1 }], rows: [['1', '2'], ['3']] }]))).rejects.toMatchObject({
+    await expect(
+      renderDocument(
+        spec([
+          {
+            kind: 'table',
+            columns: [
+              { header: 'A', width: 1 },
+              { header: 'B', width: 1 },
+            ],
+            rows: [['1', '2'], ['3']],
+          },
+        ]),
+      ),
+    ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [{ path: 'body[0].rows[1]' }],
     });

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts';
+import type { AppError } from '../errors.ts';
 import { parsePdf, type ParsedPdf, type ParsePdfOptions } from './parse-pdf.ts';
 import { PdfDict, PdfName, PdfRef, PdfStream, pdfRefusal, type PdfValue } from './pdf-objects.ts';
 
@@ -107,7 +107,12 @@ export function findActiveContent(pdf: ParsedPdf): ActiveContent[] {
   }
   for (const s of pdf.suspects) {
     const hit = s.names.find((n) => SUSPECT_NAMES.has(n));
-    if (hit) add(`/${hit}?`, `đối tượng hỏng chứa /${hit} (trình đọc dễ dãi vẫn có thể chạy)`, `a damaged object holding /${hit} (a forgiving reader may still run it)`);
+    if (hit)
+      add(
+        `/${hit}?`,
+        `đối tượng hỏng chứa /${hit} (trình đọc dễ dãi vẫn có thể chạy)`,
+        `a damaged object holding /${hit} (a forgiving reader may still run it)`,
+      );
   }
   return [...found.values()];
 }

@@ -50,5 +50,4 @@ export async function embedFonts(doc: PDFDocument): Promise<FontSet> {
   return { regular, bold, italic, boldItalic };
 }
 
-export const styleOf = (bold?: boolean, italic?: boolean): FontStyle =>
-  bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular';
+export const styleOf = (bold?: boolean, italic?: boolean): FontStyle => (bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular');

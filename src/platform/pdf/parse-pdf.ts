@@ -76,7 +76,8 @@ export function parsePdf(bytes: Uint8Array, opts: ParsePdfOptions = {}): ParsedP
   }
 }
 
-const tooComplex = () => pdfRefusal('PAYLOAD_TOO_LARGE', 'Tệp PDF có cấu trúc quá lớn hoặc quá phức tạp để kiểm tra', 'The PDF is too large or too complex in structure to check');
+const tooComplex = () =>
+  pdfRefusal('PAYLOAD_TOO_LARGE', 'Tệp PDF có cấu trúc quá lớn hoặc quá phức tạp để kiểm tra', 'The PDF is too large or too complex in structure to check');
 const corruptXref = () => new PdfMalformed('bảng tham chiếu chéo (xref) bị hỏng', 'the cross-reference table is corrupt');
 
 const WS = new Uint8Array(256);
@@ -313,7 +314,8 @@ class Lexer {
       if (c !== 0x2f) throw new PdfMalformed('khoá của một từ điển không phải là tên', 'a dictionary key is not a name');
       const key = this.name().name;
       this.skipWs();
-      if (this.b[this.pos] === 0x3e && this.b[this.pos + 1] === 0x3e) throw new PdfMalformed(`khoá /${key.slice(0, 40)} không có giá trị`, `the key /${key.slice(0, 40)} has no value`);
+      if (this.b[this.pos] === 0x3e && this.b[this.pos + 1] === 0x3e)
+        throw new PdfMalformed(`khoá /${key.slice(0, 40)} không có giá trị`, `the key /${key.slice(0, 40)} has no value`);
       d.entries.push([key, this.value(depth + 1)]);
     }
   }
@@ -391,7 +393,9 @@ class Parser {
     const taken = new Set<Parsed>();
     for (let more = true; more; ) {
       more = false;
-      const now = [...this.parsed.entries()].filter((e): e is [number, Parsed] => !(e[1] instanceof PdfMalformed) && !taken.has(e[1])).sort((x, y) => x[0] - y[0]);
+      const now = [...this.parsed.entries()]
+        .filter((e): e is [number, Parsed] => !(e[1] instanceof PdfMalformed) && !taken.has(e[1]))
+        .sort((x, y) => x[0] - y[0]);
       for (const [, p] of now) {
         more = true;
         taken.add(p);
@@ -617,11 +621,17 @@ class Parser {
   }
 
   private refuseEncrypted() {
-    const xrefStreams = [...this.parsed.values()].flatMap((p) => (!(p instanceof PdfMalformed) && p.value instanceof PdfStream && this.typeIs(p.value.dict, 'XRef') ? [p.value.dict] : []));
+    const xrefStreams = [...this.parsed.values()].flatMap((p) =>
+      !(p instanceof PdfMalformed) && p.value instanceof PdfStream && this.typeIs(p.value.dict, 'XRef') ? [p.value.dict] : [],
+    );
     for (const t of [...this.chainTrailers, ...this.otherTrailers, ...xrefStreams]) {
       const e = t.get('Encrypt');
       if (e !== undefined && e !== null) {
-        throw pdfRefusal('UNSUPPORTED_MEDIA_TYPE', 'Không nhận tệp PDF có mật khẩu hoặc mã hoá; vui lòng lưu lại không đặt mật khẩu', 'Encrypted or password-protected PDFs are not accepted; save it without a password');
+        throw pdfRefusal(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Không nhận tệp PDF có mật khẩu hoặc mã hoá; vui lòng lưu lại không đặt mật khẩu',
+          'Encrypted or password-protected PDFs are not accepted; save it without a password',
+        );
       }
     }
   }
@@ -715,7 +725,8 @@ class Parser {
 
   private readXrefStream(offset: number, hybrid = false): PdfDict {
     const p = this.objectAt(offset, false)!;
-    if (!(p.value instanceof PdfStream) || !this.typeIs(p.value.dict, 'XRef')) throw new PdfMalformed('startxref không chỉ tới bảng tham chiếu chéo', 'startxref does not point at a cross-reference section');
+    if (!(p.value instanceof PdfStream) || !this.typeIs(p.value.dict, 'XRef'))
+      throw new PdfMalformed('startxref không chỉ tới bảng tham chiếu chéo', 'startxref does not point at a cross-reference section');
     const dict = p.value.dict;
     const w = this.resolve(dict.get('W'));
     const widths = Array.isArray(w) ? w.map((x) => this.resolve(x)) : [];
@@ -825,7 +836,8 @@ class Parser {
     const s = p.value as PdfStream;
     const n = this.int(s.dict.get('N'));
     const first = this.int(s.dict.get('First'));
-    if (n === undefined || first === undefined || n < 0 || first < 0) throw new PdfMalformed('luồng đối tượng thiếu /N hoặc /First', 'an object stream lacks /N or /First');
+    if (n === undefined || first === undefined || n < 0 || first < 0)
+      throw new PdfMalformed('luồng đối tượng thiếu /N hoặc /First', 'an object stream lacks /N or /First');
     if (n > this.work.maxObjects) throw tooComplex();
     const data = decodeStream(s, this.resolveFn, this.budget);
     if (first > data.length) throw new PdfMalformed('luồng đối tượng ngắn hơn khai báo', 'an object stream is shorter than it declares');

@@ -8,11 +8,25 @@ import { deflateSync } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import { AppError } from '../errors.ts';
 import {
-  appendRevision, ascii85Encode, asciiHexEncode, ATTACK_PDFS, benignPackedPdf, enc, hybridPdf, lzwEncode, makePdf, packedPdf, pageObjects, pngPredictMixed, rawPdf, runLengthEncode, tiffPredict,
+  appendRevision,
+  ascii85Encode,
+  asciiHexEncode,
+  ATTACK_PDFS,
+  benignPackedPdf,
+  enc,
+  hybridPdf,
+  lzwEncode,
+  makePdf,
+  packedPdf,
+  pageObjects,
+  pngPredictMixed,
+  rawPdf,
+  runLengthEncode,
+  tiffPredict,
 } from '../blobs/testing/fixtures.ts';
 import { assertNoActiveContent, findActiveContent } from './find-active-content.ts';
 import { parsePdf } from './parse-pdf.ts';
-import { PdfDict, PdfName, PdfStream, PdfString } from './pdf-objects.ts';
+import { PdfDict, PdfName, PdfStream, type PdfString } from './pdf-objects.ts';
 import { rewritePdf } from './rewrite-pdf.ts';
 import { describeWithTool } from '../../../test/tools.ts';
 
@@ -62,7 +76,10 @@ describe('parsePdf reads the structures writers produce', () => {
 
   it('filter chains: ASCII85 over LZW with the TIFF predictor, ASCIIHex over RunLength, FlateDecode with every PNG row filter', () => {
     const chains = [
-      { entries: '/Filter [/ASCII85Decode /LZWDecode] /DecodeParms [null << /Predictor 2 /Columns 8 >>]', encode: (b: Buffer) => ascii85Encode(lzwEncode(tiffPredict(b, 8))) },
+      {
+        entries: '/Filter [/ASCII85Decode /LZWDecode] /DecodeParms [null << /Predictor 2 /Columns 8 >>]',
+        encode: (b: Buffer) => ascii85Encode(lzwEncode(tiffPredict(b, 8))),
+      },
       { entries: '/Filter [/AHx /RL]', encode: (b: Buffer) => asciiHexEncode(runLengthEncode(b)) },
       { entries: '/Filter /Fl /DecodeParms << /Predictor 15 /Columns 11 >>', encode: (b: Buffer) => deflateSync(pngPredictMixed(b, 11)) },
       { entries: '/Filter /LZWDecode', encode: (b: Buffer) => lzwEncode(Buffer.concat([b, Buffer.alloc(6000, 'abcabcabd')])) },
@@ -90,7 +107,15 @@ describe('parsePdf reads the structures writers produce', () => {
   });
 
   it('a stream whose /Length is an indirect object defined after it', () => {
-    const b = rawPdf([...pageObjects().slice(0, 3).map((o) => o.replace('/Contents 4 0 R', '/Contents 6 0 R')), 'null', '<< >>', '<< /Length 7 0 R >>\nstream\nBT ET endstream-looking text\nendstream', '28']);
+    const b = rawPdf([
+      ...pageObjects()
+        .slice(0, 3)
+        .map((o) => o.replace('/Contents 4 0 R', '/Contents 6 0 R')),
+      'null',
+      '<< >>',
+      '<< /Length 7 0 R >>\nstream\nBT ET endstream-looking text\nendstream',
+      '28',
+    ]);
     const s = parsePdf(b).live.get(6)?.value;
     expect(s instanceof PdfStream && s.data.toString('latin1')).toBe('BT ET endstream-looking text');
   });
@@ -108,7 +133,9 @@ describe('nothing hides from it', () => {
   });
 
   it('an object after the declared members of an object stream, seen by a reader that reads them in turn', () => {
-    const b = packedPdf(pageObjects(), { objStm: { entries: '/Filter /FlateDecode', encode: (plain: Buffer) => deflateSync(Buffer.concat([plain, enc(jsAction('gap'))])) } });
+    const b = packedPdf(pageObjects(), {
+      objStm: { entries: '/Filter /FlateDecode', encode: (plain: Buffer) => deflateSync(Buffer.concat([plain, enc(jsAction('gap'))])) },
+    });
     expect(parsePdf(b).objects.some((o) => o.value instanceof PdfDict && o.value.get('JS'))).toBe(false);
     expect(found(b)).toContain('/S /JavaScript');
   });
@@ -125,7 +152,11 @@ describe('nothing hides from it', () => {
       pageObjects({
         catalog: '/OpenAction [3 0 R /Fit] /PageLabels << /Nums [0 << /S /D >>] >> /StructTreeRoot 7 0 R /Dests << /intro [3 0 R /XYZ 0 0 0] >>',
         page: '/Annots [6 0 R]',
-        extra: ['<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /BS << /S /S /W 0 >> /A << /Type /Action /S /GoTo /D [3 0 R /Fit] >> >>', '<< /Type /StructTreeRoot /K 8 0 R >>', '<< /Type /StructElem /S /Link /P 7 0 R >>'],
+        extra: [
+          '<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /BS << /S /S /W 0 >> /A << /Type /Action /S /GoTo /D [3 0 R /Fit] >> >>',
+          '<< /Type /StructTreeRoot /K 8 0 R >>',
+          '<< /Type /StructElem /S /Link /P 7 0 R >>',
+        ],
       }),
     );
     expect(found(b)).toEqual([]);
@@ -134,7 +165,9 @@ describe('nothing hides from it', () => {
 
 describe('bounds and damage: a 4xx AppError, never another exception', () => {
   it('decompressed bytes are bounded by a budget shared by the whole document', () => {
-    const bomb = packedPdf(scripted('x'), { objStm: { entries: '/Filter /FlateDecode', encode: (plain) => deflateSync(Buffer.concat([plain, Buffer.alloc(8 * 1024 * 1024, 0x20)])) } });
+    const bomb = packedPdf(scripted('x'), {
+      objStm: { entries: '/Filter /FlateDecode', encode: (plain) => deflateSync(Buffer.concat([plain, Buffer.alloc(8 * 1024 * 1024, 0x20)])) },
+    });
     expect(refusal(() => parsePdf(bomb, { maxInflated: 1024 * 1024 })).code).toBe('PAYLOAD_TOO_LARGE');
     expect(parsePdf(bomb).inflated).toBeGreaterThan(8 * 1024 * 1024);
   });
@@ -159,17 +192,57 @@ describe('bounds and damage: a 4xx AppError, never another exception', () => {
   it('damage is named: a string never closed, a corrupt object stream, an unknown filter, encryption', () => {
     expect(refusal(() => parsePdf(rawPdf([...RAW(), '<< /Title (never closed >>']))).text.en).toMatch(/never closed/);
     const b = rawPdf(RAW());
-    expect(refusal(() => parsePdf(packedPdf(pageObjects(), { objStm: { entries: '/Filter /FlateDecode', encode: () => Buffer.from('not deflate') } }))).code).toBe('VALIDATION_FAILED');
-    expect(refusal(() => parsePdf(packedPdf(pageObjects(), { objStm: { entries: '/Filter /JBIG2Decode', encode: (p) => p } }))).code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    expect(refusal(() => parsePdf(Buffer.from(b.toString('latin1').replace('trailer\n<<', 'trailer\n<< /Encrypt 9 0 R'), 'latin1'))).text.en).toMatch(/Encrypted/);
+    expect(
+      refusal(() => parsePdf(packedPdf(pageObjects(), { objStm: { entries: '/Filter /FlateDecode', encode: () => Buffer.from('not deflate') } }))).code,
+    ).toBe('VALIDATION_FAILED');
+    expect(refusal(() => parsePdf(packedPdf(pageObjects(), { objStm: { entries: '/Filter /JBIG2Decode', encode: (p) => p } }))).code).toBe(
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expect(refusal(() => parsePdf(Buffer.from(b.toString('latin1').replace('trailer\n<<', 'trailer\n<< /Encrypt 9 0 R'), 'latin1'))).text.en).toMatch(
+      /Encrypted/,
+    );
   });
 
   it('property: truncated, flipped, spliced or shuffled PDFs give a result or an AppError, never a TypeError or a RangeError', async () => {
-    const seeds = [await makePdf(), await makePdf({ objectStreams: false }), benignPackedPdf(), packedPdf(pageObjects(), { objStm: 'indirect' }), hybridPdf(pageObjects(), [1, 2]), appendRevision(rawPdf(pageObjects()), { 1: '<< /Type /Catalog /Pages 2 0 R >>' }, 6), ...Object.values(ATTACK_PDFS).map((a) => a.build())];
+    const seeds = [
+      await makePdf(),
+      await makePdf({ objectStreams: false }),
+      benignPackedPdf(),
+      packedPdf(pageObjects(), { objStm: 'indirect' }),
+      hybridPdf(pageObjects(), [1, 2]),
+      appendRevision(rawPdf(pageObjects()), { 1: '<< /Type /Catalog /Pages 2 0 R >>' }, 6),
+      ...Object.values(ATTACK_PDFS).map((a) => a.build()),
+    ];
     const mutation = fc.oneof(
       fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
       fc.record({ kind: fc.constant('flip' as const), edits: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 }) }),
-      fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), text: fc.constantFrom('<<', '>>', '[', ']', '(', ')', '<', ' R ', ' 0 obj ', 'endobj', 'stream\n', 'endstream', '/Length 99999 ', '/Filter /FlateDecode ', '/DecodeParms << /Predictor 12 /Columns 0 >> ', 'xref\n0 99999999\n', 'trailer << /Prev 0 >>', '%', '\\', '#', '9999999999 0 R') }),
+      fc.record({
+        kind: fc.constant('splice' as const),
+        at: fc.nat(),
+        text: fc.constantFrom(
+          '<<',
+          '>>',
+          '[',
+          ']',
+          '(',
+          ')',
+          '<',
+          ' R ',
+          ' 0 obj ',
+          'endobj',
+          'stream\n',
+          'endstream',
+          '/Length 99999 ',
+          '/Filter /FlateDecode ',
+          '/DecodeParms << /Predictor 12 /Columns 0 >> ',
+          'xref\n0 99999999\n',
+          'trailer << /Prev 0 >>',
+          '%',
+          '\\',
+          '#',
+          '9999999999 0 R',
+        ),
+      }),
     );
     fc.assert(
       fc.property(fc.constantFrom(...seeds), mutation, (seed, m) => {
@@ -238,9 +311,16 @@ describeWithTool(['pdfinfo', 'pdfdetach'], 'poppler sees what each attack file c
 
   it('the filter chains and the hybrid file decode in poppler as they do here', () => {
     const files = [
-      packedPdf(scripted('a85-lzw-tiff'), { objStm: { entries: '/Filter [/ASCII85Decode /LZWDecode] /DecodeParms [null << /Predictor 2 /Columns 8 >>]', encode: (b) => ascii85Encode(lzwEncode(tiffPredict(b, 8))) } }),
+      packedPdf(scripted('a85-lzw-tiff'), {
+        objStm: {
+          entries: '/Filter [/ASCII85Decode /LZWDecode] /DecodeParms [null << /Predictor 2 /Columns 8 >>]',
+          encode: (b) => ascii85Encode(lzwEncode(tiffPredict(b, 8))),
+        },
+      }),
       packedPdf(scripted('ahx-rl'), { objStm: { entries: '/Filter [/ASCIIHexDecode /RunLengthDecode]', encode: (b) => asciiHexEncode(runLengthEncode(b)) } }),
-      packedPdf(scripted('png-mixed'), { objStm: { entries: '/Filter /FlateDecode /DecodeParms << /Predictor 15 /Columns 11 >>', encode: (b) => deflateSync(pngPredictMixed(b, 11)) } }),
+      packedPdf(scripted('png-mixed'), {
+        objStm: { entries: '/Filter /FlateDecode /DecodeParms << /Predictor 15 /Columns 11 >>', encode: (b) => deflateSync(pngPredictMixed(b, 11)) },
+      }),
       hybridPdf(scripted('hybrid'), [1, 2, 3, 6]),
     ];
     for (const [b, tag] of files.map((f, i) => [f, ['a85-lzw-tiff', 'ahx-rl', 'png-mixed', 'hybrid'][i]] as const)) {

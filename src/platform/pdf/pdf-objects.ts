@@ -61,4 +61,5 @@ export function pdfRefusal(code: ErrorCode, vi: string, en: string): AppError {
   return new AppError(code, { vi, en }, [{ path: 'file', message: vi, messageEn: en }]);
 }
 
-export const damagedPdf = (vi: string, en: string) => pdfRefusal('VALIDATION_FAILED', `Tệp PDF bị hỏng hoặc không đầy đủ: ${vi}`, `The PDF file is damaged or incomplete: ${en}`);
+export const damagedPdf = (vi: string, en: string) =>
+  pdfRefusal('VALIDATION_FAILED', `Tệp PDF bị hỏng hoặc không đầy đủ: ${vi}`, `The PDF file is damaged or incomplete: ${en}`);

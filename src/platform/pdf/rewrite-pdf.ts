@@ -10,7 +10,8 @@ import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, damagedPdf, type PdfVal
  */
 export function rewritePdf(pdf: ParsedPdf): Buffer {
   const root = pdf.trailer.get('Root');
-  if (!(root instanceof PdfRef) || !(pdf.resolve(root) instanceof PdfDict)) throw damagedPdf('không có danh mục gốc (/Root)', 'there is no document catalog (/Root)');
+  if (!(root instanceof PdfRef) || !(pdf.resolve(root) instanceof PdfDict))
+    throw damagedPdf('không có danh mục gốc (/Root)', 'there is no document catalog (/Root)');
   const parts: Buffer[] = [Buffer.from(`%PDF-${pdf.version}\n%\xe2\xe3\xcf\xd3\n`, 'latin1')];
   let at = parts[0].length;
   const offsets = new Map<number, { at: number; gen: number }>();
@@ -60,7 +61,8 @@ function serialize(v: PdfValue): string {
     if (!Number.isFinite(v) || Math.abs(v) >= 1e15) return '0';
     return Number.isInteger(v) ? String(v) : v.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
   }
-  if (v instanceof PdfName) return `/${[...v.name].map((c) => (NAME_PLAIN.test(c) && !NAME_ESCAPE.has(c) ? c : `#${c.charCodeAt(0).toString(16).padStart(2, '0')}`)).join('')}`;
+  if (v instanceof PdfName)
+    return `/${[...v.name].map((c) => (NAME_PLAIN.test(c) && !NAME_ESCAPE.has(c) ? c : `#${c.charCodeAt(0).toString(16).padStart(2, '0')}`)).join('')}`;
   if (v instanceof PdfString) return `<${v.bytes.toString('hex')}>`;
   if (v instanceof PdfRef) return `${v.num} ${v.gen} R`;
   if (Array.isArray(v)) return `[${v.map(serialize).join(' ')}]`;

@@ -83,13 +83,19 @@ export function pdfWords(bytes: Uint8Array, page: number): Promise<{ width: numb
     const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', '-bbox', '-f', String(page), '-l', String(page), path, '-'], BIG);
     const pm = /<page width="([\d.]+)" height="([\d.]+)">/.exec(stdout);
     if (!pm) throw new Error(`pdftotext -bbox printed no page ${page}`);
-    const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+    const unescapeXml = (s: string) =>
+      s
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&amp;/g, '&');
     const words = [...stdout.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
       xMin: Number(m[1]),
       yMin: Number(m[2]),
       xMax: Number(m[3]),
       yMax: Number(m[4]),
-      text: unescape(m[5]),
+      text: unescapeXml(m[5]),
     }));
     return { width: Number(pm[1]), height: Number(pm[2]), words };
   });

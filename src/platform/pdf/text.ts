@@ -44,7 +44,10 @@ export function toRuns(t: RichText, base: { bold?: boolean; italic?: boolean } =
 }
 
 /** Plain text of rich text, for metadata and tests. */
-export const plainText = (t: RichText) => toRuns(t).map((r) => r.text).join('');
+export const plainText = (t: RichText) =>
+  toRuns(t)
+    .map((r) => r.text)
+    .join('');
 
 /** Widths through the embedded fonts, cached: a 120-row register measures the same words often. */
 export class Measurer {
@@ -86,13 +89,16 @@ function tokenize(runs: Run[], size: number, m: Measurer): Token[] {
     const style = styleOf(r.bold, r.italic);
     // NFC: the font has a precomposed glyph for every Vietnamese letter, and text extracted
     // from the PDF must compare equal to what the caller gave in composed form.
-    const text = r.text.normalize('NFC').replace(/\r\n?/g, '\n').replace(/[^\S\n]/g, ' ');
+    const text = r.text
+      .normalize('NFC')
+      .replace(/\r\n?/g, '\n')
+      .replace(/[^\S\n]/g, ' ');
     for (const seg of text.match(/\n| +|[^\n ]+/g) ?? []) {
       if (seg === '\n') out.push({ kind: 'break' });
       else if (seg.startsWith(' ')) out.push({ kind: 'space', style });
+      // Codes such as 000.00.00.G22-261123-0001 or 15/GTN-BPMC may break after a hyphen
+      // or slash when a narrow table column cannot hold them.
       else
-        // Codes such as 000.00.00.G22-261123-0001 or 15/GTN-BPMC may break after a hyphen
-        // or slash when a narrow table column cannot hold them.
         wordParts(seg).forEach((part, i) => {
           if (i) out.push({ kind: 'soft' });
           out.push({ kind: 'word', piece: { text: part, style, underline: !!r.underline, width: m.width(part, style, size) } });
@@ -123,13 +129,14 @@ export function wrap(text: RichText, width: number, size: number, m: Measurer, b
   };
   const place = (box: Box) => {
     if (cur.length && used + box.width > maxWidth + 1e-6) flush(false);
-    if (!cur.length) while (cur.length === 0 && box.width > maxWidth + 1e-6) {
-      const [head, rest] = cutBox(box, maxWidth, size, m);
-      if (!rest) break;
-      lines.push({ items: [head], width: head.width, last: false });
-      maxWidth = width0;
-      box = rest;
-    }
+    if (!cur.length)
+      while (cur.length === 0 && box.width > maxWidth + 1e-6) {
+        const [head, rest] = cutBox(box, maxWidth, size, m);
+        if (!rest) break;
+        lines.push({ items: [head], width: head.width, last: false });
+        maxWidth = width0;
+        box = rest;
+      }
     cur.push(box);
     used += box.width;
   };

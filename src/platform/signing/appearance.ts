@@ -14,9 +14,7 @@ import type { PDFDocument, PDFFont } from 'pdf-lib';
  * objects pdf-lib created into its incremental update.
  */
 
-export type SignatureAppearance =
-  | { kind: 'signature'; name: string; organisation?: string }
-  | { kind: 'seal'; organisation: string };
+export type SignatureAppearance = { kind: 'signature'; name: string; organisation?: string } | { kind: 'seal'; organisation: string };
 
 const FILES = {
   regular: '@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf',
@@ -89,7 +87,13 @@ function wrap(font: PDFFont, text: string, size: number, width: number): string[
   return out;
 }
 
-function signatureContent(fonts: { regular: PDFFont; bold: PDFFont }, a: Extract<SignatureAppearance, { kind: 'signature' }>, w: number, h: number, time: Date): string {
+function signatureContent(
+  fonts: { regular: PDFFont; bold: PDFFont },
+  a: Extract<SignatureAppearance, { kind: 'signature' }>,
+  w: number,
+  h: number,
+  time: Date,
+): string {
   const pad = Math.min(4, w * 0.05, h * 0.05);
   const availW = w - 2 * pad;
   const availH = h - 2 * pad;
@@ -115,7 +119,7 @@ function signatureContent(fonts: { regular: PDFFont; bold: PDFFont }, a: Extract
     const font = fonts[l.font];
     const tw = font.widthOfTextAtSize(l.text, l.size);
     const x = Math.max(pad, (w - tw) / 2);
-    const baseline = y + l.size * (lead - 1) / 2 + l.size * 0.22;
+    const baseline = y + (l.size * (lead - 1)) / 2 + l.size * 0.22;
     ops += `/${l.font === 'bold' ? 'F2' : 'F1'} ${n(l.size)} Tf 1 0 0 1 ${n(x)} ${n(baseline)} Tm ${font.encodeText(l.text).toString()} Tj\n`;
   }
   return `${ops}ET\nQ\n`;
@@ -183,9 +187,7 @@ export async function drawAppearance(
   const fonts = {} as { regular: PDFFont; bold: PDFFont };
   for (const f of used) fonts[f] = await doc.embedFont(bytes[f], opts);
   const content =
-    appearance.kind === 'signature'
-      ? signatureContent(fonts, appearance, box.width, box.height, time)
-      : sealContent(fonts, appearance, box.width, box.height);
+    appearance.kind === 'signature' ? signatureContent(fonts, appearance, box.width, box.height, time) : sealContent(fonts, appearance, box.width, box.height);
   for (const f of used) await fonts[f].embed();
   const entries = used.map((f) => `/${f === 'bold' ? 'F2' : 'F1'} ${fonts[f].ref.objectNumber} ${fonts[f].ref.generationNumber} R`);
   return { content, resources: `<< /Font << ${entries.join(' ')} >> /ProcSet [/PDF /Text] >>` };

@@ -89,7 +89,8 @@ async function appearanceText(pdf: Uint8Array, fieldName: string): Promise<strin
     const cmap = Buffer.from(decodePDFRawStream(toUnicode).decode()).toString('latin1');
     const map = new Map<number, string>();
     for (const block of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
-      for (const m of block[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) map.set(parseInt(m[1]!, 16), Buffer.from(m[2]!, 'hex').swap16().toString('utf16le'));
+      for (const m of block[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g))
+        map.set(parseInt(m[1]!, 16), Buffer.from(m[2]!, 'hex').swap16().toString('utf16le'));
     }
     for (const block of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
       for (const m of block[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) {

@@ -36,7 +36,6 @@ async function signingCertificateV2(cert: pkijs.Certificate, certDer: Uint8Array
   return new pkijs.Attribute({ type: OID.signingCertificateV2, values: [value] });
 }
 
-
 /** id-aa-signatureTimeStampToken (RFC 3161 appendix A, PAdES baseline B-T). */
 const ID_AA_SIGNATURE_TIME_STAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
 

@@ -116,7 +116,8 @@ function collectFieldNames(acroForm: PDFDict | undefined): Set<string> {
   return names;
 }
 
-const unsignable = (vi: string, en: string) => new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: `Không ký được tệp PDF này: ${vi}`, en: `This PDF cannot be signed: ${en}` });
+const unsignable = (vi: string, en: string) =>
+  new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: `Không ký được tệp PDF này: ${vi}`, en: `This PDF cannot be signed: ${en}` });
 
 export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfOptions = {}): Promise<Uint8Array> {
   // A signature or seal vouches for everything in the file: one with a script or an action is refused (4xx), never sealed.
@@ -172,12 +173,14 @@ export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfO
   if (acroRaw instanceof PDFRef) acroForm = context.lookup(acroRaw, PDFDict);
   else if (acroRaw instanceof PDFDict) acroForm = acroRaw;
   else acroForm = context.obj({ Fields: [] }) as PDFDict;
-  const fieldName = options.fieldName ?? (() => {
-    const taken = collectFieldNames(acroForm);
-    let i = 1;
-    while (taken.has(`Signature${i}`)) i++;
-    return `Signature${i}`;
-  })();
+  const fieldName =
+    options.fieldName ??
+    (() => {
+      const taken = collectFieldNames(acroForm);
+      let i = 1;
+      while (taken.has(`Signature${i}`)) i++;
+      return `Signature${i}`;
+    })();
   if (collectFieldNames(acroForm).has(fieldName)) throw unsignable(`tệp đã có trường mang tên “${fieldName}”`, `it already has a field named "${fieldName}"`);
   const fieldsRaw = acroForm.get(PDFName.of('Fields'));
   if (fieldsRaw instanceof PDFRef) {
@@ -285,8 +288,7 @@ export async function signPdf(pdf: Uint8Array, signer: Signer, options: SignPdfO
     i = j + 1;
   }
   const { Info, ID } = context.trailerInfo;
-  const firstId =
-    ID instanceof PDFArray && ID.size() > 0 ? ID.get(0).toString() : `<${randomBytes(16).toString('hex').toUpperCase()}>`;
+  const firstId = ID instanceof PDFArray && ID.size() > 0 ? ID.get(0).toString() : `<${randomBytes(16).toString('hex').toUpperCase()}>`;
   const trailer =
     `trailer\n<<\n/Size ${next}\n/Root ${rootRef.objectNumber} ${rootRef.generationNumber} R\n` +
     (Info instanceof PDFRef ? `/Info ${Info.objectNumber} ${Info.generationNumber} R\n` : '') +

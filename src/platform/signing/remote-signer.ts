@@ -111,7 +111,13 @@ export class RemoteSigner implements Signer {
       signature = ecdsaRawToDer(signature);
     }
     if (!(await verifies(info, signature, data))) {
-      throw new AppError('SERVICE_UNAVAILABLE', text('Dịch vụ ký số từ xa trả về chữ ký không khớp với chứng thư số', 'The remote signing service returned a signature that does not match the certificate'));
+      throw new AppError(
+        'SERVICE_UNAVAILABLE',
+        text(
+          'Dịch vụ ký số từ xa trả về chữ ký không khớp với chứng thư số',
+          'The remote signing service returned a signature that does not match the certificate',
+        ),
+      );
     }
     return signature;
   }
@@ -130,7 +136,10 @@ export class RemoteSigner implements Signer {
     const cert = (body.cert ?? {}) as { status?: string; certificates?: unknown; validTo?: string };
     if (cert.status && cert.status !== 'valid') {
       const vi: Record<string, string> = { expired: 'đã hết hạn', revoked: 'đã bị thu hồi', suspended: 'đang bị tạm dừng' };
-      throw new AppError('FORBIDDEN', text(`Chứng thư số ký từ xa ${vi[cert.status] ?? `không dùng được (${cert.status})`}`, `The remote signing certificate is ${cert.status}`));
+      throw new AppError(
+        'FORBIDDEN',
+        text(`Chứng thư số ký từ xa ${vi[cert.status] ?? `không dùng được (${cert.status})`}`, `The remote signing certificate is ${cert.status}`),
+      );
     }
     if (key.status && key.status !== 'enabled') {
       throw new AppError('ACCOUNT_LOCKED', text('Khóa ký số từ xa đang bị khóa hoặc vô hiệu hóa', 'The remote signing key is disabled or locked'));
@@ -196,12 +205,20 @@ export class RemoteSigner implements Signer {
   private async request(method: string, body: string, headers: Record<string, string>): Promise<Response> {
     const doFetch = this.config.fetch ?? fetch;
     try {
-      return await doFetch(`${this.base}/${method}`, { method: 'POST', headers: { accept: 'application/json', ...headers }, body, signal: AbortSignal.timeout(this.config.timeoutMs ?? 30_000) });
+      return await doFetch(`${this.base}/${method}`, {
+        method: 'POST',
+        headers: { accept: 'application/json', ...headers },
+        body,
+        signal: AbortSignal.timeout(this.config.timeoutMs ?? 30_000),
+      });
     } catch (e) {
       const why = (e as Error).name === 'TimeoutError' ? 'timeout' : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message);
       throw new AppError(
         'SERVICE_UNAVAILABLE',
-        text(`Không kết nối được dịch vụ ký số từ xa (${method}: ${why}). Vui lòng thử lại sau.`, `The remote signing service is unreachable (${method}: ${why}). Please try again later.`),
+        text(
+          `Không kết nối được dịch vụ ký số từ xa (${method}: ${why}). Vui lòng thử lại sau.`,
+          `The remote signing service is unreachable (${method}: ${why}). Please try again later.`,
+        ),
       );
     }
   }
@@ -229,16 +246,31 @@ export class RemoteSigner implements Signer {
       return new AppError('INVALID_CREDENTIALS', text(`Mã OTP không đúng hoặc đã hết hạn${said}`, `The one-time password is wrong or expired${said}`));
     }
     if (/locked|blocked/i.test(description)) {
-      return new AppError('ACCOUNT_LOCKED', text(`Chứng thư số ký từ xa bị khóa do nhập sai PIN nhiều lần${said}`, `The remote signing credential is locked${said}`));
+      return new AppError(
+        'ACCOUNT_LOCKED',
+        text(`Chứng thư số ký từ xa bị khóa do nhập sai PIN nhiều lần${said}`, `The remote signing credential is locked${said}`),
+      );
     }
     if (/expired|revoked|suspended/i.test(description) && /cert|credential/i.test(description)) {
-      return new AppError('FORBIDDEN', text(`Chứng thư số ký từ xa hết hạn hoặc không còn hiệu lực${said}`, `The remote signing certificate is expired or no longer valid${said}`));
+      return new AppError(
+        'FORBIDDEN',
+        text(`Chứng thư số ký từ xa hết hạn hoặc không còn hiệu lực${said}`, `The remote signing certificate is expired or no longer valid${said}`),
+      );
     }
     if (code === 'invalid_client' || code === 'unauthorized_client' || code === 'invalid_token' || (method === 'oauth2/token' && status === 401)) {
-      return new AppError('CONFIG_INVALID', text(`Dịch vụ ký số từ xa từ chối thông tin xác thực của hệ thống${said}`, `The remote signing service rejected our client credentials${said}`));
+      return new AppError(
+        'CONFIG_INVALID',
+        text(`Dịch vụ ký số từ xa từ chối thông tin xác thực của hệ thống${said}`, `The remote signing service rejected our client credentials${said}`),
+      );
     }
     if (status >= 500 || status === 429) return unavailable(method, status, said);
-    return new AppError('INTERNAL', text(`Dịch vụ ký số từ xa từ chối yêu cầu ${method}: ${code || `HTTP ${status}`}${said}`, `The remote signing service refused ${method}: ${code || `HTTP ${status}`}${said}`));
+    return new AppError(
+      'INTERNAL',
+      text(
+        `Dịch vụ ký số từ xa từ chối yêu cầu ${method}: ${code || `HTTP ${status}`}${said}`,
+        `The remote signing service refused ${method}: ${code || `HTTP ${status}`}${said}`,
+      ),
+    );
   }
 }
 
@@ -285,9 +317,18 @@ function configError(vi: string, en: string): AppError {
 }
 
 function badResponse(method: string, why: string): AppError {
-  return new AppError('SERVICE_UNAVAILABLE', text(`Dịch vụ ký số từ xa trả lời không hợp lệ (${method}: ${why})`, `The remote signing service answered ${method} invalidly: ${why}`));
+  return new AppError(
+    'SERVICE_UNAVAILABLE',
+    text(`Dịch vụ ký số từ xa trả lời không hợp lệ (${method}: ${why})`, `The remote signing service answered ${method} invalidly: ${why}`),
+  );
 }
 
 function unavailable(method: string, status: number, said = ''): AppError {
-  return new AppError('SERVICE_UNAVAILABLE', text(`Dịch vụ ký số từ xa tạm thời không phục vụ được (${method}: HTTP ${status})${said}. Vui lòng thử lại sau.`, `The remote signing service is unavailable (${method}: HTTP ${status})${said}. Please try again later.`));
+  return new AppError(
+    'SERVICE_UNAVAILABLE',
+    text(
+      `Dịch vụ ký số từ xa tạm thời không phục vụ được (${method}: HTTP ${status})${said}. Vui lòng thử lại sau.`,
+      `The remote signing service is unavailable (${method}: HTTP ${status})${said}. Please try again later.`,
+    ),
+  );
 }

@@ -15,7 +15,6 @@ import { createTestCa, issueSigningCertificate, type KeyAndCertificates, type Te
 import { verifyPdfSignatures } from './verify.ts';
 import { toolForCheck } from '../../../test/tools.ts';
 
-
 function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { encoding: 'utf8' }, (err, stdout, stderr) => {
@@ -33,13 +32,31 @@ let clock = Date.now();
 let dir: string;
 let pdf: Uint8Array;
 
-const LEADER: Omit<CscSimUser, 'keyAndCertificates'> = { clientId: 'congso-bct', clientSecret: 'bí-mật-của-hệ-thống', credentialID: 'cred-hoang-van-thang', pin: '123456' };
-const MINISTRY: Omit<CscSimUser, 'keyAndCertificates'> = { clientId: 'congso-bct-org', clientSecret: 's3cret', credentialID: 'cred-bo-cong-thuong', pin: '654321', otp: '999000' };
+const LEADER: Omit<CscSimUser, 'keyAndCertificates'> = {
+  clientId: 'congso-bct',
+  clientSecret: 'bí-mật-của-hệ-thống',
+  credentialID: 'cred-hoang-van-thang',
+  pin: '123456',
+};
+const MINISTRY: Omit<CscSimUser, 'keyAndCertificates'> = {
+  clientId: 'congso-bct-org',
+  clientSecret: 's3cret',
+  credentialID: 'cred-bo-cong-thuong',
+  pin: '654321',
+  otp: '999000',
+};
 const LOCKABLE: Omit<CscSimUser, 'keyAndCertificates'> = { clientId: 'congso-lock', clientSecret: 'x', credentialID: 'cred-lock', pin: '111111' };
 const EXPIRED: Omit<CscSimUser, 'keyAndCertificates'> = { clientId: 'congso-old', clientSecret: 'y', credentialID: 'cred-old', pin: '222222' };
 
 function signer(over: Partial<RemoteSignerConfig> = {}): RemoteSigner {
-  return new RemoteSigner({ baseUrl: sim.url, clientId: LEADER.clientId, clientSecret: LEADER.clientSecret, credentialID: LEADER.credentialID, pin: LEADER.pin, ...over });
+  return new RemoteSigner({
+    baseUrl: sim.url,
+    clientId: LEADER.clientId,
+    clientSecret: LEADER.clientSecret,
+    credentialID: LEADER.credentialID,
+    pin: LEADER.pin,
+    ...over,
+  });
 }
 
 async function caught(p: Promise<unknown>): Promise<AppError> {
@@ -73,8 +90,18 @@ async function leaderToken(): Promise<string> {
 
 beforeAll(async () => {
   ca = await createTestCa();
-  leader = await issueSigningCertificate(ca, { commonName: 'Hoàng Văn Thắng', organisation: 'Bộ Công Thương', title: 'Bộ trưởng', serialNumber: 'CCCD:001085012345' });
-  ministry = await issueSigningCertificate(ca, { commonName: 'Bộ Công Thương', organisation: 'Bộ Công Thương', locality: 'Hà Nội', keyAlgorithm: 'ECDSA-P256' });
+  leader = await issueSigningCertificate(ca, {
+    commonName: 'Hoàng Văn Thắng',
+    organisation: 'Bộ Công Thương',
+    title: 'Bộ trưởng',
+    serialNumber: 'CCCD:001085012345',
+  });
+  ministry = await issueSigningCertificate(ca, {
+    commonName: 'Bộ Công Thương',
+    organisation: 'Bộ Công Thương',
+    locality: 'Hà Nội',
+    keyAlgorithm: 'ECDSA-P256',
+  });
   const lockable = await issueSigningCertificate(ca, { commonName: 'Nguyễn Thị Lan' });
   expired = await issueSigningCertificate(ca, { commonName: 'Trần Văn Cũ', days: -1 });
   sim = await startCscSimulator({
@@ -106,7 +133,13 @@ describe('simulator hash signing', () => {
     const hash = await sha256(data);
     const viaWebCrypto = new Uint8Array(await subtle.sign({ name: 'RSASSA-PKCS1-v1_5' }, leader.privateKey, ab(data)));
     expect(Buffer.from(rsaSignSha256Hash(leader.privateKey, hash)).equals(Buffer.from(viaWebCrypto))).toBe(true);
-    const pub = await subtle.importKey('jwk', { ...(await subtle.exportKey('jwk', ministry.privateKey)), d: undefined, key_ops: ['verify'] }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    const pub = await subtle.importKey(
+      'jwk',
+      { ...(await subtle.exportKey('jwk', ministry.privateKey)), d: undefined, key_ops: ['verify'] },
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
     for (let i = 0; i < 5; i++) {
       const raw = ecdsaP256SignHash(ministry.privateKey, hash);
       expect(raw).toHaveLength(64);
@@ -121,7 +154,9 @@ describe('RemoteSigner over CSC API v2', () => {
     const chain = await s.certificateChain();
     expect(chain.map((c) => Buffer.from(c).toString('hex'))).toEqual([leader.certificate, ca.certificate].map((c) => Buffer.from(c).toString('hex')));
     expect(await s.signatureAlgorithm()).toBe(RSA_PKCS1_SHA256);
-    expect(await signer({ clientId: MINISTRY.clientId, clientSecret: MINISTRY.clientSecret, credentialID: MINISTRY.credentialID }).signatureAlgorithm()).toBe(ECDSA_SHA256);
+    expect(await signer({ clientId: MINISTRY.clientId, clientSecret: MINISTRY.clientSecret, credentialID: MINISTRY.credentialID }).signatureAlgorithm()).toBe(
+      ECDSA_SHA256,
+    );
   });
 
   it('signs a PDF (RSA): valid for verifyPdfSignatures and pdfsig, signer Hoàng Văn Thắng', async () => {
@@ -168,7 +203,12 @@ describe('RemoteSigner over CSC API v2', () => {
       expect(r.stdout.match(/Signature Validation: Signature is Valid\./g), r.stdout).toHaveLength(2);
     }
     // Without the OTP the service refuses.
-    const e = await caught(signPdf(pdf, signer({ clientId: MINISTRY.clientId, clientSecret: MINISTRY.clientSecret, credentialID: MINISTRY.credentialID, pin: MINISTRY.pin, otp: '000000' })));
+    const e = await caught(
+      signPdf(
+        pdf,
+        signer({ clientId: MINISTRY.clientId, clientSecret: MINISTRY.clientSecret, credentialID: MINISTRY.credentialID, pin: MINISTRY.pin, otp: '000000' }),
+      ),
+    );
     expect(e.code).toBe('INVALID_CREDENTIALS');
     expect(e.text.vi).toContain('OTP');
   });
@@ -191,7 +231,9 @@ describe('RemoteSigner over CSC API v2', () => {
   });
 
   it('an expired credential is an AppError (FORBIDDEN)', async () => {
-    const e = await caught(signPdf(pdf, signer({ clientId: EXPIRED.clientId, clientSecret: EXPIRED.clientSecret, credentialID: EXPIRED.credentialID, pin: EXPIRED.pin })));
+    const e = await caught(
+      signPdf(pdf, signer({ clientId: EXPIRED.clientId, clientSecret: EXPIRED.clientSecret, credentialID: EXPIRED.credentialID, pin: EXPIRED.pin })),
+    );
     expect(e.code).toBe('FORBIDDEN');
     expect(e.text.vi).toContain('hết hạn');
     expect(e.text.en).toContain('expired');
@@ -245,13 +287,21 @@ describe('CSC simulator SAD', () => {
     const h1 = await hashOf('văn bản 1');
     const h2 = await hashOf('văn bản 2');
     const authorize = async (hash: string) => {
-      const r = await csc('credentials/authorize', { credentialID: LEADER.credentialID, numSignatures: 1, hashes: [hash], hashAlgorithmOID: '2.16.840.1.101.3.4.2.1', PIN: LEADER.pin }, token);
+      const r = await csc(
+        'credentials/authorize',
+        { credentialID: LEADER.credentialID, numSignatures: 1, hashes: [hash], hashAlgorithmOID: '2.16.840.1.101.3.4.2.1', PIN: LEADER.pin },
+        token,
+      );
       expect(r.status).toBe(200);
       expect(r.body.expiresIn).toBe(300);
       return r.body.SAD as string;
     };
     const signHash = (sad: string, hash: string) =>
-      csc('signatures/signHash', { credentialID: LEADER.credentialID, SAD: sad, hashes: [hash], hashAlgorithmOID: '2.16.840.1.101.3.4.2.1', signAlgo: '1.2.840.113549.1.1.11' }, token);
+      csc(
+        'signatures/signHash',
+        { credentialID: LEADER.credentialID, SAD: sad, hashes: [hash], hashAlgorithmOID: '2.16.840.1.101.3.4.2.1', signAlgo: '1.2.840.113549.1.1.11' },
+        token,
+      );
 
     const sad = await authorize(h1);
     // not for another hash

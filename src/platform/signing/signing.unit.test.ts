@@ -10,7 +10,16 @@ import { signPdf } from './pades.ts';
 import { KeySigner } from './signer.ts';
 import { verifyPdfSignatures } from './verify.ts';
 import { describeWithTool, findTool, itWithTool } from '../../../test/tools.ts';
-import { TEST_CA_NAME, createTestCa, fromPkcs12, issueSigningCertificate, parseCertificate, toPkcs12, type KeyAndCertificates, type TestCa } from './test-ca.ts';
+import {
+  TEST_CA_NAME,
+  createTestCa,
+  fromPkcs12,
+  issueSigningCertificate,
+  parseCertificate,
+  toPkcs12,
+  type KeyAndCertificates,
+  type TestCa,
+} from './test-ca.ts';
 
 const PDFSIG = findTool('pdfsig') ?? 'pdfsig';
 const OPENSSL = findTool('openssl') ?? 'openssl';
@@ -40,7 +49,12 @@ let dir: string;
 beforeAll(async () => {
   ca = await createTestCa();
   leader = await issueSigningCertificate(ca, { commonName: 'Hoàng Văn Thắng', organisation: 'Bộ Công Thương', title: 'Bộ trưởng' });
-  organisation = await issueSigningCertificate(ca, { commonName: 'Bộ Công Thương', organisation: 'Bộ Công Thương', locality: 'Hà Nội', keyAlgorithm: 'ECDSA-P256' });
+  organisation = await issueSigningCertificate(ca, {
+    commonName: 'Bộ Công Thương',
+    organisation: 'Bộ Công Thương',
+    locality: 'Hà Nội',
+    keyAlgorithm: 'ECDSA-P256',
+  });
   dir = await mkdtemp(join(tmpdir(), 'congso-signing-'));
 });
 
@@ -110,7 +124,23 @@ describe('CAdES detached', () => {
       await writeFile(join(dir, 'data.bin'), data);
       await writeFile(join(dir, 'sig.p7s'), p7s);
       await writeFile(join(dir, 'ca.pem'), `-----BEGIN CERTIFICATE-----\n${Buffer.from(ca.certificate).toString('base64')}\n-----END CERTIFICATE-----\n`);
-      const r = await run(OPENSSL, ['cms', '-verify', '-inform', 'der', '-in', join(dir, 'sig.p7s'), '-content', join(dir, 'data.bin'), '-binary', '-CAfile', join(dir, 'ca.pem'), '-purpose', 'any', '-out', '/dev/null']);
+      const r = await run(OPENSSL, [
+        'cms',
+        '-verify',
+        '-inform',
+        'der',
+        '-in',
+        join(dir, 'sig.p7s'),
+        '-content',
+        join(dir, 'data.bin'),
+        '-binary',
+        '-CAfile',
+        join(dir, 'ca.pem'),
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ]);
       expect(r.code, r.stderr).toBe(0);
       const p = await run(OPENSSL, ['cms', '-cmsout', '-print', '-inform', 'der', '-in', join(dir, 'sig.p7s')]);
       expect(p.stdout).toContain('signingCertificateV2');
@@ -158,7 +188,12 @@ describe('PAdES', () => {
 
   it('still opens in pdf-lib with both signature fields', async () => {
     const doc = await PDFDocument.load(twice);
-    expect(doc.getForm().getFields().map((f) => f.getName())).toEqual(['Chữ ký lãnh đạo', 'Con dấu']);
+    expect(
+      doc
+        .getForm()
+        .getFields()
+        .map((f) => f.getName()),
+    ).toEqual(['Chữ ký lãnh đạo', 'Con dấu']);
   });
 
   describeWithTool('pdfsig', 'pdfsig (poppler)', () => {

@@ -63,7 +63,8 @@ async function generateKey(alg: KeyAlgorithm): Promise<CryptoKeyPair> {
 function buildName(parts: NameParts): pkijs.RelativeDistinguishedNames {
   // One attribute per RDN (pkijs would put them all into one multi-valued RDN).
   const rdns: asn1js.Set[] = [];
-  const add = (type: string, value: pkijs.AttributeValueType) => rdns.push(new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value }).toSchema()] }));
+  const add = (type: string, value: pkijs.AttributeValueType) =>
+    rdns.push(new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value }).toSchema()] }));
   const utf8 = (v: string) => new asn1js.Utf8String({ value: v.normalize('NFC') });
   // Most significant first: C, ST, L, O, OU, title, serialNumber, CN.
   add(OID.country, new asn1js.PrintableString({ value: parts.country ?? 'VN' }));
@@ -125,7 +126,13 @@ async function makeCertificate(opts: {
     extension(OID.subjectKeyIdentifier, false, new asn1js.OctetString({ valueHex: ab(ski) })),
   ];
   if (opts.issuerKeyId) {
-    extensions.push(extension(OID.authorityKeyIdentifier, false, new pkijs.AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: ab(opts.issuerKeyId) }) })));
+    extensions.push(
+      extension(
+        OID.authorityKeyIdentifier,
+        false,
+        new pkijs.AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: ab(opts.issuerKeyId) }) }),
+      ),
+    );
   }
   if (!opts.ca) {
     extensions.push(extension(OID.extKeyUsage, false, new pkijs.ExtKeyUsage({ keyPurposes: [OID.emailProtection, OID.documentSigning] })));
@@ -217,7 +224,12 @@ export async function toPkcs12(kc: KeyAndCertificates, password: string, options
         parsedValue: {
           safeContents: [
             { privacyMode: 1, value: new pkijs.SafeContents({ safeBags: certBags }) },
-            { privacyMode: 0, value: new pkijs.SafeContents({ safeBags: [new pkijs.SafeBag({ bagId: OID.pkcs8ShroudedKeyBag, bagValue: keyBag, bagAttributes: attrs(true) })] }) },
+            {
+              privacyMode: 0,
+              value: new pkijs.SafeContents({
+                safeBags: [new pkijs.SafeBag({ bagId: OID.pkcs8ShroudedKeyBag, bagValue: keyBag, bagAttributes: attrs(true) })],
+              }),
+            },
           ],
         },
       }),
@@ -225,7 +237,10 @@ export async function toPkcs12(kc: KeyAndCertificates, password: string, options
   });
   await keyBag.makeInternalValues({ password: pw, ...PBE }, engine);
   await pfx.parsedValue!.authenticatedSafe!.makeInternalValues({ safeContents: [{ password: pw, ...PBE }, {}] }, engine);
-  await pfx.makeInternalValues({ password: pw, iterations: PBE.iterationCount, pbkdf2HashAlgorithm: { name: 'SHA-256' }, hmacHashAlgorithm: 'SHA-256' }, engine);
+  await pfx.makeInternalValues(
+    { password: pw, iterations: PBE.iterationCount, pbkdf2HashAlgorithm: { name: 'SHA-256' }, hmacHashAlgorithm: 'SHA-256' },
+    engine,
+  );
   return bytes(pfx.toSchema().toBER(false));
 }
 
@@ -294,7 +309,10 @@ export async function fromPkcs12(p12: Uint8Array, password: string): Promise<Key
       if (bag.bagId === OID.pkcs8ShroudedKeyBag) {
         const shrouded = bag.bagValue as pkijs.PKCS8ShroudedKeyBag;
         // parseInternalValues is declared protected in pkijs' types, though meant to be called.
-        await (shrouded as unknown as { parseInternalValues(p: { password: ArrayBuffer }, c?: pkijs.ICryptoEngine): Promise<void> }).parseInternalValues({ password: pw }, engine);
+        await (shrouded as unknown as { parseInternalValues(p: { password: ArrayBuffer }, c?: pkijs.ICryptoEngine): Promise<void> }).parseInternalValues(
+          { password: pw },
+          engine,
+        );
         keys.push({ key: shrouded.parsedValue!, id: localId(bag) });
       } else if (bag.bagId === OID.keyBag) {
         keys.push({ key: bag.bagValue as pkijs.PrivateKeyInfo, id: localId(bag) });
@@ -321,7 +339,9 @@ export async function fromPkcs12(p12: Uint8Array, password: string): Promise<Key
   return {
     privateKey: await importPrivateKey(key.key),
     certificate: leaf.der,
-    chain: orderChain(leaf.der, certs.map((c) => c.der)),
+    chain: orderChain(
+      leaf.der,
+      certs.map((c) => c.der),
+    ),
   };
 }
-

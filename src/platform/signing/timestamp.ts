@@ -93,7 +93,8 @@ export function rfc3161Client(url: string, options: Rfc3161Options = {}): Timest
       });
       if (!res.ok) throw tsaError(`máy chủ trả lời HTTP ${res.status}`, `the server answered HTTP ${res.status}`);
       const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/timestamp-reply') throw tsaError(`kiểu nội dung trả lời không đúng (${type || 'không có'})`, `unexpected reply Content-Type (${type || 'none'})`);
+      if (type !== 'application/timestamp-reply')
+        throw tsaError(`kiểu nội dung trả lời không đúng (${type || 'không có'})`, `unexpected reply Content-Type (${type || 'none'})`);
       answer = new Uint8Array(await res.arrayBuffer());
       if (answer.length > MAX_RESPONSE) throw tsaError('trả lời quá lớn', 'reply too large');
     } catch (e) {
@@ -110,7 +111,10 @@ export function rfc3161Client(url: string, options: Rfc3161Options = {}): Timest
     const status = resp.status.status;
     if (status !== pkijs.PKIStatus.granted && status !== pkijs.PKIStatus.grantedWithMods) {
       const why = resp.status.statusStrings?.map((s) => s.valueBlock.value).join('; ');
-      throw tsaError(`từ chối cấp dấu thời gian (trạng thái ${status}${why ? `: ${why}` : ''})`, `time-stamp refused (status ${status}${why ? `: ${why}` : ''})`);
+      throw tsaError(
+        `từ chối cấp dấu thời gian (trạng thái ${status}${why ? `: ${why}` : ''})`,
+        `time-stamp refused (status ${status}${why ? `: ${why}` : ''})`,
+      );
     }
     if (!resp.timeStampToken) throw tsaError('trả lời không có dấu thời gian', 'the reply carries no time-stamp token');
     const token = bytes(resp.timeStampToken.toSchema().toBER(false));

@@ -80,7 +80,9 @@ describe('TSA simulator', () => {
     const eku = cert.extensions!.find((e) => e.extnID === OID.extKeyUsage)!;
     expect(eku.critical).toBe(true);
     expect((eku.parsedValue as pkijs.ExtKeyUsage).keyPurposes).toEqual([ID_KP_TIME_STAMPING]);
-    expect(Buffer.from(cert.issuer.toSchema().toBER(false)).equals(Buffer.from(parseCertificate(tsa.caCertificate).subject.toSchema().toBER(false)))).toBe(true);
+    expect(Buffer.from(cert.issuer.toSchema().toBER(false)).equals(Buffer.from(parseCertificate(tsa.caCertificate).subject.toSchema().toBER(false)))).toBe(
+      true,
+    );
   });
 
   it('wants POST and application/timestamp-query', async () => {
@@ -104,7 +106,11 @@ describe('TSA simulator', () => {
       messageImprint: await pkijs.MessageImprint.create('SHA-256', new Uint8Array([1, 2, 3])),
       certReq: false,
     });
-    const res = await fetch(tsa.url, { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body: new Uint8Array(req.toSchema().toBER(false)) });
+    const res = await fetch(tsa.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/timestamp-query' },
+      body: new Uint8Array(req.toSchema().toBER(false)),
+    });
     const resp = pkijs.TimeStampResp.fromBER(await res.arrayBuffer());
     expect(resp.status.status).toBe(pkijs.PKIStatus.granted);
     const { signedData, tstInfo } = parseTimeStampToken(bytes(resp.timeStampToken!.toSchema().toBER(false)));

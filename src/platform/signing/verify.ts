@@ -45,7 +45,12 @@ export async function verifyPdfSignatures(pdf: Uint8Array, opts: { maxSignatures
       const cert = sd.certificates?.find((x): x is pkijs.Certificate => x instanceof pkijs.Certificate);
       const cn = cert?.subject.typesAndValues.find((tv) => tv.type === COMMON_NAME)?.value.valueBlock.value;
       const ok = await sd.verify({ signer: 0, data: ab(signed), checkChain: false }, engine);
-      out.push({ signer: typeof cn === 'string' ? cn : null, valid: ok === true, coversWholeDocument, ...(ok === true ? {} : { problem: 'signature does not verify' }) });
+      out.push({
+        signer: typeof cn === 'string' ? cn : null,
+        valid: ok === true,
+        coversWholeDocument,
+        ...(ok === true ? {} : { problem: 'signature does not verify' }),
+      });
     } catch (e) {
       // A damaged or altered signature is an answer ("not intact"), not a server error.
       out.push({ signer: null, valid: false, coversWholeDocument, problem: (e as Error).message.slice(0, 200) });

@@ -24,7 +24,10 @@ describe('verifyPdfSignatures on files built to be expensive', () => {
 
   it('more signatures than the caller allows is refused before any is checked', async () => {
     const one = Buffer.from(withContents('3000')).toString('latin1');
-    const many = Buffer.from(one.replace(/1 0 obj[\s\S]*endobj\n/, (o) => o.repeat(4)), 'latin1');
+    const many = Buffer.from(
+      one.replace(/1 0 obj[\s\S]*endobj\n/, (o) => o.repeat(4)),
+      'latin1',
+    );
     expect(await verifyPdfSignatures(many, { maxSignatures: 4 })).toHaveLength(4);
     const e = await verifyPdfSignatures(many, { maxSignatures: 3 }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AppError);

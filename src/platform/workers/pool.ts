@@ -67,10 +67,16 @@ const ENTRY = new URL('./worker.ts', import.meta.url);
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 const busy = () =>
-  new AppError('SERVICE_UNAVAILABLE', { vi: 'Máy chủ đang bận xử lý các yêu cầu khác, vui lòng thử lại sau ít phút', en: 'The server is busy with other requests; try again shortly' });
+  new AppError('SERVICE_UNAVAILABLE', {
+    vi: 'Máy chủ đang bận xử lý các yêu cầu khác, vui lòng thử lại sau ít phút',
+    en: 'The server is busy with other requests; try again shortly',
+  });
 const closed = () => new AppError('SERVICE_UNAVAILABLE', { vi: 'Máy chủ đang dừng, vui lòng thử lại sau', en: 'The server is shutting down; try again later' });
 const defaultTooComplex = () =>
-  new AppError('PAYLOAD_TOO_LARGE', { vi: 'Dữ liệu gửi lên cần quá nhiều thời gian hoặc bộ nhớ để xử lý', en: 'The input takes too much time or memory to process' });
+  new AppError('PAYLOAD_TOO_LARGE', {
+    vi: 'Dữ liệu gửi lên cần quá nhiều thời gian hoặc bộ nhớ để xử lý',
+    en: 'The input takes too much time or memory to process',
+  });
 
 export class WorkerPool {
   readonly size: number;
@@ -127,7 +133,10 @@ export class WorkerPool {
       const job = this.queue.shift()!;
       slot.job = job;
       slot.worker.ref();
-      slot.timer = setTimeout(() => this.retire(slot, new Error(`a worker thread did not load ${job.msg.module} within ${this.loadTimeoutMs} ms`)), this.loadTimeoutMs);
+      slot.timer = setTimeout(
+        () => this.retire(slot, new Error(`a worker thread did not load ${job.msg.module} within ${this.loadTimeoutMs} ms`)),
+        this.loadTimeoutMs,
+      );
       slot.worker.postMessage(job.msg);
     }
   }

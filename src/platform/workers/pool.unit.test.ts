@@ -57,7 +57,7 @@ describe('WorkerPool', () => {
     expect(p.stats.workers).toBe(1);
   });
 
-  it('a task that exhausts its worker\'s memory limit fails as too complex, and the pool goes on', async () => {
+  it("a task that exhausts its worker's memory limit fails as too complex, and the pool goes on", async () => {
     const p = pool({ resourceLimits: { maxOldGenerationSizeMb: 24 }, timeoutMs: 120_000 });
     expect(await failure(p.run(exhaustMemory, []))).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     expect(await p.run(add, [20, 22])).toBe(42);
@@ -96,7 +96,12 @@ describe('WorkerPool', () => {
     const e = await failure(p.run(refuse, []));
     expect(e).toBeInstanceOf(AppError);
     expect((e as AppError).toJSON()).toEqual({
-      error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Không nhận tệp này', messageEn: 'This file is refused', details: [{ path: 'file', message: 'Không nhận tệp này', messageEn: 'This file is refused' }] },
+      error: {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Không nhận tệp này',
+        messageEn: 'This file is refused',
+        details: [{ path: 'file', message: 'Không nhận tệp này', messageEn: 'This file is refused' }],
+      },
     });
     expect((e as AppError).status).toBe(415);
     const other = await failure(p.run(breakDown, []));

@@ -23,7 +23,8 @@ export type SerializedError =
   | { kind: 'error'; name: string; message: string; stack?: string; code?: string };
 
 export function serializeError(e: unknown): SerializedError {
-  if (e instanceof AppError) return { kind: 'app', code: e.code, text: { vi: e.text.vi, en: e.text.en }, ...(e.details ? { details: e.details.map((d) => ({ ...d })) } : {}) };
+  if (e instanceof AppError)
+    return { kind: 'app', code: e.code, text: { vi: e.text.vi, en: e.text.en }, ...(e.details ? { details: e.details.map((d) => ({ ...d })) } : {}) };
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as { code?: unknown }).code;
   return { kind: 'error', name: err.name, message: err.message, stack: err.stack, ...(typeof code === 'string' ? { code } : {}) };

@@ -21,7 +21,9 @@ export async function sleep(ms: number): Promise<string> {
 }
 
 export function refuse(): never {
-  throw new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Không nhận tệp này', en: 'This file is refused' }, [{ path: 'file', message: 'Không nhận tệp này', messageEn: 'This file is refused' }]);
+  throw new AppError('UNSUPPORTED_MEDIA_TYPE', { vi: 'Không nhận tệp này', en: 'This file is refused' }, [
+    { path: 'file', message: 'Không nhận tệp này', messageEn: 'This file is refused' },
+  ]);
 }
 
 export function breakDown(): never {

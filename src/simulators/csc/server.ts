@@ -273,7 +273,12 @@ export async function startCscSimulator(options: CscSimulatorOptions): Promise<C
       const key =
         c.keyType === 'RSA'
           ? { status: c.locked ? 'disabled' : 'enabled', algo: [OID.rsaEncryption], len: (kc.privateKey.algorithm as RsaHashedKeyAlgorithm).modulusLength }
-          : { status: c.locked ? 'disabled' : 'enabled', algo: [OID.ecPublicKey], len: 256, curve: String((spk.algorithm.algorithmParams as { valueBlock: { toString(): string } }).valueBlock.toString()) };
+          : {
+              status: c.locked ? 'disabled' : 'enabled',
+              algo: [OID.ecPublicKey],
+              len: 256,
+              curve: String((spk.algorithm.algorithmParams as { valueBlock: { toString(): string } }).valueBlock.toString()),
+            };
       const objects = [{ type: 'Password', id: 'PIN', format: 'N', label: 'PIN', description: 'Mã PIN ký số / Signing PIN' }];
       if (c.user.otp) objects.push({ type: 'Password', id: 'OTP', format: 'N', label: 'OTP', description: 'Mã OTP / One-time password' });
       return {
@@ -380,7 +385,11 @@ export async function startCscSimulator(options: CscSimulatorOptions): Promise<C
       send(200, await route(req, raw));
     } catch (e) {
       if (e instanceof CscError) {
-        send(e.status, { error: e.error, error_description: e.description }, e.error === 'invalid_token' ? { 'www-authenticate': `Bearer error="invalid_token"` } : {});
+        send(
+          e.status,
+          { error: e.error, error_description: e.description },
+          e.error === 'invalid_token' ? { 'www-authenticate': `Bearer error="invalid_token"` } : {},
+        );
       } else {
         send(500, { error: 'server_error', error_description: (e as Error).message });
       }

@@ -19,8 +19,7 @@ export const TSA_NAME = 'congso TEST TSA — KHÔNG DÙNG THẬT (test only, not
 const utf8 = (v: string) => new asn1js.Utf8String({ value: v.normalize('NFC') });
 
 function name(commonName: string): pkijs.RelativeDistinguishedNames {
-  const rdn = (type: string, value: pkijs.AttributeValueType) =>
-    new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value }).toSchema()] });
+  const rdn = (type: string, value: pkijs.AttributeValueType) => new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value }).toSchema()] });
   const seq = new asn1js.Sequence({
     value: [
       rdn(OID.country, new asn1js.PrintableString({ value: 'VN' })),
@@ -48,11 +47,10 @@ export interface TsaCredentials extends KeyAndCertificates {
 export async function issueTsaCertificate(options: { ca?: TestCa; commonName?: string; days?: number } = {}): Promise<TsaCredentials> {
   const ca = options.ca ?? (await createTestCa());
   const caCert = parseCertificate(ca.certificate);
-  const keys = (await subtle.generateKey(
-    { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
-    true,
-    ['sign', 'verify'],
-  )) as CryptoKeyPair;
+  const keys = (await subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
 
   const cert = new pkijs.Certificate();
   cert.version = 2;

@@ -29,7 +29,11 @@ export const tsaSimulatorModule: Module = {
         schema: { hide: true },
         handler: async (req, reply) => {
           const body = req.body as Buffer | undefined;
-          const a = await (await tsa()).handle(req.method, req.headers['content-type'], Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array());
+          const a = await (await tsa()).handle(
+            req.method,
+            req.headers['content-type'],
+            Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array(),
+          );
           return reply.code(a.status).headers(a.headers).send(a.body);
         },
       });

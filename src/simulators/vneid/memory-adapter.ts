@@ -14,14 +14,7 @@ interface Entry {
   expiresAt: number;
 }
 
-const GRANTABLE = new Set([
-  'AccessToken',
-  'AuthorizationCode',
-  'RefreshToken',
-  'DeviceCode',
-  'BackchannelAuthenticationRequest',
-  'PreAuthorizedCode',
-]);
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 
 const SWEEP_EVERY = 500;
 
@@ -59,8 +52,7 @@ class ExpiringStore {
 }
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
-const expiry = (expiresIn: number | undefined) =>
-  typeof expiresIn === 'number' && Number.isFinite(expiresIn) ? Date.now() + expiresIn * 1000 : Infinity;
+const expiry = (expiresIn: number | undefined) => (typeof expiresIn === 'number' && Number.isFinite(expiresIn) ? Date.now() + expiresIn * 1000 : Infinity);
 
 /** Returns an adapter factory (`configuration.adapter`) backed by a fresh in-memory store. */
 export function createMemoryAdapter(): (model: string) => Adapter {

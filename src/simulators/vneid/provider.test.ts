@@ -304,7 +304,14 @@ describe('VNeID simulator', () => {
     const res = await fetch(`${issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', client_id: CLIENT.clientId, client_secret: 'nope', redirect_uri: REDIRECT_URI, code_verifier: 'a'.repeat(43) }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'x',
+        client_id: CLIENT.clientId,
+        client_secret: 'nope',
+        redirect_uri: REDIRECT_URI,
+        code_verifier: 'a'.repeat(43),
+      }),
     });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: string }).error).toBe('invalid_client');

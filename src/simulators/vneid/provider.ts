@@ -275,12 +275,7 @@ export function createVneidSimulator(opts: VneidSimulatorOptions): VneidSimulato
     const citizen = citizensByUsername.get(username);
     if (!citizen || !sameSecret(password, citizen.password)) return render(200, username, true);
 
-    return provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: citizen.sub, amr: ['pwd'] } },
-      { mergeWithLastSubmission: false },
-    );
+    return provider.interactionFinished(req, res, { login: { accountId: citizen.sub, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
   }
 
   /** No consent screen: whatever scopes/claims the client asked for are granted. */
@@ -330,7 +325,8 @@ export function createVneidSimulator(opts: VneidSimulatorOptions): VneidSimulato
     };
 
     run().catch((err: unknown) => {
-      if (!res.headersSent) sendHtml(res, 500, errorPage({ message: 'Lỗi hệ thống của trình mô phỏng.', messageEn: `Simulator error: ${String((err as Error)?.message ?? err)}` }));
+      if (!res.headersSent)
+        sendHtml(res, 500, errorPage({ message: 'Lỗi hệ thống của trình mô phỏng.', messageEn: `Simulator error: ${String((err as Error)?.message ?? err)}` }));
       else res.destroy();
     });
   }
@@ -350,7 +346,9 @@ export async function registerVneidSimulator(app: FastifyInstance, opts: VneidSi
 
   await app.register(async (scope: FastifyInstance) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_req: FastifyRequest, _payload: IncomingMessage, done: (err: Error | null, body?: unknown) => void) => done(null, undefined));
+    scope.addContentTypeParser('*', (_req: FastifyRequest, _payload: IncomingMessage, done: (err: Error | null, body?: unknown) => void) =>
+      done(null, undefined),
+    );
 
     const hijack = (request: FastifyRequest, reply: FastifyReply) => {
       reply.hijack();
@@ -425,7 +423,12 @@ function methodNotAllowed(res: ServerResponse, allow: string): void {
 }
 
 const notFoundPage = () =>
-  errorPage({ heading: 'Không tìm thấy trang', headingEn: 'Page not found', message: 'Địa chỉ này không tồn tại.', messageEn: 'There is no page at this address.' });
+  errorPage({
+    heading: 'Không tìm thấy trang',
+    headingEn: 'Page not found',
+    message: 'Địa chỉ này không tồn tại.',
+    messageEn: 'There is no page at this address.',
+  });
 
 const expiredPage = () =>
   errorPage({

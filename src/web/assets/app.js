@@ -1,9 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 // GOV.UK Frontend initialises its components only on a body marked as supported.
 document.body.classList.add('govuk-frontend-supported');
-import('/assets/govuk-frontend.min.js')
-  .then((m) => m.initAll())
-  .catch((e) => console.warn('congso: enhancements unavailable, the page works without them', e));
+import('/assets/govuk-frontend.min.js').then((m) => m.initAll()).catch((e) => console.warn('congso: enhancements unavailable, the page works without them', e));
 
 // ── E-form tables (issue 11, e-form helper): "Thêm dòng" / "Xóa dòng" in place ───────────────
 // Without this, both are submit buttons and the server shows the form again with a row more
@@ -22,7 +20,14 @@ import('/assets/govuk-frontend.min.js')
       for (const el of row.querySelectorAll('[id]')) if (id.test(el.id)) el.id = el.id.replace(id, `f-${key}-${i}-`);
       for (const el of row.querySelectorAll('label[for]')) el.htmlFor = el.htmlFor.replace(id, `f-${key}-${i}-`);
       for (const el of row.querySelectorAll('[aria-describedby]')) {
-        el.setAttribute('aria-describedby', el.getAttribute('aria-describedby').split(' ').map((x) => x.replace(id, `f-${key}-${i}-`)).join(' '));
+        el.setAttribute(
+          'aria-describedby',
+          el
+            .getAttribute('aria-describedby')
+            .split(' ')
+            .map((x) => x.replace(id, `f-${key}-${i}-`))
+            .join(' '),
+        );
       }
       const legend = row.querySelector('legend');
       if (legend) legend.textContent = legend.textContent.replace(/\d+$/, String(i + 1));

@@ -38,22 +38,39 @@ export function DueDate({ req, dueDate, overdue }: { req: FastifyRequest; dueDat
   );
 }
 
-const actionLabel = (req: FastifyRequest, a: string) => (a === 'submit' ? t(req, 'Nộp hồ sơ', 'Submitted') : ACTION_LABELS[a as ActionName] ? t(req, ACTION_LABELS[a as ActionName].vi, ACTION_LABELS[a as ActionName].en) : a);
+const actionLabel = (req: FastifyRequest, a: string) =>
+  a === 'submit'
+    ? t(req, 'Nộp hồ sơ', 'Submitted')
+    : ACTION_LABELS[a as ActionName]
+      ? t(req, ACTION_LABELS[a as ActionName].vi, ACTION_LABELS[a as ActionName].en)
+      : a;
 
 /** What the action's data says to a reader: reasons, missing items, the new date. */
 function details(req: FastifyRequest, e: ActionLogEntry, who?: (username: string) => string): string[] {
   const d = e.data ?? {};
   const out: string[] = [];
   if (typeof d.reason === 'string') out.push(`${t(req, 'Lý do', 'Reason')}: ${d.reason}`);
-  if (Array.isArray(d.items)) for (const i of d.items as { component?: string; reason: string }[]) out.push(`${i.component ? `${i.component}: ` : ''}${i.reason}`);
+  if (Array.isArray(d.items))
+    for (const i of d.items as { component?: string; reason: string }[]) out.push(`${i.component ? `${i.component}: ` : ''}${i.reason}`);
   if (typeof d.newDueDate === 'string') out.push(`${t(req, 'Hẹn trả mới', 'New date')}: ${formatDate(req.lang, d.newDueDate)}`);
-  if (e.assignee && (e.action === 'assign' || e.action === 'reassign')) out.push(`${t(req, 'Chuyên viên', 'Specialist')}: ${who ? who(e.assignee) : (e.assigneeName ?? t(req, 'đã phân công', 'assigned'))}`);
+  if (e.assignee && (e.action === 'assign' || e.action === 'reassign'))
+    out.push(`${t(req, 'Chuyên viên', 'Specialist')}: ${who ? who(e.assignee) : (e.assigneeName ?? t(req, 'đã phân công', 'assigned'))}`);
   if (e.action === 'transfer' && e.toUnit) out.push(`${t(req, 'Đơn vị nhận', 'To unit')}: ${e.toUnit}`);
   return out;
 }
 
 /** The status timeline, from the action log: what happened, who did it, when. */
-export function Timeline({ req, log, showActor, who }: { req: FastifyRequest; log: ActionLogEntry[]; showActor: boolean; /** An official's name and role from a username or `staff:` actor: pages never show usernames. */ who?: (username: string, fallback?: string) => string }) {
+export function Timeline({
+  req,
+  log,
+  showActor,
+  who,
+}: {
+  req: FastifyRequest;
+  log: ActionLogEntry[];
+  showActor: boolean /** An official's name and role from a username or `staff:` actor: pages never show usernames. */;
+  who?: (username: string, fallback?: string) => string;
+}) {
   return (
     <ol class="cs-timeline">
       {log.map((e) => (
@@ -61,9 +78,12 @@ export function Timeline({ req, log, showActor, who }: { req: FastifyRequest; lo
           <h3 class="govuk-heading-s govuk-!-margin-bottom-1">{actionLabel(req, e.action)}</h3>
           <p class="govuk-body-s govuk-!-margin-bottom-1">
             <time datetime={e.at}>{formatDateTime(req.lang, e.at)}</time>
-            {showActor ? ` · ${who && e.actor.startsWith('staff:') ? who(e.actor, e.actorName) : e.actorName}` : ''} · <StatusTag req={req} status={e.toStatus} />
+            {showActor ? ` · ${who && e.actor.startsWith('staff:') ? who(e.actor, e.actorName) : e.actorName}` : ''} ·{' '}
+            <StatusTag req={req} status={e.toStatus} />
           </p>
-          {details(req, e, who).map((line) => <p class="govuk-body-s govuk-!-margin-bottom-1">{line}</p>)}
+          {details(req, e, who).map((line) => (
+            <p class="govuk-body-s govuk-!-margin-bottom-1">{line}</p>
+          ))}
         </li>
       ))}
     </ol>
@@ -77,7 +97,15 @@ export function Timeline({ req, log, showActor, who }: { req: FastifyRequest; lo
  * dd/mm/yyyy, tables as tables (stacked on a phone). Shared by the officials' dossier page
  * and the applicant's review and dossier pages; form 01 prints the same through eformLines.
  */
-export function EFormView({ req, schema, form }: { req: FastifyRequest; schema: Record<string, unknown> | null | undefined; form: Record<string, unknown> | null | undefined }) {
+export function EFormView({
+  req,
+  schema,
+  form,
+}: {
+  req: FastifyRequest;
+  schema: Record<string, unknown> | null | undefined;
+  form: Record<string, unknown> | null | undefined;
+}) {
   const entries = viewEForm(schema, form, req.lang);
   if (!entries.length) return <p class="govuk-body">{t(req, 'Không có tờ khai điện tử.', 'No e-form.')}</p>;
   return <>{blocks(req, entries, '')}</>;
@@ -92,7 +120,10 @@ function blocks(req: FastifyRequest, entries: EFormEntry[], prefix: string) {
     out.push(
       <dl class="govuk-summary-list cs-eform-view">
         {run.map((e) => (
-          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{e.label}</dt><dd class="govuk-summary-list__value">{e.value}</dd></div>
+          <div class="govuk-summary-list__row">
+            <dt class="govuk-summary-list__key">{e.label}</dt>
+            <dd class="govuk-summary-list__value">{e.value}</dd>
+          </div>
         ))}
       </dl>,
     );
@@ -117,7 +148,10 @@ function EFormTable({ req, label, columns, rows }: { req: FastifyRequest; label:
   if (!rows.length) {
     return (
       <dl class="govuk-summary-list cs-eform-view">
-        <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{label}</dt><dd class="govuk-summary-list__value">—</dd></div>
+        <div class="govuk-summary-list__row">
+          <dt class="govuk-summary-list__key">{label}</dt>
+          <dd class="govuk-summary-list__value">—</dd>
+        </div>
       </dl>
     );
   }
@@ -126,15 +160,27 @@ function EFormTable({ req, label, columns, rows }: { req: FastifyRequest; label:
       <caption class="govuk-table__caption govuk-table__caption--s">{label}</caption>
       <thead class="govuk-table__head">
         <tr class="govuk-table__row">
-          <th scope="col" class="govuk-table__header">{t(req, 'Dòng', 'Row')}</th>
-          {columns.map((c) => <th scope="col" class="govuk-table__header">{c.label}</th>)}
+          <th scope="col" class="govuk-table__header">
+            {t(req, 'Dòng', 'Row')}
+          </th>
+          {columns.map((c) => (
+            <th scope="col" class="govuk-table__header">
+              {c.label}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody class="govuk-table__body">
         {rows.map((r, i) => (
           <tr class="govuk-table__row">
-            <th scope="row" class="govuk-table__header" data-label={t(req, 'Dòng', 'Row')}>{i + 1}</th>
-            {r.map((v, j) => <td class="govuk-table__cell" data-label={columns[j].label}>{v}</td>)}
+            <th scope="row" class="govuk-table__header" data-label={t(req, 'Dòng', 'Row')}>
+              {i + 1}
+            </th>
+            {r.map((v, j) => (
+              <td class="govuk-table__cell" data-label={columns[j].label}>
+                {v}
+              </td>
+            ))}
           </tr>
         ))}
       </tbody>
@@ -146,14 +192,40 @@ function EFormTable({ req, label, columns, rows }: { req: FastifyRequest; label:
  * A filed component: the document's name from the procedure first ("Hóa đơn thương mại"),
  * then its file when the file's name says something else, linked to the file.
  */
-export function ComponentLine({ req, proc, c }: { req: FastifyRequest; proc: Parameters<typeof componentName>[0]; c: { code: string | null; name: string; fileName: string | null; uploadId: string | null; supplemented: boolean } }) {
+export function ComponentLine({
+  req,
+  proc,
+  c,
+}: {
+  req: FastifyRequest;
+  proc: Parameters<typeof componentName>[0];
+  c: { code: string | null; name: string; fileName: string | null; uploadId: string | null; supplemented: boolean };
+}) {
   const name = componentName(proc, c);
   const file = fileNameIfDifferent(name, c.fileName);
   const href = c.uploadId ? `/api/v1/uploads/${encodeURIComponent(c.uploadId)}` : null;
   return (
     <>
-      {href && !file ? <a class="govuk-link" href={href}>{name}</a> : name}
-      {file ? <> — {href ? <a class="govuk-link" href={href}>{file}</a> : file}</> : null}
+      {href && !file ? (
+        <a class="govuk-link" href={href}>
+          {name}
+        </a>
+      ) : (
+        name
+      )}
+      {file ? (
+        <>
+          {' '}
+          —{' '}
+          {href ? (
+            <a class="govuk-link" href={href}>
+              {file}
+            </a>
+          ) : (
+            file
+          )}
+        </>
+      ) : null}
       {c.supplemented ? <span class="cs-meta"> ({t(req, 'bổ sung', 'supplement')})</span> : null}
     </>
   );

@@ -33,14 +33,29 @@ const PORTAL_NAV: NavItem[] = [
 
 export const OFFICE_NAV: NavItem[] = [
   { href: '/can-bo', vi: 'Tổng quan', en: 'Overview' },
-  { href: '/can-bo/ho-so', vi: 'Hồ sơ', en: 'Dossiers', roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'] },
+  {
+    href: '/can-bo/ho-so',
+    vi: 'Hồ sơ',
+    en: 'Dossiers',
+    roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'],
+  },
   { href: '/can-bo/tiep-nhan', vi: 'Tiếp nhận hồ sơ', en: 'Receive a dossier', roles: ['receiving_officer'] },
-  { href: '/can-bo/thu-tuc', vi: 'Danh mục thủ tục', en: 'Procedure catalogue', roles: ['administrator', 'receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor'] },
+  {
+    href: '/can-bo/thu-tuc',
+    vi: 'Danh mục thủ tục',
+    en: 'Procedure catalogue',
+    roles: ['administrator', 'receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor'],
+  },
   { href: '/can-bo/don-vi', vi: 'Cơ cấu tổ chức', en: 'Organisation', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/nhan-su', vi: 'Cán bộ', en: 'Staff', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/nhat-ky', vi: 'Nhật ký hệ thống', en: 'Audit trail', roles: ['auditor', 'administrator'] },
   { href: '/can-bo/ky-so', vi: 'Ký số kết quả', en: 'Sign results', roles: ['signing_leader'] },
-  { href: '/can-bo/danh-gia', vi: 'Đánh giá', en: 'Ratings', roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'auditor', 'administrator'] },
+  {
+    href: '/can-bo/danh-gia',
+    vi: 'Đánh giá',
+    en: 'Ratings',
+    roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'auditor', 'administrator'],
+  },
   { href: '/can-bo/hop-thu', vi: 'Hộp thư đi', en: 'Outbox', roles: ['administrator', 'auditor', 'receiving_officer'] },
   { href: '/can-bo/lich-lam-viec', vi: 'Lịch làm việc', en: 'Working calendar' },
   { href: '/can-bo/tai-khoan', vi: 'Tài khoản', en: 'My account' },
@@ -58,12 +73,26 @@ export function visibleOfficeNav(req: FastifyRequest): NavItem[] {
 function inboxNav(req: FastifyRequest): NavItem {
   const n = req.citizenUnread ?? 0;
   const count = n >= 100 ? '99+' : String(n);
-  return n ? { href: '/thong-bao', vi: `Thông báo (${count} chưa đọc)`, en: `Notifications (${count} unread)` } : { href: '/thong-bao', vi: 'Thông báo', en: 'Notifications' };
+  return n
+    ? { href: '/thong-bao', vi: `Thông báo (${count} chưa đọc)`, en: `Notifications (${count} unread)` }
+    : { href: '/thong-bao', vi: 'Thông báo', en: 'Notifications' };
 }
 
 export function Layout({ req, title, area, children }: PageProps) {
   const p = req.principal;
-  const nav = area === 'portal' ? (p?.kind === 'citizen' ? [...PORTAL_NAV, { href: '/ho-so-cua-toi', vi: 'Hồ sơ của tôi', en: 'My dossiers' }, { href: '/kho-du-lieu', vi: 'Kho dữ liệu', en: 'My documents' }, inboxNav(req)] : PORTAL_NAV) : p?.kind === 'staff' ? visibleOfficeNav(req) : [];
+  const nav =
+    area === 'portal'
+      ? p?.kind === 'citizen'
+        ? [
+            ...PORTAL_NAV,
+            { href: '/ho-so-cua-toi', vi: 'Hồ sơ của tôi', en: 'My dossiers' },
+            { href: '/kho-du-lieu', vi: 'Kho dữ liệu', en: 'My documents' },
+            inboxNav(req),
+          ]
+        : PORTAL_NAV
+      : p?.kind === 'staff'
+        ? visibleOfficeNav(req)
+        : [];
   const path = new URL(req.url, 'http://x').pathname;
   const home = area === 'portal' ? '/' : '/can-bo';
   const signOut = p ? (area === 'office' || p.kind === 'staff' ? '/can-bo/dang-xuat' : '/dang-xuat') : null;
@@ -81,33 +110,45 @@ export function Layout({ req, title, area, children }: PageProps) {
         <script type="module" src="/assets/app.js" />
       </head>
       <body class="govuk-template__body" hx-headers={JSON.stringify({ 'x-csrf-token': req.csrfToken })}>
-        <a href="#main-content" class="govuk-skip-link">{t(req, 'Chuyển đến nội dung chính', 'Skip to main content')}</a>
+        <a href="#main-content" class="govuk-skip-link">
+          {t(req, 'Chuyển đến nội dung chính', 'Skip to main content')}
+        </a>
         {/*
-          * On a phone the navigation folds behind a Menu button: GOV.UK Frontend's service
-          * navigation behaviour (data-module), which shows the button, sets aria-expanded and hides
-          * the list only once its script runs; without JavaScript the navigation stays open.
-          */}
-        <header class="cs-header" role="banner" data-module={nav.length ? 'govuk-service-navigation' : undefined}>
+         * On a phone the navigation folds behind a Menu button: GOV.UK Frontend's service
+         * navigation behaviour (data-module), which shows the button, sets aria-expanded and hides
+         * the list only once its script runs; without JavaScript the navigation stays open.
+         */}
+        <header class="cs-header" data-module={nav.length ? 'govuk-service-navigation' : undefined}>
           <div class="govuk-width-container cs-header__inner">
             <a href={home} class="cs-header__brand">
-              <span class="cs-header__star" aria-hidden="true">★</span>
+              <span class="cs-header__star" aria-hidden="true">
+                ★
+              </span>
               <span>
-                {area === 'portal' ? t(req, 'Cổng Dịch vụ công Bộ Công Thương', 'MOIT Public Service Portal') : t(req, 'Hệ thống một cửa điện tử', 'Electronic one-stop office')}
+                {area === 'portal'
+                  ? t(req, 'Cổng Dịch vụ công Bộ Công Thương', 'MOIT Public Service Portal')
+                  : t(req, 'Hệ thống một cửa điện tử', 'Electronic one-stop office')}
                 <span class="cs-header__tagline">congso · {t(req, 'Cộng hòa xã hội chủ nghĩa Việt Nam', 'Socialist Republic of Viet Nam')}</span>
               </span>
             </a>
             <div class="cs-header__tools">
               {req.lang === 'vi' ? (
-                <a href={langLink(req, 'en')} lang="en" hrefLang="en">English</a>
+                <a href={langLink(req, 'en')} lang="en" hrefLang="en">
+                  English
+                </a>
               ) : (
-                <a href={langLink(req, 'vi')} lang="vi" hrefLang="vi">Tiếng Việt</a>
+                <a href={langLink(req, 'vi')} lang="vi" hrefLang="vi">
+                  Tiếng Việt
+                </a>
               )}
               {p ? (
                 <>
                   <span class="cs-header__name">{p.name}</span>
                   <form method="post" action={signOut!} class="govuk-!-display-inline">
                     <input type="hidden" name="_csrf" value={req.csrfToken} />
-                    <button type="submit" class="cs-linkbutton">{t(req, 'Đăng xuất', 'Sign out')}</button>
+                    <button type="submit" class="cs-linkbutton">
+                      {t(req, 'Đăng xuất', 'Sign out')}
+                    </button>
                   </form>
                 </>
               ) : area === 'portal' ? (
@@ -123,15 +164,17 @@ export function Layout({ req, title, area, children }: PageProps) {
         </header>
         {nav.length ? (
           <nav class="cs-nav" aria-label={t(req, 'Điều hướng chính', 'Main navigation')}>
-            <div class="govuk-width-container"><ul id="cs-nav-list">
-              {nav.map((n) => (
-                <li>
-                  <a href={n.href} aria-current={path === n.href || (n.href !== '/' && n.href !== '/can-bo' && path.startsWith(n.href)) ? 'page' : undefined}>
-                    {t(req, n.vi, n.en)}
-                  </a>
-                </li>
-              ))}
-            </ul></div>
+            <div class="govuk-width-container">
+              <ul id="cs-nav-list">
+                {nav.map((n) => (
+                  <li>
+                    <a href={n.href} aria-current={path === n.href || (n.href !== '/' && n.href !== '/can-bo' && path.startsWith(n.href)) ? 'page' : undefined}>
+                      {t(req, n.vi, n.en)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </div>
           </nav>
         ) : null}
         <div class="govuk-width-container">
@@ -145,10 +188,24 @@ export function Layout({ req, title, area, children }: PageProps) {
               <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
                 <h2 class="govuk-visually-hidden">{t(req, 'Liên kết hỗ trợ', 'Support links')}</h2>
                 <ul class="govuk-footer__inline-list">
-                  <li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/api/docs">{t(req, 'Tài liệu API', 'API documentation')}</a></li>
-                  <li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href={area === 'portal' ? '/can-bo' : '/'}>{area === 'portal' ? t(req, 'Dành cho cán bộ', 'For officials') : t(req, 'Cổng dịch vụ công', 'Public portal')}</a></li>
+                  <li class="govuk-footer__inline-list-item">
+                    <a class="govuk-footer__link" href="/api/docs">
+                      {t(req, 'Tài liệu API', 'API documentation')}
+                    </a>
+                  </li>
+                  <li class="govuk-footer__inline-list-item">
+                    <a class="govuk-footer__link" href={area === 'portal' ? '/can-bo' : '/'}>
+                      {area === 'portal' ? t(req, 'Dành cho cán bộ', 'For officials') : t(req, 'Cổng dịch vụ công', 'Public portal')}
+                    </a>
+                  </li>
                 </ul>
-                <p class="govuk-body-s">{t(req, 'congso — phần mềm mã nguồn mở cho chính quyền số. Dữ liệu minh họa.', 'congso — open-source software for digital government. Demo data.')}</p>
+                <p class="govuk-body-s">
+                  {t(
+                    req,
+                    'congso — phần mềm mã nguồn mở cho chính quyền số. Dữ liệu minh họa.',
+                    'congso — open-source software for digital government. Demo data.',
+                  )}
+                </p>
               </div>
             </div>
           </div>
@@ -183,19 +240,45 @@ export function ErrorSummary({ req, errors }: { req: FastifyRequest; errors: { h
 
 /** A field's error message, with the hidden "Lỗi:" a screen reader says first; nothing without an error. */
 export function ErrorMessage({ req, id, error }: { req: FastifyRequest; id: string; error?: string }) {
-  return error ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {error}</p> : null;
+  return error ? (
+    <p id={`${id}-error`} class="govuk-error-message">
+      <span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {error}
+    </p>
+  ) : null;
 }
 
 /**
  * A GOV.UK form group around one control: its label, hint and error message, and the ids the
  * control names in aria-describedby (handed to `control`).
  */
-export function FormGroup({ req, id, label, labelClass, hint, error, control }: { req: FastifyRequest; id: string; label: string; labelClass?: string; hint?: string; error?: string; control: (describedBy: string | undefined) => Children }) {
+export function FormGroup({
+  req,
+  id,
+  label,
+  labelClass,
+  hint,
+  error,
+  control,
+}: {
+  req: FastifyRequest;
+  id: string;
+  label: string;
+  labelClass?: string;
+  hint?: string;
+  error?: string;
+  control: (describedBy: string | undefined) => Children;
+}) {
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label class={`govuk-label${labelClass ? ` ${labelClass}` : ''}`} for={id}>{label}</label>
-      {hint ? <div class="govuk-hint" id={`${id}-hint`}>{hint}</div> : null}
+      <label class={`govuk-label${labelClass ? ` ${labelClass}` : ''}`} for={id}>
+        {label}
+      </label>
+      {hint ? (
+        <div class="govuk-hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      ) : null}
       <ErrorMessage req={req} id={id} error={error} />
       {control(describedBy)}
     </div>
@@ -218,19 +301,43 @@ export function Csrf({ req }: { req: FastifyRequest }) {
   return <input type="hidden" name="_csrf" value={req.csrfToken} />;
 }
 
-export function Pagination({ req, page, total, pageSize, href }: { req: FastifyRequest; page: number; total: number; pageSize: number; href: (p: number) => string }) {
+export function Pagination({
+  req,
+  page,
+  total,
+  pageSize,
+  href,
+}: {
+  req: FastifyRequest;
+  page: number;
+  total: number;
+  pageSize: number;
+  href: (p: number) => string;
+}) {
   const pages = Math.ceil(total / pageSize);
   if (pages <= 1) return null;
   return (
     <nav class="govuk-pagination" aria-label={t(req, 'Phân trang', 'Pagination')}>
       {page > 1 ? (
-        <div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href={href(page - 1)} rel="prev"><span class="govuk-pagination__link-title">{t(req, 'Trang trước', 'Previous')}</span></a></div>
+        <div class="govuk-pagination__prev">
+          <a class="govuk-link govuk-pagination__link" href={href(page - 1)} rel="prev">
+            <span class="govuk-pagination__link-title">{t(req, 'Trang trước', 'Previous')}</span>
+          </a>
+        </div>
       ) : null}
       <ul class="govuk-pagination__list">
-        <li class="govuk-pagination__item govuk-pagination__item--current"><span class="govuk-pagination__link" aria-current="page">{t(req, `Trang ${page}/${pages}`, `Page ${page} of ${pages}`)}</span></li>
+        <li class="govuk-pagination__item govuk-pagination__item--current">
+          <span class="govuk-pagination__link" aria-current="page">
+            {t(req, `Trang ${page}/${pages}`, `Page ${page} of ${pages}`)}
+          </span>
+        </li>
       </ul>
       {page < pages ? (
-        <div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href={href(page + 1)} rel="next"><span class="govuk-pagination__link-title">{t(req, 'Trang sau', 'Next')}</span></a></div>
+        <div class="govuk-pagination__next">
+          <a class="govuk-link govuk-pagination__link" href={href(page + 1)} rel="next">
+            <span class="govuk-pagination__link-title">{t(req, 'Trang sau', 'Next')}</span>
+          </a>
+        </div>
       ) : null}
     </nav>
   );

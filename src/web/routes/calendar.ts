@@ -32,10 +32,20 @@ export function datesFromText(text: unknown): string[] {
 /** A form field name from an error path such as `form.daysOff[3]`. */
 function formErrors(req: FastifyRequest, e: AppError): FormError[] {
   if (!e.details?.length) return [{ field: 'daysOff', text: t(req, e.text.vi, e.text.en) }];
-  return e.details.map((d) => ({ field: /makeUpWorkingDays/.test(d.path) ? 'makeUpWorkingDays' : /daysOff/.test(d.path) ? 'daysOff' : 'year', text: t(req, d.message, d.messageEn) }));
+  return e.details.map((d) => ({
+    field: /makeUpWorkingDays/.test(d.path) ? 'makeUpWorkingDays' : /daysOff/.test(d.path) ? 'daysOff' : 'year',
+    text: t(req, d.message, d.messageEn),
+  }));
 }
 
-async function showPage(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, year: number, extra: Omit<Parameters<typeof renderCalendarPage>[0], 'req' | 'view' | 'canEdit'> = {}, status = 200) {
+async function showPage(
+  ctx: Ctx,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  year: number,
+  extra: Omit<Parameters<typeof renderCalendarPage>[0], 'req' | 'view' | 'canEdit'> = {},
+  status = 200,
+) {
   const view = await getCalendarYear(ctx, year);
   return sendPage(reply, renderCalendarPage({ req, view, canEdit: isAdmin(req.principal), ...extra }), status);
 }
@@ -66,7 +76,13 @@ export const calendarPagesModule: Module = {
             await resetCalendarYear(ctx, year.data, actorOf(req.principal));
             return reply.redirect(`/can-bo/lich-lam-viec?year=${year.data}&reset=1`, 303);
           }
-          await setCalendarYear(ctx, year.data, { daysOff: datesFromText(body.daysOff), makeUpWorkingDays: datesFromText(body.makeUpWorkingDays) }, actorOf(req.principal), 'form');
+          await setCalendarYear(
+            ctx,
+            year.data,
+            { daysOff: datesFromText(body.daysOff), makeUpWorkingDays: datesFromText(body.makeUpWorkingDays) },
+            actorOf(req.principal),
+            'form',
+          );
           return reply.redirect(`/can-bo/lich-lam-viec?year=${year.data}&saved=1`, 303);
         } catch (e) {
           if (!(e instanceof AppError) || e.code !== 'VALIDATION_FAILED') throw e;

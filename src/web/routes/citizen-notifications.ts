@@ -25,15 +25,19 @@ export const citizenNotificationsModule: Module = {
       req.citizenUnread = await countUnreadNotifications(ctx, req.principal.id);
     });
 
-    app.get(NOTIFICATIONS_URL, {
-      config: { access: ['citizen'] },
-      schema: { hide: true, querystring: z.object({ page: z.coerce.number().int().min(1).max(1000).default(1) }) },
-    }, async (req, reply) => {
-      const r = await listCitizenNotifications(ctx, req.principal, { page: req.query.page }, req.lang);
-      // Opening the list reads what it shows: those are marked read after they are rendered "Mới".
-      const shown = r.items.filter((n) => !n.readAt).map((n) => n.id);
-      if (shown.length) req.citizenUnread = (await markNotificationsRead(ctx, req.principal, { ids: shown })).unread;
-      return sendPage(reply, NotificationsPage({ req, items: r.items, page: r.page, more: r.more }));
-    });
+    app.get(
+      NOTIFICATIONS_URL,
+      {
+        config: { access: ['citizen'] },
+        schema: { hide: true, querystring: z.object({ page: z.coerce.number().int().min(1).max(1000).default(1) }) },
+      },
+      async (req, reply) => {
+        const r = await listCitizenNotifications(ctx, req.principal, { page: req.query.page }, req.lang);
+        // Opening the list reads what it shows: those are marked read after they are rendered "Mới".
+        const shown = r.items.filter((n) => !n.readAt).map((n) => n.id);
+        if (shown.length) req.citizenUnread = (await markNotificationsRead(ctx, req.principal, { ids: shown })).unread;
+        return sendPage(reply, NotificationsPage({ req, items: r.items, page: r.page, more: r.more }));
+      },
+    );
   },
 };

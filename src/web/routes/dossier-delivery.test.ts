@@ -16,7 +16,13 @@ import { act, citizenToken, FORM, importTestProcedures, samplePdf, TEST_PROCEDUR
 let t: TestApp;
 const P = TEST_PROCEDURE.code;
 const ADDRESS = 'Số 45 Nguyễn Thị Minh Khai, phường Bến Thành, Thành phố Hồ Chí Minh';
-const ha: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-00000000d002', name: 'Nguyễn Thị Thanh Hà', identifier: '079194006789', citizenKind: 'citizen' };
+const ha: Principal = {
+  kind: 'citizen',
+  id: '00000000-0000-4000-8000-00000000d002',
+  name: 'Nguyễn Thị Thanh Hà',
+  identifier: '079194006789',
+  citizenKind: 'citizen',
+};
 let citizen = '';
 let receiving = '';
 
@@ -41,7 +47,15 @@ function pdfText(pdf: Uint8Array): string {
   }
 }
 
-const dossierCount = async () => Number((await t.ctx.database.db.selectFrom('dossiers').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+const dossierCount = async () =>
+  Number(
+    (
+      await t.ctx.database.db
+        .selectFrom('dossiers')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 async function fileAs(token: string, body: Record<string, unknown>) {
   return api<{ code: string; delivery: string } & ErrorReply>(t, 'POST', '/api/v1/dossiers', {
@@ -51,7 +65,12 @@ async function fileAs(token: string, body: Record<string, unknown>) {
 }
 
 async function walkToApproved(code: string) {
-  for (const [who, body] of [['tiepnhan.xnk', { action: 'receive' }], ['lanhdao', { action: 'assign', assignee: 'chuyenvien' }], ['chuyenvien', { action: 'propose' }], ['ky', { action: 'approve' }]] as const) {
+  for (const [who, body] of [
+    ['tiepnhan.xnk', { action: 'receive' }],
+    ['lanhdao', { action: 'assign', assignee: 'chuyenvien' }],
+    ['chuyenvien', { action: 'propose' }],
+    ['ky', { action: 'approve' }],
+  ] as const) {
     const r = await act(t, await login(t, who), code, body);
     if (r.status !== 200) throw new Error(`${body.action}: ${JSON.stringify(r.body)}`);
   }
@@ -85,16 +104,33 @@ describe('choosing how to receive the result', () => {
     const cookie = `${SESSION_COOKIE}=${s.id}`;
     const first = await fetch(`${t.base}/nop-ho-so/${P}`, { headers: { cookie, accept: 'text/html' } });
     const html = await first.text();
-    const csrfCookie = first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrfCookie = first.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const action = /<form method="post" action="(\/nop-ho-so\/[^"]+\?_csrf=[^"]+)"/.exec(html)![1].replace(/&amp;/g, '&');
     // The three methods are offered, the repository chosen by default.
     expect(html).toMatch(/id="delivery-online" name="delivery" type="radio" value="online" checked/);
     expect(html).toContain('for="delivery-desk">Tại Bộ phận Một cửa</label>');
     expect(html).toContain('for="delivery-post">Qua dịch vụ bưu chính</label>');
     const fd = new FormData();
-    for (const [k, v] of Object.entries({ 'contact.email': '', 'contact.phone': '', 'contact.address': '', delivery: 'post', 'f.tenDoanhNghiep': FORM.tenDoanhNghiep, 'f.maSoThue': FORM.maSoThue, intent: 'review' })) fd.append(k, v);
+    for (const [k, v] of Object.entries({
+      'contact.email': '',
+      'contact.phone': '',
+      'contact.address': '',
+      delivery: 'post',
+      'f.tenDoanhNghiep': FORM.tenDoanhNghiep,
+      'f.maSoThue': FORM.maSoThue,
+      intent: 'review',
+    }))
+      fd.append(k, v);
     fd.append('file.0', new File([new Uint8Array(await samplePdf())], 'don.pdf', { type: 'application/pdf' }));
-    const r = await fetch(`${t.base}${action}`, { method: 'POST', headers: { cookie: `${cookie}; ${csrfCookie}`, accept: 'text/html' }, body: fd, redirect: 'manual' });
+    const r = await fetch(`${t.base}${action}`, {
+      method: 'POST',
+      headers: { cookie: `${cookie}; ${csrfCookie}`, accept: 'text/html' },
+      body: fd,
+      redirect: 'manual',
+    });
     const body = await r.text();
     expect(r.status, body.slice(0, 500)).toBe(400);
     expect(body).toContain('<a href="#contact-address">Cần nhập Địa chỉ để nhận kết quả qua bưu chính</a>');
@@ -104,23 +140,40 @@ describe('choosing how to receive the result', () => {
   });
 
   it('by post: the official sees the choice, the return uses it, and the notification says it was posted to the address', async () => {
-    const r = await fileAs(citizen, { delivery: 'post', applicant: { kind: 'citizen', name: ha.name, identifier: ha.identifier, email: 'ha@example.vn', address: ADDRESS } });
+    const r = await fileAs(citizen, {
+      delivery: 'post',
+      applicant: { kind: 'citizen', name: ha.name, identifier: ha.identifier, email: 'ha@example.vn', address: ADDRESS },
+    });
     expect(r.status).toBe(201);
     const code = r.body.code;
     await walkToApproved(code);
     // The receipt (form 01) says where the applicant registered to receive the result.
     const slip = await fetch(`${t.base}/api/v1/dossiers/${code}/forms/01`, { headers: { authorization: `Bearer ${citizen}` } });
     expect(slip.status).toBe(200);
-    expect(pdfText(new Uint8Array(await slip.arrayBuffer())).replace(/\s+/g, ' ')).toContain(`Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích, địa chỉ: ${ADDRESS}`);
+    expect(pdfText(new Uint8Array(await slip.arrayBuffer())).replace(/\s+/g, ' ')).toContain(
+      `Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích, địa chỉ: ${ADDRESS}`,
+    );
     const page = await api<string>(t, 'GET', `/can-bo/ho-so/${code}`, { token: receiving, headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(page.body).toContain('Người nộp đã chọn: Qua dịch vụ bưu chính');
     expect(page.body).toMatch(/<option value="post" selected/);
     // The return names no method: the applicant's choice is used.
     expect((await act(t, receiving, code, { action: 'return' })).status).toBe(200);
-    const log = await t.ctx.database.db.selectFrom('dossier_actions as a').innerJoin('dossiers as d', 'd.id', 'a.dossier_id').select('a.data').where('d.code', '=', code).where('a.action', '=', 'return').executeTakeFirstOrThrow();
+    const log = await t.ctx.database.db
+      .selectFrom('dossier_actions as a')
+      .innerJoin('dossiers as d', 'd.id', 'a.dossier_id')
+      .select('a.data')
+      .where('d.code', '=', code)
+      .where('a.action', '=', 'return')
+      .executeTakeFirstOrThrow();
     expect((log.data as { method: string }).method).toBe('post');
-    const mail = await t.ctx.database.db.selectFrom('notifications').select(['body_text', 'subject']).where('dossier_code', '=', code).where('event', '=', 'dossier.returned').where('channel', '=', 'email').executeTakeFirstOrThrow();
+    const mail = await t.ctx.database.db
+      .selectFrom('notifications')
+      .select(['body_text', 'subject'])
+      .where('dossier_code', '=', code)
+      .where('event', '=', 'dossier.returned')
+      .where('channel', '=', 'email')
+      .executeTakeFirstOrThrow();
     expect(mail.subject).toBe(`Hồ sơ ${code} đã được trả kết quả`);
     expect(mail.body_text).toContain(`Kết quả đã được gửi qua dịch vụ bưu chính đến địa chỉ: ${ADDRESS}.`);
     const inbox = await api<{ items: { event: string; text: string }[] }>(t, 'GET', '/api/v1/me/notifications', { token: citizen });
@@ -131,15 +184,30 @@ describe('choosing how to receive the result', () => {
     const up = await uploadPdf(t, receiving);
     const r = await api<{ code: string; delivery: string }>(t, 'POST', '/api/v1/dossiers', {
       token: receiving,
-      body: { procedureCode: P, channel: 1, applicant: { kind: 'citizen', name: 'Lê Văn Quầy', identifier: '001099000111', email: 'quay@example.vn' }, form: FORM, components: [{ code: 'T-01', uploadId: up }] },
+      body: {
+        procedureCode: P,
+        channel: 1,
+        applicant: { kind: 'citizen', name: 'Lê Văn Quầy', identifier: '001099000111', email: 'quay@example.vn' },
+        form: FORM,
+        components: [{ code: 'T-01', uploadId: up }],
+      },
     });
     expect(r.status).toBe(201);
     expect(r.body.delivery).toBe('desk');
-    for (const [who, body] of [['lanhdao', { action: 'assign', assignee: 'chuyenvien' }], ['chuyenvien', { action: 'propose' }], ['ky', { action: 'approve' }]] as const) {
+    for (const [who, body] of [
+      ['lanhdao', { action: 'assign', assignee: 'chuyenvien' }],
+      ['chuyenvien', { action: 'propose' }],
+      ['ky', { action: 'approve' }],
+    ] as const) {
       expect((await act(t, await login(t, who), r.body.code, body)).status).toBe(200);
     }
     expect((await act(t, receiving, r.body.code, { action: 'return' })).status).toBe(200);
-    const mail = await t.ctx.database.db.selectFrom('notifications').select('body_text').where('dossier_code', '=', r.body.code).where('event', '=', 'dossier.returned').executeTakeFirstOrThrow();
+    const mail = await t.ctx.database.db
+      .selectFrom('notifications')
+      .select('body_text')
+      .where('dossier_code', '=', r.body.code)
+      .where('event', '=', 'dossier.returned')
+      .executeTakeFirstOrThrow();
     expect(mail.body_text).toContain('Ông/Bà nhận kết quả tại Bộ phận Một cửa');
   });
 

@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { act, citizenToken, fileOnline, importTestProcedures, samplePdf, TABLE_FORM, TABLE_PROCEDURE, TEST_PROCEDURE, uploadPdf, versionOf, type View } from '../../../test/dossier-fixtures.ts';
+import {
+  act,
+  citizenToken,
+  fileOnline,
+  importTestProcedures,
+  samplePdf,
+  TABLE_FORM,
+  TABLE_PROCEDURE,
+  TEST_PROCEDURE,
+  uploadPdf,
+  versionOf,
+  type View,
+} from '../../../test/dossier-fixtures.ts';
 import { api } from '../../../test/helpers.ts';
 import { readBack } from '../../platform/pdf/testing.ts';
 
@@ -23,7 +35,12 @@ const page = async (token: string, url: string) => {
   return { status: r.status, html: await r.text() };
 };
 const post = (token: string, url: string, fields: [string, string][]) =>
-  fetch(`${t.base}${url}`, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  fetch(`${t.base}${url}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
 const status = async (code: string) => (await act(t, tok.receiving, code, { action: 'return' })).body;
 /** The version a page's action forms carry (the hidden input), as a browser would send it. */
 const versionIn = (html: string, name = 'version') => {
@@ -54,25 +71,50 @@ describe('the officials’ dossier pages', () => {
     expect(detail.html).toContain('name="action" value="receive"');
     expect(detail.html).not.toContain('name="action" value="approve"');
     expect(versionIn(detail.html)).toBe('1');
-    const r = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'receive'], ['version', versionIn(detail.html)]]);
+    const r = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [
+      ['action', 'receive'],
+      ['version', versionIn(detail.html)],
+    ]);
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toBe(`/can-bo/ho-so/${body.code}?done=receive`);
 
     const fresh = await page(tok.receiving, `/can-bo/ho-so/${body.code}`);
-    const again = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'receive'], ['version', versionIn(fresh.html)]]);
+    const again = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [
+      ['action', 'receive'],
+      ['version', versionIn(fresh.html)],
+    ]);
     expect(again.status).toBe(409);
     const againHtml = await again.text();
     expect(againHtml).toContain('govuk-error-summary');
     expect(againHtml).toContain('Thao tác được phép');
 
     const leaderPage = await page(tok.leader, `/can-bo/ho-so/${body.code}`);
-    expect((await post(tok.leader, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'assign'], ['assignee', 'chuyenvien'], ['version', versionIn(leaderPage.html)]])).status).toBe(303);
+    expect(
+      (
+        await post(tok.leader, `/can-bo/ho-so/${body.code}/thao-tac`, [
+          ['action', 'assign'],
+          ['assignee', 'chuyenvien'],
+          ['version', versionIn(leaderPage.html)],
+        ])
+      ).status,
+    ).toBe(303);
     const specialistPage = await page(tok.specialist, `/can-bo/ho-so/${body.code}`);
-    const noItems = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'request_supplement'], ['items', '  '], ['version', versionIn(specialistPage.html)]]);
+    const noItems = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [
+      ['action', 'request_supplement'],
+      ['items', '  '],
+      ['version', versionIn(specialistPage.html)],
+    ]);
     expect(noItems.status).toBe(400);
-    const noVersion = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'request_supplement'], ['items', 'Thiếu bản sao giấy phép']]);
+    const noVersion = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [
+      ['action', 'request_supplement'],
+      ['items', 'Thiếu bản sao giấy phép'],
+    ]);
     expect(noVersion.status, 'a form without the version is refused').toBe(400);
-    const ok = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'request_supplement'], ['items', 'Thiếu bản sao giấy phép\nĐơn chưa ký tên'], ['version', versionIn(specialistPage.html)]]);
+    const ok = await post(tok.specialist, `/can-bo/ho-so/${body.code}/thao-tac`, [
+      ['action', 'request_supplement'],
+      ['items', 'Thiếu bản sao giấy phép\nĐơn chưa ký tên'],
+      ['version', versionIn(specialistPage.html)],
+    ]);
     expect(ok.status).toBe(303);
     const after = await page(tok.specialist, `/can-bo/ho-so/${body.code}`);
     expect(after.html).toContain('Chờ bổ sung hồ sơ');
@@ -92,8 +134,14 @@ describe('the officials’ dossier pages', () => {
     const queue = await page(tok.leader, '/can-bo/ho-so?queue=unit');
     expect(queue.html).toContain('name="codes"');
     // Each row with a checkbox carries the version it was listed at; the others are sent as a client read them.
-    const listed = async (c: string): Promise<[string, string][]> => [['codes', c], [`version.${c}`, queue.html.includes(`name="version.${c}"`) ? versionIn(queue.html, `version.${c}`) : String(await versionOf(t, tok.leader, c))]];
-    const r = await post(tok.leader, '/can-bo/ho-so/phan-cong', [...(await Promise.all([...codes, notReceived].map(listed))).flat(), ['assignee', 'chuyenvien']]);
+    const listed = async (c: string): Promise<[string, string][]> => [
+      ['codes', c],
+      [`version.${c}`, queue.html.includes(`name="version.${c}"`) ? versionIn(queue.html, `version.${c}`) : String(await versionOf(t, tok.leader, c))],
+    ];
+    const r = await post(tok.leader, '/can-bo/ho-so/phan-cong', [
+      ...(await Promise.all([...codes, notReceived].map(listed))).flat(),
+      ['assignee', 'chuyenvien'],
+    ]);
     expect(r.status).toBe(200);
     const html = await r.text();
     expect(html).toContain('Đã phân công 3 hồ sơ');
@@ -107,10 +155,17 @@ describe('the officials’ dossier pages', () => {
     const seen = await page(tok.receiving, `/can-bo/ho-so/${body.code}`);
     expect(seen.html).toContain('name="action" value="refuse"');
     // Someone else receives it meanwhile, from their own copy of the page.
-    const other = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'receive'], ['version', versionIn(seen.html)]]);
+    const other = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [
+      ['action', 'receive'],
+      ['version', versionIn(seen.html)],
+    ]);
     expect(other.status).toBe(303);
     // Refusing is still allowed on a received dossier, but it was chosen on the submitted one.
-    const stale = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [['action', 'refuse'], ['reason', 'Hồ sơ không thuộc thẩm quyền'], ['version', versionIn(seen.html)]]);
+    const stale = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac`, [
+      ['action', 'refuse'],
+      ['reason', 'Hồ sơ không thuộc thẩm quyền'],
+      ['version', versionIn(seen.html)],
+    ]);
     expect(stale.status).toBe(409);
     expect(stale.headers.get('content-type')).toMatch(/text\/html/);
     const html = await stale.text();
@@ -119,7 +174,11 @@ describe('the officials’ dossier pages', () => {
     expect(html).toContain(`href="/can-bo/ho-so/${body.code}"`);
     expect(html, 'the page shows the current state').toContain('Đã tiếp nhận, chờ phân công');
     expect(versionIn(html), 'its forms carry the current version').toBe('2');
-    const en = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac?lang=en`, [['action', 'refuse'], ['reason', 'Not within our remit'], ['version', '1']]);
+    const en = await post(tok.receiving, `/can-bo/ho-so/${body.code}/thao-tac?lang=en`, [
+      ['action', 'refuse'],
+      ['reason', 'Not within our remit'],
+      ['version', '1'],
+    ]);
     expect(en.status).toBe(409);
     expect(await en.text()).toContain('has changed since the page was opened');
     const log = await api<{ action: string }[]>(t, 'GET', `/api/v1/dossiers/${body.code}/actions`, { token: tok.receiving });
@@ -133,14 +192,25 @@ describe('the officials’ dossier pages', () => {
     const listedAt = versionIn(queue.html, `version.${body.code}`);
     // Still received, still assignable, but no longer what the leader saw: a new date was set meanwhile.
     expect((await act(t, tok.leader, body.code, { action: 'apologise', reason: 'Cần xác minh thêm', newDueDate: '2099-12-31' })).status).toBe(200);
-    const r = await post(tok.leader, '/can-bo/ho-so/phan-cong', [['codes', body.code], [`version.${body.code}`, listedAt], ['assignee', 'chuyenvien']]);
+    const r = await post(tok.leader, '/can-bo/ho-so/phan-cong', [
+      ['codes', body.code],
+      [`version.${body.code}`, listedAt],
+      ['assignee', 'chuyenvien'],
+    ]);
     expect(r.status).toBe(400);
     expect(await r.text()).toContain('đã thay đổi từ khi bạn mở trang');
     expect((await api<View>(t, 'GET', `/api/v1/dossiers/${body.code}`, { token: tok.leader })).body).toMatchObject({ status: 'received', assignee: null });
     const fresh = await page(tok.leader, `/can-bo/ho-so?queue=unit&q=${body.code}`);
-    const ok = await post(tok.leader, '/can-bo/ho-so/phan-cong', [['codes', body.code], [`version.${body.code}`, versionIn(fresh.html, `version.${body.code}`)], ['assignee', 'chuyenvien']]);
+    const ok = await post(tok.leader, '/can-bo/ho-so/phan-cong', [
+      ['codes', body.code],
+      [`version.${body.code}`, versionIn(fresh.html, `version.${body.code}`)],
+      ['assignee', 'chuyenvien'],
+    ]);
     expect(ok.status).toBe(200);
-    expect((await api<View>(t, 'GET', `/api/v1/dossiers/${body.code}`, { token: tok.leader })).body).toMatchObject({ status: 'processing', assignee: 'chuyenvien' });
+    expect((await api<View>(t, 'GET', `/api/v1/dossiers/${body.code}`, { token: tok.leader })).body).toMatchObject({
+      status: 'processing',
+      assignee: 'chuyenvien',
+    });
   });
 
   it('at the counter: the officer files for the applicant with the scan; a wrong identifier comes back next to its field, the scan kept', async () => {
@@ -150,7 +220,15 @@ describe('the officials’ dossier pages', () => {
     expect(blank.html).toContain('name="a.identifier"');
     expect(blank.html).toContain('name="file.0"');
     const fd = new FormData();
-    for (const [k, v] of Object.entries({ channel: '3', 'a.name': 'Đặng Văn Lâm', 'a.identifier': '12ab', 'a.phone': '0987654321', 'f.tenDoanhNghiep': 'Hộ kinh doanh Đặng Lâm', 'f.maSoThue': '0109876543' })) fd.append(k, v);
+    for (const [k, v] of Object.entries({
+      channel: '3',
+      'a.name': 'Đặng Văn Lâm',
+      'a.identifier': '12ab',
+      'a.phone': '0987654321',
+      'f.tenDoanhNghiep': 'Hộ kinh doanh Đặng Lâm',
+      'f.maSoThue': '0109876543',
+    }))
+      fd.append(k, v);
     fd.append('file.0', new Blob([new Uint8Array(await samplePdf())], { type: 'application/pdf' }), 'ban-quet.pdf');
     const bad = await fetch(`${t.base}${url}`, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${tok.receiving}` }, body: fd });
     expect(bad.status).toBe(400);
@@ -160,11 +238,22 @@ describe('the officials’ dossier pages', () => {
     expect(kept).toMatch(/^[0-9a-f-]{36}\|ban-quet\.pdf$/);
 
     const again = new FormData();
-    for (const [k, v] of Object.entries({ channel: '3', 'a.name': 'Đặng Văn Lâm', 'a.identifier': '001095004321', 'a.phone': '0987654321', 'f.tenDoanhNghiep': 'Hộ kinh doanh Đặng Lâm', 'f.maSoThue': '0109876543', 'kept.0': kept!.replace(/&amp;/g, '&') })) again.append(k, v);
+    for (const [k, v] of Object.entries({
+      channel: '3',
+      'a.name': 'Đặng Văn Lâm',
+      'a.identifier': '001095004321',
+      'a.phone': '0987654321',
+      'f.tenDoanhNghiep': 'Hộ kinh doanh Đặng Lâm',
+      'f.maSoThue': '0109876543',
+      'kept.0': kept!.replace(/&amp;/g, '&'),
+    }))
+      again.append(k, v);
     const ok = await fetch(`${t.base}${url}`, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${tok.receiving}` }, body: again });
     expect(ok.status).toBe(303);
     const code = decodeURIComponent(/\/can-bo\/ho-so\/([^?]+)\?done=receive/.exec(ok.headers.get('location') ?? '')?.[1] ?? '');
-    const view = await api<Omit<View, 'components'> & { channel: number; components: { fileName: string | null }[] }>(t, 'GET', `/api/v1/dossiers/${code}`, { token: tok.receiving });
+    const view = await api<Omit<View, 'components'> & { channel: number; components: { fileName: string | null }[] }>(t, 'GET', `/api/v1/dossiers/${code}`, {
+      token: tok.receiving,
+    });
     expect(view.body).toMatchObject({ status: 'received', channel: 3 });
     expect(view.body.components.map((c) => c.fileName)).toEqual(['ban-quet.pdf']);
     expect((await page(tok.specialist, url)).status).toBe(403);
@@ -180,7 +269,12 @@ describe('the official reads the e-form, not JSON', () => {
     expect(imported.status).toBe(200);
     const filed = await api<View>(t, 'POST', '/api/v1/dossiers', {
       token: citizen,
-      body: { procedureCode: TABLE_PROCEDURE.code, channel: 2, form: TABLE_FORM, components: [{ code: 'HD-01', uploadId: await uploadPdf(t, citizen, 'hoa-don.pdf') }] },
+      body: {
+        procedureCode: TABLE_PROCEDURE.code,
+        channel: 2,
+        form: TABLE_FORM,
+        components: [{ code: 'HD-01', uploadId: await uploadPdf(t, citizen, 'hoa-don.pdf') }],
+      },
     });
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     code = filed.body.code;
@@ -189,7 +283,10 @@ describe('the official reads the e-form, not JSON', () => {
   it('labelled values in the form’s order, codes by their names, dates dd/mm/yyyy, the table as a table', async () => {
     const { status, html } = await page(tok.receiving, `/can-bo/ho-so/${code}`);
     expect(status).toBe(200);
-    const labels = [...html.matchAll(/<dt class="govuk-summary-list__key">([^<]+)<\/dt><dd class="govuk-summary-list__value">([^<]*)<\/dd>/g)].map((m) => [m[1], m[2]]);
+    const labels = [...html.matchAll(/<dt class="govuk-summary-list__key">([^<]+)<\/dt><dd class="govuk-summary-list__value">([^<]*)<\/dd>/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
     expect(labels).toContainEqual(['Tên thương nhân xuất khẩu', 'Công ty TNHH Cà phê Tây Nguyên']);
     expect(labels).toContainEqual(['Nước nhập khẩu', 'Thái Lan']);
     expect(labels).toContainEqual(['Ngày hóa đơn', '05/03/2025']);

@@ -58,8 +58,22 @@ const leaderUnits = (p: Staff) => p.roles.filter((r) => r.role === 'unit_leader'
 /** An action form's fields, as the API's action body: empty inputs are absent, missing items one per line. */
 function actionBody(raw: Record<string, unknown>) {
   const s = (k: string) => (typeof raw[k] === 'string' && (raw[k] as string).trim() ? (raw[k] as string).trim() : undefined);
-  const items = s('items')?.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((reason) => ({ reason }));
-  return { action: s('action'), version: formVersion(raw.version), reason: s('reason'), items, assignee: s('assignee'), toUnit: s('toUnit'), newDueDate: s('newDueDate'), method: s('method'), note: s('note') };
+  const items = s('items')
+    ?.split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((reason) => ({ reason }));
+  return {
+    action: s('action'),
+    version: formVersion(raw.version),
+    reason: s('reason'),
+    items,
+    assignee: s('assignee'),
+    toUnit: s('toUnit'),
+    newDueDate: s('newDueDate'),
+    method: s('method'),
+    note: s('note'),
+  };
 }
 
 const APPLICANT_KEYS = ['name', 'identifier', 'phone', 'email', 'address'] as const;
@@ -67,8 +81,21 @@ const APPLICANT_KEYS = ['name', 'identifier', 'phone', 'email', 'address'] as co
 /** Applicant errors (`applicant.x`) next to the counter form's applicant inputs; the rest as on the applicant's own form. */
 function counterErrors(req: FastifyRequest, e: AppError, p: ProcedureDetail, kept: CounterValues['kept']): FormErrors {
   const applicant = (e.details ?? []).filter((d) => /^(body\.)?applicant\./.test(d.path));
-  const rest = new AppError(e.code, e.text, (e.details ?? []).filter((d) => !applicant.includes(d)));
-  const out = rest.details?.length || !applicant.length ? filingErrors(req, rest, fileSlots(p), kept.map((k) => ({ code: k.code, uploadId: k.uploadId, fileName: k.fileName })), p.eForm) : emptyErrors();
+  const rest = new AppError(
+    e.code,
+    e.text,
+    (e.details ?? []).filter((d) => !applicant.includes(d)),
+  );
+  const out =
+    rest.details?.length || !applicant.length
+      ? filingErrors(
+          req,
+          rest,
+          fileSlots(p),
+          kept.map((k) => ({ code: k.code, uploadId: k.uploadId, fileName: k.fileName })),
+          p.eForm,
+        )
+      : emptyErrors();
   for (const d of applicant) {
     const field = `a.${d.path.replace(/^(body\.)?applicant\./, '')}`;
     const text = t(req, d.message, d.messageEn);
@@ -81,21 +108,46 @@ function counterErrors(req: FastifyRequest, e: AppError, p: ProcedureDetail, kep
 export const dossierOfficeModule: Module = {
   name: 'dossiers-office',
   async routes(app, ctx) {
-    const detail = async (req: FastifyRequest, reply: FastifyReply, code: string, extra: { error?: string; errorHref?: string; done?: string } = {}, status = 200) => {
+    const detail = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      code: string,
+      extra: { error?: string; errorHref?: string; done?: string } = {},
+      status = 200,
+    ) => {
       const d = await getDossier(ctx, code, req.principal!);
       // The log and every official the page names (actors, assignees), in one query.
-      const [{ log, names }, units, specialists, proc] = await Promise.all([getActionLogWithNames(ctx, code, req.principal!, [d.assignee]), listUnits(ctx), specialistsOf(ctx, [d.handlingUnit]), getProcedure(ctx, d.procedureCode, { version: d.procedureVersion })]);
+      const [{ log, names }, units, specialists, proc] = await Promise.all([
+        getActionLogWithNames(ctx, code, req.principal!, [d.assignee]),
+        listUnits(ctx),
+        specialistsOf(ctx, [d.handlingUnit]),
+        getProcedure(ctx, d.procedureCode, { version: d.procedureVersion }),
+      ]);
       const forms = formsAvailable(await formFacts(ctx, d, log, req.principal!));
       // What the approver decides on: the specialist's proposal and the draft it carries.
       const proposal = d.status === 'proposed' ? log.findLast((e) => e.action === 'propose') : undefined;
       const draft = proposal ? await getResultDraft(ctx, d.code, req.principal!) : null;
-      return sendPage(reply, DossierDetailPage({ req, d, log, units, specialists, names, forms, proc, proposal: proposal ? { entry: proposal, draft } : undefined, ...extra }), status);
+      return sendPage(
+        reply,
+        DossierDetailPage({ req, d, log, units, specialists, names, forms, proc, proposal: proposal ? { entry: proposal, draft } : undefined, ...extra }),
+        status,
+      );
     };
 
     app.get('/can-bo/ho-so', { config: { access: OFFICIALS }, schema: { ...page, querystring: QueueQuery } }, async (req, reply) => {
-      const query: ListQuery = { queue: req.query.queue, status: req.query.status || undefined, procedure: req.query.procedure?.trim() || undefined, q: req.query.q?.trim() || undefined, page: req.query.page, pageSize: 25 };
+      const query: ListQuery = {
+        queue: req.query.queue,
+        status: req.query.status || undefined,
+        procedure: req.query.procedure?.trim() || undefined,
+        q: req.query.q?.trim() || undefined,
+        page: req.query.page,
+        pageSize: 25,
+      };
       const [result, specialists] = await Promise.all([listDossiers(ctx, req.principal!, query), specialistsOf(ctx, leaderUnits(asStaff(req)))]);
-      const names = await staffDisplayNames(ctx, result.items.map((d) => d.assignee));
+      const names = await staffDisplayNames(
+        ctx,
+        result.items.map((d) => d.assignee),
+      );
       return sendPage(reply, DossierQueuePage({ req, query, result, specialists, names }));
     });
 
@@ -112,7 +164,12 @@ export const dossierOfficeModule: Module = {
       for (const code of codes) {
         try {
           const version = formVersion(body[`version.${code}`]);
-          if (typeof version !== 'number') throw new AppError('VALIDATION_FAILED', { vi: 'Thiếu phiên bản hồ sơ: hãy tải lại danh sách', en: 'The dossier version is missing: reload the list' }, [{ path: `version.${code}`, message: 'Thiếu phiên bản hồ sơ', messageEn: 'missing dossier version' }]);
+          if (typeof version !== 'number')
+            throw new AppError(
+              'VALIDATION_FAILED',
+              { vi: 'Thiếu phiên bản hồ sơ: hãy tải lại danh sách', en: 'The dossier version is missing: reload the list' },
+              [{ path: `version.${code}`, message: 'Thiếu phiên bản hồ sơ', messageEn: 'missing dossier version' }],
+            );
           await takeAction(ctx, code.toUpperCase(), { action: 'assign', assignee, version }, req.principal!);
           ok.push(code);
         } catch (e) {
@@ -122,18 +179,25 @@ export const dossierOfficeModule: Module = {
       }
       const query: ListQuery = { queue: 'unit', page: 1, pageSize: 25 };
       const [result, specialists] = await Promise.all([listDossiers(ctx, req.principal!, query), specialistsOf(ctx, leaderUnits(asStaff(req)))]);
-      const names = await staffDisplayNames(ctx, result.items.map((d) => d.assignee));
+      const names = await staffDisplayNames(
+        ctx,
+        result.items.map((d) => d.assignee),
+      );
       return sendPage(reply, DossierQueuePage({ req, query, result, specialists, names, notice: { ok, failed } }), failed.length && !ok.length ? 400 : 200);
     });
 
-    app.get('/can-bo/ho-so/:code', { config: { access: OFFICIALS }, schema: { ...page, params: Code, querystring: z.object({ done: z.string().max(40).optional() }) } }, async (req, reply) =>
-      detail(req, reply, req.params.code, { done: req.query.done }),
+    app.get(
+      '/can-bo/ho-so/:code',
+      { config: { access: OFFICIALS }, schema: { ...page, params: Code, querystring: z.object({ done: z.string().max(40).optional() }) } },
+      async (req, reply) => detail(req, reply, req.params.code, { done: req.query.done }),
     );
 
     // The one-stop forms as the official's page links them: the PDF, or (history not calling for
     // the form, an internal form...) the error as a page, by the rule the API applies.
-    app.get('/can-bo/ho-so/:code/bieu-mau/:form', { config: { access: OFFICIALS }, schema: { ...page, params: z.object({ code: z.string().max(60), form: z.enum(FORM_CODES) }) } }, async (req, reply) =>
-      sendPdf(reply, await issueForm(ctx, req.params.code, req.params.form, req.principal!)),
+    app.get(
+      '/can-bo/ho-so/:code/bieu-mau/:form',
+      { config: { access: OFFICIALS }, schema: { ...page, params: z.object({ code: z.string().max(60), form: z.enum(FORM_CODES) }) } },
+      async (req, reply) => sendPdf(reply, await issueForm(ctx, req.params.code, req.params.form, req.principal!)),
     );
 
     app.post('/can-bo/ho-so/:code/thao-tac', { config: { access: ACTORS }, schema: { ...page, params: Code } }, async (req, reply) => {
@@ -146,78 +210,106 @@ export const dossierOfficeModule: Module = {
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         // Stale: the page is shown again as the dossier is now, the message linking to a fresh copy.
-        if (currentVersionOf(e) !== null) return detail(req, reply, code, { error: t(req, e.text.vi, e.text.en), errorHref: `/can-bo/ho-so/${encodeURIComponent(code)}` }, e.status);
+        if (currentVersionOf(e) !== null)
+          return detail(req, reply, code, { error: t(req, e.text.vi, e.text.en), errorHref: `/can-bo/ho-so/${encodeURIComponent(code)}` }, e.status);
         const fields = e.details?.filter((x) => x.path !== 'allowedActions').map((x) => t(req, x.message, x.messageEn)) ?? [];
         return detail(req, reply, code, { error: [t(req, e.text.vi, e.text.en), ...fields].join(' — ') }, e.status);
       }
     });
 
-    app.get('/can-bo/danh-gia', { config: { access: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'auditor', 'administrator'] }, schema: page }, async (req, reply) =>
-      sendPage(reply, RatingsPage({ req, data: await unitRatings(ctx, await coveredUnits(ctx, asStaff(req))) })),
+    app.get(
+      '/can-bo/danh-gia',
+      { config: { access: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'auditor', 'administrator'] }, schema: page },
+      async (req, reply) => sendPage(reply, RatingsPage({ req, data: await unitRatings(ctx, await coveredUnits(ctx, asStaff(req))) })),
     );
 
     // At the counter (channel 1) or from the post (channel 3): the officer files for the applicant
     // and the dossier is received at once, exactly as POST /api/v1/dossiers does for an officer.
-    app.get(COUNTER_URL, { config: { access: ['receiving_officer'] }, schema: { ...page, querystring: z.object({ q: z.string().max(200).default('') }) } }, async (req, reply) => {
-      const found = await searchProcedures(ctx, { q: req.query.q || undefined, page: 1, pageSize: 30 });
-      return sendPage(reply, CounterSearchPage({ req, q: req.query.q, items: found.items }));
-    });
+    app.get(
+      COUNTER_URL,
+      { config: { access: ['receiving_officer'] }, schema: { ...page, querystring: z.object({ q: z.string().max(200).default('') }) } },
+      async (req, reply) => {
+        const found = await searchProcedures(ctx, { q: req.query.q || undefined, page: 1, pageSize: 30 });
+        return sendPage(reply, CounterSearchPage({ req, q: req.query.q, items: found.items }));
+      },
+    );
     app.get(`${COUNTER_URL}/:code`, { config: { access: ['receiving_officer'] }, schema: { ...page, params: Code } }, async (req, reply) => {
       const p = await getProcedure(ctx, req.params.code);
-      return sendPage(reply, CounterFilingPage({ req, p, slots: fileSlots(p), values: { channel: '1', delivery: 'desk', applicant: {}, form: {}, kept: [] }, errors: emptyErrors() }));
+      return sendPage(
+        reply,
+        CounterFilingPage({
+          req,
+          p,
+          slots: fileSlots(p),
+          values: { channel: '1', delivery: 'desk', applicant: {}, form: {}, kept: [] },
+          errors: emptyErrors(),
+        }),
+      );
     });
     await app.register(async (plugin) => {
       const scope = plugin.withTypeProvider<ZodTypeProvider>();
       await scope.register(multipart, { limits: FILING_LIMITS, throwFileSizeLimit: true });
-      scope.post(`${COUNTER_URL}/:code`, { config: { access: ['receiving_officer'] }, schema: { ...page, params: Code, querystring: z.object({ _csrf: z.string().max(200).optional() }) } }, async (req, reply) => {
-        const p = await getProcedure(ctx, req.params.code);
-        const slots = fileSlots(p);
-        await using posted = await readForm(ctx, req, reply, slots.length);
-        const errors = emptyErrors();
-        // Scans stored by an earlier post of this form stay attached unless replaced or removed.
-        const kept = new Map<number, CounterValues['kept'][number]>();
-        for (const [k, v] of Object.entries(posted.fields)) {
-          const idx = Number(k.slice('kept.'.length));
-          const slot = slots[idx];
-          const [uploadId, fileName] = v.split('|');
-          if (k.startsWith('kept.') && slot && uploadId && !posted.fields[`remove.${idx}`]) kept.set(idx, { idx, code: slot.code, uploadId, fileName: fileName ?? '' });
-        }
-        for (const s of await storeFiles(ctx, req, posted.files, 'file.', errors, (i) => `c.${i}`)) {
-          if (slots[s.idx]) kept.set(s.idx, { idx: s.idx, code: slots[s.idx].code, uploadId: s.id, fileName: s.fileName });
-        }
-        const values: CounterValues = {
-          channel: posted.fields.channel === '3' ? '3' : '1',
-          delivery: posted.fields.delivery === 'online' || posted.fields.delivery === 'post' ? posted.fields.delivery : 'desk',
-          applicant: Object.fromEntries(APPLICANT_KEYS.map((k) => [k, (posted.fields[`a.${k}`] ?? '').trim()])),
-          form: formValues(p.eForm as Parameters<typeof formValues>[0], posted.fields),
-          kept: [...kept.values()].sort((a, b) => a.idx - b.idx),
-        };
-        const show = (errs: FormErrors, status: number) => sendPage(reply, CounterFilingPage({ req, p, slots, values, errors: errs }), status);
-        // "Thêm dòng" / "Xóa dòng" of an e-form table without JavaScript: the form again, a row more or less, nothing filed.
-        const rowIntent = rowIntentOf(posted.fields.intent);
-        if (rowIntent) {
-          values.form = applyRowIntent(p.eForm as Parameters<typeof formValues>[0], posted.fields, rowIntent).display;
-          return show(errors, errors.summary.length ? 400 : 200);
-        }
-        if (errors.summary.length) return show(errors, 400);
-        const a = values.applicant;
-        try {
-          const input = FileDossierInput.safeParse({
+      scope.post(
+        `${COUNTER_URL}/:code`,
+        { config: { access: ['receiving_officer'] }, schema: { ...page, params: Code, querystring: z.object({ _csrf: z.string().max(200).optional() }) } },
+        async (req, reply) => {
+          const p = await getProcedure(ctx, req.params.code);
+          const slots = fileSlots(p);
+          await using posted = await readForm(ctx, req, reply, slots.length);
+          const errors = emptyErrors();
+          // Scans stored by an earlier post of this form stay attached unless replaced or removed.
+          const kept = new Map<number, CounterValues['kept'][number]>();
+          for (const [k, v] of Object.entries(posted.fields)) {
+            const idx = Number(k.slice('kept.'.length));
+            const slot = slots[idx];
+            const [uploadId, fileName] = v.split('|');
+            if (k.startsWith('kept.') && slot && uploadId && !posted.fields[`remove.${idx}`])
+              kept.set(idx, { idx, code: slot.code, uploadId, fileName: fileName ?? '' });
+          }
+          for (const s of await storeFiles(ctx, req, posted.files, 'file.', errors, (i) => `c.${i}`)) {
+            if (slots[s.idx]) kept.set(s.idx, { idx: s.idx, code: slots[s.idx].code, uploadId: s.id, fileName: s.fileName });
+          }
+          const values: CounterValues = {
+            channel: posted.fields.channel === '3' ? '3' : '1',
+            delivery: posted.fields.delivery === 'online' || posted.fields.delivery === 'post' ? posted.fields.delivery : 'desk',
+            applicant: Object.fromEntries(APPLICANT_KEYS.map((k) => [k, (posted.fields[`a.${k}`] ?? '').trim()])),
+            form: formValues(p.eForm as Parameters<typeof formValues>[0], posted.fields),
+            kept: [...kept.values()].sort((a, b) => a.idx - b.idx),
+          };
+          const show = (errs: FormErrors, status: number) => sendPage(reply, CounterFilingPage({ req, p, slots, values, errors: errs }), status);
+          // "Thêm dòng" / "Xóa dòng" of an e-form table without JavaScript: the form again, a row more or less, nothing filed.
+          const rowIntent = rowIntentOf(posted.fields.intent);
+          if (rowIntent) {
+            values.form = applyRowIntent(p.eForm as Parameters<typeof formValues>[0], posted.fields, rowIntent).display;
+            return show(errors, errors.summary.length ? 400 : 200);
+          }
+          if (errors.summary.length) return show(errors, 400);
+          const a = values.applicant;
+          try {
+            const input = FileDossierInput.safeParse({
               procedureCode: p.code,
               channel: values.channel === '3' ? 3 : 1,
-              applicant: { kind: /^[0-9]{10}([0-9]{3})?$/.test(a.identifier) ? 'business' : 'citizen', name: a.name, identifier: a.identifier, phone: a.phone || null, email: a.email || null, address: a.address || null },
+              applicant: {
+                kind: /^[0-9]{10}([0-9]{3})?$/.test(a.identifier) ? 'business' : 'citizen',
+                name: a.name,
+                identifier: a.identifier,
+                phone: a.phone || null,
+                email: a.email || null,
+                address: a.address || null,
+              },
               delivery: values.delivery,
               form: values.form,
               components: values.kept.map((k) => ({ code: k.code, uploadId: k.uploadId })),
-          });
-          if (!input.success) throw fromZod(input.error);
-          const r = await fileDossier(ctx, input.data, req.principal!);
-          return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(r.code)}?done=receive`, 303);
-        } catch (e) {
-          if (!(e instanceof AppError)) throw e;
-          return show(counterErrors(req, e, p, values.kept), e.status);
-        }
-      });
+            });
+            if (!input.success) throw fromZod(input.error);
+            const r = await fileDossier(ctx, input.data, req.principal!);
+            return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(r.code)}?done=receive`, 303);
+          } catch (e) {
+            if (!(e instanceof AppError)) throw e;
+            return show(counterErrors(req, e, p, values.kept), e.status);
+          }
+        },
+      );
     });
   },
 };

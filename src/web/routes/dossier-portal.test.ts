@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../platform/auth/roles.ts';
 import { SESSION_COOKIE } from '../../platform/auth/sessions.ts';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { act, citizenToken, fileOnline, importTableProcedure, importTestProcedures, samplePdf, TABLE_FORM, TABLE_PROCEDURE, TEST_PROCEDURE } from '../../../test/dossier-fixtures.ts';
+import {
+  act,
+  citizenToken,
+  fileOnline,
+  importTableProcedure,
+  importTestProcedures,
+  samplePdf,
+  TABLE_FORM,
+  TABLE_PROCEDURE,
+  TEST_PROCEDURE,
+} from '../../../test/dossier-fixtures.ts';
 import { loadDraft } from '../../modules/dossiers/drafts.ts';
 import { recordResult } from '../../modules/results/record-result.ts';
 
@@ -13,8 +23,20 @@ import { recordResult } from '../../modules/results/record-result.ts';
  */
 let t: TestApp;
 const P = TEST_PROCEDURE.code;
-const minh: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-00000000a001', name: 'Trần Văn Minh', identifier: '001089012345', citizenKind: 'citizen' };
-const ha: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-00000000a002', name: 'Nguyễn Thị Thanh Hà', identifier: '079194006789', citizenKind: 'citizen' };
+const minh: Principal = {
+  kind: 'citizen',
+  id: '00000000-0000-4000-8000-00000000a001',
+  name: 'Trần Văn Minh',
+  identifier: '001089012345',
+  citizenKind: 'citizen',
+};
+const ha: Principal = {
+  kind: 'citizen',
+  id: '00000000-0000-4000-8000-00000000a002',
+  name: 'Nguyễn Thị Thanh Hà',
+  identifier: '079194006789',
+  citizenKind: 'citizen',
+};
 
 /** A browser: a cookie jar over fetch, never following redirects. */
 function browser(base: string) {
@@ -36,8 +58,16 @@ function browser(base: string) {
       return { status: r.status, html: await r.text(), location: r.headers.get('location') };
     },
     post: async (url: string, fields: Record<string, string>) =>
-      keep(await fetch(`${base}${url}`, { method: 'POST', headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' })),
-    multipart: async (url: string, fd: FormData) => keep(await fetch(`${base}${url}`, { method: 'POST', headers: { cookie: cookie(), accept: 'text/html' }, body: fd, redirect: 'manual' })),
+      keep(
+        await fetch(`${base}${url}`, {
+          method: 'POST',
+          headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+          body: new URLSearchParams(fields).toString(),
+          redirect: 'manual',
+        }),
+      ),
+    multipart: async (url: string, fd: FormData) =>
+      keep(await fetch(`${base}${url}`, { method: 'POST', headers: { cookie: cookie(), accept: 'text/html' }, body: fd, redirect: 'manual' })),
   };
   return b;
 }
@@ -119,7 +149,10 @@ describe('filing online', () => {
 
   it('keeps an uploaded file in the server-side draft, resumable on another device', async () => {
     const { html } = await b.page(`/nop-ho-so/${P}`);
-    const r = await b.multipart(formAction(html), fd({ intent: 'save', 'f.tenDoanhNghiep': 'Công ty TNHH Thử Nghiệm', 'f.maSoThue': '0101234567', 'file.0': await pdf() }));
+    const r = await b.multipart(
+      formAction(html),
+      fd({ intent: 'save', 'f.tenDoanhNghiep': 'Công ty TNHH Thử Nghiệm', 'f.maSoThue': '0101234567', 'file.0': await pdf() }),
+    );
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toBe(`/nop-ho-so/${P}?saved=1`);
     const draft = await loadDraft(t.ctx, minh.id, P);
@@ -141,7 +174,10 @@ describe('filing online', () => {
   it('refuses a file that is not what it claims, next to its input, and keeps the draft', async () => {
     const { html } = await b.page(`/nop-ho-so/${P}`);
     const fake = new File([new TextEncoder().encode('<script>alert(1)</script>')], 'giay-to.pdf', { type: 'application/pdf' });
-    const r = await b.multipart(formAction(html), fd({ intent: 'review', 'f.tenDoanhNghiep': 'Công ty TNHH Thử Nghiệm', 'f.maSoThue': '0101234567', 'file.1': fake }));
+    const r = await b.multipart(
+      formAction(html),
+      fd({ intent: 'review', 'f.tenDoanhNghiep': 'Công ty TNHH Thử Nghiệm', 'f.maSoThue': '0101234567', 'file.1': fake }),
+    );
     expect(r.status).toBe(400);
     const body = await r.text();
     expect(body).toMatch(/<a href="#c-1">giay-to\.pdf: /);
@@ -176,7 +212,11 @@ describe('filing online', () => {
     const again = await b.post(`/nop-ho-so/${P}/nop`, { _csrf: csrfIn(review.html), draft: draftField });
     expect(again.status).toBe(303);
     expect(again.headers.get('location')).toBe('/ho-so-cua-toi');
-    const n = await t.ctx.database.db.selectFrom('dossiers').select((e) => e.fn.countAll<number>().as('n')).where('owner_citizen_id', '=', minh.id).executeTakeFirstOrThrow();
+    const n = await t.ctx.database.db
+      .selectFrom('dossiers')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .where('owner_citizen_id', '=', minh.id)
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1);
   });
 
@@ -213,18 +253,47 @@ describe('filing online', () => {
     const officer = { receiving: await login(t, 'tiepnhan.xnk'), leader: await login(t, 'lanhdao'), specialist: await login(t, 'chuyenvien') };
     expect((await act(t, officer.receiving, code, { action: 'receive' })).status).toBe(200);
     expect((await act(t, officer.leader, code, { action: 'assign', assignee: 'chuyenvien' })).status).toBe(200);
-    expect((await act(t, officer.specialist, code, { action: 'request_supplement', items: [{ component: 'Đơn đề nghị', reason: 'Thiếu chữ ký của người đại diện' }] })).status).toBe(200);
+    expect(
+      (
+        await act(t, officer.specialist, code, {
+          action: 'request_supplement',
+          items: [{ component: 'Đơn đề nghị', reason: 'Thiếu chữ ký của người đại diện' }],
+        })
+      ).status,
+    ).toBe(200);
 
     let detail = await b.page(`/ho-so-cua-toi/${code}`);
     expect(detail.html).toContain('Việc bạn cần làm: bổ sung hồ sơ');
     expect(detail.html).toContain('Thiếu chữ ký của người đại diện');
     const action = /action="(\/ho-so-cua-toi\/[^"]+\/bo-sung\?_csrf=[^"]+)"/.exec(detail.html)![1].replace(/&amp;/g, '&');
-    const none = await b.multipart(action, (() => { const f = new FormData(); f.append('version', versionIn(detail.html)); f.append('file.0', new File([], ''), ''); return f; })());
+    const none = await b.multipart(
+      action,
+      (() => {
+        const f = new FormData();
+        f.append('version', versionIn(detail.html));
+        f.append('file.0', new File([], ''), '');
+        return f;
+      })(),
+    );
     expect(none.status).toBe(400);
     expect(await none.text()).toContain('Chọn ít nhất một tệp để bổ sung');
-    const sent = await b.multipart(action, (() => { const f = new FormData(); f.append('version', versionIn(detail.html)); return f; })());
+    const sent = await b.multipart(
+      action,
+      (() => {
+        const f = new FormData();
+        f.append('version', versionIn(detail.html));
+        return f;
+      })(),
+    );
     expect(sent.status).toBe(400);
-    const noVersion = await b.multipart(action, (() => { const f = new FormData(); f.append('file.0', new File(['x'], 'x.pdf')); return f; })());
+    const noVersion = await b.multipart(
+      action,
+      (() => {
+        const f = new FormData();
+        f.append('file.0', new File(['x'], 'x.pdf'));
+        return f;
+      })(),
+    );
     expect(noVersion.status).toBe(400);
     expect(await noVersion.text()).toContain('Trang đã cũ');
     const f = new FormData();
@@ -254,7 +323,14 @@ describe('filing online', () => {
     const partialHtml = await partial.text();
     expect(partialHtml).toContain('Chọn mức đánh giá cho &quot;Thái độ của cán bộ&quot;');
     expect(partialHtml).toMatch(/id="rate-timeliness-5" name="timeliness" type="radio" value="5" checked/);
-    const rated = await b.post(`/ho-so-cua-toi/${code}/danh-gia`, { _csrf: csrfIn(detail.html), timeliness: '5', attitude: '4', guidance: '4', result: '5', comment: 'Nhanh gọn' });
+    const rated = await b.post(`/ho-so-cua-toi/${code}/danh-gia`, {
+      _csrf: csrfIn(detail.html),
+      timeliness: '5',
+      attitude: '4',
+      guidance: '4',
+      result: '5',
+      comment: 'Nhanh gọn',
+    });
     expect(rated.status).toBe(303);
     detail = await b.page(rated.headers.get('location')!);
     expect(detail.html).toContain('Cảm ơn bạn đã đánh giá.');
@@ -278,9 +354,16 @@ describe('filing online', () => {
 });
 
 describe('forms sent from a page the dossier has moved past', () => {
-  const lan: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-00000000a003', name: 'Phạm Thị Lan', identifier: '079194001234', citizenKind: 'citizen' };
+  const lan: Principal = {
+    kind: 'citizen',
+    id: '00000000-0000-4000-8000-00000000a003',
+    name: 'Phạm Thị Lan',
+    identifier: '079194001234',
+    citizenKind: 'citizen',
+  };
   const newDossier = async () => (await fileOnline(t, await citizenToken(t, lan.id, lan.name, lan.identifier!))).body.code;
-  const actions = async (code: string, token: string) => (await api<{ action: string }[]>(t, 'GET', `/api/v1/dossiers/${code}/actions`, { token })).body.map((a) => a.action);
+  const actions = async (code: string, token: string) =>
+    (await api<{ action: string }[]>(t, 'GET', `/api/v1/dossiers/${code}/actions`, { token })).body.map((a) => a.action);
 
   it('withdrawing on a page opened before the dossier was received: 409, the page as it is now with a link to it, the reason kept, nothing done', async () => {
     const code = await newDossier();
@@ -333,17 +416,41 @@ describe('forms sent from a page the dossier has moved past', () => {
   });
 });
 
-
 describe('provide data only once: a document from the e-data repository instead of an upload', () => {
   const T = TABLE_PROCEDURE.code;
   const issue = async (owner: Principal & { kind: 'citizen' }, documentName: string, number: string, procedureCode: string) =>
-    t.ctx.database.db.transaction().execute(async (tx) =>
-      (await recordResult(t.ctx, tx, {
-        dossierCode: 'G12.99-250101-0001', procedureCode, documentName, kind: 'certificate', number,
-        issuerUnit: '000.05.00.G12', issuerName: 'Sở Công Thương', holder: { name: owner.name, identifier: owner.identifier! }, ownerCitizenId: owner.id,
-      }, new Uint8Array(await samplePdf()), 'staff:ky')).resultCode);
+    t.ctx.database.db.transaction().execute(
+      async (tx) =>
+        (
+          await recordResult(
+            t.ctx,
+            tx,
+            {
+              dossierCode: 'G12.99-250101-0001',
+              procedureCode,
+              documentName,
+              kind: 'certificate',
+              number,
+              issuerUnit: '000.05.00.G12',
+              issuerName: 'Sở Công Thương',
+              holder: { name: owner.name, identifier: owner.identifier! },
+              ownerCitizenId: owner.id,
+            },
+            new Uint8Array(await samplePdf()),
+            'staff:ky',
+          )
+        ).resultCode,
+    );
   const filedBy = async (p: Principal & { kind: 'citizen' }) =>
-    Number((await t.ctx.database.db.selectFrom('dossiers').select((e) => e.fn.countAll<number>().as('n')).where('owner_citizen_id', '=', p.id).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.ctx.database.db
+          .selectFrom('dossiers')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .where('owner_citizen_id', '=', p.id)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const fields = { intent: 'review', ...formFields(TABLE_FORM) };
   let foodSafety: string;
   let origin: string;
@@ -359,7 +466,7 @@ describe('provide data only once: a document from the e-data repository instead 
     b = await signedIn(minh);
   });
 
-  it('offers, under each file input, only the citizen\'s results of the kind the component asks for', async () => {
+  it("offers, under each file input, only the citizen's results of the kind the component asks for", async () => {
     const { html } = await b.page(`/nop-ho-so/${T}`);
     // "Hóa đơn thương mại": nothing in the repository is an invoice, so no select (the C/O is not offered).
     expect(html).not.toContain('name="reuse.0"');
@@ -382,7 +489,7 @@ describe('provide data only once: a document from the e-data repository instead 
     expect((await loadDraft(t.ctx, minh.id, T))?.components ?? []).toEqual([]);
   });
 
-  it('refuses another citizen\'s result next to the slot, and files nothing', async () => {
+  it("refuses another citizen's result next to the slot, and files nothing", async () => {
     const before = await filedBy(minh as Principal & { kind: 'citizen' });
     const { html } = await b.page(`/nop-ho-so/${T}`);
     const r = await b.multipart(formAction(html), fd({ ...fields, 'reuse.1': others }));
@@ -416,7 +523,9 @@ describe('provide data only once: a document from the e-data repository instead 
     expect(filed.status).toBe(303);
     const code = decodeURIComponent(filed.headers.get('location')!.split('ma=')[1]);
     expect(await filedBy(minh as Principal & { kind: 'citizen' })).toBe(before + 1);
-    const view = await fetch(`${t.base}/api/v1/dossiers/${encodeURIComponent(code)}`, { headers: { cookie: `${SESSION_COOKIE}=${b.jar.get(SESSION_COOKIE)}`, accept: 'application/json' } });
+    const view = await fetch(`${t.base}/api/v1/dossiers/${encodeURIComponent(code)}`, {
+      headers: { cookie: `${SESSION_COOKIE}=${b.jar.get(SESSION_COOKIE)}`, accept: 'application/json' },
+    });
     expect(view.status).toBe(200);
     const d = (await view.json()) as { components: { code: string | null; reused: boolean; fileName: string | null }[] };
     expect(d.components[0]).toMatchObject({ code: 'AT-01', reused: true, fileName: `${foodSafety}.pdf` });
@@ -437,7 +546,10 @@ const tableProcedure = () => (imported ??= importTableProcedure(t));
 function formFields(form: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(form)) {
-    if (Array.isArray(v)) v.forEach((row: Record<string, unknown>, i) => { for (const [c, x] of Object.entries(row)) out[`f.${k}.${i}.${c}`] = String(x); });
+    if (Array.isArray(v))
+      v.forEach((row: Record<string, unknown>, i) => {
+        for (const [c, x] of Object.entries(row)) out[`f.${k}.${i}.${c}`] = String(x);
+      });
     else out[`f.${k}`] = String(v);
   }
   return out;
@@ -445,7 +557,13 @@ function formFields(form: Record<string, unknown>): Record<string, string> {
 
 describe('an e-form with a table, on the filing page', () => {
   const T = TABLE_PROCEDURE.code;
-  const lan: Principal = { kind: 'citizen', id: '00000000-0000-4000-8000-00000000a003', name: 'Lê Thị Lan', identifier: '001190000003', citizenKind: 'citizen' };
+  const lan: Principal = {
+    kind: 'citizen',
+    id: '00000000-0000-4000-8000-00000000a003',
+    name: 'Lê Thị Lan',
+    identifier: '001190000003',
+    citizenKind: 'citizen',
+  };
   let b: Browser;
   beforeAll(async () => {
     await tableProcedure();
@@ -468,20 +586,36 @@ describe('an e-form with a table, on the filing page', () => {
 
   it('in English, the labels, columns, choices and hints the schema has in English', async () => {
     const { html } = await b.page(`/nop-ho-so/${T}?lang=en`);
-    for (const en of ['Exporter name', '<option value="TH">Thailand</option>', 'HS code', 'Add a row', '10 or 13 digits', 'Wholly obtained', 'Row 1']) expect(html).toContain(en);
+    for (const en of ['Exporter name', '<option value="TH">Thailand</option>', 'HS code', 'Add a row', '10 or 13 digits', 'Wholly obtained', 'Row 1'])
+      expect(html).toContain(en);
     await b.get(`/nop-ho-so/${T}?lang=vi`);
   });
 
   it('every link of the error summary leads to an input on the page, table cells included, and names the field by its label', async () => {
     const { html } = await b.page(`/nop-ho-so/${T}`);
-    const r = await b.multipart(formAction(html), fd({ intent: 'review', ...formFields({ ...TABLE_FORM, maSoThue: '12', ngayHoaDon: '31/02/2025', nuocNhapKhau: '', hangHoa: [TABLE_FORM.hangHoa[0], { moTa: 'Hạt tiêu', maHS: 'abc', soLuong: 5 }] }) }));
+    const r = await b.multipart(
+      formAction(html),
+      fd({
+        intent: 'review',
+        ...formFields({
+          ...TABLE_FORM,
+          maSoThue: '12',
+          ngayHoaDon: '31/02/2025',
+          nuocNhapKhau: '',
+          hangHoa: [TABLE_FORM.hangHoa[0], { moTa: 'Hạt tiêu', maHS: 'abc', soLuong: 5 }],
+        }),
+      }),
+    );
     expect(r.status).toBe(400);
     const body = await r.text();
     const summary = /<div class="govuk-error-summary__body">([\s\S]*?)<\/div>/.exec(body)![1];
     const links = [...summary.matchAll(/<a href="#([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]);
     expect(links.length).toBeGreaterThanOrEqual(4);
     for (const [id] of links) expect(body).toContain(`id="${id}"`);
-    expect(links).toContainEqual(['f-hangHoa-1-maHS', 'Dòng 2, cột «Mã HS» của bảng «Danh mục hàng hóa» không đúng định dạng: 6 hoặc 8 chữ số, ví dụ 85176200']);
+    expect(links).toContainEqual([
+      'f-hangHoa-1-maHS',
+      'Dòng 2, cột «Mã HS» của bảng «Danh mục hàng hóa» không đúng định dạng: 6 hoặc 8 chữ số, ví dụ 85176200',
+    ]);
     expect(links).toContainEqual(['f-hangHoa-1-donViTinh', 'Dòng 2, cột «Đơn vị tính» của bảng «Danh mục hàng hóa» chưa được nhập']);
     expect(links).toContainEqual(['f-nuocNhapKhau', '«Nước nhập khẩu» chưa được chọn']);
     expect(links).toContainEqual(['f-maSoThue', '«Mã số thuế» không đúng định dạng: 10 hoặc 13 chữ số, ví dụ 0101234567']);
@@ -492,7 +626,10 @@ describe('an e-form with a table, on the filing page', () => {
 
   it('"Thêm dòng" without JavaScript shows the form again with one more row, keeping what was typed', async () => {
     const { html } = await b.page(`/nop-ho-so/${T}`);
-    const r = await b.multipart(formAction(html), fd({ intent: 'add-row:hangHoa', 'f.tenDoanhNghiep': 'Công ty TNHH Hạt Điều', 'f.hangHoa.0.moTa': 'Hạt điều nhân', 'f.hangHoa.0.maHS': '08013200' }));
+    const r = await b.multipart(
+      formAction(html),
+      fd({ intent: 'add-row:hangHoa', 'f.tenDoanhNghiep': 'Công ty TNHH Hạt Điều', 'f.hangHoa.0.moTa': 'Hạt điều nhân', 'f.hangHoa.0.maHS': '08013200' }),
+    );
     expect(r.status).toBe(200);
     const body = await r.text();
     expect(body).not.toContain('govuk-error-summary');
@@ -504,12 +641,18 @@ describe('an e-form with a table, on the filing page', () => {
     // Now two rows: each may be removed.
     expect(/<button[^>]*value="remove-row:hangHoa:0"[^>]*>/.exec(body)?.[0]).not.toContain('hidden');
     // Kept in the draft as well, as on "Lưu nháp".
-    expect((await loadDraft(t.ctx, lan.id, T))?.form).toEqual({ tenDoanhNghiep: 'Công ty TNHH Hạt Điều', hangHoa: [{ moTa: 'Hạt điều nhân', maHS: '08013200' }] });
+    expect((await loadDraft(t.ctx, lan.id, T))?.form).toEqual({
+      tenDoanhNghiep: 'Công ty TNHH Hạt Điều',
+      hangHoa: [{ moTa: 'Hạt điều nhân', maHS: '08013200' }],
+    });
   });
 
   it('"Xóa dòng" without JavaScript removes that row and keeps the others', async () => {
     const { html } = await b.page(`/nop-ho-so/${T}`);
-    const r = await b.multipart(formAction(html), fd({ intent: 'remove-row:hangHoa:1', 'f.hangHoa.0.moTa': 'Một', 'f.hangHoa.1.moTa': 'Hai', 'f.hangHoa.2.moTa': 'Ba' }));
+    const r = await b.multipart(
+      formAction(html),
+      fd({ intent: 'remove-row:hangHoa:1', 'f.hangHoa.0.moTa': 'Một', 'f.hangHoa.1.moTa': 'Hai', 'f.hangHoa.2.moTa': 'Ba' }),
+    );
     expect(r.status).toBe(200);
     const body = await r.text();
     expect(body).toMatch(/name="f.hangHoa.0.moTa"[^>]*value="Một"/);

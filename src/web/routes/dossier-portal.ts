@@ -63,7 +63,12 @@ export async function sendTrackPage(ctx: Ctx, req: FastifyRequest, reply: Fastif
 }
 
 async function isRated(ctx: Ctx, code: string): Promise<boolean> {
-  const r = await ctx.database.db.selectFrom('dossier_ratings as r').innerJoin('dossiers as d', 'd.id', 'r.dossier_id').select('d.code').where('d.code', '=', code).executeTakeFirst();
+  const r = await ctx.database.db
+    .selectFrom('dossier_ratings as r')
+    .innerJoin('dossiers as d', 'd.id', 'r.dossier_id')
+    .select('d.code')
+    .where('d.code', '=', code)
+    .executeTakeFirst();
   return Boolean(r);
 }
 
@@ -78,7 +83,12 @@ function supplementItems(log: Awaited<ReturnType<typeof getActionLog>>): Supplem
 function postedFiling(fields: Record<string, string>): DraftFiling {
   const v = (k: string, max: number) => (fields[k] ?? '').trim().slice(0, max);
   const d = fields.delivery;
-  return { email: v('contact.email', 320), phone: v('contact.phone', 40), address: v('contact.address', 500), delivery: d === 'desk' || d === 'post' ? d : 'online' };
+  return {
+    email: v('contact.email', 320),
+    phone: v('contact.phone', 40),
+    address: v('contact.address', 500),
+    delivery: d === 'desk' || d === 'post' ? d : 'online',
+  };
 }
 
 const EMAIL = z.email();
@@ -91,7 +101,8 @@ function checkContact(req: FastifyRequest, f: DraftFiling, into: FormErrors) {
     into.fields[`contact.${k}`] = text;
     into.summary.push({ href: `#contact-${k}`, text });
   };
-  if (f.email && !EMAIL.safeParse(f.email).success) add('email', 'Thư điện tử không đúng dạng, ví dụ: ten@example.vn', 'The E-mail is not an address, for example name@example.vn');
+  if (f.email && !EMAIL.safeParse(f.email).success)
+    add('email', 'Thư điện tử không đúng dạng, ví dụ: ten@example.vn', 'The E-mail is not an address, for example name@example.vn');
   if (f.phone && !PHONE.test(f.phone)) add('phone', 'Số điện thoại gồm 8–15 chữ số, ví dụ: 0912345678', 'The Phone needs 8–15 digits, for example 0912345678');
   if (f.delivery === 'post' && !f.address) add('address', 'Cần nhập Địa chỉ để nhận kết quả qua bưu chính', 'Enter the Address to receive the result by post');
 }
@@ -99,7 +110,16 @@ function checkContact(req: FastifyRequest, f: DraftFiling, into: FormErrors) {
 /** Filing errors about the applicant's contact details next to their inputs; the rest as the filing form places them. */
 function contactFirst(req: FastifyRequest, e: AppError, rest: (e: AppError) => FormErrors): FormErrors {
   const mine = (e.details ?? []).filter((d) => /^(body\.)?applicant\.(email|phone|address)$/.test(d.path));
-  const out = mine.length && mine.length === e.details?.length ? emptyErrors() : rest(new AppError(e.code, e.text, (e.details ?? []).filter((d) => !mine.includes(d))));
+  const out =
+    mine.length && mine.length === e.details?.length
+      ? emptyErrors()
+      : rest(
+          new AppError(
+            e.code,
+            e.text,
+            (e.details ?? []).filter((d) => !mine.includes(d)),
+          ),
+        );
   for (const d of mine) {
     const k = d.path.replace(/^(body\.)?applicant\./, '');
     const text = t(req, d.message, d.messageEn);
@@ -117,19 +137,42 @@ export const dossierPortalModule: Module = {
       return { email: c.email ?? '', phone: c.phone ?? '', address: c.address ?? '' };
     };
     // ── Filing ──────────────────────────────────────────────────────────────
-    const showForm = async (req: FastifyRequest, reply: FastifyReply, p: ProcedureDetail, opts: { errors?: FormErrors; values?: Record<string, unknown>; filing?: DraftFiling; saved?: boolean; status?: number } = {}) => {
+    const showForm = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      p: ProcedureDetail,
+      opts: { errors?: FormErrors; values?: Record<string, unknown>; filing?: DraftFiling; saved?: boolean; status?: number } = {},
+    ) => {
       const slots = fileSlots(p);
       const [draft, reusable] = await Promise.all([loadDraft(ctx, citizen(req).id, p.code), listReusableResults(ctx, citizen(req), slots)]);
       // What the applicant typed, else the draft's, else the account's contact details (from the national SSO's claims).
       const filing = opts.filing ?? draft?.filing ?? { ...(await contactOf(citizen(req).id)), delivery: 'online' as const };
       // "Provide data only once": valid results in the applicant's repository can stand in for an
       // upload, each offered only for the components that ask for its kind of document.
-      const repository = Object.fromEntries([...reusable.bySlot].map(([code, rs]) => [code, rs.map((r) => ({ resultCode: r.resultCode, label: `${r.documentName} — ${r.number}` }))]));
-      return sendPage(reply, DossierFilePage({ req, p, slots, draft, values: opts.values ?? draft?.form ?? {}, filing, errors: opts.errors ?? NO_ERRORS, saved: opts.saved, repository }), opts.status ?? 200);
+      const repository = Object.fromEntries(
+        [...reusable.bySlot].map(([code, rs]) => [code, rs.map((r) => ({ resultCode: r.resultCode, label: `${r.documentName} — ${r.number}` }))]),
+      );
+      return sendPage(
+        reply,
+        DossierFilePage({
+          req,
+          p,
+          slots,
+          draft,
+          values: opts.values ?? draft?.form ?? {},
+          filing,
+          errors: opts.errors ?? NO_ERRORS,
+          saved: opts.saved,
+          repository,
+        }),
+        opts.status ?? 200,
+      );
     };
 
-    app.get('/nop-ho-so/:code', { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: z.object({ saved: z.string().max(2).optional() }) } }, async (req, reply) =>
-      showForm(req, reply, await getProcedure(ctx, req.params.code), { saved: req.query.saved === '1' }),
+    app.get(
+      '/nop-ho-so/:code',
+      { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: z.object({ saved: z.string().max(2).optional() }) } },
+      async (req, reply) => showForm(req, reply, await getProcedure(ctx, req.params.code), { saved: req.query.saved === '1' }),
     );
 
     // Multipart parsing lives in this encapsulated scope only, as in the uploads module.
@@ -138,97 +181,121 @@ export const dossierPortalModule: Module = {
       await scope.register(multipart, { limits: FILING_LIMITS, throwFileSizeLimit: true });
 
       // The filing form posts here: files become uploads at once and everything goes into the draft.
-      scope.post('/nop-ho-so/:code', { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: MultipartQuery } }, async (req, reply) => {
-        const p = await getProcedure(ctx, req.params.code);
-        const me = citizen(req);
-        const slots = fileSlots(p);
-        await using posted = await readForm(ctx, req, reply, slots.length);
-        const errors = emptyErrors();
-        const draft = await loadDraft(ctx, me.id, p.code);
-        const comps = new Map((draft?.components ?? []).map((c) => [c.code, c]));
-        for (const s of slots) if (posted.fields[`remove.${s.idx}`] === '1') comps.delete(s.code);
-        const stored = await storeFiles(ctx, req, posted.files, 'file.', errors, (i) => `c.${i}`);
-        for (const f of stored) {
-          const s = slots[f.idx];
-          if (s) comps.set(s.code, { code: s.code, uploadId: f.id, fileName: f.fileName });
-        }
-        // A document picked from the e-data repository, for a slot that got no new file: stored like an upload.
-        const reusable = slots.some((s) => (posted.fields[`reuse.${s.idx}`] ?? '').trim()) ? await listReusableResults(ctx, me, slots) : null;
-        for (const s of slots) {
-          const pick = (posted.fields[`reuse.${s.idx}`] ?? '').trim();
-          if (!pick || posted.files.some((f) => f.field === `file.${s.idx}`)) continue;
-          if (comps.get(s.code)?.reusedFrom === pick.toUpperCase()) continue; // already attached: no second copy
-          try {
-            // One of the applicant's own results, but not the kind of document this component asks for.
-            const own = reusable?.all.find((r) => r.resultCode === pick.toUpperCase());
-            if (own?.status === 'valid' && !reusable?.bySlot.get(s.code)?.some((r) => r.resultCode === own.resultCode)) {
-              throw new AppError('VALIDATION_FAILED', { vi: `${own.documentName} không phải là giấy tờ «${s.name}»: hãy chọn giấy tờ khác hoặc tải tệp lên`, en: `${own.documentName} is not the document “${s.name}”: pick another document or upload a file` });
-            }
-            const up = await reuseResult(ctx, pick.slice(0, 100), me);
-            comps.set(s.code, { code: s.code, uploadId: up.id, fileName: up.fileName, reusedFrom: up.reusedFrom ?? pick });
-          } catch (e) {
-            if (!(e instanceof AppError) || e.status >= 500) throw e;
-            const name = `c.${s.idx}`;
-            const text = t(req, e.text.vi, e.text.en);
-            errors.fields[name] ??= text;
-            errors.summary.push({ href: `#c-${s.idx}-reuse`, text });
+      scope.post(
+        '/nop-ho-so/:code',
+        { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: MultipartQuery } },
+        async (req, reply) => {
+          const p = await getProcedure(ctx, req.params.code);
+          const me = citizen(req);
+          const slots = fileSlots(p);
+          await using posted = await readForm(ctx, req, reply, slots.length);
+          const errors = emptyErrors();
+          const draft = await loadDraft(ctx, me.id, p.code);
+          const comps = new Map((draft?.components ?? []).map((c) => [c.code, c]));
+          for (const s of slots) if (posted.fields[`remove.${s.idx}`] === '1') comps.delete(s.code);
+          const stored = await storeFiles(ctx, req, posted.files, 'file.', errors, (i) => `c.${i}`);
+          for (const f of stored) {
+            const s = slots[f.idx];
+            if (s) comps.set(s.code, { code: s.code, uploadId: f.id, fileName: f.fileName });
           }
-        }
-        const form = formValues(p.eForm as Parameters<typeof formValues>[0], posted.fields);
-        const components = slots.map((s) => comps.get(s.code)).filter((c): c is DraftComponent => Boolean(c));
-        const filing = postedFiling(posted.fields);
-        await saveDraft(ctx, me.id, p.code, { form, components, filing });
-        // "Thêm dòng" / "Xóa dòng" without JavaScript: the same form again, a row more or less, nothing checked yet.
-        const rowIntent = rowIntentOf(posted.fields.intent);
-        if (rowIntent) {
-          const { display } = applyRowIntent(p.eForm as Parameters<typeof formValues>[0], posted.fields, rowIntent);
-          return showForm(req, reply, p, { errors, values: display, filing, status: errors.summary.length ? 400 : 200 });
-        }
-        if (posted.fields.intent !== 'save') {
-          checkContact(req, filing, errors);
-          checkDraft(req, p, slots, form, components, errors);
-        }
-        if (errors.summary.length) return showForm(req, reply, p, { errors, values: form, filing, status: 400 });
-        return reply.redirect(posted.fields.intent === 'save' ? `${fileUrl(p.code)}?saved=1` : `${fileUrl(p.code)}/xem-lai`, 303);
-      });
+          // A document picked from the e-data repository, for a slot that got no new file: stored like an upload.
+          const reusable = slots.some((s) => (posted.fields[`reuse.${s.idx}`] ?? '').trim()) ? await listReusableResults(ctx, me, slots) : null;
+          for (const s of slots) {
+            const pick = (posted.fields[`reuse.${s.idx}`] ?? '').trim();
+            if (!pick || posted.files.some((f) => f.field === `file.${s.idx}`)) continue;
+            if (comps.get(s.code)?.reusedFrom === pick.toUpperCase()) continue; // already attached: no second copy
+            try {
+              // One of the applicant's own results, but not the kind of document this component asks for.
+              const own = reusable?.all.find((r) => r.resultCode === pick.toUpperCase());
+              if (own?.status === 'valid' && !reusable?.bySlot.get(s.code)?.some((r) => r.resultCode === own.resultCode)) {
+                throw new AppError('VALIDATION_FAILED', {
+                  vi: `${own.documentName} không phải là giấy tờ «${s.name}»: hãy chọn giấy tờ khác hoặc tải tệp lên`,
+                  en: `${own.documentName} is not the document “${s.name}”: pick another document or upload a file`,
+                });
+              }
+              const up = await reuseResult(ctx, pick.slice(0, 100), me);
+              comps.set(s.code, { code: s.code, uploadId: up.id, fileName: up.fileName, reusedFrom: up.reusedFrom ?? pick });
+            } catch (e) {
+              if (!(e instanceof AppError) || e.status >= 500) throw e;
+              const name = `c.${s.idx}`;
+              const text = t(req, e.text.vi, e.text.en);
+              errors.fields[name] ??= text;
+              errors.summary.push({ href: `#c-${s.idx}-reuse`, text });
+            }
+          }
+          const form = formValues(p.eForm as Parameters<typeof formValues>[0], posted.fields);
+          const components = slots.map((s) => comps.get(s.code)).filter((c): c is DraftComponent => Boolean(c));
+          const filing = postedFiling(posted.fields);
+          await saveDraft(ctx, me.id, p.code, { form, components, filing });
+          // "Thêm dòng" / "Xóa dòng" without JavaScript: the same form again, a row more or less, nothing checked yet.
+          const rowIntent = rowIntentOf(posted.fields.intent);
+          if (rowIntent) {
+            const { display } = applyRowIntent(p.eForm as Parameters<typeof formValues>[0], posted.fields, rowIntent);
+            return showForm(req, reply, p, { errors, values: display, filing, status: errors.summary.length ? 400 : 200 });
+          }
+          if (posted.fields.intent !== 'save') {
+            checkContact(req, filing, errors);
+            checkDraft(req, p, slots, form, components, errors);
+          }
+          if (errors.summary.length) return showForm(req, reply, p, { errors, values: form, filing, status: 400 });
+          return reply.redirect(posted.fields.intent === 'save' ? `${fileUrl(p.code)}?saved=1` : `${fileUrl(p.code)}/xem-lai`, 303);
+        },
+      );
 
       // The applicant sends what an official asked for: one file per listed item.
-      scope.post('/ho-so-cua-toi/:code/bo-sung', { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: MultipartQuery } }, async (req, reply) => {
-        const { code } = req.params;
-        const [d, log] = await Promise.all([getDossier(ctx, code, req.principal!), getActionLog(ctx, code, req.principal!)]);
-        const items = supplementItems(log);
-        await using posted = await readForm(ctx, req, reply, items.length);
-        const errors = emptyErrors();
-        let status = 400;
-        // The page's version: the request is what the applicant saw (see stale below).
-        const version = formVersion(posted.fields.version);
-        if (typeof version !== 'number') errors.summary.push({ href: `/ho-so-cua-toi/${encodeURIComponent(d.code)}`, text: t(req, 'Trang đã cũ: hãy tải lại trang hồ sơ rồi gửi lại', 'This page is out of date: reload the dossier page and send again') });
-        const stored = errors.summary.length ? [] : await storeFiles(ctx, req, posted.files.filter((f) => Number(f.field.slice(5)) < items.length), 'file.', errors, (i) => `s.${i}`);
-        if (!stored.length && !errors.summary.length) {
-          errors.fields['s.0'] = t(req, 'Chọn ít nhất một tệp để bổ sung', 'Choose at least one file to send');
-          errors.summary.push({ href: '#s-0', text: errors.fields['s.0'] });
-        }
-        if (!errors.summary.length) {
-          const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
-          const slots = fileSlots(proc);
-          const components = stored.map((f) => {
-            const it = items[f.idx];
-            const match = slots.find((s) => s.code === it.component || s.name === it.component);
-            return { code: match?.code ?? null, name: (it.component ?? it.reason).slice(0, 1000), uploadId: f.id };
-          });
-          try {
-            await takeAction(ctx, d.code, { action: 'supplement', components, version: version as number }, req.principal!);
-            return reply.redirect(`/ho-so-cua-toi/${encodeURIComponent(d.code)}?xong=supplemented`, 303);
-          } catch (e) {
-            if (!(e instanceof AppError) || e.status >= 500) throw e;
-            // Stale: the page below is the dossier as it is now; the message links to a fresh copy.
-            const stale = currentVersionOf(e) !== null;
-            if (stale) status = e.status;
-            errors.summary.push({ href: stale ? `/ho-so-cua-toi/${encodeURIComponent(d.code)}` : undefined, text: t(req, e.text.vi, e.text.en) });
+      scope.post(
+        '/ho-so-cua-toi/:code/bo-sung',
+        { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: MultipartQuery } },
+        async (req, reply) => {
+          const { code } = req.params;
+          const [d, log] = await Promise.all([getDossier(ctx, code, req.principal!), getActionLog(ctx, code, req.principal!)]);
+          const items = supplementItems(log);
+          await using posted = await readForm(ctx, req, reply, items.length);
+          const errors = emptyErrors();
+          let status = 400;
+          // The page's version: the request is what the applicant saw (see stale below).
+          const version = formVersion(posted.fields.version);
+          if (typeof version !== 'number')
+            errors.summary.push({
+              href: `/ho-so-cua-toi/${encodeURIComponent(d.code)}`,
+              text: t(req, 'Trang đã cũ: hãy tải lại trang hồ sơ rồi gửi lại', 'This page is out of date: reload the dossier page and send again'),
+            });
+          const stored = errors.summary.length
+            ? []
+            : await storeFiles(
+                ctx,
+                req,
+                posted.files.filter((f) => Number(f.field.slice(5)) < items.length),
+                'file.',
+                errors,
+                (i) => `s.${i}`,
+              );
+          if (!stored.length && !errors.summary.length) {
+            errors.fields['s.0'] = t(req, 'Chọn ít nhất một tệp để bổ sung', 'Choose at least one file to send');
+            errors.summary.push({ href: '#s-0', text: errors.fields['s.0'] });
           }
-        }
-        return showDetail(req, reply, d.code, { errors, errorsFor: 'supplement' }, status);
-      });
+          if (!errors.summary.length) {
+            const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion });
+            const slots = fileSlots(proc);
+            const components = stored.map((f) => {
+              const it = items[f.idx];
+              const match = slots.find((s) => s.code === it.component || s.name === it.component);
+              return { code: match?.code ?? null, name: (it.component ?? it.reason).slice(0, 1000), uploadId: f.id };
+            });
+            try {
+              await takeAction(ctx, d.code, { action: 'supplement', components, version: version as number }, req.principal!);
+              return reply.redirect(`/ho-so-cua-toi/${encodeURIComponent(d.code)}?xong=supplemented`, 303);
+            } catch (e) {
+              if (!(e instanceof AppError) || e.status >= 500) throw e;
+              // Stale: the page below is the dossier as it is now; the message links to a fresh copy.
+              const stale = currentVersionOf(e) !== null;
+              if (stale) status = e.status;
+              errors.summary.push({ href: stale ? `/ho-so-cua-toi/${encodeURIComponent(d.code)}` : undefined, text: t(req, e.text.vi, e.text.en) });
+            }
+          }
+          return showDetail(req, reply, d.code, { errors, errorsFor: 'supplement' }, status);
+        },
+      );
     });
 
     app.get('/nop-ho-so/:code/xem-lai', { config: { access: ['citizen'] }, schema: { ...page, params: Code } }, async (req, reply) => {
@@ -249,20 +316,42 @@ export const dossierPortalModule: Module = {
         // Keyed by the draft's version: a repeated click files once and lands on the same dossier.
         // The contact details the applicant confirmed are what the dossier keeps (an empty one is none).
         const f = draft.filing;
-        const applicant = f && me.identifier ? { kind: me.citizenKind, name: me.name, identifier: me.identifier, email: f.email.trim() || null, phone: f.phone.trim() || null, address: f.address.trim() || null } : undefined;
-        const r = await fileDossier(ctx, { procedureCode: p.code, channel: 2, applicant, delivery: f?.delivery, form: draft.form, components }, me, `portal-draft:${draft.id}:${Date.parse(draft.updatedAt)}`);
+        const applicant =
+          f && me.identifier
+            ? {
+                kind: me.citizenKind,
+                name: me.name,
+                identifier: me.identifier,
+                email: f.email.trim() || null,
+                phone: f.phone.trim() || null,
+                address: f.address.trim() || null,
+              }
+            : undefined;
+        const r = await fileDossier(
+          ctx,
+          { procedureCode: p.code, channel: 2, applicant, delivery: f?.delivery, form: draft.form, components },
+          me,
+          `portal-draft:${draft.id}:${Date.parse(draft.updatedAt)}`,
+        );
         await deleteDraft(ctx, me.id, p.code);
         return reply.redirect(`${fileUrl(p.code)}/da-nop?ma=${encodeURIComponent(r.code)}`, 303);
       } catch (e) {
         if (!(e instanceof AppError) || e.status >= 500) throw e;
-        return showForm(req, reply, p, { errors: contactFirst(req, e, (x) => filingErrors(req, x, fileSlots(p), draft.components, p.eForm)), status: e.status });
+        return showForm(req, reply, p, {
+          errors: contactFirst(req, e, (x) => filingErrors(req, x, fileSlots(p), draft.components, p.eForm)),
+          status: e.status,
+        });
       }
     });
 
-    app.get('/nop-ho-so/:code/da-nop', { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: z.object({ ma: z.string().max(60) }) } }, async (req, reply) => {
-      const d = await getDossier(ctx, req.query.ma, req.principal!);
-      return sendPage(reply, DossierFiledPage({ req, code: d.code, procedureName: d.procedureName, dueDate: d.dueDate }));
-    });
+    app.get(
+      '/nop-ho-so/:code/da-nop',
+      { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: z.object({ ma: z.string().max(60) }) } },
+      async (req, reply) => {
+        const d = await getDossier(ctx, req.query.ma, req.principal!);
+        return sendPage(reply, DossierFiledPage({ req, code: d.code, procedureName: d.procedureName, dueDate: d.dueDate }));
+      },
+    );
 
     app.post('/nop-ho-so/:code/xoa-nhap', { config: { access: ['citizen'] }, schema: { ...page, params: Code } }, async (req, reply) => {
       await deleteDraft(ctx, citizen(req).id, req.params.code);
@@ -270,15 +359,27 @@ export const dossierPortalModule: Module = {
     });
 
     // ── My dossiers ─────────────────────────────────────────────────────────
-    app.get('/ho-so-cua-toi', { config: { access: ['citizen'] }, schema: { ...page, querystring: z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) }) } }, async (req, reply) => {
-      const pageSize = 20;
-      const [r, drafts] = await Promise.all([listDossiers(ctx, req.principal!, { queue: 'all', page: req.query.page, pageSize }), listDrafts(ctx, citizen(req).id)]);
-      const draftNames: Record<string, string> = {};
-      await Promise.all(drafts.map(async (d) => {
-        draftNames[d.procedureCode] = await getProcedure(ctx, d.procedureCode).then((p) => p.name, () => d.procedureCode);
-      }));
-      return sendPage(reply, MyDossiersPage({ req, items: r.items, total: r.total, page: r.page, pageSize, drafts, draftNames }));
-    });
+    app.get(
+      '/ho-so-cua-toi',
+      { config: { access: ['citizen'] }, schema: { ...page, querystring: z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) }) } },
+      async (req, reply) => {
+        const pageSize = 20;
+        const [r, drafts] = await Promise.all([
+          listDossiers(ctx, req.principal!, { queue: 'all', page: req.query.page, pageSize }),
+          listDrafts(ctx, citizen(req).id),
+        ]);
+        const draftNames: Record<string, string> = {};
+        await Promise.all(
+          drafts.map(async (d) => {
+            draftNames[d.procedureCode] = await getProcedure(ctx, d.procedureCode).then(
+              (p) => p.name,
+              () => d.procedureCode,
+            );
+          }),
+        );
+        return sendPage(reply, MyDossiersPage({ req, items: r.items, total: r.total, page: r.page, pageSize, drafts, draftNames }));
+      },
+    );
 
     const showDetail = async (req: FastifyRequest, reply: FastifyReply, code: string, extras: DetailExtras = {}, status = 200) => {
       const [d, log] = await Promise.all([getDossier(ctx, code, req.principal!), getActionLog(ctx, code, req.principal!)]);
@@ -303,9 +404,25 @@ export const dossierPortalModule: Module = {
       const version = formVersion(body.version);
       const input = ActionInput.safeParse({ action: 'withdraw', reason: reason.trim() || undefined, version });
       try {
-        if (typeof version !== 'number') throw new AppError('VALIDATION_FAILED', { vi: 'Trang đã cũ: hãy tải lại trang hồ sơ rồi gửi lại', en: 'This page is out of date: reload the dossier page and send again' });
-        if (!reason.trim()) throw new AppError('VALIDATION_FAILED', { vi: 'Nhập lý do rút hồ sơ', en: 'Enter why you withdraw the dossier' }, [{ path: 'reason', message: 'Nhập lý do rút hồ sơ', messageEn: 'Enter why you withdraw the dossier' }]);
-        if (!input.success) throw new AppError('VALIDATION_FAILED', { vi: 'Lý do không hợp lệ', en: 'Invalid reason' }, zodDetails(input.error).map((x) => (/version$/.test(x.path) ? { ...x, message: 'Trang đã cũ: hãy tải lại trang hồ sơ', messageEn: 'This page is out of date: reload the dossier page' } : { ...x, message: 'Lý do cần từ 3 đến 4000 ký tự', messageEn: 'The reason needs 3 to 4,000 characters' })));
+        if (typeof version !== 'number')
+          throw new AppError('VALIDATION_FAILED', {
+            vi: 'Trang đã cũ: hãy tải lại trang hồ sơ rồi gửi lại',
+            en: 'This page is out of date: reload the dossier page and send again',
+          });
+        if (!reason.trim())
+          throw new AppError('VALIDATION_FAILED', { vi: 'Nhập lý do rút hồ sơ', en: 'Enter why you withdraw the dossier' }, [
+            { path: 'reason', message: 'Nhập lý do rút hồ sơ', messageEn: 'Enter why you withdraw the dossier' },
+          ]);
+        if (!input.success)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            { vi: 'Lý do không hợp lệ', en: 'Invalid reason' },
+            zodDetails(input.error).map((x) =>
+              /version$/.test(x.path)
+                ? { ...x, message: 'Trang đã cũ: hãy tải lại trang hồ sơ', messageEn: 'This page is out of date: reload the dossier page' }
+                : { ...x, message: 'Lý do cần từ 3 đến 4000 ký tự', messageEn: 'The reason needs 3 to 4,000 characters' },
+            ),
+          );
         await takeAction(ctx, d.code, input.data, req.principal!);
         return reply.redirect(`/ho-so-cua-toi/${encodeURIComponent(d.code)}?xong=withdrawn`, 303);
       } catch (e) {
@@ -339,14 +456,18 @@ export const dossierPortalModule: Module = {
         }
       }
       if (!errors.summary.length) {
-        const input = RatingInput.safeParse({ scores: Object.fromEntries(Object.keys(RATING_CRITERIA).map((k) => [k, Number(values[k])])), comment: values.comment?.trim() || undefined });
+        const input = RatingInput.safeParse({
+          scores: Object.fromEntries(Object.keys(RATING_CRITERIA).map((k) => [k, Number(values[k])])),
+          comment: values.comment?.trim() || undefined,
+        });
         try {
           if (!input.success) throw new AppError('VALIDATION_FAILED', { vi: 'Đánh giá không hợp lệ', en: 'Invalid rating' }, zodDetails(input.error));
           await rateDossier(ctx, d.code, input.data, req.principal!);
           return reply.redirect(`/ho-so-cua-toi/${encodeURIComponent(d.code)}?xong=rated`, 303);
         } catch (e) {
           if (!(e instanceof AppError) || e.status >= 500) throw e;
-          for (const x of e.details?.length ? e.details : [{ path: '', message: e.text.vi, messageEn: e.text.en }]) errors.summary.push({ text: t(req, x.message, x.messageEn) });
+          for (const x of e.details?.length ? e.details : [{ path: '', message: e.text.vi, messageEn: e.text.en }])
+            errors.summary.push({ text: t(req, x.message, x.messageEn) });
         }
       }
       return showDetail(req, reply, d.code, { errors, errorsFor: 'rate', values }, 400);
@@ -354,6 +475,8 @@ export const dossierPortalModule: Module = {
 
     // ── Public tracking ─────────────────────────────────────────────────────
     // GET /tra-cuu?ma= is routed in src/web/routes.tsx; this is its shareable form (receipts, e-mails).
-    app.get('/tra-cuu/:ma', { config: { access: 'public' }, schema: { ...page, params: z.object({ ma: z.string().max(60) }) } }, async (req, reply) => sendTrackPage(ctx, req, reply, req.params.ma));
+    app.get('/tra-cuu/:ma', { config: { access: 'public' }, schema: { ...page, params: z.object({ ma: z.string().max(60) }) } }, async (req, reply) =>
+      sendTrackPage(ctx, req, reply, req.params.ma),
+    );
   },
 };

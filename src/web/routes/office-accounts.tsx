@@ -42,7 +42,13 @@ export const CHANGE_PASSWORD_PAGE = '/can-bo/doi-mat-khau';
 /** Field errors for re-rendering a form, from an AppError's details. */
 function formErrors(req: FastifyRequest, e: AppError): { field: string; text: string }[] {
   if (!e.details?.length) return [{ field: 'form', text: t(req, e.text.vi, e.text.en) }];
-  return e.details.map((d) => ({ field: d.path.split('.').pop()!.replace(/\[\d+\]$/, ''), text: t(req, d.message, d.messageEn) }));
+  return e.details.map((d) => ({
+    field: d.path
+      .split('.')
+      .pop()!
+      .replace(/\[\d+\]$/, ''),
+    text: t(req, d.message, d.messageEn),
+  }));
 }
 
 const Username = z.object({ username: z.string().max(64) });
@@ -58,21 +64,47 @@ export const officeAccountsModule: Module = {
   routes(app, ctx) {
     app.addHook(
       'onRequest',
-      passwordChangeGate({ page: CHANGE_PASSWORD_PAGE, open: [...PASSWORD_CHANGE_API, `GET ${CHANGE_PASSWORD_PAGE}`, `POST ${CHANGE_PASSWORD_PAGE}`, 'POST /can-bo/dang-xuat'] }),
+      passwordChangeGate({
+        page: CHANGE_PASSWORD_PAGE,
+        open: [...PASSWORD_CHANGE_API, `GET ${CHANGE_PASSWORD_PAGE}`, `POST ${CHANGE_PASSWORD_PAGE}`, 'POST /can-bo/dang-xuat'],
+      }),
     );
 
     // ── Sign-in ─────────────────────────────────────────────────────────────
-    app.get('/can-bo/dang-nhap', { config: { access: 'public' }, schema: { ...page, querystring: z.object({ next: z.string().max(500).optional(), 'doi-mat-khau': z.string().max(5).optional() }) } }, async (req, reply) => {
-      if (req.principal?.kind === 'staff') return reply.redirect(safeNext(req.query.next, '/can-bo'));
-      const notice = req.query['doi-mat-khau'] === '1' ? t(req, 'Đã đổi mật khẩu và đăng ký xác thực hai lớp. Hãy đăng nhập lại bằng mật khẩu mới và mã xác thực.', 'Password changed and two-factor sign-in enrolled. Sign in again with the new password and a code.') : undefined;
-      return sendPage(reply, <OfficeSignInPage req={req} next={safeNext(req.query.next, '/can-bo')} notice={notice} />);
-    });
+    app.get(
+      '/can-bo/dang-nhap',
+      {
+        config: { access: 'public' },
+        schema: { ...page, querystring: z.object({ next: z.string().max(500).optional(), 'doi-mat-khau': z.string().max(5).optional() }) },
+      },
+      async (req, reply) => {
+        if (req.principal?.kind === 'staff') return reply.redirect(safeNext(req.query.next, '/can-bo'));
+        const notice =
+          req.query['doi-mat-khau'] === '1'
+            ? t(
+                req,
+                'Đã đổi mật khẩu và đăng ký xác thực hai lớp. Hãy đăng nhập lại bằng mật khẩu mới và mã xác thực.',
+                'Password changed and two-factor sign-in enrolled. Sign in again with the new password and a code.',
+              )
+            : undefined;
+        return sendPage(reply, <OfficeSignInPage req={req} next={safeNext(req.query.next, '/can-bo')} notice={notice} />);
+      },
+    );
     app.post('/can-bo/dang-nhap', { config: { access: 'public', limit: 'signIn' }, schema: page }, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, string>;
       const next = safeNext(body.next, '/can-bo');
       const input = StaffSignInInput.safeParse({ username: body.username, password: body.password, otp: body.otp || undefined });
       if (!input.success) {
-        return sendPage(reply, <OfficeSignInPage req={req} next={next} username={body.username} error={t(req, 'Nhập tên đăng nhập và mật khẩu; mã xác thực gồm 6 chữ số', 'Enter your username and password; the code has 6 digits')} />, 400);
+        return sendPage(
+          reply,
+          <OfficeSignInPage
+            req={req}
+            next={next}
+            username={body.username}
+            error={t(req, 'Nhập tên đăng nhập và mật khẩu; mã xác thực gồm 6 chữ số', 'Enter your username and password; the code has 6 digits')}
+          />,
+          400,
+        );
       }
       try {
         const principal = await signInStaff(ctx, input.data, { ip: req.ip });
@@ -96,10 +128,20 @@ export const officeAccountsModule: Module = {
       let errors: { field: string; text: string }[] = [];
       let status = 200;
       try {
-        const input = StaffInput.safeParse({ username: body.username, fullName: body.fullName, email: body.email || null, password: body.password, roles: [{ role: body.role, unitId: body.unitId }] });
+        const input = StaffInput.safeParse({
+          username: body.username,
+          fullName: body.fullName,
+          email: body.email || null,
+          password: body.password,
+          roles: [{ role: body.role, unitId: body.unitId }],
+        });
         if (!input.success) throw fromZod(input.error);
         const r = await createStaff(ctx, input.data, actorOf(req.principal));
-        created = { username: input.data.username, totpSecret: r.totpSecret, totpQr: r.totpSecret ? await QRCode.toDataURL(totpUri(r.totpSecret, input.data.username)) : null };
+        created = {
+          username: input.data.username,
+          totpSecret: r.totpSecret,
+          totpQr: r.totpSecret ? await QRCode.toDataURL(totpUri(r.totpSecret, input.data.username)) : null,
+        };
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         errors = formErrors(req, e);
@@ -107,18 +149,31 @@ export const officeAccountsModule: Module = {
       }
       const [staff, units] = await Promise.all([listStaff(ctx), listUnits(ctx)]);
       const { password: _pw, ...values } = body;
-      return sendPage(reply, <StaffPage req={req} staff={staff} units={units} canEdit errors={errors} values={created ? {} : values} created={created} />, status);
+      return sendPage(
+        reply,
+        <StaffPage req={req} staff={staff} units={units} canEdit errors={errors} values={created ? {} : values} created={created} />,
+        status,
+      );
     });
 
-    type DetailExtra = { error?: string; saved?: boolean; totp?: { qr: string; secret: string }; reset?: ResetDone; resetErrors?: { field: string; text: string }[]; resetValues?: Record<string, string> };
+    type DetailExtra = {
+      error?: string;
+      saved?: boolean;
+      totp?: { qr: string; secret: string };
+      reset?: ResetDone;
+      resetErrors?: { field: string; text: string }[];
+      resetValues?: Record<string, string>;
+    };
     const staffDetail = async (req: FastifyRequest, reply: FastifyReply, username: string, extra: DetailExtra = {}, status = 200) => {
       const [staff, units] = await Promise.all([listStaff(ctx), listUnits(ctx)]);
       const s = staff.find((x) => x.username === username);
       if (!s) throw notFound({ vi: `cán bộ ${username}`, en: `Staff ${username}` });
       return sendPage(reply, <StaffDetailPage req={req} staff={s} units={units} {...extra} />, status);
     };
-    app.get('/can-bo/nhan-su/:username', { config: { access: ['administrator'] }, schema: { ...page, params: Username, querystring: z.object({ saved: z.string().optional() }) } }, async (req, reply) =>
-      staffDetail(req, reply, req.params.username, { saved: req.query.saved === '1' }),
+    app.get(
+      '/can-bo/nhan-su/:username',
+      { config: { access: ['administrator'] }, schema: { ...page, params: Username, querystring: z.object({ saved: z.string().optional() }) } },
+      async (req, reply) => staffDetail(req, reply, req.params.username, { saved: req.query.saved === '1' }),
     );
     app.post('/can-bo/nhan-su/:username/vai-tro', { config: { access: ['administrator'] }, schema: { ...page, params: Username } }, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, string | string[]>;
@@ -132,7 +187,10 @@ export const officeAccountsModule: Module = {
         if (!roles.success) throw fromZod(roles.error);
         const r = await setStaffRoles(ctx, req.params.username, { roles: roles.data }, actorOf(req.principal));
         if (!r.totpSecret) return reply.redirect(`/can-bo/nhan-su/${encodeURIComponent(req.params.username)}?saved=1`, 303);
-        return staffDetail(req, reply, req.params.username, { saved: true, totp: { secret: r.totpSecret, qr: await QRCode.toDataURL(totpUri(r.totpSecret, req.params.username)) } });
+        return staffDetail(req, reply, req.params.username, {
+          saved: true,
+          totp: { secret: r.totpSecret, qr: await QRCode.toDataURL(totpUri(r.totpSecret, req.params.username)) },
+        });
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         return staffDetail(req, reply, req.params.username, { error: t(req, e.text.vi, e.text.en) }, e.status);
@@ -153,7 +211,11 @@ export const officeAccountsModule: Module = {
           const en = 'Tick the confirmation box to reset the sign-in details';
           throw new AppError('VALIDATION_FAILED', { vi, en }, [{ path: 'confirm', message: vi, messageEn: en }]);
         }
-        const input = ResetCredentialsInput.safeParse({ password: body.password, temporaryPassword: body.temporaryPassword || undefined, resetTotp: body.resetTotp === 'true' });
+        const input = ResetCredentialsInput.safeParse({
+          password: body.password,
+          temporaryPassword: body.temporaryPassword || undefined,
+          resetTotp: body.resetTotp === 'true',
+        });
         if (!input.success) throw fromZod(input.error);
         const reset = await resetStaffCredentials(ctx, req.params.username, input.data, actorOf(req.principal));
         return staffDetail(req, reply, req.params.username, { reset });
@@ -164,11 +226,15 @@ export const officeAccountsModule: Module = {
     });
 
     // ── My account ──────────────────────────────────────────────────────────
-    app.get('/can-bo/tai-khoan', { config: { access: ['staff'] }, schema: { ...page, querystring: z.object({ changed: z.string().max(5).optional() }) } }, async (req, reply) => {
-      const p = staffOf(req);
-      const me = (await listStaff(ctx)).find((s) => s.id === p.id);
-      return sendPage(reply, <AccountPage req={req} totpEnabled={Boolean(me?.totpEnabled)} changed={req.query.changed === '1'} />);
-    });
+    app.get(
+      '/can-bo/tai-khoan',
+      { config: { access: ['staff'] }, schema: { ...page, querystring: z.object({ changed: z.string().max(5).optional() }) } },
+      async (req, reply) => {
+        const p = staffOf(req);
+        const me = (await listStaff(ctx)).find((s) => s.id === p.id);
+        return sendPage(reply, <AccountPage req={req} totpEnabled={Boolean(me?.totpEnabled)} changed={req.query.changed === '1'} />);
+      },
+    );
     const passwordPage = async (req: FastifyRequest, reply: FastifyReply, errors: { field: string; text: string }[] = [], status = 200) => {
       const state = await passwordState(ctx, staffOf(req));
       const enrolment = state.totpEnrolment ? { ...state.totpEnrolment, qr: await QRCode.toDataURL(state.totpEnrolment.uri) } : null;
@@ -179,7 +245,12 @@ export const officeAccountsModule: Module = {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
       try {
-        const r = await changeOwnPassword(ctx, staffOf(req), { currentPassword: str('currentPassword'), newPassword: str('newPassword'), confirmPassword: str('confirmPassword'), otp: str('otp') || undefined }, { ip: req.ip, sessionId: req.session?.id });
+        const r = await changeOwnPassword(
+          ctx,
+          staffOf(req),
+          { currentPassword: str('currentPassword'), newPassword: str('newPassword'), confirmPassword: str('confirmPassword'), otp: str('otp') || undefined },
+          { ip: req.ip, sessionId: req.session?.id },
+        );
         if (r.signInAgain) {
           // Roles that need a second factor count only from a sign-in with a code.
           await endSession(ctx, req, reply);
@@ -198,7 +269,9 @@ export const officeAccountsModule: Module = {
     // ── Audit trail ─────────────────────────────────────────────────────────
     const auditView = async (req: FastifyRequest, raw: unknown): Promise<{ view: AuditView; status: number }> => {
       const q = AuditPageQuery.safeParse(raw);
-      const values = Object.fromEntries(['actor', 'action', 'target', 'from', 'to'].map((k) => [k, String((raw as Record<string, unknown>)?.[k] ?? '').slice(0, 200)]).filter(([, v]) => v));
+      const values = Object.fromEntries(
+        ['actor', 'action', 'target', 'from', 'to'].map((k) => [k, String((raw as Record<string, unknown>)?.[k] ?? '').slice(0, 200)]).filter(([, v]) => v),
+      );
       if (!q.success) return { view: { filter: values, items: [], next: null, paged: false, errors: formErrors(req, fromZod(q.error)) }, status: 400 };
       const f = AuditFilter.safeParse(q.data);
       if (!f.success) return { view: { filter: values, items: [], next: null, paged: false, errors: formErrors(req, fromZod(f.error)) }, status: 400 };

@@ -56,7 +56,8 @@ const get = async (token: string, url: string, accept = 'text/html') => {
   const r = await fetch(`${t.base}${url}`, { headers: { authorization: `Bearer ${token}`, accept } });
   return { status: r.status, type: r.headers.get('content-type') ?? '', html: await r.text() };
 };
-const file = async (procedure = BILINGUAL.code, form: Record<string, unknown> = { ...FORM, nhomHang: 'my_pham' }) => (await fileOnline(t, citizen, { procedure, form })).body.code;
+const file = async (procedure = BILINGUAL.code, form: Record<string, unknown> = { ...FORM, nhomHang: 'my_pham' }) =>
+  (await fileOnline(t, citizen, { procedure, form })).body.code;
 const walk = async (code: string, steps: [keyof typeof tok, Record<string, unknown>][]) => {
   for (const [who, body] of steps) {
     const r = await act(t, tok[who], code, body);
@@ -67,7 +68,10 @@ const walk = async (code: string, steps: [keyof typeof tok, Record<string, unkno
 describe('officials are named, not identified by username', () => {
   it('the dossier page, its history and the queue name the specialist and the actors with their roles', async () => {
     const code = await file();
-    await walk(code, [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }]]);
+    await walk(code, [
+      ['receiving', { action: 'receive' }],
+      ['leader', { action: 'assign', assignee: 'chuyenvien' }],
+    ]);
     const detail = await get(tok.leader, `/can-bo/ho-so/${code}`);
     expect(detail.status).toBe(200);
     expect(detail.html).toContain('Trần Minh Đức (Chuyên viên)');
@@ -88,8 +92,13 @@ describe('officials are named, not identified by username', () => {
 
   it('the action log API adds the assignee’s name beside the username', async () => {
     const code = await file();
-    await walk(code, [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }]]);
-    const log = await api<{ action: string; assignee: string | null; assigneeName?: string | null }[]>(t, 'GET', `/api/v1/dossiers/${code}/actions`, { token: tok.leader });
+    await walk(code, [
+      ['receiving', { action: 'receive' }],
+      ['leader', { action: 'assign', assignee: 'chuyenvien' }],
+    ]);
+    const log = await api<{ action: string; assignee: string | null; assigneeName?: string | null }[]>(t, 'GET', `/api/v1/dossiers/${code}/actions`, {
+      token: tok.leader,
+    });
     expect(log.status).toBe(200);
     expect(log.body.find((e) => e.action === 'assign')).toMatchObject({ assignee: 'chuyenvien', assigneeName: 'Trần Minh Đức' });
   });
@@ -98,7 +107,10 @@ describe('officials are named, not identified by username', () => {
 describe('the approver sees the proposal; the specialist starts the draft from the e-form', () => {
   it('the signing leader reads the specialist’s note and the proposed result before approving', async () => {
     const code = await file();
-    await walk(code, [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }]]);
+    await walk(code, [
+      ['receiving', { action: 'receive' }],
+      ['leader', { action: 'assign', assignee: 'chuyenvien' }],
+    ]);
     // Before any proposal, the banner is not there.
     expect((await get(tok.signer, `/can-bo/ho-so/${code}`)).html).not.toContain('Đề xuất của chuyên viên');
     await walk(code, [['specialist', { action: 'propose', note: 'Hồ sơ đầy đủ, đề nghị cấp giấy xác nhận' }]]);
@@ -113,7 +125,10 @@ describe('the approver sees the proposal; the specialist starts the draft from t
 
   it('with no draft saved, the draft form is filled from the e-form (choices by their titles); a saved draft is shown as saved', async () => {
     const code = await file();
-    await walk(code, [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }]]);
+    await walk(code, [
+      ['receiving', { action: 'receive' }],
+      ['leader', { action: 'assign', assignee: 'chuyenvien' }],
+    ]);
     const first = await get(tok.specialist, `/can-bo/ho-so/${code}/ket-qua`);
     expect(first.status).toBe(200);
     expect(first.html).toContain('được điền sẵn từ tờ khai');
@@ -161,7 +176,9 @@ describe('form links follow the dossier’s history, and a form asked for anyway
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     // Every link offered opens: the page and the form endpoint apply one rule.
     for (const n of [...after.html.matchAll(/\/bieu-mau\/(\d\d)"/g)].map((m) => m[1])) {
-      expect((await fetch(`${t.base}/api/v1/dossiers/${code}/forms/${n}`, { headers: { authorization: `Bearer ${tok.receiving}` } })).status, `form ${n}`).toBe(200);
+      expect((await fetch(`${t.base}/api/v1/dossiers/${code}/forms/${n}`, { headers: { authorization: `Bearer ${tok.receiving}` } })).status, `form ${n}`).toBe(
+        200,
+      );
     }
   });
 
@@ -177,7 +194,10 @@ describe('form links follow the dossier’s history, and a form asked for anyway
 describe('English pages show the English names the data has; Vietnamese pages none of them', () => {
   it('unit, field and step names follow the page language', async () => {
     const code = await file();
-    await walk(code, [['receiving', { action: 'receive' }], ['leader', { action: 'assign', assignee: 'chuyenvien' }]]);
+    await walk(code, [
+      ['receiving', { action: 'receive' }],
+      ['leader', { action: 'assign', assignee: 'chuyenvien' }],
+    ]);
     const vi = await get(tok.leader, `/can-bo/ho-so/${code}`);
     expect(vi.html).toContain('Phòng Quản lý Xuất nhập khẩu khu vực Hà Nội');
     expect(vi.html).toContain('Thử nghiệm song ngữ');

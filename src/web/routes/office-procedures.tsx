@@ -10,7 +10,16 @@ import { eFormFieldsOf, previewEForm, saveProcedureVersion, WORKFLOW_ROLES } fro
 import { listUnits } from '../../modules/organisation/list-units.ts';
 import { sendFragment, sendPage } from '../render.tsx';
 import { t } from '../components/layout.tsx';
-import { editUrl, EFormPreview, idOf, ProcedureEditPage, ProcedureVersionsPage, versionsUrl, type Draft, type PreviewView } from '../pages/office/procedure-edit.tsx';
+import {
+  editUrl,
+  EFormPreview,
+  idOf,
+  ProcedureEditPage,
+  ProcedureVersionsPage,
+  versionsUrl,
+  type Draft,
+  type PreviewView,
+} from '../pages/office/procedure-edit.tsx';
 
 const page = { hide: true } as const;
 const Code = z.object({ code: z.string().max(60) });
@@ -25,10 +34,34 @@ function draftOf(p: ProcedureDetail, today: string): Draft {
     baseVersion: String(p.version),
     effectiveFrom: today,
     note: '',
-    methods: p.methods.map((m) => ({ channel: m.channel, processingTime: num(m.processingTime), processingTimeUnit: m.processingTimeUnit, description: m.description ?? '', fees: m.fees.map((f) => ({ type: f.type, value: num(f.value), description: f.description ?? '' })) })),
-    cases: (p.cases.length ? p.cases : [{ name: '', components: [] }]).map((c) => ({ name: c.name, components: c.components.map((x) => ({ code: x.code ?? '', name: x.name, originalQty: num(x.originalQty), copyQty: num(x.copyQty), required: x.required, hasElectronicForm: x.hasElectronicForm })) })),
+    methods: p.methods.map((m) => ({
+      channel: m.channel,
+      processingTime: num(m.processingTime),
+      processingTimeUnit: m.processingTimeUnit,
+      description: m.description ?? '',
+      fees: m.fees.map((f) => ({ type: f.type, value: num(f.value), description: f.description ?? '' })),
+    })),
+    cases: (p.cases.length ? p.cases : [{ name: '', components: [] }]).map((c) => ({
+      name: c.name,
+      components: c.components.map((x) => ({
+        code: x.code ?? '',
+        name: x.name,
+        originalQty: num(x.originalQty),
+        copyQty: num(x.copyQty),
+        required: x.required,
+        hasElectronicForm: x.hasElectronicForm,
+      })),
+    })),
     workflow: p.workflow.map((s) => ({ step: s.step, name: s.name, nameEn: s.nameEn ?? '', role: s.role, unit: s.unit, workingDays: num(s.workingDays) })),
-    eFormFields: eFormFieldsOf(p.eForm).map((f) => ({ key: f.key, label: f.label, labelEn: f.labelEn ?? '', type: f.type, required: f.required, choices: (f.choices ?? []).map((c) => (c.value === c.label ? c.value : `${c.value} | ${c.label}`)).join('\n'), pattern: f.pattern ?? '' })),
+    eFormFields: eFormFieldsOf(p.eForm).map((f) => ({
+      key: f.key,
+      label: f.label,
+      labelEn: f.labelEn ?? '',
+      type: f.type,
+      required: f.required,
+      choices: (f.choices ?? []).map((c) => (c.value === c.label ? c.value : `${c.value} | ${c.label}`)).join('\n'),
+      pattern: f.pattern ?? '',
+    })),
   };
 }
 
@@ -49,15 +82,40 @@ function readDraft(body: Record<string, unknown>): Draft {
     effectiveFrom: s('effectiveFrom'),
     note: s('note'),
     methods: rows('methods', 'channel', (n) => ({
-      channel: s(`${n}.channel`), processingTime: s(`${n}.processingTime`), processingTimeUnit: s(`${n}.processingTimeUnit`), description: s(`${n}.description`),
+      channel: s(`${n}.channel`),
+      processingTime: s(`${n}.processingTime`),
+      processingTimeUnit: s(`${n}.processingTimeUnit`),
+      description: s(`${n}.description`),
       fees: rows(`${n}.fees`, 'value', (f) => ({ type: s(`${f}.type`), value: s(`${f}.value`), description: s(`${f}.description`) })),
     })),
     cases: rows('cases', 'name', (n) => ({
       name: s(`${n}.name`),
-      components: rows(`${n}.components`, 'name', (c) => ({ code: s(`${c}.code`), name: s(`${c}.name`), originalQty: s(`${c}.originalQty`), copyQty: s(`${c}.copyQty`), required: has(`${c}.required`), hasElectronicForm: has(`${c}.hasElectronicForm`) })),
+      components: rows(`${n}.components`, 'name', (c) => ({
+        code: s(`${c}.code`),
+        name: s(`${c}.name`),
+        originalQty: s(`${c}.originalQty`),
+        copyQty: s(`${c}.copyQty`),
+        required: has(`${c}.required`),
+        hasElectronicForm: has(`${c}.hasElectronicForm`),
+      })),
     })),
-    workflow: rows('workflow', 'name', (n) => ({ step: s(`${n}.step`), name: s(`${n}.name`), nameEn: s(`${n}.nameEn`), role: s(`${n}.role`), unit: s(`${n}.unit`), workingDays: s(`${n}.workingDays`) })),
-    eFormFields: rows('eFormFields', 'key', (n) => ({ key: s(`${n}.key`).trim(), label: s(`${n}.label`), labelEn: s(`${n}.labelEn`), type: s(`${n}.type`), required: has(`${n}.required`), choices: s(`${n}.choices`), pattern: s(`${n}.pattern`) })),
+    workflow: rows('workflow', 'name', (n) => ({
+      step: s(`${n}.step`),
+      name: s(`${n}.name`),
+      nameEn: s(`${n}.nameEn`),
+      role: s(`${n}.role`),
+      unit: s(`${n}.unit`),
+      workingDays: s(`${n}.workingDays`),
+    })),
+    eFormFields: rows('eFormFields', 'key', (n) => ({
+      key: s(`${n}.key`).trim(),
+      label: s(`${n}.label`),
+      labelEn: s(`${n}.labelEn`),
+      type: s(`${n}.type`),
+      required: has(`${n}.required`),
+      choices: s(`${n}.choices`),
+      pattern: s(`${n}.pattern`),
+    })),
   };
 }
 
@@ -66,13 +124,26 @@ const decimal = (v: string) => (/^\s*-?\d+([.,]\d+)?\s*$/.test(v) ? Number(v.tri
 const whole = (v: string) => (/^\s*-?(\d{1,3}([.,\s]\d{3})*|\d+)\s*$/.test(v) ? Number(v.replace(/[.,\s]/g, '')) : v);
 
 const choicesOf = (text: string) =>
-  text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [value, ...rest] = l.split('|');
-    const label = rest.join('|').trim();
-    return { value: value.trim(), label: label || value.trim() };
-  });
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [value, ...rest] = l.split('|');
+      const label = rest.join('|').trim();
+      return { value: value.trim(), label: label || value.trim() };
+    });
 
-const fieldsInput = (d: Draft) => d.eFormFields.map((f) => ({ key: f.key, label: f.label, labelEn: f.labelEn || null, type: f.type, required: f.required, choices: choicesOf(f.choices), pattern: f.pattern }));
+const fieldsInput = (d: Draft) =>
+  d.eFormFields.map((f) => ({
+    key: f.key,
+    label: f.label,
+    labelEn: f.labelEn || null,
+    type: f.type,
+    required: f.required,
+    choices: choicesOf(f.choices),
+    pattern: f.pattern,
+  }));
 
 /** The draft as the API's body: the page saves through the same operation and checks. */
 function inputOf(d: Draft) {
@@ -80,9 +151,32 @@ function inputOf(d: Draft) {
     baseVersion: /^\d+$/.test(d.baseVersion) ? Number(d.baseVersion) : undefined,
     effectiveFrom: d.effectiveFrom.trim(),
     note: d.note.trim() || null,
-    methods: d.methods.map((m) => ({ channel: m.channel, processingTime: decimal(m.processingTime), processingTimeUnit: m.processingTimeUnit, description: m.description, fees: m.fees.map((f) => ({ type: f.type, value: whole(f.value), description: f.description })) })),
-    cases: d.cases.map((c) => ({ name: c.name, components: c.components.map((x) => ({ code: x.code || null, name: x.name, originalQty: whole(x.originalQty || '0'), copyQty: whole(x.copyQty || '0'), required: x.required, hasElectronicForm: x.hasElectronicForm })) })),
-    workflow: d.workflow.map((s) => ({ ...(s.step ? { step: s.step } : {}), name: s.name, nameEn: s.nameEn, role: s.role, unit: s.unit, workingDays: decimal(s.workingDays) })),
+    methods: d.methods.map((m) => ({
+      channel: m.channel,
+      processingTime: decimal(m.processingTime),
+      processingTimeUnit: m.processingTimeUnit,
+      description: m.description,
+      fees: m.fees.map((f) => ({ type: f.type, value: whole(f.value), description: f.description })),
+    })),
+    cases: d.cases.map((c) => ({
+      name: c.name,
+      components: c.components.map((x) => ({
+        code: x.code || null,
+        name: x.name,
+        originalQty: whole(x.originalQty || '0'),
+        copyQty: whole(x.copyQty || '0'),
+        required: x.required,
+        hasElectronicForm: x.hasElectronicForm,
+      })),
+    })),
+    workflow: d.workflow.map((s) => ({
+      ...(s.step ? { step: s.step } : {}),
+      name: s.name,
+      nameEn: s.nameEn,
+      role: s.role,
+      unit: s.unit,
+      workingDays: decimal(s.workingDays),
+    })),
     eFormFields: fieldsInput(d),
   };
 }
@@ -164,20 +258,43 @@ function label(req: FastifyRequest, path: string): string {
   const p = path.replace(/\[(\d+)\]/g, '.$1').split('.');
   const n = (i: number) => Number(p[i]) + 1;
   const FIELDS: Record<string, [string, string]> = {
-    name: ['Tên', 'Name'], nameEn: ['Tên tiếng Anh', 'English name'], role: ['Vai trò', 'Role'], unit: ['Đơn vị', 'Unit'], workingDays: ['Thời gian', 'Time'], step: ['Mã bước', 'Step key'],
-    processingTime: ['Thời hạn giải quyết', 'Processing time'], processingTimeUnit: ['Tính theo', 'Counted in'], value: ['Mức thu', 'Amount'], type: ['Loại', 'Kind'], description: ['Ghi chú', 'Note'],
-    originalQty: ['Số bản chính', 'Originals'], copyQty: ['Số bản sao', 'Copies'], code: ['Mã', 'Code'], key: ['Mã trường', 'Field key'], label: ['Nhãn tiếng Việt', 'Vietnamese label'], labelEn: ['Nhãn tiếng Anh', 'English label'],
-    choices: ['Lựa chọn', 'Choices'], pattern: ['Mẫu kiểm tra', 'Pattern'], channel: ['Kênh', 'Channel'],
+    name: ['Tên', 'Name'],
+    nameEn: ['Tên tiếng Anh', 'English name'],
+    role: ['Vai trò', 'Role'],
+    unit: ['Đơn vị', 'Unit'],
+    workingDays: ['Thời gian', 'Time'],
+    step: ['Mã bước', 'Step key'],
+    processingTime: ['Thời hạn giải quyết', 'Processing time'],
+    processingTimeUnit: ['Tính theo', 'Counted in'],
+    value: ['Mức thu', 'Amount'],
+    type: ['Loại', 'Kind'],
+    description: ['Ghi chú', 'Note'],
+    originalQty: ['Số bản chính', 'Originals'],
+    copyQty: ['Số bản sao', 'Copies'],
+    code: ['Mã', 'Code'],
+    key: ['Mã trường', 'Field key'],
+    label: ['Nhãn tiếng Việt', 'Vietnamese label'],
+    labelEn: ['Nhãn tiếng Anh', 'English label'],
+    choices: ['Lựa chọn', 'Choices'],
+    pattern: ['Mẫu kiểm tra', 'Pattern'],
+    channel: ['Kênh', 'Channel'],
   };
   const field = (i: number) => (FIELDS[p[i]] ? t(req, ...FIELDS[p[i]]) : null);
   const tail = (i: number) => (field(i) ? ` — ${field(i)}` : '');
   switch (p[0]) {
-    case 'effectiveFrom': return t(req, 'Ngày có hiệu lực', 'Effective date');
-    case 'workflow': return p.length > 1 ? `${t(req, `Bước ${n(1)}`, `Step ${n(1)}`)}${tail(2)}` : t(req, 'Quy trình xử lý', 'Workflow');
-    case 'eFormFields': case 'eForm': return p.length > 1 && /^\d+$/.test(p[1]) ? `${t(req, `Trường ${n(1)}`, `Field ${n(1)}`)}${tail(2)}` : t(req, 'Biểu mẫu điện tử', 'E-form');
-    case 'methods': return p[2] === 'fees' ? `${t(req, `Khoản phí ${n(3)}`, `Fee ${n(3)}`)}${tail(4)}` : `${t(req, 'Thời hạn giải quyết', 'Processing time')}${tail(2)}`;
-    case 'cases': return `${t(req, `Thành phần ${n(3)}`, `Document ${n(3)}`)}${tail(4)}`;
-    default: return t(req, 'Biểu mẫu', 'Form');
+    case 'effectiveFrom':
+      return t(req, 'Ngày có hiệu lực', 'Effective date');
+    case 'workflow':
+      return p.length > 1 ? `${t(req, `Bước ${n(1)}`, `Step ${n(1)}`)}${tail(2)}` : t(req, 'Quy trình xử lý', 'Workflow');
+    case 'eFormFields':
+    case 'eForm':
+      return p.length > 1 && /^\d+$/.test(p[1]) ? `${t(req, `Trường ${n(1)}`, `Field ${n(1)}`)}${tail(2)}` : t(req, 'Biểu mẫu điện tử', 'E-form');
+    case 'methods':
+      return p[2] === 'fees' ? `${t(req, `Khoản phí ${n(3)}`, `Fee ${n(3)}`)}${tail(4)}` : `${t(req, 'Thời hạn giải quyết', 'Processing time')}${tail(2)}`;
+    case 'cases':
+      return `${t(req, `Thành phần ${n(3)}`, `Document ${n(3)}`)}${tail(4)}`;
+    default:
+      return t(req, 'Biểu mẫu', 'Form');
   }
 }
 
@@ -192,20 +309,47 @@ export const officeProceduresModule: Module = {
     /** The newest version (open-ended, perhaps scheduled for later): the one an edit starts from. */
     const newest = (code: string) => getProcedure(ctx, code, { at: END_OF_TIME });
 
-    const render = async (req: FastifyRequest, reply: FastifyReply, proc: ProcedureDetail, draft: Draft, extra: { errors?: Record<string, string>; summary?: { href?: string; text: string }[] } = {}, status = 200) => {
+    const render = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      proc: ProcedureDetail,
+      draft: Draft,
+      extra: { errors?: Record<string, string>; summary?: { href?: string; text: string }[] } = {},
+      status = 200,
+    ) => {
       const units = await listUnits(ctx);
       return sendPage(
         reply,
-        <ProcedureEditPage req={req} proc={proc} draft={draft} units={units} roles={WORKFLOW_ROLES} today={vietnamDay(new Date())} errors={extra.errors ?? {}} summary={extra.summary ?? []} preview={await preview(ctx, req, proc.code, draft)} />,
+        <ProcedureEditPage
+          req={req}
+          proc={proc}
+          draft={draft}
+          units={units}
+          roles={WORKFLOW_ROLES}
+          today={vietnamDay(new Date())}
+          errors={extra.errors ?? {}}
+          summary={extra.summary ?? []}
+          preview={await preview(ctx, req, proc.code, draft)}
+        />,
         status,
       );
     };
 
-    app.get('/can-bo/thu-tuc/:code/phien-ban', { config: { access: ['staff'] }, schema: { ...page, params: Code, querystring: z.object({ luu: z.coerce.number().int().min(1).optional(), 'khong-doi': z.string().max(1).optional() }) } }, async (req, reply) => {
-      const proc = await newest(req.params.code);
-      const canEdit = req.principal?.kind === 'staff' && req.principal.roles.some((r) => r.role === 'administrator');
-      return sendPage(reply, <ProcedureVersionsPage req={req} proc={proc} canEdit={canEdit} saved={req.query.luu} unchanged={req.query['khong-doi'] === '1'} />);
-    });
+    app.get(
+      '/can-bo/thu-tuc/:code/phien-ban',
+      {
+        config: { access: ['staff'] },
+        schema: { ...page, params: Code, querystring: z.object({ luu: z.coerce.number().int().min(1).optional(), 'khong-doi': z.string().max(1).optional() }) },
+      },
+      async (req, reply) => {
+        const proc = await newest(req.params.code);
+        const canEdit = req.principal?.kind === 'staff' && req.principal.roles.some((r) => r.role === 'administrator');
+        return sendPage(
+          reply,
+          <ProcedureVersionsPage req={req} proc={proc} canEdit={canEdit} saved={req.query.luu} unchanged={req.query['khong-doi'] === '1'} />,
+        );
+      },
+    );
 
     app.get('/can-bo/thu-tuc/:code/sua', { config: { access: ['administrator'] }, schema: { ...page, params: Code } }, async (req, reply) => {
       const proc = await newest(req.params.code);

@@ -21,8 +21,21 @@ const Code = z.object({ code: z.string().max(60) });
 
 /** The draft form's fields as the API's draft: "label: value" lines, paragraphs split on blank lines. */
 function formToInput(v: DraftFormValues): unknown {
-  const lines = (s: string) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  if (v.kind === 'written_reply') return { kind: v.kind, documentName: v.documentName, subject: v.subject, paragraphs: v.paragraphs.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean) };
+  const lines = (s: string) =>
+    s
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+  if (v.kind === 'written_reply')
+    return {
+      kind: v.kind,
+      documentName: v.documentName,
+      subject: v.subject,
+      paragraphs: v.paragraphs
+        .split(/\r?\n\s*\r?\n/)
+        .map((p) => p.trim())
+        .filter(Boolean),
+    };
   return {
     kind: v.kind,
     documentName: v.documentName,
@@ -39,7 +52,13 @@ function formToInput(v: DraftFormValues): unknown {
 export const resultDraftPagesModule: Module = {
   name: 'result-draft-pages',
   async routes(app, ctx) {
-    const page = async (req: FastifyRequest, reply: FastifyReply, code: string, extra: { values?: DraftFormValues; errors?: { href: string; text: string }[]; saved?: boolean } = {}, status = 200) => {
+    const page = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      code: string,
+      extra: { values?: DraftFormValues; errors?: { href: string; text: string }[]; saved?: boolean } = {},
+      status = 200,
+    ) => {
       const d = await getDossier(ctx, code, req.principal!);
       const draft = await getResultDraft(ctx, d.code, req.principal!);
       const editable = req.principal?.kind === 'staff' && d.assignee === req.principal.username && d.status === 'processing';
@@ -50,15 +69,40 @@ export const resultDraftPagesModule: Module = {
       const canCertify = req.principal?.kind === 'staff' && req.principal.roles.some((r) => r.role === 'receiving_officer');
       const names = draft ? await staffDisplayNames(ctx, [draft.updatedBy]) : new Map();
       const updated = draft ? { by: officialLabel(req.lang, names, draft.updatedBy), at: draft.updatedAt } : undefined;
-      return sendPage(reply, ResultDraftPage({ req, d, values, editable, canCertify, errors: extra.errors ?? [], saved: extra.saved, issued, suggested: !draft && !extra.values, updated }), status);
+      return sendPage(
+        reply,
+        ResultDraftPage({
+          req,
+          d,
+          values,
+          editable,
+          canCertify,
+          errors: extra.errors ?? [],
+          saved: extra.saved,
+          issued,
+          suggested: !draft && !extra.values,
+          updated,
+        }),
+        status,
+      );
     };
-    app.get('/can-bo/ho-so/:code/ket-qua', { config: { access: [...OFFICIALS] }, schema: { hide: true, params: Code, querystring: z.object({ saved: z.string().max(4).optional() }) } }, async (req, reply) =>
-      page(req, reply, req.params.code, { saved: Boolean(req.query.saved) }),
+    app.get(
+      '/can-bo/ho-so/:code/ket-qua',
+      { config: { access: [...OFFICIALS] }, schema: { hide: true, params: Code, querystring: z.object({ saved: z.string().max(4).optional() }) } },
+      async (req, reply) => page(req, reply, req.params.code, { saved: Boolean(req.query.saved) }),
     );
     app.post('/can-bo/ho-so/:code/ket-qua', { config: { access: ['specialist'] }, schema: { hide: true, params: Code } }, async (req, reply) => {
       const b = (req.body ?? {}) as Record<string, unknown>;
       const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
-      const values: DraftFormValues = { kind: str('kind'), documentName: str('documentName'), fields: str('fields'), validUntil: str('validUntil'), notes: str('notes'), subject: str('subject'), paragraphs: str('paragraphs') };
+      const values: DraftFormValues = {
+        kind: str('kind'),
+        documentName: str('documentName'),
+        fields: str('fields'),
+        validUntil: str('validUntil'),
+        notes: str('notes'),
+        subject: str('subject'),
+        paragraphs: str('paragraphs'),
+      };
       try {
         await saveResultDraft(ctx, req.params.code, formToInput(values), req.principal!);
         return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(req.params.code.toUpperCase())}/ket-qua?saved=1`, 303);
@@ -73,9 +117,21 @@ export const resultDraftPagesModule: Module = {
 
     // The counter certifies a copy from this page: the scan is posted as multipart (token in the URL).
     // One file `file` and the name; other text fields are dropped, as the page sends none.
-    const CERTIFY_FORM: MultipartSpec = { files: ['file'], fields: ['documentName'], unknownFields: 'ignore', repeatedFields: 'last', maxFiles: 1, maxFields: 2, maxFieldBytes: 1000, maxTotalBytes: ONE_FILE_FORM_MAX_BYTES };
+    const CERTIFY_FORM: MultipartSpec = {
+      files: ['file'],
+      fields: ['documentName'],
+      unknownFields: 'ignore',
+      repeatedFields: 'last',
+      maxFiles: 1,
+      maxFields: 2,
+      maxFieldBytes: 1000,
+      maxTotalBytes: ONE_FILE_FORM_MAX_BYTES,
+    };
     await app.register(async (scope) => {
-      await scope.register(multipart, { limits: { files: 1, fileSize: UPLOAD_LIMITS.maxBytes, fields: 2, fieldSize: 1000, parts: 3 }, throwFileSizeLimit: true });
+      await scope.register(multipart, {
+        limits: { files: 1, fileSize: UPLOAD_LIMITS.maxBytes, fields: 2, fieldSize: 1000, parts: 3 },
+        throwFileSizeLimit: true,
+      });
       scope.post('/can-bo/ho-so/:code/chung-thuc', { config: { access: ['receiving_officer'] }, schema: { hide: true } }, async (req, reply) => {
         const code = String((req.params as { code: string }).code).slice(0, 60);
         await using posted = await readMultipart(ctx, req, reply, CERTIFY_FORM);

@@ -35,7 +35,16 @@ export const resultPagesModule: Module = {
 
     // The e-data repository (kho dữ liệu điện tử) of citizens and businesses.
     const repositoryPage = async (req: FastifyRequest, reply: FastifyReply, banner: Pick<Parameters<typeof RepositoryPage>[0], 'shared' | 'revoked'> = {}) =>
-      sendPage(reply, RepositoryPage({ req, results: await listMyResults(ctx, req.principal!), components: await listMyComponents(ctx, req.principal!), links: await listShareLinks(ctx, req.principal!), ...banner }));
+      sendPage(
+        reply,
+        RepositoryPage({
+          req,
+          results: await listMyResults(ctx, req.principal!),
+          components: await listMyComponents(ctx, req.principal!),
+          links: await listShareLinks(ctx, req.principal!),
+          ...banner,
+        }),
+      );
     app.get('/kho-du-lieu', { config: { access: ['citizen'] }, schema: { hide: true } }, async (req, reply) => repositoryPage(req, reply));
     app.post('/kho-du-lieu/:code/chia-se', { config: { access: ['citizen'] }, schema: { hide: true, params: Code, body: Share } }, async (req, reply) => {
       const link = await shareResult(ctx, req.params.code, req.body.hours, req.principal!);
@@ -48,9 +57,17 @@ export const resultPagesModule: Module = {
     });
 
     // The signing leader's page: approved dossiers of their units whose result is not signed yet.
-    const signingPage = async (req: FastifyRequest, reply: FastifyReply, extra: Pick<SigningQueueProps, 'outcome' | 'outcomeNames' | 'nothingTicked'> = {}, status = 200) => {
+    const signingPage = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      extra: Pick<SigningQueueProps, 'outcome' | 'outcomeNames' | 'nothingTicked'> = {},
+      status = 200,
+    ) => {
       const queue = await listSigningQueue(ctx, req.principal!);
-      const names = await staffDisplayNames(ctx, queue.waiting.map((d) => d.assignee));
+      const names = await staffDisplayNames(
+        ctx,
+        queue.waiting.map((d) => d.assignee),
+      );
       return sendPage(reply, SigningQueuePage({ req, waiting: queue.waiting, signed: queue.signed, names, ...extra }), status);
     };
     app.get(SIGNING_URL, { config: { access: ['signing_leader'] }, schema: { hide: true } }, async (req, reply) => signingPage(req, reply));
@@ -58,7 +75,14 @@ export const resultPagesModule: Module = {
     // confirmation's form (confirm=1) signs. Nothing ticked is a form error, not an outcome.
     app.post(SIGNING_URL, { config: { access: ['signing_leader'] }, schema: { hide: true } }, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const codes = [...new Set([body.codes ?? []].flat().map((c) => String(c).trim().toUpperCase()).filter(Boolean))].slice(0, 50);
+      const codes = [
+        ...new Set(
+          [body.codes ?? []]
+            .flat()
+            .map((c) => String(c).trim().toUpperCase())
+            .filter(Boolean),
+        ),
+      ].slice(0, 50);
       if (!codes.length) return signingPage(req, reply, { nothingTicked: true }, 400);
       const queue = await listSigningQueue(ctx, req.principal!);
       const waiting = new Map(queue.waiting.map((d) => [d.code, d]));

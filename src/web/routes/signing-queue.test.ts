@@ -21,7 +21,11 @@ const get = async (url: string, token = crew.signer) => {
   return { status: r.status, type: r.headers.get('content-type') ?? '', html: await r.text() };
 };
 const post = async (fields: [string, string][], token = crew.signer) => {
-  const r = await fetch(`${t.base}/can-bo/ky-so`, { method: 'POST', headers: { authorization: `Bearer ${token}`, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const r = await fetch(`${t.base}/can-bo/ky-so`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
   return { status: r.status, html: await r.text() };
 };
 const resultsOf = (code: string) => t.ctx.database.db.selectFrom('results').select('result_code').where('dossier_code', '=', code).execute();
@@ -56,7 +60,10 @@ describe('the signing queue', () => {
   it('a batch is shown for confirmation first; only the confirmation signs, and each outcome names its dossier', async () => {
     const a = await fileAndApprove(t, crew);
     const b = await fileAndApprove(t, crew);
-    const confirm = await post([['codes', a], ['codes', b]]);
+    const confirm = await post([
+      ['codes', a],
+      ['codes', b],
+    ]);
     expect(confirm.status).toBe(200);
     expect(confirm.html).toContain('Xác nhận ký số');
     expect(confirm.html).toContain('>Ký 2 kết quả<');
@@ -69,14 +76,23 @@ describe('the signing queue', () => {
     expect(await resultsOf(a)).toEqual([]);
     expect(await resultsOf(b)).toEqual([]);
 
-    const done = await post([['codes', a], ['codes', b], ['confirm', '1']]);
+    const done = await post([
+      ['codes', a],
+      ['codes', b],
+      ['confirm', '1'],
+    ]);
     expect(done.status).toBe(200);
     expect(done.html).toContain('Đã ký 2 kết quả.');
     const [ra] = await resultsOf(a);
     const [rb] = await resultsOf(b);
     expect(ra && rb).toBeTruthy();
-    for (const [code, result] of [[a, ra.result_code], [b, rb.result_code]]) {
-      const line = new RegExp(`${code.replace(/\./g, '\\.')}</span> — ${TEST_PROCEDURE.name} — Trần Văn Minh: đã ký, mã kết quả <a[^>]*>${result.replace(/\./g, '\\.')}</a>`);
+    for (const [code, result] of [
+      [a, ra.result_code],
+      [b, rb.result_code],
+    ]) {
+      const line = new RegExp(
+        `${code.replace(/\./g, '\\.')}</span> — ${TEST_PROCEDURE.name} — Trần Văn Minh: đã ký, mã kết quả <a[^>]*>${result.replace(/\./g, '\\.')}</a>`,
+      );
       expect(done.html).toMatch(line);
     }
     // Signed dossiers leave the queue.
@@ -85,8 +101,14 @@ describe('the signing queue', () => {
 
   it('a dossier that cannot be signed is reported in words; codes not waiting for this leader are left out of the confirmation', async () => {
     const a = await fileAndApprove(t, crew);
-    await post([['codes', a], ['confirm', '1']]);
-    const again = await post([['codes', a], ['confirm', '1']]);
+    await post([
+      ['codes', a],
+      ['confirm', '1'],
+    ]);
+    const again = await post([
+      ['codes', a],
+      ['confirm', '1'],
+    ]);
     expect(again.html).toContain('Đã ký 0 kết quả. 1 hồ sơ chưa ký được.');
     expect(again.html).toMatch(new RegExp(`${a.replace(/\./g, '\\.')}</span>: chưa ký được\\. Hồ sơ ${a.replace(/\./g, '\\.')} đã có kết quả`));
     expect(again.html).not.toMatch(/CONFLICT|already has/);
@@ -99,7 +121,11 @@ describe('the signing queue', () => {
 
   it('in English the confirmation and the error speak English', async () => {
     await fileAndApprove(t, crew);
-    const r = await fetch(`${t.base}/can-bo/ky-so?lang=en`, { method: 'POST', headers: { authorization: `Bearer ${crew.signer}`, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const r = await fetch(`${t.base}/can-bo/ky-so?lang=en`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${crew.signer}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
     const html = await r.text();
     expect(r.status).toBe(400);
     expect(html).toContain('Select at least one dossier to sign');

@@ -22,7 +22,15 @@ const fileError = (code: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTE
   new AppError(code, { vi, en }, [{ path: 'file', message: vi, messageEn: en }]);
 
 /** One PDF under `file`; other text fields (the page sends none) are dropped. */
-const VERIFY_FORM: MultipartSpec = { files: ['file'], fields: [], unknownFields: 'ignore', maxFiles: LIMITS.files, maxFields: LIMITS.fields, maxFieldBytes: LIMITS.fieldSize, maxTotalBytes: ONE_FILE_FORM_MAX_BYTES };
+const VERIFY_FORM: MultipartSpec = {
+  files: ['file'],
+  fields: [],
+  unknownFields: 'ignore',
+  maxFiles: LIMITS.files,
+  maxFields: LIMITS.fields,
+  maxFieldBytes: LIMITS.fieldSize,
+  maxTotalBytes: ONE_FILE_FORM_MAX_BYTES,
+};
 
 /** The bytes of the one file part named `file`; an empty, missing or oversized file is refused. */
 async function readPdf(ctx: Ctx, req: FastifyRequest, reply: FastifyReply): Promise<Uint8Array> {
@@ -30,9 +38,10 @@ async function readPdf(ctx: Ctx, req: FastifyRequest, reply: FastifyReply): Prom
   // Spooled to disk while it arrives; read back once (at most 20 MiB) and the spool file goes.
   await using form = await readMultipart(ctx, req, reply, VERIFY_FORM);
   const file = form.files[0];
-  if (!file || !file.size) throw fileError('VALIDATION_FAILED', 'Chọn tệp kết quả (PDF)', 'Choose the result file (PDF)');
+  if (!file?.size) throw fileError('VALIDATION_FAILED', 'Chọn tệp kết quả (PDF)', 'Choose the result file (PDF)');
   const bytes = await readFile(file.path);
-  if (bytes.subarray(0, 1024).indexOf('%PDF-') < 0) throw fileError('UNSUPPORTED_MEDIA_TYPE', 'Tệp được chọn không phải là tệp PDF', 'The selected file is not a PDF');
+  if (bytes.subarray(0, 1024).indexOf('%PDF-') < 0)
+    throw fileError('UNSUPPORTED_MEDIA_TYPE', 'Tệp được chọn không phải là tệp PDF', 'The selected file is not a PDF');
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

@@ -20,11 +20,14 @@ const DENY: [RegExp, string][] = [
   [/\bThere is a problem\b/, 'There is a problem'],
   [/\b(undefined|NaN)\b|\[object Object\]/, 'a programming value'],
   [/\b(signing_leader|receiving_officer|unit_leader|specialist|administrator|auditor|clerk)\b/, 'role code'],
-  [/\b(processing|proposed|approved|awaiting_supplement|submitted|withdrawn|returned|revoked|replaced|refused|stopped|written_reply|certificate|licence)\b/, 'status or kind code'],
+  [
+    /\b(processing|proposed|approved|awaiting_supplement|submitted|withdrawn|returned|revoked|replaced|refused|stopped|written_reply|certificate|licence)\b/,
+    'status or kind code',
+  ],
 ];
 
 /** What a person reads: the title and the body's text, without scripts, styles, templates or code samples. */
-export function visibleText(html: string): string {
+function visibleText(html: string): string {
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? '';
   const body = html
     .replace(/<head[\s\S]*?<\/head>/i, ' ')
@@ -40,7 +43,7 @@ export function visibleText(html: string): string {
     .replace(/\s+/g, ' ');
 }
 
-export function englishIn(text: string): string[] {
+function englishIn(text: string): string[] {
   const out: string[] = [];
   for (const [re, name] of DENY) {
     const m = re.exec(text);
@@ -61,7 +64,12 @@ beforeAll(async () => {
   await api(t, 'POST', '/api/v1/results/sign', { token: crew.signer, body: { dossierCodes: [signed] } });
   await fileAndApprove(t, crew);
   const proposed = (await fileOnline(t, crew.citizen)).body.code;
-  for (const [tok, body] of [[crew.receiving, { action: 'receive' }], [crew.leader, { action: 'assign', assignee: 'chuyenvien' }], [crew.specialist, { action: 'propose', note: 'Đề nghị phê duyệt' }]] as const) await act(t, tok, proposed, body);
+  for (const [tok, body] of [
+    [crew.receiving, { action: 'receive' }],
+    [crew.leader, { action: 'assign', assignee: 'chuyenvien' }],
+    [crew.specialist, { action: 'propose', note: 'Đề nghị phê duyệt' }],
+  ] as const)
+    await act(t, tok, proposed, body);
   const waiting = (await fileOnline(t, crew.citizen)).body.code;
   await act(t, crew.receiving, waiting, { action: 'request_supplement', items: [{ reason: 'Thiếu bản sao giấy phép' }] });
   Object.assign(who, {
@@ -75,13 +83,17 @@ beforeAll(async () => {
     clerk: await login(t, 'vanthu.xnk'),
     other_citizen: await citizenToken(t, '50000000-0000-4000-8000-000000000092', 'Lê Thị Hạnh', '001190000092'),
   });
-  anonymousCookie = (await fetch(`${t.base}/`)).headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  anonymousCookie = (await fetch(`${t.base}/`)).headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }, 180_000);
 afterAll(() => t?.close());
 
 /** Pages are told apart by shape (digits folded), so the crawl reads one dossier page, not every one. */
 const shape = (url: string) => url.replace(/[0-9]+/g, 'N');
-const SKIP = /^\/(api\/|static\/|assets\/|sso\/|dang-xuat|can-bo\/dang-xuat|can-bo\/nhat-ky\/xuat|can-bo\/hop-thu\/[^/]+\/html|chia-se\/)|[?&]lang=|\.(pdf|csv|css|js|png|svg|ico|woff2?)(\?|$)/;
+const SKIP =
+  /^\/(api\/|static\/|assets\/|sso\/|dang-xuat|can-bo\/dang-xuat|can-bo\/nhat-ky\/xuat|can-bo\/hop-thu\/[^/]+\/html|chia-se\/)|[?&]lang=|\.(pdf|csv|css|js|png|svg|ico|woff2?)(\?|$)/;
 
 async function crawl(token: string | null, start: string[], max = 30): Promise<{ url: string; problems: string[] }[]> {
   const seen = new Set<string>();
@@ -91,7 +103,10 @@ async function crawl(token: string | null, start: string[], max = 30): Promise<{
     const url = queue.shift()!;
     if (seen.has(shape(url)) || SKIP.test(url)) continue;
     seen.add(shape(url));
-    const r = await fetch(`${t.base}${url}`, { redirect: 'manual', headers: { accept: 'text/html', ...(token ? { authorization: `Bearer ${token}` } : { cookie: anonymousCookie }) } });
+    const r = await fetch(`${t.base}${url}`, {
+      redirect: 'manual',
+      headers: { accept: 'text/html', ...(token ? { authorization: `Bearer ${token}` } : { cookie: anonymousCookie }) },
+    });
     if (!(r.headers.get('content-type') ?? '').includes('text/html')) continue;
     const html = await r.text();
     out.push({ url, problems: englishIn(visibleText(html)) });
@@ -103,7 +118,20 @@ async function crawl(token: string | null, start: string[], max = 30): Promise<{
 const START = {
   anonymous: ['/', '/thu-tuc', '/tra-cuu', '/xac-minh', '/dang-nhap', '/can-bo/dang-nhap', '/verify/KHONG-CO'],
   citizen: ['/', '/ho-so-cua-toi', '/kho-du-lieu', '/thu-tuc'],
-  office: ['/can-bo', '/can-bo/ho-so', '/can-bo/ho-so?queue=all', '/can-bo/ky-so', '/can-bo/hop-thu', '/can-bo/danh-gia', '/can-bo/don-vi', '/can-bo/nhan-su', '/can-bo/nhat-ky', '/can-bo/lich-lam-viec', '/can-bo/thu-tuc', '/can-bo/tai-khoan'],
+  office: [
+    '/can-bo',
+    '/can-bo/ho-so',
+    '/can-bo/ho-so?queue=all',
+    '/can-bo/ky-so',
+    '/can-bo/hop-thu',
+    '/can-bo/danh-gia',
+    '/can-bo/don-vi',
+    '/can-bo/nhan-su',
+    '/can-bo/nhat-ky',
+    '/can-bo/lich-lam-viec',
+    '/can-bo/thu-tuc',
+    '/can-bo/tai-khoan',
+  ],
 };
 
 describe('Vietnamese pages carry no English', () => {
@@ -136,12 +164,19 @@ describe('Vietnamese pages carry no English', () => {
 
   it('the verification page of a tampered file speaks Vietnamese only', async () => {
     const signed = await t.ctx.database.db.selectFrom('results').select('result_code').where('status', '=', 'valid').executeTakeFirstOrThrow();
-    const pdf = new Uint8Array(await (await fetch(`${t.base}/api/v1/results/${encodeURIComponent(signed.result_code)}/pdf`, { headers: { authorization: `Bearer ${who.signing_leader}` } })).arrayBuffer());
+    const pdf = new Uint8Array(
+      await (
+        await fetch(`${t.base}/api/v1/results/${encodeURIComponent(signed.result_code)}/pdf`, { headers: { authorization: `Bearer ${who.signing_leader}` } })
+      ).arrayBuffer(),
+    );
     const tampered = new Uint8Array(pdf);
     const at = Buffer.from(pdf).indexOf('%PDF-1.') + 7;
     tampered[at] = tampered[at] === 0x37 ? 0x36 : 0x37;
     const form = await fetch(`${t.base}/xac-minh`);
-    const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = form.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const action = /action="(\/xac-minh\?_csrf=[^"]+)"/.exec(await form.text())![1].replace(/&amp;/g, '&');
     for (const bytes of [pdf, tampered]) {
       const body = new FormData();

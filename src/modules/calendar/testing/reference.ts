@@ -21,7 +21,18 @@ interface RefYear {
 
 function refStatutory(year: number): RefYear {
   const tet = lunarToSolar(1, 1, year);
-  const holidays = [`${year}-01-01`, next(tet, -1), tet, next(tet), next(tet, 2), next(tet, 3), lunarToSolar(10, 3, year), `${year}-04-30`, `${year}-05-01`, `${year}-09-02`];
+  const holidays = [
+    `${year}-01-01`,
+    next(tet, -1),
+    tet,
+    next(tet),
+    next(tet, 2),
+    next(tet, 3),
+    lunarToSolar(10, 3, year),
+    `${year}-04-30`,
+    `${year}-05-01`,
+    `${year}-09-02`,
+  ];
   if (year >= 2021) {
     // 3/9 when 2/9 is a Monday, Thursday or Sunday, otherwise 1/9.
     holidays.push([1, 4, 0].includes(weekday(`${year}-09-02`)) ? `${year}-09-03` : `${year}-09-01`);

@@ -46,7 +46,11 @@ export function qrOf(d: DossierFormBase, documentName: string): DocumentSpec['qr
 }
 
 export function metaOf(d: DossierFormBase, documentName: string): DocumentSpec['meta'] {
-  return { title: documentName, subject: `${documentName} — hồ sơ ${d.dossierCode} — ${d.procedure.name}`, keywords: [d.dossierCode, d.procedure.code, d.applicant.idNumber] };
+  return {
+    title: documentName,
+    subject: `${documentName} — hồ sơ ${d.dossierCode} — ${d.procedure.name}`,
+    keywords: [d.dossierCode, d.procedure.code, d.applicant.idNumber],
+  };
 }
 
 /** How the forms address the applicant. */
@@ -67,7 +71,10 @@ export function applicantFields(a: Applicant, nameLabel?: string): (Field | Fiel
   ];
 }
 
-export const requestField = (d: DossierFormBase): Field => ({ label: 'Nội dung yêu cầu giải quyết', value: `${d.procedure.name} (mã thủ tục: ${d.procedure.code})` });
+export const requestField = (d: DossierFormBase): Field => ({
+  label: 'Nội dung yêu cầu giải quyết',
+  value: `${d.procedure.name} (mã thủ tục: ${d.procedure.code})`,
+});
 
 export const CHANNEL_TEXT: Record<Channel, string> = {
   direct: 'Trực tiếp tại Bộ phận Tiếp nhận và Trả kết quả',
@@ -78,7 +85,11 @@ export const CHANNEL_TEXT: Record<Channel, string> = {
 /** "4. Thời gian nhận hồ sơ: …" — a numbered line of the receipt slip. */
 export function numbered(n: number, label: string, value: RichText): Block {
   const v = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [value];
-  return { kind: 'paragraph', text: [{ text: `${n}. `, bold: true }, { text: `${label}: `, bold: true }, ...(v as (string | { text: string })[])], align: 'left' };
+  return {
+    kind: 'paragraph',
+    text: [{ text: `${n}. `, bold: true }, { text: `${label}: `, bold: true }, ...(v as (string | { text: string })[])],
+    align: 'left',
+  };
 }
 
 /** "vào lúc 09 giờ 30 phút, ngày 23 tháng 11 năm 2026", or "vào ngày 23 tháng 11 năm 2026" for a bare day. */

@@ -13,7 +13,17 @@ import {
   renderStopNotice,
   renderSupplementRequest,
 } from './index.ts';
-import { SAMPLE_APPLICANT, sampleApology, sampleBase, sampleControl, sampleReceipt, sampleRefusal, sampleRegister, sampleStop, sampleSupplement } from './samples.ts';
+import {
+  SAMPLE_APPLICANT,
+  sampleApology,
+  sampleBase,
+  sampleControl,
+  sampleReceipt,
+  sampleRefusal,
+  sampleRegister,
+  sampleStop,
+  sampleSupplement,
+} from './samples.ts';
 
 const base = sampleBase();
 
@@ -41,7 +51,13 @@ describe.each(dossierForms)('$name', ({ name, render, issuer }) => {
     expect(layout).toContain('Nguyễn Thị Ấn');
     expect(flow).toContain(base.dossierCode);
 
-    expect(await qrInTopLeftQuarter(bytes)).toEqual({ ma: base.dossierCode, tt: base.procedure.code, nd: base.applicant.idNumber, ten: name, url: base.trackingUrl });
+    expect(await qrInTopLeftQuarter(bytes)).toEqual({
+      ma: base.dossierCode,
+      tt: base.procedure.code,
+      nd: base.applicant.idNumber,
+      ten: name,
+      url: base.trackingUrl,
+    });
 
     const info = await pdfInfo(bytes);
     expect(info.Pages).toBe('1');
@@ -73,7 +89,7 @@ describe('01 receipt and appointment slip', () => {
     expect(layout).toMatch(/Nguyễn Thị Ấn\s+Đặng Văn Ưởng\s*\n/);
   });
 
-  it('prints the e-form as labelled lines, codes by their names, a table\'s rows one line each', async () => {
+  it("prints the e-form as labelled lines, codes by their names, a table's rows one line each", async () => {
     const eForm = [
       { label: 'Nước nhập khẩu', value: 'Thái Lan' },
       { label: 'Ngày hóa đơn', value: '05/03/2025' },
@@ -87,7 +103,9 @@ describe('01 receipt and appointment slip', () => {
   });
 
   it('has no applicant signature when filed online, and prints a due time when there is one', async () => {
-    const { layout } = await read(await renderReceiptSlip(sampleReceipt({ channel: 'online', dueDate: new Date('2026-12-21T09:00:00Z'), resultDelivery: { method: 'online' } })));
+    const { layout } = await read(
+      await renderReceiptSlip(sampleReceipt({ channel: 'online', dueDate: new Date('2026-12-21T09:00:00Z'), resultDelivery: { method: 'online' } })),
+    );
     expect(layout).not.toContain('NGƯỜI NỘP HỒ SƠ');
     expect(layout).toContain('NGƯỜI TIẾP NHẬN HỒ SƠ');
     expect(layout).toContain('Hình thức nộp hồ sơ: Trực tuyến');
@@ -96,7 +114,9 @@ describe('01 receipt and appointment slip', () => {
 
   it('reads back decomposed (NFD) input in composed form', async () => {
     const nfd = (s: string) => s.normalize('NFD');
-    const bytes = await renderReceiptSlip(sampleReceipt({ applicant: { ...SAMPLE_APPLICANT, name: nfd('Đặng Văn Ưởng') }, receivingOfficer: nfd('Nguyễn Thị Ấn') }));
+    const bytes = await renderReceiptSlip(
+      sampleReceipt({ applicant: { ...SAMPLE_APPLICANT, name: nfd('Đặng Văn Ưởng') }, receivingOfficer: nfd('Nguyễn Thị Ấn') }),
+    );
     const raw = await pdfText(bytes, { mode: 'raw' });
     expect(raw).toBe(raw.normalize('NFC'));
     expect(squash(raw)).toContain('tiếp nhận hồ sơ của: Đặng Văn Ưởng');
@@ -254,11 +274,22 @@ describe('07 dossier register', () => {
 
   it('carries the register QR code in the top-left corner of page 1', async () => {
     const bytes = await renderDossierRegister(sampleRegister(3));
-    expect(await qrInTopLeftQuarter(bytes)).toEqual({ ma: '000.00.19.H26-SO-202611', tt: '', nd: '000.00.19.H26', ten: 'Sổ theo dõi hồ sơ', tu: '2026-11-01', den: '2026-11-30', so: 3 });
+    expect(await qrInTopLeftQuarter(bytes)).toEqual({
+      ma: '000.00.19.H26-SO-202611',
+      tt: '',
+      nd: '000.00.19.H26',
+      ten: 'Sổ theo dõi hồ sơ',
+      tu: '2026-11-01',
+      den: '2026-11-30',
+      so: 3,
+    });
     expect((await pdfInfo(bytes)).Pages).toBe('1');
   });
 
   it('refuses a period that ends before it starts', async () => {
-    await expect(renderDossierRegister({ ...sampleRegister(1), period: { from: '2026-11-30', to: '2026-11-01' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'data.period.to' }] });
+    await expect(renderDossierRegister({ ...sampleRegister(1), period: { from: '2026-11-30', to: '2026-11-01' } })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'data.period.to' }],
+    });
   });
 });

@@ -26,7 +26,11 @@ export async function renderApology(input: ApologyData): Promise<Uint8Array> {
       // The standard sentence carries the new date; a custom apology gets it on a line of its own.
       ...(d.apology ? [para([{ text: `Thời gian hẹn trả kết quả mới: ${longDateTime(d.newDueDate)}.`, bold: true }])] : []),
       para('Xin trân trọng cảm ơn./.'),
-      { kind: 'signature', recipients: d.recipients ?? ['Như trên;', 'Lưu: VT, Bộ phận Một cửa.'], signer: { title: d.signer.title, note: '(Ký, ghi rõ họ tên và đóng dấu)', name: d.signer.name } },
+      {
+        kind: 'signature',
+        recipients: d.recipients ?? ['Như trên;', 'Lưu: VT, Bộ phận Một cửa.'],
+        signer: { title: d.signer.title, note: '(Ký, ghi rõ họ tên và đóng dấu)', name: d.signer.name },
+      },
     ],
     meta: metaOf(d, name),
   });

@@ -13,7 +13,10 @@ export function handoffOutcome(h: Handoff): string {
   if ((h.lateDays ?? 0) > 0) return `Trễ hạn ${h.lateDays} ngày`;
   if (h.stepDeadline === undefined) return 'Hoàn thành';
   if (finishedLate(h.finishedAt, h.stepDeadline))
-    throw new AppError('VALIDATION_FAILED', { vi: 'Bước xử lý hoàn thành sau hạn nhưng không có số ngày trễ hạn', en: 'A step finished after its deadline has no late days' });
+    throw new AppError('VALIDATION_FAILED', {
+      vi: 'Bước xử lý hoàn thành sau hạn nhưng không có số ngày trễ hạn',
+      en: 'A step finished after its deadline has no late days',
+    });
   return localDayOf(h.finishedAt) < localDayOf(h.stepDeadline) ? 'Trước hạn' : 'Đúng hạn';
 }
 

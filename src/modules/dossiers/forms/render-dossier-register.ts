@@ -63,6 +63,10 @@ export async function renderDossierRegister(input: DossierRegisterData): Promise
         ]),
       },
     ],
-    meta: { title: name, subject: `${name} — ${d.agency.desk ?? d.agency.name} — ${shortDate(d.period.from)}–${shortDate(d.period.to)}`, keywords: [d.registerCode, d.unitId] },
+    meta: {
+      title: name,
+      subject: `${name} — ${d.agency.desk ?? d.agency.name} — ${shortDate(d.period.from)}–${shortDate(d.period.to)}`,
+      keywords: [d.registerCode, d.unitId],
+    },
   });
 }

@@ -19,9 +19,25 @@ export async function renderPostalHandover(input: PostalHandoverData): Promise<U
     body: [
       para(`Hôm nay, vào lúc ${longDateTime(d.handedOverAt)}, tại ${desk}, chúng tôi gồm:`),
       numbered(1, 'Bên giao', desk),
-      { kind: 'fields', items: [[{ label: 'Ông/Bà', value: d.officer.name, bold: true }, { label: 'Chức vụ', value: d.officer.title ?? 'Công chức tiếp nhận và trả kết quả' }]] },
+      {
+        kind: 'fields',
+        items: [
+          [
+            { label: 'Ông/Bà', value: d.officer.name, bold: true },
+            { label: 'Chức vụ', value: d.officer.title ?? 'Công chức tiếp nhận và trả kết quả' },
+          ],
+        ],
+      },
       numbered(2, 'Bên nhận', postal),
-      { kind: 'fields', items: [[{ label: 'Ông/Bà', value: '' }, { label: 'Chức vụ', value: 'Nhân viên bưu chính' }]] },
+      {
+        kind: 'fields',
+        items: [
+          [
+            { label: 'Ông/Bà', value: '' },
+            { label: 'Chức vụ', value: 'Nhân viên bưu chính' },
+          ],
+        ],
+      },
       para('Hai bên tiến hành giao nhận kết quả giải quyết thủ tục hành chính để chuyển phát đến người nhận, cụ thể như sau:'),
       numbered(3, 'Thông tin hồ sơ và người nhận kết quả', ''),
       {

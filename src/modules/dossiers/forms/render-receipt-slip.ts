@@ -33,7 +33,12 @@ export async function renderReceiptSlip(input: ReceiptSlipData): Promise<Uint8Ar
       rows: d.components.map((c, i) => [String(i + 1), c.name, String(c.originals), String(c.copies), c.digitised ? 'Có' : 'Không']),
     },
     // The e-form's answers, labelled as the form labels them: a plain list, a table's rows one line each.
-    ...(d.eForm?.length ? [{ kind: 'paragraph', text: [{ text: 'Nội dung tờ khai điện tử:', bold: true }], align: 'left' } as Block, { kind: 'fields', items: d.eForm.map((f) => ({ label: f.label, value: f.value })) } as Block] : []),
+    ...(d.eForm?.length
+      ? [
+          { kind: 'paragraph', text: [{ text: 'Nội dung tờ khai điện tử:', bold: true }], align: 'left' } as Block,
+          { kind: 'fields', items: d.eForm.map((f) => ({ label: f.label, value: f.value })) } as Block,
+        ]
+      : []),
     numbered(2, 'Số lượng hồ sơ', `${String(sets).padStart(2, '0')} (bộ)`),
     numbered(3, 'Thời gian giải quyết hồ sơ theo quy định là', time ?? '……………'),
     numbered(4, 'Thời gian nhận hồ sơ', longDateTime(d.receivedAt)),
@@ -41,7 +46,12 @@ export async function renderReceiptSlip(input: ReceiptSlipData): Promise<Uint8Ar
     numbered(6, 'Đăng ký nhận kết quả tại', delivery),
   ];
   if (d.register)
-    body.push({ kind: 'paragraph', text: `Vào Sổ theo dõi hồ sơ, Quyển số: ${d.register.book || '……'}, Số thứ tự: ${d.register.entry ?? '……'}`, italic: true, align: 'left' });
+    body.push({
+      kind: 'paragraph',
+      text: `Vào Sổ theo dõi hồ sơ, Quyển số: ${d.register.book || '……'}, Số thứ tự: ${d.register.entry ?? '……'}`,
+      italic: true,
+      align: 'left',
+    });
   // The applicant signs only at the counter; a slip sent online or by post has no such signature.
   body.push({
     kind: 'signature',

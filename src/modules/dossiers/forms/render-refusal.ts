@@ -15,7 +15,12 @@ export async function renderRefusal(input: RefusalData): Promise<Uint8Array> {
       { kind: 'paragraph', text: [`${desk} tiếp nhận hồ sơ của: `, { text: d.applicant.name, bold: true }], align: 'left' },
       {
         kind: 'fields',
-        items: [...applicantFields(d.applicant), { label: 'Mã hồ sơ', value: d.dossierCode }, requestField(d), ...(d.receivedAt ? [{ label: 'Thời gian tiếp nhận', value: longDateTime(d.receivedAt) }] : [])],
+        items: [
+          ...applicantFields(d.applicant),
+          { label: 'Mã hồ sơ', value: d.dossierCode },
+          requestField(d),
+          ...(d.receivedAt ? [{ label: 'Thời gian tiếp nhận', value: longDateTime(d.receivedAt) }] : []),
+        ],
       },
       para(`Qua xem xét, ${desk} thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:`),
       { kind: 'list', marker: 'number', items: d.reasons },

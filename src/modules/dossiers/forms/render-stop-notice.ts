@@ -23,9 +23,16 @@ export async function renderStopNotice(input: StopNoticeData): Promise<Uint8Arra
       ]),
       para(`${agency} thông báo dừng xử lý hồ sơ nêu trên kể từ ${longDate(d.issuedAt)}.`),
       para([{ text: 'Lý do: ', bold: true }, d.reason]),
-      para(d.dossierReturn ?? `Hồ sơ và phí, lệ phí đã nộp (nếu có) được trả lại hoặc xử lý theo quy định. ${you} có thể tra cứu tình trạng hồ sơ bằng mã hồ sơ hoặc mã QR trên văn bản này.`),
+      para(
+        d.dossierReturn ??
+          `Hồ sơ và phí, lệ phí đã nộp (nếu có) được trả lại hoặc xử lý theo quy định. ${you} có thể tra cứu tình trạng hồ sơ bằng mã hồ sơ hoặc mã QR trên văn bản này.`,
+      ),
       para(`${agency} thông báo để ${you} được biết./.`),
-      { kind: 'signature', recipients: d.recipients ?? ['Như trên;', 'Lưu: VT, Bộ phận Một cửa.'], signer: { title: d.signer.title, note: '(Ký, ghi rõ họ tên và đóng dấu)', name: d.signer.name } },
+      {
+        kind: 'signature',
+        recipients: d.recipients ?? ['Như trên;', 'Lưu: VT, Bộ phận Một cửa.'],
+        signer: { title: d.signer.title, note: '(Ký, ghi rõ họ tên và đóng dấu)', name: d.signer.name },
+      },
     ],
     meta: metaOf(d, name),
   });

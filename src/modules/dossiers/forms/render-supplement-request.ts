@@ -20,7 +20,9 @@ export async function renderSupplementRequest(input: SupplementRequestData): Pro
     },
     { kind: 'paragraph', text: { text: 'Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:', bold: true }, align: 'left' },
     { kind: 'list', marker: 'number', items: d.items.map((it) => [it.content, '\n', { text: 'Lý do: ', italic: true }, { text: it.reason, italic: true }]) },
-    para(`Thời gian ${you} bổ sung, hoàn thiện hồ sơ không tính vào thời hạn giải quyết hồ sơ. Cơ quan giải quyết chỉ yêu cầu bổ sung, hoàn thiện hồ sơ một lần.`),
+    para(
+      `Thời gian ${you} bổ sung, hoàn thiện hồ sơ không tính vào thời hạn giải quyết hồ sơ. Cơ quan giải quyết chỉ yêu cầu bổ sung, hoàn thiện hồ sơ một lần.`,
+    ),
     para(`Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, ${you} liên hệ với ${contact} để được hướng dẫn./.`),
     { kind: 'signature', signer: { title: 'Người hướng dẫn', name: d.officer.name } },
   ];

@@ -67,7 +67,10 @@ export const sampleSupplement = (over: Partial<SupplementRequestData> = {}): Sup
   ...sampleBase({ number: '07/PYCBS-BPMC' }),
   receivedAt: SAMPLE_RECEIVED,
   items: [
-    { content: 'Bổ sung bản sao Giấy chứng nhận đăng ký doanh nghiệp có chứng thực.', reason: 'Bản sao đã nộp không có chứng thực và không xuất trình bản chính để đối chiếu.' },
+    {
+      content: 'Bổ sung bản sao Giấy chứng nhận đăng ký doanh nghiệp có chứng thực.',
+      reason: 'Bản sao đã nộp không có chứng thực và không xuất trình bản chính để đối chiếu.',
+    },
     { content: 'Bổ sung sơ đồ mặt bằng kho chứa thóc, gạo.', reason: 'Hồ sơ thiếu thành phần theo Điều 5 Nghị định số 107/2018/NĐ-CP.' },
   ],
   officer: { name: 'Đặng Văn Ưởng' },
@@ -78,7 +81,10 @@ export const sampleSupplement = (over: Partial<SupplementRequestData> = {}): Sup
 export const sampleRefusal = (over: Partial<RefusalData> = {}): RefusalData => ({
   ...sampleBase({ number: '03/PTC-BPMC' }),
   receivedAt: SAMPLE_RECEIVED,
-  reasons: ['Thủ tục hành chính không thuộc thẩm quyền giải quyết của Phòng Quản lý Xuất nhập khẩu khu vực Hà Nội.', 'Đề nghị Ông/Bà nộp hồ sơ tại Sở Công Thương tỉnh Bắc Ninh.'],
+  reasons: [
+    'Thủ tục hành chính không thuộc thẩm quyền giải quyết của Phòng Quản lý Xuất nhập khẩu khu vực Hà Nội.',
+    'Đề nghị Ông/Bà nộp hồ sơ tại Sở Công Thương tỉnh Bắc Ninh.',
+  ],
   officer: { name: 'Đặng Văn Ưởng' },
   ...over,
 });
@@ -97,7 +103,10 @@ export const sampleStop = (over: Partial<StopNoticeData> = {}): StopNoticeData =
   ...sampleBase({ number: '09/TB-XNK', issuedAt: new Date('2026-12-01T08:00:00Z') }),
   receivedAt: SAMPLE_RECEIVED,
   reason: 'Tổ chức, cá nhân có văn bản đề nghị rút hồ sơ ngày 30 tháng 11 năm 2026.',
-  legalBasis: ['Căn cứ Nghị định số 118/2025/NĐ-CP ngày 09 tháng 6 năm 2025 của Chính phủ về thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông', 'Căn cứ Thông tư số 03/2025/TT-VPCP của Văn phòng Chính phủ'],
+  legalBasis: [
+    'Căn cứ Nghị định số 118/2025/NĐ-CP ngày 09 tháng 6 năm 2025 của Chính phủ về thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông',
+    'Căn cứ Thông tư số 03/2025/TT-VPCP của Văn phòng Chính phủ',
+  ],
   signer: { title: 'Trưởng phòng', name: 'Vũ Đức Thưởng' },
   ...over,
 });

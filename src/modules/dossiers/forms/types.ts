@@ -326,7 +326,9 @@ export const dossierRegisterSchema: z.ZodType<DossierRegisterData> = z.object({
   agency: agencySchema,
   registerCode: text,
   unitId: text,
-  period: z.object({ from: day, to: day }).refine((p) => p.from <= p.to, { message: bi('Ngày kết thúc trước ngày bắt đầu', 'The period ends before it starts'), path: ['to'] }),
+  period: z
+    .object({ from: day, to: day })
+    .refine((p) => p.from <= p.to, { message: bi('Ngày kết thúc trước ngày bắt đầu', 'The period ends before it starts'), path: ['to'] }),
   book: z.string().optional(),
   issuedAt: instant,
   entries: z.array(registerEntrySchema),

@@ -47,8 +47,14 @@ const BASELINE_DROP = 1 + (LEADING - 1.265) / 2;
 const FONT_SIZE = 11;
 
 const upper = (s: string) => s.normalize('NFC').toLocaleUpperCase('vi');
-const idLabel = (h: ResultHolder) => (h.kind === 'individual' ? 'Số định danh cá nhân' : h.kind === 'organisation' ? 'Mã số doanh nghiệp, tổ chức' : 'Mã số định danh');
-const para = (text: Extract<Block, { kind: 'paragraph' }>['text'], o: { italic?: boolean } = {}): Block => ({ kind: 'paragraph', text, firstLineIndent: 10, italic: o.italic });
+const idLabel = (h: ResultHolder) =>
+  h.kind === 'individual' ? 'Số định danh cá nhân' : h.kind === 'organisation' ? 'Mã số doanh nghiệp, tổ chức' : 'Mã số định danh';
+const para = (text: Extract<Block, { kind: 'paragraph' }>['text'], o: { italic?: boolean } = {}): Block => ({
+  kind: 'paragraph',
+  text,
+  firstLineIndent: 10,
+  italic: o.italic,
+});
 
 function parse<T>(schema: z.ZodType<T>, data: unknown): T {
   const r = schema.safeParse(data);
@@ -65,11 +71,18 @@ function certificateBody(d: ResultDocumentData & { content: CertificateContent }
   const verb = d.kind === 'certificate' ? 'CHỨNG NHẬN' : 'CẤP PHÉP';
   const blocks: Block[] = [
     { kind: 'paragraph', text: c.intro ?? `${upper(d.agency.name)} ${verb}:`, bold: true, align: 'left', spaceAfter: 2 * MM },
-    { kind: 'fields', items: [...holderFields(d.holder, c.holderLabel ?? 'Tên tổ chức, cá nhân'), ...c.fields.map((f) => ({ label: f.label, value: f.value }))] },
+    {
+      kind: 'fields',
+      items: [...holderFields(d.holder, c.holderLabel ?? 'Tên tổ chức, cá nhân'), ...c.fields.map((f) => ({ label: f.label, value: f.value }))],
+    },
   ];
   if (c.table) {
     if (c.table.caption) blocks.push({ kind: 'paragraph', text: c.table.caption, bold: true, align: 'left' });
-    blocks.push({ kind: 'table', columns: c.table.columns.map((col) => ({ header: col.header, width: col.width ?? 1, align: col.align })), rows: c.table.rows });
+    blocks.push({
+      kind: 'table',
+      columns: c.table.columns.map((col) => ({ header: col.header, width: col.width ?? 1, align: col.align })),
+      rows: c.table.rows,
+    });
   }
   if (c.validUntil) blocks.push(para([`${d.documentName} có hiệu lực đến hết `, { text: longDate(c.validUntil), bold: true }, '.']));
   for (const n of c.notes ?? []) blocks.push(para(n));

@@ -12,7 +12,8 @@ const read = readBack;
 /** The words of a phrase on a page (pdftotext boxes, y from the top), the last occurrence. */
 function phrase(words: Word[], text: string): Word[] {
   const parts = text.normalize('NFC').split(' ');
-  for (let i = words.length - parts.length; i >= 0; i--) if (parts.every((p, j) => words[i + j].text.normalize('NFC') === p)) return words.slice(i, i + parts.length);
+  for (let i = words.length - parts.length; i >= 0; i--)
+    if (parts.every((p, j) => words[i + j].text.normalize('NFC') === p)) return words.slice(i, i + parts.length);
   throw new Error(`"${text}" not found`);
 }
 
@@ -133,7 +134,13 @@ describe('signature and seal placement', () => {
   it('follows the signature block onto a later page', async () => {
     const base = sampleCertificate();
     const table = base.content.table!;
-    const rows = Array.from({ length: 40 }, (_, i) => [String(i + 1), `Bánh quy bơ sữa hiệu Hữu Nghị, loại ${i + 1}, hộp thiếc 500 g`, '1905.31', 'RVC 45%', `${(i + 1) * 100} hộp`]);
+    const rows = Array.from({ length: 40 }, (_, i) => [
+      String(i + 1),
+      `Bánh quy bơ sữa hiệu Hữu Nghị, loại ${i + 1}, hộp thiếc 500 g`,
+      '1905.31',
+      'RVC 45%',
+      `${(i + 1) * 100} hộp`,
+    ]);
     const d = sampleCertificate({ content: { ...base.content, table: { ...table, rows } } });
     const { pdf, signatureRect, sealRect } = await renderResult(d);
     const pages = await pdfPages(pdf);

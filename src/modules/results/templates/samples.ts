@@ -29,7 +29,10 @@ export const sampleCertificate = (over: Partial<CertificateResult> = {}): Certif
     holderLabel: 'Người xuất khẩu',
     fields: [
       { label: 'Người nhập khẩu', value: 'PT. Sumber Rejeki Nusantara, Jl. Gatot Subroto Kav. 18, Jakarta, Indonesia' },
-      { label: 'Phương tiện vận tải và hành trình', value: 'Tàu biển WAN HAI 315, chuyến 186S, khởi hành ngày 05/12/2026 từ cảng Hải Phòng đến cảng Tanjung Priok' },
+      {
+        label: 'Phương tiện vận tải và hành trình',
+        value: 'Tàu biển WAN HAI 315, chuyến 186S, khởi hành ngày 05/12/2026 từ cảng Hải Phòng đến cảng Tanjung Priok',
+      },
       { label: 'Hóa đơn thương mại', value: 'Số 0000152 ngày 18/11/2026' },
       { label: 'Nước xuất xứ', value: 'Việt Nam' },
     ],
@@ -49,7 +52,9 @@ export const sampleCertificate = (over: Partial<CertificateResult> = {}): Certif
       ],
     },
     validUntil: '2027-12-01',
-    notes: ['Giấy chứng nhận này được cấp trên cơ sở hồ sơ đề nghị và cam kết của người xuất khẩu; người xuất khẩu chịu trách nhiệm trước pháp luật về tính chính xác của thông tin đã khai báo.'],
+    notes: [
+      'Giấy chứng nhận này được cấp trên cơ sở hồ sơ đề nghị và cam kết của người xuất khẩu; người xuất khẩu chịu trách nhiệm trước pháp luật về tính chính xác của thông tin đã khai báo.',
+    ],
   },
   signer: { title: 'KT. TRƯỞNG PHÒNG / PHÓ TRƯỞNG PHÒNG', name: 'Đỗ Thị Thu Hường' },
   verificationUrl: `${VERIFY}?ma=KQ-2026-000125`,
@@ -98,7 +103,12 @@ export const sampleWrittenReply = (over: Partial<WrittenReplyResult> = {}): Writ
   resultCode: 'KQ-2026-001532',
   dossierCode: '000.00.19.H26-261120-0311',
   procedure: { code: '1.000330', name: 'Giải đáp vướng mắc về hoạt động xuất khẩu, nhập khẩu hàng hóa' },
-  holder: { name: 'Công ty TNHH Cơ khí Chính xác Phú Mỹ', idNumber: '3502345678', kind: 'organisation', address: 'Khu công nghiệp Phú Mỹ II, phường Phú Mỹ, thành phố Hồ Chí Minh' },
+  holder: {
+    name: 'Công ty TNHH Cơ khí Chính xác Phú Mỹ',
+    idNumber: '3502345678',
+    kind: 'organisation',
+    address: 'Khu công nghiệp Phú Mỹ II, phường Phú Mỹ, thành phố Hồ Chí Minh',
+  },
   content: {
     subject: 'V/v nhập khẩu máy móc, thiết bị đã qua sử dụng',
     addressee: 'Công ty TNHH Cơ khí Chính xác Phú Mỹ',
@@ -123,7 +133,12 @@ export const sampleRefusalDecision = (over: Partial<RefusalDecisionResult> = {})
   resultCode: 'KQ-2026-000215',
   dossierCode: '000.00.21.H26-261103-0094',
   procedure: { code: '2.000636', name: 'Cấp Giấy phép phân phối sản phẩm rượu' },
-  holder: { name: 'Công ty TNHH Thương mại Rượu vang Đà Lạt Xanh', idNumber: '5801234569', kind: 'organisation', address: 'Số 12 đường Yersin, phường Xuân Hương - Đà Lạt, tỉnh Lâm Đồng' },
+  holder: {
+    name: 'Công ty TNHH Thương mại Rượu vang Đà Lạt Xanh',
+    idNumber: '5801234569',
+    kind: 'organisation',
+    address: 'Số 12 đường Yersin, phường Xuân Hương - Đà Lạt, tỉnh Lâm Đồng',
+  },
   content: {
     subject: 'Về việc từ chối cấp Giấy phép phân phối sản phẩm rượu',
     authority: 'Cục trưởng Cục Quản lý và Phát triển thị trường trong nước',

@@ -148,7 +148,11 @@ const tableSchema: z.ZodType<ResultTable> = z
   .superRefine((t, ctx) => {
     t.rows.forEach((r, i) => {
       if (r.length !== t.columns.length)
-        ctx.addIssue({ code: 'custom', path: ['rows', i], message: bi(`Dòng ${i + 1} có ${r.length} ô, cần ${t.columns.length}`, `Row ${i + 1} has ${r.length} cells, expected ${t.columns.length}`) });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rows', i],
+          message: bi(`Dòng ${i + 1} có ${r.length} ô, cần ${t.columns.length}`, `Row ${i + 1} has ${r.length} cells, expected ${t.columns.length}`),
+        });
     });
   });
 

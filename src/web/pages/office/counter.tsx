@@ -16,14 +16,23 @@ export function CounterSearchPage({ req, q, items }: { req: FastifyRequest; q: s
       <h1 class="govuk-heading-l">{title}</h1>
       <form method="get" action={COUNTER_URL} class="govuk-!-margin-bottom-6">
         <div class="govuk-form-group">
-          <label class="govuk-label govuk-label--s" for="q">{t(req, 'Tìm thủ tục theo tên hoặc mã', 'Find the procedure by name or code')}</label>
+          <label class="govuk-label govuk-label--s" for="q">
+            {t(req, 'Tìm thủ tục theo tên hoặc mã', 'Find the procedure by name or code')}
+          </label>
           <input class="govuk-input govuk-!-width-two-thirds" id="q" name="q" type="search" value={q} />
         </div>
-        <button type="submit" class="govuk-button govuk-button--secondary">{t(req, 'Tìm', 'Search')}</button>
+        <button type="submit" class="govuk-button govuk-button--secondary">
+          {t(req, 'Tìm', 'Search')}
+        </button>
       </form>
       <ul class="govuk-list">
         {items.map((p) => (
-          <li><a class="govuk-link" href={`${COUNTER_URL}/${encodeURIComponent(p.code)}`}>{p.name}</a> <span class="cs-meta">({p.code})</span></li>
+          <li>
+            <a class="govuk-link" href={`${COUNTER_URL}/${encodeURIComponent(p.code)}`}>
+              {p.name}
+            </a>{' '}
+            <span class="cs-meta">({p.code})</span>
+          </li>
         ))}
       </ul>
     </Layout>
@@ -49,25 +58,53 @@ const APPLICANT_FIELDS: [key: string, vi: string, en: string, type: string, widt
 ];
 
 /** Step two: the applicant, the channel, the e-form and the scans; filing receives it at once. */
-export function CounterFilingPage({ req, p, slots, values, errors }: { req: FastifyRequest; p: ProcedureDetail; slots: FileSlot[]; values: CounterValues; errors: FormErrors }) {
+export function CounterFilingPage({
+  req,
+  p,
+  slots,
+  values,
+  errors,
+}: {
+  req: FastifyRequest;
+  p: ProcedureDetail;
+  slots: FileSlot[];
+  values: CounterValues;
+  errors: FormErrors;
+}) {
   const title = t(req, 'Tiếp nhận hồ sơ', 'Receive a dossier');
   const err = (k: string) => errors.fields[k];
   return (
     <Layout req={req} area="office" title={errors.summary.length ? `${t(req, 'Lỗi', 'Error')}: ${title}` : title}>
-      <a href={COUNTER_URL} class="govuk-back-link">{t(req, 'Chọn thủ tục khác', 'Choose another procedure')}</a>
+      <a href={COUNTER_URL} class="govuk-back-link">
+        {t(req, 'Chọn thủ tục khác', 'Choose another procedure')}
+      </a>
       <ErrorSummary req={req} errors={errors.summary} />
       <span class="govuk-caption-l">{p.code}</span>
       <h1 class="govuk-heading-l">{p.name}</h1>
-      <form method="post" action={`${COUNTER_URL}/${encodeURIComponent(p.code)}?_csrf=${encodeURIComponent(req.csrfToken)}`} enctype="multipart/form-data" novalidate>
-        {values.kept.map((k) => <input type="hidden" name={`kept.${k.idx}`} value={`${k.uploadId}|${k.fileName}`} />)}
+      <form
+        method="post"
+        action={`${COUNTER_URL}/${encodeURIComponent(p.code)}?_csrf=${encodeURIComponent(req.csrfToken)}`}
+        enctype="multipart/form-data"
+        novalidate
+      >
+        {values.kept.map((k) => (
+          <input type="hidden" name={`kept.${k.idx}`} value={`${k.uploadId}|${k.fileName}`} />
+        ))}
         <div class="govuk-form-group">
           <fieldset class="govuk-fieldset">
-            <legend class="govuk-fieldset__legend govuk-fieldset__legend--m"><h2 class="govuk-fieldset__heading">{t(req, 'Hình thức nộp', 'How it was filed')}</h2></legend>
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">
+              <h2 class="govuk-fieldset__heading">{t(req, 'Hình thức nộp', 'How it was filed')}</h2>
+            </legend>
             <div class="govuk-radios govuk-radios--inline">
-              {[['1', 'Trực tiếp tại Bộ phận một cửa', 'At the counter'], ['3', 'Qua dịch vụ bưu chính', 'By post']].map(([v, vi, en]) => (
+              {[
+                ['1', 'Trực tiếp tại Bộ phận một cửa', 'At the counter'],
+                ['3', 'Qua dịch vụ bưu chính', 'By post'],
+              ].map(([v, vi, en]) => (
                 <div class="govuk-radios__item">
                   <input class="govuk-radios__input" id={`channel-${v}`} name="channel" type="radio" value={v} checked={values.channel === v} />
-                  <label class="govuk-label govuk-radios__label" for={`channel-${v}`}>{t(req, vi, en)}</label>
+                  <label class="govuk-label govuk-radios__label" for={`channel-${v}`}>
+                    {t(req, vi, en)}
+                  </label>
                 </div>
               ))}
             </div>
@@ -76,9 +113,22 @@ export function CounterFilingPage({ req, p, slots, values, errors }: { req: Fast
         <h2 class="govuk-heading-m">{t(req, 'Người nộp hồ sơ', 'Applicant')}</h2>
         {APPLICANT_FIELDS.map(([k, vi, en, type, width]) => (
           <div class={`govuk-form-group${err(`a.${k}`) ? ' govuk-form-group--error' : ''}`}>
-            <label class="govuk-label" for={`a-${k}`}>{t(req, vi, en)}</label>
-            {err(`a.${k}`) ? <p id={`a-${k}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {err(`a.${k}`)}</p> : null}
-            <input class={`govuk-input ${width}${err(`a.${k}`) ? ' govuk-input--error' : ''}`} id={`a-${k}`} name={`a.${k}`} type={type as 'text'} value={values.applicant[k] ?? ''} aria-describedby={err(`a.${k}`) ? `a-${k}-error` : undefined} />
+            <label class="govuk-label" for={`a-${k}`}>
+              {t(req, vi, en)}
+            </label>
+            {err(`a.${k}`) ? (
+              <p id={`a-${k}-error`} class="govuk-error-message">
+                <span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {err(`a.${k}`)}
+              </p>
+            ) : null}
+            <input
+              class={`govuk-input ${width}${err(`a.${k}`) ? ' govuk-input--error' : ''}`}
+              id={`a-${k}`}
+              name={`a.${k}`}
+              type={type as 'text'}
+              value={values.applicant[k] ?? ''}
+              aria-describedby={err(`a.${k}`) ? `a-${k}-error` : undefined}
+            />
           </div>
         ))}
         <DeliveryInputs req={req} value={values.delivery} errors={errors} />
@@ -94,7 +144,9 @@ export function CounterFilingPage({ req, p, slots, values, errors }: { req: Fast
             <FileInputs req={req} slots={slots} errors={errors} attached={new Map(values.kept.map((k) => [k.code, k]))} />
           </>
         ) : null}
-        <button type="submit" class="govuk-button" data-prevent-double-click="true">{t(req, 'Tiếp nhận và cấp giấy hẹn', 'Receive and issue the receipt')}</button>
+        <button type="submit" class="govuk-button" data-prevent-double-click="true">
+          {t(req, 'Tiếp nhận và cấp giấy hẹn', 'Receive and issue the receipt')}
+        </button>
       </form>
     </Layout>
   );

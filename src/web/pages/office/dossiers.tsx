@@ -51,17 +51,29 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
       <h1 class="govuk-heading-l">{title}</h1>
       {notice ? (
         <div class={`govuk-notification-banner ${notice.failed.length ? '' : 'govuk-notification-banner--success'}`} role="alert" aria-labelledby="bulk-title">
-          <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="bulk-title">{t(req, 'Phân công', 'Assignment')}</h2></div>
+          <div class="govuk-notification-banner__header">
+            <h2 class="govuk-notification-banner__title" id="bulk-title">
+              {t(req, 'Phân công', 'Assignment')}
+            </h2>
+          </div>
           <div class="govuk-notification-banner__content">
             <p class="govuk-body">{t(req, `Đã phân công ${notice.ok.length} hồ sơ.`, `${notice.ok.length} dossiers assigned.`)}</p>
-            {notice.failed.map((f) => <p class="govuk-body">{f.code}: {f.why}</p>)}
+            {notice.failed.map((f) => (
+              <p class="govuk-body">
+                {f.code}: {f.why}
+              </p>
+            ))}
           </div>
         </div>
       ) : null}
       <nav class="cs-tabs" aria-label={t(req, 'Hàng đợi', 'Queues')}>
         <ul class="cs-tabs__list">
           {QUEUES.map(([q, vi, en]) => (
-            <li class="cs-tabs__item"><a class="govuk-link" href={queueHref({ ...query, queue: q })} aria-current={query.queue === q ? 'page' : undefined}>{t(req, vi, en)}</a></li>
+            <li class="cs-tabs__item">
+              <a class="govuk-link" href={queueHref({ ...query, queue: q })} aria-current={query.queue === q ? 'page' : undefined}>
+                {t(req, vi, en)}
+              </a>
+            </li>
           ))}
         </ul>
       </nav>
@@ -69,24 +81,40 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
         <input type="hidden" name="queue" value={query.queue} />
         <div class="govuk-grid-row">
           <div class="govuk-grid-column-one-third govuk-form-group">
-            <label class="govuk-label" for="q">{t(req, 'Mã hồ sơ hoặc tên người nộp', 'Code or applicant name')}</label>
+            <label class="govuk-label" for="q">
+              {t(req, 'Mã hồ sơ hoặc tên người nộp', 'Code or applicant name')}
+            </label>
             <input class="govuk-input" id="q" name="q" type="search" value={query.q ?? ''} />
           </div>
           <div class="govuk-grid-column-one-third govuk-form-group">
-            <label class="govuk-label" for="status">{t(req, 'Trạng thái', 'Status')}</label>
+            <label class="govuk-label" for="status">
+              {t(req, 'Trạng thái', 'Status')}
+            </label>
             <select class="govuk-select" id="status" name="status">
               <option value="">{t(req, 'Tất cả', 'All')}</option>
-              {Object.entries(STATUSES).map(([k, s]) => <option value={k} selected={query.status === k}>{t(req, s.vi, s.en)}</option>)}
+              {Object.entries(STATUSES).map(([k, s]) => (
+                <option value={k} selected={query.status === k}>
+                  {t(req, s.vi, s.en)}
+                </option>
+              ))}
             </select>
           </div>
           <div class="govuk-grid-column-one-third govuk-form-group">
-            <label class="govuk-label" for="procedure">{t(req, 'Mã thủ tục', 'Procedure code')}</label>
+            <label class="govuk-label" for="procedure">
+              {t(req, 'Mã thủ tục', 'Procedure code')}
+            </label>
             <input class="govuk-input" id="procedure" name="procedure" type="text" spellcheck={false} value={query.procedure ?? ''} />
           </div>
         </div>
-        <button type="submit" class="govuk-button govuk-button--secondary">{t(req, 'Lọc', 'Filter')}</button>
+        <button type="submit" class="govuk-button govuk-button--secondary">
+          {t(req, 'Lọc', 'Filter')}
+        </button>
       </form>
-      <p class="govuk-body">{result.totalCapped ? t(req, `Ít nhất ${result.total.toLocaleString('vi-VN')} hồ sơ`, `At least ${result.total.toLocaleString('en')} dossiers`) : t(req, `${result.total} hồ sơ`, `${result.total} dossiers`)}</p>
+      <p class="govuk-body">
+        {result.totalCapped
+          ? t(req, `Ít nhất ${result.total.toLocaleString('vi-VN')} hồ sơ`, `At least ${result.total.toLocaleString('en')} dossiers`)
+          : t(req, `${result.total} hồ sơ`, `${result.total} dossiers`)}
+      </p>
       <form method="post" action="/can-bo/ho-so/phan-cong">
         <Csrf req={req} />
         <input type="hidden" name="back" value={queueHref(query, result.page)} />
@@ -94,13 +122,29 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
           <table class="govuk-table cs-table">
             <thead class="govuk-table__head">
               <tr class="govuk-table__row">
-                {bulk ? <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">{t(req, 'Chọn', 'Select')}</span></th> : null}
-                <th scope="col" class="govuk-table__header">{t(req, 'Mã hồ sơ', 'Code')}</th>
-                <th scope="col" class="govuk-table__header">{t(req, 'Thủ tục', 'Procedure')}</th>
-                <th scope="col" class="govuk-table__header">{t(req, 'Người nộp', 'Applicant')}</th>
-                <th scope="col" class="govuk-table__header">{t(req, 'Chuyên viên xử lý', 'Specialist')}</th>
-                <th scope="col" class="govuk-table__header">{t(req, 'Trạng thái', 'Status')}</th>
-                <th scope="col" class="govuk-table__header">{t(req, 'Hạn trả', 'Due')}</th>
+                {bulk ? (
+                  <th scope="col" class="govuk-table__header">
+                    <span class="govuk-visually-hidden">{t(req, 'Chọn', 'Select')}</span>
+                  </th>
+                ) : null}
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Mã hồ sơ', 'Code')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Thủ tục', 'Procedure')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Người nộp', 'Applicant')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Chuyên viên xử lý', 'Specialist')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Trạng thái', 'Status')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Hạn trả', 'Due')}
+                </th>
               </tr>
             </thead>
             <tbody class="govuk-table__body">
@@ -109,20 +153,32 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
                   {bulk ? (
                     <td class="govuk-table__cell">
                       {d.status === 'received' ? (
-                        <div class="govuk-checkboxes govuk-checkboxes--small"><div class="govuk-checkboxes__item">
-                          <input class="govuk-checkboxes__input" type="checkbox" id={`pick-${i}`} name="codes" value={d.code} />
-                          <input type="hidden" name={`version.${d.code}`} value={String(d.version)} />
-                          <label class="govuk-label govuk-checkboxes__label" for={`pick-${i}`}><span class="govuk-visually-hidden">{d.code}</span></label>
-                        </div></div>
+                        <div class="govuk-checkboxes govuk-checkboxes--small">
+                          <div class="govuk-checkboxes__item">
+                            <input class="govuk-checkboxes__input" type="checkbox" id={`pick-${i}`} name="codes" value={d.code} />
+                            <input type="hidden" name={`version.${d.code}`} value={String(d.version)} />
+                            <label class="govuk-label govuk-checkboxes__label" for={`pick-${i}`}>
+                              <span class="govuk-visually-hidden">{d.code}</span>
+                            </label>
+                          </div>
+                        </div>
                       ) : null}
                     </td>
                   ) : null}
-                  <td class="govuk-table__cell cs-mono"><a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}`}>{d.code}</a></td>
+                  <td class="govuk-table__cell cs-mono">
+                    <a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}`}>
+                      {d.code}
+                    </a>
+                  </td>
                   <td class="govuk-table__cell">{d.procedureName}</td>
                   <td class="govuk-table__cell">{d.applicantName}</td>
                   <td class="govuk-table__cell">{d.assignee ? officialLabel(req.lang, names, d.assignee, { role: false }) : '—'}</td>
-                  <td class="govuk-table__cell"><StatusTag req={req} status={d.status} /></td>
-                  <td class="govuk-table__cell"><DueDate req={req} dueDate={d.dueDate} overdue={d.overdue} /></td>
+                  <td class="govuk-table__cell">
+                    <StatusTag req={req} status={d.status} />
+                  </td>
+                  <td class="govuk-table__cell">
+                    <DueDate req={req} dueDate={d.dueDate} overdue={d.overdue} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -130,11 +186,17 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
         </TableWrap>
         {bulk ? (
           <div class="govuk-form-group">
-            <label class="govuk-label" for="bulk-assignee">{t(req, 'Phân công các hồ sơ đã chọn cho', 'Assign the selected dossiers to')}</label>
+            <label class="govuk-label" for="bulk-assignee">
+              {t(req, 'Phân công các hồ sơ đã chọn cho', 'Assign the selected dossiers to')}
+            </label>
             <select class="govuk-select" id="bulk-assignee" name="assignee">
-              {specialists.map((s) => <option value={s.username}>{s.fullName}</option>)}
+              {specialists.map((s) => (
+                <option value={s.username}>{s.fullName}</option>
+              ))}
             </select>
-            <button type="submit" class="govuk-button govuk-!-margin-left-2">{t(req, 'Phân công', 'Assign')}</button>
+            <button type="submit" class="govuk-button govuk-!-margin-left-2">
+              {t(req, 'Phân công', 'Assign')}
+            </button>
           </div>
         ) : null}
       </form>
@@ -145,7 +207,9 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
 
 const field = (req: FastifyRequest, id: string, vi: string, en: string, input: unknown) => (
   <div class="govuk-form-group">
-    <label class="govuk-label" for={id}>{t(req, vi, en)}</label>
+    <label class="govuk-label" for={id}>
+      {t(req, vi, en)}
+    </label>
     {input}
   </div>
 );
@@ -162,28 +226,58 @@ function ActionForm({ req, d, action, specialists, units }: { req: FastifyReques
       {/* The state this page shows: an action chosen on it is refused once someone else has acted. */}
       <input type="hidden" name="version" value={String(d.version)} />
       <details class="govuk-details" open={action === 'receive' || action === 'approve' || action === 'propose'}>
-        <summary class="govuk-details__summary"><span class="govuk-details__summary-text">{t(req, label.vi, label.en)}</span></summary>
+        <summary class="govuk-details__summary">
+          <span class="govuk-details__summary-text">{t(req, label.vi, label.en)}</span>
+        </summary>
         <div class="govuk-details__text">
           {action === 'request_supplement'
-            ? field(req, id('items'), 'Nội dung cần bổ sung (mỗi dòng một nội dung)', 'What is missing (one item per line)', <textarea class="govuk-textarea" id={id('items')} name="items" rows={4} />)
+            ? field(
+                req,
+                id('items'),
+                'Nội dung cần bổ sung (mỗi dòng một nội dung)',
+                'What is missing (one item per line)',
+                <textarea class="govuk-textarea" id={id('items')} name="items" rows={4} />,
+              )
             : null}
           {['refuse', 'stop', 'send_back', 'apologise'].includes(action)
             ? field(req, id('reason'), 'Lý do', 'Reason', <textarea class="govuk-textarea" id={id('reason')} name="reason" rows={3} />)
             : null}
-          {action === 'apologise' ? field(req, id('date'), 'Ngày hẹn trả mới', 'New date', <input class="govuk-input govuk-input--width-10" type="date" id={id('date')} name="newDueDate" />) : null}
+          {action === 'apologise'
+            ? field(
+                req,
+                id('date'),
+                'Ngày hẹn trả mới',
+                'New date',
+                <input class="govuk-input govuk-input--width-10" type="date" id={id('date')} name="newDueDate" />,
+              )
+            : null}
           {action === 'assign' || action === 'reassign'
-            ? field(req, id('assignee'), 'Chuyên viên xử lý', 'Specialist', (
+            ? field(
+                req,
+                id('assignee'),
+                'Chuyên viên xử lý',
+                'Specialist',
                 <select class="govuk-select" id={id('assignee')} name="assignee">
-                  {specialists.map((s) => <option value={s.username}>{s.fullName}</option>)}
-                </select>
-              ))
+                  {specialists.map((s) => (
+                    <option value={s.username}>{s.fullName}</option>
+                  ))}
+                </select>,
+              )
             : null}
           {action === 'transfer'
-            ? field(req, id('unit'), 'Chuyển đến đơn vị', 'Transfer to', (
+            ? field(
+                req,
+                id('unit'),
+                'Chuyển đến đơn vị',
+                'Transfer to',
                 <select class="govuk-select" id={id('unit')} name="toUnit">
-                  {units.filter((u) => u.id !== d.handlingUnit).map((u) => <option value={u.id}>{t(req, u.name, u.nameEn ?? u.name)}</option>)}
-                </select>
-              ))
+                  {units
+                    .filter((u) => u.id !== d.handlingUnit)
+                    .map((u) => (
+                      <option value={u.id}>{t(req, u.name, u.nameEn ?? u.name)}</option>
+                    ))}
+                </select>,
+              )
             : null}
           {action === 'return' ? (
             <p class="govuk-hint" id={id('method-hint')}>
@@ -192,17 +286,31 @@ function ActionForm({ req, d, action, specialists, units }: { req: FastifyReques
             </p>
           ) : null}
           {action === 'return'
-            ? field(req, id('method'), 'Hình thức trả kết quả', 'How the result is returned', (
+            ? field(
+                req,
+                id('method'),
+                'Hình thức trả kết quả',
+                'How the result is returned',
                 <select class="govuk-select" id={id('method')} name="method" aria-describedby={id('method-hint')}>
                   {/* The applicant's choice at filing is selected. */}
-                  <option value="counter" selected={RETURN_METHOD[d.delivery] === 'counter'}>{t(req, 'Tại bộ phận một cửa', 'At the counter')}</option>
-                  <option value="online" selected={RETURN_METHOD[d.delivery] === 'online'}>{t(req, 'Trực tuyến', 'Online')}</option>
-                  <option value="post" selected={RETURN_METHOD[d.delivery] === 'post'}>{t(req, 'Qua bưu chính', 'By post')}</option>
-                </select>
-              ))
+                  <option value="counter" selected={RETURN_METHOD[d.delivery] === 'counter'}>
+                    {t(req, 'Tại bộ phận một cửa', 'At the counter')}
+                  </option>
+                  <option value="online" selected={RETURN_METHOD[d.delivery] === 'online'}>
+                    {t(req, 'Trực tuyến', 'Online')}
+                  </option>
+                  <option value="post" selected={RETURN_METHOD[d.delivery] === 'post'}>
+                    {t(req, 'Qua bưu chính', 'By post')}
+                  </option>
+                </select>,
+              )
             : null}
-          {['propose', 'approve'].includes(action) ? field(req, id('note'), 'Ý kiến (không bắt buộc)', 'Note (optional)', <textarea class="govuk-textarea" id={id('note')} name="note" rows={2} />) : null}
-          <button type="submit" class={`govuk-button ${warning ? 'govuk-button--warning' : ''}`}>{t(req, label.vi, label.en)}</button>
+          {['propose', 'approve'].includes(action)
+            ? field(req, id('note'), 'Ý kiến (không bắt buộc)', 'Note (optional)', <textarea class="govuk-textarea" id={id('note')} name="note" rows={2} />)
+            : null}
+          <button type="submit" class={`govuk-button ${warning ? 'govuk-button--warning' : ''}`}>
+            {t(req, label.vi, label.en)}
+          </button>
         </div>
       </details>
     </form>
@@ -221,14 +329,34 @@ const FORMS: [FormCode, string, string][] = [
   ['08', 'Biên bản giao nhận kết quả qua bưu chính', 'Postal hand-over record'],
 ];
 
-const DRAFT_KINDS: Record<string, [string, string]> = { certificate: ['Giấy chứng nhận', 'Certificate'], licence: ['Giấy phép', 'Licence'], written_reply: ['Văn bản trả lời', 'Written reply'] };
+const DRAFT_KINDS: Record<string, [string, string]> = {
+  certificate: ['Giấy chứng nhận', 'Certificate'],
+  licence: ['Giấy phép', 'Licence'],
+  written_reply: ['Văn bản trả lời', 'Written reply'],
+};
 
 /** The specialist's proposal as the approver reads it before deciding: who, when, the note, and the result proposed. */
-function Proposal({ req, d, entry, draft, who }: { req: FastifyRequest; d: DossierView; entry: ActionLogEntry; draft: ResultDraft | null; who: (u: string, fallback?: string) => string }) {
+function Proposal({
+  req,
+  d,
+  entry,
+  draft,
+  who,
+}: {
+  req: FastifyRequest;
+  d: DossierView;
+  entry: ActionLogEntry;
+  draft: ResultDraft | null;
+  who: (u: string, fallback?: string) => string;
+}) {
   const opinion = typeof entry.data.opinion === 'string' && entry.data.opinion.trim() ? entry.data.opinion : null;
   return (
-    <section class="govuk-notification-banner" role="region" aria-labelledby="proposal-title">
-      <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="proposal-title">{t(req, 'Đề xuất của chuyên viên', "The specialist's proposal")}</h2></div>
+    <section class="govuk-notification-banner" aria-labelledby="proposal-title">
+      <div class="govuk-notification-banner__header">
+        <h2 class="govuk-notification-banner__title" id="proposal-title">
+          {t(req, 'Đề xuất của chuyên viên', "The specialist's proposal")}
+        </h2>
+      </div>
       <div class="govuk-notification-banner__content">
         <p class="govuk-body">
           {who(entry.actor, entry.actorName)} — <time datetime={entry.at}>{formatDateTime(req.lang, entry.at)}</time>
@@ -239,9 +367,14 @@ function Proposal({ req, d, entry, draft, who }: { req: FastifyRequest; d: Dossi
         <p class="govuk-body">
           {draft
             ? `${t(req, ...(DRAFT_KINDS[draft.kind] ?? [draft.kind, draft.kind]))}: ${draft.documentName}`
-            : t(req, 'Chưa có dự thảo: kết quả sẽ là giấy chứng nhận theo nội dung tờ khai.', 'No draft: the result will be a certificate listing the e-form.')}
-          {' '}
-          <a class="govuk-link" href={`/api/v1/dossiers/${encodeURIComponent(d.code)}/result-preview`}>{t(req, 'Xem bản in thử (PDF)', 'Preview (PDF)')}</a>
+            : t(
+                req,
+                'Chưa có dự thảo: kết quả sẽ là giấy chứng nhận theo nội dung tờ khai.',
+                'No draft: the result will be a certificate listing the e-form.',
+              )}{' '}
+          <a class="govuk-link" href={`/api/v1/dossiers/${encodeURIComponent(d.code)}/result-preview`}>
+            {t(req, 'Xem bản in thử (PDF)', 'Preview (PDF)')}
+          </a>
         </p>
       </div>
     </section>
@@ -278,28 +411,43 @@ export function DossierDetailPage({ req, d, log, specialists, units, names = new
   const step = proc?.workflow[d.step];
   const stepName = step ? t(req, step.name, step.nameEn ?? step.name) : (d.stepName ?? '—');
   const row = (k: string, v: ComponentChildren) => (
-    <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{k}</dt><dd class="govuk-summary-list__value">{v}</dd></div>
+    <div class="govuk-summary-list__row">
+      <dt class="govuk-summary-list__key">{k}</dt>
+      <dd class="govuk-summary-list__value">{v}</dd>
+    </div>
   );
   const doneLabel = done && ACTION_LABELS[done as ActionName];
   return (
     <Layout req={req} area="office" title={`${t(req, 'Hồ sơ', 'Dossier')} ${d.code}`}>
-      <a href="/can-bo/ho-so" class="govuk-back-link">{t(req, 'Danh sách hồ sơ', 'All dossiers')}</a>
+      <a href="/can-bo/ho-so" class="govuk-back-link">
+        {t(req, 'Danh sách hồ sơ', 'All dossiers')}
+      </a>
       <ErrorSummary req={req} errors={error ? [{ text: error, href: errorHref ?? '#actions' }] : []} />
       {doneLabel ? (
         <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
-          <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">{t(req, `Đã thực hiện: ${doneLabel.vi}`, `Done: ${doneLabel.en}`)}</p></div>
+          <div class="govuk-notification-banner__content">
+            <p class="govuk-notification-banner__heading">{t(req, `Đã thực hiện: ${doneLabel.vi}`, `Done: ${doneLabel.en}`)}</p>
+          </div>
         </div>
       ) : null}
       <span class="govuk-caption-l">{d.procedureName}</span>
       <h1 class="govuk-heading-l cs-mono">{d.code}</h1>
       {proposal ? <Proposal req={req} d={d} entry={proposal.entry} draft={proposal.draft} who={who} /> : null}
       <dl class="govuk-summary-list">
-        {row(t(req, 'Trạng thái', 'Status'), <span><StatusTag req={req} status={d.status} /> {t(req, `(mã quốc gia ${d.nationalStatus})`, `(national code ${d.nationalStatus})`)}</span>)}
+        {row(
+          t(req, 'Trạng thái', 'Status'),
+          <span>
+            <StatusTag req={req} status={d.status} /> {t(req, `(mã quốc gia ${d.nationalStatus})`, `(national code ${d.nationalStatus})`)}
+          </span>,
+        )}
         {proc ? row(t(req, 'Lĩnh vực', 'Field'), t(req, proc.field, proc.fieldEn ?? proc.field)) : null}
         {row(t(req, 'Bước hiện tại', 'Current step'), stepName)}
         {row(t(req, 'Người nộp', 'Applicant'), `${d.applicant.name} — ${d.applicant.identifier}`)}
         {row(t(req, 'Kênh nộp', 'Channel'), t(req, ...(CHANNELS[d.channel] ?? ['?', '?'])))}
-        {row(t(req, 'Nhận kết quả', 'Result delivery'), `${t(req, DELIVERY[d.delivery].vi, DELIVERY[d.delivery].en)}${d.delivery === 'post' && d.applicant.address ? ` — ${d.applicant.address}` : ''}`)}
+        {row(
+          t(req, 'Nhận kết quả', 'Result delivery'),
+          `${t(req, DELIVERY[d.delivery].vi, DELIVERY[d.delivery].en)}${d.delivery === 'post' && d.applicant.address ? ` — ${d.applicant.address}` : ''}`,
+        )}
         {row(t(req, 'Nộp lúc', 'Submitted'), formatDateTime(req.lang, d.submittedAt))}
         {row(t(req, 'Hạn trả kết quả', 'Due date'), <DueDate req={req} dueDate={d.dueDate} overdue={d.overdue} />)}
         {row(t(req, 'Đơn vị xử lý', 'Handling unit'), unitName(d.handlingUnit))}
@@ -309,7 +457,11 @@ export function DossierDetailPage({ req, d, log, specialists, units, names = new
         <div class="govuk-grid-column-two-thirds">
           <h2 class="govuk-heading-m">{t(req, 'Thành phần hồ sơ', 'Dossier components')}</h2>
           <ul class="govuk-list govuk-list--bullet">
-            {d.components.map((c) => <li><ComponentLine req={req} proc={proc} c={c} /></li>)}
+            {d.components.map((c) => (
+              <li>
+                <ComponentLine req={req} proc={proc} c={c} />
+              </li>
+            ))}
           </ul>
           <h2 class="govuk-heading-m">{t(req, 'Tờ khai điện tử', 'E-form')}</h2>
           <EFormView req={req} schema={proc?.eForm} form={d.form} />
@@ -317,14 +469,26 @@ export function DossierDetailPage({ req, d, log, specialists, units, names = new
           <Timeline req={req} log={log} showActor who={who} />
         </div>
         <div class="govuk-grid-column-one-third">
-          <h2 class="govuk-heading-m" id="actions">{t(req, 'Thao tác', 'Actions')}</h2>
-          {d.allowedActions.length === 0 ? <p class="govuk-body">{t(req, 'Không có thao tác nào dành cho bạn ở bước này.', 'Nothing for you to do at this step.')}</p> : null}
-          {d.allowedActions.map((a) => <ActionForm req={req} d={d} action={a} specialists={specialists} units={units} />)}
+          <h2 class="govuk-heading-m" id="actions">
+            {t(req, 'Thao tác', 'Actions')}
+          </h2>
+          {d.allowedActions.length === 0 ? (
+            <p class="govuk-body">{t(req, 'Không có thao tác nào dành cho bạn ở bước này.', 'Nothing for you to do at this step.')}</p>
+          ) : null}
+          {d.allowedActions.map((a) => (
+            <ActionForm req={req} d={d} action={a} specialists={specialists} units={units} />
+          ))}
           <h2 class="govuk-heading-m">{t(req, 'Biểu mẫu', 'Forms')}</h2>
           <ul class="govuk-list">
-            <li><a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/ket-qua`}>{t(req, 'Kết quả giải quyết (dự thảo, bản đã ký)', 'Result (draft, signed copies)')}</a></li>
+            <li>
+              <a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/ket-qua`}>
+                {t(req, 'Kết quả giải quyết (dự thảo, bản đã ký)', 'Result (draft, signed copies)')}
+              </a>
+            </li>
             {FORMS.filter(([n]) => forms.includes(n)).map(([n, vi, en]) => (
-              <li><a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/bieu-mau/${n}`}>{`${n} — ${t(req, vi, en)}`}</a></li>
+              <li>
+                <a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/bieu-mau/${n}`}>{`${n} — ${t(req, vi, en)}`}</a>
+              </li>
             ))}
           </ul>
         </div>
@@ -333,7 +497,10 @@ export function DossierDetailPage({ req, d, log, specialists, units, names = new
   );
 }
 
-type Ratings = { ratings: { code: string; procedureName: string; scores: Record<string, number>; comment: string | null; ratedAt: string }[]; averages: Record<string, number | null> };
+type Ratings = {
+  ratings: { code: string; procedureName: string; scores: Record<string, number>; comment: string | null; ratedAt: string }[];
+  averages: Record<string, number | null>;
+};
 
 /** What applicants said about the unit's service: averages per criterion as bars, then each rating. */
 export function RatingsPage({ req, data }: { req: FastifyRequest; data: Ratings }) {
@@ -358,18 +525,32 @@ export function RatingsPage({ req, data }: { req: FastifyRequest; data: Ratings 
       </dl>
       <TableWrap label={title}>
         <table class="govuk-table cs-table">
-          <thead class="govuk-table__head"><tr class="govuk-table__row">
-            <th scope="col" class="govuk-table__header">{t(req, 'Mã hồ sơ', 'Code')}</th>
-            <th scope="col" class="govuk-table__header">{t(req, 'Thủ tục', 'Procedure')}</th>
-            {Object.values(RATING_CRITERIA).map((c) => <th scope="col" class="govuk-table__header">{t(req, c.vi, c.en)}</th>)}
-            <th scope="col" class="govuk-table__header">{t(req, 'Ý kiến', 'Comment')}</th>
-          </tr></thead>
+          <thead class="govuk-table__head">
+            <tr class="govuk-table__row">
+              <th scope="col" class="govuk-table__header">
+                {t(req, 'Mã hồ sơ', 'Code')}
+              </th>
+              <th scope="col" class="govuk-table__header">
+                {t(req, 'Thủ tục', 'Procedure')}
+              </th>
+              {Object.values(RATING_CRITERIA).map((c) => (
+                <th scope="col" class="govuk-table__header">
+                  {t(req, c.vi, c.en)}
+                </th>
+              ))}
+              <th scope="col" class="govuk-table__header">
+                {t(req, 'Ý kiến', 'Comment')}
+              </th>
+            </tr>
+          </thead>
           <tbody class="govuk-table__body">
             {data.ratings.map((r) => (
               <tr class="govuk-table__row">
                 <td class="govuk-table__cell cs-mono">{r.code}</td>
                 <td class="govuk-table__cell">{r.procedureName}</td>
-                {Object.keys(RATING_CRITERIA).map((k) => <td class="govuk-table__cell">{r.scores[k]}</td>)}
+                {Object.keys(RATING_CRITERIA).map((k) => (
+                  <td class="govuk-table__cell">{r.scores[k]}</td>
+                ))}
                 <td class="govuk-table__cell">{r.comment ?? ''}</td>
               </tr>
             ))}

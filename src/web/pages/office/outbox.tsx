@@ -45,9 +45,13 @@ function query(f: OutboxFilters, page: number) {
 function Select({ req, id, name, value, options }: { req: FastifyRequest; id: string; name: string; value?: string; options: [string, string, string][] }) {
   return (
     <select class="govuk-select" id={id} name={name}>
-      <option value="" selected={!value}>{t(req, 'Tất cả', 'All')}</option>
+      <option value="" selected={!value}>
+        {t(req, 'Tất cả', 'All')}
+      </option>
       {options.map(([v, vi, en]) => (
-        <option value={v} selected={value === v}>{t(req, vi, en)}</option>
+        <option value={v} selected={value === v}>
+          {t(req, vi, en)}
+        </option>
       ))}
     </select>
   );
@@ -69,19 +73,27 @@ export function OutboxPage({ req, result, filters }: { req: FastifyRequest; resu
       <form method="get" action="/can-bo/hop-thu" class="govuk-!-margin-bottom-6">
         <div class="govuk-grid-row">
           <div class="govuk-grid-column-one-third govuk-form-group">
-            <label class="govuk-label" for="dossierCode">{t(req, 'Mã hồ sơ', 'Dossier code')}</label>
+            <label class="govuk-label" for="dossierCode">
+              {t(req, 'Mã hồ sơ', 'Dossier code')}
+            </label>
             <input class="govuk-input" id="dossierCode" name="dossierCode" type="text" spellcheck={false} value={filters.dossierCode ?? ''} />
           </div>
           <div class="govuk-grid-column-one-third govuk-form-group">
-            <label class="govuk-label" for="channel">{t(req, 'Kênh', 'Channel')}</label>
+            <label class="govuk-label" for="channel">
+              {t(req, 'Kênh', 'Channel')}
+            </label>
             <Select req={req} id="channel" name="channel" value={filters.channel} options={Object.entries(CHANNEL).map(([k, [vi, en]]) => [k, vi, en])} />
           </div>
           <div class="govuk-grid-column-one-third govuk-form-group">
-            <label class="govuk-label" for="status">{t(req, 'Trạng thái', 'Status')}</label>
+            <label class="govuk-label" for="status">
+              {t(req, 'Trạng thái', 'Status')}
+            </label>
             <Select req={req} id="status" name="status" value={filters.status} options={Object.entries(STATUS).map(([k, [vi, en]]) => [k, vi, en])} />
           </div>
         </div>
-        <button type="submit" class="govuk-button govuk-button--secondary">{t(req, 'Lọc', 'Filter')}</button>
+        <button type="submit" class="govuk-button govuk-button--secondary">
+          {t(req, 'Lọc', 'Filter')}
+        </button>
       </form>
       {result.items.length ? (
         <TableWrap label={title}>
@@ -91,11 +103,21 @@ export function OutboxPage({ req, result, filters }: { req: FastifyRequest; resu
             </caption>
             <thead class="govuk-table__head">
               <tr class="govuk-table__row">
-                <th scope="col" class="govuk-table__header">{t(req, 'Thời điểm', 'When')}</th>
-                <th scope="col" class="govuk-table__header">{t(req, 'Kênh', 'Channel')}</th>
-                <th scope="col" class="govuk-table__header">{t(req, 'Người nhận', 'Recipient')}</th>
-                <th scope="col" class="govuk-table__header">{t(req, 'Nội dung', 'Message')}</th>
-                <th scope="col" class="govuk-table__header">{t(req, 'Trạng thái', 'Status')}</th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Thời điểm', 'When')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Kênh', 'Channel')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Người nhận', 'Recipient')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Nội dung', 'Message')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Trạng thái', 'Status')}
+                </th>
               </tr>
             </thead>
             <tbody class="govuk-table__body">
@@ -124,7 +146,9 @@ function Row({ req, n }: { req: FastifyRequest; n: NotificationView }) {
         <span class="cs-meta">{n.recipient}</span>
       </td>
       <td class="govuk-table__cell">
-        <a class="govuk-link" href={`/can-bo/hop-thu/${n.id}`}>{n.subject ?? n.text}</a>
+        <a class="govuk-link" href={`/can-bo/hop-thu/${n.id}`}>
+          {n.subject ?? n.text}
+        </a>
         <br />
         <span class="cs-meta">
           {label(req, EVENT, n.event)}
@@ -142,16 +166,19 @@ function Row({ req, n }: { req: FastifyRequest; n: NotificationView }) {
 function Body({ text }: { text: string }) {
   return (
     <>
-      {text.trim().split(/\n{2,}/).map((para) => (
-        <p class="govuk-body">
-          {para.split('\n').map((line, i) => (
-            <>
-              {i ? <br /> : null}
-              {line}
-            </>
-          ))}
-        </p>
-      ))}
+      {text
+        .trim()
+        .split(/\n{2,}/)
+        .map((para) => (
+          <p class="govuk-body">
+            {para.split('\n').map((line, i) => (
+              <>
+                {i ? <br /> : null}
+                {line}
+              </>
+            ))}
+          </p>
+        ))}
     </>
   );
 }
@@ -174,7 +201,9 @@ export function OutboxMessagePage({ req, n }: { req: FastifyRequest; n: Notifica
   ];
   return (
     <Layout req={req} area="office" title={title}>
-      <a href="/can-bo/hop-thu" class="govuk-back-link">{t(req, 'Hộp thư đi', 'Outbox')}</a>
+      <a href="/can-bo/hop-thu" class="govuk-back-link">
+        {t(req, 'Hộp thư đi', 'Outbox')}
+      </a>
       <h1 class="govuk-heading-l">{title}</h1>
       <dl class="govuk-summary-list">
         {rows.map(([vi, en, v]) => (
@@ -190,7 +219,9 @@ export function OutboxMessagePage({ req, n }: { req: FastifyRequest; n: Notifica
       </div>
       {n.html ? (
         <p class="govuk-body">
-          <a class="govuk-link" href={`/can-bo/hop-thu/${n.id}/html`}>{t(req, 'Xem bản HTML của thư', 'View the HTML version of the e-mail')}</a>
+          <a class="govuk-link" href={`/can-bo/hop-thu/${n.id}/html`}>
+            {t(req, 'Xem bản HTML của thư', 'View the HTML version of the e-mail')}
+          </a>
         </p>
       ) : null}
     </Layout>

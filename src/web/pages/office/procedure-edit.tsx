@@ -12,7 +12,13 @@ export interface Draft {
   baseVersion: string;
   effectiveFrom: string;
   note: string;
-  methods: { channel: string; processingTime: string; processingTimeUnit: string; description: string; fees: { type: string; value: string; description: string }[] }[];
+  methods: {
+    channel: string;
+    processingTime: string;
+    processingTimeUnit: string;
+    description: string;
+    fees: { type: string; value: string; description: string }[];
+  }[];
   cases: { name: string; components: { code: string; name: string; originalQty: string; copyQty: string; required: boolean; hasElectronicForm: boolean }[] }[];
   workflow: { step: string; name: string; nameEn: string; role: string; unit: string; workingDays: string }[];
   eFormFields: { key: string; label: string; labelEn: string; type: string; required: boolean; choices: string; pattern: string }[];
@@ -37,7 +43,11 @@ export interface PreviewView {
   problems: { href?: string; text: string }[];
 }
 
-const CHANNELS: Record<string, [string, string]> = { ONLINE: ['Nộp trực tuyến', 'Online'], DIRECT: ['Nộp trực tiếp', 'In person'], POSTAL: ['Qua bưu chính', 'By post'] };
+const CHANNELS: Record<string, [string, string]> = {
+  ONLINE: ['Nộp trực tuyến', 'Online'],
+  DIRECT: ['Nộp trực tiếp', 'In person'],
+  POSTAL: ['Qua bưu chính', 'By post'],
+};
 const TIME_UNITS: Record<string, [string, string]> = { WORKING_DAY: ['ngày làm việc', 'working days'], DAY: ['ngày', 'calendar days'] };
 const FEE_TYPES: Record<string, [string, string]> = { FEE: ['Lệ phí', 'Fee'], CHARGE: ['Phí', 'Charge'] };
 export const FIELD_TYPES: Record<EFormFieldType, [string, string]> = {
@@ -64,13 +74,50 @@ function ErrorText({ req, id, errors }: Props & { id: string }) {
   return <ErrorMessage req={req} id={id} error={errors[id]} />;
 }
 
-function TextField({ req, errors, name, label, value, hint, width, inputMode, type, min }: Props & { name: string; label: string; value: string; hint?: string; width?: string; inputMode?: 'numeric' | 'decimal'; type?: 'text' | 'date'; min?: string }) {
+function TextField({
+  req,
+  errors,
+  name,
+  label,
+  value,
+  hint,
+  width,
+  inputMode,
+  type,
+  min,
+}: Props & {
+  name: string;
+  label: string;
+  value: string;
+  hint?: string;
+  width?: string;
+  inputMode?: 'numeric' | 'decimal';
+  type?: 'text' | 'date';
+  min?: string;
+}) {
   const id = idOf(name);
   const err = errors[id];
   return (
-    <FormGroup req={req} id={id} label={label} hint={hint} error={err} control={(described) => (
-      <input class={`govuk-input${width ? ` ${width}` : ''}${err ? ' govuk-input--error' : ''}`} id={id} name={name} type={(type ?? 'text') as 'text'} value={value} inputMode={inputMode} min={min} aria-describedby={described} spellcheck={inputMode ? false : undefined} />
-    )} />
+    <FormGroup
+      req={req}
+      id={id}
+      label={label}
+      hint={hint}
+      error={err}
+      control={(described) => (
+        <input
+          class={`govuk-input${width ? ` ${width}` : ''}${err ? ' govuk-input--error' : ''}`}
+          id={id}
+          name={name}
+          type={(type ?? 'text') as 'text'}
+          value={value}
+          inputMode={inputMode}
+          min={min}
+          aria-describedby={described}
+          spellcheck={inputMode ? false : undefined}
+        />
+      )}
+    />
   );
 }
 
@@ -78,9 +125,18 @@ function TextArea({ req, errors, name, label, value, hint, rows }: Props & { nam
   const id = idOf(name);
   const err = errors[id];
   return (
-    <FormGroup req={req} id={id} label={label} hint={hint} error={err} control={(described) => (
-      <textarea class={`govuk-textarea${err ? ' govuk-textarea--error' : ''}`} id={id} name={name} rows={rows ?? 2} aria-describedby={described}>{value}</textarea>
-    )} />
+    <FormGroup
+      req={req}
+      id={id}
+      label={label}
+      hint={hint}
+      error={err}
+      control={(described) => (
+        <textarea class={`govuk-textarea${err ? ' govuk-textarea--error' : ''}`} id={id} name={name} rows={rows ?? 2} aria-describedby={described}>
+          {value}
+        </textarea>
+      )}
+    />
   );
 }
 
@@ -90,11 +146,21 @@ function Select({ req, errors, name, label, value, options }: Props & { name: st
   const known = options.some(([v]) => v === value);
   return (
     <div class={`govuk-form-group${err ? ' govuk-form-group--error' : ''}`}>
-      <label class="govuk-label" for={id}>{label}</label>
+      <label class="govuk-label" for={id}>
+        {label}
+      </label>
       <ErrorText req={req} id={id} errors={errors} />
       <select class={`govuk-select${err ? ' govuk-select--error' : ''}`} id={id} name={name} aria-describedby={err ? `${id}-error` : undefined}>
-        {known ? null : <option value={value} selected>{value || t(req, '— Chọn —', '— Choose —')}</option>}
-        {options.map(([v, text]) => <option value={v} selected={v === value}>{text}</option>)}
+        {known ? null : (
+          <option value={value} selected>
+            {value || t(req, '— Chọn —', '— Choose —')}
+          </option>
+        )}
+        {options.map(([v, text]) => (
+          <option value={v} selected={v === value}>
+            {text}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -105,14 +171,26 @@ function Check({ name, label, checked }: { name: string; label: string; checked:
   return (
     <div class="govuk-checkboxes__item">
       <input class="govuk-checkboxes__input" id={id} name={name} type="checkbox" value="1" checked={checked} />
-      <label class="govuk-label govuk-checkboxes__label" for={id}>{label}</label>
+      <label class="govuk-label govuk-checkboxes__label" for={id}>
+        {label}
+      </label>
     </div>
   );
 }
 
 /** A row operation (add, remove, move): the form is posted and comes back changed, nothing saved. */
 function Op({ op, label, kind }: { op: string; label: string; kind?: 'warning' | 'secondary' }) {
-  return <button type="submit" name="op" value={op} formnovalidate class={`govuk-button govuk-button--secondary${kind === 'warning' ? ' govuk-button--warning' : ''} govuk-!-margin-right-2 govuk-!-margin-bottom-2`}>{label}</button>;
+  return (
+    <button
+      type="submit"
+      name="op"
+      value={op}
+      formnovalidate
+      class={`govuk-button govuk-button--secondary${kind === 'warning' ? ' govuk-button--warning' : ''} govuk-!-margin-right-2 govuk-!-margin-bottom-2`}
+    >
+      {label}
+    </button>
+  );
 }
 
 /** The e-form as applicants will see it, read-only (its `f.*` inputs are not the editor's and are ignored): the editor's preview. */
@@ -121,17 +199,33 @@ export function EFormPreview({ req, preview }: { req: FastifyRequest; preview: P
     <div id="eform-preview" aria-live="polite">
       {preview.problems.length ? (
         <div class="govuk-warning-text">
-          <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+          <span class="govuk-warning-text__icon" aria-hidden="true">
+            !
+          </span>
           <div class="govuk-warning-text__text">
             <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
             {t(req, 'Biểu mẫu chưa dùng được:', 'The e-form cannot be used yet:')}
-            <ul class="govuk-list govuk-list--bullet">{preview.problems.map((p) => <li>{p.href ? <a class="govuk-link" href={p.href}>{p.text}</a> : p.text}</li>)}</ul>
+            <ul class="govuk-list govuk-list--bullet">
+              {preview.problems.map((p) => (
+                <li>
+                  {p.href ? (
+                    <a class="govuk-link" href={p.href}>
+                      {p.text}
+                    </a>
+                  ) : (
+                    p.text
+                  )}
+                </li>
+              ))}
+            </ul>
           </div>
         </div>
       ) : null}
       {preview.schema ? (
         <fieldset class="govuk-fieldset cs-card">
-          <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{t(req, 'Xem trước: biểu mẫu người nộp hồ sơ sẽ thấy', 'Preview: the form applicants will see')}</legend>
+          <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">
+            {t(req, 'Xem trước: biểu mẫu người nộp hồ sơ sẽ thấy', 'Preview: the form applicants will see')}
+          </legend>
           <EForm req={req} schema={preview.schema as FieldSchema} values={{}} errors={{}} readOnly />
         </fieldset>
       ) : (
@@ -151,26 +245,47 @@ export function ProcedureEditPage(v: EditView) {
   const scheduled = new Date(proc.effectiveFrom) > new Date();
   return (
     <Layout req={req} area="office" title={t(req, `Sửa thủ tục ${proc.code}`, `Edit procedure ${proc.code}`)}>
-      <a href={versionsUrl(proc.code)} class="govuk-back-link">{t(req, 'Các phiên bản của thủ tục', 'Versions of the procedure')}</a>
+      <a href={versionsUrl(proc.code)} class="govuk-back-link">
+        {t(req, 'Các phiên bản của thủ tục', 'Versions of the procedure')}
+      </a>
       <ErrorSummary req={req} errors={v.summary} />
       <span class="govuk-caption-l">{proc.code}</span>
-      <h1 class="govuk-heading-l">{t(req, 'Sửa thủ tục', 'Edit procedure')}: {proc.name}</h1>
+      <h1 class="govuk-heading-l">
+        {t(req, 'Sửa thủ tục', 'Edit procedure')}: {proc.name}
+      </h1>
       <p class="govuk-body">
-        {t(req, `Bạn đang sửa phiên bản ${proc.version} (hiệu lực từ ${formatDateTime(req.lang, proc.effectiveFrom)}). Khi lưu, thay đổi trở thành phiên bản mới từ ngày hiệu lực bạn chọn; hồ sơ đã nộp vẫn theo phiên bản đã áp dụng khi nộp.`, `You are editing version ${proc.version} (in effect from ${formatDateTime(req.lang, proc.effectiveFrom)}). Saving makes the changes a new version from the effective date you choose; dossiers already filed keep the version they were filed under.`)}
+        {t(
+          req,
+          `Bạn đang sửa phiên bản ${proc.version} (hiệu lực từ ${formatDateTime(req.lang, proc.effectiveFrom)}). Khi lưu, thay đổi trở thành phiên bản mới từ ngày hiệu lực bạn chọn; hồ sơ đã nộp vẫn theo phiên bản đã áp dụng khi nộp.`,
+          `You are editing version ${proc.version} (in effect from ${formatDateTime(req.lang, proc.effectiveFrom)}). Saving makes the changes a new version from the effective date you choose; dossiers already filed keep the version they were filed under.`,
+        )}
       </p>
       {scheduled ? (
         <div class="govuk-warning-text">
-          <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-          <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>{t(req, `Phiên bản ${proc.version} chưa có hiệu lực; phiên bản mới phải có hiệu lực sau ngày ${formatDate(req.lang, proc.effectiveFrom)}.`, `Version ${proc.version} is not in effect yet; a new version must take effect after ${formatDate(req.lang, proc.effectiveFrom)}.`)}</strong>
+          <span class="govuk-warning-text__icon" aria-hidden="true">
+            !
+          </span>
+          <strong class="govuk-warning-text__text">
+            <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
+            {t(
+              req,
+              `Phiên bản ${proc.version} chưa có hiệu lực; phiên bản mới phải có hiệu lực sau ngày ${formatDate(req.lang, proc.effectiveFrom)}.`,
+              `Version ${proc.version} is not in effect yet; a new version must take effect after ${formatDate(req.lang, proc.effectiveFrom)}.`,
+            )}
+          </strong>
         </div>
       ) : null}
       <form method="post" action={editUrl(proc.code)} novalidate id="edit-form">
         <Csrf req={req} />
         <input type="hidden" name="baseVersion" value={draft.baseVersion} />
         {/* Enter in a text box presses the first submit button: make that the harmless preview, not "remove row 1". */}
-        <button type="submit" name="op" value="preview" hidden>{t(req, 'Xem trước', 'Preview')}</button>
+        <button type="submit" name="op" value="preview" hidden>
+          {t(req, 'Xem trước', 'Preview')}
+        </button>
 
-        <h2 class="govuk-heading-m" id="cases">{t(req, 'Thành phần hồ sơ', 'Documents to submit')}</h2>
+        <h2 class="govuk-heading-m" id="cases">
+          {t(req, 'Thành phần hồ sơ', 'Documents to submit')}
+        </h2>
         {draft.cases.map((c, ci) => (
           <div>
             {draft.cases.length > 1 || c.name ? <h3 class="govuk-heading-s">{c.name || t(req, `Trường hợp ${ci + 1}`, `Case ${ci + 1}`)}</h3> : null}
@@ -181,11 +296,33 @@ export function ProcedureEditPage(v: EditView) {
                 <fieldset class="govuk-fieldset cs-card">
                   <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{t(req, `Thành phần ${i + 1}`, `Document ${i + 1}`)}</legend>
                   <input type="hidden" name={`${n}.code`} value={x.code} />
-                  {x.code ? <p class="govuk-body-s cs-meta">{t(req, 'Mã', 'Code')}: {x.code}</p> : null}
+                  {x.code ? (
+                    <p class="govuk-body-s cs-meta">
+                      {t(req, 'Mã', 'Code')}: {x.code}
+                    </p>
+                  ) : null}
                   <TextArea {...p} name={`${n}.name`} label={t(req, 'Tên giấy tờ', 'Document name')} value={x.name} />
                   <div class="govuk-grid-row">
-                    <div class="govuk-grid-column-one-half"><TextField {...p} name={`${n}.originalQty`} label={t(req, 'Số bản chính', 'Originals')} value={x.originalQty} width="govuk-input--width-4" inputMode="numeric" /></div>
-                    <div class="govuk-grid-column-one-half"><TextField {...p} name={`${n}.copyQty`} label={t(req, 'Số bản sao', 'Copies')} value={x.copyQty} width="govuk-input--width-4" inputMode="numeric" /></div>
+                    <div class="govuk-grid-column-one-half">
+                      <TextField
+                        {...p}
+                        name={`${n}.originalQty`}
+                        label={t(req, 'Số bản chính', 'Originals')}
+                        value={x.originalQty}
+                        width="govuk-input--width-4"
+                        inputMode="numeric"
+                      />
+                    </div>
+                    <div class="govuk-grid-column-one-half">
+                      <TextField
+                        {...p}
+                        name={`${n}.copyQty`}
+                        label={t(req, 'Số bản sao', 'Copies')}
+                        value={x.copyQty}
+                        width="govuk-input--width-4"
+                        inputMode="numeric"
+                      />
+                    </div>
                   </div>
                   <div class="govuk-form-group">
                     <div class="govuk-checkboxes govuk-checkboxes--small">
@@ -201,7 +338,9 @@ export function ProcedureEditPage(v: EditView) {
           </div>
         ))}
 
-        <h2 class="govuk-heading-m" id="methods">{t(req, 'Thời hạn giải quyết, phí và lệ phí', 'Processing time and fees')}</h2>
+        <h2 class="govuk-heading-m" id="methods">
+          {t(req, 'Thời hạn giải quyết, phí và lệ phí', 'Processing time and fees')}
+        </h2>
         {draft.methods.map((m, mi) => {
           const n = `methods.${mi}`;
           const [vi, en] = CHANNELS[m.channel] ?? [m.channel, m.channel];
@@ -210,18 +349,57 @@ export function ProcedureEditPage(v: EditView) {
               <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{t(req, vi, en)}</legend>
               <input type="hidden" name={`${n}.channel`} value={m.channel} />
               <div class="govuk-grid-row">
-                <div class="govuk-grid-column-one-half"><TextField {...p} name={`${n}.processingTime`} label={t(req, 'Thời hạn giải quyết', 'Processing time')} value={m.processingTime} width="govuk-input--width-4" inputMode="decimal" /></div>
-                <div class="govuk-grid-column-one-half"><Select {...p} name={`${n}.processingTimeUnit`} label={t(req, 'Tính theo', 'Counted in')} value={m.processingTimeUnit} options={Object.entries(TIME_UNITS).map(([k, [a, b]]) => [k, t(req, a, b)])} /></div>
+                <div class="govuk-grid-column-one-half">
+                  <TextField
+                    {...p}
+                    name={`${n}.processingTime`}
+                    label={t(req, 'Thời hạn giải quyết', 'Processing time')}
+                    value={m.processingTime}
+                    width="govuk-input--width-4"
+                    inputMode="decimal"
+                  />
+                </div>
+                <div class="govuk-grid-column-one-half">
+                  <Select
+                    {...p}
+                    name={`${n}.processingTimeUnit`}
+                    label={t(req, 'Tính theo', 'Counted in')}
+                    value={m.processingTimeUnit}
+                    options={Object.entries(TIME_UNITS).map(([k, [a, b]]) => [k, t(req, a, b)])}
+                  />
+                </div>
               </div>
-              <TextArea {...p} name={`${n}.description`} label={t(req, 'Mô tả thời hạn (không bắt buộc)', 'Description of the time limit (optional)')} value={m.description} />
+              <TextArea
+                {...p}
+                name={`${n}.description`}
+                label={t(req, 'Mô tả thời hạn (không bắt buộc)', 'Description of the time limit (optional)')}
+                value={m.description}
+              />
               {m.fees.map((f, fi) => {
                 const fn = `${n}.fees.${fi}`;
                 return (
                   <fieldset class="govuk-fieldset cs-card">
                     <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{t(req, `Khoản phí ${fi + 1} (${vi})`, `Fee ${fi + 1} (${en})`)}</legend>
                     <div class="govuk-grid-row">
-                      <div class="govuk-grid-column-one-half"><Select {...p} name={`${fn}.type`} label={t(req, 'Loại', 'Kind')} value={f.type} options={Object.entries(FEE_TYPES).map(([k, [a, b]]) => [k, t(req, a, b)])} /></div>
-                      <div class="govuk-grid-column-one-half"><TextField {...p} name={`${fn}.value`} label={t(req, 'Mức thu (đồng)', 'Amount (VND)')} value={f.value} width="govuk-input--width-10" inputMode="numeric" /></div>
+                      <div class="govuk-grid-column-one-half">
+                        <Select
+                          {...p}
+                          name={`${fn}.type`}
+                          label={t(req, 'Loại', 'Kind')}
+                          value={f.type}
+                          options={Object.entries(FEE_TYPES).map(([k, [a, b]]) => [k, t(req, a, b)])}
+                        />
+                      </div>
+                      <div class="govuk-grid-column-one-half">
+                        <TextField
+                          {...p}
+                          name={`${fn}.value`}
+                          label={t(req, 'Mức thu (đồng)', 'Amount (VND)')}
+                          value={f.value}
+                          width="govuk-input--width-10"
+                          inputMode="numeric"
+                        />
+                      </div>
                     </div>
                     <TextArea {...p} name={`${fn}.description`} label={t(req, 'Ghi chú (không bắt buộc)', 'Note (optional)')} value={f.description} />
                     <Op op={`remove:${fn}`} label={t(req, `Xóa khoản phí ${fi + 1} (${vi})`, `Remove fee ${fi + 1} (${en})`)} kind="warning" />
@@ -234,22 +412,48 @@ export function ProcedureEditPage(v: EditView) {
           );
         })}
 
-        <h2 class="govuk-heading-m" id="workflow">{t(req, 'Quy trình xử lý', 'Workflow')}</h2>
+        <h2 class="govuk-heading-m" id="workflow">
+          {t(req, 'Quy trình xử lý', 'Workflow')}
+        </h2>
         <ErrorText req={req} id="workflow" errors={errors} />
-        <p class="govuk-body">{t(req, 'Mỗi bước do một vai trò của một đơn vị thực hiện, trong thời gian tính bằng ngày làm việc (0,5 là nửa ngày).', 'Each step is taken by a role in a unit, within a time counted in working days (0.5 is half a day).')}</p>
+        <p class="govuk-body">
+          {t(
+            req,
+            'Mỗi bước do một vai trò của một đơn vị thực hiện, trong thời gian tính bằng ngày làm việc (0,5 là nửa ngày).',
+            'Each step is taken by a role in a unit, within a time counted in working days (0.5 is half a day).',
+          )}
+        </p>
         {draft.workflow.map((s, i) => {
           const n = `workflow.${i}`;
           return (
             <fieldset class="govuk-fieldset cs-card">
-              <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{t(req, `Bước ${i + 1}`, `Step ${i + 1}`)}{s.name ? `: ${s.name}` : ''}</legend>
+              <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">
+                {t(req, `Bước ${i + 1}`, `Step ${i + 1}`)}
+                {s.name ? `: ${s.name}` : ''}
+              </legend>
               <input type="hidden" name={`${n}.step`} value={s.step} />
-              {s.step ? <p class="govuk-body-s cs-meta">{t(req, 'Mã bước', 'Step key')}: {s.step}</p> : null}
+              {s.step ? (
+                <p class="govuk-body-s cs-meta">
+                  {t(req, 'Mã bước', 'Step key')}: {s.step}
+                </p>
+              ) : null}
               <ErrorText req={req} id={idOf(`${n}.step`)} errors={errors} />
               <TextField {...p} name={`${n}.name`} label={t(req, 'Tên bước', 'Step name')} value={s.name} />
               <TextField {...p} name={`${n}.nameEn`} label={t(req, 'Tên tiếng Anh (không bắt buộc)', 'English name (optional)')} value={s.nameEn} />
               <div class="govuk-grid-row">
-                <div class="govuk-grid-column-one-half"><Select {...p} name={`${n}.role`} label={t(req, 'Vai trò thực hiện', 'Role')} value={s.role} options={roleOptions} /></div>
-                <div class="govuk-grid-column-one-half"><TextField {...p} name={`${n}.workingDays`} label={t(req, 'Thời gian (ngày làm việc)', 'Time (working days)')} value={s.workingDays} width="govuk-input--width-4" inputMode="decimal" /></div>
+                <div class="govuk-grid-column-one-half">
+                  <Select {...p} name={`${n}.role`} label={t(req, 'Vai trò thực hiện', 'Role')} value={s.role} options={roleOptions} />
+                </div>
+                <div class="govuk-grid-column-one-half">
+                  <TextField
+                    {...p}
+                    name={`${n}.workingDays`}
+                    label={t(req, 'Thời gian (ngày làm việc)', 'Time (working days)')}
+                    value={s.workingDays}
+                    width="govuk-input--width-4"
+                    inputMode="decimal"
+                  />
+                </div>
               </div>
               <Select {...p} name={`${n}.unit`} label={t(req, 'Đơn vị', 'Unit')} value={s.unit} options={unitOptions} />
               {i > 0 ? <Op op={`up:${n}`} label={t(req, `Chuyển bước ${i + 1} lên`, `Move step ${i + 1} up`)} /> : null}
@@ -260,15 +464,27 @@ export function ProcedureEditPage(v: EditView) {
         })}
         <Op op="add:workflow" label={t(req, 'Thêm bước', 'Add a step')} />
 
-        <h2 class="govuk-heading-m" id="eFormFields">{t(req, 'Biểu mẫu điện tử', 'E-form')}</h2>
+        <h2 class="govuk-heading-m" id="eFormFields">
+          {t(req, 'Biểu mẫu điện tử', 'E-form')}
+        </h2>
         <ErrorText req={req} id="eFormFields" errors={errors} />
         <div hx-post={previewUrl(proc.code)} hx-trigger="input delay:600ms, change" hx-target="#eform-preview" hx-swap="outerHTML">
           {draft.eFormFields.map((f, i) => {
             const n = `eFormFields.${i}`;
             return (
               <fieldset class="govuk-fieldset cs-card">
-                <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{t(req, `Trường ${i + 1}`, `Field ${i + 1}`)}{f.label ? `: ${f.label}` : ''}</legend>
-                <TextField {...p} name={`${n}.key`} label={t(req, 'Mã trường', 'Field key')} hint={t(req, 'Chữ không dấu, số và _, ví dụ maSoThue', 'Letters, digits and _, e.g. maSoThue')} value={f.key} width="govuk-input--width-20" />
+                <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">
+                  {t(req, `Trường ${i + 1}`, `Field ${i + 1}`)}
+                  {f.label ? `: ${f.label}` : ''}
+                </legend>
+                <TextField
+                  {...p}
+                  name={`${n}.key`}
+                  label={t(req, 'Mã trường', 'Field key')}
+                  hint={t(req, 'Chữ không dấu, số và _, ví dụ maSoThue', 'Letters, digits and _, e.g. maSoThue')}
+                  value={f.key}
+                  width="govuk-input--width-20"
+                />
                 <TextField {...p} name={`${n}.label`} label={t(req, 'Nhãn tiếng Việt', 'Vietnamese label')} value={f.label} />
                 <TextField {...p} name={`${n}.labelEn`} label={t(req, 'Nhãn tiếng Anh (không bắt buộc)', 'English label (optional)')} value={f.labelEn} />
                 <Select {...p} name={`${n}.type`} label={t(req, 'Kiểu', 'Type')} value={f.type} options={typeOptions(f.type)} />
@@ -277,23 +493,61 @@ export function ProcedureEditPage(v: EditView) {
                     <Check name={`${n}.required`} label={t(req, 'Bắt buộc nhập', 'Required')} checked={f.required} />
                   </div>
                 </div>
-                <TextArea {...p} name={`${n}.choices`} label={t(req, 'Lựa chọn (với danh sách chọn)', 'Choices (for a choice list)')} hint={t(req, 'Mỗi dòng một lựa chọn: mã | nhãn hiển thị', 'One choice a line: value | label')} value={f.choices} rows={3} />
-                <TextField {...p} name={`${n}.pattern`} label={t(req, 'Mẫu kiểm tra (với văn bản, không bắt buộc)', 'Pattern (for text, optional)')} hint={t(req, 'Biểu thức chính quy, ví dụ ^[0-9]{10}$', 'A regular expression, e.g. ^[0-9]{10}$')} value={f.pattern} inputMode={undefined} />
+                <TextArea
+                  {...p}
+                  name={`${n}.choices`}
+                  label={t(req, 'Lựa chọn (với danh sách chọn)', 'Choices (for a choice list)')}
+                  hint={t(req, 'Mỗi dòng một lựa chọn: mã | nhãn hiển thị', 'One choice a line: value | label')}
+                  value={f.choices}
+                  rows={3}
+                />
+                <TextField
+                  {...p}
+                  name={`${n}.pattern`}
+                  label={t(req, 'Mẫu kiểm tra (với văn bản, không bắt buộc)', 'Pattern (for text, optional)')}
+                  hint={t(req, 'Biểu thức chính quy, ví dụ ^[0-9]{10}$', 'A regular expression, e.g. ^[0-9]{10}$')}
+                  value={f.pattern}
+                  inputMode={undefined}
+                />
                 <Op op={`remove:${n}`} label={t(req, `Xóa trường ${i + 1}`, `Remove field ${i + 1}`)} kind="warning" />
               </fieldset>
             );
           })}
         </div>
         <Op op="add:eFormFields" label={t(req, 'Thêm trường', 'Add a field')} />
-        <button type="submit" name="op" value="preview" formnovalidate class="govuk-button govuk-button--secondary govuk-!-margin-bottom-2">{t(req, 'Xem trước', 'Preview')}</button>
+        <button type="submit" name="op" value="preview" formnovalidate class="govuk-button govuk-button--secondary govuk-!-margin-bottom-2">
+          {t(req, 'Xem trước', 'Preview')}
+        </button>
         <EFormPreview req={req} preview={v.preview} />
 
         <h2 class="govuk-heading-m">{t(req, 'Hiệu lực', 'Effect')}</h2>
-        <TextField {...p} name="effectiveFrom" type="date" min={v.today} label={t(req, 'Ngày có hiệu lực', 'Effective date')} hint={t(req, 'Từ hôm nay trở đi. Hôm nay: áp dụng cho hồ sơ nộp từ lúc lưu.', 'Today or later. Today: applies to dossiers filed from the moment it is saved.')} value={draft.effectiveFrom} width="govuk-input--width-10" />
-        <TextArea {...p} name="note" label={t(req, 'Căn cứ, lý do thay đổi (không bắt buộc)', 'Legal basis or reason for the change (optional)')} value={draft.note} />
+        <TextField
+          {...p}
+          name="effectiveFrom"
+          type="date"
+          min={v.today}
+          label={t(req, 'Ngày có hiệu lực', 'Effective date')}
+          hint={t(
+            req,
+            'Từ hôm nay trở đi. Hôm nay: áp dụng cho hồ sơ nộp từ lúc lưu.',
+            'Today or later. Today: applies to dossiers filed from the moment it is saved.',
+          )}
+          value={draft.effectiveFrom}
+          width="govuk-input--width-10"
+        />
+        <TextArea
+          {...p}
+          name="note"
+          label={t(req, 'Căn cứ, lý do thay đổi (không bắt buộc)', 'Legal basis or reason for the change (optional)')}
+          value={draft.note}
+        />
         <div class="govuk-button-group">
-          <button type="submit" name="op" value="save" class="govuk-button">{t(req, 'Lưu phiên bản mới', 'Save as a new version')}</button>
-          <a class="govuk-link" href={versionsUrl(proc.code)}>{t(req, 'Hủy', 'Cancel')}</a>
+          <button type="submit" name="op" value="save" class="govuk-button">
+            {t(req, 'Lưu phiên bản mới', 'Save as a new version')}
+          </button>
+          <a class="govuk-link" href={versionsUrl(proc.code)}>
+            {t(req, 'Hủy', 'Cancel')}
+          </a>
         </div>
       </form>
     </Layout>
@@ -301,12 +555,26 @@ export function ProcedureEditPage(v: EditView) {
 }
 
 /** A procedure's versions, newest first, with the period each was in effect. */
-export function ProcedureVersionsPage({ req, proc, canEdit, saved, unchanged }: { req: FastifyRequest; proc: ProcedureDetail; canEdit: boolean; saved?: number; unchanged?: boolean }) {
+export function ProcedureVersionsPage({
+  req,
+  proc,
+  canEdit,
+  saved,
+  unchanged,
+}: {
+  req: FastifyRequest;
+  proc: ProcedureDetail;
+  canEdit: boolean;
+  saved?: number;
+  unchanged?: boolean;
+}) {
   const now = new Date();
   const versions = [...proc.versions].reverse();
   return (
     <Layout req={req} area="office" title={t(req, `Phiên bản thủ tục ${proc.code}`, `Versions of ${proc.code}`)}>
-      <a href="/can-bo/thu-tuc" class="govuk-back-link">{t(req, 'Danh mục thủ tục', 'Procedure catalogue')}</a>
+      <a href="/can-bo/thu-tuc" class="govuk-back-link">
+        {t(req, 'Danh mục thủ tục', 'Procedure catalogue')}
+      </a>
       {saved ? (
         <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
           <div class="govuk-notification-banner__content">
@@ -317,7 +585,9 @@ export function ProcedureVersionsPage({ req, proc, canEdit, saved, unchanged }: 
       {unchanged ? (
         <div class="govuk-notification-banner" role="region" aria-labelledby="unchanged-title">
           <div class="govuk-notification-banner__content">
-            <p class="govuk-notification-banner__heading" id="unchanged-title">{t(req, 'Không có thay đổi nào nên không tạo phiên bản mới.', 'Nothing changed, so no new version was made.')}</p>
+            <p class="govuk-notification-banner__heading" id="unchanged-title">
+              {t(req, 'Không có thay đổi nào nên không tạo phiên bản mới.', 'Nothing changed, so no new version was made.')}
+            </p>
           </div>
         </div>
       ) : null}
@@ -332,7 +602,13 @@ export function ProcedureVersionsPage({ req, proc, canEdit, saved, unchanged }: 
             <li class="cs-card">
               <h3 class="govuk-heading-s govuk-!-margin-bottom-2">
                 {t(req, `Phiên bản ${x.version}`, `Version ${x.version}`)}{' '}
-                {inForce ? <strong class="govuk-tag govuk-tag--green">{t(req, 'Đang hiệu lực', 'In force')}</strong> : future ? <strong class="govuk-tag govuk-tag--blue">{t(req, 'Sắp có hiệu lực', 'Scheduled')}</strong> : <strong class="govuk-tag govuk-tag--grey">{t(req, 'Hết hiệu lực', 'Ended')}</strong>}
+                {inForce ? (
+                  <strong class="govuk-tag govuk-tag--green">{t(req, 'Đang hiệu lực', 'In force')}</strong>
+                ) : future ? (
+                  <strong class="govuk-tag govuk-tag--blue">{t(req, 'Sắp có hiệu lực', 'Scheduled')}</strong>
+                ) : (
+                  <strong class="govuk-tag govuk-tag--grey">{t(req, 'Hết hiệu lực', 'Ended')}</strong>
+                )}
               </h3>
               <dl class="govuk-summary-list govuk-summary-list--no-border govuk-!-margin-bottom-0">
                 <div class="govuk-summary-list__row">
@@ -348,7 +624,11 @@ export function ProcedureVersionsPage({ req, proc, canEdit, saved, unchanged }: 
           );
         })}
       </ol>
-      {canEdit ? <a class="govuk-button" href={editUrl(proc.code)}>{t(req, 'Sửa thủ tục', 'Edit the procedure')}</a> : null}
+      {canEdit ? (
+        <a class="govuk-button" href={editUrl(proc.code)}>
+          {t(req, 'Sửa thủ tục', 'Edit the procedure')}
+        </a>
+      ) : null}
     </Layout>
   );
 }

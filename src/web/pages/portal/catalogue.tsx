@@ -34,7 +34,9 @@ export function ProcedureCard({ req, p }: { req: FastifyRequest; p: ProcedureSum
   return (
     <div class="cs-card">
       <h3 class="govuk-heading-s">
-        <a class="govuk-link" href={`/thu-tuc/${encodeURIComponent(p.code)}`}>{p.name}</a>
+        <a class="govuk-link" href={`/thu-tuc/${encodeURIComponent(p.code)}`}>
+          {p.name}
+        </a>
       </h3>
       <p class="govuk-body-s cs-meta govuk-!-margin-bottom-1">
         {t(req, 'Mã', 'Code')} {p.code} · {p.field}
@@ -42,7 +44,9 @@ export function ProcedureCard({ req, p }: { req: FastifyRequest; p: ProcedureSum
       </p>
       <p class="govuk-body-s govuk-!-margin-bottom-0">
         <LevelBadge req={req} level={p.level} />{' '}
-        {p.processingTime !== null && p.processingTimeUnit !== 'OTHER' ? `${t(req, 'Thời hạn', 'Time limit')}: ${timeLimitText(req, p.processingTime, p.processingTimeUnit)} · ` : ''}
+        {p.processingTime !== null && p.processingTimeUnit !== 'OTHER'
+          ? `${t(req, 'Thời hạn', 'Time limit')}: ${timeLimitText(req, p.processingTime, p.processingTimeUnit)} · `
+          : ''}
         {p.feeFrom !== null ? `${t(req, 'Phí, lệ phí từ', 'Fees from')} ${p.feeFrom === 0 ? t(req, 'miễn phí', 'free') : formatVnd(p.feeFrom)}` : ''}
       </p>
     </div>
@@ -76,7 +80,11 @@ export function Results({ req, v }: { req: FastifyRequest; v: CatalogueView }) {
       <p class="govuk-body" role="status">
         {v.total
           ? t(req, `Tìm thấy ${v.total} thủ tục`, `${v.total} procedures found`)
-          : t(req, 'Không tìm thấy thủ tục phù hợp. Hãy thử từ khóa khác, có dấu hoặc không dấu.', 'No matching procedure. Try other words, with or without diacritics.')}
+          : t(
+              req,
+              'Không tìm thấy thủ tục phù hợp. Hãy thử từ khóa khác, có dấu hoặc không dấu.',
+              'No matching procedure. Try other words, with or without diacritics.',
+            )}
       </p>
       {v.items.map((p) => (
         <ProcedureCard req={req} p={p} />
@@ -90,15 +98,37 @@ export function CataloguePage({ req, v }: { req: FastifyRequest; v: CatalogueVie
   return (
     <Layout req={req} area="portal" title={t(req, 'Thủ tục hành chính', 'Administrative procedures')}>
       <h1 class="govuk-heading-l">{t(req, 'Thủ tục hành chính', 'Administrative procedures')}</h1>
-      <form method="get" action="/thu-tuc" role="search" hx-get="/thu-tuc" hx-trigger="input changed delay:300ms from:#q, change from:select" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">
+      <form
+        method="get"
+        action="/thu-tuc"
+        role="search"
+        hx-get="/thu-tuc"
+        hx-trigger="input changed delay:300ms from:#q, change from:select"
+        hx-target="#results"
+        hx-select="#results"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+      >
         <div class="govuk-form-group">
-          <label class="govuk-label govuk-label--s" for="q">{t(req, 'Tìm thủ tục (có dấu hoặc không dấu)', 'Search procedures (with or without diacritics)')}</label>
-          <input class="govuk-input" id="q" name="q" type="search" value={v.q} autocomplete="off" placeholder={t(req, 'ví dụ: giấy phép bán lẻ rượu', 'e.g. retail alcohol licence')} />
+          <label class="govuk-label govuk-label--s" for="q">
+            {t(req, 'Tìm thủ tục (có dấu hoặc không dấu)', 'Search procedures (with or without diacritics)')}
+          </label>
+          <input
+            class="govuk-input"
+            id="q"
+            name="q"
+            type="search"
+            value={v.q}
+            autocomplete="off"
+            placeholder={t(req, 'ví dụ: giấy phép bán lẻ rượu', 'e.g. retail alcohol licence')}
+          />
         </div>
         <div class="govuk-grid-row">
           <div class="govuk-grid-column-one-half">
             <div class="govuk-form-group">
-              <label class="govuk-label" for="field">{t(req, 'Lĩnh vực', 'Field')}</label>
+              <label class="govuk-label" for="field">
+                {t(req, 'Lĩnh vực', 'Field')}
+              </label>
               <select class="govuk-select govuk-!-width-full" id="field" name="field">
                 <option value="">{t(req, 'Tất cả lĩnh vực', 'All fields')}</option>
                 {v.fields.map((f) => (
@@ -109,7 +139,9 @@ export function CataloguePage({ req, v }: { req: FastifyRequest; v: CatalogueVie
           </div>
           <div class="govuk-grid-column-one-half">
             <div class="govuk-form-group">
-              <label class="govuk-label" for="agency">{t(req, 'Cơ quan thực hiện', 'Agency')}</label>
+              <label class="govuk-label" for="agency">
+                {t(req, 'Cơ quan thực hiện', 'Agency')}
+              </label>
               <select class="govuk-select govuk-!-width-full" id="agency" name="agency">
                 <option value="">{t(req, 'Tất cả cơ quan', 'All agencies')}</option>
                 {v.agencies.map((f) => (
@@ -119,7 +151,9 @@ export function CataloguePage({ req, v }: { req: FastifyRequest; v: CatalogueVie
             </div>
           </div>
         </div>
-        <button type="submit" class="govuk-button">{t(req, 'Tìm kiếm', 'Search')}</button>
+        <button type="submit" class="govuk-button">
+          {t(req, 'Tìm kiếm', 'Search')}
+        </button>
       </form>
       <Results req={req} v={v} />
     </Layout>

@@ -40,8 +40,16 @@ function Breadcrumbs({ req, p }: { req: FastifyRequest; p: ProcedureDetail }) {
   return (
     <nav class="govuk-breadcrumbs" aria-label={t(req, 'Vị trí', 'Breadcrumb')}>
       <ol class="govuk-breadcrumbs__list">
-        <li class="govuk-breadcrumbs__list-item"><a class="govuk-breadcrumbs__link" href="/">{t(req, 'Trang chủ', 'Home')}</a></li>
-        <li class="govuk-breadcrumbs__list-item"><a class="govuk-breadcrumbs__link" href={`/thu-tuc/${encodeURIComponent(p.code)}`}>{p.code}</a></li>
+        <li class="govuk-breadcrumbs__list-item">
+          <a class="govuk-breadcrumbs__link" href="/">
+            {t(req, 'Trang chủ', 'Home')}
+          </a>
+        </li>
+        <li class="govuk-breadcrumbs__list-item">
+          <a class="govuk-breadcrumbs__link" href={`/thu-tuc/${encodeURIComponent(p.code)}`}>
+            {p.code}
+          </a>
+        </li>
       </ol>
     </nav>
   );
@@ -51,53 +59,90 @@ function Breadcrumbs({ req, p }: { req: FastifyRequest; p: ProcedureDetail }) {
  * One file input per dossier component, with what is already attached and its error; when the
  * applicant has valid results in their e-data repository, a select `reuse.<idx>` to pick one instead.
  */
-export function FileInputs({ req, slots, errors, attached, repository = {} }: { req: FastifyRequest; slots: FileSlot[]; errors: FormErrors; attached: Map<string, { fileName: string; reusedFrom?: string }>; repository?: RepositoryOffer }) {
+export function FileInputs({
+  req,
+  slots,
+  errors,
+  attached,
+  repository = {},
+}: {
+  req: FastifyRequest;
+  slots: FileSlot[];
+  errors: FormErrors;
+  attached: Map<string, { fileName: string; reusedFrom?: string }>;
+  repository?: RepositoryOffer;
+}) {
   return (
     <>
-    {slots.map((s) => {
-      const offered = repository[s.code] ?? [];
-      const id = `c-${s.idx}`;
-      const err = errors.fields[`c.${s.idx}`];
-      const have = attached.get(s.code);
-      const described = [have ? `${id}-have` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-      return (
-        <div class={`govuk-form-group${err ? ' govuk-form-group--error' : ''}`}>
-          <label class="govuk-label govuk-label--s" for={id}>
-            {s.name}
-            {s.required ? <span aria-hidden="true"> *</span> : <span class="cs-meta"> {t(req, '(không bắt buộc)', '(optional)')}</span>}
-          </label>
-          {have ? (
-            <p class="govuk-body-s" id={`${id}-have`}>
-              {t(req, 'Đã đính kèm', 'Attached')}: <strong>{have.fileName}</strong>
-              {have.reusedFrom ? ` ${t(req, `(lấy từ kho dữ liệu của bạn, kết quả ${have.reusedFrom})`, `(from your repository, result ${have.reusedFrom})`)}` : ''}.{' '}
-              {offered.length ? t(req, 'Chọn tệp hoặc giấy tờ khác để thay thế.', 'Choose another file or document to replace it.') : t(req, 'Chọn tệp khác để thay thế.', 'Choose another file to replace it.')}
-            </p>
-          ) : null}
-          {err ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {err}</p> : null}
-          <input class={`govuk-file-upload${err ? ' govuk-file-upload--error' : ''}`} id={id} name={`file.${s.idx}`} type="file" accept={ACCEPT} aria-describedby={described} />
-          {offered.length ? (
-            <div class="govuk-!-margin-top-3">
-              <label class="govuk-label" for={`${id}-reuse`}>
-                {t(req, 'Hoặc chọn giấy tờ trong kho dữ liệu của bạn', 'Or pick a document from your repository')}
-                <span class="govuk-visually-hidden">{`: ${s.name}`}</span>
-              </label>
-              <select class={`govuk-select govuk-!-width-full${err ? ' govuk-select--error' : ''}`} id={`${id}-reuse`} name={`reuse.${s.idx}`} aria-describedby={described}>
-                <option value="">{t(req, '— Không chọn —', '— None —')}</option>
-                {offered.map((r) => <option value={r.resultCode}>{r.label}</option>)}
-              </select>
-            </div>
-          ) : null}
-          {have && !s.required ? (
-            <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-top-2">
-              <div class="govuk-checkboxes__item">
-                <input class="govuk-checkboxes__input" id={`${id}-remove`} name={`remove.${s.idx}`} type="checkbox" value="1" />
-                <label class="govuk-label govuk-checkboxes__label" for={`${id}-remove`}>{t(req, `Bỏ tệp ${have.fileName}`, `Remove ${have.fileName}`)}</label>
+      {slots.map((s) => {
+        const offered = repository[s.code] ?? [];
+        const id = `c-${s.idx}`;
+        const err = errors.fields[`c.${s.idx}`];
+        const have = attached.get(s.code);
+        const described = [have ? `${id}-have` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+        return (
+          <div class={`govuk-form-group${err ? ' govuk-form-group--error' : ''}`}>
+            <label class="govuk-label govuk-label--s" for={id}>
+              {s.name}
+              {s.required ? <span aria-hidden="true"> *</span> : <span class="cs-meta"> {t(req, '(không bắt buộc)', '(optional)')}</span>}
+            </label>
+            {have ? (
+              <p class="govuk-body-s" id={`${id}-have`}>
+                {t(req, 'Đã đính kèm', 'Attached')}: <strong>{have.fileName}</strong>
+                {have.reusedFrom
+                  ? ` ${t(req, `(lấy từ kho dữ liệu của bạn, kết quả ${have.reusedFrom})`, `(from your repository, result ${have.reusedFrom})`)}`
+                  : ''}
+                .{' '}
+                {offered.length
+                  ? t(req, 'Chọn tệp hoặc giấy tờ khác để thay thế.', 'Choose another file or document to replace it.')
+                  : t(req, 'Chọn tệp khác để thay thế.', 'Choose another file to replace it.')}
+              </p>
+            ) : null}
+            {err ? (
+              <p id={`${id}-error`} class="govuk-error-message">
+                <span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {err}
+              </p>
+            ) : null}
+            <input
+              class={`govuk-file-upload${err ? ' govuk-file-upload--error' : ''}`}
+              id={id}
+              name={`file.${s.idx}`}
+              type="file"
+              accept={ACCEPT}
+              aria-describedby={described}
+            />
+            {offered.length ? (
+              <div class="govuk-!-margin-top-3">
+                <label class="govuk-label" for={`${id}-reuse`}>
+                  {t(req, 'Hoặc chọn giấy tờ trong kho dữ liệu của bạn', 'Or pick a document from your repository')}
+                  <span class="govuk-visually-hidden">{`: ${s.name}`}</span>
+                </label>
+                <select
+                  class={`govuk-select govuk-!-width-full${err ? ' govuk-select--error' : ''}`}
+                  id={`${id}-reuse`}
+                  name={`reuse.${s.idx}`}
+                  aria-describedby={described}
+                >
+                  <option value="">{t(req, '— Không chọn —', '— None —')}</option>
+                  {offered.map((r) => (
+                    <option value={r.resultCode}>{r.label}</option>
+                  ))}
+                </select>
               </div>
-            </div>
-          ) : null}
-        </div>
-      );
-    })}
+            ) : null}
+            {have && !s.required ? (
+              <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-top-2">
+                <div class="govuk-checkboxes__item">
+                  <input class="govuk-checkboxes__input" id={`${id}-remove`} name={`remove.${s.idx}`} type="checkbox" value="1" />
+                  <label class="govuk-label govuk-checkboxes__label" for={`${id}-remove`}>
+                    {t(req, `Bỏ tệp ${have.fileName}`, `Remove ${have.fileName}`)}
+                  </label>
+                </div>
+              </div>
+            ) : null}
+          </div>
+        );
+      })}
     </>
   );
 }
@@ -110,7 +155,11 @@ export const CONTACT_FIELDS: [key: 'email' | 'phone' | 'address', vi: string, en
 ];
 
 function ErrorLine({ req, id, text }: { req: FastifyRequest; id: string; text?: string }) {
-  return text ? <p id={`${id}-error`} class="govuk-error-message"><span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {text}</p> : null;
+  return text ? (
+    <p id={`${id}-error`} class="govuk-error-message">
+      <span class="govuk-visually-hidden">{t(req, 'Lỗi:', 'Error:')}</span> {text}
+    </p>
+  ) : null;
 }
 
 /** Contact details: where the agency writes to the applicant; empty ones are simply not used (the portal's "Thông báo" always is). */
@@ -118,18 +167,38 @@ export function ContactInputs({ req, filing, errors }: { req: FastifyRequest; fi
   return (
     <>
       <h2 class="govuk-heading-m">{t(req, 'Thông tin liên hệ', 'Contact details')}</h2>
-      <p class="govuk-hint">{t(req, 'Lấy từ tài khoản định danh điện tử của bạn; bạn có thể sửa. Cơ quan gửi thông báo về hồ sơ qua thư điện tử, tin nhắn và mục "Thông báo" trên Cổng.', 'Taken from your electronic identity; you may change them. The agency tells you about the dossier by e-mail, text message and under "Notifications" on the portal.')}</p>
+      <p class="govuk-hint">
+        {t(
+          req,
+          'Lấy từ tài khoản định danh điện tử của bạn; bạn có thể sửa. Cơ quan gửi thông báo về hồ sơ qua thư điện tử, tin nhắn và mục "Thông báo" trên Cổng.',
+          'Taken from your electronic identity; you may change them. The agency tells you about the dossier by e-mail, text message and under "Notifications" on the portal.',
+        )}
+      </p>
       {CONTACT_FIELDS.map(([k, vi, en, type, autocomplete, width]) => {
         const id = `contact-${k}`;
         const err = errors.fields[`contact.${k}`];
         const hint = k === 'address' ? t(req, 'Bắt buộc nếu bạn nhận kết quả qua bưu chính.', 'Required if you receive the result by post.') : null;
         return (
           <div class={`govuk-form-group${err ? ' govuk-form-group--error' : ''}`}>
-            <label class="govuk-label" for={id}>{t(req, vi, en)}</label>
-            {hint ? <div class="govuk-hint" id={`${id}-hint`}>{hint}</div> : null}
+            <label class="govuk-label" for={id}>
+              {t(req, vi, en)}
+            </label>
+            {hint ? (
+              <div class="govuk-hint" id={`${id}-hint`}>
+                {hint}
+              </div>
+            ) : null}
             <ErrorLine req={req} id={id} text={err} />
-            <input class={`govuk-input ${width}${err ? ' govuk-input--error' : ''}`} id={id} name={`contact.${k}`} type={type as 'text'} autocomplete={autocomplete} spellcheck={false}
-              value={filing[k]} aria-describedby={[hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined} />
+            <input
+              class={`govuk-input ${width}${err ? ' govuk-input--error' : ''}`}
+              id={id}
+              name={`contact.${k}`}
+              type={type as 'text'}
+              autocomplete={autocomplete}
+              spellcheck={false}
+              value={filing[k]}
+              aria-describedby={[hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined}
+            />
           </div>
         );
       })}
@@ -138,18 +207,32 @@ export function ContactInputs({ req, filing, errors }: { req: FastifyRequest; fi
 }
 
 /** How the applicant receives the result: radios `delivery` (online, desk, post). */
-export function DeliveryInputs({ req, value, errors, choices = ['online', 'desk', 'post'] }: { req: FastifyRequest; value: Delivery; errors: FormErrors; choices?: Delivery[] }) {
+export function DeliveryInputs({
+  req,
+  value,
+  errors,
+  choices = ['online', 'desk', 'post'],
+}: {
+  req: FastifyRequest;
+  value: Delivery;
+  errors: FormErrors;
+  choices?: Delivery[];
+}) {
   const err = errors.fields.delivery;
   return (
     <div class={`govuk-form-group${err ? ' govuk-form-group--error' : ''}`}>
       <fieldset class="govuk-fieldset" aria-describedby={err ? 'delivery-error' : undefined}>
-        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m"><h2 class="govuk-fieldset__heading">{t(req, 'Hình thức nhận kết quả', 'How you receive the result')}</h2></legend>
+        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">
+          <h2 class="govuk-fieldset__heading">{t(req, 'Hình thức nhận kết quả', 'How you receive the result')}</h2>
+        </legend>
         <ErrorLine req={req} id="delivery" text={err} />
         <div class="govuk-radios">
           {choices.map((k) => (
             <div class="govuk-radios__item">
               <input class="govuk-radios__input" id={`delivery-${k}`} name="delivery" type="radio" value={k} checked={value === k} />
-              <label class="govuk-label govuk-radios__label" for={`delivery-${k}`}>{t(req, DELIVERY[k].vi, DELIVERY[k].en)}</label>
+              <label class="govuk-label govuk-radios__label" for={`delivery-${k}`}>
+                {t(req, DELIVERY[k].vi, DELIVERY[k].en)}
+              </label>
             </div>
           ))}
         </div>
@@ -159,7 +242,27 @@ export function DeliveryInputs({ req, value, errors, choices = ['online', 'desk'
 }
 
 /** The online filing form: the procedure's e-form and one file input per component. */
-export function DossierFilePage({ req, p, slots, draft, values, filing, errors, saved, repository = {} }: { req: FastifyRequest; p: ProcedureDetail; slots: FileSlot[]; draft: Draft | null; values: Record<string, unknown>; filing: DraftFiling; errors: FormErrors; saved?: boolean; repository?: RepositoryOffer }) {
+export function DossierFilePage({
+  req,
+  p,
+  slots,
+  draft,
+  values,
+  filing,
+  errors,
+  saved,
+  repository = {},
+}: {
+  req: FastifyRequest;
+  p: ProcedureDetail;
+  slots: FileSlot[];
+  draft: Draft | null;
+  values: Record<string, unknown>;
+  filing: DraftFiling;
+  errors: FormErrors;
+  saved?: boolean;
+  repository?: RepositoryOffer;
+}) {
   const attached = new Map((draft?.components ?? []).map((c) => [c.code, c]));
   const title = t(req, 'Nộp hồ sơ trực tuyến', 'Apply online');
   return (
@@ -168,17 +271,43 @@ export function DossierFilePage({ req, p, slots, draft, values, filing, errors, 
       <ErrorSummary req={req} errors={errors.summary} />
       {saved && draft ? (
         <div class="govuk-notification-banner govuk-notification-banner--success" role="status" aria-labelledby="saved-title">
-          <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="saved-title">{t(req, 'Đã lưu', 'Saved')}</h2></div>
+          <div class="govuk-notification-banner__header">
+            <h2 class="govuk-notification-banner__title" id="saved-title">
+              {t(req, 'Đã lưu', 'Saved')}
+            </h2>
+          </div>
           <div class="govuk-notification-banner__content">
-            <p class="govuk-notification-banner__heading">{t(req, `Đã lưu nháp lúc ${formatDateTime(req.lang, draft.updatedAt)}. Bạn có thể tiếp tục trên thiết bị khác sau khi đăng nhập.`, `Draft saved at ${formatDateTime(req.lang, draft.updatedAt)}. You can continue on another device after signing in.`)}</p>
+            <p class="govuk-notification-banner__heading">
+              {t(
+                req,
+                `Đã lưu nháp lúc ${formatDateTime(req.lang, draft.updatedAt)}. Bạn có thể tiếp tục trên thiết bị khác sau khi đăng nhập.`,
+                `Draft saved at ${formatDateTime(req.lang, draft.updatedAt)}. You can continue on another device after signing in.`,
+              )}
+            </p>
           </div>
         </div>
       ) : draft && !errors.summary.length ? (
-        <div class="govuk-inset-text">{t(req, `Bạn đang tiếp tục bản nháp lưu lúc ${formatDateTime(req.lang, draft.updatedAt)}.`, `You are continuing the draft saved at ${formatDateTime(req.lang, draft.updatedAt)}.`)}</div>
+        <div class="govuk-inset-text">
+          {t(
+            req,
+            `Bạn đang tiếp tục bản nháp lưu lúc ${formatDateTime(req.lang, draft.updatedAt)}.`,
+            `You are continuing the draft saved at ${formatDateTime(req.lang, draft.updatedAt)}.`,
+          )}
+        </div>
       ) : null}
-      <span class="govuk-caption-m">{t(req, 'Mã thủ tục', 'Procedure code')} {p.code}</span>
-      <h1 class="govuk-heading-l">{title}: {p.name}</h1>
-      <p class="govuk-body">{t(req, 'Các mục có dấu * là bắt buộc. Tệp đính kèm được lưu ngay khi bạn bấm "Lưu nháp" hoặc "Xem lại", nên không phải tải lại.', 'Items marked * are required. Attached files are kept as soon as you press "Save draft" or "Review", so you need not upload them again.')}</p>
+      <span class="govuk-caption-m">
+        {t(req, 'Mã thủ tục', 'Procedure code')} {p.code}
+      </span>
+      <h1 class="govuk-heading-l">
+        {title}: {p.name}
+      </h1>
+      <p class="govuk-body">
+        {t(
+          req,
+          'Các mục có dấu * là bắt buộc. Tệp đính kèm được lưu ngay khi bạn bấm "Lưu nháp" hoặc "Xem lại", nên không phải tải lại.',
+          'Items marked * are required. Attached files are kept as soon as you press "Save draft" or "Review", so you need not upload them again.',
+        )}
+      </p>
       <form method="post" action={`${fileUrl(p.code)}?_csrf=${encodeURIComponent(req.csrfToken)}`} enctype="multipart/form-data" novalidate>
         <ContactInputs req={req} filing={filing} errors={errors} />
         {p.eForm?.properties ? (
@@ -190,21 +319,37 @@ export function DossierFilePage({ req, p, slots, draft, values, filing, errors, 
         {slots.length ? (
           <>
             <h2 class="govuk-heading-m">{t(req, 'Giấy tờ đính kèm', 'Attached documents')}</h2>
-            <p class="govuk-hint">{t(req, 'Tệp PDF, JPG, PNG, DOCX hoặc XLSX, tối đa 20 MB mỗi tệp.', 'PDF, JPG, PNG, DOCX or XLSX files, at most 20 MB each.')}</p>
-            {Object.values(repository).some((x) => x.length) ? <p class="govuk-hint">{t(req, 'Giấy tờ đã được cấp cho bạn có trong kho dữ liệu: chọn để dùng lại thay vì tải lên.', 'Documents issued to you are in your repository: pick one to reuse instead of uploading.')}</p> : null}
+            <p class="govuk-hint">
+              {t(req, 'Tệp PDF, JPG, PNG, DOCX hoặc XLSX, tối đa 20 MB mỗi tệp.', 'PDF, JPG, PNG, DOCX or XLSX files, at most 20 MB each.')}
+            </p>
+            {Object.values(repository).some((x) => x.length) ? (
+              <p class="govuk-hint">
+                {t(
+                  req,
+                  'Giấy tờ đã được cấp cho bạn có trong kho dữ liệu: chọn để dùng lại thay vì tải lên.',
+                  'Documents issued to you are in your repository: pick one to reuse instead of uploading.',
+                )}
+              </p>
+            ) : null}
             <FileInputs req={req} slots={slots} errors={errors} attached={attached} repository={repository} />
           </>
         ) : null}
         <DeliveryInputs req={req} value={filing.delivery} errors={errors} />
         <div class="govuk-button-group">
-          <button type="submit" name="intent" value="review" class="govuk-button">{t(req, 'Xem lại', 'Review')}</button>
-          <button type="submit" name="intent" value="save" class="govuk-button govuk-button--secondary">{t(req, 'Lưu nháp', 'Save draft')}</button>
+          <button type="submit" name="intent" value="review" class="govuk-button">
+            {t(req, 'Xem lại', 'Review')}
+          </button>
+          <button type="submit" name="intent" value="save" class="govuk-button govuk-button--secondary">
+            {t(req, 'Lưu nháp', 'Save draft')}
+          </button>
         </div>
       </form>
       {draft ? (
         <form method="post" action={`${fileUrl(p.code)}/xoa-nhap`}>
           <input type="hidden" name="_csrf" value={req.csrfToken} />
-          <button type="submit" class="govuk-button govuk-button--warning">{t(req, 'Xóa bản nháp', 'Discard the draft')}</button>
+          <button type="submit" class="govuk-button govuk-button--warning">
+            {t(req, 'Xóa bản nháp', 'Discard the draft')}
+          </button>
         </form>
       ) : null}
     </Layout>
@@ -246,19 +391,33 @@ export function DossierReviewPage({ req, p, slots, draft }: { req: FastifyReques
           <h2 class="govuk-heading-m">{t(req, 'Thông tin liên hệ và nhận kết quả', 'Contact and result')}</h2>
           <dl class="govuk-summary-list">
             {CONTACT_FIELDS.map(([k, vi, en]) => (
-              <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, vi, en)}</dt><dd class="govuk-summary-list__value">{draft.filing![k] || '—'}</dd></div>
+              <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{t(req, vi, en)}</dt>
+                <dd class="govuk-summary-list__value">{draft.filing![k] || '—'}</dd>
+              </div>
             ))}
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Hình thức nhận kết quả', 'How you receive the result')}</dt><dd class="govuk-summary-list__value">{t(req, DELIVERY[draft.filing.delivery].vi, DELIVERY[draft.filing.delivery].en)}</dd></div>
+            <div class="govuk-summary-list__row">
+              <dt class="govuk-summary-list__key">{t(req, 'Hình thức nhận kết quả', 'How you receive the result')}</dt>
+              <dd class="govuk-summary-list__value">{t(req, DELIVERY[draft.filing.delivery].vi, DELIVERY[draft.filing.delivery].en)}</dd>
+            </div>
           </dl>
         </>
       ) : null}
-      <p class="govuk-body"><a class="govuk-link" href={fileUrl(p.code)}>{t(req, 'Sửa thông tin', 'Change your answers')}</a></p>
+      <p class="govuk-body">
+        <a class="govuk-link" href={fileUrl(p.code)}>
+          {t(req, 'Sửa thông tin', 'Change your answers')}
+        </a>
+      </p>
       <h2 class="govuk-heading-m">{t(req, 'Nộp hồ sơ', 'File the dossier')}</h2>
-      <p class="govuk-body">{t(req, 'Bằng việc nộp hồ sơ, bạn cam đoan các thông tin đã khai là đúng sự thật.', 'By filing, you declare that the information given is true.')}</p>
+      <p class="govuk-body">
+        {t(req, 'Bằng việc nộp hồ sơ, bạn cam đoan các thông tin đã khai là đúng sự thật.', 'By filing, you declare that the information given is true.')}
+      </p>
       <form method="post" action={`${fileUrl(p.code)}/nop`}>
         <input type="hidden" name="_csrf" value={req.csrfToken} />
         <input type="hidden" name="draft" value={`${draft.id}.${Date.parse(draft.updatedAt)}`} />
-        <button type="submit" class="govuk-button" data-prevent-double-click="true">{t(req, 'Nộp hồ sơ', 'File the dossier')}</button>
+        <button type="submit" class="govuk-button" data-prevent-double-click="true">
+          {t(req, 'Nộp hồ sơ', 'File the dossier')}
+        </button>
       </form>
     </Layout>
   );
@@ -271,17 +430,31 @@ export function DossierFiledPage({ req, code, procedureName, dueDate }: { req: F
       <div class="govuk-panel govuk-panel--confirmation">
         <h1 class="govuk-panel__title">{t(req, 'Đã nộp hồ sơ', 'Dossier filed')}</h1>
         <div class="govuk-panel__body">
-          {t(req, 'Mã hồ sơ của bạn', 'Your dossier code')}<br /><strong>{code}</strong>
+          {t(req, 'Mã hồ sơ của bạn', 'Your dossier code')}
+          <br />
+          <strong>{code}</strong>
         </div>
       </div>
       <p class="govuk-body">{procedureName}</p>
       <p class="govuk-body">
-        {t(req, 'Hồ sơ đang chờ cơ quan tiếp nhận. Bạn sẽ nhận được thông báo khi hồ sơ được tiếp nhận, trong mục "Thông báo" trên Cổng (và qua thư điện tử, tin nhắn nếu bạn đã khai); thời hạn giải quyết được tính từ ngày tiếp nhận.', 'The dossier is waiting to be received. You will be told when it is, under "Notifications" on the portal (and by e-mail or text message if you gave them); the time limit runs from the day of receipt.')}
+        {t(
+          req,
+          'Hồ sơ đang chờ cơ quan tiếp nhận. Bạn sẽ nhận được thông báo khi hồ sơ được tiếp nhận, trong mục "Thông báo" trên Cổng (và qua thư điện tử, tin nhắn nếu bạn đã khai); thời hạn giải quyết được tính từ ngày tiếp nhận.',
+          'The dossier is waiting to be received. You will be told when it is, under "Notifications" on the portal (and by e-mail or text message if you gave them); the time limit runs from the day of receipt.',
+        )}
         {dueDate ? ` ${t(req, `Hạn giải quyết: ${formatDate('vi', dueDate)}.`, `Due: ${formatDate('en', dueDate)}.`)}` : ''}
       </p>
       <ul class="govuk-list">
-        <li><a class="govuk-link" href={`/ho-so-cua-toi/${encodeURIComponent(code)}`}>{t(req, 'Xem hồ sơ', 'View the dossier')}</a></li>
-        <li><a class="govuk-link" href="/ho-so-cua-toi">{t(req, 'Hồ sơ của tôi', 'My dossiers')}</a></li>
+        <li>
+          <a class="govuk-link" href={`/ho-so-cua-toi/${encodeURIComponent(code)}`}>
+            {t(req, 'Xem hồ sơ', 'View the dossier')}
+          </a>
+        </li>
+        <li>
+          <a class="govuk-link" href="/ho-so-cua-toi">
+            {t(req, 'Hồ sơ của tôi', 'My dossiers')}
+          </a>
+        </li>
       </ul>
     </Layout>
   );

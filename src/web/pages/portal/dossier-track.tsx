@@ -15,32 +15,74 @@ export function DossierTrackPage({ req, code, found }: { req: FastifyRequest; co
       <h1 class="govuk-heading-l">{t(req, 'Tra cứu hồ sơ', 'Track a dossier')}</h1>
       <form method="get" action="/tra-cuu">
         <div class="govuk-form-group">
-          <label class="govuk-label" for="ma">{t(req, 'Mã hồ sơ', 'Dossier code')}</label>
-          <div class="govuk-hint" id="ma-hint">{t(req, 'Mã in trên giấy tiếp nhận hoặc trong thư thông báo', 'The code on your receipt or in the notification')}</div>
-          <input class="govuk-input govuk-!-width-two-thirds" id="ma" name="ma" type="text" value={code} autocomplete="off" spellcheck={false} aria-describedby="ma-hint" />
+          <label class="govuk-label" for="ma">
+            {t(req, 'Mã hồ sơ', 'Dossier code')}
+          </label>
+          <div class="govuk-hint" id="ma-hint">
+            {t(req, 'Mã in trên giấy tiếp nhận hoặc trong thư thông báo', 'The code on your receipt or in the notification')}
+          </div>
+          <input
+            class="govuk-input govuk-!-width-two-thirds"
+            id="ma"
+            name="ma"
+            type="text"
+            value={code}
+            autocomplete="off"
+            spellcheck={false}
+            aria-describedby="ma-hint"
+          />
         </div>
-        <button type="submit" class="govuk-button">{t(req, 'Tra cứu', 'Look up')}</button>
+        <button type="submit" class="govuk-button">
+          {t(req, 'Tra cứu', 'Look up')}
+        </button>
       </form>
       {found ? (
         <section aria-labelledby="result-title">
-          <h2 class="govuk-heading-m" id="result-title">{t(req, 'Hồ sơ', 'Dossier')} {found.code}</h2>
+          <h2 class="govuk-heading-m" id="result-title">
+            {t(req, 'Hồ sơ', 'Dossier')} {found.code}
+          </h2>
           <dl class="govuk-summary-list">
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Thủ tục', 'Procedure')}</dt><dd class="govuk-summary-list__value">{found.procedureName}</dd></div>
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Trạng thái', 'Status')}</dt><dd class="govuk-summary-list__value"><StatusTag req={req} status={found.status} /></dd></div>
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày nộp', 'Filed')}</dt><dd class="govuk-summary-list__value">{formatDate(req.lang, found.submittedAt)}</dd></div>
+            <div class="govuk-summary-list__row">
+              <dt class="govuk-summary-list__key">{t(req, 'Thủ tục', 'Procedure')}</dt>
+              <dd class="govuk-summary-list__value">{found.procedureName}</dd>
+            </div>
+            <div class="govuk-summary-list__row">
+              <dt class="govuk-summary-list__key">{t(req, 'Trạng thái', 'Status')}</dt>
+              <dd class="govuk-summary-list__value">
+                <StatusTag req={req} status={found.status} />
+              </dd>
+            </div>
+            <div class="govuk-summary-list__row">
+              <dt class="govuk-summary-list__key">{t(req, 'Ngày nộp', 'Filed')}</dt>
+              <dd class="govuk-summary-list__value">{formatDate(req.lang, found.submittedAt)}</dd>
+            </div>
             <div class="govuk-summary-list__row">
               <dt class="govuk-summary-list__key">{t(req, 'Hạn giải quyết', 'Due date')}</dt>
-              <dd class="govuk-summary-list__value">{found.dueDate ? formatDate(req.lang, found.dueDate) : t(req, 'Tính từ ngày tiếp nhận', 'Counted from receipt')}{found.overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}</dd>
+              <dd class="govuk-summary-list__value">
+                {found.dueDate ? formatDate(req.lang, found.dueDate) : t(req, 'Tính từ ngày tiếp nhận', 'Counted from receipt')}
+                {found.overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}
+              </dd>
             </div>
-            {found.finishedAt ? <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{t(req, 'Ngày kết thúc', 'Finished')}</dt><dd class="govuk-summary-list__value">{formatDate(req.lang, found.finishedAt)}</dd></div> : null}
+            {found.finishedAt ? (
+              <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{t(req, 'Ngày kết thúc', 'Finished')}</dt>
+                <dd class="govuk-summary-list__value">{formatDate(req.lang, found.finishedAt)}</dd>
+              </div>
+            ) : null}
           </dl>
         </section>
       ) : notFound ? (
         <div class="govuk-warning-text" role="status">
-          <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+          <span class="govuk-warning-text__icon" aria-hidden="true">
+            !
+          </span>
           <strong class="govuk-warning-text__text">
             <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
-            {t(req, `Không tìm thấy hồ sơ có mã ${code}. Kiểm tra lại mã trên giấy tiếp nhận.`, `No dossier with code ${code}. Check the code on your receipt.`)}
+            {t(
+              req,
+              `Không tìm thấy hồ sơ có mã ${code}. Kiểm tra lại mã trên giấy tiếp nhận.`,
+              `No dossier with code ${code}. Check the code on your receipt.`,
+            )}
           </strong>
         </div>
       ) : null}

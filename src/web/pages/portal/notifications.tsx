@@ -35,14 +35,24 @@ export function NotificationsPage({ req, items, page, more }: { req: FastifyRequ
                   'p' in b ? (
                     <p class="govuk-body govuk-!-margin-bottom-1">{b.p}</p>
                   ) : 'list' in b ? (
-                    <ul class="govuk-list govuk-list--bullet">{b.list.map((i) => <li>{i}</li>)}</ul>
+                    <ul class="govuk-list govuk-list--bullet">
+                      {b.list.map((i) => (
+                        <li>{i}</li>
+                      ))}
+                    </ul>
                   ) : (
-                    <p class="govuk-body govuk-!-margin-bottom-1"><a class="govuk-link" href={b.link.url}>{b.link.label}</a></p>
+                    <p class="govuk-body govuk-!-margin-bottom-1">
+                      <a class="govuk-link" href={b.link.url}>
+                        {b.link.label}
+                      </a>
+                    </p>
                   ),
                 )}
                 {n.dossierCode ? (
                   <p class="govuk-body">
-                    <a class="govuk-link" href={`/ho-so-cua-toi/${encodeURIComponent(n.dossierCode)}`}>{t(req, `Xem hồ sơ ${n.dossierCode}`, `View dossier ${n.dossierCode}`)}</a>
+                    <a class="govuk-link" href={`/ho-so-cua-toi/${encodeURIComponent(n.dossierCode)}`}>
+                      {t(req, `Xem hồ sơ ${n.dossierCode}`, `View dossier ${n.dossierCode}`)}
+                    </a>
                   </p>
                 ) : null}
                 <hr class="govuk-section-break govuk-section-break--visible" />
@@ -52,16 +62,30 @@ export function NotificationsPage({ req, items, page, more }: { req: FastifyRequ
           {page > 1 || more ? (
             <nav class="govuk-pagination" aria-label={t(req, 'Phân trang', 'Pagination')}>
               {page > 1 ? (
-                <div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href={`${NOTIFICATIONS_URL}?page=${page - 1}`} rel="prev"><span class="govuk-pagination__link-title">{t(req, 'Mới hơn', 'Newer')}</span></a></div>
+                <div class="govuk-pagination__prev">
+                  <a class="govuk-link govuk-pagination__link" href={`${NOTIFICATIONS_URL}?page=${page - 1}`} rel="prev">
+                    <span class="govuk-pagination__link-title">{t(req, 'Mới hơn', 'Newer')}</span>
+                  </a>
+                </div>
               ) : null}
               {more ? (
-                <div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href={`${NOTIFICATIONS_URL}?page=${page + 1}`} rel="next"><span class="govuk-pagination__link-title">{t(req, 'Cũ hơn', 'Older')}</span></a></div>
+                <div class="govuk-pagination__next">
+                  <a class="govuk-link govuk-pagination__link" href={`${NOTIFICATIONS_URL}?page=${page + 1}`} rel="next">
+                    <span class="govuk-pagination__link-title">{t(req, 'Cũ hơn', 'Older')}</span>
+                  </a>
+                </div>
               ) : null}
             </nav>
           ) : null}
         </>
       ) : (
-        <p class="govuk-body">{t(req, 'Bạn chưa có thông báo nào. Khi hồ sơ của bạn được tiếp nhận, cần bổ sung hoặc có kết quả, thông báo sẽ hiện ở đây.', 'You have no notifications yet. When your dossier is received, needs more documents or has its result, you are told here.')}</p>
+        <p class="govuk-body">
+          {t(
+            req,
+            'Bạn chưa có thông báo nào. Khi hồ sơ của bạn được tiếp nhận, cần bổ sung hoặc có kết quả, thông báo sẽ hiện ở đây.',
+            'You have no notifications yet. When your dossier is received, needs more documents or has its result, you are told here.',
+          )}
+        </p>
       )}
     </Layout>
   );

@@ -14,16 +14,28 @@ export function MethodsTable({ req, p }: { req: FastifyRequest; p: ProcedureDeta
         <caption class="govuk-table__caption govuk-table__caption--m">{t(req, 'Cách thức thực hiện', 'How to apply')}</caption>
         <thead class="govuk-table__head">
           <tr class="govuk-table__row">
-            <th scope="col" class="govuk-table__header">{t(req, 'Hình thức nộp', 'Channel')}</th>
-            <th scope="col" class="govuk-table__header">{t(req, 'Thời hạn giải quyết', 'Time limit')}</th>
-            <th scope="col" class="govuk-table__header">{t(req, 'Phí, lệ phí', 'Fees')}</th>
+            <th scope="col" class="govuk-table__header">
+              {t(req, 'Hình thức nộp', 'Channel')}
+            </th>
+            <th scope="col" class="govuk-table__header">
+              {t(req, 'Thời hạn giải quyết', 'Time limit')}
+            </th>
+            <th scope="col" class="govuk-table__header">
+              {t(req, 'Phí, lệ phí', 'Fees')}
+            </th>
           </tr>
         </thead>
         <tbody class="govuk-table__body">
           {p.methods.map((m) => (
             <tr class="govuk-table__row">
-              <th scope="row" class="govuk-table__header">{t(req, CHANNEL[m.channel][0], CHANNEL[m.channel][1])}</th>
-              <td class="govuk-table__cell">{m.processingTimeUnit === 'OTHER' ? (m.description || t(req, 'Theo quy định', 'As regulated')) : timeLimitText(req, m.processingTime, m.processingTimeUnit)}</td>
+              <th scope="row" class="govuk-table__header">
+                {t(req, CHANNEL[m.channel][0], CHANNEL[m.channel][1])}
+              </th>
+              <td class="govuk-table__cell">
+                {m.processingTimeUnit === 'OTHER'
+                  ? m.description || t(req, 'Theo quy định', 'As regulated')
+                  : timeLimitText(req, m.processingTime, m.processingTimeUnit)}
+              </td>
               <td class="govuk-table__cell">
                 {m.fees.length === 0 || m.fees.every((f) => f.value === 0)
                   ? t(req, 'Không thu phí', 'Free')
@@ -53,10 +65,18 @@ export function ComponentsList({ req, p }: { req: FastifyRequest; p: ProcedureDe
             <table class="govuk-table">
               <thead class="govuk-table__head">
                 <tr class="govuk-table__row">
-                  <th scope="col" class="govuk-table__header">{t(req, 'Tên giấy tờ', 'Document')}</th>
-                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">{t(req, 'Bản chính', 'Originals')}</th>
-                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">{t(req, 'Bản sao', 'Copies')}</th>
-                  <th scope="col" class="govuk-table__header">{t(req, 'Bắt buộc', 'Required')}</th>
+                  <th scope="col" class="govuk-table__header">
+                    {t(req, 'Tên giấy tờ', 'Document')}
+                  </th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">
+                    {t(req, 'Bản chính', 'Originals')}
+                  </th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">
+                    {t(req, 'Bản sao', 'Copies')}
+                  </th>
+                  <th scope="col" class="govuk-table__header">
+                    {t(req, 'Bắt buộc', 'Required')}
+                  </th>
                 </tr>
               </thead>
               <tbody class="govuk-table__body">
@@ -82,14 +102,37 @@ export function ProcedurePage({ req, p }: { req: FastifyRequest; p: ProcedureDet
     <Layout req={req} area="portal" title={p.name}>
       <nav class="govuk-breadcrumbs" aria-label={t(req, 'Vị trí', 'Breadcrumb')}>
         <ol class="govuk-breadcrumbs__list">
-          <li class="govuk-breadcrumbs__list-item"><a class="govuk-breadcrumbs__link" href="/">{t(req, 'Trang chủ', 'Home')}</a></li>
-          <li class="govuk-breadcrumbs__list-item"><a class="govuk-breadcrumbs__link" href="/thu-tuc">{t(req, 'Thủ tục hành chính', 'Procedures')}</a></li>
+          <li class="govuk-breadcrumbs__list-item">
+            <a class="govuk-breadcrumbs__link" href="/">
+              {t(req, 'Trang chủ', 'Home')}
+            </a>
+          </li>
+          <li class="govuk-breadcrumbs__list-item">
+            <a class="govuk-breadcrumbs__link" href="/thu-tuc">
+              {t(req, 'Thủ tục hành chính', 'Procedures')}
+            </a>
+          </li>
         </ol>
       </nav>
-      <span class="govuk-caption-m">{t(req, 'Mã thủ tục', 'Procedure code')} {p.code} · {p.field}</span>
+      <span class="govuk-caption-m">
+        {t(req, 'Mã thủ tục', 'Procedure code')} {p.code} · {p.field}
+      </span>
       <h1 class="govuk-heading-l">{p.name}</h1>
-      <p class="govuk-body"><LevelBadge req={req} level={p.level} /> {p.agencyName ? <span>{t(req, 'Cơ quan thực hiện', 'Agency')}: {p.agencyName}</span> : null}</p>
-      <a href={`/thu-tuc/${encodeURIComponent(p.code)}/nop-ho-so`} role="button" draggable={false} class="govuk-button govuk-button--start" data-module="govuk-button">
+      <p class="govuk-body">
+        <LevelBadge req={req} level={p.level} />{' '}
+        {p.agencyName ? (
+          <span>
+            {t(req, 'Cơ quan thực hiện', 'Agency')}: {p.agencyName}
+          </span>
+        ) : null}
+      </p>
+      <a
+        href={`/thu-tuc/${encodeURIComponent(p.code)}/nop-ho-so`}
+        role="button"
+        draggable={false}
+        class="govuk-button govuk-button--start"
+        data-module="govuk-button"
+      >
         {t(req, 'Nộp hồ sơ trực tuyến', 'Apply online')}
       </a>
       <MethodsTable req={req} p={p} />
@@ -112,7 +155,9 @@ export function ProcedurePage({ req, p }: { req: FastifyRequest; p: ProcedureDet
           <h2 class="govuk-heading-m">{t(req, 'Quy trình xử lý nội bộ', 'Internal workflow')}</h2>
           <ol class="govuk-list govuk-list--number">
             {p.workflow.map((w) => (
-              <li>{req.lang === 'en' && w.nameEn ? w.nameEn : w.name} — {roleName(req, w.role)} ({formatBudget(req.lang, w.workingDays)})</li>
+              <li>
+                {req.lang === 'en' && w.nameEn ? w.nameEn : w.name} — {roleName(req, w.role)} ({formatBudget(req.lang, w.workingDays)})
+              </li>
             ))}
           </ol>
         </>
@@ -122,11 +167,19 @@ export function ProcedurePage({ req, p }: { req: FastifyRequest; p: ProcedureDet
       {p.legalBasis.length ? (
         <>
           <h2 class="govuk-heading-m">{t(req, 'Căn cứ pháp lý', 'Legal basis')}</h2>
-          <ul class="govuk-list govuk-list--bullet">{p.legalBasis.map((l) => <li>{l}</li>)}</ul>
+          <ul class="govuk-list govuk-list--bullet">
+            {p.legalBasis.map((l) => (
+              <li>{l}</li>
+            ))}
+          </ul>
         </>
       ) : null}
       <p class="govuk-body-s cs-meta">
-        {t(req, `Phiên bản ${p.version}, hiệu lực từ ${formatDate('vi', p.effectiveFrom)}`, `Version ${p.version}, in force since ${formatDate('en', p.effectiveFrom)}`)}
+        {t(
+          req,
+          `Phiên bản ${p.version}, hiệu lực từ ${formatDate('vi', p.effectiveFrom)}`,
+          `Version ${p.version}, in force since ${formatDate('en', p.effectiveFrom)}`,
+        )}
       </p>
     </Layout>
   );
@@ -134,21 +187,30 @@ export function ProcedurePage({ req, p }: { req: FastifyRequest; p: ProcedureDet
 
 /** What an applicant prepares before filing: the components, the e-form's fields, fees and time. */
 export function PreparePage({ req, p }: { req: FastifyRequest; p: ProcedureDetail }) {
-  const props = Object.entries(((p.eForm?.properties ?? {}) as Record<string, { title?: string; 'x-title-en'?: string }>));
+  const props = Object.entries((p.eForm?.properties ?? {}) as Record<string, { title?: string; 'x-title-en'?: string }>);
   const required = new Set((p.eForm?.required as string[] | undefined) ?? []);
   return (
     <Layout req={req} area="portal" title={t(req, 'Chuẩn bị hồ sơ', 'Prepare your dossier')}>
       <span class="govuk-caption-m">{p.code}</span>
-      <h1 class="govuk-heading-l">{t(req, 'Chuẩn bị hồ sơ', 'Prepare your dossier')}: {p.name}</h1>
+      <h1 class="govuk-heading-l">
+        {t(req, 'Chuẩn bị hồ sơ', 'Prepare your dossier')}: {p.name}
+      </h1>
       <div class="govuk-inset-text">
-        {t(req, 'Bạn đã đăng nhập. Chuẩn bị các thông tin và giấy tờ dưới đây để nộp hồ sơ trực tuyến.', 'You are signed in. Have the information and documents below ready to file online.')}
+        {t(
+          req,
+          'Bạn đã đăng nhập. Chuẩn bị các thông tin và giấy tờ dưới đây để nộp hồ sơ trực tuyến.',
+          'You are signed in. Have the information and documents below ready to file online.',
+        )}
       </div>
       {props.length ? (
         <>
           <h2 class="govuk-heading-m">{t(req, 'Thông tin cần khai trên tờ khai điện tử', 'Information asked on the e-form')}</h2>
           <ul class="govuk-list govuk-list--bullet">
             {props.map(([k, s]) => (
-              <li>{req.lang === 'en' && s['x-title-en'] ? s['x-title-en'] : (s.title ?? k)}{required.has(k) ? ` (${t(req, 'bắt buộc', 'required')})` : ''}</li>
+              <li>
+                {req.lang === 'en' && s['x-title-en'] ? s['x-title-en'] : (s.title ?? k)}
+                {required.has(k) ? ` (${t(req, 'bắt buộc', 'required')})` : ''}
+              </li>
             ))}
           </ul>
         </>
@@ -158,7 +220,11 @@ export function PreparePage({ req, p }: { req: FastifyRequest; p: ProcedureDetai
       <a href={`/nop-ho-so/${encodeURIComponent(p.code)}`} role="button" draggable={false} class="govuk-button govuk-button--start" data-module="govuk-button">
         {t(req, 'Bắt đầu khai và nộp hồ sơ', 'Start filling in and filing')}
       </a>
-      <p class="govuk-body"><a class="govuk-link" href={`/thu-tuc/${encodeURIComponent(p.code)}`}>{t(req, 'Quay lại thông tin thủ tục', 'Back to the procedure')}</a></p>
+      <p class="govuk-body">
+        <a class="govuk-link" href={`/thu-tuc/${encodeURIComponent(p.code)}`}>
+          {t(req, 'Quay lại thông tin thủ tục', 'Back to the procedure')}
+        </a>
+      </p>
     </Layout>
   );
 }
