@@ -53,7 +53,9 @@ function otherE2eFiles(): string[] {
 
 export default defineConfig(async () => {
   const withPg = await reachable(url);
-  const common = { testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' as const };
+  // Time limits are hang guards, never measurements: on a machine loaded 8 times over its two cores
+  // (load average 16), starting an app and Chromium took over 120 s and the suite 67 minutes.
+  const common = { testTimeout: 300_000, hookTimeout: 600_000, pool: 'forks' as const };
   return {
     test: {
       maxWorkers: 2,

@@ -227,7 +227,7 @@ export async function api<T = unknown>(
 }
 
 /** Polls until `fn` gives a truthy value (a job ran, a mail arrived), or fails after `ms`. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 120_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();

@@ -36,7 +36,7 @@ beforeAll(async () => {
   ctx.setDefaultTimeout(20_000);
   await ctx.addCookies([{ name: SESSION_COOKIE, value: session.id, url: t.base }]);
   page = await ctx.newPage();
-}, 120_000);
+}, 600_000);
 afterAll(async () => {
   await browser?.close();
   await t?.close();
@@ -54,7 +54,7 @@ describe('an e-form table on a 360 px phone', () => {
     );
     expect(widest).toBeLessThanOrEqual(360);
     expect(await checkAccessibility(page, 'filing page with a table (360 px)')).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 
   it('"Thêm dòng" adds a row in place, "Xóa dòng" removes one, and the rows are numbered again', async () => {
     const url = page.url();
@@ -82,5 +82,5 @@ describe('an e-form table on a 360 px phone', () => {
     // The server reads the renumbered rows as they are shown.
     await Promise.all([page.waitForURL(/saved=1/), page.getByRole('button', { name: 'Lưu nháp' }).click()]);
     expect((await loadDraft(t.ctx, citizen.id, TABLE_PROCEDURE.code))?.form.hangHoa).toEqual([{ moTa: 'Hạt tiêu đen', maHS: '09041120' }]);
-  }, 60_000);
+  }, 300_000);
 });

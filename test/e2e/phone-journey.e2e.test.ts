@@ -66,7 +66,7 @@ beforeAll(async () => {
   context = await browser.newContext({ ...PHONE, baseURL: t.base, bypassCSP: true });
   context.setDefaultTimeout(20_000);
   page = await context.newPage();
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await context?.close();
@@ -171,7 +171,7 @@ describe('a citizen on a phone, from VNeID sign-in to the signed result', () => 
     const slip = await page.request.get(receipt!);
     expect(slip.status()).toBe(200);
     expect(slip.headers()['content-type']).toContain('application/pdf');
-  }, 120_000);
+  }, 600_000);
 
   it('no page on the way had a serious or critical accessibility violation, or was wider than the phone', () => {
     expect(problems).toEqual([]);

@@ -45,7 +45,7 @@ beforeAll(async () => {
     const r = await act(t, await login(t, who), dossierCode, body);
     if (r.status !== 200) throw new Error(`${body.action}: ${JSON.stringify(r.body)}`);
   }
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   for (const c of contexts) await c.close();
@@ -82,7 +82,7 @@ describe('a signed result, from approval to reuse', () => {
     expect(banner).toContain('Đã ký 1 kết quả');
     resultCode = /\d{3}\.\d{2}\.\d{2}\.G12-KQ\d{2}-\d{6}/.exec(banner)?.[0] ?? '';
     expect(resultCode).not.toBe('');
-  }, 60_000);
+  }, 300_000);
 
   it('the citizen finds it in the repository, downloads it, and both signatures verify with pdfsig', async () => {
     await citizenPage.goto('/kho-du-lieu');

@@ -200,7 +200,7 @@ describe('slow bodies and odd parameters', () => {
     });
     expect(answer.status).toBe(408);
     expect(answer.sentBytes).toBeLessThan(body.length);
-  }, 120_000);
+  }, 600_000);
 
   it('a sign-in `next` holding a control character is not followed, and is no error', async () => {
     const page = await fetch(`${s.base}/can-bo/dang-nhap?next=/%01x`, { headers: { accept: 'text/html' } });

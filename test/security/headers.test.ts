@@ -95,7 +95,7 @@ describe('security headers', () => {
     }
     expect(failures, failures.join('\n')).toEqual([]);
     console.info(`security: headers checked on ${routes.length} GET page routes and ${ERROR_URLS.length} error pages (demo mode, no HSTS)`);
-  }, 120_000);
+  }, 600_000);
 
   it('in production mode every page also carries HSTS', async () => {
     // On PostgreSQL a second app starts from a production environment (CONGSO_MODE=production,
@@ -170,5 +170,5 @@ describe('security headers', () => {
       await app?.close();
       await cleanup();
     }
-  }, 120_000);
+  }, 600_000);
 });

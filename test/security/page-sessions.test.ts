@@ -96,7 +96,7 @@ beforeAll(async () => {
   t = await startTestApp();
   for (const [who, username] of Object.entries(ACCOUNTS)) sessions.set(who as Who, await signInOfficial(username));
   sessions.set('citizen', await signInCitizen());
-}, 120_000);
+}, 600_000);
 afterAll(() => t?.close());
 
 describe('page routes with session cookies', () => {

@@ -22,7 +22,7 @@ beforeAll(async () => {
   t = await startTestApp();
   schemaBefore = await schemaOf();
   report = await loadScaleData(t.ctx, { dossiers: 1500, fromYear: new Date().getUTCFullYear(), seed: 42 });
-}, 180_000);
+}, 600_000);
 afterAll(() => t?.close());
 
 describe('load generator (npm run seed:load)', () => {

@@ -35,7 +35,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'congso-redos-'));
   tokenSecret = randomBytes(32).toString('base64url');
   server = await startServer({ dataDir, port: await freePort(), tokenSecret });
-}, 180_000);
+}, 600_000);
 
 afterAll(async () => {
   await killAll();

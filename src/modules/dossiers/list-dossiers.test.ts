@@ -33,7 +33,7 @@ beforeAll(async () => {
     .orderBy(sql`count(*)`, 'desc')
     .executeTakeFirstOrThrow();
   citizen = { kind: 'citizen', id: owner.owner_citizen_id!, name: 'x', identifier: null, citizenKind: 'citizen' } as Principal;
-}, 180_000);
+}, 600_000);
 afterAll(() => t?.close());
 
 /**
@@ -137,5 +137,5 @@ describe('work queues', () => {
       }
     }
     expect(compared).toBe(5 * 5 * 3 * 3);
-  }, 120_000);
+  }, 600_000);
 });

@@ -71,7 +71,7 @@ describe('no stale actions', () => {
       expect(log[1]).toMatchObject({ fromStatus: 'submitted', toStatus: winner.status });
       expect(await view(code)).toMatchObject({ status: winner.status, version: 2 });
     }
-  }, 180_000);
+  }, 600_000);
 
   it('a stale version gets 409 and changes nothing; the current one is applied; the version is required', async () => {
     const code = await file();

@@ -55,7 +55,7 @@ beforeAll(async () => {
   receiving = await login(t, 'tiepnhan.xnk');
   minh = b();
   await signInWithVneid(minh);
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await t?.close();

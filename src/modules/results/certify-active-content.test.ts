@@ -92,7 +92,7 @@ describe('certified copies', () => {
     expect(text).toContain('CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH');
     expect((await PDFDocument.load(pdf)).getPageCount()).toBe(2);
     assertNoActiveContent(pdf);
-  }, 60_000);
+  }, 300_000);
 
   it('refuses every file with an action, a script, XFA or an embedded file: at upload, and at certification for a file stored before the check (415, named, nothing sealed)', async () => {
     const before = await resultCount();
@@ -105,7 +105,7 @@ describe('certified copies', () => {
       expect(r.body.error.message).toContain('in ra PDF');
     }
     expect(await resultCount()).toBe(before);
-  }, 120_000);
+  }, 600_000);
 
   it('the counter’s certification page refuses them too, and says why on the page', async () => {
     const before = await resultCount();
@@ -123,7 +123,7 @@ describe('certified copies', () => {
       expect(await r.text()).toContain('nội dung chủ động');
     }
     expect(await resultCount()).toBe(before);
-  }, 60_000);
+  }, 300_000);
 
   it('a PDF pdf-lib cannot build on (no page tree) is a clear 415 saying so, not a 500, and nothing is sealed', async () => {
     const pageless = rawPdf(['<< /Type /Catalog /Lang (vi) >>']);
@@ -133,7 +133,7 @@ describe('certified copies', () => {
     const r = await certify(up.body.id);
     expect([r.status, r.body.error?.code]).toEqual([415, 'PDF_NOT_CERTIFIABLE']);
     expect(await resultCount()).toBe(before);
-  }, 60_000);
+  }, 300_000);
 });
 
 describe('signing (results and copies alike go through signPdf)', () => {
@@ -150,5 +150,5 @@ describe('signing (results and copies alike go through signPdf)', () => {
     }
     const signed = await signPdf(await makePdf(), signer, { fieldName: 'Chữ ký' });
     expect(pdfsigReport(signed)).toContain('Signature is Valid.');
-  }, 60_000);
+  }, 300_000);
 });

@@ -45,7 +45,7 @@ beforeAll(async () => {
       'staff:ky',
     ),
   ));
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await ctx?.close();

@@ -71,7 +71,7 @@ describe('signing results', () => {
     tampered[200] ^= 0x01;
     const check = await fetch(`${t.base}/api/v1/public/results/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: tampered });
     expect(await check.json()).toMatchObject({ registered: false, signaturesIntact: false });
-  }, 60_000);
+  }, 300_000);
 
   it('refuses what it may not sign, dossier by dossier: not approved, already signed, another unit’s signer', async () => {
     const code = await approved();
@@ -88,7 +88,7 @@ describe('signing results', () => {
     });
     expect(foreign.body[0].error?.code).toBe('NOT_FOUND');
     expect((await api(t, 'POST', '/api/v1/results/sign', { token: tok.specialist, body: { dossierCodes: [other] } })).status).toBe(403);
-  }, 60_000);
+  }, 300_000);
 
   it('parallel signings of one dossier give one result; the others are refused', async () => {
     const code = await approved();
@@ -98,7 +98,7 @@ describe('signing results', () => {
     expect(replies.map((r) => (r.body[0].resultCode ? 'ok' : r.body[0].error!.code)).sort()).toEqual(['RESULT_ALREADY_ISSUED', 'RESULT_ALREADY_ISSUED', 'ok']);
     const mine = await api<MyResult[]>(t, 'GET', '/api/v1/repository/results', { token: tok.citizen });
     expect(mine.body.filter((x) => x.dossierCode === code)).toHaveLength(1);
-  }, 120_000);
+  }, 600_000);
 
   it('the specialist drafts the result while examining; the signed document says what the draft says; nobody else may edit it', async () => {
     const { body } = await fileOnline(t, tok.citizen);
@@ -141,7 +141,7 @@ describe('signing results', () => {
     const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
     expect(text).toContain('GIẤY XÁC NHẬN ĐỦ ĐIỀU KIỆN THỬ NGHIỆM');
     expect(text).toContain('Kiểm định thiết bị đo lường điện');
-  }, 60_000);
+  }, 300_000);
 
   it('the desk certifies a scan as a true copy: signed and sealed, verifiable, in the applicant’s repository', async () => {
     const { body } = await fileOnline(t, tok.citizen);
@@ -159,7 +159,7 @@ describe('signing results', () => {
     expect((await pdfText(pdf)).replace(/\s+/g, ' ')).toContain('CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH');
     const mine = await api<MyResult[]>(t, 'GET', '/api/v1/repository/results', { token: tok.citizen });
     expect(mine.body.find((x) => x.resultCode === r.body.resultCode)?.documentName).toBe('Bản sao chứng thực: Giấy phép kinh doanh số 0101234567');
-  }, 60_000);
+  }, 300_000);
 
   it('the counter certifies a copy from the dossier’s result page; a missing name comes back as an error', async () => {
     const { body } = await fileOnline(t, tok.citizen);
@@ -180,7 +180,7 @@ describe('signing results', () => {
     expect(ok.status).toBe(303);
     const page = await (await fetch(`${t.base}/can-bo/ho-so/${body.code}/ket-qua`, { headers: { authorization: `Bearer ${tok.receiving}` } })).text();
     expect(page).toContain('Bản sao chứng thực: Giấy khai sinh bản chính');
-  }, 60_000);
+  }, 300_000);
 });
 
 /**
@@ -237,7 +237,7 @@ describe('operations on a dossier’s result check that the caller sees the doss
     expect(await outcome(listDossierResults(t.ctx, code, hcm('signing_leader')))).toBe('NOT_FOUND');
     expect(await outcome(listDossierResults(t.ctx, code, stranger))).toBe('NOT_FOUND');
     expect((await listDossierResults(t.ctx, code, owner)).map((r) => [r.resultCode, r.status])).toEqual([[resultCode, 'valid']]);
-  }, 60_000);
+  }, 300_000);
 
   it('revokeResult: another unit’s signer gets NOT_FOUND and the result stays valid, with no event and no audit entry', async () => {
     const code = await approved();
@@ -249,7 +249,7 @@ describe('operations on a dossier’s result check that the caller sees the doss
     const pub = await api<PublicResult>(t, 'GET', `/api/v1/public/results/${resultCode}`);
     expect([pub.body.status, pub.body.history.map((h) => h.event)]).toEqual(['valid', ['issued']]);
     expect((await listAudit(t.ctx.database.db, { target: `result:${resultCode}`, limit: 10 })).map((e) => e.action)).toEqual(['result.issue']);
-  }, 60_000);
+  }, 300_000);
 
   it('saveResultDraft and getResultDraft: a specialist of another unit gets NOT_FOUND and no draft is saved', async () => {
     const { body } = await fileOnline(t, tok.citizen);
@@ -261,7 +261,7 @@ describe('operations on a dossier’s result check that the caller sees the doss
     expect(await outcome(getResultDraft(t.ctx, body.code, hcm('specialist')))).toBe('NOT_FOUND');
     expect(await getResultDraft(t.ctx, body.code, signer)).toBeNull();
     expect(await listAudit(t.ctx.database.db, { target: `dossier:${body.code}`, actionIs: 'result.draft', limit: 10 })).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 
   it('certifyCopy: a receiving officer of another unit gets NOT_FOUND for the dossier and nothing is certified', async () => {
     const { body } = await fileOnline(t, tok.citizen);
@@ -270,5 +270,5 @@ describe('operations on a dossier’s result check that the caller sees the doss
     const scan = await storeUpload(t.ctx, officer, await samplePdf(), 'ban-chinh.pdf');
     expect(await outcome(certifyCopy(t.ctx, { dossierCode: body.code, uploadId: scan.id, documentName: 'Giấy phép bản chính' }, officer))).toBe('NOT_FOUND');
     expect(await resultsOf(body.code)).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 });

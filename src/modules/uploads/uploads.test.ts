@@ -287,7 +287,7 @@ describe('refusals store nothing', () => {
       expect(r.body.error.messageEn).toMatch(a.says);
       expect(r.body.error.message).not.toBe(r.body.error.messageEn);
     }
-  }, 60_000);
+  }, 300_000);
 
   it('multipart abuse: two files, no file, a wrongly named file field, a huge or unknown field, too many fields, not multipart', async () => {
     expectRefused(

@@ -329,5 +329,5 @@ describe('hash-chained audit trail', () => {
     const chain = chainOf({ actor: 'system', target: null });
     expect(cp.heads[chain][0]).toBe((await newestOf(chain, 1))[0]);
     expect((await verifyHttp()).problems).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 });

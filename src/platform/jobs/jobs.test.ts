@@ -43,5 +43,5 @@ describe('durable jobs (pg-boss on this database)', () => {
     await until('the purge job to delete the expired session', async () => !(await rows()).includes(hashOf(dead.id)), 120_000);
     expect(await rows()).toEqual([hashOf(live.id)]);
     expect(await t.ctx.sessions.get(live.id)).not.toBeNull();
-  }, 180_000);
+  }, 600_000);
 });

@@ -366,5 +366,5 @@ describeWithTool('chromium', 'VNeID simulator login page accessibility', () => {
     } finally {
       await browser.close();
     }
-  }, 60_000);
+  }, 300_000);
 });

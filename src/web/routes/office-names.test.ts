@@ -49,7 +49,7 @@ beforeAll(async () => {
   tok.leader = await login(t, 'lanhdao');
   tok.specialist = await login(t, 'chuyenvien');
   tok.signer = await login(t, 'ky');
-}, 60_000);
+}, 300_000);
 afterAll(() => t?.close());
 
 const get = async (token: string, url: string, accept = 'text/html') => {

@@ -13,7 +13,7 @@ beforeAll(async () => {
   t = await startTestApp();
   await importTestProcedures(t);
   crew = await signInCrew(t, '50000000-0000-4000-8000-000000000081');
-}, 60_000);
+}, 300_000);
 afterAll(() => t?.close());
 
 const get = async (url: string, token = crew.signer) => {

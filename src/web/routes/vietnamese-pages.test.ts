@@ -87,7 +87,7 @@ beforeAll(async () => {
     .getSetCookie()
     .map((c) => c.split(';')[0])
     .join('; ');
-}, 180_000);
+}, 600_000);
 afterAll(() => t?.close());
 
 /** Pages are told apart by shape (digits folded), so the crawl reads one dossier page, not every one. */
@@ -159,7 +159,7 @@ describe('Vietnamese pages carry no English', () => {
       const pages = await crawl(role === 'anonymous' ? null : who[role], start);
       expect(pages.length).toBeGreaterThan(role === 'anonymous' ? 4 : 2);
       expect(pages.filter((p) => p.problems.length).map((p) => `${p.url}\n  ${p.problems.join('\n  ')}`)).toEqual([]);
-    }, 120_000);
+    }, 600_000);
   }
 
   it('the verification page of a tampered file speaks Vietnamese only', async () => {
@@ -187,5 +187,5 @@ describe('Vietnamese pages carry no English', () => {
     }
     const page = await fetch(`${t.base}/verify/${encodeURIComponent(signed.result_code)}`);
     expect(englishIn(visibleText(await page.text()))).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 });
