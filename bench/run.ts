@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --quick] [-- --embedded] [-- --dossiers N] [-- --scale-to M] [-- --seconds S]
+ * npm run bench -- --ocr [--pages N] [--rounds R]: the OCR benchmark alone (bench/ocr.ts)
  *
  * Measures the system as its users load it, beside two baselines taken in the same run:
  *   - pgbench, single-row inserts into the same PostgreSQL server (what the database can do);
@@ -433,6 +434,12 @@ async function benchOn(kind: 'postgresql' | 'embedded', base: { insert?: Measure
 }
 
 // ── Run ──────────────────────────────────────────────────────────────────────────────────
+
+// --ocr: the OCR benchmark alone (bench/ocr.ts), on this file's server and seeding; never part of --quick.
+if (flag('ocr')) {
+  const { benchOcr } = await import('./ocr.ts');
+  process.exit(await benchOcr({ args, root: ROOT, pgUrl, log, node, startServer, sampleCodes }));
+}
 
 const t0 = performance.now();
 // `npm test` ends with --quick: without a PostgreSQL server it is skipped with a warning, as the

@@ -2,6 +2,7 @@ import type { Ctx } from './platform/context.ts';
 import type { Config } from './platform/config.ts';
 import { closeContext, createContext as createPlatformContext, type ContextOptions, type JobModule } from './platform/boot.ts';
 import { ensureNotificationQueues, registerNotificationWorkers } from './modules/notifications/workers.ts';
+import { ensureDigitisationQueues, registerDigitisationWorkers } from './modules/digitisation/ocr-worker.ts';
 import { buildServer } from './platform/http/server.ts';
 import { identityModule } from './modules/identity/routes.ts';
 import { organisationModule } from './modules/organisation/routes.ts';
@@ -14,6 +15,11 @@ import { dossiersModule } from './modules/dossiers/routes.ts';
 import { dossierFormsModule } from './modules/dossiers/forms-routes.ts';
 import { resultsModule } from './modules/results/routes.ts';
 import { resultDraftModule } from './modules/results/draft-routes.ts';
+import { digitisationScansModule } from './modules/digitisation/scan-routes.ts';
+import { digitisationItemsModule } from './modules/digitisation/item-routes.ts';
+import { digitisationLegacyModule } from './modules/digitisation/legacy-routes.ts';
+import { ensureLegacyQueues, registerLegacyWorkers } from './modules/digitisation/import-legacy-results.ts';
+import { digitisationCampaignPagesModule } from './web/routes/digitisation-campaign.tsx';
 import { webModule } from './web/routes.tsx';
 import { officeProceduresModule } from './web/routes/office-procedures.tsx';
 import { citizenNotificationsModule } from './web/routes/citizen-notifications.ts';
@@ -25,6 +31,7 @@ import { resultDraftPagesModule } from './web/routes/result-draft.ts';
 import { calendarPagesModule } from './web/routes/calendar.ts';
 import { outboxPagesModule } from './web/routes/outbox.ts';
 import { officeAccountsModule } from './web/routes/office-accounts.tsx';
+import { digitisationPagesModule } from './web/routes/digitisation.tsx';
 import { registerSso, SSO_CALLBACK } from './modules/identity/citizen-sso.ts';
 import { readDemo } from './modules/demo/load-demo-data.ts';
 import { registerVneidSimulator, type SimCitizen } from './simulators/vneid/provider.ts';
@@ -34,6 +41,8 @@ import { tsaSimulatorModule } from './simulators/tsa/routes.ts';
 /** The modules' durable jobs: the platform starts them without knowing the modules. */
 export const JOB_MODULES: readonly JobModule[] = [
   { name: 'notifications', ensureQueues: ensureNotificationQueues, registerWorkers: (ctx) => registerNotificationWorkers(ctx) },
+  { name: 'digitisation', ensureQueues: ensureDigitisationQueues, registerWorkers: (ctx) => registerDigitisationWorkers(ctx) },
+  { name: 'digitisation-legacy', ensureQueues: ensureLegacyQueues, registerWorkers: registerLegacyWorkers },
 ];
 
 /** The application's context: the platform's, with the modules' job queues and workers. */
@@ -58,6 +67,9 @@ export async function buildApp(ctx: Ctx) {
       dossierFormsModule,
       resultsModule,
       resultDraftModule,
+      digitisationScansModule,
+      digitisationItemsModule,
+      digitisationLegacyModule,
       tsaSimulatorModule,
       // Pages: src/web owns every page route and calls the modules' operations.
       citizenNotificationsModule,
@@ -70,6 +82,8 @@ export async function buildApp(ctx: Ctx) {
       outboxPagesModule,
       officeAccountsModule,
       officeProceduresModule,
+      digitisationCampaignPagesModule,
+      digitisationPagesModule,
       webModule,
     ],
     {

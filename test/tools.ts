@@ -1,6 +1,6 @@
 /**
  * The outside programs some tests check our output with (poppler, OpenSSL, NSS, zbar,
- * Chromium). A test that needs one declares it here instead of probing for it itself:
+ * Chromium) or run (ocrmypdf, Tesseract, img2pdf). A test that needs one declares it here instead of probing for it itself:
  *
  * - found on PATH: the test runs with the program's path;
  * - missing outside CI: the test is skipped, and says so in its title and on stderr, so a
@@ -23,6 +23,10 @@ const TOOLS = {
   certutil: { names: ['certutil'], pkg: 'libnss3-tools' },
   zbarimg: { names: ['zbarimg'], pkg: 'zbar-tools' },
   chromium: { names: ['chromium', 'chromium-browser', 'google-chrome'], pkg: 'chromium' },
+  // Text recognition of scans (src/platform/ocr): ocrmypdf drives Tesseract, which needs its Vietnamese data.
+  ocrmypdf: { names: ['ocrmypdf'], pkg: 'ocrmypdf' },
+  tesseract: { names: ['tesseract'], pkg: 'tesseract-ocr-vie' },
+  img2pdf: { names: ['img2pdf'], pkg: 'img2pdf' },
 } as const;
 
 export type Tool = keyof typeof TOOLS;

@@ -117,6 +117,24 @@ export const ERROR_CODES = {
    * too long) cannot be computed. Choose dates within those years.
    */
   CALENDAR_OUT_OF_RANGE: { status: 400, about: 'The dates fall outside what the working calendar counts: the years 1900–2199, at most 50 years at a time' },
+  // Digitisation (OCR-ENGINE)
+  /**
+   * Text recognition cannot run on this server: ocrmypdf, Tesseract's Vietnamese data or poppler
+   * is not installed (Debian: ocrmypdf tesseract-ocr-vie poppler-utils); the administrator installs them.
+   */
+  OCR_UNAVAILABLE: { status: 503, about: 'Text recognition (OCR) is not installed on this server; nothing was recognised, retry once it is' },
+  /** Text recognition failed on the document or a page; the message and `details` say why. */
+  OCR_FAILED: { status: 422, about: 'Text recognition failed on the document or a page; the message says why' },
+  // Digitisation (ITEMS)
+  /** The scan is still queued, being read, or failed: only a scan whose text was read becomes a digitised item. */
+  SCAN_NOT_READY: { status: 409, about: 'The scan has not been read yet (or failed); a digitised item is made from a finished scan' },
+  /** The scan was made for another purpose (a dossier component, not an old result, or the reverse). */
+  SCAN_PURPOSE_MISMATCH: { status: 409, about: 'The scan was made for another purpose (dossier component or old result)' },
+  /** A paper dossier cannot pass receipt while a paper component is neither digitised (confirmed) nor marked not required; `details` name them. */
+  DIGITISATION_INCOMPLETE: {
+    status: 409,
+    about: 'Paper components are not digitised yet (scanned and confirmed) or marked not required; details name each one',
+  },
 } as const satisfies Record<string, { status: number; about: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

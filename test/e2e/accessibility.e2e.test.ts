@@ -167,7 +167,10 @@ describe.each([
     const ctx = await newContext(size, sessions.admin);
     const page = await ctx.newPage();
     const problems: string[] = [];
-    for (const url of ['/can-bo', '/can-bo/thu-tuc', '/can-bo/don-vi', '/can-bo/nhan-su', '/can-bo/nhan-su/chuyenvien', '/can-bo/tai-khoan']) {
+    const pages = ['/can-bo', '/can-bo/thu-tuc', '/can-bo/don-vi', '/can-bo/nhan-su', '/can-bo/nhan-su/chuyenvien', '/can-bo/tai-khoan'];
+    // Digitisation: the campaign's progress bars and chart, the old-results import, the search.
+    pages.push('/can-bo/so-hoa/chien-dich', '/can-bo/so-hoa/ket-qua-cu', '/can-bo/so-hoa/tim-kiem');
+    for (const url of pages) {
       await visit(page, withLang(url, lang));
       expect(new URL(page.url()).pathname, `${url} stays on the page (signed in)`).toBe(url);
       problems.push(...(await audit(page, L(url), { lang, phone })));

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/platform/http/types.ts';
+import { makePng } from '../../src/platform/blobs/testing/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers.ts';
-import { CALLERS, buildWorld, type Caller, type Side, type World } from './world.ts';
+import { CALLERS, UNIT_Y, buildWorld, type Caller, type Side, type World } from './world.ts';
 import { KINDS, classify, type KindName } from './route-kinds.ts';
 import { POLICY, policyAllows, policyDifferences, type Own } from './policy.ts';
 import { csrfPair, send, type Sent } from './request.ts';
@@ -48,6 +49,24 @@ const PROBES: Record<string, Probe> = {
   // Administration: keep what the demo has (an empty role list would strip the specialist's roles).
   'POST /can-bo/nhan-su/:username/vai-tro': { body: (s) => ({ keep: `specialist@${s.unit}` }) },
   'POST /can-bo/nhan-su/:username/trang-thai': { body: () => ({ active: 'true' }) },
+  // An old result with no file: refused as a form (400) once the role is let in; nothing is scanned.
+  'POST /api/v1/digitisation/scans': { type: 'multipart', body: () => ({ purpose: 'legacy_result' }) },
+  // The side's finished scan already has its item: the desk that covers it gets that item back (200), others a 404.
+  'POST /api/v1/digitisation/items': { body: (s) => ({ scanId: s.scan }) },
+  'PUT /api/v1/digitisation/items/:code/confirm': { body: () => ({ metadata: { documentName: 'x', documentType: 'other' } }) },
+  // The side's scan is read already: accepting it again answers the scans it became, changing nothing.
+  'POST /api/v1/digitisation/scans/:id/accept': { body: () => ({ parts: [{ pages: [{ page: 1 }] }] }) },
+  // No file: the form comes back with its error (400) for whoever sees the dossier named, 404 for the others.
+  'POST /can-bo/so-hoa/quet': { type: 'multipart', body: (s) => ({ hoSo: s.dossier, thanhPhan: 'T-01' }) },
+  'POST /can-bo/so-hoa/tai-lieu/:code': { body: () => ({ 'm.documentName': 'x', 'm.documentType': 'other' }) },
+  // No file: 400 once the role is let in; nothing is imported.
+  'POST /api/v1/digitisation/legacy-batches': { type: 'multipart', body: (s) => ({ unitId: s.unit }) },
+  'POST /can-bo/so-hoa/ket-qua-cu': { type: 'multipart', body: (s) => ({ unitId: s.unit }) },
+  'PUT /api/v1/digitisation/campaign/deadline': { body: () => ({ deadline: `${year + 1}-12-31` }) },
+  'POST /can-bo/so-hoa/chien-dich': { body: () => ({ deadline: `${year + 1}-12-31` }) },
+  // The world's dossiers were filed online: 409 (nothing to exempt) for whoever sees the dossier, 404 for the others.
+  'POST /api/v1/dossiers/:code/digitisation/exemptions': { body: () => ({ componentCode: 'T-01', reason: 'Kiểm thử phân quyền' }) },
+  'POST /can-bo/ho-so/:code/khong-can-so-hoa': { body: () => ({ componentCode: 'T-01', reason: 'Kiểm thử phân quyền' }) },
 };
 
 let t: TestApp;
@@ -64,7 +83,7 @@ function namedObject(url: string): Own | null {
   return [...Object.values(params), ...Object.values(query)].map((k) => KINDS[k].object as Own | null).find((o) => o !== null) ?? null;
 }
 /** Ownership a list can show: the other side's objects must not appear in it. */
-const LISTED = new Set<Own>(['dossier', 'result', 'upload', 'unit', 'shareLink', 'notification', 'inbox']);
+const LISTED = new Set<Own>(['dossier', 'result', 'upload', 'unit', 'shareLink', 'notification', 'inbox', 'digitisedItem']);
 
 const isPage = (url: string) => !url.startsWith('/api/');
 const fill = (url: string, params: Record<string, KindName>, side: Side) =>
@@ -209,7 +228,7 @@ describe('authorisation matrix', () => {
           }
           if (personal && listed && !seesAllUnits) {
             // A list limited to the caller's own shows nothing of the other side, not even its codes.
-            const leaked = mentions(r, [...w.other.secrets, w.other.dossier, w.other.result]);
+            const leaked = mentions(r, [...w.other.secrets, w.other.dossier, w.other.result, w.other.item, w.other.legacyBatch]);
             if (leaked.length) fail(`lists the other side's ${rule.own}: ${leaked.join(', ')}`);
           }
           if (r.status === 401 || r.status === 403) fail('allowed caller refused');
@@ -225,7 +244,7 @@ describe('authorisation matrix', () => {
     expect(failures, failures.join('\n')).toEqual([]);
   }, 600_000);
 
-  it("objects named in request bodies: someone else's upload, dossier or result is refused and nothing changes", async () => {
+  it("objects named in request bodies: someone else's upload, dossier, result, scan or unit is refused and nothing changes", async () => {
     const o = w.other;
     const tk = (c: Caller) => w.tokens.get(c)!;
     const json = (method: string, url: string, caller: Caller, body: unknown) =>
@@ -242,6 +261,13 @@ describe('authorisation matrix', () => {
       const fd = new FormData();
       for (const [k, v] of Object.entries(fields)) fd.append(k, v);
       return send(t, 'POST', url, { headers: { authorization: `Bearer ${tk(caller)}`, accept: 'text/html' }, body: fd });
+    };
+    // A real page image, so that only the dossier or unit named can be what refuses the scan.
+    const scanForm = (caller: Caller, fields: Record<string, string>) => {
+      const fd = new FormData();
+      fd.append('file', new Blob([new Uint8Array(makePng())], { type: 'image/png' }), 'a.png');
+      for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+      return send(t, 'POST', '/api/v1/digitisation/scans', { headers: { authorization: `Bearer ${tk(caller)}`, accept: 'application/json' }, body: fd });
     };
     const filing = (uploadId: string, extra: Record<string, unknown> = {}) => ({
       procedureCode: w.own.procedure,
@@ -307,6 +333,40 @@ describe('authorisation matrix', () => {
         run: () => json('POST', `/api/v1/results/${w.own.result}/revoke`, 'signing_leader', { reason: 'Thay thế thử', replacedBy: o.result }),
         refused: (r) => r.status === 400,
       },
+      {
+        name: "an officer makes a digitised item of another unit's scan",
+        run: () => json('POST', '/api/v1/digitisation/items', 'receiving_officer', { scanId: o.scan }),
+        refused: (r) => r.status === 404,
+      },
+      {
+        name: "a clerk makes a digitised item of another unit's scan",
+        run: () => json('POST', '/api/v1/digitisation/items', 'clerk', { scanId: o.scan }),
+        refused: (r) => r.status === 404,
+      },
+      {
+        name: 'a clerk imports an old result for another unit',
+        run: () => {
+          const fd = new FormData();
+          fd.append('file', new Blob([new Uint8Array(makePng())], { type: 'image/png' }), 'cu.png');
+          const fields = { unitId: UNIT_Y, holderIdentifier: o.citizen.identifier!, documentName: 'Giấy phép thử', issueDate: '01/02/2015' };
+          for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+          return send(t, 'POST', '/api/v1/digitisation/legacy-batches', {
+            headers: { authorization: `Bearer ${tk('clerk')}`, accept: 'application/json' },
+            body: fd,
+          });
+        },
+        refused: (r) => r.status === 404,
+      },
+      {
+        name: "an officer scans a component of another unit's dossier",
+        run: () => scanForm('receiving_officer', { dossierCode: o.dossier, componentCode: 'T-01' }),
+        refused: (r) => r.status === 404,
+      },
+      {
+        name: 'a clerk scans an old result for another unit',
+        run: () => scanForm('clerk', { purpose: 'legacy_result', unitId: UNIT_Y }),
+        refused: (r) => r.status === 404,
+      },
     ];
     const state = async () =>
       JSON.stringify(
@@ -323,6 +383,10 @@ describe('authorisation matrix', () => {
             .where('owner_citizen_id', '=', w.own.citizen.id)
             .orderBy('procedure_code')
             .execute(),
+          t.ctx.database.db.selectFrom('scans').select(['id', 'unit_id', 'dossier_code']).orderBy('id').execute(),
+          t.ctx.database.db.selectFrom('digitised_items').select(['code', 'scan_id', 'metadata']).orderBy('code').execute(),
+          t.ctx.database.db.selectFrom('digitisation_exemptions').select(['dossier_code', 'component_code']).orderBy('dossier_code').execute(),
+          t.ctx.database.db.selectFrom('legacy_batches').select(['id', 'unit_id']).orderBy('id').execute(),
         ]),
       );
     await w.resetDrafts();

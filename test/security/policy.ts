@@ -28,8 +28,24 @@ export type Who = 'public' | readonly Grant[];
  * - `draft`: the signed-in citizen's own filing draft, found by the procedure code in the path.
  * - `inbox`: the citizen's own portal notifications.
  * - `account`: the caller's own account (password, profile); nobody else's can be named.
+ * - `scan`: a digitisation scan, owned by the unit it was scanned for (its officials and those above).
+ * - `legacyBatch`: an import batch of old results, owned by the unit it imports for (its officials and those above).
+ * - `digitisedItem`: a digitised document (its code in the path, or what a search lists): the holder's
+ *   (citizen), or the unit's that digitised it (its officials and those above; also officials who see its dossier).
  */
-export type Own = 'dossier' | 'result' | 'upload' | 'unit' | 'shareLink' | 'notification' | 'draft' | 'inbox' | 'account';
+export type Own =
+  | 'dossier'
+  | 'result'
+  | 'upload'
+  | 'unit'
+  | 'shareLink'
+  | 'notification'
+  | 'draft'
+  | 'inbox'
+  | 'account'
+  | 'scan'
+  | 'digitisedItem'
+  | 'legacyBatch';
 
 export interface Rule {
   who: Who;
@@ -232,6 +248,54 @@ export const POLICY: Record<string, Rule> = {
   'GET /can-bo/tiep-nhan': { who: ['receiving_officer'] },
   'GET /can-bo/tiep-nhan/:code': { who: ['receiving_officer'] },
   'POST /can-bo/tiep-nhan/:code': { who: ['receiving_officer'] },
+
+  // ── Digitisation: scans (issue 13) ─────────────────────────────────────────────────────────
+  // The desk scans the paper components it receives; clerks scan old results and what comes by post.
+  'POST /api/v1/digitisation/scans': { who: ['receiving_officer', 'clerk'] },
+  // A scan is read by the officials of its unit and the units above, whatever their role.
+  'GET /api/v1/digitisation/scans/:id': { who: READ_DOSSIERS, own: 'scan' },
+  'GET /api/v1/digitisation/scans/:id/pages/:n/thumbnail': { who: READ_DOSSIERS, own: 'scan' },
+  // A draft's pages become documents where the official scans (the desk, clerks).
+  'POST /api/v1/digitisation/scans/:id/accept': { who: ['receiving_officer', 'clerk'], own: 'scan' },
+
+  // ── Digitisation: digitised items, search and status (issue 13) ────────────────────────────
+  // The desk (components) and clerks (results, old results) make items of their scans and confirm their metadata.
+  'POST /api/v1/digitisation/items': { who: ['receiving_officer', 'clerk'], own: 'scan' },
+  'GET /api/v1/digitisation/items/:code': { who: [...READ_DOSSIERS, 'citizen'], own: 'digitisedItem' },
+  'GET /api/v1/digitisation/items/:code/pdf': { who: [...READ_DOSSIERS, 'citizen'], own: 'digitisedItem' },
+  'PUT /api/v1/digitisation/items/:code/confirm': { who: ['receiving_officer', 'clerk'], own: 'digitisedItem' },
+  // Officials search what their units digitised; citizens and businesses their own repository.
+  'GET /api/v1/digitisation/search': { who: [...READ_DOSSIERS, 'citizen'], own: 'digitisedItem' },
+  'GET /api/v1/dossiers/:code/digitisation': { who: [...READ_DOSSIERS, 'citizen'], own: 'dossier' },
+  'POST /api/v1/dossiers/:code/digitisation/exemptions': { who: ['receiving_officer', 'clerk'], own: 'dossier' },
+
+  // ── Digitisation: results issued before the system, and the campaign (issue 13) ─────────────
+  // Clerks import old results; administrators may, as their unit's clerk. The batch is the importing unit's.
+  'POST /api/v1/digitisation/legacy-batches': { who: ['clerk', 'administrator'], own: 'unit' },
+  'GET /api/v1/digitisation/legacy-batches/:id': { who: READ_DOSSIERS, own: 'legacyBatch' },
+  // The campaign shows the units the official covers; the deadline is the administrators' to set.
+  'GET /api/v1/digitisation/campaign': { who: READ_DOSSIERS, own: 'unit' },
+  'GET /api/v1/digitisation/campaign.xlsx': { who: READ_DOSSIERS, own: 'unit' },
+  'PUT /api/v1/digitisation/campaign/deadline': { who: ADMIN },
+  'GET /can-bo/so-hoa/chien-dich': { who: READ_DOSSIERS, own: 'unit' },
+  'POST /can-bo/so-hoa/chien-dich': { who: ADMIN },
+  'GET /can-bo/so-hoa/chien-dich/bieu-do.svg': { who: READ_DOSSIERS, own: 'unit' },
+  'GET /can-bo/so-hoa/ket-qua-cu': { who: ['clerk', 'administrator'], own: 'unit' },
+  'POST /can-bo/so-hoa/ket-qua-cu': { who: ['clerk', 'administrator'], own: 'unit' },
+  'GET /can-bo/so-hoa/ket-qua-cu/:id': { who: READ_DOSSIERS, own: 'legacyBatch' },
+
+  // ── Digitisation pages (issue 13) ──────────────────────────────────────────────────────────
+  // Scanning at the counter: files → a draft of thumbnails to arrange → accepted → progress.
+  'GET /can-bo/so-hoa/quet': { who: ['receiving_officer', 'clerk'], own: 'dossier' },
+  'POST /can-bo/so-hoa/quet': { who: ['receiving_officer', 'clerk'], own: 'dossier' },
+  'GET /can-bo/so-hoa/quet/:id': { who: READ_DOSSIERS, own: 'scan' },
+  'POST /can-bo/so-hoa/quet/:id': { who: ['receiving_officer', 'clerk'], own: 'scan' },
+  'POST /can-bo/so-hoa/quet/:id/tai-lieu': { who: ['receiving_officer', 'clerk'], own: 'scan' },
+  // A digitised document's metadata: read by the officials who see it, confirmed by the desk and clerks.
+  'GET /can-bo/so-hoa/tai-lieu/:code': { who: READ_DOSSIERS, own: 'digitisedItem' },
+  'POST /can-bo/so-hoa/tai-lieu/:code': { who: ['receiving_officer', 'clerk'], own: 'digitisedItem' },
+  'GET /can-bo/so-hoa/tim-kiem': { who: READ_DOSSIERS, own: 'digitisedItem' },
+  'POST /can-bo/ho-so/:code/khong-can-so-hoa': { who: ['receiving_officer', 'clerk'], own: 'dossier' },
 
   // ── Simulators (demo mode only: stand-ins for systems outside the app) ─────────────────────
   // The VNeID stand-in: an identity provider's endpoints (authorize, token, userinfo, JWKS, its

@@ -26,7 +26,11 @@ export const KINDS = {
   // A share link's id (the token's first part): only the citizen who made it lists or revokes it.
   shareLink: { object: 'shareLink', value: (s) => s.shareToken.split('.')[0] },
   notification: { object: 'notification', value: (s) => s.notification },
+  scan: { object: 'scan', value: (s) => s.scan },
+  digitisedItem: { object: 'digitisedItem', value: (s) => s.item },
+  legacyBatch: { object: 'legacyBatch', value: (s) => s.legacyBatch },
   form: { object: null, value: () => '01', why: 'a form number; the dossier beside it is the object' },
+  scanPage: { object: null, value: () => '1', why: 'a page number; the scan beside it is the object' },
   procedure: { object: null, value: (s) => s.procedure, why: 'the procedure catalogue is public' },
   staff: { object: null, value: (s) => s.specialist, why: 'staff administration is organisation-wide (administrator role)' },
   year: { object: null, value: () => '2099', why: 'the working calendar is national' },
@@ -57,11 +61,21 @@ export const PARAM_RULES: { url: RegExp; param: string; kind: KindName }[] = [
   { url: /^\/(api\/v1\/staff|can-bo\/nhan-su)\/:username(\/|$)/, param: 'username', kind: 'staff' },
   { url: /^\/api\/v1\/calendar\/:year$/, param: 'year', kind: 'year' },
   { url: /^\/(api\/v1\/notifications|can-bo\/hop-thu)\/:id(\/|$)/, param: 'id', kind: 'notification' },
+  { url: /^\/api\/v1\/digitisation\/scans\/:id(\/|$)/, param: 'id', kind: 'scan' },
+  { url: /^\/api\/v1\/digitisation\/scans\/:id\/pages\/:n\/thumbnail$/, param: 'n', kind: 'scanPage' },
+  { url: /^\/api\/v1\/digitisation\/items\/:code(\/|$)/, param: 'code', kind: 'digitisedItem' },
+  { url: /^\/can-bo\/so-hoa\/quet\/:id(\/|$)/, param: 'id', kind: 'scan' },
+  { url: /^\/can-bo\/so-hoa\/tai-lieu\/:code$/, param: 'code', kind: 'digitisedItem' },
+  { url: /^\/(api\/v1\/digitisation\/legacy-batches|can-bo\/so-hoa\/ket-qua-cu)\/:id$/, param: 'id', kind: 'legacyBatch' },
   { url: /^\/sso\/\*$/, param: '*', kind: 'sso' },
 ];
 
 /** Objects named in the query string rather than the path. */
-export const QUERY_RULES: { url: RegExp; query: string; kind: KindName }[] = [{ url: /^\/nop-ho-so\/:code\/da-nop$/, query: 'ma', kind: 'dossier' }];
+export const QUERY_RULES: { url: RegExp; query: string; kind: KindName }[] = [
+  { url: /^\/nop-ho-so\/:code\/da-nop$/, query: 'ma', kind: 'dossier' },
+  // The scanning page starts in a dossier (`?hoSo=`); its form posts the same field to the same address.
+  { url: /^\/can-bo\/so-hoa\/quet$/, query: 'hoSo', kind: 'dossier' },
+];
 
 /** The route's parameters, in order: `:name` segments and a trailing `*`. */
 export const paramsOf = (url: string) => [...url.matchAll(/:([A-Za-z]+)|\*/g)].map((m) => m[1] ?? '*');

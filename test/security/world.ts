@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { STAFF_ROLE_LIST, SERVICE_SCOPES, type Principal, type StaffRole } from '../../src/platform/auth/roles.ts';
 import { saveDraft } from '../../src/modules/dossiers/drafts.ts';
+import { createScan } from '../../src/modules/digitisation/create-scan.ts';
+import { recordDigitisedItem } from '../../src/modules/digitisation/record-digitised-item.ts';
+import { importLegacyResults } from '../../src/modules/digitisation/import-legacy-results.ts';
+import { makePng } from '../../src/platform/blobs/testing/fixtures.ts';
 import { api, issueToken, type TestApp } from '../helpers.ts';
 import { TEST_PROCEDURE, uploadPdf } from '../dossier-fixtures.ts';
 
 /**
  * The objects the security tests act on: two "sides", each a procedure whose every step is
  * in one unit, a citizen who filed a dossier there (with an uploaded file), the dossier
- * walked to a signed and returned result, a share link, a notification and a filing draft.
+ * walked to a signed and returned result, a share link, a notification, a filing draft, a scan
+ * of the dossier's paper component T-01 made into a digitised item (held by the citizen), and a
+ * batch of old results imported by the unit's clerk (one result of the citizen's, its scan not yet read).
  * `own` is in unit X (000.05.01.G12) and belongs to citizen A; `other` is in unit Y
  * (000.05.02.G12) and belongs to citizen B. The principals under test are citizen A and
  * officials of unit X: `own` is theirs, `other` is not.
@@ -25,6 +32,12 @@ export interface Side {
   upload: string;
   notification: string;
   shareToken: string;
+  /** A finished scan of the dossier's component T-01, made by the side's desk. */
+  scan: string;
+  /** The digitised item made of that scan: the unit's, and in the citizen's repository. */
+  item: string;
+  /** An import batch of old results, the unit's. */
+  legacyBatch: string;
   /** Real demo specialist assigned to the dossier (and the staff record :username routes use). */
   specialist: string;
   /** Text that only this side's owner and officials may ever see: personal data and form answers. */
@@ -119,8 +132,9 @@ async function buildSide(
   };
   const citizenToken = await issueToken(t.ctx, citizen);
   const sp = await realStaff(t, specialistName);
+  const receiving = staffPrincipal('receiving_officer', unit);
   const staff = {
-    receiving: await issueToken(t.ctx, staffPrincipal('receiving_officer', unit)),
+    receiving: await issueToken(t.ctx, receiving),
     leader: await issueToken(t.ctx, staffPrincipal('unit_leader', unit)),
     specialist: await issueToken(t.ctx, staffPrincipal('specialist', unit, sp)),
     signer: await issueToken(t.ctx, staffPrincipal('signing_leader', unit)),
@@ -169,6 +183,8 @@ async function buildSide(
   const share = must(`${side} share`, await api<{ url: string }>(t, 'POST', `/api/v1/results/${result}/share`, { token: citizenToken, body: { hours: 24 } }));
   const n = await t.ctx.database.db.selectFrom('notifications').select('id').where('dossier_code', '=', code).orderBy('created_at').executeTakeFirst();
   if (!n) throw new Error(`${side}: no notification was written for ${code}`);
+  const { scan, item } = await digitise(t, receiving, code, `${tag}secretscan`);
+  const legacyBatch = await importOldResult(t, staffPrincipal('clerk', unit), citizen, tag);
   return {
     unit,
     procedure,
@@ -179,11 +195,45 @@ async function buildSide(
     upload,
     notification: n.id,
     shareToken: share.body.url.split('/chia-se/')[1],
+    scan,
+    item,
+    legacyBatch,
     specialist: specialistName,
     staff,
-    secrets: [`${tag}secretname`, `${tag}secretform`, `${tag}secretaddress`, `${tag}secretmail`, `${tag}secretdraft`, citizen.identifier!],
+    secrets: [`${tag}secretname`, `${tag}secretform`, `${tag}secretaddress`, `${tag}secretmail`, `${tag}secretdraft`, `${tag}secretscan`, citizen.identifier!],
     draftSecret: `${tag}secretdraftform`,
   };
+}
+
+/**
+ * The desk scans the dossier's component T-01 and makes a digitised item of it. The OCR job does
+ * not run in test apps (no workers): the scan is marked read with the text given, as the job's
+ * last transaction leaves it (the searchable PDF is the PDF as sent), like `finishScan` in
+ * src/modules/digitisation/items.test.ts.
+ */
+async function digitise(t: TestApp, desk: Principal, dossier: string, text: string): Promise<{ scan: string; item: string }> {
+  const scan = await createScan(t.ctx, desk, { files: [{ fileName: 'a.png', bytes: makePng() }], fields: { dossierCode: dossier, componentCode: 'T-01' } });
+  const db = t.ctx.database.db;
+  await sql`update scans set status = 'done', progress = 1, output_upload_id = source_upload_id, started_at = now(), finished_at = now()
+            where id = ${scan.id}`.execute(db);
+  await sql`insert into scan_pages (scan_id, page, text) values (${scan.id}, 1, ${`Giấy đề nghị ${text}`})`.execute(db);
+  const { item } = await recordDigitisedItem(t.ctx, desk, scan.id);
+  return { scan: scan.id, item: item.code };
+}
+
+/** The unit's clerk imports one old result of the citizen's (a scan and its CSV line); its OCR never runs here. */
+async function importOldResult(t: TestApp, clerk: Principal, holder: Side['citizen'], tag: string): Promise<string> {
+  const file = `${tag}-ket-qua-cu.png`;
+  const csv = `file,holder identifier,holder name,document name,issue date\n${file},${holder.identifier},${holder.name},Giấy phép cũ ${tag},01/02/2015\n`;
+  const batch = await importLegacyResults(t.ctx, clerk, {
+    files: [
+      { fileName: 'ket-qua-cu.csv', bytes: new TextEncoder().encode(csv) },
+      { fileName: file, bytes: makePng() },
+    ],
+    fields: {},
+  });
+  if (batch.rows[0]?.status !== 'ocr') throw new Error(`legacy import ${tag}: ${JSON.stringify(batch.rows)}`);
+  return batch.id;
 }
 
 /** Builds the world on a started demo app. */

@@ -32,6 +32,20 @@ export const AUDIT_ACTIONS: Record<string, Bilingual> = {
   'dossier.submit': { vi: 'Hồ sơ: nộp hồ sơ', en: 'Dossier: filed' },
   'dossier.rate': { vi: 'Hồ sơ: đánh giá mức độ hài lòng', en: 'Dossier: rated' },
   'dossier.bulk_load': { vi: 'Nạp dữ liệu hồ sơ hàng loạt', en: 'Bulk-loaded dossiers' },
+  'digitisation.scan.create': { vi: 'Số hóa: quét giấy tờ', en: 'Digitisation: scanned paper' },
+  'digitisation.scan.draft': { vi: 'Số hóa: quét giấy tờ (bản nháp để sắp xếp trang)', en: 'Digitisation: scanned paper (a draft to arrange)' },
+  'digitisation.scan.accept': { vi: 'Số hóa: chấp nhận bản quét, chia thành tài liệu', en: 'Digitisation: accepted a scan, split into documents' },
+  'digitisation.scan.done': { vi: 'Số hóa: nhận dạng chữ xong', en: 'Digitisation: text recognised' },
+  'digitisation.scan.failed': { vi: 'Số hóa: nhận dạng chữ không thành công', en: 'Digitisation: text recognition failed' },
+  'digitisation.item.record': { vi: 'Số hóa: ghi nhận tài liệu số hóa', en: 'Digitisation: recorded a digitised document' },
+  'digitisation.item.confirm': { vi: 'Số hóa: xác nhận siêu dữ liệu', en: 'Digitisation: confirmed metadata' },
+  'digitisation.component.exempt': { vi: 'Số hóa: đánh dấu thành phần không cần số hóa', en: 'Digitisation: marked a component as not to be digitised' },
+  'digitisation.legacy.import': {
+    vi: 'Số hóa: nhập lô kết quả cấp trước khi có hệ thống',
+    en: 'Digitisation: imported a batch of results issued before the system',
+  },
+  'digitisation.legacy.done': { vi: 'Số hóa: hoàn tất lô kết quả cũ', en: 'Digitisation: finished a batch of old results' },
+  'digitisation.campaign.deadline': { vi: 'Số hóa: đặt thời hạn chiến dịch', en: 'Digitisation: set the campaign deadline' },
   ...Object.fromEntries(
     Object.entries(DOSSIER_ACTIONS).map(([k, v]) => [
       `dossier.${k}`,
@@ -43,6 +57,7 @@ export const AUDIT_ACTIONS: Record<string, Bilingual> = {
   'upload.create': { vi: 'Tải lên tệp', en: 'Uploaded a file' },
   'result.draft': { vi: 'Soạn dự thảo kết quả', en: 'Drafted a result' },
   'result.issue': { vi: 'Ban hành kết quả', en: 'Issued a result' },
+  'result.legacy.register': { vi: 'Đăng ký kết quả cũ đã số hóa', en: 'Registered a digitised old result' },
   'result.revoke': { vi: 'Thu hồi kết quả', en: 'Revoked a result' },
   'result.replace': { vi: 'Thay thế kết quả', en: 'Replaced a result' },
   'result.share': { vi: 'Tạo liên kết chia sẻ kết quả', en: 'Shared a result' },

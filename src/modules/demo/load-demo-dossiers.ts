@@ -12,6 +12,9 @@ import { rateDossier } from '../dossiers/rate-dossier.ts';
 import { validateEForm } from '../dossiers/eform.ts';
 import { stepIndex, type Channel } from '../dossiers/workflow.ts';
 import type { ActionRequest, Applicant } from '../dossiers/schemas.ts';
+import { importDigitisedScan } from '../digitisation/import-digitised-scan.ts';
+import { recordDigitisedItem } from '../digitisation/record-digitised-item.ts';
+import { confirmMetadata } from '../digitisation/confirm-metadata.ts';
 import { readDemo, NATIONAL_PORTAL_CLIENT } from './load-demo-data.ts';
 import { prng } from './random.ts';
 
@@ -367,6 +370,41 @@ const ascii = (s: string) =>
     .replace(/[^\x20-\x7e]/g, ' ');
 
 const pdfCache = new Map<string, Uint8Array>();
+/** The text componentPdf draws, line by line: what reading the page gives back. */
+const componentText = (title: string, applicant: string) =>
+  ['CONG HOA XA HOI CHU NGHIA VIET NAM', 'Doc lap - Tu do - Hanh phuc', ascii(title), `Ben nop: ${ascii(applicant)}`].join('\n');
+
+/**
+ * Records the demo's counter components as digitised and confirmed, the way an officer would after
+ * scanning them: the demo's PDFs are made with their text, so no OCR runs when the demo loads.
+ */
+async function digitiseDemoComponents(
+  ctx: Ctx,
+  officer: Principal,
+  code: string,
+  wanted: readonly { code: string | null; name: string }[],
+  components: readonly { code: string | null; uploadId: string }[],
+  applicant: Applicant,
+) {
+  for (const [i, comp] of wanted.entries()) {
+    const file = components[i];
+    if (!comp.code || !file) continue;
+    const { scanId } = await importDigitisedScan(ctx, officer, {
+      dossierCode: code,
+      componentCode: comp.code,
+      uploadId: file.uploadId,
+      pages: [componentText(comp.name, applicant.name)],
+    });
+    const { item } = await recordDigitisedItem(ctx, officer, scanId);
+    await confirmMetadata(ctx, officer, item.code, {
+      documentName: comp.name,
+      documentType: 'other',
+      subjectName: applicant.name,
+      subjectIdentifier: applicant.identifier,
+    });
+  }
+}
+
 async function componentPdf(title: string, applicant: string): Promise<Uint8Array> {
   const key = `${title}\n${applicant}`;
   let bytes = pdfCache.get(key);
@@ -574,6 +612,8 @@ export async function loadDemoDossiers(ctx: Ctx, log: (msg: string) => void = ()
     for (const a of PIPELINE.slice(0, depth)) {
       if (a === 'receive' && channel !== 2) continue; // filing at the counter or by post is the receipt
       if (a === 'receive') await act({ action: 'receive' }, receiver);
+      // Paper is digitised before a counter or postal dossier moves past receipt (Circular 01/2023).
+      if (a === 'assign' && channel !== 2) await digitiseDemoComponents(ctx, filer, code, wanted, components, applicant);
       if (a === 'assign') await act({ action: 'assign', assignee: specialist.username, note: 'Đề nghị chuyên viên thẩm định, báo cáo đúng hạn.' }, leader);
       if (a === 'propose') await act({ action: 'propose', note: 'Hồ sơ đầy đủ, hợp lệ; đề nghị lãnh đạo xem xét, phê duyệt.' }, specialist);
       if (a === 'approve') await act({ action: 'approve', note: 'Đồng ý.' }, signer);

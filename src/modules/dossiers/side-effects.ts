@@ -4,6 +4,7 @@ import { deliveryOf, type Applicant, type Delivery } from './schemas.ts';
 import { STATUSES, type ActionName, type DossierState } from './workflow.ts';
 import { notifyApplicant } from './notify-applicant.ts';
 import { rescopeNotifications } from '../notifications/rescope-notifications.ts';
+import { hasDigitisedComponents } from '../digitisation/has-digitised-components.ts';
 
 export const NATIONAL_SYNC_QUEUE = 'national-portal.sync';
 
@@ -44,6 +45,8 @@ export async function afterStateChange(
       nationalStatus: STATUSES[next.status].national,
       channel: row.channel,
       dueDate: next.dueDate,
+      // HoSoCoThanhPhanSoHoa: online filings are electronic from the start, only paper is digitised.
+      hasDigitisedComponents: row.channel !== 2 && (await hasDigitisedComponents(tx, row.code)),
       action,
       at: new Date().toISOString(),
     },

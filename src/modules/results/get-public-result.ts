@@ -1,4 +1,5 @@
 import type { Ctx } from '../../platform/context.ts';
+import { sql } from 'kysely';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
 import { RESULT_CODE, type PublicResult } from './schemas.ts';
@@ -17,6 +18,10 @@ export async function getPublicResult(ctx: Ctx, code: string): Promise<PublicRes
   const r = await ctx.database.db
     .selectFrom('results')
     .select(['id', 'result_code', 'status', 'kind', 'issuer_unit', 'issuer_name', 'procedure_code', 'issued_at', 'number', 'sha256', 'replaced_by'])
+    .select([
+      sql<string | null>`to_char(original_issue_date, 'YYYY-MM-DD')`.as('original_issue_date'),
+      sql<string | null>`to_char(valid_until, 'YYYY-MM-DD')`.as('valid_until'),
+    ])
     .where('result_code', '=', c)
     .executeTakeFirst();
   if (!r) throw missing();
@@ -27,16 +32,19 @@ export async function getPublicResult(ctx: Ctx, code: string): Promise<PublicRes
     resultCode: r.result_code,
     status: r.status as PublicResult['status'],
     kind: r.kind as PublicResult['kind'],
+    digitisedCopy: r.kind === 'legacy',
     issuerUnit: r.issuer_unit,
     issuer: r.issuer_name,
     procedureCode: r.procedure_code,
-    procedureName: await procedureName(ctx, r.procedure_code, issuedAt),
+    procedureName: r.procedure_code ? await procedureName(ctx, r.procedure_code, issuedAt) : null,
     issuedAt: issuedAt.toISOString(),
     number: r.number,
     sha256: r.sha256,
     replacedBy: r.replaced_by,
     revokedAt: history.findLast((h) => h.event !== 'issued')?.at ?? null,
     history,
+    originalIssueDate: r.original_issue_date,
+    validUntil: r.valid_until,
   };
 }
 

@@ -27,6 +27,7 @@ export async function listSigningQueue(ctx: Ctx, principal: Principal): Promise<
   const signedCodes = new Set(done.map((r) => r.dossier_code));
   return {
     waiting: approved.items.filter((d) => !signedCodes.has(d.code)),
-    signed: done.slice(0, 20).map((r) => ({ dossierCode: r.dossier_code, resultCode: r.result_code, documentName: r.document_name })),
+    // Selected by dossier code, so never a legacy result's null.
+    signed: done.slice(0, 20).map((r) => ({ dossierCode: r.dossier_code!, resultCode: r.result_code, documentName: r.document_name })),
   };
 }

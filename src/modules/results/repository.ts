@@ -14,8 +14,11 @@ import { foldVietnamese } from '../../platform/i18n/index.ts';
 
 export const MyResult = z.object({
   resultCode: z.string(),
-  dossierCode: z.string(),
-  procedureCode: z.string(),
+  /** Null for a legacy result: a paper issued before the system, digitised (it came from no dossier). */
+  dossierCode: z.string().nullable(),
+  procedureCode: z.string().nullable(),
+  /** A digitised copy of a paper result issued before the system, not an electronically issued original. */
+  digitisedCopy: z.boolean(),
   documentName: z.string(),
   number: z.string(),
   issuer: z.string(),
@@ -28,10 +31,19 @@ export type MyResult = z.infer<typeof MyResult>;
 /** The results in a citizen's or business's e-data repository, newest first. */
 export async function listMyResults(ctx: Ctx, p: Principal): Promise<MyResult[]> {
   if (p.kind !== 'citizen') return [];
+  const identifier = p.identifier;
   const rows = await ctx.database.db
     .selectFrom('results')
-    .select(['result_code', 'dossier_code', 'procedure_code', 'document_name', 'number', 'issuer_name', 'issued_at', 'status', 'size'])
-    .where('owner_citizen_id', '=', p.id)
+    .select(['result_code', 'dossier_code', 'procedure_code', 'kind', 'document_name', 'number', 'issuer_name', 'issued_at', 'status', 'size'])
+    .where((eb) =>
+      // Legacy results of a holder who had no account when they were imported are theirs by identifier (isUnclaimedLegacyOf).
+      identifier
+        ? eb.or([
+            eb('owner_citizen_id', '=', p.id),
+            eb.and([eb('kind', '=', 'legacy'), eb('owner_citizen_id', 'is', null), eb('holder_identifier', '=', identifier)]),
+          ])
+        : eb('owner_citizen_id', '=', p.id),
+    )
     .orderBy('issued_at', 'desc')
     .limit(500)
     .execute();
@@ -39,6 +51,7 @@ export async function listMyResults(ctx: Ctx, p: Principal): Promise<MyResult[]>
     resultCode: r.result_code,
     dossierCode: r.dossier_code,
     procedureCode: r.procedure_code,
+    digitisedCopy: r.kind === 'legacy',
     documentName: r.document_name,
     number: r.number,
     issuer: r.issuer_name,
@@ -53,7 +66,7 @@ async function readable(ctx: Ctx, code: string, p: Principal) {
   const c = code.trim().toUpperCase();
   const r = await ctx.database.db
     .selectFrom('results')
-    .select(['result_code', 'sha256', 'owner_citizen_id', 'issuer_unit', 'dossier_code', 'document_name', 'status'])
+    .select(['result_code', 'sha256', 'owner_citizen_id', 'issuer_unit', 'dossier_code', 'document_name', 'status', 'kind', 'holder_identifier'])
     .where('result_code', '=', c)
     .executeTakeFirst();
   if (!r || !(await seesResult(ctx, r, p))) throw notFound({ vi: `kết quả ${c.slice(0, 80)}`, en: `Result ${c.slice(0, 80)}` });
@@ -253,7 +266,7 @@ export async function listReusableResults(ctx: Ctx, p: Principal, slots: Compone
   const valid = all.filter((r) => r.status === 'valid');
   const resultTypes = new Map<string, string | null>();
   await Promise.all(
-    [...new Set(valid.map((r) => r.procedureCode))].map(async (code) => {
+    [...new Set(valid.flatMap((r) => (r.procedureCode ? [r.procedureCode] : [])))].map(async (code) => {
       resultTypes.set(
         code,
         await getProcedure(ctx, code).then(
@@ -267,7 +280,7 @@ export async function listReusableResults(ctx: Ctx, p: Principal, slots: Compone
   for (const s of slots)
     bySlot.set(
       s.code,
-      valid.filter((r) => fitsComponent(kindsOfResult(r, resultTypes.get(r.procedureCode)), s.name)),
+      valid.filter((r) => fitsComponent(kindsOfResult(r, r.procedureCode ? resultTypes.get(r.procedureCode) : null), s.name)),
     );
   return { all, bySlot };
 }

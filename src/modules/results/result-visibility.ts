@@ -24,8 +24,21 @@ export async function seesDossier(ctx: Ctx, dossierCode: string, p: Principal): 
  * and officials who see its dossier (the one-stop desk prints it for the counter). Others are told
  * it does not exist.
  */
-export async function seesResult(ctx: Ctx, r: { owner_citizen_id: string | null; issuer_unit: string; dossier_code: string }, p: Principal): Promise<boolean> {
-  if (p.kind === 'citizen') return r.owner_citizen_id === p.id;
+export async function seesResult(
+  ctx: Ctx,
+  r: { owner_citizen_id: string | null; issuer_unit: string; dossier_code: string | null; kind?: string; holder_identifier?: string },
+  p: Principal,
+): Promise<boolean> {
+  if (p.kind === 'citizen') return r.owner_citizen_id === p.id || isUnclaimedLegacyOf(r, p);
   if (p.kind !== 'staff') return false;
-  return (await coveredUnits(ctx, p)).includes(r.issuer_unit) || seesDossier(ctx, r.dossier_code, p);
+  return (await coveredUnits(ctx, p)).includes(r.issuer_unit) || (r.dossier_code !== null && seesDossier(ctx, r.dossier_code, p));
+}
+
+/**
+ * A legacy result is linked to its holder's identifier: most holders of old papers have never
+ * signed in when their results are imported, so one with no account yet belongs to whoever signs
+ * in with that identifier (the national SSO vouches for it).
+ */
+export function isUnclaimedLegacyOf(r: { owner_citizen_id: string | null; kind?: string; holder_identifier?: string }, p: Principal): boolean {
+  return p.kind === 'citizen' && r.kind === 'legacy' && r.owner_citizen_id === null && !!p.identifier && r.holder_identifier === p.identifier;
 }

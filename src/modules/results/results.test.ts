@@ -50,6 +50,7 @@ describe('results: codes, immutable files, public status', () => {
       resultCode: a.resultCode,
       status: 'valid',
       kind: 'certificate',
+      digitisedCopy: false,
       issuerUnit: '000.05.00.G12',
       issuer: 'Cục Xuất nhập khẩu',
       procedureCode: '2.001270',
@@ -60,6 +61,8 @@ describe('results: codes, immutable files, public status', () => {
       replacedBy: null,
       revokedAt: null,
       history: [{ event: 'issued', at: expect.any(String) }],
+      originalIssueDate: null,
+      validUntil: null,
     });
     expect(JSON.stringify(r.body)).not.toContain('Hưng Thịnh');
     const page = await fetch(`${t.base}/verify/${a.resultCode}`);

@@ -49,7 +49,7 @@ export async function revokeResult(ctx: Ctx, code: string, input: { reason: stri
         .select(['result_code', 'dossier_code', 'status'])
         .where('result_code', '=', input.replacedBy.trim().toUpperCase())
         .executeTakeFirst();
-      if (!n || n.result_code === c || n.dossier_code !== r.dossier_code || n.status !== 'valid') {
+      if (!n || n.result_code === c || !r.dossier_code || n.dossier_code !== r.dossier_code || n.status !== 'valid') {
         throw new AppError(
           'VALIDATION_FAILED',
           {

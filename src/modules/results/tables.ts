@@ -5,8 +5,9 @@ export interface ResultTables {
   results: {
     id: Generated<string>;
     result_code: string;
-    dossier_code: string;
-    procedure_code: string;
+    /** Null only for a legacy result (kind 'legacy'): it came from no dossier, and old papers name no procedure (0026). */
+    dossier_code: string | null;
+    procedure_code: string | null;
     document_name: string;
     kind: string;
     number: string;
@@ -21,6 +22,10 @@ export interface ResultTables {
     replaced_by: string | null;
     issued_at: Generated<Date>;
     issued_by: string;
+    /** Legacy results (migrations/0026-legacy-results.sql): the paper's own dates, YYYY-MM-DD, and the digitised item. */
+    original_issue_date: ColumnType<string | null, string | null | undefined, string | null>;
+    valid_until: ColumnType<string | null, string | null | undefined, string | null>;
+    digitised_item_code: string | null;
   };
   result_events: { id: Generated<number>; result_id: string; event: string; reason: string | null; actor: string; at: Generated<Date> };
   result_counters: { unit_id: string; year: number; last: number };

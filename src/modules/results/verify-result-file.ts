@@ -129,12 +129,13 @@ export async function verifyResultFile(ctx: Ctx, pdf: Uint8Array): Promise<FileV
   const row = await ctx.database.db.selectFrom('results').select('result_code').where('sha256', '=', sha256).orderBy('issued_at', 'desc').executeTakeFirst();
   const signaturesIntact = signatures.length > 0 && signatures.every((s) => s.valid) && signatures[signatures.length - 1].coversWholeDocument;
   const registered = Boolean(row);
+  const result = row ? await getPublicResult(ctx, row.result_code) : null;
   return {
     registered,
-    result: row ? await getPublicResult(ctx, row.result_code) : null,
+    result,
     sha256,
     signaturesIntact,
-    summary: verdict(registered, signaturesIntact, signatures.length),
+    summary: verdict(registered, signaturesIntact, signatures.length, result?.digitisedCopy ?? false),
     signatures: signatures.map((s) => {
       const p = s.problem ? describeSignatureProblem(s.problem) : null;
       return { ...s, ...(p ? { problemCode: p.code, problemText: { vi: p.vi, en: p.en } } : {}), text: describeSignature(s) };
@@ -142,10 +143,15 @@ export async function verifyResultFile(ctx: Ctx, pdf: Uint8Array): Promise<FileV
   };
 }
 
-function verdict(registered: boolean, intact: boolean, count: number): { vi: string; en: string } {
-  const reg = registered
-    ? { vi: 'Tệp trùng khớp với kết quả đã cấp', en: 'The file matches an issued result' }
-    : { vi: 'Tệp không trùng với kết quả nào đã cấp', en: 'The file matches no issued result' };
+function verdict(registered: boolean, intact: boolean, count: number, digitisedCopy: boolean): { vi: string; en: string } {
+  const reg = !registered
+    ? { vi: 'Tệp không trùng với kết quả nào đã cấp', en: 'The file matches no issued result' }
+    : digitisedCopy
+      ? {
+          vi: 'Tệp trùng khớp với bản số hóa đã đăng ký của một kết quả cấp trên giấy trước khi có hệ thống (không phải bản gốc điện tử)',
+          en: 'The file matches the registered digitised copy of a paper result issued before the system (not an electronic original)',
+        }
+      : { vi: 'Tệp trùng khớp với kết quả đã cấp', en: 'The file matches an issued result' };
   const sig = !count
     ? { vi: 'tệp không có chữ ký số', en: 'the file is not signed' }
     : intact

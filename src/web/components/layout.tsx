@@ -51,6 +51,19 @@ export const OFFICE_NAV: NavItem[] = [
   { href: '/can-bo/nhat-ky', vi: 'Nhật ký hệ thống', en: 'Audit trail', roles: ['auditor', 'administrator'] },
   { href: '/can-bo/ky-so', vi: 'Ký số kết quả', en: 'Sign results', roles: ['signing_leader'] },
   {
+    href: '/can-bo/so-hoa/tim-kiem',
+    vi: 'Tài liệu số hóa',
+    en: 'Digitised documents',
+    roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'],
+  },
+  { href: '/can-bo/so-hoa/ket-qua-cu', vi: 'Số hóa kết quả cũ', en: 'Digitise old results', roles: ['clerk', 'administrator'] },
+  {
+    href: '/can-bo/so-hoa/chien-dich',
+    vi: 'Tiến độ số hóa',
+    en: 'Digitisation progress',
+    roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'],
+  },
+  {
     href: '/can-bo/danh-gia',
     vi: 'Đánh giá',
     en: 'Ratings',

@@ -30,6 +30,8 @@ import { FORM_CODES, formFacts, formsAvailable, issueForm } from '../../modules/
 import { staffDisplayNames } from '../../modules/organisation/staff-names.ts';
 import { getResultDraft } from '../../modules/results/draft-result.ts';
 import { sendPdf } from '../../platform/http/pdf-reply.ts';
+import { digitisationStatus, exemptComponent } from '../../modules/digitisation/digitisation-status.ts';
+import { CONFIRMING_ROLES } from '../../modules/digitisation/schemas-items.ts';
 
 const OFFICIALS: StaffRole[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'];
 const ACTORS: StaffRole[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader'];
@@ -117,11 +119,12 @@ export const dossierOfficeModule: Module = {
     ) => {
       const d = await getDossier(ctx, code, req.principal!);
       // The log and every official the page names (actors, assignees), in one query.
-      const [{ log, names }, units, specialists, proc] = await Promise.all([
+      const [{ log, names }, units, specialists, proc, digitisation] = await Promise.all([
         getActionLogWithNames(ctx, code, req.principal!, [d.assignee]),
         listUnits(ctx),
         specialistsOf(ctx, [d.handlingUnit]),
         getProcedure(ctx, d.procedureCode, { version: d.procedureVersion }),
+        digitisationStatus(ctx, d.code, req.principal!),
       ]);
       const forms = formsAvailable(await formFacts(ctx, d, log, req.principal!));
       // What the approver decides on: the specialist's proposal and the draft it carries.
@@ -129,7 +132,19 @@ export const dossierOfficeModule: Module = {
       const draft = proposal ? await getResultDraft(ctx, d.code, req.principal!) : null;
       return sendPage(
         reply,
-        DossierDetailPage({ req, d, log, units, specialists, names, forms, proc, proposal: proposal ? { entry: proposal, draft } : undefined, ...extra }),
+        DossierDetailPage({
+          req,
+          d,
+          log,
+          units,
+          specialists,
+          names,
+          forms,
+          proc,
+          digitisation,
+          proposal: proposal ? { entry: proposal, draft } : undefined,
+          ...extra,
+        }),
         status,
       );
     };
@@ -214,6 +229,21 @@ export const dossierOfficeModule: Module = {
           return detail(req, reply, code, { error: t(req, e.text.vi, e.text.en), errorHref: `/can-bo/ho-so/${encodeURIComponent(code)}` }, e.status);
         const fields = e.details?.filter((x) => x.path !== 'allowedActions').map((x) => t(req, x.message, x.messageEn)) ?? [];
         return detail(req, reply, code, { error: [t(req, e.text.vi, e.text.en), ...fields].join(' — ') }, e.status);
+      }
+    });
+
+    // A paper component marked "not required" to digitise, with the reason (the digitisation panel's form).
+    app.post('/can-bo/ho-so/:code/khong-can-so-hoa', { config: { access: [...CONFIRMING_ROLES] }, schema: { ...page, params: Code } }, async (req, reply) => {
+      const code = req.params.code.toUpperCase();
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+      try {
+        await exemptComponent(ctx, req.principal!, code, str('componentCode'), str('reason'));
+        return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(code)}#so-hoa`, 303);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status === 404 || e.status === 403) throw e;
+        const fields = e.details?.map((x) => t(req, x.message, x.messageEn)) ?? [];
+        return detail(req, reply, code, { error: [t(req, e.text.vi, e.text.en), ...fields].join(' — '), errorHref: '#so-hoa' }, e.status);
       }
     });
 

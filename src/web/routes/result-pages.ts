@@ -13,9 +13,11 @@ import { listMyResults, listShareLinks, revokeShareLink, shareResult } from '../
 import { listSigningQueue } from '../../modules/results/list-signing-queue.ts';
 import { signResults } from '../../modules/results/sign-results.ts';
 import { listMyComponents } from '../../modules/dossiers/list-my-components.ts';
+import { searchDigitised } from '../../modules/digitisation/search-digitised.ts';
 
 const Code = z.object({ code: z.string().max(80) });
 const LinkId = z.object({ id: z.string().max(64) });
+const RepositoryQuery = z.object({ q: z.string().max(200).default(''), page: z.coerce.number().int().min(1).max(50).default(1) });
 const Share = z.object({ hours: z.coerce.number().min(1).max(720).default(72) });
 
 /** Pages over results: the public verification page, the citizen's e-data repository, the signing leader's queue. */
@@ -34,7 +36,13 @@ export const resultPagesModule: Module = {
     });
 
     // The e-data repository (kho dữ liệu điện tử) of citizens and businesses.
-    const repositoryPage = async (req: FastifyRequest, reply: FastifyReply, banner: Pick<Parameters<typeof RepositoryPage>[0], 'shared' | 'revoked'> = {}) =>
+    // Its digitised documents are searched like the officials' (same folding), over the holder's own only.
+    const repositoryPage = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      banner: Pick<Parameters<typeof RepositoryPage>[0], 'shared' | 'revoked'> = {},
+      search: z.infer<typeof RepositoryQuery> = { q: '', page: 1 },
+    ) =>
       sendPage(
         reply,
         RepositoryPage({
@@ -42,10 +50,14 @@ export const resultPagesModule: Module = {
           results: await listMyResults(ctx, req.principal!),
           components: await listMyComponents(ctx, req.principal!),
           links: await listShareLinks(ctx, req.principal!),
+          q: search.q,
+          digitised: await searchDigitised(ctx, req.principal!, { q: search.q, page: search.page, pageSize: 10 }),
           ...banner,
         }),
       );
-    app.get('/kho-du-lieu', { config: { access: ['citizen'] }, schema: { hide: true } }, async (req, reply) => repositoryPage(req, reply));
+    app.get('/kho-du-lieu', { config: { access: ['citizen'] }, schema: { hide: true, querystring: RepositoryQuery } }, async (req, reply) =>
+      repositoryPage(req, reply, {}, req.query),
+    );
     app.post('/kho-du-lieu/:code/chia-se', { config: { access: ['citizen'] }, schema: { hide: true, params: Code, body: Share } }, async (req, reply) => {
       const link = await shareResult(ctx, req.params.code, req.body.hours, req.principal!);
       return repositoryPage(req, reply, { shared: link });

@@ -11,6 +11,7 @@ import { officialLabel, type OfficialName } from '../../../modules/organisation/
 import type { FormCode } from '../../../modules/dossiers/issue-form.ts';
 import type { ProcedureDetail } from '../../../modules/catalog/get-procedure.ts';
 import type { ResultDraft } from '../../../modules/results/draft-result.ts';
+import type { DigitisationStatusView } from '../../../modules/digitisation/schemas-items.ts';
 import { Csrf, ErrorSummary, Layout, Pagination, t, TableWrap } from '../../components/layout.tsx';
 import { ComponentLine, DueDate, EFormView, StatusTag, Timeline } from '../../components/dossier.tsx';
 
@@ -393,6 +394,8 @@ export interface DetailProps {
   forms?: FormCode[];
   /** The procedure version the dossier was filed under: its field and step names in both languages. */
   proc?: ProcedureDetail;
+  /** Whether each paper component (and the result) is digitised (issue 13). */
+  digitisation?: DigitisationStatusView;
   /** While the dossier waits for approval: the specialist's proposal and the draft result. */
   proposal?: { entry: ActionLogEntry; draft: ResultDraft | null };
   error?: string;
@@ -402,7 +405,21 @@ export interface DetailProps {
 }
 
 /** One dossier for an official: what it is, what happened, the forms, and the actions open to them now. */
-export function DossierDetailPage({ req, d, log, specialists, units, names = new Map(), forms = [], proc, proposal, error, errorHref, done }: DetailProps) {
+export function DossierDetailPage({
+  req,
+  d,
+  log,
+  specialists,
+  units,
+  names = new Map(),
+  forms = [],
+  proc,
+  digitisation,
+  proposal,
+  error,
+  errorHref,
+  done,
+}: DetailProps) {
   const unitName = (id: string) => {
     const u = units.find((x) => x.id === id);
     return u ? t(req, u.name, u.nameEn ?? u.name) : id;
@@ -463,6 +480,7 @@ export function DossierDetailPage({ req, d, log, specialists, units, names = new
               </li>
             ))}
           </ul>
+          {digitisation ? <DigitisationPanel req={req} d={d} status={digitisation} /> : null}
           <h2 class="govuk-heading-m">{t(req, 'Tờ khai điện tử', 'E-form')}</h2>
           <EFormView req={req} schema={proc?.eForm} form={d.form} />
           <h2 class="govuk-heading-m">{t(req, 'Quá trình xử lý', 'Processing history')}</h2>
@@ -494,6 +512,122 @@ export function DossierDetailPage({ req, d, log, specialists, units, names = new
         </div>
       </div>
     </Layout>
+  );
+}
+
+const DIGITISED: Record<DigitisationStatusView['components'][number]['state'], [string, string, string]> = {
+  digitised: ['Đã số hóa', 'Digitised', 'govuk-tag--green'],
+  pending: ['Chưa số hóa', 'Not digitised yet', 'govuk-tag--yellow'],
+  not_required: ['Không cần số hóa', 'Not required', 'govuk-tag--grey'],
+  electronic: ['Bản điện tử', 'Electronic', 'govuk-tag--blue'],
+};
+const RESULT_DIGITISED: Record<DigitisationStatusView['result'], [string, string]> = {
+  electronic: ['Kết quả điện tử (đã ký số)', 'Electronic result (digitally signed)'],
+  digitised: ['Kết quả giấy đã số hóa', 'Paper result digitised'],
+  pending: ['Kết quả giấy chưa xác nhận số hóa', 'Paper result not yet confirmed'],
+  none: ['Chưa có kết quả', 'No result yet'],
+};
+
+/**
+ * Digitisation of the dossier (Circular 01/2023, issue 13): each paper component digitised,
+ * pending or not required (with the reason); for a dossier received on paper, the desk scans
+ * from here and may mark a component not required.
+ */
+function DigitisationPanel({ req, d, status }: { req: FastifyRequest; d: DossierView; status: DigitisationStatusView }) {
+  const p = req.principal;
+  const scans = p?.kind === 'staff' && p.roles.some((r) => r.role === 'receiving_officer' || r.role === 'clerk');
+  const pending = status.components.filter((c) => c.state === 'pending');
+  const scanHref = (component?: string) => `/can-bo/so-hoa/quet?${new URLSearchParams({ hoSo: d.code, ...(component ? { thanhPhan: component } : {}) })}`;
+  return (
+    <section aria-labelledby="so-hoa">
+      <h2 class="govuk-heading-m" id="so-hoa">
+        {t(req, 'Số hóa', 'Digitisation')}
+      </h2>
+      {!status.paper ? (
+        <p class="govuk-body">{t(req, 'Hồ sơ nộp trực tuyến: các thành phần đã là bản điện tử.', 'Filed online: the components are electronic already.')}</p>
+      ) : null}
+      <dl class="govuk-summary-list">
+        {status.components.map((c) => (
+          <div class="govuk-summary-list__row">
+            <dt class="govuk-summary-list__key">{c.name}</dt>
+            <dd class="govuk-summary-list__value">
+              <strong class={`govuk-tag ${DIGITISED[c.state][2]}`}>{t(req, DIGITISED[c.state][0], DIGITISED[c.state][1])}</strong>
+              {c.reason ? <span class="cs-meta">{` ${t(req, 'Lý do', 'Reason')}: ${c.reason}`}</span> : null}
+              {c.itemCode ? (
+                <>
+                  {' '}
+                  <a class="govuk-link cs-mono" href={`/can-bo/so-hoa/tai-lieu/${encodeURIComponent(c.itemCode)}`}>
+                    {c.itemCode}
+                  </a>
+                </>
+              ) : null}
+            </dd>
+            {status.paper && scans && c.state !== 'electronic' ? (
+              <dd class="govuk-summary-list__actions">
+                <a class="govuk-link" href={scanHref(c.code)}>
+                  {t(req, 'Số hóa', 'Digitise')}
+                  <span class="govuk-visually-hidden"> {c.name}</span>
+                </a>
+              </dd>
+            ) : status.paper && scans ? (
+              <dd class="govuk-summary-list__actions" />
+            ) : null}
+          </div>
+        ))}
+        <div class="govuk-summary-list__row">
+          <dt class="govuk-summary-list__key">{t(req, 'Kết quả', 'Result')}</dt>
+          <dd class="govuk-summary-list__value">{t(req, ...RESULT_DIGITISED[status.result])}</dd>
+          {status.paper && scans ? <dd class="govuk-summary-list__actions" /> : null}
+        </div>
+      </dl>
+      {status.paper && scans ? (
+        <>
+          <p class="govuk-body">
+            <a class="govuk-link" href={scanHref()}>
+              {t(req, 'Quét giấy tờ của hồ sơ (nhiều trang, nhiều thành phần)', "Scan the dossier's papers (many pages, many components)")}
+            </a>
+          </p>
+          {pending.length ? (
+            <details class="govuk-details">
+              <summary class="govuk-details__summary">
+                <span class="govuk-details__summary-text">{t(req, 'Đánh dấu thành phần không cần số hóa', 'Mark a component not required')}</span>
+              </summary>
+              <div class="govuk-details__text">
+                <form method="post" action={`/can-bo/ho-so/${encodeURIComponent(d.code)}/khong-can-so-hoa`} novalidate>
+                  <Csrf req={req} />
+                  <div class="govuk-form-group">
+                    <label class="govuk-label" for="exempt-component">
+                      {t(req, 'Thành phần', 'Component')}
+                    </label>
+                    <select class="govuk-select" id="exempt-component" name="componentCode">
+                      {pending.map((c) => (
+                        <option value={c.code}>{c.name}</option>
+                      ))}
+                    </select>
+                  </div>
+                  <div class="govuk-form-group">
+                    <label class="govuk-label" for="exempt-reason">
+                      {t(req, 'Lý do', 'Reason')}
+                    </label>
+                    <div class="govuk-hint" id="exempt-reason-hint">
+                      {t(
+                        req,
+                        'Ví dụ: bản chính chỉ xuất trình để đối chiếu và đã trả lại',
+                        'For example: the original was only shown for checking and handed back',
+                      )}
+                    </div>
+                    <textarea class="govuk-textarea" id="exempt-reason" name="reason" rows={2} aria-describedby="exempt-reason-hint" />
+                  </div>
+                  <button type="submit" class="govuk-button govuk-button--secondary">
+                    {t(req, 'Đánh dấu không cần số hóa', 'Mark not required')}
+                  </button>
+                </form>
+              </div>
+            </details>
+          ) : null}
+        </>
+      ) : null}
+    </section>
   );
 }
 

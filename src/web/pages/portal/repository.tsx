@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { MyResult, ShareLink } from '../../../modules/results/repository.ts';
 import type { MyComponent } from '../../../modules/dossiers/list-my-components.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
-import { Csrf, Layout, TableWrap, t } from '../../components/layout.tsx';
+import { Csrf, Layout, Pagination, TableWrap, t } from '../../components/layout.tsx';
+import { DigitisedHits, type HitsPage } from '../office/digitisation-search.tsx';
 
 const STATUS: Record<MyResult['status'], [string, string, string]> = {
   valid: ['Còn hiệu lực', 'Valid', 'govuk-tag--green'],
@@ -21,11 +22,16 @@ export function RepositoryPage({
   links,
   shared,
   revoked,
+  q = '',
+  digitised,
 }: {
   req: FastifyRequest;
   results: MyResult[];
   components: MyComponent[];
   links: ShareLink[];
+  /** The search over my digitised documents (OCR text and metadata), and what it found. */
+  q?: string;
+  digitised?: HitsPage;
   shared?: ShareLink;
   revoked?: ShareLink;
 }) {
@@ -100,7 +106,13 @@ export function RepositoryPage({
                     <br />
                     <span class="cs-meta">
                       {t(req, 'Số', 'No.')} {r.number} · {t(req, 'Mã kết quả', 'Result code')} <span class="cs-mono">{r.resultCode}</span> ·{' '}
-                      {t(req, 'Hồ sơ', 'Dossier')} <span class="cs-mono">{r.dossierCode}</span>
+                      {r.digitisedCopy || !r.dossierCode ? (
+                        <strong class="govuk-tag govuk-tag--grey">{t(req, 'Bản số hóa', 'Digitised copy')}</strong>
+                      ) : (
+                        <>
+                          {t(req, 'Hồ sơ', 'Dossier')} <span class="cs-mono">{r.dossierCode}</span>
+                        </>
+                      )}
                     </span>
                   </td>
                   <td class="govuk-table__cell">
@@ -208,6 +220,46 @@ export function RepositoryPage({
           </TableWrap>
         </>
       )}
+      {digitised ? (
+        <section aria-labelledby="so-hoa">
+          <h2 class="govuk-heading-m" id="so-hoa">
+            {t(req, 'Tài liệu giấy đã được số hóa', 'My paper documents, digitised')}
+          </h2>
+          <p class="govuk-body">
+            {t(
+              req,
+              'Giấy tờ bạn nộp tại quầy hoặc qua bưu chính, và kết quả cấp trước đây, đã được cơ quan quét và đọc chữ. Tìm theo bất kỳ từ nào trong giấy tờ, gõ có dấu hay không dấu đều được.',
+              'Papers you handed in at the counter or by post, and results issued earlier, scanned and read by the office. Search any word in them, with or without accents.',
+            )}
+          </p>
+          <form method="get" action="/kho-du-lieu#so-hoa" role="search" class="govuk-!-margin-bottom-4">
+            <div class="govuk-form-group">
+              <label class="govuk-label" for="q">
+                {t(req, 'Tìm trong tài liệu đã số hóa', 'Search my digitised documents')}
+              </label>
+              <input class="govuk-input govuk-!-width-two-thirds" id="q" name="q" type="search" value={q} />
+            </div>
+            <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0">
+              {t(req, 'Tìm', 'Search')}
+            </button>
+          </form>
+          <DigitisedHits
+            req={req}
+            result={digitised}
+            q={q}
+            level={3}
+            href={(h) => `/api/v1/digitisation/items/${encodeURIComponent(h.code)}/pdf`}
+            dossierHref={(c) => `/ho-so-cua-toi/${encodeURIComponent(c)}`}
+          />
+          <Pagination
+            req={req}
+            page={digitised.page}
+            total={Math.min(digitised.total, 50 * digitised.pageSize)}
+            pageSize={digitised.pageSize}
+            href={(n) => `/kho-du-lieu?${new URLSearchParams({ q, page: String(n) })}#so-hoa`}
+          />
+        </section>
+      ) : null}
       <h2 class="govuk-heading-m">{t(req, 'Giấy tờ đã số hóa trong hồ sơ của tôi', 'Digitised documents in my dossiers')}</h2>
       {components.length === 0 ? (
         <p class="govuk-body">{t(req, 'Chưa có giấy tờ nào.', 'None yet.')}</p>

@@ -16,6 +16,7 @@ const KIND: Record<PublicResult['kind'], [string, string]> = {
   written_reply: ['Văn bản trả lời', 'Written reply'],
   refusal_decision: ['Quyết định từ chối', 'Refusal decision'],
   certified_copy: ['Bản sao điện tử có chứng thực', 'Certified electronic copy'],
+  legacy: ['Kết quả cấp trước khi có hệ thống, đã số hóa', 'Result issued before the system, digitised'],
 };
 /** A signature's problem in the page's language; never the checker's own English. */
 const problemOf = (req: FastifyRequest, s: FileVerification['signatures'][number]) => {
@@ -30,6 +31,7 @@ export const resultStatusText = (req: FastifyRequest, status: string) =>
 const kindOf = (req: FastifyRequest, r: PublicResult) => t(req, ...(KIND[r.kind] ?? ['Giấy tờ khác', 'Other document']));
 /** The procedure as the public catalogue names it, with its code. */
 const procedureOf = (r: PublicResult) => (r.procedureName ? `${r.procedureName} (${r.procedureCode})` : r.procedureCode);
+const isoDate = (req: FastifyRequest, d: string) => (req.lang === 'en' ? d : d.split('-').reverse().join('/'));
 
 /**
  * Public verification of a result by its code: anyone holding the paper or the QR code can
@@ -62,13 +64,30 @@ export function VerifyResultPage({
           <p class="govuk-body-l">
             <strong class={`govuk-tag ${STATUS[r.status][2]}`}>{t(req, STATUS[r.status][0], STATUS[r.status][1])}</strong>
           </p>
+          {r.digitisedCopy ? (
+            <div class="govuk-inset-text" id="digitised-copy">
+              <strong>{t(req, 'Bản số hóa', 'Digitised copy')}</strong>:{' '}
+              {t(
+                req,
+                'đây là bản quét của giấy tờ giấy cấp trước khi có hệ thống, đã được cơ quan nhà nước số hóa và đăng ký, không phải bản gốc điện tử do hệ thống cấp.',
+                'a scan of a paper document issued before the system, digitised and registered by a public body; not an electronically issued original.',
+              )}
+            </div>
+          ) : null}
           <dl class="govuk-summary-list">
             {row(t(req, 'Mã kết quả', 'Result code'), <span class="cs-mono">{r.resultCode}</span>)}
             {row(t(req, 'Loại giấy tờ', 'Kind of document'), kindOf(req, r))}
-            {row(t(req, 'Thủ tục hành chính', 'Administrative procedure'), procedureOf(r))}
-            {row(t(req, 'Số, ký hiệu', 'Number'), r.number)}
+            {r.procedureCode ? row(t(req, 'Thủ tục hành chính', 'Administrative procedure'), procedureOf(r)) : null}
+            {row(t(req, 'Số, ký hiệu', 'Number'), r.number || '—')}
             {row(t(req, 'Cơ quan cấp', 'Issued by'), t(req, r.issuer, issuerEn ?? r.issuer))}
-            {row(t(req, 'Ngày cấp', 'Issued on'), formatDateTime(req.lang, r.issuedAt))}
+            {r.originalIssueDate ? row(t(req, 'Ngày cấp (bản giấy)', 'Issued on (paper)'), isoDate(req, r.originalIssueDate)) : null}
+            {r.digitisedCopy
+              ? row(t(req, 'Có giá trị đến', 'Valid until'), r.validUntil ? isoDate(req, r.validUntil) : t(req, 'Không thời hạn', 'No limit'))
+              : null}
+            {row(
+              r.digitisedCopy ? t(req, 'Ngày đăng ký bản số hóa', 'Digitised copy registered on') : t(req, 'Ngày cấp', 'Issued on'),
+              formatDateTime(req.lang, r.issuedAt),
+            )}
             {r.revokedAt
               ? row(
                   r.status === 'replaced' ? t(req, 'Ngày thay thế', 'Replaced on') : t(req, 'Ngày thu hồi', 'Revoked on'),
