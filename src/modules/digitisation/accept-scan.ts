@@ -3,7 +3,8 @@ import { forbidden, notFound } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit/index.ts';
 import { actorOf, type Principal } from '../../platform/auth/roles.ts';
 import { fromZod, validationError } from '../../platform/http/validation.ts';
-import { assemblePdf, type PagePick } from '../../platform/ocr/index.ts';
+import type { PagePick } from '../../platform/ocr/index.ts';
+import { ASSEMBLE_PDF, SCAN_TASK_TIMEOUT_MS, scanTooComplex } from './scan-pages-task.ts';
 import { storeUpload } from '../uploads/store-upload.ts';
 import { getDossier } from '../dossiers/get-dossier.ts';
 import { coveredUnits } from '../dossiers/visibility.ts';
@@ -103,7 +104,7 @@ export async function acceptScan(ctx: Ctx, p: Principal, draftId: string, raw: u
   const uploads: string[] = [];
   for (const [i, part] of parts.entries()) {
     const picks: PagePick[] = part.pages.map((pg) => ({ source: 0, page: pg.page, ...(pg.rotate ? { rotate: pg.rotate } : {}) }));
-    const pdf = await assemblePdf([{ bytes: source, kind: 'pdf' }], picks);
+    const pdf = await ctx.workers.run(ASSEMBLE_PDF, [[{ bytes: source, kind: 'pdf' }], picks], { timeoutMs: SCAN_TASK_TIMEOUT_MS, tooComplex: scanTooComplex });
     uploads.push((await storeUpload(ctx, owner, pdf, `ban-quet-${stamp}-${i + 1}.pdf`)).id);
   }
 

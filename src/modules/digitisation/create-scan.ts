@@ -5,7 +5,8 @@ import { canonicalJson, recordAudit } from '../../platform/audit/index.ts';
 import { actorOf, type Principal, type StaffRole } from '../../platform/auth/roles.ts';
 import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
 import { fromZod, validationError } from '../../platform/http/validation.ts';
-import { assemblePdf, countPages, sniffPageKind, type PagePick, type PageSource } from '../../platform/ocr/index.ts';
+import { sniffPageKind, type PagePick, type PageSource } from '../../platform/ocr/index.ts';
+import { ASSEMBLE_PDF, COUNT_PAGES, SCAN_TASK_TIMEOUT_MS, scanTooComplex } from './scan-pages-task.ts';
 import { storeUpload } from '../uploads/store-upload.ts';
 import { getDossier } from '../dossiers/get-dossier.ts';
 import { coveredUnits } from '../dossiers/visibility.ts';
@@ -85,12 +86,12 @@ export async function createScan(ctx: Ctx, principal: Principal, input: CreateSc
   for (const [i, f] of input.files.entries()) {
     const src: PageSource = { bytes: f.bytes, kind: sourceKind(f, i), name: shownName(f, i) };
     sources.push(src);
-    counts.push(await asFormError(() => countPages(src)));
+    counts.push(await asFormError(() => ctx.workers.run(COUNT_PAGES, [src], { timeoutMs: SCAN_TASK_TIMEOUT_MS, tooComplex: scanTooComplex })));
   }
   const picks: PagePick[] = layout ?? sources.flatMap((_, source) => Array.from({ length: counts[source] }, (_, p) => ({ source, page: p + 1 })));
   checkPicks(picks, input.files, counts);
 
-  const pdf = await asFormError(() => assemblePdf(sources, picks));
+  const pdf = await asFormError(() => ctx.workers.run(ASSEMBLE_PDF, [sources, picks], { timeoutMs: SCAN_TASK_TIMEOUT_MS, tooComplex: scanTooComplex }));
   if (pdf.byteLength > UPLOAD_LIMITS.maxBytes) {
     const mib = Math.floor(UPLOAD_LIMITS.maxBytes / 1024 / 1024);
     throw new AppError(

@@ -194,6 +194,12 @@ describe('choosing how to receive the result', () => {
     });
     expect(r.status).toBe(201);
     expect(r.body.delivery).toBe('desk');
+    // Paper is digitised before the dossier moves past receipt (receipt-gate.test.ts); this one is only shown.
+    const exempt = await api(t, 'POST', `/api/v1/dossiers/${r.body.code}/digitisation/exemptions`, {
+      token: receiving,
+      body: { componentCode: 'T-01', reason: 'Bản chính chỉ để đối chiếu, đã trả lại người nộp' },
+    });
+    expect(exempt.status).toBe(200);
     for (const [who, body] of [
       ['lanhdao', { action: 'assign', assignee: 'chuyenvien' }],
       ['chuyenvien', { action: 'propose' }],

@@ -173,17 +173,18 @@ export function CampaignPage({ req, view, isAdmin, error }: { req: FastifyReques
   );
 }
 
-const COLUMNS_DOC: [string, string, string, boolean][] = [
-  ['tệp', 'file', 'Tên tệp quét trong lô / the scan’s name in the batch', true],
-  ['số định danh', 'holder identifier', 'CCCD 12 số hoặc mã số thuế 10/13 số / citizen ID (12) or tax code (10/13)', true],
-  ['người được cấp', 'holder name', '', false],
-  ['tên giấy tờ', 'document name', '', true],
-  ['loại giấy tờ', 'document type', 'quyết định, giấy chứng nhận, giấy phép, … / decision, certificate, licence, …', false],
-  ['số', 'number', '', false],
-  ['ký hiệu', 'notation', '', false],
-  ['cơ quan ban hành', 'issuing agency', '', false],
-  ['ngày ban hành', 'issue date', 'dd/mm/yyyy hoặc/or yyyy-mm-dd', true],
-  ['có giá trị đến', 'valid until', 'để trống = không thời hạn / empty = no limit', false],
+/** The CSV's columns: the header names it accepts (literal values, shown as code), and a note in each language. */
+const COLUMNS_DOC: [string, string, [string, string] | null, boolean][] = [
+  ['tệp', 'file', ['Tên tệp quét trong lô', 'The scan’s name in the batch'], true],
+  ['số định danh', 'holder identifier', ['CCCD 12 số hoặc mã số thuế 10/13 số', 'Citizen ID (12 digits) or tax code (10/13)'], true],
+  ['người được cấp', 'holder name', null, false],
+  ['tên giấy tờ', 'document name', null, true],
+  ['loại giấy tờ', 'document type', ['Quyết định, giấy chứng nhận, giấy phép, …', 'Decision, certificate, licence, …'], false],
+  ['số', 'number', null, false],
+  ['ký hiệu', 'notation', null, false],
+  ['cơ quan ban hành', 'issuing agency', null, false],
+  ['ngày ban hành', 'issue date', ['dd/mm/yyyy hoặc yyyy-mm-dd', 'dd/mm/yyyy or yyyy-mm-dd'], true],
+  ['có giá trị đến', 'valid until', ['Để trống nếu không thời hạn', 'Empty for no limit'], false],
 ];
 
 /** `/can-bo/so-hoa/ket-qua-cu`: import old results, a ZIP, a folder with its CSV, or one file; the latest batches. */
@@ -238,10 +239,10 @@ export function LegacyImportPage({
               {COLUMNS_DOC.map(([vi, en, note, required]) => (
                 <tr class="govuk-table__row">
                   <td class="govuk-table__cell">
-                    {vi} / {en}
+                    <code>{vi}</code> / <code lang="en">{en}</code>
                   </td>
                   <td class="govuk-table__cell">{required ? t(req, 'Có', 'Yes') : t(req, 'Không', 'No')}</td>
-                  <td class="govuk-table__cell">{note}</td>
+                  <td class="govuk-table__cell">{note ? t(req, note[0], note[1]) : ''}</td>
                 </tr>
               ))}
             </tbody>
