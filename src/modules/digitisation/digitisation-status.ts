@@ -9,7 +9,7 @@ import { CONFIRMING_ROLES, ExemptInput, type DigitisationStatusView } from './sc
 import { componentNames } from './metadata-fields.ts';
 
 /** Channels whose components arrive on paper: at the counter (1) and by post (3). Online filings (2) are born digital. */
-const PAPER_CHANNELS = new Set([1, 3]);
+export const PAPER_CHANNELS: ReadonlySet<number> = new Set([1, 3]);
 
 /** How a dossier's components are named in digitisation: the procedure's component code, or the component's name when it has none. */
 const componentKey = (c: { code: string | null; name: string }) => c.code ?? c.name;

@@ -26,10 +26,7 @@ import { localDate } from './deadlines.ts';
 import { attachComponents } from './attachments.ts';
 import { afterStateChange } from './side-effects.ts';
 import { assertVisible } from './visibility.ts';
-import { assertComponentsDigitised } from '../digitisation/digitisation-status.ts';
-
-/** Channels whose components arrive on paper: at the counter (1) and by post (3). */
-const PAPER_CHANNELS = [1, 3];
+import { assertComponentsDigitised, PAPER_CHANNELS } from '../digitisation/digitisation-status.ts';
 
 /**
  * Takes one workflow action on a dossier: checks that the caller may see it, the version it
@@ -81,7 +78,7 @@ export async function takeActionTx(
   }
   // Circular 01/2023: paper that came in at the counter or by post is digitised before the
   // dossier moves past receipt; what may stay on paper is marked so, with the reason.
-  if (input.action === 'assign' && PAPER_CHANNELS.includes(row.channel)) await assertComponentsDigitised(ctx, row.code, principal);
+  if (input.action === 'assign' && PAPER_CHANNELS.has(row.channel)) await assertComponentsDigitised(ctx, row.code, principal);
   if (input.action === 'supplement') data.components = await attachComponents(ctx, tx, row, input.components, principal, { supplemented: true });
   const columns = { ...(input.action === 'receive' ? { received_at: now } : {}), ...whoActsNext(next, wf) };
   const seq = await appendAction(tx, row, next, {
