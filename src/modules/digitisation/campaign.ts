@@ -8,7 +8,8 @@ import { isIsoDate, localDate } from '../calendar/dates.ts';
 import { coveredUnits } from '../dossiers/visibility.ts';
 import { unitNames } from '../organisation/names.ts';
 import { countResultsInForce } from '../results/count-results-in-force.ts';
-import { writeZip } from './legacy-zip.ts';
+import { formatDate } from '../../platform/i18n/index.ts';
+import { tableWorkbook } from '../../platform/xlsx/table-workbook.ts';
 import type {} from './legacy-tables.ts';
 
 /**
@@ -146,80 +147,24 @@ export async function setCampaignDeadline(ctx: Ctx, p: Principal, deadline: stri
 
 // ── Export ───────────────────────────────────────────────────────────────────────────────────
 
-const xml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
-
-/**
- * The campaign table as an XLSX workbook (one sheet, inline strings, numbers as numbers), written
- * here: the project has no spreadsheet library, and a table of a few columns needs only the five
- * parts of a minimal SpreadsheetML package.
- */
-export function campaignXlsx(view: CampaignView, lang: 'vi' | 'en'): Uint8Array {
-  const h =
-    lang === 'vi'
-      ? ['Mã đơn vị', 'Đơn vị', 'Kết quả còn hiệu lực', 'Đã số hóa', 'Đã xác nhận', 'Tỷ lệ số hóa (%)', 'Thời hạn']
-      : ['Unit code', 'Unit', 'Valid results', 'Digitised', 'Confirmed', 'Digitised (%)', 'Deadline'];
-  const cell = (ref: string, v: string | number) =>
-    typeof v === 'number' ? `<c r="${ref}"><v>${v}</v></c>` : `<c r="${ref}" t="inlineStr"><is><t>${xml(v)}</t></is></c>`;
-  const col = (i: number) => String.fromCharCode(65 + i);
-  const rows = [
-    h,
-    ...view.units.map((u) => [
-      u.unitId,
-      lang === 'en' && u.nameEn ? u.nameEn : u.name,
-      u.known,
-      u.digitised,
-      u.confirmed,
-      Math.round(u.progress * 1000) / 10,
-      view.deadline,
-    ]),
-    [
-      lang === 'vi' ? 'Tổng' : 'Total',
-      '',
-      view.totals.known,
-      view.totals.digitised,
-      view.totals.confirmed,
-      Math.round(view.totals.progress * 1000) / 10,
-      view.deadline,
+/** The campaign table as an XLSX workbook: one row per unit, then the total; counts as numbers, the share as a percentage. */
+export function campaignXlsx(view: CampaignView, lang: 'vi' | 'en'): Promise<Uint8Array> {
+  const vi = lang === 'vi';
+  const pct = (p: number) => Math.round(p * 1000) / 10;
+  return tableWorkbook({
+    sheetName: vi ? 'Chiến dịch số hóa' : 'Digitisation campaign',
+    title: vi
+      ? `Số hóa kết quả còn hiệu lực — thời hạn ${formatDate(lang, view.deadline)}`
+      : `Digitising valid results — deadline ${formatDate(lang, view.deadline)}`,
+    columns: [
+      { header: vi ? 'Mã đơn vị' : 'Unit code' },
+      { header: vi ? 'Đơn vị' : 'Unit' },
+      { header: vi ? 'Kết quả còn hiệu lực' : 'Valid results', numFmt: '#,##0' },
+      { header: vi ? 'Đã số hóa' : 'Digitised', numFmt: '#,##0' },
+      { header: vi ? 'Đã xác nhận' : 'Confirmed', numFmt: '#,##0' },
+      { header: vi ? 'Tỷ lệ số hóa (%)' : 'Digitised (%)', numFmt: '0.0' },
     ],
-  ];
-  const sheet =
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' +
-    rows.map((r, i) => `<row r="${i + 1}">${r.map((v, j) => cell(`${col(j)}${i + 1}`, v)).join('')}</row>`).join('') +
-    '</sheetData></worksheet>';
-  const enc = (s: string) => new TextEncoder().encode(s);
-  return writeZip([
-    {
-      name: '[Content_Types].xml',
-      bytes: enc(
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
-          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
-          '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
-      ),
-    },
-    {
-      name: '_rels/.rels',
-      bytes: enc(
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-          '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-      ),
-    },
-    {
-      name: 'xl/workbook.xml',
-      bytes: enc(
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' +
-          'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>' +
-          `<sheet name="${lang === 'vi' ? 'Chien dich so hoa' : 'Digitisation'}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-      ),
-    },
-    {
-      name: 'xl/_rels/workbook.xml.rels',
-      bytes: enc(
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-          '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-      ),
-    },
-    { name: 'xl/worksheets/sheet1.xml', bytes: enc(sheet) },
-  ]);
+    rows: view.units.map((u) => [u.unitId, !vi && u.nameEn ? u.nameEn : u.name, u.known, u.digitised, u.confirmed, pct(u.progress)]),
+    total: [vi ? 'Tổng' : 'Total', '', view.totals.known, view.totals.digitised, view.totals.confirmed, pct(view.totals.progress)],
+  });
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { recordAudit } from '../../platform/audit/index.ts';
 import { actorOf, type Principal } from '../../platform/auth/roles.ts';
+import { readZipFiles } from '../../platform/blobs/zip.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { foldVietnamese } from '../../platform/i18n/index.ts';
 import { validationError } from '../../platform/http/validation.ts';
@@ -16,10 +17,11 @@ import { confirmMetadata } from './confirm-metadata.ts';
 import { readScanFile, getScanForItem } from './get-scan.ts';
 import { recordLegacyResultItem } from './record-digitised-item.ts';
 import { checkLegacyRow, CsvFormatError, LEGACY_COLUMNS, readLegacyCsv, type CsvProblem, type LegacyColumn, type LegacyRow } from './legacy-csv.ts';
-import { readZip } from './legacy-zip.ts';
 import type {} from './legacy-tables.ts';
 
 export const LEGACY_QUEUE = 'digitisation.legacy';
+/** A batch is a scanner's folder zipped with its CSV: up to 1,000 files, 400 MiB once unzipped. */
+export const LEGACY_ZIP_LIMITS = { maxEntries: 1000, maxUncompressed: 400 * 1024 * 1024, maxRatio: 500 } as const;
 /** How long the background step waits before looking again at scans still being read. */
 const POLL_SECONDS = 3;
 
@@ -107,7 +109,7 @@ export async function importLegacyResults(ctx: Ctx, p: Principal, input: LegacyI
   let rows: LegacyRow[];
   if (sent.length === 1 && isZip(sent[0])) {
     source = 'zip';
-    const all = readZip(sent[0].bytes).map((z) => ({ fileName: z.name, bytes: z.bytes }));
+    const all = readZipFiles(sent[0].bytes, LEGACY_ZIP_LIMITS).map((z) => ({ fileName: z.name, bytes: z.bytes }));
     ({ scans, rows } = splitCsv(all, today));
   } else if (sent.some(isCsv)) {
     source = 'folder';

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { checkHolderIdentifier, CsvFormatError, parseCsvRecords, parseDate, readLegacyCsv } from './legacy-csv.ts';
-import { readZip, writeZip } from './legacy-zip.ts';
-import type { AppError } from '../../platform/errors.ts';
 
 const TODAY = '2026-12-07';
 
@@ -64,36 +62,5 @@ describe('the legacy CSV', () => {
     ]);
     expect(checkHolderIdentifier('001 089 012 345')).toEqual({ identifier: '001089012345' });
     expect('problem' in checkHolderIdentifier('123456789')).toBe(true);
-  });
-});
-
-describe('the batch ZIP reader', () => {
-  const enc = (s: string) => new TextEncoder().encode(s);
-  it('reads what it wrote, skipping folders and macOS metadata', () => {
-    const zip = writeZip([
-      { name: 'lo-1/a.png', bytes: enc('A') },
-      { name: '__MACOSX/lo-1/._a.png', bytes: enc('x') },
-      { name: 'lo-1/danh-sách.csv', bytes: enc('B') },
-    ]);
-    expect(readZip(zip).map((f) => [f.name, new TextDecoder().decode(f.bytes)])).toEqual([
-      ['lo-1/a.png', 'A'],
-      ['lo-1/danh-sách.csv', 'B'],
-    ]);
-  });
-  it('refuses path traversal and damaged archives', () => {
-    const code = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        return (e as AppError).code;
-      }
-      return 'none';
-    };
-    expect(code(() => readZip(writeZip([{ name: '../etc/passwd', bytes: enc('x') }])))).toBe('VALIDATION_FAILED');
-    const z = writeZip([{ name: 'a.png', bytes: enc('hello') }]);
-    expect(code(() => readZip(z.slice(0, z.length - 5)))).toBe('VALIDATION_FAILED');
-    const corrupt = z.slice();
-    corrupt[30 + 5] ^= 0xff; // a byte of the data: the CRC no longer matches
-    expect(code(() => readZip(corrupt))).toBe('VALIDATION_FAILED');
   });
 });

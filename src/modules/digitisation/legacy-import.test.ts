@@ -9,7 +9,7 @@ import type { PublicResult } from '../results/schemas.ts';
 import { registerDigitisationWorkers } from './ocr-worker.ts';
 import { registerLegacyWorkers, type LegacyBatchView } from './import-legacy-results.ts';
 import type { CampaignView } from './campaign.ts';
-import { writeZip } from './legacy-zip.ts';
+import { makeZip } from '../../platform/blobs/testing/fixtures.ts';
 
 const UNIT = '000.05.04.G12';
 let t: TestApp;
@@ -76,9 +76,9 @@ describeWithTool(['ocrmypdf', 'pdftoppm'], 'results issued before the system', (
       if (i === 3) lines.push('scan-1.png,999123456789,Không Ai,Giấy phép,giấy phép,1,GP,Sở Công Thương,01/03/2015,');
       if (i === 9) lines.push('scan-2.png,001089012345,Trần Văn Minh,Giấy phép,giấy phép,2,GP,Sở Công Thương,30/02/2015,');
     }
-    const zip = writeZip([
-      ...scans.map((bytes, i) => ({ name: `lo-2015/scan-${i + 1}.png`, bytes })),
-      { name: 'lo-2015/danh-sach.csv', bytes: new TextEncoder().encode(`\uFEFF${lines.join('\r\n')}\r\n`) },
+    const zip = makeZip([
+      ...scans.map((bytes, i) => ({ name: `lo-2015/scan-${i + 1}.png`, data: Buffer.from(bytes), method: 0 as const })),
+      { name: 'lo-2015/danh-sach.csv', data: `\uFEFF${lines.join('\r\n')}\r\n` },
     ]);
 
     expect((await post(reader, [{ name: 'lo.zip', bytes: zip }])).status).toBe(403);
@@ -225,5 +225,18 @@ describeWithTool(['ocrmypdf', 'pdftoppm'], 'results issued before the system', (
     // The export is a workbook the upload checks accept as XLSX.
     const { inspectUpload } = await import('../../platform/blobs/inspect.ts');
     expect(inspectUpload(bytes, 'chien-dich.xlsx').kind).toBe('xlsx');
+    // Read back by a spreadsheet library: the title, the header, this unit's row with numbers as numbers, and the total.
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes.buffer as never);
+    const ws = wb.worksheets[0];
+    const rows = ws.getSheetValues().filter(Boolean) as unknown[][];
+    expect(String(rows[0][1])).toContain('30/06/2030');
+    expect(rows[1].slice(1)).toEqual(['Mã đơn vị', 'Đơn vị', 'Kết quả còn hiệu lực', 'Đã số hóa', 'Đã xác nhận', 'Tỷ lệ số hóa (%)']);
+    const view = (await api<CampaignView>(t, 'GET', '/api/v1/digitisation/campaign', { token: reader })).body;
+    const mine = view.units.find((u) => u.unitId === UNIT)!;
+    const row = rows.find((r) => r[1] === UNIT)!;
+    expect(row.slice(3, 7)).toEqual([mine.known, mine.digitised, mine.confirmed, Math.round(mine.progress * 1000) / 10]);
+    expect(rows.at(-1)!.slice(1, 6)).toEqual(['Tổng', '', view.totals.known, view.totals.digitised, view.totals.confirmed]);
   }, 300_000);
 });

@@ -140,7 +140,7 @@ export const digitisationLegacyModule: Module = {
         response: { 200: z.any().describe('XLSX'), 403: ErrorBody },
       },
       handler: async (req, reply) => {
-        const bytes = campaignXlsx(await getCampaign(ctx, req.principal!), req.query.lang);
+        const bytes = await campaignXlsx(await getCampaign(ctx, req.principal!), req.query.lang);
         return reply
           .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
           .header('content-disposition', 'attachment; filename="chien-dich-so-hoa.xlsx"')

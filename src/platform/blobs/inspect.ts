@@ -1,7 +1,8 @@
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { assertNoActiveContent } from '../pdf/find-active-content.ts';
 import { scanXml, xmlText, XmlProblem, type XmlHandlers } from './scan-xml.ts';
+import { findEocd, inflateZipEntry, readZipDirectory, type ZipEntry, zipBomb } from './zip.ts';
 
 /**
  * Upload checking. The type of a file is decided by its bytes and their structure, never by
@@ -210,125 +211,9 @@ function checkPng(b: Buffer) {
 // ---------------------------------------------------------------------------------------
 // ZIP container of DOCX and XLSX
 
-interface ZipEntry {
-  name: string;
-  flags: number;
-  method: number;
-  crc: number;
-  compSize: number;
-  size: number;
-  localOffset: number;
-  /** Where the entry's compressed bytes start, once its local header has been read. */
-  dataStart: number;
-}
-
-/** Offset of an end-of-central-directory record whose comment ends exactly at the end of the file, or -1. */
-function findEocd(b: Buffer): number {
-  for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 0xffff); i--) {
-    if (b[i] === 0x50 && b[i + 1] === 0x4b && b[i + 2] === 0x05 && b[i + 3] === 0x06 && i + 22 + b.readUInt16LE(i + 20) === b.length) return i;
-  }
-  return -1;
-}
-
-function readZip(b: Buffer): Map<string, ZipEntry> {
-  const bad = (vi: string, en: string) => malformed('ZIP (DOCX/XLSX)', vi, en);
-  const bomb = () =>
-    fail('PAYLOAD_TOO_LARGE', 'Tệp nén giải nén ra quá lớn hoặc có quá nhiều thành phần', 'The archive expands to too much data or has too many entries');
-  const eocd = findEocd(b);
-  if (eocd < 0) throw bad('không tìm thấy thư mục trung tâm (tệp bị cắt cụt?)', 'no end of central directory (truncated?)');
-  const [disk, cdDisk, onDisk, total] = [b.readUInt16LE(eocd + 4), b.readUInt16LE(eocd + 6), b.readUInt16LE(eocd + 8), b.readUInt16LE(eocd + 10)];
-  const cdSize = b.readUInt32LE(eocd + 12);
-  const cdOffset = b.readUInt32LE(eocd + 16);
-  if (total === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw refused('Không hỗ trợ tệp nén ZIP64', 'ZIP64 archives are not supported');
-  if (disk !== 0 || cdDisk !== 0 || onDisk !== total) throw bad('tệp nén nhiều phần', 'multi-volume archive');
-  if (total > UPLOAD_LIMITS.zipMaxEntries) throw bomb();
-  // The directory must sit right before its end record: data slipped in between, or an
-  // archive shifted behind a prefix, is how polyglots and parser confusion start.
-  if (cdOffset + cdSize !== eocd) throw bad('vị trí thư mục trung tâm không khớp', 'central directory is not where the end record says');
-
-  const entries = new Map<string, ZipEntry>();
-  let p = cdOffset;
-  let declared = 0;
-  for (let n = 0; n < total; n++) {
-    if (p + 46 > eocd || b.readUInt32LE(p) !== 0x02014b50) throw bad('thư mục trung tâm hỏng', 'corrupt central directory');
-    const e: ZipEntry = {
-      flags: b.readUInt16LE(p + 8),
-      method: b.readUInt16LE(p + 10),
-      crc: b.readUInt32LE(p + 16),
-      compSize: b.readUInt32LE(p + 20),
-      size: b.readUInt32LE(p + 24),
-      localOffset: b.readUInt32LE(p + 42),
-      name: '',
-      dataStart: -1,
-    };
-    const [nameLen, extraLen, commentLen] = [b.readUInt16LE(p + 28), b.readUInt16LE(p + 30), b.readUInt16LE(p + 32)];
-    if (p + 46 + nameLen + extraLen + commentLen > eocd) throw bad('thư mục trung tâm hỏng', 'corrupt central directory');
-    e.name = b.toString(e.flags & 0x800 ? 'utf8' : 'latin1', p + 46, p + 46 + nameLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (e.compSize === 0xffffffff || e.size === 0xffffffff || e.localOffset === 0xffffffff)
-      throw refused('Không hỗ trợ tệp nén ZIP64', 'ZIP64 archives are not supported');
-    if (e.flags & 0x1) throw refused('Không nhận tệp có mật khẩu hoặc mã hoá', 'Encrypted files are not accepted');
-    if (e.method !== 0 && e.method !== 8) throw refused('Tệp nén dùng phương pháp nén không được hỗ trợ', 'The archive uses an unsupported compression method');
-    if (!e.name || e.name.startsWith('/') || /(^|[/\\])\.\.([/\\]|$)|\\|:|\0/.test(e.name))
-      throw bad(`tên thành phần không hợp lệ: ${e.name.slice(0, 80)}`, `invalid entry name: ${e.name.slice(0, 80)}`);
-    const key = e.name.toLowerCase();
-    if (entries.has(key)) throw bad(`thành phần ${e.name.slice(0, 80)} xuất hiện hai lần`, `entry ${e.name.slice(0, 80)} appears twice`);
-    if (e.method === 0 && e.size !== e.compSize) throw bad('kích thước thành phần không khớp', 'entry sizes disagree');
-    declared += e.size;
-    if (e.size > UPLOAD_LIMITS.zipMaxUncompressed || declared > UPLOAD_LIMITS.zipMaxUncompressed) throw bomb();
-    if (e.size > 1024 * 1024 && e.size > e.compSize * UPLOAD_LIMITS.zipMaxRatio) throw bomb();
-    entries.set(key, e);
-  }
-  if (p !== eocd) throw bad('thư mục trung tâm có dữ liệu thừa', 'trailing data in the central directory');
-
-  // Each entry's local header must be real, carry the same name, and its data must not
-  // overlap the next entry (overlapping entries are the "better zip bomb").
-  const byOffset = [...entries.values()].sort((x, y) => x.localOffset - y.localOffset);
-  if (byOffset.length && byOffset[0].localOffset !== 0) throw bad('có dữ liệu lạ trước thành phần đầu tiên', 'unexpected data before the first entry');
-  for (const [i, e] of byOffset.entries()) {
-    const o = e.localOffset;
-    if (o + 30 > cdOffset || b.readUInt32LE(o) !== 0x04034b50) throw bad('tiêu đề thành phần hỏng', 'corrupt local header');
-    const ln = b.readUInt16LE(o + 26);
-    const lx = b.readUInt16LE(o + 28);
-    if (b.toString(e.flags & 0x800 ? 'utf8' : 'latin1', o + 30, o + 30 + ln) !== e.name)
-      throw bad('tên thành phần không khớp với thư mục trung tâm', 'a local name disagrees with the central directory');
-    const dataEnd = o + 30 + ln + lx + e.compSize;
-    const limit = i + 1 < byOffset.length ? byOffset[i + 1].localOffset : cdOffset;
-    if (dataEnd > limit) throw bad('các thành phần chồng lên nhau', 'entries overlap');
-    e.dataStart = o + 30 + ln + lx;
-  }
-  return entries;
-}
-
-const zipBomb = (whyVi = 'Tệp nén giải nén ra quá lớn hoặc có quá nhiều thành phần', whyEn = 'The archive expands to too much data or has too many entries') =>
-  fail('PAYLOAD_TOO_LARGE', whyVi, whyEn);
-
-/**
- * An entry's bytes, decompressed under a cap: the size an entry declares is only a claim (a
- * bomb declares a few bytes and expands to gigabytes), so inflation stops one byte past the
- * declared size and past what the archive's budget has left, whichever comes first.
- */
-function unzipEntry(b: Buffer, e: ZipEntry, budget: { left: number }): Buffer {
-  if (e.size > budget.left) throw zipBomb();
-  const raw = b.subarray(e.dataStart, e.dataStart + e.compSize);
-  let out: Buffer;
-  try {
-    out = e.method === 0 ? raw : inflateRawSync(raw, { maxOutputLength: e.size + 1 });
-  } catch (err) {
-    if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw lyingEntry(e);
-    throw malformed('ZIP (DOCX/XLSX)', `không giải nén được ${e.name}`, `cannot decompress ${e.name}`);
-  }
-  if (out.length > e.size) throw lyingEntry(e);
-  if (out.length !== e.size || crc32(out) !== e.crc) throw malformed('ZIP (DOCX/XLSX)', `${e.name} sai mã kiểm tra`, `${e.name} fails its CRC`);
-  budget.left -= out.length;
-  return out;
-}
-
-const lyingEntry = (e: ZipEntry) =>
-  zipBomb(
-    `Tệp nén có thành phần ${e.name.slice(0, 80)} giải nén ra lớn hơn kích thước nó khai báo (dấu hiệu “bom nén”)`,
-    `The archive's entry ${e.name.slice(0, 80)} expands beyond the size it declares (a zip bomb)`,
-  );
+const OFFICE_ZIP = 'ZIP (DOCX/XLSX)';
+const officeZipLimits = { maxEntries: UPLOAD_LIMITS.zipMaxEntries, maxUncompressed: UPLOAD_LIMITS.zipMaxUncompressed, maxRatio: UPLOAD_LIMITS.zipMaxRatio };
+const unzipEntry = (b: Buffer, e: ZipEntry, budget: { left: number }) => inflateZipEntry(b, e, budget, OFFICE_ZIP);
 
 const MAIN_PARTS = {
   docx: { part: 'word/document.xml', type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml' },
@@ -491,7 +376,7 @@ function xmlProblem(part: string, e: XmlProblem): AppError {
 }
 
 function checkOffice(b: Buffer, budget: { left: number }, depth = 0): 'docx' | 'xlsx' {
-  const entries = readZip(b);
+  const entries = readZipDirectory(b, officeZipLimits, OFFICE_ZIP);
   for (const name of entries.keys()) {
     if (name.endsWith('vbaproject.bin') || name.endsWith('vbadata.xml') || name.includes('/macrosheets/')) throw macros();
     if (name.includes('/activex/')) throw oleObject(name);
