@@ -75,6 +75,59 @@ export const LIGHT_PROCEDURE = {
 export const FORM = { tenDoanhNghiep: 'Công ty TNHH Thử Nghiệm', maSoThue: '0101234567' };
 
 /**
+ * A procedure that charges at filing online: a phí of 1.000.000 đồng per point of sale (an
+ * e-form field), waived for poor households and halved for people with disabilities, and a lệ
+ * phí of 5.000 đồng; one point of sale owes 1.005.000 đồng ("Một triệu không trăm linh năm
+ * nghìn đồng"). A lệ phí of 200.000 đồng is collected on the officer's request. At the counter
+ * and by post the same fees are collected at the desk.
+ */
+const FEES_AT_FILING = [
+  {
+    type: 'CHARGE',
+    value: 1_000_000,
+    description: 'Phí thẩm định điều kiện kinh doanh: 1.000.000 đồng/điểm kinh doanh',
+    code: 'PHI-TD',
+    per: { field: 'soDiemBan', label: 'số điểm kinh doanh' },
+    reductions: [
+      { category: 'ho-ngheo', label: 'Hộ nghèo', labelEn: 'Poor household', percent: 100 },
+      { category: 'khuyet-tat', label: 'Người khuyết tật', labelEn: 'Person with a disability', percent: 50 },
+    ],
+    dueAt: 'filing',
+  },
+  { type: 'FEE', value: 5_000, description: 'Lệ phí tiếp nhận hồ sơ', code: 'LP-TN', dueAt: 'filing' },
+  { type: 'FEE', value: 200_000, description: 'Lệ phí cấp giấy phép', code: 'LP-CAP', dueAt: 'request' },
+];
+export const FEE_PROCEDURE = {
+  ...LIGHT_PROCEDURE,
+  code: '9.100003',
+  name: 'Thủ tục thử nghiệm có thu phí khi nộp hồ sơ',
+  executionMethods: (['ONLINE', 'DIRECT', 'POSTAL'] as const).map((m) => ({
+    submissionMethod: m,
+    processingTime: 10,
+    processingTimeUnit: 'WORKING_DAY',
+    fees: FEES_AT_FILING,
+  })),
+  congso: {
+    ...LIGHT_PROCEDURE.congso,
+    eForm: {
+      ...LIGHT_PROCEDURE.congso.eForm,
+      required: [...LIGHT_PROCEDURE.congso.eForm.required, 'soDiemBan'],
+      properties: {
+        ...LIGHT_PROCEDURE.congso.eForm.properties,
+        soDiemBan: { type: 'integer', title: 'Số điểm kinh doanh', 'x-title-en': 'Points of sale', minimum: 0, maximum: 1000 },
+      },
+    },
+  },
+};
+export const FEE_FORM = { ...FORM, soDiemBan: 1 };
+
+export async function importFeeProcedure(t: TestApp) {
+  const admin = await login(t, 'admin');
+  const r = await api(t, 'POST', '/api/v1/procedures/import', { token: admin, body: [FEE_PROCEDURE] });
+  if (r.status !== 200) throw new Error(`import: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+/**
  * A procedure whose e-form is the demo's certificate-of-origin form (2.001270: a country code
  * list, a goods table of 1–50 rows, dates, patterns with their descriptions), with components
  * a repository document may or may not fit, in the test units' workflow.

@@ -1,3 +1,4 @@
+import { storedFee } from './compute-fees.ts';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.ts';
@@ -77,7 +78,7 @@ function normalise(r: NationalRecord, d: ImportDefaults, unitName: (id: string) 
       processingTime: m.processingTime,
       processingTimeUnit: m.processingTimeUnit,
       description: m.description || null,
-      fees: m.fees.map((f) => ({ type: f.type, value: f.value, description: f.description || null })),
+      fees: m.fees.map(storedFee),
     })),
     cases: r.executionCases.map((c) => ({
       name: c.name,

@@ -10,10 +10,43 @@ import { checkEFormSchema } from './check-eform-schema.ts';
  */
 const text = (max: number) => z.string().max(max);
 
+/**
+ * A reduction or exemption of a fee for a category of applicant (Decree 11/2020 lets fee laws
+ * exempt, say, poor households or people with disabilities): the applicant declares the
+ * category when filing, the receiving officer checks the proof.
+ */
+export const FeeReduction = z.object({
+  category: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_-]{1,40}$/, bi('Mã đối tượng gồm chữ thường, số, - và _', 'a category code is lower-case letters, digits, - and _')),
+  label: z.string().trim().min(1).max(300),
+  labelEn: z.string().trim().max(300).optional(),
+  /** 100 exempts. */
+  percent: z.number().int().min(1).max(100),
+});
+export type FeeReduction = z.infer<typeof FeeReduction>;
+
+/**
+ * When a fee is collected: `filing` (online filings pay before the dossier is sent) or `request`
+ * (the officer asks for it while processing: a financial-obligation request). Absent means
+ * `request`, which is how procedures behaved before fees were collected online.
+ */
+export const FeeDueAt = z.enum(['filing', 'request']);
+
+/**
+ * One fee of a method. `type` is the national format's: CHARGE a phí, FEE a lệ phí. congso
+ * adds a code, a per-quantity rule (the amount is per unit of an e-form field, e.g. per point
+ * of sale), reductions by applicant category, and when it is due.
+ */
 export const Fee = z.looseObject({
   type: text(60).default('FEE'),
   value: z.number().min(0).max(1e12),
   description: text(4000).nullish(),
+  code: z.string().trim().max(40).optional(),
+  per: z.object({ field: z.string().trim().min(1).max(200), label: z.string().trim().min(1).max(100) }).optional(),
+  reductions: z.array(FeeReduction).max(20).optional(),
+  dueAt: FeeDueAt.optional(),
 });
 
 export const ExecutionMethod = z.looseObject({
@@ -115,7 +148,17 @@ export const ProcedureData = z.object({
       processingTime: z.number(),
       processingTimeUnit: z.string(),
       description: z.string().nullable(),
-      fees: z.array(z.object({ type: z.string(), value: z.number(), description: z.string().nullable() })),
+      fees: z.array(
+        z.object({
+          type: z.string(),
+          value: z.number(),
+          description: z.string().nullable(),
+          code: z.string().optional(),
+          per: z.object({ field: z.string(), label: z.string() }).optional(),
+          reductions: z.array(FeeReduction).optional(),
+          dueAt: FeeDueAt.optional(),
+        }),
+      ),
     }),
   ),
   cases: z.array(

@@ -9,7 +9,8 @@ import { bi, fromZod, validationError, zodDetails } from '../../platform/http/va
 import { listUnits } from '../organisation/list-units.ts';
 import { checkEFormSchema } from './check-eform-schema.ts';
 import { getProcedure } from './get-procedure.ts';
-import { EForm, type ProcedureData } from './national-format.ts';
+import { storedFee } from './compute-fees.ts';
+import { EForm, FeeDueAt, FeeReduction, type ProcedureData } from './national-format.ts';
 import { lockProcedure, writeProcedureVersion } from './write-procedure-version.ts';
 
 const number = () => z.number({ error: bi('Phải là một số', 'must be a number') });
@@ -22,6 +23,11 @@ export const FeeInput = z.strictObject({
   type: z.string().trim().min(1).max(60).default('FEE'),
   value: number().min(0, bi('Không được âm', 'must not be negative')).max(1e12),
   description: optionalText(4000),
+  code: z.string().trim().max(40).nullish(),
+  /** A fee per unit of an e-form field (per point of sale, per page): the field's key and what one unit is called. */
+  per: z.strictObject({ field: z.string().trim().min(1).max(200), label: z.string().trim().min(1).max(100) }).nullish(),
+  reductions: z.array(FeeReduction).max(20).nullish(),
+  dueAt: FeeDueAt.nullish(),
 });
 
 export const MethodInput = z.strictObject({
@@ -321,7 +327,7 @@ export async function saveProcedureVersion(ctx: Ctx, code: string, raw: unknown,
         processingTime: m.processingTime,
         processingTimeUnit: m.processingTimeUnit,
         description: m.description === undefined ? (before?.description ?? null) : m.description || null,
-        fees: m.fees.map((f) => ({ type: f.type, value: f.value, description: f.description || null })),
+        fees: m.fees.map(storedFee),
       };
     });
   }

@@ -128,7 +128,20 @@ export function currentVersionOf(e: unknown): number | null {
   return d ? Number(d.message) : null;
 }
 
+/**
+ * The platform acting on what another system established (a payment the national platform
+ * confirmed). Only in-process code holds this object; the workflow knows it by identity, so no
+ * token or session can become it.
+ */
+export const PLATFORM_PRINCIPAL: Principal = Object.freeze({
+  kind: 'service',
+  clientId: 'congso:platform',
+  name: 'Hệ thống (cổng thanh toán)',
+  scopes: Object.freeze(['dossiers:platform']) as string[],
+});
+
 export function actorOfPrincipal(p: Principal | null, row: { owner_citizen_id: string | null }): Actor {
+  if (p === PLATFORM_PRINCIPAL) return { kind: 'system' };
   if (p?.kind === 'staff') return { kind: 'staff', username: p.username, roles: p.roles };
   if (p?.kind === 'citizen' && p.id === row.owner_citizen_id) return { kind: 'applicant' };
   return { kind: 'other' };
@@ -166,6 +179,7 @@ export async function toView(ctx: Ctx, row: DossierRow, principal: Principal | n
     dueDate: row.due_date ? String(row.due_date).slice(0, 10) : null,
     finishedAt: iso(row.finished_at),
     overdue: isOverdue(row),
+    fees: { due: s.feeDue ?? null, paid: s.feePaid ?? 0, paidOnline: s.feePaidOnline ?? false },
     components: comps.map((c) => ({
       code: c.component_code,
       name: c.name,
@@ -183,7 +197,7 @@ export async function toView(ctx: Ctx, row: DossierRow, principal: Principal | n
 
 /** Late when processing ended after the due date, or has not ended and the date has passed. */
 export function isOverdue(row: { due_date: string | null; finished_at: Date | string | null; status: string }): boolean {
-  if (!row.due_date || row.status === 'awaiting_supplement') return false;
+  if (!row.due_date || row.status === 'awaiting_supplement' || row.status === 'awaiting_fee') return false;
   const due = String(row.due_date).slice(0, 10);
   const end = row.finished_at ? localDate(new Date(row.finished_at)) : localDate(new Date());
   return end > due;

@@ -18,6 +18,8 @@ export const DraftFiling = z.object({
   phone: z.string().max(40),
   address: z.string().max(500),
   delivery: z.enum(['online', 'desk', 'post']),
+  /** The fee reduction category the applicant declared, if the procedure's fees have any. */
+  feeCategory: z.string().max(40).optional(),
 });
 export type DraftFiling = z.infer<typeof DraftFiling>;
 

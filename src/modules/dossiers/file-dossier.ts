@@ -4,6 +4,7 @@ import { AppError, type ErrorDetail } from '../../platform/errors.ts';
 import { canonicalJson, recordAudit } from '../../platform/audit/index.ts';
 import { actorOf, type Principal } from '../../platform/auth/roles.ts';
 import { fromZod, validationError } from '../../platform/http/validation.ts';
+import { computeFees, feeCategories } from '../catalog/compute-fees.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
 import { findCitizen } from '../identity/find-citizen.ts';
 import { citizenContact } from '../identity/ensure-citizen.ts';
@@ -96,7 +97,19 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
     if (c.required && !given.has(c.code))
       details.push({ path: `components[code=${c.code}]`, message: `Thiếu giấy tờ bắt buộc: ${c.name}`, messageEn: `Missing required component ${c.code}` });
   }
+  if (input.feeCategory && !feeCategories(method.fees).some((c) => c.category === input.feeCategory)) {
+    details.push({
+      path: 'body.feeCategory',
+      message: 'Thủ tục không miễn, giảm phí cho đối tượng này',
+      messageEn: 'This procedure has no fee reduction for that category',
+    });
+  }
+  // Online filings of a procedure that charges at filing wait, unsent, until the fee is paid; at
+  // the counter and by post the officer collects it at the desk.
+  const atFiling = computeFees(method.fees, { form: input.form, category: input.feeCategory, dueAt: 'filing' });
+  if (input.channel === 2) details.push(...atFiling.problems);
   if (details.length) throw validationError(details);
+  const owesAtFiling = input.channel === 2 && atFiling.total > 0;
 
   const ownerCitizen = principal.kind === 'citizen' ? principal.id : await findCitizen(ctx, applicant.identifier);
   // The filing's time: its code's day, submitted_at, the receipt and the due date all follow it.
@@ -107,7 +120,7 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
       ? method.processingTime
       : Math.ceil(proc.workflow.reduce((n, s) => n + s.workingDays, 0)) || 1;
   const initial: DossierState = {
-    status: 'submitted',
+    status: owesAtFiling ? 'unpaid' : 'submitted',
     step: stepIndex(proc.workflow, 'receive'),
     handlingUnit: receiveStep.unit,
     assignee: null,
@@ -119,6 +132,7 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
     usedDays: 0,
     processingDays,
     processingUnit,
+    ...(owesAtFiling ? { feeDues: 1, feeDue: { purpose: 'filing' as const, n: 1, lines: atFiling.lines, total: atFiling.total } } : {}),
   };
 
   try {
@@ -141,7 +155,7 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
           owner_citizen_id: ownerCitizen,
           filed_by: owner,
           form: JSON.stringify(input.form),
-          status: 'submitted',
+          status: initial.status,
           national_status: 1,
           step: initial.step,
           submitted_at: now,
@@ -158,7 +172,18 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
         tx,
         shell,
         initial,
-        { action: 'submit', actor: owner, actorName: principal.name, at: now, data: { channel: input.channel, components: attached.length } },
+        {
+          action: 'submit',
+          actor: owner,
+          actorName: principal.name,
+          at: now,
+          data: {
+            channel: input.channel,
+            components: attached.length,
+            ...(owesAtFiling ? { feeDue: atFiling.total } : {}),
+            ...(input.feeCategory ? { feeCategory: input.feeCategory } : {}),
+          },
+        },
         { first: true },
       );
       await recordAudit(tx, {

@@ -534,7 +534,13 @@ async function handoffsOf(ctx: Ctx, org: Org, row: DossierRow, log: ActionLogEnt
     for (const a of log.filter((x) => x.action === 'apologise' && x.seq > e.seq && (!next || x.seq < next.seq)))
       notes.push(`Xin lỗi, hẹn lại ngày trả: ${shortDate(String(a.data.newDueDate))}`);
     out.push({
-      step: step ? step.name : e.toStatus === 'awaiting_supplement' ? 'Bổ sung, hoàn thiện hồ sơ' : (STATUSES[e.toStatus as Status]?.vi ?? e.toStatus),
+      step: step
+        ? step.name
+        : e.toStatus === 'awaiting_supplement'
+          ? 'Bổ sung, hoàn thiện hồ sơ'
+          : e.toStatus === 'awaiting_fee'
+            ? 'Thực hiện nghĩa vụ tài chính'
+            : (STATUSES[e.toStatus as Status]?.vi ?? e.toStatus),
       from: partyOf(e.actor, e.actorName, fromUnit),
       to,
       handedOverAt: new Date(e.at),

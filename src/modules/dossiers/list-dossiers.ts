@@ -92,8 +92,10 @@ export async function listDossiers(
     }
   } else scopes.push(sql<SqlBool>`true`);
   if (q.queue === 'due_soon')
-    conds.push(sql<SqlBool>`d.status <> 'awaiting_supplement' and d.due_date >= ${today}::date and d.due_date <= ${await addWorkingDays(ctx, today, 2)}::date`);
-  if (q.queue === 'overdue') conds.push(sql<SqlBool>`d.status <> 'awaiting_supplement' and d.due_date < ${today}::date`);
+    conds.push(
+      sql<SqlBool>`d.status not in ('awaiting_supplement', 'awaiting_fee') and d.due_date >= ${today}::date and d.due_date <= ${await addWorkingDays(ctx, today, 2)}::date`,
+    );
+  if (q.queue === 'overdue') conds.push(sql<SqlBool>`d.status not in ('awaiting_supplement', 'awaiting_fee') and d.due_date < ${today}::date`);
   if (q.status) conds.push(sql<SqlBool>`d.status = ${q.status}`);
   if (q.procedure) conds.push(sql<SqlBool>`d.procedure_code = ${q.procedure}`);
   if (q.q?.trim()) {

@@ -14,6 +14,7 @@ const EVENTS: Partial<Record<ActionName | 'submit', NotificationEvent>> = {
   approve: 'dossier.result_ready',
   return: 'dossier.returned',
   stop: 'dossier.stopped',
+  request_fee: 'dossier.fee_requested',
 };
 
 /** The return action's method as the applicant's delivery choice it fulfils. */
@@ -45,6 +46,10 @@ export async function notifyApplicant(
         )
         .filter(Boolean)
     : null;
+  // A fee request lists its lines: the applicant reads "Lệ phí cấp giấy phép: 1.200.000 đồng".
+  const feeLines = Array.isArray(data.lines)
+    ? (data.lines as { name: string; amount: number }[]).map((l) => `${l.name}: ${l.amount.toLocaleString('vi-VN')} đồng`)
+    : null;
   // At return: how the result was handed over (the official's choice, by default the applicant's).
   const delivery = event === 'dossier.returned' ? (DELIVERED_BY[String(data.method)] ?? d.delivery) : null;
   await notify(ctx, tx, {
@@ -60,8 +65,9 @@ export async function notifyApplicant(
       applicantName: d.applicant.name,
       dueDate: next.dueDate ?? null,
       newDueDate: typeof data.newDueDate === 'string' ? data.newDueDate : null,
-      reason: typeof data.reason === 'string' ? data.reason : null,
-      items,
+      reason: typeof data.reason === 'string' ? data.reason : typeof data.note === 'string' && event === 'dossier.fee_requested' ? data.note : null,
+      items: feeLines ?? items,
+      amount: typeof data.total === 'number' ? data.total : null,
       trackingUrl: `${ctx.config.publicUrl}/tra-cuu?ma=${encodeURIComponent(d.code)}`,
       delivery,
       resultUrl: delivery === 'online' ? `${ctx.config.publicUrl}/kho-du-lieu` : null,

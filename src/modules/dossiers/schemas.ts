@@ -50,6 +50,28 @@ export const deliveryOf = (row: { delivery?: string | null; channel: number }): 
 /** The return action's method for a delivery choice (the action names the desk `counter`). */
 export const RETURN_METHOD: Record<Delivery, 'online' | 'counter' | 'post'> = { online: 'online', desk: 'counter', post: 'post' };
 
+/** A fee line an officer asks for: the amount is what is owed for the line, after any reduction. */
+export const FeeLineInput = z.object({
+  code: z.string().trim().min(1).max(40).default('PHI'),
+  name: z
+    .string({ error: bi('Cần nhập tên khoản phí', 'Enter the name of the fee') })
+    .trim()
+    .min(2)
+    .max(300),
+  kind: z
+    .union([z.literal(1), z.literal(2)])
+    .default(2)
+    .describe('1 phí, 2 lệ phí'),
+  unitAmount: z.number().int().min(0).max(999_999_999_999).optional(),
+  quantity: z.number().int().min(0).max(1_000_000).default(1),
+  reductionPercent: z.number().int().min(0).max(100).default(0),
+  amount: z
+    .number({ error: bi('Số tiền phải là số nguyên (đồng)', 'The amount must be a whole number of đồng') })
+    .int(bi('Số tiền phải là số nguyên (đồng)', 'The amount must be a whole number of đồng'))
+    .min(0, bi('Số tiền không được âm', 'The amount must not be negative'))
+    .max(999_999_999_999),
+});
+
 export const FileDossierInput = z.object({
   procedureCode: z.string().trim().min(1).max(60),
   channel: z.union([z.literal(1), z.literal(2), z.literal(3)]),
@@ -60,6 +82,8 @@ export const FileDossierInput = z.object({
   ),
   form: z.record(z.string(), z.unknown()).default({}),
   components: z.array(ComponentInput).max(100).default([]),
+  /** The applicant category a fee is reduced or waived for (the procedure's fee schedule lists them); the officer checks the proof. */
+  feeCategory: z.string().trim().max(40).optional(),
 });
 export type FileDossierInput = z.infer<typeof FileDossierInput>;
 
@@ -89,6 +113,16 @@ export const DossierView = z.object({
   dueDate: z.string().nullable(),
   finishedAt: z.string().nullable(),
   overdue: z.boolean(),
+  fees: z
+    .object({
+      due: z
+        .object({ purpose: z.enum(['filing', 'obligation']), n: z.number().int(), lines: z.array(FeeLineInput.required()), total: z.number().int() })
+        .nullable()
+        .describe('What the applicant owes now (at filing, or asked for while processing), until paid'),
+      paid: z.number().int().describe('Fees paid so far, in đồng'),
+      paidOnline: z.boolean().describe('Whether a fee was paid through the national payment platform'),
+    })
+    .describe('Fees and charges of the dossier'),
   components: z.array(
     z.object({
       code: z.string().nullable(),
@@ -191,12 +225,22 @@ export const ActionInput = z.discriminatedUnion('action', [
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .refine(isIsoDate, bi('Không phải ngày có thật (YYYY-MM-DD)', 'not a real date (YYYY-MM-DD)')),
   }),
+  z.object({
+    action: z.literal('request_fee'),
+    version,
+    /** What the applicant must pay, line by line (the procedure's fees due on request, as the officer worked them out). */
+    lines: z
+      .array(FeeLineInput, { error: bi('Cần nêu các khoản phí, lệ phí phải nộp', 'List the fees to pay') })
+      .min(1)
+      .max(20),
+    note: note.describe('Why, and the legal basis'),
+  }),
 ]);
 export type ActionInput = z.infer<typeof ActionInput>;
 
-/** Fails to compile when an action has no schema or a schema names no action. */
+/** Fails to compile when an action has no schema or a schema names no action (fee_paid is the platform's own, never a request). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const everyActionHasASchema: Same<ActionInput['action'], ActionName> = true;
+const everyActionHasASchema: Same<ActionInput['action'], Exclude<ActionName, 'fee_paid'>> = true;
 void everyActionHasASchema;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

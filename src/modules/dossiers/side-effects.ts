@@ -37,6 +37,8 @@ export async function afterStateChange(
   /** The action's seq in the dossier's log: names the event, so the applicant's inbox holds it once. */
   seq: number,
 ) {
+  // A dossier waiting for its fee at filing has not been sent: nobody, the national portal included, hears of it until it is paid.
+  if (next.status === 'unpaid') return;
   await ctx.jobs.send(
     NATIONAL_SYNC_QUEUE,
     {
@@ -47,6 +49,9 @@ export async function afterStateChange(
       dueDate: next.dueDate,
       // HoSoCoThanhPhanSoHoa: online filings are electronic from the start, only paper is digitised.
       hasDigitisedComponents: row.channel !== 2 && (await hasDigitisedComponents(tx, row.code)),
+      // DuocThanhToanTrucTuyen: "1" when a fee was paid through the national payment platform, "3" for a fee-bearing dossier that was not.
+      paidOnline: next.feePaidOnline ?? false,
+      feeBearing: (next.feePaid ?? 0) > 0 || Boolean(next.feeDue),
       action,
       at: new Date().toISOString(),
     },

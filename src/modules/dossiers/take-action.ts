@@ -17,6 +17,7 @@ import {
   whoActsNext,
   yearsNeeded,
   type ActionName,
+  type FeePaidAction,
   type Refusal,
   type WorkflowStep,
 } from './workflow.ts';
@@ -47,7 +48,7 @@ export async function takeActionTx(
   outer: Ctx,
   tx: Tx,
   row: DossierRow,
-  input: ActionRequest,
+  input: ActionRequest | FeePaidAction,
   principal: Principal,
   now = new Date(Date.now() + outer.config.clockOffsetMs),
 ) {
@@ -80,7 +81,12 @@ export async function takeActionTx(
   // dossier moves past receipt; what may stay on paper is marked so, with the reason.
   if (input.action === 'assign' && PAPER_CHANNELS.has(row.channel)) await assertComponentsDigitised(ctx, row.code, principal);
   if (input.action === 'supplement') data.components = await attachComponents(ctx, tx, row, input.components, principal, { supplemented: true });
-  const columns = { ...(input.action === 'receive' ? { received_at: now } : {}), ...whoActsNext(next, wf) };
+  const columns = {
+    ...(input.action === 'receive' ? { received_at: now } : {}),
+    // Paid at filing: the dossier is sent now, and its filing time is when it was sent.
+    ...(input.action === 'fee_paid' && s.status === 'unpaid' ? { submitted_at: now } : {}),
+    ...whoActsNext(next, wf),
+  };
   const seq = await appendAction(tx, row, next, {
     action: input.action,
     actor: actorOf(principal),

@@ -2,7 +2,19 @@ import type { StaffRole } from '../../platform/auth/roles.ts';
 import type { ErrorCode } from '../../platform/errors.ts';
 import type { WorkingCalendar } from '../calendar/working-calendar.ts';
 import type { ProcedureData } from '../catalog/national-format.ts';
+import type { FeeLine } from '../catalog/compute-fees.ts';
 import type { ActionRequest } from './schemas.ts';
+
+/** What only the platform takes (not an HTTP action): the fee made due is paid. */
+export interface FeePaidAction {
+  action: 'fee_paid';
+  paymentId: string;
+  amount: number;
+  online: boolean;
+  /** The due this payment was for (FeeDue.n): a payment for an older due does not settle a newer one. */
+  due: number;
+  version?: undefined;
+}
 
 /**
  * The one-stop lifecycle as data and pure functions: which actions exist, from which
@@ -11,12 +23,16 @@ import type { ActionRequest } from './schemas.ts';
  * what the actions mean. Nothing here touches the database.
  */
 export const STATUSES = {
+  // Filed online for a procedure that charges at filing, not yet paid: a draft with a code, not
+  // sent to anyone (no queue, no national sync, no time limit) until the fee is paid.
+  unpaid: { national: 1, vi: 'Chờ nộp phí, hồ sơ chưa được gửi', en: 'Awaiting the fee, not yet sent' },
   submitted: { national: 1, vi: 'Mới nộp, chờ tiếp nhận', en: 'Submitted, awaiting receipt' },
   received: { national: 2, vi: 'Đã tiếp nhận, chờ phân công', en: 'Received, awaiting assignment' },
   refused: { national: 3, vi: 'Từ chối tiếp nhận', en: 'Refused' },
   processing: { national: 4, vi: 'Đang xử lý', en: 'Being processed' },
   proposed: { national: 4, vi: 'Chờ phê duyệt', en: 'Awaiting approval' },
   awaiting_supplement: { national: 5, vi: 'Chờ bổ sung hồ sơ', en: 'Awaiting supplement' },
+  awaiting_fee: { national: 6, vi: 'Chờ thực hiện nghĩa vụ tài chính', en: 'Awaiting payment of the fee' },
   withdrawn: { national: 7, vi: 'Đã rút hồ sơ', en: 'Withdrawn' },
   stopped: { national: 8, vi: 'Dừng xử lý', en: 'Processing stopped' },
   approved: { national: 9, vi: 'Đã giải quyết, chờ trả kết quả', en: 'Processed, result to be returned' },
@@ -48,6 +64,21 @@ export interface DossierState {
   processingDays: number;
   /** WORKING_DAY, or DAY for limits in calendar days. */
   processingUnit: 'WORKING_DAY' | 'DAY';
+  /** What the applicant owes now (at filing, or asked for while processing), until it is paid. */
+  feeDue?: FeeDue | null;
+  /** How many fees have been made due: numbers each due, so a payment for an older one is told apart. */
+  feeDues?: number;
+  /** Fees paid so far, in đồng, and whether any was paid through the national payment platform. */
+  feePaid?: number;
+  feePaidOnline?: boolean;
+}
+
+export interface FeeDue {
+  purpose: 'filing' | 'obligation';
+  /** The due's number (state.feeDues when it was made due). */
+  n: number;
+  lines: FeeLine[];
+  total: number;
 }
 
 export const ACTIONS = [
@@ -65,6 +96,8 @@ export const ACTIONS = [
   'stop',
   'withdraw',
   'apologise',
+  'request_fee',
+  'fee_paid',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -83,10 +116,17 @@ export const ACTION_LABELS: Record<ActionName, { vi: string; en: string }> = {
   stop: { vi: 'Dừng xử lý', en: 'Stop processing' },
   withdraw: { vi: 'Rút hồ sơ', en: 'Withdraw' },
   apologise: { vi: 'Xin lỗi, hẹn lại ngày trả', en: 'Apologise and set a new date' },
+  request_fee: { vi: 'Yêu cầu thực hiện nghĩa vụ tài chính', en: 'Request the fee' },
+  fee_paid: { vi: 'Đã nộp phí, lệ phí', en: 'Fee paid' },
 };
 
 /** Who may act: the applicant who owns the dossier, or an official holding a role in a unit. */
-export type Actor = { kind: 'applicant' } | { kind: 'staff'; username: string; roles: { role: StaffRole; unitId: string }[] } | { kind: 'other' };
+export type Actor =
+  | { kind: 'applicant' }
+  | { kind: 'staff'; username: string; roles: { role: StaffRole; unitId: string }[] }
+  // The platform itself, acting on what another system established (a payment settled): never an HTTP caller.
+  | { kind: 'system' }
+  | { kind: 'other' };
 
 /** The standard step keys; a procedure may name its steps anything, these are found by key or position. */
 const STEP_KEYS = { receive: 'receive', assign: 'assign', examine: 'examine', approve: 'approve', return: 'return' } as const;
@@ -140,12 +180,22 @@ export const RULES: Record<ActionName, Rule> = {
     from: ['received', 'processing', 'proposed'],
     who: (a, s, wf) => holdsAnyIn(a, ['unit_leader', 'signing_leader'], s.handlingUnit) || holds(a, step(wf, 'approve').role, step(wf, 'approve').unit),
   },
-  withdraw: { from: ['submitted', 'received', 'processing', 'proposed', 'awaiting_supplement'], who: (a) => a.kind === 'applicant' },
+  withdraw: {
+    from: ['unpaid', 'submitted', 'received', 'processing', 'proposed', 'awaiting_supplement', 'awaiting_fee'],
+    who: (a) => a.kind === 'applicant',
+  },
   apologise: {
     from: ['received', 'processing', 'proposed'],
     who: (a, s, wf) => (a.kind === 'staff' && a.username === s.assignee) || holds(a, step(wf, 'assign').role, s.handlingUnit),
     when: (s) =>
       s.apologised ? { code: 'DUE_DATE_ALREADY_MOVED', vi: 'Chỉ được hẹn lại ngày trả kết quả một lần', en: 'The date may be moved only once' } : null,
+  },
+  // The examining specialist finds what the applicant must pay (national status 6); the clock stops as for a supplement.
+  request_fee: { from: ['processing'], who: (a, s) => a.kind === 'staff' && a.username === s.assignee },
+  fee_paid: {
+    from: ['unpaid', 'awaiting_fee'],
+    who: (a) => a.kind === 'system',
+    when: (s) => (s.feeDue ? null : { code: 'ACTION_NOT_ALLOWED', vi: 'Hồ sơ không có khoản phí nào đang chờ nộp', en: 'Nothing is owed on this dossier' }),
   },
 };
 
@@ -233,7 +283,12 @@ export function yearsNeeded(s: DossierState, today: string, receivedOn: string |
  * (that the assignee is a specialist of the unit, that a unit exists, the supplement's files)
  * are the operation's, after this has allowed the action.
  */
-export function applyAction(s: DossierState, input: ActionRequest, calendar: WorkingCalendar, f: ActionFacts): Transition | { refused: Refusal } {
+export function applyAction(
+  s: DossierState,
+  input: ActionRequest | FeePaidAction,
+  calendar: WorkingCalendar,
+  f: ActionFacts,
+): Transition | { refused: Refusal } {
   const no = refusal(input.action, f.actor, s, f.workflow);
   if (no) return { refused: no };
   const { today, workflow: wf } = f;
@@ -258,27 +313,53 @@ export function applyAction(s: DossierState, input: ActionRequest, calendar: Wor
     case 'request_supplement':
       data.items = input.items;
       next.supplementRequested = true;
-      next.resumeStatus = s.status;
       next.status = 'awaiting_supplement';
-      // Before receipt there is no time limit running, so nothing to pause.
-      if (s.dueDate && f.receivedOn) {
-        next.pausedOn = today;
-        next.usedDays = s.usedDays + calendar.workingDaysBetween(s.pausedOn ?? f.receivedOn, today);
-      }
+      pauseClock(s, next, calendar, f);
       break;
     case 'supplement':
       next.status = s.resumeStatus ?? 'submitted';
-      next.resumeStatus = null;
-      if (s.pausedOn && s.dueDate) {
-        // The time the applicant took does not count: the rest of the limit runs from today.
-        const rest = Math.max(0, s.processingDays - s.usedDays);
-        next.dueDate = calendar.addWorkingDays(today, Math.ceil(rest));
-        next.pausedOn = null;
-        // The new due date accounts for the days used: the limit from today on is what was left.
-        next.usedDays = 0;
-        next.processingDays = rest;
+      resumeClock(s, next, calendar, today);
+      break;
+    case 'request_fee': {
+      const lines: FeeLine[] = input.lines.map((l) => ({ ...l, unitAmount: l.unitAmount ?? (l.quantity ? Math.round(l.amount / l.quantity) : l.amount) }));
+      const total = lines.reduce((n, l) => n + l.amount, 0);
+      if (total <= 0)
+        return { refused: { code: 'VALIDATION_FAILED', vi: 'Tổng số tiền phải lớn hơn 0', en: 'The total must be more than 0', path: 'body.lines' } };
+      const n = (s.feeDues ?? 0) + 1;
+      data.lines = lines;
+      data.total = total;
+      data.note = input.note ?? null;
+      next.feeDues = n;
+      next.feeDue = { purpose: 'obligation', n, lines, total };
+      next.status = 'awaiting_fee';
+      pauseClock(s, next, calendar, f);
+      break;
+    }
+    case 'fee_paid': {
+      const due = s.feeDue!;
+      if (input.due !== due.n || input.amount !== due.total) {
+        return {
+          refused: {
+            code: 'ACTION_NOT_ALLOWED',
+            vi: `Khoản nộp ${input.amount} đồng không khớp khoản phí đang chờ nộp (${due.total} đồng)`,
+            en: `The payment of ${input.amount} VND does not match what is owed (${due.total} VND)`,
+          },
+        };
+      }
+      data.paymentId = input.paymentId;
+      data.amount = input.amount;
+      data.online = input.online;
+      data.purpose = due.purpose;
+      next.feeDue = null;
+      next.feePaid = (s.feePaid ?? 0) + input.amount;
+      next.feePaidOnline = (s.feePaidOnline ?? false) || input.online;
+      if (s.status === 'unpaid') next.status = 'submitted';
+      else {
+        next.status = s.resumeStatus ?? 'processing';
+        resumeClock(s, next, calendar, today);
       }
       break;
+    }
     case 'assign':
     case 'reassign':
       data.assignee = input.assignee;
@@ -369,9 +450,32 @@ export function applyAction(s: DossierState, input: ActionRequest, calendar: Wor
   return { next, data, stepDue };
 }
 
-/** The role and unit that act next, for the work queues; nobody once the dossier is final or with the applicant. */
+/** The clock stops while the applicant owes something (a supplement, a fee); before receipt none is running. */
+function pauseClock(s: DossierState, next: DossierState, calendar: WorkingCalendar, f: ActionFacts) {
+  next.resumeStatus = s.status;
+  if (s.dueDate && f.receivedOn) {
+    next.pausedOn = f.today;
+    next.usedDays = s.usedDays + calendar.workingDaysBetween(s.pausedOn ?? f.receivedOn, f.today);
+  }
+}
+
+/** The time the applicant took does not count: the rest of the limit runs from today. */
+function resumeClock(s: DossierState, next: DossierState, calendar: WorkingCalendar, today: string) {
+  next.resumeStatus = null;
+  if (s.pausedOn && s.dueDate) {
+    const rest = Math.max(0, s.processingDays - s.usedDays);
+    next.dueDate = calendar.addWorkingDays(today, Math.ceil(rest));
+    next.pausedOn = null;
+    // The new due date accounts for the days used: the limit from today on is what was left.
+    next.usedDays = 0;
+    next.processingDays = rest;
+  }
+}
+
+/** The role and unit that act next, for the work queues; nobody once the dossier is final, with the applicant, or not yet sent. */
 export function whoActsNext(s: DossierState, wf: WorkflowStep[]): { step_role: string | null; step_unit: string | null } {
-  if (FINAL.includes(s.status) || s.status === 'awaiting_supplement') return { step_role: null, step_unit: null };
+  if (FINAL.includes(s.status) || s.status === 'awaiting_supplement' || s.status === 'awaiting_fee' || s.status === 'unpaid')
+    return { step_role: null, step_unit: null };
   const st = wf[s.step];
   const inHandlingUnit = s.step === stepIndex(wf, 'assign') || s.step === stepIndex(wf, 'examine');
   return { step_role: st?.role ?? null, step_unit: inHandlingUnit ? s.handlingUnit : (st?.unit ?? null) };

@@ -12,6 +12,7 @@ import {
   type ActionName,
   type Actor,
   type DossierState,
+  type FeePaidAction,
   type Status,
   type Transition,
   type WorkflowStep,
@@ -49,6 +50,7 @@ const PEOPLE = {
   otherSpecialist: staff('chuyenvien.xuatxu', ['specialist', OFFICE], ['specialist', OTHER]),
   signer: staff('ky', ['signing_leader', DEPARTMENT]),
   otherUnitLeader: staff('lanhdao.hcm', ['unit_leader', OTHER]),
+  platform: { kind: 'system' },
 } satisfies Record<string, Actor>;
 type Persona = keyof typeof PEOPLE;
 
@@ -69,8 +71,10 @@ const base: DossierState = {
   processingDays: 10,
   processingUnit: 'WORKING_DAY',
 };
+const FEE_LINE = { code: 'LP-1', name: 'Lệ phí cấp giấy phép', kind: 2 as const, unitAmount: 1_200_000, quantity: 1, reductionPercent: 0, amount: 1_200_000 };
 /** A dossier in each status, as the workflow leaves it: received on Monday 20/04, due 07/05. */
 const IN: Record<Status, DossierState> = {
+  unpaid: { ...base, status: 'unpaid', feeDues: 1, feeDue: { purpose: 'filing', n: 1, lines: [FEE_LINE], total: 1_200_000 } },
   submitted: base,
   received: { ...base, status: 'received', step: 1, dueDate: '2026-05-07' },
   processing: { ...base, status: 'processing', step: 2, dueDate: '2026-05-07', assignee: 'chuyenvien' },
@@ -86,6 +90,18 @@ const IN: Record<Status, DossierState> = {
     resumeStatus: 'processing',
     pausedOn: TODAY,
     usedDays: 3,
+  },
+  awaiting_fee: {
+    ...base,
+    status: 'awaiting_fee',
+    step: 2,
+    dueDate: '2026-05-07',
+    assignee: 'chuyenvien',
+    resumeStatus: 'processing',
+    pausedOn: TODAY,
+    usedDays: 3,
+    feeDues: 1,
+    feeDue: { purpose: 'obligation', n: 1, lines: [FEE_LINE], total: 1_200_000 },
   },
   returned: { ...base, status: 'returned', step: 4, dueDate: '2026-05-07', assignee: 'chuyenvien' },
   refused: { ...base, status: 'refused' },
@@ -104,7 +120,7 @@ const facts = (who: Persona, over: Partial<ActionFacts> = {}): ActionFacts => ({
 });
 
 /** A valid request for each action, so a refusal is for the rules, not the input. */
-const REQUEST: Record<ActionName, ActionRequest> = {
+const REQUEST: Record<ActionName, ActionRequest | FeePaidAction> = {
   receive: { action: 'receive' },
   refuse: { action: 'refuse', reason: 'Hồ sơ không thuộc thẩm quyền' },
   request_supplement: { action: 'request_supplement', items: [{ component: 'Đơn đề nghị', reason: 'Thiếu chữ ký' }] },
@@ -119,6 +135,8 @@ const REQUEST: Record<ActionName, ActionRequest> = {
   stop: { action: 'stop', reason: 'Cơ quan có thẩm quyền yêu cầu dừng', legalBasis: 'Điều 20 Nghị định 61/2018/NĐ-CP' },
   withdraw: { action: 'withdraw' },
   apologise: { action: 'apologise', reason: 'Cần xác minh thêm', newDueDate: '2026-05-20' },
+  request_fee: { action: 'request_fee', lines: [{ code: 'LP-1', name: 'Lệ phí cấp giấy phép', kind: 2, quantity: 1, reductionPercent: 0, amount: 1_200_000 }] },
+  fee_paid: { action: 'fee_paid', paymentId: 'p-1', amount: 1_200_000, online: true, due: 1 },
 };
 
 const apply = (s: DossierState, who: Persona, action: ActionName, over: Partial<ActionFacts> = {}, req = REQUEST[action]) =>
@@ -130,15 +148,17 @@ function allowed(r: Transition | { refused: unknown }): Transition {
 
 /** Who may do what in each status, written out by hand; everything else is refused. */
 const ALLOWED: Partial<Record<Status, Partial<Record<Persona, ActionName[]>>>> = {
+  unpaid: { owner: ['withdraw'], platform: ['fee_paid'] },
   submitted: { receiving: ['receive', 'refuse', 'request_supplement'], owner: ['withdraw'] },
   received: { receiving: ['refuse'], leader: ['assign', 'transfer', 'stop', 'apologise'], signer: ['stop'], owner: ['withdraw'] },
   processing: {
-    specialist: ['request_supplement', 'propose', 'apologise'],
+    specialist: ['request_supplement', 'propose', 'apologise', 'request_fee'],
     leader: ['reassign', 'transfer', 'stop', 'apologise'],
     signer: ['stop'],
     owner: ['withdraw'],
   },
   awaiting_supplement: { owner: ['supplement', 'withdraw'], receiving: ['supplement'] },
+  awaiting_fee: { owner: ['withdraw'], platform: ['fee_paid'] },
   proposed: {
     signer: ['approve', 'send_back', 'stop'],
     leader: ['reassign', 'send_back', 'stop', 'apologise'],
@@ -161,8 +181,10 @@ const FROM: Record<ActionName, Status[]> = {
   approve: ['proposed'],
   return: ['approved'],
   stop: ['received', 'processing', 'proposed'],
-  withdraw: ['submitted', 'received', 'processing', 'proposed', 'awaiting_supplement'],
+  withdraw: ['unpaid', 'submitted', 'received', 'processing', 'proposed', 'awaiting_supplement', 'awaiting_fee'],
   apologise: ['received', 'processing', 'proposed'],
+  request_fee: ['processing'],
+  fee_paid: ['unpaid', 'awaiting_fee'],
 };
 
 describe('every action × person × status', () => {
@@ -276,6 +298,54 @@ describe('what each action does', () => {
     expect(t.next).toEqual({ ...asked, status: 'submitted', resumeStatus: null });
   });
 
+  it('request fee while processing pauses the clock as a supplement does; the payment resumes it with what was left', () => {
+    const asked = allowed(apply(IN.processing, 'specialist', 'request_fee'));
+    expect(asked.next).toEqual({
+      ...IN.processing,
+      status: 'awaiting_fee',
+      resumeStatus: 'processing',
+      pausedOn: TODAY,
+      usedDays: 3,
+      feeDues: 1,
+      feeDue: { purpose: 'obligation', n: 1, lines: [FEE_LINE], total: 1_200_000 },
+    });
+    expect(asked.data).toEqual({ lines: [FEE_LINE], total: 1_200_000, note: null });
+    // Paid Tuesday 05/05: 7 days left, due 14/05 as after a supplement.
+    const paid = allowed(apply(asked.next, 'platform', 'fee_paid', { today: '2026-05-05' }));
+    expect(paid.next).toEqual({
+      ...asked.next,
+      status: 'processing',
+      resumeStatus: null,
+      pausedOn: null,
+      usedDays: 0,
+      processingDays: 7,
+      dueDate: '2026-05-14',
+      feeDue: null,
+      feePaid: 1_200_000,
+      feePaidOnline: true,
+    });
+    expect(paid.data).toEqual({ paymentId: 'p-1', amount: 1_200_000, online: true, purpose: 'obligation' });
+    // A second request is numbered 2: a late payment for the first one does not settle it.
+    const again = allowed(apply(paid.next, 'specialist', 'request_fee', { today: '2026-05-06' }));
+    expect(again.next.feeDue?.n).toBe(2);
+    expect(apply(again.next, 'platform', 'fee_paid')).toEqual({ refused: expect.objectContaining({ code: 'ACTION_NOT_ALLOWED' }) });
+    expect('refused' in apply(again.next, 'platform', 'fee_paid', {}, { ...(REQUEST.fee_paid as FeePaidAction), due: 2 })).toBe(false);
+  });
+
+  it('request fee: a total of nothing is refused', () => {
+    const zero = apply(IN.processing, 'specialist', 'request_fee', {}, { action: 'request_fee', lines: [{ ...FEE_LINE, amount: 0 }] });
+    expect(zero).toEqual({ refused: expect.objectContaining({ code: 'VALIDATION_FAILED', path: 'body.lines' }) });
+  });
+
+  it('a dossier that owes its fee at filing is sent when paid, not before, and only for the amount owed', () => {
+    const paid = allowed(apply(IN.unpaid, 'platform', 'fee_paid', { receivedOn: null }));
+    expect(paid.next).toEqual({ ...IN.unpaid, status: 'submitted', feeDue: null, feePaid: 1_200_000, feePaidOnline: true });
+    const short = apply(IN.unpaid, 'platform', 'fee_paid', { receivedOn: null }, { ...(REQUEST.fee_paid as FeePaidAction), amount: 1_000_000 });
+    expect(short).toEqual({ refused: expect.objectContaining({ code: 'ACTION_NOT_ALLOWED' }) });
+    // Nothing owed: nothing to settle.
+    expect(apply({ ...IN.unpaid, feeDue: null }, 'platform', 'fee_paid')).toEqual({ refused: expect.objectContaining({ code: 'ACTION_NOT_ALLOWED' }) });
+  });
+
   it("return: on time or late against the due date; the method is the applicant's choice unless the official says", () => {
     const onTime = allowed(apply(IN.approved, 'receiving', 'return', { today: '2026-05-07', defaultReturnMethod: 'post' }));
     expect(onTime.next.status).toBe('returned');
@@ -327,7 +397,12 @@ describe('properties of every sequence of actions', () => {
           const before = structuredClone(s);
           const offered = allowedActions(PEOPLE[who], s, WORKFLOW).includes(action);
           // A date far enough ahead for any apology.
-          const req = action === 'apologise' ? { ...REQUEST.apologise, newDueDate: '2027-12-31' } : REQUEST[action];
+          const req =
+            action === 'apologise'
+              ? { ...(REQUEST.apologise as ActionRequest & { action: 'apologise' }), newDueDate: '2027-12-31' }
+              : action === 'fee_paid' && s.feeDue
+                ? { ...(REQUEST.fee_paid as FeePaidAction), amount: s.feeDue.total, due: s.feeDue.n }
+                : REQUEST[action];
           const r = applyAction(Object.freeze(s), req, calendar, facts(who, { today, receivedOn }));
           expect(s).toEqual(before);
           if ('refused' in r) {
@@ -343,9 +418,11 @@ describe('properties of every sequence of actions', () => {
           expect(n.step).toBeLessThan(WORKFLOW.length);
           if (s.supplementRequested) expect(n.supplementRequested).toBe(true);
           if (s.apologised) expect(n.apologised).toBe(true);
-          if (n.status === 'awaiting_supplement') expect(n.resumeStatus).not.toBeNull();
+          if (n.status === 'awaiting_supplement' || n.status === 'awaiting_fee') expect(n.resumeStatus).not.toBeNull();
+          if (n.status === 'awaiting_fee' || n.status === 'unpaid') expect(n.feeDue?.total).toBeGreaterThan(0);
+          else if (!FINAL.includes(n.status)) expect(n.feeDue ?? null).toBeNull();
           // The clock is paused only while the applicant has the dossier (or it ended there).
-          if (n.pausedOn && !FINAL.includes(n.status)) expect(n.status).toBe('awaiting_supplement');
+          if (n.pausedOn && !FINAL.includes(n.status)) expect(['awaiting_supplement', 'awaiting_fee']).toContain(n.status);
           if (receivedOn && n.dueDate && !FINAL.includes(n.status)) expect(n.dueDate > receivedOn).toBe(true);
           s = n;
         }

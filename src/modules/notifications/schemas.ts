@@ -10,6 +10,7 @@ export const NOTIFICATION_EVENTS = [
   'dossier.result_ready',
   'dossier.returned',
   'dossier.stopped',
+  'dossier.fee_requested',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 export const NotificationEvent = z.enum(NOTIFICATION_EVENTS);
@@ -43,11 +44,13 @@ export const NotificationData = z.object({
   resultUrl: z.url({ protocol: /^https?$/, message: bi('Phải là địa chỉ http(s)', 'must be an http(s) URL') }).nullish(),
   /** post: the address the result is sent to. */
   address: z.string().trim().max(500).nullish(),
+  /** dossier.fee_requested: the total owed, in đồng. */
+  amount: z.number().int().min(1).max(999_999_999_999).nullish(),
 });
 export type NotificationData = z.input<typeof NotificationData>;
 
 /** Fields an event cannot be told without (its form in Circular 03/2025 has them). */
-export const REQUIRED_FIELDS: Record<NotificationEvent, ('dueDate' | 'newDueDate' | 'reason' | 'itemsOrReason')[]> = {
+export const REQUIRED_FIELDS: Record<NotificationEvent, ('dueDate' | 'newDueDate' | 'reason' | 'itemsOrReason' | 'amount')[]> = {
   'dossier.received': [],
   'dossier.supplement_requested': ['itemsOrReason'],
   'dossier.refused': ['reason'],
@@ -55,6 +58,7 @@ export const REQUIRED_FIELDS: Record<NotificationEvent, ('dueDate' | 'newDueDate
   'dossier.result_ready': [],
   'dossier.returned': [],
   'dossier.stopped': ['reason'],
+  'dossier.fee_requested': ['amount'],
 };
 
 // Vietnamese mobile numbers are written 0912 345 678, +84 912 345 678 or 84912345678.

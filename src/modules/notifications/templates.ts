@@ -14,6 +14,7 @@ export interface TemplateData {
   delivery?: DeliveryMethod | null;
   resultUrl?: string | null;
   address?: string | null;
+  amount?: number | null;
 }
 
 export interface Rendered {
@@ -47,6 +48,9 @@ export function formatDay(lang: NotificationLang, iso: string): string {
   const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
   return `${d} ${months[m - 1]} ${y}`;
 }
+
+/** An amount in đồng as Vietnamese write it: 1.200.000 đồng. */
+const vnd = (n: number) => `${n.toLocaleString('vi-VN')} đồng`;
 
 type Compose = (d: TemplateData, day: (iso: string) => string) => Message;
 
@@ -145,6 +149,17 @@ const VI: Record<NotificationEvent, Compose> = {
     blocks: [{ p: `Cơ quan thông báo dừng xử lý hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` }, { p: `Lý do: ${d.reason ?? ''}` }],
     short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' bị dừng xử lý.', { before: ' Lý do: ', value: d.reason ?? '', after: '.', priority: WHAT }],
   }),
+  'dossier.fee_requested': (d) => ({
+    subject: `Hồ sơ ${d.dossierCode}: đề nghị thực hiện nghĩa vụ tài chính`,
+    blocks: [
+      { p: `Để tiếp tục giải quyết hồ sơ ${d.dossierCode}, thủ tục “${d.procedureName}”, đề nghị Ông/Bà nộp các khoản phí, lệ phí sau:` },
+      ...(d.items?.length ? [{ list: d.items }] : []),
+      { p: `Tổng số tiền: ${vnd(d.amount ?? 0)}.` },
+      ...(d.reason ? [{ p: `Ghi chú: ${d.reason}` }] : []),
+      { p: 'Ông/Bà có thể thanh toán trực tuyến trên trang hồ sơ hoặc nộp tại bộ phận một cửa. Thời gian chờ nộp không tính vào thời hạn giải quyết.' },
+    ],
+    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ` cần nộp phí, lệ phí ${vnd(d.amount ?? 0)}.`],
+  }),
 };
 
 const EN: Record<NotificationEvent, Compose> = {
@@ -225,6 +240,17 @@ const EN: Record<NotificationEvent, Compose> = {
     subject: `Processing of dossier ${d.dossierCode} stopped`,
     blocks: [{ p: `Processing of your dossier ${d.dossierCode} for the procedure “${d.procedureName}” has been stopped.` }, { p: `Reason: ${d.reason ?? ''}` }],
     short: [`Dossier ${d.dossierCode}`, proc(d), ' stopped.', { before: ' Reason: ', value: d.reason ?? '', after: '.', priority: WHAT }],
+  }),
+  'dossier.fee_requested': (d) => ({
+    subject: `Dossier ${d.dossierCode}: fees to pay`,
+    blocks: [
+      { p: `To continue with your dossier ${d.dossierCode} for the procedure “${d.procedureName}”, please pay the following fees:` },
+      ...(d.items?.length ? [{ list: d.items }] : []),
+      { p: `Total: ${vnd(d.amount ?? 0)}.` },
+      ...(d.reason ? [{ p: `Note: ${d.reason}` }] : []),
+      { p: 'You can pay online on the dossier page or at the one-stop desk. The time until payment does not count against the processing time.' },
+    ],
+    short: [`Dossier ${d.dossierCode}`, proc(d), `: fees of ${vnd(d.amount ?? 0)} to pay.`],
   }),
 };
 

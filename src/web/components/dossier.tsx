@@ -14,6 +14,8 @@ const TAG: Partial<Record<Status, string>> = {
   processing: 'govuk-tag--purple',
   proposed: 'govuk-tag--pink',
   awaiting_supplement: 'govuk-tag--yellow',
+  awaiting_fee: 'govuk-tag--orange',
+  unpaid: 'govuk-tag--grey',
   approved: 'govuk-tag--turquoise',
   returned: 'govuk-tag--green',
   refused: 'govuk-tag--red',

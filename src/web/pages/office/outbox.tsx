@@ -23,6 +23,7 @@ const EVENT: Record<string, [string, string]> = {
   'dossier.result_ready': ['Có kết quả', 'Result ready'],
   'dossier.returned': ['Trả kết quả', 'Result returned'],
   'dossier.stopped': ['Dừng xử lý', 'Processing stopped'],
+  'dossier.fee_requested': ['Đề nghị nộp phí, lệ phí', 'Fees requested'],
 };
 
 const label = (req: FastifyRequest, m: Record<string, string[]>, k: string) => (m[k] ? t(req, m[k][0], m[k][1]) : k);
