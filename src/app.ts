@@ -37,12 +37,19 @@ import { readDemo } from './modules/demo/load-demo-data.ts';
 import { registerVneidSimulator, type SimCitizen } from './simulators/vneid/provider.ts';
 import { currentPrincipal } from './modules/identity/current-principal.ts';
 import { tsaSimulatorModule } from './simulators/tsa/routes.ts';
+import { paymentSimulatorModule } from './simulators/payment/routes.ts';
+import { paymentsPortalModule } from './web/routes/payments-portal.tsx';
+import { paymentsOfficePagesModule } from './web/routes/payments-office.tsx';
+import { receiptVerifyModule } from './web/routes/receipt-verify.tsx';
+import { paymentsModule } from './modules/payments/routes.ts';
+import { ensurePaymentQueues, registerPaymentWorkers } from './modules/payments/payment-jobs.ts';
 
 /** The modules' durable jobs: the platform starts them without knowing the modules. */
 export const JOB_MODULES: readonly JobModule[] = [
   { name: 'notifications', ensureQueues: ensureNotificationQueues, registerWorkers: (ctx) => registerNotificationWorkers(ctx) },
   { name: 'digitisation', ensureQueues: ensureDigitisationQueues, registerWorkers: (ctx) => registerDigitisationWorkers(ctx) },
   { name: 'digitisation-legacy', ensureQueues: ensureLegacyQueues, registerWorkers: registerLegacyWorkers },
+  { name: 'payments', ensureQueues: ensurePaymentQueues, registerWorkers: registerPaymentWorkers },
 ];
 
 /** The application's context: the platform's, with the modules' job queues and workers. */
@@ -70,13 +77,17 @@ export async function buildApp(ctx: Ctx) {
       digitisationScansModule,
       digitisationItemsModule,
       digitisationLegacyModule,
+      paymentsModule,
       tsaSimulatorModule,
+      paymentSimulatorModule,
       // Pages: src/web owns every page route and calls the modules' operations.
       citizenNotificationsModule,
       dossierPortalModule,
+      paymentsPortalModule,
       dossierOfficeModule,
       resultVerifyModule,
       resultPagesModule,
+      receiptVerifyModule,
       resultDraftPagesModule,
       calendarPagesModule,
       outboxPagesModule,
@@ -84,6 +95,7 @@ export async function buildApp(ctx: Ctx) {
       officeProceduresModule,
       digitisationCampaignPagesModule,
       digitisationPagesModule,
+      paymentsOfficePagesModule,
       webModule,
     ],
     {

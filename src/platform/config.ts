@@ -40,6 +40,15 @@ const EnvSchema = z
     AUDIT_SECRET: secret,
     SSO_SIMULATOR: z.enum(['on', 'off']).optional(),
     TSA_URL: optionalUrl,
+    PAYMENT_URL: optionalUrl,
+    PAYMENT_PARTNER_CODE: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,50}$/, 'must be the partner code the payment platform issued (letters, digits, _ . -; at most 50)')
+      .optional(),
+    PAYMENT_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+    PAYMENT_PENDING_QUERY_AFTER_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0).max(86_400).default(300),
+    PAYMENT_EXPIRES_AFTER_MINUTES: z.coerce.number({ message: 'must be a number' }).gt(0, 'must be more than 0').max(10_080).default(30),
     SIGNING_P12_DIR: z.string().trim().min(1).optional(),
     SIGNING_P12_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     SMTP_URL: z
@@ -78,6 +87,11 @@ const EnvSchema = z
     }
     if (env.SIGNING_P12_DIR && !env.SIGNING_P12_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['SIGNING_P12_PASSWORD'], message: 'SIGNING_P12_DIR is set: SIGNING_P12_PASSWORD is required' });
+    }
+    if (env.PAYMENT_URL) {
+      for (const k of ['PAYMENT_PARTNER_CODE', 'PAYMENT_SECRET'] as const) {
+        if (!env[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'PAYMENT_URL is set: PAYMENT_PARTNER_CODE and PAYMENT_SECRET are required' });
+      }
     }
     if (env.CONGSO_MODE === 'production' && env.CLOCK_OFFSET_MS !== 0) {
       ctx.addIssue({ code: 'custom', path: ['CLOCK_OFFSET_MS'], message: 'is for tests only: refused in production mode' });
@@ -121,6 +135,13 @@ export interface Config {
    * issuing unit's seal, all under one password. Absent in demo mode: test keys are made.
    */
   signingP12?: { dir: string; password: string };
+  /**
+   * The national payment platform (INTEGRATIONS §2; src/modules/payments/gateway). The demo
+   * defaults to its own simulator at `${publicUrl}/simulators/payment`, partner code
+   * `CONGSO-DEMO` and a generated secret; absent (production without PAYMENT_URL) means
+   * online payment is unavailable, and the pages and API say so.
+   */
+  payment?: PaymentConfig;
   http: {
     /**
      * The load balancers whose X-Forwarded-For is believed; none by default, because a
@@ -150,6 +171,26 @@ export interface Config {
    */
   clockOffsetMs: number;
 }
+
+export interface PaymentConfig {
+  /** The platform's base URL; each message is POSTed to a path under it. */
+  url: string;
+  /** MaDoiTac: our partner code with the platform. */
+  partnerCode: string;
+  /** The key the platform issued: the last field of every MaXacThuc. */
+  secret: string;
+  /** Where the platform sends the payer's browser back (`${publicUrl}/thanh-toan/ket-qua`). */
+  returnUrl: string;
+  /** Where the platform POSTs its CONFIRM (`${publicUrl}/api/v1/payments/callback`). */
+  callbackUrl: string;
+  /** PAYMENT_PENDING_QUERY_AFTER_SECONDS (default 300): a payment still pending this long is asked about (QUERY) by the job. */
+  pendingQueryAfterSeconds: number;
+  /** PAYMENT_EXPIRES_AFTER_MINUTES (default 30): a payment still pending this long after it started is expired. */
+  expiresAfterMinutes: number;
+}
+
+/** The demo's partner code with its own payment simulator. */
+export const DEMO_PAYMENT_PARTNER_CODE = 'CONGSO-DEMO';
 
 function isIpOrCidr(v: string): boolean {
   const [addr, bits, extra] = v.split('/');
@@ -216,6 +257,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     tsaUrl: e.TSA_URL ?? (e.CONGSO_MODE === 'demo' ? `${publicUrl}/tsa` : undefined),
     signingP12: e.SIGNING_P12_DIR ? { dir: e.SIGNING_P12_DIR, password: e.SIGNING_P12_PASSWORD ?? '' } : undefined,
+    payment:
+      e.PAYMENT_URL || e.CONGSO_MODE === 'demo'
+        ? {
+            url: e.PAYMENT_URL ?? `${publicUrl}/simulators/payment`,
+            partnerCode: e.PAYMENT_PARTNER_CODE ?? DEMO_PAYMENT_PARTNER_CODE,
+            // A secrets file written before payments existed has no payment key: derive one from the token secret (as the audit key is).
+            secret: e.PAYMENT_SECRET ?? demoSecrets!.payment ?? createHmac('sha256', tokenSecret).update('payment-simulator').digest('base64url'),
+            returnUrl: `${publicUrl}/thanh-toan/ket-qua`,
+            callbackUrl: `${publicUrl}/api/v1/payments/callback`,
+            pendingQueryAfterSeconds: e.PAYMENT_PENDING_QUERY_AFTER_SECONDS,
+            expiresAfterMinutes: e.PAYMENT_EXPIRES_AFTER_MINUTES,
+          }
+        : undefined,
     http: {
       trustedProxies: e.TRUSTED_PROXIES ? e.TRUSTED_PROXIES.split(',').map((x) => x.trim()) : [],
       secureCookies: e.CONGSO_MODE === 'production' || publicUrl.startsWith('https:'),
@@ -234,6 +288,8 @@ interface DemoSecrets {
   token: string;
   oidcClient: string;
   serviceAccount: string;
+  /** The payment simulator's key (absent from files written before payments existed). */
+  payment?: string;
 }
 
 /** Demo mode keeps generated secrets in DATA_DIR so sessions and tokens survive a restart. */
@@ -242,7 +298,7 @@ export function demoSecretsIn(dataDir: string): DemoSecrets {
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoSecrets;
   mkdirSync(dataDir, { recursive: true });
   const gen = () => randomBytes(32).toString('base64url');
-  const s: DemoSecrets = { session: gen(), token: gen(), oidcClient: gen(), serviceAccount: gen() };
+  const s: DemoSecrets = { session: gen(), token: gen(), oidcClient: gen(), serviceAccount: gen(), payment: gen() };
   writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
   return s;
 }

@@ -135,6 +135,17 @@ export const ERROR_CODES = {
     status: 409,
     about: 'Paper components are not digitised yet (scanned and confirmed) or marked not required; details name each one',
   },
+  // Payments
+  /** Nothing is owed on the dossier now (paid already, or no fee is due): there is nothing to pay. */
+  NO_FEE_DUE: { status: 409, about: 'Nothing is owed on this dossier now: no fee is due, or it is paid' },
+  /** The national payment platform cannot be reached or answered with an error; nothing was charged, retry later. */
+  PAYMENT_PLATFORM_UNAVAILABLE: { status: 503, about: 'The payment platform cannot be reached or refused the request; nothing was charged, retry later' },
+  /** A message said to come from the payment platform fails its check (MaXacThuc, partner code, fields); it changed nothing and is audited. */
+  PAYMENT_MESSAGE_FORGED: { status: 400, about: 'A payment message fails its integrity check (hash, partner or fields); nothing changed, it is audited' },
+  /** A confirmation names an amount other than the one we asked for; the payment is not settled and is audited. */
+  PAYMENT_AMOUNT_MISMATCH: { status: 409, about: 'The payment confirmation names another amount than the one asked for; not settled, audited' },
+  /** The payment is not in a state that allows this (refund of an unpaid payment, more than was paid). */
+  PAYMENT_STATE_CONFLICT: { status: 409, about: 'The payment is not in a state that allows this (a refund of an unpaid payment, or of more than was paid)' },
 } as const satisfies Record<string, { status: number; about: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -67,6 +67,22 @@ const PROBES: Record<string, Probe> = {
   // The world's dossiers were filed online: 409 (nothing to exempt) for whoever sees the dossier, 404 for the others.
   'POST /api/v1/dossiers/:code/digitisation/exemptions': { body: () => ({ componentCode: 'T-01', reason: 'Kiểm thử phân quyền' }) },
   'POST /can-bo/ho-so/:code/khong-can-so-hoa': { body: () => ({ componentCode: 'T-01', reason: 'Kiểm thử phân quyền' }) },
+  // The world's fees are paid: collecting again is 409 (nothing owed) for the desk that sees the dossier, 404 for the others.
+  'POST /api/v1/dossiers/:code/counter-payments': { body: () => ({ method: 'cash', amount: 100_000, dueSeq: 1 }) },
+  'POST /can-bo/ho-so/:code/thu-phi': { body: () => ({ method: 'cash', amount: '100000', dueSeq: '1' }) },
+  // More than was paid: refused (409) once the payment is found, so nothing is refunded; 404 for another unit's payment.
+  'POST /api/v1/payments/:id/refunds': { body: () => ({ amount: 999_999_999_999, note: 'Kiểm thử phân quyền' }) },
+  'POST /can-bo/ho-so/:code/hoan-tra': { body: (s) => ({ payment: s.payment, amount: '999999999999', note: 'Kiểm thử phân quyền' }) },
+  // The world's mismatches are resolved already: 409 (the note stands) for the unit's finance officers, 404 for the others.
+  'POST /api/v1/payments/reconciliation/items/:id/resolve': { body: () => ({ note: 'Kiểm thử phân quyền' }) },
+  'POST /can-bo/thanh-toan/doi-soat/chenh-lech/:id': { body: () => ({ note: 'Kiểm thử phân quyền', day: w.day }) },
+  // The day the world paid and reconciled: the lists have something of each side to show, or to leak.
+  'GET /api/v1/payments/ledger': { query: () => ({ from: w.day, to: w.day }) },
+  'GET /can-bo/thanh-toan': { query: () => ({ from: w.day, to: w.day }) },
+  'GET /can-bo/thanh-toan/bieu-do.svg': { query: () => ({ from: w.day, to: w.day }) },
+  'GET /can-bo/thanh-toan/so-thu.xlsx': { query: () => ({ from: w.day, to: w.day }) },
+  'GET /api/v1/payments/reconciliation': { query: () => ({ day: w.day }) },
+  'GET /can-bo/thanh-toan/doi-soat': { query: () => ({ day: w.day }) },
 };
 
 let t: TestApp;
@@ -228,7 +244,16 @@ describe('authorisation matrix', () => {
           }
           if (personal && listed && !seesAllUnits) {
             // A list limited to the caller's own shows nothing of the other side, not even its codes.
-            const leaked = mentions(r, [...w.other.secrets, w.other.dossier, w.other.result, w.other.item, w.other.legacyBatch]);
+            const leaked = mentions(r, [
+              ...w.other.secrets,
+              w.other.dossier,
+              w.other.result,
+              w.other.item,
+              w.other.legacyBatch,
+              w.other.payment,
+              w.other.reference,
+              w.other.mismatch,
+            ]);
             if (leaked.length) fail(`lists the other side's ${rule.own}: ${leaked.join(', ')}`);
           }
           if (r.status === 401 || r.status === 403) fail('allowed caller refused');
@@ -244,7 +269,7 @@ describe('authorisation matrix', () => {
     expect(failures, failures.join('\n')).toEqual([]);
   }, 600_000);
 
-  it("objects named in request bodies: someone else's upload, dossier, result, scan or unit is refused and nothing changes", async () => {
+  it("objects named in request bodies: someone else's upload, dossier, result, scan, unit or payment is refused and nothing changes", async () => {
     const o = w.other;
     const tk = (c: Caller) => w.tokens.get(c)!;
     const json = (method: string, url: string, caller: Caller, body: unknown) =>
@@ -367,6 +392,12 @@ describe('authorisation matrix', () => {
         run: () => scanForm('clerk', { purpose: 'legacy_result', unitId: UNIT_Y }),
         refused: (r) => r.status === 404,
       },
+      {
+        // The page names a dossier in its path and the payment in its form: the payment's unit is what decides.
+        name: "a finance officer refunds, from their own unit's dossier page, another unit's payment",
+        run: () => urlencoded(`/can-bo/ho-so/${w.own.dossier}/hoan-tra`, 'finance_officer', { payment: o.payment, amount: '1000', note: 'Hoàn trả thử' }),
+        refused: (r) => r.status === 404,
+      },
     ];
     const state = async () =>
       JSON.stringify(
@@ -387,6 +418,7 @@ describe('authorisation matrix', () => {
           t.ctx.database.db.selectFrom('digitised_items').select(['code', 'scan_id', 'metadata']).orderBy('code').execute(),
           t.ctx.database.db.selectFrom('digitisation_exemptions').select(['dossier_code', 'component_code']).orderBy('dossier_code').execute(),
           t.ctx.database.db.selectFrom('legacy_batches').select(['id', 'unit_id']).orderBy('id').execute(),
+          t.ctx.database.db.selectFrom('payments').select(['id', 'state', 'refunded', 'refund_due']).orderBy('id').execute(),
         ]),
       );
     await w.resetDrafts();

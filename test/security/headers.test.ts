@@ -65,8 +65,12 @@ function callerFor(r: RouteEntry): Caller | null {
 /** Routes that cannot answer a plain GET with a page; their error answer is checked all the same. */
 const REFUSE_PLAIN_GET: Record<string, string> = { '/dang-nhap/vneid/callback': 'the OIDC callback without its state and code is refused' };
 
-/** Requests that are not routes but that pages end in: not found, a malformed path, an overlong parameter. */
-const ERROR_URLS = ['/khong-co-trang-nay', '/thu-tuc/%FF%FE', `/thu-tuc/${'A'.repeat(300)}`, '/ho-so-cua-toi/KHONG-CO'];
+/**
+ * Requests that end in an error page: no such route, a malformed path, an overlong parameter, an
+ * object that does not exist, and the payment platform simulator's page for a token it never
+ * issued (its own 404 page; the world's real token is checked with the routes above).
+ */
+const ERROR_URLS = ['/khong-co-trang-nay', '/thu-tuc/%FF%FE', `/thu-tuc/${'A'.repeat(300)}`, '/ho-so-cua-toi/KHONG-CO', '/simulators/payment/pay/khong-co'];
 
 describe('security headers', () => {
   it('every page (public, and protected ones as an allowed role) carries CSP, nosniff, no framing, a referrer policy, and no HSTS in demo mode', async () => {

@@ -9,9 +9,10 @@ import type { Grant, StaffRole } from '../../src/platform/auth/roles.ts';
  *
  * Roles (BRIEF §1): receiving officers receive and return at the one-stop counter, specialists
  * examine and draft, unit leaders assign, signing leaders approve and sign, clerks register,
- * auditors read, administrators administer; citizens reach only what is theirs; integrating
+ * auditors read, administrators administer, finance officers keep their units' fees (ledger,
+ * reconciliation, refunds); citizens reach only what is theirs; integrating
  * systems hold service scopes. The table is the app as the tests start it (demo mode, so the
- * VNeID and TSA simulators are mounted).
+ * VNeID, TSA and payment platform simulators are mounted).
  */
 
 /** Who may call: `public`, or any of these grants (`staff` = any official, whatever the role). */
@@ -231,7 +232,8 @@ export const POLICY: Record<string, Rule> = {
   'GET /can-bo': { who: ['staff'], own: 'dossier' },
   'GET /can-bo/danh-gia': { who: RATINGS, own: 'unit' },
   'GET /can-bo/ho-so': { who: READ_DOSSIERS, own: 'dossier' },
-  'GET /can-bo/ho-so/:code': { who: READ_DOSSIERS, own: 'dossier' },
+  // Finance officers open a dossier from the ledger (its payments, a refund to record).
+  'GET /can-bo/ho-so/:code': { who: [...READ_DOSSIERS, 'finance_officer'], own: 'dossier' },
   'GET /can-bo/ho-so/:code/bieu-mau/:form': { who: READ_DOSSIERS, own: 'dossier' },
   'POST /can-bo/ho-so/:code/chung-thuc': { who: ['receiving_officer'], own: 'dossier' },
   'GET /can-bo/ho-so/:code/ket-qua': { who: READ_DOSSIERS, own: 'dossier' },
@@ -297,6 +299,49 @@ export const POLICY: Record<string, Rule> = {
   'GET /can-bo/so-hoa/tim-kiem': { who: READ_DOSSIERS, own: 'digitisedItem' },
   'POST /can-bo/ho-so/:code/khong-can-so-hoa': { who: ['receiving_officer', 'clerk'], own: 'dossier' },
 
+  // ── Payments (issue 14): fees paid online or at the desk, receipts, ledger, reconciliation ──
+  // The applicant pays online; officials collect at the desk instead.
+  'POST /api/v1/dossiers/:code/payments': { who: ['citizen'], own: 'dossier' },
+  // A dossier's payments and receipts: its applicant, and the officials who see the dossier (finance officers of its unit too).
+  'GET /api/v1/dossiers/:code/payments': { who: ['citizen', ...READ_DOSSIERS, 'finance_officer'], own: 'dossier' },
+  // The desk that received the dossier collects at the counter.
+  'POST /api/v1/dossiers/:code/counter-payments': { who: ['receiving_officer'], own: 'dossier' },
+  // The payment platform's server-to-server CONFIRM: anyone can reach it; the MaXacThuc decides.
+  'POST /api/v1/payments/callback': { who: 'public' },
+  // A payment is reached through its dossier: its applicant, and the officials who see that dossier.
+  'GET /api/v1/payments/:id': { who: ['citizen', ...READ_DOSSIERS, 'finance_officer'], own: 'dossier' },
+  'GET /api/v1/payments/:id/receipt': { who: ['citizen', ...READ_DOSSIERS, 'finance_officer'], own: 'dossier' },
+  // The receipts of what the citizen paid: their part of the e-data repository.
+  'GET /api/v1/repository/receipts': { who: ['citizen'], own: 'dossier' },
+  // Refunds are the finance officer's of the payment's unit.
+  'POST /api/v1/payments/:id/refunds': { who: ['finance_officer'], own: 'dossier' },
+  // A unit's ledger (`?unit=`): its finance officers and its leaders, and those of the units above.
+  'GET /api/v1/payments/ledger': { who: ['finance_officer', 'unit_leader'], own: 'unit' },
+  // Reconciliation: finance officers run a day and resolve the mismatches of their units (a line we have no payment for is every finance officer's).
+  'POST /api/v1/payments/reconciliation/runs': { who: ['finance_officer'] },
+  'GET /api/v1/payments/reconciliation': { who: ['finance_officer'], own: 'unit' },
+  'POST /api/v1/payments/reconciliation/items/:id/resolve': { who: ['finance_officer'], own: 'unit' },
+
+  // ── Payment pages (issue 14) ───────────────────────────────────────────────────────────────
+  // "Thanh toán trực tuyến" on the applicant's dossier page: only the applicant pays online.
+  'POST /ho-so-cua-toi/:code/thanh-toan': { who: ['citizen'], own: 'dossier' },
+  // Where the platform sends the payer's browser back: the signed message decides, not a session
+  // (which may have ended at the bank); only the signed-in payer sees more than the state.
+  'GET /thanh-toan/ket-qua': { who: 'public' },
+  // A receipt's QR code: whoever is shown the receipt checks it (unit, amount, dossier), nothing that names the payer.
+  'GET /bien-lai/:id': { who: 'public', publicView: 'dossier' },
+  // The desk that received the dossier collects at the counter; finance officers of its unit record refunds.
+  'POST /can-bo/ho-so/:code/thu-phi': { who: ['receiving_officer'], own: 'dossier' },
+  'POST /can-bo/ho-so/:code/hoan-tra': { who: ['finance_officer'], own: 'dossier' },
+  // A unit's ledger (`?unit=`), its chart and its workbook: the unit's finance officers and leaders, and those of the units above.
+  'GET /can-bo/thanh-toan': { who: ['finance_officer', 'unit_leader'], own: 'unit' },
+  'GET /can-bo/thanh-toan/bieu-do.svg': { who: ['finance_officer', 'unit_leader'], own: 'unit' },
+  'GET /can-bo/thanh-toan/so-thu.xlsx': { who: ['finance_officer', 'unit_leader'], own: 'unit' },
+  // Reconciliation: finance officers see their units' mismatches, run a day and resolve what is theirs.
+  'GET /can-bo/thanh-toan/doi-soat': { who: ['finance_officer'], own: 'unit' },
+  'POST /can-bo/thanh-toan/doi-soat': { who: ['finance_officer'] },
+  'POST /can-bo/thanh-toan/doi-soat/chenh-lech/:id': { who: ['finance_officer'], own: 'unit' },
+
   // ── Simulators (demo mode only: stand-ins for systems outside the app) ─────────────────────
   // The VNeID stand-in: an identity provider's endpoints (authorize, token, userinfo, JWKS, its
   // sign-in pages) are public by nature; every method is handed to the OIDC library.
@@ -314,6 +359,18 @@ export const POLICY: Record<string, Rule> = {
   'OPTIONS /sso/*': { who: 'public' },
   // The time-stamping authority answers anyone, as a real TSA does.
   'POST /tsa': { who: 'public' },
+  // The national payment platform's stand-in: its message endpoints (INIT, QUERY, GET_BILL, the
+  // statement) check the partner's MaXacThuc as the platform does; its pay page is the payer's
+  // bank; faults and transactions are the demo's and the tests' window on it.
+  'POST /simulators/payment/init': { who: 'public' },
+  'POST /simulators/payment/query': { who: 'public' },
+  'POST /simulators/payment/get-bill': { who: 'public' },
+  'POST /simulators/payment/statement': { who: 'public' },
+  'GET /simulators/payment/style.css': { who: 'public' },
+  'GET /simulators/payment/pay/:token': { who: 'public' },
+  'POST /simulators/payment/pay/:token': { who: 'public' },
+  'POST /simulators/payment/faults': { who: 'public' },
+  'GET /simulators/payment/transactions/:reference': { who: 'public' },
 };
 
 const show = (w: Who) => (w === 'public' ? 'public' : `[${[...w].sort().join(', ')}]`);

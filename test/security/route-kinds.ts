@@ -29,6 +29,10 @@ export const KINDS = {
   scan: { object: 'scan', value: (s) => s.scan },
   digitisedItem: { object: 'digitisedItem', value: (s) => s.item },
   legacyBatch: { object: 'legacyBatch', value: (s) => s.legacyBatch },
+  // A payment is reached through its dossier: the applicant who paid, and the officials who see that dossier.
+  payment: { object: 'dossier', value: (s) => s.payment },
+  // A reconciliation mismatch belongs to the unit of the payment it is about.
+  mismatch: { object: 'unit', value: (s) => s.mismatch },
   form: { object: null, value: () => '01', why: 'a form number; the dossier beside it is the object' },
   scanPage: { object: null, value: () => '1', why: 'a page number; the scan beside it is the object' },
   procedure: { object: null, value: (s) => s.procedure, why: 'the procedure catalogue is public' },
@@ -36,6 +40,12 @@ export const KINDS = {
   year: { object: null, value: () => '2099', why: 'the working calendar is national' },
   share: { object: null, value: (s) => s.shareToken, why: 'a share link is a signed capability: whoever holds it may open it' },
   sso: { object: null, value: () => 'x', why: "the VNeID simulator's own endpoints (demo only)" },
+  payToken: { object: null, value: (s) => s.payToken, why: "the payment platform simulator's pay page (demo only): the platform's, not ours" },
+  payReference: {
+    object: null,
+    value: (s) => s.reference,
+    why: "what the payment platform simulator holds of a payment (demo only): the platform's, not ours",
+  },
 } satisfies Record<string, Kind>;
 export type KindName = keyof typeof KINDS;
 
@@ -68,6 +78,12 @@ export const PARAM_RULES: { url: RegExp; param: string; kind: KindName }[] = [
   { url: /^\/can-bo\/so-hoa\/tai-lieu\/:code$/, param: 'code', kind: 'digitisedItem' },
   { url: /^\/(api\/v1\/digitisation\/legacy-batches|can-bo\/so-hoa\/ket-qua-cu)\/:id$/, param: 'id', kind: 'legacyBatch' },
   { url: /^\/sso\/\*$/, param: '*', kind: 'sso' },
+  { url: /^\/api\/v1\/payments\/:id(\/|$)/, param: 'id', kind: 'payment' },
+  // The receipt's QR code names its payment (`/bien-lai/{id}`): a public check, showing nothing of the payer.
+  { url: /^\/bien-lai\/:id$/, param: 'id', kind: 'payment' },
+  { url: /^\/(api\/v1\/payments\/reconciliation\/items|can-bo\/thanh-toan\/doi-soat\/chenh-lech)\/:id(\/|$)/, param: 'id', kind: 'mismatch' },
+  { url: /^\/simulators\/payment\/pay\/:token$/, param: 'token', kind: 'payToken' },
+  { url: /^\/simulators\/payment\/transactions\/:reference$/, param: 'reference', kind: 'payReference' },
 ];
 
 /** Objects named in the query string rather than the path. */
@@ -75,6 +91,9 @@ export const QUERY_RULES: { url: RegExp; query: string; kind: KindName }[] = [
   { url: /^\/nop-ho-so\/:code\/da-nop$/, query: 'ma', kind: 'dossier' },
   // The scanning page starts in a dossier (`?hoSo=`); its form posts the same field to the same address.
   { url: /^\/can-bo\/so-hoa\/quet$/, query: 'hoSo', kind: 'dossier' },
+  // A unit's ledger (`?unit=`), and its chart and workbook.
+  { url: /^\/api\/v1\/payments\/ledger$/, query: 'unit', kind: 'unit' },
+  { url: /^\/can-bo\/thanh-toan(\/bieu-do\.svg|\/so-thu\.xlsx)?$/, query: 'unit', kind: 'unit' },
 ];
 
 /** The route's parameters, in order: `:name` segments and a trailing `*`. */

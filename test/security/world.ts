@@ -6,15 +6,21 @@ import { createScan } from '../../src/modules/digitisation/create-scan.ts';
 import { recordDigitisedItem } from '../../src/modules/digitisation/record-digitised-item.ts';
 import { importLegacyResults } from '../../src/modules/digitisation/import-legacy-results.ts';
 import { makePng } from '../../src/platform/blobs/testing/fixtures.ts';
+import { vietnamDay } from '../../src/platform/i18n/index.ts';
+import { payAt } from '../../src/modules/payments/testing/fixtures.ts';
 import { api, issueToken, type TestApp } from '../helpers.ts';
 import { TEST_PROCEDURE, uploadPdf } from '../dossier-fixtures.ts';
 
 /**
  * The objects the security tests act on: two "sides", each a procedure whose every step is
  * in one unit, a citizen who filed a dossier there (with an uploaded file), the dossier
- * walked to a signed and returned result, a share link, a notification, a filing draft, a scan
- * of the dossier's paper component T-01 made into a digitised item (held by the citizen), and a
- * batch of old results imported by the unit's clerk (one result of the citizen's, its scan not yet read).
+ * walked to a signed and returned result (on the way, the specialist requested its lệ phí and
+ * the citizen paid it online through the payment platform's simulator: a settled payment with
+ * its receipt), a share link, a notification, a filing draft, a scan of the dossier's paper
+ * component T-01 made into a digitised item (held by the citizen), a batch of old results
+ * imported by the unit's clerk (one result of the citizen's, its scan not yet read), and a
+ * reconciliation mismatch about the side's payment (the statement planted with another amount),
+ * resolved by a finance officer of the unit.
  * `own` is in unit X (000.05.01.G12) and belongs to citizen A; `other` is in unit Y
  * (000.05.02.G12) and belongs to citizen B. The principals under test are citizen A and
  * officials of unit X: `own` is theirs, `other` is not.
@@ -38,6 +44,14 @@ export interface Side {
   item: string;
   /** An import batch of old results, the unit's. */
   legacyBatch: string;
+  /** The dossier's settled online payment (its id), with its receipt. */
+  payment: string;
+  /** That payment's MaThamChieu, as the payment platform knows it. */
+  reference: string;
+  /** The token of that payment's page on the payment platform's simulator. */
+  payToken: string;
+  /** A reconciliation mismatch about that payment: the unit's, already resolved. */
+  mismatch: string;
   /** Real demo specialist assigned to the dossier (and the staff record :username routes use). */
   specialist: string;
   /** Text that only this side's owner and officials may ever see: personal data and form answers. */
@@ -58,6 +72,8 @@ export interface World {
   principals: Map<Caller, Principal | null>;
   /** Re-creates both citizens' drafts as the world made them (draft routes may change them). */
   resetDrafts(): Promise<void>;
+  /** The Vietnam day the payments were made and reconciled (YYYY-MM-DD). */
+  day: string;
 }
 
 export const procedureFor = (code: string, unit: string, name: string) => ({
@@ -164,6 +180,7 @@ async function buildSide(
   };
   await act(staff.receiving, { action: 'receive' });
   await act(staff.leader, { action: 'assign', assignee: sp.username });
+  const { payment, reference, payToken } = await payFee(t, code, citizenToken, (body) => act(staff.specialist, body), side);
   must(
     `${side} result draft`,
     await api(t, 'PUT', `/api/v1/dossiers/${code}/result-draft`, {
@@ -198,11 +215,83 @@ async function buildSide(
     scan,
     item,
     legacyBatch,
+    payment,
+    reference,
+    payToken,
+    mismatch: '', // set by buildWorld, once both sides have paid
     specialist: specialistName,
     staff,
     secrets: [`${tag}secretname`, `${tag}secretform`, `${tag}secretaddress`, `${tag}secretmail`, `${tag}secretdraft`, `${tag}secretscan`, citizen.identifier!],
     draftSecret: `${tag}secretdraftform`,
   };
+}
+
+/**
+ * The procedure's lệ phí is due on request: the assigned specialist requests it, the applicant
+ * starts paying online and pays on the payment platform's page (the simulator, mounted in demo
+ * mode), which confirms to our callback before sending the browser back; the dossier resumes.
+ */
+async function payFee(
+  t: TestApp,
+  code: string,
+  citizenToken: string,
+  specialistActs: (body: Record<string, unknown>) => Promise<unknown>,
+  side: string,
+): Promise<{ payment: string; reference: string; payToken: string }> {
+  await specialistActs({ action: 'request_fee', lines: [{ name: 'Lệ phí cấp giấy xác nhận', amount: 100_000 }], note: 'Thông tư 85/2019/TT-BTC' });
+  const started = must(
+    `${side} start payment`,
+    await api<{ paymentId: string; redirectUrl: string }>(t, 'POST', `/api/v1/dossiers/${code}/payments`, { token: citizenToken, body: {} }),
+    [201],
+  ).body;
+  const back = await payAt(started.redirectUrl);
+  if (back.status !== 303) throw new Error(`${side} pay: the platform's page answered ${back.status}`);
+  const paid = must(
+    `${side} payment`,
+    await api<{ state: string; reference: string; receipt: unknown }>(t, 'GET', `/api/v1/payments/${started.paymentId}`, { token: citizenToken }),
+  ).body;
+  if (paid.state !== 'success' || !paid.receipt) throw new Error(`${side} payment not settled with a receipt: ${JSON.stringify(paid)}`);
+  return { payment: started.paymentId, reference: paid.reference, payToken: new URL(started.redirectUrl).pathname.split('/').pop()! };
+}
+
+/**
+ * The platform's statement of the day is planted with another amount for each side's payment, a
+ * finance officer reconciles the day (one run, every unit's mismatches recorded), and each
+ * unit's finance officer resolves the mismatch about their unit's payment. The plants are then
+ * cleared, so later runs see the statement as it was paid.
+ */
+async function reconcile(t: TestApp, sides: Side[], days: string[]): Promise<void> {
+  const faults = (body: Record<string, unknown>) =>
+    fetch(`${t.base}/simulators/payment/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+      async (r) => {
+        if (r.status !== 200) throw new Error(`simulator faults: ${r.status} ${await r.text()}`);
+      },
+    );
+  for (const s of sides) await faults({ plant: { kind: 'change_amount', reference: s.reference, amount: 100_001 } });
+  const finance = async (unit: string) => issueToken(t.ctx, staffPrincipal('finance_officer', unit));
+  for (const day of days)
+    must('reconcile', await api(t, 'POST', '/api/v1/payments/reconciliation/runs', { token: await finance(sides[0].unit), body: { day } }), [201]);
+  await faults({ reset: true });
+  for (const s of sides) {
+    const token = await finance(s.unit);
+    const views = [];
+    for (const day of days)
+      views.push(
+        must(
+          `${s.unit} reconciliation`,
+          await api<{ runs: { items: { id: string; reference: string; unitId: string | null }[] }[] }>(t, 'GET', `/api/v1/payments/reconciliation?day=${day}`, {
+            token,
+          }),
+        ).body,
+      );
+    const item = views.flatMap((v) => v.runs.flatMap((r) => r.items)).find((i) => i.reference === s.reference && i.unitId === s.unit);
+    if (!item) throw new Error(`${s.unit}: no mismatch about ${s.reference}: ${JSON.stringify(views)}`);
+    must(
+      `${s.unit} resolve`,
+      await api(t, 'POST', `/api/v1/payments/reconciliation/items/${item.id}/resolve`, { token, body: { note: 'Ngân hàng xác nhận số tiền đúng' } }),
+    );
+    s.mismatch = item.id;
+  }
 }
 
 /**
@@ -246,8 +335,13 @@ export async function buildWorld(t: TestApp): Promise<World> {
       body: [procedureFor(PROC_X, UNIT_X, 'Thủ tục an ninh X'), procedureFor(PROC_Y, UNIT_Y, 'Thủ tục an ninh Y')],
     }),
   );
+  // The payments are made now; a build that runs across midnight in Vietnam pays on two days, and both are reconciled.
+  const firstDay = vietnamDay(new Date());
   const own = await buildSide(t, 'A', UNIT_X, PROC_X, 'chuyenvien');
   const other = await buildSide(t, 'B', UNIT_Y, PROC_Y, 'chuyenvien.hcm');
+  const lastDay = vietnamDay(new Date());
+  await reconcile(t, [own, other], [...new Set([firstDay, lastDay])]);
+  const day = lastDay;
 
   const principals = new Map<Caller, Principal | null>();
   principals.set('anonymous', null);
@@ -263,5 +357,5 @@ export async function buildWorld(t: TestApp): Promise<World> {
     for (const s of [own, other]) await saveDraft(t.ctx, s.citizen.id, s.procedure, { form: { tenDoanhNghiep: s.draftSecret }, components: [] });
   };
   await resetDrafts();
-  return { own, other, tokens, principals, resetDrafts };
+  return { own, other, tokens, principals, resetDrafts, day };
 }

@@ -34,6 +34,10 @@ export const AUDIT_ACTIONS: Record<string, Bilingual> = {
   'dossier.bulk_load': { vi: 'Nạp dữ liệu hồ sơ hàng loạt', en: 'Bulk-loaded dossiers' },
   'digitisation.scan.create': { vi: 'Số hóa: quét giấy tờ', en: 'Digitisation: scanned paper' },
   'digitisation.scan.draft': { vi: 'Số hóa: quét giấy tờ (bản nháp để sắp xếp trang)', en: 'Digitisation: scanned paper (a draft to arrange)' },
+  'digitisation.scan.import': {
+    vi: 'Số hóa: nhập bản quét đã số hóa sẵn (có nội dung chữ)',
+    en: 'Digitisation: imported a scan digitised elsewhere (with its text)',
+  },
   'digitisation.scan.accept': { vi: 'Số hóa: chấp nhận bản quét, chia thành tài liệu', en: 'Digitisation: accepted a scan, split into documents' },
   'digitisation.scan.done': { vi: 'Số hóa: nhận dạng chữ xong', en: 'Digitisation: text recognised' },
   'digitisation.scan.failed': { vi: 'Số hóa: nhận dạng chữ không thành công', en: 'Digitisation: text recognition failed' },
@@ -64,6 +68,31 @@ export const AUDIT_ACTIONS: Record<string, Bilingual> = {
   'result.share.revoke': { vi: 'Thu hồi liên kết chia sẻ', en: 'Revoked a share link' },
   'result.share.open': { vi: 'Mở liên kết chia sẻ', en: 'Opened a share link' },
   'result.share.open_refused': { vi: 'Từ chối mở liên kết chia sẻ', en: 'Share link refused' },
+  // Payments (issue 14): online through the national payment platform, at the desk, refunds and reconciliation.
+  'payment.start': { vi: 'Thanh toán: bắt đầu thanh toán trực tuyến', en: 'Payments: started an online payment' },
+  'payment.init_failed': {
+    vi: 'Thanh toán: Nền tảng thanh toán không khởi tạo được giao dịch',
+    en: 'Payments: the payment platform could not start the transaction',
+  },
+  'payment.settled': { vi: 'Thanh toán: đã thu trực tuyến, lập biên lai', en: 'Payments: paid online, receipt issued' },
+  'payment.failed': { vi: 'Thanh toán: giao dịch không thành công', en: 'Payments: the transaction failed' },
+  'payment.expired': { vi: 'Thanh toán: giao dịch hết hạn', en: 'Payments: the transaction expired' },
+  'payment.forged': {
+    vi: 'Thanh toán: từ chối thông điệp giả mạo (sai mã xác thực)',
+    en: 'Payments: refused a forged message (bad authentication code)',
+  },
+  'payment.amount_mismatch': {
+    vi: 'Thanh toán: từ chối xác nhận có số tiền không khớp',
+    en: 'Payments: refused a confirmation with another amount',
+  },
+  'payment.unknown_reference': {
+    vi: 'Thanh toán: từ chối xác nhận cho giao dịch không có',
+    en: 'Payments: refused a confirmation of an unknown transaction',
+  },
+  'payment.counter': { vi: 'Thanh toán: thu tại bộ phận một cửa, lập biên lai', en: 'Payments: collected at the desk, receipt issued' },
+  'payment.refund': { vi: 'Thanh toán: ghi nhận hoàn trả tiền', en: 'Payments: recorded a refund' },
+  'payment.reconcile': { vi: 'Thanh toán: đối soát với Nền tảng thanh toán', en: 'Payments: reconciled with the payment platform' },
+  'payment.mismatch.resolve': { vi: 'Thanh toán: xử lý chênh lệch đối soát', en: 'Payments: resolved a reconciliation mismatch' },
   'audit.export': { vi: 'Xuất nhật ký hệ thống (CSV)', en: 'Exported the audit trail (CSV)' },
 };
 
@@ -73,6 +102,7 @@ export const AUDIT_ACTION_GROUPS: { prefix: string; label: Bilingual }[] = [
   { prefix: 'org.', label: { vi: 'Tổ chức và cán bộ', en: 'Organisation and staff' } },
   { prefix: 'dossier.', label: { vi: 'Hồ sơ', en: 'Dossiers' } },
   { prefix: 'result.', label: { vi: 'Kết quả', en: 'Results' } },
+  { prefix: 'payment.', label: { vi: 'Thanh toán', en: 'Payments' } },
   { prefix: 'catalog.', label: { vi: 'Danh mục thủ tục', en: 'Procedure catalogue' } },
   { prefix: 'calendar.', label: { vi: 'Lịch làm việc', en: 'Working calendar' } },
 ];

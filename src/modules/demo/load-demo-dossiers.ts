@@ -3,6 +3,7 @@ import { ensureCitizen } from '../identity/ensure-citizen.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Principal, StaffRole } from '../../platform/auth/roles.ts';
 import { getProcedure, type ProcedureDetail } from '../catalog/get-procedure.ts';
+import { computeFees } from '../catalog/compute-fees.ts';
 import { listStaff } from '../organisation/list-staff.ts';
 import type { Staff } from '../organisation/schemas.ts';
 import { storeUpload } from '../uploads/store-upload.ts';
@@ -10,18 +11,21 @@ import { fileDossier } from '../dossiers/file-dossier.ts';
 import { takeAction } from '../dossiers/take-action.ts';
 import { rateDossier } from '../dossiers/rate-dossier.ts';
 import { validateEForm } from '../dossiers/eform.ts';
+import { getFeeDue } from '../dossiers/fee-due.ts';
 import { stepIndex, type Channel } from '../dossiers/workflow.ts';
 import type { ActionRequest, Applicant } from '../dossiers/schemas.ts';
 import { importDigitisedScan } from '../digitisation/import-digitised-scan.ts';
 import { recordDigitisedItem } from '../digitisation/record-digitised-item.ts';
 import { confirmMetadata } from '../digitisation/confirm-metadata.ts';
+import { recordCounterPayment } from '../payments/record-counter-payment.ts';
 import { readDemo, NATIONAL_PORTAL_CLIENT } from './load-demo-data.ts';
 import { prng } from './random.ts';
 
 /**
- * Demo dossiers: about thirty dossiers over nine procedures and their units, driven through
- * the real operations (file, receive, assign, supplement, propose, approve, return, rate) so
- * that officials open non-empty work queues and the demo citizens a dossier history. The
+ * Demo dossiers: about thirty dossiers over ten procedures and their units, driven through
+ * the real operations (file, receive, assign, supplement, request and collect fees, propose,
+ * approve, return, rate) so that officials open non-empty work queues, the finance officer a
+ * ledger, and the demo citizens a dossier history with fees to pay and receipts. The
  * e-forms are generated from each procedure version's JSON Schema by a seeded generator, so
  * every fresh demo is the same (dates are relative to the day it is loaded).
  */
@@ -448,7 +452,12 @@ type Target =
   | 'approved'
   | 'returned'
   | 'withdrawn'
-  | 'refused_after_receipt';
+  | 'refused_after_receipt'
+  // Fees (issue 14): asked for by the assignee and paid at the desk; asked for and still owed;
+  // owed at filing (an online filing of a procedure that charges then waits, unsent).
+  | 'fee_paid'
+  | 'awaiting_fee'
+  | 'unpaid';
 interface Scenario {
   proc: string;
   by: 'citizen' | 'portal' | 'counter' | 'post';
@@ -492,6 +501,15 @@ const SCENARIOS: Scenario[] = [
   { proc: '2.000633', by: 'portal', company: 3, to: 'returned' },
   { proc: '2.000115', by: 'counter', company: 6, to: 'returned' },
   { proc: '2.000166', by: 'portal', company: 4, to: 'refused_after_receipt' },
+  // Fees, at the end so the dossiers above keep their codes and contents. The second demo citizen
+  // paid in cash at the desk (her receipt is in her e-data repository, the desk's cash on the
+  // finance officer's ledger); the first owes a fee asked for while processing and one owed at
+  // filing, each with the "pay online" button that leads to the payment platform's simulator.
+  // Paying online is left to the person trying the demo: it needs the app's HTTP server (the
+  // simulator calls back), which is not listening yet while the demo loads.
+  { proc: '2.000620', by: 'citizen', citizen: 1, to: 'fee_paid' },
+  { proc: '2.000633', by: 'citizen', citizen: 0, to: 'awaiting_fee' },
+  { proc: '2.000770', by: 'citizen', citizen: 0, to: 'unpaid' },
 ];
 
 const PIPELINE = ['receive', 'assign', 'propose', 'approve', 'return'] as const;
@@ -509,7 +527,12 @@ const DEPTH: Record<Target, number> = {
   sent_back: 3,
   approved: 4,
   returned: 5,
+  fee_paid: 2,
+  awaiting_fee: 2,
+  unpaid: 0,
 };
+
+const METHOD_OF: Record<Channel, string> = { 1: 'DIRECT', 2: 'ONLINE', 3: 'POSTAL' };
 
 /**
  * Loads the demo dossiers. Called by `loadDemoData` on a fresh demo only. Returns how many
@@ -640,6 +663,20 @@ export async function loadDemoDossiers(ctx: Ctx, log: (msg: string) => void = ()
             'ho-so-bo-sung.pdf',
           );
           await act({ action: 'supplement', components: [{ code: wanted[wanted.length - 1]?.code, uploadId: up.id }] }, p);
+        }
+      }
+      if (a === 'assign' && (sc.to === 'fee_paid' || sc.to === 'awaiting_fee')) {
+        // The assignee asks for the fees the procedure collects on request, worked out as the
+        // office page suggests them (the version's fees for the channel, from the e-form).
+        const method = proc.methods.find((m) => m.channel === METHOD_OF[channel]);
+        const owed = computeFees(method?.fees ?? [], { form, dueAt: 'request' });
+        if (!owed.total) throw new Error(`demo: ${proc.code} charges nothing on request`);
+        await act({ action: 'request_fee', lines: owed.lines, note: 'Đề nghị nộp phí thẩm định theo quy định trước khi thẩm định hồ sơ.' }, specialist);
+        if (sc.to === 'fee_paid') {
+          // The applicant pays in cash at the receiving unit's desk, which records it and prints the receipt.
+          const due = await getFeeDue(ctx, code, receiver);
+          if (!due) throw new Error(`demo: ${code} owes nothing after request_fee`);
+          await recordCounterPayment(ctx, code, { method: 'cash', amount: due.total, dueSeq: due.dueSeq }, receiver);
         }
       }
       if (a === 'propose' && sc.to === 'sent_back')

@@ -9,6 +9,7 @@ export const STAFF_ROLES = {
   clerk: { vi: 'Văn thư', en: 'Clerk' },
   administrator: { vi: 'Quản trị hệ thống', en: 'Administrator' },
   auditor: { vi: 'Thanh tra, kiểm tra', en: 'Auditor' },
+  finance_officer: { vi: 'Kế toán', en: 'Finance officer' },
 } as const;
 export type StaffRole = keyof typeof STAFF_ROLES;
 export const StaffRoleSchema = z.enum(Object.keys(STAFF_ROLES) as [StaffRole, ...StaffRole[]]);

@@ -48,7 +48,9 @@ export interface ServerOptions {
  */
 export async function buildServer(ctx: Ctx, modules: Module[], opts: ServerOptions): Promise<App> {
   const { extra, refreshPrincipal: refresh } = opts;
-  const headers = securityHeaders(ctx.config.mode === 'production', [new URL(ctx.config.oidc.issuer).origin]);
+  // Forms may lead to the national SSO and to the payment platform (the pay button's 303 goes there).
+  const formTargets = [new URL(ctx.config.oidc.issuer).origin, ...(ctx.config.payment ? [new URL(ctx.config.payment.url).origin] : [])];
+  const headers = securityHeaders(ctx.config.mode === 'production', formTargets);
   const cookies = cookieNames(ctx.config.http.secureCookies);
   const { http: httpConfig, rateLimits } = ctx.config;
   const app = Fastify({

@@ -1,6 +1,7 @@
 export type Lang = 'vi' | 'en';
 export const LANGS: readonly Lang[] = ['vi', 'en'];
 export { foldVietnamese } from './normalize.ts';
+export { vndInWords } from './amount-in-words.ts';
 
 /** Picks the text for a language; pages pass both so a missing translation is a type error. */
 export const pick = (lang: Lang, vi: string, en: string) => (lang === 'en' ? en : vi);

@@ -70,6 +70,8 @@ export const OFFICE_NAV: NavItem[] = [
     roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'auditor', 'administrator'],
   },
   { href: '/can-bo/hop-thu', vi: 'Hộp thư đi', en: 'Outbox', roles: ['administrator', 'auditor', 'receiving_officer'] },
+  { href: '/can-bo/thanh-toan', vi: 'Sổ thu phí, lệ phí', en: 'Fees ledger', roles: ['finance_officer', 'unit_leader'] },
+  { href: '/can-bo/thanh-toan/doi-soat', vi: 'Đối soát thanh toán', en: 'Payment reconciliation', roles: ['finance_officer'] },
   { href: '/can-bo/lich-lam-viec', vi: 'Lịch làm việc', en: 'Working calendar' },
   { href: '/can-bo/tai-khoan', vi: 'Tài khoản', en: 'My account' },
 ];
@@ -107,6 +109,10 @@ export function Layout({ req, title, area, children }: PageProps) {
         ? visibleOfficeNav(req)
         : [];
   const path = new URL(req.url, 'http://x').pathname;
+  // The entry the page is under: the longest that matches, so a page under another entry's path marks only its own.
+  const current = nav
+    .filter((n) => path === n.href || (n.href !== '/' && n.href !== '/can-bo' && path.startsWith(n.href)))
+    .sort((a, b) => b.href.length - a.href.length)[0]?.href;
   const home = area === 'portal' ? '/' : '/can-bo';
   const signOut = p ? (area === 'office' || p.kind === 'staff' ? '/can-bo/dang-xuat' : '/dang-xuat') : null;
   return (
@@ -181,7 +187,7 @@ export function Layout({ req, title, area, children }: PageProps) {
               <ul id="cs-nav-list">
                 {nav.map((n) => (
                   <li>
-                    <a href={n.href} aria-current={path === n.href || (n.href !== '/' && n.href !== '/can-bo' && path.startsWith(n.href)) ? 'page' : undefined}>
+                    <a href={n.href} aria-current={n.href === current ? 'page' : undefined}>
                       {t(req, n.vi, n.en)}
                     </a>
                   </li>

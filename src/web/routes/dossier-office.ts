@@ -5,11 +5,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Module } from '../../platform/http/server.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Principal, StaffRole } from '../../platform/auth/roles.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import { fromZod } from '../../platform/http/validation.ts';
 import { sendPage } from '../render.tsx';
 import { t } from '../components/layout.tsx';
-import { DossierDetailPage, DossierQueuePage, RatingsPage } from '../pages/office/dossiers.tsx';
+import { DossierDetailPage, DossierQueuePage, MAX_FEE_ROWS, RatingsPage, type FeeLineDraft, type FeeRequestDraft } from '../pages/office/dossiers.tsx';
 import { COUNTER_URL, CounterFilingPage, CounterSearchPage, type CounterValues } from '../pages/office/counter.tsx';
 import type { FormErrors } from '../pages/portal/dossier-file.tsx';
 import { applyRowIntent, formValues, rowIntentOf } from '../eform-values.ts';
@@ -32,9 +32,17 @@ import { getResultDraft } from '../../modules/results/draft-result.ts';
 import { sendPdf } from '../../platform/http/pdf-reply.ts';
 import { digitisationStatus, exemptComponent } from '../../modules/digitisation/digitisation-status.ts';
 import { CONFIRMING_ROLES } from '../../modules/digitisation/schemas-items.ts';
+import { computeFees } from '../../modules/catalog/compute-fees.ts';
+import type { ActionLogEntry } from '../../modules/dossiers/get-dossier.ts';
+import type { DossierView } from '../../modules/dossiers/schemas.ts';
+import { getPayment, listDossierPayments } from '../../modules/payments/get-payment.ts';
+import { recordCounterPayment } from '../../modules/payments/record-counter-payment.ts';
+import { refundPayment } from '../../modules/payments/refund-payment.ts';
 
 const OFFICIALS: StaffRole[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'];
 const ACTORS: StaffRole[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader'];
+// Finance officers open a dossier from the ledger to see its payments and record refunds.
+const DETAIL_READERS: StaffRole[] = [...OFFICIALS, 'finance_officer'];
 const page = { hide: true } as const;
 const Code = z.object({ code: z.string().max(60) });
 // An HTML form sends '' for "any".
@@ -57,6 +65,73 @@ async function specialistsOf(ctx: Ctx, units: string[]) {
 
 const leaderUnits = (p: Staff) => p.roles.filter((r) => r.role === 'unit_leader').map((r) => r.unitId);
 
+/** A whole number as typed ("200.000", "200 000" are two hundred thousand đồng); anything else stays text for the schema to name. */
+const whole = (v: string) => (/^\s*(\d{1,3}([.,\s]\d{3})*|\d+)\s*$/.test(v) ? Number(v.replace(/[.,\s]/g, '')) : v);
+
+/** The request-fee form's rows as typed, and the form row (1-based) of each line sent: rows without a name or an amount are left out. */
+function feeRowsOf(raw: Record<string, unknown>): { drafts: FeeLineDraft[]; sent: number[] } {
+  const s = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string).trim() : '');
+  const drafts: FeeLineDraft[] = [];
+  const sent: number[] = [];
+  for (let i = 0; i < MAX_FEE_ROWS && `lines.${i}.name` in raw; i++) {
+    const l = {
+      code: s(`lines.${i}.code`),
+      name: s(`lines.${i}.name`),
+      kind: s(`lines.${i}.kind`),
+      quantity: s(`lines.${i}.quantity`),
+      amount: s(`lines.${i}.amount`),
+    };
+    if (!l.name && !l.amount) continue;
+    drafts.push(l);
+    sent.push(i + 1);
+  }
+  return { drafts, sent };
+}
+
+/** The request-fee lines as the API's body (undefined when none was filled in, so the schema says the lines are needed). */
+function feeLinesInput(drafts: FeeLineDraft[]) {
+  if (!drafts.length) return undefined;
+  return drafts.map((l) => ({
+    code: l.code || undefined,
+    name: l.name,
+    kind: l.kind === '1' ? 1 : l.kind === '2' || !l.kind ? 2 : l.kind,
+    quantity: whole(l.quantity || '1'),
+    amount: whole(l.amount),
+  }));
+}
+
+const METHOD_OF: Record<number, string> = { 1: 'DIRECT', 2: 'ONLINE', 3: 'POSTAL' };
+
+/**
+ * The request-fee form's starting lines: the procedure version's fees due on request for the
+ * dossier's channel, worked out from its e-form (per-unit fees) and the category the applicant
+ * declared at filing (reductions).
+ */
+function suggestedFee(req: FastifyRequest, proc: ProcedureDetail, d: DossierView, log: ActionLogEntry[]): FeeRequestDraft {
+  const method = proc.methods.find((m) => m.channel === METHOD_OF[d.channel]);
+  const category = log.find((e) => e.action === 'submit')?.data.feeCategory;
+  const owed = computeFees(method?.fees ?? [], { form: d.form, category: typeof category === 'string' ? category : null, dueAt: 'request' });
+  return {
+    lines: owed.lines.map((l) => ({ code: l.code, name: l.name, kind: String(l.kind), quantity: String(l.quantity), amount: String(l.amount) })),
+    note: '',
+    problems: owed.problems.map((x) => t(req, x.message, x.messageEn ?? x.message)),
+  };
+}
+
+/** An error as one line for a page: its text, then what each detail says; a fee line's detail names its row. */
+function errorLine(req: FastifyRequest, e: AppError, rows: number[] = []) {
+  const fields =
+    e.details
+      ?.filter((x) => x.path !== 'allowedActions')
+      .map((x) => {
+        const m = /^(?:body\.)?lines[.[](\d+)/.exec(x.path);
+        const row = m ? rows[Number(m[1])] : undefined;
+        const text = t(req, x.message, x.messageEn);
+        return row ? t(req, `Khoản ${row}: ${text}`, `Line ${row}: ${text}`) : text;
+      }) ?? [];
+  return [t(req, e.text.vi, e.text.en), ...fields].filter((x, i, all) => all.indexOf(x) === i).join(' — ');
+}
+
 /** An action form's fields, as the API's action body: empty inputs are absent, missing items one per line. */
 function actionBody(raw: Record<string, unknown>) {
   const s = (k: string) => (typeof raw[k] === 'string' && (raw[k] as string).trim() ? (raw[k] as string).trim() : undefined);
@@ -75,6 +150,7 @@ function actionBody(raw: Record<string, unknown>) {
     newDueDate: s('newDueDate'),
     method: s('method'),
     note: s('note'),
+    lines: s('action') === 'request_fee' ? feeLinesInput(feeRowsOf(raw).drafts) : undefined,
   };
 }
 
@@ -114,18 +190,24 @@ export const dossierOfficeModule: Module = {
       req: FastifyRequest,
       reply: FastifyReply,
       code: string,
-      extra: { error?: string; errorHref?: string; done?: string } = {},
+      extra: { error?: string; errorHref?: string; done?: string; fee?: FeeRequestDraft } = {},
       status = 200,
     ) => {
       const d = await getDossier(ctx, code, req.principal!);
       // The log and every official the page names (actors, assignees), in one query.
-      const [{ log, names }, units, specialists, proc, digitisation] = await Promise.all([
+      const [{ log, names }, units, specialists, proc, digitisation, payments] = await Promise.all([
         getActionLogWithNames(ctx, code, req.principal!, [d.assignee]),
         listUnits(ctx),
         specialistsOf(ctx, [d.handlingUnit]),
         getProcedure(ctx, d.procedureCode, { version: d.procedureVersion }),
         digitisationStatus(ctx, d.code, req.principal!),
+        listDossierPayments(ctx, d.code, req.principal!),
       ]);
+      const staff = asStaff(req);
+      // The desk that received the dossier collects what it owes (recordCounterPayment's rule).
+      const counter = Boolean(d.fees.due) && staff.roles.some((r) => r.role === 'receiving_officer' && r.unitId === d.receivingUnit);
+      const refunds = staff.roles.some((r) => r.role === 'finance_officer');
+      const fee = extra.fee ?? (d.allowedActions.includes('request_fee') ? suggestedFee(req, proc, d, log) : undefined);
       const forms = formsAvailable(await formFacts(ctx, d, log, req.principal!));
       // What the approver decides on: the specialist's proposal and the draft it carries.
       const proposal = d.status === 'proposed' ? log.findLast((e) => e.action === 'propose') : undefined;
@@ -143,7 +225,11 @@ export const dossierOfficeModule: Module = {
           proc,
           digitisation,
           proposal: proposal ? { entry: proposal, draft } : undefined,
+          payments,
+          counter,
+          refunds,
           ...extra,
+          fee,
         }),
         status,
       );
@@ -203,7 +289,7 @@ export const dossierOfficeModule: Module = {
 
     app.get(
       '/can-bo/ho-so/:code',
-      { config: { access: OFFICIALS }, schema: { ...page, params: Code, querystring: z.object({ done: z.string().max(40).optional() }) } },
+      { config: { access: DETAIL_READERS }, schema: { ...page, params: Code, querystring: z.object({ done: z.string().max(40).optional() }) } },
       async (req, reply) => detail(req, reply, req.params.code, { done: req.query.done }),
     );
 
@@ -217,7 +303,8 @@ export const dossierOfficeModule: Module = {
 
     app.post('/can-bo/ho-so/:code/thao-tac', { config: { access: ACTORS }, schema: { ...page, params: Code } }, async (req, reply) => {
       const code = req.params.code.toUpperCase();
-      const body = ActionInput.safeParse(actionBody((req.body ?? {}) as Record<string, unknown>));
+      const raw = (req.body ?? {}) as Record<string, unknown>;
+      const body = ActionInput.safeParse(actionBody(raw));
       try {
         if (!body.success) throw fromZod(body.error);
         await takeAction(ctx, code, body.data, req.principal!);
@@ -227,8 +314,44 @@ export const dossierOfficeModule: Module = {
         // Stale: the page is shown again as the dossier is now, the message linking to a fresh copy.
         if (currentVersionOf(e) !== null)
           return detail(req, reply, code, { error: t(req, e.text.vi, e.text.en), errorHref: `/can-bo/ho-so/${encodeURIComponent(code)}` }, e.status);
+        if (raw.action === 'request_fee') {
+          // The fee lines come back as typed, each problem naming its line.
+          const { drafts, sent } = feeRowsOf(raw);
+          const note = typeof raw.note === 'string' ? raw.note : '';
+          return detail(req, reply, code, { error: errorLine(req, e, sent), fee: { lines: drafts, note, posted: true } }, e.status);
+        }
         const fields = e.details?.filter((x) => x.path !== 'allowedActions').map((x) => t(req, x.message, x.messageEn)) ?? [];
         return detail(req, reply, code, { error: [t(req, e.text.vi, e.text.en), ...fields].join(' — ') }, e.status);
+      }
+    });
+
+    // A fee paid at the desk (issue 14): the payment, fee_paid and the receipt in one transaction (payments module).
+    app.post('/can-bo/ho-so/:code/thu-phi', { config: { access: ['receiving_officer'] }, schema: { ...page, params: Code } }, async (req, reply) => {
+      const code = req.params.code.toUpperCase();
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+      try {
+        await recordCounterPayment(ctx, code, { method: str('method'), amount: whole(str('amount')), dueSeq: whole(str('dueSeq')) }, req.principal!);
+        return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(code)}?done=thu-phi`, 303);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status === 404 || e.status >= 500) throw e;
+        return detail(req, reply, code, { error: errorLine(req, e), errorHref: '#phi-le-phi' }, e.status);
+      }
+    });
+
+    // Money paid back on a settled payment, recorded by a finance officer of its unit.
+    app.post('/can-bo/ho-so/:code/hoan-tra', { config: { access: ['finance_officer'] }, schema: { ...page, params: Code } }, async (req, reply) => {
+      const code = req.params.code.toUpperCase();
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+      try {
+        // The page is the dossier's: a payment of another dossier is not refunded from it.
+        if ((await getPayment(ctx, str('payment'), req.principal!)).dossierCode !== code) throw notFound({ vi: 'khoản thanh toán này', en: 'This payment' });
+        await refundPayment(ctx, str('payment'), { amount: whole(str('amount')), note: str('note') }, req.principal!);
+        return reply.redirect(`/can-bo/ho-so/${encodeURIComponent(code)}?done=hoan-tra`, 303);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.status === 404 || e.status >= 500) throw e;
+        return detail(req, reply, code, { error: errorLine(req, e), errorHref: '#phi-le-phi' }, e.status);
       }
     });
 

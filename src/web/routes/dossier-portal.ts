@@ -10,10 +10,21 @@ import { zodDetails } from '../../platform/http/validation.ts';
 import { sendPage } from '../render.tsx';
 import { t } from '../components/layout.tsx';
 import { applyRowIntent, formValues, rowIntentOf } from '../eform-values.ts';
-import { DossierFiledPage, DossierFilePage, DossierReviewPage, fileUrl, NO_ERRORS, type FileSlot, type FormErrors } from '../pages/portal/dossier-file.tsx';
+import {
+  DossierFiledPage,
+  DossierFilePage,
+  DossierReviewPage,
+  fileUrl,
+  NO_ERRORS,
+  withCategory,
+  type FileSlot,
+  type FilingFees,
+  type FormErrors,
+} from '../pages/portal/dossier-file.tsx';
 import { MyDossierPage, MyDossiersPage, type DetailExtras, type SupplementItem } from '../pages/portal/dossier-mine.tsx';
 import { DossierTrackPage } from '../pages/portal/dossier-track.tsx';
 import { getProcedure, type ProcedureDetail } from '../../modules/catalog/get-procedure.ts';
+import { computeFees, feeCategories } from '../../modules/catalog/compute-fees.ts';
 import { fileDossier } from '../../modules/dossiers/file-dossier.ts';
 import { getActionLog, getDossier } from '../../modules/dossiers/get-dossier.ts';
 import { listDossiers } from '../../modules/dossiers/list-dossiers.ts';
@@ -28,6 +39,8 @@ import { deleteDraft, listDrafts, loadDraft, saveDraft, type DraftComponent, typ
 import { citizenContact } from '../../modules/identity/ensure-citizen.ts';
 import { listReusableResults, reuseResult } from '../../modules/results/repository.ts';
 import { listDossierResults } from '../../modules/results/list-dossier-results.ts';
+import { listDossierPayments } from '../../modules/payments/get-payment.ts';
+import { onlinePaymentAvailable } from '../../modules/payments/gateway/index.ts';
 
 type Citizen = Extract<Principal, { kind: 'citizen' }>;
 const citizen = (req: FastifyRequest) => req.principal as Citizen;
@@ -77,6 +90,23 @@ function supplementItems(log: Awaited<ReturnType<typeof getActionLog>>): Supplem
   const last = [...log].reverse().find((a) => a.action === 'request_supplement');
   const items = (last?.data.items ?? []) as { component?: string; reason: string }[];
   return items.map((it, idx) => ({ idx, component: it.component ?? null, reason: it.reason }));
+}
+
+/** The fees of the online method: what the filing form shows and what filing charges. */
+const onlineFees = (p: ProcedureDetail) => p.methods.find((m) => m.channel === 'ONLINE')?.fees ?? [];
+
+/** A fee category the procedure reduces a fee for, or '' (anything else is dropped: the choice is one of the page's radios). */
+function categoryOf(p: ProcedureDetail, raw: unknown): string {
+  const c = typeof raw === 'string' ? raw.trim() : '';
+  return c && feeCategories(onlineFees(p)).some((x) => x.category === c) ? c : '';
+}
+
+/** The filing form's fee section for these values: what is due at filing, once every field it needs is filled in. */
+function filingFees(p: ProcedureDetail, form: Record<string, unknown>, category: string): FilingFees | undefined {
+  const fees = onlineFees(p);
+  if (!fees.some((f) => f.value > 0)) return undefined;
+  const r = computeFees(fees, { form, category: category || null, dueAt: 'filing' });
+  return { fees, categories: feeCategories(fees), category, owed: r.problems.length ? null : { lines: r.lines, total: r.total } };
 }
 
 /** The filing form's contact inputs and delivery choice, as typed. */
@@ -141,7 +171,7 @@ export const dossierPortalModule: Module = {
       req: FastifyRequest,
       reply: FastifyReply,
       p: ProcedureDetail,
-      opts: { errors?: FormErrors; values?: Record<string, unknown>; filing?: DraftFiling; saved?: boolean; status?: number } = {},
+      opts: { errors?: FormErrors; values?: Record<string, unknown>; filing?: DraftFiling; saved?: boolean; status?: number; category?: string } = {},
     ) => {
       const slots = fileSlots(p);
       const [draft, reusable] = await Promise.all([loadDraft(ctx, citizen(req).id, p.code), listReusableResults(ctx, citizen(req), slots)]);
@@ -152,6 +182,7 @@ export const dossierPortalModule: Module = {
       const repository = Object.fromEntries(
         [...reusable.bySlot].map(([code, rs]) => [code, rs.map((r) => ({ resultCode: r.resultCode, label: `${r.documentName} — ${r.number}` }))]),
       );
+      const values = opts.values ?? draft?.form ?? {};
       return sendPage(
         reply,
         DossierFilePage({
@@ -159,11 +190,12 @@ export const dossierPortalModule: Module = {
           p,
           slots,
           draft,
-          values: opts.values ?? draft?.form ?? {},
+          values,
           filing,
           errors: opts.errors ?? NO_ERRORS,
           saved: opts.saved,
           repository,
+          fees: filingFees(p, values, opts.category ?? ''),
         }),
         opts.status ?? 200,
       );
@@ -171,8 +203,15 @@ export const dossierPortalModule: Module = {
 
     app.get(
       '/nop-ho-so/:code',
-      { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: z.object({ saved: z.string().max(2).optional() }) } },
-      async (req, reply) => showForm(req, reply, await getProcedure(ctx, req.params.code), { saved: req.query.saved === '1' }),
+      {
+        config: { access: ['citizen'] },
+        schema: { ...page, params: Code, querystring: z.object({ saved: z.string().max(2).optional(), 'doi-tuong': z.string().max(40).optional() }) },
+      },
+      async (req, reply) => {
+        const p = await getProcedure(ctx, req.params.code);
+        const kept = req.query['doi-tuong'] ?? (await loadDraft(ctx, citizen(req).id, p.code))?.filing?.feeCategory;
+        return showForm(req, reply, p, { saved: req.query.saved === '1', category: categoryOf(p, kept) });
+      },
     );
 
     // Multipart parsing lives in this encapsulated scope only, as in the uploads module.
@@ -225,20 +264,22 @@ export const dossierPortalModule: Module = {
           }
           const form = formValues(p.eForm as Parameters<typeof formValues>[0], posted.fields);
           const components = slots.map((s) => comps.get(s.code)).filter((c): c is DraftComponent => Boolean(c));
-          const filing = postedFiling(posted.fields);
+          // The fee category is kept with the draft and travels in the address to the review page.
+          const category = categoryOf(p, posted.fields.feeCategory);
+          const filing = { ...postedFiling(posted.fields), ...(category ? { feeCategory: category } : {}) };
           await saveDraft(ctx, me.id, p.code, { form, components, filing });
           // "Thêm dòng" / "Xóa dòng" without JavaScript: the same form again, a row more or less, nothing checked yet.
           const rowIntent = rowIntentOf(posted.fields.intent);
           if (rowIntent) {
             const { display } = applyRowIntent(p.eForm as Parameters<typeof formValues>[0], posted.fields, rowIntent);
-            return showForm(req, reply, p, { errors, values: display, filing, status: errors.summary.length ? 400 : 200 });
+            return showForm(req, reply, p, { errors, values: display, filing, category, status: errors.summary.length ? 400 : 200 });
           }
           if (posted.fields.intent !== 'save') {
             checkContact(req, filing, errors);
             checkDraft(req, p, slots, form, components, errors);
           }
-          if (errors.summary.length) return showForm(req, reply, p, { errors, values: form, filing, status: 400 });
-          return reply.redirect(posted.fields.intent === 'save' ? `${fileUrl(p.code)}?saved=1` : `${fileUrl(p.code)}/xem-lai`, 303);
+          if (errors.summary.length) return showForm(req, reply, p, { errors, values: form, filing, category, status: 400 });
+          return reply.redirect(withCategory(posted.fields.intent === 'save' ? `${fileUrl(p.code)}?saved=1` : `${fileUrl(p.code)}/xem-lai`, category), 303);
         },
       );
 
@@ -298,12 +339,17 @@ export const dossierPortalModule: Module = {
       );
     });
 
-    app.get('/nop-ho-so/:code/xem-lai', { config: { access: ['citizen'] }, schema: { ...page, params: Code } }, async (req, reply) => {
-      const p = await getProcedure(ctx, req.params.code);
-      const draft = await loadDraft(ctx, citizen(req).id, p.code);
-      if (!draft) return reply.redirect(fileUrl(p.code), 303);
-      return sendPage(reply, DossierReviewPage({ req, p, slots: fileSlots(p), draft }));
-    });
+    app.get(
+      '/nop-ho-so/:code/xem-lai',
+      { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: z.object({ 'doi-tuong': z.string().max(40).optional() }) } },
+      async (req, reply) => {
+        const p = await getProcedure(ctx, req.params.code);
+        const draft = await loadDraft(ctx, citizen(req).id, p.code);
+        if (!draft) return reply.redirect(fileUrl(p.code), 303);
+        const fees = filingFees(p, draft.form, categoryOf(p, req.query['doi-tuong'] ?? draft.filing?.feeCategory));
+        return sendPage(reply, DossierReviewPage({ req, p, slots: fileSlots(p), draft, fees }));
+      },
+    );
 
     app.post('/nop-ho-so/:code/nop', { config: { access: ['citizen'] }, schema: { ...page, params: Code } }, async (req, reply) => {
       const me = citizen(req);
@@ -312,6 +358,7 @@ export const dossierPortalModule: Module = {
       if (!draft) return reply.redirect('/ho-so-cua-toi', 303);
       const p = await getProcedure(ctx, draft.procedureCode);
       const components = draft.components.map((c) => ({ code: c.code, uploadId: c.uploadId }));
+      const feeCategory = categoryOf(p, (req.body as Record<string, unknown> | undefined)?.feeCategory ?? draft.filing?.feeCategory);
       try {
         // Keyed by the draft's version: a repeated click files once and lands on the same dossier.
         // The contact details the applicant confirmed are what the dossier keeps (an empty one is none).
@@ -329,7 +376,7 @@ export const dossierPortalModule: Module = {
             : undefined;
         const r = await fileDossier(
           ctx,
-          { procedureCode: p.code, channel: 2, applicant, delivery: f?.delivery, form: draft.form, components },
+          { procedureCode: p.code, channel: 2, applicant, delivery: f?.delivery, form: draft.form, components, ...(feeCategory ? { feeCategory } : {}) },
           me,
           `portal-draft:${draft.id}:${Date.parse(draft.updatedAt)}`,
         );
@@ -340,6 +387,7 @@ export const dossierPortalModule: Module = {
         return showForm(req, reply, p, {
           errors: contactFirst(req, e, (x) => filingErrors(req, x, fileSlots(p), draft.components, p.eForm)),
           status: e.status,
+          category: feeCategory,
         });
       }
     });
@@ -349,7 +397,12 @@ export const dossierPortalModule: Module = {
       { config: { access: ['citizen'] }, schema: { ...page, params: Code, querystring: z.object({ ma: z.string().max(60) }) } },
       async (req, reply) => {
         const d = await getDossier(ctx, req.query.ma, req.principal!);
-        return sendPage(reply, DossierFiledPage({ req, code: d.code, procedureName: d.procedureName, dueDate: d.dueDate }));
+        // Filed but owing its fee (status unpaid): the page leads straight to paying.
+        const unpaid = d.status === 'unpaid' && d.fees.due && d.fees.due.total > 0 ? d.fees.due : null;
+        return sendPage(
+          reply,
+          DossierFiledPage({ req, code: d.code, procedureName: d.procedureName, dueDate: d.dueDate, unpaid, onlinePayment: onlinePaymentAvailable(ctx) }),
+        );
       },
     );
 
@@ -388,7 +441,24 @@ export const dossierPortalModule: Module = {
       const results = d.status === 'approved' || d.status === 'returned' ? await listDossierResults(ctx, d.code, req.principal!) : [];
       // The procedure version it was filed under names its components and labels its e-form.
       const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion }).catch(() => undefined);
-      return sendPage(reply, MyDossierPage({ req, d, log, supplementItems: supplementItems(log), rated, results, extras, proc }), status);
+      // What was paid, and the receipts: only a dossier that owed something has payments to list.
+      const payments = d.fees.due || d.fees.paid ? await listDossierPayments(ctx, d.code, req.principal!) : [];
+      return sendPage(
+        reply,
+        MyDossierPage({
+          req,
+          d,
+          log,
+          supplementItems: supplementItems(log),
+          rated,
+          results,
+          extras,
+          proc,
+          payments,
+          onlinePayment: onlinePaymentAvailable(ctx),
+        }),
+        status,
+      );
     };
 
     const Done = z.object({ xong: z.enum(['supplemented', 'withdrawn', 'rated']).optional() });
@@ -475,8 +545,10 @@ export const dossierPortalModule: Module = {
 
     // ── Public tracking ─────────────────────────────────────────────────────
     // GET /tra-cuu?ma= is routed in src/web/routes.tsx; this is its shareable form (receipts, e-mails).
-    app.get('/tra-cuu/:ma', { config: { access: 'public' }, schema: { ...page, params: z.object({ ma: z.string().max(60) }) } }, async (req, reply) =>
-      sendTrackPage(ctx, req, reply, req.params.ma),
+    app.get(
+      '/tra-cuu/:ma',
+      { config: { access: 'public', limit: 'public' }, schema: { ...page, params: z.object({ ma: z.string().max(60) }) } },
+      async (req, reply) => sendTrackPage(ctx, req, reply, req.params.ma),
     );
   },
 };

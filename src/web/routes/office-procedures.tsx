@@ -39,7 +39,16 @@ function draftOf(p: ProcedureDetail, today: string): Draft {
       processingTime: num(m.processingTime),
       processingTimeUnit: m.processingTimeUnit,
       description: m.description ?? '',
-      fees: m.fees.map((f) => ({ type: f.type, value: num(f.value), description: f.description ?? '' })),
+      fees: m.fees.map((f) => ({
+        type: f.type,
+        value: num(f.value),
+        description: f.description ?? '',
+        code: f.code ?? '',
+        dueAt: f.dueAt ?? 'request',
+        dueAtStored: Boolean(f.dueAt),
+        per: { field: f.per?.field ?? '', label: f.per?.label ?? '' },
+        reductions: (f.reductions ?? []).map((r) => [r.category, r.label, String(r.percent), ...(r.labelEn ? [r.labelEn] : [])].join(' | ')).join('\n'),
+      })),
     })),
     cases: (p.cases.length ? p.cases : [{ name: '', components: [] }]).map((c) => ({
       name: c.name,
@@ -86,7 +95,16 @@ function readDraft(body: Record<string, unknown>): Draft {
       processingTime: s(`${n}.processingTime`),
       processingTimeUnit: s(`${n}.processingTimeUnit`),
       description: s(`${n}.description`),
-      fees: rows(`${n}.fees`, 'value', (f) => ({ type: s(`${f}.type`), value: s(`${f}.value`), description: s(`${f}.description`) })),
+      fees: rows(`${n}.fees`, 'value', (f) => ({
+        type: s(`${f}.type`),
+        value: s(`${f}.value`),
+        description: s(`${f}.description`),
+        code: s(`${f}.code`).trim(),
+        dueAt: s(`${f}.dueAt`),
+        dueAtStored: s(`${f}.dueAtStored`) === '1',
+        per: { field: s(`${f}.per.field`).trim(), label: s(`${f}.per.label`).trim() },
+        reductions: s(`${f}.reductions`),
+      })),
     })),
     cases: rows('cases', 'name', (n) => ({
       name: s(`${n}.name`),
@@ -145,6 +163,63 @@ const fieldsInput = (d: Draft) =>
     pattern: f.pattern,
   }));
 
+/**
+ * A fee's reductions as typed, one category a line (`mã | tên đối tượng | phần trăm`, an English
+ * name after a fourth `|`), and what is wrong with each line, naming it: the schema would name
+ * only an index into a list the officer never saw.
+ */
+export function reductionsOf(text: string): {
+  reductions: { category: string; label: string; labelEn?: string; percent: number }[] | null;
+  problems: { line: number; vi: string; en: string }[];
+} {
+  const reductions: { category: string; label: string; labelEn?: string; percent: number }[] = [];
+  const problems: { line: number; vi: string; en: string }[] = [];
+  const seen = new Set<string>();
+  text.split('\n').forEach((raw, i) => {
+    const line = i + 1;
+    if (!raw.trim()) return;
+    const parts = raw.split('|').map((x) => x.trim());
+    if (parts.length < 3 || parts.length > 4)
+      return void problems.push({
+        line,
+        vi: 'cần 3 phần ngăn bởi dấu |: mã | tên đối tượng | phần trăm',
+        en: 'needs 3 parts separated by |: code | name | percent',
+      });
+    const [category, label, percent, labelEn] = parts;
+    if (!/^[a-z0-9_-]{1,40}$/.test(category))
+      return void problems.push({ line, vi: 'mã đối tượng gồm chữ thường không dấu, số, - và _', en: 'the code is lower-case letters, digits, - and _' });
+    if (seen.has(category)) return void problems.push({ line, vi: `mã ${category} đã có ở dòng trước`, en: `${category} is already on an earlier line` });
+    seen.add(category);
+    if (!label) return void problems.push({ line, vi: 'cần tên đối tượng', en: 'the name is missing' });
+    const pct = percent.replace(/\s*%$/, '');
+    if (!/^\d{1,3}$/.test(pct) || Number(pct) < 1 || Number(pct) > 100)
+      return void problems.push({ line, vi: 'phần trăm giảm là số nguyên từ 1 đến 100', en: 'the percent is a whole number from 1 to 100' });
+    reductions.push({ category, label, ...(labelEn ? { labelEn } : {}), percent: Number(pct) });
+  });
+  if (reductions.length > 20) problems.push({ line: 21, vi: 'tối đa 20 đối tượng', en: 'at most 20 categories' });
+  return { reductions: reductions.length ? reductions : null, problems };
+}
+
+/** The fee rows' own checks, before saving: reduction lines, and a per-unit fee's field and unit. */
+function feeProblems(d: Draft): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  const keys = new Set(d.eFormFields.map((f) => f.key).filter(Boolean));
+  d.methods.forEach((m, mi) =>
+    m.fees.forEach((f, fi) => {
+      const at = `methods.${mi}.fees.${fi}`;
+      for (const x of reductionsOf(f.reductions).problems)
+        out.push({ path: `${at}.reductions`, message: `Dòng ${x.line}: ${x.vi}`, messageEn: `Line ${x.line}: ${x.en}` });
+      if (f.per.label && !f.per.field)
+        out.push({ path: `${at}.per.field`, message: 'Chọn trường nhập số lượng', messageEn: 'Choose the field that holds the quantity' });
+      if (f.per.field && !f.per.label) out.push({ path: `${at}.per.label`, message: 'Cần nhập đơn vị tính', messageEn: 'Enter the unit' });
+      // A nested key (a.b) is the schema's business; a top-level one must be a field of the form being saved.
+      if (f.per.field && !f.per.field.includes('.') && !keys.has(f.per.field))
+        out.push({ path: `${at}.per.field`, message: `Biểu mẫu không có trường ${f.per.field}`, messageEn: `The e-form has no field ${f.per.field}` });
+    }),
+  );
+  return out;
+}
+
 /** The draft as the API's body: the page saves through the same operation and checks. */
 function inputOf(d: Draft) {
   return {
@@ -156,7 +231,16 @@ function inputOf(d: Draft) {
       processingTime: decimal(m.processingTime),
       processingTimeUnit: m.processingTimeUnit,
       description: m.description,
-      fees: m.fees.map((f) => ({ type: f.type, value: whole(f.value), description: f.description })),
+      fees: m.fees.map((f) => ({
+        type: f.type,
+        value: whole(f.value),
+        description: f.description,
+        code: f.code || null,
+        // "On request" is what an unspelled due time means: spelled only when the version spelled it, so an unchanged form saves nothing new.
+        dueAt: f.dueAt === 'request' && !f.dueAtStored ? null : f.dueAt || null,
+        per: f.per.field || f.per.label ? f.per : null,
+        reductions: reductionsOf(f.reductions).reductions,
+      })),
     })),
     cases: d.cases.map((c) => ({
       name: c.name,
@@ -183,7 +267,16 @@ function inputOf(d: Draft) {
 
 const EMPTY_ROWS = {
   components: () => ({ code: '', name: '', originalQty: '1', copyQty: '0', required: false, hasElectronicForm: false }),
-  fees: () => ({ type: 'FEE', value: '', description: '' }),
+  fees: () => ({
+    type: 'FEE',
+    value: '',
+    description: '',
+    code: '',
+    dueAt: 'request',
+    dueAtStored: false,
+    per: { field: '', label: '' },
+    reductions: '',
+  }),
   workflow: () => ({ step: '', name: '', nameEn: '', role: 'specialist', unit: '', workingDays: '1' }),
   eFormFields: () => ({ key: '', label: '', labelEn: '', type: 'text', required: false, choices: '', pattern: '' }),
 };
@@ -239,7 +332,12 @@ function errorsOf(req: FastifyRequest, code: string, e: AppError | { details: Er
   const summary: { href?: string; text: string }[] = [];
   const details = e.details ?? [];
   if (e instanceof AppError && !details.length) summary.push({ text: t(req, e.text.vi, e.text.en) });
-  for (const x of details) {
+  for (const raw of details) {
+    // A reduction refused by the schema names its index: shown on the textarea, naming the line.
+    const red = /^(methods\.\d+\.fees\.\d+\.reductions)[.[](\d+)/.exec(raw.path.replace(/\[(\d+)\]/g, '.$1'));
+    const x = red
+      ? { ...raw, path: red[1], message: `Dòng ${Number(red[2]) + 1}: ${raw.message}`, messageEn: `Line ${Number(red[2]) + 1}: ${raw.messageEn}` }
+      : raw;
     if (e instanceof AppError && e.code === 'STALE_BASE_VERSION' && x.path === 'baseVersion') {
       // Another version was saved meanwhile: the way out is to open the editor on it.
       summary.push({ href: editUrl(code), text: t(req, e.text.vi, e.text.en) });
@@ -278,6 +376,9 @@ function label(req: FastifyRequest, path: string): string {
     choices: ['Lựa chọn', 'Choices'],
     pattern: ['Mẫu kiểm tra', 'Pattern'],
     channel: ['Kênh', 'Channel'],
+    dueAt: ['Thời điểm thu', 'When it is collected'],
+    per: ['Thu theo số lượng', 'Per unit'],
+    reductions: ['Miễn, giảm', 'Reductions'],
   };
   const field = (i: number) => (FIELDS[p[i]] ? t(req, ...FIELDS[p[i]]) : null);
   const tail = (i: number) => (field(i) ? ` — ${field(i)}` : '');
@@ -366,6 +467,8 @@ export const officeProceduresModule: Module = {
         applyOp(draft, op);
         return render(req, reply, proc, draft);
       }
+      const feeErrors = feeProblems(draft);
+      if (feeErrors.length) return render(req, reply, proc, draft, errorsOf(req, proc.code, { details: feeErrors }, draft), 400);
       try {
         const r = await saveProcedureVersion(ctx, proc.code, inputOf(draft), actorOf(req.principal));
         return reply.redirect(r.status === 'new-version' ? `${versionsUrl(proc.code)}?luu=${r.version}` : `${versionsUrl(proc.code)}?khong-doi=1`, 303);

@@ -1,3 +1,4 @@
+import { listMyReceipts } from '../../modules/payments/get-payment.ts';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Module } from '../../platform/http/server.ts';
@@ -50,6 +51,7 @@ export const resultPagesModule: Module = {
           results: await listMyResults(ctx, req.principal!),
           components: await listMyComponents(ctx, req.principal!),
           links: await listShareLinks(ctx, req.principal!),
+          receipts: await listMyReceipts(ctx, req.principal!),
           q: search.q,
           digitised: await searchDigitised(ctx, req.principal!, { q: search.q, page: search.page, pageSize: 10 }),
           ...banner,

@@ -12,8 +12,11 @@ import type { FormCode } from '../../../modules/dossiers/issue-form.ts';
 import type { ProcedureDetail } from '../../../modules/catalog/get-procedure.ts';
 import type { ResultDraft } from '../../../modules/results/draft-result.ts';
 import type { DigitisationStatusView } from '../../../modules/digitisation/schemas-items.ts';
+import type { PaymentView } from '../../../modules/payments/schemas.ts';
+import { formatVnd, vndInWords } from '../../../platform/i18n/index.ts';
 import { Csrf, ErrorSummary, Layout, Pagination, t, TableWrap } from '../../components/layout.tsx';
 import { ComponentLine, DueDate, EFormView, StatusTag, Timeline } from '../../components/dossier.tsx';
+import { hasFees, PaymentStateTag, PaymentWhen, paymentMethodText, ReceiptCell, RefundDueTag } from '../../components/payments.tsx';
 
 export const QUEUES: [ListQuery['queue'], string, string][] = [
   ['mine', 'Việc của tôi', 'My tasks'],
@@ -216,7 +219,21 @@ const field = (req: FastifyRequest, id: string, vi: string, en: string, input: u
 );
 
 /** The inputs an action needs, beside its button. */
-function ActionForm({ req, d, action, specialists, units }: { req: FastifyRequest; d: DossierView; action: ActionName; specialists: Staff[]; units: Unit[] }) {
+function ActionForm({
+  req,
+  d,
+  action,
+  specialists,
+  units,
+  fee,
+}: {
+  req: FastifyRequest;
+  d: DossierView;
+  action: ActionName;
+  specialists: Staff[];
+  units: Unit[];
+  fee?: FeeRequestDraft;
+}) {
   const id = (f: string) => `${action}-${f}`;
   const label = ACTION_LABELS[action];
   const warning = ['refuse', 'stop'].includes(action);
@@ -226,7 +243,7 @@ function ActionForm({ req, d, action, specialists, units }: { req: FastifyReques
       <input type="hidden" name="action" value={action} />
       {/* The state this page shows: an action chosen on it is refused once someone else has acted. */}
       <input type="hidden" name="version" value={String(d.version)} />
-      <details class="govuk-details" open={action === 'receive' || action === 'approve' || action === 'propose'}>
+      <details class="govuk-details" open={action === 'receive' || action === 'approve' || action === 'propose' || (action === 'request_fee' && fee?.posted)}>
         <summary class="govuk-details__summary">
           <span class="govuk-details__summary-text">{t(req, label.vi, label.en)}</span>
         </summary>
@@ -309,12 +326,351 @@ function ActionForm({ req, d, action, specialists, units }: { req: FastifyReques
           {['propose', 'approve'].includes(action)
             ? field(req, id('note'), 'Ý kiến (không bắt buộc)', 'Note (optional)', <textarea class="govuk-textarea" id={id('note')} name="note" rows={2} />)
             : null}
+          {action === 'request_fee' ? <FeeRequestFields req={req} fee={fee ?? { lines: [], note: '' }} /> : null}
           <button type="submit" class={`govuk-button ${warning ? 'govuk-button--warning' : ''}`}>
             {t(req, label.vi, label.en)}
           </button>
         </div>
       </details>
     </form>
+  );
+}
+
+/** One line of the fee-request form as typed: every value as text, so a refused form comes back exactly as entered. */
+export interface FeeLineDraft {
+  code: string;
+  name: string;
+  kind: string;
+  quantity: string;
+  amount: string;
+}
+
+/**
+ * The request-fee form's values: the procedure version's fees due on request as worked out for
+ * this dossier (or what the officer posted, when it was refused), and the note.
+ */
+export interface FeeRequestDraft {
+  lines: FeeLineDraft[];
+  note: string;
+  /** The officer's own post came back with an error: the form opens on it. */
+  posted?: boolean;
+  /** Fees of the schedule that could not be worked out (a per-unit fee whose e-form field is empty): to be entered by hand. */
+  problems?: string[];
+}
+
+/** Blank rows the request-fee form offers beyond the suggested lines: more lines need no script. */
+export const BLANK_FEE_ROWS = 2;
+export const MAX_FEE_ROWS = 20;
+
+const FEE_KINDS: [string, string, string][] = [
+  ['2', 'Lệ phí', 'Fee (lệ phí)'],
+  ['1', 'Phí', 'Charge (phí)'],
+];
+
+/** The lines and note of a financial-obligation request (national status 6), pre-filled and editable. */
+function FeeRequestFields({ req, fee }: { req: FastifyRequest; fee: FeeRequestDraft }) {
+  const rows = [...fee.lines];
+  const blanks = fee.posted ? 0 : BLANK_FEE_ROWS;
+  for (let i = 0; i < blanks && rows.length < MAX_FEE_ROWS; i++) rows.push({ code: '', name: '', kind: '2', quantity: '1', amount: '' });
+  if (!rows.length) rows.push({ code: '', name: '', kind: '2', quantity: '1', amount: '' });
+  return (
+    <>
+      <p class="govuk-hint">
+        {t(
+          req,
+          'Các khoản thu khi có yêu cầu theo biểu phí của thủ tục đã được điền sẵn; sửa nếu cần. Dòng để trống tên và số tiền được bỏ qua.',
+          "The procedure's fees due on request are filled in; change them if needed. Lines with no name and no amount are left out.",
+        )}
+      </p>
+      {fee.problems?.length ? (
+        <div class="govuk-inset-text">
+          {t(req, 'Chưa tính được, cần nhập tay:', 'Not worked out, enter by hand:')}
+          <ul class="govuk-list govuk-list--bullet">
+            {fee.problems.map((p) => (
+              <li>{p}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {rows.map((l, i) => {
+        const id = (f: string) => `fee-${i}-${f}`;
+        const n = (f: string) => `lines.${i}.${f}`;
+        return (
+          <fieldset class="govuk-fieldset cs-card">
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{t(req, `Khoản ${i + 1}`, `Line ${i + 1}`)}</legend>
+            <div class="govuk-form-group">
+              <label class="govuk-label" for={id('name')}>
+                {t(req, 'Tên khoản phí, lệ phí', 'Name of the fee')}
+              </label>
+              <input class="govuk-input" id={id('name')} name={n('name')} type="text" value={l.name} />
+            </div>
+            <div class="govuk-form-group">
+              <label class="govuk-label" for={id('code')}>
+                {t(req, 'Mã khoản thu', 'Fee code')}
+              </label>
+              <input class="govuk-input govuk-input--width-10" id={id('code')} name={n('code')} type="text" spellcheck={false} value={l.code} />
+            </div>
+            <div class="govuk-form-group">
+              <label class="govuk-label" for={id('kind')}>
+                {t(req, 'Loại', 'Kind')}
+              </label>
+              <select class="govuk-select" id={id('kind')} name={n('kind')}>
+                {FEE_KINDS.map(([v, vi, en]) => (
+                  <option value={v} selected={l.kind === v}>
+                    {t(req, vi, en)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="govuk-form-group">
+              <label class="govuk-label" for={id('quantity')}>
+                {t(req, 'Số lượng', 'Quantity')}
+              </label>
+              <input class="govuk-input govuk-input--width-4" id={id('quantity')} name={n('quantity')} type="text" inputMode="numeric" value={l.quantity} />
+            </div>
+            <div class="govuk-form-group">
+              <label class="govuk-label" for={id('amount')}>
+                {t(req, 'Thành tiền (đồng)', 'Amount (VND)')}
+              </label>
+              <div class="govuk-hint" id={id('amount-hint')}>
+                {t(req, 'Số phải nộp của khoản này, sau miễn giảm', 'What is owed for this line, after any reduction')}
+              </div>
+              <input
+                class="govuk-input govuk-input--width-10"
+                id={id('amount')}
+                name={n('amount')}
+                type="text"
+                inputMode="numeric"
+                value={l.amount}
+                aria-describedby={id('amount-hint')}
+              />
+            </div>
+          </fieldset>
+        );
+      })}
+      {field(
+        req,
+        'request_fee-note',
+        'Căn cứ, ghi chú gửi người nộp',
+        'Legal basis, note to the applicant',
+        <textarea class="govuk-textarea" id="request_fee-note" name="note" rows={3}>
+          {fee.note}
+        </textarea>,
+      )}
+    </>
+  );
+}
+
+/**
+ * What the dossier owes and what was paid for it: the lines due with the total in figures and
+ * words; the desk's counter-payment form (receiving officers of the receiving unit, while
+ * something is owed); the payments with their receipts; a refund form per settled payment for
+ * finance officers.
+ */
+function FeesPanel({
+  req,
+  d,
+  payments,
+  counter,
+  refunds,
+}: {
+  req: FastifyRequest;
+  d: DossierView;
+  payments: PaymentView[];
+  counter: boolean;
+  refunds: boolean;
+}) {
+  const due = d.fees.due;
+  const base = `/can-bo/ho-so/${encodeURIComponent(d.code)}`;
+  const refundable = refunds ? payments.filter((x) => x.state === 'success' && x.refunded < x.amount) : [];
+  if (!hasFees(d.fees, payments)) return null;
+  return (
+    <section aria-labelledby="phi-le-phi">
+      <h2 class="govuk-heading-m" id="phi-le-phi">
+        {t(req, 'Phí, lệ phí', 'Fees and charges')}
+      </h2>
+      {due ? (
+        <>
+          <p class="govuk-body">
+            {due.purpose === 'filing'
+              ? t(req, 'Phải nộp khi nộp hồ sơ; hồ sơ chưa được gửi đến khi nộp đủ.', 'Due at filing; the dossier is not sent until it is paid.')
+              : t(
+                  req,
+                  'Đã yêu cầu người nộp thực hiện nghĩa vụ tài chính; thời hạn giải quyết tạm dừng.',
+                  'The applicant was asked to pay; the time limit is paused.',
+                )}
+          </p>
+          <TableWrap label={t(req, 'Các khoản phải nộp', 'What is owed')}>
+            <table class="govuk-table cs-table">
+              <caption class="govuk-table__caption govuk-table__caption--s">{t(req, 'Các khoản phải nộp', 'What is owed')}</caption>
+              <thead class="govuk-table__head">
+                <tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">
+                    {t(req, 'Khoản', 'Fee')}
+                  </th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">
+                    {t(req, 'Số lượng', 'Quantity')}
+                  </th>
+                  <th scope="col" class="govuk-table__header govuk-table__header--numeric">
+                    {t(req, 'Thành tiền', 'Amount')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody class="govuk-table__body">
+                {due.lines.map((l) => (
+                  <tr class="govuk-table__row">
+                    <td class="govuk-table__cell">
+                      {l.name} <span class="cs-meta govuk-body-s">({l.kind === 1 ? t(req, 'phí', 'charge') : t(req, 'lệ phí', 'fee')})</span>
+                      {l.reductionPercent ? (
+                        <span class="cs-meta govuk-body-s">{t(req, ` — giảm ${l.reductionPercent}%`, ` — ${l.reductionPercent}% off`)}</span>
+                      ) : null}
+                    </td>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{l.quantity}</td>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{formatVnd(l.amount)}</td>
+                  </tr>
+                ))}
+                <tr class="govuk-table__row">
+                  <th scope="row" class="govuk-table__header" colspan={2}>
+                    {t(req, 'Tổng cộng', 'Total')}
+                  </th>
+                  <td class="govuk-table__cell govuk-table__cell--numeric">
+                    <strong>{formatVnd(due.total)}</strong>
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+          </TableWrap>
+          <p class="govuk-body">
+            {t(req, 'Bằng chữ', 'In words')}: <span lang="vi">{vndInWords(due.total)}</span>
+          </p>
+          {counter ? (
+            <form method="post" action={`${base}/thu-phi`} novalidate class="cs-card">
+              <Csrf req={req} />
+              {/* The due this page shows: a fee asked for again since is not collected on an old page. */}
+              <input type="hidden" name="dueSeq" value={String(due.n)} />
+              <input type="hidden" name="amount" value={String(due.total)} />
+              <div class="govuk-form-group">
+                <fieldset class="govuk-fieldset">
+                  <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">
+                    <h3 class="govuk-fieldset__heading">{t(req, 'Thu phí tại quầy', 'Collect at the desk')}</h3>
+                  </legend>
+                  <div class="govuk-radios govuk-radios--small" data-module="govuk-radios">
+                    <div class="govuk-radios__item">
+                      <input class="govuk-radios__input" id="counter-cash" name="method" type="radio" value="cash" checked />
+                      <label class="govuk-label govuk-radios__label" for="counter-cash">
+                        {t(req, 'Tiền mặt', 'Cash')}
+                      </label>
+                    </div>
+                    <div class="govuk-radios__item">
+                      <input class="govuk-radios__input" id="counter-card" name="method" type="radio" value="card" />
+                      <label class="govuk-label govuk-radios__label" for="counter-card">
+                        {t(req, 'Thẻ ngân hàng', 'Bank card')}
+                      </label>
+                    </div>
+                  </div>
+                </fieldset>
+              </div>
+              <button type="submit" class="govuk-button">
+                {t(req, `Xác nhận đã thu ${formatVnd(due.total)} và cấp biên lai`, `Confirm ${formatVnd(due.total)} collected and issue the receipt`)}
+              </button>
+            </form>
+          ) : null}
+        </>
+      ) : (
+        <p class="govuk-body">{t(req, 'Hiện không có khoản phí, lệ phí nào phải nộp.', 'Nothing is owed now.')}</p>
+      )}
+      {d.fees.paid ? (
+        <p class="govuk-body">
+          {t(req, 'Đã nộp', 'Paid so far')}: <strong>{formatVnd(d.fees.paid)}</strong>
+          {d.fees.paidOnline ? t(req, ' (có khoản nộp trực tuyến)', ' (some of it online)') : ''}
+        </p>
+      ) : null}
+      {payments.length ? (
+        <TableWrap label={t(req, 'Các lần thanh toán', 'Payments')}>
+          <table class="govuk-table cs-table" id="payments">
+            <caption class="govuk-table__caption govuk-table__caption--s">{t(req, 'Các lần thanh toán', 'Payments')}</caption>
+            <thead class="govuk-table__head">
+              <tr class="govuk-table__row">
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Thời điểm', 'When')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Hình thức', 'Method')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Trạng thái', 'State')}
+                </th>
+                <th scope="col" class="govuk-table__header govuk-table__header--numeric">
+                  {t(req, 'Số tiền', 'Amount')}
+                </th>
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Biên lai', 'Receipt')}
+                </th>
+              </tr>
+            </thead>
+            <tbody class="govuk-table__body">
+              {payments.map((x) => (
+                <tr class="govuk-table__row">
+                  <PaymentWhen req={req} p={x} />
+                  <td class="govuk-table__cell">{paymentMethodText(req, x.method)}</td>
+                  <td class="govuk-table__cell">
+                    <PaymentStateTag req={req} state={x.state} />
+                    {x.refunded ? <span class="govuk-body-s">{t(req, ` Đã hoàn ${formatVnd(x.refunded)}`, ` ${formatVnd(x.refunded)} refunded`)}</span> : null}
+                    {x.refundDue ? (
+                      <>
+                        {' '}
+                        <RefundDueTag req={req} />
+                      </>
+                    ) : null}
+                  </td>
+                  <td class="govuk-table__cell govuk-table__cell--numeric">{formatVnd(x.amount)}</td>
+                  <ReceiptCell req={req} receipt={x.receipt} />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      ) : null}
+      {refundable.map((x) => (
+        <details class="govuk-details" open={x.refundDue}>
+          <summary class="govuk-details__summary">
+            <span class="govuk-details__summary-text">{t(req, `Hoàn trả khoản ${x.reference}`, `Refund ${x.reference}`)}</span>
+          </summary>
+          <div class="govuk-details__text">
+            <form method="post" action={`${base}/hoan-tra`} novalidate>
+              <Csrf req={req} />
+              <input type="hidden" name="payment" value={x.id} />
+              <div class="govuk-form-group">
+                <label class="govuk-label" for={`refund-${x.id}-amount`}>
+                  {t(req, 'Số tiền hoàn trả (đồng)', 'Amount refunded (VND)')}
+                </label>
+                <div class="govuk-hint" id={`refund-${x.id}-amount-hint`}>
+                  {t(req, `Tối đa ${formatVnd(x.amount - x.refunded)}`, `At most ${formatVnd(x.amount - x.refunded)}`)}
+                </div>
+                <input
+                  class="govuk-input govuk-input--width-10"
+                  id={`refund-${x.id}-amount`}
+                  name="amount"
+                  type="text"
+                  inputMode="numeric"
+                  value={String(x.amount - x.refunded)}
+                  aria-describedby={`refund-${x.id}-amount-hint`}
+                />
+              </div>
+              <div class="govuk-form-group">
+                <label class="govuk-label" for={`refund-${x.id}-note`}>
+                  {t(req, 'Lý do, chứng từ chuyển trả', 'Reason and transfer reference')}
+                </label>
+                <textarea class="govuk-textarea" id={`refund-${x.id}-note`} name="note" rows={2} />
+              </div>
+              <button type="submit" class="govuk-button govuk-button--warning">
+                {t(req, 'Ghi nhận hoàn trả', 'Record the refund')}
+              </button>
+            </form>
+          </div>
+        </details>
+      ))}
+    </section>
   );
 }
 
@@ -398,11 +754,25 @@ export interface DetailProps {
   digitisation?: DigitisationStatusView;
   /** While the dossier waits for approval: the specialist's proposal and the draft result. */
   proposal?: { entry: ActionLogEntry; draft: ResultDraft | null };
+  /** The dossier's payments, oldest first, with their receipts (issue 14). */
+  payments?: PaymentView[];
+  /** The request-fee form's lines and note (pre-filled from the fee schedule, or as posted). */
+  fee?: FeeRequestDraft;
+  /** The official may collect the fee at the desk (a receiving officer of the receiving unit). */
+  counter?: boolean;
+  /** The official may record refunds (a finance officer). */
+  refunds?: boolean;
   error?: string;
   /** Where the error links: the actions by default; a fresh copy of the page when it was stale. */
   errorHref?: string;
   done?: string;
 }
+
+/** What the fee forms' `done` says (they are not workflow actions). */
+const FEE_DONE: Record<string, [string, string]> = {
+  'thu-phi': ['Thu phí tại quầy, cấp biên lai', 'Fee collected at the desk, receipt issued'],
+  'hoan-tra': ['Ghi nhận hoàn trả', 'Refund recorded'],
+};
 
 /** One dossier for an official: what it is, what happened, the forms, and the actions open to them now. */
 export function DossierDetailPage({
@@ -416,6 +786,10 @@ export function DossierDetailPage({
   proc,
   digitisation,
   proposal,
+  payments = [],
+  fee,
+  counter = false,
+  refunds = false,
   error,
   errorHref,
   done,
@@ -433,12 +807,21 @@ export function DossierDetailPage({
       <dd class="govuk-summary-list__value">{v}</dd>
     </div>
   );
-  const doneLabel = done && ACTION_LABELS[done as ActionName];
+  // A finance officer (and nothing else) reads the dossier for its fees: no queue, forms or result pages are theirs.
+  const financeOnly = req.principal?.kind === 'staff' && req.principal.roles.length > 0 && req.principal.roles.every((r) => r.role === 'finance_officer');
+  const doneLabel = done && (ACTION_LABELS[done as ActionName] ?? (FEE_DONE[done] ? { vi: FEE_DONE[done][0], en: FEE_DONE[done][1] } : undefined));
   return (
     <Layout req={req} area="office" title={`${t(req, 'Hồ sơ', 'Dossier')} ${d.code}`}>
-      <a href="/can-bo/ho-so" class="govuk-back-link">
-        {t(req, 'Danh sách hồ sơ', 'All dossiers')}
-      </a>
+      {/* A finance officer has no dossier queue: they come from the ledger and go back to it. */}
+      {financeOnly ? (
+        <a href="/can-bo/thanh-toan" class="govuk-back-link">
+          {t(req, 'Sổ thu phí, lệ phí', 'Fees ledger')}
+        </a>
+      ) : (
+        <a href="/can-bo/ho-so" class="govuk-back-link">
+          {t(req, 'Danh sách hồ sơ', 'All dossiers')}
+        </a>
+      )}
       <ErrorSummary req={req} errors={error ? [{ text: error, href: errorHref ?? '#actions' }] : []} />
       {doneLabel ? (
         <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
@@ -481,6 +864,7 @@ export function DossierDetailPage({
             ))}
           </ul>
           {digitisation ? <DigitisationPanel req={req} d={d} status={digitisation} /> : null}
+          <FeesPanel req={req} d={d} payments={payments} counter={counter} refunds={refunds} />
           <h2 class="govuk-heading-m">{t(req, 'Tờ khai điện tử', 'E-form')}</h2>
           <EFormView req={req} schema={proc?.eForm} form={d.form} />
           <h2 class="govuk-heading-m">{t(req, 'Quá trình xử lý', 'Processing history')}</h2>
@@ -494,21 +878,25 @@ export function DossierDetailPage({
             <p class="govuk-body">{t(req, 'Không có thao tác nào dành cho bạn ở bước này.', 'Nothing for you to do at this step.')}</p>
           ) : null}
           {d.allowedActions.map((a) => (
-            <ActionForm req={req} d={d} action={a} specialists={specialists} units={units} />
+            <ActionForm req={req} d={d} action={a} specialists={specialists} units={units} fee={fee} />
           ))}
-          <h2 class="govuk-heading-m">{t(req, 'Biểu mẫu', 'Forms')}</h2>
-          <ul class="govuk-list">
-            <li>
-              <a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/ket-qua`}>
-                {t(req, 'Kết quả giải quyết (dự thảo, bản đã ký)', 'Result (draft, signed copies)')}
-              </a>
-            </li>
-            {FORMS.filter(([n]) => forms.includes(n)).map(([n, vi, en]) => (
-              <li>
-                <a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/bieu-mau/${n}`}>{`${n} — ${t(req, vi, en)}`}</a>
-              </li>
-            ))}
-          </ul>
+          {financeOnly ? null : (
+            <>
+              <h2 class="govuk-heading-m">{t(req, 'Biểu mẫu', 'Forms')}</h2>
+              <ul class="govuk-list">
+                <li>
+                  <a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/ket-qua`}>
+                    {t(req, 'Kết quả giải quyết (dự thảo, bản đã ký)', 'Result (draft, signed copies)')}
+                  </a>
+                </li>
+                {FORMS.filter(([n]) => forms.includes(n)).map(([n, vi, en]) => (
+                  <li>
+                    <a class="govuk-link" href={`/can-bo/ho-so/${encodeURIComponent(d.code)}/bieu-mau/${n}`}>{`${n} — ${t(req, vi, en)}`}</a>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </div>
       </div>
     </Layout>

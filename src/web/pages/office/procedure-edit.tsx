@@ -17,11 +17,28 @@ export interface Draft {
     processingTime: string;
     processingTimeUnit: string;
     description: string;
-    fees: { type: string; value: string; description: string }[];
+    fees: FeeDraft[];
   }[];
   cases: { name: string; components: { code: string; name: string; originalQty: string; copyQty: string; required: boolean; hasElectronicForm: boolean }[] }[];
   workflow: { step: string; name: string; nameEn: string; role: string; unit: string; workingDays: string }[];
   eFormFields: { key: string; label: string; labelEn: string; type: string; required: boolean; choices: string; pattern: string }[];
+}
+
+/**
+ * One fee as typed. `dueAtStored` says the version spelled its due time out: an unspelled one
+ * means "on request", and saving the form unchanged must not spell it (no new version).
+ * `reductions` is one category a line: `mã | tên đối tượng | phần trăm`, an English name after a
+ * fourth `|` if there is one.
+ */
+export interface FeeDraft {
+  type: string;
+  value: string;
+  description: string;
+  code: string;
+  dueAt: string;
+  dueAtStored: boolean;
+  per: { field: string; label: string };
+  reductions: string;
 }
 
 export interface EditView {
@@ -50,6 +67,10 @@ const CHANNELS: Record<string, [string, string]> = {
 };
 const TIME_UNITS: Record<string, [string, string]> = { WORKING_DAY: ['ngày làm việc', 'working days'], DAY: ['ngày', 'calendar days'] };
 const FEE_TYPES: Record<string, [string, string]> = { FEE: ['Lệ phí', 'Fee'], CHARGE: ['Phí', 'Charge'] };
+const FEE_DUE_AT: Record<string, [string, string]> = {
+  request: ['Khi có yêu cầu (cán bộ yêu cầu trong quá trình giải quyết)', 'On request (the officer asks while processing)'],
+  filing: ['Khi nộp hồ sơ (nộp trực tuyến phải nộp trước khi hồ sơ được gửi)', 'At filing (online filings pay before the dossier is sent)'],
+};
 export const FIELD_TYPES: Record<EFormFieldType, [string, string]> = {
   text: ['Văn bản một dòng', 'Single-line text'],
   textarea: ['Văn bản nhiều dòng', 'Multi-line text'],
@@ -377,9 +398,15 @@ export function ProcedureEditPage(v: EditView) {
               />
               {m.fees.map((f, fi) => {
                 const fn = `${n}.fees.${fi}`;
+                // Per-unit fees count an e-form field: offer the form's fields (a key typed elsewhere, e.g. nested, stays offered).
+                const perOptions: [string, string][] = [
+                  ['', t(req, 'Không: một khoản cố định', 'No: a fixed amount')],
+                  ...draft.eFormFields.filter((x) => x.key).map((x): [string, string] => [x.key, `${x.label || x.key} (${x.key})`]),
+                ];
                 return (
                   <fieldset class="govuk-fieldset cs-card">
                     <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{t(req, `Khoản phí ${fi + 1} (${vi})`, `Fee ${fi + 1} (${en})`)}</legend>
+                    <input type="hidden" name={`${fn}.dueAtStored`} value={f.dueAtStored ? '1' : ''} />
                     <div class="govuk-grid-row">
                       <div class="govuk-grid-column-one-half">
                         <Select
@@ -401,6 +428,57 @@ export function ProcedureEditPage(v: EditView) {
                         />
                       </div>
                     </div>
+                    <TextField
+                      {...p}
+                      name={`${fn}.code`}
+                      label={t(req, 'Mã khoản thu (không bắt buộc)', 'Fee code (optional)')}
+                      hint={t(
+                        req,
+                        'In trên biên lai và gửi cổng thanh toán, ví dụ LP-01',
+                        'Printed on the receipt and sent to the payment platform, e.g. LP-01',
+                      )}
+                      value={f.code}
+                      width="govuk-input--width-10"
+                    />
+                    <Select
+                      {...p}
+                      name={`${fn}.dueAt`}
+                      label={t(req, 'Thời điểm thu', 'When it is collected')}
+                      value={f.dueAt}
+                      options={Object.entries(FEE_DUE_AT).map(([k, [a, b]]) => [k, t(req, a, b)])}
+                    />
+                    <div class="govuk-grid-row">
+                      <div class="govuk-grid-column-one-half">
+                        <Select
+                          {...p}
+                          name={`${fn}.per.field`}
+                          label={t(req, 'Thu theo số lượng nhập ở trường', 'Per unit entered in the field')}
+                          value={f.per.field}
+                          options={perOptions}
+                        />
+                      </div>
+                      <div class="govuk-grid-column-one-half">
+                        <TextField
+                          {...p}
+                          name={`${fn}.per.label`}
+                          label={t(req, 'Đơn vị tính', 'Unit')}
+                          hint={t(req, 'Ví dụ: điểm kinh doanh', 'For example: point of sale')}
+                          value={f.per.label}
+                        />
+                      </div>
+                    </div>
+                    <TextArea
+                      {...p}
+                      name={`${fn}.reductions`}
+                      label={t(req, 'Miễn, giảm theo đối tượng (không bắt buộc)', 'Exemptions and reductions by category (optional)')}
+                      hint={t(
+                        req,
+                        'Mỗi dòng một đối tượng: mã | tên đối tượng | phần trăm giảm (100 là miễn), có thể thêm | tên tiếng Anh. Ví dụ: ho-ngheo | Hộ nghèo | 100',
+                        'One category a line: code | name | percent off (100 exempts), optionally | English name. For example: ho-ngheo | Hộ nghèo | 100',
+                      )}
+                      value={f.reductions}
+                      rows={3}
+                    />
                     <TextArea {...p} name={`${fn}.description`} label={t(req, 'Ghi chú (không bắt buộc)', 'Note (optional)')} value={f.description} />
                     <Op op={`remove:${fn}`} label={t(req, `Xóa khoản phí ${fi + 1} (${vi})`, `Remove fee ${fi + 1} (${en})`)} kind="warning" />
                   </fieldset>

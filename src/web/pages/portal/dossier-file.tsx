@@ -6,6 +6,8 @@ import { EForm, type FieldSchema } from '../../components/eform.tsx';
 import { ErrorSummary, Layout, t } from '../../components/layout.tsx';
 import { EFormView } from '../../components/dossier.tsx';
 import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
+import type { FeeLine } from '../../../modules/catalog/compute-fees.ts';
+import { FeeLinesTable, FilingFeesSection, PayButton } from './payment-fees.tsx';
 
 /** One file input of the filing form: a component of the procedure (by its code). */
 export interface FileSlot {
@@ -35,6 +37,20 @@ export type RepositoryOffer = Record<string, RepositoryDoc[]>;
 const ACCEPT = '.pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png';
 
 export const fileUrl = (code: string) => `/nop-ho-so/${encodeURIComponent(code)}`;
+
+/** The fee category chosen on the filing form, carried from page to page in the address (`doi-tuong`) until the dossier is filed. */
+export const withCategory = (url: string, category: string) =>
+  category ? `${url}${url.includes('?') ? '&' : '?'}doi-tuong=${encodeURIComponent(category)}` : url;
+
+/** The online method's fees as the filing form shows them, worked out for the values sent so far (dossier-portal.ts). */
+export interface FilingFees {
+  fees: ProcedureDetail['methods'][number]['fees'];
+  categories: { category: string; label: string; labelEn: string | null }[];
+  /** The category chosen (`feeCategory`), or ''. */
+  category: string;
+  /** What is due at filing; null while a field it needs is not filled in. */
+  owed: { lines: FeeLine[]; total: number } | null;
+}
 
 function Breadcrumbs({ req, p }: { req: FastifyRequest; p: ProcedureDetail }) {
   return (
@@ -252,6 +268,7 @@ export function DossierFilePage({
   errors,
   saved,
   repository = {},
+  fees,
 }: {
   req: FastifyRequest;
   p: ProcedureDetail;
@@ -262,6 +279,7 @@ export function DossierFilePage({
   errors: FormErrors;
   saved?: boolean;
   repository?: RepositoryOffer;
+  fees?: FilingFees;
 }) {
   const attached = new Map((draft?.components ?? []).map((c) => [c.code, c]));
   const title = t(req, 'Nộp hồ sơ trực tuyến', 'Apply online');
@@ -334,6 +352,16 @@ export function DossierFilePage({
             <FileInputs req={req} slots={slots} errors={errors} attached={attached} repository={repository} />
           </>
         ) : null}
+        {fees ? (
+          <FilingFeesSection
+            req={req}
+            fees={fees.fees}
+            categories={fees.categories}
+            category={fees.category}
+            owed={fees.owed}
+            error={errors.fields.feeCategory}
+          />
+        ) : null}
         <DeliveryInputs req={req} value={filing.delivery} errors={errors} />
         <div class="govuk-button-group">
           <button type="submit" name="intent" value="review" class="govuk-button">
@@ -357,7 +385,20 @@ export function DossierFilePage({
 }
 
 /** Check before filing: the values and files, and the button that files the dossier. */
-export function DossierReviewPage({ req, p, slots, draft }: { req: FastifyRequest; p: ProcedureDetail; slots: FileSlot[]; draft: Draft }) {
+export function DossierReviewPage({
+  req,
+  p,
+  slots,
+  draft,
+  fees,
+}: {
+  req: FastifyRequest;
+  p: ProcedureDetail;
+  slots: FileSlot[];
+  draft: Draft;
+  fees?: FilingFees;
+}) {
+  const category = fees?.categories.find((c) => c.category === fees.category);
   const files = new Map(draft.components.map((c) => [c.code, c]));
   return (
     <Layout req={req} area="portal" title={t(req, 'Xem lại hồ sơ trước khi nộp', 'Check your dossier before filing')}>
@@ -403,8 +444,40 @@ export function DossierReviewPage({ req, p, slots, draft }: { req: FastifyReques
           </dl>
         </>
       ) : null}
+      {fees?.owed && (fees.owed.total > 0 || category) ? (
+        <section aria-labelledby="fees-title">
+          <h2 class="govuk-heading-m" id="fees-title">
+            {t(req, 'Phí, lệ phí phải nộp khi nộp hồ sơ', 'Fees to pay when you file')}
+          </h2>
+          {category ? (
+            <p class="govuk-body">
+              {t(req, 'Đối tượng miễn, giảm', 'Reduction or exemption')}: <strong>{t(req, category.label, category.labelEn ?? category.label)}</strong>
+            </p>
+          ) : null}
+          {fees.owed.total > 0 ? (
+            <>
+              <FeeLinesTable
+                req={req}
+                lines={fees.owed.lines}
+                total={fees.owed.total}
+                id="fees-at-filing"
+                caption={t(req, 'Số tiền phải nộp', 'Amount to pay')}
+              />
+              <p class="govuk-body">
+                {t(
+                  req,
+                  'Sau khi nộp, bạn thanh toán trực tuyến số tiền này; hồ sơ chỉ được gửi đến cơ quan giải quyết khi thanh toán thành công.',
+                  'After filing you pay this amount online; the dossier is sent to the agency only once the payment succeeds.',
+                )}
+              </p>
+            </>
+          ) : (
+            <p class="govuk-body">{t(req, 'Bạn không phải nộp phí khi nộp hồ sơ.', 'Nothing is due when you file.')}</p>
+          )}
+        </section>
+      ) : null}
       <p class="govuk-body">
-        <a class="govuk-link" href={fileUrl(p.code)}>
+        <a class="govuk-link" href={withCategory(fileUrl(p.code), fees?.category ?? '')}>
           {t(req, 'Sửa thông tin', 'Change your answers')}
         </a>
       </p>
@@ -415,6 +488,7 @@ export function DossierReviewPage({ req, p, slots, draft }: { req: FastifyReques
       <form method="post" action={`${fileUrl(p.code)}/nop`}>
         <input type="hidden" name="_csrf" value={req.csrfToken} />
         <input type="hidden" name="draft" value={`${draft.id}.${Date.parse(draft.updatedAt)}`} />
+        {fees?.category ? <input type="hidden" name="feeCategory" value={fees.category} /> : null}
         <button type="submit" class="govuk-button" data-prevent-double-click="true">
           {t(req, 'Nộp hồ sơ', 'File the dossier')}
         </button>
@@ -424,7 +498,23 @@ export function DossierReviewPage({ req, p, slots, draft }: { req: FastifyReques
 }
 
 /** After filing: the dossier code, and where to follow it. */
-export function DossierFiledPage({ req, code, procedureName, dueDate }: { req: FastifyRequest; code: string; procedureName: string; dueDate: string | null }) {
+export function DossierFiledPage({
+  req,
+  code,
+  procedureName,
+  dueDate,
+  unpaid,
+  onlinePayment = false,
+}: {
+  req: FastifyRequest;
+  code: string;
+  procedureName: string;
+  dueDate: string | null;
+  /** What the dossier owes before it is sent (status unpaid): the page leads to paying it. */
+  unpaid?: { lines: FeeLine[]; total: number } | null;
+  onlinePayment?: boolean;
+}) {
+  if (unpaid) return <DossierUnpaidPage req={req} code={code} procedureName={procedureName} due={unpaid} onlinePayment={onlinePayment} />;
   return (
     <Layout req={req} area="portal" title={t(req, 'Đã nộp hồ sơ', 'Dossier filed')}>
       <div class="govuk-panel govuk-panel--confirmation">
@@ -453,6 +543,76 @@ export function DossierFiledPage({ req, code, procedureName, dueDate }: { req: F
         <li>
           <a class="govuk-link" href="/ho-so-cua-toi">
             {t(req, 'Hồ sơ của tôi', 'My dossiers')}
+          </a>
+        </li>
+      </ul>
+    </Layout>
+  );
+}
+
+/**
+ * After filing a dossier that charges at filing: kept, with its code, but not sent until paid.
+ * The pay button is the next step; the same button is on the dossier's page.
+ */
+function DossierUnpaidPage({
+  req,
+  code,
+  procedureName,
+  due,
+  onlinePayment,
+}: {
+  req: FastifyRequest;
+  code: string;
+  procedureName: string;
+  due: { lines: FeeLine[]; total: number };
+  onlinePayment: boolean;
+}) {
+  const title = t(req, 'Nộp phí để gửi hồ sơ', 'Pay the fee to send your dossier');
+  return (
+    <Layout req={req} area="portal" title={title}>
+      <span class="govuk-caption-m">{procedureName}</span>
+      <h1 class="govuk-heading-l">{title}</h1>
+      <p class="govuk-body">
+        {t(req, 'Mã hồ sơ của bạn', 'Your dossier code')}: <strong data-dossier-code>{code}</strong>
+      </p>
+      <div class="govuk-warning-text">
+        <span class="govuk-warning-text__icon" aria-hidden="true">
+          !
+        </span>
+        <strong class="govuk-warning-text__text">
+          <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
+          {t(
+            req,
+            'Hồ sơ đã được lưu nhưng chưa được gửi: thủ tục này thu phí, lệ phí khi nộp hồ sơ trực tuyến. Hồ sơ được gửi đến cơ quan giải quyết ngay khi bạn thanh toán thành công.',
+            'Your dossier is saved but not sent: this procedure charges its fees when you apply online. It is sent to the agency as soon as your payment succeeds.',
+          )}
+        </strong>
+      </div>
+      <FeeLinesTable req={req} lines={due.lines} total={due.total} id="fees-due" caption={t(req, 'Số tiền phải nộp', 'Amount to pay')} />
+      {onlinePayment ? (
+        <>
+          <p class="govuk-body">
+            {t(
+              req,
+              'Bạn sẽ được chuyển đến Nền tảng thanh toán của Cổng Dịch vụ công quốc gia để chọn ngân hàng hoặc ví điện tử, rồi quay lại đây.',
+              'You are taken to the National Public Service Portal’s payment platform to choose a bank or e-wallet, then brought back here.',
+            )}
+          </p>
+          <PayButton req={req} code={code} />
+        </>
+      ) : (
+        <p class="govuk-body">
+          {t(
+            req,
+            'Hệ thống chưa kết nối thanh toán trực tuyến: vui lòng nộp tại bộ phận một cửa của cơ quan tiếp nhận.',
+            'Online payment is not available here: pay at the one-stop desk of the receiving agency.',
+          )}
+        </p>
+      )}
+      <ul class="govuk-list">
+        <li>
+          <a class="govuk-link" href={`/ho-so-cua-toi/${encodeURIComponent(code)}`}>
+            {t(req, 'Xem hồ sơ (thanh toán sau)', 'View the dossier (pay later)')}
           </a>
         </li>
       </ul>

@@ -11,6 +11,8 @@ import { ErrorSummary, Layout, Pagination, TableWrap, t } from '../../components
 import type { FormErrors } from './dossier-file.tsx';
 import { ComponentLine, EFormView, StatusTag, Timeline } from '../../components/dossier.tsx';
 import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
+import type { PaymentView } from '../../../modules/payments/schemas.ts';
+import { DossierFeesSection } from './payment-fees.tsx';
 
 export const statusText = (req: FastifyRequest, s: string) => {
   const x = STATUSES[s as Status];
@@ -137,6 +139,8 @@ export function MyDossierPage({
   results = [],
   extras = {},
   proc,
+  payments = [],
+  onlinePayment = false,
 }: {
   req: FastifyRequest;
   d: DossierView;
@@ -146,6 +150,10 @@ export function MyDossierPage({
   results?: DossierResultEntry[];
   extras?: DetailExtras;
   proc?: ProcedureDetail;
+  /** The dossier's payments, oldest first, with their receipts. */
+  payments?: PaymentView[];
+  /** Whether online payment is configured (the pay button is offered). */
+  onlinePayment?: boolean;
 }) {
   const errs = extras.errors ?? { fields: {}, summary: [] };
   const fieldErr = (form: DetailExtras['errorsFor'], name: string) => (extras.errorsFor === form ? errs.fields[name] : undefined);
@@ -153,6 +161,9 @@ export function MyDossierPage({
   const canWithdraw = d.allowedActions.includes('withdraw');
   const canSupplement = d.status === 'awaiting_supplement' && d.allowedActions.includes('supplement');
   const canRate = Boolean(d.finishedAt) && !rated;
+  // The officer's words when they asked for the fee (the latest request; a filing fee has none).
+  const feeRequest = [...log].reverse().find((a) => a.action === 'request_fee');
+  const feeNote = d.fees.due?.purpose === 'obligation' && typeof feeRequest?.data.note === 'string' ? feeRequest.data.note : null;
   const DONE = {
     supplemented: t(req, 'Đã gửi giấy tờ bổ sung.', 'The supplementary documents were sent.'),
     withdrawn: t(req, 'Đã rút hồ sơ.', 'The dossier was withdrawn.'),
@@ -266,6 +277,8 @@ export function MyDossierPage({
           </ul>
         </section>
       ) : null}
+
+      <DossierFeesSection req={req} d={d} payments={payments} requestNote={feeNote} onlineAvailable={onlinePayment} />
 
       {canSupplement ? (
         <section aria-labelledby="todo-title">

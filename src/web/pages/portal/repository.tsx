@@ -2,6 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { MyResult, ShareLink } from '../../../modules/results/repository.ts';
 import type { MyComponent } from '../../../modules/dossiers/list-my-components.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
+import type { MyReceipt } from '../../../modules/payments/schemas.ts';
+import { vnd } from '../../components/payments.tsx';
 import { Csrf, Layout, Pagination, TableWrap, t } from '../../components/layout.tsx';
 import { DigitisedHits, type HitsPage } from '../office/digitisation-search.tsx';
 
@@ -24,9 +26,12 @@ export function RepositoryPage({
   revoked,
   q = '',
   digitised,
+  receipts,
 }: {
   req: FastifyRequest;
   results: MyResult[];
+  /** The receipts of the fees I paid (online or at the desk), newest first; absent where the page is not given them. */
+  receipts?: MyReceipt[];
   components: MyComponent[];
   links: ShareLink[];
   /** The search over my digitised documents (OCR text and metadata), and what it found. */
@@ -155,6 +160,54 @@ export function RepositoryPage({
           </table>
         </TableWrap>
       )}
+      {receipts ? (
+        <section aria-labelledby="bien-lai">
+          <h2 class="govuk-heading-m" id="bien-lai">
+            {t(req, 'Biên lai', 'Receipts')}
+          </h2>
+          {receipts.length === 0 ? (
+            <p class="govuk-body">{t(req, 'Chưa có biên lai thu phí, lệ phí nào.', 'No receipts for fees yet.')}</p>
+          ) : (
+            <TableWrap label={t(req, 'Biên lai', 'Receipts')}>
+              <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-visually-hidden">
+                  {t(req, 'Biên lai điện tử thu phí, lệ phí', 'Electronic receipts for fees and charges')}
+                </caption>
+                <thead class="govuk-table__head">
+                  <tr class="govuk-table__row">
+                    <th scope="col" class="govuk-table__header">
+                      {t(req, 'Biên lai', 'Receipt')}
+                    </th>
+                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">
+                      {t(req, 'Số tiền', 'Amount')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody class="govuk-table__body">
+                  {receipts.map((r) => (
+                    <tr class="govuk-table__row">
+                      <td class="govuk-table__cell">
+                        <a class="govuk-link" href={r.url} download>
+                          {t(req, `Biên lai số ${r.number}, ký hiệu ${r.series} (PDF)`, `Receipt No. ${r.number}, series ${r.series} (PDF)`)}
+                        </a>
+                        <br />
+                        <span class="cs-meta">
+                          {r.procedureName} · {t(req, 'Hồ sơ', 'Dossier')}{' '}
+                          <a class="govuk-link" href={`/ho-so-cua-toi/${encodeURIComponent(r.dossierCode)}`}>
+                            {r.dossierCode}
+                          </a>{' '}
+                          · {formatDateTime(req.lang, r.issuedAt)}
+                        </span>
+                      </td>
+                      <td class="govuk-table__cell govuk-table__cell--numeric">{vnd(r.amount)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+        </section>
+      ) : null}
       <h2 class="govuk-heading-m" id="lien-ket">
         {t(req, 'Liên kết chia sẻ đang mở', 'Share links that still open')}
       </h2>
