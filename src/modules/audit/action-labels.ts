@@ -105,6 +105,11 @@ export const AUDIT_ACTION_GROUPS: { prefix: string; label: Bilingual }[] = [
   { prefix: 'payment.', label: { vi: 'Thanh toán', en: 'Payments' } },
   { prefix: 'catalog.', label: { vi: 'Danh mục thủ tục', en: 'Procedure catalogue' } },
   { prefix: 'calendar.', label: { vi: 'Lịch làm việc', en: 'Working calendar' } },
+  { prefix: 'digitisation.', label: { vi: 'Số hóa', en: 'Digitisation' } },
+  { prefix: 'dossier_draft.', label: { vi: 'Hồ sơ đang soạn', en: 'Draft dossiers' } },
+  { prefix: 'upload.', label: { vi: 'Tệp tải lên', en: 'Uploads' } },
+  { prefix: 'notification.', label: { vi: 'Thông báo', en: 'Notifications' } },
+  { prefix: 'audit.', label: { vi: 'Nhật ký hệ thống', en: 'Audit trail' } },
 ];
 
 export const actionLabel = (code: string): Bilingual => AUDIT_ACTIONS[code] ?? { vi: code, en: code };

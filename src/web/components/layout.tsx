@@ -308,6 +308,21 @@ export function FormGroup({
  * A table that may scroll sideways on a narrow screen. Focusable so that keyboard users can
  * scroll it, and a named region so that screen readers say what receives the focus.
  */
+/** GOV.UK warning text: the "!" icon, "Cảnh báo" / "Warning" for screen readers, then the text. */
+export function WarningText({ req, id, role, children }: { req: FastifyRequest; id?: string; role?: 'status' | 'alert'; children: Children }) {
+  return (
+    <div class="govuk-warning-text" id={id} role={role}>
+      <span class="govuk-warning-text__icon" aria-hidden="true">
+        !
+      </span>
+      <strong class="govuk-warning-text__text">
+        <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
+        {children}
+      </strong>
+    </div>
+  );
+}
+
 export function TableWrap({ label, children }: { label: string; children: Children }) {
   return (
     <div class="cs-table-wrap" role="region" aria-label={label} tabindex={0}>

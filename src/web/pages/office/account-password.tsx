@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { Csrf, ErrorSummary, FormGroup, Layout, t } from '../../components/layout.tsx';
+import { Csrf, ErrorSummary, FormGroup, Layout, t, WarningText } from '../../components/layout.tsx';
 
 export type FormError = { field: string; text: string };
 
@@ -71,19 +71,13 @@ export function ChangePasswordPage({
           <ErrorSummary req={req} errors={errors.map((e) => ({ href: `#${e.field === 'form' ? 'currentPassword' : e.field}`, text: e.text }))} />
           <h1 class="govuk-heading-l">{title}</h1>
           {required ? (
-            <div class="govuk-warning-text">
-              <span class="govuk-warning-text__icon" aria-hidden="true">
-                !
-              </span>
-              <strong class="govuk-warning-text__text">
-                <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
-                {t(
-                  req,
-                  'Quản trị viên đã đặt lại thông tin đăng nhập của bạn. Hãy đặt mật khẩu mới để tiếp tục sử dụng hệ thống.',
-                  'An administrator has reset your sign-in details. Set a new password to go on using the system.',
-                )}
-              </strong>
-            </div>
+            <WarningText req={req}>
+              {t(
+                req,
+                'Quản trị viên đã đặt lại thông tin đăng nhập của bạn. Hãy đặt mật khẩu mới để tiếp tục sử dụng hệ thống.',
+                'An administrator has reset your sign-in details. Set a new password to go on using the system.',
+              )}
+            </WarningText>
           ) : null}
           <form method="post" action="/can-bo/doi-mat-khau" novalidate>
             <Csrf req={req} />

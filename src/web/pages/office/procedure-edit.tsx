@@ -4,7 +4,7 @@ import type { EFormFieldType } from '../../../modules/catalog/save-procedure-ver
 import type { Unit } from '../../../modules/organisation/schemas.ts';
 import type { StaffRole } from '../../../platform/auth/roles.ts';
 import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
-import { Csrf, ErrorMessage, ErrorSummary, FormGroup, Layout, roleName, t } from '../../components/layout.tsx';
+import { Csrf, ErrorMessage, ErrorSummary, FormGroup, Layout, roleName, t, WarningText } from '../../components/layout.tsx';
 import { EForm, type FieldSchema } from '../../components/eform.tsx';
 
 /** The edit form as typed: every value as text, so a re-rendered form shows exactly what was entered. */
@@ -282,19 +282,13 @@ export function ProcedureEditPage(v: EditView) {
         )}
       </p>
       {scheduled ? (
-        <div class="govuk-warning-text">
-          <span class="govuk-warning-text__icon" aria-hidden="true">
-            !
-          </span>
-          <strong class="govuk-warning-text__text">
-            <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
-            {t(
-              req,
-              `Phiên bản ${proc.version} chưa có hiệu lực; phiên bản mới phải có hiệu lực sau ngày ${formatDate(req.lang, proc.effectiveFrom)}.`,
-              `Version ${proc.version} is not in effect yet; a new version must take effect after ${formatDate(req.lang, proc.effectiveFrom)}.`,
-            )}
-          </strong>
-        </div>
+        <WarningText req={req}>
+          {t(
+            req,
+            `Phiên bản ${proc.version} chưa có hiệu lực; phiên bản mới phải có hiệu lực sau ngày ${formatDate(req.lang, proc.effectiveFrom)}.`,
+            `Version ${proc.version} is not in effect yet; a new version must take effect after ${formatDate(req.lang, proc.effectiveFrom)}.`,
+          )}
+        </WarningText>
       ) : null}
       <form method="post" action={editUrl(proc.code)} novalidate id="edit-form">
         <Csrf req={req} />

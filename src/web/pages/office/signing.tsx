@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { DossierSummary } from '../../../modules/dossiers/list-dossiers.ts';
 import type { SignOutcome } from '../../../modules/results/sign-results.ts';
 import { officialLabel, type OfficialName } from '../../../modules/organisation/staff-names.ts';
-import { Csrf, ErrorSummary, Layout, TableWrap, t } from '../../components/layout.tsx';
+import { Csrf, ErrorSummary, Layout, TableWrap, t, WarningText } from '../../components/layout.tsx';
 import { DueDate } from '../../components/dossier.tsx';
 
 export const SIGNING_URL = '/can-bo/ky-so';
@@ -225,19 +225,13 @@ export function SigningConfirmPage({ req, chosen, unknown }: { req: FastifyReque
         </ul>
       ) : null}
       {unknown.length ? (
-        <div class="govuk-warning-text">
-          <span class="govuk-warning-text__icon" aria-hidden="true">
-            !
-          </span>
-          <strong class="govuk-warning-text__text">
-            <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
-            {t(
-              req,
-              `Không có trong danh sách chờ ký của bạn, sẽ không được ký: ${unknown.join(', ')}`,
-              `Not waiting for your signature, will not be signed: ${unknown.join(', ')}`,
-            )}
-          </strong>
-        </div>
+        <WarningText req={req}>
+          {t(
+            req,
+            `Không có trong danh sách chờ ký của bạn, sẽ không được ký: ${unknown.join(', ')}`,
+            `Not waiting for your signature, will not be signed: ${unknown.join(', ')}`,
+          )}
+        </WarningText>
       ) : null}
       {n ? (
         <form method="post" action={SIGNING_URL} novalidate>

@@ -3,7 +3,7 @@ import type { ProcedureDetail } from '../../../modules/catalog/get-procedure.ts'
 import type { Draft, DraftFiling } from '../../../modules/dossiers/drafts.ts';
 import { DELIVERY, type Delivery } from '../../../modules/dossiers/schemas.ts';
 import { EForm, type FieldSchema } from '../../components/eform.tsx';
-import { ErrorSummary, Layout, t } from '../../components/layout.tsx';
+import { ErrorSummary, Layout, t, WarningText } from '../../components/layout.tsx';
 import { EFormView } from '../../components/dossier.tsx';
 import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
 import type { FeeLine } from '../../../modules/catalog/compute-fees.ts';
@@ -575,19 +575,13 @@ function DossierUnpaidPage({
       <p class="govuk-body">
         {t(req, 'Mã hồ sơ của bạn', 'Your dossier code')}: <strong data-dossier-code>{code}</strong>
       </p>
-      <div class="govuk-warning-text">
-        <span class="govuk-warning-text__icon" aria-hidden="true">
-          !
-        </span>
-        <strong class="govuk-warning-text__text">
-          <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
-          {t(
-            req,
-            'Hồ sơ đã được lưu nhưng chưa được gửi: thủ tục này thu phí, lệ phí khi nộp hồ sơ trực tuyến. Hồ sơ được gửi đến cơ quan giải quyết ngay khi bạn thanh toán thành công.',
-            'Your dossier is saved but not sent: this procedure charges its fees when you apply online. It is sent to the agency as soon as your payment succeeds.',
-          )}
-        </strong>
-      </div>
+      <WarningText req={req}>
+        {t(
+          req,
+          'Hồ sơ đã được lưu nhưng chưa được gửi: thủ tục này thu phí, lệ phí khi nộp hồ sơ trực tuyến. Hồ sơ được gửi đến cơ quan giải quyết ngay khi bạn thanh toán thành công.',
+          'Your dossier is saved but not sent: this procedure charges its fees when you apply online. It is sent to the agency as soon as your payment succeeds.',
+        )}
+      </WarningText>
       <FeeLinesTable req={req} lines={due.lines} total={due.total} id="fees-due" caption={t(req, 'Số tiền phải nộp', 'Amount to pay')} />
       {onlinePayment ? (
         <>

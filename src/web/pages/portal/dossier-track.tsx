@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { PublicDossier } from '../../../modules/dossiers/track-dossier.ts';
-import { Layout, t } from '../../components/layout.tsx';
+import { Layout, t, WarningText } from '../../components/layout.tsx';
 import { StatusTag } from './dossier-mine.tsx';
 import { formatDate } from '../../../platform/i18n/index.ts';
 
@@ -72,19 +72,9 @@ export function DossierTrackPage({ req, code, found }: { req: FastifyRequest; co
           </dl>
         </section>
       ) : notFound ? (
-        <div class="govuk-warning-text" role="status">
-          <span class="govuk-warning-text__icon" aria-hidden="true">
-            !
-          </span>
-          <strong class="govuk-warning-text__text">
-            <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
-            {t(
-              req,
-              `Không tìm thấy hồ sơ có mã ${code}. Kiểm tra lại mã trên giấy tiếp nhận.`,
-              `No dossier with code ${code}. Check the code on your receipt.`,
-            )}
-          </strong>
-        </div>
+        <WarningText req={req} role="status">
+          {t(req, `Không tìm thấy hồ sơ có mã ${code}. Kiểm tra lại mã trên giấy tiếp nhận.`, `No dossier with code ${code}. Check the code on your receipt.`)}
+        </WarningText>
       ) : null}
     </Layout>
   );

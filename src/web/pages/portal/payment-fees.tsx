@@ -4,7 +4,7 @@ import type { ProcedureDetail } from '../../../modules/catalog/get-procedure.ts'
 import type { DossierView } from '../../../modules/dossiers/schemas.ts';
 import type { PaymentView } from '../../../modules/payments/schemas.ts';
 import { formatDateTime, vndInWords } from '../../../platform/i18n/index.ts';
-import { Csrf, TableWrap, t } from '../../components/layout.tsx';
+import { Csrf, TableWrap, t, WarningText } from '../../components/layout.tsx';
 import { hasFees, PaymentStateTag, vnd } from '../../components/payments.tsx';
 
 /**
@@ -277,19 +277,13 @@ export function DossierFeesSection({
               <PayButton req={req} code={d.code} />
             </>
           ) : due.total > 0 ? (
-            <div class="govuk-warning-text">
-              <span class="govuk-warning-text__icon" aria-hidden="true">
-                !
-              </span>
-              <strong class="govuk-warning-text__text">
-                <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
-                {t(
-                  req,
-                  'Hệ thống chưa kết nối thanh toán trực tuyến: vui lòng nộp tại bộ phận một cửa của cơ quan tiếp nhận.',
-                  'Online payment is not available here: pay at the one-stop desk of the receiving agency.',
-                )}
-              </strong>
-            </div>
+            <WarningText req={req}>
+              {t(
+                req,
+                'Hệ thống chưa kết nối thanh toán trực tuyến: vui lòng nộp tại bộ phận một cửa của cơ quan tiếp nhận.',
+                'Online payment is not available here: pay at the one-stop desk of the receiving agency.',
+              )}
+            </WarningText>
           ) : null}
         </>
       ) : d.fees.paid ? (

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { PublicReceipt } from '../../../modules/payments/verify-receipt.ts';
 import { formatDateTime, vndInWords } from '../../../platform/i18n/index.ts';
-import { Layout, t } from '../../components/layout.tsx';
+import { Layout, t, WarningText } from '../../components/layout.tsx';
 import { vnd } from './payment-fees.tsx';
 
 const METHOD: Record<PublicReceipt['method'], [string, string]> = {
@@ -30,19 +30,13 @@ export function ReceiptVerifyPage({ req, r }: { req: FastifyRequest; r: PublicRe
     return (
       <Layout req={req} area="portal" title={`${t(req, 'Không tìm thấy biên lai', 'Receipt not found')}: ${title}`}>
         <h1 class="govuk-heading-l">{t(req, 'Không tìm thấy biên lai', 'Receipt not found')}</h1>
-        <div class="govuk-warning-text" id="receipt-not-found">
-          <span class="govuk-warning-text__icon" aria-hidden="true">
-            !
-          </span>
-          <strong class="govuk-warning-text__text">
-            <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
-            {t(
-              req,
-              'Hệ thống không có biên lai nào ứng với địa chỉ này. Biên lai có mã QR dẫn tới đây không phải do hệ thống cấp, hoặc địa chỉ đã bị sửa.',
-              'The system holds no receipt for this address. A receipt whose QR code leads here was not issued by the system, or the address was altered.',
-            )}
-          </strong>
-        </div>
+        <WarningText req={req} id="receipt-not-found">
+          {t(
+            req,
+            'Hệ thống không có biên lai nào ứng với địa chỉ này. Biên lai có mã QR dẫn tới đây không phải do hệ thống cấp, hoặc địa chỉ đã bị sửa.',
+            'The system holds no receipt for this address. A receipt whose QR code leads here was not issued by the system, or the address was altered.',
+          )}
+        </WarningText>
         <p class="govuk-body">
           {t(
             req,
