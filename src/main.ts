@@ -13,6 +13,7 @@ import { loadDemoData, readDemo } from './modules/demo/load-demo-data.ts';
 import { totpCode } from './platform/auth/totp.ts';
 import { importProcedures } from './modules/catalog/import-procedures.ts';
 import { loadScaleData } from './modules/demo/load-scale-data.ts';
+import { rebuildIndicators } from './modules/indicators/rebuild-indicators.ts';
 
 const HELP = `congso — cổng dịch vụ công và một cửa điện tử
 
@@ -24,6 +25,7 @@ Usage: node --import tsx src/main.ts <command>
   import    import procedure files in the national JSON format: import FILE…
   load      bulk-load realistic data for load tests: load --dossiers N [--seed S] [--from-year Y] [--to-year Y]
   worker    run background jobs only (scale-out: N web nodes + workers)
+  indicators rebuild|check   recompute the service index's counts from the dossiers' logs, or compare them
   totp      print the current sign-in code of a demo account: totp USERNAME (demo mode only)
 
 Configuration comes from the environment; see README.md.`;
@@ -52,6 +54,8 @@ async function main(argv: string[]) {
       return loadData(config, args);
     case 'totp':
       return printTotp(config, args[0]);
+    case 'indicators':
+      return indicators(config, args[0]);
     case 'worker':
       return work(config);
     default:
@@ -151,6 +155,27 @@ async function loadData(config: Config, args: string[]) {
     );
   } finally {
     bar.stop();
+    await closeContext(ctx);
+  }
+}
+
+/** `indicators rebuild` recomputes the service index's counts from the logs; `indicators check` says where they differ. */
+async function indicators(config: Config, what: string | undefined) {
+  if (what !== 'rebuild' && what !== 'check') {
+    console.error('usage: indicators rebuild|check');
+    process.exitCode = 2;
+    return;
+  }
+  const ctx = await createContext(config, { worker: false });
+  try {
+    const r = await rebuildIndicators(ctx, { check: what === 'check' });
+    console.log(`${r.dossiers} dossiers, ${r.dayRows} unit-procedure-day rows, ${r.unitDayRows} unit-day rows`);
+    if (what === 'check') {
+      for (const d of r.differences.slice(0, 50)) console.log(`${d.table} ${d.key} ${d.counter}: stored ${d.stored}, from the logs ${d.computed}`);
+      console.log(r.differences.length ? `${r.differences.length} differences` : 'the counts agree with the logs');
+      if (r.differences.length) process.exitCode = 1;
+    }
+  } finally {
     await closeContext(ctx);
   }
 }

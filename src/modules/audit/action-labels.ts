@@ -93,6 +93,8 @@ export const AUDIT_ACTIONS: Record<string, Bilingual> = {
   'payment.refund': { vi: 'Thanh toán: ghi nhận hoàn trả tiền', en: 'Payments: recorded a refund' },
   'payment.reconcile': { vi: 'Thanh toán: đối soát với Nền tảng thanh toán', en: 'Payments: reconciled with the payment platform' },
   'payment.mismatch.resolve': { vi: 'Thanh toán: xử lý chênh lệch đối soát', en: 'Payments: resolved a reconciliation mismatch' },
+  'indicators.rebuild': { vi: 'Chỉ số: tính lại số liệu từ nhật ký hồ sơ', en: 'Index: recomputed the counts from the dossier logs' },
+  'indicators.check': { vi: 'Chỉ số: đối chiếu số liệu với nhật ký hồ sơ', en: 'Index: checked the counts against the dossier logs' },
   'audit.export': { vi: 'Xuất nhật ký hệ thống (CSV)', en: 'Exported the audit trail (CSV)' },
 };
 
@@ -103,6 +105,7 @@ export const AUDIT_ACTION_GROUPS: { prefix: string; label: Bilingual }[] = [
   { prefix: 'dossier.', label: { vi: 'Hồ sơ', en: 'Dossiers' } },
   { prefix: 'result.', label: { vi: 'Kết quả', en: 'Results' } },
   { prefix: 'payment.', label: { vi: 'Thanh toán', en: 'Payments' } },
+  { prefix: 'indicators.', label: { vi: 'Chỉ số phục vụ', en: 'Service index' } },
   { prefix: 'catalog.', label: { vi: 'Danh mục thủ tục', en: 'Procedure catalogue' } },
   { prefix: 'calendar.', label: { vi: 'Lịch làm việc', en: 'Working calendar' } },
   { prefix: 'digitisation.', label: { vi: 'Số hóa', en: 'Digitisation' } },

@@ -1,4 +1,5 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { rebuildIndicators } from '../indicators/rebuild-indicators.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { withConstraintsDeferred } from '../../platform/db/copy.ts';
 import { recordAudit } from '../../platform/audit/index.ts';
@@ -329,7 +330,7 @@ export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<Scale
   let uploads: ImportedUpload[] = [];
   let results: ImportedResult[] = [];
   const totals = { dossiers: 0, actions: 0, uploads: 0, results: 0 };
-  const timing = { generate: 0, waiting: 0, indexes: 0 };
+  const timing = { generate: 0, waiting: 0, indexes: 0, indicators: 0 };
   let mark = performance.now();
   const lap = (k: keyof typeof timing) => {
     const t = performance.now();
@@ -393,6 +394,9 @@ export async function loadScaleData(ctx: Ctx, opts: ScaleOptions): Promise<Scale
   };
   await withConstraintsDeferred(ctx.database, [...DOSSIER_IMPORT_TABLES, ...UPLOAD_IMPORT_TABLES, ...RESULT_IMPORT_TABLES], generateAll, log);
   lap('indexes');
+  // The bulk import bypasses the workflow, and with it the service index's counts: recomputed from the logs.
+  await rebuildIndicators(ctx);
+  lap('indicators');
   await ctx.database.db
     .transaction()
     .execute((tx) =>

@@ -8,6 +8,7 @@ import { localDate } from '../calendar/dates.ts';
 import { emptyMetadata, fieldsFor, metadataSchema, MetadataInput, type Metadata } from './metadata-fields.ts';
 import { itemView, loadVisibleItem, searchColumns } from './record-digitised-item.ts';
 import { CONFIRMING_ROLES, type DigitisedItemView } from './schemas-items.ts';
+import { refreshDossierIndicators } from '../indicators/refresh-dossier-indicators.ts';
 
 /**
  * The officer confirms (or corrects, then confirms) a digitised item's metadata: checked against
@@ -48,6 +49,9 @@ export async function confirmMetadata(ctx: Ctx, p: Principal, code: string, raw:
       target: row.dossier_code ? `dossier:${row.dossier_code}` : `digitised:${row.code}`,
       data: { code: row.code, metadata },
     });
+    // A confirmed component counts towards the dossier's digitisation in the service index (after the audit
+    // entry: the index's rows are locked after the audit chain's, in every writer).
+    if (row.dossier_code) await refreshDossierIndicators(tx, [row.dossier_code]);
     return itemView(updated as Parameters<typeof itemView>[0]);
   });
 }

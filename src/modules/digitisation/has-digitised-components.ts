@@ -16,3 +16,17 @@ export async function hasDigitisedComponents(db: Queryable | Tx, dossierCode: st
     .executeTakeFirst();
   return Boolean(row);
 }
+
+/** Of the named dossiers, those with at least one confirmed digitised component (the service index's digitisation group). */
+export async function dossiersWithDigitisedComponents(db: Queryable | Tx, dossierCodes: readonly string[]): Promise<Set<string>> {
+  if (!dossierCodes.length) return new Set();
+  const rows = await db
+    .selectFrom('digitised_items')
+    .select('dossier_code')
+    .distinct()
+    .where('dossier_code', 'in', [...dossierCodes])
+    .where('kind', '=', 'component')
+    .where('confirmed_at', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.dossier_code as string));
+}

@@ -4,6 +4,7 @@ import type { Principal } from '../../platform/auth/roles.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit/index.ts';
 import { loadRow } from './dossier-store.ts';
+import { refreshDossierIndicators } from '../indicators/refresh-dossier-indicators.ts';
 
 /** Criteria of the satisfaction survey (1–5 each). */
 export const RATING_CRITERIA = {
@@ -34,6 +35,8 @@ export async function rateDossier(ctx: Ctx, code: string, input: z.infer<typeof 
       .executeTakeFirst();
     if (!r) throw new AppError('ALREADY_RATED', { vi: 'Hồ sơ đã được đánh giá', en: 'Already rated' });
     await recordAudit(tx, { actor: `citizen:${p.id}`, action: 'dossier.rate', target: `dossier:${row.code}`, data: input.scores });
+    // After the audit entry: the index's rows are locked after the audit chain's, in every writer.
+    await refreshDossierIndicators(tx, [row.code]);
   });
 }
 

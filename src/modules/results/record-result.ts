@@ -6,6 +6,7 @@ import { fromZod } from '../../platform/http/validation.ts';
 import { AppError } from '../../platform/errors.ts';
 import { inspectUpload } from '../../platform/blobs/inspect.ts';
 import { RecordResultInput } from './schemas.ts';
+import { refreshDossierIndicators } from '../indicators/refresh-dossier-indicators.ts';
 
 /**
  * Registers an issued result: the PDF goes to the blob store under its SHA-256 (written
@@ -64,5 +65,8 @@ export async function recordResult(
     .executeTakeFirstOrThrow();
   await tx.insertInto('result_events').values({ result_id: id, event: 'issued', reason: null, actor }).execute();
   await recordAudit(tx, { actor, action: 'result.issue', target: `result:${resultCode}`, data: { dossier: input.dossierCode, sha256 } });
+  // An electronic result counts towards the dossier's digitisation in the service index. Last, after
+  // the audit entry, as in every writer: the index's rows are locked after the audit chain's, never before.
+  if (input.kind !== 'certified_copy') await refreshDossierIndicators(tx, [input.dossierCode]);
   return { resultCode, sha256 };
 }

@@ -1,0 +1,75 @@
+import { addDays } from '../calendar/dates.ts';
+import type { DossierIndicatorFacts } from '../dossiers/read-indicator-facts.ts';
+import type { Counter } from './indicator-definitions.ts';
+
+/** One change a dossier makes to the daily counts: [day, counter, amount]. */
+export type Entry = [day: string, counter: Counter, amount: number];
+
+/** What the other modules know of the dossier, beside its own facts. */
+export interface ExtraFacts {
+  /** A confirmed digitised component (digitisation). */
+  digitised: boolean;
+  /** A result in the results register (results). */
+  electronicResult: boolean;
+}
+
+const PAUSED = new Set(['awaiting_supplement', 'awaiting_fee']);
+const PAPER = new Set([1, 3]);
+
+/**
+ * A dossier's share of the daily counts, from its current facts. Pure: the incremental path
+ * and the rebuild both call it, so they agree by construction; the acceptance test checks the
+ * figures against SQL written from the definitions instead.
+ *
+ * - Only a received dossier counts (received day R). It is in progress from R until it is
+ *   finished (F): +1 open on R, −1 on F.
+ * - It is overdue from the day after its due date D while the clock runs (not waiting for the
+ *   applicant's supplement or fee), until it is finished: +1 on D+1, −1 on F when F > D.
+ * - A returned result is on time when F ≤ D (or the procedure has no time limit); the facts
+ *   about the result (fee, payment, paper, digitisation, reuse) are counted on F too.
+ * - A rating counts on its day at its level (rounded mean of the four criteria).
+ */
+export function entriesOf(f: DossierIndicatorFacts, x: ExtraFacts): Entry[] {
+  const out: Entry[] = [];
+  const R = f.receivedOn;
+  if (R) {
+    const F = f.finishedOn;
+    out.push([R, 'received', 1], [R, 'open_delta', 1]);
+    if (f.channel === 2) out.push([R, 'received_online', 1]);
+    if (F) out.push([F, 'open_delta', -1]);
+    const D = f.dueDate;
+    if (D && !PAUSED.has(f.status)) {
+      if (!F) out.push([addDays(D, 1), 'overdue_delta', 1]);
+      else if (F > D) out.push([addDays(D, 1), 'overdue_delta', 1], [F, 'overdue_delta', -1]);
+    }
+    if (F && f.status === 'returned') {
+      out.push([F, !D || F <= D ? 'returned_on_time' : 'returned_late', 1]);
+      if (f.feeBearing) out.push([F, 'returned_fee_bearing', 1]);
+      if (f.feeBearing && f.paidOnline) out.push([F, 'returned_paid_online', 1]);
+      const paper = PAPER.has(f.channel);
+      if (paper) out.push([F, 'returned_paper', 1]);
+      if (paper && x.digitised) out.push([F, 'returned_paper_digitised', 1]);
+      if (x.electronicResult) out.push([F, 'returned_electronic_result', 1]);
+      if (x.electronicResult && (!paper || x.digitised)) out.push([F, 'returned_fully_digitised', 1]);
+      if (f.reused) out.push([F, 'returned_reused', 1]);
+    } else if (F) out.push([F, 'closed_other', 1]);
+  }
+  if (f.rating) out.push([f.rating.ratedOn, `rated_${f.rating.level}` as Counter, 1]);
+  return out;
+}
+
+/** Changes keyed by unit, procedure, day and counter: `old` taken back, `next` added; zeros dropped. */
+export function diffEntries(
+  old: { unit: string; procedure: string; entries: Entry[] } | null,
+  next: { unit: string; procedure: string; entries: Entry[] },
+): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (unit: string, procedure: string, e: Entry, sign: number) => {
+    const k = `${unit}\u0000${procedure}\u0000${e[0]}\u0000${e[1]}`;
+    out.set(k, (out.get(k) ?? 0) + sign * e[2]);
+  };
+  if (old) for (const e of old.entries) add(old.unit, old.procedure, e, -1);
+  for (const e of next.entries) add(next.unit, next.procedure, e, 1);
+  for (const [k, v] of out) if (v === 0) out.delete(k);
+  return out;
+}

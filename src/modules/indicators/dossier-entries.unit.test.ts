@@ -1,0 +1,148 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addDays } from '../calendar/dates.ts';
+import type { DossierIndicatorFacts } from '../dossiers/read-indicator-facts.ts';
+import { diffEntries, entriesOf } from './dossier-entries.ts';
+import { INDICATOR_GROUPS, scoreOf } from './indicator-definitions.ts';
+
+const day = fc.integer({ min: 0, max: 400 }).map((n) => addDays('2026-01-01', n));
+const STATUSES = [
+  'submitted',
+  'received',
+  'processing',
+  'proposed',
+  'awaiting_supplement',
+  'awaiting_fee',
+  'approved',
+  'returned',
+  'refused',
+  'withdrawn',
+  'stopped',
+];
+const FINAL = new Set(['returned', 'refused', 'withdrawn', 'stopped']);
+
+const facts = fc
+  .record({
+    status: fc.constantFrom(...STATUSES),
+    channel: fc.constantFrom(1, 2, 3),
+    received: fc.option(day, { nil: null }),
+    gap: fc.integer({ min: 0, max: 60 }),
+    due: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
+    feeBearing: fc.boolean(),
+    paidOnline: fc.boolean(),
+    reused: fc.boolean(),
+    rating: fc.option(fc.record({ level: fc.integer({ min: 1, max: 5 }), ratedOn: day }), { nil: null }),
+  })
+  .map(
+    (r): DossierIndicatorFacts => ({
+      code: 'X',
+      receivingUnit: 'U',
+      procedureCode: 'P',
+      channel: r.channel,
+      status: r.received ? r.status : 'submitted',
+      receivedOn: r.received,
+      finishedOn: r.received && FINAL.has(r.status) ? addDays(r.received, r.gap) : null,
+      dueDate: r.received && r.due !== null ? addDays(r.received, r.due) : null,
+      feeBearing: r.feeBearing,
+      paidOnline: r.paidOnline,
+      reused: r.reused,
+      rating: r.rating,
+    }),
+  );
+const extra = fc.record({ digitised: fc.boolean(), electronicResult: fc.boolean() });
+
+const sum = (es: ReturnType<typeof entriesOf>, counter: string, upTo = '9999-12-31') =>
+  es.filter(([d, c]) => c === counter && d <= upTo).reduce((n, [, , a]) => n + a, 0);
+
+describe("a dossier's share of the daily counts", () => {
+  it('is in progress from receipt until it is finished, and overdue only while in progress past its due date', () => {
+    fc.assert(
+      fc.property(facts, extra, fc.integer({ min: 0, max: 500 }), (f, x, probe) => {
+        const es = entriesOf(f, x);
+        const at = addDays('2026-01-01', probe);
+        const open = sum(es, 'open_delta', at);
+        const overdue = sum(es, 'overdue_delta', at);
+        const inProgress = Boolean(f.receivedOn && f.receivedOn <= at && (!f.finishedOn || f.finishedOn > at));
+        expect(open).toBe(inProgress ? 1 : 0);
+        const running = f.status !== 'awaiting_supplement' && f.status !== 'awaiting_fee';
+        expect(overdue).toBe(inProgress && running && f.dueDate !== null && f.dueDate < at ? 1 : 0);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('counts a finished dossier once: returned on time, late, or closed otherwise; result facts only for returned ones', () => {
+    fc.assert(
+      fc.property(facts, extra, (f, x) => {
+        const es = entriesOf(f, x);
+        const outcomes = sum(es, 'returned_on_time') + sum(es, 'returned_late') + sum(es, 'closed_other');
+        expect(outcomes).toBe(f.finishedOn ? 1 : 0);
+        expect(sum(es, 'received')).toBe(f.receivedOn ? 1 : 0);
+        const returned = f.status === 'returned' && f.finishedOn !== null;
+        for (const c of ['returned_fee_bearing', 'returned_paper', 'returned_electronic_result', 'returned_reused']) if (!returned) expect(sum(es, c)).toBe(0);
+        expect(sum(es, 'returned_paid_online')).toBeLessThanOrEqual(sum(es, 'returned_fee_bearing'));
+        expect(sum(es, 'returned_paper_digitised')).toBeLessThanOrEqual(sum(es, 'returned_paper'));
+        expect(sum(es, 'returned_fully_digitised')).toBeLessThanOrEqual(sum(es, 'returned_electronic_result'));
+        expect(es.every(([, , a]) => a === 1 || a === -1)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('moves from one share to the next by the difference alone', () => {
+    fc.assert(
+      fc.property(facts, facts, extra, extra, (a, b, xa, xb) => {
+        const old = { unit: 'U', procedure: 'P', entries: entriesOf(a, xa) };
+        const next = { unit: 'U', procedure: 'P', entries: entriesOf(b, xb) };
+        const changes = diffEntries(old, next);
+        // Applying the changes to the old share's totals gives the new share's totals.
+        const total = (es: typeof old.entries) => {
+          const m = new Map<string, number>();
+          for (const [d, c, n] of es) m.set(`U\u0000P\u0000${d}\u0000${c}`, (m.get(`U\u0000P\u0000${d}\u0000${c}`) ?? 0) + n);
+          return m;
+        };
+        const applied = total(old.entries);
+        for (const [k, v] of changes) applied.set(k, (applied.get(k) ?? 0) + v);
+        const want = total(next.entries);
+        for (const k of new Set([...applied.keys(), ...want.keys()])) expect(applied.get(k) ?? 0).toBe(want.get(k) ?? 0);
+        expect(diffEntries(next, next).size).toBe(0);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('the index as data', () => {
+  it('has five groups of 100 points, each group the sum of its indicators', () => {
+    expect(INDICATOR_GROUPS.map((g) => [g.key, g.weight])).toEqual([
+      ['transparency', 18],
+      ['progress', 20],
+      ['online', 22],
+      ['satisfaction', 18],
+      ['digitisation', 22],
+    ]);
+    for (const g of INDICATOR_GROUPS) expect(g.indicators.reduce((n, i) => n + i.max, 0)).toBe(g.weight);
+  });
+
+  it('scores min(max, ratio × max ÷ threshold), and the max when there is nothing to measure', () => {
+    expect(scoreOf(30, 100, 6, 0.3)).toEqual({ ratio: 0.3, score: 6 });
+    expect(scoreOf(15, 100, 6, 0.3)).toEqual({ ratio: 0.15, score: 3 });
+    expect(scoreOf(90, 100, 6, 0.3).score).toBe(6);
+    expect(scoreOf(0, 0, 4, 0.8)).toEqual({ ratio: null, score: 4 });
+    fc.assert(
+      fc.property(
+        fc.nat(1000),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.double({ min: 0.1, max: 1, noNaN: true }),
+        (n, d, max, thr) => {
+          const num = Math.min(n, d);
+          const { score } = scoreOf(num, d, max, thr);
+          expect(score).toBeGreaterThanOrEqual(0);
+          expect(score).toBeLessThanOrEqual(max);
+          expect(score).toBeCloseTo(Math.min(max, ((num / d) * max) / thr), 2);
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import type { Ctx } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/index.ts';
+import { readIndicatorFactsPage } from '../dossiers/read-indicator-facts.ts';
+import { COUNTERS, type Counter } from './indicator-definitions.ts';
+import { shares } from './refresh-dossier-indicators.ts';
+import type {} from './tables.ts';
+
+const PAGE = 2000;
+const INSERT_BATCH = 1000;
+
+export interface RebuildOutcome {
+  dossiers: number;
+  dayRows: number;
+  unitDayRows: number;
+  /** With `check`: the counts that differ between the tables and the logs (none when they agree). */
+  differences: { table: 'indicator_days' | 'indicator_unit_days'; key: string; counter: Counter; stored: number; computed: number }[];
+}
+
+/**
+ * Recomputes the service index's counts from every dossier's facts: the command after a bulk
+ * import (which bypasses the workflow) and the check that the incremental figures are right.
+ * `check` compares without writing. The tables are locked for the rebuild: a state change
+ * committing meanwhile waits, then applies its difference against the rebuilt share.
+ */
+export async function rebuildIndicators(ctx: Ctx, opts: { check?: boolean } = {}): Promise<RebuildOutcome> {
+  return ctx.database.db.transaction().execute(async (tx) => {
+    await sql`lock table indicator_dossiers, indicator_days, indicator_unit_days in exclusive mode`.execute(tx);
+    const days = new Map<string, Record<Counter, number>>();
+    const unitDays = new Map<string, Record<Counter, number>>();
+    const add = (m: Map<string, Record<Counter, number>>, k: string, c: Counter, v: number) => {
+      let r = m.get(k);
+      if (!r) {
+        r = Object.fromEntries(COUNTERS.map((x) => [x, 0])) as Record<Counter, number>;
+        m.set(k, r);
+      }
+      r[c] += v;
+    };
+    if (!opts.check) await sql`delete from indicator_dossiers`.execute(tx);
+    let after = '';
+    let dossiers = 0;
+    for (;;) {
+      const facts = await readIndicatorFactsPage(tx, after, PAGE);
+      if (!facts.length) break;
+      after = facts[facts.length - 1].code;
+      dossiers += facts.length;
+      const page = await shares(tx, facts);
+      for (const s of page) {
+        for (const [day, counter, amount] of s.entries) {
+          add(days, `${s.unit}\u0000${s.procedure}\u0000${day}`, counter, amount);
+          add(unitDays, `${s.unit}\u0000${day}`, counter, amount);
+        }
+      }
+      if (!opts.check)
+        await tx
+          .insertInto('indicator_dossiers')
+          .values(page.map((s) => ({ dossier_code: s.code, unit_id: s.unit, procedure_code: s.procedure, entries: JSON.stringify(s.entries) })))
+          .execute();
+    }
+    if (opts.check) return { dossiers, dayRows: days.size, unitDayRows: unitDays.size, differences: await compare(tx, days, unitDays) };
+    await sql`delete from indicator_days`.execute(tx);
+    await sql`delete from indicator_unit_days`.execute(tx);
+    const dayRows = [...days].map(([k, c]) => {
+      const [unit_id, procedure_code, day] = k.split('\u0000');
+      return { unit_id, procedure_code, day, ...c };
+    });
+    const unitRows = [...unitDays].map(([k, c]) => {
+      const [unit_id, day] = k.split('\u0000');
+      return { unit_id, day, ...c };
+    });
+    for (let i = 0; i < dayRows.length; i += INSERT_BATCH)
+      await tx
+        .insertInto('indicator_days')
+        .values(dayRows.slice(i, i + INSERT_BATCH))
+        .execute();
+    for (let i = 0; i < unitRows.length; i += INSERT_BATCH)
+      await tx
+        .insertInto('indicator_unit_days')
+        .values(unitRows.slice(i, i + INSERT_BATCH))
+        .execute();
+    return { dossiers, dayRows: dayRows.length, unitDayRows: unitRows.length, differences: [] };
+  });
+}
+
+async function compare(
+  tx: Tx,
+  days: Map<string, Record<Counter, number>>,
+  unitDays: Map<string, Record<Counter, number>>,
+): Promise<RebuildOutcome['differences']> {
+  const out: RebuildOutcome['differences'] = [];
+  const zero = Object.fromEntries(COUNTERS.map((x) => [x, 0])) as Record<Counter, number>;
+  const diff = (
+    table: 'indicator_days' | 'indicator_unit_days',
+    stored: Map<string, Record<Counter, number>>,
+    computed: Map<string, Record<Counter, number>>,
+  ) => {
+    for (const k of new Set([...stored.keys(), ...computed.keys()])) {
+      const a = stored.get(k) ?? zero;
+      const b = computed.get(k) ?? zero;
+      for (const c of COUNTERS)
+        if (Number(a[c]) !== b[c]) out.push({ table, key: k.replaceAll('\u0000', ' '), counter: c, stored: Number(a[c]), computed: b[c] });
+    }
+  };
+  const stored = await tx.selectFrom('indicator_days').selectAll().execute();
+  diff(
+    'indicator_days',
+    new Map(stored.map((r) => [`${r.unit_id}\u0000${r.procedure_code}\u0000${String(r.day).slice(0, 10)}`, r as Record<Counter, number>])),
+    days,
+  );
+  const storedUnits = await tx.selectFrom('indicator_unit_days').selectAll().execute();
+  diff('indicator_unit_days', new Map(storedUnits.map((r) => [`${r.unit_id}\u0000${String(r.day).slice(0, 10)}`, r as Record<Counter, number>])), unitDays);
+  return out;
+}
