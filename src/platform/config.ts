@@ -49,6 +49,13 @@ const EnvSchema = z
     PAYMENT_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
     PAYMENT_PENDING_QUERY_AFTER_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0).max(86_400).default(300),
     PAYMENT_EXPIRES_AFTER_MINUTES: z.coerce.number({ message: 'must be a number' }).gt(0, 'must be more than 0').max(10_080).default(30),
+    EMC_URL: optionalUrl,
+    EMC_SITE_ID: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,60}$/, 'must be the site id the measuring system (EMC) issued (letters, digits, _ . -; at most 60)')
+      .optional(),
+    EMC_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
     SIGNING_P12_DIR: z.string().trim().min(1).optional(),
     SIGNING_P12_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     SMTP_URL: z
@@ -91,6 +98,11 @@ const EnvSchema = z
     if (env.PAYMENT_URL) {
       for (const k of ['PAYMENT_PARTNER_CODE', 'PAYMENT_SECRET'] as const) {
         if (!env[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'PAYMENT_URL is set: PAYMENT_PARTNER_CODE and PAYMENT_SECRET are required' });
+      }
+    }
+    if (env.EMC_URL) {
+      for (const k of ['EMC_SITE_ID', 'EMC_TOKEN'] as const) {
+        if (!env[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'EMC_URL is set: EMC_SITE_ID and EMC_TOKEN are required' });
       }
     }
     if (env.CONGSO_MODE === 'production' && env.CLOCK_OFFSET_MS !== 0) {
@@ -142,6 +154,13 @@ export interface Config {
    * online payment is unavailable, and the pages and API say so.
    */
   payment?: PaymentConfig;
+  /**
+   * The national measuring system (EMC, INTEGRATIONS §4; src/modules/analytics/emc) that receives
+   * an event per dossier action. The demo defaults to its own simulator at
+   * `${publicUrl}/simulators/emc`; absent (production without EMC_URL) means no event is sent,
+   * and the usage page says so.
+   */
+  emc?: { url: string; siteId: string; token: string };
   http: {
     /**
      * The load balancers whose X-Forwarded-For is believed; none by default, because a
@@ -189,6 +208,9 @@ export interface PaymentConfig {
   expiresAfterMinutes: number;
 }
 
+/** The demo's site id with its own EMC simulator. */
+export const DEMO_EMC_SITE_ID = 'congso-demo';
+
 /** The demo's partner code with its own payment simulator. */
 export const DEMO_PAYMENT_PARTNER_CODE = 'CONGSO-DEMO';
 
@@ -212,7 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const key = String(i.path[0] ?? '');
-      const got = key && clean[key] !== undefined && !/SECRET|SMTP_URL/.test(key) ? ` (got "${clean[key]}")` : '';
+      const got = key && clean[key] !== undefined && !/SECRET|SMTP_URL|TOKEN/.test(key) ? ` (got "${clean[key]}")` : '';
       return `  ${key}: ${i.message}${got}`;
     });
     throw new AppError('CONFIG_INVALID', {
@@ -268,6 +290,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             callbackUrl: `${publicUrl}/api/v1/payments/callback`,
             pendingQueryAfterSeconds: e.PAYMENT_PENDING_QUERY_AFTER_SECONDS,
             expiresAfterMinutes: e.PAYMENT_EXPIRES_AFTER_MINUTES,
+          }
+        : undefined,
+    emc:
+      e.EMC_URL || e.CONGSO_MODE === 'demo'
+        ? {
+            url: e.EMC_URL ?? `${publicUrl}/simulators/emc`,
+            siteId: e.EMC_SITE_ID ?? DEMO_EMC_SITE_ID,
+            // The demo's simulator checks the token it is configured with: derived like the payment key, nothing to keep.
+            token: e.EMC_TOKEN ?? createHmac('sha256', tokenSecret).update('emc-simulator').digest('base64url'),
           }
         : undefined,
     http: {

@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.ts';
 import { recordAudit } from '../../platform/audit/index.ts';
+import { countFunnelStep } from '../analytics/count-usage.ts';
 
 /** A file in a draft: an upload already stored and checked, for one component of the procedure. */
 export const DraftComponent = z.object({
@@ -92,8 +94,11 @@ export async function saveDraft(
           .columns(['owner_citizen_id', 'procedure_code'])
           .doUpdateSet({ form: JSON.stringify(content.form), components: JSON.stringify(components), ...(filing ? { filing } : {}), updated_at: new Date() }),
       )
-      .returning(['id', 'procedure_code', 'form', 'components', 'filing', 'updated_at'])
+      // xmax = 0 on the returned row: it was inserted, not updated (a new draft, not a draft saved again).
+      .returning(['id', 'procedure_code', 'form', 'components', 'filing', 'updated_at', sql<boolean>`(xmax = 0)`.as('created')])
       .executeTakeFirstOrThrow();
+    // Usage analytics: the funnel from a procedure's page to a started draft to a filed dossier.
+    if (r.created) await countFunnelStep(tx, procedureCode, 'draft_started');
     await recordAudit(tx, {
       actor: `citizen:${citizenId}`,
       action: 'dossier_draft.save',

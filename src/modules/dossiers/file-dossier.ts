@@ -17,6 +17,7 @@ import { attachComponents } from './attachments.ts';
 import { afterStateChange } from './side-effects.ts';
 import { takeActionTx, whoActsNext } from './take-action.ts';
 import { stepIndex, type DossierState } from './workflow.ts';
+import { countFunnelStep } from '../analytics/count-usage.ts';
 
 const METHOD = { 1: 'DIRECT', 2: 'ONLINE', 3: 'POSTAL' } as const;
 
@@ -192,6 +193,8 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
         target: `dossier:${code}`,
         data: { procedure: `${proc.code}@${proc.version}`, channel: input.channel },
       });
+      // Usage analytics: the last step of our portal's funnel (a citizen filing here, not the national portal's filings).
+      if (principal.kind === 'citizen') await countFunnelStep(tx, proc.code, 'submitted');
       if (principal.kind === 'staff') {
         // At the counter or from the post, filing is receiving: the same action an online dossier gets.
         await takeActionTx(ctx, tx, await loadRow(tx, code, true), { action: 'receive' }, principal, now);

@@ -5,6 +5,8 @@ import { STATUSES, type ActionName, type DossierState } from './workflow.ts';
 import { notifyApplicant } from './notify-applicant.ts';
 import { rescopeNotifications } from '../notifications/rescope-notifications.ts';
 import { hasDigitisedComponents } from '../digitisation/has-digitised-components.ts';
+import { refreshDossierIndicators } from '../indicators/refresh-dossier-indicators.ts';
+import { enqueueEmcEvent } from '../analytics/emc-jobs.ts';
 
 export const NATIONAL_SYNC_QUEUE = 'national-portal.sync';
 
@@ -57,6 +59,22 @@ export async function afterStateChange(
     },
     tx,
   );
+  // The national measuring system (EMC) hears of every action, through an outbox its job sends.
+  await enqueueEmcEvent(ctx, tx, {
+    dossierCode: row.code,
+    procedureCode: row.procedure_code,
+    procedureName: row.procedure_name,
+    nationalStatus: STATUSES[next.status].national,
+    action,
+    channel: row.channel,
+    paidOnline: next.feePaidOnline ?? false,
+    feeBearing: (next.feePaid ?? 0) > 0 || Boolean(next.feeDue),
+    seq,
+    ownerCitizenId: row.owner_citizen_id,
+    applicantIdentifier: (row.applicant as Applicant)?.identifier,
+    applicantKind: (row.applicant as Applicant)?.kind,
+    location: row.receiving_unit ?? next.handlingUnit,
+  });
   const receiving = row.receiving_unit ?? next.handlingUnit;
   const units = next.handlingUnit === receiving ? [receiving] : [receiving, next.handlingUnit];
   if (row.handling_unit !== undefined && row.handling_unit !== next.handlingUnit) await rescopeNotifications(tx, row.code, units);
@@ -76,4 +94,7 @@ export async function afterStateChange(
     action,
     data,
   );
+  // The service index changes with the dossier, in its transaction (a filing not yet received counts nowhere). Last:
+  // the index's rows are shared by a unit's dossiers, so they are held for the shortest time, and after the audit chain's lock.
+  if (action !== 'submit' || next.status !== 'submitted') await refreshDossierIndicators(tx, [row.code]);
 }

@@ -70,3 +70,11 @@ import('/assets/govuk-frontend.min.js').then((m) => m.initAll()).catch((e) => co
     }
   });
 })();
+
+// ── Usage analytics (issue 15): on a filing form only, our own beacon script reports which of
+// the form's sections were shown (first-party, no cookie of its own; src/web/routes/analytics-portal.tsx).
+if (document.querySelector('form[action^="/nop-ho-so/"][enctype="multipart/form-data"]')) {
+  import('/phan-tich/theo-doi.js').catch(() => {
+    // Counting is optional: the form works the same without it.
+  });
+}

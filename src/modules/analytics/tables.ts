@@ -1,0 +1,40 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Kysely types of the analytics tables (migrations/0029-analytics.sql); the central DB interface extends them. */
+export interface AnalyticsTables {
+  analytics_days: AnalyticsDaysTable;
+  emc_events: EmcEventsTable;
+}
+
+export type UsageKind = 'page_view' | 'service_view' | 'funnel' | 'eform_step' | 'bot_hit' | 'emc_sent';
+export type DeviceClass = 'mobile' | 'tablet' | 'desktop' | 'bot' | 'unknown';
+
+type Timestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface AnalyticsDaysTable {
+  /** `YYYY-MM-DD`, the Vietnam day. */
+  day: ColumnType<string, string, string>;
+  kind: UsageKind;
+  key: string;
+  device: DeviceClass;
+  slot: Generated<number>;
+  count: number;
+}
+
+export interface EmcEventsTable {
+  id: Generated<string>;
+  dossier_code: string;
+  seq: number;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Generated<Date>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  last_tried_at: Timestamp;
+  claimed_until: Timestamp;
+  sent_at: Timestamp;
+}
+
+declare module '../../platform/db/schema.ts' {
+  // Merged into the one database type the platform's Kysely instance uses.
+  interface DB extends AnalyticsTables {}
+}
