@@ -19,6 +19,7 @@ import { PreparePage, ProcedurePage } from './pages/portal/procedure.tsx';
 import { ErrorPage, SignInChooser } from './pages/portal/misc.tsx';
 import { sendTrackPage } from './routes/dossier-portal.ts';
 import { OverviewPage } from './pages/office/overview.tsx';
+import { overviewScore } from './routes/dashboard.tsx';
 import { OfficeCataloguePage } from './pages/office/catalogue.tsx';
 import { UnitsPage } from './pages/office/organisation.tsx';
 
@@ -108,8 +109,8 @@ export const webModule: Module = {
     // ── Back office ─────────────────────────────────────────────────────────
     // Sign-in, sign-out, staff, my account and the audit trail: src/web/routes/office-accounts.tsx.
     app.get('/can-bo', { config: { access: ['staff'] }, schema: page }, async (req, reply) => {
-      const [units, procedures] = await Promise.all([listUnits(ctx), countProceduresInForce(ctx)]);
-      return sendPage(reply, <OverviewPage req={req} units={units} procedures={procedures} />);
+      const [units, procedures, score] = await Promise.all([listUnits(ctx), countProceduresInForce(ctx), overviewScore(ctx, req.principal!)]);
+      return sendPage(reply, <OverviewPage req={req} units={units} procedures={procedures} score={score} />);
     });
 
     const OfficeCatalogueQuery = z.object({ q: z.string().max(200).default(''), page: z.coerce.number().int().min(1).max(10_000).default(1) });

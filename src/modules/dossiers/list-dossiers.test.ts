@@ -49,15 +49,19 @@ const COVERS: Record<string, (unit: string) => boolean> = {
   'tiepnhan.xnk': hanoi,
   ky: (u) => /^000\.05\.\d\d\.G12$/.test(u),
 };
+/** The units beneath a unit, the unit included, written out from the same file. */
+const TREES: Record<string, (unit: string) => boolean> = { '000.05.00.G12': COVERS.ky, '000.05.01.G12': hanoi };
 /** The statutory calendar counted day by day (no official schedule is entered in this database). */
 const calendar = new Reference(new Map());
 // Vietnam keeps UTC+7 all year.
 const vnToday = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+const vnDay = (at: Date) => new Date(new Date(at).getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 
 async function reference(p: Principal, q: ListQuery): Promise<{ codes: string[]; total: number }> {
   const today = vnToday();
   const { rows } = await sql<{
     code: string;
+    procedure_code: string;
     status: string;
     assignee: string | null;
     step_role: string | null;
@@ -65,14 +69,22 @@ async function reference(p: Principal, q: ListQuery): Promise<{ codes: string[];
     due_date: string | null;
     finished_at: Date | null;
     submitted_at: Date;
+    received_at: Date | null;
+    channel: number;
     handling_unit: string;
     receiving_unit: string;
     owner_citizen_id: string | null;
   }>`
-    select code, status, assignee, step_role, step_unit, due_date, finished_at, submitted_at, handling_unit, receiving_unit, owner_citizen_id from dossiers`.execute(
-    t.ctx.database.db,
-  );
+    select code, procedure_code, status, assignee, step_role, step_unit, to_char(due_date, 'YYYY-MM-DD') as due_date, finished_at, submitted_at, received_at, channel,
+      handling_unit, receiving_unit, owner_citizen_id from dossiers`.execute(t.ctx.database.db);
   const covers = p.kind === 'staff' ? COVERS[p.username] : () => false;
+  const inField = q.field
+    ? new Set(
+        (
+          await sql<{ code: string }>`select distinct procedure_code as code from procedure_versions where field = ${q.field}`.execute(t.ctx.database.db)
+        ).rows.map((r) => r.code),
+      )
+    : null;
   const pairs = p.kind === 'staff' ? p.roles.map((r) => `${r.role}@${r.unitId}`) : [];
   const until = calendar.add(today, 2);
   const visible = rows.filter((r) => {
@@ -94,6 +106,21 @@ async function reference(p: Principal, q: ListQuery): Promise<{ codes: string[];
       return false;
     if (q.queue === 'overdue' && !(r.finished_at === null && r.status !== 'awaiting_supplement' && r.due_date !== null && r.due_date < today)) return false;
     if (q.status && r.status !== q.status) return false;
+    // The service index's definitions, written out: a dossier counts for its receiving unit, on the Vietnam day of each fact.
+    const received = r.received_at ? vnDay(r.received_at) : null;
+    const finished = r.finished_at ? vnDay(r.finished_at) : null;
+    if (q.unit && q.subunits !== 'true' && r.receiving_unit !== q.unit) return false;
+    if (q.unit && q.subunits === 'true' && !TREES[q.unit](r.receiving_unit)) return false;
+    if (q.receivedFrom && !(received && received >= q.receivedFrom)) return false;
+    if (q.receivedTo && !(received && received <= q.receivedTo)) return false;
+    if (q.finishedFrom && !(finished && finished >= q.finishedFrom)) return false;
+    if (q.finishedTo && !(finished && finished <= q.finishedTo)) return false;
+    if (q.outcome === 'on_time' && !(r.status === 'returned' && (r.due_date === null || finished! <= r.due_date))) return false;
+    if (q.outcome === 'late' && !(r.status === 'returned' && r.due_date !== null && finished! > r.due_date)) return false;
+    if (q.outcome === 'open' && !(received && !finished)) return false;
+    if (q.channel && r.channel !== q.channel) return false;
+    if (inField && !inField.has(r.procedure_code)) return false;
+    if (q.openOn && !(received && received <= q.openOn && (!finished || finished > q.openOn))) return false;
     return true;
   });
   const open = visible
@@ -138,4 +165,78 @@ describe('work queues', () => {
     }
     expect(compared).toBe(5 * 5 * 3 * 3);
   }, 600_000);
+});
+
+describe('the service index filters (issue 15: a figure opens the dossiers behind it)', () => {
+  /** Compares one query with the plain definition, first page and a later one; returns how many dossiers it selects. */
+  async function compare(p: Principal, q: ListQuery): Promise<number> {
+    const got = await listDossiers(t.ctx, p, q);
+    const want = await reference(p, q);
+    const label = JSON.stringify({ p: p.kind === 'staff' ? p.username : 'citizen', q });
+    if (got.totalCapped) expect(want.total, label).toBeGreaterThanOrEqual(got.total);
+    else expect(got.total, label).toBe(want.total);
+    expect([...got.items.map((i) => i.code)].sort(), label).toEqual([...want.codes].sort());
+    return want.total;
+  }
+
+  it('select by receiving unit, received and finished days, outcome, channel and day in progress, as the indicators count', async () => {
+    const ky = staff.find((s) => s.kind === 'staff' && s.username === 'ky')!;
+    const { rows } = await sql<{ unit: string; n: number }>`
+      select receiving_unit as unit, count(*)::int as n from dossiers where receiving_unit like '000.05.%' group by 1 order by 2 desc limit 2`.execute(
+      t.ctx.database.db,
+    );
+    const { rows: days } = await sql<{ first: string; last: string }>`
+      select to_char(min(received_at) + interval '7 hours', 'YYYY-MM-DD') as first, to_char(max(finished_at) + interval '7 hours', 'YYYY-MM-DD') as last from dossiers`.execute(
+      t.ctx.database.db,
+    );
+    const { first, last } = days[0];
+    const mid = new Date((Date.parse(first) + Date.parse(last)) / 2).toISOString().slice(0, 10);
+    const month = mid.slice(0, 8) + '01';
+    const selected: Record<string, number> = {};
+    for (const { unit } of rows) {
+      for (const page of [1, 3]) {
+        const base = { queue: 'all' as const, unit, page, pageSize: 20 };
+        const queries: [string, ListQuery][] = [
+          ['unit', base],
+          ['received', { ...base, receivedFrom: month, receivedTo: mid }],
+          ['received online', { ...base, receivedFrom: first, receivedTo: mid, channel: 2 }],
+          ['on time', { ...base, outcome: 'on_time', finishedFrom: first, finishedTo: last }],
+          ['late', { ...base, outcome: 'late', finishedFrom: first, finishedTo: last }],
+          ['late in a month', { ...base, outcome: 'late', finishedFrom: month, finishedTo: mid }],
+          ['returned', { ...base, status: 'returned', finishedFrom: month, finishedTo: mid }],
+          ['in progress', { ...base, outcome: 'open' }],
+          ['in progress on a day', { ...base, openOn: mid }],
+          ['overdue', { ...base, queue: 'overdue' }],
+        ];
+        for (const [name, q] of queries) selected[name] = (selected[name] ?? 0) + (await compare(ky, q));
+      }
+    }
+    // Each filter selects something in the loaded history, so a filter that matched nothing would not pass unseen.
+    for (const name of ['unit', 'received', 'received online', 'on time', 'late', 'returned', 'in progress', 'in progress on a day'])
+      expect(selected[name], name).toBeGreaterThan(0);
+    // The same filters for an official of one unit, and for an applicant (their own dossiers of that unit).
+    const lanhdao = staff.find((s) => s.kind === 'staff' && s.username === 'lanhdao')!;
+    await compare(lanhdao, { queue: 'all', unit: '000.05.01.G12', outcome: 'late', finishedFrom: first, finishedTo: last, page: 1, pageSize: 20 });
+    await compare(citizen, { queue: 'all', unit: '000.05.01.G12', receivedFrom: first, receivedTo: last, page: 1, pageSize: 20 });
+    // A unit and those beneath it, as the index counts a unit.
+    const tree = { queue: 'all' as const, unit: '000.05.00.G12', subunits: 'true' as const, page: 2, pageSize: 20 };
+    expect(await compare(ky, { ...tree, outcome: 'late', finishedFrom: first, finishedTo: last })).toBeGreaterThan(0);
+    expect(await compare(ky, { ...tree, receivedFrom: month, receivedTo: mid })).toBeGreaterThan(0);
+    await compare(ky, { ...tree, outcome: 'open', channel: 1 });
+    // A field: the procedures any of whose versions name it.
+    const { rows: fields } = await sql<{ field: string }>`
+      select v.field from dossiers d join procedure_versions v on v.procedure_code = d.procedure_code group by 1 order by count(*) desc limit 1`.execute(
+      t.ctx.database.db,
+    );
+    expect(await compare(ky, { ...tree, field: fields[0].field, outcome: 'on_time', finishedFrom: first, finishedTo: last })).toBeGreaterThan(0);
+    expect(await compare(ky, { ...tree, field: 'Không có lĩnh vực này' })).toBe(0);
+  }, 600_000);
+
+  it('refuse a unit the official does not see (404), whatever it holds', async () => {
+    const lanhdao = staff.find((s) => s.kind === 'staff' && s.username === 'lanhdao')!;
+    const err = await listDossiers(t.ctx, lanhdao, { queue: 'all', unit: '000.05.02.G12', page: 1, pageSize: 20 }).catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe('NOT_FOUND');
+    const nowhere = await listDossiers(t.ctx, lanhdao, { queue: 'all', unit: 'X.NOWHERE', page: 1, pageSize: 20 }).catch((e: unknown) => e);
+    expect((nowhere as { code?: string }).code).toBe('NOT_FOUND');
+  });
 });

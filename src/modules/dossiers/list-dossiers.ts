@@ -2,17 +2,45 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
+import { notFound } from '../../platform/errors.ts';
 import { foldVietnamese } from '../../platform/i18n/index.ts';
+import { isIsoDate } from '../calendar/dates.ts';
+import { listUnits } from '../organisation/list-units.ts';
+import { procedureCodesInField } from '../catalog/count-procedures-for-index.ts';
 import { coveredUnits } from './visibility.ts';
 import { isOverdue } from './dossier-store.ts';
 import { localDate, addWorkingDays } from './deadlines.ts';
 import { FINAL, STATUSES } from './workflow.ts';
+
+const Day = z.string().refine(isIsoDate, { message: 'YYYY-MM-DD' });
+/** The first instant of the Vietnam day after `day` (Viet Nam keeps UTC+7 all year). */
+const endOfDay = (day: string) => new Date(Date.parse(`${day}T00:00:00+07:00`) + 86_400_000);
+const startOfDay = (day: string) => new Date(`${day}T00:00:00+07:00`);
+// The Vietnam calendar day of a finishing instant, compared with a due date as the indicators do.
+const FINISHED_DAY = sql`((d.finished_at at time zone 'UTC') + interval '7 hours')::date`;
 
 export const ListQuery = z.object({
   queue: z.enum(['mine', 'unit', 'due_soon', 'overdue', 'all']).default('all'),
   status: z.enum(Object.keys(STATUSES) as [keyof typeof STATUSES, ...(keyof typeof STATUSES)[]]).optional(),
   procedure: z.string().max(60).optional(),
   q: z.string().max(200).optional(),
+  // What a figure of the service index counts, so a leader can open the dossiers behind it: the
+  // receiving unit (a dossier counts for the unit that received it), the Vietnam days it was
+  // received or finished on, whether its result came back on time, its channel, and whether it
+  // was in progress at the end of a day.
+  unit: z.string().max(40).optional().describe('receiving unit: one the official sees'),
+  field: z.string().max(200).optional().describe("the procedure's field (lĩnh vực), in any of its versions"),
+  subunits: z.enum(['true', 'false']).optional().describe('true: the receiving unit or a unit beneath it, as the index counts a unit'),
+  receivedFrom: Day.optional().describe('received on or after this Vietnam day'),
+  receivedTo: Day.optional().describe('received on or before this Vietnam day'),
+  finishedFrom: Day.optional().describe('finished on or after this Vietnam day'),
+  finishedTo: Day.optional().describe('finished on or before this Vietnam day'),
+  outcome: z
+    .enum(['on_time', 'late', 'open'])
+    .optional()
+    .describe('on_time / late: result returned on or before / after the due date (no due date counts on time); open: received and not finished'),
+  channel: z.coerce.number().int().min(1).max(3).optional().describe('1 at the counter, 2 online, 3 by post'),
+  openOn: Day.optional().describe('received by the end of this Vietnam day and not finished by then (in progress that day)'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -58,7 +86,10 @@ type Row = {
  * Work queues. Applicants see their own dossiers. Officials see their units' dossiers
  * (`unit`), what waits for them (`mine`: the current step's role in their unit, or assigned
  * to them), what is due within two working days (`due_soon`) and what is late (`overdue`);
- * filters by status and procedure, search by code or applicant name without diacritics.
+ * filters by status and procedure, search by code or applicant name without diacritics; and the
+ * service index's filters (issue 15), so each figure of the leaders' dashboard opens exactly the
+ * dossiers it counts: receiving unit (and those beneath it), field, Vietnam days received and
+ * finished, returned on time or late against the due date, channel, in progress at a day's end.
  *
  * Dossiers still open come first (earliest due first), then finished ones, newest first.
  * The two parts are read separately so that neither grows with the years of history: open
@@ -76,12 +107,17 @@ export async function listDossiers(
   const conds: Expression<SqlBool>[] = [];
   // Who may see what, as alternatives each served by its own index (an OR would defeat the ordered walk).
   const scopes: Expression<SqlBool>[] = [];
+  const receiving = q.unit === undefined ? null : q.subunits === 'true' ? await unitAndBeneath(ctx, q.unit) : [q.unit];
   if (p.kind === 'citizen') scopes.push(sql<SqlBool>`d.owner_citizen_id = ${p.id}`);
   else if (p.kind === 'staff') {
     const units = await coveredUnits(ctx, p);
+    if (q.unit !== undefined && !units.includes(q.unit)) throw notFound({ vi: `đơn vị ${q.unit}`, en: `Unit ${q.unit}` });
+    // Asked for one of their units: every dossier received there (or beneath) is theirs to see.
     // One equality per unit: `= any(array)` would not let the planner walk an index in date order.
     // Beyond a few units (a ministry-wide role) the union of walks costs more than it saves.
-    if (units.length > 8) scopes.push(sql<SqlBool>`d.handling_unit = any(${units}::text[])`, sql<SqlBool>`d.receiving_unit = any(${units}::text[])`);
+    if (receiving && receiving.length <= 8) for (const u of receiving) scopes.push(sql<SqlBool>`d.receiving_unit = ${u}`);
+    else if (receiving) scopes.push(sql<SqlBool>`d.receiving_unit = any(${receiving}::text[])`);
+    else if (units.length > 8) scopes.push(sql<SqlBool>`d.handling_unit = any(${units}::text[])`, sql<SqlBool>`d.receiving_unit = any(${units}::text[])`);
     else for (const u of units) scopes.push(sql<SqlBool>`d.handling_unit = ${u}`, sql<SqlBool>`d.receiving_unit = ${u}`);
     if (!units.length) scopes.push(sql<SqlBool>`false`);
     if (q.queue === 'mine') {
@@ -98,6 +134,20 @@ export async function listDossiers(
   if (q.queue === 'overdue') conds.push(sql<SqlBool>`d.status not in ('awaiting_supplement', 'awaiting_fee') and d.due_date < ${today}::date`);
   if (q.status) conds.push(sql<SqlBool>`d.status = ${q.status}`);
   if (q.procedure) conds.push(sql<SqlBool>`d.procedure_code = ${q.procedure}`);
+  if (q.field) {
+    const codes = await procedureCodesInField(ctx, q.field);
+    conds.push(codes.length ? sql<SqlBool>`d.procedure_code = any(${codes}::text[])` : sql<SqlBool>`false`);
+  }
+  if (receiving && p.kind !== 'staff') conds.push(sql<SqlBool>`d.receiving_unit = any(${receiving}::text[])`);
+  if (q.receivedFrom) conds.push(sql<SqlBool>`d.received_at >= ${startOfDay(q.receivedFrom)}`);
+  if (q.receivedTo) conds.push(sql<SqlBool>`d.received_at < ${endOfDay(q.receivedTo)}`);
+  if (q.finishedFrom) conds.push(sql<SqlBool>`d.finished_at >= ${startOfDay(q.finishedFrom)}`);
+  if (q.finishedTo) conds.push(sql<SqlBool>`d.finished_at < ${endOfDay(q.finishedTo)}`);
+  if (q.outcome === 'on_time') conds.push(sql<SqlBool>`d.status = 'returned' and (d.due_date is null or ${FINISHED_DAY} <= d.due_date)`);
+  if (q.outcome === 'late') conds.push(sql<SqlBool>`d.status = 'returned' and ${FINISHED_DAY} > d.due_date`);
+  if (q.outcome === 'open') conds.push(sql<SqlBool>`d.received_at is not null`);
+  if (q.channel) conds.push(sql<SqlBool>`d.channel = ${q.channel}`);
+  if (q.openOn) conds.push(sql<SqlBool>`d.received_at < ${endOfDay(q.openOn)} and (d.finished_at is null or d.finished_at >= ${endOfDay(q.openOn)})`);
   if (q.q?.trim()) {
     const text = q.q.trim();
     const folded = foldVietnamese(text);
@@ -108,8 +158,17 @@ export async function listDossiers(
     conds.push(sql<SqlBool>`(d.code like ${`${literal(text.toUpperCase())}%`}${byName})`);
   }
   const openOnly =
-    (q.queue === 'mine' && p.kind === 'staff') || q.queue === 'due_soon' || q.queue === 'overdue' || (q.status !== undefined && !FINAL.includes(q.status));
-  const finishedOnly = q.status !== undefined && FINAL.includes(q.status);
+    (q.queue === 'mine' && p.kind === 'staff') ||
+    q.queue === 'due_soon' ||
+    q.queue === 'overdue' ||
+    q.outcome === 'open' ||
+    (q.status !== undefined && !FINAL.includes(q.status));
+  const finishedOnly =
+    (q.status !== undefined && FINAL.includes(q.status)) ||
+    q.outcome === 'on_time' ||
+    q.outcome === 'late' ||
+    q.finishedFrom !== undefined ||
+    q.finishedTo !== undefined;
   const rest = conds.length ? sql` and ${sql.join(conds, sql` and `)}` : sql``;
   const db = ctx.database.db;
   const need = q.page * q.pageSize;
@@ -182,4 +241,12 @@ export async function listDossiers(
     page: q.page,
     pageSize: q.pageSize,
   };
+}
+
+/** A unit and every unit beneath it. */
+async function unitAndBeneath(ctx: Ctx, unit: string): Promise<string[]> {
+  const units = await listUnits(ctx);
+  const out = [unit];
+  for (let i = 0; i < out.length; i++) for (const u of units) if (u.parentId === out[i]) out.push(u.id);
+  return out;
 }

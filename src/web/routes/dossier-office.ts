@@ -53,7 +53,25 @@ const QueueQuery = z.object({
   q: z.string().max(200).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   done: z.string().max(40).optional(),
+  // The filters a figure of the leaders' dashboard opens the queue with (issue 15).
+  unit: z.string().max(40).optional(),
+  field: z.string().max(200).optional(),
+  subunits: z.enum(['true', 'false', '']).optional(),
+  receivedFrom: z.union([ListQuery.shape.receivedFrom, z.literal('')]).optional(),
+  receivedTo: z.union([ListQuery.shape.receivedTo, z.literal('')]).optional(),
+  finishedFrom: z.union([ListQuery.shape.finishedFrom, z.literal('')]).optional(),
+  finishedTo: z.union([ListQuery.shape.finishedTo, z.literal('')]).optional(),
+  openOn: z.union([ListQuery.shape.openOn, z.literal('')]).optional(),
+  outcome: z.union([ListQuery.shape.outcome, z.literal('')]).optional(),
+  channel: z.enum(['1', '2', '3', '']).optional(),
 });
+const orNone = <T>(v: T | '' | undefined): T | undefined => (v === '' ? undefined : v);
+
+/** The units an official may filter the queue by (those they see), with their names. */
+async function queueUnits(ctx: Ctx, p: Staff): Promise<{ id: string; name: string; nameEn: string | null }[]> {
+  const seen = new Set(await coveredUnits(ctx, p));
+  return (await listUnits(ctx)).filter((u) => seen.has(u.id)).map((u) => ({ id: u.id, name: u.name, nameEn: u.nameEn }));
+}
 
 type Staff = Extract<Principal, { kind: 'staff' }>;
 const asStaff = (req: FastifyRequest) => req.principal as Staff;
@@ -236,20 +254,35 @@ export const dossierOfficeModule: Module = {
     };
 
     app.get('/can-bo/ho-so', { config: { access: OFFICIALS }, schema: { ...page, querystring: QueueQuery } }, async (req, reply) => {
+      const rq = req.query;
       const query: ListQuery = {
-        queue: req.query.queue,
-        status: req.query.status || undefined,
-        procedure: req.query.procedure?.trim() || undefined,
-        q: req.query.q?.trim() || undefined,
-        page: req.query.page,
+        queue: rq.queue,
+        status: rq.status || undefined,
+        procedure: rq.procedure?.trim() || undefined,
+        q: rq.q?.trim() || undefined,
+        unit: rq.unit?.trim() || undefined,
+        field: rq.field?.trim() || undefined,
+        subunits: orNone(rq.subunits),
+        receivedFrom: orNone(rq.receivedFrom),
+        receivedTo: orNone(rq.receivedTo),
+        finishedFrom: orNone(rq.finishedFrom),
+        finishedTo: orNone(rq.finishedTo),
+        openOn: orNone(rq.openOn),
+        outcome: orNone(rq.outcome),
+        channel: rq.channel ? Number(rq.channel) : undefined,
+        page: rq.page,
         pageSize: 25,
       };
-      const [result, specialists] = await Promise.all([listDossiers(ctx, req.principal!, query), specialistsOf(ctx, leaderUnits(asStaff(req)))]);
+      const [result, specialists, units] = await Promise.all([
+        listDossiers(ctx, req.principal!, query),
+        specialistsOf(ctx, leaderUnits(asStaff(req))),
+        queueUnits(ctx, asStaff(req)),
+      ]);
       const names = await staffDisplayNames(
         ctx,
         result.items.map((d) => d.assignee),
       );
-      return sendPage(reply, DossierQueuePage({ req, query, result, specialists, names }));
+      return sendPage(reply, DossierQueuePage({ req, query, result, specialists, names, units }));
     });
 
     // Bulk assignment: each dossier is its own action, so one refused dossier does not undo the others.

@@ -28,11 +28,68 @@ export const QUEUES: [ListQuery['queue'], string, string][] = [
 
 const CHANNELS: Record<number, [string, string]> = { 1: ['Trực tiếp', 'At the counter'], 2: ['Trực tuyến', 'Online'], 3: ['Bưu chính', 'By post'] };
 
-function queueHref(q: Partial<ListQuery>, page = 1) {
+/** The filters a queue link carries, in a fixed order (tabs and pages keep the dashboard's filters). */
+const FILTERS = [
+  'status',
+  'procedure',
+  'q',
+  'field',
+  'unit',
+  'subunits',
+  'receivedFrom',
+  'receivedTo',
+  'finishedFrom',
+  'finishedTo',
+  'openOn',
+  'outcome',
+  'channel',
+] as const;
+
+export function queueHref(q: Partial<ListQuery>, page = 1) {
   const u = new URLSearchParams();
-  for (const [k, v] of Object.entries({ queue: q.queue, status: q.status, procedure: q.procedure, q: q.q })) if (v) u.set(k, String(v));
+  if (q.queue) u.set('queue', q.queue);
+  for (const k of FILTERS) if (q[k] !== undefined && q[k] !== '') u.set(k, String(q[k]));
   if (page > 1) u.set('page', String(page));
   return `/can-bo/ho-so?${u}`;
+}
+
+const OUTCOMES: Record<NonNullable<ListQuery['outcome']>, [string, string]> = {
+  on_time: ['Đã trả kết quả đúng hạn', 'Result returned on time'],
+  late: ['Đã trả kết quả quá hạn', 'Result returned late'],
+  open: ['Đang giải quyết (đã tiếp nhận, chưa kết thúc)', 'In progress (received, not finished)'],
+};
+
+/** The dashboard's filters in words, so a leader who followed a figure sees what the list holds. */
+function filterSummary(req: FastifyRequest, q: ListQuery, units: QueueUnit[]): string[] {
+  const day = (d: string) => (req.lang === 'en' ? d : d.split('-').reverse().join('/'));
+  const unit = units.find((u) => u.id === q.unit);
+  const out: string[] = [];
+  if (q.unit) {
+    const name = unit ? t(req, unit.name, unit.nameEn ?? unit.name) : q.unit;
+    out.push(
+      q.subunits === 'true'
+        ? t(req, `Đơn vị tiếp nhận: ${name} và các đơn vị trực thuộc`, `Receiving unit: ${name} and the units beneath it`)
+        : t(req, `Đơn vị tiếp nhận: ${name}`, `Receiving unit: ${name}`),
+    );
+  }
+  if (q.field) out.push(t(req, `Lĩnh vực: ${q.field}`, `Field: ${q.field}`));
+  const range = (from: string | undefined, to: string | undefined, vi: string, en: string) => {
+    if (from && to) out.push(t(req, `${vi} từ ${day(from)} đến ${day(to)}`, `${en} from ${day(from)} to ${day(to)}`));
+    else if (from) out.push(t(req, `${vi} từ ${day(from)}`, `${en} from ${day(from)}`));
+    else if (to) out.push(t(req, `${vi} đến ${day(to)}`, `${en} up to ${day(to)}`));
+  };
+  range(q.receivedFrom, q.receivedTo, 'Tiếp nhận', 'Received');
+  range(q.finishedFrom, q.finishedTo, 'Kết thúc', 'Finished');
+  if (q.outcome) out.push(t(req, ...OUTCOMES[q.outcome]));
+  if (q.openOn) out.push(t(req, `Đang giải quyết cuối ngày ${day(q.openOn)}`, `In progress at the end of ${day(q.openOn)}`));
+  if (q.channel) out.push(t(req, `Hình thức nộp: ${CHANNELS[q.channel][0]}`, `Filed: ${CHANNELS[q.channel][1]}`));
+  return out;
+}
+
+export interface QueueUnit {
+  id: string;
+  name: string;
+  nameEn: string | null;
 }
 
 export interface QueueProps {
@@ -44,12 +101,26 @@ export interface QueueProps {
   /** The officials the listed dossiers name (their assignees), by username. */
   names?: Map<string, OfficialName>;
   notice?: { ok: string[]; failed: { code: string; why: string }[] };
+  /** The units the official sees: the receiving-unit filter. */
+  units?: QueueUnit[];
 }
 
 /** Officials' work queues: tabs for my tasks, the unit, due soon and overdue; filters; bulk assignment. */
-export function DossierQueuePage({ req, query, result, specialists, names = new Map(), notice }: QueueProps) {
+export function DossierQueuePage({ req, query, result, specialists, names = new Map(), notice, units = [] }: QueueProps) {
   const title = t(req, 'Hồ sơ thủ tục hành chính', 'Dossiers');
   const bulk = specialists.length > 0;
+  const filters = filterSummary(req, query, units);
+  const more = Boolean(
+    query.unit || query.receivedFrom || query.receivedTo || query.finishedFrom || query.finishedTo || query.outcome || query.openOn || query.channel,
+  );
+  const dateInput = (id: keyof ListQuery, vi: string, en: string) => (
+    <div class="govuk-grid-column-one-half govuk-form-group">
+      <label class="govuk-label" for={id}>
+        {t(req, vi, en)}
+      </label>
+      <input class="govuk-input govuk-input--width-10" id={id} name={id} type="date" value={String(query[id] ?? '')} />
+    </div>
+  );
   return (
     <Layout req={req} area="office" title={title}>
       <h1 class="govuk-heading-l">{title}</h1>
@@ -83,6 +154,7 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
       </nav>
       <form method="get" action="/can-bo/ho-so" class="govuk-!-margin-bottom-4">
         <input type="hidden" name="queue" value={query.queue} />
+        {query.field ? <input type="hidden" name="field" value={query.field} /> : null}
         <div class="govuk-grid-row">
           <div class="govuk-grid-column-one-third govuk-form-group">
             <label class="govuk-label" for="q">
@@ -110,10 +182,89 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
             <input class="govuk-input" id="procedure" name="procedure" type="text" spellcheck={false} value={query.procedure ?? ''} />
           </div>
         </div>
+        <details class="govuk-details" open={more}>
+          <summary class="govuk-details__summary">
+            <span class="govuk-details__summary-text">{t(req, 'Lọc theo đơn vị, thời gian, kết quả', 'Filter by unit, period, outcome')}</span>
+          </summary>
+          <div class="govuk-details__text">
+            <div class="govuk-grid-row">
+              <div class="govuk-grid-column-one-half govuk-form-group">
+                <label class="govuk-label" for="unit">
+                  {t(req, 'Đơn vị tiếp nhận', 'Receiving unit')}
+                </label>
+                <select class="govuk-select" id="unit" name="unit">
+                  <option value="">{t(req, 'Tất cả', 'All')}</option>
+                  {units.map((u) => (
+                    <option value={u.id} selected={query.unit === u.id}>
+                      {t(req, u.name, u.nameEn ?? u.name)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div class="govuk-grid-column-one-half govuk-form-group">
+                <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-top-6">
+                  <div class="govuk-checkboxes__item">
+                    <input class="govuk-checkboxes__input" type="checkbox" id="subunits" name="subunits" value="true" checked={query.subunits === 'true'} />
+                    <label class="govuk-label govuk-checkboxes__label" for="subunits">
+                      {t(req, 'Gồm cả các đơn vị trực thuộc', 'Include the units beneath it')}
+                    </label>
+                  </div>
+                </div>
+              </div>
+            </div>
+            <div class="govuk-grid-row">
+              {dateInput('receivedFrom', 'Tiếp nhận từ ngày', 'Received from')}
+              {dateInput('receivedTo', 'Tiếp nhận đến ngày', 'Received to')}
+            </div>
+            <div class="govuk-grid-row">
+              {dateInput('finishedFrom', 'Kết thúc từ ngày', 'Finished from')}
+              {dateInput('finishedTo', 'Kết thúc đến ngày', 'Finished to')}
+            </div>
+            <div class="govuk-grid-row">
+              <div class="govuk-grid-column-one-half govuk-form-group">
+                <label class="govuk-label" for="outcome">
+                  {t(req, 'Kết quả giải quyết', 'Outcome')}
+                </label>
+                <select class="govuk-select" id="outcome" name="outcome">
+                  <option value="">{t(req, 'Tất cả', 'All')}</option>
+                  {Object.entries(OUTCOMES).map(([k, [vi, en]]) => (
+                    <option value={k} selected={query.outcome === k}>
+                      {t(req, vi, en)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div class="govuk-grid-column-one-half govuk-form-group">
+                <label class="govuk-label" for="channel">
+                  {t(req, 'Hình thức nộp', 'Filed')}
+                </label>
+                <select class="govuk-select" id="channel" name="channel">
+                  <option value="">{t(req, 'Tất cả', 'All')}</option>
+                  {Object.entries(CHANNELS).map(([k, [vi, en]]) => (
+                    <option value={k} selected={String(query.channel ?? '') === k}>
+                      {t(req, vi, en)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <div class="govuk-grid-row">{dateInput('openOn', 'Đang giải quyết cuối ngày', 'In progress at the end of')}</div>
+          </div>
+        </details>
         <button type="submit" class="govuk-button govuk-button--secondary">
           {t(req, 'Lọc', 'Filter')}
         </button>
       </form>
+      {filters.length ? (
+        <div class="govuk-inset-text" id="queue-filters">
+          <p class="govuk-body govuk-!-margin-bottom-1">{t(req, 'Đang lọc:', 'Filtered by:')}</p>
+          <ul class="govuk-list govuk-list--bullet govuk-!-margin-bottom-0">
+            {filters.map((f) => (
+              <li>{f}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <p class="govuk-body">
         {result.totalCapped
           ? t(req, `Ít nhất ${result.total.toLocaleString('vi-VN')} hồ sơ`, `At least ${result.total.toLocaleString('en')} dossiers`)
