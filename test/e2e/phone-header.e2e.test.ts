@@ -101,7 +101,7 @@ describe('the header on a 360 px phone', { timeout: 180_000 }, () => {
     await page.waitForFunction(() => document.body.classList.contains('govuk-frontend-supported'));
     expect(await page.locator('.cs-header__menu').isVisible()).toBe(false);
     const links = page.getByRole('navigation').getByRole('link');
-    expect(await links.count()).toBe(3);
+    expect(await links.count()).toBe(5);
     const tops = await links.evaluateAll((as) => as.map((a) => Math.round(a.getBoundingClientRect().top)));
     expect(new Set(tops).size, 'the links share one row').toBe(1);
     expect(await checkAccessibility(page, 'desktop')).toEqual([]);

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import * as echarts from 'echarts';
 import type { CampaignView } from '../../../modules/digitisation/campaign.ts';
 import type { LegacyBatchView } from '../../../modules/digitisation/import-legacy-results.ts';
 import { LEGACY_CSV_LIMITS } from '../../../modules/digitisation/legacy-csv.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
 import { Csrf, ErrorMessage, ErrorSummary, Layout, t } from '../../components/layout.tsx';
+import { CHART_COLORS, chartSvg } from '../../components/charts.tsx';
 
 export const CAMPAIGN_URL = '/can-bo/so-hoa/chien-dich';
 export const CHART_URL = `${CAMPAIGN_URL}/bieu-do.svg`;
@@ -23,13 +23,11 @@ const unitName = (req: FastifyRequest, u: CampaignView['units'][number]) => (req
 export function campaignChartSvg(view: CampaignView, lang: 'vi' | 'en'): string {
   const units = [...view.units].reverse();
   const height = Math.max(160, 70 + units.length * 44);
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 760, height });
-  try {
-    chart.setOption({
-      animation: false,
-      aria: { enabled: true },
-      textStyle: { fontFamily: 'Be Vietnam Pro, Arial, sans-serif' },
-      legend: { top: 0, data: [lang === 'vi' ? 'Đã số hóa' : 'Digitised', lang === 'vi' ? 'Đã xác nhận' : 'Confirmed'] },
+  const digitised = lang === 'vi' ? 'Đã số hóa' : 'Digitised';
+  const confirmed = lang === 'vi' ? 'Đã xác nhận' : 'Confirmed';
+  return chartSvg(
+    {
+      legend: { top: 0, data: [digitised, confirmed] },
       grid: { left: 220, right: 40, top: 36, bottom: 28 },
       xAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
       yAxis: {
@@ -40,26 +38,12 @@ export function campaignChartSvg(view: CampaignView, lang: 'vi' | 'en'): string 
         }),
       },
       series: [
-        { name: lang === 'vi' ? 'Đã số hóa' : 'Digitised', type: 'bar', color: '#b01c2e', data: units.map((u) => Math.round(u.progress * 1000) / 10) },
-        {
-          name: lang === 'vi' ? 'Đã xác nhận' : 'Confirmed',
-          type: 'bar',
-          color: '#1d70b8',
-          data: units.map((u) => Math.round(u.confirmedProgress * 1000) / 10),
-        },
+        { name: digitised, type: 'bar', color: CHART_COLORS.red, data: units.map((u) => Math.round(u.progress * 1000) / 10) },
+        { name: confirmed, type: 'bar', color: CHART_COLORS.blue, data: units.map((u) => Math.round(u.confirmedProgress * 1000) / 10) },
       ],
-    });
-    return chart.renderToSVGString().replace(/ style="([^"]*)"/g, (_, css: string) =>
-      css
-        .split(';')
-        .map((d) => d.split(':').map((x) => x.trim()))
-        .filter(([k, v]) => k && v && /^[a-z-]+$/.test(k))
-        .map(([k, v]) => ` ${k}="${v.replace(/"/g, '&quot;')}"`)
-        .join(''),
-    );
-  } finally {
-    chart.dispose();
-  }
+    },
+    { width: 760, height },
+  );
 }
 
 /** `/can-bo/so-hoa/chien-dich`: per unit, how far digitisation of valid results has come, against the deadline. */

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import * as echarts from 'echarts';
 import type { ComponentChildren } from 'preact';
 import type { LedgerView } from '../../../modules/payments/schemas.ts';
 import { formatVnd, type Lang } from '../../../platform/i18n/index.ts';
 import { ErrorSummary, Layout, t, TableWrap } from '../../components/layout.tsx';
+import { CHART_COLORS, chartSvg } from '../../components/charts.tsx';
 import { PaymentStateTag, PaymentWhen, paymentMethodText, ReceiptCell, RefundDueTag } from '../../components/payments.tsx';
 
 export const LEDGER_URL = '/can-bo/thanh-toan';
@@ -32,17 +32,6 @@ export function daysOf(from: string, to: string): string[] {
   return out;
 }
 
-/** ECharts' inline `style` attributes as presentation attributes: the picture looks the same under a style policy that allows no inline style. */
-const withoutInlineStyle = (svg: string) =>
-  svg.replace(/ style="([^"]*)"/g, (_, css: string) =>
-    css
-      .split(';')
-      .map((d) => d.split(':').map((x) => x.trim()))
-      .filter(([k, v]) => k && v && /^[a-z-]+$/.test(k))
-      .map(([k, v]) => ` ${k}="${v.replace(/"/g, '&quot;')}"`)
-      .join(''),
-  );
-
 /**
  * The amount collected per day, online and at the desk stacked, drawn on the server by ECharts
  * (SVG, no script) and served as an image; the page's table of days says the same in text.
@@ -51,14 +40,10 @@ export function ledgerChartSvg(view: LedgerView, lang: Lang): string {
   const days = daysOf(view.from, view.to);
   const byDay = new Map(view.days.map((d) => [d.day, d]));
   const width = Math.min(1200, Math.max(480, 120 + days.length * 28));
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height: 320 });
   const online = lang === 'vi' ? 'Trực tuyến' : 'Online';
   const desk = lang === 'vi' ? 'Tại quầy' : 'At the desk';
-  try {
-    chart.setOption({
-      animation: false,
-      aria: { enabled: true },
-      textStyle: { fontFamily: 'Be Vietnam Pro, Arial, sans-serif' },
+  return chartSvg(
+    {
       legend: { top: 0, data: [online, desk] },
       grid: { left: 110, right: 24, top: 40, bottom: 48 },
       xAxis: { type: 'category', data: days.map((d) => (lang === 'vi' ? `${d.slice(8, 10)}/${d.slice(5, 7)}` : d.slice(5))) },
@@ -68,14 +53,12 @@ export function ledgerChartSvg(view: LedgerView, lang: Lang): string {
         axisLabel: { formatter: (v: number) => new Intl.NumberFormat('vi-VN').format(v) },
       },
       series: [
-        { name: online, type: 'bar', stack: 'total', color: '#1d70b8', data: days.map((d) => byDay.get(d)?.online ?? 0) },
-        { name: desk, type: 'bar', stack: 'total', color: '#b01c2e', data: days.map((d) => byDay.get(d)?.counter ?? 0) },
+        { name: online, type: 'bar', stack: 'total', color: CHART_COLORS.blue, data: days.map((d) => byDay.get(d)?.online ?? 0) },
+        { name: desk, type: 'bar', stack: 'total', color: CHART_COLORS.red, data: days.map((d) => byDay.get(d)?.counter ?? 0) },
       ],
-    });
-    return withoutInlineStyle(chart.renderToSVGString());
-  } finally {
-    chart.dispose();
-  }
+    },
+    { width, height: 320 },
+  );
 }
 
 export interface LedgerPageProps {
