@@ -246,6 +246,14 @@ async function tokens(base: string, dataDir: string) {
   });
   if (!l.ok) throw new Error(`login: ${l.status} ${await l.text()}`);
   const leader = ((await l.json()) as { accessToken: string }).accessToken;
+  // The ministry's figures: an auditor reads every unit (and signs in without a second factor).
+  const a = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'kiemtra', password: 'congso-demo' }),
+  });
+  if (!a.ok) throw new Error(`login: ${a.status} ${await a.text()}`);
+  const auditor = ((await a.json()) as { accessToken: string }).accessToken;
   // One attachment, uploaded once by the national portal and referenced by every filing.
   const pdf = await samplePdf();
   const form = new FormData();
@@ -253,7 +261,34 @@ async function tokens(base: string, dataDir: string) {
   const u = await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${service}` }, body: form });
   if (!u.ok) throw new Error(`upload: ${u.status} ${await u.text()}`);
   const uploadId = ((await u.json()) as { id: string }).id;
-  return { service, leader, uploadId };
+  return { service, leader, auditor, uploadId };
+}
+
+/**
+ * What leaders ask of the service index: the ministry (an auditor) and a unit (its leader), over
+ * the last twelve months, the last quarter and a whole year, by procedure and by field, and the
+ * dashboard page itself, which draws twelve months of trend, units and procedures.
+ */
+function dashboardRequests(tk: { leader: string; auditor: string }): LoadSpec['requests'] {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const today = new Date();
+  const yearAgo = day(new Date(today.getTime() - 365 * 86_400_000));
+  const quarterAgo = day(new Date(today.getTime() - 91 * 86_400_000));
+  const lastYear = today.getUTCFullYear() - 1;
+  const periods = [`from=${yearAgo}&to=${day(today)}`, `from=${quarterAgo}&to=${day(today)}`, `from=${lastYear}-01-01&to=${lastYear}-12-31`];
+  const out: LoadSpec['requests'] = [];
+  for (const p of periods) {
+    const json = (token: string) => ({ authorization: `Bearer ${token}`, accept: 'application/json' });
+    out.push({ path: `/api/v1/indicators?${p}`, headers: json(tk.auditor) });
+    out.push({ path: `/api/v1/indicators?${p}`, headers: json(tk.leader) });
+    out.push({ path: `/api/v1/indicators?${p}&unit=000.05.01.G12`, headers: json(tk.auditor) });
+    out.push({ path: `/api/v1/indicators?${p}&procedure=${loadProcedureCode(3, 1)}`, headers: json(tk.auditor) });
+    out.push({ path: `/api/v1/indicators?${p}&field=${encodeURIComponent('Xuất nhập khẩu')}`, headers: json(tk.auditor) });
+  }
+  const html = (token: string) => ({ authorization: `Bearer ${token}`, accept: 'text/html' });
+  out.push({ path: '/can-bo/chi-so', headers: html(tk.leader) });
+  out.push({ path: '/can-bo/chi-so', headers: html(tk.auditor) });
+  return out;
 }
 
 function filingRequests(service: string, uploadId: string): LoadSpec['requests'] {
@@ -414,6 +449,12 @@ async function benchOn(kind: 'postgresql' | 'embedded', base: { insert?: Measure
         })),
         baseline: 'http',
         target: kind === 'postgresql' ? (_p, at80) => ({ text: 'p99 < 100 ms', met: at80.p99 < 100 }) : undefined,
+      },
+      {
+        name: "leaders' dashboard (GET /can-bo/chi-so and /api/v1/indicators: ministry, unit, procedure, field)",
+        requests: dashboardRequests(tk),
+        baseline: 'http',
+        target: kind === 'postgresql' ? (_p, at80) => ({ text: 'p99 < 300 ms', met: at80.p99 < 300 }) : undefined,
       },
     ];
     await runScenarios(kind, loaded, holder as { server: Running }, [...reads(), filing], base);

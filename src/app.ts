@@ -40,9 +40,18 @@ import { tsaSimulatorModule } from './simulators/tsa/routes.ts';
 import { paymentSimulatorModule } from './simulators/payment/routes.ts';
 import { paymentsPortalModule } from './web/routes/payments-portal.tsx';
 import { paymentsOfficePagesModule } from './web/routes/payments-office.tsx';
+import { dashboardPagesModule } from './web/routes/dashboard.tsx';
 import { receiptVerifyModule } from './web/routes/receipt-verify.tsx';
 import { paymentsModule } from './modules/payments/routes.ts';
+import { openDataModule } from './modules/open-data/routes.ts';
+import { publicStatisticsPagesModule } from './web/routes/public-statistics.tsx';
+import { indicatorsModule } from './modules/indicators/routes.ts';
 import { ensurePaymentQueues, registerPaymentWorkers } from './modules/payments/payment-jobs.ts';
+import { analyticsModule } from './modules/analytics/routes.ts';
+import { ensureAnalyticsQueues, registerAnalyticsWorkers } from './modules/analytics/emc-jobs.ts';
+import { emcSimulatorModule } from './simulators/emc/routes.ts';
+import { analyticsPortalModule } from './web/routes/analytics-portal.tsx';
+import { analyticsOfficePagesModule } from './web/routes/analytics-office.tsx';
 
 /** The modules' durable jobs: the platform starts them without knowing the modules. */
 export const JOB_MODULES: readonly JobModule[] = [
@@ -50,6 +59,7 @@ export const JOB_MODULES: readonly JobModule[] = [
   { name: 'digitisation', ensureQueues: ensureDigitisationQueues, registerWorkers: (ctx) => registerDigitisationWorkers(ctx) },
   { name: 'digitisation-legacy', ensureQueues: ensureLegacyQueues, registerWorkers: registerLegacyWorkers },
   { name: 'payments', ensureQueues: ensurePaymentQueues, registerWorkers: registerPaymentWorkers },
+  { name: 'analytics', ensureQueues: ensureAnalyticsQueues, registerWorkers: registerAnalyticsWorkers },
 ];
 
 /** The application's context: the platform's, with the modules' job queues and workers. */
@@ -78,9 +88,14 @@ export async function buildApp(ctx: Ctx) {
       digitisationItemsModule,
       digitisationLegacyModule,
       paymentsModule,
+      openDataModule,
+      indicatorsModule,
       tsaSimulatorModule,
       paymentSimulatorModule,
+      analyticsModule,
+      emcSimulatorModule,
       // Pages: src/web owns every page route and calls the modules' operations.
+      analyticsPortalModule,
       citizenNotificationsModule,
       dossierPortalModule,
       paymentsPortalModule,
@@ -96,6 +111,9 @@ export async function buildApp(ctx: Ctx) {
       digitisationCampaignPagesModule,
       digitisationPagesModule,
       paymentsOfficePagesModule,
+      publicStatisticsPagesModule,
+      dashboardPagesModule,
+      analyticsOfficePagesModule,
       webModule,
     ],
     {

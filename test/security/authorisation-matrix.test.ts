@@ -36,6 +36,8 @@ const PROBES: Record<string, Probe> = {
     body: () => ({ kind: 'certificate', documentName: 'Dự thảo kiểm thử', fields: [{ label: 'Nhãn', value: 'Giá trị' }] }),
   },
   'GET /api/v1/registers/:unitId': { query: () => ({ from: `${year}-01-01`, to: `${year}-12-31` }) },
+  'GET /api/v1/indicators': { query: () => ({ from: `${year}-01-01`, to: `${year}-12-31` }) },
+  'POST /api/v1/indicators/rebuild': { body: () => ({ check: true }) },
   'POST /can-bo/ho-so/:code/thao-tac': { body: () => ({ action: 'receive', version: '1' }) },
   'POST /can-bo/ho-so/:code/ket-qua': { body: () => ({ kind: 'certificate', documentName: 'Dự thảo kiểm thử', fields: 'Nhãn: Giá trị' }) },
   'POST /can-bo/ho-so/:code/chung-thuc': { type: 'multipart', body: () => ({ documentName: 'Bản sao kiểm thử' }) },

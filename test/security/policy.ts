@@ -299,6 +299,11 @@ export const POLICY: Record<string, Rule> = {
   'GET /can-bo/so-hoa/tim-kiem': { who: READ_DOSSIERS, own: 'digitisedItem' },
   'POST /can-bo/ho-so/:code/khong-can-so-hoa': { who: ['receiving_officer', 'clerk'], own: 'dossier' },
 
+  // ── The service index (issue 15): leaders read the units they lead and those beneath; auditors and administrators the ministry ──
+  'GET /api/v1/indicators': { who: ['unit_leader', 'signing_leader', 'auditor', 'administrator'], own: 'unit', allUnits: ['auditor', 'administrator'] },
+  // Recomputing the counts from the logs is an operation on the whole system.
+  'POST /api/v1/indicators/rebuild': { who: ['administrator'] },
+
   // ── Payments (issue 14): fees paid online or at the desk, receipts, ledger, reconciliation ──
   // The applicant pays online; officials collect at the desk instead.
   'POST /api/v1/dossiers/:code/payments': { who: ['citizen'], own: 'dossier' },
@@ -341,6 +346,29 @@ export const POLICY: Record<string, Rule> = {
   'GET /can-bo/thanh-toan/doi-soat': { who: ['finance_officer'], own: 'unit' },
   'POST /can-bo/thanh-toan/doi-soat': { who: ['finance_officer'] },
   'POST /can-bo/thanh-toan/doi-soat/chenh-lech/:id': { who: ['finance_officer'], own: 'unit' },
+  // The leaders' dashboard (issue 15): the index of a unit (`?unit=`) and those beneath it, each table as XLSX and CSV, the
+  // monthly report; leaders read the units they lead, auditors and administrators every unit.
+  'GET /can-bo/chi-so': { who: ['unit_leader', 'signing_leader', 'auditor', 'administrator'], own: 'unit', allUnits: ['auditor', 'administrator'] },
+  'GET /can-bo/chi-so/xuat.xlsx': { who: ['unit_leader', 'signing_leader', 'auditor', 'administrator'], own: 'unit', allUnits: ['auditor', 'administrator'] },
+  'GET /can-bo/chi-so/xuat.csv': { who: ['unit_leader', 'signing_leader', 'auditor', 'administrator'], own: 'unit', allUnits: ['auditor', 'administrator'] },
+  'GET /can-bo/chi-so/bao-cao.pdf': { who: ['unit_leader', 'signing_leader', 'auditor', 'administrator'], own: 'unit', allUnits: ['auditor', 'administrator'] },
+
+  // ── Usage analytics (issue 15 item 5): daily counters, nothing about any one visitor ─────────
+  // Administrators and auditors read the portal's usage (page, charts, workbooks, API).
+  'GET /api/v1/analytics': { who: AUDIT },
+  'GET /can-bo/thong-ke-truy-cap': { who: AUDIT },
+  'GET /can-bo/thong-ke-truy-cap/bieu-do.svg': { who: AUDIT },
+  'GET /can-bo/thong-ke-truy-cap/bang.xlsx': { who: AUDIT },
+  // The portal's own counting script; the beacon of a filing form's sections comes from the applicant filing.
+  'GET /phan-tich/theo-doi.js': { who: 'public' },
+  'POST /phan-tich/su-kien': { who: ['citizen'] },
+
+  // ── Public statistics and open data (issue 15 items 3 and 4): aggregates only, small counts hidden ──
+  // Anyone reads them, rate limited as anonymous reads; no reply names an applicant (open-data.test.ts scans them).
+  'GET /thong-ke': { who: 'public' },
+  'GET /du-lieu-mo': { who: 'public' },
+  'GET /api/v1/open-data': { who: 'public' },
+  'GET /api/v1/open-data/:dataset': { who: 'public' },
 
   // ── Simulators (demo mode only: stand-ins for systems outside the app) ─────────────────────
   // The VNeID stand-in: an identity provider's endpoints (authorize, token, userinfo, JWKS, its
@@ -371,6 +399,10 @@ export const POLICY: Record<string, Rule> = {
   'POST /simulators/payment/pay/:token': { who: 'public' },
   'POST /simulators/payment/faults': { who: 'public' },
   'GET /simulators/payment/transactions/:reference': { who: 'public' },
+  // The measuring system's (EMC) stand-in: it checks our site token as EMC does; events and faults are the tests' window on it.
+  'POST /simulators/emc/api/events': { who: 'public' },
+  'GET /simulators/emc/events': { who: 'public' },
+  'POST /simulators/emc/faults': { who: 'public' },
 };
 
 const show = (w: Who) => (w === 'public' ? 'public' : `[${[...w].sort().join(', ')}]`);

@@ -40,6 +40,7 @@ export const KINDS = {
   year: { object: null, value: () => '2099', why: 'the working calendar is national' },
   share: { object: null, value: (s) => s.shareToken, why: 'a share link is a signed capability: whoever holds it may open it' },
   sso: { object: null, value: () => 'x', why: "the VNeID simulator's own endpoints (demo only)" },
+  dataset: { object: null, value: () => 'dossier-statistics', why: 'an open dataset: aggregated figures anyone may read' },
   payToken: { object: null, value: (s) => s.payToken, why: "the payment platform simulator's pay page (demo only): the platform's, not ours" },
   payReference: {
     object: null,
@@ -84,6 +85,7 @@ export const PARAM_RULES: { url: RegExp; param: string; kind: KindName }[] = [
   { url: /^\/(api\/v1\/payments\/reconciliation\/items|can-bo\/thanh-toan\/doi-soat\/chenh-lech)\/:id(\/|$)/, param: 'id', kind: 'mismatch' },
   { url: /^\/simulators\/payment\/pay\/:token$/, param: 'token', kind: 'payToken' },
   { url: /^\/simulators\/payment\/transactions\/:reference$/, param: 'reference', kind: 'payReference' },
+  { url: /^\/api\/v1\/open-data\/:dataset$/, param: 'dataset', kind: 'dataset' },
 ];
 
 /** Objects named in the query string rather than the path. */
@@ -92,6 +94,10 @@ export const QUERY_RULES: { url: RegExp; query: string; kind: KindName }[] = [
   // The scanning page starts in a dossier (`?hoSo=`); its form posts the same field to the same address.
   { url: /^\/can-bo\/so-hoa\/quet$/, query: 'hoSo', kind: 'dossier' },
   // A unit's ledger (`?unit=`), and its chart and workbook.
+  // The service index of a unit (`?unit=`) and those beneath it.
+  { url: /^\/api\/v1\/indicators$/, query: 'unit', kind: 'unit' },
+  // The leaders' dashboard of a unit (`?unit=`), its exports and its monthly report.
+  { url: /^\/can-bo\/chi-so(\/xuat\.xlsx|\/xuat\.csv|\/bao-cao\.pdf)?$/, query: 'unit', kind: 'unit' },
   { url: /^\/api\/v1\/payments\/ledger$/, query: 'unit', kind: 'unit' },
   { url: /^\/can-bo\/thanh-toan(\/bieu-do\.svg|\/so-thu\.xlsx)?$/, query: 'unit', kind: 'unit' },
 ];

@@ -29,6 +29,8 @@ const PORTAL_NAV: NavItem[] = [
   { href: '/', vi: 'Trang chủ', en: 'Home' },
   { href: '/thu-tuc', vi: 'Thủ tục hành chính', en: 'Procedures' },
   { href: '/tra-cuu', vi: 'Tra cứu hồ sơ', en: 'Track a dossier' },
+  { href: '/thong-ke', vi: 'Thống kê', en: 'Statistics' },
+  { href: '/du-lieu-mo', vi: 'Dữ liệu mở', en: 'Open data' },
 ];
 
 export const OFFICE_NAV: NavItem[] = [
@@ -49,6 +51,7 @@ export const OFFICE_NAV: NavItem[] = [
   { href: '/can-bo/don-vi', vi: 'Cơ cấu tổ chức', en: 'Organisation', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/nhan-su', vi: 'Cán bộ', en: 'Staff', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/nhat-ky', vi: 'Nhật ký hệ thống', en: 'Audit trail', roles: ['auditor', 'administrator'] },
+  { href: '/can-bo/thong-ke-truy-cap', vi: 'Thống kê truy cập', en: 'Portal usage', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/ky-so', vi: 'Ký số kết quả', en: 'Sign results', roles: ['signing_leader'] },
   {
     href: '/can-bo/so-hoa/tim-kiem',
@@ -72,6 +75,7 @@ export const OFFICE_NAV: NavItem[] = [
   { href: '/can-bo/hop-thu', vi: 'Hộp thư đi', en: 'Outbox', roles: ['administrator', 'auditor', 'receiving_officer'] },
   { href: '/can-bo/thanh-toan', vi: 'Sổ thu phí, lệ phí', en: 'Fees ledger', roles: ['finance_officer', 'unit_leader'] },
   { href: '/can-bo/thanh-toan/doi-soat', vi: 'Đối soát thanh toán', en: 'Payment reconciliation', roles: ['finance_officer'] },
+  { href: '/can-bo/chi-so', vi: 'Chỉ số phục vụ', en: 'Service index', roles: ['unit_leader', 'signing_leader', 'auditor', 'administrator'] },
   { href: '/can-bo/lich-lam-viec', vi: 'Lịch làm việc', en: 'Working calendar' },
   { href: '/can-bo/tai-khoan', vi: 'Tài khoản', en: 'My account' },
 ];
