@@ -71,3 +71,19 @@ create table indicator_dossiers (
   procedure_code  text not null,
   entries         jsonb not null
 );
+
+-- Every change of the stocks summed, per unit and procedure and per unit: the stock at the end
+-- of a day is this total less the changes dated after that day, so a period is read from its
+-- first day on instead of from the beginning of history.
+create table indicator_totals (
+  unit_id         text not null,
+  procedure_code  text not null,
+  open_total      int not null default 0,
+  overdue_total   int not null default 0,
+  primary key (unit_id, procedure_code)
+);
+create table indicator_unit_totals (
+  unit_id         text primary key,
+  open_total      int not null default 0,
+  overdue_total   int not null default 0
+);

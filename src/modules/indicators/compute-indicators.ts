@@ -2,8 +2,8 @@ import type { Ctx } from '../../platform/context.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { listUnits, unitTree, type UnitNode } from '../organisation/list-units.ts';
-import { countProceduresForIndex, procedureCodesInField } from '../catalog/count-procedures-for-index.ts';
-import { localDate } from '../calendar/dates.ts';
+import { countProceduresForIndex, procedureCodesInField, type ProcedureIndexCounts } from '../catalog/count-procedures-for-index.ts';
+import { daysInMonth, localDate } from '../calendar/dates.ts';
 import { INDICATOR_GROUPS, INDICATOR_ROLES, round2, scoreOf, type IndicatorKey } from './indicator-definitions.ts';
 import { readCounts, type Counts } from './read-counts.ts';
 import type { IndicatorQuery, IndicatorReport } from './schemas.ts';
@@ -65,20 +65,95 @@ export async function computeIndicatorsUnchecked(ctx: Ctx, q: IndicatorQuery): P
 }
 
 async function indicatorsFor(ctx: Ctx, q: IndicatorQuery, units: string[] | null): Promise<IndicatorReport> {
-  const today = localDate(new Date(Date.now() + ctx.config.clockOffsetMs));
-  // ISO days compare as strings: the earlier of the two.
-  const end = [q.to, today].sort()[0];
+  const end = [q.to, todayOf(ctx)].sort()[0];
+  const procedures = await proceduresOf(ctx, q);
+  const [rows, catalogue] = await Promise.all([
+    readCounts(ctx, { from: q.from, to: q.to, end, units, procedures, by: 'none' }),
+    countProceduresForIndex(ctx, { from: q.from, to: q.to, field: q.field ?? null, procedure: q.procedure ?? null }),
+  ]);
+  return reportOf(q, rows[0] ?? emptyCounts(), catalogue);
+}
+
+/**
+ * The index month by month (`months`: 'YYYY-MM', the last one cut at `q.to`), or unit by unit
+ * (`units`: each with the units beneath it), for a dashboard's trend and ranking: two or three
+ * queries in all rather than a computation per month or unit. The principal is checked as by
+ * computeIndicators; units outside theirs are left out.
+ */
+export async function computeIndicatorSeries(
+  ctx: Ctx,
+  q: IndicatorQuery,
+  p: Principal,
+  by: { months: string[] } | { units: string[] },
+): Promise<{ key: string; report: IndicatorReport }[]> {
+  const allowed = await indicatorUnits(ctx, p);
+  if (!allowed.length)
+    throw new AppError('FORBIDDEN', { vi: 'Chỉ lãnh đạo, thanh tra và quản trị xem chỉ số', en: 'Only leaders, auditors and administrators read the index' });
+  const all = await listUnits(ctx);
+  if (q.unit && !allowed.includes(q.unit)) throw notFound({ vi: `đơn vị ${q.unit}`, en: `Unit ${q.unit}` });
+  const procedures = await proceduresOf(ctx, q);
+  const today = todayOf(ctx);
+  if ('months' in by) {
+    if (!by.months.length) return [];
+    const scope = q.unit ? subtreeOf(all, new Set([q.unit])).filter((u) => allowed.includes(u)) : allowed.length === all.length ? null : allowed;
+    const from = `${by.months[0]}-01`;
+    const to = [q.to, monthEnd(by.months[by.months.length - 1])].sort()[0];
+    const rows = await readCounts(ctx, { from, to, end: [to, today].sort()[0], units: scope, procedures, by: 'month' });
+    const byMonth = new Map(rows.map((r) => [r.month, r]));
+    // Months that begin after the period's end have no figures yet.
+    return Promise.all(
+      by.months
+        .filter((m) => `${m}-01` <= to)
+        .map(async (m) => {
+          const mq = { ...q, from: `${m}-01`, to: [monthEnd(m), to].sort()[0] };
+          const catalogue = await countProceduresForIndex(ctx, { from: mq.from, to: mq.to, field: q.field ?? null, procedure: q.procedure ?? null });
+          return { key: m, report: reportOf(mq, byMonth.get(m) ?? emptyCounts(), catalogue) };
+        }),
+    );
+  }
+  const wanted = by.units.filter((u) => allowed.includes(u));
+  const subtrees = new Map(wanted.map((u) => [u, subtreeOf(all, new Set([u])).filter((x) => allowed.includes(x))]));
+  const union = [...new Set([...subtrees.values()].flat())];
+  const [rows, catalogue] = await Promise.all([
+    readCounts(ctx, { from: q.from, to: q.to, end: [q.to, today].sort()[0], units: union, procedures, by: 'unit' }),
+    countProceduresForIndex(ctx, { from: q.from, to: q.to, field: q.field ?? null, procedure: q.procedure ?? null }),
+  ]);
+  const perUnit = new Map(rows.map((r) => [r.unitId, r]));
+  return wanted.map((u) => ({
+    key: u,
+    report: reportOf({ ...q, unit: u }, sumCounts(subtrees.get(u)!.map((x) => perUnit.get(x) ?? emptyCounts())), catalogue),
+  }));
+}
+
+const todayOf = (ctx: Ctx) => localDate(new Date(Date.now() + ctx.config.clockOffsetMs));
+
+/** The last day of a month 'YYYY-MM'. */
+const monthEnd = (m: string) => `${m}-${String(daysInMonth(Number(m.slice(0, 4)), Number(m.slice(5, 7)))).padStart(2, '0')}`;
+
+/** The procedures a query is limited to: one, a field's, both, or all (null). */
+async function proceduresOf(ctx: Ctx, q: IndicatorQuery): Promise<string[] | null> {
   let procedures: string[] | null = null;
   if (q.procedure) procedures = [q.procedure];
   if (q.field) {
     const inField = await procedureCodesInField(ctx, q.field);
     procedures = procedures ? procedures.filter((c) => inField.includes(c)) : inField;
   }
-  const [rows, catalogue] = await Promise.all([
-    readCounts(ctx, { from: q.from, to: q.to, end, units, procedures, by: 'none' }),
-    countProceduresForIndex(ctx, { from: q.from, to: q.to, field: q.field ?? null, procedure: q.procedure ?? null }),
-  ]);
-  const c = rows[0] ?? emptyCounts();
+  return procedures;
+}
+
+function sumCounts(list: Counts[]): Counts {
+  const out = emptyCounts();
+  for (const c of list) {
+    for (const k of Object.keys(out.flows) as (keyof Counts['flows'])[]) out.flows[k] += c.flows[k];
+    out.inProgress += c.inProgress;
+    out.overdue += c.overdue;
+    out.carriedOver += c.carriedOver;
+  }
+  return out;
+}
+
+/** The report for one period and scope from its counts: every indicator's ratio and score. */
+function reportOf(q: IndicatorQuery, c: Counts, catalogue: ProcedureIndexCounts): IndicatorReport {
   const f = c.flows;
   const returned = f.returned_on_time + f.returned_late;
   const rated = f.rated_1 + f.rated_2 + f.rated_3 + f.rated_4 + f.rated_5;

@@ -5,6 +5,8 @@ import { citizenToken, FORM, LIGHT_PROCEDURE, samplePdf, uploadPdf, type View } 
 import { recordResult } from '../results/record-result.ts';
 import { prng } from '../demo/random.ts';
 import type { IndicatorReport } from './schemas.ts';
+import { computeIndicatorSeries } from './compute-indicators.ts';
+import type { Principal } from '../../platform/auth/roles.ts';
 
 /**
  * Acceptance (issue 15): on a data set made by 1,000 random actions through the public API, over
@@ -260,6 +262,32 @@ describe('the service index', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d) => d.path)).toContain('querystring.from');
+  });
+
+  it("the dashboard's series (month by month, unit by unit) equal the index asked for each month and each unit", async () => {
+    const auditor: Principal = { kind: 'staff', id: 'kiemtra', username: 'kiemtra', name: 'Kiểm tra', roles: [{ role: 'auditor', unitId: '000.00.00.G12' }] };
+    const months = ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12'];
+    const q = { from: '2026-07-01', to: today < '2026-12-31' ? today : '2026-12-31' };
+    const series = await computeIndicatorSeries(t.ctx, q, auditor, { months });
+    expect(series.map((s) => s.key)).toEqual(months.filter((m) => `${m}-01` <= q.to));
+    expect(series.length).toBeGreaterThan(2);
+    for (const s of series) {
+      const one = await api<IndicatorReport>(t, 'GET', `/api/v1/indicators?from=${s.report.from}&to=${s.report.to}`, { token: admin });
+      expect(s.report).toEqual(one.body);
+    }
+    const units = ['000.05.00.G12', HN, HCM];
+    const byUnit = await computeIndicatorSeries(t.ctx, { from: '2026-07-01', to: '2027-06-30', procedure: LIGHT_PROCEDURE.code }, auditor, { units });
+    expect(byUnit.map((s) => s.key)).toEqual(units);
+    for (const s of byUnit) {
+      const one = await api<IndicatorReport>(t, 'GET', `/api/v1/indicators?from=2026-07-01&to=2027-06-30&procedure=${LIGHT_PROCEDURE.code}&unit=${s.key}`, {
+        token: admin,
+      });
+      expect(s.report).toEqual(one.body);
+    }
+    // The department holds both regional offices: its figures are theirs together.
+    expect(byUnit[0].report.groups[1].indicators[0].denominator).toBe(
+      byUnit[1].report.groups[1].indicators[0].denominator + byUnit[2].report.groups[1].indicators[0].denominator,
+    );
   });
 
   it('a rebuild from the logs agrees with the incremental counts', async () => {

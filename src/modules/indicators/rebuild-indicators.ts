@@ -14,7 +14,13 @@ export interface RebuildOutcome {
   dayRows: number;
   unitDayRows: number;
   /** With `check`: the counts that differ between the tables and the logs (none when they agree). */
-  differences: { table: 'indicator_days' | 'indicator_unit_days'; key: string; counter: Counter; stored: number; computed: number }[];
+  differences: {
+    table: 'indicator_days' | 'indicator_unit_days' | 'indicator_totals' | 'indicator_unit_totals';
+    key: string;
+    counter: Counter;
+    stored: number;
+    computed: number;
+  }[];
 }
 
 /**
@@ -25,7 +31,7 @@ export interface RebuildOutcome {
  */
 export async function rebuildIndicators(ctx: Ctx, opts: { check?: boolean } = {}): Promise<RebuildOutcome> {
   return ctx.database.db.transaction().execute(async (tx) => {
-    await sql`lock table indicator_dossiers, indicator_days, indicator_unit_days in exclusive mode`.execute(tx);
+    await sql`lock table indicator_dossiers, indicator_days, indicator_unit_days, indicator_totals, indicator_unit_totals in exclusive mode`.execute(tx);
     const days = new Map<string, Record<Counter, number>>();
     const unitDays = new Map<string, Record<Counter, number>>();
     const add = (m: Map<string, Record<Counter, number>>, k: string, c: Counter, v: number) => {
@@ -60,6 +66,8 @@ export async function rebuildIndicators(ctx: Ctx, opts: { check?: boolean } = {}
     if (opts.check) return { dossiers, dayRows: days.size, unitDayRows: unitDays.size, differences: await compare(tx, days, unitDays) };
     await sql`delete from indicator_days`.execute(tx);
     await sql`delete from indicator_unit_days`.execute(tx);
+    await sql`delete from indicator_totals`.execute(tx);
+    await sql`delete from indicator_unit_totals`.execute(tx);
     const dayRows = [...days].map(([k, c]) => {
       const [unit_id, procedure_code, day] = k.split('\u0000');
       return { unit_id, procedure_code, day, ...c };
@@ -78,8 +86,41 @@ export async function rebuildIndicators(ctx: Ctx, opts: { check?: boolean } = {}
         .insertInto('indicator_unit_days')
         .values(unitRows.slice(i, i + INSERT_BATCH))
         .execute();
+    const totals = totalsOf(days);
+    for (let i = 0; i < totals.length; i += INSERT_BATCH)
+      await tx
+        .insertInto('indicator_totals')
+        .values(totals.slice(i, i + INSERT_BATCH))
+        .execute();
+    const unitTotals = unitTotalsOf(totals);
+    if (unitTotals.length) await tx.insertInto('indicator_unit_totals').values(unitTotals).execute();
     return { dossiers, dayRows: dayRows.length, unitDayRows: unitRows.length, differences: [] };
   });
+}
+
+/** The stocks' running totals per unit and procedure: every change summed, whatever its day. */
+function totalsOf(days: Map<string, Record<Counter, number>>) {
+  const m = new Map<string, { unit_id: string; procedure_code: string; open_total: number; overdue_total: number }>();
+  for (const [k, c] of days) {
+    const [unit_id, procedure_code] = k.split('\u0000');
+    const key = `${unit_id}\u0000${procedure_code}`;
+    const x = m.get(key) ?? { unit_id, procedure_code, open_total: 0, overdue_total: 0 };
+    x.open_total += c.open_delta;
+    x.overdue_total += c.overdue_delta;
+    m.set(key, x);
+  }
+  return [...m.values()];
+}
+
+function unitTotalsOf(totals: ReturnType<typeof totalsOf>) {
+  const m = new Map<string, { unit_id: string; open_total: number; overdue_total: number }>();
+  for (const t of totals) {
+    const x = m.get(t.unit_id) ?? { unit_id: t.unit_id, open_total: 0, overdue_total: 0 };
+    x.open_total += t.open_total;
+    x.overdue_total += t.overdue_total;
+    m.set(t.unit_id, x);
+  }
+  return [...m.values()];
 }
 
 async function compare(
@@ -90,7 +131,7 @@ async function compare(
   const out: RebuildOutcome['differences'] = [];
   const zero = Object.fromEntries(COUNTERS.map((x) => [x, 0])) as Record<Counter, number>;
   const diff = (
-    table: 'indicator_days' | 'indicator_unit_days',
+    table: RebuildOutcome['differences'][number]['table'],
     stored: Map<string, Record<Counter, number>>,
     computed: Map<string, Record<Counter, number>>,
   ) => {
@@ -109,5 +150,25 @@ async function compare(
   );
   const storedUnits = await tx.selectFrom('indicator_unit_days').selectAll().execute();
   diff('indicator_unit_days', new Map(storedUnits.map((r) => [`${r.unit_id}\u0000${String(r.day).slice(0, 10)}`, r as Record<Counter, number>])), unitDays);
+  // The running totals against the changes they sum.
+  const asStocks = (rows: { key: string; open_total: number; overdue_total: number }[]) =>
+    new Map(
+      rows
+        .filter((r) => Number(r.open_total) || Number(r.overdue_total))
+        .map((r) => [r.key, { ...zero, open_delta: Number(r.open_total), overdue_delta: Number(r.overdue_total) }]),
+    );
+  const computedTotals = totalsOf(days);
+  const storedTotals = await tx.selectFrom('indicator_totals').selectAll().execute();
+  diff(
+    'indicator_totals',
+    asStocks(storedTotals.map((r) => ({ key: `${r.unit_id}\u0000${r.procedure_code}`, open_total: r.open_total, overdue_total: r.overdue_total }))),
+    asStocks(computedTotals.map((r) => ({ key: `${r.unit_id}\u0000${r.procedure_code}`, open_total: r.open_total, overdue_total: r.overdue_total }))),
+  );
+  const storedUnitTotals = await tx.selectFrom('indicator_unit_totals').selectAll().execute();
+  diff(
+    'indicator_unit_totals',
+    asStocks(storedUnitTotals.map((r) => ({ key: r.unit_id, open_total: r.open_total, overdue_total: r.overdue_total }))),
+    asStocks(unitTotalsOf(computedTotals).map((r) => ({ key: r.unit_id, open_total: r.open_total, overdue_total: r.overdue_total }))),
+  );
   return out;
 }

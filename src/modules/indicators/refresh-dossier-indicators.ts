@@ -99,4 +99,49 @@ async function applyChanges(tx: Tx, changes: Map<string, number>) {
     .values(sorted(byUnitDay).map((r) => ({ unit_id: r.unit, day: r.day, ...counts(r) })))
     .onConflict((oc) => oc.columns(['unit_id', 'day']).doUpdateSet(addUp('indicator_unit_days')))
     .execute();
+  // The stocks' running totals, for the changes that moved a stock.
+  const totals = new Map<string, { unit: string; procedure: string; open: number; overdue: number }>();
+  for (const r of byRow.values()) {
+    const open = r.counts.open_delta ?? 0;
+    const overdue = r.counts.overdue_delta ?? 0;
+    if (!open && !overdue) continue;
+    const k = `${r.unit}\u0000${r.procedure}`;
+    const x = totals.get(k) ?? { unit: r.unit, procedure: r.procedure, open: 0, overdue: 0 };
+    x.open += open;
+    x.overdue += overdue;
+    totals.set(k, x);
+  }
+  if (!totals.size) return;
+  const list = [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, x]) => x);
+  await tx
+    .insertInto('indicator_totals')
+    .values(list.map((x) => ({ unit_id: x.unit, procedure_code: x.procedure, open_total: x.open, overdue_total: x.overdue })))
+    .onConflict((oc) =>
+      oc.columns(['unit_id', 'procedure_code']).doUpdateSet({
+        open_total: sql<number>`indicator_totals.open_total + excluded.open_total`,
+        overdue_total: sql<number>`indicator_totals.overdue_total + excluded.overdue_total`,
+      }),
+    )
+    .execute();
+  const perUnit = new Map<string, { open: number; overdue: number }>();
+  for (const x of list) {
+    const u = perUnit.get(x.unit) ?? { open: 0, overdue: 0 };
+    u.open += x.open;
+    u.overdue += x.overdue;
+    perUnit.set(x.unit, u);
+  }
+  await tx
+    .insertInto('indicator_unit_totals')
+    .values(
+      [...perUnit.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([unit_id, u]) => ({ unit_id, open_total: u.open, overdue_total: u.overdue })),
+    )
+    .onConflict((oc) =>
+      oc.column('unit_id').doUpdateSet({
+        open_total: sql<number>`indicator_unit_totals.open_total + excluded.open_total`,
+        overdue_total: sql<number>`indicator_unit_totals.overdue_total + excluded.overdue_total`,
+      }),
+    )
+    .execute();
 }

@@ -8,6 +8,17 @@ type Day = ColumnType<string, string, string>;
 export interface IndicatorTables {
   indicator_days: Counts & { unit_id: string; procedure_code: string; day: Day };
   indicator_unit_days: Counts & { unit_id: string; day: Day };
+  indicator_totals: {
+    unit_id: string;
+    procedure_code: string;
+    open_total: ColumnType<number, number | undefined, number>;
+    overdue_total: ColumnType<number, number | undefined, number>;
+  };
+  indicator_unit_totals: {
+    unit_id: string;
+    open_total: ColumnType<number, number | undefined, number>;
+    overdue_total: ColumnType<number, number | undefined, number>;
+  };
   indicator_dossiers: { dossier_code: string; unit_id: string; procedure_code: string; entries: ColumnType<unknown, string, string> };
 }
 

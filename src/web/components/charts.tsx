@@ -36,6 +36,26 @@ export function chartSvg(option: ChartOption, size: { width: number; height: num
   }
 }
 
+const DRAWN = new Map<string, unknown>();
+const DRAWN_MAX = 200;
+/**
+ * A drawing kept by the inputs it was drawn from (`key`: everything `draw` reads, serialised),
+ * so a dashboard asked again with the same figures is not drawn again: drawing a chart costs
+ * 10–20 ms of CPU, the figures behind it a few. The oldest drawings go first.
+ */
+export function drawnOnce<T>(key: string, draw: () => T): T {
+  const hit = DRAWN.get(key);
+  if (hit !== undefined) {
+    DRAWN.delete(key);
+    DRAWN.set(key, hit);
+    return hit as T;
+  }
+  const made = draw();
+  DRAWN.set(key, made);
+  if (DRAWN.size > DRAWN_MAX) DRAWN.delete(DRAWN.keys().next().value as string);
+  return made;
+}
+
 /** An SVG as a `data:` address: the chart travels in the page, and the page's image policy allows it. ECharts' hover styles are dropped (an image has no hover). */
 export const svgDataUri = (svg: string) => `data:image/svg+xml;base64,${Buffer.from(svg.replace(/<style\b[\s\S]*?<\/style>/g, '')).toString('base64')}`;
 

@@ -1,5 +1,5 @@
 import type { Lang } from '../../platform/i18n/index.ts';
-import { CHART_COLORS, chartSvg } from './charts.tsx';
+import { CHART_COLORS, chartSvg, drawnOnce } from './charts.tsx';
 
 /**
  * The leaders' dashboard charts (issue 15), drawn through the shared chart helper (`charts.tsx`:
@@ -30,6 +30,10 @@ export const monthLabel = (lang: Lang, month: string) => (lang === 'vi' ? `${mon
  * weight, so that the five groups (weights 18 to 22) share the total's 0–100 axis.
  */
 export function trendChart(points: TrendPoint[], groupNames: string[], lang: Lang, narrow = false): Drawing {
+  return drawnOnce(JSON.stringify(['trend', points, groupNames, lang, narrow]), () => drawTrend(points, groupNames, lang, narrow));
+}
+
+function drawTrend(points: TrendPoint[], groupNames: string[], lang: Lang, narrow: boolean): Drawing {
   const total = lang === 'vi' ? 'Tổng điểm' : 'Total score';
   const width = narrow ? 360 : Math.max(560, 90 + points.length * 70);
   const height = narrow ? 420 : 380;
@@ -70,6 +74,10 @@ export interface UnitBar {
 
 /** Dossiers received, returned on time and returned late per unit, as horizontal bars (unit names stay readable on a phone). */
 export function unitBarsChart(units: UnitBar[], lang: Lang, narrow = false): Drawing {
+  return drawnOnce(JSON.stringify(['units', units, lang, narrow]), () => drawUnitBars(units, lang, narrow));
+}
+
+function drawUnitBars(units: UnitBar[], lang: Lang, narrow: boolean): Drawing {
   const tr = (vi: string, en: string) => (lang === 'vi' ? vi : en);
   const names = [tr('Tiếp nhận', 'Received'), tr('Trả đúng hạn', 'Returned on time'), tr('Trả quá hạn', 'Returned late')];
   const shown = [...units].reverse();

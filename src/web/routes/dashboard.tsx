@@ -15,7 +15,7 @@ import { getProcedure } from '../../modules/catalog/get-procedure.ts';
 import { procedureCodesInField } from '../../modules/catalog/count-procedures-for-index.ts';
 import { listDossiers } from '../../modules/dossiers/list-dossiers.ts';
 import { coveredUnits } from '../../modules/dossiers/visibility.ts';
-import { computeIndicators, indicatorUnits } from '../../modules/indicators/compute-indicators.ts';
+import { computeIndicators, computeIndicatorSeries, indicatorUnits } from '../../modules/indicators/compute-indicators.ts';
 import { dossierStatistics } from '../../modules/indicators/dossier-statistics.ts';
 import { INDICATOR_ROLES } from '../../modules/indicators/indicator-definitions.ts';
 import { IndicatorQuery } from '../../modules/indicators/schemas.ts';
@@ -164,27 +164,22 @@ async function loadDashboard(ctx: Ctx, p: Staff, filters: DashboardFilters, choi
     .map((r) => ({ ...r, unitId: r.unitId!, name: names.get(r.unitId!) ?? r.unitId! }))
     .sort((a, b) => b.received - a.received || a.name.localeCompare(b.name, 'vi'));
 
-  // The trend: the index month by month, the twelve months up to the period's last.
+  // The trend: the index month by month, the twelve months up to the period's last (not those yet to come).
   const trend: TrendRow[] = [];
   if (want('trend')) {
     const lastMonth = filters.to.slice(0, 7);
-    const months = Array.from({ length: 12 }, (_, i) => monthBefore(lastMonth, 11 - i));
-    for (const m of months) {
-      // The month's last day, or today for this month (days compare as text).
-      const to = [monthEnd(m), today].sort()[0];
-      if (`${m}-01` > today) continue;
-      const x = await computeIndicators(ctx, { ...query, from: `${m}-01`, to }, p);
-      trend.push({ month: m, total: x.total, groups: x.groups.map((g) => g.score) });
-    }
+    const months = Array.from({ length: 12 }, (_, i) => monthBefore(lastMonth, 11 - i)).filter((m) => `${m}-01` <= today);
+    for (const { key, report: x } of await computeIndicatorSeries(ctx, { ...query, to: [filters.to, today].sort()[0] }, p, { months }))
+      trend.push({ month: key, total: x.total, groups: x.groups.map((g) => g.score) });
   }
 
   // Units ranked by their own index (each with the units beneath it), those with dossiers in the period.
   const ranking: RankingRow[] = [];
-  if (want('unit_ranking'))
-    for (const u of byUnit) {
-      const x = await computeIndicators(ctx, { ...query, unit: u.unitId }, p);
-      ranking.push({ unitId: u.unitId, name: u.name, total: x.total, received: u.received, processed: u.processed, onTime: u.onTime });
-    }
+  if (want('unit_ranking')) {
+    const scores = new Map((await computeIndicatorSeries(ctx, query, p, { units: byUnit.map((u) => u.unitId) })).map((r) => [r.key, r.report.total]));
+    for (const u of byUnit)
+      ranking.push({ unitId: u.unitId, name: u.name, total: scores.get(u.unitId) ?? 0, received: u.received, processed: u.processed, onTime: u.onTime });
+  }
   ranking.sort((a, b) => b.total - a.total || b.received - a.received || a.name.localeCompare(b.name, 'vi'));
 
   // Procedures with the most results returned late first, then the lowest on-time rate.
