@@ -1,4 +1,5 @@
 import { renderDocument, type Block, type RichText } from '../../platform/pdf/index.ts';
+import { numberFormat } from '../../platform/i18n/index.ts';
 
 /** One line of the report: a receiving unit, a field, or the totals. */
 export interface MonthlyReportRow {
@@ -28,10 +29,9 @@ export interface MonthlyReportData {
 
 export const REPORT_NAME = 'Báo cáo tình hình, kết quả giải quyết thủ tục hành chính';
 
-const n = (x: number) => new Intl.NumberFormat('vi-VN').format(x);
+const n = (x: number) => numberFormat('vi').format(x);
 /** A share as Vietnamese write it ("62,5%"); a dash when there is nothing to divide. */
-export const percent = (part: number, whole: number) =>
-  whole ? `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format((100 * part) / whole)}%` : '—';
+export const percent = (part: number, whole: number) => (whole ? `${numberFormat('vi', 1).format((100 * part) / whole)}%` : '—');
 
 const COLUMNS = (first: string) => [
   { header: 'STT', width: 0.9, align: 'center' as const },

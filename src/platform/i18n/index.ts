@@ -99,4 +99,20 @@ export function formatBudget(lang: Lang, days: number): string {
 }
 
 const moneyFmt = new Intl.NumberFormat('vi-VN');
+const NUMBER_FORMATS = new Map<string, Intl.NumberFormat>();
+/**
+ * A number as the language writes it ("1.234,5" in Vietnamese, "1,234.5" in English) with exactly
+ * `digits` decimals. Formatters are kept: building one costs far more than using it, and a table
+ * page writes hundreds of figures.
+ */
+export function numberFormat(lang: Lang, digits = 0): Intl.NumberFormat {
+  const key = `${lang}:${digits}`;
+  let f = NUMBER_FORMATS.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    NUMBER_FORMATS.set(key, f);
+  }
+  return f;
+}
+
 export const formatVnd = (v: number) => `${moneyFmt.format(v)} đ`;

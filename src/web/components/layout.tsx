@@ -308,6 +308,65 @@ export function FormGroup({
   );
 }
 
+type FilterColumn = 'one-half' | 'one-third' | 'one-quarter' | 'full';
+
+/** A list filter's select in a grid column: an optional "all" option (value "") first, then the options, `value` selected. */
+export function SelectFilter({
+  id,
+  label,
+  column = 'one-half',
+  all,
+  options,
+  value,
+}: {
+  id: string;
+  label: string;
+  column?: FilterColumn;
+  all?: string;
+  options: { value: string; text: string }[];
+  value?: string;
+}) {
+  return (
+    <div class={`govuk-grid-column-${column} govuk-form-group`}>
+      <label class="govuk-label" for={id}>
+        {label}
+      </label>
+      <select class="govuk-select" id={id} name={id}>
+        {all !== undefined ? <option value="">{all}</option> : null}
+        {options.map((o) => (
+          <option value={o.value} selected={o.value === value}>
+            {o.text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A list filter's date (or month) input in a grid column. */
+export function DateFilter({
+  id,
+  label,
+  column = 'one-half',
+  value,
+  type = 'date',
+}: {
+  id: string;
+  label: string;
+  column?: FilterColumn;
+  value?: string;
+  type?: 'date' | 'month';
+}) {
+  return (
+    <div class={`govuk-grid-column-${column} govuk-form-group`}>
+      <label class="govuk-label" for={id}>
+        {label}
+      </label>
+      <input class="govuk-input govuk-input--width-10" id={id} name={id} type={type} value={value} />
+    </div>
+  );
+}
+
 /**
  * A table that may scroll sideways on a narrow screen. Focusable so that keyboard users can
  * scroll it, and a named region so that screen readers say what receives the focus.

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import * as echarts from 'echarts';
 import type { ComponentChildren } from 'preact';
 import type { UsageView } from '../../../modules/analytics/schemas.ts';
 import { formatDateTime, pick, type Lang } from '../../../platform/i18n/index.ts';
-import { ErrorSummary, Layout, t, TableWrap, WarningText } from '../../components/layout.tsx';
+import { DateFilter, ErrorSummary, Layout, t, TableWrap, WarningText } from '../../components/layout.tsx';
 import { dayText } from './payments-ledger.tsx';
+import { CHART_COLORS, chartSvg } from '../../components/charts.tsx';
 
 export const USAGE_URL = '/can-bo/thong-ke-truy-cap';
 export const USAGE_CHART_URL = `${USAGE_URL}/bieu-do.svg`;
@@ -36,28 +36,10 @@ const numberFmt = new Intl.NumberFormat('vi-VN');
 const n = (v: number) => numberFmt.format(v);
 const pct = (v: number | null) => (v === null ? '—' : `${String(v).replace('.', ',')} %`);
 
-/** ECharts' inline `style` attributes as presentation attributes: the picture looks the same under a style policy that allows no inline style. */
-const withoutInlineStyle = (svg: string) =>
-  svg.replace(/ style="([^"]*)"/g, (_, css: string) =>
-    css
-      .split(';')
-      .map((d) => d.split(':').map((x) => x.trim()))
-      .filter(([k, v]) => k && v && /^[a-z-]+$/.test(k))
-      .map(([k, v]) => ` ${k}="${v.replace(/"/g, '&quot;')}"`)
-      .join(''),
-  );
+/** The shared chart drawing (charts.tsx) at a width and height. */
+const render = (width: number, height: number, option: Parameters<typeof chartSvg>[0]) => chartSvg(option, { width, height });
 
-function render(width: number, height: number, option: echarts.EChartsCoreOption): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  try {
-    chart.setOption({ animation: false, aria: { enabled: true }, textStyle: { fontFamily: 'Be Vietnam Pro, Arial, sans-serif' }, ...option });
-    return withoutInlineStyle(chart.renderToSVGString());
-  } finally {
-    chart.dispose();
-  }
-}
-
-const COLOURS = { views: '#b01c2e', mobile: '#1d70b8', tablet: '#00703c', desktop: '#505a5f' };
+const COLOURS = { views: CHART_COLORS.red, mobile: CHART_COLORS.blue, tablet: CHART_COLORS.green, desktop: CHART_COLORS.grey };
 
 /** One of the page's charts, drawn on the server by ECharts (SVG, no script) and served as an image; the tables say the same in text. */
 export function usageChartSvg(view: UsageView, chart: UsageChart, lang: Lang): string {
@@ -150,18 +132,8 @@ export function UsagePage({ req, query, view, pageLabel, error }: UsagePageProps
       </p>
       <form method="get" action={USAGE_URL} class="cs-card" novalidate>
         <div class="govuk-grid-row">
-          <div class="govuk-grid-column-one-half govuk-form-group">
-            <label class="govuk-label" for="from">
-              {t(req, 'Từ ngày', 'From')}
-            </label>
-            <input class="govuk-input govuk-input--width-10" id="from" name="from" type="date" value={query.from} />
-          </div>
-          <div class="govuk-grid-column-one-half govuk-form-group">
-            <label class="govuk-label" for="to">
-              {t(req, 'Đến ngày', 'To')}
-            </label>
-            <input class="govuk-input govuk-input--width-10" id="to" name="to" type="date" value={query.to} />
-          </div>
+          <DateFilter id="from" label={t(req, 'Từ ngày', 'From')} value={query.from} />
+          <DateFilter id="to" label={t(req, 'Đến ngày', 'To')} value={query.to} />
         </div>
         <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0">
           {t(req, 'Xem thống kê', 'Show')}

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
-import { ErrorSummary, Layout, t, TableWrap } from '../../components/layout.tsx';
+import { DateFilter, ErrorSummary, Layout, SelectFilter, t, TableWrap } from '../../components/layout.tsx';
 import { ChartFigure } from '../../components/charts.tsx';
 import { monthLabel, trendChart, unitBarsChart } from '../../components/dashboard-charts.tsx';
 import {
@@ -23,6 +23,7 @@ import {
   statColumns,
   type TableKey,
 } from './dashboard-tables.ts';
+import { numberFormat } from '../../../platform/i18n/index.ts';
 
 const PERIOD_TEXT: Record<Period, [string, string]> = {
   this_month: ['Tháng này', 'This month'],
@@ -33,8 +34,7 @@ const PERIOD_TEXT: Record<Period, [string, string]> = {
 };
 
 const dayText = (req: FastifyRequest, day: string) => (req.lang === 'en' ? day : day.split('-').reverse().join('/'));
-const nf = (req: FastifyRequest, digits = 0) =>
-  new Intl.NumberFormat(req.lang === 'en' ? 'en-GB' : 'vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const nf = (req: FastifyRequest, digits = 0) => numberFormat(req.lang, digits);
 
 /** A cell's value as the page writes it: counts grouped, shares with one decimal, scores with two, days in the page's style. */
 export function cellText(req: FastifyRequest, kind: CellKind, v: Cell): string {
@@ -155,58 +155,33 @@ function Filters({ req, data }: { req: FastifyRequest; data: { filters: Dashboar
   return (
     <form method="get" action={DASHBOARD_URL} class="cs-card" novalidate>
       <div class="govuk-grid-row">
-        <div class="govuk-grid-column-one-third govuk-form-group">
-          <label class="govuk-label" for="period">
-            {t(req, 'Kỳ', 'Period')}
-          </label>
-          <select class="govuk-select" id="period" name="period">
-            {PERIODS.map((p) => (
-              <option value={p} selected={f.period === p}>
-                {t(req, ...PERIOD_TEXT[p])}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="govuk-grid-column-one-third govuk-form-group">
-          <label class="govuk-label" for="from">
-            {t(req, 'Từ ngày (kỳ khác)', 'From (other period)')}
-          </label>
-          <input class="govuk-input govuk-input--width-10" id="from" name="from" type="date" value={f.from} />
-        </div>
-        <div class="govuk-grid-column-one-third govuk-form-group">
-          <label class="govuk-label" for="to">
-            {t(req, 'Đến ngày (kỳ khác)', 'To (other period)')}
-          </label>
-          <input class="govuk-input govuk-input--width-10" id="to" name="to" type="date" value={f.to} />
-        </div>
+        <SelectFilter
+          id="period"
+          label={t(req, 'Kỳ', 'Period')}
+          column="one-third"
+          options={PERIODS.map((p) => ({ value: p, text: t(req, ...PERIOD_TEXT[p]) }))}
+          value={f.period}
+        />
+        <DateFilter id="from" label={t(req, 'Từ ngày (kỳ khác)', 'From (other period)')} column="one-third" value={f.from} />
+        <DateFilter id="to" label={t(req, 'Đến ngày (kỳ khác)', 'To (other period)')} column="one-third" value={f.to} />
       </div>
       <div class="govuk-grid-row">
-        <div class="govuk-grid-column-one-third govuk-form-group">
-          <label class="govuk-label" for="unit">
-            {t(req, 'Đơn vị (gồm đơn vị trực thuộc)', 'Unit (with the units beneath it)')}
-          </label>
-          <select class="govuk-select" id="unit" name="unit">
-            <option value="">{t(req, 'Tất cả đơn vị', 'All units')}</option>
-            {data.units.map((u) => (
-              <option value={u.id} selected={f.unit === u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="govuk-grid-column-one-third govuk-form-group">
-          <label class="govuk-label" for="field">
-            {t(req, 'Lĩnh vực', 'Field')}
-          </label>
-          <select class="govuk-select" id="field" name="field">
-            <option value="">{t(req, 'Tất cả lĩnh vực', 'All fields')}</option>
-            {data.fields.map((x) => (
-              <option value={x} selected={f.field === x}>
-                {x}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectFilter
+          id="unit"
+          label={t(req, 'Đơn vị (gồm đơn vị trực thuộc)', 'Unit (with the units beneath it)')}
+          column="one-third"
+          all={t(req, 'Tất cả đơn vị', 'All units')}
+          options={data.units.map((u) => ({ value: u.id, text: u.name }))}
+          value={f.unit}
+        />
+        <SelectFilter
+          id="field"
+          label={t(req, 'Lĩnh vực', 'Field')}
+          column="one-third"
+          all={t(req, 'Tất cả lĩnh vực', 'All fields')}
+          options={data.fields.map((x) => ({ value: x, text: x }))}
+          value={f.field}
+        />
         <div class="govuk-grid-column-one-third govuk-form-group">
           <label class="govuk-label" for="procedure">
             {t(req, 'Mã thủ tục', 'Procedure code')}

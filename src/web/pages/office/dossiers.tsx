@@ -14,7 +14,7 @@ import type { ResultDraft } from '../../../modules/results/draft-result.ts';
 import type { DigitisationStatusView } from '../../../modules/digitisation/schemas-items.ts';
 import type { PaymentView } from '../../../modules/payments/schemas.ts';
 import { formatVnd, vndInWords } from '../../../platform/i18n/index.ts';
-import { Csrf, ErrorSummary, Layout, Pagination, t, TableWrap } from '../../components/layout.tsx';
+import { Csrf, DateFilter, ErrorSummary, Layout, Pagination, SelectFilter, t, TableWrap } from '../../components/layout.tsx';
 import { ComponentLine, DueDate, EFormView, StatusTag, Timeline } from '../../components/dossier.tsx';
 import { hasFees, PaymentStateTag, PaymentWhen, paymentMethodText, ReceiptCell, RefundDueTag } from '../../components/payments.tsx';
 
@@ -113,14 +113,6 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
   const more = Boolean(
     query.unit || query.receivedFrom || query.receivedTo || query.finishedFrom || query.finishedTo || query.outcome || query.openOn || query.channel,
   );
-  const dateInput = (id: keyof ListQuery, vi: string, en: string) => (
-    <div class="govuk-grid-column-one-half govuk-form-group">
-      <label class="govuk-label" for={id}>
-        {t(req, vi, en)}
-      </label>
-      <input class="govuk-input govuk-input--width-10" id={id} name={id} type="date" value={String(query[id] ?? '')} />
-    </div>
-  );
   return (
     <Layout req={req} area="office" title={title}>
       <h1 class="govuk-heading-l">{title}</h1>
@@ -162,19 +154,14 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
             </label>
             <input class="govuk-input" id="q" name="q" type="search" value={query.q ?? ''} />
           </div>
-          <div class="govuk-grid-column-one-third govuk-form-group">
-            <label class="govuk-label" for="status">
-              {t(req, 'Trạng thái', 'Status')}
-            </label>
-            <select class="govuk-select" id="status" name="status">
-              <option value="">{t(req, 'Tất cả', 'All')}</option>
-              {Object.entries(STATUSES).map(([k, s]) => (
-                <option value={k} selected={query.status === k}>
-                  {t(req, s.vi, s.en)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectFilter
+            id="status"
+            label={t(req, 'Trạng thái', 'Status')}
+            column="one-third"
+            all={t(req, 'Tất cả', 'All')}
+            options={Object.entries(STATUSES).map(([k, s]) => ({ value: k, text: t(req, s.vi, s.en) }))}
+            value={query.status}
+          />
           <div class="govuk-grid-column-one-third govuk-form-group">
             <label class="govuk-label" for="procedure">
               {t(req, 'Mã thủ tục', 'Procedure code')}
@@ -188,19 +175,13 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
           </summary>
           <div class="govuk-details__text">
             <div class="govuk-grid-row">
-              <div class="govuk-grid-column-one-half govuk-form-group">
-                <label class="govuk-label" for="unit">
-                  {t(req, 'Đơn vị tiếp nhận', 'Receiving unit')}
-                </label>
-                <select class="govuk-select" id="unit" name="unit">
-                  <option value="">{t(req, 'Tất cả', 'All')}</option>
-                  {units.map((u) => (
-                    <option value={u.id} selected={query.unit === u.id}>
-                      {t(req, u.name, u.nameEn ?? u.name)}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectFilter
+                id="unit"
+                label={t(req, 'Đơn vị tiếp nhận', 'Receiving unit')}
+                all={t(req, 'Tất cả', 'All')}
+                options={units.map((u) => ({ value: u.id, text: t(req, u.name, u.nameEn ?? u.name) }))}
+                value={query.unit}
+              />
               <div class="govuk-grid-column-one-half govuk-form-group">
                 <div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-top-6">
                   <div class="govuk-checkboxes__item">
@@ -213,42 +194,32 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
               </div>
             </div>
             <div class="govuk-grid-row">
-              {dateInput('receivedFrom', 'Tiếp nhận từ ngày', 'Received from')}
-              {dateInput('receivedTo', 'Tiếp nhận đến ngày', 'Received to')}
+              <DateFilter id="receivedFrom" label={t(req, 'Tiếp nhận từ ngày', 'Received from')} value={query.receivedFrom ?? ''} />
+              <DateFilter id="receivedTo" label={t(req, 'Tiếp nhận đến ngày', 'Received to')} value={query.receivedTo ?? ''} />
             </div>
             <div class="govuk-grid-row">
-              {dateInput('finishedFrom', 'Kết thúc từ ngày', 'Finished from')}
-              {dateInput('finishedTo', 'Kết thúc đến ngày', 'Finished to')}
+              <DateFilter id="finishedFrom" label={t(req, 'Kết thúc từ ngày', 'Finished from')} value={query.finishedFrom ?? ''} />
+              <DateFilter id="finishedTo" label={t(req, 'Kết thúc đến ngày', 'Finished to')} value={query.finishedTo ?? ''} />
             </div>
             <div class="govuk-grid-row">
-              <div class="govuk-grid-column-one-half govuk-form-group">
-                <label class="govuk-label" for="outcome">
-                  {t(req, 'Kết quả giải quyết', 'Outcome')}
-                </label>
-                <select class="govuk-select" id="outcome" name="outcome">
-                  <option value="">{t(req, 'Tất cả', 'All')}</option>
-                  {Object.entries(OUTCOMES).map(([k, [vi, en]]) => (
-                    <option value={k} selected={query.outcome === k}>
-                      {t(req, vi, en)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div class="govuk-grid-column-one-half govuk-form-group">
-                <label class="govuk-label" for="channel">
-                  {t(req, 'Hình thức nộp', 'Filed')}
-                </label>
-                <select class="govuk-select" id="channel" name="channel">
-                  <option value="">{t(req, 'Tất cả', 'All')}</option>
-                  {Object.entries(CHANNELS).map(([k, [vi, en]]) => (
-                    <option value={k} selected={String(query.channel ?? '') === k}>
-                      {t(req, vi, en)}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectFilter
+                id="outcome"
+                label={t(req, 'Kết quả giải quyết', 'Outcome')}
+                all={t(req, 'Tất cả', 'All')}
+                options={Object.entries(OUTCOMES).map(([k, [vi, en]]) => ({ value: k, text: t(req, vi, en) }))}
+                value={query.outcome}
+              />
+              <SelectFilter
+                id="channel"
+                label={t(req, 'Hình thức nộp', 'Filed')}
+                all={t(req, 'Tất cả', 'All')}
+                options={Object.entries(CHANNELS).map(([k, [vi, en]]) => ({ value: k, text: t(req, vi, en) }))}
+                value={String(query.channel ?? '')}
+              />
             </div>
-            <div class="govuk-grid-row">{dateInput('openOn', 'Đang giải quyết cuối ngày', 'In progress at the end of')}</div>
+            <div class="govuk-grid-row">
+              <DateFilter id="openOn" label={t(req, 'Đang giải quyết cuối ngày', 'In progress at the end of')} value={query.openOn ?? ''} />
+            </div>
           </div>
         </details>
         <button type="submit" class="govuk-button govuk-button--secondary">

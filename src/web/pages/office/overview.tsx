@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Unit } from '../../../modules/organisation/schemas.ts';
 import { Layout, roleName, t, visibleOfficeNav } from '../../components/layout.tsx';
+import { numberFormat } from '../../../platform/i18n/index.ts';
 
 /** This month's service index of the official's units (leaders, auditors, administrators): the card that opens the dashboard. */
 export interface OverviewScore {
@@ -25,7 +26,7 @@ export function OverviewPage({ req, units, procedures, score }: { req: FastifyRe
             {t(req, `Tháng này (${day(req, score.from)} – ${day(req, score.to)})`, `This month (${day(req, score.from)} – ${day(req, score.to)})`)}
           </p>
           <p class="govuk-heading-xl govuk-!-margin-bottom-2">
-            {new Intl.NumberFormat(req.lang === 'en' ? 'en-GB' : 'vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(score.total)}
+            {numberFormat(req.lang, 2).format(score.total)}
             <span class="govuk-body"> / 100</span>
           </p>
           <p class="govuk-body govuk-!-margin-0">

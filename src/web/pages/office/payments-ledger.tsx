@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { LedgerView } from '../../../modules/payments/schemas.ts';
 import { formatVnd, type Lang } from '../../../platform/i18n/index.ts';
-import { ErrorSummary, Layout, t, TableWrap } from '../../components/layout.tsx';
+import { DateFilter, ErrorSummary, Layout, t, TableWrap } from '../../components/layout.tsx';
 import { CHART_COLORS, chartSvg } from '../../components/charts.tsx';
 import { PaymentStateTag, PaymentWhen, paymentMethodText, ReceiptCell, RefundDueTag } from '../../components/payments.tsx';
 
@@ -108,18 +108,8 @@ export function LedgerPage({ req, query, units, view, unitName, finance, error }
           </select>
         </div>
         <div class="govuk-grid-row">
-          <div class="govuk-grid-column-one-half govuk-form-group">
-            <label class="govuk-label" for="from">
-              {t(req, 'Từ ngày', 'From')}
-            </label>
-            <input class="govuk-input govuk-input--width-10" id="from" name="from" type="date" value={query.from} />
-          </div>
-          <div class="govuk-grid-column-one-half govuk-form-group">
-            <label class="govuk-label" for="to">
-              {t(req, 'Đến ngày', 'To')}
-            </label>
-            <input class="govuk-input govuk-input--width-10" id="to" name="to" type="date" value={query.to} />
-          </div>
+          <DateFilter id="from" label={t(req, 'Từ ngày', 'From')} value={query.from} />
+          <DateFilter id="to" label={t(req, 'Đến ngày', 'To')} value={query.to} />
         </div>
         <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0">
           {t(req, 'Xem sổ thu', 'Show the ledger')}

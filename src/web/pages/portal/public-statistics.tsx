@@ -2,9 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { PublicFigures, PublicStatistics } from '../../../modules/open-data/get-public-statistics.ts';
 import { SUPPRESSION_RULE } from '../../../modules/open-data/suppress.ts';
-import { formatDateTime, type Lang } from '../../../platform/i18n/index.ts';
+import { formatDateTime, numberFormat, type Lang } from '../../../platform/i18n/index.ts';
 import { CHART_COLORS, ChartFigure, chartSvg } from '../../components/charts.tsx';
-import { ErrorSummary, Layout, t, TableWrap } from '../../components/layout.tsx';
+import { ErrorSummary, Layout, SelectFilter, t, TableWrap } from '../../components/layout.tsx';
 
 export const STATISTICS_URL = '/thong-ke';
 export const OPEN_DATA_URL = '/du-lieu-mo';
@@ -19,9 +19,6 @@ export interface StatisticsQuery {
 
 /** "01/2026" in Vietnamese, "2026-01" in English. */
 export const monthText = (lang: Lang, month: string) => (lang === 'en' ? month : `${month.slice(5, 7)}/${month.slice(0, 4)}`);
-
-const numberFormat = (lang: Lang, digits = 0) =>
-  new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** A published count: the number, or "< 5" where it was hidden. */
 function Count({ req, n }: { req: FastifyRequest; n: number | null }) {
@@ -192,20 +189,7 @@ export interface StatisticsPageProps {
 export function PublicStatisticsPage({ req, query, months, units, fields, stats, error }: StatisticsPageProps) {
   const title = t(req, 'Thống kê tình hình giải quyết hồ sơ', 'Dossier statistics');
   const unitLabel = (u: { name: string; nameEn: string | null }) => t(req, u.name, u.nameEn ?? u.name);
-  const monthSelect = (id: 'from' | 'to', vi: string, en: string, value: string) => (
-    <div class="govuk-grid-column-one-half govuk-form-group">
-      <label class="govuk-label" for={id}>
-        {t(req, vi, en)}
-      </label>
-      <select class="govuk-select" id={id} name={id}>
-        {months.map((m) => (
-          <option value={m} selected={m === value}>
-            {monthText(req.lang, m)}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+  const monthOptions = months.map((m) => ({ value: m, text: monthText(req.lang, m) }));
   const period = stats ? `${monthText(req.lang, stats.period.from)} – ${monthText(req.lang, stats.period.to)}` : '';
   const scope = stats
     ? [
@@ -227,36 +211,24 @@ export function PublicStatisticsPage({ req, query, months, units, fields, stats,
       </p>
       <form method="get" action={STATISTICS_URL} class="cs-card" novalidate>
         <div class="govuk-grid-row">
-          {monthSelect('from', 'Từ tháng', 'From month', query.from || stats?.period.from || '')}
-          {monthSelect('to', 'Đến tháng', 'To month', query.to || stats?.period.to || '')}
+          <SelectFilter id="from" label={t(req, 'Từ tháng', 'From month')} options={monthOptions} value={query.from || stats?.period.from || ''} />
+          <SelectFilter id="to" label={t(req, 'Đến tháng', 'To month')} options={monthOptions} value={query.to || stats?.period.to || ''} />
         </div>
         <div class="govuk-grid-row">
-          <div class="govuk-grid-column-one-half govuk-form-group">
-            <label class="govuk-label" for="unit">
-              {t(req, 'Đơn vị tiếp nhận', 'Receiving unit')}
-            </label>
-            <select class="govuk-select" id="unit" name="unit">
-              <option value="">{t(req, 'Tất cả đơn vị', 'All units')}</option>
-              {units.map((u) => (
-                <option value={u.id} selected={u.id === query.unit}>
-                  {unitLabel(u)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="govuk-grid-column-one-half govuk-form-group">
-            <label class="govuk-label" for="field">
-              {t(req, 'Lĩnh vực', 'Field')}
-            </label>
-            <select class="govuk-select" id="field" name="field">
-              <option value="">{t(req, 'Tất cả lĩnh vực', 'All fields')}</option>
-              {fields.map((f) => (
-                <option value={f} selected={f === query.field}>
-                  {f}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectFilter
+            id="unit"
+            label={t(req, 'Đơn vị tiếp nhận', 'Receiving unit')}
+            all={t(req, 'Tất cả đơn vị', 'All units')}
+            options={units.map((u) => ({ value: u.id, text: unitLabel(u) }))}
+            value={query.unit}
+          />
+          <SelectFilter
+            id="field"
+            label={t(req, 'Lĩnh vực', 'Field')}
+            all={t(req, 'Tất cả lĩnh vực', 'All fields')}
+            options={fields.map((f) => ({ value: f, text: f }))}
+            value={query.field}
+          />
         </div>
         {req.lang === 'en' ? <input type="hidden" name="lang" value="en" /> : null}
         <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0">
