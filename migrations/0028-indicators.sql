@@ -32,8 +32,9 @@ create table indicator_days (
   rated_5                     int not null default 0,
   primary key (unit_id, procedure_code, day)
 );
--- A procedure (or a field's procedures) asked for across units.
+-- A procedure (or a field's procedures) asked for across units; every unit's days from a period's first on.
 create index indicator_days_procedure on indicator_days (procedure_code, day);
+create index indicator_days_day on indicator_days (day);
 
 -- The same counts per unit and day only: what the ministry's and a unit's figures read (a few
 -- hundred rows a unit per year, however many procedures it handles).
@@ -61,6 +62,8 @@ create table indicator_unit_days (
   rated_5                     int not null default 0,
   primary key (unit_id, day)
 );
+-- The ministry's figures: every unit's days from a period's first on.
+create index indicator_unit_days_day on indicator_unit_days (day);
 
 -- What each dossier has added to the tables above, as [day, counter, amount] changes: an event
 -- recomputes the dossier's share from its current facts and applies only the difference, so a
