@@ -94,6 +94,9 @@ export async function rebuildIndicators(ctx: Ctx, opts: { check?: boolean } = {}
         .execute();
     const unitTotals = unitTotalsOf(totals);
     if (unitTotals.length) await tx.insertInto('indicator_unit_totals').values(unitTotals).execute();
+    // Fresh statistics for the planner: with those of the tables before the rebuild (empty after a
+    // first load) it scans every day of history for a month's figures (measured: 22 ms against 1 ms).
+    await sql`analyze indicator_days, indicator_unit_days, indicator_totals, indicator_unit_totals`.execute(tx);
     return { dossiers, dayRows: dayRows.length, unitDayRows: unitRows.length, differences: [] };
   });
 }
