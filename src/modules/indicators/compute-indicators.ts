@@ -53,17 +53,6 @@ export async function computeIndicators(ctx: Ctx, q: IndicatorQuery, p: Principa
   return indicatorsFor(ctx, q, scope);
 }
 
-/**
- * The same figures with no principal (every unit may be named): for open data, which publishes
- * aggregates only. `unit` still means the unit and those beneath it.
- */
-export async function computeIndicatorsUnchecked(ctx: Ctx, q: IndicatorQuery): Promise<IndicatorReport> {
-  if (!q.unit) return indicatorsFor(ctx, q, null);
-  const units = await listUnits(ctx);
-  if (!units.some((u) => u.id === q.unit)) throw notFound({ vi: `đơn vị ${q.unit}`, en: `Unit ${q.unit}` });
-  return indicatorsFor(ctx, q, subtreeOf(units, new Set([q.unit])));
-}
-
 async function indicatorsFor(ctx: Ctx, q: IndicatorQuery, units: string[] | null): Promise<IndicatorReport> {
   const end = [q.to, todayOf(ctx)].sort()[0];
   const procedures = await proceduresOf(ctx, q);
@@ -89,7 +78,32 @@ export async function computeIndicatorSeries(
   const allowed = await indicatorUnits(ctx, p);
   if (!allowed.length)
     throw new AppError('FORBIDDEN', { vi: 'Chỉ lãnh đạo, thanh tra và quản trị xem chỉ số', en: 'Only leaders, auditors and administrators read the index' });
+  return seriesFor(ctx, q, allowed, await listUnits(ctx), by);
+}
+
+/** The same series with no principal (every unit may be named): for open data, which publishes aggregates only. */
+export async function computeIndicatorSeriesUnchecked(
+  ctx: Ctx,
+  q: IndicatorQuery,
+  by: { months: string[] } | { units: string[] },
+): Promise<{ key: string; report: IndicatorReport }[]> {
   const all = await listUnits(ctx);
+  return seriesFor(
+    ctx,
+    q,
+    all.map((u) => u.id),
+    all,
+    by,
+  );
+}
+
+async function seriesFor(
+  ctx: Ctx,
+  q: IndicatorQuery,
+  allowed: string[],
+  all: Awaited<ReturnType<typeof listUnits>>,
+  by: { months: string[] } | { units: string[] },
+): Promise<{ key: string; report: IndicatorReport }[]> {
   if (q.unit && !allowed.includes(q.unit)) throw notFound({ vi: `đơn vị ${q.unit}`, en: `Unit ${q.unit}` });
   const procedures = await proceduresOf(ctx, q);
   const today = todayOf(ctx);

@@ -1,7 +1,7 @@
 import type { Ctx } from '../../platform/context.ts';
 import { listUnits } from '../organisation/list-units.ts';
 import { dossierStatistics } from '../indicators/dossier-statistics.ts';
-import { computeIndicatorsUnchecked } from '../indicators/compute-indicators.ts';
+import { computeIndicatorSeriesUnchecked } from '../indicators/compute-indicators.ts';
 import { type GroupKey, INDICATOR_GROUPS, type IndicatorKey } from '../indicators/indicator-definitions.ts';
 import type { IndicatorReport } from '../indicators/schemas.ts';
 import type { MonthPeriod } from './period.ts';
@@ -48,10 +48,17 @@ export async function monthlyIndicators(ctx: Ctx, period: MonthPeriod): Promise<
     if (r.received || r.processed || r.inProgress || r.carriedOver || r.closedOther)
       active.set(`${r.month}|${r.unitId}`, { month: r.month!, unitId: r.unitId! });
   }
+  // Each month's units from one grouped reading (computeIndicatorSeriesUnchecked), not a computation per unit and month.
+  const reports = new Map<string, IndicatorReport>();
+  for (const month of new Set([...active.values()].map((a) => a.month))) {
+    const units = [...active.values()].filter((a) => a.month === month).map((a) => a.unitId);
+    const series = await computeIndicatorSeriesUnchecked(ctx, { from: `${month}-01`, to: [lastDayOf(month), period.toDay].sort()[0] }, { units });
+    for (const x of series) reports.set(`${month}|${x.key}`, x.report);
+  }
   const out: IndicatorRow[] = [];
   for (const a of [...active.values()].sort((x, y) => x.month.localeCompare(y.month) || x.unitId.localeCompare(y.unitId))) {
-    const last = lastDayOf(a.month);
-    const report = await computeIndicatorsUnchecked(ctx, { from: `${a.month}-01`, to: [last, period.toDay].sort()[0], unit: a.unitId });
+    const report = reports.get(`${a.month}|${a.unitId}`);
+    if (!report) continue;
     const { hidden, ...scores } = publishScores(report);
     // The counts the scores rest on (the unit's and those beneath it): the online-filing and on-time indicators' denominators.
     const denominator = (key: IndicatorKey) => report.groups.flatMap((g) => g.indicators).find((i) => i.key === key)?.denominator ?? 0;
