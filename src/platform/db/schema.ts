@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { BlobTables } from '../blobs/tables.ts';
+import type { OutboxTables } from '../outbox/tables.ts';
 
 /** Typed view of the tables in migrations/. Keep in step with the SQL. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -129,7 +130,7 @@ export interface ProcedureDocumentsTable {
  * into this interface there (`declare module '…/platform/db/schema.ts'`), so the platform
  * imports no module.
  */
-export interface DB extends BlobTables {
+export interface DB extends BlobTables, OutboxTables {
   org_units: OrgUnitsTable;
   staff: StaffTable;
   staff_roles: StaffRolesTable;
