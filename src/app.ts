@@ -50,6 +50,17 @@ import { ensurePaymentQueues, registerPaymentWorkers } from './modules/payments/
 import { analyticsModule } from './modules/analytics/routes.ts';
 import { ensureAnalyticsQueues, registerAnalyticsWorkers } from './modules/analytics/emc-jobs.ts';
 import { emcSimulatorModule } from './simulators/emc/routes.ts';
+import { integrationsModule } from './modules/integrations/routes.ts';
+import { integrationsPagesModule } from './web/routes/integrations.tsx';
+import { vnpostSimulatorModule } from './simulators/vnpost/routes.ts';
+import { ensurePostalQueues, registerPostalWorkers } from './modules/postal/postal-adapter.ts';
+import { businessRegistryModule } from './modules/business-registry/routes.ts';
+import { dataSharingModule } from './modules/data-sharing/routes.ts';
+import { registrySimulatorModule } from './simulators/registry/routes.ts';
+import { nationalPortalInboundModule } from './modules/national-portal/inbound-routes.ts';
+import { nationalCataloguePagesModule } from './web/routes/national-catalogue.tsx';
+import { ensureNationalPortalQueues, registerNationalPortalWorkers } from './modules/national-portal/jobs.ts';
+import { dvcqgSimulatorModule } from './simulators/dvcqg/routes.ts';
 import { analyticsPortalModule } from './web/routes/analytics-portal.tsx';
 import { analyticsOfficePagesModule } from './web/routes/analytics-office.tsx';
 
@@ -60,6 +71,8 @@ export const JOB_MODULES: readonly JobModule[] = [
   { name: 'digitisation-legacy', ensureQueues: ensureLegacyQueues, registerWorkers: registerLegacyWorkers },
   { name: 'payments', ensureQueues: ensurePaymentQueues, registerWorkers: registerPaymentWorkers },
   { name: 'analytics', ensureQueues: ensureAnalyticsQueues, registerWorkers: registerAnalyticsWorkers },
+  { name: 'postal', ensureQueues: ensurePostalQueues, registerWorkers: registerPostalWorkers },
+  { name: 'national-portal', ensureQueues: ensureNationalPortalQueues, registerWorkers: registerNationalPortalWorkers },
 ];
 
 /** The application's context: the platform's, with the modules' job queues and workers. */
@@ -94,6 +107,13 @@ export async function buildApp(ctx: Ctx) {
       paymentSimulatorModule,
       analyticsModule,
       emcSimulatorModule,
+      integrationsModule,
+      vnpostSimulatorModule,
+      businessRegistryModule,
+      dataSharingModule,
+      registrySimulatorModule,
+      nationalPortalInboundModule,
+      dvcqgSimulatorModule,
       // Pages: src/web owns every page route and calls the modules' operations.
       analyticsPortalModule,
       citizenNotificationsModule,
@@ -108,12 +128,14 @@ export async function buildApp(ctx: Ctx) {
       outboxPagesModule,
       officeAccountsModule,
       officeProceduresModule,
+      nationalCataloguePagesModule,
       digitisationCampaignPagesModule,
       digitisationPagesModule,
       paymentsOfficePagesModule,
       publicStatisticsPagesModule,
       dashboardPagesModule,
       analyticsOfficePagesModule,
+      integrationsPagesModule,
       webModule,
     ],
     {

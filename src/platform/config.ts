@@ -14,6 +14,33 @@ const optionalUrl = z
 
 const secret = z.string().min(32, 'must be at least 32 characters').optional();
 
+const VnpostStatusCodes = z.record(z.string().min(1).max(20), z.enum(['registered', 'collected', 'in_transit', 'delivered', 'returned', 'cancelled']));
+const VnpostFeeTable = z
+  .array(z.object({ upToGrams: z.number().int().min(1), sameProvince: z.number().int().min(0), otherProvince: z.number().int().min(0) }))
+  .min(1);
+function vnpostJson(v: string, schema: z.ZodType): boolean {
+  try {
+    return schema.safeParse(JSON.parse(v)).success;
+  } catch {
+    return false; // not JSON: the refinement's message says what is expected
+  }
+}
+
+/** VNPost's adapter settings (`Config.vnpost`). */
+export interface VnpostConfig {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  customerCode: string;
+  /** The one-stop desk as the sender of results and the receiver of paper dossiers. */
+  sender: { address: string; province: string; tel: string };
+  /** VNPOST_STATUS_CODES: tracking codes merged over the module's defaults. */
+  statusCodes: Record<string, string>;
+  /** VNPOST_FEE_TABLE; absent: the module's default table. */
+  feeTable?: { upToGrams: number; sameProvince: number; otherProvince: number }[];
+  timeoutMs: number;
+}
+
 const EnvSchema = z
   .object({
     CONGSO_MODE: z.enum(['demo', 'production'], { message: 'must be "demo" or "production"' }).default('demo'),
@@ -56,6 +83,56 @@ const EnvSchema = z
       .regex(/^[A-Za-z0-9_.-]{1,60}$/, 'must be the site id the measuring system (EMC) issued (letters, digits, _ . -; at most 60)')
       .optional(),
     EMC_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+    GATEWAY_URL: optionalUrl,
+    GATEWAY_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
+    GATEWAY_CLIENT_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+    GATEWAY_SIGNING_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    VNPOST_URL: optionalUrl,
+    VNPOST_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
+    VNPOST_CLIENT_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+    VNPOST_CUSTOMER_CODE: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,50}$/, 'must be the customer code VNPost issued (letters, digits, _ . -; at most 50)')
+      .optional(),
+    VNPOST_SENDER_ADDRESS: z.string().trim().min(5).max(500).optional(),
+    VNPOST_SENDER_PROVINCE: z
+      .string()
+      .trim()
+      .regex(/^\d{2}$/, 'must be a two-digit province code, e.g. 01 for Hà Nội')
+      .optional(),
+    VNPOST_SENDER_TEL: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 .-]{8,15}$/, 'must be a phone number')
+      .optional(),
+    VNPOST_STATUS_CODES: z
+      .string()
+      .refine((v) => vnpostJson(v, VnpostStatusCodes), 'must be a JSON object of VNPost status code → collected, in_transit, delivered, returned, …')
+      .optional(),
+    VNPOST_FEE_TABLE: z
+      .string()
+      .refine((v) => vnpostJson(v, VnpostFeeTable), 'must be a JSON array of { upToGrams, sameProvince, otherProvince }')
+      .optional(),
+    VNPOST_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).max(120_000).default(10_000),
+    NATIONAL_PORTAL_URL: optionalUrl,
+    NATIONAL_PORTAL_USERNAME: z.string().trim().min(1).max(200).optional(),
+    NATIONAL_PORTAL_PASSWORD: z.string().min(1).max(500).optional(),
+    NATIONAL_PORTAL_UNIT_CODE: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,60}$/, 'must be the unit code (madonvi) the national portal issued')
+      .optional(),
+    NATIONAL_PORTAL_DSTCODE: z.string().trim().min(1).max(200).optional(),
+    NATIONAL_PORTAL_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(50).max(120_000).default(6000),
+    NATIONAL_PORTAL_FILE_ORIGINS: z
+      .string()
+      .trim()
+      .refine(
+        (v) => v.split(',').every((x) => /^https?:\/\/[^/\s]+$/.test(x.trim()) && URL.canParse(x.trim())),
+        'must be comma-separated origins such as https://files.dichvucong.gov.vn',
+      )
+      .optional(),
     SIGNING_P12_DIR: z.string().trim().min(1).optional(),
     SIGNING_P12_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     SMTP_URL: z
@@ -103,6 +180,40 @@ const EnvSchema = z
     if (env.EMC_URL) {
       for (const k of ['EMC_SITE_ID', 'EMC_TOKEN'] as const) {
         if (!env[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'EMC_URL is set: EMC_SITE_ID and EMC_TOKEN are required' });
+      }
+    }
+    if (env.GATEWAY_URL) {
+      for (const k of ['GATEWAY_CLIENT_ID', 'GATEWAY_CLIENT_SECRET', 'GATEWAY_SIGNING_KEY'] as const) {
+        if (!env[k]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            message: 'GATEWAY_URL is set: GATEWAY_CLIENT_ID, GATEWAY_CLIENT_SECRET and GATEWAY_SIGNING_KEY are required',
+          });
+        }
+      }
+    }
+    if (env.VNPOST_URL) {
+      for (const k of [
+        'VNPOST_CLIENT_ID',
+        'VNPOST_CLIENT_SECRET',
+        'VNPOST_CUSTOMER_CODE',
+        'VNPOST_SENDER_ADDRESS',
+        'VNPOST_SENDER_PROVINCE',
+        'VNPOST_SENDER_TEL',
+      ] as const) {
+        if (!env[k])
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            message: 'VNPOST_URL is set: its client id and secret, customer code and sender address, province and phone are required',
+          });
+      }
+    }
+    if (env.NATIONAL_PORTAL_URL) {
+      for (const k of ['NATIONAL_PORTAL_USERNAME', 'NATIONAL_PORTAL_PASSWORD', 'NATIONAL_PORTAL_UNIT_CODE', 'NATIONAL_PORTAL_DSTCODE'] as const) {
+        if (!env[k])
+          ctx.addIssue({ code: 'custom', path: [k], message: 'NATIONAL_PORTAL_URL is set: its username, password, unit code and dstcode are required' });
       }
     }
     if (env.CONGSO_MODE === 'production' && env.CLOCK_OFFSET_MS !== 0) {
@@ -161,6 +272,35 @@ export interface Config {
    * and the usage page says so.
    */
   emc?: { url: string; siteId: string; token: string };
+  /**
+   * The data-sharing platform (NDXP / provincial LGSP, INTEGRATIONS §7; src/platform/gateway): the
+   * national business registry and later services are called through it. The demo defaults to
+   * its own simulator at `${publicUrl}/simulators/registry` (acting as the LGSP), client
+   * `congso-demo` and keys derived from the token secret; absent (production without GATEWAY_URL)
+   * means the services behind it are unavailable, and the pages say so.
+   */
+  gateway?: { url: string; clientId: string; clientSecret: string; signingKey: string };
+  /**
+   * VNPost (INTEGRATIONS §3; src/modules/postal): orders for postal pickup of paper dossiers and
+   * delivery of results, and their tracking. The demo defaults to its own simulator at
+   * `${publicUrl}/simulators/vnpost`; absent (production without VNPOST_URL) means the postal
+   * options are not offered and the API refuses them.
+   */
+  vnpost?: VnpostConfig;
+  /**
+   * The National Public Service Portal (INTEGRATIONS §1; src/modules/national-portal): every
+   * dossier and step is pushed there through the outbox. The demo defaults to its own simulator
+   * at `${publicUrl}/simulators/dvcqg`; absent (production without NATIONAL_PORTAL_URL) means
+   * nothing is sent, and the operations page says so.
+   */
+  nationalPortal?: { url: string; username: string; password: string; unitCode: string; dstcode: string; timeoutMs: number };
+  /**
+   * Dossiers the National Public Service Portal pushes to us (issue 16; national-portal/receive-national-dossier.ts):
+   * their files are fetched only from these origins (NATIONAL_PORTAL_FILE_ORIGINS; the demo: its own simulator's),
+   * none means a pushed dossier with files is refused. `simulator`: the demo's portal pushes with the demo
+   * service account (demo mode only).
+   */
+  nationalInbound: { fileOrigins: string[]; fileTimeoutMs: number; simulator?: { clientId: string; clientSecret: string } };
   http: {
     /**
      * The load balancers whose X-Forwarded-For is believed; none by default, because a
@@ -210,6 +350,14 @@ export interface PaymentConfig {
 
 /** The demo's site id with its own EMC simulator. */
 export const DEMO_EMC_SITE_ID = 'congso-demo';
+
+/** The demo's client id with its own data-sharing gateway (the registry simulator). */
+export const DEMO_GATEWAY_CLIENT_ID = 'congso-demo';
+/** The demo's account with its national portal simulator. */
+export const DEMO_NATIONAL_PORTAL = { username: 'congso-demo', unitCode: 'G00-DEMO', dstcode: 'congso-demo' } as const;
+
+/** The demo's service account of the National Public Service Portal (its simulator pushes dossiers with it). */
+export const DEMO_NATIONAL_PORTAL_CLIENT = 'dvcqg';
 
 /** The demo's partner code with its own payment simulator. */
 export const DEMO_PAYMENT_PARTNER_CODE = 'CONGSO-DEMO';
@@ -299,6 +447,55 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             siteId: e.EMC_SITE_ID ?? DEMO_EMC_SITE_ID,
             // The demo's simulator checks the token it is configured with: derived like the payment key, nothing to keep.
             token: e.EMC_TOKEN ?? createHmac('sha256', tokenSecret).update('emc-simulator').digest('base64url'),
+          }
+        : undefined,
+    gateway:
+      e.GATEWAY_URL || e.CONGSO_MODE === 'demo'
+        ? {
+            url: e.GATEWAY_URL ?? `${publicUrl}/simulators/registry`,
+            clientId: e.GATEWAY_CLIENT_ID ?? DEMO_GATEWAY_CLIENT_ID,
+            // The demo's simulator is configured with the same derived keys: nothing to keep.
+            clientSecret: e.GATEWAY_CLIENT_SECRET ?? createHmac('sha256', tokenSecret).update('gateway-client').digest('base64url'),
+            signingKey: e.GATEWAY_SIGNING_KEY ?? createHmac('sha256', tokenSecret).update('gateway-signing').digest('base64url'),
+          }
+        : undefined,
+    vnpost:
+      e.VNPOST_URL || e.CONGSO_MODE === 'demo'
+        ? {
+            url: e.VNPOST_URL ?? `${publicUrl}/simulators/vnpost`,
+            clientId: e.VNPOST_CLIENT_ID ?? 'congso-demo',
+            // The demo's simulator checks the secret it is configured with: derived like the EMC token, nothing to keep.
+            clientSecret: e.VNPOST_CLIENT_SECRET ?? createHmac('sha256', tokenSecret).update('vnpost-simulator').digest('base64url'),
+            customerCode: e.VNPOST_CUSTOMER_CODE ?? 'CONGSO-DEMO',
+            sender: {
+              address: e.VNPOST_SENDER_ADDRESS ?? 'Số 1 Tràng Tiền, phường Hoàn Kiếm, Hà Nội',
+              province: e.VNPOST_SENDER_PROVINCE ?? '01',
+              tel: e.VNPOST_SENDER_TEL ?? '02438251234',
+            },
+            statusCodes: e.VNPOST_STATUS_CODES ? (JSON.parse(e.VNPOST_STATUS_CODES) as Record<string, string>) : {},
+            feeTable: e.VNPOST_FEE_TABLE ? VnpostFeeTable.parse(JSON.parse(e.VNPOST_FEE_TABLE)) : undefined,
+            timeoutMs: e.VNPOST_TIMEOUT_MS,
+          }
+        : undefined,
+    nationalInbound: {
+      fileOrigins: e.NATIONAL_PORTAL_FILE_ORIGINS
+        ? e.NATIONAL_PORTAL_FILE_ORIGINS.split(',').map((x) => new URL(x.trim()).origin)
+        : e.CONGSO_MODE === 'demo'
+          ? [new URL(publicUrl).origin]
+          : [],
+      fileTimeoutMs: 15_000,
+      simulator: demoSecrets ? { clientId: DEMO_NATIONAL_PORTAL_CLIENT, clientSecret: demoSecrets.serviceAccount } : undefined,
+    },
+    nationalPortal:
+      e.NATIONAL_PORTAL_URL || e.CONGSO_MODE === 'demo'
+        ? {
+            url: e.NATIONAL_PORTAL_URL ?? `${publicUrl}/simulators/dvcqg`,
+            username: e.NATIONAL_PORTAL_USERNAME ?? DEMO_NATIONAL_PORTAL.username,
+            // The demo's simulator checks the password it is configured with: derived like the EMC token, nothing to keep.
+            password: e.NATIONAL_PORTAL_PASSWORD ?? createHmac('sha256', tokenSecret).update('dvcqg-simulator').digest('base64url'),
+            unitCode: e.NATIONAL_PORTAL_UNIT_CODE ?? DEMO_NATIONAL_PORTAL.unitCode,
+            dstcode: e.NATIONAL_PORTAL_DSTCODE ?? DEMO_NATIONAL_PORTAL.dstcode,
+            timeoutMs: e.NATIONAL_PORTAL_TIMEOUT_MS,
           }
         : undefined,
     http: {

@@ -146,6 +146,23 @@ export const ERROR_CODES = {
   PAYMENT_AMOUNT_MISMATCH: { status: 409, about: 'The payment confirmation names another amount than the one asked for; not settled, audited' },
   /** The payment is not in a state that allows this (refund of an unpaid payment, more than was paid). */
   PAYMENT_STATE_CONFLICT: { status: 409, about: 'The payment is not in a state that allows this (a refund of an unpaid payment, or of more than was paid)' },
+  /** A file a pushed national-portal dossier names could not be fetched from the portal (unreachable, too slow, an error); nothing was filed, push again. */
+  NATIONAL_FILE_UNAVAILABLE: { status: 502, about: 'A file the national portal named could not be fetched from it; nothing was filed, push the dossier again' },
+  /** The national portal cannot be reached or refused the call (catalogue pull); nothing changed, retry later. */
+  NATIONAL_PORTAL_UNAVAILABLE: { status: 503, about: 'The National Public Service Portal cannot be reached or refused the call; nothing changed, retry later' },
+  /** Postal pickup or delivery was asked for, but this installation has no postal service (VNPost) configured; nothing was filed. */
+  POSTAL_UNAVAILABLE: {
+    status: 409,
+    about: 'Postal pickup or delivery is not offered here (no postal service is configured); choose another way, nothing was filed',
+  },
+  /** The national catalogue changed between the preview and the apply; nothing was applied, review the new differences. */
+  NATIONAL_CATALOGUE_CHANGED: { status: 409, about: 'The national catalogue changed since the differences were shown; nothing was applied, review them again' },
+  // The data-sharing gateway and the services behind it (issue 16).
+  /** A service behind the data-sharing platform (the business registry, …) cannot be reached, is failing, or is not configured; nothing was done, retry later. */
+  GATEWAY_UNAVAILABLE: {
+    status: 503,
+    about: 'A service behind the data-sharing platform cannot be reached now (or is not configured); nothing was done, retry later',
+  },
 } as const satisfies Record<string, { status: number; about: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -405,7 +405,7 @@ export async function inspect(database: Database, blobRoot: string | null): Prom
   );
   await q(
     'keyed dossiers without their national-portal sync job',
-    sql`select d.code from dossiers d where d.idempotency_key is not null and not exists (select 1 from pgboss.job j where j.name = 'national-portal.sync' and j.data->>'dossierCode' = d.code)`,
+    sql`select d.code from dossiers d where d.idempotency_key is not null and not exists (select 1 from outbox_messages m where m.adapter = 'national-portal' and m.kind = 'DongBoHoSoMC' and m.key = d.code)`,
   );
   if (blobRoot) {
     const { rows } = await sql<{
@@ -429,7 +429,7 @@ export async function inspect(database: Database, blobRoot: string | null): Prom
     select d.idempotency_key as key, d.code, d.status, d.filed_by,
       coalesce((select json_agg(a.action order by a.seq) from dossier_actions a where a.dossier_id = d.id), '[]'::json) as actions,
       coalesce((select json_agg(json_build_object('sha256', c.sha256, 'uploadId', c.upload_id) order by c.idx) from dossier_components c where c.dossier_id = d.id), '[]'::json) as components,
-      (select count(*)::int from pgboss.job j where j.name = 'national-portal.sync' and j.data->>'dossierCode' = d.code) as sync_jobs
+      (select count(*)::int from outbox_messages m where m.adapter = 'national-portal' and m.kind = 'DongBoHoSoMC' and m.key = d.code) as sync_jobs
     from dossiers d where d.idempotency_key is not null order by d.code`.execute(db);
   const keyed = new Map<string, KeyedDossier>();
   let duplicateKeys = 0;

@@ -170,6 +170,8 @@ describe.each([
     const pages = ['/can-bo', '/can-bo/thu-tuc', '/can-bo/don-vi', '/can-bo/nhan-su', '/can-bo/nhan-su/chuyenvien', '/can-bo/tai-khoan'];
     // Digitisation: the campaign's progress bars and chart, the old-results import, the search.
     pages.push('/can-bo/so-hoa/chien-dich', '/can-bo/so-hoa/ket-qua-cu', '/can-bo/so-hoa/tim-kiem');
+    // The connections to the national systems: state, queues, dead letters, pause and replay.
+    pages.push('/can-bo/ket-noi');
     for (const url of pages) {
       await visit(page, withLang(url, lang));
       expect(new URL(page.url()).pathname, `${url} stays on the page (signed in)`).toBe(url);

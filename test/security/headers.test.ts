@@ -63,7 +63,10 @@ function callerFor(r: RouteEntry): Caller | null {
 }
 
 /** Routes that cannot answer a plain GET with a page; their error answer is checked all the same. */
-const REFUSE_PLAIN_GET: Record<string, string> = { '/dang-nhap/vneid/callback': 'the OIDC callback without its state and code is refused' };
+const REFUSE_PLAIN_GET: Record<string, string> = {
+  '/dang-nhap/vneid/callback': 'the OIDC callback without its state and code is refused',
+  '/simulators/registry/dkkd/v1/doanh-nghiep/:code': "the registry's stand-in answers only calls signed with the data-sharing platform's token",
+};
 
 /**
  * Requests that end in an error page: no such route, a malformed path, an overlong parameter, an

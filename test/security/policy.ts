@@ -74,7 +74,13 @@ const AUDIT: readonly Grant[] = ['auditor', 'administrator'];
 const ADMIN: readonly Grant[] = ['administrator'];
 /** Who attaches files: the applicant online, the desk for a counter filing, the specialist for a draft, the national portal. */
 const UPLOADERS: readonly Grant[] = ['citizen', 'receiving_officer', 'specialist', 'scope:dossiers:write'];
-const ALL_SCOPES: readonly Grant[] = ['scope:dossiers:write', 'scope:dossiers:read', 'scope:catalog:read'];
+const ALL_SCOPES: readonly Grant[] = [
+  'scope:dossiers:write',
+  'scope:dossiers:read',
+  'scope:catalog:read',
+  'scope:national-portal:push',
+  'scope:sharing:dossiers',
+];
 
 export const POLICY: Record<string, Rule> = {
   // ── Operations and static files ────────────────────────────────────────────────────────────
@@ -134,6 +140,9 @@ export const POLICY: Record<string, Rule> = {
   'POST /can-bo/thu-tuc/:code/sua': { who: ADMIN },
   'POST /can-bo/thu-tuc/:code/xem-truoc': { who: ADMIN },
   'POST /can-bo/thu-tuc/nhap': { who: ADMIN },
+  // The catalogue pulled from the National Public Service Portal: its differences shown, then applied through the import.
+  'GET /can-bo/thu-tuc/lay-tu-dvcqg': { who: ADMIN },
+  'POST /can-bo/thu-tuc/lay-tu-dvcqg': { who: ADMIN },
   'GET /thu-tuc': { who: 'public' },
   'GET /thu-tuc/:code': { who: 'public' },
 
@@ -166,6 +175,8 @@ export const POLICY: Record<string, Rule> = {
   'GET /api/v1/dossiers/:code/result-draft': { who: READ_DOSSIERS, own: 'dossier' },
   'PUT /api/v1/dossiers/:code/result-draft': { who: ['specialist'], own: 'dossier' },
   'GET /api/v1/dossiers/:code/result-preview': { who: READ_DOSSIERS, own: 'dossier' },
+  // Dossiers filed on the National Public Service Portal, pushed in by the portal only.
+  'POST /api/v1/national-portal/dossiers': { who: ['scope:national-portal:push'] },
   // Tracking by code: the status only, no personal data.
   'GET /api/v1/public/dossiers/:code': { who: 'public', publicView: 'dossier' },
   'GET /api/v1/ratings': { who: RATINGS, own: 'unit' },
@@ -359,6 +370,13 @@ export const POLICY: Record<string, Rule> = {
   'GET /can-bo/thong-ke-truy-cap': { who: AUDIT },
   'GET /can-bo/thong-ke-truy-cap/bieu-do.svg': { who: AUDIT },
   'GET /can-bo/thong-ke-truy-cap/bang.xlsx': { who: AUDIT },
+  // ── Connections to the national systems (issue 16 item 6): administrators act, auditors read ──
+  'GET /api/v1/integrations': { who: AUDIT },
+  'POST /api/v1/integrations/:adapter/pause': { who: ADMIN },
+  'POST /api/v1/integrations/:adapter/replay': { who: ADMIN },
+  'GET /can-bo/ket-noi': { who: AUDIT },
+  'POST /can-bo/ket-noi/:adapter/tam-dung': { who: ADMIN },
+  'POST /can-bo/ket-noi/:adapter/gui-lai': { who: ADMIN },
   // The portal's own counting script; the beacon of a filing form's sections comes from the applicant filing.
   'GET /phan-tich/theo-doi.js': { who: 'public' },
   'POST /phan-tich/su-kien': { who: ['citizen'] },
@@ -369,6 +387,12 @@ export const POLICY: Record<string, Rule> = {
   'GET /du-lieu-mo': { who: 'public' },
   'GET /api/v1/open-data': { who: 'public' },
   'GET /api/v1/open-data/:dataset': { who: 'public' },
+
+  // ── The data-sharing platform (issue 16 items 4 and 5) ─────────────────────────────────────
+  // The national business registry, read to fill a form: whoever fills one (applicants, officials at the counter and after).
+  'GET /api/v1/business-registry/:taxCode': { who: ['citizen', 'staff'] },
+  // Our data shared with another agency under a sharing agreement (a service account with the scope), any holder it names.
+  'GET /api/v1/shared/dossiers': { who: ['scope:sharing:dossiers'] },
 
   // ── Simulators (demo mode only: stand-ins for systems outside the app) ─────────────────────
   // The VNeID stand-in: an identity provider's endpoints (authorize, token, userinfo, JWKS, its
@@ -398,11 +422,33 @@ export const POLICY: Record<string, Rule> = {
   'GET /simulators/payment/pay/:token': { who: 'public' },
   'POST /simulators/payment/pay/:token': { who: 'public' },
   'POST /simulators/payment/faults': { who: 'public' },
+  // The data-sharing platform's stand-in (an LGSP with the business registry behind it): its token endpoint checks the
+  // client's credentials and its registry calls the token and signature, as the platform does; calls and faults are the
+  // demo's and the tests' window on it.
+  'POST /simulators/registry/token': { who: 'public' },
+  'GET /simulators/registry/dkkd/v1/doanh-nghiep/:code': { who: 'public' },
+  'GET /simulators/registry/calls': { who: 'public' },
+  'POST /simulators/registry/faults': { who: 'public' },
   'GET /simulators/payment/transactions/:reference': { who: 'public' },
   // The measuring system's (EMC) stand-in: it checks our site token as EMC does; events and faults are the tests' window on it.
   'POST /simulators/emc/api/events': { who: 'public' },
   'GET /simulators/emc/events': { who: 'public' },
   'POST /simulators/emc/faults': { who: 'public' },
+  'POST /simulators/dvcqg/auth': { who: 'public' },
+  'POST /simulators/dvcqg/service': { who: 'public' },
+  'GET /simulators/dvcqg/received': { who: 'public' },
+  'POST /simulators/dvcqg/faults': { who: 'public' },
+  // The portal's inbound side (demo only): it files a dossier and pushes it to us with its own service token; the files it names, and what it pushed.
+  'POST /simulators/dvcqg/push': { who: 'public' },
+  'GET /simulators/dvcqg/files/:id': { who: 'public' },
+  'GET /simulators/dvcqg/pushes': { who: 'public' },
+  'POST /simulators/vnpost/oauth/token': { who: 'public' },
+  'POST /simulators/vnpost/api/orders': { who: 'public' },
+  'POST /simulators/vnpost/api/orders/cancel': { who: 'public' },
+  'POST /simulators/vnpost/api/tracking': { who: 'public' },
+  'GET /simulators/vnpost/orders': { who: 'public' },
+  'POST /simulators/vnpost/clock': { who: 'public' },
+  'POST /simulators/vnpost/faults': { who: 'public' },
 };
 
 const show = (w: Who) => (w === 'public' ? 'public' : `[${[...w].sort().join(', ')}]`);

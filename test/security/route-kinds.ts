@@ -41,6 +41,18 @@ export const KINDS = {
   share: { object: null, value: (s) => s.shareToken, why: 'a share link is a signed capability: whoever holds it may open it' },
   sso: { object: null, value: () => 'x', why: "the VNeID simulator's own endpoints (demo only)" },
   dataset: { object: null, value: () => 'dossier-statistics', why: 'an open dataset: aggregated figures anyone may read' },
+  adapter: { object: null, value: () => 'national-portal', why: 'a connection to a national system: operated organisation-wide (administrator role)' },
+  taxCode: {
+    object: null,
+    value: () => '0101234565',
+    why: "a business's registration (name, office, representative) is public in the national business registry",
+  },
+  registryCode: { object: null, value: () => '0101234565', why: "what the registry simulator holds of a business (demo only): the registry's, not ours" },
+  portalFile: {
+    object: null,
+    value: () => 'mau',
+    why: "a file the national portal simulator serves with a pushed dossier (demo only): the portal's, not ours",
+  },
   payToken: { object: null, value: (s) => s.payToken, why: "the payment platform simulator's pay page (demo only): the platform's, not ours" },
   payReference: {
     object: null,
@@ -52,6 +64,7 @@ export type KindName = keyof typeof KINDS;
 
 /** Path parameters by route: the first rule whose pattern matches the route's URL and names the parameter wins. */
 export const PARAM_RULES: { url: RegExp; param: string; kind: KindName }[] = [
+  { url: /^\/(api\/v1\/integrations|can-bo\/ket-noi)\/:adapter\//, param: 'adapter', kind: 'adapter' },
   { url: /^\/api\/v1\/dossiers\/:code(\/|$)/, param: 'code', kind: 'dossier' },
   { url: /^\/api\/v1\/dossiers\/:code\/forms\/:form$/, param: 'form', kind: 'form' },
   { url: /^\/can-bo\/ho-so\/:code\/bieu-mau\/:form$/, param: 'form', kind: 'form' },
@@ -83,9 +96,12 @@ export const PARAM_RULES: { url: RegExp; param: string; kind: KindName }[] = [
   // The receipt's QR code names its payment (`/bien-lai/{id}`): a public check, showing nothing of the payer.
   { url: /^\/bien-lai\/:id$/, param: 'id', kind: 'payment' },
   { url: /^\/(api\/v1\/payments\/reconciliation\/items|can-bo\/thanh-toan\/doi-soat\/chenh-lech)\/:id(\/|$)/, param: 'id', kind: 'mismatch' },
+  { url: /^\/simulators\/dvcqg\/files\/:id$/, param: 'id', kind: 'portalFile' },
   { url: /^\/simulators\/payment\/pay\/:token$/, param: 'token', kind: 'payToken' },
   { url: /^\/simulators\/payment\/transactions\/:reference$/, param: 'reference', kind: 'payReference' },
   { url: /^\/api\/v1\/open-data\/:dataset$/, param: 'dataset', kind: 'dataset' },
+  { url: /^\/api\/v1\/business-registry\/:taxCode$/, param: 'taxCode', kind: 'taxCode' },
+  { url: /^\/simulators\/registry\/dkkd\/v1\/doanh-nghiep\/:code$/, param: 'code', kind: 'registryCode' },
 ];
 
 /** Objects named in the query string rather than the path. */

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestApp, tokenFor, until, type TestApp } from '../../../test/helpers.ts';
 import { citizenToken } from '../../../test/dossier-fixtures.ts';
 import { countFunnelStep } from './count-usage.ts';
-import { deliverEmcEvents, EMC_QUEUE, enqueueEmcEvent } from './emc-jobs.ts';
+import { deliverOutbox } from '../../platform/outbox/index.ts';
+import { enqueueEmcEvent } from './emc-jobs.ts';
 import type { DossierEventFacts } from './emc/contract.ts';
 import type { UsageView } from './schemas.ts';
 
@@ -221,6 +222,8 @@ describe('EMC events', () => {
 
   it('sends each action once through the queue: the first attempt fails (500), the retry delivers it, nothing is sent twice', async () => {
     await sim('/faults', { reset: true });
+    // What earlier tests' actions left is delivered first: from here on, the outbox holds only this test's event.
+    while ((await deliverOutbox(t.ctx, 'emc', { now: 'ignore-backoff' })).sent > 0);
     await t.ctx.database.db.transaction().execute(async (tx) => {
       await enqueueEmcEvent(t.ctx, tx, facts(2));
       // The same action again (a retried state change): recorded once.
@@ -234,26 +237,29 @@ describe('EMC events', () => {
         throw new Error('rolled back');
       })
       .catch(() => undefined); // the rollback is the point
-    const rows = await t.ctx.database.db.selectFrom('emc_events').selectAll().where('dossier_code', '=', facts(2).dossierCode).execute();
-    expect(rows.map((r) => r.seq)).toEqual([2]);
+    const rows = await t.ctx.database.db
+      .selectFrom('outbox_messages')
+      .select(['id', 'dedupe'])
+      .where('adapter', '=', 'emc')
+      .where('key', '=', facts(2).dossierCode)
+      .execute();
+    expect(rows.map((r) => r.dedupe)).toEqual([`${facts(2).dossierCode}:2`]);
 
     // The state change woke the sender: a job that sends every event waiting (the events of a few seconds share one).
-    const waiting = await t.ctx.jobs.boss.fetch<{ id?: string }>(EMC_QUEUE);
+    const waiting = await t.ctx.jobs.boss.fetch('outbox.emc');
     expect(waiting.length).toBeLessThanOrEqual(1);
-    const id = String(rows[0].id);
 
     await sim('/faults', { failNext: 1, status: 500 });
-    const first = await deliverEmcEvents(t.ctx, { id });
+    const first = await deliverOutbox(t.ctx, 'emc', { now: 'ignore-backoff' });
     expect(first).toMatchObject({ sent: 0, failed: 1 });
     const failing = await usage();
     expect(failing.emc.configured).toBe(true);
     expect(failing.emc.failed).toBeGreaterThanOrEqual(1);
     expect(failing.emc.lastError).toContain('HTTP 500');
 
-    expect(await deliverEmcEvents(t.ctx, { id })).toMatchObject({ sent: 1, failed: 0 });
-    // The job run again, and the sweep: nothing left to send.
-    expect(await deliverEmcEvents(t.ctx, { id })).toMatchObject({ sent: 0, failed: 0 });
-    expect(await deliverEmcEvents(t.ctx)).toMatchObject({ failed: 0 });
+    expect(await deliverOutbox(t.ctx, 'emc', { now: 'ignore-backoff' })).toMatchObject({ sent: 1, failed: 0 });
+    // The job run again: nothing left to send.
+    expect(await deliverOutbox(t.ctx, 'emc', { now: 'ignore-backoff' })).toMatchObject({ sent: 0, failed: 0 });
 
     const got = (await (await sim(`/events?dossier=${encodeURIComponent(facts(2).dossierCode)}`)).json()) as { events: { event: Record<string, unknown> }[] };
     expect(got.events).toHaveLength(1);
@@ -270,16 +276,6 @@ describe('EMC events', () => {
     const sent = await usage();
     expect(sent.emc.sent).toBeGreaterThanOrEqual(1);
     expect(sent.emc.lastSentAt).not.toBeNull();
-
-    // Delivered long ago: the sweep forgets the event, the day's count stays.
-    await t.ctx.database.db
-      .updateTable('emc_events')
-      .set({ sent_at: new Date(Date.now() - 40 * 24 * 3600_000) })
-      .where('dossier_code', '=', facts(2).dossierCode)
-      .execute();
-    await deliverEmcEvents(t.ctx);
-    expect(await t.ctx.database.db.selectFrom('emc_events').select('id').where('dossier_code', '=', facts(2).dossierCode).execute()).toEqual([]);
-    expect((await usage()).emc.sent).toBe(sent.emc.sent);
   });
 
   it('the simulator refuses a malformed event and a wrong token (400)', async () => {

@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import { adapterStatus } from '../../platform/outbox/index.ts';
+import { EMC_ADAPTER } from './emc-jobs.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { vietnamDay } from '../../platform/i18n/index.ts';
@@ -184,39 +186,26 @@ export async function readUsage(ctx: Ctx, raw: unknown, now = new Date()): Promi
   };
 }
 
-/** EMC delivery: events sent in the period, and those waiting now (never tried, or tried and failed). */
+/** EMC delivery: events sent in the period, and those waiting now (never tried, or tried and failed), from its outbox adapter. */
 async function emcStatus(ctx: Ctx, from: string, to: string): Promise<UsageView['emc']> {
-  const db = ctx.database.db;
-  const [sent, waiting, lastError, lastSent] = await Promise.all([
+  const [sent, adapter] = await Promise.all([
     // Counted per day when delivered: the delivered events themselves are kept only a while.
-    db
+    ctx.database.db
       .selectFrom('analytics_days')
       .select(sql<number>`coalesce(sum(count), 0)::int`.as('n'))
       .where('kind', '=', 'emc_sent')
       .where('day', '>=', from)
       .where('day', '<=', to)
       .executeTakeFirst(),
-    db
-      .selectFrom('emc_events')
-      .select([sql<number>`count(*) filter (where attempts = 0)::int`.as('pending'), sql<number>`count(*) filter (where attempts > 0)::int`.as('failed')])
-      .where('sent_at', 'is', null)
-      .executeTakeFirst(),
-    db
-      .selectFrom('emc_events')
-      .select('last_error')
-      .where('sent_at', 'is', null)
-      .where('last_error', 'is not', null)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
-    db.selectFrom('emc_events').select('sent_at').where('sent_at', 'is not', null).orderBy('sent_at', 'desc').limit(1).executeTakeFirst(),
+    adapterStatus(ctx, EMC_ADAPTER.name),
   ]);
+  const failing = adapter.lastFailureAt && (!adapter.lastSuccessAt || adapter.lastFailureAt > adapter.lastSuccessAt);
   return {
     configured: ctx.config.emc !== undefined,
     sent: sent?.n ?? 0,
-    pending: waiting?.pending ?? 0,
-    failed: waiting?.failed ?? 0,
-    lastError: lastError?.last_error ?? null,
-    lastSentAt: lastSent?.sent_at ? new Date(lastSent.sent_at).toISOString() : null,
+    pending: adapter.pending - adapter.retrying,
+    failed: adapter.retrying + adapter.dead,
+    lastError: failing ? adapter.lastError : null,
+    lastSentAt: adapter.lastSuccessAt?.toISOString() ?? null,
   };
 }

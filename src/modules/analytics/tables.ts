@@ -3,13 +3,10 @@ import type { ColumnType, Generated } from 'kysely';
 /** Kysely types of the analytics tables (migrations/0029-analytics.sql); the central DB interface extends them. */
 export interface AnalyticsTables {
   analytics_days: AnalyticsDaysTable;
-  emc_events: EmcEventsTable;
 }
 
 export type UsageKind = 'page_view' | 'service_view' | 'funnel' | 'eform_step' | 'bot_hit' | 'emc_sent';
 export type DeviceClass = 'mobile' | 'tablet' | 'desktop' | 'bot' | 'unknown';
-
-type Timestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export interface AnalyticsDaysTable {
   /** `YYYY-MM-DD`, the Vietnam day. */
@@ -19,19 +16,6 @@ export interface AnalyticsDaysTable {
   device: DeviceClass;
   slot: Generated<number>;
   count: number;
-}
-
-export interface EmcEventsTable {
-  id: Generated<string>;
-  dossier_code: string;
-  seq: number;
-  payload: ColumnType<Record<string, unknown>, string, string>;
-  created_at: Generated<Date>;
-  attempts: Generated<number>;
-  last_error: string | null;
-  last_tried_at: Timestamp;
-  claimed_until: Timestamp;
-  sent_at: Timestamp;
 }
 
 declare module '../../platform/db/schema.ts' {

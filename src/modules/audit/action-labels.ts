@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS: Record<string, Bilingual> = {
   'org.staff.disable': { vi: 'Khóa tài khoản cán bộ', en: "Disabled an official's account" },
   'org.staff.credentials.reset': { vi: 'Đặt lại mật khẩu và TOTP của cán bộ', en: "Reset an official's password and TOTP" },
   'catalog.import': { vi: 'Nhập thủ tục hành chính', en: 'Imported procedures' },
+  'catalog.national-pull': { vi: 'Áp dụng thủ tục lấy từ Cổng DVCQG', en: 'Applied procedures pulled from the national portal' },
   'catalog.version': { vi: 'Sửa thủ tục (phiên bản mới)', en: 'Edited a procedure (new version)' },
   'notification.read': { vi: 'Công dân đọc thông báo', en: 'A citizen read notifications' },
   'calendar.year.set': { vi: 'Cập nhật lịch làm việc', en: 'Updated the working calendar' },
@@ -96,6 +97,18 @@ export const AUDIT_ACTIONS: Record<string, Bilingual> = {
   'indicators.rebuild': { vi: 'Chỉ số: tính lại số liệu từ nhật ký hồ sơ', en: 'Index: recomputed the counts from the dossier logs' },
   'indicators.check': { vi: 'Chỉ số: đối chiếu số liệu với nhật ký hồ sơ', en: 'Index: checked the counts against the dossier logs' },
   'audit.export': { vi: 'Xuất nhật ký hệ thống (CSV)', en: 'Exported the audit trail (CSV)' },
+  'integration.pause': { vi: 'Kết nối: tạm dừng gửi', en: 'Connections: paused the deliveries' },
+  'integration.resume': { vi: 'Kết nối: tiếp tục gửi', en: 'Connections: resumed the deliveries' },
+  'integration.replay': { vi: 'Kết nối: gửi lại thư lỗi', en: 'Connections: replayed dead letters' },
+  // The data-sharing platform (issue 16): the business registry read for forms, our data shared with other agencies.
+  'business_registry.lookup': {
+    vi: 'Tra cứu doanh nghiệp trong Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp',
+    en: 'Looked up a business in the national business registry',
+  },
+  'data_sharing.holder': {
+    vi: 'Chia sẻ dữ liệu: cơ quan khác tra cứu hồ sơ, kết quả của một người',
+    en: "Data sharing: another agency read a holder's dossiers and results",
+  },
 };
 
 /** Groups for the filter: every action whose code starts with the prefix. */
@@ -113,6 +126,9 @@ export const AUDIT_ACTION_GROUPS: { prefix: string; label: Bilingual }[] = [
   { prefix: 'upload.', label: { vi: 'Tệp tải lên', en: 'Uploads' } },
   { prefix: 'notification.', label: { vi: 'Thông báo', en: 'Notifications' } },
   { prefix: 'audit.', label: { vi: 'Nhật ký hệ thống', en: 'Audit trail' } },
+  { prefix: 'integration.', label: { vi: 'Kết nối hệ thống quốc gia', en: 'National connections' } },
+  { prefix: 'business_registry.', label: { vi: 'Tra cứu đăng ký doanh nghiệp', en: 'Business registry lookups' } },
+  { prefix: 'data_sharing.', label: { vi: 'Chia sẻ dữ liệu', en: 'Data sharing' } },
 ];
 
 export const actionLabel = (code: string): Bilingual => AUDIT_ACTIONS[code] ?? { vi: code, en: code };

@@ -2,6 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Bilingual } from '../../platform/errors.ts';
 import { EFORM_FORMATS } from './eform-formats.ts';
 import { compilePattern, linearRegExp, PATTERN_LIMITS, PatternRefused } from './eform-regexp.ts';
+import { checkLookupMarkers } from './eform-lookup.ts';
 
 /**
  * An e-form schema comes from whoever imports procedures and is compiled and run on every
@@ -215,7 +216,7 @@ export function checkEFormSchema(schema: unknown, ajv?: Ajv2020): { problems: Sc
   if (shape) return { problems: [shape] };
   if (!isObject(schema))
     return { problems: [{ path: [], text: { vi: 'Biểu mẫu điện tử phải là một đối tượng JSON Schema', en: 'An e-form must be a JSON Schema object' } }] };
-  const problems = checkKeywords(schema);
+  const problems = [...checkKeywords(schema), ...checkLookupMarkers(schema)];
   if (problems.length) return { problems };
   const into = ajv ?? checking;
   let validate: ValidateFunction | undefined;

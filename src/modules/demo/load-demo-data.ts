@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.ts';
-import { demoSecretsIn } from '../../platform/config.ts';
+import { DEMO_NATIONAL_PORTAL_CLIENT, demoSecretsIn } from '../../platform/config.ts';
 import { UnitInput, RoleAssignment } from '../organisation/schemas.ts';
 import { createUnit } from '../organisation/create-unit.ts';
 import { createStaff } from '../organisation/create-staff.ts';
@@ -14,7 +14,7 @@ import { loadDemoDossiers } from './load-demo-dossiers.ts';
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
 /** Every demo official's password (README lists the accounts). */
 export const DEMO_PASSWORD = 'congso-demo';
-export const NATIONAL_PORTAL_CLIENT = 'dvcqg';
+export const NATIONAL_PORTAL_CLIENT = DEMO_NATIONAL_PORTAL_CLIENT;
 
 const Organisation = z.object({
   units: z.array(UnitInput),
@@ -50,7 +50,8 @@ export async function loadDemoData(ctx: Ctx, log: (msg: string) => void = () => 
       clientId: NATIONAL_PORTAL_CLIENT,
       name: 'Cổng Dịch vụ công quốc gia',
       secret,
-      scopes: ['dossiers:write', 'dossiers:read', 'catalog:read'],
+      // national-portal:push: the demo's portal simulator pushes dossiers filed there (src/simulators/dvcqg/inbound.ts).
+      scopes: ['dossiers:write', 'dossiers:read', 'catalog:read', 'national-portal:push'],
     });
   const files = readdirSync(new URL('procedures/', `file://${DEMO_DIR}`))
     .filter((f) => f.endsWith('.json'))

@@ -37,7 +37,9 @@ async function counterDossier(channel: 1 | 3 = 1): Promise<string> {
 /** The national sync events of a dossier, oldest first. */
 async function syncEvents(code: string) {
   const r = await sql<{ data: { action: string; hasDigitisedComponents: boolean } }>`
-    select data from pgboss.job where name = 'national-portal.sync' and data->>'dossierCode' = ${code} order by created_on`.execute(t.ctx.database.db);
+    select payload as data from outbox_messages where adapter = 'national-portal' and kind = 'DongBoHoSoMC' and key = ${code} order by id`.execute(
+    t.ctx.database.db,
+  );
   return r.rows.map((x) => x.data);
 }
 

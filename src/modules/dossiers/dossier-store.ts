@@ -163,6 +163,7 @@ export async function toView(ctx: Ctx, row: DossierRow, principal: Principal | n
     procedureVersion: row.procedure_version,
     procedureName: row.procedure_name,
     channel: row.channel,
+    nationalCode: row.national_code,
     status: s.status,
     statusText: STATUSES[s.status].vi,
     nationalStatus: row.national_status,

@@ -20,6 +20,8 @@ export const DraftFiling = z.object({
   phone: z.string().max(40),
   address: z.string().max(500),
   delivery: z.enum(['online', 'desk', 'post']),
+  /** The post collects the paper dossier from the address (VNPost, issue 16). */
+  postalPickup: z.boolean().optional(),
   /** The fee reduction category the applicant declared, if the procedure's fees have any. */
   feeCategory: z.string().max(40).optional(),
 });

@@ -38,7 +38,9 @@ const syncEvents = async (code: string) =>
   (
     await sql<{
       data: { nationalStatus: number; paidOnline: boolean; action: string };
-    }>`select data from pgboss.job where name = 'national-portal.sync' and data->>'dossierCode' = ${code} order by created_on`.execute(t.ctx.database.db)
+    }>`select payload as data from outbox_messages where adapter = 'national-portal' and kind = 'DongBoHoSoMC' and key = ${code} order by id`.execute(
+      t.ctx.database.db,
+    )
   ).rows.map((r) => r.data);
 const settle = (code: string, paid: { paymentId: string; amount: number; online: boolean; dueSeq: number }) =>
   t.ctx.database.db.transaction().execute((tx) => recordFeePaidTx(t.ctx, tx, code, paid));

@@ -25,7 +25,9 @@ describe('filing a dossier', () => {
     expect(r.headers.get('location')).toBe(`/api/v1/dossiers/${r.body.code}`);
     const jobs = await sql<{
       n: number;
-    }>`select count(*)::int as n from pgboss.job where name = 'national-portal.sync' and data->>'dossierCode' = ${r.body.code}`.execute(t.ctx.database.db);
+    }>`select count(*)::int as n from outbox_messages where adapter = 'national-portal' and kind = 'DongBoHoSoMC' and key = ${r.body.code}`.execute(
+      t.ctx.database.db,
+    );
     expect(jobs.rows[0].n).toBe(1);
   });
 

@@ -18,6 +18,7 @@ import { afterStateChange } from './side-effects.ts';
 import { takeActionTx, whoActsNext } from './take-action.ts';
 import { stepIndex, type DossierState } from './workflow.ts';
 import { countFunnelStep } from '../analytics/count-usage.ts';
+import { postalChoiceProblems, recordPostalChoice } from '../postal/postal-choice.ts';
 
 const METHOD = { 1: 'DIRECT', 2: 'ONLINE', 3: 'POSTAL' } as const;
 
@@ -33,7 +34,14 @@ export interface FileResult {
  * the dossier with its first actions, all in one transaction. With an idempotency key, the
  * same key and body return the same dossier; the same key with another body is a conflict.
  */
-export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Principal, idempotencyKey?: string): Promise<FileResult> {
+export async function fileDossier(
+  ctx: Ctx,
+  raw: FileDossierInput,
+  principal: Principal,
+  idempotencyKey?: string,
+  /** Filed on the National Public Service Portal (national-portal/receive-national-dossier.ts): its code and the applicant's TechID. */
+  national?: { code: string; techId: string | null },
+): Promise<FileResult> {
   // Pages and the demo call this directly, not only the validated route: the operation checks its own input.
   const parsed = FileDossierInput.safeParse(raw);
   if (!parsed.success) throw fromZod(parsed.error);
@@ -82,6 +90,8 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
       messageEn: 'Enter the Address to receive the result by post',
     });
   }
+  // VNPost: offered only where configured; the address must name its province, the postman needs a phone.
+  details.push(...postalChoiceProblems(ctx, { delivery, pickup: input.postalPickup ?? false, channel: input.channel, applicant }));
   const known = new Map(
     proc.cases
       .flatMap((c) => c.components)
@@ -161,6 +171,8 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
           step: initial.step,
           submitted_at: now,
           state: JSON.stringify(initial),
+          national_code: national?.code ?? null,
+          national_tech_id: national?.techId ?? null,
           idempotency_owner: idempotencyKey ? owner : null,
           idempotency_key: idempotencyKey ?? null,
           idempotency_hash: idempotencyKey ? hash : null,
@@ -191,8 +203,10 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
         actor: owner,
         action: 'dossier.submit',
         target: `dossier:${code}`,
-        data: { procedure: `${proc.code}@${proc.version}`, channel: input.channel },
+        data: { procedure: `${proc.code}@${proc.version}`, channel: input.channel, ...(national ? { nationalCode: national.code } : {}) },
       });
+      // The postal choices become orders (requested): a pickup is sent with the dossier, a delivery at its return by post.
+      await recordPostalChoice(ctx, tx, { dossierCode: code, delivery, pickup: input.postalPickup ?? false, unit: receiveStep.unit, applicant, now });
       // Usage analytics: the last step of our portal's funnel (a citizen filing here, not the national portal's filings).
       if (principal.kind === 'citizen') await countFunnelStep(tx, proc.code, 'submitted');
       if (principal.kind === 'staff') {
@@ -202,7 +216,16 @@ export async function fileDossier(ctx: Ctx, raw: FileDossierInput, principal: Pr
         await afterStateChange(
           ctx,
           tx,
-          { code, procedure_code: proc.code, procedure_name: proc.name, channel: input.channel, applicant, owner_citizen_id: ownerCitizen, delivery },
+          {
+            code,
+            procedure_code: proc.code,
+            procedure_name: proc.name,
+            channel: input.channel,
+            applicant,
+            owner_citizen_id: ownerCitizen,
+            delivery,
+            national_code: national?.code ?? null,
+          },
           initial,
           'submit',
           {},

@@ -32,6 +32,7 @@ import { localDate, workingDaysBetween } from './deadlines.ts';
 import { coveredUnits } from './visibility.ts';
 import { MAX_YEAR, MIN_YEAR } from '../calendar/schemas.ts';
 import { FINAL, STATUSES, stepIndex, type Status, type WorkflowStep } from './workflow.ts';
+import { listPostalOrders } from '../postal/list-postal-orders.ts';
 
 /**
  * Issues the one-stop forms of a dossier as PDF (Circular 03/2025/TT-VPCP, Appendix I):
@@ -382,6 +383,8 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
       }
       // What is handed over: the result as the specialist drafted it, or the procedure's result.
       const draft = await getResultDraft(ctx, row.code, principal);
+      // The VNPost order the result travels under, when there is one (postal module).
+      const order = (await listPostalOrders(ctx, row.code)).find((o) => o.purpose === 'delivery' && o.state !== 'cancelled');
       const applicant = row.applicant as unknown as Applicant;
       return {
         fileName,
@@ -391,6 +394,12 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
           deliveryAddress: opt(applicant.address),
           items: [{ name: draft?.documentName ?? `Kết quả giải quyết thủ tục hành chính: ${row.procedure_name}`, reference: `Hồ sơ ${row.code}` }],
           officer: { name: e.actorName },
+          ...(order
+            ? {
+                postalService: 'Tổng công ty Bưu điện Việt Nam (VNPost)',
+                postalOrder: { number: order.orderNumber, itemCode: order.itemCode ?? undefined, fee: order.fee },
+              }
+            : {}),
         }),
       };
     }

@@ -80,6 +80,11 @@ export const FileDossierInput = z.object({
   delivery: Delivery.optional().describe(
     'How the applicant receives the result: online (e-data repository; the default for online filing), desk (at the one-stop desk; the default otherwise) or post (to applicant.address, which is then required)',
   ),
+  /** VNPost collects the paper dossier from applicant.address (online filings; needs the province in the address and a phone). */
+  postalPickup: z
+    .boolean()
+    .optional()
+    .describe('Online filings: the post collects the paper dossier from applicant.address (which must end with its province) and brings it to the desk'),
   form: z.record(z.string(), z.unknown()).default({}),
   components: z.array(ComponentInput).max(100).default([]),
   /** The applicant category a fee is reduced or waived for (the procedure's fee schedule lists them); the officer checks the proof. */
@@ -97,6 +102,7 @@ export const DossierView = z.object({
   procedureVersion: z.number().int(),
   procedureName: z.string(),
   channel: z.number().int(),
+  nationalCode: z.string().nullable().describe("The National Public Service Portal's code (MaHoSo) of a dossier filed there and pushed to us; null for ours"),
   status: z.enum(Object.keys(STATUSES) as [keyof typeof STATUSES, ...(keyof typeof STATUSES)[]]),
   statusText: z.string(),
   nationalStatus: z.number().int(),

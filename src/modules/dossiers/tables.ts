@@ -35,6 +35,9 @@ export interface DossierTables {
     version: Generated<number>;
     /** How the applicant receives the result (migrations/0021-citizen-inbox.sql); null before the choice existed. */
     delivery: ColumnType<'online' | 'desk' | 'post' | null, 'online' | 'desk' | 'post' | null | undefined, 'online' | 'desk' | 'post' | null>;
+    /** Filed on the National Public Service Portal (migrations/0032-national-inbound.sql): its MaHoSo, unique, and the applicant's national account (TechID). */
+    national_code: ColumnType<string | null, string | null | undefined, string | null>;
+    national_tech_id: ColumnType<string | null, string | null | undefined, string | null>;
     idempotency_owner: string | null;
     idempotency_key: string | null;
     idempotency_hash: string | null;

@@ -33,7 +33,7 @@ import { assertComponentsDigitised, PAPER_CHANNELS } from '../digitisation/digit
  * Takes one workflow action on a dossier: checks that the caller may see it, the version it
  * was chosen on, the caller's role and unit and the current state against the rules, appends
  * the action and updates the projection, all in one transaction with its audit entry,
- * national-portal sync event and notification.
+ * national-portal outbox messages and notification.
  */
 export async function takeAction(ctx: Ctx, code: string, input: ActionRequest, principal: Principal) {
   return ctx.database.db.transaction().execute(async (tx) => {

@@ -319,6 +319,8 @@ export function applyAction(
     case 'supplement':
       next.status = s.resumeStatus ?? 'submitted';
       resumeClock(s, next, calendar, today);
+      // The national portal is told each supplement's due date before and after it (NgayHenTraTruoc, NgayHenTraMoi).
+      if (s.dueDate) Object.assign(data, { dueDateBefore: s.dueDate, dueDateAfter: next.dueDate });
       break;
     case 'request_fee': {
       const lines: FeeLine[] = input.lines.map((l) => ({ ...l, unitAmount: l.unitAmount ?? (l.quantity ? Math.round(l.amount / l.quantity) : l.amount) }));

@@ -67,7 +67,17 @@ export const identityModule: Module = {
     });
 
     app.get('/api/v1/me', {
-      config: { access: ['staff', 'citizen', 'scope:dossiers:write', 'scope:dossiers:read', 'scope:catalog:read'] },
+      config: {
+        access: [
+          'staff',
+          'citizen',
+          'scope:dossiers:write',
+          'scope:dossiers:read',
+          'scope:catalog:read',
+          'scope:national-portal:push',
+          'scope:sharing:dossiers',
+        ],
+      },
       schema: { tags: ['identity'], summary: 'Who the credentials belong to', response: { 200: Principal } },
       handler: async (req) => req.principal!,
     });

@@ -23,6 +23,8 @@ export const SERVICE_SCOPES = {
   'dossiers:write': 'File dossiers on behalf of applicants (National Public Service Portal)',
   'dossiers:read': 'Read dossier status',
   'catalog:read': 'Read the procedure catalogue',
+  'sharing:dossiers': 'Read the dossier status and results of a holder (another agency, under a data-sharing agreement, through the data-sharing platform)',
+  'national-portal:push': 'Push dossiers filed on the National Public Service Portal (its inbound channel)',
 } as const;
 export type ServiceScope = keyof typeof SERVICE_SCOPES;
 

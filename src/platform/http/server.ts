@@ -17,6 +17,7 @@ import { issueVietnamese, validationError } from './validation.ts';
 import type { App, RouteEntry } from './types.ts';
 import { registerAssets } from './assets.ts';
 import { registerRateLimits } from './rate-limit.ts';
+import { registerOutboxMetrics } from '../outbox/metrics.ts';
 import './types.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -162,8 +163,9 @@ export async function buildServer(ctx: Ctx, modules: Module[], opts: ServerOptio
     } else req.lang = req.cookies.lang === 'en' ? 'en' : 'vi';
 
     const auth = req.headers.authorization;
-    // The SSO simulator's endpoints take its own bearer tokens, and /metrics the monitoring token: not ours.
-    if (auth && /^Bearer /i.test(auth) && !req.url.startsWith('/sso') && req.url !== '/metrics') {
+    // The SSO simulator's endpoints take its own bearer tokens, the other simulators theirs (the data-sharing
+    // platform's stand-in), and /metrics the monitoring token: not ours.
+    if (auth && /^Bearer /i.test(auth) && !req.url.startsWith('/sso') && !req.url.startsWith('/simulators/') && req.url !== '/metrics') {
       const claimed = await ctx.tokens.verify(auth.slice(7).trim());
       // A token names who it was issued to; what they may do is read afresh, so a changed
       // role, a move to another unit or a disabled account counts from the next request.
@@ -363,9 +365,10 @@ export const setErrorPage = (fn: typeof errorPage) => {
   errorPage = fn;
 };
 
-function metricsFor(_ctx: Ctx) {
+function metricsFor(ctx: Ctx) {
   client.register.clear();
   client.collectDefaultMetrics();
+  registerOutboxMetrics(ctx);
   const hist = new client.Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by route and status',

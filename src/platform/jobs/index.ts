@@ -37,7 +37,7 @@ export interface Jobs {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export const QUEUES = ['sessions.purge', 'national-portal.sync'] as const;
+export const QUEUES = ['sessions.purge'] as const;
 
 export async function startJobs(pool: pg.Pool, opts: { worker: boolean }): Promise<Jobs> {
   const boss = new PgBoss({

@@ -78,3 +78,50 @@ if (document.querySelector('form[action^="/nop-ho-so/"][enctype="multipart/form-
     // Counting is optional: the form works the same without it.
   });
 }
+
+// ── E-form fields filled from the business registry (issue 16): "Tra cứu" in place ──────────
+// Without this, "Tra cứu" is a submit button and the server shows the form again, filled. Here the
+// registry is asked (GET /api/v1/business-registry/{code}, the session's cookie) and the fields the
+// button's data-fill names (the answer's field → an input's id) are filled; the status line under
+// the button says what was found, and a ceased or suspended business plainly.
+document.addEventListener('click', async (ev) => {
+  const button = ev.target instanceof Element ? ev.target.closest('[data-registry-lookup]') : null;
+  if (!button) return;
+  ev.preventDefault();
+  const input = document.getElementById(button.dataset.registryLookup);
+  const status = document.getElementById(`${button.dataset.registryLookup}-lookup`);
+  const say = (text, kind) => {
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle('govuk-error-message', kind === 'error');
+    status.classList.toggle('govuk-!-font-weight-bold', kind === 'warning');
+  };
+  const code = (input?.value ?? '').trim();
+  if (!code) return say(button.dataset.empty, 'error');
+  const en = document.documentElement.lang === 'en';
+  button.disabled = true;
+  try {
+    const r = await fetch(`/api/v1/business-registry/${encodeURIComponent(code)}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    const body = await r.json().catch(() => null);
+    if (!r.ok || !body) {
+      const e = body?.error;
+      return say((en ? e?.messageEn : e?.message) ?? button.dataset.failed, 'error');
+    }
+    const fill = JSON.parse(button.dataset.fill || '{}');
+    for (const [from, id] of Object.entries(fill)) {
+      const el = document.getElementById(id);
+      if (el && typeof body[from] === 'string') {
+        el.value = body[from];
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    }
+    if (input) input.value = body.taxCode.replace('-', '');
+    const notice = body.notice ? ` ${en ? body.notice.en : body.notice.vi}.` : '';
+    say(`${button.dataset.filled} ${body.name} (${en ? body.statusLabel.en : body.statusLabel.vi}).${notice}`, body.notice ? 'warning' : 'info');
+  } catch {
+    say(button.dataset.failed, 'error');
+  } finally {
+    button.disabled = false;
+  }
+});

@@ -61,33 +61,63 @@ function details(req: FastifyRequest, e: ActionLogEntry, who?: (username: string
   return out;
 }
 
-/** The status timeline, from the action log: what happened, who did it, when. */
+/** Something that happened to a dossier outside its action log (a VNPost tracking event), placed in the timeline by its time. */
+export interface TimelineEvent {
+  at: string;
+  title: string;
+  lines: string[];
+}
+
+/** The status timeline, from the action log: what happened, who did it, when; other events (`events`) interleaved by time. */
 export function Timeline({
   req,
   log,
   showActor,
   who,
+  events = [],
 }: {
   req: FastifyRequest;
   log: ActionLogEntry[];
   showActor: boolean /** An official's name and role from a username or `staff:` actor: pages never show usernames. */;
   who?: (username: string, fallback?: string) => string;
+  events?: TimelineEvent[];
 }) {
+  // Events outside the log go before the first action that came after them; the rest at the end. Compared to the
+  // second: VNPost's times have no milliseconds, and an event in the action's own second came after it.
+  const later = [...events].sort((a, b) => a.at.localeCompare(b.at));
+  const until = (at: string | null) => {
+    const n = at === null ? later.length : later.findIndex((x) => x.at.slice(0, 19) >= at.slice(0, 19));
+    return later.splice(0, n === -1 ? later.length : n).map((x) => (
+      <li class="cs-timeline__item cs-timeline__item--event">
+        <h3 class="govuk-heading-s govuk-!-margin-bottom-1">{x.title}</h3>
+        <p class="govuk-body-s govuk-!-margin-bottom-1">
+          <time datetime={x.at}>{formatDateTime(req.lang, x.at)}</time>
+        </p>
+        {x.lines.map((line) => (
+          <p class="govuk-body-s govuk-!-margin-bottom-1">{line}</p>
+        ))}
+      </li>
+    ));
+  };
   return (
     <ol class="cs-timeline">
       {log.map((e) => (
-        <li class="cs-timeline__item">
-          <h3 class="govuk-heading-s govuk-!-margin-bottom-1">{actionLabel(req, e.action)}</h3>
-          <p class="govuk-body-s govuk-!-margin-bottom-1">
-            <time datetime={e.at}>{formatDateTime(req.lang, e.at)}</time>
-            {showActor ? ` · ${who && e.actor.startsWith('staff:') ? who(e.actor, e.actorName) : e.actorName}` : ''} ·{' '}
-            <StatusTag req={req} status={e.toStatus} />
-          </p>
-          {details(req, e, who).map((line) => (
-            <p class="govuk-body-s govuk-!-margin-bottom-1">{line}</p>
-          ))}
-        </li>
+        <>
+          {until(new Date(e.at).toISOString())}
+          <li class="cs-timeline__item">
+            <h3 class="govuk-heading-s govuk-!-margin-bottom-1">{actionLabel(req, e.action)}</h3>
+            <p class="govuk-body-s govuk-!-margin-bottom-1">
+              <time datetime={e.at}>{formatDateTime(req.lang, e.at)}</time>
+              {showActor ? ` · ${who && e.actor.startsWith('staff:') ? who(e.actor, e.actorName) : e.actorName}` : ''} ·{' '}
+              <StatusTag req={req} status={e.toStatus} />
+            </p>
+            {details(req, e, who).map((line) => (
+              <p class="govuk-body-s govuk-!-margin-bottom-1">{line}</p>
+            ))}
+          </li>
+        </>
       ))}
+      {until(null)}
     </ol>
   );
 }

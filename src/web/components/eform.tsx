@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { choicesOf, deref, descriptionOf, isList, isTable, labelOf, orderedProperties, type EFormNode } from '../../modules/dossiers/eform.ts';
 import { t } from './layout.tsx';
+import { lookupFieldsOf, type LookupField } from '../../modules/catalog/eform-lookup.ts';
+import { LookupButton } from './registry-lookup.tsx';
 
 /** The subset of JSON Schema with congso's UI hints that e-forms use (see demo/procedures). */
 export type FieldSchema = EFormNode;
@@ -29,6 +31,8 @@ export function EForm({ req, schema, values, errors, readOnly }: EFormProps) {
   if (!schema?.properties) return null;
   const root = schema;
   const required = new Set(schema.required ?? []);
+  // Tax code fields filled from the business registry get "Tra cứu" (issue 16).
+  const lookups = new Map(readOnly ? [] : lookupFieldsOf(schema).map((f) => [f.key, f]));
   return (
     <>
       {orderedProperties(root, root).map(([key, s]) =>
@@ -37,7 +41,17 @@ export function EForm({ req, schema, values, errors, readOnly }: EFormProps) {
         ) : isList(root, s) ? (
           <ListField req={req} root={root} k={key} s={s} value={values[key]} error={errors[`f.${key}`]} required={required.has(key)} readOnly={readOnly} />
         ) : (
-          <Field req={req} name={`f.${key}`} k={key} s={s} value={values[key]} error={errors[`f.${key}`]} required={required.has(key)} readOnly={readOnly} />
+          <Field
+            req={req}
+            name={`f.${key}`}
+            k={key}
+            s={s}
+            value={values[key]}
+            error={errors[`f.${key}`]}
+            required={required.has(key)}
+            readOnly={readOnly}
+            lookup={lookups.get(key)}
+          />
         ),
       )}
     </>
@@ -118,6 +132,7 @@ function Field({
   error,
   required,
   readOnly,
+  lookup,
 }: {
   req: FastifyRequest;
   name: string;
@@ -127,6 +142,7 @@ function Field({
   error?: string;
   required: boolean;
   readOnly?: boolean;
+  lookup?: LookupField;
 }) {
   const id = idOf(name);
   const hint = descriptionOf(s, req.lang);
@@ -148,6 +164,7 @@ function Field({
         </p>
       ) : null}
       <Control req={req} id={id} name={name} s={s} value={value} error={error} describedBy={describedBy} readOnly={readOnly} />
+      {lookup ? <LookupButton req={req} id={id} k={k} label={labelOf(s, k, req.lang)} field={lookup} /> : null}
     </div>
   );
 }

@@ -52,6 +52,7 @@ export const OFFICE_NAV: NavItem[] = [
   { href: '/can-bo/nhan-su', vi: 'Cán bộ', en: 'Staff', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/nhat-ky', vi: 'Nhật ký hệ thống', en: 'Audit trail', roles: ['auditor', 'administrator'] },
   { href: '/can-bo/thong-ke-truy-cap', vi: 'Thống kê truy cập', en: 'Portal usage', roles: ['administrator', 'auditor'] },
+  { href: '/can-bo/ket-noi', vi: 'Kết nối quốc gia', en: 'National connections', roles: ['administrator', 'auditor'] },
   { href: '/can-bo/ky-so', vi: 'Ký số kết quả', en: 'Sign results', roles: ['signing_leader'] },
   {
     href: '/can-bo/so-hoa/tim-kiem',

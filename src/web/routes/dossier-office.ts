@@ -17,6 +17,7 @@ import { getProcedure, type ProcedureDetail } from '../../modules/catalog/get-pr
 import { searchProcedures } from '../../modules/catalog/search-procedures.ts';
 import { fileDossier } from '../../modules/dossiers/file-dossier.ts';
 import { emptyErrors, FILING_LIMITS, fileSlots, filingErrors, readForm, storeFiles } from '../filing-form.ts';
+import { fillFromRegistry, lookupIntentOf } from '../registry-autofill.ts';
 import { listStaff } from '../../modules/organisation/list-staff.ts';
 import { listUnits } from '../../modules/organisation/list-units.ts';
 import { ActionInput, FileDossierInput } from '../../modules/dossiers/schemas.ts';
@@ -38,6 +39,7 @@ import type { DossierView } from '../../modules/dossiers/schemas.ts';
 import { getPayment, listDossierPayments } from '../../modules/payments/get-payment.ts';
 import { recordCounterPayment } from '../../modules/payments/record-counter-payment.ts';
 import { refundPayment } from '../../modules/payments/refund-payment.ts';
+import { listPostalOrders } from '../../modules/postal/list-postal-orders.ts';
 
 const OFFICIALS: StaffRole[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'];
 const ACTORS: StaffRole[] = ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader'];
@@ -221,6 +223,8 @@ export const dossierOfficeModule: Module = {
         digitisationStatus(ctx, d.code, req.principal!),
         listDossierPayments(ctx, d.code, req.principal!),
       ]);
+      // The dossier's VNPost orders and their tracking (getDossier above checked it may be seen).
+      const postal = await listPostalOrders(ctx, d.code);
       const staff = asStaff(req);
       // The desk that received the dossier collects what it owes (recordCounterPayment's rule).
       const counter = Boolean(d.fees.due) && staff.roles.some((r) => r.role === 'receiving_officer' && r.unitId === d.receivingUnit);
@@ -246,6 +250,7 @@ export const dossierOfficeModule: Module = {
           payments,
           counter,
           refunds,
+          postal,
           ...extra,
           fee,
         }),
@@ -463,6 +468,12 @@ export const dossierOfficeModule: Module = {
             kept: [...kept.values()].sort((a, b) => a.idx - b.idx),
           };
           const show = (errs: FormErrors, status: number) => sendPage(reply, CounterFilingPage({ req, p, slots, values, errors: errs }), status);
+          // "Tra cứu" without JavaScript: the form again, the business the tax code names filled in, nothing filed (issue 16).
+          const lookupKey = lookupIntentOf(posted.fields.intent);
+          if (lookupKey) {
+            values.form = await fillFromRegistry(ctx, req, p.eForm, values.form, lookupKey, errors);
+            return show(errors, errors.summary.length ? 400 : 200);
+          }
           // "Thêm dòng" / "Xóa dòng" of an e-form table without JavaScript: the form again, a row more or less, nothing filed.
           const rowIntent = rowIntentOf(posted.fields.intent);
           if (rowIntent) {

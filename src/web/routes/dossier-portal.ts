@@ -35,12 +35,15 @@ import { trackDossier } from '../../modules/dossiers/track-dossier.ts';
 import { validateEForm } from '../../modules/dossiers/eform.ts';
 import { ActionInput } from '../../modules/dossiers/schemas.ts';
 import { emptyErrors, FILING_LIMITS, fileSlots, filingErrors, readForm, storeFiles } from '../filing-form.ts';
+import { fillFromRegistry, lookupIntentOf, prefillOwnBusiness } from '../registry-autofill.ts';
 import { deleteDraft, listDrafts, loadDraft, saveDraft, type DraftComponent, type DraftFiling } from '../../modules/dossiers/drafts.ts';
 import { citizenContact } from '../../modules/identity/ensure-citizen.ts';
 import { listReusableResults, reuseResult } from '../../modules/results/repository.ts';
 import { listDossierResults } from '../../modules/results/list-dossier-results.ts';
 import { listDossierPayments } from '../../modules/payments/get-payment.ts';
 import { onlinePaymentAvailable } from '../../modules/payments/gateway/index.ts';
+import { listPostalOrders } from '../../modules/postal/list-postal-orders.ts';
+import { postalAvailable, postalChoiceProblems, quotePostal } from '../../modules/postal/postal-choice.ts';
 
 type Citizen = Extract<Principal, { kind: 'citizen' }>;
 const citizen = (req: FastifyRequest) => req.principal as Citizen;
@@ -118,7 +121,26 @@ function postedFiling(fields: Record<string, string>): DraftFiling {
     phone: v('contact.phone', 40),
     address: v('contact.address', 500),
     delivery: d === 'desk' || d === 'post' ? d : 'online',
+    ...(fields.postalPickup === '1' ? { postalPickup: true } : {}),
   };
+}
+
+/** Before the review page: what the post needs (VNPost, issue 16), next to the inputs it concerns. */
+function checkPostal(ctx: Ctx, req: FastifyRequest, f: DraftFiling, into: FormErrors) {
+  if (!postalAvailable(ctx)) return;
+  const problems = postalChoiceProblems(ctx, {
+    delivery: f.delivery,
+    pickup: Boolean(f.postalPickup),
+    channel: 2,
+    applicant: { name: '', address: f.address, phone: f.phone },
+  });
+  for (const p of problems) {
+    const k = p.path.replace(/^body\.applicant\./, '');
+    if (into.fields[`contact.${k}`]) continue;
+    const text = t(req, p.message, p.messageEn);
+    into.fields[`contact.${k}`] = text;
+    into.summary.push({ href: `#contact-${k}`, text });
+  }
 }
 
 const EMAIL = z.email();
@@ -182,7 +204,8 @@ export const dossierPortalModule: Module = {
       const repository = Object.fromEntries(
         [...reusable.bySlot].map(([code, rs]) => [code, rs.map((r) => ({ resultCode: r.resultCode, label: `${r.documentName} — ${r.number}` }))]),
       );
-      const values = opts.values ?? draft?.form ?? {};
+      // A business signed in with VNeID starts from its own details in the business registry (issue 16).
+      const values = opts.values ?? draft?.form ?? (await prefillOwnBusiness(ctx, req, p.eForm));
       return sendPage(
         reply,
         DossierFilePage({
@@ -196,6 +219,7 @@ export const dossierPortalModule: Module = {
           saved: opts.saved,
           repository,
           fees: filingFees(p, values, opts.category ?? ''),
+          postal: postalAvailable(ctx),
         }),
         opts.status ?? 200,
       );
@@ -268,6 +292,13 @@ export const dossierPortalModule: Module = {
           const category = categoryOf(p, posted.fields.feeCategory);
           const filing = { ...postedFiling(posted.fields), ...(category ? { feeCategory: category } : {}) };
           await saveDraft(ctx, me.id, p.code, { form, components, filing });
+          // "Tra cứu" without JavaScript: the same form again, the business the tax code names filled in (issue 16).
+          const lookupKey = lookupIntentOf(posted.fields.intent);
+          if (lookupKey) {
+            const filled = await fillFromRegistry(ctx, req, p.eForm, form, lookupKey, errors);
+            await saveDraft(ctx, me.id, p.code, { form: filled, components, filing });
+            return showForm(req, reply, p, { errors, values: filled, filing, category, status: errors.summary.length ? 400 : 200 });
+          }
           // "Thêm dòng" / "Xóa dòng" without JavaScript: the same form again, a row more or less, nothing checked yet.
           const rowIntent = rowIntentOf(posted.fields.intent);
           if (rowIntent) {
@@ -276,6 +307,7 @@ export const dossierPortalModule: Module = {
           }
           if (posted.fields.intent !== 'save') {
             checkContact(req, filing, errors);
+            checkPostal(ctx, req, filing, errors);
             checkDraft(req, p, slots, form, components, errors);
           }
           if (errors.summary.length) return showForm(req, reply, p, { errors, values: form, filing, category, status: 400 });
@@ -347,7 +379,11 @@ export const dossierPortalModule: Module = {
         const draft = await loadDraft(ctx, citizen(req).id, p.code);
         if (!draft) return reply.redirect(fileUrl(p.code), 303);
         const fees = filingFees(p, draft.form, categoryOf(p, req.query['doi-tuong'] ?? draft.filing?.feeCategory));
-        return sendPage(reply, DossierReviewPage({ req, p, slots: fileSlots(p), draft, fees }));
+        // The postal fees of what was chosen, before the applicant confirms (VNPost's fee table).
+        const f = draft.filing;
+        const purposes = f ? [...(f.postalPickup ? (['pickup'] as const) : []), ...(f.delivery === 'post' ? (['delivery'] as const) : [])] : [];
+        const postalQuotes = quotePostal(ctx, purposes, f?.address) ?? [];
+        return sendPage(reply, DossierReviewPage({ req, p, slots: fileSlots(p), draft, fees, postalQuotes }));
       },
     );
 
@@ -376,7 +412,16 @@ export const dossierPortalModule: Module = {
             : undefined;
         const r = await fileDossier(
           ctx,
-          { procedureCode: p.code, channel: 2, applicant, delivery: f?.delivery, form: draft.form, components, ...(feeCategory ? { feeCategory } : {}) },
+          {
+            procedureCode: p.code,
+            channel: 2,
+            applicant,
+            delivery: f?.delivery,
+            ...(f?.postalPickup ? { postalPickup: true } : {}),
+            form: draft.form,
+            components,
+            ...(feeCategory ? { feeCategory } : {}),
+          },
           me,
           `portal-draft:${draft.id}:${Date.parse(draft.updatedAt)}`,
         );
@@ -443,6 +488,8 @@ export const dossierPortalModule: Module = {
       const proc = await getProcedure(ctx, d.procedureCode, { version: d.procedureVersion }).catch(() => undefined);
       // What was paid, and the receipts: only a dossier that owed something has payments to list.
       const payments = d.fees.due || d.fees.paid ? await listDossierPayments(ctx, d.code, req.principal!) : [];
+      // Its VNPost orders and their tracking (getDossier above checked it is the applicant's).
+      const postal = await listPostalOrders(ctx, d.code);
       return sendPage(
         reply,
         MyDossierPage({
@@ -456,6 +503,7 @@ export const dossierPortalModule: Module = {
           proc,
           payments,
           onlinePayment: onlinePaymentAvailable(ctx),
+          postal,
         }),
         status,
       );

@@ -44,6 +44,13 @@ export async function renderPostalHandover(input: PostalHandoverData): Promise<U
         kind: 'fields',
         items: [
           { label: 'Mã hồ sơ', value: d.dossierCode, bold: true },
+          ...(d.postalOrder
+            ? [
+                { label: 'Số đơn hàng bưu chính', value: d.postalOrder.number, bold: true },
+                ...(d.postalOrder.itemCode ? [{ label: 'Số hiệu bưu gửi', value: d.postalOrder.itemCode }] : []),
+                ...(d.postalOrder.fee !== undefined ? [{ label: 'Cước thu của người nhận', value: `${d.postalOrder.fee.toLocaleString('vi-VN')} đồng` }] : []),
+              ]
+            : []),
           requestField(d),
           { label: 'Người nhận', value: d.applicant.name, bold: true },
           { label: d.applicant.kind === 'organisation' ? 'Mã số doanh nghiệp, tổ chức' : 'Số định danh cá nhân', value: d.applicant.idNumber },

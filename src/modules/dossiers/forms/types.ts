@@ -199,6 +199,8 @@ export interface PostalHandoverData extends DossierFormBase {
   officer: { name: string; title?: string };
   /** The postal company; "Doanh nghiệp cung ứng dịch vụ bưu chính công ích" when omitted. */
   postalService?: string;
+  /** The postal order's number (and the item code once the post has given one), when the order went through VNPost. */
+  postalOrder?: { number: string; itemCode?: string; fee?: number };
 }
 
 // ---- Schemas: the same shapes, checked at the door of every form. ----
@@ -341,4 +343,5 @@ export const postalHandoverSchema: z.ZodType<PostalHandoverData> = z.object({
   items: z.array(z.object({ name: text, reference: z.string().optional(), copies: z.number().int().min(1).optional() })).min(1),
   officer: z.object({ name: text, title: text.optional() }),
   postalService: text.optional(),
+  postalOrder: z.object({ number: text, itemCode: z.string().optional(), fee: z.number().int().min(0).optional() }).optional(),
 });

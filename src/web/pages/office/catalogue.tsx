@@ -122,6 +122,11 @@ export function OfficeCataloguePage(props: {
             {t(req, 'Nhập thủ tục từ Cơ sở dữ liệu quốc gia', 'Import from the national procedures database')}
           </h2>
           <p class="govuk-body">
+            <a class="govuk-link" href="/can-bo/thu-tuc/lay-tu-dvcqg">
+              {t(req, 'Lấy từ Cổng DVCQG: xem khác biệt rồi áp dụng', 'Pull from the National Public Service Portal: see the differences, then apply')}
+            </a>
+          </p>
+          <p class="govuk-body">
             {t(
               req,
               'Dán nội dung JSON theo định dạng của Cơ sở dữ liệu quốc gia về thủ tục hành chính (một bản ghi hoặc một mảng). Thủ tục đã có sẽ được tạo phiên bản mới nếu nội dung thay đổi. Tệp lớn: dùng ',

@@ -17,6 +17,8 @@ import { formatVnd, vndInWords } from '../../../platform/i18n/index.ts';
 import { Csrf, DateFilter, ErrorSummary, Layout, Pagination, SelectFilter, t, TableWrap } from '../../components/layout.tsx';
 import { ComponentLine, DueDate, EFormView, StatusTag, Timeline } from '../../components/dossier.tsx';
 import { hasFees, PaymentStateTag, PaymentWhen, paymentMethodText, ReceiptCell, RefundDueTag } from '../../components/payments.tsx';
+import { PostalOrders, postalTimelineEvents } from '../../components/postal.tsx';
+import type { PostalOrderView } from '../../../modules/postal/list-postal-orders.ts';
 
 export const QUEUES: [ListQuery['queue'], string, string][] = [
   ['mine', 'Việc của tôi', 'My tasks'],
@@ -884,6 +886,8 @@ export interface DetailProps {
   counter?: boolean;
   /** The official may record refunds (a finance officer). */
   refunds?: boolean;
+  /** The dossier's VNPost orders with their tracking (issue 16). */
+  postal?: PostalOrderView[];
   error?: string;
   /** Where the error links: the actions by default; a fresh copy of the page when it was stale. */
   errorHref?: string;
@@ -912,6 +916,7 @@ export function DossierDetailPage({
   fee,
   counter = false,
   refunds = false,
+  postal = [],
   error,
   errorHref,
   done,
@@ -966,6 +971,7 @@ export function DossierDetailPage({
         {row(t(req, 'Bước hiện tại', 'Current step'), stepName)}
         {row(t(req, 'Người nộp', 'Applicant'), `${d.applicant.name} — ${d.applicant.identifier}`)}
         {row(t(req, 'Kênh nộp', 'Channel'), t(req, ...(CHANNELS[d.channel] ?? ['?', '?'])))}
+        {d.nationalCode ? row(t(req, 'Nộp trên Cổng DVCQG, mã hồ sơ', 'Filed on the national portal, its code'), d.nationalCode) : null}
         {row(
           t(req, 'Nhận kết quả', 'Result delivery'),
           `${t(req, DELIVERY[d.delivery].vi, DELIVERY[d.delivery].en)}${d.delivery === 'post' && d.applicant.address ? ` — ${d.applicant.address}` : ''}`,
@@ -990,7 +996,8 @@ export function DossierDetailPage({
           <h2 class="govuk-heading-m">{t(req, 'Tờ khai điện tử', 'E-form')}</h2>
           <EFormView req={req} schema={proc?.eForm} form={d.form} />
           <h2 class="govuk-heading-m">{t(req, 'Quá trình xử lý', 'Processing history')}</h2>
-          <Timeline req={req} log={log} showActor who={who} />
+          <Timeline req={req} log={log} showActor who={who} events={postalTimelineEvents(req, postal)} />
+          <PostalOrders req={req} orders={postal} />
         </div>
         <div class="govuk-grid-column-one-third">
           <h2 class="govuk-heading-m" id="actions">

@@ -8,6 +8,7 @@ import { EFormView } from '../../components/dossier.tsx';
 import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
 import type { FeeLine } from '../../../modules/catalog/compute-fees.ts';
 import { FeeLinesTable, FilingFeesSection, PayButton } from './payment-fees.tsx';
+import { PostalPickupInput, PostalQuote } from '../../components/postal.tsx';
 
 /** One file input of the filing form: a component of the procedure (by its code). */
 export interface FileSlot {
@@ -269,6 +270,7 @@ export function DossierFilePage({
   saved,
   repository = {},
   fees,
+  postal = false,
 }: {
   req: FastifyRequest;
   p: ProcedureDetail;
@@ -280,6 +282,8 @@ export function DossierFilePage({
   saved?: boolean;
   repository?: RepositoryOffer;
   fees?: FilingFees;
+  /** Whether postal pickup and delivery are offered (VNPost configured). */
+  postal?: boolean;
 }) {
   const attached = new Map((draft?.components ?? []).map((c) => [c.code, c]));
   const title = t(req, 'Nộp hồ sơ trực tuyến', 'Apply online');
@@ -362,7 +366,8 @@ export function DossierFilePage({
             error={errors.fields.feeCategory}
           />
         ) : null}
-        <DeliveryInputs req={req} value={filing.delivery} errors={errors} />
+        <DeliveryInputs req={req} value={filing.delivery} errors={errors} choices={postal ? undefined : ['online', 'desk']} />
+        {postal ? <PostalPickupInput req={req} checked={Boolean(filing.postalPickup)} error={errors.fields.postalPickup} /> : null}
         <div class="govuk-button-group">
           <button type="submit" name="intent" value="review" class="govuk-button">
             {t(req, 'Xem lại', 'Review')}
@@ -391,12 +396,15 @@ export function DossierReviewPage({
   slots,
   draft,
   fees,
+  postalQuotes = [],
 }: {
   req: FastifyRequest;
   p: ProcedureDetail;
   slots: FileSlot[];
   draft: Draft;
   fees?: FilingFees;
+  /** The postal fees of what was chosen (pickup, delivery by post), shown before filing. */
+  postalQuotes?: { purpose: 'pickup' | 'delivery'; fee: number }[];
 }) {
   const category = fees?.categories.find((c) => c.category === fees.category);
   const files = new Map(draft.components.map((c) => [c.code, c]));
@@ -441,6 +449,12 @@ export function DossierReviewPage({
               <dt class="govuk-summary-list__key">{t(req, 'Hình thức nhận kết quả', 'How you receive the result')}</dt>
               <dd class="govuk-summary-list__value">{t(req, DELIVERY[draft.filing.delivery].vi, DELIVERY[draft.filing.delivery].en)}</dd>
             </div>
+            {draft.filing.postalPickup ? (
+              <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{t(req, 'Nộp hồ sơ giấy', 'Paper dossier')}</dt>
+                <dd class="govuk-summary-list__value">{t(req, 'Bưu điện đến nhận tại địa chỉ của bạn', 'Collected by the post from your address')}</dd>
+              </div>
+            ) : null}
           </dl>
         </>
       ) : null}
@@ -476,6 +490,7 @@ export function DossierReviewPage({
           )}
         </section>
       ) : null}
+      <PostalQuote req={req} quotes={postalQuotes} />
       <p class="govuk-body">
         <a class="govuk-link" href={withCategory(fileUrl(p.code), fees?.category ?? '')}>
           {t(req, 'Sửa thông tin', 'Change your answers')}

@@ -13,6 +13,8 @@ import { ComponentLine, EFormView, StatusTag, Timeline } from '../../components/
 import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
 import type { PaymentView } from '../../../modules/payments/schemas.ts';
 import { DossierFeesSection } from './payment-fees.tsx';
+import { PostalOrders, postalTimelineEvents } from '../../components/postal.tsx';
+import type { PostalOrderView } from '../../../modules/postal/list-postal-orders.ts';
 
 export const statusText = (req: FastifyRequest, s: string) => {
   const x = STATUSES[s as Status];
@@ -141,6 +143,7 @@ export function MyDossierPage({
   proc,
   payments = [],
   onlinePayment = false,
+  postal = [],
 }: {
   req: FastifyRequest;
   d: DossierView;
@@ -154,6 +157,8 @@ export function MyDossierPage({
   payments?: PaymentView[];
   /** Whether online payment is configured (the pay button is offered). */
   onlinePayment?: boolean;
+  /** Its VNPost orders with their tracking (issue 16). */
+  postal?: PostalOrderView[];
 }) {
   const errs = extras.errors ?? { fields: {}, summary: [] };
   const fieldErr = (form: DetailExtras['errorsFor'], name: string) => (extras.errorsFor === form ? errs.fields[name] : undefined);
@@ -348,7 +353,8 @@ export function MyDossierPage({
       ) : null}
 
       <h2 class="govuk-heading-m">{t(req, 'Quá trình xử lý', 'History')}</h2>
-      <Timeline req={req} log={log} showActor={false} />
+      <Timeline req={req} log={log} showActor={false} events={postalTimelineEvents(req, postal)} />
+      <PostalOrders req={req} orders={postal} />
 
       {canRate ? (
         <section aria-labelledby="rate-title">
