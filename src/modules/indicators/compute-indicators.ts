@@ -173,8 +173,8 @@ function reportOf(q: IndicatorQuery, c: Counts, catalogue: ProcedureIndexCounts)
   const rated = f.rated_1 + f.rated_2 + f.rated_3 + f.rated_4 + f.rated_5;
   const ratios: Record<IndicatorKey, [number, number]> = {
     procedures_published_on_time: [catalogue.versionsPublishedOnTime, catalogue.versionsEffective],
-    // Every received dossier's progress is public: tracked by its code and sent to the national portal in the transaction of each change.
-    dossiers_published: [f.received, f.received],
+    // Public tracking by code covers every dossier; what the index asks is that the receipt reached the national portal.
+    dossiers_published: [f.published, f.received],
     // Feedback (phản ánh, kiến nghị) is not handled in congso yet: nothing to measure.
     feedback_on_time: [0, 0],
     progress_on_time: [f.returned_on_time + (c.inProgress - c.overdue), returned + c.inProgress],
@@ -239,6 +239,7 @@ function emptyCounts(): Counts {
       rated_3: 0,
       rated_4: 0,
       rated_5: 0,
+      published: 0,
     },
     inProgress: 0,
     overdue: 0,

@@ -11,6 +11,8 @@ export interface ExtraFacts {
   digitised: boolean;
   /** A result in the results register (results). */
   electronicResult: boolean;
+  /** A progress step at or after the receipt delivered to the National Public Service Portal (national-portal). */
+  publishedToPortal: boolean;
 }
 
 const PAUSED = new Set(['awaiting_supplement', 'awaiting_fee']);
@@ -21,7 +23,8 @@ const PAPER = new Set([1, 3]);
  * and the rebuild both call it, so they agree by construction; the acceptance test checks the
  * figures against SQL written from the definitions instead.
  *
- * - Only a received dossier counts (received day R). It is in progress from R until it is
+ * - Only a received dossier counts (received day R), and counts as published on R once its
+ *   receipt has reached the national portal, whenever that happened. It is in progress from R until it is
  *   finished (F): +1 open on R, −1 on F.
  * - It is overdue from the day after its due date D while the clock runs (not waiting for the
  *   applicant's supplement or fee), until it is finished: +1 on D+1, −1 on F when F > D.
@@ -36,6 +39,7 @@ export function entriesOf(f: DossierIndicatorFacts, x: ExtraFacts): Entry[] {
     const F = f.finishedOn;
     out.push([R, 'received', 1], [R, 'open_delta', 1]);
     if (f.channel === 2) out.push([R, 'received_online', 1]);
+    if (x.publishedToPortal) out.push([R, 'published', 1]);
     if (F) out.push([F, 'open_delta', -1]);
     const D = f.dueDate;
     if (D && !PAUSED.has(f.status)) {

@@ -49,7 +49,7 @@ const facts = fc
       rating: r.rating,
     }),
   );
-const extra = fc.record({ digitised: fc.boolean(), electronicResult: fc.boolean() });
+const extra = fc.record({ digitised: fc.boolean(), electronicResult: fc.boolean(), publishedToPortal: fc.boolean() });
 
 const sum = (es: ReturnType<typeof entriesOf>, counter: string, upTo = '9999-12-31') =>
   es.filter(([d, c]) => c === counter && d <= upTo).reduce((n, [, , a]) => n + a, 0);
@@ -87,6 +87,42 @@ describe("a dossier's share of the daily counts", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('counts a dossier published on its receipt day when its receipt reached the national portal, and never one not received', () => {
+    fc.assert(
+      fc.property(facts, extra, (f, x) => {
+        const es = entriesOf(f, x);
+        const published = es.filter(([, c]) => c === 'published');
+        if (f.receivedOn && x.publishedToPortal) expect(published).toEqual([[f.receivedOn, 'published', 1]]);
+        else expect(published).toEqual([]);
+        expect(sum(es, 'published')).toBeLessThanOrEqual(sum(es, 'received'));
+      }),
+      { numRuns: 2000 },
+    );
+    const received: DossierIndicatorFacts = {
+      code: 'X',
+      receivingUnit: 'U',
+      procedureCode: 'P',
+      channel: 1,
+      status: 'processing',
+      receivedOn: '2026-08-03',
+      finishedOn: null,
+      dueDate: '2026-08-10',
+      feeBearing: false,
+      paidOnline: false,
+      reused: false,
+      rating: null,
+    };
+    const no = { digitised: false, electronicResult: false, publishedToPortal: false };
+    // The delivery comes days later; the share moves by one published on the receipt day, nothing else.
+    expect([
+      ...diffEntries(
+        { unit: 'U', procedure: 'P', entries: entriesOf(received, no) },
+        { unit: 'U', procedure: 'P', entries: entriesOf(received, { ...no, publishedToPortal: true }) },
+      ),
+    ]).toEqual([['U\u0000P\u00002026-08-03\u0000published', 1]]);
+    expect(entriesOf({ ...received, status: 'submitted', receivedOn: null, dueDate: null }, { ...no, publishedToPortal: true })).toEqual([]);
   });
 
   it('moves from one share to the next by the difference alone', () => {

@@ -8,7 +8,7 @@
  * nothing it failed to do, which is how the national scorecard treats an empty period.
  */
 
-/** The counters kept per unit, procedure and day (migrations/0028-indicators.sql), in column order. */
+/** The counters kept per unit, procedure and day (migrations/0028-indicators.sql, 0031), in column order. */
 export const COUNTERS = [
   'received',
   'received_online',
@@ -29,6 +29,7 @@ export const COUNTERS = [
   'rated_3',
   'rated_4',
   'rated_5',
+  'published',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 
@@ -89,8 +90,8 @@ export const INDICATOR_GROUPS: readonly GroupDefinition[] = [
         key: 'dossiers_published',
         name: 'Hồ sơ được công khai tiến độ giải quyết',
         nameEn: 'Dossiers with their progress published',
-        formula: 'Hồ sơ tiếp nhận trong kỳ được công khai tiến độ (tra cứu công khai, đồng bộ Cổng DVCQG) ÷ hồ sơ tiếp nhận trong kỳ',
-        formulaEn: 'Dossiers received in the period whose progress is public (public tracking, national portal sync) ÷ dossiers received',
+        formula: 'Hồ sơ tiếp nhận trong kỳ đã đồng bộ việc tiếp nhận lên Cổng Dịch vụ công quốc gia ÷ hồ sơ tiếp nhận trong kỳ',
+        formulaEn: 'Dossiers received in the period whose receipt reached the National Public Service Portal ÷ dossiers received',
         max: 6,
         threshold: 1,
       },

@@ -3,15 +3,17 @@ import type { Queryable, Tx } from '../../platform/db/index.ts';
 import { readIndicatorFacts, type DossierIndicatorFacts } from '../dossiers/read-indicator-facts.ts';
 import { dossiersWithDigitisedComponents } from '../digitisation/has-digitised-components.ts';
 import { dossiersWithResults } from '../results/dossiers-with-results.ts';
+import { publishedDossiers } from '../national-portal/published-dossiers.ts';
 import { COUNTERS, type Counter } from './indicator-definitions.ts';
 import { diffEntries, entriesOf, type Entry } from './dossier-entries.ts';
 import type {} from './tables.ts';
 
 /**
  * Brings the service index's counts up to date with the named dossiers, in the caller's
- * transaction: called by every state change, rating, confirmed digitisation and issued result,
- * so the figures change if and only if the fact commits. Each dossier's share is recomputed
- * from its facts and only the difference from what it added before is applied.
+ * transaction: called by every state change, rating, confirmed digitisation, issued result and
+ * receipt delivered to the national portal, so the figures change if and only if the fact
+ * commits. Each dossier's share is recomputed from its facts and only the difference from what
+ * it added before is applied.
  */
 export async function refreshDossierIndicators(tx: Tx, codes: readonly string[]): Promise<void> {
   if (!codes.length) return;
@@ -58,15 +60,19 @@ export interface DossierShare {
   entries: Entry[];
 }
 
-/** The dossiers' shares, with what digitisation and results know of them. */
+/** The dossiers' shares, with what digitisation, results and the national portal know of them (a query each, per batch). */
 export async function shares(db: Queryable | Tx, facts: DossierIndicatorFacts[]): Promise<DossierShare[]> {
   const codes = facts.map((f) => f.code);
-  const [digitised, results] = await Promise.all([dossiersWithDigitisedComponents(db, codes), dossiersWithResults(db, codes)]);
+  const [digitised, results, published] = await Promise.all([
+    dossiersWithDigitisedComponents(db, codes),
+    dossiersWithResults(db, codes),
+    publishedDossiers(db, codes),
+  ]);
   return facts.map((f) => ({
     code: f.code,
     unit: f.receivingUnit,
     procedure: f.procedureCode,
-    entries: entriesOf(f, { digitised: digitised.has(f.code), electronicResult: results.has(f.code) }),
+    entries: entriesOf(f, { digitised: digitised.has(f.code), electronicResult: results.has(f.code), publishedToPortal: published.has(f.code) }),
   }));
 }
 

@@ -18,6 +18,7 @@ import {
 import { nationalPortalClient, type NationalPortalClient } from './portal-client.ts';
 import { NATIONAL_PORTAL_ADAPTER, type SyncStep } from './enqueue-national-sync.ts';
 import { stepAction, toDossierRecord, toProgressRecord, type ActorNames } from './records.ts';
+import { recordPublishedDossier } from './record-published-dossier.ts';
 
 export const NATIONAL_PORTAL_LABEL = { vi: 'Cổng Dịch vụ công quốc gia', en: 'National Public Service Portal' } as const;
 
@@ -112,7 +113,14 @@ async function pushDossier(ctx: Ctx, client: NationalPortalClient, f: SyncFacts,
 
 async function pushProgress(ctx: Ctx, client: NationalPortalClient, f: SyncFacts, step: SyncStep): Promise<DeliveryOutcome> {
   const record = toProgressRecord(f, step, await actorNames(ctx, f, step));
-  return outcome(await client.call(SERVICES.updateProgress, { data: [record] }), SERVICES.updateProgress);
+  const result = outcome(await client.call(SERVICES.updateProgress, { data: [record] }), SERVICES.updateProgress);
+  // The portal now shows the receipt (TrangThai 2, or a later step, delivered after the record
+  // carrying NgayTiepNhan): the dossier counts as published in the service index. Any step at or
+  // after the receipt does, so a dossier received before the portal was configured counts from
+  // its next step. A failure here throws: the outbox delivers the step again, which the portal
+  // takes as once, and this runs again.
+  if (result.ok && f.actions.some((a) => a.action === 'receive' && a.seq <= step.seq)) await recordPublishedDossier(ctx, step.dossierCode);
+  return result;
 }
 
 /** The actor's title and unit as the portal shows them: an official's role in the unit they acted in; the applicant; the platform. */

@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { act, fileOnline, importTestProcedures, LIGHT_PROCEDURE, signInCrew, uploadPdf, type Crew, type View } from '../../../test/dossier-fixtures.ts';
 import { deliverOutbox, enqueueOutbox } from '../../platform/outbox/index.ts';
+import { addDays, localDate } from '../calendar/dates.ts';
+import type { IndicatorReport } from '../indicators/schemas.ts';
 import { NATIONAL_PORTAL_ADAPTER, type SyncStep } from './enqueue-national-sync.ts';
 import { nationalPortalClient } from './portal-client.ts';
 import { enqueueMonthlyRatings } from './sync-ratings.ts';
@@ -270,6 +272,55 @@ describe('the monthly satisfaction summary', () => {
         DiemTrungBinh: '5.00',
       },
     ]);
+  }, 60_000);
+});
+
+describe("the service index's dossiers published", () => {
+  it('counts a received dossier once a step at or after its receipt reached the portal, once, and a rebuild agrees', async () => {
+    await faults({ reset: true });
+    const admin = await login(t, 'admin');
+    // Yesterday to tomorrow: the receipt falls inside whenever the test runs.
+    const today = localDate(new Date());
+    const query = `/api/v1/indicators?from=${addDays(today, -1)}&to=${addDays(today, 1)}&procedure=${LIGHT_PROCEDURE.code}`;
+    const published = async () => {
+      const r = await api<IndicatorReport>(t, 'GET', query, { token: admin });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      const i = r.body.groups.flatMap((g) => g.indicators).find((x) => x.key === 'dossiers_published')!;
+      return [i.numerator, i.denominator];
+    };
+    const isPublished = async (code: string) =>
+      (await sql<{ n: number }>`select count(*)::int as n from national_portal_published where dossier_code = ${code}`.execute(t.ctx.database.db)).rows[0].n;
+    await deliverAll();
+    const [n0, d0] = await published();
+
+    const code = (await fileOnline(t, crew.citizen, { procedure: LIGHT_PROCEDURE.code })).body.code;
+    const notReceived = (await fileOnline(t, crew.citizen, { procedure: LIGHT_PROCEDURE.code })).body.code;
+    // Filed and sent, not received: neither counts.
+    await deliverAll();
+    expect(await published()).toEqual([n0, d0]);
+    expect(await isPublished(notReceived)).toBe(0);
+
+    // Received: counted in the denominator at once, in the numerator only once the portal has the step.
+    expect((await act(t, crew.receiving, code, { action: 'receive' })).status).toBe(200);
+    expect(await published()).toEqual([n0, d0 + 1]);
+    expect(await isPublished(code)).toBe(0);
+    expect(await deliverAll()).toEqual({ sent: 2, failed: 0, dead: 0 });
+    expect((await received(code)).progress.map((s) => s.TrangThai)).toEqual(['1', '2']);
+    expect(await isPublished(code)).toBe(1);
+    expect(await published()).toEqual([n0 + 1, d0 + 1]);
+
+    // Later steps reach the portal too: the dossier is not counted again.
+    expect((await act(t, crew.leader, code, { action: 'assign', assignee: 'chuyenvien' })).status).toBe(200);
+    expect(await deliverAll()).toEqual({ sent: 2, failed: 0, dead: 0 });
+    expect(await published()).toEqual([n0 + 1, d0 + 1]);
+
+    // What `main.ts indicators check` runs: the counts rebuilt from the facts equal the live ones.
+    const check = await api<{ dossiers: number; differences: unknown[] }>(t, 'POST', '/api/v1/indicators/rebuild', { token: admin, body: { check: true } });
+    expect(check.status, JSON.stringify(check.body)).toBe(200);
+    expect(check.body.differences).toEqual([]);
+    const rebuilt = await api(t, 'POST', '/api/v1/indicators/rebuild', { token: admin, body: {} });
+    expect(rebuilt.status).toBe(200);
+    expect(await published()).toEqual([n0 + 1, d0 + 1]);
   }, 60_000);
 });
 

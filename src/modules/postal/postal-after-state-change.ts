@@ -9,7 +9,7 @@ import { cancelPostalOrders, placePostalOrder, type PostalApplicant } from './po
  * - sent (filed, or its filing fee paid): a pickup the applicant chose is ordered;
  * - returned by post: the result's delivery is ordered (from the dossier's applicant when it was
  *   not chosen at filing: the officer chose post at the desk);
- * - withdrawn: an open pickup is cancelled, and a delivery not yet ordered.
+ * - withdrawn, or refused at receipt: an open pickup is cancelled, and a delivery not yet ordered.
  * VNPost itself is never called here: a failing VNPost never holds up an official's action.
  */
 export async function postalAfterStateChange(
@@ -36,7 +36,8 @@ export async function postalAfterStateChange(
     if (chosen) await order('pickup');
   } else if (action === 'return' && data.method === 'post') {
     await order('delivery');
-  } else if (action === 'withdraw') {
+  } else if (action === 'withdraw' || action === 'refuse') {
+    // Refused at receipt: a pickup not yet collected has nothing to collect any more.
     await cancelPostalOrders(ctx, tx, d.code, 'pickup', now);
     await cancelPostalOrders(ctx, tx, d.code, 'delivery', now);
   }

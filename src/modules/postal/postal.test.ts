@@ -138,6 +138,18 @@ describe('postal pickup of the paper dossier', () => {
     expect(o).toMatchObject({ CODAmount: 0, Sender: { Province: '79', Address: ADDRESS } });
   });
 
+  it('is cancelled when the desk refuses the dossier at receipt', async () => {
+    const f = await file({ postalPickup: true });
+    const code = f.body.code;
+    const refused = await act(t, await login(t, 'tiepnhan.xnk'), code, { action: 'refuse', reason: 'Hồ sơ không thuộc thẩm quyền của đơn vị' });
+    expect(refused.status).toBe(200);
+    expect((await listPostalOrders(t.ctx, code))[0].state).toBe('cancelled');
+    expect(await messages(code)).toEqual([
+      { kind: 'create-order', status: 'pending' },
+      { kind: 'cancel-order', status: 'pending' },
+    ]);
+  });
+
   it('needs the province in the address and a phone', async () => {
     const r = await file({
       postalPickup: true,
