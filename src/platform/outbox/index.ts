@@ -174,6 +174,7 @@ export async function deliverOutbox(ctx: Ctx, name: string, opts: { limit?: numb
         where e.adapter = m.adapter and e.key = m.key and e.status <> 'sent' and e.id < m.id)
     order by m.id limit ${opts.limit ?? 100}`.execute(db);
   const ids = heads.rows.map((r) => String(r.id));
+  const calls: RunCalls = { ok: 0, failed: 0, ms: 0, lastError: null, last: null };
   let next = 0;
   const lane = async () => {
     while (next < ids.length) {
@@ -205,14 +206,15 @@ export async function deliverOutbox(ctx: Ctx, name: string, opts: { limit?: numb
         ctx.log.error({ err: e, adapter: name, message: m.id }, 'outbox: adapter threw while delivering');
         outcome = { ok: false, error: e instanceof Error ? e.message : String(e) };
       }
-      await settle(ctx, adapter, m, outcome, Date.now() - started, run);
+      await settle(ctx, adapter, m, outcome, Date.now() - started, run, calls);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, ids.length) }, lane));
+  if (calls.last) await recordCalls(ctx, name, calls);
   return run;
 }
 
-async function settle(ctx: Ctx, adapter: OutboxAdapter, m: OutboxMessage, outcome: DeliveryOutcome, ms: number, run: DeliveryRun) {
+async function settle(ctx: Ctx, adapter: OutboxAdapter, m: OutboxMessage, outcome: DeliveryOutcome, ms: number, run: DeliveryRun, calls: RunCalls) {
   const db = ctx.database.db;
   if (outcome.ok) {
     await db
@@ -245,29 +247,62 @@ async function settle(ctx: Ctx, adapter: OutboxAdapter, m: OutboxMessage, outcom
     if (dead) run.dead++;
     else run.failed++;
   }
-  await recordCall(ctx, adapter.name, outcome.ok ? { ok: true, ms } : { ok: false, error: outcome.error, ms });
+  calls.ms += ms;
+  if (outcome.ok) calls.ok++;
+  else {
+    calls.failed++;
+    calls.lastError = outcome.error;
+  }
+  calls.last = outcome.ok ? 'ok' : 'failed';
+}
+
+/** A run's calls, recorded once at its end: two upserts per run rather than per message (they are hot rows). */
+interface RunCalls {
+  ok: number;
+  failed: number;
+  ms: number;
+  lastError: string | null;
+  last: 'ok' | 'failed' | null;
 }
 
 /** One call's outcome, for the operations page and the metrics (any adapter, outbox or request/response). */
-export async function recordCall(ctx: Ctx, adapter: string, outcome: { ok: boolean; error?: string; ms?: number }): Promise<void> {
+export function recordCall(ctx: Ctx, adapter: string, outcome: { ok: boolean; error?: string; ms?: number }): Promise<void> {
+  return recordCalls(ctx, adapter, {
+    ok: outcome.ok ? 1 : 0,
+    failed: outcome.ok ? 0 : 1,
+    ms: outcome.ms ?? 0,
+    lastError: outcome.ok ? null : (outcome.error ?? ''),
+    last: outcome.ok ? 'ok' : 'failed',
+  });
+}
+
+/** Several calls' outcomes at once; `last` decides whether the adapter's last word is a success or a failure. */
+async function recordCalls(ctx: Ctx, adapter: string, c: RunCalls): Promise<void> {
   const db = ctx.database.db;
-  const ms = Math.max(0, Math.round(outcome.ms ?? 0));
+  const ms = Math.max(0, Math.round(c.ms));
   await sql`
     insert into integration_calls (hour, adapter, ok, failed, ms_total)
-    values (date_trunc('hour', now()), ${adapter}, ${outcome.ok ? 1 : 0}, ${outcome.ok ? 0 : 1}, ${ms})
+    values (date_trunc('hour', now()), ${adapter}, ${c.ok}, ${c.failed}, ${ms})
     on conflict (adapter, hour) do update set
       ok = integration_calls.ok + excluded.ok,
       failed = integration_calls.failed + excluded.failed,
       ms_total = integration_calls.ms_total + excluded.ms_total`.execute(db);
-  if (outcome.ok) {
-    await sql`
+  const success = () =>
+    sql`
       insert into integration_adapters (name, last_success_at) values (${adapter}, now())
       on conflict (name) do update set last_success_at = now()`.execute(db);
-  } else {
-    const error = (outcome.error ?? '').slice(0, 1000);
-    await sql`
+  const error = (c.lastError ?? '').slice(0, 1000);
+  const failure = () =>
+    sql`
       insert into integration_adapters (name, last_failure_at, last_error) values (${adapter}, now(), ${error})
       on conflict (name) do update set last_failure_at = now(), last_error = ${error}`.execute(db);
+  // The last outcome is written last, so the page's "failing" (last failure after last success) says how the run ended.
+  if (c.last === 'ok') {
+    if (c.failed) await failure();
+    await success();
+  } else {
+    if (c.ok) await success();
+    await failure();
   }
 }
 
