@@ -155,6 +155,8 @@ export async function buildApp(ctx: Ctx) {
             ],
             citizens: readDemo('citizens.json') as SimCitizen[],
             cookieKeys: [ctx.config.secrets.session],
+            // In the database: a code issued on one node is redeemed on another.
+            database: ctx.database.db,
           });
         }
         await registerSso(app, ctx);

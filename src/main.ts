@@ -68,7 +68,7 @@ async function serve(config: Config) {
   const t0 = performance.now();
   const log = createLogger(config);
   const signals = watchSignals(log, config.shutdownGraceMs);
-  const ctx = await createContext(config, { worker: true, log });
+  const ctx = await createContext(config, { worker: config.workers > 0, log });
   if (signals.received) return signals.stop(() => closeContext(ctx, { deadline: signals.deadline() }));
   if (config.mode === 'demo' && (await loadDemoData(ctx, (m) => ctx.log.info(m)))) ctx.log.info('demo data loaded');
   if (signals.received) return signals.stop(() => closeContext(ctx, { deadline: signals.deadline() }));

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createScratchDatabase } from '../src/platform/db/scratch.ts';
@@ -15,16 +14,8 @@ import { totpCode } from '../src/platform/auth/totp.ts';
 
 export const onPostgres = () => process.env.TEST_DB === 'postgresql';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../ops/cluster/ports.ts';
+import { freePort } from '../ops/cluster/ports.ts';
 
 /** A database of its own for one test file: a fresh PostgreSQL database, or a PGlite folder. */
 export async function freshDatabase(): Promise<{ url?: string; drop(): Promise<void> }> {

@@ -3,6 +3,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Ctx } from './context.ts';
 import { openDatabase } from './db/index.ts';
+import { openReplica } from './db/replica.ts';
 import { migrate } from './db/migrate.ts';
 import { startJobs } from './jobs/index.ts';
 import { TokenService } from './auth/tokens.ts';
@@ -11,6 +12,8 @@ import { SignInThrottle } from './auth/throttle.ts';
 import { createBlobStore } from './blobs/store.ts';
 import { WorkerPool } from './workers/pool.ts';
 import { takeCheckpoint } from './audit/checkpoint.ts';
+import { purgeRateLimitWindows } from './http/rate-limit.ts';
+import { stopListening } from './db/notify.ts';
 
 /**
  * A module's durable jobs, handed in by the composition root (src/app.ts) so the platform
@@ -51,6 +54,9 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     blobs: createBlobStore(config),
     workers: new WorkerPool(),
     log,
+    replica: config.databaseReplica
+      ? openReplica({ ...config.databaseReplica, primaryUrl: config.databaseUrl!, poolSize: config.databasePoolSize, log })
+      : undefined,
   };
   for (const m of opts.jobModules ?? []) await m.ensureQueues(ctx);
   if (opts.worker ?? true) await startWorkers(ctx, opts.jobModules ?? []);
@@ -63,7 +69,8 @@ export async function startWorkers(ctx: Ctx, jobModules: readonly JobModule[] = 
   await ctx.jobs.boss.work('sessions.purge', async () => {
     const n = await ctx.sessions.purgeExpired();
     const f = await new SignInThrottle(ctx.database.db).purge();
-    if (n || f) ctx.log.info({ purged: n, signInCounts: f }, 'expired sessions and sign-in counts purged');
+    const w = await purgeRateLimitWindows(ctx.database.db);
+    if (n || f || w) ctx.log.info({ purged: n, signInCounts: f, rateLimitWindows: w }, 'expired sessions and sign-in counts purged');
   });
   // Entries written since the last checkpoint could vanish unnoticed: keep that window short.
   await ctx.jobs.boss.createQueue('audit.checkpoint');
@@ -97,6 +104,8 @@ export async function closeContext(ctx: Ctx, opts: { deadline?: number } = {}) {
   };
   await stage('jobs: stopped', () => ctx.jobs.stop(deadline - Date.now()));
   await stage('worker threads: stopped', () => ctx.workers.close());
+  await stage('change notices: stopped', () => stopListening(ctx.database));
+  if (ctx.replica) await stage('database replica: closed', () => ctx.replica!.close());
   await stage('database: closed', () => ctx.database.close());
   if (failure) throw failure;
 }

@@ -52,6 +52,11 @@ const EnvSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must start with postgresql:// (leave unset for the embedded database)')
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_REPLICA_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgresql:// (a streaming replica of DATABASE_URL)')
+      .optional(),
+    DATABASE_REPLICA_MAX_LAG_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0).max(3600).default(10),
     PUBLIC_URL: optionalUrl,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     S3_ENDPOINT: optionalUrl,
@@ -161,6 +166,7 @@ const EnvSchema = z
     RATE_LIMIT_VERIFY: z.coerce.number({ message: 'must be a number' }).int().min(1).default(10),
     RATE_LIMIT_PUBLIC: z.coerce.number({ message: 'must be a number' }).int().min(1).default(300),
     CLOCK_OFFSET_MS: z.coerce.number({ message: 'must be a number' }).int().default(0),
+    WORKERS: z.coerce.number({ message: 'must be a number' }).int().min(0).default(1),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
@@ -216,6 +222,14 @@ const EnvSchema = z
           ctx.addIssue({ code: 'custom', path: [k], message: 'NATIONAL_PORTAL_URL is set: its username, password, unit code and dstcode are required' });
       }
     }
+    if (env.DATABASE_REPLICA_URL && !env.DATABASE_URL) {
+      // The embedded database has no replica: a replica URL alone would read one database and write another.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_REPLICA_URL'],
+        message: 'needs DATABASE_URL: a replica is a standby of a PostgreSQL primary, not of the embedded database',
+      });
+    }
     if (env.CONGSO_MODE === 'production' && env.CLOCK_OFFSET_MS !== 0) {
       ctx.addIssue({ code: 'custom', path: ['CLOCK_OFFSET_MS'], message: 'is for tests only: refused in production mode' });
     }
@@ -233,6 +247,12 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   databasePoolSize: number;
+  /**
+   * DATABASE_REPLICA_URL (with DATABASE_URL only): a streaming replica that serves the reads that
+   * may lag (dashboards, statistics, open data, registers, exports, search; src/platform/db/replica.ts).
+   * DATABASE_REPLICA_MAX_LAG_SECONDS (default 10): a replica further behind is skipped.
+   */
+  databaseReplica?: { url: string; maxLagSeconds: number };
   publicUrl: string;
   logLevel: string;
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
@@ -324,6 +344,11 @@ export interface Config {
    */
   shutdownGraceMs: number;
   /**
+   * WORKERS (default 1): 0 makes `serve` a web node only (no job workers, no schedules; what it
+   * enqueues waits for `worker` processes). `worker` always works jobs.
+   */
+  workers: number;
+  /**
    * CLOCK_OFFSET_MS (tests only, refused in production; default 0): added to the time a filing
    * reads, so a test can file a minute before midnight in Vietnam whenever it runs. Read at
    * every filing, so a test may also move it forward.
@@ -403,6 +428,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseReplica: e.DATABASE_REPLICA_URL ? { url: e.DATABASE_REPLICA_URL, maxLagSeconds: e.DATABASE_REPLICA_MAX_LAG_SECONDS } : undefined,
     publicUrl,
     logLevel: e.LOG_LEVEL,
     s3: e.S3_BUCKET
@@ -507,6 +533,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: { signIn: e.RATE_LIMIT_SIGN_IN, verify: e.RATE_LIMIT_VERIFY, public: e.RATE_LIMIT_PUBLIC },
     shutdownGraceMs: Math.round(e.SHUTDOWN_GRACE_SECONDS * 1000),
     clockOffsetMs: e.CLOCK_OFFSET_MS,
+    workers: e.WORKERS,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM ?? `congso <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
   };
 }

@@ -6,6 +6,7 @@ import type { TokenService } from './auth/tokens.ts';
 import type { SessionStore } from './auth/sessions.ts';
 import type { BlobStore } from './blobs/store.ts';
 import type { WorkerPool } from './workers/pool.ts';
+import type { Replica } from './db/replica.ts';
 
 /** What every operation may use. Built once in main.ts (or by a test) and passed down. */
 export interface Ctx {
@@ -18,6 +19,8 @@ export interface Ctx {
   /** Worker threads for CPU-heavy checks of what anyone may send (started on first use). */
   workers: WorkerPool;
   log: Logger;
+  /** DATABASE_REPLICA_URL's read replica, for the reads that may lag: use `onReplica` (db/replica.ts), never directly. */
+  replica?: Replica;
 }
 
 /**

@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, about: 'Too many requests; retry after the Retry-After header' },
   /** The database or a required service is unreachable; the request did nothing and may be retried. */
   SERVICE_UNAVAILABLE: { status: 503, about: 'A required service is unreachable; nothing was done, retry later' },
+  /** The object store holding files cannot be reached or fails (outage, 5xx, timeout); no row was written for a file it did not take. */
+  STORAGE_UNAVAILABLE: { status: 503, about: 'The file store cannot be reached; nothing was stored, retry later' },
   CONFIG_INVALID: { status: 500, about: 'The server is misconfigured' },
   INTERNAL: { status: 500, about: 'An unexpected error; it is logged with the request id' },
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Module } from '../platform/http/server.ts';
 import { setErrorPage } from '../platform/http/server.ts';
 import { AppError } from '../platform/errors.ts';
+import { onReplica } from '../platform/db/replica.ts';
 import { actorOf, type Principal } from '../platform/auth/roles.ts';
 import { catalogFacets, searchProcedures } from '../modules/catalog/search-procedures.ts';
 import { countProceduresInForce, getProcedure } from '../modules/catalog/get-procedure.ts';
@@ -52,7 +53,7 @@ export const webModule: Module = {
 
     // ── Portal ──────────────────────────────────────────────────────────────
     app.get('/', { config: { access: 'public' }, schema: page }, async (req, reply) => {
-      const [popular, facets] = await Promise.all([searchProcedures(ctx, { level: 'full', page: 1, pageSize: 6 }), catalogFacets(ctx)]);
+      const [popular, facets] = await onReplica(ctx, (c) => Promise.all([searchProcedures(c, { level: 'full', page: 1, pageSize: 6 }), catalogFacets(c)]));
       const total = facets.fields.reduce((n, f) => n + f.count, 0);
       return sendPage(reply, <HomePage req={req} popular={popular.items} fields={facets.fields} total={total} />);
     });
@@ -67,7 +68,9 @@ export const webModule: Module = {
       const { q, page: n } = req.query;
       const field = req.query.field || undefined;
       const agency = req.query.agency || undefined;
-      const [r, facets] = await Promise.all([searchProcedures(ctx, { q, field, agency, page: n, pageSize: 20 }), isHtmx(req) ? null : catalogFacets(ctx)]);
+      const [r, facets] = await onReplica(ctx, (c) =>
+        Promise.all([searchProcedures(c, { q, field, agency, page: n, pageSize: 20 }), isHtmx(req) ? null : catalogFacets(c)]),
+      );
       const v: CatalogueView = {
         q,
         field,

@@ -69,6 +69,7 @@ export async function enqueueEmcEvent(ctx: Ctx, tx: Tx, facts: DossierEventFacts
 }
 
 /** Procedures' levels, kept a few minutes: a level changes with a new version, rarely, and EMC is told the level of the day. */
+// Per node is fine in a cluster: a new version's level reaches every node within LEVEL_TTL_MS, as it reaches this one.
 const LEVELS = new Map<string, { level: 'full' | 'partial'; at: number }>();
 const LEVEL_TTL_MS = 5 * 60_000;
 function knownLevel(code: string): 'full' | 'partial' | undefined {

@@ -1,11 +1,13 @@
 /**
  * Reads each year's schedule (official if entered, otherwise the statutory default) and
- * keeps it in memory for a short while per database. A save on this node clears the cache
- * at once; other nodes see the change when their copy expires (TTL_MS).
+ * keeps it in memory for a short while per database. A save clears the cache of every node at
+ * once: this node's directly, the others' through a change notice (`CHANNEL`) sent on commit,
+ * so deadlines computed on two nodes agree. The TTL stays as a backstop for a notice missed.
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import type { Database, Queryable, Tx } from '../../platform/db/index.ts';
+import { notifyChange, onChange } from '../../platform/db/notify.ts';
 import { defaultSchedule, type YearSchedule } from './working-calendar.ts';
 
 export interface StoredSchedule extends YearSchedule {
@@ -14,6 +16,8 @@ export interface StoredSchedule extends YearSchedule {
 }
 
 export const TTL_MS = 60_000;
+/** The change-notice channel of the working calendar. */
+export const CHANNEL = 'congso_calendar';
 
 interface Cache {
   generation: number;
@@ -28,6 +32,7 @@ function cacheOf(view: Database): Cache {
   if (!c) {
     c = { generation: 0, years: new Map(), derived: new Map() };
     caches.set(db, c);
+    onChange(db, CHANNEL, () => invalidateCalendar(db));
   }
   return c;
 }
@@ -40,9 +45,14 @@ export function invalidateCalendar(db: Database): void {
   c.derived.clear();
 }
 
-/** Serialises changes to one year, so the audit's `previous` is what the change replaced. */
+/**
+ * Serialises changes to one year, so the audit's `previous` is what the change replaced. Every
+ * change takes it first in its transaction, so it also tells the other nodes: the notice goes
+ * out if the change commits.
+ */
 export async function lockYear(tx: Tx, year: number): Promise<void> {
   await sql`select pg_advisory_xact_lock(7361003, ${year}::int)`.execute(tx);
+  await notifyChange(tx, CHANNEL, String(year));
 }
 
 /** The official schedule rows of some years, as read inside a transaction or outside. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Module } from '../../platform/http/server.ts';
 import { actorOf } from '../../platform/auth/roles.ts';
 import { ErrorBody, Page } from '../../platform/http/schemas.ts';
+import { onReplica } from '../../platform/db/replica.ts';
 import { importProcedures } from './import-procedures.ts';
 import { getProcedure, ProcedureDetail } from './get-procedure.ts';
 import { ProcedureSummary, SearchQuery, searchProcedures } from './search-procedures.ts';
@@ -34,7 +35,7 @@ export const catalogModule: Module = {
         querystring: SearchQuery,
         response: { 200: Page(ProcedureSummary), 400: ErrorBody },
       },
-      handler: async (req) => searchProcedures(ctx, req.query),
+      handler: async (req) => onReplica(ctx, (c) => searchProcedures(c, req.query)),
     });
     app.get('/api/v1/procedures/:code', {
       config: { access: 'public' },

@@ -31,6 +31,25 @@ export const readDemo = (name: string) => JSON.parse(readFileSync(new URL(name, 
  * the national-format import. Does nothing when the database already has units.
  */
 export async function loadDemoData(ctx: Ctx, log: (msg: string) => void = () => {}, opts: { dossiers?: boolean } = {}): Promise<boolean> {
+  if (ctx.database.kind === 'embedded') return loadUnlocked(ctx, log, opts);
+  // Several nodes starting together on one empty server (a cluster, a compose file): one loads,
+  // the others wait on the lock and then find the units there. The embedded database is one
+  // connection and one process, so it needs no lock (and holding one would block its only connection).
+  const client = await ctx.database.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [DEMO_LOCK_KEY]);
+    return await loadUnlocked(ctx, log, opts);
+  } finally {
+    await client
+      .query('select pg_advisory_unlock($1)', [DEMO_LOCK_KEY])
+      .catch((e: Error) => log(`demo: unlock failed (${e.message}); the session's end releases it`));
+    client.release();
+  }
+}
+
+const DEMO_LOCK_KEY = 7361017;
+
+async function loadUnlocked(ctx: Ctx, log: (msg: string) => void, opts: { dossiers?: boolean }): Promise<boolean> {
   if ((await listUnits(ctx)).length) return false;
   const org = Organisation.parse(readDemo('organisation.json'));
   await ctx.database.db.transaction().execute(async (tx) => {

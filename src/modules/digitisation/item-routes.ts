@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Module } from '../../platform/http/server.ts';
 import type { Grant } from '../../platform/auth/roles.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
+import { onReplica } from '../../platform/db/replica.ts';
 import { PdfResponse, sendPdf } from '../../platform/http/pdf-reply.ts';
 import { getDigitisedItem, getDigitisedItemFile, recordDigitisedItem } from './record-digitised-item.ts';
 import { confirmMetadata } from './confirm-metadata.ts';
@@ -38,7 +39,7 @@ export const digitisationItemsModule: Module = {
         querystring: SearchQuery,
         response: { 200: SearchResult, 400: ErrorBody },
       },
-      handler: async (req) => searchDigitised(ctx, req.principal!, req.query),
+      handler: async (req) => onReplica(ctx, (c) => searchDigitised(c, req.principal!, req.query)),
     });
 
     app.post('/api/v1/digitisation/items', {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Module } from '../../platform/http/server.ts';
 import type { Grant } from '../../platform/auth/roles.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
+import { onReplica } from '../../platform/db/replica.ts';
 import { FILING_FORM_MAX_BYTES, readMultipart, type MultipartSpec } from '../../platform/http/multipart.ts';
 import { campaignXlsx, getCampaign, setCampaignDeadline } from './campaign.ts';
 import { getLegacyBatch, importLegacyResults } from './import-legacy-results.ts';
@@ -128,7 +129,7 @@ export const digitisationLegacyModule: Module = {
         summary: 'The digitisation campaign per unit the official covers: valid results known, digitised and confirmed, against the deadline',
         response: { 200: CampaignView, 403: ErrorBody },
       },
-      handler: async (req) => getCampaign(ctx, req.principal!),
+      handler: async (req) => onReplica(ctx, (c) => getCampaign(c, req.principal!)),
     });
 
     app.get('/api/v1/digitisation/campaign.xlsx', {
@@ -140,7 +141,7 @@ export const digitisationLegacyModule: Module = {
         response: { 200: z.any().describe('XLSX'), 403: ErrorBody },
       },
       handler: async (req, reply) => {
-        const bytes = await campaignXlsx(await getCampaign(ctx, req.principal!), req.query.lang);
+        const bytes = await campaignXlsx(await onReplica(ctx, (c) => getCampaign(c, req.principal!)), req.query.lang);
         return reply
           .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
           .header('content-disposition', 'attachment; filename="chien-dich-so-hoa.xlsx"')

@@ -19,6 +19,8 @@ export const OCR_QUEUE = 'digitisation.ocr';
  * longest OCR runOcr allows a scan of the most pages, and some.
  */
 const QUEUE_POLICY = {
+  // A worker killed mid-recognition stops beating: the scan is retried by another after 30 s, not at the job's expiry.
+  heartbeatSeconds: 30,
   retryLimit: 3,
   retryBackoff: true,
   retryDelay: 30,

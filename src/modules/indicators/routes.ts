@@ -3,6 +3,7 @@ import type { Module } from '../../platform/http/server.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
 import { recordAudit } from '../../platform/audit/index.ts';
 import { actorOf } from '../../platform/auth/roles.ts';
+import { onReplica } from '../../platform/db/replica.ts';
 import { computeIndicators } from './compute-indicators.ts';
 import { INDICATOR_ROLES } from './indicator-definitions.ts';
 import { rebuildIndicators } from './rebuild-indicators.ts';
@@ -30,7 +31,8 @@ export const indicatorsModule: Module = {
         querystring: IndicatorQuery,
         response: { 200: IndicatorReport, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
-      handler: async (req) => computeIndicators(ctx, req.query, req.principal!),
+      // The index is read from daily aggregates: a replica's second of lag changes nothing a leader reads.
+      handler: async (req) => onReplica(ctx, (c) => computeIndicators(c, req.query, req.principal!)),
     });
 
     app.post('/api/v1/indicators/rebuild', {

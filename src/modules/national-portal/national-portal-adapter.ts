@@ -49,6 +49,7 @@ export function nationalPortalAdapter(opts: { client?: NationalPortalClient } = 
  * costs one extra call once, not at every retry. Per context, bounded; a miss only costs the
  * "already exists" round trip.
  */
+// Per node is fine in a cluster: what it holds never goes stale (the portal keeps a dossier), and another node's miss costs the same one round trip.
 const KNOWN = new WeakMap<Ctx, Map<string, true>>();
 const KNOWN_MAX = 20_000;
 function knownTo(ctx: Ctx): Map<string, true> {

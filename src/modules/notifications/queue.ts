@@ -4,11 +4,18 @@ import type { Ctx } from '../../platform/context.ts';
 export const NOTIFICATION_QUEUE = 'notifications.send';
 
 /**
+ * A worker that dies holding a job (killed, its machine lost) stops beating: after this long
+ * pg-boss fails the job and another worker retries it, instead of waiting for the job's expiry
+ * (15 minutes). pg-boss's minimum is 10 s.
+ */
+export const HEARTBEAT_SECONDS = 30;
+
+/**
  * Retries with exponential backoff from 30 s (about 30 s, 1, 2, 4, 8 min): long enough to
  * ride out a mail server restart, short enough that a receipt notice still arrives the same
  * day. Set on the queue, so every job inherits it without options at each send.
  */
-export const RETRY = { retryLimit: 5, retryBackoff: true, retryDelay: 30, retryDelayMax: 3600 } as const;
+export const RETRY = { retryLimit: 5, retryBackoff: true, retryDelay: 30, retryDelayMax: 3600, heartbeatSeconds: HEARTBEAT_SECONDS } as const;
 
 const ready = new WeakSet<PgBoss>();
 

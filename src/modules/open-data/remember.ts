@@ -5,6 +5,7 @@ import type { Ctx } from '../../platform/context.ts';
  * figures are the same for every visitor, so a burst of visitors costs one computation. A failed
  * computation is not kept.
  */
+// Per node is fine in a cluster: public figures a TTL old are as right on one node as on another; nothing is decided from them.
 const byDatabase = new WeakMap<object, Map<string, { until: number; value: Promise<unknown> }>>();
 const MAX_ENTRIES = 200;
 

@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Module } from '../../platform/http/server.ts';
 import { ErrorBody } from '../../platform/http/schemas.ts';
+import { onReplica } from '../../platform/db/replica.ts';
 import { datasetCsv } from './dataset-csv.ts';
 import { getDataset } from './get-dataset.ts';
 import { listDatasets, OPEN_DATA_API } from './list-datasets.ts';
@@ -60,7 +61,7 @@ export const openDataModule: Module = {
         },
       },
       handler: async (req, reply) => {
-        const ds = await getDataset(ctx, req.params.dataset, req.query);
+        const ds = await onReplica(ctx, (c) => getDataset(c, req.params.dataset, req.query));
         if (req.query.format !== 'csv') return ds;
         return sendCsv(reply, ds);
       },

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.ts';
@@ -79,12 +80,19 @@ async function bytesOf(ctx: Ctx, sha256: string) {
   return bytes;
 }
 
+/** The file as a stream checked against its hash as it passes, for sending on unchanged. */
+async function streamOf(ctx: Ctx, sha256: string) {
+  const opened = await ctx.blobs.open(sha256);
+  if (!opened) throw new AppError('INTERNAL', { vi: 'Không đọc được tệp kết quả trong kho lưu trữ', en: 'The result file is missing from the blob store' });
+  return opened;
+}
+
 const fileNameOf = (code: string) => `${code.replace(/[^A-Za-z0-9.-]/g, '_')}.pdf`;
 
-/** The result's PDF, exactly as issued. */
-export async function getResultFile(ctx: Ctx, code: string, p: Principal): Promise<{ bytes: Uint8Array; fileName: string }> {
+/** The result's PDF, exactly as issued, streamed from the blob store. */
+export async function getResultFile(ctx: Ctx, code: string, p: Principal): Promise<{ size: number; stream: Readable; fileName: string }> {
   const r = await readable(ctx, code, p);
-  return { bytes: await bytesOf(ctx, r.sha256), fileName: fileNameOf(r.result_code) };
+  return { ...(await streamOf(ctx, r.sha256)), fileName: fileNameOf(r.result_code) };
 }
 
 /** A share link as its holder sees it on the repository page and in the API. */
@@ -179,7 +187,7 @@ export async function revokeShareLink(ctx: Ctx, id: string, p: Principal): Promi
  * expire, because it should no longer be used. A token that is not genuine is not, as it
  * names nothing and anyone could send millions.
  */
-export async function openSharedResult(ctx: Ctx, token: string): Promise<{ bytes: Uint8Array; fileName: string }> {
+export async function openSharedResult(ctx: Ctx, token: string): Promise<{ size: number; stream: Readable; fileName: string }> {
   const gone = () => new AppError('NOT_FOUND', { vi: 'Liên kết chia sẻ không hợp lệ hoặc đã hết hạn', en: 'The share link is invalid or has expired' });
   const id = token.slice(0, 36);
   // Compared whole with the one spelling we issue: nothing appended, cut off or re-encoded passes.
@@ -199,7 +207,7 @@ export async function openSharedResult(ctx: Ctx, token: string): Promise<{ bytes
     data: { link: link.id, ...(refused ? { reason: refused } : {}) },
   });
   if (refused) throw gone();
-  return { bytes: await bytesOf(ctx, link.sha256), fileName: fileNameOf(link.result_code) };
+  return { ...(await streamOf(ctx, link.sha256)), fileName: fileNameOf(link.result_code) };
 }
 
 /**

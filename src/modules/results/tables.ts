@@ -40,6 +40,8 @@ export interface ResultTables {
     updated_by: string;
     updated_at: Generated<Date>;
   };
+  /** migrations/0037-demo-signing-keys.sql: demo mode's test CA and keys, one PKCS#12 per id ('ca', 'person-…', 'org-…'). */
+  demo_signing_keys: { id: string; p12: Uint8Array; created_at: Generated<Date> };
 }
 
 declare module '../../platform/db/schema.ts' {

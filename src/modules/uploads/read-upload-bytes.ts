@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Ctx } from '../../platform/context.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -11,8 +12,22 @@ import type { Upload } from './schemas.ts';
 export async function readUpload(ctx: Ctx, principal: Principal, id: string): Promise<{ upload: Upload; bytes: Uint8Array }> {
   const upload = await getUpload(ctx, principal, id);
   const bytes = await ctx.blobs.get(upload.sha256);
-  // Rows are written only after their blob, so this is lost storage, not a user error.
-  if (!bytes)
-    throw new AppError('INTERNAL', { vi: `Mất nội dung của tệp ${upload.id} trong kho lưu trữ`, en: `The stored bytes of upload ${upload.id} are missing` });
+  if (!bytes) throw missing(upload.id);
   return { upload, bytes };
+}
+
+// Rows are written only after their blob, so this is lost storage, not a user error.
+const missing = (id: string) =>
+  new AppError('INTERNAL', { vi: `Mất nội dung của tệp ${id} trong kho lưu trữ`, en: `The stored bytes of upload ${id} are missing` });
+
+/**
+ * An upload the principal may read (the same rule as readUpload) as a stream, for sending on
+ * unchanged without holding the file: the bytes are checked against the upload's hash as they
+ * pass, and a damaged blob ends the stream with an error before its last bytes.
+ */
+export async function openUpload(ctx: Ctx, principal: Principal, id: string): Promise<{ upload: Upload; size: number; stream: Readable }> {
+  const upload = await getUpload(ctx, principal, id);
+  const opened = await ctx.blobs.open(upload.sha256);
+  if (!opened) throw missing(upload.id);
+  return { upload, ...opened };
 }

@@ -12,12 +12,12 @@ import { fromZod } from '../../platform/http/validation.ts';
 import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
 import { Upload, UploadFields, UploadParams } from './schemas.ts';
 import { storeSpooledUpload } from './store-upload.ts';
-import { readUpload } from './read-upload-bytes.ts';
+import { openUpload } from './read-upload-bytes.ts';
 
 const ACCESS: readonly Grant[] = ['citizen', 'receiving_officer', 'specialist', 'scope:dossiers:write'];
 /**
  * Reading a file: everyone who may upload, and every official who reads dossiers (the leader
- * approving and signing opens the applicant's files); readUpload limits officials to the files
+ * approving and signing opens the applicant's files); openUpload limits officials to the files
  * of their units' dossiers.
  */
 const READ_ACCESS: readonly Grant[] = [...ACCESS, 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'];
@@ -63,17 +63,17 @@ export const uploadsModule: Module = {
           response: { 200: z.any().describe('The bytes, with the stored content type'), 400: ErrorBody, 404: ErrorBody },
         },
         handler: async (req, reply) => {
-          const { upload: up, bytes } = await readUpload(ctx, req.principal!, req.params.id);
+          const { upload: up, size, stream } = await openUpload(ctx, req.principal!, req.params.id);
           return (
             reply
               .header('content-type', up.contentType)
-              .header('content-length', bytes.byteLength)
+              .header('content-length', size)
               .header('content-disposition', contentDisposition(up.fileName))
               .header('x-content-type-options', 'nosniff')
               // Never rendered in our origin even if a browser ignored the attachment disposition.
               .header('content-security-policy', "default-src 'none'; sandbox")
               .header('cache-control', 'private, no-store')
-              .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+              .send(stream)
           );
         },
       });

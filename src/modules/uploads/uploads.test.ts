@@ -337,7 +337,8 @@ describe('refusals store nothing', () => {
 
   it('when the blob cannot be written, no row is written either', async () => {
     const real = t.ctx.blobs;
-    t.ctx.blobs = { put: async () => Promise.reject(new Error('disk full (test)')), get: (s) => real.get(s), has: (s) => real.has(s) };
+    const full = async () => Promise.reject(new Error('disk full (test)'));
+    t.ctx.blobs = { put: full, putFile: full, get: (s) => real.get(s), open: (s) => real.open(s), has: (s) => real.has(s) };
     try {
       const r = await upload(citizen, await makePdf({ text: 'disk full' }), 'x.pdf');
       expect(r.status).toBe(500);

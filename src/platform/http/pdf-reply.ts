@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 
@@ -7,13 +8,16 @@ export const PdfResponse = {
   content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } },
 };
 
-/** Sends PDF bytes inline under a safe file name, never cached. */
-export function sendPdf(reply: FastifyReply, pdf: { bytes: Uint8Array; fileName: string }) {
-  const bytes = Buffer.from(pdf.bytes.buffer, pdf.bytes.byteOffset, pdf.bytes.byteLength);
+/**
+ * Sends a PDF inline under a safe file name, never cached: bytes, or a stream of known size
+ * (a stored file sent on as it comes from the blob store).
+ */
+export function sendPdf(reply: FastifyReply, pdf: ({ bytes: Uint8Array } | { size: number; stream: Readable }) & { fileName: string }) {
+  const body = 'bytes' in pdf ? Buffer.from(pdf.bytes.buffer, pdf.bytes.byteOffset, pdf.bytes.byteLength) : pdf.stream;
   return reply
     .header('content-type', 'application/pdf')
-    .header('content-length', bytes.byteLength)
+    .header('content-length', 'bytes' in pdf ? pdf.bytes.byteLength : pdf.size)
     .header('content-disposition', `inline; filename="${pdf.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
     .header('cache-control', 'no-store')
-    .send(bytes);
+    .send(body);
 }

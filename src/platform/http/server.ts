@@ -118,7 +118,7 @@ export async function buildServer(ctx: Ctx, modules: Module[], opts: ServerOptio
 
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
-  await registerRateLimits(app, rateLimits);
+  await registerRateLimits(app, rateLimits, ctx.database.db);
   app.addHook('onRoute', (route) => {
     const access = route.config?.access as Access | undefined;
     if (access) for (const m of [route.method].flat()) if (m !== 'HEAD') routeTable.push({ method: m, url: route.url, access });
@@ -208,7 +208,7 @@ export async function buildServer(ctx: Ctx, modules: Module[], opts: ServerOptio
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     const appErr = toAppError(err);
     // A 503 is a known state (database down, workers busy), not a defect: a warning without the stack.
-    if (appErr.code === 'SERVICE_UNAVAILABLE') req.log.warn({ code: (err as { code?: string }).code, message: err.message }, 'request failed: unavailable');
+    if (appErr.status === 503) req.log.warn({ code: (err as { code?: string }).code, message: err.message }, 'request failed: unavailable');
     else if (appErr.status >= 500) req.log.error({ err }, 'request failed');
     return sendError(req, reply, appErr);
   });
@@ -335,7 +335,7 @@ function isConnectionError(err: Error & { code?: string }): boolean {
 }
 
 function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError) {
-  if (e.code === 'SERVICE_UNAVAILABLE') reply.header('retry-after', '5');
+  if (e.status === 503) reply.header('retry-after', '5');
   const wantsHtml = !req.url.startsWith('/api/') && /text\/html/.test(req.headers.accept ?? '');
   if (wantsHtml && errorPage) return errorPage(req, reply, e);
   return reply.code(e.status).send(e.toJSON());

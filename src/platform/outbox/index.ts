@@ -137,8 +137,12 @@ export async function enqueueOutbox(ctx: Ctx, tx: Tx, m: { adapter: string; key:
   return true;
 }
 
-/** How long a worker holds a message it is sending. Longer than any adapter's time limit. */
-const CLAIM_SECONDS = 120;
+/**
+ * How long a worker holds a message it is sending: longer than any adapter's time limit. A
+ * worker that dies holding it leaves it to another when this runs out; OUTBOX_CLAIM_SECONDS
+ * sets it (default 120 s; tests of a worker's death shorten it).
+ */
+const claimSeconds = () => Number(process.env.OUTBOX_CLAIM_SECONDS ?? 120);
 /** Backoff: base × 2^(attempts − 1), at most an hour; OUTBOX_RETRY_BASE_MS sets the base (default 30 s). */
 const backoffMs = (attempts: number) => {
   const base = Number(process.env.OUTBOX_RETRY_BASE_MS ?? 30_000);
@@ -181,7 +185,7 @@ export async function deliverOutbox(ctx: Ctx, name: string, opts: { limit?: numb
       const id = ids[next++]!;
       const claimed = await db
         .updateTable('outbox_messages')
-        .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${CLAIM_SECONDS})` })
+        .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${claimSeconds()})` })
         .where('id', '=', id)
         .where('status', '=', 'pending')
         .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', sql<Date>`now()`)]))

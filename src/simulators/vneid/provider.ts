@@ -3,14 +3,17 @@
  * sign-on (VNeID / Cổng DVCQG SSO) in the demo and in tests. It is a real, standards-compliant
  * OP (oidc-provider): authorization code flow with mandatory PKCE (S256), client_secret_basic /
  * client_secret_post, discovery, JWKS (RS256 key generated at start), userinfo and RP-initiated
- * logout, with its own bilingual login page and automatic consent. All state is in memory.
+ * logout, with its own bilingual login page and automatic consent. State is in memory, or in the
+ * database when a cluster's nodes serve it together (`database`).
  */
-import { createHash, generateKeyPairSync, timingSafeEqual } from 'node:crypto';
+import { createHash, generateKeyPairSync, timingSafeEqual, type webcrypto } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Provider } from 'oidc-provider';
 import type { Account, Configuration, Interaction, KoaContextWithOIDC, ClientModel } from 'oidc-provider';
+import type { Queryable } from '../../platform/db/index.ts';
 import { createMemoryAdapter } from './memory-adapter.ts';
+import { createPgAdapter, sharedSigningKey } from './pg-adapter.ts';
 import { errorPage, loggedOutPage, loginPage, logoutPage } from './pages.ts';
 
 export type { Provider } from 'oidc-provider';
@@ -55,6 +58,13 @@ export interface VneidSimulatorOptions {
   cookieKeys: string[];
   /** Misbehaviour on demand, for tests of the relying party; read at every request. */
   faults?: VneidFaults;
+  /**
+   * Where the provider's state lives when several nodes serve it (a cluster): codes, sessions
+   * and the signing key in the database. Without it, in this process's memory.
+   */
+  database?: Queryable;
+  /** The RS256 signing key (private JWK); registerVneidSimulator reads it from `database`. Without it, one made at start. */
+  signingKey?: webcrypto.JsonWebKey;
 }
 
 /**
@@ -121,9 +131,8 @@ export function createVneidSimulator(opts: VneidSimulatorOptions): VneidSimulato
     citizensByUsername.set(c.username, c);
   }
 
-  // Signing key, fresh at every start: relying parties must fetch the JWKS, never pin it.
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = privateKey.export({ format: 'jwk' });
+  // Signing key, fresh at every start (a cluster shares one through the database): relying parties must fetch the JWKS, never pin it.
+  const jwk = opts.signingKey ?? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const kid = createHash('sha256').update(`${jwk.n}`).digest('base64url').slice(0, 16);
 
   const cookieBase = {
@@ -135,7 +144,7 @@ export function createVneidSimulator(opts: VneidSimulatorOptions): VneidSimulato
   };
 
   const configuration: Configuration = {
-    adapter: createMemoryAdapter(),
+    adapter: opts.database ? createPgAdapter(opts.database) : createMemoryAdapter(),
     clients: opts.clients.map((c) => ({
       client_id: c.clientId,
       client_secret: c.clientSecret,
@@ -341,7 +350,7 @@ export function createVneidSimulator(opts: VneidSimulatorOptions): VneidSimulato
  * while the app's own parsers stay in force for every other route.
  */
 export async function registerVneidSimulator(app: FastifyInstance, opts: VneidSimulatorOptions): Promise<void> {
-  const sim = createVneidSimulator(opts);
+  const sim = createVneidSimulator(opts.database && !opts.signingKey ? { ...opts, signingKey: await sharedSigningKey(opts.database) } : opts);
   if (!sim.mountPath) throw new Error('VNeID simulator: the issuer URL needs a path (e.g. http://127.0.0.1:3000/sso) to be mounted on a Fastify app');
 
   await app.register(async (scope: FastifyInstance) => {

@@ -4,6 +4,7 @@ import type { Module } from '../../platform/http/server.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { onReplica } from '../../platform/db/replica.ts';
 import { pick, type Lang } from '../../platform/i18n/index.ts';
 import { sendPdf } from '../../platform/http/pdf-reply.ts';
 import { fromZod } from '../../platform/http/validation.ts';
@@ -280,23 +281,27 @@ export const dashboardPagesModule: Module = {
       const p = req.principal as Staff;
       const lang = req.query.lang ?? req.lang;
       const filters = filtersOf(ctx, req.query);
-      const choices = await formChoices(ctx, p, lang);
+      // Aggregates and queues as a leader surveys them, not what they just did: the read replica serves them when there is one.
+      const { choices, data, error } = await onReplica(ctx, async (c) => {
+        const choices = await formChoices(c, p, lang);
+        try {
+          return { choices, data: await loadDashboard(c, p, filters, choices, 'all'), error: null };
+        } catch (e) {
+          // A unit not theirs is not found (the error page); a period written wrong comes back on the form.
+          if (!(e instanceof AppError) || e.status !== 400) throw e;
+          return { choices, data: null, error: e };
+        }
+      });
       const form = { filters, units: choices.units, fields: choices.fields };
-      try {
-        const data = await loadDashboard(ctx, p, filters, choices, 'all');
-        return sendPage(reply, DashboardPage({ req, data, form }));
-      } catch (e) {
-        // A unit not theirs is not found (the error page); a period written wrong comes back on the form.
-        if (!(e instanceof AppError) || e.status !== 400) throw e;
-        const href = e.details?.[0]?.path === 'from' ? '#from' : '#to';
-        return sendPage(reply, DashboardPage({ req, data: null, form, error: { text: errorText(req, e), href } }), 400);
-      }
+      if (!error) return sendPage(reply, DashboardPage({ req, data: data!, form }));
+      const href = error.details?.[0]?.path === 'from' ? '#from' : '#to';
+      return sendPage(reply, DashboardPage({ req, data: null, form, error: { text: errorText(req, error), href } }), 400);
     });
 
     const exportTable = async (req: FastifyRequest, q: z.infer<typeof ExportParams>) => {
       const lang = q.lang ?? req.lang;
       const p = req.principal as Staff;
-      const data = await loadDashboard(ctx, p, filtersOf(ctx, q), await formChoices(ctx, p, lang), q.table);
+      const data = await onReplica(ctx, async (c) => loadDashboard(c, p, filtersOf(c, q), await formChoices(c, p, lang), q.table));
       const table = dashboardTables(data, lang).find((x) => x.key === q.table)!;
       const f = data.filters;
       const vn = (d: string) => d.split('-').reverse().join('/');
@@ -327,7 +332,7 @@ export const dashboardPagesModule: Module = {
     // The monthly report: the month asked for (this month by default), of a unit and those beneath it or of every unit read.
     app.get(REPORT_PDF_URL, { config: { access: ROLES }, schema: { ...page, querystring: ReportParams } }, async (req, reply) => {
       const month = req.query.month?.trim() || todayOf(ctx).slice(0, 7);
-      const pdf = await monthlyReportPdf(ctx, { month, unit: req.query.unit?.trim() || null }, req.principal!);
+      const pdf = await onReplica(ctx, (c) => monthlyReportPdf(c, { month, unit: req.query.unit?.trim() || null }, req.principal!));
       return sendPdf(reply, pdf);
     });
   },

@@ -7,6 +7,7 @@ import type { Module } from '../../platform/http/server.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Principal, StaffRole } from '../../platform/auth/roles.ts';
 import { AppError } from '../../platform/errors.ts';
+import { onReplica } from '../../platform/db/replica.ts';
 import { UPLOAD_LIMITS } from '../../platform/blobs/inspect.ts';
 import { ONE_FILE_FORM_MAX_BYTES, readMultipart, type MultipartSpec } from '../../platform/http/multipart.ts';
 import { sendPage } from '../render.tsx';
@@ -265,7 +266,7 @@ export const digitisationPagesModule: Module = {
         schema: { ...page, querystring: z.object({ q: z.string().max(200).default(''), page: z.coerce.number().int().min(1).max(50).default(1) }) },
       },
       async (req, reply) => {
-        const result = await searchDigitised(ctx, req.principal!, { q: req.query.q, page: req.query.page, pageSize: 20 });
+        const result = await onReplica(ctx, (c) => searchDigitised(c, req.principal!, { q: req.query.q, page: req.query.page, pageSize: 20 }));
         return sendPage(reply, DigitisedSearchPage({ req, q: req.query.q, result }));
       },
     );

@@ -4,6 +4,8 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Module } from '../../platform/http/server.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { onReplica } from '../../platform/db/replica.ts';
+import type { Ctx } from '../../platform/context.ts';
 import { actorOf, type Principal } from '../../platform/auth/roles.ts';
 import { totpUri } from '../../platform/auth/totp.ts';
 import { verifyAudit } from '../../platform/audit/index.ts';
@@ -267,7 +269,7 @@ export const officeAccountsModule: Module = {
     });
 
     // ── Audit trail ─────────────────────────────────────────────────────────
-    const auditView = async (req: FastifyRequest, raw: unknown): Promise<{ view: AuditView; status: number }> => {
+    const auditView = async (req: FastifyRequest, raw: unknown, c: Ctx = ctx): Promise<{ view: AuditView; status: number }> => {
       const q = AuditPageQuery.safeParse(raw);
       const values = Object.fromEntries(
         ['actor', 'action', 'target', 'from', 'to'].map((k) => [k, String((raw as Record<string, unknown>)?.[k] ?? '').slice(0, 200)]).filter(([, v]) => v),
@@ -275,11 +277,12 @@ export const officeAccountsModule: Module = {
       if (!q.success) return { view: { filter: values, items: [], next: null, paged: false, errors: formErrors(req, fromZod(q.error)) }, status: 400 };
       const f = AuditFilter.safeParse(q.data);
       if (!f.success) return { view: { filter: values, items: [], next: null, paged: false, errors: formErrors(req, fromZod(f.error)) }, status: 400 };
-      const r = await searchAudit(ctx, f.data, { before: q.data.before, lang: req.lang });
+      const r = await searchAudit(c, f.data, { before: q.data.before, lang: req.lang });
       return { view: { filter: values, items: r.items, next: r.next, paged: Boolean(q.data.before) }, status: 200 };
     };
     app.get('/can-bo/nhat-ky', { config: { access: AUDIT_ACCESS }, schema: page }, async (req, reply) => {
-      const { view, status } = await auditView(req, req.query);
+      // The log as it stood a moment ago is what an auditor reads; the check below (a POST) reads the primary.
+      const { view, status } = await onReplica(ctx, (c) => auditView(req, req.query, c));
       return sendPage(reply, <AuditPage req={req} view={view} />, status);
     });
     app.get('/can-bo/nhat-ky/xuat.csv', { config: { access: AUDIT_ACCESS }, schema: page }, async (req, reply) => {

@@ -4,6 +4,7 @@ import type { Module } from '../../platform/http/server.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
 import { AppError } from '../../platform/errors.ts';
+import { onReplica } from '../../platform/db/replica.ts';
 import { pick, vietnamDay, type Lang } from '../../platform/i18n/index.ts';
 import { tableWorkbook } from '../../platform/xlsx/table-workbook.ts';
 import { listUnits } from '../../modules/organisation/list-units.ts';
@@ -105,8 +106,11 @@ const isFinance = (p: Staff) => p.roles.some((r) => (FINANCE_ROLES as readonly s
 export const paymentsOfficePagesModule: Module = {
   name: 'payments-office-pages',
   routes(app, ctx) {
-    /** The ledger the query asks for, or the refusal as a page error (a unit not theirs, a period too long, a day not written as one). */
-    const ledger = async (req: FastifyRequest, q: z.infer<typeof LedgerParams>) => {
+    /**
+     * The ledger the query asks for, or the refusal as a page error (a unit not theirs, a period too long, a day not written as one).
+     * `ctx`: the read replica's when one serves (a register of past days may lag by a second).
+     */
+    const ledger = async (req: FastifyRequest, q: z.infer<typeof LedgerParams>, ctx: Ctx) => {
       const p = req.principal as Staff;
       const lang = q.lang ?? req.lang;
       const units = await ledgerUnits(ctx, p, lang);
@@ -121,7 +125,7 @@ export const paymentsOfficePagesModule: Module = {
     };
 
     app.get(LEDGER_URL, { config: { access: LEDGER_ROLES }, schema: { ...page, querystring: LedgerParams } }, async (req, reply) => {
-      const r = await ledger(req, req.query);
+      const r = await onReplica(ctx, (c) => ledger(req, req.query, c));
       const p = req.principal as Staff;
       const error = r.error ? { text: errorText(req, r.error), href: r.error.status === 404 ? '#unit' : '#from' } : undefined;
       return sendPage(
@@ -133,7 +137,7 @@ export const paymentsOfficePagesModule: Module = {
 
     // The chart as an image: drawn on the server, no script; the page's table of days is its text equivalent.
     app.get(LEDGER_CHART_URL, { config: { access: LEDGER_ROLES }, schema: { ...page, querystring: LedgerParams } }, async (req, reply) => {
-      const r = await ledger(req, req.query);
+      const r = await onReplica(ctx, (c) => ledger(req, req.query, c));
       if (!r.view) throw r.error;
       return reply
         .type('image/svg+xml; charset=utf-8')
@@ -142,7 +146,7 @@ export const paymentsOfficePagesModule: Module = {
     });
 
     app.get(LEDGER_XLSX_URL, { config: { access: LEDGER_ROLES }, schema: { ...page, querystring: LedgerParams } }, async (req, reply) => {
-      const r = await ledger(req, req.query);
+      const r = await onReplica(ctx, (c) => ledger(req, req.query, c));
       if (!r.view) throw r.error;
       const bytes = await ledgerWorkbook(r.view, r.unitName, req.query.lang ?? req.lang);
       return reply

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Module } from '../../platform/http/server.ts';
 import { AppError } from '../../platform/errors.ts';
+import { onReplica } from '../../platform/db/replica.ts';
 import { vietnamDay } from '../../platform/i18n/index.ts';
 import { getPublicStatistics, STATISTICS_PERIOD, statisticsChoices } from '../../modules/open-data/get-public-statistics.ts';
 import { listDatasets } from '../../modules/open-data/list-datasets.ts';
@@ -53,16 +54,18 @@ export const publicStatisticsPagesModule: Module = {
       };
       const months = monthChoices();
       try {
-        const stats = await getPublicStatistics(ctx, {
-          from: query.from || undefined,
-          to: query.to || undefined,
-          unit: query.unit || undefined,
-          field: query.field || undefined,
-        });
+        const stats = await onReplica(ctx, (c) =>
+          getPublicStatistics(c, {
+            from: query.from || undefined,
+            to: query.to || undefined,
+            unit: query.unit || undefined,
+            field: query.field || undefined,
+          }),
+        );
         return sendPage(reply, PublicStatisticsPage({ req, query, months, units: stats.units, fields: stats.fields, stats }));
       } catch (e) {
         if (!(e instanceof AppError) || e.status !== 400) throw e;
-        const choices = await statisticsChoices(ctx);
+        const choices = await onReplica(ctx, (c) => statisticsChoices(c));
         const href = `#${e.details?.[0]?.path || 'from'}`;
         return sendPage(reply, PublicStatisticsPage({ req, query, months, ...choices, stats: null, error: { text: errorText(req, e), href } }), 400);
       }
