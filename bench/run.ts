@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --quick] [-- --embedded] [-- --dossiers N] [-- --scale-to M] [-- --seconds S]
  * npm run bench -- --ocr [--pages N] [--rounds R]: the OCR benchmark alone (bench/ocr.ts)
+ * npm run bench -- --cluster [--dossiers N]: the local cluster through HAProxy on 1 and 2 app nodes (bench/cluster.ts)
  *
  * Measures the system as its users load it, beside two baselines taken in the same run:
  *   - pgbench, single-row inserts into the same PostgreSQL server (what the database can do);
@@ -41,7 +42,7 @@ const NODE = process.execPath;
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
-interface Measure {
+export interface Measure {
   rps: number;
   p50: number;
   p99: number;
@@ -480,6 +481,12 @@ async function benchOn(kind: 'postgresql' | 'embedded', base: { insert?: Measure
 if (flag('ocr')) {
   const { benchOcr } = await import('./ocr.ts');
   process.exit(await benchOcr({ args, root: ROOT, pgUrl, log, node, startServer, sampleCodes }));
+}
+
+// --cluster: the local cluster through HAProxy (bench/cluster.ts); never part of --quick.
+if (flag('cluster')) {
+  const { benchCluster } = await import('./cluster.ts');
+  process.exit(await benchCluster({ args, root: ROOT, log, seconds: SECONDS, node, drive, tokens, filingRequests, dashboardRequests }));
 }
 
 const t0 = performance.now();
