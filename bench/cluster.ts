@@ -12,6 +12,7 @@
  * the load generator: the 2-node/1-node ratio measures what the second node and the proxy
  * cost, not a speed-up. On separate machines the nodes add cores.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +28,6 @@ export interface ClusterBenchHelpers {
   root: string;
   log(m: string): void;
   seconds: number;
-  node(cmd: string[], env: NodeJS.ProcessEnv, inherit?: boolean): string;
   drive(spec: Omit<LoadSpec, 'connections' | 'seconds'> & { seconds?: number; connections?: number }): Promise<Measure>;
   tokens(base: string, dataDir: string): Promise<{ service: string; leader: string; auditor: string; uploadId: string }>;
   filingRequests(service: string, uploadId: string): LoadSpec['requests'];
@@ -80,6 +80,14 @@ function summarise(ms: number[], bytes: number[]): Lag {
   return { samples: s.length, medianMs: q(0.5), p95Ms: q(0.95), maxMs: s.length ? Math.round(s.at(-1)! * 10) / 10 : 0, maxBytes: Math.max(0, ...bytes) };
 }
 
+function runAsync(root: string, cmd: string[], env: Record<string, string>): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...cmd], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.join(' ')} exited with ${code}`))));
+  });
+}
+
 /** Waits until HAProxy has seen `up` nodes healthy: each node's /healthz, then the proxy's own check interval twice over. */
 async function settle(cluster: Cluster) {
   for (const n of cluster.nodes) {
@@ -112,10 +120,16 @@ export async function benchCluster(h: ClusterBenchHelpers): Promise<number> {
   });
   const rows: { nodes: number; scenario: string; m: Measure }[] = [];
   let lag: Lag | undefined;
+  let direct: Measure | undefined;
   try {
     const year = new Date().getUTCFullYear();
     h.log(`cluster: loading ${dossiers} dossiers into the primary`);
-    h.node(['src/main.ts', 'load', '--dossiers', String(dossiers), '--seed', '1', '--from-year', String(year), '--to-year', String(year)], cluster.env, false);
+    // Not h.node (execFileSync): the object store runs in this process and must keep serving the loader's files.
+    await runAsync(
+      h.root,
+      ['src/main.ts', 'load', '--dossiers', String(dossiers), '--seed', '1', '--from-year', String(year), '--to-year', String(year)],
+      cluster.env,
+    );
     const codes = await (async () => {
       const c = new pg.Client({ connectionString: cluster.primary.url });
       await c.connect();
@@ -154,6 +168,11 @@ export async function benchCluster(h: ClusterBenchHelpers): Promise<number> {
     await cluster.nodes[1].stop();
     await settle(cluster);
     await run(1);
+    // The proxy's share: the same tracking requests straight to the node.
+    const node1 = `http://127.0.0.1:${cluster.nodes[0].port}`;
+    await h.drive({ url: node1, requests: scenarios[0].requests, seconds: 1 });
+    direct = await h.drive({ url: node1, requests: scenarios[0].requests });
+    h.log(`1 node, tracking without HAProxy: ${Math.round(direct.rps)}/s p50 ${direct.p50} ms p99 ${direct.p99} ms`);
     await cluster.nodes[1].restart();
     await settle(cluster);
     await run(2);
@@ -180,6 +199,10 @@ export async function benchCluster(h: ClusterBenchHelpers): Promise<number> {
     '',
     `On ${os.cpus().length} cores the ratio measures the overhead of a second node and the proxy, not a speed-up: both nodes, the databases and the load generator compete for the same cores. On separate machines each node brings its own cores.`,
     '',
+    direct
+      ? `The same tracking requests straight to the one node, without HAProxy: ${fmt(direct.rps)}/s, p50 ${direct.p50} ms, p99 ${direct.p99} ms (through HAProxy: ${fmt(rows[0].m.rps)}/s).`
+      : '',
+    '',
     lag
       ? `Replica lag under the 2-node filing load (pg_stat_replication on the primary, every 250 ms, ${lag.samples} samples): replay lag median ${lag.medianMs} ms, p95 ${lag.p95Ms} ms, max ${lag.maxMs} ms; at most ${Math.round(lag.maxBytes / 1024)} KiB of WAL not yet replayed.`
       : '',
@@ -192,5 +215,5 @@ export async function benchCluster(h: ClusterBenchHelpers): Promise<number> {
   const out = path.join(h.root, 'bench/results', `cluster-${new Date().toISOString().slice(0, 10)}.md`);
   writeFileSync(out, text);
   console.log(`written to ${path.relative(h.root, out)}`);
-  return rows.some((r) => r.m.errors > 0) ? 1 : 0;
+  return rows.some((r) => r.m.errors > 0) || (direct?.errors ?? 0) > 0 ? 1 : 0;
 }

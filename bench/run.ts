@@ -486,7 +486,7 @@ if (flag('ocr')) {
 // --cluster: the local cluster through HAProxy (bench/cluster.ts); never part of --quick.
 if (flag('cluster')) {
   const { benchCluster } = await import('./cluster.ts');
-  process.exit(await benchCluster({ args, root: ROOT, log, seconds: SECONDS, node, drive, tokens, filingRequests, dashboardRequests }));
+  process.exit(await benchCluster({ args, root: ROOT, log, seconds: SECONDS, drive, tokens, filingRequests, dashboardRequests }));
 }
 
 const t0 = performance.now();

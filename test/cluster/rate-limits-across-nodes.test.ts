@@ -51,3 +51,28 @@ describe('rate limits on two nodes', () => {
     expect(await purgeRateLimitWindows(db)).toBe(1);
   });
 });
+
+describe('a large limit on two nodes (counts batched per node)', () => {
+  let big: Cluster;
+  beforeAll(async () => {
+    big = await startCluster({ env: { RATE_LIMIT_PUBLIC: '100' } });
+  });
+  afterAll(() => big?.close());
+
+  it('never refuses below the limit, and refuses soon after it: each node adds at most a tenth of the limit unseen', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 140; i++) statuses.push((await track(big.nodes[i % 2].base, i)).status);
+    const first429 = statuses.indexOf(429);
+    expect(
+      statuses.slice(0, 100).every((s) => s === 404),
+      statuses.join(','),
+    ).toBe(true);
+    // The other node's unsynced count is at most max/10, so the shared count is known by request 100 + 10.
+    expect(first429, statuses.join(',')).toBeGreaterThanOrEqual(100);
+    expect(first429, statuses.join(',')).toBeLessThanOrEqual(110);
+    expect(
+      statuses.slice(115).every((s) => s === 429),
+      statuses.join(','),
+    ).toBe(true);
+  });
+});
