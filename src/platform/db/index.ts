@@ -71,3 +71,17 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     },
   };
 }
+
+/**
+ * The errors that say the database server is gone or going, not that the query was wrong: the
+ * HTTP layer answers them 503 (retry later), the replica router retries the read on the primary.
+ */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as Error & { code?: string }).code ?? '';
+  // 'not queryable': the next query on a connection the server dropped.
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', '08004'].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|not queryable|Connection ended/i.test(err.message)
+  );
+}

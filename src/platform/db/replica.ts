@@ -15,7 +15,7 @@ import pg from 'pg';
 import client from 'prom-client';
 import type { Logger } from 'pino';
 import type { Ctx } from '../context.ts';
-import type { Database } from './index.ts';
+import { isConnectionError, type Database } from './index.ts';
 import type { DB } from './schema.ts';
 
 /** Why a routed read went where it went: `ok` on the replica; the others are the primary's reasons. */
@@ -73,20 +73,8 @@ export class LagTracker {
   }
 }
 
-/** The errors that say the server is gone or going, not that the query was wrong (as in src/platform/http/server.ts). */
-export function isConnectionError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as Error & { code?: string }).code ?? '';
-  // 'not queryable': the next query on a connection the server dropped.
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', '08004'].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|not queryable|Connection ended/i.test(err.message)
-  );
-}
-
 // One set per process, whatever the number of contexts (tests build several). buildServer clears
-// the default registry when it makes its own metrics, so these are kept out of it and put back
-// whenever they change (ensureRegistered).
+// the default registry when it makes its own metrics and registers these again (registerReplicaMetrics).
 const lagGauge = new client.Gauge({
   name: 'congso_db_replica_lag_seconds',
   help: 'How far the read replica is behind the primary, in seconds (as the monitor last measured)',
@@ -104,13 +92,9 @@ const readsCounter = new client.Counter({
   registers: [],
 });
 
-const ours: [string, client.Metric][] = [
-  ['congso_db_replica_lag_seconds', lagGauge],
-  ['congso_db_replica_usable', usableGauge],
-  ['congso_db_reads_total', readsCounter],
-];
-function ensureRegistered() {
-  for (const [name, m] of ours) if (!client.register.getSingleMetric(name)) client.register.registerMetric(m);
+/** Puts the replica's metrics into the default registry (after the server cleared it). */
+export function registerReplicaMetrics(): void {
+  for (const m of [lagGauge, usableGauge, readsCounter]) client.register.registerMetric(m);
 }
 
 export interface ReplicaOptions {
@@ -158,7 +142,6 @@ export class Replica {
       return p;
     };
     this.probes = { primary: probe(opts.primaryUrl), replica: probe(opts.url) };
-    ensureRegistered();
   }
 
   /** Starts the monitor: a first check at once, then one per interval. */
@@ -208,7 +191,6 @@ export class Replica {
     const before = this.state;
     this.state = judgeReplica(probe, this.maxLagSeconds);
     this.lagSeconds = probe.reachable ? probe.lagSeconds : this.lagSeconds;
-    ensureRegistered();
     lagGauge.set(this.lagSeconds);
     usableGauge.set(this.state === 'ok' ? 1 : 0);
     if (before !== this.state) {
@@ -228,7 +210,6 @@ export class Replica {
   }
 
   countRead(target: 'replica' | 'primary', reason: ReadReason) {
-    ensureRegistered();
     readsCounter.inc({ target, reason });
   }
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { isConnectionError, judgeReplica, LagTracker } from './replica.ts';
+import { isConnectionError } from './index.ts';
+import { judgeReplica, LagTracker } from './replica.ts';
 
 describe('DATABASE_REPLICA_URL', () => {
   it('is refused without DATABASE_URL: the embedded database has no replica', () => {

@@ -18,6 +18,8 @@ import type { App, RouteEntry } from './types.ts';
 import { registerAssets } from './assets.ts';
 import { registerRateLimits } from './rate-limit.ts';
 import { registerOutboxMetrics } from '../outbox/metrics.ts';
+import { isConnectionError } from '../db/index.ts';
+import { registerReplicaMetrics } from '../db/replica.ts';
 import './types.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -326,14 +328,6 @@ function toAppError(err: FastifyError | AppError): AppError {
   return new AppError('INTERNAL', { vi: 'Lỗi hệ thống; sự cố đã được ghi lại', en: 'Internal error; it has been logged' });
 }
 
-function isConnectionError(err: Error & { code?: string }): boolean {
-  // 'not queryable': the next query of a transaction whose connection the server dropped.
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(err.code ?? '') ||
-    /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(err.message)
-  );
-}
-
 function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError) {
   if (e.status === 503) reply.header('retry-after', '5');
   const wantsHtml = !req.url.startsWith('/api/') && /text\/html/.test(req.headers.accept ?? '');
@@ -369,6 +363,7 @@ function metricsFor(ctx: Ctx) {
   client.register.clear();
   client.collectDefaultMetrics();
   registerOutboxMetrics(ctx);
+  if (ctx.replica) registerReplicaMetrics();
   const hist = new client.Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by route and status',
