@@ -27,6 +27,8 @@ const TOOLS = {
   ocrmypdf: { names: ['ocrmypdf'], pkg: 'ocrmypdf' },
   tesseract: { names: ['tesseract'], pkg: 'tesseract-ocr-vie' },
   img2pdf: { names: ['img2pdf'], pkg: 'img2pdf' },
+  // XML signatures of EDXML messages checked by an implementation other than ours (issue 18).
+  xmlsec1: { names: ['xmlsec1'], pkg: 'xmlsec1' },
 } as const;
 
 export type Tool = keyof typeof TOOLS;

@@ -159,12 +159,32 @@ export const ERROR_CODES = {
   },
   /** The national catalogue changed between the preview and the apply; nothing was applied, review the new differences. */
   NATIONAL_CATALOGUE_CHANGED: { status: 409, about: 'The national catalogue changed since the differences were shown; nothing was applied, review them again' },
+  // The document exchange (issue 18).
+  /** An EDXML message that cannot be read: not well-formed (line and column), a DTD or entity, too deep, a missing or malformed field, bad base64; the message and `details[0].path` name where (element path or `Attachment cid:…`). Nothing was stored. */
+  EDXML_INVALID: {
+    status: 400,
+    about: 'The EDXML message cannot be read; the message and details name where (element path or attachment) and what; nothing was stored',
+  },
+  /** An EDXML message over a size limit: the whole message, one attachment (decoded), or the number of attachments; the message names the limit. Nothing was stored. */
+  EDXML_TOO_LARGE: { status: 413, about: 'The EDXML message, one of its attachments or their number is over the limit the message names; nothing was stored' },
+  /** An EDXML message that is not addressed to this agency (no To is our OrganId; a status whose ResponseFor is another agency); nothing was stored. */
+  EDXML_MISADDRESSED: {
+    status: 400,
+    about: 'The EDXML message is not addressed to this agency; nothing was stored (through the axis it is returned with status 02)',
+  },
+  /** An EDXML status about a document this agency does not hold (no such outgoing or incoming document); nothing was stored. */
+  EDXML_UNKNOWN_DOCUMENT: { status: 400, about: 'The EDXML status concerns a document this agency does not hold; nothing was stored' },
   // The data-sharing gateway and the services behind it (issue 16).
   /** A service behind the data-sharing platform (the business registry, …) cannot be reached, is failing, or is not configured; nothing was done, retry later. */
   GATEWAY_UNAVAILABLE: {
     status: 503,
     about: 'A service behind the data-sharing platform cannot be reached now (or is not configured); nothing was done, retry later',
   },
+  // Work files of official documents (issue 18 item 5).
+  /** The work file is closed: its documents can no longer change. */
+  DOCUMENT_FILE_CLOSED: { status: 409, about: 'The work file is closed: documents can no longer be added or removed, and it cannot be closed again' },
+  /** The unit already has a work file of that code in that year. */
+  DOCUMENT_FILE_CODE_TAKEN: { status: 409, about: 'The unit already has a work file with this code in this year; choose another code' },
 } as const satisfies Record<string, { status: number; about: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
