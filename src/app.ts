@@ -63,6 +63,18 @@ import { ensureNationalPortalQueues, registerNationalPortalWorkers } from './mod
 import { dvcqgSimulatorModule } from './simulators/dvcqg/routes.ts';
 import { analyticsPortalModule } from './web/routes/analytics-portal.tsx';
 import { analyticsOfficePagesModule } from './web/routes/analytics-office.tsx';
+import { documentSearchModule } from './modules/documents/search/routes.ts';
+import { documentFilesModule } from './modules/documents/files/routes.ts';
+import { documentFilesPagesModule } from './web/routes/documents-files.tsx';
+import { documentSearchPagesModule } from './web/routes/documents-search.tsx';
+import { exchangeModule } from './modules/documents/exchange/routes.ts';
+import { ensureExchangeQueues, registerExchangeWorkers } from './modules/documents/exchange/exchange-adapter.ts';
+import { incomingDocumentsModule } from './modules/documents/incoming/routes.ts';
+import { incomingDocumentPagesModule } from './web/routes/documents-incoming.tsx';
+import { outgoingDocumentPagesModule } from './web/routes/documents-outgoing.tsx';
+import { outgoingDocumentsModule } from './modules/documents/outgoing/routes.ts';
+import { ensureIncomingQueues, registerIncomingWorkers } from './modules/documents/incoming/ocr-job.ts';
+import { axisSimulatorModule } from './simulators/axis/routes.ts';
 
 /** The modules' durable jobs: the platform starts them without knowing the modules. */
 export const JOB_MODULES: readonly JobModule[] = [
@@ -73,6 +85,8 @@ export const JOB_MODULES: readonly JobModule[] = [
   { name: 'analytics', ensureQueues: ensureAnalyticsQueues, registerWorkers: registerAnalyticsWorkers },
   { name: 'postal', ensureQueues: ensurePostalQueues, registerWorkers: registerPostalWorkers },
   { name: 'national-portal', ensureQueues: ensureNationalPortalQueues, registerWorkers: registerNationalPortalWorkers },
+  { name: 'documents-exchange', ensureQueues: ensureExchangeQueues, registerWorkers: registerExchangeWorkers },
+  { name: 'documents-incoming', ensureQueues: ensureIncomingQueues, registerWorkers: registerIncomingWorkers },
 ];
 
 /** The application's context: the platform's, with the modules' job queues and workers. */
@@ -114,7 +128,15 @@ export async function buildApp(ctx: Ctx) {
       registrySimulatorModule,
       nationalPortalInboundModule,
       dvcqgSimulatorModule,
+      exchangeModule,
+      incomingDocumentsModule,
+      outgoingDocumentsModule,
+      axisSimulatorModule,
+      documentSearchModule,
+      documentFilesModule,
       // Pages: src/web owns every page route and calls the modules' operations.
+      documentSearchPagesModule,
+      documentFilesPagesModule,
       analyticsPortalModule,
       citizenNotificationsModule,
       dossierPortalModule,
@@ -136,6 +158,8 @@ export async function buildApp(ctx: Ctx) {
       dashboardPagesModule,
       analyticsOfficePagesModule,
       integrationsPagesModule,
+      incomingDocumentPagesModule,
+      outgoingDocumentPagesModule,
       webModule,
     ],
     {

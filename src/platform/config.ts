@@ -138,6 +138,33 @@ const EnvSchema = z
         'must be comma-separated origins such as https://files.dichvucong.gov.vn',
       )
       .optional(),
+    EDXML_ORGAN_ID: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z0-9]{2,4}$/, 'must be the agency code of the exchange (OrganId), e.g. 000.00.00.G12')
+      .optional(),
+    EDXML_ORGAN_NAME: z.string().trim().min(1).max(300).optional(),
+    EDXML_AXIS_URL: optionalUrl,
+    EDXML_AXIS_SYSTEM_ID: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be the systemid the national axis issued (letters, digits, _ . -)')
+      .optional(),
+    EDXML_AXIS_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+    EDXML_AXIS_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).max(120_000).default(15_000),
+    EDXML_POLL_SECONDS: z.coerce.number({ message: 'must be a number' }).min(1).max(3600).default(30),
+    EDXML_MAX_BYTES: z.coerce
+      .number({ message: 'must be a number' })
+      .int()
+      .min(1024)
+      .max(512 * 1024 * 1024)
+      .default(30 * 1024 * 1024),
+    EDXML_MAX_ATTACHMENT_BYTES: z.coerce
+      .number({ message: 'must be a number' })
+      .int()
+      .min(1024)
+      .max(256 * 1024 * 1024)
+      .default(20 * 1024 * 1024),
     SIGNING_P12_DIR: z.string().trim().min(1).optional(),
     SIGNING_P12_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     SMTP_URL: z
@@ -220,6 +247,11 @@ const EnvSchema = z
       for (const k of ['NATIONAL_PORTAL_USERNAME', 'NATIONAL_PORTAL_PASSWORD', 'NATIONAL_PORTAL_UNIT_CODE', 'NATIONAL_PORTAL_DSTCODE'] as const) {
         if (!env[k])
           ctx.addIssue({ code: 'custom', path: [k], message: 'NATIONAL_PORTAL_URL is set: its username, password, unit code and dstcode are required' });
+      }
+    }
+    if (env.EDXML_AXIS_URL) {
+      for (const k of ['EDXML_AXIS_SYSTEM_ID', 'EDXML_AXIS_SECRET'] as const) {
+        if (!env[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'EDXML_AXIS_URL is set: EDXML_AXIS_SYSTEM_ID and EDXML_AXIS_SECRET are required' });
       }
     }
     if (env.DATABASE_REPLICA_URL && !env.DATABASE_URL) {
@@ -321,6 +353,25 @@ export interface Config {
    * service account (demo mode only).
    */
   nationalInbound: { fileOrigins: string[]; fileTimeoutMs: number; simulator?: { clientId: string; clientSecret: string } };
+  /**
+   * Official documents exchanged in EDXML (issue 18; src/modules/documents/exchange): `organ` is this
+   * agency as the exchange names it (EDXML_ORGAN_ID, default the demo ministry's 000.00.00.G12;
+   * EDXML_ORGAN_NAME). `axis`: the national document-exchange axis (INTEGRATIONS §6), EDXML_AXIS_URL
+   * with its systemid and secret; the demo defaults to its own simulator at `${publicUrl}/simulators/axis`;
+   * absent (production without EDXML_AXIS_URL) means documents go out only through the inbox of the
+   * other side and nothing is polled. `pollSeconds` (EDXML_POLL_SECONDS, default 30): how often worker
+   * nodes ask the axis for new messages. `maxBytes` (EDXML_MAX_BYTES, default 30 MiB: a 20 MiB attachment in base64 and its envelope) bounds one message,
+   * `maxAttachmentBytes` (EDXML_MAX_ATTACHMENT_BYTES, default 20 MiB) one decoded attachment.
+   * `inbox`: the demo's integrating account for POST /api/v1/edxml/inbox (client `lienthong`).
+   */
+  edxml: {
+    organ: { organId: string; organName: string };
+    axis?: { url: string; systemId: string; secret: string; timeoutMs: number };
+    pollSeconds: number;
+    maxBytes: number;
+    maxAttachmentBytes: number;
+    inbox?: { clientId: string; clientSecret: string };
+  };
   http: {
     /**
      * The load balancers whose X-Forwarded-For is believed; none by default, because a
@@ -383,6 +434,11 @@ export const DEMO_NATIONAL_PORTAL = { username: 'congso-demo', unitCode: 'G00-DE
 
 /** The demo's service account of the National Public Service Portal (its simulator pushes dossiers with it). */
 export const DEMO_NATIONAL_PORTAL_CLIENT = 'dvcqg';
+
+/** The demo's agency on the document-exchange axis: the Ministry of Industry and Trade (its code in the national list of agency codes). */
+export const DEMO_EDXML_ORGAN = { organId: '000.00.00.G12', organName: 'Bộ Công Thương' } as const;
+/** The demo's integrating system that posts EDXML to the inbox (its secret: DATA_DIR/secrets.json, key `lienthong`). */
+export const DEMO_EDXML_CLIENT = 'lienthong';
 
 /** The demo's partner code with its own payment simulator. */
 export const DEMO_PAYMENT_PARTNER_CODE = 'CONGSO-DEMO';
@@ -512,6 +568,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       fileTimeoutMs: 15_000,
       simulator: demoSecrets ? { clientId: DEMO_NATIONAL_PORTAL_CLIENT, clientSecret: demoSecrets.serviceAccount } : undefined,
     },
+    edxml: {
+      organ: { organId: e.EDXML_ORGAN_ID ?? DEMO_EDXML_ORGAN.organId, organName: e.EDXML_ORGAN_NAME ?? DEMO_EDXML_ORGAN.organName },
+      axis:
+        e.EDXML_AXIS_URL || e.CONGSO_MODE === 'demo'
+          ? {
+              url: e.EDXML_AXIS_URL ?? `${publicUrl}/simulators/axis`,
+              systemId: e.EDXML_AXIS_SYSTEM_ID ?? `congso-${e.EDXML_ORGAN_ID ?? DEMO_EDXML_ORGAN.organId}`,
+              // The demo's simulator checks the secret it is configured with: derived like the EMC token, nothing to keep.
+              secret: e.EDXML_AXIS_SECRET ?? createHmac('sha256', tokenSecret).update('edxml-axis').digest('base64url'),
+              timeoutMs: e.EDXML_AXIS_TIMEOUT_MS,
+            }
+          : undefined,
+      pollSeconds: e.EDXML_POLL_SECONDS,
+      maxBytes: e.EDXML_MAX_BYTES,
+      maxAttachmentBytes: e.EDXML_MAX_ATTACHMENT_BYTES,
+      inbox: demoSecrets ? { clientId: DEMO_EDXML_CLIENT, clientSecret: lienthongSecret(dataDir, demoSecrets, tokenSecret) } : undefined,
+    },
     nationalPortal:
       e.NATIONAL_PORTAL_URL || e.CONGSO_MODE === 'demo'
         ? {
@@ -545,6 +618,8 @@ interface DemoSecrets {
   serviceAccount: string;
   /** The payment simulator's key (absent from files written before payments existed). */
   payment?: string;
+  /** The EDXML inbox's integrating account `lienthong` (absent from files written before issue 18: added on first read). */
+  lienthong?: string;
 }
 
 /** Demo mode keeps generated secrets in DATA_DIR so sessions and tokens survive a restart. */
@@ -553,7 +628,22 @@ export function demoSecretsIn(dataDir: string): DemoSecrets {
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoSecrets;
   mkdirSync(dataDir, { recursive: true });
   const gen = () => randomBytes(32).toString('base64url');
-  const s: DemoSecrets = { session: gen(), token: gen(), oidcClient: gen(), serviceAccount: gen(), payment: gen() };
+  const s: DemoSecrets = { session: gen(), token: gen(), oidcClient: gen(), serviceAccount: gen(), payment: gen(), lienthong: gen() };
   writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
   return s;
+}
+
+/**
+ * The `lienthong` secret: generated with the file; a file written before issue 18 gets one derived
+ * from the token secret (so nodes sharing a copied file agree) and written beside the others.
+ */
+function lienthongSecret(dataDir: string, s: DemoSecrets, tokenSecret: string): string {
+  if (s.lienthong) return s.lienthong;
+  const lienthong = createHmac('sha256', tokenSecret).update('lienthong').digest('base64url');
+  try {
+    writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ ...s, lienthong }, null, 2), { mode: 0o600 });
+  } catch {
+    // a read-only DATA_DIR: the derived secret is the same on every read, so nothing is lost by not keeping it
+  }
+  return lienthong;
 }

@@ -64,6 +64,13 @@ const PROBES: Record<string, Probe> = {
   // No file: 400 once the role is let in; nothing is imported.
   'POST /api/v1/digitisation/legacy-batches': { type: 'multipart', body: (s) => ({ unitId: s.unit }) },
   'POST /can-bo/so-hoa/ket-qua-cu': { type: 'multipart', body: (s) => ({ unitId: s.unit }) },
+  // A version the side's work file never had: 409 for whoever may change it, 404 for the others; nothing changes.
+  'POST /api/v1/documents/files/:id/actions': { body: () => ({ action: 'close', version: 999 }) },
+  // A comment on a version that never was: the owner's side answers 409 (nothing done), the other side's 404.
+  'POST /api/v1/documents/outgoing/:id/actions': { body: () => ({ action: 'comment', version: 999, text: 'Kiểm tra quyền' }) },
+  'POST /can-bo/ho-so-cong-viec/:id': { body: () => ({ op: 'close', version: '999' }) },
+  // A version the incoming document never had: 409 for whoever sees it, 404 for the others; nothing is done or sent.
+  'POST /api/v1/documents/incoming/:id/actions': { body: () => ({ action: 'complete', version: 999 }) },
   'PUT /api/v1/digitisation/campaign/deadline': { body: () => ({ deadline: `${year + 1}-12-31` }) },
   'POST /can-bo/so-hoa/chien-dich': { body: () => ({ deadline: `${year + 1}-12-31` }) },
   // The world's dossiers were filed online: 409 (nothing to exempt) for whoever sees the dossier, 404 for the others.
@@ -400,6 +407,27 @@ describe('authorisation matrix', () => {
         run: () => urlencoded(`/can-bo/ho-so/${w.own.dossier}/hoan-tra`, 'finance_officer', { payment: o.payment, amount: '1000', note: 'Hoàn trả thử' }),
         refused: (r) => r.status === 404,
       },
+      {
+        name: "a specialist files another unit's document in their own unit's work file",
+        run: async () => {
+          const v = await send(t, 'GET', `/api/v1/documents/files/${w.own.documentFile}`, {
+            headers: { authorization: `Bearer ${tk('specialist')}`, accept: 'application/json' },
+          });
+          const { version } = JSON.parse(v.utf8) as { version: number };
+          return json('POST', `/api/v1/documents/files/${w.own.documentFile}/actions`, 'specialist', {
+            action: 'add',
+            version,
+            kind: 'incoming',
+            documentId: 'sec-beta',
+          });
+        },
+        refused: (r) => r.status === 404,
+      },
+      {
+        name: 'a clerk opens a work file in another unit',
+        run: () => json('POST', '/api/v1/documents/files', 'clerk', { unitId: o.unit, code: 'SEC-X', title: 'Hồ sơ lạ', year: 2026, retentionYears: 5 }),
+        refused: (r) => r.status === 403,
+      },
     ];
     const state = async () =>
       JSON.stringify(
@@ -421,6 +449,8 @@ describe('authorisation matrix', () => {
           t.ctx.database.db.selectFrom('digitisation_exemptions').select(['dossier_code', 'component_code']).orderBy('dossier_code').execute(),
           t.ctx.database.db.selectFrom('legacy_batches').select(['id', 'unit_id']).orderBy('id').execute(),
           t.ctx.database.db.selectFrom('payments').select(['id', 'state', 'refunded', 'refund_due']).orderBy('id').execute(),
+          t.ctx.database.db.selectFrom('document_files').select(['id', 'unit_id', 'version']).orderBy('id').execute(),
+          t.ctx.database.db.selectFrom('document_file_items').select(['file_id', 'kind', 'doc_id']).orderBy('file_id').orderBy('doc_id').execute(),
         ]),
       );
     await w.resetDrafts();

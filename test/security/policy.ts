@@ -31,8 +31,12 @@ export type Who = 'public' | readonly Grant[];
  * - `account`: the caller's own account (password, profile); nobody else's can be named.
  * - `scan`: a digitisation scan, owned by the unit it was scanned for (its officials and those above).
  * - `legacyBatch`: an import batch of old results, owned by the unit it imports for (its officials and those above).
+ * - `incomingDocument`: an incoming official document: its receiving unit's officials (and those above), the leaders it
+ *   was presented to, who directed it, its handler and co-handlers.
  * - `digitisedItem`: a digitised document (its code in the path, or what a search lists): the holder's
  *   (citizen), or the unit's that digitised it (its officials and those above; also officials who see its dossier).
+ * - `outgoingDocument`: an outgoing official document: its drafting unit's officials (and those above), its named signer, and once
+ *   released the officials of the internal units it was sent to.
  */
 export type Own =
   | 'dossier'
@@ -46,7 +50,9 @@ export type Own =
   | 'account'
   | 'scan'
   | 'digitisedItem'
-  | 'legacyBatch';
+  | 'legacyBatch'
+  | 'incomingDocument'
+  | 'outgoingDocument';
 
 export interface Rule {
   who: Who;
@@ -74,6 +80,8 @@ const AUDIT: readonly Grant[] = ['auditor', 'administrator'];
 const ADMIN: readonly Grant[] = ['administrator'];
 /** Who attaches files: the applicant online, the desk for a counter filing, the specialist for a draft, the national portal. */
 const UPLOADERS: readonly Grant[] = ['citizen', 'receiving_officer', 'specialist', 'scope:dossiers:write'];
+/** Incoming official documents: clerks receive, leaders direct, specialists handle, auditors and administrators read. */
+const INCOMING_READERS: readonly Grant[] = ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor', 'administrator'];
 const ALL_SCOPES: readonly Grant[] = [
   'scope:dossiers:write',
   'scope:dossiers:read',
@@ -177,6 +185,8 @@ export const POLICY: Record<string, Rule> = {
   'GET /api/v1/dossiers/:code/result-preview': { who: READ_DOSSIERS, own: 'dossier' },
   // Dossiers filed on the National Public Service Portal, pushed in by the portal only.
   'POST /api/v1/national-portal/dossiers': { who: ['scope:national-portal:push'] },
+  // Another agency's document-exchange system delivers EDXML (issue 18): the `edxml` scope only.
+  'POST /api/v1/edxml/inbox': { who: ['scope:edxml'] },
   // Tracking by code: the status only, no personal data.
   'GET /api/v1/public/dossiers/:code': { who: 'public', publicView: 'dossier' },
   'GET /api/v1/ratings': { who: RATINGS, own: 'unit' },
@@ -394,6 +404,68 @@ export const POLICY: Record<string, Rule> = {
   // Our data shared with another agency under a sharing agreement (a service account with the scope), any holder it names.
   'GET /api/v1/shared/dossiers': { who: ['scope:sharing:dossiers'] },
 
+  // ── Incoming official documents (issue 18 item 2, helper B2): the clerks of the receiving unit register, refuse and answer
+  // recalls; leaders direct; handlers report; auditors and administrators read. Each document: its receiving unit's officials
+  // (and those above), the leaders it was presented to, who directed it and its handlers; others get its 404.
+  'GET /api/v1/documents/incoming': { who: INCOMING_READERS, own: 'incomingDocument' },
+  'POST /api/v1/documents/incoming': { who: ['clerk'] },
+  'GET /api/v1/documents/incoming/register': { who: ['clerk', 'unit_leader', 'signing_leader', 'auditor', 'administrator'], own: 'unit' },
+  'GET /api/v1/documents/incoming/:id': { who: INCOMING_READERS, own: 'incomingDocument' },
+  'POST /api/v1/documents/incoming/:id/actions': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist'], own: 'incomingDocument' },
+  'GET /api/v1/documents/incoming/:id/attachments/:n': { who: INCOMING_READERS, own: 'incomingDocument' },
+  // Pages of incoming documents: lists, the register, one document with its action forms, the paper / e-mail form.
+  'GET /can-bo/van-ban-den': { who: INCOMING_READERS, own: 'incomingDocument' },
+  'GET /can-bo/van-ban-den/cho-chi-dao': { who: ['unit_leader', 'signing_leader'], own: 'incomingDocument' },
+  'GET /can-bo/van-ban-den/cua-toi': { who: INCOMING_READERS, own: 'incomingDocument' },
+  'GET /can-bo/van-ban-den/so': { who: ['clerk', 'unit_leader', 'signing_leader', 'auditor', 'administrator'], own: 'unit' },
+  'GET /can-bo/van-ban-den/so/tai-ve': { who: ['clerk', 'unit_leader', 'signing_leader', 'auditor', 'administrator'], own: 'unit' },
+  'GET /can-bo/van-ban-den/moi': { who: ['clerk'] },
+  'POST /can-bo/van-ban-den/moi': { who: ['clerk'] },
+  'GET /can-bo/van-ban-den/:id': { who: INCOMING_READERS, own: 'incomingDocument' },
+  'POST /can-bo/van-ban-den/:id': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist'], own: 'incomingDocument' },
+  'GET /can-bo/van-ban-den/:id/tep/:n': { who: INCOMING_READERS, own: 'incomingDocument' },
+
+  // ── Outgoing official documents (issue 18 item 1, helper B1): specialists draft, unit leaders review, signing leaders
+  // approve and sign, clerks seal, number, register and release; auditors and administrators read. Each document: its
+  // drafting unit's officials (and those above), its signer, and once released its internal recipients; others get its 404.
+  'GET /api/v1/documents/outgoing': { who: ['specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'], own: 'outgoingDocument' },
+  'POST /api/v1/documents/outgoing': { who: ['specialist'] },
+  'GET /api/v1/documents/outgoing/register': { who: ['clerk', 'unit_leader', 'signing_leader', 'auditor', 'administrator'], own: 'unit' },
+  'GET /api/v1/documents/outgoing/:id': { who: ['specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'], own: 'outgoingDocument' },
+  'GET /api/v1/documents/outgoing/:id/files/:seq': {
+    who: ['specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'],
+    own: 'outgoingDocument',
+  },
+  'POST /api/v1/documents/outgoing/:id/actions': { who: ['specialist', 'unit_leader', 'signing_leader', 'clerk'], own: 'outgoingDocument' },
+  // Their pages: the list and the documents released to my units, the register, the specialist's draft form, one document with its actions.
+  'GET /can-bo/van-ban-di': { who: ['specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'], own: 'outgoingDocument' },
+  'GET /can-bo/van-ban-di/noi-bo': { who: ['specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'], own: 'outgoingDocument' },
+  'GET /can-bo/van-ban-di/so': { who: ['clerk', 'unit_leader', 'signing_leader', 'auditor', 'administrator'], own: 'unit' },
+  'GET /can-bo/van-ban-di/so/tai-ve': { who: ['clerk', 'unit_leader', 'signing_leader', 'auditor', 'administrator'], own: 'unit' },
+  'GET /can-bo/van-ban-di/moi': { who: ['specialist'] },
+  'POST /can-bo/van-ban-di/moi': { who: ['specialist'] },
+  'GET /can-bo/van-ban-di/:id': { who: ['specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'], own: 'outgoingDocument' },
+  'POST /can-bo/van-ban-di/:id': { who: ['specialist', 'unit_leader', 'signing_leader', 'clerk'], own: 'outgoingDocument' },
+  'POST /can-bo/van-ban-di/:id/thay-the': { who: ['specialist', 'unit_leader', 'signing_leader', 'clerk'], own: 'outgoingDocument' },
+  'GET /can-bo/van-ban-di/:id/tep/:seq': { who: ['specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'], own: 'outgoingDocument' },
+
+  // ── Document search and work files (issue 18 item 5, helper E): the clerks, leaders and specialists of a unit keep its
+  // work files and search its documents; auditors read. A work file, and what a search lists, belong to a unit (its officials
+  // and those above); others get its 404.
+  'GET /api/v1/documents/search': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor'], own: 'unit' },
+  'GET /api/v1/documents/files': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor'], own: 'unit' },
+  'POST /api/v1/documents/files': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist'] },
+  'GET /api/v1/documents/files/:id': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor'], own: 'unit' },
+  'POST /api/v1/documents/files/:id/actions': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist'], own: 'unit' },
+  'GET /api/v1/documents/files/:id/pdf': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor'], own: 'unit' },
+  'GET /api/v1/documents/files/:id/xml': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor'], own: 'unit' },
+  'GET /can-bo/van-ban/tim-kiem': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor'], own: 'unit' },
+  'GET /can-bo/ho-so-cong-viec': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor'], own: 'unit' },
+  'GET /can-bo/ho-so-cong-viec/moi': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist'] },
+  'POST /can-bo/ho-so-cong-viec/moi': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist'] },
+  'GET /can-bo/ho-so-cong-viec/:id': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor'], own: 'unit' },
+  'POST /can-bo/ho-so-cong-viec/:id': { who: ['clerk', 'unit_leader', 'signing_leader', 'specialist'], own: 'unit' },
+
   // ── Simulators (demo mode only: stand-ins for systems outside the app) ─────────────────────
   // The VNeID stand-in: an identity provider's endpoints (authorize, token, userinfo, JWKS, its
   // sign-in pages) are public by nature; every method is handed to the OIDC library.
@@ -449,6 +521,13 @@ export const POLICY: Record<string, Rule> = {
   'GET /simulators/vnpost/orders': { who: 'public' },
   'POST /simulators/vnpost/clock': { who: 'public' },
   'POST /simulators/vnpost/faults': { who: 'public' },
+  // The demo's national document-exchange axis: its own HMAC headers checked, not our roles.
+  'POST /simulators/axis/sendEdoc': { who: 'public' },
+  'POST /simulators/axis/getReceivedEdocList': { who: 'public' },
+  'POST /simulators/axis/getEdoc': { who: 'public' },
+  'POST /simulators/axis/updateStatus': { who: 'public' },
+  'GET /simulators/axis/messages': { who: 'public' },
+  'POST /simulators/axis/faults': { who: 'public' },
 };
 
 const show = (w: Who) => (w === 'public' ? 'public' : `[${[...w].sort().join(', ')}]`);

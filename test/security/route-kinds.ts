@@ -29,6 +29,12 @@ export const KINDS = {
   scan: { object: 'scan', value: (s) => s.scan },
   digitisedItem: { object: 'digitisedItem', value: (s) => s.item },
   legacyBatch: { object: 'legacyBatch', value: (s) => s.legacyBatch },
+  outgoingDocument: { object: 'outgoingDocument', value: (s) => s.outgoingDocument },
+  outgoingFile: { object: null, value: () => '1', why: 'a file number; the outgoing document beside it is the object' },
+  incomingDocument: { object: 'incomingDocument', value: (s) => s.incomingDocument },
+  incomingFile: { object: null, value: () => '1', why: 'an attachment number; the incoming document beside it is the object' },
+  // A work file (hồ sơ công việc) belongs to the unit that keeps it.
+  documentFile: { object: 'unit', value: (s) => s.documentFile },
   // A payment is reached through its dossier: the applicant who paid, and the officials who see that dossier.
   payment: { object: 'dossier', value: (s) => s.payment },
   // A reconciliation mismatch belongs to the unit of the payment it is about.
@@ -91,6 +97,11 @@ export const PARAM_RULES: { url: RegExp; param: string; kind: KindName }[] = [
   { url: /^\/can-bo\/so-hoa\/quet\/:id(\/|$)/, param: 'id', kind: 'scan' },
   { url: /^\/can-bo\/so-hoa\/tai-lieu\/:code$/, param: 'code', kind: 'digitisedItem' },
   { url: /^\/(api\/v1\/digitisation\/legacy-batches|can-bo\/so-hoa\/ket-qua-cu)\/:id$/, param: 'id', kind: 'legacyBatch' },
+  { url: /^\/(api\/v1\/documents\/files|can-bo\/ho-so-cong-viec)\/:id(\/|$)/, param: 'id', kind: 'documentFile' },
+  { url: /^\/(api\/v1\/documents\/outgoing|can-bo\/van-ban-di)\/:id(\/|$)/, param: 'id', kind: 'outgoingDocument' },
+  { url: /^\/(api\/v1\/documents\/outgoing\/:id\/files|can-bo\/van-ban-di\/:id\/tep)\/:seq$/, param: 'seq', kind: 'outgoingFile' },
+  { url: /^\/(api\/v1\/documents\/incoming|can-bo\/van-ban-den)\/:id(\/|$)/, param: 'id', kind: 'incomingDocument' },
+  { url: /^\/(api\/v1\/documents\/incoming\/:id\/attachments|can-bo\/van-ban-den\/:id\/tep)\/:n$/, param: 'n', kind: 'incomingFile' },
   { url: /^\/sso\/\*$/, param: '*', kind: 'sso' },
   { url: /^\/api\/v1\/payments\/:id(\/|$)/, param: 'id', kind: 'payment' },
   // The receipt's QR code names its payment (`/bien-lai/{id}`): a public check, showing nothing of the payer.

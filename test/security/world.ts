@@ -8,6 +8,11 @@ import { importLegacyResults } from '../../src/modules/digitisation/import-legac
 import { makePng } from '../../src/platform/blobs/testing/fixtures.ts';
 import { vietnamDay } from '../../src/platform/i18n/index.ts';
 import { payAt } from '../../src/modules/payments/testing/fixtures.ts';
+import { indexDocument } from '../../src/modules/documents/search/index-document.ts';
+import { createFile } from '../../src/modules/documents/files/create-file.ts';
+import { changeFile } from '../../src/modules/documents/files/change-file.ts';
+import { createOutgoing } from '../../src/modules/documents/outgoing/create-outgoing.ts';
+import { createIncomingDocument } from '../../src/modules/documents/incoming/create-incoming-document.ts';
 import { api, issueToken, type TestApp } from '../helpers.ts';
 import { TEST_PROCEDURE, uploadPdf } from '../dossier-fixtures.ts';
 
@@ -44,6 +49,12 @@ export interface Side {
   item: string;
   /** An import batch of old results, the unit's. */
   legacyBatch: string;
+  /** A work file of the unit's, holding one indexed document (issue 18). */
+  documentFile: string;
+  /** An outgoing document drafted in the unit (issue 18 item 1), to be signed by the demo's signing leader above both units. */
+  outgoingDocument: string;
+  /** An e-mailed document the unit's clerk recorded as incoming (issue 18 item 2). */
+  incomingDocument: string;
   /** The dossier's settled online payment (its id), with its receipt. */
   payment: string;
   /** That payment's MaThamChieu, as the payment platform knows it. */
@@ -202,6 +213,9 @@ async function buildSide(
   if (!n) throw new Error(`${side}: no notification was written for ${code}`);
   const { scan, item } = await digitise(t, receiving, code, `${tag}secretscan`);
   const legacyBatch = await importOldResult(t, staffPrincipal('clerk', unit), citizen, tag);
+  const documentFile = await fileWithDocument(t, staffPrincipal('specialist', unit, sp), unit, tag);
+  const outgoingDocument = await draftOutgoing(t, staffPrincipal('specialist', unit, sp), staff.specialist, tag);
+  const incomingDocument = await recordPaperDocument(t, staffPrincipal('clerk', unit), tag);
   return {
     unit,
     procedure,
@@ -215,13 +229,28 @@ async function buildSide(
     scan,
     item,
     legacyBatch,
+    documentFile,
+    outgoingDocument,
+    incomingDocument,
     payment,
     reference,
     payToken,
     mismatch: '', // set by buildWorld, once both sides have paid
     specialist: specialistName,
     staff,
-    secrets: [`${tag}secretname`, `${tag}secretform`, `${tag}secretaddress`, `${tag}secretmail`, `${tag}secretdraft`, `${tag}secretscan`, citizen.identifier!],
+    secrets: [
+      `${tag}secretname`,
+      `${tag}secretform`,
+      `${tag}secretaddress`,
+      `${tag}secretmail`,
+      `${tag}secretdraft`,
+      `${tag}secretscan`,
+      `${tag}secretdocument`,
+      `${tag}secretworkfile`,
+      `${tag}secretoutgoing`,
+      `${tag}secretincoming`,
+      citizen.identifier!,
+    ],
     draftSecret: `${tag}secretdraftform`,
   };
 }
@@ -308,6 +337,57 @@ async function digitise(t: TestApp, desk: Principal, dossier: string, text: stri
   await sql`insert into scan_pages (scan_id, page, text) values (${scan.id}, 1, ${`Giấy đề nghị ${text}`})`.execute(db);
   const { item } = await recordDigitisedItem(t.ctx, desk, scan.id);
   return { scan: scan.id, item: item.code };
+}
+
+/** A work file the unit's specialist keeps, holding one indexed document whose subject only the unit's officials may see. */
+async function fileWithDocument(t: TestApp, keeper: Principal, unit: string, tag: string): Promise<string> {
+  const id = `sec-${tag}`;
+  await t.ctx.database.db
+    .transaction()
+    .execute((tx) => indexDocument(tx, { kind: 'incoming', id, unitId: unit, subject: `Công văn ${tag}secretdocument`, date: '2026-01-05', text: 'Nội dung' }));
+  const f = await createFile(t.ctx, keeper, { unitId: unit, code: `SEC-${tag}`, title: `Hồ sơ ${tag}secretworkfile`, year: 2026, retentionYears: 10 });
+  await changeFile(t.ctx, keeper, f.id, { action: 'add', version: f.version, kind: 'incoming', documentId: id });
+  return f.id;
+}
+
+/** A draft outgoing document of the specialist's unit, its main file uploaded by the specialist. */
+async function draftOutgoing(t: TestApp, specialist: Principal, token: string, tag: string): Promise<string> {
+  const main = await uploadPdf(t, token, `${tag}-van-ban-di.pdf`);
+  const signer = await realStaff(t, 'ky');
+  const r = await createOutgoing(
+    t.ctx,
+    {
+      seriesCode: 'CV',
+      subject: `Công văn ${tag}secretoutgoing`,
+      signer: { staffId: signer.id },
+      recipients: [{ kind: 'internal', unitId: '000.01.00.G12' }],
+      mainUploadId: main,
+    },
+    specialist,
+  );
+  return r.id;
+}
+
+/** An e-mailed document the unit's clerk records as incoming, its subject only the unit's officials may see. */
+async function recordPaperDocument(t: TestApp, clerk: Principal, tag: string): Promise<string> {
+  const r = await createIncomingDocument(
+    t.ctx,
+    clerk,
+    {
+      channel: 'email',
+      senderName: 'Sở Công Thương Hà Nội',
+      numberNotation: '12/SCT-QLTM',
+      promulgationDate: '2026-01-05',
+      subject: `Công văn ${tag}secretincoming`,
+    },
+    [
+      {
+        fileName: `${tag}-van-ban-den.eml`,
+        bytes: Buffer.from('From: vanthu@sct.hanoi.gov.vn\r\nSubject: Cong van\r\nDate: Mon, 5 Jan 2026 08:00:00 +0700\r\n\r\nNoi dung\r\n'),
+      },
+    ],
+  );
+  return r.id;
 }
 
 /** The unit's clerk imports one old result of the citizen's (a scan and its CSV line); its OCR never runs here. */

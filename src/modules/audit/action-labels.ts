@@ -109,6 +109,39 @@ export const AUDIT_ACTIONS: Record<string, Bilingual> = {
     vi: 'Chia sẻ dữ liệu: cơ quan khác tra cứu hồ sơ, kết quả của một người',
     en: "Data sharing: another agency read a holder's dossiers and results",
   },
+  // Work files of official documents (issue 18 item 5).
+  'documents.file.create': { vi: 'Văn bản: lập hồ sơ công việc', en: 'Documents: opened a work file' },
+  'documents.file.add': { vi: 'Văn bản: đưa văn bản vào hồ sơ công việc', en: 'Documents: added a document to a work file' },
+  'documents.file.remove': { vi: 'Văn bản: bỏ văn bản khỏi hồ sơ công việc', en: 'Documents: removed a document from a work file' },
+  'documents.file.close': { vi: 'Văn bản: kết thúc hồ sơ công việc', en: 'Documents: closed a work file' },
+  // Incoming official documents (issue 18 item 2): `documents.incoming.<action>` of take-incoming-action.ts and the exchange's arrivals.
+  'documents.incoming.arrive': { vi: 'Văn bản đến: nhận qua trục liên thông', en: 'Incoming documents: arrived through the exchange' },
+  'documents.incoming.record': { vi: 'Văn bản đến: văn thư nhập văn bản giấy, thư điện tử', en: 'Incoming documents: recorded from paper or e-mail' },
+  'documents.incoming.register': { vi: 'Văn bản đến: vào sổ, tiếp nhận', en: 'Incoming documents: registered' },
+  'documents.incoming.refuse': { vi: 'Văn bản đến: từ chối tiếp nhận, trả lại', en: 'Incoming documents: refused and returned' },
+  'documents.incoming.direct': { vi: 'Văn bản đến: lãnh đạo cho ý kiến chỉ đạo, phân công', en: 'Incoming documents: directed and assigned' },
+  'documents.incoming.progress': { vi: 'Văn bản đến: báo cáo tiến độ xử lý', en: 'Incoming documents: progress reported' },
+  'documents.incoming.complete': { vi: 'Văn bản đến: hoàn thành xử lý', en: 'Incoming documents: completed' },
+  'documents.incoming.recall-requested': { vi: 'Văn bản đến: nơi gửi yêu cầu lấy lại', en: 'Incoming documents: the sender asked to recall it' },
+  'documents.incoming.agree-recall': { vi: 'Văn bản đến: đồng ý lấy lại', en: 'Incoming documents: recall agreed' },
+  'documents.incoming.refuse-recall': { vi: 'Văn bản đến: từ chối lấy lại', en: 'Incoming documents: recall refused' },
+  'documents.incoming.ocr.done': { vi: 'Văn bản đến: đã nhận dạng chữ bản quét', en: 'Incoming documents: scan text recognised' },
+  'documents.incoming.ocr.failed': { vi: 'Văn bản đến: không nhận dạng được chữ bản quét', en: 'Incoming documents: scan text recognition failed' },
+  // Outgoing official documents (issue 18 item 1): `documents.outgoing.<action>` of take-outgoing-action.ts.
+  'documents.outgoing.create': { vi: 'Văn bản đi: soạn dự thảo', en: 'Outgoing documents: drafted' },
+  'documents.outgoing.submit': { vi: 'Văn bản đi: trình lãnh đạo đơn vị', en: 'Outgoing documents: submitted for review' },
+  'documents.outgoing.comment': { vi: 'Văn bản đi: cho ý kiến', en: 'Outgoing documents: commented' },
+  'documents.outgoing.return': { vi: 'Văn bản đi: trả lại để sửa', en: 'Outgoing documents: returned for changes' },
+  'documents.outgoing.forward': { vi: 'Văn bản đi: trình ký', en: 'Outgoing documents: forwarded to the signer' },
+  'documents.outgoing.approve': { vi: 'Văn bản đi: duyệt', en: 'Outgoing documents: approved' },
+  'documents.outgoing.sign': { vi: 'Văn bản đi: ký số', en: 'Outgoing documents: signed' },
+  'documents.outgoing.seal': { vi: 'Văn bản đi: đóng dấu số', en: 'Outgoing documents: sealed' },
+  'documents.outgoing.release': { vi: 'Văn bản đi: cấp số và phát hành', en: 'Outgoing documents: numbered and released' },
+  'documents.outgoing.recall': { vi: 'Văn bản đi: thu hồi', en: 'Outgoing documents: recalled' },
+  'documents.outgoing.update': { vi: 'Văn bản đi: cập nhật thông tin', en: 'Outgoing documents: updated' },
+  'documents.outgoing.replace': { vi: 'Văn bản đi: thay thế', en: 'Outgoing documents: replaced' },
+  'documents.outgoing.archive': { vi: 'Văn bản đi: lưu trữ', en: 'Outgoing documents: archived' },
+  'documents.outgoing.recipient_status': { vi: 'Văn bản đi: nơi nhận báo tình trạng', en: 'Outgoing documents: a recipient reported a status' },
 };
 
 /** Groups for the filter: every action whose code starts with the prefix. */
@@ -129,6 +162,7 @@ export const AUDIT_ACTION_GROUPS: { prefix: string; label: Bilingual }[] = [
   { prefix: 'integration.', label: { vi: 'Kết nối hệ thống quốc gia', en: 'National connections' } },
   { prefix: 'business_registry.', label: { vi: 'Tra cứu đăng ký doanh nghiệp', en: 'Business registry lookups' } },
   { prefix: 'data_sharing.', label: { vi: 'Chia sẻ dữ liệu', en: 'Data sharing' } },
+  { prefix: 'documents.', label: { vi: 'Văn bản, hồ sơ công việc', en: 'Official documents and work files' } },
 ];
 
 export const actionLabel = (code: string): Bilingual => AUDIT_ACTIONS[code] ?? { vi: code, en: code };

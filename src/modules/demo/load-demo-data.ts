@@ -10,6 +10,9 @@ import { listUnits } from '../organisation/list-units.ts';
 import { createServiceAccount } from '../identity/issue-service-token.ts';
 import { importProcedures } from '../catalog/import-procedures.ts';
 import { loadDemoDossiers } from './load-demo-dossiers.ts';
+import { loadDemoWorkFiles } from '../documents/files/demo-work-files.ts';
+import { loadDemoOutgoing } from '../documents/outgoing/load-demo-outgoing.ts';
+import { loadDemoIncoming } from '../documents/incoming/load-demo-incoming.ts';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url));
 /** Every demo official's password (README lists the accounts). */
@@ -72,6 +75,14 @@ async function loadUnlocked(ctx: Ctx, log: (msg: string) => void, opts: { dossie
       // national-portal:push: the demo's portal simulator pushes dossiers filed there (src/simulators/dvcqg/inbound.ts).
       scopes: ['dossiers:write', 'dossiers:read', 'catalog:read', 'national-portal:push'],
     });
+  // The document-exchange system of other agencies posts EDXML to our inbox with this account (issue 18).
+  if (ctx.config.edxml.inbox)
+    await createServiceAccount(ctx, {
+      clientId: ctx.config.edxml.inbox.clientId,
+      name: 'Hệ thống liên thông văn bản',
+      secret: ctx.config.edxml.inbox.clientSecret,
+      scopes: ['edxml'],
+    });
   const files = readdirSync(new URL('procedures/', `file://${DEMO_DIR}`))
     .filter((f) => f.endsWith('.json'))
     .sort();
@@ -79,5 +90,11 @@ async function loadUnlocked(ctx: Ctx, log: (msg: string) => void, opts: { dossie
   const r = await importProcedures(ctx, { records, defaults: { effectiveFrom: '2025-01-01' } }, 'system');
   log(`demo: ${r.created} procedures imported`);
   if (opts.dossiers !== false) await loadDemoDossiers(ctx, log);
+  // Outgoing official documents in several states (issue 18); they sign, so only with the full demo.
+  if (opts.dossiers !== false) await loadDemoOutgoing(ctx, log);
+  // Incoming official documents in several states (issue 18), through the clerk's, leader's and handler's operations.
+  if (opts.dossiers !== false) await loadDemoIncoming(ctx, log);
+  // Work files of official documents (issue 18): after the documents, so they can hold some.
+  await loadDemoWorkFiles(ctx, log);
   return true;
 }

@@ -25,6 +25,7 @@ export const SERVICE_SCOPES = {
   'catalog:read': 'Read the procedure catalogue',
   'sharing:dossiers': 'Read the dossier status and results of a holder (another agency, under a data-sharing agreement, through the data-sharing platform)',
   'national-portal:push': 'Push dossiers filed on the National Public Service Portal (its inbound channel)',
+  edxml: 'Deliver official documents and their statuses in EDXML to the inbox (the document-exchange system of another agency)',
 } as const;
 export type ServiceScope = keyof typeof SERVICE_SCOPES;
 

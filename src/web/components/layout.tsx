@@ -60,6 +60,13 @@ export const OFFICE_NAV: NavItem[] = [
     en: 'Digitised documents',
     roles: ['receiving_officer', 'specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'],
   },
+  {
+    href: '/can-bo/van-ban/tim-kiem',
+    vi: 'Tìm kiếm văn bản',
+    en: 'Search documents',
+    roles: ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor'],
+  },
+  { href: '/can-bo/ho-so-cong-viec', vi: 'Hồ sơ công việc', en: 'Work files', roles: ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor'] },
   { href: '/can-bo/so-hoa/ket-qua-cu', vi: 'Số hóa kết quả cũ', en: 'Digitise old results', roles: ['clerk', 'administrator'] },
   {
     href: '/can-bo/so-hoa/chien-dich',
@@ -77,6 +84,21 @@ export const OFFICE_NAV: NavItem[] = [
   { href: '/can-bo/thanh-toan', vi: 'Sổ thu phí, lệ phí', en: 'Fees ledger', roles: ['finance_officer', 'unit_leader'] },
   { href: '/can-bo/thanh-toan/doi-soat', vi: 'Đối soát thanh toán', en: 'Payment reconciliation', roles: ['finance_officer'] },
   { href: '/can-bo/chi-so', vi: 'Chỉ số phục vụ', en: 'Service index', roles: ['unit_leader', 'signing_leader', 'auditor', 'administrator'] },
+  // Incoming official documents (issue 18): the clerks' list and register, the leaders' and handlers' own lists.
+  {
+    href: '/can-bo/van-ban-den',
+    vi: 'Văn bản đến',
+    en: 'Incoming documents',
+    roles: ['clerk', 'unit_leader', 'signing_leader', 'specialist', 'auditor', 'administrator'],
+  },
+  { href: '/can-bo/van-ban-den/cho-chi-dao', vi: 'Văn bản chờ chỉ đạo', en: 'Awaiting my direction', roles: ['unit_leader', 'signing_leader'] },
+  { href: '/can-bo/van-ban-den/cua-toi', vi: 'Văn bản của tôi', en: 'My documents', roles: ['specialist'] },
+  {
+    href: '/can-bo/van-ban-di',
+    vi: 'Văn bản đi',
+    en: 'Outgoing documents',
+    roles: ['specialist', 'unit_leader', 'signing_leader', 'clerk', 'auditor', 'administrator'],
+  },
   { href: '/can-bo/lich-lam-viec', vi: 'Lịch làm việc', en: 'Working calendar' },
   { href: '/can-bo/tai-khoan', vi: 'Tài khoản', en: 'My account' },
 ];
