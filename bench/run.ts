@@ -2,6 +2,7 @@
  * npm run bench [-- --quick] [-- --embedded] [-- --dossiers N] [-- --scale-to M] [-- --seconds S]
  * npm run bench -- --ocr [--pages N] [--rounds R]: the OCR benchmark alone (bench/ocr.ts)
  * npm run bench -- --cluster [--dossiers N]: the local cluster through HAProxy on 1 and 2 app nodes (bench/cluster.ts)
+ * npm run bench -- --edxml [--rounds R]: the EDXML codec against xmlsec1 (bench/edxml.ts)
  *
  * Measures the system as its users load it, beside two baselines taken in the same run:
  *   - pgbench, single-row inserts into the same PostgreSQL server (what the database can do);
@@ -481,6 +482,12 @@ async function benchOn(kind: 'postgresql' | 'embedded', base: { insert?: Measure
 if (flag('ocr')) {
   const { benchOcr } = await import('./ocr.ts');
   process.exit(await benchOcr({ args, root: ROOT, pgUrl, log, node, startServer, sampleCodes }));
+}
+
+// --edxml: the EDXML codec against xmlsec1 (bench/edxml.ts); no server, never part of --quick.
+if (flag('edxml')) {
+  const { benchEdxml } = await import('./edxml.ts');
+  process.exit(await benchEdxml({ args, root: ROOT, log }));
 }
 
 // --cluster: the local cluster through HAProxy (bench/cluster.ts); never part of --quick.
