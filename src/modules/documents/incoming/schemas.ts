@@ -28,7 +28,7 @@ export const IncomingActionInput = z.discriminatedUnion('action', [
       .describe("The unit whose leaders are asked for direction; left out, the agency's leaders (any unit leader or signing leader) direct it"),
     note: z.string().max(4000).optional(),
   }),
-  z.object({ action: z.literal('refuse'), version, reason: said('Cần nêu rõ lý do từ chối tiếp nhận', 'Give the reason for refusing') }),
+  z.object({ action: z.literal('refuse'), version, reason: said('Cần nêu rõ lý do từ chối tiếp nhận', 'Give the reason for refusing the document') }),
   z.object({
     action: z.literal('direct'),
     version,
