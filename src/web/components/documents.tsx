@@ -76,3 +76,28 @@ export function RegisterHeader(o: {
     </>
   );
 }
+
+/** The status filter above a document list (incoming or outgoing): one select, submitted without JavaScript. */
+export function StatusFilter(o: { req: FastifyRequest; action: string; statuses: Record<string, { vi: string; en: string }>; selected?: string }) {
+  const { req } = o;
+  return (
+    <form method="get" action={o.action} class="govuk-!-margin-bottom-4">
+      <div class="govuk-form-group">
+        <label class="govuk-label" for="status">
+          {t(req, 'Trạng thái', 'Status')}
+        </label>
+        <select class="govuk-select" id="status" name="status">
+          <option value="">{t(req, 'Tất cả', 'All')}</option>
+          {Object.entries(o.statuses).map(([s, label]) => (
+            <option value={s} selected={o.selected === s}>
+              {t(req, label.vi, label.en)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">
+        {t(req, 'Lọc', 'Filter')}
+      </button>
+    </form>
+  );
+}

@@ -4,7 +4,7 @@ import { INCOMING_STATUSES } from '../../../modules/documents/incoming/workflow.
 import type { IncomingStatus } from '../../../modules/documents/tables-incoming.ts';
 import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
 import { Layout, Pagination, t, TableWrap } from '../../components/layout.tsx';
-import { RegisterHeader } from '../../components/documents.tsx';
+import { RegisterHeader, StatusFilter } from '../../components/documents.tsx';
 
 export const INCOMING_URL = '/can-bo/van-ban-den';
 export const AWAITING_URL = '/can-bo/van-ban-den/cho-chi-dao';
@@ -93,26 +93,7 @@ export function IncomingListPage(p: IncomingListProps) {
     <Layout req={req} area="office" title={title}>
       <h1 class="govuk-heading-l">{title}</h1>
       <SubNav req={req} kind={kind} isClerk={p.isClerk} />
-      {kind === 'all' ? (
-        <form method="get" action={INCOMING_URL} class="govuk-!-margin-bottom-4">
-          <div class="govuk-form-group">
-            <label class="govuk-label" for="status">
-              {t(req, 'Trạng thái', 'Status')}
-            </label>
-            <select class="govuk-select" id="status" name="status">
-              <option value="">{t(req, 'Tất cả', 'All')}</option>
-              {(Object.keys(INCOMING_STATUSES) as IncomingStatus[]).map((s) => (
-                <option value={s} selected={p.status === s}>
-                  {t(req, INCOMING_STATUSES[s].vi, INCOMING_STATUSES[s].en)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">
-            {t(req, 'Lọc', 'Filter')}
-          </button>
-        </form>
-      ) : null}
+      {kind === 'all' ? <StatusFilter req={req} action={INCOMING_URL} statuses={INCOMING_STATUSES} selected={p.status} /> : null}
       {items.length ? (
         <ul class="govuk-list cs-doc-list">
           {items.map((d) => (

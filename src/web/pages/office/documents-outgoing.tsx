@@ -4,7 +4,7 @@ import { OUTGOING_STATUSES, type OutgoingStatus } from '../../../modules/documen
 import { DOCUMENT_SERIES } from '../../../modules/documents/series.ts';
 import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
 import { Layout, t, TableWrap } from '../../components/layout.tsx';
-import { RegisterHeader } from '../../components/documents.tsx';
+import { RegisterHeader, StatusFilter } from '../../components/documents.tsx';
 
 export const OUTGOING_URL = '/can-bo/van-ban-di';
 export const OUTGOING_RECEIVED_URL = '/can-bo/van-ban-di/noi-bo';
@@ -71,26 +71,7 @@ export function OutgoingListPage(p: OutgoingListProps) {
     <Layout req={req} area="office" title={title}>
       <h1 class="govuk-heading-l">{title}</h1>
       <SubNav req={req} kind={kind} canDraft={p.canDraft} canRegister={p.canRegister} />
-      {kind === 'all' ? (
-        <form method="get" action={OUTGOING_URL} class="govuk-!-margin-bottom-4">
-          <div class="govuk-form-group">
-            <label class="govuk-label" for="status">
-              {t(req, 'Trạng thái', 'Status')}
-            </label>
-            <select class="govuk-select" id="status" name="status">
-              <option value="">{t(req, 'Tất cả', 'All')}</option>
-              {(Object.keys(OUTGOING_STATUSES) as OutgoingStatus[]).map((s) => (
-                <option value={s} selected={p.status === s}>
-                  {t(req, OUTGOING_STATUSES[s].vi, OUTGOING_STATUSES[s].en)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">
-            {t(req, 'Lọc', 'Filter')}
-          </button>
-        </form>
-      ) : null}
+      {kind === 'all' ? <StatusFilter req={req} action={OUTGOING_URL} statuses={OUTGOING_STATUSES} selected={p.status} /> : null}
       {items.length ? (
         <ul class="govuk-list cs-doc-list">
           {items.map((d) => {
