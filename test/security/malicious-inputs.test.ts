@@ -106,6 +106,7 @@ const TABLES = [
   'org_units',
   'procedure_versions',
   'calendar_years',
+  'calendar_office_hours',
   'audit_log',
   'sessions',
   'citizens',
@@ -228,6 +229,7 @@ const jsonTargets = () => [
   { name: 'new official', method: 'POST', url: '/api/v1/staff', token: tok.admin },
   { name: 'staff roles', method: 'PUT', url: '/api/v1/staff/chuyenvien.hcm/roles', token: tok.admin },
   { name: 'calendar year', method: 'PUT', url: '/api/v1/calendar/2031', token: tok.admin },
+  { name: 'office hours', method: 'PUT', url: '/api/v1/calendar/office-hours/*', token: tok.admin },
   { name: 'sign results', method: 'POST', url: '/api/v1/results/sign', token: tok.signer },
   { name: 'certify a copy', method: 'POST', url: '/api/v1/results/certified-copies', token: tok.receiving },
   // The import takes any JSON document and validates it itself: structurally valid JSON is its business.
@@ -413,6 +415,7 @@ function refusedCases(): Case[] {
     { name: 'calendar year', url: (n) => `/api/v1/calendar/${n}` },
     { name: 'audit before=', url: (n) => `/api/v1/audit?before=${n}`, token: tok.auditor },
     { name: 'due date workingDays=', url: (n) => `/api/v1/calendar/due-date?from=2026-03-02&workingDays=${n}` },
+    { name: 'due date workingHours=', url: (n) => `/api/v1/calendar/due-date?from=2026-03-02&workingHours=${n}` },
     { name: 'my dossiers page (HTML) page=', url: (n) => `/ho-so-cua-toi?page=${n}`, token: tok.citizen, page: true },
     { name: 'office queue page=', url: (n) => `/can-bo/ho-so?page=${n}`, token: tok.receiving, page: true },
     { name: 'audit page before=', url: (n) => `/can-bo/nhat-ky?before=${n}`, token: tok.auditor, page: true },

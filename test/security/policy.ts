@@ -159,8 +159,13 @@ export const POLICY: Record<string, Rule> = {
   'PUT /api/v1/calendar/:year': { who: ADMIN },
   'DELETE /api/v1/calendar/:year': { who: ADMIN },
   'GET /api/v1/calendar/due-date': { who: 'public' },
+  // Office hours (issue 19): public to read; administrators set a unit's, or the default ('*').
+  'GET /api/v1/calendar/office-hours': { who: 'public' },
+  'PUT /api/v1/calendar/office-hours/:unit': { who: ADMIN },
+  'DELETE /api/v1/calendar/office-hours/:unit': { who: ADMIN },
   'GET /can-bo/lich-lam-viec': { who: ['staff'] },
   'POST /can-bo/lich-lam-viec': { who: ADMIN },
+  'POST /can-bo/lich-lam-viec/gio-lam-viec': { who: ADMIN },
 
   // ── Uploads ────────────────────────────────────────────────────────────────────────────────
   'POST /api/v1/uploads': { who: UPLOADERS },

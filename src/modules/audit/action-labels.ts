@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS: Record<string, Bilingual> = {
   'notification.read': { vi: 'Công dân đọc thông báo', en: 'A citizen read notifications' },
   'calendar.year.set': { vi: 'Cập nhật lịch làm việc', en: 'Updated the working calendar' },
   'calendar.year.reset': { vi: 'Khôi phục lịch làm việc mặc định', en: 'Reset the working calendar' },
+  'calendar.hours.set': { vi: 'Cập nhật giờ làm việc', en: 'Updated office hours' },
+  'calendar.hours.reset': { vi: 'Bỏ giờ làm việc riêng', en: 'Removed office hours' },
   'dossier.submit': { vi: 'Hồ sơ: nộp hồ sơ', en: 'Dossier: filed' },
   'dossier.rate': { vi: 'Hồ sơ: đánh giá mức độ hài lòng', en: 'Dossier: rated' },
   'dossier.bulk_load': { vi: 'Nạp dữ liệu hồ sơ hàng loạt', en: 'Bulk-loaded dossiers' },

@@ -43,7 +43,14 @@ describe('due dates through the API', () => {
   it('received Thursday 2026-04-23, 5 working days → Tuesday 2026-05-05 (27/4 compensates Hùng Kings on Sunday; 30/4, 1/5 off)', async () => {
     const r = await dueDate('2026-04-23T09:30:00+07:00', '5');
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ dueDate: '2026-05-05', receivedOn: '2026-04-23', workingDays: 5 });
+    expect(r.body).toEqual({
+      dueDate: '2026-05-05',
+      receivedOn: '2026-04-23',
+      workingDays: 5,
+      dueAt: '2026-05-05T23:59:59.999+07:00',
+      receivedAt: '2026-04-23T09:30:00+07:00',
+      startsAt: '2026-04-23T09:30:00+07:00',
+    });
   });
 
   it('takes the receipt date in Viet Nam, and rounds fractional budgets up', async () => {
@@ -342,5 +349,287 @@ describe('the back-office page', () => {
       ['staff:admin', 'calendar.year.set'],
       ['staff:admin', 'calendar.year.reset'],
     ]);
+  });
+  it('shows office hours to every official, and lets the administrator set and remove a unit’s through the form', async () => {
+    const staffPage = await (await fetch(`${t.base}/can-bo/lich-lam-viec?year=2026`, { headers: { authorization: `Bearer ${specialist}` } })).text();
+    expect(staffPage).toContain('<h2 class="govuk-heading-m" id="gio-lam-viec">Giờ làm việc</h2>');
+    expect(staffPage).toContain('08:00–12:00, 13:00–17:00');
+    expect(staffPage).not.toContain('name="periods"');
+
+    // Signed in as the administrator by the previous test.
+    const html = await (await fetch(`${t.base}/can-bo/lich-lam-viec?year=2026`, { headers: { cookie: cookies() } })).text();
+    const csrf = csrfIn(html)!;
+    expect(html).toMatch(/<label class="govuk-label govuk-label--s" for="hoursUnit">/);
+    expect(html).toMatch(/<label class="govuk-label govuk-label--s" for="hoursPeriods">/);
+    expect(html).toMatch(/<textarea[^>]*name="periods"[^>]*>08:00-12:00\n13:00-17:00<\/textarea>/);
+    const post = (fields: Record<string, string>) =>
+      fetch(`${t.base}/can-bo/lich-lam-viec/gio-lam-viec`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies(), accept: 'text/html' },
+        body: form(fields),
+      });
+
+    expect((await post({ year: '2026', unit: UNIT, periods: '07:30-11:30' })).status).toBe(403); // no _csrf
+    const bad = await post({ _csrf: csrf, year: '2026', unit: UNIT, periods: '07:30-11:30\n13:30-11:00' });
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    expect(badHtml).toMatch(/<a href="#hoursPeriods">Buổi 2 phải kết thúc sau giờ bắt đầu<\/a>/);
+    expect(badHtml).toMatch(/id="hoursPeriods-error"/);
+    expect(badHtml).toMatch(/<textarea[^>]*name="periods"[^>]*>07:30-11:30\n13:30-11:00<\/textarea>/);
+    const badFormat = await (await post({ _csrf: csrf, year: '2026', unit: UNIT, periods: 'sáng' })).text();
+    expect(badFormat).toMatch(/<a href="#hoursPeriods">Buổi 1, giờ bắt đầu: Phải là giờ dạng GG:PP/);
+    const unknown = await post({ _csrf: csrf, year: '2026', unit: '999.99.99.G99', periods: '07:30-11:30' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toMatch(/<a href="#hoursUnit">Không tìm thấy đơn vị 999.99.99.G99<\/a>/);
+
+    // "7h30" and "8:00" are read as 07:30 and 08:00.
+    const ok = await post({ _csrf: csrf, year: '2026', unit: UNIT, periods: '7h30 - 11h30\r\n13:30-17:00' });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/can-bo/lich-lam-viec?year=2026&gio=saved#gio-lam-viec');
+    expect((await api<HoursList>(t, 'GET', '/api/v1/calendar/office-hours')).body.units).toEqual([
+      expect.objectContaining({
+        unitCode: UNIT,
+        periods: [
+          { start: '07:30', end: '11:30' },
+          { start: '13:30', end: '17:00' },
+        ],
+        updatedBy: 'staff:admin',
+      }),
+    ]);
+    const after = await (await fetch(`${t.base}/can-bo/lich-lam-viec?year=2026&gio=saved`, { headers: { cookie: cookies() } })).text();
+    expect(after).toContain('Đã lưu giờ làm việc');
+    expect(after).toContain(`${UNIT} — Phòng Xuất xứ hàng hóa`);
+    expect(after).toContain('07:30–11:30, 13:30–17:00');
+    // The edit link starts the form from that unit's hours.
+    const editing = await (await fetch(`${t.base}/can-bo/lich-lam-viec?year=2026&donVi=${UNIT}`, { headers: { cookie: cookies() } })).text();
+    expect(editing).toMatch(new RegExp(`<option value="${UNIT}" selected(="")?>`));
+    expect(editing).toMatch(/<textarea[^>]*name="periods"[^>]*>07:30-11:30\n13:30-17:00<\/textarea>/);
+
+    const reset = await post({ _csrf: csrf, year: '2026', unit: UNIT, action: 'reset' });
+    expect(reset.status).toBe(303);
+    expect((await api<HoursList>(t, 'GET', '/api/v1/calendar/office-hours')).body.units).toEqual([]);
+    const en = await (await fetch(`${t.base}/can-bo/lich-lam-viec?year=2026&gio=reset&lang=en`, { headers: { cookie: cookies() } })).text();
+    expect(en).toContain('Office hours removed; the default applies');
+  });
+});
+
+// ── Working hours, same-day limits and office hours (issue 19) ─────────────────────────────
+type Due = { dueAt: string; receivedAt: string; startsAt: string; unit?: string; workingHours?: number; sameDay?: true; cutoff?: string } & Err;
+type Hours = { unitCode: string; periods: { start: string; end: string }[]; source: string; updatedBy: string | null; updatedAt: string | null };
+type HoursList = { default: Hours; units: Hours[] };
+const dueAt = (query: Record<string, string>) => api<Due>(t, 'GET', `/api/v1/calendar/due-date?${new URLSearchParams(query)}`);
+const UNIT = '000.05.04.G12'; // Rules of Origin Division: certificates of origin, counted in working hours
+const OTHER = '000.05.01.G12';
+
+describe('due moments in working hours and the same day, through the API', () => {
+  it('a receipt on a Friday afternoon plus working hours lands on Monday', async () => {
+    const r = await dueAt({ from: '2026-12-04T15:00:00+07:00', workingHours: '4' });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      dueAt: '2026-12-07T10:00:00+07:00',
+      receivedAt: '2026-12-04T15:00:00+07:00',
+      startsAt: '2026-12-04T15:00:00+07:00',
+      workingHours: 4,
+    });
+    // A receipt in the evening starts at the next opening: Monday 08:00 + 4 h.
+    expect((await dueAt({ from: '2026-12-04T18:30:00+07:00', workingHours: '4' })).body).toMatchObject({
+      startsAt: '2026-12-07T08:00:00+07:00',
+      dueAt: '2026-12-07T12:00:00+07:00',
+    });
+    // Decimals are hours: 1.5 h from 16:30 is 30 minutes on Friday and an hour on Monday; a fraction of a minute rounds up.
+    expect((await dueAt({ from: '2026-12-04T16:30:00+07:00', workingHours: '1.5' })).body.dueAt).toBe('2026-12-07T09:00:00+07:00');
+    expect((await dueAt({ from: '2026-12-04T16:00:00+07:00', workingHours: '0.001' })).body).toMatchObject({
+      dueAt: '2026-12-04T16:01:00+07:00',
+      workingHours: 1 / 60,
+    });
+  });
+
+  it('a receipt before a holiday skips it: Wednesday 2026-04-29 16:00 + 4 h over 30/4, 1/5 and the weekend → Monday 4/5 11:00', async () => {
+    expect((await dueAt({ from: '2026-04-29T16:00:00+07:00', workingHours: '4' })).body.dueAt).toBe('2026-05-04T11:00:00+07:00');
+    // 12:00 is the lunch break: 4 h from 13:00 end at 17:00 the same day, not on the next morning.
+    expect((await dueAt({ from: '2026-04-29T12:00:00+07:00', workingHours: '4' })).body).toMatchObject({
+      startsAt: '2026-04-29T13:00:00+07:00',
+      dueAt: '2026-04-29T17:00:00+07:00',
+    });
+  });
+
+  it('same day: before the cut-off at the close of that day, after it at the close of the next working day', async () => {
+    expect((await dueAt({ from: '2026-04-29T14:59:00+07:00', sameDay: 'true', cutoff: '15:00' })).body).toEqual({
+      dueAt: '2026-04-29T17:00:00+07:00',
+      receivedAt: '2026-04-29T14:59:00+07:00',
+      startsAt: '2026-04-29T14:59:00+07:00',
+      sameDay: true,
+      cutoff: '15:00',
+    });
+    // After the cut-off on the eve of 30/4: the next working day is Monday 4/5.
+    expect((await dueAt({ from: '2026-04-29T15:30:00+07:00', sameDay: 'true', cutoff: '15:00' })).body.dueAt).toBe('2026-05-04T17:00:00+07:00');
+    expect((await dueAt({ from: '2026-12-04T15:30:00+07:00', sameDay: 'true', cutoff: '15:00' })).body.dueAt).toBe('2026-12-07T17:00:00+07:00');
+    // Without a cut-off, any receipt in office hours is due that day; one on a Saturday, on Monday.
+    expect((await dueAt({ from: '2026-12-04T16:59:00+07:00', sameDay: 'true' })).body.dueAt).toBe('2026-12-04T17:00:00+07:00');
+    expect((await dueAt({ from: '2026-12-05T09:00:00+07:00', sameDay: 'true' })).body.dueAt).toBe('2026-12-07T17:00:00+07:00');
+  });
+
+  it('asks for exactly one limit, and refuses bad ones naming the query field, in both languages', async () => {
+    const from = '2026-12-04T15:00:00+07:00';
+    for (const [query, path] of [
+      [{ from }, 'querystring.workingDays'],
+      [{ from, workingDays: '2', workingHours: '4' }, 'querystring.workingHours'],
+      [{ from, workingHours: '4', sameDay: 'true' }, 'querystring.sameDay'],
+      [{ from, workingHours: '0' }, 'querystring.workingHours'],
+      [{ from, workingHours: '2001' }, 'querystring.workingHours'],
+      [{ from, workingHours: '-1' }, 'querystring.workingHours'],
+      [{ from, workingHours: 'four' }, 'querystring.workingHours'],
+      [{ from, sameDay: 'false' }, 'querystring.sameDay'],
+      [{ from, sameDay: 'true', cutoff: '25:00' }, 'querystring.cutoff'],
+      [{ from, workingHours: '4', cutoff: '15:00' }, 'querystring.cutoff'],
+      [{ from, workingHours: '4', unit: 'not a unit' }, 'querystring.unit'],
+      [{ from, workingHours: '4', unit: '999.99.99.G99' }, 'querystring.unit'],
+    ] as [Record<string, string>, string][]) {
+      const r = await dueAt(query);
+      expect([JSON.stringify(query), r.status, r.body.error?.code]).toEqual([JSON.stringify(query), 400, 'VALIDATION_FAILED']);
+      const detail = r.body.error.details?.find((d) => d.path === path);
+      expect(detail, `${JSON.stringify(query)}: ${JSON.stringify(r.body.error.details)}`).toBeDefined();
+      expect(detail!.message).not.toBe(detail!.messageEn);
+    }
+    // Two limits: the message names both.
+    const two = await dueAt({ from, workingDays: '2', workingHours: '4' });
+    expect(two.body.error.details?.[0]).toMatchObject({
+      message: expect.stringMatching(/workingDays.*workingHours/),
+      messageEn: expect.stringMatching(/workingDays and workingHours/),
+    });
+    // Counting hours past the last year of the calendar is out of range, not a server error.
+    expect((await dueAt({ from: '2199-12-31T16:00:00+07:00', workingHours: '4' })).body.error?.code).toBe('CALENDAR_OUT_OF_RANGE');
+  });
+});
+
+describe('office hours per unit', () => {
+  const listHours = async () => (await api<HoursList>(t, 'GET', '/api/v1/calendar/office-hours')).body;
+  const hoursAudit = () =>
+    t.ctx.database.db
+      .selectFrom('audit_log')
+      .select(['actor', 'action', 'target', 'data'])
+      .where('action', 'like', 'calendar.hours.%')
+      // The page's test above signed in as the demo administrator; these are the API's.
+      .where('actor', '=', 'staff:test.administrator')
+      .orderBy('id')
+      .execute();
+  const EARLY = [
+    { start: '07:30', end: '11:30' },
+    { start: '13:30', end: '17:00' },
+  ];
+
+  it('starts from the built-in hours for everyone, readable without signing in', async () => {
+    const r = await api<HoursList>(t, 'GET', '/api/v1/calendar/office-hours');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      default: {
+        unitCode: '*',
+        periods: [
+          { start: '08:00', end: '12:00' },
+          { start: '13:00', end: '17:00' },
+        ],
+        source: 'built-in',
+        updatedBy: null,
+        updatedAt: null,
+      },
+      units: [],
+    });
+  });
+
+  it('only administrators set or remove them: 401 anonymous, 403 other officials and citizens', async () => {
+    const body = { periods: EARLY };
+    expect((await api(t, 'PUT', `/api/v1/calendar/office-hours/${UNIT}`, { body })).status).toBe(401);
+    expect((await api(t, 'PUT', `/api/v1/calendar/office-hours/${UNIT}`, { token: specialist, body })).status).toBe(403);
+    expect((await api(t, 'PUT', `/api/v1/calendar/office-hours/${UNIT}`, { token: citizen, body })).status).toBe(403);
+    expect((await api(t, 'DELETE', `/api/v1/calendar/office-hours/${UNIT}`, { token: specialist })).status).toBe(403);
+    expect((await listHours()).units).toEqual([]);
+    expect(await hoursAudit()).toEqual([]);
+  });
+
+  it("a unit's own hours change its due moments, the default those of the others; removing them goes back step by step", async () => {
+    const friday = { from: '2026-12-04T15:00:00+07:00', workingHours: '4' };
+    const put = await api<Hours>(t, 'PUT', `/api/v1/calendar/office-hours/${UNIT.toLowerCase()}`, { token: admin, body: { periods: EARLY } });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ unitCode: UNIT, periods: EARLY, source: 'unit', updatedBy: 'staff:test.administrator' });
+    // Friday 15:00–17:00 is 2 h, then Monday from 07:30: 09:30.
+    expect((await dueAt({ ...friday, unit: UNIT })).body).toMatchObject({ unit: UNIT, dueAt: '2026-12-07T09:30:00+07:00' });
+    expect((await dueAt({ ...friday, unit: OTHER })).body.dueAt).toBe('2026-12-07T10:00:00+07:00');
+    expect((await dueAt(friday)).body.dueAt).toBe('2026-12-07T10:00:00+07:00');
+    // Same day closes at 17:00 in both; a Saturday receipt starts at the unit's Monday opening.
+    expect((await dueAt({ from: '2026-12-05T10:00:00+07:00', workingHours: '1', unit: UNIT })).body).toMatchObject({
+      startsAt: '2026-12-07T07:30:00+07:00',
+      dueAt: '2026-12-07T08:30:00+07:00',
+    });
+
+    // A default for every unit without its own: 07:00–11:00, 13:00–16:00.
+    const def = [
+      { start: '07:00', end: '11:00' },
+      { start: '13:00', end: '16:00' },
+    ];
+    const star = await api<Hours>(t, 'PUT', '/api/v1/calendar/office-hours/*', { token: admin, body: { periods: def } });
+    expect(star.body).toMatchObject({ unitCode: '*', source: 'default', periods: def });
+    // Friday 15:00–16:00 (1 h), Monday 07:00–10:00.
+    expect((await dueAt({ ...friday, unit: OTHER })).body.dueAt).toBe('2026-12-07T10:00:00+07:00');
+    expect((await dueAt({ from: '2026-12-04T15:00:00+07:00', sameDay: 'true', unit: OTHER })).body.dueAt).toBe('2026-12-04T16:00:00+07:00');
+    expect((await dueAt({ ...friday, unit: UNIT })).body.dueAt).toBe('2026-12-07T09:30:00+07:00');
+    expect(await listHours()).toMatchObject({ default: { source: 'default', periods: def }, units: [{ unitCode: UNIT, periods: EARLY, source: 'unit' }] });
+
+    const del = await api<Hours>(t, 'DELETE', `/api/v1/calendar/office-hours/${UNIT}`, { token: admin });
+    expect(del.status).toBe(200);
+    expect(del.body).toMatchObject({ unitCode: UNIT, source: 'default', periods: def });
+    expect((await dueAt({ ...friday, unit: UNIT })).body.dueAt).toBe('2026-12-07T10:00:00+07:00');
+    const delDefault = await api<Hours>(t, 'DELETE', '/api/v1/calendar/office-hours/%2A', { token: admin });
+    expect(delDefault.body).toMatchObject({ unitCode: '*', source: 'built-in', periods: [{ start: '08:00' }, { start: '13:00' }] });
+    expect((await dueAt({ from: '2026-12-04T15:00:00+07:00', sameDay: 'true', unit: OTHER })).body.dueAt).toBe('2026-12-04T17:00:00+07:00');
+    // Removing again changes nothing and records nothing.
+    expect((await api(t, 'DELETE', `/api/v1/calendar/office-hours/${UNIT}`, { token: admin })).status).toBe(200);
+
+    const audit = await hoursAudit();
+    expect(audit.map((a) => [a.actor, a.action, a.target])).toEqual([
+      ['staff:test.administrator', 'calendar.hours.set', `office-hours:${UNIT}`],
+      ['staff:test.administrator', 'calendar.hours.set', 'office-hours:*'],
+      ['staff:test.administrator', 'calendar.hours.reset', `office-hours:${UNIT}`],
+      ['staff:test.administrator', 'calendar.hours.reset', 'office-hours:*'],
+    ]);
+    expect(audit[0].data).toEqual({ periods: EARLY, previous: null });
+    expect(audit[2].data).toEqual({ previous: { periods: EARLY } });
+    expect((await verifyAudit(t.ctx.database.db)).ok).toBe(true);
+  });
+
+  it('refuses periods out of order, overlapping or badly written, pointing at each; unknown units are 404', async () => {
+    const put = (unit: string, periods: unknown) => api<Err>(t, 'PUT', `/api/v1/calendar/office-hours/${unit}`, { token: admin, body: { periods } });
+    const paths = async (periods: unknown) => {
+      const r = await put(UNIT, periods);
+      expect(r.status, JSON.stringify(periods)).toBe(400);
+      expect(r.body.error.code).toBe('VALIDATION_FAILED');
+      for (const d of r.body.error.details ?? []) expect(d.message).not.toBe(d.messageEn);
+      return (r.body.error.details ?? []).map((d) => d.path);
+    };
+    expect(
+      await paths([
+        { start: '08:00', end: '12:00' },
+        { start: '13:00', end: '12:30' },
+      ]),
+    ).toEqual(['body.periods[1].end']);
+    expect(
+      await paths([
+        { start: '08:00', end: '12:00' },
+        { start: '11:00', end: '17:00' },
+      ]),
+    ).toEqual(['body.periods[1].start']);
+    expect(await paths([{ start: '8h', end: '25:00' }])).toEqual(['body.periods[0].start', 'body.periods[0].end']);
+    expect(await paths([])).toEqual(['body.periods']);
+    const bad = await put(UNIT, [
+      { start: '08:00', end: '12:00' },
+      { start: '13:00', end: '12:30' },
+    ]);
+    expect(bad.body.error.details?.[0]).toMatchObject({ message: 'Buổi 2 phải kết thúc sau giờ bắt đầu', messageEn: 'period 2 must close after it opens' });
+
+    const unknown = await put('999.99.99.G99', EARLY);
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    const malformed = await put('abc$def', EARLY);
+    expect([malformed.status, malformed.body.error.details?.[0].path]).toEqual([400, 'params.unit']);
+    expect((await listHours()).units).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import type { CalendarYear } from '../../../modules/calendar/schemas.ts';
+import type { CalendarYear, OfficeHoursEntry } from '../../../modules/calendar/schemas.ts';
 import { dayNumberOf, daysInMonth, weekdayOf } from '../../../modules/calendar/dates.ts';
 import { Csrf, ErrorSummary, Layout, t, TableWrap } from '../../components/layout.tsx';
-import { formatDate } from '../../../platform/i18n/index.ts';
+import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
 
 export type FormError = { field: string; text: string };
 
@@ -14,8 +14,24 @@ export interface CalendarPageProps {
   errors?: FormError[];
   /** The text the administrator typed, re-shown after an error. */
   values?: { daysOff?: string; makeUpWorkingDays?: string };
-  notice?: 'saved' | 'reset';
+  notice?: 'saved' | 'reset' | 'hours-saved' | 'hours-reset';
+  /** Office hours: the default and each unit's own, with the units to choose from. */
+  hours?: OfficeHoursSection;
+  hoursErrors?: FormError[];
+  /** What the administrator typed in the office-hours form, re-shown after an error. */
+  hoursValues?: { unit?: string; periods?: string };
 }
+
+export interface OfficeHoursSection {
+  default: OfficeHoursEntry;
+  units: (OfficeHoursEntry & { unitName: string | null })[];
+  choices: { code: string; name: string }[];
+  /** The unit whose hours the form starts from ('*': the default). */
+  editing: OfficeHoursEntry;
+}
+
+/** Office hours as typed in the form: one period per line, "08:00-12:00". */
+export const periodsText = (periods: readonly { start: string; end: string }[]) => periods.map((p) => `${p.start}-${p.end}`).join('\n');
 
 // Weeks start on Monday, as on Vietnamese calendars.
 const WEEKDAYS = [
@@ -131,7 +147,188 @@ function Field({
   );
 }
 
-export function CalendarPage({ req, view, canEdit, errors = [], values = {}, notice }: CalendarPageProps) {
+function OfficeHours({
+  req,
+  year,
+  hours,
+  canEdit,
+  errors,
+  values,
+}: {
+  req: FastifyRequest;
+  year: number;
+  hours: OfficeHoursSection;
+  canEdit: boolean;
+  errors: FormError[];
+  values: { unit?: string; periods?: string };
+}) {
+  const fieldErrors = (f: string) => errors.filter((e) => e.field === f).map((e) => e.text);
+  const describedBy = (id: string) => [`${id}-hint`, fieldErrors(id).length ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const shown = (e: OfficeHoursEntry) => e.periods.map((p) => `${p.start}–${p.end}`).join(', ');
+  const updated = (e: OfficeHoursEntry) => (e.updatedAt ? `${formatDateTime('vi', e.updatedAt)}${e.updatedBy ? ` (${e.updatedBy})` : ''}` : '');
+  const removeForm = (unitCode: string, label: string, hidden: string) => (
+    <form method="post" action="/can-bo/lich-lam-viec/gio-lam-viec">
+      <Csrf req={req} />
+      <input type="hidden" name="year" value={String(year)} />
+      <input type="hidden" name="unit" value={unitCode} />
+      <input type="hidden" name="action" value="reset" />
+      <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0">
+        {label}
+        <span class="govuk-visually-hidden"> {hidden}</span>
+      </button>
+    </form>
+  );
+  const editLink = (unitCode: string, hidden: string) => (
+    <a class="govuk-link" href={`/can-bo/lich-lam-viec?year=${year}&donVi=${encodeURIComponent(unitCode)}#gio-lam-viec-sua`}>
+      {t(req, 'Sửa', 'Edit')}
+      <span class="govuk-visually-hidden"> {hidden}</span>
+    </a>
+  );
+  const rows = [
+    {
+      entry: hours.default,
+      name:
+        hours.default.source === 'built-in'
+          ? t(req, 'Mặc định (mọi đơn vị chưa có giờ riêng; theo hệ thống)', 'Default (every unit without its own; built in)')
+          : t(req, 'Mặc định (mọi đơn vị chưa có giờ riêng)', 'Default (every unit without its own)'),
+      hidden: t(req, 'giờ làm việc mặc định', 'the default office hours'),
+    },
+    ...hours.units.map((u) => ({
+      entry: u,
+      name: `${u.unitCode}${u.unitName ? ` — ${u.unitName}` : ''}`,
+      hidden: t(req, `giờ làm việc của ${u.unitCode}`, `the office hours of ${u.unitCode}`),
+    })),
+  ];
+  const selected = values.unit ?? hours.editing.unitCode;
+  return (
+    <>
+      <h2 class="govuk-heading-m" id="gio-lam-viec">
+        {t(req, 'Giờ làm việc', 'Office hours')}
+      </h2>
+      <p class="govuk-body">
+        {t(
+          req,
+          'Thời hạn tính bằng giờ làm việc và thủ tục giải quyết trong ngày chỉ tính trong giờ làm việc, vào các ngày làm việc của lịch trên (kể cả ngày làm bù). Đơn vị có giờ riêng theo giờ riêng; các đơn vị khác theo giờ mặc định.',
+          'Limits in working hours and same-day procedures count only inside office hours, on the working days of the calendar above (make-up days included). A unit with hours of its own keeps them; the others keep the default.',
+        )}
+      </p>
+      <TableWrap label={t(req, 'Giờ làm việc của các đơn vị', 'Office hours of the units')}>
+        <table class="govuk-table">
+          <caption class="govuk-table__caption govuk-table__caption--s">
+            {t(req, `Giờ mặc định và ${hours.units.length} đơn vị có giờ riêng`, `The default and ${hours.units.length} units with hours of their own`)}
+          </caption>
+          <thead class="govuk-table__head">
+            <tr class="govuk-table__row">
+              <th scope="col" class="govuk-table__header">
+                {t(req, 'Đơn vị', 'Unit')}
+              </th>
+              <th scope="col" class="govuk-table__header">
+                {t(req, 'Các buổi làm việc', 'Periods')}
+              </th>
+              <th scope="col" class="govuk-table__header">
+                {t(req, 'Cập nhật', 'Updated')}
+              </th>
+              {canEdit ? (
+                <th scope="col" class="govuk-table__header">
+                  {t(req, 'Thao tác', 'Actions')}
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody class="govuk-table__body">
+            {rows.map((r) => (
+              <tr class="govuk-table__row">
+                <th scope="row" class="govuk-table__header">
+                  {r.name}
+                </th>
+                <td class="govuk-table__cell">{shown(r.entry)}</td>
+                <td class="govuk-table__cell">{updated(r.entry)}</td>
+                {canEdit ? (
+                  <td class="govuk-table__cell">
+                    {editLink(r.entry.unitCode, r.hidden)}
+                    {r.entry.unitCode !== '*'
+                      ? removeForm(r.entry.unitCode, t(req, 'Bỏ giờ riêng', 'Remove'), r.hidden)
+                      : r.entry.source === 'default'
+                        ? removeForm('*', t(req, 'Trở lại 08:00–12:00, 13:00–17:00', 'Back to 08:00–12:00, 13:00–17:00'), r.hidden)
+                        : null}
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+      {canEdit ? (
+        <>
+          <h3 class="govuk-heading-s" id="gio-lam-viec-sua">
+            {t(req, 'Đặt giờ làm việc', 'Set office hours')}
+          </h3>
+          <ErrorSummary req={req} errors={errors.map((e) => ({ href: `#${e.field}`, text: e.text }))} />
+          <form method="post" action="/can-bo/lich-lam-viec/gio-lam-viec" novalidate>
+            <Csrf req={req} />
+            <input type="hidden" name="year" value={String(year)} />
+            <Field
+              req={req}
+              id="hoursUnit"
+              label={t(req, 'Đơn vị', 'Unit')}
+              hint={t(req, 'Chọn “Mặc định” để đặt giờ cho mọi đơn vị chưa có giờ riêng', 'Choose “Default” for every unit without hours of its own')}
+              error={fieldErrors('hoursUnit').join(' ')}
+            >
+              <select
+                class={`govuk-select${fieldErrors('hoursUnit').length ? ' govuk-select--error' : ''}`}
+                id="hoursUnit"
+                name="unit"
+                aria-describedby={describedBy('hoursUnit')}
+              >
+                <option value="*" selected={selected === '*'}>
+                  {t(req, 'Mặc định (mọi đơn vị chưa có giờ riêng)', 'Default (every unit without its own)')}
+                </option>
+                {hours.choices.map((c) => (
+                  <option value={c.code} selected={selected === c.code}>
+                    {`${c.code} — ${c.name}`}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field
+              req={req}
+              id="hoursPeriods"
+              label={t(req, 'Các buổi làm việc (mỗi dòng một buổi)', 'Periods (one per line)')}
+              hint={t(
+                req,
+                'Dạng GG:PP-GG:PP theo thứ tự trong ngày, ví dụ 07:30-11:30 và 13:30-17:00; áp dụng cho mọi ngày làm việc',
+                'As HH:MM-HH:MM in the order of the day, e.g. 07:30-11:30 and 13:30-17:00; they apply to every working day',
+              )}
+              error={fieldErrors('hoursPeriods').join(' ')}
+            >
+              <textarea
+                class={`govuk-textarea${fieldErrors('hoursPeriods').length ? ' govuk-textarea--error' : ''}`}
+                id="hoursPeriods"
+                name="periods"
+                rows={4}
+                spellcheck={false}
+                aria-describedby={describedBy('hoursPeriods')}
+                value={values.periods ?? periodsText(hours.editing.periods)}
+              />
+            </Field>
+            <button type="submit" class="govuk-button">
+              {t(req, 'Lưu giờ làm việc', 'Save office hours')}
+            </button>
+          </form>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+const NOTICES = {
+  saved: (year: number) => ({ vi: `Đã lưu lịch chính thức năm ${year}`, en: `Official schedule for ${year} saved` }),
+  reset: (year: number) => ({ vi: `Năm ${year} đã trở lại lịch mặc định theo Bộ luật Lao động`, en: `${year} follows the statutory default again` }),
+  'hours-saved': () => ({ vi: 'Đã lưu giờ làm việc', en: 'Office hours saved' }),
+  'hours-reset': () => ({ vi: 'Đã bỏ giờ làm việc riêng; đơn vị theo giờ mặc định', en: 'Office hours removed; the default applies' }),
+};
+
+export function CalendarPage({ req, view, canEdit, errors = [], values = {}, notice, hours, hoursErrors = [], hoursValues = {} }: CalendarPageProps) {
   const year = view.year;
   const off = new Map(view.holidays.map((h) => [h.date, t(req, h.name, h.nameEn)]));
   const makeUp = new Set(view.makeUpWorkingDays);
@@ -144,11 +341,7 @@ export function CalendarPage({ req, view, canEdit, errors = [], values = {}, not
       {notice ? (
         <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
           <div class="govuk-notification-banner__content">
-            <p class="govuk-notification-banner__heading">
-              {notice === 'saved'
-                ? t(req, `Đã lưu lịch chính thức năm ${year}`, `Official schedule for ${year} saved`)
-                : t(req, `Năm ${year} đã trở lại lịch mặc định theo Bộ luật Lao động`, `${year} follows the statutory default again`)}
-            </p>
+            <p class="govuk-notification-banner__heading">{t(req, NOTICES[notice](year).vi, NOTICES[notice](year).en)}</p>
           </div>
         </div>
       ) : null}
@@ -244,6 +437,8 @@ export function CalendarPage({ req, view, canEdit, errors = [], values = {}, not
           </tbody>
         </table>
       </TableWrap>
+
+      {hours ? <OfficeHours req={req} year={year} hours={hours} canEdit={canEdit} errors={hoursErrors} values={hoursValues} /> : null}
 
       {canEdit ? (
         <>
