@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import { bearerPages } from '../../../test/payment-fixtures.ts';
 import { getProcedure } from './get-procedure.ts';
 
 const fixture = () => JSON.parse(readFileSync(new URL('../../../test/fixtures/national-procedures/1.001193.excerpt.json', import.meta.url), 'utf8'));
@@ -39,6 +40,38 @@ describe('import of the national procedures format', () => {
     const kept = raw.raw as unknown as Record<string, unknown>;
     expect(kept.id).toBe('019d2bfd-3fe0-70ac-b9d6-5e9e20d6eef7');
     expect(kept.decisionNo).toBe('');
+  });
+
+  it("keeps the fixture's OTHER limits (no description) unmapped, with their text, and warns per method in both languages", async () => {
+    const p = await api<{ methods: { channel: string; processingTime: number; processingTimeUnit: string; processingTimeText?: string }[] }>(
+      t,
+      'GET',
+      '/api/v1/procedures/1.001193?version=1',
+    );
+    expect(p.body.methods.map((m) => [m.channel, m.processingTimeUnit, m.processingTime, m.processingTimeText])).toEqual([
+      ['ONLINE', 'OTHER', 1, '1 OTHER'],
+      ['POSTAL', 'OTHER', 1, '1 OTHER'],
+      ['DIRECT', 'OTHER', 1, '1 OTHER'],
+    ]);
+    // Importing it again changes nothing, and still says so.
+    const r = await api<{
+      unchanged: number;
+      warnings: { code: string; procedure: string; channel: string; path: string; message: string; messageEn: string }[];
+    }>(t, 'POST', '/api/v1/procedures/import', {
+      token: admin,
+      body: { records: [fixture()], defaults: { field: 'Hộ tịch', agencyCode: '000.00.00.G12', effectiveFrom: '2025-01-01' } },
+    });
+    expect(r.body.unchanged).toBe(1);
+    expect(r.body.warnings.map((w) => [w.code, w.procedure, w.channel, w.path])).toEqual([
+      ['TIME_LIMIT_UNMAPPED', '1.001193', 'ONLINE', 'records[0].data.executionMethods[0]'],
+      ['TIME_LIMIT_UNMAPPED', '1.001193', 'POSTAL', 'records[0].data.executionMethods[1]'],
+      ['TIME_LIMIT_UNMAPPED', '1.001193', 'DIRECT', 'records[0].data.executionMethods[2]'],
+    ]);
+    const [online] = r.body.warnings;
+    expect(online.message).toContain('Thủ tục 1.001193, cách thức trực tuyến');
+    expect(online.message).toContain('tính hạn theo tổng thời gian các bước của quy trình, bằng ngày làm việc');
+    expect(online.messageEn).toContain('Procedure 1.001193, online: the time limit "1 OTHER" could not be converted (unit OTHER; there is no description)');
+    expect(online.messageEn).toContain("count the workflow's step budgets in working days until an administrator sets the unit");
   });
 
   it('importing the same record again changes nothing', async () => {
@@ -183,6 +216,109 @@ describe('import of the national procedures format', () => {
       body: { records: [{ ...v3.data, name: 'x'.repeat(10) }], defaults: { effectiveFrom: '2030-01-01' } },
     });
     expect([back.status, back.body.error.code]).toEqual([409, 'EFFECTIVE_DATE_TOO_EARLY']);
+  });
+
+  it('maps the national units, reads OTHER limits from their description, and keeps conflicting ones unmapped', async () => {
+    const rec = fixture().data;
+    const method = (submissionMethod: string, processingTime: number, processingTimeUnit: string, description = '') => ({
+      ...rec.executionMethods[0],
+      submissionMethod,
+      processingTime,
+      processingTimeUnit,
+      description,
+    });
+    const r = await api<{ warnings: { procedure: string; channel: string; messageEn: string }[] }>(t, 'POST', '/api/v1/procedures/import', {
+      token: admin,
+      body: {
+        records: [
+          { ...rec, code: '9.100001', executionMethods: [method('ONLINE', 5, 'NGAY_LAM_VIEC'), method('DIRECT', 30, 'NGAY')] },
+          {
+            ...rec,
+            code: '9.100002',
+            executionMethods: [
+              method('ONLINE', 1, 'OTHER', 'Trong thời hạn 8 giờ làm việc kể từ khi nhận được hồ sơ đầy đủ, hợp lệ'),
+              method('DIRECT', 4, 'GIO_LAM_VIEC'),
+            ],
+          },
+          {
+            ...rec,
+            code: '9.100003',
+            executionMethods: [
+              method('ONLINE', 1, 'TRONG_NGAY', 'Ngay trong ngày; nếu nhận hồ sơ sau 15 giờ thì trả kết quả trong ngày làm việc tiếp theo'),
+              method('DIRECT', 1, 'OTHER', 'Trong ngày; nhận sau 15 giờ 30 thì trả trong ngày làm việc tiếp theo'),
+            ],
+          },
+          {
+            ...rec,
+            code: '9.100004',
+            executionMethods: [method('ONLINE', 20, 'OTHER', '15 ngày làm việc để thẩm định hồ sơ; 05 ngày làm việc để cấp giấy chứng nhận')],
+          },
+        ],
+        defaults: { field: 'Thử nghiệm', agencyCode: '000.05.01.G12' },
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.warnings.map((w) => [w.procedure, w.channel])).toEqual([['9.100004', 'ONLINE']]);
+    expect(r.body.warnings[0].messageEn).toContain('the description names different limits');
+    const methods = async (code: string) =>
+      (await api<{ methods: Record<string, unknown>[] }>(t, 'GET', `/api/v1/procedures/${code}`)).body.methods.map((m) => [
+        m.processingTimeUnit,
+        m.processingTime,
+        m.processingCutoff,
+      ]);
+    expect(await methods('9.100001')).toEqual([
+      ['WORKING_DAY', 5, undefined],
+      ['DAY', 30, undefined],
+    ]);
+    expect(await methods('9.100002')).toEqual([
+      ['WORKING_HOUR', 8, undefined],
+      ['WORKING_HOUR', 4, undefined],
+    ]);
+    expect(await methods('9.100003')).toEqual([
+      ['SAME_DAY', 1, '15:00'],
+      ['SAME_DAY', 1, '15:30'],
+    ]);
+    expect(await methods('9.100004')).toEqual([['OTHER', 20, undefined]]);
+    // The public page shows each limit as people say it, and the unmapped one with what dossiers run on meanwhile.
+    const page = async (code: string) => {
+      const res = await fetch(`${t.base}/thu-tuc/${code}`);
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    expect(await page('9.100002')).toContain('08 giờ làm việc');
+    expect(await page('9.100003')).toContain('Trong ngày làm việc; nhận sau 15:00 trả trong ngày làm việc tiếp theo');
+    expect(await page('9.100004')).toContain(
+      '15 ngày làm việc để thẩm định hồ sơ; 05 ngày làm việc để cấp giấy chứng nhận (chưa quy đổi được; hạn tính theo quy trình: 03 ngày làm việc)',
+    );
+  });
+
+  it("the back office's import page lists the unmapped limits, in the page's language", async () => {
+    const office = bearerPages(() => t.base);
+    const record = { ...fixture().data, code: '9.100005', executionMethods: [fixture().data.executionMethods[2]] };
+    const r = await office.post(admin, '/can-bo/thu-tuc/nhap?lang=en', [['json', JSON.stringify(record)]]);
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    expect(html).toContain('Time limits to review:');
+    expect(html).toContain('Procedure 9.100005, in person: the time limit');
+  });
+
+  it('the demo catalogue has a same-day procedure with a cut-off and one counted in working hours', async () => {
+    const methods = async (code: string) =>
+      (await api<{ methods: Record<string, unknown>[] }>(t, 'GET', `/api/v1/procedures/${code}`)).body.methods.map((m) => [
+        m.channel,
+        m.processingTimeUnit,
+        m.processingTimeUnit === 'SAME_DAY' ? m.processingCutoff : m.processingTime,
+      ]);
+    expect(await methods('2.001272')).toEqual([
+      ['ONLINE', 'SAME_DAY', '15:00'],
+      ['DIRECT', 'SAME_DAY', '15:00'],
+    ]);
+    expect(await methods('2.001273')).toEqual([
+      ['ONLINE', 'WORKING_HOUR', 6],
+      ['DIRECT', 'WORKING_HOUR', 8],
+    ]);
+    const en = await (await fetch(`${t.base}/thu-tuc/2.001272?lang=en`)).text();
+    expect(en).toContain('Within the working day; received after 15:00, returned the next working day');
   });
 
   it('every import is in the audit trail', async () => {

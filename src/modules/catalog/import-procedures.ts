@@ -8,6 +8,7 @@ import { foldVietnamese } from '../../platform/i18n/index.ts';
 import { validationError, zodDetails } from '../../platform/http/validation.ts';
 import { listUnits } from '../organisation/list-units.ts';
 import { ImportDefaults, NationalRecord, type ProcedureData } from './national-format.ts';
+import { mapProcessingTime, type MappedTime } from './processing-time.ts';
 import { writeProcedureVersion, type VersionOutcome } from './write-procedure-version.ts';
 
 export const ImportInput = z.union([
@@ -18,12 +19,28 @@ export const ImportInput = z.union([
 export type ImportInput = z.infer<typeof ImportInput>;
 
 export type ImportOutcome = VersionOutcome;
+
+/**
+ * Something imported as it came but that an administrator should look at: for now, a method
+ * whose time limit could not be mapped onto congso's units (`TIME_LIMIT_UNMAPPED`).
+ */
+export interface ImportWarning {
+  code: 'TIME_LIMIT_UNMAPPED';
+  procedure: string;
+  channel: 'ONLINE' | 'POSTAL' | 'DIRECT';
+  /** The method's JSON path in the input. */
+  path: string;
+  message: string;
+  messageEn: string;
+}
+
 export interface ImportResult {
   imported: number;
   created: number;
   newVersions: number;
   unchanged: number;
   procedures: ImportOutcome[];
+  warnings: ImportWarning[];
 }
 
 /** Accepts one record, an array, or `{records, defaults}`; each record bare or wrapped as `{code:"OK", data}`. */
@@ -48,7 +65,41 @@ export function unpackImport(input: unknown): { items: { record: unknown; path: 
 
 const DEFAULT_FIELD = 'Khác';
 
-function normalise(r: NationalRecord, d: ImportDefaults, unitName: (id: string) => string | null): ProcedureData {
+const CHANNEL_NAME = {
+  ONLINE: { vi: 'trực tuyến', en: 'online' },
+  POSTAL: { vi: 'qua bưu chính', en: 'by post' },
+  DIRECT: { vi: 'trực tiếp', en: 'in person' },
+} as const;
+
+function unmappedWarning(code: string, channel: ImportWarning['channel'], path: string, t: MappedTime, described: boolean): ImportWarning {
+  const c = CHANNEL_NAME[channel];
+  const why =
+    t.problem === 'conflict'
+      ? { vi: 'mô tả nêu nhiều thời hạn khác nhau', en: 'the description names different limits' }
+      : described
+        ? { vi: 'không đọc được thời hạn từ mô tả', en: 'the description names no limit' }
+        : { vi: 'không có mô tả thời hạn', en: 'there is no description' };
+  return {
+    code: 'TIME_LIMIT_UNMAPPED',
+    procedure: code,
+    channel,
+    path,
+    message:
+      `Thủ tục ${code}, cách thức ${c.vi}: chưa quy đổi được thời hạn "${t.processingTimeText}" (đơn vị ${t.processingTimeUnit}; ${why.vi}). ` +
+      'Hồ sơ sẽ tính hạn theo tổng thời gian các bước của quy trình, bằng ngày làm việc, cho đến khi quản trị viên chọn đơn vị tính.',
+    messageEn:
+      `Procedure ${code}, ${c.en}: the time limit "${t.processingTimeText}" could not be converted (unit ${t.processingTimeUnit}; ${why.en}). ` +
+      "Dossiers will count the workflow's step budgets in working days until an administrator sets the unit.",
+  };
+}
+
+function normalise(
+  r: NationalRecord,
+  d: ImportDefaults,
+  unitName: (id: string) => string | null,
+  path = '',
+): { data: ProcedureData; warnings: ImportWarning[] } {
+  const warnings: ImportWarning[] = [];
   const x = r.congso;
   const agencyCode = x?.agencyCode ?? d.agencyCode ?? null;
   const workflow =
@@ -62,7 +113,7 @@ function normalise(r: NationalRecord, d: ImportDefaults, unitName: (id: string) 
           { step: 'return', name: 'Trả kết quả', nameEn: 'Return result', role: 'receiving_officer' as const, unit: agencyCode, workingDays: 0 },
         ]
       : []);
-  return {
+  const data: ProcedureData = {
     code: r.code,
     name: r.name.normalize('NFC'),
     field: (x?.field ?? d.field ?? DEFAULT_FIELD).normalize('NFC'),
@@ -73,13 +124,13 @@ function normalise(r: NationalRecord, d: ImportDefaults, unitName: (id: string) 
     legalBasis: x?.legalBasis ?? [],
     resultType: x?.resultType ?? null,
     resultKind: x?.resultKind ?? null,
-    methods: r.executionMethods.map((m) => ({
-      channel: m.submissionMethod,
-      processingTime: m.processingTime,
-      processingTimeUnit: m.processingTimeUnit,
-      description: m.description || null,
-      fees: m.fees.map(storedFee),
-    })),
+    methods: r.executionMethods.map((m, i) => {
+      const mapped = mapProcessingTime(m);
+      if (mapped.from === 'none')
+        warnings.push(unmappedWarning(r.code, m.submissionMethod, `${path ? `${path}.` : ''}executionMethods[${i}]`, mapped, Boolean(m.description?.trim())));
+      const { from: _from, problem: _problem, ...time } = mapped;
+      return { channel: m.submissionMethod, ...time, description: m.description || null, fees: m.fees.map(storedFee) };
+    }),
     cases: r.executionCases.map((c) => ({
       name: c.name,
       components: c.profileComponents.map((p) => ({
@@ -95,6 +146,7 @@ function normalise(r: NationalRecord, d: ImportDefaults, unitName: (id: string) 
     eForm: x?.eForm ?? null,
     workflow,
   };
+  return { data, warnings };
 }
 
 /**
@@ -107,11 +159,13 @@ export async function importProcedures(ctx: Ctx, input: unknown, actor: string, 
   const units = new Map((await listUnits(ctx)).map((u) => [u.id, u.name]));
   const details: ErrorDetail[] = [];
   const parsed: { data: ProcedureData; raw: unknown; effectiveFrom: Date | null }[] = [];
+  const warnings: ImportWarning[] = [];
   const seen = new Map<string, string>();
   items.forEach(({ record, path }) => {
     const r = NationalRecord.safeParse(record);
     if (!r.success) return void details.push(...zodDetails(r.error, path));
-    const data = normalise(r.data, defaults, (id) => units.get(id) ?? null);
+    const { data, warnings: found } = normalise(r.data, defaults, (id) => units.get(id) ?? null, path);
+    warnings.push(...found);
     const at = (p: string) => (path ? `${path}.${p}` : p);
     if (data.agencyCode && !units.has(data.agencyCode)) {
       details.push({
@@ -137,7 +191,7 @@ export async function importProcedures(ctx: Ctx, input: unknown, actor: string, 
   });
   if (details.length) throw validationError(details.slice(0, 200));
 
-  const result: ImportResult = { imported: parsed.length, created: 0, newVersions: 0, unchanged: 0, procedures: [] };
+  const result: ImportResult = { imported: parsed.length, created: 0, newVersions: 0, unchanged: 0, procedures: [], warnings };
   await ctx.database.db.transaction().execute(async (tx) => {
     let done = 0;
     for (const p of parsed) {
@@ -163,6 +217,7 @@ export async function importProcedures(ctx: Ctx, input: unknown, actor: string, 
           .filter((o) => o.status !== 'unchanged')
           .map((o) => `${o.code}@${o.version}`)
           .slice(0, 500),
+        unmappedTimeLimits: [...new Set(warnings.map((w) => w.procedure))].slice(0, 500),
       },
     });
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { StaffRoleSchema } from '../../platform/auth/roles.ts';
 import { bi } from '../../platform/http/validation.ts';
+import { isHhMm } from '../calendar/office-hours.ts';
 import { checkEFormSchema } from './check-eform-schema.ts';
 
 /**
@@ -49,10 +50,19 @@ export const Fee = z.looseObject({
   dueAt: FeeDueAt.optional(),
 });
 
+/** A same-day cut-off: received from this time of day on, the result is due the next working day. */
+export const Cutoff = z
+  .string()
+  .max(5)
+  .refine(isHhMm, { message: bi('Phải là giờ dạng GG:PP, ví dụ 15:00', 'must be a time written HH:MM, e.g. 15:00') });
+
 export const ExecutionMethod = z.looseObject({
   submissionMethod: z.enum(['ONLINE', 'POSTAL', 'DIRECT']),
   processingTime: z.number().min(0).max(3650),
+  /** The national unit code (WORKING_DAY, NGAY_LAM_VIEC, WORKING_HOUR, SAME_DAY, OTHER…); processing-time.ts maps it. */
   processingTimeUnit: text(40).default('WORKING_DAY'),
+  /** congso's own: a same-day method's cut-off ('HH:MM'); without it the import reads one from the description. */
+  processingCutoff: Cutoff.optional(),
   description: text(8000).nullish(),
   fees: z.array(Fee).max(100).default([]),
 });
@@ -146,7 +156,12 @@ export const ProcedureData = z.object({
     z.object({
       channel: z.enum(['ONLINE', 'POSTAL', 'DIRECT']),
       processingTime: z.number(),
+      /** congso's units (time-limit-of.ts): WORKING_DAY, DAY, WORKING_HOUR, SAME_DAY; anything else could not be mapped at import. */
       processingTimeUnit: z.string(),
+      /** SAME_DAY: received from this time ('HH:MM') on, the result is due the next working day. */
+      processingCutoff: z.string().optional(),
+      /** The limit as the source wrote it, kept when its unit could not be mapped (or for the record). */
+      processingTimeText: z.string().optional(),
       description: z.string().nullable(),
       fees: z.array(
         z.object({

@@ -22,6 +22,17 @@ const ImportResultSchema = z.object({
   newVersions: z.number(),
   unchanged: z.number(),
   procedures: z.array(z.object({ code: z.string(), version: z.number(), status: z.enum(['created', 'new-version', 'unchanged']) })),
+  /** Imported as they came but worth an administrator's look: a method's time limit that could not be mapped. */
+  warnings: z.array(
+    z.object({
+      code: z.enum(['TIME_LIMIT_UNMAPPED']),
+      procedure: z.string(),
+      channel: z.enum(['ONLINE', 'POSTAL', 'DIRECT']),
+      path: z.string(),
+      message: z.string(),
+      messageEn: z.string(),
+    }),
+  ),
 });
 
 export const catalogModule: Module = {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestApp, tokenFor, type TestApp } from '../../../test/helpers.ts';
 import { act, fileOnline, importTestProcedures, signInCrew, TEST_PROCEDURE, type Crew } from '../../../test/dossier-fixtures.ts';
 import { vietnamDay } from '../../platform/i18n/index.ts';
+import { bearerPages, formFields, setField } from '../../../test/payment-fixtures.ts';
 
 const CODE = TEST_PROCEDURE.code;
 const URL_ = `/api/v1/procedures/${CODE}/versions`;
@@ -188,6 +189,28 @@ describe('an administrator edits a procedure as a new version', () => {
       ],
       ['a field this edit does not have, and no date', { name: 'Tên khác' }, ['name', 'effectiveFrom']],
       [
+        'a cut-off on a limit in working days, a cut-off that is no time, an unknown unit, and hours of 0 or none',
+        {
+          effectiveFrom: day(0),
+          methods: [
+            { channel: 'ONLINE', processingTime: 5, processingTimeUnit: 'WORKING_DAY', processingCutoff: '15:00' },
+            { channel: 'DIRECT', processingTimeUnit: 'WORKING_HOUR' },
+            { channel: 'POSTAL', processingTime: 2, processingTimeUnit: 'WEEK' },
+          ],
+        },
+        ['methods[0].processingCutoff', 'methods[1].processingTime', 'methods[2].processingTimeUnit'],
+      ],
+      [
+        'a cut-off written otherwise than HH:MM',
+        { effectiveFrom: day(0), methods: [{ channel: 'ONLINE', processingTimeUnit: 'SAME_DAY', processingCutoff: '15h' }] },
+        ['methods[0].processingCutoff'],
+      ],
+      [
+        'working hours of 0',
+        { effectiveFrom: day(0), methods: [{ channel: 'ONLINE', processingTime: 0, processingTimeUnit: 'WORKING_HOUR' }] },
+        ['methods[0].processingTime'],
+      ],
+      [
         'every section at once',
         { effectiveFrom: day(-3), methods: [{ channel: 'ONLINE', processingTime: -1 }], workflow: [{ ...leaderApproves[0], role: 'chief_wizard' }] },
         ['effectiveFrom', 'methods[0].processingTime', 'workflow[0].role'],
@@ -200,6 +223,7 @@ describe('an administrator edits a procedure as a new version', () => {
       const got = (r.body.error.details ?? []).map((d) => d.path);
       for (const p of paths) expect(got, `${what}: ${JSON.stringify(r.body.error.details)}`).toContain(p);
       for (const d of r.body.error.details ?? []) expect(d.message && d.messageEn, what).toBeTruthy();
+      for (const d of r.body.error.details ?? []) expect(d.message, what).not.toBe(d.messageEn);
     }
     expect((await get()).versions).toHaveLength(2);
     expect((await get()).methods[0].fees[0].value).toBe(150_000);
@@ -256,5 +280,92 @@ describe('an administrator edits a procedure as a new version', () => {
     expect(r.body.status).toBe('unchanged');
     expect((await get()).versions).toHaveLength(latest);
     expect((await api(t, 'POST', '/api/v1/procedures/9.999999/versions', { token: admin, body: { effectiveFrom: day(0) } })).status).toBe(404);
+  });
+});
+
+describe('the time limit of a method in the editor', () => {
+  const code = '9.200001';
+  const url = `/api/v1/procedures/${code}/versions`;
+  type Method = { channel: string; processingTime: number; processingTimeUnit: string; processingCutoff?: string; processingTimeText?: string };
+  // Each edit takes effect on a later day, so it is read by its version, not as the one in force.
+  const methodsOf = async (version: number) => (await api<{ methods: Method[] }>(t, 'GET', `/api/v1/procedures/${code}?version=${version}`)).body.methods;
+  const save = async (n: number, methods: Record<string, unknown>[]) => {
+    const r = await api<Saved>(t, 'POST', url, { token: admin, body: { effectiveFrom: day(n), methods } });
+    expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+    return r.body;
+  };
+
+  beforeAll(async () => {
+    const r = await api(t, 'POST', '/api/v1/procedures/import', {
+      token: admin,
+      body: {
+        records: [
+          {
+            code,
+            name: 'Thủ tục thử thời hạn',
+            executionMethods: [{ submissionMethod: 'ONLINE', processingTime: 1, processingTimeUnit: 'OTHER', description: 'Theo quy định' }],
+            executionCases: [{ name: '', profileComponents: [{ code: '9.200001-TP01', name: 'Đơn đề nghị', originalQty: 1, required: true }] }],
+          },
+        ],
+        defaults: { agencyCode: '000.05.01.G12', effectiveFrom: '2025-01-01' },
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  });
+
+  it('keeps a unit the import could not map while the administrator leaves it, with its text', async () => {
+    const r = await save(20, [{ channel: 'ONLINE', processingTime: 1, processingTimeUnit: 'OTHER', fees: [{ value: 5_000 }] }]);
+    expect(r).toMatchObject({ status: 'new-version', version: 2 });
+    expect(await methodsOf(2)).toEqual([expect.objectContaining({ processingTimeUnit: 'OTHER', processingTimeText: 'Theo quy định' })]);
+  });
+
+  it('sets a same-day limit with a cut-off, then one in working hours, which drops the cut-off and the imported text', async () => {
+    const sameDay = await save(21, [{ channel: 'ONLINE', processingTimeUnit: 'SAME_DAY', processingCutoff: '15:00', fees: [{ value: 5_000 }] }]);
+    expect(sameDay).toMatchObject({ status: 'new-version', version: 3 });
+    const [d] = await methodsOf(3);
+    expect([d.processingTimeUnit, d.processingTime, d.processingCutoff, d.processingTimeText]).toEqual(['SAME_DAY', 1, '15:00', undefined]);
+    // Sent again without the cut-off, the same-day method keeps it: an unchanged edit saves nothing.
+    expect(await save(22, [{ channel: 'ONLINE', processingTimeUnit: 'SAME_DAY', fees: [{ value: 5_000 }] }])).toMatchObject({
+      status: 'unchanged',
+      version: 3,
+    });
+
+    const hours = await save(23, [{ channel: 'ONLINE', processingTime: 8, processingTimeUnit: 'WORKING_HOUR', fees: [{ value: 5_000 }] }]);
+    expect(hours).toMatchObject({ status: 'new-version', version: 4 });
+    const [m] = await methodsOf(4);
+    expect([m.processingTimeUnit, m.processingTime, m.processingCutoff]).toEqual(['WORKING_HOUR', 8, undefined]);
+  });
+
+  it('offers the four units and the cut-off on the editor page, and shows the limit as the public page does', async () => {
+    const res = await fetch(`${t.base}/can-bo/thu-tuc/${code}/sua`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const label of ['Ngày làm việc', 'Ngày (lịch)', 'Giờ làm việc', 'Trong ngày']) expect(html).toContain(`>${label}</option>`);
+    expect(html).toContain('name="methods.0.processingCutoff"');
+    expect(html).toContain('08 giờ làm việc');
+  });
+
+  it('the page form: saved unchanged makes no version; a cut-off that is no time is named at its input; a good one saves', async () => {
+    const office = bearerPages(() => t.base);
+    const editUrl = `/can-bo/thu-tuc/${code}/sua`;
+    const fields = async () => formFields((await office.page(admin, editUrl)).html, 'id="edit-form"');
+    const post = (f: [string, string][]) => office.post(admin, editUrl, [...f, ['op', 'save']]);
+    const unchanged = await post(await fields());
+    expect(unchanged.status, unchanged.status === 303 ? '' : (await unchanged.text()).replace(/[\s\S]*govuk-error-summary/, '').slice(0, 3000)).toBe(303);
+    expect(unchanged.headers.get('location')).toBe(`/can-bo/thu-tuc/${code}/phien-ban?khong-doi=1`);
+
+    let f = setField(await fields(), 'effectiveFrom', day(24));
+    f = setField(f, 'methods.0.processingTimeUnit', 'SAME_DAY');
+    f = setField(f, 'methods.0.processingTime', '');
+    const bad = await post(setField(f, 'methods.0.processingCutoff', '25:00'));
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain('href="#methods-0-processingCutoff"');
+    expect(html).toContain('Giờ chốt nhận hồ sơ: Phải là giờ dạng GG:PP, ví dụ 15:00');
+
+    const good = await post(setField(f, 'methods.0.processingCutoff', '15:30'));
+    expect(good.status, good.status === 303 ? '' : await good.text()).toBe(303);
+    const [m] = await methodsOf(5);
+    expect([m.processingTimeUnit, m.processingTime, m.processingCutoff]).toEqual(['SAME_DAY', 1, '15:30']);
   });
 });

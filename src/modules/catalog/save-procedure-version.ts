@@ -10,7 +10,8 @@ import { listUnits } from '../organisation/list-units.ts';
 import { checkEFormSchema } from './check-eform-schema.ts';
 import { getProcedure } from './get-procedure.ts';
 import { storedFee } from './compute-fees.ts';
-import { EForm, FeeDueAt, FeeReduction, type ProcedureData } from './national-format.ts';
+import { Cutoff, EForm, FeeDueAt, FeeReduction, type ProcedureData } from './national-format.ts';
+import { isCongsoUnit } from './processing-time.ts';
 import { lockProcedure, writeProcedureVersion } from './write-procedure-version.ts';
 
 const number = () => z.number({ error: bi('Phải là một số', 'must be a number') });
@@ -32,8 +33,20 @@ export const FeeInput = z.strictObject({
 
 export const MethodInput = z.strictObject({
   channel: z.enum(['ONLINE', 'POSTAL', 'DIRECT']),
-  processingTime: number().positive(bi('Phải lớn hơn 0', 'must be greater than 0')).max(3650),
-  processingTimeUnit: z.enum(['WORKING_DAY', 'DAY']).default('WORKING_DAY'),
+  /** Days or hours in the unit; a same-day method needs none (omitted: kept, else 1). */
+  processingTime: number().positive(bi('Phải lớn hơn 0', 'must be greater than 0')).max(3650).optional(),
+  /**
+   * WORKING_DAY, DAY, WORKING_HOUR or SAME_DAY; a unit the import could not map may be sent
+   * back unchanged (the method then keeps counting the workflow's budgets).
+   */
+  processingTimeUnit: z.string().trim().min(1).max(40).default('WORKING_DAY'),
+  /** SAME_DAY only: 'HH:MM' from which the result is due the next working day. Omitted: kept from the version edited; null or empty: removed. */
+  processingCutoff: z
+    .string()
+    .trim()
+    .max(5)
+    .refine((v) => v === '' || Cutoff.safeParse(v).success, { message: bi('Phải là giờ dạng GG:PP, ví dụ 15:00', 'must be a time written HH:MM, e.g. 15:00') })
+    .nullish(),
   /** Omitted: kept from the version edited; null or empty: removed. */
   description: optionalText(8000),
   fees: z.array(FeeInput).max(100).default([]),
@@ -324,8 +337,7 @@ export async function saveProcedureVersion(ctx: Ctx, code: string, raw: unknown,
       const before = base.methods.find((b) => b.channel === m.channel);
       return {
         channel: m.channel,
-        processingTime: m.processingTime,
-        processingTimeUnit: m.processingTimeUnit,
+        ...methodTime(m, before, `methods[${i}]`, details),
         description: m.description === undefined ? (before?.description ?? null) : m.description || null,
         fees: m.fees.map(storedFee),
       };
@@ -423,6 +435,50 @@ export async function saveProcedureVersion(ctx: Ctx, code: string, raw: unknown,
 }
 
 type Input = z.output<typeof SaveProcedureVersionInput>;
+
+const UNIT_NAMES = 'ngày làm việc, ngày (lịch), giờ làm việc hoặc trong ngày';
+
+/**
+ * An edited method's time limit, checked across its fields: the unit is one of congso's (or
+ * the unmapped one the version already had), hours and days need a number, and only a same-day
+ * method has a cut-off. The text kept from an import stays while the unit does.
+ */
+function methodTime(
+  m: z.output<typeof MethodInput>,
+  before: ProcedureData['methods'][number] | undefined,
+  at: string,
+  details: ErrorDetail[],
+): Pick<ProcedureData['methods'][number], 'processingTime' | 'processingTimeUnit' | 'processingCutoff' | 'processingTimeText'> {
+  const unit = m.processingTimeUnit;
+  const kept = unit === before?.processingTimeUnit;
+  if (!isCongsoUnit(unit) && !kept)
+    details.push({
+      path: `${at}.processingTimeUnit`,
+      message: `Chọn đơn vị tính thời hạn: ${UNIT_NAMES}`,
+      messageEn: 'Choose what the time limit is counted in: working days, calendar days, working hours or within the day',
+    });
+  if (unit !== 'SAME_DAY' && m.processingTime === undefined)
+    details.push({
+      path: `${at}.processingTime`,
+      message: unit === 'WORKING_HOUR' ? 'Nhập số giờ làm việc của thời hạn giải quyết' : 'Nhập số ngày của thời hạn giải quyết',
+      messageEn: unit === 'WORKING_HOUR' ? 'Enter the processing time in working hours' : 'Enter the processing time in days',
+    });
+  const cutoff = m.processingCutoff === undefined ? (kept ? before?.processingCutoff : undefined) : m.processingCutoff || undefined;
+  if (cutoff && unit !== 'SAME_DAY')
+    details.push({
+      path: `${at}.processingCutoff`,
+      message: 'Giờ chốt nhận hồ sơ chỉ dùng khi thời hạn tính "trong ngày"',
+      messageEn: 'A cut-off time is only for a limit counted "within the day"',
+    });
+  const processingTime = m.processingTime ?? (kept ? before?.processingTime : undefined) ?? 1;
+  const text = kept ? before?.processingTimeText : undefined;
+  return {
+    processingTime,
+    processingTimeUnit: unit,
+    ...(cutoff && unit === 'SAME_DAY' ? { processingCutoff: cutoff } : {}),
+    ...(text ? { processingTimeText: text } : {}),
+  };
+}
 
 /**
  * Checks the edit section by section, so that one pass names every problem: a section that

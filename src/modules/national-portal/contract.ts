@@ -142,6 +142,18 @@ export function portalDay(day: string): string {
   return day.replaceAll('-', '') + DUE_TIME;
 }
 
+/**
+ * A due moment as the portal writes it. A limit in days ends with its day (23:59:59.999 in
+ * congso): written as that day at DUE_TIME, as a due date always was. A limit in working hours or
+ * within the day ends at a time of day, which is written as it is.
+ */
+export function portalDue(at: Date): string {
+  if (Number.isNaN(at.getTime())) throw new RangeError('invalid date');
+  const local = at.getTime() + VN_OFFSET_MS;
+  const endsItsDay = (local + 1) % 86_400_000 === 0;
+  return endsItsDay ? portalDay(new Date(local).toISOString().slice(0, 10)) : portalDateTime(at);
+}
+
 /** The moment a portal date names, or null when it is not one (the simulator has its own reading). */
 export function parsePortalDateTime(s: string): Date | null {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(s);
@@ -414,8 +426,11 @@ export const PROCEDURE_CASE_FIELDS = ['TruongHop', 'GiayTo'] as const;
 export const PROCEDURE_DOCUMENT_FIELDS = ['MaGiayTo', 'TenGiayTo', 'SoBanChinh', 'SoBanSao', 'BatBuoc', 'CoBieuMauDienTu'] as const;
 export const PROCEDURE_STEP_FIELDS = ['TenBuoc', 'MoTa'] as const;
 export const LEGAL_BASIS_FIELDS = ['SoVanBan', 'TenVanBan'] as const;
-/** DonViThoiGian: working days or calendar days. */
-export const DON_VI_THOI_GIAN = { workingDay: 'NGAY_LAM_VIEC', day: 'NGAY' } as const;
+/**
+ * DonViThoiGian: working days, calendar days, working hours, or within the working day (its cut-off,
+ * if any, is in the method's MoTa). The catalogue import reads every spelling (catalog/processing-time.ts).
+ */
+export const DON_VI_THOI_GIAN = { workingDay: 'NGAY_LAM_VIEC', day: 'NGAY', workingHour: 'GIO_LAM_VIEC', sameDay: 'TRONG_NGAY' } as const;
 
 export type ProcedureRecord = ProcedureSummaryRecord & {
   CachThucThucHien: (Omit<Rec<typeof PROCEDURE_METHOD_FIELDS>, 'PhiLePhi'> & { PhiLePhi: Rec<typeof PROCEDURE_FEE_FIELDS>[] })[];

@@ -1,3 +1,4 @@
+import { congsoUnitOf, formatTimeLimitShort, mapProcessingTime } from '../catalog/processing-time.ts';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Ctx } from '../../platform/context.ts';
@@ -8,7 +9,7 @@ import { getProcedure, type ProcedureDetail } from '../catalog/get-procedure.ts'
 import { importProcedures } from '../catalog/import-procedures.ts';
 import type { ProcedureData } from '../catalog/national-format.ts';
 import { listUnits } from '../organisation/list-units.ts';
-import { DON_VI_THOI_GIAN, KENH_THUC_HIEN, LOAI_PHI_LE_PHI, SERVICES } from './contract.ts';
+import { KENH_THUC_HIEN, LOAI_PHI_LE_PHI, SERVICES } from './contract.ts';
 import { nationalPortalClient, type NationalPortalClient } from './portal-client.ts';
 import { NATIONAL_PORTAL_ADAPTER } from './enqueue-national-sync.ts';
 
@@ -55,7 +56,6 @@ const CHANNEL_OF: Record<string, 'ONLINE' | 'POSTAL' | 'DIRECT'> = {
   [KENH_THUC_HIEN.postal]: 'POSTAL',
   [KENH_THUC_HIEN.inPerson]: 'DIRECT',
 };
-const UNIT_OF: Record<string, string> = { [DON_VI_THOI_GIAN.workingDay]: 'WORKING_DAY', [DON_VI_THOI_GIAN.day]: 'DAY' };
 /** LoaiPhiLePhi as the national format's fee type: "1" lệ phí (FEE), "2" phí (CHARGE). */
 const FEE_TYPE_OF: Record<string, string> = { [LOAI_PHI_LE_PHI.fee]: 'FEE', [LOAI_PHI_LE_PHI.charge]: 'CHARGE' };
 
@@ -70,6 +70,20 @@ interface NationalPart {
   resultType: string | null;
 }
 
+/**
+ * A method's limit in our units: the portal's unit codes as the catalogue import maps them (a
+ * same-day limit takes its cut-off from the description); an unknown code is kept as sent.
+ */
+function portalTime(m: { ThoiGianGiaiQuyet: string; DonViThoiGian: string; MoTa: string }) {
+  const unit = congsoUnitOf(m.DonViThoiGian);
+  const t = mapProcessingTime({ processingTime: int(m.ThoiGianGiaiQuyet), processingTimeUnit: unit ?? m.DonViThoiGian, description: unit ? m.MoTa : null });
+  return {
+    processingTime: t.processingTime,
+    processingTimeUnit: t.processingTimeUnit,
+    ...(t.processingCutoff ? { processingCutoff: t.processingCutoff } : {}),
+  };
+}
+
 const int = (v: string) => (/^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : Number.NaN);
 
 function fromPortal(p: PortalProcedure): NationalPart {
@@ -78,8 +92,7 @@ function fromPortal(p: PortalProcedure): NationalPart {
     field: (p.TenLinhVuc.trim() || 'Khác').normalize('NFC'),
     methods: p.CachThucThucHien.filter((m) => CHANNEL_OF[m.Kenh]).map((m) => ({
       channel: CHANNEL_OF[m.Kenh],
-      processingTime: int(m.ThoiGianGiaiQuyet),
-      processingTimeUnit: UNIT_OF[m.DonViThoiGian] ?? m.DonViThoiGian,
+      ...portalTime(m),
       description: m.MoTa || null,
       fees: m.PhiLePhi.map((f) => ({
         type: FEE_TYPE_OF[f.LoaiPhiLePhi] ?? 'FEE',
@@ -150,7 +163,10 @@ const CHANNEL_LABEL: Record<string, Bilingual> = {
 };
 const money = (n: number) => `${new Intl.NumberFormat('vi-VN').format(n)} đ`;
 const timeText = (m: NationalPart['methods'][number]) =>
-  `${m.processingTime} ${m.processingTimeUnit === 'DAY' ? 'ngày' : m.processingTimeUnit === 'WORKING_DAY' ? 'ngày làm việc' : m.processingTimeUnit}`;
+  m.processingTimeUnit === 'DAY' || m.processingTimeUnit === 'WORKING_DAY'
+    ? `${m.processingTime} ${m.processingTimeUnit === 'DAY' ? 'ngày' : 'ngày làm việc'}`
+    : (formatTimeLimitShort('vi', m.processingTime, m.processingTimeUnit) ?? `${m.processingTime} ${m.processingTimeUnit}`) +
+      (m.processingCutoff ? ` (sau ${m.processingCutoff}: ngày làm việc tiếp theo)` : '');
 const feesText = (m: NationalPart['methods'][number]) =>
   !m.fees.length ? '—' : m.fees.map((f) => `${f.type === 'CHARGE' ? 'Phí' : 'Lệ phí'} ${money(f.value)}`).join('; ');
 const componentText = (c: NationalPart['cases'][number]['components'][number]) =>
@@ -181,7 +197,12 @@ export function catalogueChanges(a: NationalPart, b: NationalPart): CatalogueCha
     const o = a.methods.find((x) => x.channel === m.channel);
     if (!o) continue;
     const l = CHANNEL_LABEL[m.channel];
-    if (o.processingTime !== m.processingTime || o.processingTimeUnit !== m.processingTimeUnit || o.description !== m.description)
+    if (
+      o.processingTime !== m.processingTime ||
+      o.processingTimeUnit !== m.processingTimeUnit ||
+      (o.processingCutoff ?? null) !== (m.processingCutoff ?? null) ||
+      o.description !== m.description
+    )
       add(`time:${m.channel}`, { vi: `Thời hạn giải quyết (${l.vi})`, en: `Time limit (${l.en})` }, timeText(o), timeText(m));
     if (canonicalJson(o.fees) !== canonicalJson(m.fees)) {
       const same = feesText(o) === feesText(m);
@@ -334,6 +355,7 @@ function asImportRecord(p: ProcedureData, agencyCode: string | null): Record<str
       submissionMethod: m.channel,
       processingTime: m.processingTime,
       processingTimeUnit: m.processingTimeUnit,
+      ...(m.processingCutoff ? { processingCutoff: m.processingCutoff } : {}),
       description: m.description,
       fees: m.fees,
     })),

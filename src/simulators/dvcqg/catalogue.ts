@@ -40,7 +40,7 @@ interface DemoComponent {
 
 // The portal's codes, its own reading (the adapter's is src/modules/national-portal/contract.ts).
 const KENH: Record<string, string> = { DIRECT: '1', ONLINE: '2', POSTAL: '3' };
-const DON_VI: Record<string, string> = { WORKING_DAY: 'NGAY_LAM_VIEC', DAY: 'NGAY' };
+const DON_VI: Record<string, string> = { WORKING_DAY: 'NGAY_LAM_VIEC', DAY: 'NGAY', WORKING_HOUR: 'GIO_LAM_VIEC', SAME_DAY: 'TRONG_NGAY' };
 /** LoaiPhiLePhi: "1" lệ phí (FEE), "2" phí (CHARGE). */
 const LOAI_PHI: Record<string, string> = { FEE: '1', CHARGE: '2' };
 const AGENCY_NAMES: Record<string, string> = {

@@ -36,8 +36,10 @@ function draftOf(p: ProcedureDetail, today: string): Draft {
     note: '',
     methods: p.methods.map((m) => ({
       channel: m.channel,
-      processingTime: num(m.processingTime),
+      // A same-day method's number means nothing to the person editing it.
+      processingTime: m.processingTimeUnit === 'SAME_DAY' ? '' : num(m.processingTime),
       processingTimeUnit: m.processingTimeUnit,
+      processingCutoff: m.processingCutoff ?? '',
       description: m.description ?? '',
       fees: m.fees.map((f) => ({
         type: f.type,
@@ -94,6 +96,7 @@ function readDraft(body: Record<string, unknown>): Draft {
       channel: s(`${n}.channel`),
       processingTime: s(`${n}.processingTime`),
       processingTimeUnit: s(`${n}.processingTimeUnit`),
+      processingCutoff: s(`${n}.processingCutoff`).trim(),
       description: s(`${n}.description`),
       fees: rows(`${n}.fees`, 'value', (f) => ({
         type: s(`${f}.type`),
@@ -228,8 +231,11 @@ function inputOf(d: Draft) {
     note: d.note.trim() || null,
     methods: d.methods.map((m) => ({
       channel: m.channel,
-      processingTime: decimal(m.processingTime),
+      // Empty for a same-day method: the operation keeps what the version had.
+      processingTime: m.processingTimeUnit === 'SAME_DAY' && !m.processingTime.trim() ? undefined : decimal(m.processingTime),
       processingTimeUnit: m.processingTimeUnit,
+      // The cut-off input stays on the page whatever the unit; it counts for same-day methods only.
+      processingCutoff: m.processingTimeUnit === 'SAME_DAY' ? m.processingCutoff : null,
       description: m.description,
       fees: m.fees.map((f) => ({
         type: f.type,
@@ -364,6 +370,7 @@ function label(req: FastifyRequest, path: string): string {
     step: ['Mã bước', 'Step key'],
     processingTime: ['Thời hạn giải quyết', 'Processing time'],
     processingTimeUnit: ['Tính theo', 'Counted in'],
+    processingCutoff: ['Giờ chốt nhận hồ sơ', 'Cut-off time'],
     value: ['Mức thu', 'Amount'],
     type: ['Loại', 'Kind'],
     description: ['Ghi chú', 'Note'],

@@ -33,6 +33,22 @@ export function OfficeCataloguePage(props: {
           </div>
         </div>
       ) : null}
+      {props.result?.warnings.length ? (
+        <div class="govuk-warning-text">
+          <span class="govuk-warning-text__icon" aria-hidden="true">
+            !
+          </span>
+          <div class="govuk-warning-text__text">
+            <span class="govuk-visually-hidden">{t(req, 'Cảnh báo', 'Warning')}</span>
+            {t(req, 'Cần xem lại thời hạn giải quyết:', 'Time limits to review:')}
+            <ul class="govuk-list govuk-list--bullet">
+              {props.result.warnings.slice(0, 50).map((w) => (
+                <li>{t(req, w.message, w.messageEn)}</li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      ) : null}
       {props.error ? (
         <div class="govuk-error-summary" role="alert">
           <h2 class="govuk-error-summary__title">{t(req, props.error.text.vi, props.error.text.en)}</h2>

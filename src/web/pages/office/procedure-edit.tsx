@@ -6,6 +6,7 @@ import type { StaffRole } from '../../../platform/auth/roles.ts';
 import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
 import { Csrf, ErrorMessage, ErrorSummary, FormGroup, Layout, roleName, t, WarningText } from '../../components/layout.tsx';
 import { EForm, type FieldSchema } from '../../components/eform.tsx';
+import { formatTimeLimit } from '../../../modules/catalog/processing-time.ts';
 
 /** The edit form as typed: every value as text, so a re-rendered form shows exactly what was entered. */
 export interface Draft {
@@ -16,6 +17,8 @@ export interface Draft {
     channel: string;
     processingTime: string;
     processingTimeUnit: string;
+    /** 'HH:MM', same-day methods only. */
+    processingCutoff: string;
     description: string;
     fees: FeeDraft[];
   }[];
@@ -65,7 +68,12 @@ const CHANNELS: Record<string, [string, string]> = {
   DIRECT: ['Nộp trực tiếp', 'In person'],
   POSTAL: ['Qua bưu chính', 'By post'],
 };
-const TIME_UNITS: Record<string, [string, string]> = { WORKING_DAY: ['ngày làm việc', 'working days'], DAY: ['ngày', 'calendar days'] };
+const TIME_UNITS: Record<string, [string, string]> = {
+  WORKING_DAY: ['Ngày làm việc', 'Working days'],
+  DAY: ['Ngày (lịch)', 'Calendar days'],
+  WORKING_HOUR: ['Giờ làm việc', 'Working hours'],
+  SAME_DAY: ['Trong ngày', 'Within the day'],
+};
 const FEE_TYPES: Record<string, [string, string]> = { FEE: ['Lệ phí', 'Fee'], CHARGE: ['Phí', 'Charge'] };
 const FEE_DUE_AT: Record<string, [string, string]> = {
   request: ['Khi có yêu cầu (cán bộ yêu cầu trong quá trình giải quyết)', 'On request (the officer asks while processing)'],
@@ -161,7 +169,15 @@ function TextArea({ req, errors, name, label, value, hint, rows }: Props & { nam
   );
 }
 
-function Select({ req, errors, name, label, value, options }: Props & { name: string; label: string; value: string; options: [string, string][] }) {
+function Select({
+  req,
+  errors,
+  name,
+  label,
+  value,
+  options,
+  unknownLabel,
+}: Props & { name: string; label: string; value: string; options: [string, string][]; unknownLabel?: string }) {
   const id = idOf(name);
   const err = errors[id];
   const known = options.some(([v]) => v === value);
@@ -174,7 +190,7 @@ function Select({ req, errors, name, label, value, options }: Props & { name: st
       <select class={`govuk-select${err ? ' govuk-select--error' : ''}`} id={id} name={name} aria-describedby={err ? `${id}-error` : undefined}>
         {known ? null : (
           <option value={value} selected>
-            {value || t(req, '— Chọn —', '— Choose —')}
+            {unknownLabel ?? (value || t(req, '— Chọn —', '— Choose —'))}
           </option>
         )}
         {options.map(([v, text]) => (
@@ -359,8 +375,9 @@ export function ProcedureEditPage(v: EditView) {
         {draft.methods.map((m, mi) => {
           const n = `methods.${mi}`;
           const [vi, en] = CHANNELS[m.channel] ?? [m.channel, m.channel];
+          const current = proc.methods.find((x) => x.channel === m.channel);
           return (
-            <fieldset class="govuk-fieldset cs-card">
+            <fieldset class="govuk-fieldset cs-card cs-time-limit">
               <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{t(req, vi, en)}</legend>
               <input type="hidden" name={`${n}.channel`} value={m.channel} />
               <div class="govuk-grid-row">
@@ -369,6 +386,7 @@ export function ProcedureEditPage(v: EditView) {
                     {...p}
                     name={`${n}.processingTime`}
                     label={t(req, 'Thời hạn giải quyết', 'Processing time')}
+                    hint={t(req, 'Số ngày hoặc số giờ; để trống nếu tính trong ngày', 'Days or hours; leave empty for within the day')}
                     value={m.processingTime}
                     width="govuk-input--width-4"
                     inputMode="decimal"
@@ -381,9 +399,34 @@ export function ProcedureEditPage(v: EditView) {
                     label={t(req, 'Tính theo', 'Counted in')}
                     value={m.processingTimeUnit}
                     options={Object.entries(TIME_UNITS).map(([k, [a, b]]) => [k, t(req, a, b)])}
+                    unknownLabel={
+                      m.processingTimeUnit
+                        ? t(req, `Chưa quy đổi (${m.processingTimeUnit}): tính theo quy trình`, `Not converted (${m.processingTimeUnit}): counts the workflow`)
+                        : undefined
+                    }
                   />
                 </div>
               </div>
+              {/* Shown for same-day methods only where the browser can tell (app.scss); elsewhere always, and ignored for other units. */}
+              <div class="cs-cutoff">
+                <TextField
+                  {...p}
+                  name={`${n}.processingCutoff`}
+                  label={t(req, 'Giờ chốt nhận hồ sơ (chỉ khi tính trong ngày)', 'Cut-off time (within the day only)')}
+                  hint={t(
+                    req,
+                    'Dạng GG:PP, ví dụ 15:00: nhận từ giờ này trở đi thì trả trong ngày làm việc tiếp theo. Để trống nếu không có.',
+                    'HH:MM, e.g. 15:00: received from this time on, the result is due the next working day. Leave empty if there is none.',
+                  )}
+                  value={m.processingCutoff}
+                  width="govuk-input--width-5"
+                />
+              </div>
+              {current ? (
+                <p class="govuk-body-s cs-meta">
+                  {t(req, 'Phiên bản đang sửa ghi', 'The version edited says')}: {formatTimeLimit(req.lang, current, proc.workflow)}
+                </p>
+              ) : null}
               <TextArea
                 {...p}
                 name={`${n}.description`}

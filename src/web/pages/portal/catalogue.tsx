@@ -1,25 +1,13 @@
 import type { FastifyRequest } from 'fastify';
-import { formatBudget, formatVnd } from '../../../platform/i18n/index.ts';
+import { formatVnd } from '../../../platform/i18n/index.ts';
+import { formatTimeLimitShort } from '../../../modules/catalog/processing-time.ts';
 import type { ProcedureSummary } from '../../../modules/catalog/search-procedures.ts';
 import type { Facet } from '../../../modules/catalog/search-procedures.ts';
 import { Layout, Pagination, t } from '../../components/layout.tsx';
 
-export function unitLabel(req: FastifyRequest, unit: string | null) {
-  switch (unit) {
-    case 'WORKING_DAY':
-      return t(req, 'ngày làm việc', 'working days');
-    case 'DAY':
-      return t(req, 'ngày', 'days');
-    case 'HOUR':
-      return t(req, 'giờ', 'hours');
-    default:
-      return t(req, '(theo quy định)', '(as regulated)');
-  }
-}
-
-/** A processing time as people say it: working days through `formatBudget` ("1 ngày 4 giờ làm việc"), else the value and its unit. */
-export function timeLimitText(req: FastifyRequest, value: number, unit: string | null) {
-  return unit === 'WORKING_DAY' ? formatBudget(req.lang, value) : `${value} ${unitLabel(req, unit)}`;
+/** A catalogue card's time limit (the first method's): null when its unit could not be mapped, so the card says nothing rather than guess. */
+export function timeLimitText(req: FastifyRequest, value: number | null, unit: string | null) {
+  return formatTimeLimitShort(req.lang, value, unit);
 }
 
 export function LevelBadge({ req, level }: { req: FastifyRequest; level: 'full' | 'partial' }) {
@@ -44,7 +32,7 @@ export function ProcedureCard({ req, p }: { req: FastifyRequest; p: ProcedureSum
       </p>
       <p class="govuk-body-s govuk-!-margin-bottom-0">
         <LevelBadge req={req} level={p.level} />{' '}
-        {p.processingTime !== null && p.processingTimeUnit !== 'OTHER'
+        {timeLimitText(req, p.processingTime, p.processingTimeUnit)
           ? `${t(req, 'Thời hạn', 'Time limit')}: ${timeLimitText(req, p.processingTime, p.processingTimeUnit)} · `
           : ''}
         {p.feeFrom !== null ? `${t(req, 'Phí, lệ phí từ', 'Fees from')} ${p.feeFrom === 0 ? t(req, 'miễn phí', 'free') : formatVnd(p.feeFrom)}` : ''}

@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { formatBudget, formatDate, formatVnd } from '../../../platform/i18n/index.ts';
 import type { ProcedureDetail } from '../../../modules/catalog/get-procedure.ts';
 import { Layout, TableWrap, t, roleName } from '../../components/layout.tsx';
-import { LevelBadge, timeLimitText } from './catalogue.tsx';
+import { LevelBadge } from './catalogue.tsx';
+import { formatTimeLimit } from '../../../modules/catalog/processing-time.ts';
 
 const CHANNEL = { ONLINE: ['Trực tuyến', 'Online'], POSTAL: ['Dịch vụ bưu chính', 'By post'], DIRECT: ['Trực tiếp', 'In person'] } as const;
 const FEE_TYPE: Record<string, [string, string]> = { FEE: ['Lệ phí', 'Fee'], CHARGE: ['Phí', 'Charge'], SERVICE_FEE: ['Phí, lệ phí', 'Fee'] };
@@ -31,11 +32,7 @@ export function MethodsTable({ req, p }: { req: FastifyRequest; p: ProcedureDeta
               <th scope="row" class="govuk-table__header">
                 {t(req, CHANNEL[m.channel][0], CHANNEL[m.channel][1])}
               </th>
-              <td class="govuk-table__cell">
-                {m.processingTimeUnit === 'OTHER'
-                  ? m.description || t(req, 'Theo quy định', 'As regulated')
-                  : timeLimitText(req, m.processingTime, m.processingTimeUnit)}
-              </td>
+              <td class="govuk-table__cell">{formatTimeLimit(req.lang, m, p.workflow)}</td>
               <td class="govuk-table__cell">
                 {m.fees.length === 0 || m.fees.every((f) => f.value === 0)
                   ? t(req, 'Không thu phí', 'Free')
