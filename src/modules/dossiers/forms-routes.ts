@@ -16,7 +16,7 @@ export const dossierFormsModule: Module = {
       schema: {
         tags: ['dossiers'],
         summary:
-          'A one-stop form of the dossier as PDF (Circular 03/2025/TT-VPCP): 01 receipt and appointment, 02 supplement request, 03 refusal, 04 apology and new date, 05 stop notice, 06 processing-control slip, 07 the receiving unit’s register for the month of submission, 08 the record of handing the result to the postal service (dossiers returned by post). The applicant may get 01–05; 409 when the dossier’s history does not call for the form.',
+          'A one-stop form of the dossier as PDF (Circular 03/2025/TT-VPCP): 01 receipt and appointment, 02 supplement request, 03 refusal, 04 apology and request to extend the time limit, 05 notice of stopping, 06 processing-control slip, 07 the receiving unit’s register for the month of submission, 08 the record of handing the result to the postal service (dossiers returned by post). The applicant may get 01–05; 409 when the dossier’s history does not call for the form.',
         params: z.object({ code: z.string().max(60), form: z.enum(FORM_CODES) }),
         response: { 200: Pdf, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },

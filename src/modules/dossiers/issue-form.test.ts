@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
 import { act, citizenToken, fileOnline, FORM, importTestProcedures, TEST_PROCEDURE, uploadPdf } from '../../../test/dossier-fixtures.ts';
+import { sql } from 'kysely';
 import { pdfText } from '../../platform/pdf/testing.ts';
 
 const APPLICANT = 'Phạm Thị Hường Ấn';
@@ -64,6 +65,11 @@ describe('dossier forms as PDF', () => {
     expect(text).toContain('Giấy tiếp nhận hồ sơ và hẹn trả kết quả'.toUpperCase());
     expect(text).toContain('Nguyễn Thị Hoa'); // the receiving officer
     expect(text).toContain('Thủ tục thử nghiệm cấp giấy xác nhận');
+    // The desk as Decree 118/2025 names it; a limit in working days gives the appointment as a day.
+    expect(text).toContain('BỘ PHẬN MỘT CỬA');
+    expect(text).not.toContain('Tiếp nhận và Trả kết quả');
+    expect(text).toContain('3. Thời gian giải quyết hồ sơ theo quy định là: 10 ngày làm việc');
+    expect(text).toMatch(/5\. Thời gian trả kết quả giải quyết hồ sơ: ngày \d\d tháng \d+ năm \d{4}/);
   });
 
   it('02: the supplement request lists what was asked', async () => {
@@ -171,19 +177,94 @@ describe('dossier forms as PDF', () => {
     expect(apology.status).toBe(200);
     const a = await textOf(apology.bytes);
     expect(a).toContain(APPLICANT);
-    expect(a).toContain('Cần xác minh thêm với cơ quan hải quan');
-    expect(a).toContain('Lê Thu Hương');
-    expect(a).toContain('31 tháng 12 năm 2099');
+    expect(a).toContain('V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ');
+    expect(a).toContain(`Kính gửi: ${APPLICANT}`);
+    expect(a).toContain(`Mã hồ sơ: ${c}`);
+    expect(a).toContain('Lý do: Cần xác minh thêm với cơ quan hải quan');
+    expect(a).toContain('trân trọng xin lỗi Ông/Bà');
+    expect(a).toContain('đề nghị gia hạn thời gian giải quyết hồ sơ đến ngày 31 tháng 12 năm 2099');
+    expect(a).toContain('chỉ được gia hạn một lần');
+    expect(a).toMatch(/THỦ TRƯỞNG CƠ QUAN .*Lê Thu Hương/);
+    expect(a).not.toContain('PHIẾU XIN LỖI');
+    // The applicant is told the same: the due date missed (not the extended one), the extension asked for, once only.
+    const told = await t.ctx.database.db
+      .selectFrom('citizen_notifications')
+      .select('data')
+      .where('dossier_code', '=', c)
+      .where('event', '=', 'dossier.apology')
+      .executeTakeFirstOrThrow();
+    const due = (await api<{ dueDate: string }>(t, 'GET', `/api/v1/dossiers/${c}`, { token: tok.owner })).body;
+    expect(told.data).toMatchObject({ newDueDate: '2099-12-31', reason: 'Cần xác minh thêm với cơ quan hải quan' });
+    expect(told.data.dueDate).not.toBe('2099-12-31');
+    expect(due.dueDate).toBe('2099-12-31');
+    expect(a).toContain(`Thời hạn trả kết quả theo quy định: ngày ${String(told.data.dueDate).slice(8, 10)} tháng`);
     expect((await get(`/api/v1/dossiers/${c}/forms/05`, tok.owner)).status).toBe(409);
     await step('leader', c, { action: 'stop', reason: 'Người nộp đề nghị dừng giải quyết hồ sơ' });
     const stop = await get(`/api/v1/dossiers/${c}/forms/05`, tok.owner);
     expect(stop.status).toBe(200);
-    expect(await textOf(stop.bytes)).toContain('Người nộp đề nghị dừng giải quyết hồ sơ');
+    const s = await textOf(stop.bytes);
+    expect(s).toContain('THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ');
+    expect(s).toContain('Lý do: Người nộp đề nghị dừng giải quyết hồ sơ');
+    expect(s).toContain('thông báo dừng giải quyết hồ sơ nêu trên kể từ');
+    expect(s).not.toContain('dừng xử lý');
     const slip = await textOf((await get(`/api/v1/dossiers/${c}/forms/06`, tok.leader)).bytes);
     // The note column is narrow: pdftotext may break the date inside.
-    expect(slip.replace(/\s/g, '')).toContain('Xinlỗi,hẹnlạingàytrả:31/12/2099');
+    expect(slip.replace(/\s/g, '')).toContain('Xinlỗi,đềnghịgiahạnđến:31/12/2099');
     expect(slip).toContain('Lê Thu Hương');
   });
+  it('an older dossier’s history keeps the 2018 names: forms about events before 15 September 2025', async () => {
+    const c = (await fileOnline(t, tok.owner)).body.code;
+    await step('receiving', c, { action: 'receive' });
+    await step('leader', c, { action: 'assign', assignee: 'chuyenvien' });
+    await step('leader', c, { action: 'apologise', reason: 'Chờ ý kiến của cơ quan phối hợp', newDueDate: '2099-12-30' });
+    await step('leader', c, { action: 'stop', reason: 'Người nộp đề nghị dừng' });
+    // The history as an older dossier has it: received in August, apology and stop before 15 September 2025.
+    const db = t.ctx.database.db;
+    const id = (await db.selectFrom('dossiers').select('id').where('code', '=', c).executeTakeFirstOrThrow()).id;
+    const setAt = (action: string, at: string) =>
+      db
+        .updateTable('dossier_actions')
+        .set({ at: new Date(at) })
+        .where('dossier_id', '=', id)
+        .where('action', '=', action)
+        .execute();
+    await setAt('receive', '2025-08-20T02:30:00Z');
+    await setAt('assign', '2025-08-20T03:00:00Z');
+    await setAt('apologise', '2025-09-10T03:00:00Z');
+    await setAt('stop', '2025-09-14T16:59:00Z');
+
+    const slip = await textOf((await get(`/api/v1/dossiers/${c}/forms/01`, tok.owner)).bytes);
+    expect(slip).toContain('BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ');
+    expect(slip).not.toContain('Một cửa');
+    const apology = await textOf((await get(`/api/v1/dossiers/${c}/forms/04`, tok.owner)).bytes);
+    expect(apology).toContain('PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ');
+    expect(apology).toContain('ngày 30 tháng 12 năm 2099');
+    expect(apology).not.toContain('gia hạn');
+    const stop = await textOf((await get(`/api/v1/dossiers/${c}/forms/05`, tok.owner)).bytes);
+    expect(stop).toContain('THÔNG BÁO Về việc dừng xử lý hồ sơ');
+    const control = (await textOf((await get(`/api/v1/dossiers/${c}/forms/06`, tok.leader)).bytes)).replace(/\s/g, '');
+    expect(control).toContain('Xinlỗi,hẹnlạingàytrả:30/12/2099');
+  });
+
+  it('01 of a dossier whose limit counts working hours gives the appointment with its time', async () => {
+    const c = (await fileOnline(t, tok.owner)).body.code;
+    await step('receiving', c, { action: 'receive' });
+    // The due moment as the deadline engine sets it for an 8-working-hour limit: 10:00 on 8 December 2026, Vietnam time.
+    await t.ctx.database.db
+      .updateTable('dossiers')
+      .set({
+        due_at: new Date('2026-12-08T03:00:00Z'),
+        due_date: '2026-12-08',
+        state: sql`jsonb_set(state, '{processingUnit}', '"WORKING_HOUR"')`,
+      })
+      .where('code', '=', c)
+      .execute();
+    const text = await textOf((await get(`/api/v1/dossiers/${c}/forms/01`, tok.owner)).bytes);
+    expect(text).toContain('5. Thời gian trả kết quả giải quyết hồ sơ: 10 giờ 00 phút, ngày 08 tháng 12 năm 2026');
+    const control = await textOf((await get(`/api/v1/dossiers/${c}/forms/06`, tok.leader)).bytes);
+    expect(control).toContain('Thời gian hẹn trả kết quả: 10 giờ 00 phút, ngày 08 tháng 12 năm 2026');
+  });
+
   it('08: a result returned by post gets the postal hand-over record, for staff only; one returned online gets 409', async () => {
     const address = 'Số 12 ngõ 34 phố Hàng Bông, phường Hoàn Kiếm, Hà Nội';
     const filed = await api<{ code: string }>(t, 'POST', '/api/v1/dossiers', {

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { shortDate } from '../../platform/pdf/index.ts';
+import { shortDate, shortDateTime } from '../../platform/pdf/index.ts';
 import { STAFF_ROLES, type Principal, type StaffRole } from '../../platform/auth/roles.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
 import { listStaff } from '../organisation/list-staff.ts';
@@ -15,11 +15,15 @@ import {
   renderRefusal,
   renderStopNotice,
   renderSupplementRequest,
+  deskNameAt,
+  dueWhen,
+  before2025,
   type Agency,
   type Applicant as FormApplicant,
   type Channel,
   type DossierFormBase,
   type Handoff,
+  type ProcessingTime,
   type ReceivedComponent,
   type RegisterEntry,
 } from './forms/index.ts';
@@ -27,6 +31,8 @@ import { getActionLog, getDossier, type ActionLogEntry } from './get-dossier.ts'
 import { getResultDraft } from '../results/draft-result.ts';
 import { eformLines } from './eform.ts';
 import { componentsOf, isOverdue, loadRow, workflowOf, type DossierRow } from './dossier-store.ts';
+import { countsHours } from '../calendar/time-limit.ts';
+import type { ProcedureData } from '../catalog/national-format.ts';
 import { deliveryOf, type Applicant, type Delivery } from './schemas.ts';
 import { localDate, workingDaysBetween } from './deadlines.ts';
 import { coveredUnits } from './visibility.ts';
@@ -36,12 +42,13 @@ import { listPostalOrders } from '../postal/list-postal-orders.ts';
 
 /**
  * Issues the one-stop forms of a dossier as PDF (Circular 03/2025/TT-VPCP, Appendix I):
- * 01 receipt and appointment slip, 02 supplement request, 03 refusal, 04 apology and new date,
- * 05 notice of stopping, 06 processing-control slip, 07 the receiving unit's register for the
- * month the dossier was submitted in, 08 the record of handing the result to the postal service
- * (when it was returned by post). The data comes from the dossier row and its action log:
- * a form is issued as of the action it records (its date line is that action's time), so a copy
- * fetched later is the same document. 06, 07 and 08 are internal (officials only).
+ * 01 receipt and appointment slip, 02 supplement request, 03 refusal, 04 apology and request
+ * to extend the time limit, 05 notice of stopping, 06 processing-control slip, 07 the receiving
+ * unit's register for the month the dossier was submitted in, 08 the record of handing the
+ * result to the postal service (when it was returned by post). The data comes from the dossier
+ * row and its action log: a form is issued as of the action it records (its date line is that
+ * action's time), so a copy fetched later is the same document, with the names in force then
+ * (forms/common.ts, formNameAt). 06, 07 and 08 are internal (officials only).
  */
 export const FORM_CODES = ['01', '02', '03', '04', '05', '06', '07', '08'] as const;
 export type FormCode = (typeof FORM_CODES)[number];
@@ -63,6 +70,14 @@ const DELIVERY_ON_FORM: Record<Delivery, Channel> = { desk: 'direct', online: 'o
 const METHOD_OF: Record<number, string> = { 1: 'DIRECT', 2: 'ONLINE', 3: 'POSTAL' };
 
 const notApplicable = (vi: string, en: string) => new AppError('FORM_NOT_APPLICABLE', { vi, en });
+const NO_APOLOGY = {
+  vi: 'Hồ sơ chưa có văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết',
+  en: 'No apology and extension request was recorded for this dossier',
+};
+const NO_STOP = {
+  vi: 'Hồ sơ không bị dừng giải quyết nên không có Thông báo dừng giải quyết hồ sơ',
+  en: 'The dossier was not stopped: there is no stop notice',
+};
 const opt = (v: string | null | undefined) => (v ? v : undefined);
 
 /** What the forms need about the organisation: unit names and people. */
@@ -115,11 +130,58 @@ function baseOf(ctx: Ctx, org: Org, row: DossierRow, issuedAt: Date, unitId = ro
 const lastOf = (log: ActionLogEntry[], action: string) => [...log].reverse().find((e) => e.action === action);
 const staffOf = (org: Org, actor: string) => (actor.startsWith('staff:') ? org.staff.find((s) => s.username === actor.slice(6)) : undefined);
 
-/** The signatory of a letter (04, 05): the official who recorded the action, titled by their role. */
-function signerOf(org: Org, e: ActionLogEntry) {
-  const s = staffOf(org, e.actor);
-  const leader = s?.roles.some((r) => r.role === 'unit_leader' || r.role === 'signing_leader');
-  return { title: leader ? 'Thủ trưởng đơn vị' : 'Người xử lý hồ sơ', name: e.actorName };
+const LEADER_ROLES = ['unit_leader', 'signing_leader'];
+
+/**
+ * The signatory of a letter (04, 05): the head of the handling agency. The official who recorded
+ * the action signs when they lead; otherwise (a specialist recording an apology) the letter goes
+ * to the unit's leader, by name when the unit has one.
+ */
+function signerOf(org: Org, e: ActionLogEntry, unitId: string) {
+  const title = 'Thủ trưởng cơ quan';
+  if (staffOf(org, e.actor)?.roles.some((r) => LEADER_ROLES.includes(r.role))) return { title, name: e.actorName };
+  const head = org.staff
+    .filter((s) => s.active && s.roles.some((r) => r.role === 'unit_leader' && r.unitId === unitId))
+    .map((s) => s.fullName)
+    .sort();
+  return { title, name: head[0] };
+}
+
+/** How the dossier's time limit is counted; a state written before units existed counts days. */
+const unitOf = (row: DossierRow) => (row.state as { processingUnit?: string } | null)?.processingUnit ?? 'WORKING_DAY';
+
+/** The due moment of the row, told with its time where it has one (limits in hours, same day). */
+function dueOfRow(row: DossierRow): ReturnType<typeof dueWhen> {
+  const day = row.due_date ? String(row.due_date).slice(0, 10) : null;
+  return dueWhen(row.due_at, day, countsHours(unitOf(row)));
+}
+
+/** The dates an apology moved, as logged: previousDueAt/newDueAt beside the days (older entries have the days only). */
+function apologyMoments(row: DossierRow, e: ActionLogEntry) {
+  const hours = countsHours(unitOf(row));
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  return {
+    previous: dueWhen(str(e.data.previousDueAt), str(e.data.previousDueDate), hours),
+    next: dueWhen(str(e.data.newDueAt), str(e.data.newDueDate), hours),
+  };
+}
+
+/** The statutory time limit of the method the dossier was filed by, as form 01 states it. */
+function processingTimeOf(method: ProcedureData['methods'][number]): ProcessingTime {
+  const value = method.processingTime;
+  switch (method.processingTimeUnit) {
+    case 'DAY':
+      return { unit: 'days', value };
+    case 'WORKING_HOUR':
+      return { unit: 'working-hours', value };
+    case 'SAME_DAY':
+      return { unit: 'same-day', cutoff: method.processingCutoff };
+    case 'WORKING_DAY':
+      return { unit: 'working-days', value };
+    default:
+      // A unit the import could not map: the catalogue's own words, which the slip must not reinterpret.
+      return method.processingTimeText ? { unit: 'text', text: method.processingTimeText } : { unit: 'working-days', value };
+  }
 }
 
 /** What decides whether a form exists for a dossier: its history, and who asks. */
@@ -170,7 +232,8 @@ export function formRefusal(form: FormCode, f: FormFacts): AppError | null {
           'The dossier has not been received: there is no receipt slip yet',
         );
       const apology = lastOf(f.log, 'apologise');
-      if (!apology?.data.previousDueDate && !f.dueDate) return notApplicable('Hồ sơ chưa có ngày hẹn trả kết quả', 'The dossier has no due date');
+      if (!apology?.data.previousDueDate && !apology?.data.previousDueAt && !f.dueDate)
+        return notApplicable('Hồ sơ chưa có ngày hẹn trả kết quả', 'The dossier has no due date');
       return null;
     }
     case '02':
@@ -182,13 +245,9 @@ export function formRefusal(form: FormCode, f: FormFacts): AppError | null {
         ? null
         : notApplicable('Hồ sơ không bị từ chối tiếp nhận nên không có Phiếu từ chối', 'The dossier was not refused: there is no refusal slip');
     case '04':
-      return has('apologise') && received
-        ? null
-        : notApplicable('Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả', 'No apology and new date were recorded for this dossier');
+      return has('apologise') && received ? null : notApplicable(NO_APOLOGY.vi, NO_APOLOGY.en);
     case '05':
-      return has('stop') && received
-        ? null
-        : notApplicable('Hồ sơ không bị dừng xử lý nên không có Thông báo dừng xử lý', 'The dossier was not stopped: there is no stop notice');
+      return has('stop') && received ? null : notApplicable(NO_STOP.vi, NO_STOP.en);
     case '06':
       return received
         ? null
@@ -250,8 +309,9 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
       });
       if (!components.length) components = [{ name: 'Tờ khai điện tử', originals: 1, copies: 0, digitised: true }];
       // The appointment in force: moved by a supplement, but not by an apology (form 04 carries that).
+      // With its time where the limit counts hours: "16 giờ 00 phút, ngày …".
       const apology = lastOf(log, 'apologise');
-      const dueDate = (apology?.data.previousDueDate as string | undefined) ?? (row.due_date ? String(row.due_date).slice(0, 10) : undefined);
+      const dueDate = apology ? apologyMoments(row, apology).previous : dueOfRow(row);
       if (!dueDate) throw notApplicable('Hồ sơ chưa có ngày hẹn trả kết quả', 'The dossier has no due date');
       const channel = CHANNEL_OF[row.channel] ?? 'online';
       const applicant = row.applicant as unknown as Applicant;
@@ -261,7 +321,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
           ...baseOf(ctx, org, row, receivedAt),
           components,
           sets: 1,
-          processingTime: method ? { value: method.processingTime, unit: method.processingTimeUnit === 'DAY' ? 'days' : 'working-days' } : undefined,
+          processingTime: method ? processingTimeOf(method) : undefined,
           receivedAt,
           dueDate,
           channel,
@@ -289,7 +349,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
           items,
           officer: { name: e.actorName },
           // Staff records keep no telephone numbers: the desk's line is the contact.
-          contact: { name: e.actorName, phone: 'của Bộ phận Tiếp nhận và Trả kết quả', email: opt(officer?.email) },
+          contact: { name: e.actorName, phone: `của ${deskNameAt(new Date(e.at))}`, email: opt(officer?.email) },
         }),
       };
     }
@@ -308,24 +368,25 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
     }
     case '04': {
       const e = lastOf(log, 'apologise');
-      if (!e || !receivedAt)
-        throw notApplicable('Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả', 'No apology and new date were recorded for this dossier');
+      if (!e || !receivedAt) throw notApplicable(NO_APOLOGY.vi, NO_APOLOGY.en);
+      const unit = e.toUnit ?? row.handling_unit;
+      const moved = apologyMoments(row, e);
+      if (!moved.previous || !moved.next) throw notApplicable(NO_APOLOGY.vi, NO_APOLOGY.en);
       return {
         fileName,
         bytes: await renderApology({
-          ...baseOf(ctx, org, row, new Date(e.at), e.toUnit ?? row.handling_unit),
+          ...baseOf(ctx, org, row, new Date(e.at), unit),
           receivedAt,
-          originalDueDate: String(e.data.previousDueDate),
+          originalDueDate: moved.previous,
           delayReason: String(e.data.reason),
-          newDueDate: String(e.data.newDueDate),
-          signer: signerOf(org, e),
+          newDueDate: moved.next,
+          signer: signerOf(org, e, unit),
         }),
       };
     }
     case '05': {
       const e = lastOf(log, 'stop');
-      if (!e || !receivedAt)
-        throw notApplicable('Hồ sơ không bị dừng xử lý nên không có Thông báo dừng xử lý', 'The dossier was not stopped: there is no stop notice');
+      if (!e || !receivedAt) throw notApplicable(NO_STOP.vi, NO_STOP.en);
       const basis =
         typeof e.data.legalBasis === 'string'
           ? e.data.legalBasis
@@ -333,14 +394,15 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
               .map((l) => l.trim())
               .filter(Boolean)
           : [];
+      const unit = e.fromUnit ?? row.handling_unit;
       return {
         fileName,
         bytes: await renderStopNotice({
-          ...baseOf(ctx, org, row, new Date(e.at), e.fromUnit ?? row.handling_unit),
+          ...baseOf(ctx, org, row, new Date(e.at), unit),
           receivedAt,
           reason: String(e.data.reason),
           legalBasis: basis.length ? basis : STOP_LEGAL_BASIS,
-          signer: signerOf(org, e),
+          signer: signerOf(org, e, unit),
         }),
       };
     }
@@ -353,7 +415,7 @@ export async function issueForm(ctx: Ctx, code: string, form: FormCode, principa
       const wf = await workflowOf(ctx, row);
       const handoffs = await handoffsOf(ctx, org, row, log, wf);
       const apology = lastOf(log, 'apologise');
-      const dueDate = row.due_date ? String(row.due_date).slice(0, 10) : (apology?.data.newDueDate as string | undefined);
+      const dueDate = dueOfRow(row) ?? (apology ? apologyMoments(row, apology).next : undefined);
       return {
         fileName,
         bytes: await renderControlSlip({
@@ -540,8 +602,11 @@ async function handoffsOf(ctx: Ctx, org: Org, row: DossierRow, log: ActionLogEnt
     if (deadline && !finished && today > deadline) notes.push(`Đã quá hạn ${await workingDaysBetween(ctx, deadline, today)} ngày làm việc`);
     const noteOf = noteFor(e);
     if (noteOf) notes.unshift(noteOf);
-    for (const a of log.filter((x) => x.action === 'apologise' && x.seq > e.seq && (!next || x.seq < next.seq)))
-      notes.push(`Xin lỗi, hẹn lại ngày trả: ${shortDate(String(a.data.newDueDate))}`);
+    for (const a of log.filter((x) => x.action === 'apologise' && x.seq > e.seq && (!next || x.seq < next.seq))) {
+      const moved = apologyMoments(row, a).next;
+      const at = moved ? (typeof moved === 'string' ? shortDate(moved) : shortDateTime(moved)) : '';
+      notes.push(before2025(new Date(a.at)) ? `Xin lỗi, hẹn lại ngày trả: ${at}` : `Xin lỗi, đề nghị gia hạn đến: ${at}`);
+    }
     out.push({
       step: step
         ? step.name

@@ -3,6 +3,8 @@ import type { Tx } from '../../platform/db/index.ts';
 import { notify } from '../notifications/notify.ts';
 import type { NotificationEvent } from '../notifications/schemas.ts';
 import type { Applicant, Delivery } from './schemas.ts';
+import { countsHours } from '../calendar/time-limit.ts';
+import { dueWhen } from './forms/common.ts';
 import type { ActionName, DossierState } from './workflow.ts';
 
 /** The dossier events the applicant is told about (forms 01–05 and the result being ready). */
@@ -52,6 +54,15 @@ export async function notifyApplicant(
     : null;
   // At return: how the result was handed over (the official's choice, by default the applicant's).
   const delivery = event === 'dossier.returned' ? (DELIVERED_BY[String(data.method)] ?? d.delivery) : null;
+  // The apology tells the due moment it misses (the state already holds the extended one).
+  const apology = event === 'dossier.apology';
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const dueDate = apology ? (str(data.previousDueDate) ?? null) : (next.dueDate ?? null);
+  // The time of day is told where it means something (dueWhen): a limit in days ends with its day.
+  const hours = countsHours(next.processingUnit);
+  const moment = (at: string | null) => (at && dueWhen(at, null, hours) instanceof Date ? at : null);
+  const dueAt = moment(apology ? str(data.previousDueAt) : (next.dueAt ?? null));
+  const newDueAt = moment(str(data.newDueAt));
   await notify(ctx, tx, {
     recipient: { name: d.applicant.name, email: d.applicant.email ?? null, phone: d.applicant.phone ?? null },
     event,
@@ -63,8 +74,10 @@ export async function notifyApplicant(
       dossierCode: d.code,
       procedureName: d.procedureName,
       applicantName: d.applicant.name,
-      dueDate: next.dueDate ?? null,
-      newDueDate: typeof data.newDueDate === 'string' ? data.newDueDate : null,
+      dueDate,
+      newDueDate: str(data.newDueDate),
+      dueAt: dueDate ? dueAt : null,
+      newDueAt,
       reason: typeof data.reason === 'string' ? data.reason : typeof data.note === 'string' && event === 'dossier.fee_requested' ? data.note : null,
       items: feeLines ?? items,
       amount: typeof data.total === 'number' ? data.total : null,

@@ -28,6 +28,8 @@ export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
 
 const IsoDate = z.iso.date({ message: bi('Phải là ngày dạng YYYY-MM-DD', 'must be a date YYYY-MM-DD') });
 
+const IsoDateTime = z.iso.datetime({ offset: true, message: bi('Phải là thời điểm dạng ISO 8601', 'must be an ISO 8601 date-time') });
+
 /** What a template is filled from. Dates are calendar days ('YYYY-MM-DD'), as the dossier keeps them. */
 export const NotificationData = z.object({
   dossierCode: z.string().trim().min(1).max(100),
@@ -35,6 +37,9 @@ export const NotificationData = z.object({
   applicantName: z.string().trim().min(1).max(300),
   dueDate: IsoDate.nullish(),
   newDueDate: IsoDate.nullish(),
+  /** The due moments, given only when their time of day is worth telling (limits in hours, same day). */
+  dueAt: IsoDateTime.nullish(),
+  newDueAt: IsoDateTime.nullish(),
   reason: z.string().trim().max(4000).nullish(),
   items: z.array(z.string().trim().min(1).max(1000)).max(100).nullish(),
   trackingUrl: z.url({ protocol: /^https?$/, message: bi('Phải là địa chỉ http(s)', 'must be an http(s) URL') }),

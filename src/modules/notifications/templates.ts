@@ -8,6 +8,9 @@ export interface TemplateData {
   applicantName: string;
   dueDate?: string | null;
   newDueDate?: string | null;
+  /** The due moment (ISO 8601) when it has a time of day worth telling (limits in hours, same day). */
+  dueAt?: string | null;
+  newDueAt?: string | null;
   reason?: string | null;
   items?: string[] | null;
   trackingUrl: string;
@@ -49,10 +52,24 @@ export function formatDay(lang: NotificationLang, iso: string): string {
   return `${d} ${months[m - 1]} ${y}`;
 }
 
+/**
+ * A moment told with its time of day, Vietnam time: '10:00 ngày 07/12/2026' (vi),
+ * '10:00 on 7 December 2026' (en); `compact` for the 160-character texts: '10:00 07/12/2026'.
+ */
+export function formatMoment(lang: NotificationLang, iso: string, compact = false): string {
+  const v = new Date(new Date(iso).getTime() + 7 * 3600_000).toISOString();
+  const time = v.slice(11, 16);
+  const day = formatDay(lang, v.slice(0, 10));
+  if (compact) return `${time} ${day}`;
+  return lang === 'vi' ? `${time} ngày ${day}` : `${time} on ${day}`;
+}
+
 /** An amount in đồng as Vietnamese write it: 1.200.000 đồng. */
 const vnd = (n: number) => `${n.toLocaleString('vi-VN')} đồng`;
 
-type Compose = (d: TemplateData, day: (iso: string) => string) => Message;
+/** Tells a day, or the moment when there is one: `when(d.dueDate, d.dueAt)`; `compact` in short texts. */
+type When = (day: string, at?: string | null, compact?: boolean) => string;
+type Compose = (d: TemplateData, when: When) => Message;
 
 // Priority of the elastic parts of a short text: what the applicant must do or know first,
 // then the procedure's name (the code already identifies the dossier).
@@ -61,14 +78,19 @@ const PROC = 2;
 const proc = (d: TemplateData): Part => ({ before: ' (', value: d.procedureName, after: ')', priority: PROC });
 
 const VI: Record<NotificationEvent, Compose> = {
-  'dossier.received': (d, day) => ({
+  'dossier.received': (d, when) => ({
     subject: `Đã tiếp nhận hồ sơ ${d.dossierCode}`,
     blocks: [
       { p: `Cơ quan đã tiếp nhận hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` },
-      ...(d.dueDate ? [{ p: `Ngày hẹn trả kết quả: ${day(d.dueDate)}.` }] : []),
+      ...(d.dueDate ? [{ p: `${d.dueAt ? 'Thời gian' : 'Ngày'} hẹn trả kết quả: ${when(d.dueDate, d.dueAt)}.` }] : []),
       { p: 'Ông/Bà vui lòng giữ mã hồ sơ để tra cứu và nhận kết quả.' },
     ],
-    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' đã được tiếp nhận.', ...(d.dueDate ? [` Hẹn trả kết quả ${day(d.dueDate)}.`] : [])],
+    short: [
+      `Hồ sơ ${d.dossierCode}`,
+      proc(d),
+      ' đã được tiếp nhận.',
+      ...(d.dueDate ? [d.dueAt ? ` Hẹn trả: ${when(d.dueDate, d.dueAt, true)}.` : ` Hẹn trả kết quả ${when(d.dueDate)}.`] : []),
+    ],
   }),
   'dossier.supplement_requested': (d) => ({
     subject: `Hồ sơ ${d.dossierCode} cần bổ sung, hoàn thiện`,
@@ -91,17 +113,19 @@ const VI: Record<NotificationEvent, Compose> = {
     blocks: [{ p: `Cơ quan từ chối tiếp nhận hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` }, { p: `Lý do: ${d.reason ?? ''}` }],
     short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' không được tiếp nhận.', { before: ' Lý do: ', value: d.reason ?? '', after: '.', priority: WHAT }],
   }),
-  'dossier.apology': (d, day) => ({
-    subject: `Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ ${d.dossierCode}`,
+  // Form 04 of Circular 03/2025 as the applicant reads it: the apology, why, and the one extension asked for.
+  'dossier.apology': (d, when) => ({
+    subject: `Xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ ${d.dossierCode}`,
     blocks: [
       {
-        p: `Cơ quan thành thật xin lỗi Ông/Bà vì hồ sơ ${d.dossierCode}, thủ tục “${d.procedureName}”, chưa được giải quyết xong${d.dueDate ? ` đúng hẹn ngày ${day(d.dueDate)}` : ' đúng hẹn'}.`,
+        p: `Cơ quan giải quyết thành thật xin lỗi Ông/Bà vì hồ sơ ${d.dossierCode}, thủ tục “${d.procedureName}”, không thể giải quyết xong${d.dueDate ? ` đúng hạn (${when(d.dueDate, d.dueAt)})` : ' đúng hạn'}.`,
       },
       ...(d.reason ? [{ p: `Lý do: ${d.reason}` }] : []),
-      { p: `Ngày hẹn trả kết quả mới: ${day(d.newDueDate!)}.` },
+      { p: `Cơ quan đề nghị gia hạn thời gian giải quyết hồ sơ đến ${when(d.newDueDate!, d.newDueAt)}.` },
+      { p: 'Thời gian giải quyết hồ sơ chỉ được gia hạn một lần.' },
       { p: 'Rất mong Ông/Bà thông cảm.' },
     ],
-    short: [`Xin lỗi: hồ sơ ${d.dossierCode}`, proc(d), ` chậm hẹn. Hẹn trả mới: ${day(d.newDueDate!)}.`],
+    short: [`Xin lỗi: hồ sơ ${d.dossierCode}`, proc(d), `: đề nghị gia hạn đến ${when(d.newDueDate!, d.newDueAt, true)}.`],
   }),
   'dossier.result_ready': (d) => ({
     subject: `Hồ sơ ${d.dossierCode} đã có kết quả`,
@@ -145,9 +169,9 @@ const VI: Record<NotificationEvent, Compose> = {
     ],
   }),
   'dossier.stopped': (d) => ({
-    subject: `Thông báo dừng xử lý hồ sơ ${d.dossierCode}`,
-    blocks: [{ p: `Cơ quan thông báo dừng xử lý hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` }, { p: `Lý do: ${d.reason ?? ''}` }],
-    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' bị dừng xử lý.', { before: ' Lý do: ', value: d.reason ?? '', after: '.', priority: WHAT }],
+    subject: `Thông báo dừng giải quyết hồ sơ ${d.dossierCode}`,
+    blocks: [{ p: `Cơ quan thông báo dừng giải quyết hồ sơ ${d.dossierCode} của Ông/Bà, thủ tục “${d.procedureName}”.` }, { p: `Lý do: ${d.reason ?? ''}` }],
+    short: [`Hồ sơ ${d.dossierCode}`, proc(d), ' bị dừng giải quyết.', { before: ' Lý do: ', value: d.reason ?? '', after: '.', priority: WHAT }],
   }),
   'dossier.fee_requested': (d) => ({
     subject: `Hồ sơ ${d.dossierCode}: đề nghị thực hiện nghĩa vụ tài chính`,
@@ -156,21 +180,21 @@ const VI: Record<NotificationEvent, Compose> = {
       ...(d.items?.length ? [{ list: d.items }] : []),
       { p: `Tổng số tiền: ${vnd(d.amount ?? 0)}.` },
       ...(d.reason ? [{ p: `Ghi chú: ${d.reason}` }] : []),
-      { p: 'Ông/Bà có thể thanh toán trực tuyến trên trang hồ sơ hoặc nộp tại bộ phận một cửa. Thời gian chờ nộp không tính vào thời hạn giải quyết.' },
+      { p: 'Ông/Bà có thể thanh toán trực tuyến trên trang hồ sơ hoặc nộp tại Bộ phận Một cửa. Thời gian chờ nộp không tính vào thời hạn giải quyết.' },
     ],
     short: [`Hồ sơ ${d.dossierCode}`, proc(d), ` cần nộp phí, lệ phí ${vnd(d.amount ?? 0)}.`],
   }),
 };
 
 const EN: Record<NotificationEvent, Compose> = {
-  'dossier.received': (d, day) => ({
+  'dossier.received': (d, when) => ({
     subject: `Dossier ${d.dossierCode} received`,
     blocks: [
       { p: `We have received your dossier ${d.dossierCode} for the procedure “${d.procedureName}”.` },
-      ...(d.dueDate ? [{ p: `Your result is due on ${day(d.dueDate)}.` }] : []),
+      ...(d.dueDate ? [{ p: `Your result is due ${d.dueAt ? 'at' : 'on'} ${when(d.dueDate, d.dueAt)}.` }] : []),
       { p: 'Please keep the dossier code to track it and to collect the result.' },
     ],
-    short: [`Dossier ${d.dossierCode}`, proc(d), ' received.', ...(d.dueDate ? [` Result due ${day(d.dueDate)}.`] : [])],
+    short: [`Dossier ${d.dossierCode}`, proc(d), ' received.', ...(d.dueDate ? [` Result due ${when(d.dueDate, d.dueAt, true)}.`] : [])],
   }),
   'dossier.supplement_requested': (d) => ({
     subject: `Dossier ${d.dossierCode}: more information needed`,
@@ -193,17 +217,18 @@ const EN: Record<NotificationEvent, Compose> = {
     blocks: [{ p: `We cannot accept your dossier ${d.dossierCode} for the procedure “${d.procedureName}”.` }, { p: `Reason: ${d.reason ?? ''}` }],
     short: [`Dossier ${d.dossierCode}`, proc(d), ' not accepted.', { before: ' Reason: ', value: d.reason ?? '', after: '.', priority: WHAT }],
   }),
-  'dossier.apology': (d, day) => ({
-    subject: `Apology and new date for dossier ${d.dossierCode}`,
+  'dossier.apology': (d, when) => ({
+    subject: `Apology and request to extend the processing time of dossier ${d.dossierCode}`,
     blocks: [
       {
-        p: `We sincerely apologise: your dossier ${d.dossierCode} for the procedure “${d.procedureName}” has not been completed${d.dueDate ? ` by the due date, ${day(d.dueDate)}` : ' on time'}.`,
+        p: `We sincerely apologise: your dossier ${d.dossierCode} for the procedure “${d.procedureName}” cannot be completed${d.dueDate ? ` by the due time (${when(d.dueDate, d.dueAt)})` : ' on time'}.`,
       },
       ...(d.reason ? [{ p: `Reason: ${d.reason}` }] : []),
-      { p: `Your result is now due on ${day(d.newDueDate!)}.` },
+      { p: `We ask to extend the processing time of your dossier to ${when(d.newDueDate!, d.newDueAt)}.` },
+      { p: 'The processing time can be extended only once.' },
       { p: 'Thank you for your understanding.' },
     ],
-    short: [`Sorry: dossier ${d.dossierCode}`, proc(d), ` is late. New date: ${day(d.newDueDate!)}.`],
+    short: [`Sorry: dossier ${d.dossierCode}`, proc(d), `: extension to ${when(d.newDueDate!, d.newDueAt, true)}.`],
   }),
   'dossier.result_ready': (d) => ({
     subject: `Dossier ${d.dossierCode}: your result is ready`,
@@ -271,7 +296,7 @@ const COMMON = {
 
 /** Renders an event's message in one language, for every channel. Pure: same data, same text. */
 export function renderNotification(event: NotificationEvent, lang: NotificationLang, d: TemplateData): Rendered {
-  const m = (lang === 'en' ? EN : VI)[event](d, (iso) => formatDay(lang, iso));
+  const m = (lang === 'en' ? EN : VI)[event](d, (day, at, compact) => (at ? formatMoment(lang, at, compact) : formatDay(lang, day)));
   const c = COMMON[lang];
   const blocks: Block[] = [{ p: c.greeting(d.applicantName) }, ...m.blocks, { link: { label: c.track, url: d.trackingUrl } }];
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.ts';
 import { AppError } from '../../platform/errors.ts';
 import { NOTIFICATION_EVENTS, NotificationData, NotifyInput, type NotificationEvent } from './schemas.ts';
-import { formatDay, renderNotification, SHORT_MAX, type TemplateData } from './templates.ts';
+import { formatDay, formatMoment, renderNotification, SHORT_MAX, type TemplateData } from './templates.ts';
 import { charLength, escapeHtml, gsmLength, stripAccents, toGsm7 } from './text.ts';
 
 const LANGS = ['vi', 'en'] as const;
@@ -66,10 +66,44 @@ describe('notification templates', () => {
     expect(vi('dossier.supplement_requested').text).toContain('không tính vào thời hạn giải quyết');
     expect(vi('dossier.refused').text).toContain(`Lý do: ${base.reason}`);
     expect(vi('dossier.stopped').short).toContain('Lý do: ');
-    expect(vi('dossier.apology').text).toContain('Ngày hẹn trả kết quả mới: 04/02/2025');
-    expect(vi('dossier.apology').text).toContain('đúng hẹn ngày 21/01/2025');
-    expect(vi('dossier.apology').sms).toContain('Hen tra moi: 04/02/2025');
+    expect(vi('dossier.stopped').subject).toBe(`Thông báo dừng giải quyết hồ sơ ${base.dossierCode}`);
+    expect(vi('dossier.stopped').short).toContain('bị dừng giải quyết.');
+    // Form 04 of Circular 03/2025 as the applicant reads it: apology, reason, the extension asked for, once only.
+    const apology = vi('dossier.apology');
+    expect(apology.subject).toBe(`Xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ ${base.dossierCode}`);
+    expect(apology.text).toContain('thành thật xin lỗi Ông/Bà');
+    expect(apology.text).toContain('không thể giải quyết xong đúng hạn (21/01/2025)');
+    expect(apology.text).toContain(`Lý do: ${base.reason}`);
+    expect(apology.text).toContain('Cơ quan đề nghị gia hạn thời gian giải quyết hồ sơ đến 04/02/2025.');
+    expect(apology.text).toContain('Thời gian giải quyết hồ sơ chỉ được gia hạn một lần.');
+    expect(apology.sms).toContain('Xin loi: ho so 000.00.00.G12-250107-0042');
+    expect(apology.sms).toContain('de nghi gia han den 04/02/2025');
+    const en = renderNotification('dossier.apology', 'en', base).text;
+    expect(en).toContain('We ask to extend the processing time of your dossier to 4 February 2025.');
+    expect(en).toContain('The processing time can be extended only once.');
+    for (const e of NOTIFICATION_EVENTS) expect(vi(e).text).not.toMatch(/hẹn lại ngày|dừng xử lý|Tiếp nhận và Trả kết quả/);
     expect(vi('dossier.result_ready').subject).toBe(`Hồ sơ ${base.dossierCode} đã có kết quả`);
+  });
+
+  it('tell the time of day where the limit counts hours', () => {
+    const hours = { ...base, dueDate: '2026-12-08', dueAt: '2026-12-08T03:00:00.000Z', newDueDate: '2026-12-09', newDueAt: '2026-12-09T08:30:00+07:00' };
+    expect(renderNotification('dossier.received', 'vi', hours).text).toContain('Thời gian hẹn trả kết quả: 10:00 ngày 08/12/2026.');
+    expect(renderNotification('dossier.received', 'vi', hours).short).toContain('Hẹn trả: 10:00 08/12/2026.');
+    expect(renderNotification('dossier.received', 'en', hours).text).toContain('Your result is due at 10:00 on 8 December 2026.');
+    const apology = renderNotification('dossier.apology', 'vi', hours);
+    expect(apology.text).toContain('đúng hạn (10:00 ngày 08/12/2026)');
+    expect(apology.text).toContain('đề nghị gia hạn thời gian giải quyết hồ sơ đến 08:30 ngày 09/12/2026.');
+    expect(apology.sms).toContain('de nghi gia han den 08:30 09/12/2026.');
+    for (const e of NOTIFICATION_EVENTS)
+      for (const lang of LANGS) {
+        const r = renderNotification(e, lang, hours);
+        expect(r.short.endsWith(hours.trackingUrl), `${e} ${lang}`).toBe(true);
+        expect(r.sms.endsWith(hours.trackingUrl), `${e} ${lang}`).toBe(true);
+      }
+    expect(renderNotification('dossier.apology', 'en', hours).text).toContain('to 08:30 on 9 December 2026.');
+    expect(formatMoment('vi', '2026-12-31T17:30:00Z')).toBe('00:30 ngày 01/01/2027');
+    expect(NotificationData.safeParse({ ...hours }).success).toBe(true);
+    expect(NotificationData.safeParse({ ...hours, dueAt: '2026-12-08 10:00' }).success).toBe(false);
   });
 
   it('escape every value in the HTML', () => {
@@ -107,6 +141,9 @@ describe('notification templates', () => {
       applicantName: text(80),
       dueDate: fc.constant('2025-03-10'),
       newDueDate: fc.constant('2025-03-24'),
+      // Limits in hours tell the time too: '10:00 10/03/2025' must fit as well.
+      dueAt: fc.option(fc.constant('2025-03-10T03:00:00.000Z'), { nil: undefined }),
+      newDueAt: fc.option(fc.constant('2025-09-24T10:30:00+07:00'), { nil: undefined }),
       reason: fc.option(text(800), { nil: undefined }),
       items: fc.option(fc.array(text(200), { minLength: 1, maxLength: 8 }), { nil: undefined }),
       trackingUrl: fc.stringMatching(/^https:\/\/[a-z]{3,20}\.vn\/tra-cuu\?ma=[A-Z0-9]{1,20}$/),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bi, fromZod } from '../../platform/http/validation.ts';
 import { vndInWords } from '../../platform/i18n/index.ts';
 import { MM, longDateTime, renderDocument, type Block, type Field, type RichText } from '../../platform/pdf/index.ts';
+import { deskNameAt } from '../dossiers/forms/common.ts';
 
 /**
  * What an electronic receipt of fees and charges (biên lai điện tử thu phí, lệ phí) prints.
@@ -77,11 +78,13 @@ export const vndFigures = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))
 
 const KIND: Record<1 | 2, string> = { 1: 'Phí', 2: 'Lệ phí' };
 
-const METHOD: Record<ReceiptDocument['method'], string> = {
-  online: 'Trực tuyến, qua Nền tảng thanh toán trực tuyến của Cổng Dịch vụ công quốc gia',
-  cash: 'Tiền mặt, tại Bộ phận Tiếp nhận và Trả kết quả',
-  card: 'Thẻ ngân hàng, tại Bộ phận Tiếp nhận và Trả kết quả',
-};
+/** How it was paid; the desk named as it was on the day of payment (Decree 118/2025 renamed it). */
+const methodText = (method: ReceiptDocument['method'], at: Date): string =>
+  ({
+    online: 'Trực tuyến, qua Nền tảng thanh toán trực tuyến của Cổng Dịch vụ công quốc gia',
+    cash: `Tiền mặt, tại ${deskNameAt(at)}`,
+    card: `Thẻ ngân hàng, tại ${deskNameAt(at)}`,
+  })[method];
 
 /**
  * The place of the date line: the region a regional office names ("… khu vực Đà Nẵng"), Hà Nội
@@ -107,7 +110,7 @@ export async function renderReceiptPdf(input: ReceiptDocument): Promise<Uint8Arr
   const r = parsed.data;
   const figures = vndFigures(r.total);
   const payment: Field[] = present([
-    { label: 'Hình thức thanh toán', value: METHOD[r.method] },
+    { label: 'Hình thức thanh toán', value: methodText(r.method, r.issuedAt) },
     r.method === 'online' && { label: 'Mã giao dịch', value: r.gatewayTxn ?? '' },
     r.method !== 'cash' && { label: 'Ngân hàng', value: r.bank ?? '' },
     { label: 'Thời điểm thu tiền', value: longDateTime(r.issuedAt) },

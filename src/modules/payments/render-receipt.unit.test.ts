@@ -94,7 +94,7 @@ describe('renderReceiptPdf', () => {
     );
     const { layout, flow } = await readBack(pdf);
     expect(layout).toContain('Đà Nẵng, ngày 07 tháng 12 năm 2026');
-    expect(flow).toContain('Tiền mặt, tại Bộ phận Tiếp nhận và Trả kết quả');
+    expect(flow).toContain('Tiền mặt, tại Bộ phận Một cửa');
     expect(flow).toContain('Lê Thị Thu');
     expect(flow).toContain('Tổng số tiền: 2.500.000 đồng');
     expect(flow).toContain('Số tiền bằng chữ: Hai triệu năm trăm nghìn đồng.');
@@ -106,9 +106,18 @@ describe('renderReceiptPdf', () => {
 
   it('a card payment at the counter names the bank', async () => {
     const { flow } = await readBack(await renderReceiptPdf(online({ method: 'card', gatewayTxn: null, bank: 'BIDV', collector: 'Lê Thị Thu' })));
-    expect(flow).toContain('Thẻ ngân hàng, tại Bộ phận Tiếp nhận và Trả kết quả');
+    expect(flow).toContain('Thẻ ngân hàng, tại Bộ phận Một cửa');
     expect(flow).toContain('Ngân hàng: BIDV');
     expect(flow).not.toContain('Mã giao dịch');
+  });
+
+  it('names the desk as it was on the day of payment: before 15 September 2025, Bộ phận Tiếp nhận và Trả kết quả', async () => {
+    const at = (iso: string) => renderReceiptPdf(online({ method: 'cash', gatewayTxn: null, bank: null, collector: 'Lê Thị Thu', issuedAt: new Date(iso) }));
+    // 23:59 on 14 September 2025 and 00:00 on 15 September 2025, Vietnam time.
+    expect((await readBack(await at('2025-09-14T16:59:00Z'))).flow).toContain('Tiền mặt, tại Bộ phận Tiếp nhận và Trả kết quả');
+    const after = (await readBack(await at('2025-09-14T17:00:00Z'))).flow;
+    expect(after).toContain('Tiền mặt, tại Bộ phận Một cửa');
+    expect(after).not.toContain('Tiếp nhận và Trả kết quả');
   });
 
   it('refuses a total that is not the sum of its lines, and a malformed number', async () => {

@@ -15,6 +15,8 @@ export interface HeaderSpec {
   agency: string;
   /** Number and notation without "Số: " ("15/GTN-BPMC"); omitted, the line is not printed. */
   number?: string;
+  /** An official letter's summary under the number ("V/v …", Decree 30/2020, Appendix I). */
+  subject?: string;
   /** Place name of the date line ("Hà Nội"). */
   place: string;
   /** Issue date: the date line and the PDF creation date. */
@@ -72,7 +74,7 @@ export interface DocumentSpec {
   orientation?: 'portrait' | 'landscape';
   qr: QrData & { caption?: string[] };
   header: HeaderSpec;
-  /** Printed bold, centred, upper case. */
+  /** Printed bold, centred, upper case; empty for an official letter, which has none (its header's `subject` says what it is about). */
   title: string;
   /** Centred lines under the title ("Mã hồ sơ: …", "Về việc …"). */
   subtitle?: RichText[];
@@ -233,12 +235,20 @@ function drawHeader(f: Flow, h: HeaderSpec, size: number) {
   const yl = drawChunks(f, left, f.left, top);
   const yr = drawChunks(f, right, f.left + leftW, top);
   const row = Math.min(yl, yr) - 3;
-  const yn = h.number ? drawChunks(f, [chunk(f, `Số: ${h.number}`, size, leftW - pad)], f.left, row) : row;
+  const numberAndSubject = [
+    ...(h.number ? [chunk(f, `Số: ${h.number}`, size, leftW - pad)] : []),
+    ...(h.subject ? [chunk(f, h.subject, size - 1, leftW - pad, { gapBefore: 1 })] : []),
+  ];
+  const yn = drawChunks(f, numberAndSubject, f.left, row);
   const yd = drawChunks(f, [chunk(f, placeDate(h.place, h.date), size, rightW, { italic: true })], f.left + leftW, row);
   f.y = Math.min(yn, yd);
 }
 
 function drawTitle(f: Flow, spec: DocumentSpec, size: number) {
+  if (!spec.title && !spec.subtitle?.length) {
+    f.y -= 3 * MM;
+    return;
+  }
   const w = f.textWidth * 0.9;
   const dx = (f.textWidth - w) / 2;
   const cs = [

@@ -1,6 +1,6 @@
 import { finishedLate, localDayOf, longDateTime, renderDocument, shortDateTime, type RichText } from '../../../platform/pdf/index.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { FORM_NAMES, headerOf, metaOf, parseForm, qrOf } from './common.ts';
+import { formNameAt, headerOf, metaOf, parseForm, qrOf } from './common.ts';
 import { controlSlipSchema, type ControlSlipData, type Handoff } from './types.ts';
 
 /**
@@ -28,7 +28,7 @@ const party = (p: { officer: string; unit: string }): RichText => [{ text: p.off
 /** Form 06: Phiếu kiểm soát quá trình giải quyết hồ sơ — every hand-off of the dossier. */
 export async function renderControlSlip(input: ControlSlipData): Promise<Uint8Array> {
   const d = parseForm(controlSlipSchema, input);
-  const name = FORM_NAMES.control;
+  const name = formNameAt('control', d.receivedAt);
   const rows = d.handoffs.map((h, i) => {
     const outcome = handoffOutcome(h);
     return [
@@ -45,7 +45,8 @@ export async function renderControlSlip(input: ControlSlipData): Promise<Uint8Ar
   });
   return renderDocument({
     qr: qrOf(d, name),
-    header: headerOf(d.agency, d.issuedAt, d.number, true),
+    // The slip goes with the receipt slip: it names the desk as the receipt did, whenever it is printed.
+    header: headerOf(d.agency, d.issuedAt, d.number, true, d.receivedAt),
     title: name,
     subtitle: [`Mã hồ sơ: ${d.dossierCode}`, { text: '(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả)', italic: true }],
     body: [

@@ -1,5 +1,5 @@
 import { renderDocument, shortDate } from '../../../platform/pdf/index.ts';
-import { FORM_NAMES, headerOf, parseForm } from './common.ts';
+import { formNameAt, headerOf, parseForm } from './common.ts';
 import { dossierRegisterSchema, type DossierRegisterData } from './types.ts';
 
 /**
@@ -9,7 +9,7 @@ import { dossierRegisterSchema, type DossierRegisterData } from './types.ts';
  */
 export async function renderDossierRegister(input: DossierRegisterData): Promise<Uint8Array> {
   const d = parseForm(dossierRegisterSchema, input);
-  const name = FORM_NAMES.register;
+  const name = formNameAt('register', d.period.to);
   const addressPhone = (e: DossierRegisterData['entries'][number]) => [e.applicantAddress, e.applicantPhone].filter(Boolean).join('\n');
   return renderDocument({
     orientation: 'landscape',
@@ -22,7 +22,8 @@ export async function renderDossierRegister(input: DossierRegisterData): Promise
       extra: { tu: d.period.from, den: d.period.to, so: d.entries.length },
       caption: [`Mã sổ: ${d.registerCode}`, `Số hồ sơ: ${d.entries.length}`],
     },
-    header: headerOf(d.agency, d.issuedAt, undefined, true),
+    // A register of a period before Circular 03/2025 names the desk as it was named then.
+    header: headerOf(d.agency, d.issuedAt, undefined, true, d.period.to),
     title: name,
     subtitle: [`Từ ngày ${shortDate(d.period.from)} đến ngày ${shortDate(d.period.to)}`, ...(d.book ? [`Quyển số: ${d.book}`] : [])],
     body: [

@@ -1,5 +1,5 @@
 import { longDateTime, renderDocument } from '../../../platform/pdf/index.ts';
-import { FORM_NAMES, addressee, deskOf, headerOf, metaOf, numbered, para, parseForm, qrOf, requestField } from './common.ts';
+import { formNameAt, addressee, before2025, deskOf, headerOf, metaOf, numbered, para, parseForm, qrOf, requestField } from './common.ts';
 import { postalHandoverSchema, type PostalHandoverData } from './types.ts';
 
 /**
@@ -9,12 +9,14 @@ import { postalHandoverSchema, type PostalHandoverData } from './types.ts';
  */
 export async function renderPostalHandover(input: PostalHandoverData): Promise<Uint8Array> {
   const d = parseForm(postalHandoverSchema, input);
-  const name = FORM_NAMES.postal;
-  const desk = `${deskOf(d.agency)} - ${d.agency.name}`;
+  const name = formNameAt('postal', d.handedOverAt);
+  const deskName = deskOf(d.agency, d.handedOverAt);
+  const desk = `${deskName} - ${d.agency.name}`;
+  const officerTitle = before2025(d.handedOverAt) ? 'Công chức tiếp nhận và trả kết quả' : `Công chức ${deskName}`;
   const postal = d.postalService ?? 'Doanh nghiệp cung ứng dịch vụ bưu chính công ích';
   return renderDocument({
     qr: qrOf(d, name),
-    header: headerOf(d.agency, d.issuedAt, d.number, true),
+    header: headerOf(d.agency, d.issuedAt, d.number, true, d.handedOverAt),
     title: name,
     body: [
       para(`Hôm nay, vào lúc ${longDateTime(d.handedOverAt)}, tại ${desk}, chúng tôi gồm:`),
@@ -24,7 +26,7 @@ export async function renderPostalHandover(input: PostalHandoverData): Promise<U
         items: [
           [
             { label: 'Ông/Bà', value: d.officer.name, bold: true },
-            { label: 'Chức vụ', value: d.officer.title ?? 'Công chức tiếp nhận và trả kết quả' },
+            { label: 'Chức vụ', value: d.officer.title ?? officerTitle },
           ],
         ],
       },

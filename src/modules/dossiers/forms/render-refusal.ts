@@ -1,12 +1,12 @@
 import { longDateTime, renderDocument } from '../../../platform/pdf/index.ts';
-import { FORM_NAMES, addressee, applicantFields, deskOf, headerOf, metaOf, para, parseForm, qrOf, requestField } from './common.ts';
+import { formNameAt, addressee, applicantFields, deskOf, headerOf, metaOf, para, parseForm, qrOf, requestField } from './common.ts';
 import { refusalSchema, type RefusalData } from './types.ts';
 
 /** Form 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ. */
 export async function renderRefusal(input: RefusalData): Promise<Uint8Array> {
   const d = parseForm(refusalSchema, input);
-  const name = FORM_NAMES.refusal;
-  const desk = `${deskOf(d.agency)} - ${d.agency.name}`;
+  const name = formNameAt('refusal', d.issuedAt);
+  const desk = `${deskOf(d.agency, d.issuedAt)} - ${d.agency.name}`;
   return renderDocument({
     qr: qrOf(d, name),
     header: headerOf(d.agency, d.issuedAt, d.number, true),

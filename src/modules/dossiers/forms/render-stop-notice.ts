@@ -1,18 +1,26 @@
-import { longDate, renderDocument } from '../../../platform/pdf/index.ts';
-import { FORM_NAMES, addressee, atTime, headerOf, metaOf, para, parseForm, qrOf } from './common.ts';
+import { longDate, renderDocument, type RichText } from '../../../platform/pdf/index.ts';
+import { addressee, atTime, before2025, deskNameAt, formNameAt, headerOf, metaOf, para, parseForm, qrOf } from './common.ts';
 import { stopNoticeSchema, type StopNoticeData } from './types.ts';
 
-/** Form 05: Thông báo dừng xử lý hồ sơ, signed by the head of the agency. */
+/**
+ * Form 05: Thông báo dừng giải quyết hồ sơ (Circular 03/2025), signed by the head of the agency.
+ * A stop recorded before 15 September 2025 reissues as it was then: "Thông báo / Về việc dừng
+ * xử lý hồ sơ".
+ */
 export async function renderStopNotice(input: StopNoticeData): Promise<Uint8Array> {
   const d = parseForm(stopNoticeSchema, input);
-  const name = FORM_NAMES.stop;
+  const old = before2025(d.issuedAt);
+  const name = formNameAt('stop', d.issuedAt);
+  const handling = old ? 'xử lý' : 'giải quyết';
   const you = addressee(d.applicant);
   const agency = d.agency.name;
+  const title: { title: string; subtitle?: RichText[] } = old
+    ? { title: 'Thông báo', subtitle: [{ text: 'Về việc dừng xử lý hồ sơ', bold: true }] }
+    : { title: name };
   return renderDocument({
     qr: qrOf(d, name),
     header: headerOf(d.agency, d.issuedAt, d.number, false),
-    title: 'Thông báo',
-    subtitle: [{ text: 'Về việc dừng xử lý hồ sơ', bold: true }],
+    ...title,
     body: [
       ...d.legalBasis.map((l) => ({ kind: 'paragraph' as const, text: /[;.]$/.test(l) ? l : `${l};`, italic: true, firstLineIndent: 10 })),
       { kind: 'paragraph', text: [`Kính gửi: `, { text: d.applicant.name, bold: true }], align: 'center' },
@@ -21,7 +29,7 @@ export async function renderStopNotice(input: StopNoticeData): Promise<Uint8Arra
         { text: d.dossierCode, bold: true },
         ` của ${you} ${atTime(d.receivedAt)}, đề nghị giải quyết thủ tục hành chính: ${d.procedure.name} (mã thủ tục: ${d.procedure.code}).`,
       ]),
-      para(`${agency} thông báo dừng xử lý hồ sơ nêu trên kể từ ${longDate(d.issuedAt)}.`),
+      para(`${agency} thông báo dừng ${handling} hồ sơ nêu trên kể từ ${longDate(d.issuedAt)}.`),
       para([{ text: 'Lý do: ', bold: true }, d.reason]),
       para(
         d.dossierReturn ??
@@ -30,7 +38,7 @@ export async function renderStopNotice(input: StopNoticeData): Promise<Uint8Arra
       para(`${agency} thông báo để ${you} được biết./.`),
       {
         kind: 'signature',
-        recipients: d.recipients ?? ['Như trên;', 'Lưu: VT, Bộ phận Một cửa.'],
+        recipients: d.recipients ?? ['Như trên;', `Lưu: VT, ${deskNameAt(d.issuedAt)}.`],
         signer: { title: d.signer.title, note: '(Ký, ghi rõ họ tên và đóng dấu)', name: d.signer.name },
       },
     ],

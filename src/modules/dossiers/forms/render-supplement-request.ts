@@ -1,11 +1,11 @@
 import { longDateTime, renderDocument, type Block } from '../../../platform/pdf/index.ts';
-import { FORM_NAMES, addressee, applicantFields, deskOf, headerOf, metaOf, para, parseForm, qrOf, requestField } from './common.ts';
+import { formNameAt, addressee, applicantFields, deskOf, headerOf, metaOf, para, parseForm, qrOf, requestField } from './common.ts';
 import { supplementRequestSchema, type SupplementRequestData } from './types.ts';
 
 /** Form 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ. */
 export async function renderSupplementRequest(input: SupplementRequestData): Promise<Uint8Array> {
   const d = parseForm(supplementRequestSchema, input);
-  const name = FORM_NAMES.supplement;
+  const name = formNameAt('supplement', d.issuedAt);
   const you = addressee(d.applicant);
   const contact = `${d.contact.name}, số điện thoại ${d.contact.phone}${d.contact.email ? `, email ${d.contact.email}` : ''}`;
   const body: Block[] = [
@@ -30,7 +30,7 @@ export async function renderSupplementRequest(input: SupplementRequestData): Pro
     qr: qrOf(d, name),
     header: headerOf(d.agency, d.issuedAt, d.number, true),
     title: name,
-    subtitle: [{ text: `(${deskOf(d.agency)} - ${d.agency.name})`, italic: true }],
+    subtitle: [{ text: `(${deskOf(d.agency, d.issuedAt)} - ${d.agency.name})`, italic: true }],
     body,
     meta: metaOf(d, name),
   });

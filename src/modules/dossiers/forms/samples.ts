@@ -3,6 +3,7 @@ import type {
   Applicant,
   ApologyData,
   ControlSlipData,
+  PostalHandoverData,
   DossierFormBase,
   DossierRegisterData,
   ReceiptSlipData,
@@ -15,10 +16,10 @@ import type {
  * Realistic form data for tests and demos: names with every kind of Vietnamese diacritic
  * (ấ, ặ, ư, ở, ữ, ỹ, đ …), an agency whose name wraps in the header, dates in Vietnam time.
  */
+/** No desk name of its own: the forms name the desk as the regulation did on the day of their event. */
 export const SAMPLE_AGENCY: Agency = {
   parent: 'Bộ Công Thương',
   name: 'Phòng Quản lý Xuất nhập khẩu khu vực Hà Nội',
-  desk: 'Bộ phận Tiếp nhận và Trả kết quả',
   place: 'Hà Nội',
 };
 
@@ -120,7 +121,7 @@ export const sampleControl = (over: Partial<ControlSlipData> = {}): ControlSlipD
   handoffs: [
     {
       step: 'Tiếp nhận, chuyển hồ sơ',
-      from: { officer: 'Đặng Văn Ưởng', unit: 'Bộ phận Tiếp nhận và Trả kết quả' },
+      from: { officer: 'Đặng Văn Ưởng', unit: 'Bộ phận Một cửa' },
       to: { officer: 'Phạm Quốc Việt', unit: 'Tổ Thẩm định' },
       handedOverAt: new Date('2026-11-23T03:00:00Z'),
       stepDeadline: '2026-11-24',
@@ -140,18 +141,27 @@ export const sampleControl = (over: Partial<ControlSlipData> = {}): ControlSlipD
     {
       step: 'Phê duyệt, ký kết quả',
       from: { officer: 'Trịnh Thị Mỹ Dung', unit: 'Lãnh đạo Phòng' },
-      to: { officer: 'Đặng Văn Ưởng', unit: 'Bộ phận Tiếp nhận và Trả kết quả' },
+      to: { officer: 'Đặng Văn Ưởng', unit: 'Bộ phận Một cửa' },
       handedOverAt: new Date('2026-12-18T01:00:00Z'),
       stepDeadline: '2026-12-21',
       finishedAt: new Date('2026-12-18T07:30:00Z'),
     },
     {
       step: 'Trả kết quả',
-      from: { officer: 'Đặng Văn Ưởng', unit: 'Bộ phận Tiếp nhận và Trả kết quả' },
+      from: { officer: 'Đặng Văn Ưởng', unit: 'Bộ phận Một cửa' },
       to: { officer: 'Nguyễn Thị Ấn', unit: 'Người nộp hồ sơ' },
       handedOverAt: new Date('2026-12-18T08:00:00Z'),
     },
   ],
+  ...over,
+});
+
+export const samplePostal = (over: Partial<PostalHandoverData> = {}): PostalHandoverData => ({
+  ...sampleBase({ number: '21/BBGN-BPMC', issuedAt: new Date('2026-12-18T08:00:00Z') }),
+  handedOverAt: new Date('2026-12-18T08:00:00Z'),
+  deliveryAddress: SAMPLE_APPLICANT.address,
+  items: [{ name: 'Giấy chứng nhận đủ điều kiện kinh doanh xuất khẩu gạo', reference: 'Hồ sơ 000.00.19.H26-261123-0042' }],
+  officer: { name: 'Đặng Văn Ưởng' },
   ...over,
 });
 

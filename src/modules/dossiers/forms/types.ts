@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bi } from '../../../platform/http/validation.ts';
 import { finishedLate } from '../../../platform/pdf/dates.ts';
+import { Hhmm } from '../../calendar/office-hours.ts';
 
 /**
  * The data of the one-stop forms (Circular 03/2025/TT-VPCP, Appendix I). Plain objects: the
@@ -18,7 +19,10 @@ export interface Agency {
   parent?: string;
   /** The agency that resolves the dossier ("Cục Xuất nhập khẩu"). */
   name: string;
-  /** The one-stop desk ("Bộ phận Tiếp nhận và Trả kết quả"); it issues forms 01, 02, 03, 06 and 07. */
+  /**
+   * The one-stop desk's own name when it has one; it issues forms 01, 02, 03, 06 and 07. Omitted,
+   * the forms print the regulation's name as of their event ("Bộ phận Một cửa").
+   */
   desk?: string;
   /** Place name of the date line ("Hà Nội"). */
   place: string;
@@ -44,7 +48,8 @@ export interface ProcedureRef {
 export interface Signatory {
   /** "CỤC TRƯỞNG", or "KT. CỤC TRƯỞNG\nPHÓ CỤC TRƯỞNG" on two lines. */
   title: string;
-  name: string;
+  /** Omitted when not known: the signature block is left for the signer to write. */
+  name?: string;
 }
 
 /** What every dossier form carries. */
@@ -71,14 +76,25 @@ export interface ReceivedComponent {
   digitised: boolean;
 }
 
+/**
+ * A procedure's time limit as form 01 states it: a number of working days, days or working
+ * hours; the same working day (received after the cut-off 'HH:MM': the next); or the catalogue's
+ * own words when its unit maps onto none of these.
+ */
+export type ProcessingTime =
+  | { unit: 'working-days' | 'days' | 'working-hours'; value: number }
+  | { unit: 'same-day'; cutoff?: string }
+  | { unit: 'text'; text: string };
+
 /** Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả. */
 export interface ReceiptSlipData extends DossierFormBase {
   components: ReceivedComponent[];
   /** Number of sets (bộ); default 1. */
   sets?: number;
-  /** The statutory processing time ("15 ngày làm việc"). */
-  processingTime?: { value: number; unit: 'working-days' | 'days' };
+  /** The statutory processing time ("15 ngày làm việc", "8 giờ làm việc", "trong ngày làm việc"). */
+  processingTime?: ProcessingTime;
   receivedAt: Date;
+  /** The appointment: an instant prints with its hour and minute (limits in hours, same day), a day without. */
   dueDate: When;
   channel: Channel;
   /** How the applicant registered to receive the result; `address` for the postal service. */
@@ -107,11 +123,18 @@ export interface RefusalData extends DossierFormBase {
   officer: { name: string };
 }
 
-/** Form 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả. */
+/**
+ * Form 04: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (Circular 03/2025): the
+ * handling agency's letter to the applicant. Issued for an apology before 15 September 2025, it
+ * is the 2018 "Phiếu xin lỗi và hẹn lại ngày trả kết quả". Times print with hour and minute when
+ * given as instants (limits in hours), as days otherwise.
+ */
 export interface ApologyData extends DossierFormBase {
   receivedAt: Date;
+  /** The due moment the dossier misses. */
   originalDueDate: When;
   delayReason: string;
+  /** The moment the agency asks to extend the time limit to. */
   newDueDate: When;
   /** Replaces the standard apology sentence. */
   apology?: string;
@@ -119,7 +142,7 @@ export interface ApologyData extends DossierFormBase {
   recipients?: string[];
 }
 
-/** Form 05: Thông báo dừng xử lý hồ sơ. */
+/** Form 05: Thông báo dừng giải quyết hồ sơ (before 15 September 2025: "Thông báo dừng xử lý hồ sơ"). */
 export interface StopNoticeData extends DossierFormBase {
   receivedAt: Date;
   reason: string;
@@ -220,7 +243,7 @@ export const applicantSchema: z.ZodType<Applicant> = z.object({
   phone: z.string().optional(),
   email: z.string().optional(),
 });
-const signatory = z.object({ title: text, name: text });
+const signatory = z.object({ title: text, name: text.optional() });
 const channel = z.enum(['direct', 'online', 'postal']);
 
 const base = {
@@ -237,7 +260,13 @@ export const receiptSlipSchema: z.ZodType<ReceiptSlipData> = z.object({
   ...base,
   components: z.array(z.object({ name: text, originals: count, copies: count, digitised: z.boolean() })).min(1),
   sets: z.number().int().min(1).optional(),
-  processingTime: z.object({ value: z.number().positive(), unit: z.enum(['working-days', 'days']) }).optional(),
+  processingTime: z
+    .discriminatedUnion('unit', [
+      z.object({ unit: z.enum(['working-days', 'days', 'working-hours']), value: z.number().positive() }),
+      z.object({ unit: z.literal('same-day'), cutoff: Hhmm.optional() }),
+      z.object({ unit: z.literal('text'), text }),
+    ])
+    .optional(),
   receivedAt: instant,
   dueDate: when,
   channel,

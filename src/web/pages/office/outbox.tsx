@@ -19,10 +19,10 @@ const EVENT: Record<string, [string, string]> = {
   'dossier.received': ['Tiếp nhận hồ sơ', 'Dossier received'],
   'dossier.supplement_requested': ['Yêu cầu bổ sung hồ sơ', 'Supplement requested'],
   'dossier.refused': ['Từ chối tiếp nhận', 'Refused'],
-  'dossier.apology': ['Xin lỗi, hẹn lại ngày trả', 'Apology and new date'],
+  'dossier.apology': ['Xin lỗi, đề nghị gia hạn thời gian giải quyết', 'Apology and extension request'],
   'dossier.result_ready': ['Có kết quả', 'Result ready'],
   'dossier.returned': ['Trả kết quả', 'Result returned'],
-  'dossier.stopped': ['Dừng xử lý', 'Processing stopped'],
+  'dossier.stopped': ['Dừng giải quyết', 'Processing stopped'],
   'dossier.fee_requested': ['Đề nghị nộp phí, lệ phí', 'Fees requested'],
 };
 
