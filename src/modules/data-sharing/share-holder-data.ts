@@ -26,6 +26,7 @@ export const SharedHolderData = z.object({
       submittedAt: z.string(),
       receivedAt: z.string().nullable(),
       dueDate: z.string().nullable().describe('YYYY-MM-DD'),
+      dueAt: z.string().nullable().describe('When the time limit ends, ISO 8601 in Viet Nam time (+07:00); a limit in days ends at 23:59:59.999 of dueDate'),
       finishedAt: z.string().nullable(),
     }),
   ),

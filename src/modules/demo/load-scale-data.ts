@@ -16,7 +16,7 @@ import { UPLOAD_IMPORT_TABLES, importUploads, type ImportedUpload } from '../upl
 import { RESULT_IMPORT_TABLES, importResults, lastResultNumbers, type ImportedResult } from '../results/import-results.ts';
 import { importCitizens, type ImportedCitizen } from '../identity/import-citizens.ts';
 import type { Applicant } from '../dossiers/schemas.ts';
-import type { DossierState, Status } from '../dossiers/workflow.ts';
+import { endOfVnDay, type DossierState, type Status } from '../dossiers/workflow.ts';
 import { DEMO_PASSWORD } from './load-demo-data.ts';
 import { prng } from './random.ts';
 
@@ -603,6 +603,8 @@ function makeDossier(r: Rng, a: MakeArgs): { dossier: ImportedDossier; uploads: 
     handlingUnit: unit.id,
     assignee,
     dueDate,
+    // A limit in days ends with its last day: the queues and the index compare this moment.
+    dueAt: dueDate ? endOfVnDay(dueDate).toISOString() : null,
     supplementRequested,
     apologised: false,
     resumeStatus: status === 'awaiting_supplement' ? 'processing' : null,

@@ -5,7 +5,8 @@ import { foldVietnamese } from '../../platform/i18n/index.ts';
 import type { Principal } from '../../platform/auth/roles.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
 import { deliveryOf, type Applicant, type DossierView } from './schemas.ts';
-import { allowedActions, FINAL, STATUSES, type Actor, type DossierState, type Status, type WorkflowStep } from './workflow.ts';
+import { allowedActions, dueAtOf, FINAL, STATUSES, type Actor, type DossierState, type Status, type WorkflowStep } from './workflow.ts';
+import { toVnIso } from '../calendar/working-time.ts';
 import { localDate } from './deadlines.ts';
 
 export type DossierRow = Awaited<ReturnType<typeof loadRow>>;
@@ -18,7 +19,12 @@ export async function loadRow(db: Queryable | Tx, code: string, forUpdate = fals
   return row;
 }
 
-export const stateOf = (row: { state: unknown }) => row.state as unknown as DossierState;
+/** The row's state; one written before due moments existed gets its dueAt (the end of its due date). */
+export function stateOf(row: { state: unknown }): DossierState {
+  const s = row.state as unknown as DossierState;
+  if (s.dueAt !== undefined) return s;
+  return { ...s, dueAt: dueAtOf(s)?.toISOString() ?? null };
+}
 
 /** The workflow the dossier was filed under: its procedure version's, never a later one. */
 export async function workflowOf(ctx: Ctx, row: { procedure_code: string; procedure_version: number }): Promise<WorkflowStep[]> {
@@ -34,7 +40,17 @@ export async function appendAction(
   tx: Tx,
   row: { id: string; state: unknown; version?: number },
   next: DossierState,
-  a: { action: string; actor: string; actorName: string; at: Date; data?: Record<string, unknown>; stepDue?: string | null; columns?: Record<string, unknown> },
+  a: {
+    action: string;
+    actor: string;
+    actorName: string;
+    at: Date;
+    data?: Record<string, unknown>;
+    stepDue?: string | null;
+    /** When the step entered is due (an instant); its day is stepDue. */
+    stepDueAt?: string | null;
+    columns?: Record<string, unknown>;
+  },
   /** The dossier was inserted with this state just now: its log starts at 1 and its row needs no update. */
   opts: { first?: boolean } = {},
 ): Promise<number> {
@@ -53,7 +69,9 @@ export async function appendAction(
         handling_unit: next.handlingUnit,
         assignee: next.assignee,
         due_date: next.dueDate,
+        due_at: dueAtOf(next),
         step_due_date: a.stepDue ?? null,
+        step_due_at: a.stepDueAt ?? null,
         updated_at: new Date(),
         ...(FINAL.includes(next.status) ? { finished_at: a.at } : {}),
         ...a.columns,
@@ -156,6 +174,7 @@ export async function toView(ctx: Ctx, row: DossierRow, principal: Principal | n
   const s = stateOf(row);
   const comps = await componentsOf(ctx.database.db, row.id);
   const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+  const dueAt = dueAtOfRow(row);
   return {
     code: row.code,
     version: row.version,
@@ -178,8 +197,10 @@ export async function toView(ctx: Ctx, row: DossierRow, principal: Principal | n
     submittedAt: iso(row.submitted_at)!,
     receivedAt: iso(row.received_at),
     dueDate: row.due_date ? String(row.due_date).slice(0, 10) : null,
+    dueAt: dueAt ? toVnIso(dueAt) : null,
+    processingUnit: s.processingUnit ?? 'WORKING_DAY',
     finishedAt: iso(row.finished_at),
-    overdue: isOverdue(row),
+    overdue: isOverdue(row, new Date(Date.now() + ctx.config.clockOffsetMs)),
     fees: { due: s.feeDue ?? null, paid: s.feePaid ?? 0, paidOnline: s.feePaidOnline ?? false },
     components: comps.map((c) => ({
       code: c.component_code,
@@ -196,12 +217,30 @@ export async function toView(ctx: Ctx, row: DossierRow, principal: Principal | n
   };
 }
 
-/** Late when processing ended after the due date, or has not ended and the date has passed. */
-export function isOverdue(row: { due_date: string | null; finished_at: Date | string | null; status: string }): boolean {
-  if (!row.due_date || row.status === 'awaiting_supplement' || row.status === 'awaiting_fee') return false;
-  const due = String(row.due_date).slice(0, 10);
-  const end = row.finished_at ? localDate(new Date(row.finished_at)) : localDate(new Date());
-  return end > due;
+/**
+ * When a row's time limit ends: due_at, or for a row that does not carry it (read before
+ * migration 0044's column, or by a query that did not select it) the end of its due date.
+ */
+export function dueAtOfRow(row: { due_at?: Date | string | null; due_date: string | Date | null }): Date | null {
+  if (row.due_at) return new Date(row.due_at);
+  if (!row.due_date) return null;
+  const day = row.due_date instanceof Date ? localDate(row.due_date) : String(row.due_date).slice(0, 10);
+  return dueAtOf({ dueDate: day });
+}
+
+/**
+ * Late when processing ended after the due moment, or has not ended and the moment has passed
+ * (`now`: the caller's clock, the real time by default). A dossier with the applicant is not late.
+ */
+export function isOverdue(
+  row: { due_at?: Date | string | null; due_date: string | Date | null; finished_at: Date | string | null; status: string },
+  now: Date = new Date(),
+): boolean {
+  if (row.status === 'awaiting_supplement' || row.status === 'awaiting_fee') return false;
+  const due = dueAtOfRow(row);
+  if (!due) return false;
+  const end = row.finished_at ? new Date(row.finished_at) : now;
+  return end.getTime() > due.getTime();
 }
 
 export const nameNorm = (a: Applicant) => foldVietnamese(`${a.name} ${a.identifier}`);

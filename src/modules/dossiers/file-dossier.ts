@@ -6,6 +6,8 @@ import { actorOf, type Principal } from '../../platform/auth/roles.ts';
 import { fromZod, validationError } from '../../platform/http/validation.ts';
 import { computeFees, feeCategories } from '../catalog/compute-fees.ts';
 import { getProcedure } from '../catalog/get-procedure.ts';
+import { timeLimitOf } from '../catalog/time-limit-of.ts';
+import { countsHours } from '../calendar/time-limit.ts';
 import { findCitizen } from '../identity/find-citizen.ts';
 import { citizenContact } from '../identity/ensure-citizen.ts';
 import { FileDossierInput, type Applicant } from './schemas.ts';
@@ -125,24 +127,24 @@ export async function fileDossier(
   const ownerCitizen = principal.kind === 'citizen' ? principal.id : await findCitizen(ctx, applicant.identifier);
   // The filing's time: its code's day, submitted_at, the receipt and the due date all follow it.
   const now = new Date(Date.now() + ctx.config.clockOffsetMs);
-  const processingUnit = method.processingTimeUnit === 'DAY' ? 'DAY' : 'WORKING_DAY';
-  const processingDays =
-    method.processingTimeUnit === 'WORKING_DAY' || method.processingTimeUnit === 'DAY'
-      ? method.processingTime
-      : Math.ceil(proc.workflow.reduce((n, s) => n + s.workingDays, 0)) || 1;
+  // A unit the import could not map falls back to the workflow's step budgets in working days (time-limit-of.ts).
+  const limit = timeLimitOf(method, proc.workflow);
   const initial: DossierState = {
     status: owesAtFiling ? 'unpaid' : 'submitted',
     step: stepIndex(proc.workflow, 'receive'),
     handlingUnit: receiveStep.unit,
     assignee: null,
     dueDate: null,
+    dueAt: null,
     supplementRequested: false,
     apologised: false,
     resumeStatus: null,
     pausedOn: null,
     usedDays: 0,
-    processingDays,
-    processingUnit,
+    processingDays: limit.unit === 'SAME_DAY' ? 0 : limit.n,
+    processingUnit: limit.unit,
+    ...(limit.unit === 'SAME_DAY' && limit.cutoff ? { processingCutoff: limit.cutoff } : {}),
+    ...(countsHours(limit.unit) ? { pausedAt: null, usedMinutes: 0 } : {}),
     ...(owesAtFiling ? { feeDues: 1, feeDue: { purpose: 'filing' as const, n: 1, lines: atFiling.lines, total: atFiling.total } } : {}),
   };
 

@@ -3,7 +3,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { copyRows, copyRow } from '../../platform/db/copy.ts';
 import type { Applicant } from './schemas.ts';
 import type { DossierState } from './workflow.ts';
-import { STATUSES, FINAL } from './workflow.ts';
+import { dueAtOf, endOfVnDay, STATUSES, FINAL } from './workflow.ts';
 import { nameNorm } from './dossier-store.ts';
 
 /** A dossier with its whole history, as a legacy one-stop system or the load generator hands it over. */
@@ -19,12 +19,15 @@ export interface ImportedDossier {
   ownerCitizenId: string | null;
   filedBy: string;
   form: Record<string, unknown>;
+  /** Its dueAt may be left out by older files: the limit then ends at the end of state.dueDate. */
   state: DossierState;
   stepRole: string | null;
   stepUnit: string | null;
   submittedAt: Date;
   receivedAt: Date | null;
   stepDueDate: string | null;
+  /** When the current step is due; older files give only stepDueDate, which then ends with its day. */
+  stepDueAt?: Date | null;
   finishedAt: Date | null;
   components: { code: string | null; name: string; uploadId: string; sha256: string; fileName: string; contentType: string; size: number }[];
   actions: {
@@ -69,6 +72,8 @@ const DOSSIER_COLUMNS = [
   'received_at',
   'due_date',
   'step_due_date',
+  'due_at',
+  'step_due_at',
   'finished_at',
   'state',
   'updated_at',
@@ -103,7 +108,9 @@ export async function importDossiers(ctx: Ctx, batch: readonly ImportedDossier[]
   let actions = '';
   const counters = new Map<string, number>();
   for (const d of batch) {
-    const s = d.state;
+    const dueAt = dueAtOf(d.state);
+    // The projection's state carries its due moment, as take-action writes it.
+    const s: DossierState = { ...d.state, dueAt: dueAt?.toISOString() ?? null };
     const last = d.actions.at(-1);
     dossiers += copyRow([
       d.id,
@@ -129,6 +136,8 @@ export async function importDossiers(ctx: Ctx, batch: readonly ImportedDossier[]
       d.receivedAt,
       s.dueDate,
       d.stepDueDate,
+      dueAt,
+      d.stepDueAt ?? (d.stepDueDate ? endOfVnDay(d.stepDueDate) : null),
       FINAL.includes(s.status) ? (d.finishedAt ?? last?.at ?? d.submittedAt) : null,
       JSON.stringify(s),
       last?.at ?? d.submittedAt,

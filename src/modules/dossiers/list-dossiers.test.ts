@@ -66,7 +66,7 @@ async function reference(p: Principal, q: ListQuery): Promise<{ codes: string[];
     assignee: string | null;
     step_role: string | null;
     step_unit: string | null;
-    due_date: string | null;
+    due_at: Date | null;
     finished_at: Date | null;
     submitted_at: Date;
     received_at: Date | null;
@@ -75,7 +75,7 @@ async function reference(p: Principal, q: ListQuery): Promise<{ codes: string[];
     receiving_unit: string;
     owner_citizen_id: string | null;
   }>`
-    select code, procedure_code, status, assignee, step_role, step_unit, to_char(due_date, 'YYYY-MM-DD') as due_date, finished_at, submitted_at, received_at, channel,
+    select code, procedure_code, status, assignee, step_role, step_unit, due_at, finished_at, submitted_at, received_at, channel,
       handling_unit, receiving_unit, owner_citizen_id from dossiers`.execute(t.ctx.database.db);
   const covers = p.kind === 'staff' ? COVERS[p.username] : () => false;
   const inField = q.field
@@ -86,7 +86,10 @@ async function reference(p: Principal, q: ListQuery): Promise<{ codes: string[];
       )
     : null;
   const pairs = p.kind === 'staff' ? p.roles.map((r) => `${r.role}@${r.unitId}`) : [];
-  const until = calendar.add(today, 2);
+  const now = Date.now();
+  // Due soon: from now to the end (the last millisecond, in Viet Nam) of the second working day from today.
+  const until = Date.parse(`${calendar.add(today, 2)}T23:59:59.999+07:00`);
+  const dueOf = (r: { due_at: Date | null }) => (r.due_at === null ? null : new Date(r.due_at).getTime());
   const visible = rows.filter((r) => {
     if (p.kind === 'citizen' && r.owner_citizen_id !== p.id) return false;
     if (p.kind === 'staff' && !covers(r.handling_unit) && !covers(r.receiving_unit)) return false;
@@ -101,10 +104,10 @@ async function reference(p: Principal, q: ListQuery): Promise<{ codes: string[];
       return false;
     if (
       q.queue === 'due_soon' &&
-      !(r.finished_at === null && r.status !== 'awaiting_supplement' && r.due_date !== null && r.due_date >= today && r.due_date <= until)
+      !(r.finished_at === null && r.status !== 'awaiting_supplement' && dueOf(r) !== null && dueOf(r)! >= now && dueOf(r)! <= until)
     )
       return false;
-    if (q.queue === 'overdue' && !(r.finished_at === null && r.status !== 'awaiting_supplement' && r.due_date !== null && r.due_date < today)) return false;
+    if (q.queue === 'overdue' && !(r.finished_at === null && r.status !== 'awaiting_supplement' && dueOf(r) !== null && dueOf(r)! < now)) return false;
     if (q.status && r.status !== q.status) return false;
     // The service index's definitions, written out: a dossier counts for its receiving unit, on the Vietnam day of each fact.
     const received = r.received_at ? vnDay(r.received_at) : null;
@@ -115,8 +118,10 @@ async function reference(p: Principal, q: ListQuery): Promise<{ codes: string[];
     if (q.receivedTo && !(received && received <= q.receivedTo)) return false;
     if (q.finishedFrom && !(finished && finished >= q.finishedFrom)) return false;
     if (q.finishedTo && !(finished && finished <= q.finishedTo)) return false;
-    if (q.outcome === 'on_time' && !(r.status === 'returned' && (r.due_date === null || finished! <= r.due_date))) return false;
-    if (q.outcome === 'late' && !(r.status === 'returned' && r.due_date !== null && finished! > r.due_date)) return false;
+    // Returned by the due moment (a limit in days: by the last millisecond of its day).
+    const finishedMs = r.finished_at ? new Date(r.finished_at).getTime() : null;
+    if (q.outcome === 'on_time' && !(r.status === 'returned' && (dueOf(r) === null || finishedMs! <= dueOf(r)!))) return false;
+    if (q.outcome === 'late' && !(r.status === 'returned' && dueOf(r) !== null && finishedMs! > dueOf(r)!)) return false;
     if (q.outcome === 'open' && !(received && !finished)) return false;
     if (q.channel && r.channel !== q.channel) return false;
     if (inField && !inField.has(r.procedure_code)) return false;
@@ -125,13 +130,7 @@ async function reference(p: Principal, q: ListQuery): Promise<{ codes: string[];
   });
   const open = visible
     .filter((r) => r.finished_at === null)
-    .sort((a, b) =>
-      (a.due_date ?? '9999') < (b.due_date ?? '9999')
-        ? -1
-        : (a.due_date ?? '9999') > (b.due_date ?? '9999')
-          ? 1
-          : +new Date(b.submitted_at) - +new Date(a.submitted_at),
-    );
+    .sort((a, b) => (dueOf(a) ?? Number.POSITIVE_INFINITY) - (dueOf(b) ?? Number.POSITIVE_INFINITY) || +new Date(b.submitted_at) - +new Date(a.submitted_at));
   const done = visible
     .filter((r) => r.finished_at !== null)
     .sort((a, b) => +new Date(b.submitted_at) - +new Date(a.submitted_at) || (a.code < b.code ? -1 : 1));
@@ -141,6 +140,8 @@ async function reference(p: Principal, q: ListQuery): Promise<{ codes: string[];
 describe('work queues', () => {
   it('give the same dossiers in the same order as the plain definition, on every queue and page', async () => {
     let compared = 0;
+    // The deadline queues are compared on dossiers they hold, not only on empty lists.
+    const held = { due_soon: 0, overdue: 0 };
     for (const p of [...staff, citizen]) {
       for (const queue of ['all', 'unit', 'mine', 'due_soon', 'overdue'] as const) {
         for (const status of [undefined, 'processing', 'returned'] as const) {
@@ -158,12 +159,15 @@ describe('work queues', () => {
               [...want.codes].sort(),
             );
             if (status && FINAL.includes(status)) expect(got.items.map((i) => i.code)).toEqual(want.codes);
+            if (queue === 'due_soon' || queue === 'overdue') held[queue] += got.items.length;
             compared++;
           }
         }
       }
     }
     expect(compared).toBe(5 * 5 * 3 * 3);
+    expect(held.overdue).toBeGreaterThan(0);
+    expect(held.due_soon).toBeGreaterThan(0);
   }, 600_000);
 });
 

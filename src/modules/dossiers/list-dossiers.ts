@@ -16,8 +16,6 @@ const Day = z.string().refine(isIsoDate, { message: 'YYYY-MM-DD' });
 /** The first instant of the Vietnam day after `day` (Viet Nam keeps UTC+7 all year). */
 const endOfDay = (day: string) => new Date(Date.parse(`${day}T00:00:00+07:00`) + 86_400_000);
 const startOfDay = (day: string) => new Date(`${day}T00:00:00+07:00`);
-// The Vietnam calendar day of a finishing instant, compared with a due date as the indicators do.
-const FINISHED_DAY = sql`((d.finished_at at time zone 'UTC') + interval '7 hours')::date`;
 
 export const ListQuery = z.object({
   queue: z.enum(['mine', 'unit', 'due_soon', 'overdue', 'all']).default('all'),
@@ -38,7 +36,7 @@ export const ListQuery = z.object({
   outcome: z
     .enum(['on_time', 'late', 'open'])
     .optional()
-    .describe('on_time / late: result returned on or before / after the due date (no due date counts on time); open: received and not finished'),
+    .describe('on_time / late: result returned by / after the due moment (no due moment counts on time); open: received and not finished'),
   channel: z.coerce.number().int().min(1).max(3).optional().describe('1 at the counter, 2 online, 3 by post'),
   openOn: Day.optional().describe('received by the end of this Vietnam day and not finished by then (in progress that day)'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
@@ -59,13 +57,17 @@ export const DossierSummary = z.object({
   assignee: z.string().nullable(),
   submittedAt: z.string(),
   dueDate: z.string().nullable(),
+  /** The due moment (ISO instant): a limit in days ends at 23:59:59.999 of its day in Viet Nam. */
+  dueAt: z.string().nullable(),
+  /** The limit's unit (WORKING_DAY, DAY, WORKING_HOUR, SAME_DAY): whether the moment's time is worth showing. */
+  processingUnit: z.string().nullable(),
   overdue: z.boolean(),
   /** What an action taken from the list names (bulk assignment): see DossierView.version. */
   version: z.number().int(),
 });
 export type DossierSummary = z.infer<typeof DossierSummary>;
 
-const COLUMNS = sql`d.code, d.procedure_code, d.procedure_name, d.applicant, d.channel, d.status, d.national_status, d.handling_unit, d.assignee, d.submitted_at, d.due_date, d.finished_at, d.version`;
+const COLUMNS = sql`d.code, d.procedure_code, d.procedure_name, d.applicant, d.channel, d.status, d.national_status, d.handling_unit, d.assignee, d.submitted_at, d.due_date, d.due_at, d.state ->> 'processingUnit' as processing_unit, d.finished_at, d.version`;
 type Row = {
   code: string;
   procedure_code: string;
@@ -78,6 +80,8 @@ type Row = {
   assignee: string | null;
   submitted_at: Date;
   due_date: string | null;
+  due_at: Date | null;
+  processing_unit: string | null;
   finished_at: Date | null;
   version: number;
 };
@@ -103,7 +107,9 @@ export async function listDossiers(
   p: Principal,
   q: ListQuery,
 ): Promise<{ items: DossierSummary[]; total: number; totalCapped: boolean; page: number; pageSize: number }> {
-  const today = localDate(new Date());
+  // The app's clock (a demo or a test may run it ahead), as every deadline of the dossiers is counted.
+  const now = new Date(Date.now() + ctx.config.clockOffsetMs);
+  const today = localDate(now);
   const conds: Expression<SqlBool>[] = [];
   // Who may see what, as alternatives each served by its own index (an OR would defeat the ordered walk).
   const scopes: Expression<SqlBool>[] = [];
@@ -127,11 +133,12 @@ export async function listDossiers(
       );
     }
   } else scopes.push(sql<SqlBool>`true`);
+  // Due moments, not days: a limit in hours is overdue from its minute, one in days after its last day.
   if (q.queue === 'due_soon')
     conds.push(
-      sql<SqlBool>`d.status not in ('awaiting_supplement', 'awaiting_fee') and d.due_date >= ${today}::date and d.due_date <= ${await addWorkingDays(ctx, today, 2)}::date`,
+      sql<SqlBool>`d.status not in ('awaiting_supplement', 'awaiting_fee') and d.due_at >= ${now} and d.due_at < ${endOfDay(await addWorkingDays(ctx, today, 2))}`,
     );
-  if (q.queue === 'overdue') conds.push(sql<SqlBool>`d.status not in ('awaiting_supplement', 'awaiting_fee') and d.due_date < ${today}::date`);
+  if (q.queue === 'overdue') conds.push(sql<SqlBool>`d.status not in ('awaiting_supplement', 'awaiting_fee') and d.due_at < ${now}`);
   if (q.status) conds.push(sql<SqlBool>`d.status = ${q.status}`);
   if (q.procedure) conds.push(sql<SqlBool>`d.procedure_code = ${q.procedure}`);
   if (q.field) {
@@ -143,8 +150,9 @@ export async function listDossiers(
   if (q.receivedTo) conds.push(sql<SqlBool>`d.received_at < ${endOfDay(q.receivedTo)}`);
   if (q.finishedFrom) conds.push(sql<SqlBool>`d.finished_at >= ${startOfDay(q.finishedFrom)}`);
   if (q.finishedTo) conds.push(sql<SqlBool>`d.finished_at < ${endOfDay(q.finishedTo)}`);
-  if (q.outcome === 'on_time') conds.push(sql<SqlBool>`d.status = 'returned' and (d.due_date is null or ${FINISHED_DAY} <= d.due_date)`);
-  if (q.outcome === 'late') conds.push(sql<SqlBool>`d.status = 'returned' and ${FINISHED_DAY} > d.due_date`);
+  // As the indicators count it: returned by the due moment (a limit in days: any time on its last day).
+  if (q.outcome === 'on_time') conds.push(sql<SqlBool>`d.status = 'returned' and (d.due_at is null or d.finished_at <= d.due_at)`);
+  if (q.outcome === 'late') conds.push(sql<SqlBool>`d.status = 'returned' and d.finished_at > d.due_at`);
   if (q.outcome === 'open') conds.push(sql<SqlBool>`d.received_at is not null`);
   if (q.channel) conds.push(sql<SqlBool>`d.channel = ${q.channel}`);
   if (q.openOn) conds.push(sql<SqlBool>`d.received_at < ${endOfDay(q.openOn)} and (d.finished_at is null or d.finished_at >= ${endOfDay(q.openOn)})`);
@@ -183,7 +191,7 @@ export async function listDossiers(
     : await (async () => {
         const where = sql`${anyScope(sql`d.finished_at is null`)}${rest}`;
         const [rows, count] = await Promise.all([
-          sql<Row>`select ${COLUMNS} from dossiers d where ${where} order by d.due_date nulls last, d.submitted_at desc limit ${need}`.execute(db),
+          sql<Row>`select ${COLUMNS} from dossiers d where ${where} order by d.due_at nulls last, d.submitted_at desc limit ${need}`.execute(db),
           sql<{ n: number }>`select count(*)::int as n from dossiers d where ${where}`.execute(db),
         ]);
         return { rows: rows.rows, count: count.rows[0].n };
@@ -233,7 +241,9 @@ export async function listDossiers(
       assignee: r.assignee,
       submittedAt: new Date(r.submitted_at).toISOString(),
       dueDate: r.due_date,
-      overdue: isOverdue(r),
+      dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
+      processingUnit: r.processing_unit,
+      overdue: isOverdue(r, now),
       version: r.version,
     })),
     total: open.count + finished.count,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
+import { toVnIso } from '../calendar/working-time.ts';
 
 /** A dossier as shared with another agency: its status and dates, nothing the applicant wrote. */
 export interface HolderDossier {
@@ -13,6 +14,8 @@ export interface HolderDossier {
   submittedAt: string;
   receivedAt: string | null;
   dueDate: string | null;
+  /** When the time limit ends, in Viet Nam time (2026-12-07T10:00:00+07:00): a limit in days at 23:59:59.999 of dueDate. */
+  dueAt: string | null;
   finishedAt: string | null;
 }
 
@@ -24,7 +27,7 @@ export interface HolderDossier {
 export async function listHolderDossiers(ctx: Ctx, identifier: string, opts: { limit: number }): Promise<HolderDossier[]> {
   const rows = await ctx.database.db
     .selectFrom('dossiers')
-    .select(['code', 'procedure_code', 'procedure_name', 'receiving_unit', 'status', 'national_status', 'submitted_at', 'received_at', 'finished_at'])
+    .select(['code', 'procedure_code', 'procedure_name', 'receiving_unit', 'status', 'national_status', 'submitted_at', 'received_at', 'due_at', 'finished_at'])
     .select(sql<string | null>`to_char(due_date, 'YYYY-MM-DD')`.as('due'))
     // The expression the index dossiers_applicant_identifier is on (migrations/0034-business-registry.sql).
     .where(sql`applicant ->> 'identifier'`, '=', identifier)
@@ -42,6 +45,7 @@ export async function listHolderDossiers(ctx: Ctx, identifier: string, opts: { l
     submittedAt: new Date(r.submitted_at).toISOString(),
     receivedAt: iso(r.received_at),
     dueDate: r.due,
+    dueAt: r.due_at ? toVnIso(new Date(r.due_at)) : null,
     finishedAt: iso(r.finished_at),
   }));
 }

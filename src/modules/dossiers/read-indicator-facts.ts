@@ -17,7 +17,12 @@ export interface DossierIndicatorFacts {
   /** Vietnam local days. */
   receivedOn: string | null;
   finishedOn: string | null;
-  dueDate: string | null;
+  /**
+   * The instants the on-time test compares (ISO): finished by the due moment is on time. A
+   * limit in days is due at 23:59:59.999 of its last day, so any time that day is on time.
+   */
+  finishedAt: string | null;
+  dueAt: string | null;
   feeBearing: boolean;
   paidOnline: boolean;
   reused: boolean;
@@ -32,7 +37,7 @@ const PAGE_COLUMNS = [
   'd.status',
   'd.received_at',
   'd.finished_at',
-  'd.due_date',
+  'd.due_at',
   'd.state',
 ] as const;
 
@@ -44,7 +49,7 @@ type FactRow = {
   status: string;
   received_at: Date | null;
   finished_at: Date | null;
-  due_date: string | null;
+  due_at: Date | null;
   state: unknown;
   reused: boolean | null;
   scores: unknown;
@@ -86,7 +91,8 @@ function toFacts(r: FactRow): DossierIndicatorFacts {
     status: r.status,
     receivedOn: r.received_at ? localDate(new Date(r.received_at)) : null,
     finishedOn: r.finished_at ? localDate(new Date(r.finished_at)) : null,
-    dueDate: r.due_date ? String(r.due_date).slice(0, 10) : null,
+    finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+    dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
     feeBearing: (s.feePaid ?? 0) > 0 || Boolean(s.feeDue),
     paidOnline: s.feePaidOnline ?? false,
     reused: Boolean(r.reused),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bi } from '../../platform/http/validation.ts';
-import { isIsoDate } from '../calendar/dates.ts';
+import { isIsoDate, localDate } from '../calendar/dates.ts';
 import { ACTIONS, STATUSES, type ActionName } from './workflow.ts';
 
 const phone = z
@@ -116,7 +116,14 @@ export const DossierView = z.object({
   form: z.record(z.string(), z.unknown()),
   submittedAt: z.string(),
   receivedAt: z.string().nullable(),
-  dueDate: z.string().nullable(),
+  dueDate: z.string().nullable().describe('The Vietnamese day the result is due (YYYY-MM-DD)'),
+  dueAt: z
+    .string()
+    .nullable()
+    .describe('When the result is due, ISO 8601 in Viet Nam time (2026-12-07T10:00:00+07:00); a time limit in days ends at the end of its day (23:59:59.999)'),
+  processingUnit: z
+    .enum(['WORKING_DAY', 'DAY', 'WORKING_HOUR', 'SAME_DAY'])
+    .describe('How the time limit is counted; WORKING_HOUR and SAME_DAY end at a time of day worth showing'),
   finishedAt: z.string().nullable(),
   overdue: z.boolean(),
   fees: z
@@ -222,15 +229,43 @@ export const ActionInput = z.discriminatedUnion('action', [
     legalBasis: z.string().max(2000).optional(),
   }),
   z.object({ action: z.literal('withdraw'), version, reason: z.string().trim().min(3).max(4000).optional() }),
-  z.object({
-    action: z.literal('apologise'),
-    version,
-    reason: said('Cần nêu lý do chậm trễ', 'Give the reason for the delay'),
-    newDueDate: z
-      .string({ error: bi('Cần hẹn ngày trả kết quả mới', 'Give the new date') })
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .refine(isIsoDate, bi('Không phải ngày có thật (YYYY-MM-DD)', 'not a real date (YYYY-MM-DD)')),
-  }),
+  z
+    .object({
+      action: z.literal('apologise'),
+      version,
+      reason: said('Cần nêu lý do chậm trễ', 'Give the reason for the delay'),
+      newDueDate: z
+        .string({ error: bi('Cần hẹn ngày trả kết quả mới', 'Give the new date') })
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .refine(isIsoDate, bi('Không phải ngày có thật (YYYY-MM-DD)', 'not a real date (YYYY-MM-DD)'))
+        .optional()
+        .describe('The new date of return (YYYY-MM-DD) for a time limit in days: the result is due by the end of that day. Give it or newDueAt'),
+      newDueAt: z.iso
+        .datetime({
+          offset: true,
+          error: bi(
+            'Phải là thời điểm dạng ISO 8601 có múi giờ, ví dụ 2026-12-07T10:00:00+07:00',
+            'must be an ISO 8601 date and time with its offset, e.g. 2026-12-07T10:00:00+07:00',
+          ),
+        })
+        .optional()
+        .describe(
+          'The new time of return, ISO 8601 with its offset (2026-12-07T10:00:00+07:00); required when the time limit is counted in working hours or within the day',
+        ),
+    })
+    .superRefine((v, ctx) => {
+      if (v.newDueDate === undefined && v.newDueAt === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['newDueDate'], message: bi('Cần hẹn ngày trả kết quả mới', 'Give the new date') });
+      } else if (v.newDueDate !== undefined && v.newDueAt !== undefined && isIsoDate(v.newDueDate) && !Number.isNaN(Date.parse(v.newDueAt))) {
+        // Both given: they must name the same day, or which one is meant is a guess.
+        if (localDate(new Date(v.newDueAt)) !== v.newDueDate)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['newDueDate'],
+            message: bi('Ngày hẹn mới phải là ngày của thời điểm hẹn mới (newDueAt)', 'must be the day of newDueAt'),
+          });
+      }
+    }),
   z.object({
     action: z.literal('request_fee'),
     version,

@@ -1,7 +1,8 @@
 import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { deliveryOf, type Applicant, type Delivery } from './schemas.ts';
-import { STATUSES, type ActionName, type DossierState } from './workflow.ts';
+import { dueAtOf, STATUSES, type ActionName, type DossierState } from './workflow.ts';
+import { dueAtOfRow } from './dossier-store.ts';
 import { notifyApplicant } from './notify-applicant.ts';
 import { rescopeNotifications } from '../notifications/rescope-notifications.ts';
 import { hasDigitisedComponents } from '../digitisation/has-digitised-components.ts';
@@ -37,6 +38,7 @@ export async function afterStateChange(
     /** Before the change (absent for a new dossier): the national portal is told the due date a supplement moved. */
     status?: string;
     due_date?: string | null;
+    due_at?: Date | string | null;
   },
   next: DossierState,
   action: ActionName | 'submit',
@@ -58,6 +60,9 @@ export async function afterStateChange(
     channel: row.channel,
     dueDate: next.dueDate,
     previousDueDate: row.due_date ?? null,
+    // NgayHenTra carries the time where the limit counts hours (national-portal/contract.ts).
+    dueAt: dueAtOf(next)?.toISOString() ?? null,
+    previousDueAt: row.due_date !== undefined ? (dueAtOfRow({ due_at: row.due_at, due_date: row.due_date ?? null })?.toISOString() ?? null) : null,
     handlingUnit: next.handlingUnit,
     assignee: next.assignee,
     // HoSoCoThanhPhanSoHoa: online filings are electronic from the start, only paper is digitised.

@@ -29,6 +29,10 @@ export interface DossierTables {
     received_at: Timestamp | null;
     due_date: ColumnType<string | null, string | null, string | null>;
     step_due_date: ColumnType<string | null, string | null, string | null>;
+    /** When the time limit ends (migrations/0044-dossier-due-moments.sql); due_date is its Vietnamese day. */
+    due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+    /** When the current step's own time ends; step_due_date is its Vietnamese day. */
+    step_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
     finished_at: Timestamp | null;
     state: Json;
     /** The seq of the last action (migrations/0018_dossier_version.sql): what an action names to be applied. */

@@ -22,8 +22,7 @@ import {
   type WorkflowStep,
 } from './workflow.ts';
 import { actorOfPrincipal, appendAction, loadRow, staleVersion, stateOf, workflowOf, type DossierRow } from './dossier-store.ts';
-import { loadCalendar } from '../calendar/compute-due-date.ts';
-import { localDate } from './deadlines.ts';
+import { loadWorkingTime } from '../calendar/compute-due-date.ts';
 import { attachComponents } from './attachments.ts';
 import { afterStateChange } from './side-effects.ts';
 import { assertVisible } from './visibility.ts';
@@ -63,11 +62,11 @@ export async function takeActionTx(
   if (input.version !== undefined && input.version !== row.version) {
     throw staleVersion(row.code, { status: s.status, version: row.version }, input.version, allowedActions(actor, s, wf));
   }
-  const today = localDate(now);
-  const receivedOn = row.received_at ? localDate(new Date(row.received_at)) : null;
-  const years = yearsNeeded(s, today, receivedOn);
-  const calendar = await loadCalendar(ctx, years.fromYear, years.toYear);
-  const t = applyAction(s, input, calendar, { actor, workflow: wf, today, receivedOn, defaultReturnMethod: RETURN_METHOD[deliveryOf(row)] });
+  const receivedAt = row.received_at ? new Date(row.received_at) : null;
+  const years = yearsNeeded(s, now, receivedAt);
+  // The dossier's clock runs on its receiving unit's office hours.
+  const time = await loadWorkingTime(ctx, years.fromYear, years.toYear, row.receiving_unit);
+  const t = applyAction(s, input, time, { actor, workflow: wf, now, receivedAt, defaultReturnMethod: RETURN_METHOD[deliveryOf(row)] });
   if ('refused' in t) throw refused(t.refused, allowedActions(actor, s, wf));
   const { next, data } = t;
   // What the rules cannot know: the people, units and files named exist.
@@ -94,6 +93,7 @@ export async function takeActionTx(
     at: now,
     data,
     stepDue: t.stepDue,
+    stepDueAt: t.stepDueAt,
     columns,
   });
   await recordAudit(tx, {

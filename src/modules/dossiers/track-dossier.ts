@@ -4,6 +4,7 @@ import { notFound } from '../../platform/errors.ts';
 import { batchLookup } from '../../platform/db/batch.ts';
 import { isOverdue } from './dossier-store.ts';
 import { DOSSIER_CODE } from './dossier-code.ts';
+import { toVnIso } from '../calendar/working-time.ts';
 import { STATUSES, type Status } from './workflow.ts';
 
 export const PublicDossier = z.object({
@@ -17,12 +18,25 @@ export const PublicDossier = z.object({
   submittedAt: z.string(),
   receivedAt: z.string().nullable(),
   dueDate: z.string().nullable(),
+  /** The due moment in Viet Nam time (2026-12-07T10:00:00+07:00); a limit in days ends at 23:59:59.999 of dueDate. */
+  dueAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   overdue: z.boolean(),
 });
 export type PublicDossier = z.infer<typeof PublicDossier>;
 
-const COLUMNS = ['code', 'procedure_code', 'procedure_name', 'status', 'national_status', 'submitted_at', 'received_at', 'due_date', 'finished_at'] as const;
+const COLUMNS = [
+  'code',
+  'procedure_code',
+  'procedure_name',
+  'status',
+  'national_status',
+  'submitted_at',
+  'received_at',
+  'due_date',
+  'due_at',
+  'finished_at',
+] as const;
 const lookups = new WeakMap<object, (code: string) => Promise<TrackedRow | undefined>>();
 type TrackedRow = Awaited<ReturnType<typeof fetchRows>>[number];
 const fetchRows = (db: Ctx['database']['db'], codes: string[]) => db.selectFrom('dossiers').select(COLUMNS).where('code', 'in', codes).execute();
@@ -57,7 +71,8 @@ export async function trackDossier(ctx: Ctx, code: string): Promise<PublicDossie
     submittedAt: iso(r.submitted_at)!,
     receivedAt: iso(r.received_at),
     dueDate: r.due_date,
+    dueAt: r.due_at ? toVnIso(new Date(r.due_at)) : null,
     finishedAt: iso(r.finished_at),
-    overdue: isOverdue(r),
+    overdue: isOverdue(r, new Date(Date.now() + ctx.config.clockOffsetMs)),
   };
 }

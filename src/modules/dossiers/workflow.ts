@@ -1,6 +1,9 @@
 import type { StaffRole } from '../../platform/auth/roles.ts';
 import type { ErrorCode } from '../../platform/errors.ts';
-import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { localDate, yearOf } from '../calendar/dates.ts';
+import { MAX_YEAR } from '../calendar/schemas.ts';
+import { countsHours, type TimeLimit } from '../calendar/time-limit.ts';
+import { dailyMinutes, startOfDayMs, type WorkingTime } from '../calendar/working-time.ts';
 import type { ProcedureData } from '../catalog/national-format.ts';
 import type { FeeLine } from '../catalog/compute-fees.ts';
 import type { ActionRequest } from './schemas.ts';
@@ -34,7 +37,7 @@ export const STATUSES = {
   awaiting_supplement: { national: 5, vi: 'Chờ bổ sung hồ sơ', en: 'Awaiting supplement' },
   awaiting_fee: { national: 6, vi: 'Chờ thực hiện nghĩa vụ tài chính', en: 'Awaiting payment of the fee' },
   withdrawn: { national: 7, vi: 'Đã rút hồ sơ', en: 'Withdrawn' },
-  stopped: { national: 8, vi: 'Dừng xử lý', en: 'Processing stopped' },
+  stopped: { national: 8, vi: 'Dừng giải quyết', en: 'Processing stopped' },
   approved: { national: 9, vi: 'Đã giải quyết, chờ trả kết quả', en: 'Processed, result to be returned' },
   returned: { national: 10, vi: 'Đã trả kết quả', en: 'Result returned' },
 } as const;
@@ -52,18 +55,32 @@ export interface DossierState {
   step: number;
   handlingUnit: string;
   assignee: string | null;
+  /** The Vietnamese day of dueAt (YYYY-MM-DD), for what needs only the day. */
   dueDate: string | null;
+  /**
+   * When the time limit ends, an instant as toISOString() writes it: inside office hours for
+   * limits in working hours and same-day limits, the last millisecond of the due day for limits
+   * in days. States written before it existed lack it: read it with dueAtOf.
+   */
+  dueAt?: string | null;
   supplementRequested: boolean;
   apologised: boolean;
   /** Status to go back to when the applicant supplements. */
   resumeStatus: Status | null;
-  /** Local date the clock stopped for a supplement, while it is stopped. */
+  /** Limits in days: local date the clock stopped for a supplement or a fee, while it is stopped. */
   pausedOn: string | null;
-  /** Working days of the time limit used before the current pause. */
+  /** Limits in days: working days of the time limit used before the current pause. */
   usedDays: number;
+  /** The limit's n in its unit: working or calendar days, working hours; 0 for a same-day limit. */
   processingDays: number;
-  /** WORKING_DAY, or DAY for limits in calendar days. */
-  processingUnit: 'WORKING_DAY' | 'DAY';
+  /** How the limit is counted (calendar/time-limit.ts). */
+  processingUnit: 'WORKING_DAY' | 'DAY' | 'WORKING_HOUR' | 'SAME_DAY';
+  /** SAME_DAY: received from this time ('HH:MM') on, due at the close of the next working day. */
+  processingCutoff?: string;
+  /** Limits in working hours and same-day limits: the instant the clock stopped, while it is stopped. */
+  pausedAt?: string | null;
+  /** Limits in working hours: working minutes of the limit used when the clock last stopped. */
+  usedMinutes?: number;
   /** What the applicant owes now (at filing, or asked for while processing), until it is paid. */
   feeDue?: FeeDue | null;
   /** How many fees have been made due: numbers each due, so a payment for an older one is told apart. */
@@ -113,9 +130,9 @@ export const ACTION_LABELS: Record<ActionName, { vi: string; en: string }> = {
   send_back: { vi: 'Trả lại bước trước', en: 'Send back' },
   approve: { vi: 'Phê duyệt', en: 'Approve' },
   return: { vi: 'Trả kết quả', en: 'Return the result' },
-  stop: { vi: 'Dừng xử lý', en: 'Stop processing' },
+  stop: { vi: 'Dừng giải quyết hồ sơ', en: 'Stop processing' },
   withdraw: { vi: 'Rút hồ sơ', en: 'Withdraw' },
-  apologise: { vi: 'Xin lỗi, hẹn lại ngày trả', en: 'Apologise and set a new date' },
+  apologise: { vi: 'Xin lỗi, đề nghị gia hạn', en: 'Apologise and request an extension' },
   request_fee: { vi: 'Yêu cầu thực hiện nghĩa vụ tài chính', en: 'Request the fee' },
   fee_paid: { vi: 'Đã nộp phí, lệ phí', en: 'Fee paid' },
 };
@@ -240,40 +257,63 @@ export function refusal(n: ActionName, a: Actor, s: DossierState, wf: WorkflowSt
 export interface ActionFacts {
   actor: Actor;
   workflow: WorkflowStep[];
-  /** The local (Vietnam) day the action is taken. */
-  today: string;
-  /** The local day the dossier was received, if it was. */
-  receivedOn: string | null;
+  /** When the action is taken. */
+  now: Date;
+  /** When the dossier was received, if it was. */
+  receivedAt: Date | null;
   /** How the result goes back when the return action does not say: the applicant's delivery choice. */
   defaultReturnMethod: 'online' | 'counter' | 'post';
 }
 
-/** The state an action leads to, what the log records of it, and the due date of the step it enters. */
+/** The state an action leads to, what the log records of it, and when the step it enters is due. */
 export interface Transition {
   next: DossierState;
   /** The action's own facts for the log (the reason, the assignee, the new date, …). */
   data: Record<string, unknown>;
-  /** The due date of the step entered, when the action enters one. */
+  /** The Vietnamese day the step entered is due, when the action enters one. */
   stepDue: string | null;
+  /** When the step entered is due (an instant, toISOString()), when the action enters one. */
+  stepDueAt: string | null;
 }
 
-/** The due date of a time limit counted from a day: working days on the calendar, or calendar days. */
-export function dueAfter(calendar: WorkingCalendar, fromDay: string, n: number, unit: DossierState['processingUnit']): string {
-  if (unit === 'DAY') {
-    const d = new Date(`${fromDay}T00:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + Math.ceil(n));
-    return d.toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+
+/** The last millisecond of a Vietnamese day: when a limit in days ends. */
+export const endOfVnDay = (day: string) => new Date(startOfDayMs(day) + DAY_MS - 1);
+
+/** When the state's time limit ends: dueAt, or for a state written before dueAt existed, the end of its due date. */
+export function dueAtOf(s: Pick<DossierState, 'dueAt' | 'dueDate'>): Date | null {
+  if (s.dueAt) return new Date(s.dueAt);
+  return s.dueDate ? endOfVnDay(s.dueDate) : null;
+}
+
+/** The time limit the state runs on. */
+export function timeLimitOfState(s: Pick<DossierState, 'processingUnit' | 'processingDays' | 'processingCutoff'>): TimeLimit {
+  switch (s.processingUnit) {
+    case 'SAME_DAY':
+      return s.processingCutoff ? { unit: 'SAME_DAY', cutoff: s.processingCutoff } : { unit: 'SAME_DAY' };
+    case 'WORKING_HOUR':
+    case 'DAY':
+      return { unit: s.processingUnit, n: s.processingDays };
+    default:
+      return { unit: 'WORKING_DAY', n: s.processingDays };
   }
-  return calendar.addWorkingDays(fromDay, Math.ceil(n));
 }
 
-/** The calendar years applyAction may ask about for this state on this day. */
-export function yearsNeeded(s: DossierState, today: string, receivedOn: string | null): { fromYear: number; toYear: number } {
-  const year = (d: string) => Number(d.slice(0, 4));
-  const from = Math.min(year(today), ...[receivedOn, s.pausedOn].filter((d): d is string => Boolean(d)).map(year));
-  // A working year has about 250 days: a limit of n days ends within n / 200 + 1 years. A due
-  // date moved further than that is only compared with today (see apologise).
-  return { fromYear: from, toYear: year(today) + 1 + Math.ceil(s.processingDays / 200) };
+/** The calendar years applyAction may ask about for this state at this moment. */
+export function yearsNeeded(s: DossierState, now: Date, receivedAt: Date | null): { fromYear: number; toYear: number } {
+  const year = (d: Date) => yearOf(localDate(d));
+  const starts = [receivedAt, s.pausedOn ? endOfVnDay(s.pausedOn) : null, s.pausedAt ? new Date(s.pausedAt) : null];
+  const from = Math.min(year(now), ...starts.filter((d): d is Date => d !== null).map(year));
+  // A working year has about 250 days: a limit of n days ends within n / 200 + 1 years; n
+  // working hours take at most n days while a working day has an hour or more. A due date in
+  // days moved further than that is only compared with the day (see apologise).
+  let to = year(now) + 1 + Math.ceil(s.processingDays / 200);
+  // Limits in hours count working minutes up to the due moment (a pause, an apology), so its year is needed too.
+  const due = dueAtOf(s);
+  if (countsHours(s.processingUnit) && due) to = Math.max(to, year(due));
+  // The calendar loads at most 50 years at a time (compute-due-date.ts).
+  return { fromYear: from, toYear: Math.min(MAX_YEAR, from + 49, to) };
 }
 
 /**
@@ -283,27 +323,39 @@ export function yearsNeeded(s: DossierState, today: string, receivedOn: string |
  * (that the assignee is a specialist of the unit, that a unit exists, the supplement's files)
  * are the operation's, after this has allowed the action.
  */
-export function applyAction(
-  s: DossierState,
-  input: ActionRequest | FeePaidAction,
-  calendar: WorkingCalendar,
-  f: ActionFacts,
-): Transition | { refused: Refusal } {
+export function applyAction(s: DossierState, input: ActionRequest | FeePaidAction, time: WorkingTime, f: ActionFacts): Transition | { refused: Refusal } {
   const no = refusal(input.action, f.actor, s, f.workflow);
   if (no) return { refused: no };
-  const { today, workflow: wf } = f;
+  const { workflow: wf } = f;
+  // Limits are counted from the whole minute, as the receipt slip writes the time (HH:MM); whether
+  // a result came in time is judged on the exact moment, as the indicators judge finished_at.
+  const now = new Date(Math.floor(f.now.getTime() / 60_000) * 60_000);
+  const { calendar } = time;
+  const today = localDate(now);
+  const hourly = countsHours(s.processingUnit);
+  const due = dueAtOf(s);
   const next: DossierState = { ...s };
   let stepDue: string | null = null;
+  let stepDueAt: string | null = null;
   const enterStep = (key: Parameters<typeof stepIndex>[1]) => {
     next.step = stepIndex(wf, key);
-    stepDue = calendar.addWorkingDays(today, Math.ceil(wf[next.step]?.workingDays ?? 0));
+    const days = wf[next.step]?.workingDays ?? 0;
+    if (hourly) {
+      // A procedure counted in hours: a step's budget in (fractions of) working days is working time.
+      const at = time.addWorkingMinutes(now, days * dailyMinutes(time.hours));
+      stepDue = localDate(at);
+      stepDueAt = at.toISOString();
+    } else {
+      stepDue = calendar.addWorkingDays(today, Math.ceil(days));
+      stepDueAt = endOfVnDay(stepDue).toISOString();
+    }
   };
   const data: Record<string, unknown> = {};
   switch (input.action) {
     case 'receive':
       next.status = 'received';
       next.handlingUnit = wf[stepIndex(wf, 'assign')]?.unit ?? next.handlingUnit;
-      next.dueDate = dueAfter(calendar, today, s.processingDays, s.processingUnit);
+      setDue(next, time.dueAt(now, timeLimitOfState(s)));
       enterStep('assign');
       break;
     case 'refuse':
@@ -314,13 +366,14 @@ export function applyAction(
       data.items = input.items;
       next.supplementRequested = true;
       next.status = 'awaiting_supplement';
-      pauseClock(s, next, calendar, f);
+      pauseClock(s, next, time, now, f.receivedAt);
       break;
     case 'supplement':
       next.status = s.resumeStatus ?? 'submitted';
-      resumeClock(s, next, calendar, today);
+      resumeClock(s, next, time, now);
       // The national portal is told each supplement's due date before and after it (NgayHenTraTruoc, NgayHenTraMoi).
-      if (s.dueDate) Object.assign(data, { dueDateBefore: s.dueDate, dueDateAfter: next.dueDate });
+      if (s.dueDate)
+        Object.assign(data, { dueDateBefore: s.dueDate, dueDateAfter: next.dueDate, dueAtBefore: due?.toISOString() ?? null, dueAtAfter: next.dueAt ?? null });
       break;
     case 'request_fee': {
       const lines: FeeLine[] = input.lines.map((l) => ({ ...l, unitAmount: l.unitAmount ?? (l.quantity ? Math.round(l.amount / l.quantity) : l.amount) }));
@@ -334,7 +387,7 @@ export function applyAction(
       next.feeDues = n;
       next.feeDue = { purpose: 'obligation', n, lines, total };
       next.status = 'awaiting_fee';
-      pauseClock(s, next, calendar, f);
+      pauseClock(s, next, time, now, f.receivedAt);
       break;
     }
     case 'fee_paid': {
@@ -358,7 +411,7 @@ export function applyAction(
       if (s.status === 'unpaid') next.status = 'submitted';
       else {
         next.status = s.resumeStatus ?? 'processing';
-        resumeClock(s, next, calendar, today);
+        resumeClock(s, next, time, now);
       }
       break;
     }
@@ -403,7 +456,7 @@ export function applyAction(
     case 'return':
       data.method = input.method ?? f.defaultReturnMethod;
       next.status = 'returned';
-      data.onTime = !s.dueDate || today <= s.dueDate;
+      data.onTime = !due || f.now.getTime() <= due.getTime();
       break;
     case 'stop':
       data.reason = input.reason;
@@ -416,32 +469,18 @@ export function applyAction(
       break;
     case 'apologise': {
       // Every status apologise starts from has a due date (receipt sets it); a state without one is not one it may move.
-      if (!s.dueDate) return { refused: { code: 'ACTION_NOT_ALLOWED', vi: 'Hồ sơ chưa có hạn giải quyết', en: 'The dossier has no due date yet' } };
-      const beyondCalendar = Number(s.dueDate.slice(0, 4)) > calendar.toYear; // a year away at least: working days to spare
-      if (!beyondCalendar && calendar.workingDaysBetween(today, s.dueDate) < 1) {
-        return {
-          refused: {
-            code: 'APOLOGY_TOO_LATE',
-            vi: `Văn bản xin lỗi phải gửi trước hạn trả kết quả (${s.dueDate}) ít nhất một ngày làm việc`,
-            en: `The apology must be sent at least one working day before the due date (${s.dueDate})`,
-          },
-        };
-      }
-      if (input.newDueDate <= s.dueDate) {
-        return {
-          refused: {
-            code: 'VALIDATION_FAILED',
-            vi: `Ngày hẹn mới phải sau ${s.dueDate}`,
-            en: `The new date must be after ${s.dueDate}`,
-            path: 'body.newDueDate',
-          },
-        };
-      }
+      if (!s.dueDate || !due) return { refused: { code: 'ACTION_NOT_ALLOWED', vi: 'Hồ sơ chưa có hạn giải quyết', en: 'The dossier has no due date yet' } };
+      const tooLate = apologyTooLate(s, due, time, now);
+      if (tooLate) return { refused: tooLate };
+      const moved = newDueOf(input, s, due, time);
+      if ('refused' in moved) return moved;
       data.reason = input.reason;
       data.previousDueDate = s.dueDate;
-      data.newDueDate = input.newDueDate;
+      data.newDueDate = localDate(moved.at);
+      data.previousDueAt = due.toISOString();
+      data.newDueAt = moved.at.toISOString();
       next.apologised = true;
-      next.dueDate = input.newDueDate;
+      setDue(next, moved.at);
       break;
     }
     default: {
@@ -449,28 +488,146 @@ export function applyAction(
       throw new Error(`applyAction: no rule for ${JSON.stringify(unreachable)}`);
     }
   }
-  return { next, data, stepDue };
+  return { next, data, stepDue, stepDueAt };
 }
+
+/** Sets the due moment and its day together. */
+function setDue(next: DossierState, at: Date) {
+  next.dueAt = at.toISOString();
+  next.dueDate = localDate(at);
+}
+
+/**
+ * Form 04 goes out ahead of the due date: at least one working day before a limit in days,
+ * at least one working hour before a limit counted in hours or within the day.
+ */
+function apologyTooLate(s: DossierState, due: Date, time: WorkingTime, now: Date): Refusal | null {
+  const dueDay = s.dueDate ?? localDate(due);
+  if (countsHours(s.processingUnit)) {
+    // Beyond the calendar loaded: years away, hours to spare.
+    if (yearOf(localDate(due)) > time.calendar.toYear || time.workingMinutesBetween(now, due) >= 60) return null;
+    return {
+      code: 'APOLOGY_TOO_LATE',
+      vi: `Văn bản xin lỗi phải gửi trước thời hạn trả kết quả (${hhmmOf(due)} ngày ${vnDay(dueDay)}) ít nhất một giờ làm việc`,
+      en: `The apology must be sent at least one working hour before the result is due (${hhmmOf(due)} on ${dueDay})`,
+    };
+  }
+  const beyondCalendar = yearOf(dueDay) > time.calendar.toYear; // a year away at least: working days to spare
+  if (!beyondCalendar && time.calendar.workingDaysBetween(localDate(now), dueDay) < 1) {
+    return {
+      code: 'APOLOGY_TOO_LATE',
+      vi: `Văn bản xin lỗi phải gửi trước hạn trả kết quả (${dueDay}) ít nhất một ngày làm việc`,
+      en: `The apology must be sent at least one working day before the due date (${dueDay})`,
+    };
+  }
+  return null;
+}
+
+/**
+ * The new due moment an apology asks for: newDueAt as given, or for a limit in days newDueDate's
+ * end of day. A limit counted in hours or within the day needs a time; the new moment must be
+ * later than the current one.
+ */
+function newDueOf(input: { newDueAt?: string; newDueDate?: string }, s: DossierState, due: Date, time: WorkingTime): { at: Date } | { refused: Refusal } {
+  const hourly = countsHours(s.processingUnit);
+  const path = input.newDueAt !== undefined ? 'body.newDueAt' : 'body.newDueDate';
+  let at: Date;
+  if (input.newDueAt !== undefined) at = new Date(input.newDueAt);
+  else if (input.newDueDate !== undefined && !hourly) at = endOfVnDay(input.newDueDate);
+  else {
+    return {
+      refused: hourly
+        ? {
+            code: 'VALIDATION_FAILED',
+            vi: 'Thời hạn của thủ tục tính theo giờ: cần hẹn thời điểm trả kết quả mới, gồm ngày và giờ',
+            en: 'This procedure counts its time limit in hours: give the new time of return, date and time',
+            path: 'body.newDueAt',
+          }
+        : { code: 'VALIDATION_FAILED', vi: 'Cần hẹn ngày trả kết quả mới', en: 'Give the new date', path: 'body.newDueDate' },
+    };
+  }
+  if (at.getTime() <= due.getTime()) {
+    const shown = hourly ? `${hhmmOf(due)} ${vnDay(localDate(due))}` : vnDay(s.dueDate ?? localDate(due));
+    return {
+      refused: {
+        code: 'VALIDATION_FAILED',
+        vi: `${hourly ? 'Thời điểm' : 'Ngày'} hẹn mới phải sau ${shown}`,
+        en: `The new ${hourly ? 'time' : 'date'} must be after ${hourly ? `${hhmmOf(due)} on ${localDate(due)}` : (s.dueDate ?? localDate(due))}`,
+        path,
+      },
+    };
+  }
+  // A limit counted in hours keeps counting working minutes to its due moment (pauses): it must lie in the calendar loaded.
+  if (hourly && yearOf(localDate(at)) > time.calendar.toYear) {
+    return {
+      refused: {
+        code: 'VALIDATION_FAILED',
+        vi: `Thời điểm hẹn mới phải trong lịch làm việc đã có (đến hết năm ${time.calendar.toYear})`,
+        en: `The new time must fall within the working calendar (up to the end of ${time.calendar.toYear})`,
+        path,
+      },
+    };
+  }
+  return { at };
+}
+
+/** 'HH:MM' of an instant in Viet Nam. */
+const hhmmOf = (at: Date) => new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(11, 16);
+/** DD/MM/YYYY, as Vietnamese texts write a day. */
+const vnDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
 /** The clock stops while the applicant owes something (a supplement, a fee); before receipt none is running. */
-function pauseClock(s: DossierState, next: DossierState, calendar: WorkingCalendar, f: ActionFacts) {
+function pauseClock(s: DossierState, next: DossierState, time: WorkingTime, now: Date, receivedAt: Date | null) {
   next.resumeStatus = s.status;
-  if (s.dueDate && f.receivedOn) {
-    next.pausedOn = f.today;
-    next.usedDays = s.usedDays + calendar.workingDaysBetween(s.pausedOn ?? f.receivedOn, f.today);
+  if (!s.dueDate || !receivedAt) return;
+  if (countsHours(s.processingUnit)) {
+    next.pausedAt = now.toISOString();
+    const due = dueAtOf(s)!;
+    if (s.processingUnit === 'WORKING_HOUR') {
+      // What is used is what is no longer ahead: an apology's extension counts as not used.
+      const ahead = time.workingMinutesBetween(now, due);
+      next.usedMinutes = Math.max(0, Math.round(s.processingDays * 60 - ahead));
+    }
+    return;
   }
+  const today = localDate(now);
+  next.pausedOn = today;
+  // What is used is what is no longer ahead (the pause day counts as used), so a second pause after a
+  // resume, or an apology's extension, is not counted from the receipt again.
+  next.usedDays = Math.max(0, s.processingDays - daysAhead(s, time, today, s.dueDate));
 }
 
-/** The time the applicant took does not count: the rest of the limit runs from today. */
-function resumeClock(s: DossierState, next: DossierState, calendar: WorkingCalendar, today: string) {
+/** Days of the limit still ahead after a day: working days, or calendar days for a limit in calendar days. */
+function daysAhead(s: DossierState, time: WorkingTime, fromDay: string, dueDay: string): number {
+  if (dueDay <= fromDay) return 0;
+  if (s.processingUnit === 'DAY') return Math.round((startOfDayMs(dueDay) - startOfDayMs(fromDay)) / DAY_MS);
+  return time.calendar.workingDaysBetween(fromDay, dueDay);
+}
+
+/** The time the applicant took does not count: the rest of the limit runs from now. */
+function resumeClock(s: DossierState, next: DossierState, time: WorkingTime, now: Date) {
   next.resumeStatus = null;
+  if (countsHours(s.processingUnit)) {
+    const due = dueAtOf(s);
+    if (!s.pausedAt || !due) return;
+    if (s.processingUnit === 'SAME_DAY') {
+      // Within the day: the dossier counts as received again when the applicant comes back.
+      setDue(next, time.dueAt(now, timeLimitOfState(s)));
+    } else {
+      // The working time that was still ahead when the clock stopped runs from now (from the next opening).
+      setDue(next, time.addWorkingMinutes(now, time.workingMinutesBetween(new Date(s.pausedAt), due)));
+    }
+    next.pausedAt = null;
+    return;
+  }
   if (s.pausedOn && s.dueDate) {
-    const rest = Math.max(0, s.processingDays - s.usedDays);
-    next.dueDate = calendar.addWorkingDays(today, Math.ceil(rest));
+    // What was still ahead when the clock stopped runs from today: the days used stay used and an
+    // apology's extension is kept.
+    const ahead = daysAhead(s, time, s.pausedOn, s.dueDate);
+    const today = localDate(now);
+    const day = s.processingUnit === 'DAY' ? localDate(new Date(startOfDayMs(today) + ahead * DAY_MS)) : time.calendar.addWorkingDays(today, ahead);
+    setDue(next, endOfVnDay(day));
     next.pausedOn = null;
-    // The new due date accounts for the days used: the limit from today on is what was left.
-    next.usedDays = 0;
-    next.processingDays = rest;
   }
 }
 

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { localDate } from '../calendar/dates.ts';
+import { DEFAULT_OFFICE_HOURS } from '../calendar/office-hours.ts';
 import { buildWorkingCalendar, defaultSchedule } from '../calendar/working-calendar.ts';
+import { buildWorkingTime } from '../calendar/working-time.ts';
 import type { ActionRequest } from './schemas.ts';
 import {
   ACTIONS,
@@ -16,6 +19,7 @@ import {
   type Status,
   type Transition,
   type WorkflowStep,
+  yearsNeeded,
 } from './workflow.ts';
 
 /**
@@ -55,7 +59,12 @@ const PEOPLE = {
 type Persona = keyof typeof PEOPLE;
 
 const calendar = buildWorkingCalendar([2025, 2026, 2027].map(defaultSchedule));
+const time = buildWorkingTime(calendar, DEFAULT_OFFICE_HOURS);
 const TODAY = '2026-04-23';
+/** An instant in Viet Nam time. */
+const vn = (local: string) => new Date(`${local}+07:00`);
+/** The end of a Vietnamese day, as a limit in days ends and the state writes it. */
+const endOf = (day: string) => vn(`${day}T23:59:59.999`).toISOString();
 
 const base: DossierState = {
   status: 'submitted',
@@ -110,11 +119,13 @@ const IN: Record<Status, DossierState> = {
 };
 const RECEIVED_ON = '2026-04-20';
 
-const facts = (who: Persona, over: Partial<ActionFacts> = {}): ActionFacts => ({
+/** What differs from the usual facts; `today` and `receivedOn` stand for 09:00 of those days. */
+type Over = Partial<ActionFacts> & { today?: string; receivedOn?: string | null };
+const facts = (who: Persona, { today = TODAY, receivedOn = RECEIVED_ON, ...over }: Over = {}): ActionFacts => ({
   actor: PEOPLE[who],
   workflow: WORKFLOW,
-  today: TODAY,
-  receivedOn: RECEIVED_ON,
+  now: vn(`${today}T09:00:00`),
+  receivedAt: receivedOn ? vn(`${receivedOn}T09:00:00`) : null,
   defaultReturnMethod: 'online',
   ...over,
 });
@@ -139,8 +150,7 @@ const REQUEST: Record<ActionName, ActionRequest | FeePaidAction> = {
   fee_paid: { action: 'fee_paid', paymentId: 'p-1', amount: 1_200_000, online: true, due: 1 },
 };
 
-const apply = (s: DossierState, who: Persona, action: ActionName, over: Partial<ActionFacts> = {}, req = REQUEST[action]) =>
-  applyAction(s, req, calendar, facts(who, over));
+const apply = (s: DossierState, who: Persona, action: ActionName, over: Over = {}, req = REQUEST[action]) => applyAction(s, req, time, facts(who, over));
 function allowed(r: Transition | { refused: unknown }): Transition {
   if ('refused' in r) throw new Error(`refused: ${JSON.stringify(r.refused)}`);
   return r;
@@ -215,13 +225,15 @@ describe('every action × person × status', () => {
 describe('what each action does', () => {
   it('receive: the time limit starts, counted in working days past the holidays; the dossier waits for assignment', () => {
     const t = allowed(apply(IN.submitted, 'receiving', 'receive'));
-    expect(t.next).toEqual({ ...IN.submitted, status: 'received', step: 1, handlingUnit: OFFICE, dueDate: '2026-05-12' });
+    expect(t.next).toEqual({ ...IN.submitted, status: 'received', step: 1, handlingUnit: OFFICE, dueDate: '2026-05-12', dueAt: endOf('2026-05-12') });
     expect(t.stepDue).toBe('2026-04-24'); // half a working day rounds up to one
+    expect(t.stepDueAt).toBe(endOf('2026-04-24'));
   });
 
   it('receive: a limit in calendar days counts every day', () => {
     const t = allowed(apply({ ...IN.submitted, processingUnit: 'DAY', processingDays: 15 }, 'receiving', 'receive'));
     expect(t.next.dueDate).toBe('2026-05-08');
+    expect(t.next.dueAt).toBe(endOf('2026-05-08'));
   });
 
   it('receive across the new year: 2027 begins with its own holidays', () => {
@@ -284,12 +296,23 @@ describe('what each action does', () => {
       status: 'processing',
       resumeStatus: null,
       pausedOn: null,
-      usedDays: 0,
-      processingDays: 7,
       dueDate: '2026-05-14',
+      dueAt: endOf('2026-05-14'),
+    });
+    expect(resumed.data).toMatchObject({
+      dueDateBefore: '2026-05-07',
+      dueDateAfter: '2026-05-14',
+      dueAtBefore: endOf('2026-05-07'),
+      dueAtAfter: endOf('2026-05-14'),
     });
     // Only once.
     expect(apply(resumed.next, 'specialist', 'request_supplement')).toEqual({ refused: expect.objectContaining({ code: 'SUPPLEMENT_ALREADY_REQUESTED' }) });
+    // A fee asked for later counts from the resume, not from the receipt: on Friday 08/05, 06, 07 and 08
+    // used after the 3 before; 4 days ahead (11–14/05). Paid Monday 11/05: due Friday 15/05.
+    const fee = allowed(apply(resumed.next, 'specialist', 'request_fee', { today: '2026-05-08' }));
+    expect(fee.next).toMatchObject({ pausedOn: '2026-05-08', usedDays: 6 });
+    const paid = allowed(apply(fee.next, 'platform', 'fee_paid', { today: '2026-05-11' }));
+    expect(paid.next).toMatchObject({ dueDate: '2026-05-15', pausedOn: null });
   });
 
   it('a supplement before receipt goes back to waiting for receipt', () => {
@@ -317,9 +340,8 @@ describe('what each action does', () => {
       status: 'processing',
       resumeStatus: null,
       pausedOn: null,
-      usedDays: 0,
-      processingDays: 7,
       dueDate: '2026-05-14',
+      dueAt: endOf('2026-05-14'),
       feeDue: null,
       feePaid: 1_200_000,
       feePaidOnline: true,
@@ -347,7 +369,7 @@ describe('what each action does', () => {
   });
 
   it("return: on time or late against the due date; the method is the applicant's choice unless the official says", () => {
-    const onTime = allowed(apply(IN.approved, 'receiving', 'return', { today: '2026-05-07', defaultReturnMethod: 'post' }));
+    const onTime = allowed(apply(IN.approved, 'receiving', 'return', { now: vn('2026-05-07T23:59:00'), defaultReturnMethod: 'post' }));
     expect(onTime.next.status).toBe('returned');
     expect(onTime.data).toEqual({ method: 'post', onTime: true });
     const late = allowed(apply(IN.approved, 'receiving', 'return', { today: '2026-05-08' }, { action: 'return', method: 'counter' }));
@@ -364,8 +386,14 @@ describe('what each action does', () => {
 
   it('apologise: once, to a later date, at least one working day before the due date', () => {
     const moved = allowed(apply(IN.processing, 'specialist', 'apologise'));
-    expect(moved.next).toEqual({ ...IN.processing, apologised: true, dueDate: '2026-05-20' });
-    expect(moved.data).toEqual({ reason: 'Cần xác minh thêm', previousDueDate: '2026-05-07', newDueDate: '2026-05-20' });
+    expect(moved.next).toEqual({ ...IN.processing, apologised: true, dueDate: '2026-05-20', dueAt: endOf('2026-05-20') });
+    expect(moved.data).toEqual({
+      reason: 'Cần xác minh thêm',
+      previousDueDate: '2026-05-07',
+      newDueDate: '2026-05-20',
+      previousDueAt: endOf('2026-05-07'),
+      newDueAt: endOf('2026-05-20'),
+    });
     expect(apply(moved.next, 'leader', 'apologise')).toEqual({ refused: expect.objectContaining({ code: 'DUE_DATE_ALREADY_MOVED' }) });
     const earlier = apply(IN.processing, 'specialist', 'apologise', {}, { action: 'apologise', reason: 'Cần xác minh thêm', newDueDate: '2026-05-07' });
     expect(earlier).toEqual({ refused: expect.objectContaining({ code: 'VALIDATION_FAILED', path: 'body.newDueDate' }) });
@@ -382,14 +410,172 @@ describe('what each action does', () => {
   });
 });
 
+describe('time limits in working hours and within the day (office hours 08:00–12:00, 13:00–17:00)', () => {
+  // Friday 24/04/2026; Monday 27/04 is the Hùng Kings' compensatory day off; 30/04 and 01/05 are holidays.
+  const HOURS: DossierState = { ...base, processingUnit: 'WORKING_HOUR', processingDays: 8, pausedAt: null, usedMinutes: 0 };
+  const at = (local: string): Over => ({ now: vn(local) });
+  const receivedAt = (local: string) => ({ receivedAt: vn(local) });
+
+  it('receive: 8 working hours from Friday 15:00 skip the weekend and the day off, due Tuesday 15:00; steps run in working time too', () => {
+    const t = allowed(apply(HOURS, 'receiving', 'receive', at('2026-04-24T15:00:00')));
+    expect(t.next.dueAt).toBe(vn('2026-04-28T15:00:00').toISOString());
+    expect(t.next.dueDate).toBe('2026-04-28');
+    // Half a working day (4 hours) for the assignment: Friday 15–17, Tuesday 08–10.
+    expect([t.stepDue, t.stepDueAt]).toEqual(['2026-04-28', vn('2026-04-28T10:00:00').toISOString()]);
+  });
+
+  it('counts from the whole minute of receipt, as the slip writes it; a result is in time up to the exact due moment', () => {
+    expect(allowed(apply(HOURS, 'receiving', 'receive', at('2026-04-24T15:00:40'))).next.dueAt).toBe(vn('2026-04-28T15:00:00').toISOString());
+    const due = { ...HOURS, status: 'approved' as const, step: 4, dueDate: '2026-04-28', dueAt: vn('2026-04-28T15:00:00').toISOString() };
+    expect(allowed(apply(due, 'receiving', 'return', at('2026-04-28T15:00:00.500'))).data.onTime).toBe(false);
+  });
+
+  it('receive outside office hours starts at the next opening', () => {
+    const t = allowed(apply(HOURS, 'receiving', 'receive', at('2026-04-24T19:30:00')));
+    // Tuesday 28/04 08:00 + 8 working hours: 08–12, 13–17.
+    expect(t.next.dueAt).toBe(vn('2026-04-28T17:00:00').toISOString());
+  });
+
+  const received = {
+    ...HOURS,
+    status: 'processing' as const,
+    step: 2,
+    assignee: 'chuyenvien',
+    dueDate: '2026-04-28',
+    dueAt: vn('2026-04-28T15:00:00').toISOString(),
+  };
+
+  it('a supplement stops the working hours; what was still ahead runs again from the supplement', () => {
+    // Asked Tuesday 28/04 10:00: 4 of the 8 hours used (Friday 15–17, Tuesday 08–10).
+    const paused = allowed(apply(received, 'specialist', 'request_supplement', { ...at('2026-04-28T10:00:00'), ...receivedAt('2026-04-24T15:00:00') }));
+    expect(paused.next).toMatchObject({ status: 'awaiting_supplement', pausedAt: vn('2026-04-28T10:00:00').toISOString(), usedMinutes: 240 });
+    expect(paused.next.pausedOn).toBeNull();
+    // Supplemented Monday 04/05 14:00: 4 hours left, 14–17 and Tuesday 08–09.
+    const resumed = allowed(apply(paused.next, 'owner', 'supplement', { ...at('2026-05-04T14:00:00'), ...receivedAt('2026-04-24T15:00:00') }));
+    expect(resumed.next).toMatchObject({ status: 'processing', pausedAt: null, dueDate: '2026-05-05', dueAt: vn('2026-05-05T09:00:00').toISOString() });
+    expect(resumed.data).toMatchObject({
+      dueDateBefore: '2026-04-28',
+      dueDateAfter: '2026-05-05',
+      dueAtBefore: vn('2026-04-28T15:00:00').toISOString(),
+      dueAtAfter: vn('2026-05-05T09:00:00').toISOString(),
+    });
+  });
+
+  it('a fee stops the working hours as a supplement does; a payment in the evening resumes them at the next opening', () => {
+    const asked = allowed(apply(received, 'specialist', 'request_fee', { ...at('2026-04-28T14:00:00'), ...receivedAt('2026-04-24T15:00:00') }));
+    expect(asked.next).toMatchObject({ status: 'awaiting_fee', usedMinutes: 420 });
+    // One hour left; paid Tuesday 05/05 at 20:00: Wednesday 08:00–09:00.
+    const paid = allowed(apply(asked.next, 'platform', 'fee_paid', at('2026-05-05T20:00:00')));
+    expect(paid.next.dueAt).toBe(vn('2026-05-06T09:00:00').toISOString());
+  });
+
+  it('return: on time up to the due moment, late a minute after', () => {
+    const approved = { ...received, status: 'approved' as const, step: 4 };
+    expect(allowed(apply(approved, 'receiving', 'return', at('2026-04-28T15:00:00'))).data.onTime).toBe(true);
+    expect(allowed(apply(approved, 'receiving', 'return', at('2026-04-28T15:01:00'))).data.onTime).toBe(false);
+  });
+
+  it('apologise: a new moment is needed, after the current one, at least one working hour ahead, once', () => {
+    const req = (b: { newDueAt?: string; newDueDate?: string }) => ({ action: 'apologise' as const, reason: 'Cần xác minh thêm', ...b });
+    const early = at('2026-04-28T13:30:00');
+    // A date alone does not say when within the day.
+    expect(apply(received, 'specialist', 'apologise', early, req({ newDueDate: '2026-04-29' }))).toEqual({
+      refused: expect.objectContaining({ code: 'VALIDATION_FAILED', path: 'body.newDueAt' }),
+    });
+    expect(apply(received, 'specialist', 'apologise', early, req({ newDueAt: '2026-04-28T15:00:00+07:00' }))).toEqual({
+      refused: expect.objectContaining({ code: 'VALIDATION_FAILED', path: 'body.newDueAt' }),
+    });
+    // 14:30: half an hour is left, too late; 13:30: an hour and a half, in time.
+    expect(apply(received, 'specialist', 'apologise', at('2026-04-28T14:30:00'), req({ newDueAt: '2026-04-29T10:00:00+07:00' }))).toEqual({
+      refused: expect.objectContaining({ code: 'APOLOGY_TOO_LATE' }),
+    });
+    const moved = allowed(apply(received, 'specialist', 'apologise', early, req({ newDueAt: '2026-04-29T10:00:00+07:00' })));
+    expect(moved.next).toMatchObject({ apologised: true, dueDate: '2026-04-29', dueAt: vn('2026-04-29T10:00:00').toISOString() });
+    expect(moved.data).toEqual({
+      reason: 'Cần xác minh thêm',
+      previousDueDate: '2026-04-28',
+      newDueDate: '2026-04-29',
+      previousDueAt: vn('2026-04-28T15:00:00').toISOString(),
+      newDueAt: vn('2026-04-29T10:00:00').toISOString(),
+    });
+    expect(apply(moved.next, 'leader', 'apologise', early, req({ newDueAt: '2026-04-29T16:00:00+07:00' }))).toEqual({
+      refused: expect.objectContaining({ code: 'DUE_DATE_ALREADY_MOVED' }),
+    });
+    // The extension survives a later supplement: the 3.5 hours ahead at 10:30 on 29/04 run from the supplement.
+    const paused = allowed(apply(moved.next, 'specialist', 'request_supplement', { ...at('2026-04-29T09:30:00'), ...receivedAt('2026-04-24T15:00:00') })).next;
+    const resumed = allowed(apply(paused, 'owner', 'supplement', at('2026-05-04T08:00:00'))).next;
+    expect(resumed.dueAt).toBe(vn('2026-05-04T08:30:00').toISOString());
+  });
+
+  it('apologise on a limit in days: newDueAt is taken as given, newDueDate ends with its day', () => {
+    const moved = allowed(
+      apply(IN.processing, 'specialist', 'apologise', {}, { action: 'apologise', reason: 'Cần xác minh thêm', newDueAt: '2026-05-20T10:00:00+07:00' }),
+    );
+    expect(moved.next).toMatchObject({ dueDate: '2026-05-20', dueAt: vn('2026-05-20T10:00:00').toISOString() });
+    // The current limit ends at the end of 07/05: a moment that day is not later.
+    const sameDay = apply(
+      IN.processing,
+      'specialist',
+      'apologise',
+      {},
+      { action: 'apologise', reason: 'Cần xác minh thêm', newDueAt: '2026-05-07T16:00:00+07:00' },
+    );
+    expect(sameDay).toEqual({ refused: expect.objectContaining({ code: 'VALIDATION_FAILED', path: 'body.newDueAt' }) });
+  });
+
+  const SAME_DAY: DossierState = { ...base, processingUnit: 'SAME_DAY', processingDays: 0, processingCutoff: '15:00', pausedAt: null, usedMinutes: 0 };
+  it('same day with a 15:00 cut-off: before it, due at the close of the day; from it on, at the close of the next working day', () => {
+    const due = (local: string) => allowed(apply(SAME_DAY, 'receiving', 'receive', at(local))).next.dueAt;
+    expect(due('2026-04-23T14:59:00')).toBe(vn('2026-04-23T17:00:00').toISOString());
+    expect(due('2026-04-23T15:30:00')).toBe(vn('2026-04-24T17:00:00').toISOString());
+    // Friday after the cut-off: the next working day is Tuesday 28/04.
+    expect(due('2026-04-24T15:00:00')).toBe(vn('2026-04-28T17:00:00').toISOString());
+    // On Saturday: counted from Tuesday's opening, before the cut-off.
+    expect(due('2026-04-25T10:00:00')).toBe(vn('2026-04-28T17:00:00').toISOString());
+    // Without a cut-off: the same working day.
+    expect(allowed(apply({ ...SAME_DAY, processingCutoff: undefined }, 'receiving', 'receive', at('2026-04-23T16:30:00'))).next.dueAt).toBe(
+      vn('2026-04-23T17:00:00').toISOString(),
+    );
+  });
+
+  it('same day: a supplement counts as a new receipt when it comes in', () => {
+    const processing = {
+      ...SAME_DAY,
+      status: 'processing' as const,
+      step: 2,
+      assignee: 'chuyenvien',
+      dueDate: '2026-04-24',
+      dueAt: vn('2026-04-24T17:00:00').toISOString(),
+    };
+    const paused = allowed(apply(processing, 'specialist', 'request_supplement', { ...at('2026-04-24T10:00:00'), ...receivedAt('2026-04-23T15:30:00') })).next;
+    expect(paused.pausedAt).toBe(vn('2026-04-24T10:00:00').toISOString());
+    const resumed = allowed(apply(paused, 'owner', 'supplement', at('2026-04-28T16:00:00'))).next;
+    expect(resumed).toMatchObject({ dueDate: '2026-04-29', dueAt: vn('2026-04-29T17:00:00').toISOString(), pausedAt: null });
+  });
+
+  it('yearsNeeded reaches the year of a due moment counted in hours, within the 50 years a calendar loads', () => {
+    const far = { ...received, dueAt: vn('2031-01-05T10:00:00').toISOString(), dueDate: '2031-01-05' };
+    expect(yearsNeeded(far, vn('2026-04-28T10:00:00'), vn('2026-04-24T15:00:00'))).toEqual({ fromYear: 2026, toYear: 2031 });
+    expect(yearsNeeded({ ...far, dueAt: vn('2099-01-05T10:00:00').toISOString() }, vn('2026-04-28T10:00:00'), null).toYear).toBe(2075);
+    // In days, as before: a moved date is only compared with the day.
+    expect(yearsNeeded({ ...IN.processing, dueDate: '2031-01-05' }, vn('2026-04-28T10:00:00'), null)).toEqual({ fromYear: 2026, toYear: 2028 });
+  });
+});
+
 describe('properties of every sequence of actions', () => {
   const people = Object.keys(PEOPLE) as Persona[];
+  /** Limits in working days, working hours, and within the day with a cut-off. */
+  const STARTS: DossierState[] = [
+    IN.submitted,
+    { ...base, processingUnit: 'WORKING_HOUR', processingDays: 8, pausedAt: null, usedMinutes: 0 },
+    { ...base, processingUnit: 'SAME_DAY', processingDays: 0, processingCutoff: '15:00', pausedAt: null },
+  ];
   const step = fc.record({ who: fc.constantFrom(...people), action: fc.constantFrom(...ACTIONS), days: fc.integer({ min: 0, max: 20 }) });
 
   it('applyAction allows exactly what allowedActions offers, never changes its input, and keeps the state coherent', () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
-        let s: DossierState = IN.submitted;
+      fc.property(fc.array(step, { maxLength: 30 }), fc.constantFrom(...STARTS), (steps, start) => {
+        let s: DossierState = start;
         let today = TODAY;
         let receivedOn: string | null = null;
         for (const { who, action, days } of steps) {
@@ -399,11 +585,11 @@ describe('properties of every sequence of actions', () => {
           // A date far enough ahead for any apology.
           const req =
             action === 'apologise'
-              ? { ...(REQUEST.apologise as ActionRequest & { action: 'apologise' }), newDueDate: '2027-12-31' }
+              ? { ...(REQUEST.apologise as ActionRequest & { action: 'apologise' }), newDueDate: '2027-12-31', newDueAt: '2027-12-31T10:00:00+07:00' }
               : action === 'fee_paid' && s.feeDue
                 ? { ...(REQUEST.fee_paid as FeePaidAction), amount: s.feeDue.total, due: s.feeDue.n }
                 : REQUEST[action];
-          const r = applyAction(Object.freeze(s), req, calendar, facts(who, { today, receivedOn }));
+          const r = applyAction(Object.freeze(s), req, time, facts(who, { today, receivedOn }));
           expect(s).toEqual(before);
           if ('refused' in r) {
             // The only refusals of an offered action are about the values or the day it was sent.
@@ -422,8 +608,14 @@ describe('properties of every sequence of actions', () => {
           if (n.status === 'awaiting_fee' || n.status === 'unpaid') expect(n.feeDue?.total).toBeGreaterThan(0);
           else if (!FINAL.includes(n.status)) expect(n.feeDue ?? null).toBeNull();
           // The clock is paused only while the applicant has the dossier (or it ended there).
-          if (n.pausedOn && !FINAL.includes(n.status)) expect(['awaiting_supplement', 'awaiting_fee']).toContain(n.status);
-          if (receivedOn && n.dueDate && !FINAL.includes(n.status)) expect(n.dueDate > receivedOn).toBe(true);
+          if ((n.pausedOn || n.pausedAt) && !FINAL.includes(n.status)) expect(['awaiting_supplement', 'awaiting_fee']).toContain(n.status);
+          // The day kept beside the due moment is the moment's day in Viet Nam.
+          if (n.dueAt) expect(localDate(new Date(n.dueAt))).toBe(n.dueDate);
+          // A limit in days ends on a later day; one in hours or within the day may end the day it started, after it started.
+          if (receivedOn && n.dueDate && !FINAL.includes(n.status)) {
+            if (start.processingUnit === 'WORKING_DAY') expect(n.dueDate > receivedOn).toBe(true);
+            else expect(new Date(n.dueAt!).getTime()).toBeGreaterThan(Date.parse(`${receivedOn}T09:00:00+07:00`));
+          }
           s = n;
         }
       }),

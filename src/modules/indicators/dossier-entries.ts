@@ -1,4 +1,4 @@
-import { addDays } from '../calendar/dates.ts';
+import { localDate } from '../calendar/dates.ts';
 import type { DossierIndicatorFacts } from '../dossiers/read-indicator-facts.ts';
 import type { Counter } from './indicator-definitions.ts';
 
@@ -26,10 +26,14 @@ const PAPER = new Set([1, 3]);
  * - Only a received dossier counts (received day R), and counts as published on R once its
  *   receipt has reached the national portal, whenever that happened. It is in progress from R until it is
  *   finished (F): +1 open on R, −1 on F.
- * - It is overdue from the day after its due date D while the clock runs (not waiting for the
- *   applicant's supplement or fee), until it is finished: +1 on D+1, −1 on F when F > D.
- * - A returned result is on time when F ≤ D (or the procedure has no time limit); the facts
- *   about the result (fee, payment, paper, digitisation, reuse) are counted on F too.
+ * - It is overdue at the end of every day on which its due moment has passed while the clock
+ *   runs (not waiting for the applicant's supplement or fee), until it is finished: +1 on the
+ *   day O of the millisecond after the due moment (the day after the due date for a limit in
+ *   days, which ends at 23:59:59.999; the due day itself for a limit in hours), −1 on F when
+ *   it finished after the due moment.
+ * - A returned result is on time when it finished by the due moment (or the procedure has no
+ *   time limit); the facts about the result (fee, payment, paper, digitisation, reuse) are
+ *   counted on F too.
  * - A rating counts on its day at its level (rounded mean of the four criteria).
  */
 export function entriesOf(f: DossierIndicatorFacts, x: ExtraFacts): Entry[] {
@@ -41,13 +45,15 @@ export function entriesOf(f: DossierIndicatorFacts, x: ExtraFacts): Entry[] {
     if (f.channel === 2) out.push([R, 'received_online', 1]);
     if (x.publishedToPortal) out.push([R, 'published', 1]);
     if (F) out.push([F, 'open_delta', -1]);
-    const D = f.dueDate;
-    if (D && !PAUSED.has(f.status)) {
-      if (!F) out.push([addDays(D, 1), 'overdue_delta', 1]);
-      else if (F > D) out.push([addDays(D, 1), 'overdue_delta', 1], [F, 'overdue_delta', -1]);
+    const due = f.dueAt ? Date.parse(f.dueAt) : null;
+    const late = due !== null && f.finishedAt !== null && Date.parse(f.finishedAt) > due;
+    if (due !== null && !PAUSED.has(f.status)) {
+      const O = localDate(new Date(due + 1));
+      if (!F) out.push([O, 'overdue_delta', 1]);
+      else if (late) out.push([O, 'overdue_delta', 1], [F, 'overdue_delta', -1]);
     }
     if (F && f.status === 'returned') {
-      out.push([F, !D || F <= D ? 'returned_on_time' : 'returned_late', 1]);
+      out.push([F, late ? 'returned_late' : 'returned_on_time', 1]);
       if (f.feeBearing) out.push([F, 'returned_fee_bearing', 1]);
       if (f.feeBearing && f.paidOnline) out.push([F, 'returned_paid_online', 1]);
       const paper = PAPER.has(f.channel);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../calendar/dates.ts';
+import { addDays, localDate } from '../calendar/dates.ts';
+import { startOfDayMs } from '../calendar/working-time.ts';
 import type { DossierIndicatorFacts } from '../dossiers/read-indicator-facts.ts';
 import { diffEntries, entriesOf } from './dossier-entries.ts';
 import { INDICATOR_GROUPS, scoreOf } from './indicator-definitions.ts';
@@ -21,34 +22,49 @@ const STATUSES = [
 ];
 const FINAL = new Set(['returned', 'refused', 'withdrawn', 'stopped']);
 
+const MIN = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+/** The last millisecond of a Vietnam day: what "at the end of the day" compares against. */
+const lastMsOf = (d: string) => startOfDayMs(d) + 86_400_000 - 1;
+
 const facts = fc
   .record({
     status: fc.constantFrom(...STATUSES),
     channel: fc.constantFrom(1, 2, 3),
     received: fc.option(day, { nil: null }),
-    gap: fc.integer({ min: 0, max: 60 }),
-    due: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
+    // Receipt within office-ish hours of its day, finish up to 60 days later to the minute.
+    receivedMinute: fc.integer({ min: 7 * 60, max: 18 * 60 }),
+    gapMinutes: fc.integer({ min: 0, max: 60 * 24 * 60 }),
+    // A limit in days ends with its last day; one in hours (or same day) at a minute.
+    due: fc.option(fc.oneof(fc.record({ days: fc.integer({ min: 0, max: 40 }) }), fc.record({ minutes: fc.integer({ min: 0, max: 5 * 24 * 60 }) })), {
+      nil: null,
+    }),
     feeBearing: fc.boolean(),
     paidOnline: fc.boolean(),
     reused: fc.boolean(),
     rating: fc.option(fc.record({ level: fc.integer({ min: 1, max: 5 }), ratedOn: day }), { nil: null }),
   })
-  .map(
-    (r): DossierIndicatorFacts => ({
+  .map((r): DossierIndicatorFacts => {
+    const receivedAt = r.received ? startOfDayMs(r.received) + r.receivedMinute * MIN : null;
+    const finishedAt = receivedAt !== null && FINAL.has(r.status) ? receivedAt + r.gapMinutes * MIN : null;
+    const dueAt =
+      receivedAt === null || r.due === null ? null : 'days' in r.due ? lastMsOf(addDays(r.received!, r.due.days)) : receivedAt + r.due.minutes * MIN;
+    return {
       code: 'X',
       receivingUnit: 'U',
       procedureCode: 'P',
       channel: r.channel,
       status: r.received ? r.status : 'submitted',
       receivedOn: r.received,
-      finishedOn: r.received && FINAL.has(r.status) ? addDays(r.received, r.gap) : null,
-      dueDate: r.received && r.due !== null ? addDays(r.received, r.due) : null,
+      finishedOn: finishedAt === null ? null : localDate(new Date(finishedAt)),
+      finishedAt: finishedAt === null ? null : iso(finishedAt),
+      dueAt: dueAt === null ? null : iso(dueAt),
       feeBearing: r.feeBearing,
       paidOnline: r.paidOnline,
       reused: r.reused,
       rating: r.rating,
-    }),
-  );
+    };
+  });
 const extra = fc.record({ digitised: fc.boolean(), electronicResult: fc.boolean(), publishedToPortal: fc.boolean() });
 
 const sum = (es: ReturnType<typeof entriesOf>, counter: string, upTo = '9999-12-31') =>
@@ -65,7 +81,8 @@ describe("a dossier's share of the daily counts", () => {
         const inProgress = Boolean(f.receivedOn && f.receivedOn <= at && (!f.finishedOn || f.finishedOn > at));
         expect(open).toBe(inProgress ? 1 : 0);
         const running = f.status !== 'awaiting_supplement' && f.status !== 'awaiting_fee';
-        expect(overdue).toBe(inProgress && running && f.dueDate !== null && f.dueDate < at ? 1 : 0);
+        // Overdue at the end of the day: still in progress then, and its due moment before that last millisecond.
+        expect(overdue).toBe(inProgress && running && f.dueAt !== null && Date.parse(f.dueAt) < lastMsOf(at) ? 1 : 0);
       }),
       { numRuns: 3000 },
     );
@@ -89,6 +106,56 @@ describe("a dossier's share of the daily counts", () => {
     );
   });
 
+  it('counts a result on time when it came back by the due moment, the due day itself being late for a limit in hours', () => {
+    fc.assert(
+      fc.property(facts, extra, (f, x) => {
+        const es = entriesOf(f, x);
+        if (f.status !== 'returned' || !f.finishedAt) return;
+        const onTime = f.dueAt === null || Date.parse(f.finishedAt) <= Date.parse(f.dueAt);
+        expect([sum(es, 'returned_on_time'), sum(es, 'returned_late')]).toEqual(onTime ? [1, 0] : [0, 1]);
+      }),
+      { numRuns: 3000 },
+    );
+    const base: DossierIndicatorFacts = {
+      code: 'X',
+      receivingUnit: 'U',
+      procedureCode: 'P',
+      channel: 1,
+      status: 'returned',
+      receivedOn: '2026-12-04',
+      finishedOn: '2026-12-07',
+      // Returned at 15:00 on Monday 7 December 2026, Viet Nam time.
+      finishedAt: '2026-12-07T08:00:00.000Z',
+      dueAt: null,
+      feeBearing: false,
+      paidOnline: false,
+      reused: false,
+      rating: null,
+    };
+    const no = { digitised: false, electronicResult: false, publishedToPortal: false };
+    // Eight working hours from Friday 14:00 end at 10:00 on Monday: returned at 15:00 that day is late,
+    // and overdue from 10:00 to 15:00 the same day, so at no day's end.
+    const hours = entriesOf({ ...base, dueAt: '2026-12-07T03:00:00.000Z' }, no);
+    expect(sum(hours, 'returned_late')).toBe(1);
+    expect(sum(hours, 'returned_on_time')).toBe(0);
+    expect(hours.filter(([, c]) => c === 'overdue_delta')).toEqual([
+      ['2026-12-07', 'overdue_delta', 1],
+      ['2026-12-07', 'overdue_delta', -1],
+    ]);
+    // A limit in days ending that Monday ends at 23:59:59.999: 15:00 is on time.
+    const days = entriesOf({ ...base, dueAt: '2026-12-07T16:59:59.999Z' }, no);
+    expect(sum(days, 'returned_on_time')).toBe(1);
+    expect(days.filter(([, c]) => c === 'overdue_delta')).toEqual([]);
+    // Still open: overdue at the end of the due day itself when due at 10:00, from the next day when due with the day.
+    const open = { ...base, status: 'processing', finishedOn: null, finishedAt: null };
+    expect(entriesOf({ ...open, dueAt: '2026-12-07T03:00:00.000Z' }, no).filter(([, c]) => c === 'overdue_delta')).toEqual([
+      ['2026-12-07', 'overdue_delta', 1],
+    ]);
+    expect(entriesOf({ ...open, dueAt: '2026-12-07T16:59:59.999Z' }, no).filter(([, c]) => c === 'overdue_delta')).toEqual([
+      ['2026-12-08', 'overdue_delta', 1],
+    ]);
+  });
+
   it('counts a dossier published on its receipt day when its receipt reached the national portal, and never one not received', () => {
     fc.assert(
       fc.property(facts, extra, (f, x) => {
@@ -108,7 +175,8 @@ describe("a dossier's share of the daily counts", () => {
       status: 'processing',
       receivedOn: '2026-08-03',
       finishedOn: null,
-      dueDate: '2026-08-10',
+      finishedAt: null,
+      dueAt: '2026-08-10T16:59:59.999Z',
       feeBearing: false,
       paidOnline: false,
       reused: false,
@@ -122,7 +190,7 @@ describe("a dossier's share of the daily counts", () => {
         { unit: 'U', procedure: 'P', entries: entriesOf(received, { ...no, publishedToPortal: true }) },
       ),
     ]).toEqual([['U\u0000P\u00002026-08-03\u0000published', 1]]);
-    expect(entriesOf({ ...received, status: 'submitted', receivedOn: null, dueDate: null }, { ...no, publishedToPortal: true })).toEqual([]);
+    expect(entriesOf({ ...received, status: 'submitted', receivedOn: null, dueAt: null }, { ...no, publishedToPortal: true })).toEqual([]);
   });
 
   it('moves from one share to the next by the difference alone', () => {
@@ -176,7 +244,8 @@ describe('the index as data', () => {
           const { score } = scoreOf(num, d, max, thr);
           expect(score).toBeGreaterThanOrEqual(0);
           expect(score).toBeLessThanOrEqual(max);
-          expect(score).toBeCloseTo(Math.min(max, ((num / d) * max) / thr), 2);
+          // Rounded to two decimals: at most half a hundredth away (a tie like 0.125 → 0.13 is exactly that, give or take a float's last bit).
+          expect(Math.abs(score - Math.min(max, ((num / d) * max) / thr))).toBeLessThanOrEqual(0.005 + 1e-9);
         },
       ),
     );

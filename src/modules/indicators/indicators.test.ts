@@ -361,7 +361,10 @@ async function expected(t: TestApp, q: { from: string; to: string; today: string
   const vn = (c: string) => sql`(${sql.ref(c)} at time zone 'Asia/Ho_Chi_Minh')::date`;
   const inPeriod = (c: string) => sql`${vn(c)} between ${q.from}::date and ${q.to}::date`;
   const returnedIn = sql`d.status = 'returned' and ${inPeriod('d.finished_at')}`;
-  const onTime = sql`(d.due_date is null or ${vn('d.finished_at')} <= d.due_date)`;
+  // Returned by the due moment; a limit in days is due at the last millisecond of its day.
+  const onTime = sql`(d.due_at is null or d.finished_at <= d.due_at)`;
+  // Overdue at the end of the day `end`: its due moment before that day's last millisecond.
+  const endLastMs = sql`((${end}::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh') - interval '1 millisecond'`;
   const { rows } = await sql<Record<string, string>>`
     select
       count(*) filter (where d.received_at is not null and ${inPeriod('d.received_at')}) as received,
@@ -374,7 +377,7 @@ async function expected(t: TestApp, q: { from: string; to: string; today: string
                          and (d.finished_at is null or ${vn('d.finished_at')} > ${end}::date)) as in_progress,
       count(*) filter (where d.received_at is not null and ${vn('d.received_at')} <= ${end}::date
                          and (d.finished_at is null or ${vn('d.finished_at')} > ${end}::date)
-                         and d.status not in ('awaiting_supplement', 'awaiting_fee') and d.due_date < ${end}::date) as overdue,
+                         and d.status not in ('awaiting_supplement', 'awaiting_fee') and d.due_at < ${endLastMs}) as overdue,
       count(*) filter (where ${returnedIn} and (coalesce((d.state->>'feePaid')::numeric, 0) > 0 or jsonb_typeof(d.state->'feeDue') = 'object')) as fee_bearing,
       count(*) filter (where ${returnedIn} and (coalesce((d.state->>'feePaid')::numeric, 0) > 0 or jsonb_typeof(d.state->'feeDue') = 'object')
                          and (d.state->>'feePaidOnline')::boolean) as paid_online,

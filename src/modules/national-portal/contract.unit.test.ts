@@ -13,6 +13,7 @@ import {
   parsePortalDateTime,
   portalDateTime,
   portalDay,
+  portalDue,
   PROGRESS_FIELDS,
   STATUS_MAPPING,
   trangThaiHoSo,
@@ -46,6 +47,18 @@ describe('dates as the portal writes them', () => {
         if (Math.floor(a.getTime() / 1000) < Math.floor(b.getTime() / 1000)) expect(x < y).toBe(true);
       }),
     );
+  });
+
+  it('a due moment: a limit in days (ending 23:59:59.999) as its day at 17:00, a limit in hours at its own time', () => {
+    // 23:59:59.999 on 7 December 2026 in Viet Nam.
+    expect(portalDue(new Date('2026-12-07T16:59:59.999Z'))).toBe('20261207170000');
+    // 10:00 that day (eight working hours from Friday 14:00), and 17:00 (a same-day limit's close).
+    expect(portalDue(new Date('2026-12-07T03:00:00Z'))).toBe('20261207100000');
+    expect(portalDue(new Date('2026-12-07T10:00:00Z'))).toBe('20261207170000');
+    // A millisecond either side of the end of a day is a time, not the day.
+    expect(portalDue(new Date('2026-12-07T16:59:59.998Z'))).toBe('20261207235959');
+    expect(portalDue(new Date('2026-12-07T17:00:00Z'))).toBe('20261208000000');
+    expect(() => portalDue(new Date('nonsense'))).toThrow();
   });
 
   it('reads no impossible date', () => {

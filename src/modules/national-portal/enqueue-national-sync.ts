@@ -28,6 +28,12 @@ export interface SyncStep {
   /** The dossier's due date after the step, and before it (a supplement moves it: NgayHenTraTruoc / NgayHenTraMoi). */
   dueDate: string | null;
   previousDueDate: string | null;
+  /**
+   * The same as moments (ISO instants): a limit in working hours or within the day is due at a
+   * time, which NgayHenTra then carries. Absent from messages written before moments existed.
+   */
+  dueAt?: string | null;
+  previousDueAt?: string | null;
   handlingUnit: string;
   assignee: string | null;
   /** HoSoCoThanhPhanSoHoa as the step found it (paper channels only). */

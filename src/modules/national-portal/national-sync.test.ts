@@ -244,6 +244,27 @@ describe('a dossier walked through every action', () => {
   }, 120_000);
 });
 
+describe('a time limit in working hours (issue 19)', () => {
+  it('NgayHenTra carries the due moment’s time; a limit in days keeps its day at 17:00', async () => {
+    const hours = {
+      ...LIGHT_PROCEDURE,
+      code: '9.100021',
+      name: 'Thủ tục thử nghiệm giải quyết trong 4 giờ làm việc',
+      executionMethods: LIGHT_PROCEDURE.executionMethods.map((m) => ({ ...m, processingTime: 4, processingTimeUnit: 'WORKING_HOUR' })),
+    };
+    const imported = await api(t, 'POST', '/api/v1/procedures/import', { token: await login(t, 'admin'), body: [hours] });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    const code = (await fileOnline(t, crew.citizen, { procedure: hours.code })).body.code;
+    expect((await act(t, crew.receiving, code, { action: 'receive' })).status).toBe(200);
+    const view = (await api<View & { dueAt: string }>(t, 'GET', `/api/v1/dossiers/${code}`, { token: crew.receiving })).body;
+    await deliverAll();
+    const held = await received(code);
+    // The moment in Viet Nam time, by the runtime's zone tables: never the day's 17:00 for a limit counted in hours.
+    expect(held.record?.NgayHenTra).toBe(vn(view.dueAt));
+    expect(held.progress.at(-1)?.NgayKetThucTheoQuyDinh).toMatch(/^\d{14}$/);
+  });
+});
+
 describe('the monthly satisfaction summary', () => {
   it('DongBoDanhGia: the month’s ratings per receiving unit, sent once however often it is written', async () => {
     const rated = await api(t, 'POST', `/api/v1/dossiers/${walked}/rating`, {

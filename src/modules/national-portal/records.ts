@@ -16,6 +16,7 @@ import {
   LOAI_PHI_LE_PHI,
   portalDateTime,
   portalDay,
+  portalDue,
   PROGRESS_FIELDS,
   RESULT_FIELDS,
   SUPPLEMENT_FIELDS,
@@ -44,6 +45,8 @@ export const stepAction = (f: SyncFacts, s: SyncStep): SyncAction | null => f.ac
 
 const at = (a: SyncAction | undefined) => (a ? portalDateTime(a.at) : '');
 const day = (d: string | null | undefined) => (d ? portalDay(d) : '');
+/** A due moment when the message or the log has one (a limit in hours carries its time), else its day. */
+const due = (at: unknown, d: string | null | undefined) => (typeof at === 'string' && at ? portalDue(new Date(at)) : day(d));
 const last = (log: SyncAction[], ...actions: string[]) => log.findLast((a) => actions.includes(a.action));
 
 /** DongBoHoSoMC's record of the dossier after `step`. */
@@ -69,7 +72,7 @@ export function toDossierRecord(f: SyncFacts, step: SyncStep, names: RecordNames
     SoDienThoai: f.applicant.phone ?? '',
     TrichYeuHoSo: `${f.procedureName} - ${f.applicant.name}`.slice(0, 2000),
     NgayTiepNhan: at(last(log, 'receive')),
-    NgayHenTra: day(step.dueDate),
+    NgayHenTra: due(step.dueAt, step.dueDate),
     TrangThaiHoSo: String(trangThaiHoSo(step.status)),
     NgayTra: at(last(log, 'return')),
     HinhThuc: f.delivery === 'post' ? HINH_THUC_TRA.post : f.delivery === 'online' ? HINH_THUC_TRA.online : HINH_THUC_TRA.desk,
@@ -120,8 +123,18 @@ export function toDossierRecord(f: SyncFacts, step: SyncStep, names: RecordNames
         NgayBoSung: portalDateTime(r.at),
         NgayTiepNhanBoSung: at(done),
         // The log keeps both dates with the supplement (workflow.ts); a supplement logged before it did falls back on the step's own snapshot.
-        NgayHenTraTruoc: day(done ? ((done.data.dueDateBefore as string | undefined) ?? (done.seq === step.seq ? step.previousDueDate : null)) : step.dueDate),
-        NgayHenTraMoi: day(done ? ((done.data.dueDateAfter as string | undefined) ?? (done.seq === step.seq ? step.dueDate : null)) : null),
+        NgayHenTraTruoc: done
+          ? due(
+              done.data.dueAtBefore ?? (done.seq === step.seq ? step.previousDueAt : null),
+              (done.data.dueDateBefore as string | undefined) ?? (done.seq === step.seq ? step.previousDueDate : null),
+            )
+          : due(step.dueAt, step.dueDate),
+        NgayHenTraMoi: done
+          ? due(
+              done.data.dueAtAfter ?? (done.seq === step.seq ? step.dueAt : null),
+              (done.data.dueDateAfter as string | undefined) ?? (done.seq === step.seq ? step.dueDate : null),
+            )
+          : '',
       });
     }),
     DanhSachGiayToKetQua: f.results
@@ -184,7 +197,7 @@ export function toProgressRecord(f: SyncFacts, step: SyncStep, actor: ActorNames
     TrangThai: String(trangThaiHoSo(step.status)),
     NgayBatDau: portalDateTime(when),
     // The step entered ends by its own due date; one that enters no step (with the applicant, final) by the dossier's.
-    NgayKetThucTheoQuyDinh: day(a?.stepDue ?? step.dueDate),
+    NgayKetThucTheoQuyDinh: a?.stepDue ? day(a.stepDue) : due(step.dueAt, step.dueDate),
   });
 }
 

@@ -2,7 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import type { ActionLogEntry } from '../../modules/dossiers/get-dossier.ts';
 import { ACTION_LABELS, STATUSES, type ActionName } from '../../modules/dossiers/workflow.ts';
-import { formatDate, formatDateTime } from '../../platform/i18n/index.ts';
+import { formatDate, formatDateTime, vietnamDay, type Lang } from '../../platform/i18n/index.ts';
+import { countsHours } from '../../modules/calendar/time-limit.ts';
+import { toVnIso } from '../../modules/calendar/working-time.ts';
 import { componentName, fileNameIfDifferent, viewEForm, type EFormEntry } from '../eform-view.ts';
 import { t } from './layout.tsx';
 
@@ -29,12 +31,43 @@ export function StatusTag({ req, status }: { req: FastifyRequest; status: string
   return <strong class={`govuk-tag ${TAG[status as Status] ?? ''}`}>{s ? t(req, s.vi, s.en) : status}</strong>;
 }
 
-/** A due date, flagged when it has passed while the dossier is still open. */
-export function DueDate({ req, dueDate, overdue }: { req: FastifyRequest; dueDate: string | null; overdue: boolean }) {
-  if (!dueDate) return <span>—</span>;
+/** What a page knows of a dossier's due: the day, and the moment and the limit's unit where the API gives them. */
+export interface Due {
+  dueDate: string | null;
+  /** The due moment (ISO instant); a limit in days ends at 23:59:59.999 of its day in Viet Nam. */
+  dueAt?: string | null;
+  /** The limit's unit (state.processingUnit): WORKING_DAY, DAY, WORKING_HOUR or SAME_DAY. */
+  processingUnit?: string | null;
+}
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+const endsItsDay = (iso: string) => (Date.parse(iso) + VN_OFFSET_MS + 1) % 86_400_000 === 0;
+
+/**
+ * Whether a due is shown with its time: a limit counted in hours or by the same working day
+ * ends at a time that matters; one in days ends with its day, and is shown as the date. A moment
+ * set inside a day for another reason (an extension to a given time) also keeps its time, since
+ * the on-time test is against the moment.
+ */
+export function dueHasTime(d: Due): boolean {
+  if (!d.dueAt || Number.isNaN(Date.parse(d.dueAt))) return false;
+  return countsHours(d.processingUnit) || !endsItsDay(d.dueAt);
+}
+
+/** A due as the pages write it, in the one date style: "07/12/2026", or "10:00 07/12/2026" when its time matters. */
+export function dueText(lang: Lang, d: Due): string | null {
+  if (dueHasTime(d)) return formatDateTime(lang, d.dueAt!);
+  const day = d.dueDate ?? (d.dueAt ? vietnamDay(d.dueAt) : null);
+  return day ? formatDate(lang, day) : null;
+}
+
+/** A due date (or moment), flagged when it has passed while the dossier is still open. */
+export function DueDate({ req, overdue, ...due }: Due & { req: FastifyRequest; overdue: boolean }) {
+  const text = dueText(req.lang, due);
+  if (!text) return <span>—</span>;
   return (
     <span>
-      <time datetime={dueDate}>{formatDate(req.lang, dueDate)}</time>
+      <time datetime={dueHasTime(due) ? toVnIso(new Date(due.dueAt!)) : (due.dueDate ?? vietnamDay(due.dueAt!))}>{text}</time>
       {overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}
     </span>
   );
@@ -54,7 +87,11 @@ function details(req: FastifyRequest, e: ActionLogEntry, who?: (username: string
   if (typeof d.reason === 'string') out.push(`${t(req, 'Lý do', 'Reason')}: ${d.reason}`);
   if (Array.isArray(d.items))
     for (const i of d.items as { component?: string; reason: string }[]) out.push(`${i.component ? `${i.component}: ` : ''}${i.reason}`);
-  if (typeof d.newDueDate === 'string') out.push(`${t(req, 'Hẹn trả mới', 'New date')}: ${formatDate(req.lang, d.newDueDate)}`);
+  const newDue = dueText(req.lang, {
+    dueDate: typeof d.newDueDate === 'string' ? d.newDueDate : null,
+    dueAt: typeof d.newDueAt === 'string' ? d.newDueAt : null,
+  });
+  if (newDue) out.push(`${t(req, 'Hẹn trả mới', 'New date')}: ${newDue}`);
   if (e.assignee && (e.action === 'assign' || e.action === 'reassign'))
     out.push(`${t(req, 'Chuyên viên', 'Specialist')}: ${who ? who(e.assignee) : (e.assigneeName ?? t(req, 'đã phân công', 'assigned'))}`);
   if (e.action === 'transfer' && e.toUnit) out.push(`${t(req, 'Đơn vị nhận', 'To unit')}: ${e.toUnit}`);

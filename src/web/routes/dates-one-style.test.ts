@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestApp, type TestApp } from '../../../test/helpers.ts';
-import { fileAndReceive, importTestProcedures, signInCrew, TEST_PROCEDURE, type Crew } from '../../../test/dossier-fixtures.ts';
+import { api, login, startTestApp, type TestApp } from '../../../test/helpers.ts';
+import {
+  act,
+  fileAndReceive,
+  fileOnline,
+  importTestProcedures,
+  LIGHT_PROCEDURE,
+  signInCrew,
+  TEST_PROCEDURE,
+  type Crew,
+} from '../../../test/dossier-fixtures.ts';
 
 /**
  * Dates on the pages read one way (issue 11): a day dd/MM/yyyy, an instant HH:mm dd/MM/yyyy in
@@ -91,6 +100,42 @@ describe('one way to show dates on dossier pages', () => {
     expect(text).toContain(zone(view.submittedAt).day);
     expect(text).toContain(dayOf(view.dueDate!));
     expectOneStyle(text);
+  });
+
+  it('shows a due moment in working hours as its time and day, in the one style, wherever the due date shows', async () => {
+    // Issue 19: a procedure decided within 4 working hours is due at a time of day.
+    const hours = {
+      ...LIGHT_PROCEDURE,
+      code: '9.100020',
+      name: 'Thủ tục thử nghiệm giải quyết trong giờ làm việc',
+      executionMethods: LIGHT_PROCEDURE.executionMethods.map((m) => ({ ...m, processingTime: 4, processingTimeUnit: 'WORKING_HOUR' })),
+    };
+    const imported = await api(t, 'POST', '/api/v1/procedures/import', { token: await login(t, 'admin'), body: [hours] });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    const filed = await fileOnline(t, crew.citizen, { procedure: hours.code });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const hcode = filed.body.code;
+    expect((await act(t, crew.receiving, hcode, { action: 'receive' })).status).toBe(200);
+    const v = (await api<{ dueAt: string | null; dueDate: string | null }>(t, 'GET', `/api/v1/dossiers/${hcode}`, { token: crew.receiving })).body;
+    expect(v.dueAt).toBeTruthy();
+    const due = zone(v.dueAt!).dateTime;
+    for (const lang of ['vi', 'en']) {
+      for (const [url, token] of [
+        [`/ho-so-cua-toi/${hcode}?lang=${lang}`, crew.citizen],
+        [`/ho-so-cua-toi?lang=${lang}`, crew.citizen],
+        [`/can-bo/ho-so/${hcode}?lang=${lang}`, crew.receiving],
+        [`/can-bo/ho-so?queue=all&lang=${lang}`, crew.receiving],
+        [`/tra-cuu/${hcode}?lang=${lang}`, undefined],
+      ] as const) {
+        const text = visibleText(await page(url, token));
+        expect(text, url).toContain(due);
+        expectOneStyle(text);
+      }
+    }
+    // A limit in days still shows its date alone.
+    const days = visibleText(await page(`/tra-cuu/${code}`));
+    expect(days).toContain(dayOf(view.dueDate!));
+    expect(days).not.toMatch(/23:59/);
   });
 
   it('shows a version effective from 2025-01-01 (midnight in Vietnam) as 01/01/2025, not the UTC day before, and budgets in working days and hours', async () => {

@@ -260,6 +260,46 @@ describe('the officials’ dossier pages', () => {
   });
 });
 
+describe('a time limit in working hours on the officials’ pages (issue 19)', () => {
+  it('the apology form asks for a time too, and the new appointment is that moment, shown with its time', async () => {
+    const hours = {
+      ...TEST_PROCEDURE,
+      code: '9.100022',
+      name: 'Thủ tục thử nghiệm giải quyết trong 4 giờ làm việc',
+      executionMethods: TEST_PROCEDURE.executionMethods.map((m) => ({ ...m, processingTime: 4, processingTimeUnit: 'WORKING_HOUR' })),
+    };
+    const imported = await api(t, 'POST', '/api/v1/procedures/import', { token: await login(t, 'admin'), body: [hours] });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    const { body } = await fileOnline(t, citizen, { procedure: hours.code });
+    expect((await act(t, tok.receiving, body.code, { action: 'receive' })).status).toBe(200);
+    const before = await page(tok.leader, `/can-bo/ho-so/${body.code}`);
+    expect(before.html).toContain('name="newDueTime"');
+    // A dossier counted in days has no time to give.
+    const { body: daysDossier } = await fileOnline(t, citizen);
+    expect((await act(t, tok.receiving, daysDossier.code, { action: 'receive' })).status).toBe(200);
+    const days = await page(tok.leader, `/can-bo/ho-so/${daysDossier.code}`);
+    expect(days.html).toContain('name="newDueDate"');
+    expect(days.html).not.toContain('name="newDueTime"');
+
+    // Three weeks on, at 10:00 Viet Nam time: later than the current due moment whatever the hour the test runs.
+    const day = new Date(Date.now() + 21 * 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10);
+    const r = await post(tok.leader, `/can-bo/ho-so/${body.code}/thao-tac`, [
+      ['action', 'apologise'],
+      ['version', versionIn(before.html)],
+      ['reason', 'Cần xác minh thêm với cơ quan liên quan'],
+      ['newDueDate', day],
+      ['newDueTime', '10:00'],
+    ]);
+    expect(r.status, await r.clone().text()).toBe(303);
+    const v = (await api<View & { dueAt: string }>(t, 'GET', `/api/v1/dossiers/${body.code}`, { token: tok.leader })).body;
+    expect(v.dueAt).toBe(`${day}T10:00:00+07:00`);
+    const after = await page(tok.leader, `/can-bo/ho-so/${body.code}`);
+    const shown = `10:00 ${day.split('-').reverse().join('/')}`;
+    // The due row and the history's new appointment both show the time.
+    expect(after.html.split(shown).length - 1).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('the official reads the e-form, not JSON', () => {
   let code = '';
   let admin = '';

@@ -168,6 +168,8 @@ function actionBody(raw: Record<string, unknown>) {
     assignee: s('assignee'),
     toUnit: s('toUnit'),
     newDueDate: s('newDueDate'),
+    // The form's day and time (a limit in hours) as the moment the API takes, in Viet Nam time.
+    newDueAt: s('newDueDate') && s('newDueTime') ? `${s('newDueDate')}T${s('newDueTime')}:00+07:00` : undefined,
     method: s('method'),
     note: s('note'),
     lines: s('action') === 'request_fee' ? feeLinesInput(feeRowsOf(raw).drafts) : undefined,

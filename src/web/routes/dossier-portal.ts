@@ -446,7 +446,16 @@ export const dossierPortalModule: Module = {
         const unpaid = d.status === 'unpaid' && d.fees.due && d.fees.due.total > 0 ? d.fees.due : null;
         return sendPage(
           reply,
-          DossierFiledPage({ req, code: d.code, procedureName: d.procedureName, dueDate: d.dueDate, unpaid, onlinePayment: onlinePaymentAvailable(ctx) }),
+          DossierFiledPage({
+            req,
+            code: d.code,
+            procedureName: d.procedureName,
+            dueDate: d.dueDate,
+            dueAt: d.dueAt,
+            processingUnit: d.processingUnit,
+            unpaid,
+            onlinePayment: onlinePaymentAvailable(ctx),
+          }),
         );
       },
     );

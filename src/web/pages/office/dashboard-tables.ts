@@ -5,6 +5,7 @@ import { STATUSES } from '../../../modules/dossiers/workflow.ts';
 import { pick, type Lang } from '../../../platform/i18n/index.ts';
 import type { TableWorkbook } from '../../../platform/xlsx/table-workbook.ts';
 import { monthLabel } from '../../components/dashboard-charts.tsx';
+import { dueHasTime, dueText } from '../../components/dossier.tsx';
 
 /**
  * The leaders' dashboard's tables (issue 15), each written once: the page draws them with a link
@@ -182,7 +183,8 @@ const dossierColumns = (lang: Lang): Column<DossierSummary>[] => [
     kind: 'text',
     get: (r) => pick(lang, STATUSES[r.status as keyof typeof STATUSES].vi, STATUSES[r.status as keyof typeof STATUSES].en),
   },
-  { vi: 'Hạn trả', en: 'Due', kind: 'day', get: (r) => r.dueDate },
+  // A day as a day cell; a limit in hours (due at a time) as its time and day, in the one date style.
+  { vi: 'Hạn trả', en: 'Due', kind: 'day', get: (r) => (dueHasTime(r) ? dueText(lang, r) : r.dueDate) },
 ];
 
 /** Every table of the dashboard, in the page's order. */

@@ -5,6 +5,7 @@ import { DELIVERY, RETURN_METHOD, type DossierView } from '../../../modules/doss
 import type { ActionLogEntry } from '../../../modules/dossiers/get-dossier.ts';
 import type { Staff, Unit } from '../../../modules/organisation/schemas.ts';
 import { ACTION_LABELS, STATUSES, type ActionName } from '../../../modules/dossiers/workflow.ts';
+import { countsHours } from '../../../modules/calendar/time-limit.ts';
 import { RATING_CRITERIA } from '../../../modules/dossiers/rate-dossier.ts';
 import { formatDateTime } from '../../../platform/i18n/index.ts';
 import { officialLabel, type OfficialName } from '../../../modules/organisation/staff-names.ts';
@@ -305,7 +306,7 @@ export function DossierQueuePage({ req, query, result, specialists, names = new 
                     <StatusTag req={req} status={d.status} />
                   </td>
                   <td class="govuk-table__cell">
-                    <DueDate req={req} dueDate={d.dueDate} overdue={d.overdue} />
+                    <DueDate req={req} dueDate={d.dueDate} dueAt={d.dueAt} processingUnit={d.processingUnit} overdue={d.overdue} />
                   </td>
                 </tr>
               ))}
@@ -391,6 +392,16 @@ function ActionForm({
                 'Ngày hẹn trả mới',
                 'New date',
                 <input class="govuk-input govuk-input--width-10" type="date" id={id('date')} name="newDueDate" />,
+              )
+            : null}
+          {/* A limit in working hours or within the day is due at a time: the new appointment names one too. */}
+          {action === 'apologise' && countsHours(d.processingUnit)
+            ? field(
+                req,
+                id('time'),
+                'Giờ hẹn trả mới',
+                'New time',
+                <input class="govuk-input govuk-input--width-5" type="time" id={id('time')} name="newDueTime" />,
               )
             : null}
           {action === 'assign' || action === 'reassign'
@@ -800,12 +811,12 @@ function FeesPanel({
 
 /** The forms' names; which of them a dossier has is `formsAvailable`'s answer (the rule the form endpoint applies). */
 const FORMS: [FormCode, string, string][] = [
-  ['01', 'Giấy tiếp nhận và hẹn trả kết quả', 'Receipt and appointment slip'],
-  ['02', 'Phiếu yêu cầu bổ sung', 'Supplement request'],
-  ['03', 'Phiếu từ chối', 'Refusal'],
-  ['04', 'Phiếu xin lỗi và hẹn lại', 'Apology and new date'],
-  ['05', 'Thông báo dừng xử lý', 'Notice of stopping'],
-  ['06', 'Phiếu kiểm soát quá trình', 'Processing-control slip'],
+  ['01', 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả', 'Receipt and appointment slip'],
+  ['02', 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ', 'Supplement request'],
+  ['03', 'Phiếu từ chối tiếp nhận giải quyết hồ sơ', 'Refusal slip'],
+  ['04', 'Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết', 'Apology and extension letter'],
+  ['05', 'Thông báo dừng giải quyết hồ sơ', 'Notice of stopping'],
+  ['06', 'Phiếu kiểm soát quá trình giải quyết hồ sơ', 'Processing-control slip'],
   ['07', 'Sổ theo dõi hồ sơ', 'Dossier register'],
   ['08', 'Biên bản giao nhận kết quả qua bưu chính', 'Postal hand-over record'],
 ];
@@ -977,7 +988,10 @@ export function DossierDetailPage({
           `${t(req, DELIVERY[d.delivery].vi, DELIVERY[d.delivery].en)}${d.delivery === 'post' && d.applicant.address ? ` — ${d.applicant.address}` : ''}`,
         )}
         {row(t(req, 'Nộp lúc', 'Submitted'), formatDateTime(req.lang, d.submittedAt))}
-        {row(t(req, 'Hạn trả kết quả', 'Due date'), <DueDate req={req} dueDate={d.dueDate} overdue={d.overdue} />)}
+        {row(
+          t(req, 'Hạn trả kết quả', 'Due date'),
+          <DueDate req={req} dueDate={d.dueDate} dueAt={d.dueAt} processingUnit={d.processingUnit} overdue={d.overdue} />,
+        )}
         {row(t(req, 'Đơn vị xử lý', 'Handling unit'), unitName(d.handlingUnit))}
         {row(t(req, 'Chuyên viên', 'Specialist'), d.assignee ? who(d.assignee) : '—')}
       </dl>

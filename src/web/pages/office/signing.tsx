@@ -142,7 +142,7 @@ export function SigningQueuePage({ req, waiting, signed, names = new Map(), outc
                         <td class="govuk-table__cell">{d.applicantName}</td>
                         <td class="govuk-table__cell">{d.assignee ? officialLabel(req.lang, names, d.assignee, { role: false }) : '—'}</td>
                         <td class="govuk-table__cell">
-                          <DueDate req={req} dueDate={d.dueDate} overdue={d.overdue} />
+                          <DueDate req={req} dueDate={d.dueDate} dueAt={d.dueAt} processingUnit={d.processingUnit} overdue={d.overdue} />
                         </td>
                         <td class="govuk-table__cell">
                           <a class="govuk-link" href={previewHref(d.code)} target="_blank" rel="noopener">

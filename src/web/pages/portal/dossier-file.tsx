@@ -4,8 +4,8 @@ import type { Draft, DraftFiling } from '../../../modules/dossiers/drafts.ts';
 import { DELIVERY, type Delivery } from '../../../modules/dossiers/schemas.ts';
 import { EForm, type FieldSchema } from '../../components/eform.tsx';
 import { ErrorSummary, Layout, t, WarningText } from '../../components/layout.tsx';
-import { EFormView } from '../../components/dossier.tsx';
-import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
+import { dueText, EFormView } from '../../components/dossier.tsx';
+import { formatDateTime } from '../../../platform/i18n/index.ts';
 import type { FeeLine } from '../../../modules/catalog/compute-fees.ts';
 import { FeeLinesTable, FilingFeesSection, PayButton } from './payment-fees.tsx';
 import { PostalPickupInput, PostalQuote } from '../../components/postal.tsx';
@@ -518,6 +518,8 @@ export function DossierFiledPage({
   code,
   procedureName,
   dueDate,
+  dueAt = null,
+  processingUnit = null,
   unpaid,
   onlinePayment = false,
 }: {
@@ -525,6 +527,9 @@ export function DossierFiledPage({
   code: string;
   procedureName: string;
   dueDate: string | null;
+  /** The due moment and the limit's unit, so a limit in hours shows its time. */
+  dueAt?: string | null;
+  processingUnit?: string | null;
   /** What the dossier owes before it is sent (status unpaid): the page leads to paying it. */
   unpaid?: { lines: FeeLine[]; total: number } | null;
   onlinePayment?: boolean;
@@ -547,7 +552,9 @@ export function DossierFiledPage({
           'Hồ sơ đang chờ cơ quan tiếp nhận. Bạn sẽ nhận được thông báo khi hồ sơ được tiếp nhận, trong mục "Thông báo" trên Cổng (và qua thư điện tử, tin nhắn nếu bạn đã khai); thời hạn giải quyết được tính từ ngày tiếp nhận.',
           'The dossier is waiting to be received. You will be told when it is, under "Notifications" on the portal (and by e-mail or text message if you gave them); the time limit runs from the day of receipt.',
         )}
-        {dueDate ? ` ${t(req, `Hạn giải quyết: ${formatDate('vi', dueDate)}.`, `Due: ${formatDate('en', dueDate)}.`)}` : ''}
+        {dueDate || dueAt
+          ? ` ${t(req, `Hạn giải quyết: ${dueText('vi', { dueDate, dueAt, processingUnit })}.`, `Due: ${dueText('en', { dueDate, dueAt, processingUnit })}.`)}`
+          : ''}
       </p>
       <ul class="govuk-list">
         <li>

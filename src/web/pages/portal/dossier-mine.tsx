@@ -9,8 +9,8 @@ import { RATING_CRITERIA } from '../../../modules/dossiers/rate-dossier.ts';
 import { STATUSES, type Status } from '../../../modules/dossiers/workflow.ts';
 import { ErrorSummary, Layout, Pagination, TableWrap, t } from '../../components/layout.tsx';
 import type { FormErrors } from './dossier-file.tsx';
-import { ComponentLine, EFormView, StatusTag, Timeline } from '../../components/dossier.tsx';
-import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
+import { ComponentLine, dueText, EFormView, StatusTag, Timeline } from '../../components/dossier.tsx';
+import { formatDateTime } from '../../../platform/i18n/index.ts';
 import type { PaymentView } from '../../../modules/payments/schemas.ts';
 import { DossierFeesSection } from './payment-fees.tsx';
 import { PostalOrders, postalTimelineEvents } from '../../components/postal.tsx';
@@ -96,7 +96,7 @@ export function MyDossiersPage({
                     <StatusTag req={req} status={d.status} />
                   </td>
                   <td class="govuk-table__cell">
-                    {d.dueDate ? formatDate(req.lang, d.dueDate) : '—'}
+                    {dueText(req.lang, d) ?? '—'}
                     {d.overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}
                   </td>
                 </tr>
@@ -229,7 +229,7 @@ export function MyDossierPage({
         <div class="govuk-summary-list__row">
           <dt class="govuk-summary-list__key">{t(req, 'Hạn giải quyết', 'Due date')}</dt>
           <dd class="govuk-summary-list__value">
-            {d.dueDate ? formatDate(req.lang, d.dueDate) : t(req, 'Tính từ ngày tiếp nhận', 'Counted from receipt')}
+            {dueText(req.lang, d) ?? t(req, 'Tính từ ngày tiếp nhận', 'Counted from receipt')}
             {d.overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}
           </dd>
         </div>

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { PublicDossier } from '../../../modules/dossiers/track-dossier.ts';
 import { Layout, t, WarningText } from '../../components/layout.tsx';
 import { StatusTag } from './dossier-mine.tsx';
+import { dueText } from '../../components/dossier.tsx';
 import { formatDate } from '../../../platform/i18n/index.ts';
 
 /**
@@ -59,7 +60,7 @@ export function DossierTrackPage({ req, code, found }: { req: FastifyRequest; co
             <div class="govuk-summary-list__row">
               <dt class="govuk-summary-list__key">{t(req, 'Hạn giải quyết', 'Due date')}</dt>
               <dd class="govuk-summary-list__value">
-                {found.dueDate ? formatDate(req.lang, found.dueDate) : t(req, 'Tính từ ngày tiếp nhận', 'Counted from receipt')}
+                {dueText(req.lang, found) ?? t(req, 'Tính từ ngày tiếp nhận', 'Counted from receipt')}
                 {found.overdue ? <strong class="govuk-tag govuk-tag--red govuk-!-margin-left-1">{t(req, 'Quá hạn', 'Overdue')}</strong> : null}
               </dd>
             </div>
