@@ -40,8 +40,8 @@ const AGENCY = 'Phòng Quản lý Xuất nhập khẩu khu vực Hà Nội';
 /** The 2018 names, which no form about an event since 15 September 2025 may print. */
 const OLD_NAMES = /Tiếp nhận và Trả kết quả|dừng xử lý|hẹn lại ngày trả/i;
 
-// `heading`: what the form prints as its title. Form 04 is an official letter: no title, its
-// summary line ("V/v …") under the number says what it is.
+// `heading`: what the form prints as its title. Form 04 is an official letter: besides its title,
+// its summary line ("V/v …") under the number says what it is.
 const dossierForms = [
   { name: FORM_NAMES.receipt, render: () => renderReceiptSlip(sampleReceipt()), issuer: DESK, heading: 'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ' },
   {
@@ -55,7 +55,7 @@ const dossierForms = [
     name: FORM_NAMES.apology,
     render: () => renderApology(sampleApology()),
     issuer: AGENCY,
-    heading: 'V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ',
+    heading: 'VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT',
   },
   { name: FORM_NAMES.stop, render: () => renderStopNotice(sampleStop()), issuer: AGENCY, heading: 'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ' },
   { name: FORM_NAMES.control, render: () => renderControlSlip(sampleControl()), issuer: DESK, heading: 'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ' },

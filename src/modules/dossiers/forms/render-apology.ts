@@ -28,7 +28,8 @@ async function renderApology2025(d: ApologyData): Promise<Uint8Array> {
     qr: qrOf(d, name),
     // A letter carries its number line even before the registry numbers it.
     header: { ...headerOf(d.agency, d.issuedAt, d.number ?? '……/……', false), subject: 'V/v xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ' },
-    title: '',
+    // Appendix I names the form; printed as the other forms print theirs, so the reader and pdftotext both see it.
+    title: name,
     body: [
       { kind: 'paragraph', text: [`Kính gửi: `, { text: d.applicant.name, bold: true }], align: 'center' },
       para(`${agency} là cơ quan giải quyết hồ sơ của ${you}:`),
