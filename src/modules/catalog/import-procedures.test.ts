@@ -302,23 +302,22 @@ describe('import of the national procedures format', () => {
     expect(html).toContain('Procedure 9.100005, in person: the time limit');
   });
 
-  it('the demo catalogue has a same-day procedure with a cut-off and one counted in working hours', async () => {
+  it('the demo catalogue counts the certificates of origin AK and CPTPP in working hours, 6 online and 8 in person (Decree 31/2018)', async () => {
     const methods = async (code: string) =>
       (await api<{ methods: Record<string, unknown>[] }>(t, 'GET', `/api/v1/procedures/${code}`)).body.methods.map((m) => [
         m.channel,
         m.processingTimeUnit,
-        m.processingTimeUnit === 'SAME_DAY' ? m.processingCutoff : m.processingTime,
+        m.processingTime,
       ]);
-    expect(await methods('2.001272')).toEqual([
-      ['ONLINE', 'SAME_DAY', '15:00'],
-      ['DIRECT', 'SAME_DAY', '15:00'],
-    ]);
-    expect(await methods('2.001273')).toEqual([
-      ['ONLINE', 'WORKING_HOUR', 6],
-      ['DIRECT', 'WORKING_HOUR', 8],
-    ]);
+    for (const code of ['2.001272', '2.001273']) {
+      expect(await methods(code)).toEqual([
+        ['ONLINE', 'WORKING_HOUR', 6],
+        ['DIRECT', 'WORKING_HOUR', 8],
+      ]);
+    }
     const en = await (await fetch(`${t.base}/thu-tuc/2.001272?lang=en`)).text();
-    expect(en).toContain('Within the working day; received after 15:00, returned the next working day');
+    expect(en).toContain('6 working hours');
+    expect(await (await fetch(`${t.base}/thu-tuc/2.001272`)).text()).toContain('08 giờ làm việc');
   });
 
   it('every import is in the audit trail', async () => {
