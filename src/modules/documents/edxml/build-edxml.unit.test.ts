@@ -9,7 +9,7 @@ import { documentIdOf, documentIdParts, toWireTimestamp, vietnamNow } from './co
 import type { EdxmlDocumentMessage, EdxmlMessage, EdxmlStatusCode, EdxmlStatusMessage } from './model.ts';
 import { parseEdxml } from './parse-edxml.ts';
 
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/edxml');
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/edxml');
 const FILES = readdirSync(FIXTURES).filter((f) => f.endsWith('.edxml'));
 
 /** Every element name in the XML, as written. */

@@ -2,7 +2,7 @@
  * The EDXML wire contract (QCVN 102:2016, amended 2022) in one place: the namespace, every element
  * name, the order we write them in, the codes, the date and time formats and the DocumentId.
  *
- * No public XSD exists; the real messages in `shared/fixtures/edxml/` are the reference, so the
+ * No public XSD exists; the real messages in `test/fixtures/edxml/` (copied from the shared fixtures, unchanged) are the reference, so the
  * order below is theirs (where two fixtures differ, the new-document fixture's). We read elements
  * in any order and write them in this one. Every element we write carries the `edXML:` prefix: a
  * government validator rejects output without it.

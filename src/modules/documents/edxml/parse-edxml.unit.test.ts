@@ -9,7 +9,7 @@ import { buildEdxml } from './build-edxml.ts';
 import type { EdxmlDocumentMessage, EdxmlStatusMessage } from './model.ts';
 import { parseEdxml } from './parse-edxml.ts';
 
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/edxml');
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/edxml');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
 const NEW_DOC = 'dc0bdef0-c7a3-4aaf-b717-777303442973.edxml';
 const MiB = 1024 * 1024;

@@ -14,7 +14,7 @@ import { parseEdxml } from './parse-edxml.ts';
 import { signEdxml } from './sign-edxml.ts';
 
 const run = promisify(execFile);
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/edxml');
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/edxml');
 const message = parseEdxml(readFileSync(path.join(FIXTURES, 'dc0bdef0-c7a3-4aaf-b717-777303442973.edxml'))).message as EdxmlDocumentMessage;
 const SUBJECT = 'V/v kết nối, liên thông phần mềm quản lý văn bản';
 
