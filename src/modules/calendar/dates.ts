@@ -60,3 +60,9 @@ export const isWeekend = (dayNumber: number) => {
 export const addDays = (s: string, n: number) => fromDayNumber(toDayNumber(s) + n);
 
 export const yearOf = (s: string) => Number(s.slice(0, 4));
+
+/** The last millisecond of a Vietnamese day: when a time limit in days ends. */
+export const endOfVnDay = (day: string) => new Date((toDayNumber(day) + 1) * MS_PER_DAY - VN_OFFSET_MS - 1);
+
+/** Whether an instant is the last millisecond of its Vietnamese day: how a limit in days ends, so shown as a date. */
+export const endsItsDay = (at: Date | string) => (new Date(at).getTime() + VN_OFFSET_MS + 1) % MS_PER_DAY === 0;

@@ -4,7 +4,7 @@
  * can be unit- and property-tested. Viet Nam keeps UTC+7 all year (see dates.ts), so a
  * local minute is a fixed offset from UTC.
  */
-import { addDays, localDate, toDayNumber } from './dates.ts';
+import { addDays, endOfVnDay, localDate, toDayNumber } from './dates.ts';
 import { minutesOf, type OfficeHours } from './office-hours.ts';
 import type { TimeLimit } from './time-limit.ts';
 import { wholeDays, type WorkingCalendar } from './working-calendar.ts';
@@ -117,7 +117,7 @@ export function buildWorkingTime(calendar: WorkingCalendar, hours: OfficeHours):
   };
 
   const closeOf = (day: string) => new Date(startOfDayMs(day) + lastEnd);
-  const endOfDay = (day: string) => new Date(startOfDayMs(day) + DAY_MS - 1);
+  const endOfDay = endOfVnDay;
 
   return {
     calendar,

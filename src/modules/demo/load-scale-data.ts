@@ -16,7 +16,8 @@ import { UPLOAD_IMPORT_TABLES, importUploads, type ImportedUpload } from '../upl
 import { RESULT_IMPORT_TABLES, importResults, lastResultNumbers, type ImportedResult } from '../results/import-results.ts';
 import { importCitizens, type ImportedCitizen } from '../identity/import-citizens.ts';
 import type { Applicant } from '../dossiers/schemas.ts';
-import { endOfVnDay, type DossierState, type Status } from '../dossiers/workflow.ts';
+import { endOfVnDay } from '../calendar/dates.ts';
+import type { DossierState, Status } from '../dossiers/workflow.ts';
 import { DEMO_PASSWORD } from './load-demo-data.ts';
 import { prng } from './random.ts';
 

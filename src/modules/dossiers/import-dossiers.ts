@@ -3,7 +3,8 @@ import type { Ctx } from '../../platform/context.ts';
 import { copyRows, copyRow } from '../../platform/db/copy.ts';
 import type { Applicant } from './schemas.ts';
 import type { DossierState } from './workflow.ts';
-import { dueAtOf, endOfVnDay, STATUSES, FINAL } from './workflow.ts';
+import { endOfVnDay } from '../calendar/dates.ts';
+import { dueAtOf, STATUSES, FINAL } from './workflow.ts';
 import { nameNorm } from './dossier-store.ts';
 
 /** A dossier with its whole history, as a legacy one-stop system or the load generator hands it over. */

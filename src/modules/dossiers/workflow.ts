@@ -1,9 +1,9 @@
 import type { StaffRole } from '../../platform/auth/roles.ts';
 import type { ErrorCode } from '../../platform/errors.ts';
-import { localDate, yearOf } from '../calendar/dates.ts';
+import { addDays, endOfVnDay, localDate, toDayNumber, yearOf } from '../calendar/dates.ts';
 import { MAX_YEAR } from '../calendar/schemas.ts';
 import { countsHours, type TimeLimit } from '../calendar/time-limit.ts';
-import { dailyMinutes, startOfDayMs, type WorkingTime } from '../calendar/working-time.ts';
+import { dailyMinutes, type WorkingTime } from '../calendar/working-time.ts';
 import type { ProcedureData } from '../catalog/national-format.ts';
 import type { FeeLine } from '../catalog/compute-fees.ts';
 import type { ActionRequest } from './schemas.ts';
@@ -276,10 +276,7 @@ export interface Transition {
   stepDueAt: string | null;
 }
 
-const DAY_MS = 86_400_000;
-
-/** The last millisecond of a Vietnamese day: when a limit in days ends. */
-export const endOfVnDay = (day: string) => new Date(startOfDayMs(day) + DAY_MS - 1);
+export { endOfVnDay };
 
 /** When the state's time limit ends: dueAt, or for a state written before dueAt existed, the end of its due date. */
 export function dueAtOf(s: Pick<DossierState, 'dueAt' | 'dueDate'>): Date | null {
@@ -600,7 +597,7 @@ function pauseClock(s: DossierState, next: DossierState, time: WorkingTime, now:
 /** Days of the limit still ahead after a day: working days, or calendar days for a limit in calendar days. */
 function daysAhead(s: DossierState, time: WorkingTime, fromDay: string, dueDay: string): number {
   if (dueDay <= fromDay) return 0;
-  if (s.processingUnit === 'DAY') return Math.round((startOfDayMs(dueDay) - startOfDayMs(fromDay)) / DAY_MS);
+  if (s.processingUnit === 'DAY') return toDayNumber(dueDay) - toDayNumber(fromDay);
   return time.calendar.workingDaysBetween(fromDay, dueDay);
 }
 
@@ -625,7 +622,7 @@ function resumeClock(s: DossierState, next: DossierState, time: WorkingTime, now
     // apology's extension is kept.
     const ahead = daysAhead(s, time, s.pausedOn, s.dueDate);
     const today = localDate(now);
-    const day = s.processingUnit === 'DAY' ? localDate(new Date(startOfDayMs(today) + ahead * DAY_MS)) : time.calendar.addWorkingDays(today, ahead);
+    const day = s.processingUnit === 'DAY' ? addDays(today, ahead) : time.calendar.addWorkingDays(today, ahead);
     setDue(next, endOfVnDay(day));
     next.pausedOn = null;
   }

@@ -1,3 +1,5 @@
+import { endsItsDay, localDate } from '../calendar/dates.ts';
+
 /**
  * The National Public Service Portal's (Cổng Dịch vụ công quốc gia, DVCQG) contract, in one place
  * (INTEGRATIONS §1): endpoints, service names, every record's fields in their order, codes, the
@@ -149,9 +151,7 @@ export function portalDay(day: string): string {
  */
 export function portalDue(at: Date): string {
   if (Number.isNaN(at.getTime())) throw new RangeError('invalid date');
-  const local = at.getTime() + VN_OFFSET_MS;
-  const endsItsDay = (local + 1) % 86_400_000 === 0;
-  return endsItsDay ? portalDay(new Date(local).toISOString().slice(0, 10)) : portalDateTime(at);
+  return endsItsDay(at) ? portalDay(localDate(at)) : portalDateTime(at);
 }
 
 /** The moment a portal date names, or null when it is not one (the simulator has its own reading). */

@@ -4,6 +4,7 @@ import type { ActionLogEntry } from '../../modules/dossiers/get-dossier.ts';
 import { ACTION_LABELS, STATUSES, type ActionName } from '../../modules/dossiers/workflow.ts';
 import { formatDate, formatDateTime, vietnamDay, type Lang } from '../../platform/i18n/index.ts';
 import { countsHours } from '../../modules/calendar/time-limit.ts';
+import { endsItsDay } from '../../modules/calendar/dates.ts';
 import { toVnIso } from '../../modules/calendar/working-time.ts';
 import { componentName, fileNameIfDifferent, viewEForm, type EFormEntry } from '../eform-view.ts';
 import { t } from './layout.tsx';
@@ -39,9 +40,6 @@ export interface Due {
   /** The limit's unit (state.processingUnit): WORKING_DAY, DAY, WORKING_HOUR or SAME_DAY. */
   processingUnit?: string | null;
 }
-
-const VN_OFFSET_MS = 7 * 3_600_000;
-const endsItsDay = (iso: string) => (Date.parse(iso) + VN_OFFSET_MS + 1) % 86_400_000 === 0;
 
 /**
  * Whether a due is shown with its time: a limit counted in hours or by the same working day

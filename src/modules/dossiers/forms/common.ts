@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { fromZod } from '../../../platform/http/validation.ts';
+import { endsItsDay } from '../../calendar/dates.ts';
 import { localDayOf, longDate, longDateTime, type Block, type DocumentSpec, type Field, type HeaderSpec, type RichText } from '../../../platform/pdf/index.ts';
 import type { Agency, Applicant, Channel, DossierFormBase, When } from './types.ts';
 
@@ -42,9 +43,6 @@ export const formNameAt = (kind: FormKind, at: When): string => (before2025(at) 
 /** The desk's name as of `at`. */
 export const deskNameAt = (at: When) => (before2025(at) ? DESK_2018 : DEFAULT_DESK);
 
-const DAY_MS = 86_400_000;
-const VN_OFFSET_MS = 7 * 3600_000;
-
 /**
  * A due moment as the forms and messages tell it: with its time of day where the limit counts
  * hours (or the moment was set to a time), as its day where it is the end of a day, which is
@@ -54,8 +52,7 @@ export function dueWhen(at: Date | string | null | undefined, day: string | null
   if (!at) return day ?? undefined;
   const d = new Date(at);
   if (Number.isNaN(d.getTime())) return day ?? undefined;
-  const endOfDay = (d.getTime() + VN_OFFSET_MS) % DAY_MS === DAY_MS - 1;
-  return countsHours || !endOfDay ? d : (day ?? localDayOf(d));
+  return countsHours || !endsItsDay(d) ? d : (day ?? localDayOf(d));
 }
 
 export function parseForm<T>(schema: z.ZodType<T>, data: unknown): T {
